@@ -1,0 +1,6 @@
+import ArgumentParser
+import AccordWeb
+import AccordStorage
+import Hummingbird
+import PostgresNIO
+import Mustache

@@ -1,0 +1,38 @@
+/// One problem with one field of an input, phrased for the person who typed it.
+public struct FieldError: Error, Sendable, Equatable, Codable {
+    public var field: String
+    public var message: String
+
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// The problems found in one input; empty when the input is acceptable.
+public struct ValidationErrors: Error, Sendable, Equatable {
+    public private(set) var errors: [FieldError] = []
+
+    public init(_ errors: [FieldError] = []) {
+        self.errors = errors
+    }
+
+    public var isEmpty: Bool { self.errors.isEmpty }
+
+    public mutating func add(_ field: String, _ message: String) {
+        self.errors.append(FieldError(field, message))
+    }
+
+    public mutating func merge(_ other: ValidationErrors) {
+        self.errors.append(contentsOf: other.errors)
+    }
+
+    public func message(for field: String) -> String? {
+        self.errors.first { $0.field == field }?.message
+    }
+
+    /// Throws `self` when any problem was recorded.
+    public func throwIfAny() throws(ValidationErrors) {
+        if !self.errors.isEmpty { throw self }
+    }
+}

@@ -1,0 +1,53 @@
+import AccordDomain
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+
+/// API tokens for monitoring tools and scripts: `acc_<prefix>_<secret>`, shown once, stored as a SHA-256 hash.
+public struct APITokenRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Issues a token for `userID` and returns it in full; it cannot be read back later.
+    public func create(userID: Int64, name: String, actor: AuditActor) async throws -> String {
+        let prefix = String(SecureToken.make(bytes: 6).prefix(8))
+        let token = "acc_\(prefix)_\(SecureToken.make())"
+        let hash = Array(SHA256.hash(data: Data(token.utf8)))
+        let logger = self.database.logger
+        try await self.database.transaction { connection in
+            let id = try await connection.rows(
+                "INSERT INTO api_tokens (user_id, name, prefix, token_hash) VALUES (\(userID), \(name), \(prefix), \(hash)) RETURNING id",
+                logger: logger
+            ).first!.decode(Int64.self)
+            try await AuditRepository.record(
+                on: connection, logger: logger, actor: actor, action: "create", entity: "api_token", entityID: id,
+                after: ["user_id": "\(userID)", "name": name, "prefix": prefix])
+        }
+        return token
+    }
+
+    /// The user a presented token belongs to, if it is valid and not revoked.
+    public func user(forToken token: String) async throws -> User? {
+        let parts = token.split(separator: "_", maxSplits: 2)
+        guard parts.count == 3, parts[0] == "acc" else { return nil }
+        let presented = Array(SHA256.hash(data: Data(token.utf8)))
+        let rows = try await self.database.query(
+            """
+            SELECT t.id, t.token_hash, \(unescaped: UserRepository.columns) FROM api_tokens t JOIN users u ON u.id = t.user_id
+            WHERE t.prefix = \(String(parts[1])) AND t.revoked_at IS NULL AND NOT u.disabled
+            """)
+        for row in rows {
+            let cells = row.makeRandomAccess()
+            if SecureToken.constantTimeEquals(try cells.value("token_hash", as: [UInt8].self), presented) {
+                let id: Int64 = try cells.value("id")
+                try await self.database.query("UPDATE api_tokens SET last_used_at = now() WHERE id = \(id)")
+                return try UserRepository.user(row)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,64 @@
+import AccordDomain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The connection pool and the logger every repository shares.
+public struct Database: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(settings: DatabaseSettings, logger: Logger) {
+        var configuration: PostgresClient.Configuration
+        switch settings.endpoint {
+        case .tcp(let host, let port):
+            configuration = .init(host: host, port: port, username: settings.username, password: settings.password,
+                                  database: settings.database, tls: .disable)
+        case .socket(let path):
+            configuration = .init(unixSocketPath: path, username: settings.username, password: settings.password, database: settings.database)
+        }
+        configuration.options.maximumConnections = settings.maximumConnections
+        configuration.options.minimumConnections = 0
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await self.client.withTransaction(logger: self.logger) { connection in
+            try await body(connection)
+        }
+    }
+
+    @discardableResult
+    public func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await self.client.query(query, logger: self.logger).collect()
+    }
+}
+
+extension PostgresConnection {
+    @discardableResult
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        try await self.query(query, logger: logger).collect()
+    }
+}
+
+extension PostgresRandomAccessRow {
+    func value<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        try self[column].decode(T.self)
+    }
+
+    func date(_ column: String) throws -> LocalDate? {
+        guard let text = try self[column].decode(String?.self) else { return nil }
+        return LocalDate(text)
+    }
+
+    func decimal(_ column: String) throws -> Decimal {
+        Decimal(string: try self[column].decode(String.self), locale: Locale(identifier: "en_US_POSIX")) ?? 0
+    }
+}
+
+extension Decimal {
+    /// The plain decimal text PostgreSQL's numeric input accepts.
+    var sqlText: String { NSDecimalNumber(decimal: self).description(withLocale: Locale(identifier: "en_US_POSIX")) }
+}

@@ -1,0 +1,195 @@
+import AccordDomain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Where an objective sits: its agreement and version.
+public struct ObjectivePlacement: Sendable, Equatable {
+    public var agreementID: Int64
+    public var versionNumber: Int
+    public var versionState: VersionState
+}
+
+/// Objectives inside versions. Reached only through an agreement in the caller's scope; changed only while
+/// their version is a draft.
+public struct ObjectiveRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    static let select = """
+        SELECT o.id, o.version_id, o.name, o.sli_kind, o.sla_target::text AS sla_target, o.slo_target::text AS slo_target, o.window_kind,
+               o.window_days, o.calendar_id, k.name AS calendar_name, o.priority_goals::text AS priority_goals,
+               array_to_string(o.exclusion_kinds, ',') AS exclusion_kinds, o.credit_tiers::text AS credit_tiers,
+               o.credit_cap_percent::text AS credit_cap_percent, o.probation_factor::text AS probation_factor, o.row_version, o.updated_at,
+               av.agreement_id, av.number AS version_number, av.state AS version_state
+        FROM objectives o JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id
+        LEFT JOIN calendars k ON k.id = o.calendar_id
+        """
+
+    static func objective(_ row: PostgresRow) throws -> (Objective, ObjectivePlacement) {
+        let cells = row.makeRandomAccess()
+        let decoder = JSONDecoder()
+        let window: ObjectiveWindow =
+            switch WindowKind(rawValue: try cells.value("window_kind")) ?? .calendarMonth {
+            case .calendarMonth: .calendarMonth
+            case .calendarQuarter: .calendarQuarter
+            case .rollingDays: .rollingDays(try cells.value("window_days", as: Int?.self) ?? 30)
+            }
+        let goals = try decoder.decode([PriorityGoal].self, from: Data((try cells.value("priority_goals", as: String.self)).utf8))
+        let tiers = try decoder.decode([CreditTier].self, from: Data((try cells.value("credit_tiers", as: String.self)).utf8))
+        let kinds = (try cells.value("exclusion_kinds", as: String.self)).split(separator: ",").compactMap { ExclusionKind(rawValue: String($0)) }
+        let objective = Objective(
+            id: try cells.value("id"), versionID: try cells.value("version_id"), name: try cells.value("name"),
+            sliKind: SLIKind(rawValue: try cells.value("sli_kind")) ?? .ratio, slaTarget: try cells.decimal("sla_target"),
+            sloTarget: try cells.decimal("slo_target"), window: window, calendarID: try cells.value("calendar_id"),
+            calendarName: try cells.value("calendar_name"), priorityGoals: goals, exclusionKinds: kinds,
+            credits: CreditSchedule(
+                tiers: tiers, capPercent: try cells.decimal("credit_cap_percent"), probationFactor: try cells.decimal("probation_factor")),
+            rowVersion: try cells.value("row_version"), updatedAt: try cells.value("updated_at"))
+        let placement = ObjectivePlacement(
+            agreementID: try cells.value("agreement_id"), versionNumber: try cells.value("version_number"),
+            versionState: VersionState(rawValue: try cells.value("version_state")) ?? .draft)
+        return (objective, placement)
+    }
+
+    public func list(versionID: Int64, scope: AccessScope) async throws -> [Objective] {
+        try await self.database.query(
+            """
+            \(unescaped: Self.select)
+            WHERE o.version_id = \(versionID) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) ORDER BY o.id
+            """
+        ).map { try Self.objective($0).0 }
+    }
+
+    public func find(id: Int64, scope: AccessScope) async throws -> (Objective, ObjectivePlacement) {
+        let rows = try await self.database.query(
+            "\(unescaped: Self.select) WHERE o.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))")
+        guard let row = rows.first else { throw NotFound("objective") }
+        return try Self.objective(row)
+    }
+
+    static func lock(id: Int64, scope: AccessScope, on connection: PostgresConnection, logger: Logger) async throws -> (Objective, ObjectivePlacement) {
+        let rows = try await connection.rows(
+            "\(unescaped: Self.select) WHERE o.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) FOR UPDATE OF o",
+            logger: logger)
+        guard let row = rows.first else { throw NotFound("objective") }
+        return try Self.objective(row)
+    }
+
+    private static func checkCalendar(_ draft: ObjectiveDraft, on connection: PostgresConnection, logger: Logger) async throws {
+        var errors = draft.validate()
+        if let id = draft.calendarID, try await connection.rows("SELECT 1 FROM calendars WHERE id = \(id)", logger: logger).isEmpty {
+            errors.add("calendar_id", "Choose an existing calendar, or none for 24x7.")
+        }
+        try errors.throwIfAny()
+    }
+
+    static func requireDraft(_ version: AgreementVersion) throws {
+        guard version.state == .draft else {
+            throw RuleViolation("Version \(version.number) is active and never edited in place: amend the agreement to make a new version.")
+        }
+    }
+
+    public func create(
+        agreementID: Int64, versionNumber: Int, _ draft: ObjectiveDraft, scope: AccessScope, actor: AuditActor
+    ) async throws -> Objective {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            // The parent agreement is looked up through the caller's scope: a forged agreement id is not found.
+            _ = try await AgreementRepository.lock(id: agreementID, scope: scope, on: connection, logger: logger)
+            guard scope == .organisation else { throw Forbidden() }
+            let version = try await VersionRepository.lock(agreementID: agreementID, number: versionNumber, on: connection, logger: logger)
+            try Self.requireDraft(version)
+            try await Self.checkCalendar(draft, on: connection, logger: logger)
+            let values = try Self.Values(draft)
+            let id = try await connection.rows(
+                """
+                INSERT INTO objectives (version_id, name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id,
+                    priority_goals, exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, updated_by)
+                VALUES (\(version.id), \(draft.name.trimmed), \(draft.sliKind.rawValue), \(values.sla)::numeric, \(values.slo)::numeric,
+                    \(draft.window!.kind.rawValue), \(draft.window!.days), \(draft.calendarID), \(values.goals)::jsonb,
+                    string_to_array(\(values.kinds), ',')::text[], \(values.tiers)::jsonb, \(values.cap)::numeric, \(values.factor)::numeric,
+                    \(actor.userID))
+                RETURNING id
+                """, logger: logger
+            ).first!.decode(Int64.self)
+            let objective = try await Self.lock(id: id, scope: scope, on: connection, logger: logger).0
+            try await AuditRepository.record(
+                on: connection, logger: logger, actor: actor, action: "create", entity: "objective", entityID: id, after: objective)
+            return objective
+        }
+    }
+
+    public func update(id: Int64, _ draft: ObjectiveDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws -> Objective {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            let (before, placement) = try await Self.lock(id: id, scope: scope, on: connection, logger: logger)
+            guard scope == .organisation else { throw Forbidden() }
+            guard before.rowVersion == expectedRowVersion else {
+                throw try await editConflict(entity: "objective", table: "objectives", id: id, on: connection, logger: logger)
+            }
+            let version = try await VersionRepository.lock(
+                agreementID: placement.agreementID, number: placement.versionNumber, on: connection, logger: logger)
+            try Self.requireDraft(version)
+            try await Self.checkCalendar(draft, on: connection, logger: logger)
+            let values = try Self.Values(draft)
+            try await connection.rows(
+                """
+                UPDATE objectives SET name = \(draft.name.trimmed), sli_kind = \(draft.sliKind.rawValue), sla_target = \(values.sla)::numeric,
+                    slo_target = \(values.slo)::numeric, window_kind = \(draft.window!.kind.rawValue), window_days = \(draft.window!.days),
+                    calendar_id = \(draft.calendarID), priority_goals = \(values.goals)::jsonb,
+                    exclusion_kinds = string_to_array(\(values.kinds), ',')::text[], credit_tiers = \(values.tiers)::jsonb,
+                    credit_cap_percent = \(values.cap)::numeric, probation_factor = \(values.factor)::numeric,
+                    row_version = row_version + 1, updated_at = now(), updated_by = \(actor.userID)
+                WHERE id = \(id)
+                """, logger: logger)
+            let after = try await Self.lock(id: id, scope: scope, on: connection, logger: logger).0
+            try await AuditRepository.record(
+                on: connection, logger: logger, actor: actor, action: "update", entity: "objective", entityID: id, before: before, after: after)
+            return after
+        }
+    }
+
+    public func delete(id: Int64, scope: AccessScope, actor: AuditActor) async throws {
+        let logger = self.database.logger
+        try await self.database.transaction { connection in
+            let (before, placement) = try await Self.lock(id: id, scope: scope, on: connection, logger: logger)
+            guard scope == .organisation else { throw Forbidden() }
+            let version = try await VersionRepository.lock(
+                agreementID: placement.agreementID, number: placement.versionNumber, on: connection, logger: logger)
+            try Self.requireDraft(version)
+            try await connection.rows("DELETE FROM objectives WHERE id = \(id)", logger: logger)
+            try await AuditRepository.record(
+                on: connection, logger: logger, actor: actor, action: "delete", entity: "objective", entityID: id, before: before)
+        }
+    }
+
+    /// The column values of a draft, in the text forms the SQL casts.
+    struct Values {
+        var sla: String
+        var slo: String
+        var goals: String
+        var kinds: String
+        var tiers: String
+        var cap: String
+        var factor: String
+
+        init(_ draft: ObjectiveDraft) throws {
+            self.sla = draft.slaTarget!.sqlText
+            self.slo = draft.sloTarget!.sqlText
+            self.goals = try AuditRepository.json(draft.sliKind.isTicketBased ? draft.priorityGoals : [])!
+            self.kinds = draft.exclusionKinds.map(\.rawValue).joined(separator: ",")
+            self.tiers = try AuditRepository.json(draft.credits.tiers.sorted { $0.threshold > $1.threshold })!
+            self.cap = draft.credits.capPercent.sqlText
+            self.factor = draft.credits.probationFactor.sqlText
+        }
+    }
+}
+
+/// The caller may see the row but its role may not change it.
+public struct Forbidden: Error, Sendable, Equatable {
+    public init() {}
+}

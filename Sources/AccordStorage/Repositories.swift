@@ -1,0 +1,32 @@
+/// Every repository over one database, as the web layer and the command line use them.
+public struct Repositories: Sendable {
+    public let database: Database
+    public let vendors: VendorRepository
+    public let contacts: VendorContactRepository
+    public let services: ServiceRepository
+    public let calendars: CalendarRepository
+    public let agreements: AgreementRepository
+    public let versions: VersionRepository
+    public let objectives: ObjectiveRepository
+    public let users: UserRepository
+    public let sessions: SessionStore
+    public let tokens: APITokenRepository
+    public let loginAttempts: LoginAttemptRepository
+    public let audit: AuditRepository
+
+    public init(database: Database) {
+        self.database = database
+        self.vendors = VendorRepository(database: database)
+        self.contacts = VendorContactRepository(database: database)
+        self.services = ServiceRepository(database: database)
+        self.calendars = CalendarRepository(database: database)
+        self.agreements = AgreementRepository(database: database)
+        self.versions = VersionRepository(database: database)
+        self.objectives = ObjectiveRepository(database: database)
+        self.users = UserRepository(database: database)
+        self.sessions = SessionStore(database: database)
+        self.tokens = APITokenRepository(database: database)
+        self.loginAttempts = LoginAttemptRepository(database: database)
+        self.audit = AuditRepository(database: database)
+    }
+}

@@ -1,0 +1,121 @@
+import AccordDomain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The versions of an agreement's terms. Reached only through an agreement in the caller's scope.
+public struct VersionRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    static let select = """
+        SELECT av.id, av.agreement_id, av.number, to_char(av.effective_from, 'YYYY-MM-DD') AS effective_from, av.state, av.note,
+               av.activated_at, av.row_version, (SELECT count(*) FROM objectives o WHERE o.version_id = av.id) AS objective_count
+        FROM agreement_versions av JOIN agreements a ON a.id = av.agreement_id
+        """
+
+    static func version(_ row: PostgresRow) throws -> AgreementVersion {
+        let cells = row.makeRandomAccess()
+        return AgreementVersion(
+            id: try cells.value("id"), agreementID: try cells.value("agreement_id"), number: try cells.value("number"),
+            effectiveFrom: try cells.date("effective_from")!, state: VersionState(rawValue: try cells.value("state")) ?? .draft,
+            note: try cells.value("note"), activatedAt: try cells.value("activated_at"), objectiveCount: try cells.value("objective_count"),
+            rowVersion: try cells.value("row_version"))
+    }
+
+    public func list(agreementID: Int64, scope: AccessScope) async throws -> [AgreementVersion] {
+        try await self.database.query(
+            """
+            \(unescaped: Self.select)
+            WHERE av.agreement_id = \(agreementID) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+            ORDER BY av.number
+            """
+        ).map(Self.version)
+    }
+
+    public func find(agreementID: Int64, number: Int, scope: AccessScope) async throws -> AgreementVersion {
+        let rows = try await self.database.query(
+            """
+            \(unescaped: Self.select)
+            WHERE av.agreement_id = \(agreementID) AND av.number = \(number) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+            """)
+        guard let row = rows.first else { throw NotFound("version") }
+        return try Self.version(row)
+    }
+
+    static func lock(agreementID: Int64, number: Int, on connection: PostgresConnection, logger: Logger) async throws -> AgreementVersion {
+        let rows = try await connection.rows(
+            "\(unescaped: Self.select) WHERE av.agreement_id = \(agreementID) AND av.number = \(number) FOR UPDATE OF av", logger: logger)
+        guard let row = rows.first else { throw NotFound("version") }
+        return try Self.version(row)
+    }
+
+    static func markActive(_ version: AgreementVersion, on connection: PostgresConnection, logger: Logger, actor: AuditActor) async throws {
+        try await connection.rows(
+            """
+            UPDATE agreement_versions SET state = 'active', activated_at = now(), row_version = row_version + 1, updated_at = now(),
+                updated_by = \(actor.userID)
+            WHERE id = \(version.id)
+            """, logger: logger)
+        var after = version
+        after.state = .active
+        try await AuditRepository.record(
+            on: connection, logger: logger, actor: actor, action: "activate", entity: "agreement_version", entityID: version.id,
+            before: version, after: after)
+    }
+
+    /// Makes a new draft version effective from `effectiveFrom`, starting from a copy of the latest version's objectives.
+    public func amend(agreementID: Int64, effectiveFrom: LocalDate?, note: String, scope: AccessScope, actor: AuditActor) async throws -> AgreementVersion {
+        guard scope == .organisation else { throw NotFound("agreement") }
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            let agreement = try await AgreementRepository.lock(id: agreementID, scope: scope, on: connection, logger: logger)
+            let versions = try await connection.rows(
+                "\(unescaped: Self.select) WHERE av.agreement_id = \(agreementID) ORDER BY av.number", logger: logger
+            ).map(Self.version)
+            try VersionRules.validateAmendment(effectiveFrom: effectiveFrom, agreement: agreement, existing: versions).throwIfAny()
+            let latest = versions.last!
+            let number = latest.number + 1
+            let id = try await connection.rows(
+                """
+                INSERT INTO agreement_versions (agreement_id, number, effective_from, note, updated_by)
+                VALUES (\(agreementID), \(number), \(effectiveFrom!.description)::date, \(note.trimmed), \(actor.userID)) RETURNING id
+                """, logger: logger
+            ).first!.decode(Int64.self)
+            try await connection.rows(
+                """
+                INSERT INTO objectives (version_id, name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id,
+                    priority_goals, exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, updated_by)
+                SELECT \(id), name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id, priority_goals,
+                    exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, \(actor.userID)
+                FROM objectives WHERE version_id = \(latest.id) ORDER BY id
+                """, logger: logger)
+            let version = try await Self.lock(agreementID: agreementID, number: number, on: connection, logger: logger)
+            try await AuditRepository.record(
+                on: connection, logger: logger, actor: actor, action: "amend", entity: "agreement_version", entityID: id, after: version)
+            return version
+        }
+    }
+
+    /// Puts a draft amendment in force. Version 1 is activated with its agreement instead.
+    public func activate(agreementID: Int64, number: Int, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws -> AgreementVersion {
+        guard scope == .organisation else { throw NotFound("version") }
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            let agreement = try await AgreementRepository.lock(id: agreementID, scope: scope, on: connection, logger: logger)
+            let version = try await Self.lock(agreementID: agreementID, number: number, on: connection, logger: logger)
+            guard version.rowVersion == expectedRowVersion else {
+                throw try await editConflict(entity: "version", table: "agreement_versions", id: version.id, on: connection, logger: logger)
+            }
+            guard agreement.status == .active else {
+                throw RuleViolation("Activate the agreement itself first; its version 1 becomes active with it.")
+            }
+            try VersionRules.validateActivation(of: version).throwIfAny()
+            try await Self.markActive(version, on: connection, logger: logger, actor: actor)
+            return try await Self.lock(agreementID: agreementID, number: number, on: connection, logger: logger)
+        }
+    }
+}
