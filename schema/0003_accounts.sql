@@ -20,7 +20,7 @@ ALTER TABLE vendors ADD CONSTRAINT vendors_updated_by_fkey FOREIGN KEY (updated_
 ALTER TABLE vendor_contacts ADD CONSTRAINT vendor_contacts_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES users (id) ON DELETE SET NULL;
 
 CREATE TABLE sessions (
-    id_hash       bytea PRIMARY KEY,
+    id_hash       text PRIMARY KEY,
     user_id       bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     csrf_token    text NOT NULL,
     created_at    timestamptz NOT NULL DEFAULT now(),
@@ -37,7 +37,7 @@ CREATE TABLE api_tokens (
     user_id      bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     name         text NOT NULL,
     prefix       text NOT NULL,
-    token_hash   bytea NOT NULL UNIQUE,
+    token_hash   text NOT NULL UNIQUE,
     created_at   timestamptz NOT NULL DEFAULT now(),
     last_used_at timestamptz,
     revoked_at   timestamptz

@@ -16,7 +16,7 @@ public struct APITokenRepository: Sendable {
     public func create(userID: Int64, name: String, actor: AuditActor) async throws -> String {
         let prefix = String(SecureToken.make(bytes: 6).prefix(8))
         let token = "acc_\(prefix)_\(SecureToken.make())"
-        let hash = Array(SHA256.hash(data: Data(token.utf8)))
+        let hash = SessionStore.hash(token)
         let logger = self.database.logger
         try await self.database.transaction { connection in
             let id = try await connection.rows(
@@ -34,7 +34,7 @@ public struct APITokenRepository: Sendable {
     public func user(forToken token: String) async throws -> User? {
         let parts = token.split(separator: "_", maxSplits: 2)
         guard parts.count == 3, parts[0] == "acc" else { return nil }
-        let presented = Array(SHA256.hash(data: Data(token.utf8)))
+        let presented = Array(SessionStore.hash(token).utf8)
         let rows = try await self.database.query(
             """
             SELECT t.id, t.token_hash, \(unescaped: UserRepository.columns) FROM api_tokens t JOIN users u ON u.id = t.user_id
@@ -42,7 +42,7 @@ public struct APITokenRepository: Sendable {
             """)
         for row in rows {
             let cells = row.makeRandomAccess()
-            if SecureToken.constantTimeEquals(try cells.value("token_hash", as: [UInt8].self), presented) {
+            if SecureToken.constantTimeEquals(Array((try cells.value("token_hash", as: String.self)).utf8), presented) {
                 let id: Int64 = try cells.value("id")
                 try await self.database.query("UPDATE api_tokens SET last_used_at = now() WHERE id = \(id)")
                 return try UserRepository.user(row)

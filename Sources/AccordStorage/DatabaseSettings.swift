@@ -21,13 +21,13 @@ public struct DatabaseSettings: Sendable, Equatable {
         self.maximumConnections = maximumConnections
     }
 
-    /// Reads `postgres://user:password@host:port/database`; `?host=/dir` selects a Unix socket directory, as libpq does.
+    /// Reads `postgres://user:password@host:port/database`; `?host=/dir&port=N` selects a Unix socket directory, as libpq does.
     public init?(url text: String, maximumConnections: Int = 20) {
         guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
             return nil
         }
         let database = String(components.path.drop { $0 == "/" })
-        let port = components.port ?? 5432
+        let port = components.port ?? components.queryItems?.first { $0.name == "port" }?.value.flatMap(Int.init) ?? 5432
         let socketDirectory = components.queryItems?.first { $0.name == "host" }?.value
         if let socketDirectory, socketDirectory.hasPrefix("/") {
             self.endpoint = .socket(path: "\(socketDirectory)/.s.PGSQL.\(port)")

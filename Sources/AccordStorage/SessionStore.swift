@@ -20,8 +20,8 @@ public struct SessionStore: Sendable {
         self.policy = policy
     }
 
-    static func hash(_ id: String) -> [UInt8] {
-        Array(SHA256.hash(data: Data(id.utf8)))
+    static func hash(_ id: String) -> String {
+        SHA256.hash(data: Data(id.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Starts a session and returns its id (for the cookie) and its CSRF token. Expired sessions are purged on the way.

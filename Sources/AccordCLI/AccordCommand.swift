@@ -1,0 +1,66 @@
+import AccordDomain
+import AccordStorage
+import AccordWeb
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+
+@main
+struct AccordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accord",
+        abstract: "Accord: multi-vendor SLA governance.",
+        subcommands: [Serve.self, Migrate.self, SeedDemo.self, UserCommand.self, TokenCommand.self])
+}
+
+/// Settings shared by every subcommand, read from the environment.
+struct Environment {
+    static func configuration() throws -> AppConfiguration {
+        let env = ProcessInfo.processInfo.environment
+        guard let url = env["DATABASE_URL"], let database = DatabaseSettings(url: url, maximumConnections: Int(env["ACCORD_DB_POOL"] ?? "") ?? 20) else {
+            throw ValidationError("Set DATABASE_URL, e.g. postgres://accord@localhost:5432/accord or postgres://postgres@/accord?host=/path/to/socket-dir")
+        }
+        let root = URL(fileURLWithPath: env["ACCORD_ROOT"] ?? FileManager.default.currentDirectoryPath, isDirectory: true)
+        return AppConfiguration(
+            host: env["ACCORD_HOST"] ?? "127.0.0.1", port: Int(env["ACCORD_PORT"] ?? "") ?? 8080,
+            behindTLS: ["1", "true", "yes"].contains((env["ACCORD_BEHIND_TLS"] ?? "").lowercased()), root: root, database: database)
+    }
+
+    static func logger(_ label: String = "accord") -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info") ?? .info
+        return logger
+    }
+
+    /// Runs `body` with repositories on a started connection pool.
+    static func withRepositories<T: Sendable>(_ body: @Sendable (Repositories, AppConfiguration) async throws -> T) async throws -> T {
+        let configuration = try Self.configuration()
+        let database = Database(settings: configuration.database, logger: Self.logger())
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.client.run() }
+            defer { group.cancelAll() }
+            let migrations = try Migration.load(from: configuration.schemaDirectory)
+            try await MigrationRunner(database: database, migrations: migrations).migrate()
+            return try await body(Repositories(database: database), configuration)
+        }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Migrate the database, then serve the web UI and the API.")
+
+    func run() async throws {
+        let app = try await buildApplication(configuration: try Environment.configuration(), logger: Environment.logger())
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending schema migrations.")
+
+    func run() async throws {
+        let applied = try await Environment.withRepositories { _, _ in "done" }
+        print("Migrations are current (\(applied)).")
+    }
+}

@@ -1,6 +1,0 @@
-import ArgumentParser
-import AccordWeb
-import AccordStorage
-import Hummingbird
-import PostgresNIO
-import Mustache

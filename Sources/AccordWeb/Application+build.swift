@@ -1,0 +1,41 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+
+/// Wires storage, templates, middleware and controllers into a runnable application.
+public func buildApplication(
+    configuration: AppConfiguration, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }
+) async throws -> some ApplicationProtocol {
+    let database = Database(settings: configuration.database, logger: logger)
+    let dependencies = AppDependencies(
+        configuration: configuration, repositories: Repositories(database: database),
+        renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(cost: configuration.bcryptCost),
+        migrations: try Migration.load(from: configuration.schemaDirectory), clock: clock)
+    let router = buildRouter(dependencies)
+    var app = Application(
+        router: router, server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
+        services: [database.client], logger: logger)
+    app.beforeServerStarts {
+        try await MigrationRunner(database: database, migrations: dependencies.migrations).migrate()
+    }
+    return app
+}
+
+func buildRouter(_ dependencies: AppDependencies) -> Router<AccordRequestContext> {
+    let router = Router(context: AccordRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: FileMiddleware(dependencies.configuration.staticDirectory.path, urlBasePath: "/static"))
+    router.add(middleware: ErrorMappingMiddleware(renderer: dependencies.renderer))
+    router.add(middleware: AuthenticationMiddleware(repositories: dependencies.repositories, configuration: dependencies.configuration, clock: dependencies.clock))
+    router.add(middleware: CSRFMiddleware(configuration: dependencies.configuration))
+    HealthController(dependencies: dependencies).addRoutes(to: router)
+    SessionController(dependencies: dependencies).addRoutes(to: router)
+    HomeController(dependencies: dependencies).addRoutes(to: router)
+    VendorPages(dependencies: dependencies).addRoutes(to: router)
+    VendorAPI(dependencies: dependencies).addRoutes(to: router.group("api/v1"))
+    return router
+}

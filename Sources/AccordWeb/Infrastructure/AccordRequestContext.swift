@@ -1,0 +1,62 @@
+import AccordDomain
+import Hummingbird
+import NIOCore
+
+/// How the caller proved who they are.
+public enum Credential: Sendable, Equatable {
+    /// A browser session: state-changing requests must carry its CSRF token.
+    case session(id: String, csrfToken: String)
+    /// An API token in `Authorization: Bearer`: not sent automatically by browsers, so no CSRF token is needed.
+    case apiToken
+}
+
+public struct Identity: Sendable {
+    public var user: User
+    public var credential: Credential
+
+    public var csrfToken: String? {
+        if case .session(_, let token) = self.credential { return token }
+        return nil
+    }
+}
+
+/// The per-request state: who is asking and from where.
+public struct AccordRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: Identity?
+    public let remoteAddress: String
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress ?? "local"
+    }
+
+    /// Large enough for a form or a JSON document; measurement uploads raise it per route later.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    /// The signed-in user, or an error that becomes a sign-in redirect (pages) or 401 (API).
+    public func requireUser() throws -> User {
+        guard let user = self.identity?.user else { throw Unauthenticated() }
+        return user
+    }
+
+    /// The signed-in user if their role passes `allowed`, or 403.
+    public func requireUser(_ allowed: (Role) -> Bool) throws -> User {
+        let user = try self.requireUser()
+        guard allowed(user.role) else { throw AccessDenied() }
+        return user
+    }
+
+    public var scope: AccessScope { self.identity?.user.scope ?? .organisation }
+
+    public var actor: AuditActor {
+        guard let user = self.identity?.user else { return AuditActor(userID: nil, label: "anonymous", address: self.remoteAddress) }
+        return AuditActor(userID: user.id, label: "\(user.name) <\(user.email)>", address: self.remoteAddress)
+    }
+}
+
+/// No valid session or token came with the request.
+public struct Unauthenticated: Error {}
+
+/// The caller is signed in but their role may not do this.
+public struct AccessDenied: Error {}

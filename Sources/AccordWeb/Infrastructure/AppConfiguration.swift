@@ -1,0 +1,39 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+
+/// Everything `accord serve` needs to know, read from the environment by the command line.
+public struct AppConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Behind a TLS-terminating proxy: cookies get `Secure` and the `__Host-` prefix.
+    public var behindTLS: Bool
+    /// The folder holding `schema/`, `web/templates` and `web/static`.
+    public var root: URL
+    public var database: DatabaseSettings
+    public var sessionPolicy: SessionPolicy
+    public var loginThrottle: LoginThrottle
+    public var bcryptCost: UInt8
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, behindTLS: Bool = false, root: URL, database: DatabaseSettings,
+        sessionPolicy: SessionPolicy = .standard, loginThrottle: LoginThrottle = .standard, bcryptCost: UInt8 = 12
+    ) {
+        self.host = host
+        self.port = port
+        self.behindTLS = behindTLS
+        self.root = root
+        self.database = database
+        self.sessionPolicy = sessionPolicy
+        self.loginThrottle = loginThrottle
+        self.bcryptCost = bcryptCost
+    }
+
+    public var templatesDirectory: URL { self.root.appendingPathComponent("web/templates") }
+    public var staticDirectory: URL { self.root.appendingPathComponent("web/static") }
+    public var schemaDirectory: URL { self.root.appendingPathComponent("schema") }
+    public var openAPIFile: URL { self.root.appendingPathComponent("openapi.yaml") }
+
+    public var sessionCookieName: String { self.behindTLS ? "__Host-accord_session" : "accord_session" }
+    public var loginCookieName: String { self.behindTLS ? "__Host-accord_login" : "accord_login" }
+}

@@ -1,0 +1,28 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// Works out who is calling: an API token in `Authorization: Bearer`, or a session cookie.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = AccordRequestContext
+    let repositories: Repositories
+    let configuration: AppConfiguration
+    let clock: @Sendable () -> Date
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let authorization = request.headers[.authorization] {
+            guard authorization.hasPrefix("Bearer "),
+                let user = try await self.repositories.tokens.user(forToken: String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+            else { throw Unauthenticated() }
+            context.identity = Identity(user: user, credential: .apiToken)
+        } else if let sessionID = request.cookies[self.configuration.sessionCookieName]?.value,
+            let session = try await self.repositories.sessions.touch(id: sessionID, now: self.clock()),
+            let user = try await self.repositories.users.find(id: session.userID), !user.disabled
+        {
+            context.identity = Identity(user: user, credential: .session(id: sessionID, csrfToken: session.csrfToken))
+        }
+        return try await next(request, context)
+    }
+}

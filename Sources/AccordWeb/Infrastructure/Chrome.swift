@@ -1,0 +1,76 @@
+import Foundation
+import AccordDomain
+
+/// What the layout shows around every page: title, signed-in user, navigation and the CSRF token for its forms.
+struct Chrome {
+    struct SignedIn {
+        var name: String
+        var roleLabel: String
+        var canManage: Bool
+        var isAdmin: Bool
+        var isVendor: Bool
+        var isInternal: Bool
+    }
+
+    var title: String
+    var user: SignedIn?
+    var csrf: String?
+    var notice: String?
+
+    init(title: String, context: AccordRequestContext, notice: String? = nil) {
+        self.title = title
+        self.csrf = context.identity?.csrfToken
+        self.notice = notice
+        if let user = context.identity?.user {
+            self.user = SignedIn(
+                name: user.name, roleLabel: user.role.label, canManage: user.role.canManageContracts, isAdmin: user.role.isAdmin,
+                isVendor: user.role == .vendor, isInternal: user.role != .vendor)
+        }
+    }
+}
+
+/// Fixed confirmation messages picked by a `notice` query key, so no text from the URL is echoed into a page.
+enum Notice: String {
+    case created, updated, deleted, activated, amended, statusChanged = "status"
+
+    static func message(_ key: String?) -> String? {
+        switch key.flatMap(Notice.init(rawValue:)) {
+        case .created: "Created."
+        case .updated: "Saved."
+        case .deleted: "Deleted."
+        case .activated: "Activated."
+        case .amended: "New version created as a draft: adjust its objectives, then activate it."
+        case .statusChanged: "Status changed."
+        case nil: nil
+        }
+    }
+}
+
+/// Previous and next links for a paged list, keeping the list's filters.
+struct Pager {
+    var page: Int
+    var pageCount: Int
+    var total: Int
+    var previousURL: String?
+    var nextURL: String?
+
+    init<Item>(_ list: PageOf<Item>, path: String, query: [(String, String?)]) {
+        self.page = list.request.number
+        self.pageCount = list.pageCount
+        self.total = list.total
+        func url(_ page: Int) -> String {
+            let items = query.compactMap { key, value in value.map { "\(key)=\(URLText.encode($0))" } } + ["page=\(page)"]
+            return "\(path)?\(items.joined(separator: "&"))"
+        }
+        self.previousURL = list.hasPrevious ? url(self.page - 1) : nil
+        self.nextURL = list.hasNext ? url(self.page + 1) : nil
+    }
+}
+
+enum URLText {
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        allowed.remove("+")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}

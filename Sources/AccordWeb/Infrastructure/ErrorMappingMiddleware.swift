@@ -1,0 +1,89 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Turns errors into responses: the JSON error shape under `/api/`, an HTML page elsewhere.
+/// Pages and bodies never carry internal details; 500s are logged with them instead.
+struct ErrorMappingMiddleware: RouterMiddleware {
+    typealias Context = AccordRequestContext
+    let renderer: PageRenderer
+
+    struct ErrorView {
+        var chrome: Chrome
+        var status: Int
+        var heading: String
+        var message: String
+        var signIn: Bool
+    }
+
+    struct Mapped {
+        var status: HTTPResponse.Status
+        var code: String
+        var heading: String
+        var message: String
+        var details: [APIErrorBody.Detail] = []
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let isAPI = request.uri.path.hasPrefix("/api/")
+            if error is Unauthenticated, !isAPI {
+                let target = request.method == .get ? request.uri.path : "/"
+                return Response.redirect(to: "/login?next=\(URLText.encode(target))", type: .normal)
+            }
+            let mapped = self.map(error, context: context)
+            if isAPI {
+                var response = APIErrorBody(code: mapped.code, message: mapped.message, details: mapped.details).response(status: mapped.status)
+                if mapped.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+                return response
+            }
+            let view = ErrorView(
+                chrome: Chrome(title: mapped.heading, context: context), status: Int(mapped.status.code), heading: mapped.heading,
+                message: mapped.message, signIn: mapped.status == .forbidden && context.identity == nil)
+            return self.renderer.response(view, template: "error", status: mapped.status)
+        }
+    }
+
+    func map(_ error: any Error, context: Context) -> Mapped {
+        switch error {
+        case is Unauthenticated:
+            return Mapped(status: .unauthorized, code: "unauthenticated", heading: "Sign in required", message: "Sign in, or send a valid API token.")
+        case is AccessDenied, is Forbidden:
+            return Mapped(status: .forbidden, code: "forbidden", heading: "Not allowed", message: "Your role does not allow this action.")
+        case is CSRFRejected:
+            return Mapped(
+                status: .forbidden, code: "csrf_rejected", heading: "Form expired",
+                message: "This form was not accepted because its security token is missing or out of date. Go back, reload the page and try again.")
+        case is NotFound:
+            return Self.notFound
+        case let errors as ValidationErrors:
+            return Mapped(
+                status: .unprocessableContent, code: "validation_failed", heading: "Invalid input",
+                message: errors.errors.first?.message ?? "The input is not valid.",
+                details: errors.errors.map { APIErrorBody.Detail(field: $0.field, message: $0.message) })
+        case let conflict as EditConflict:
+            return Mapped(status: .conflict, code: "edit_conflict", heading: "Changed by someone else", message: conflict.message)
+        case let rule as RuleViolation:
+            return Mapped(status: .conflict, code: "rule_violation", heading: "Not possible", message: rule.message)
+        case is NIOTooManyBytesError:
+            return Mapped(status: .contentTooLarge, code: "payload_too_large", heading: "Too large", message: "The request body is too large.")
+        case let http as HTTPError:
+            if http.status == .notFound { return Self.notFound }
+            return Mapped(
+                status: http.status, code: http.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
+                heading: http.status.reasonPhrase, message: http.body ?? http.status.reasonPhrase)
+        default:
+            context.logger.error("unhandled error: \(String(reflecting: error))")
+            return Mapped(
+                status: .internalServerError, code: "internal_error", heading: "Something went wrong",
+                message: "The server could not complete this request. It has been logged; try again shortly.")
+        }
+    }
+
+    static let notFound = Mapped(status: .notFound, code: "not_found", heading: "Not found", message: "There is nothing here, or you may not see it.")
+}

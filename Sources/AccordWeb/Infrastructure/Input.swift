@@ -1,0 +1,132 @@
+import AccordDomain
+import Foundation
+
+/// A submitted document, from an HTML form or a JSON body, in one shape so that each entity has one parser.
+///
+/// Form fields named `tiers.0.threshold` become a list of objects; repeated names (checkboxes) become a list of texts.
+public indirect enum InputValue: Sendable, Equatable {
+    case text(String)
+    case list([InputValue])
+    case object([String: InputValue])
+    case null
+}
+
+public struct Input: Sendable, Equatable {
+    public var fields: [String: InputValue]
+
+    public init(_ fields: [String: InputValue] = [:]) {
+        self.fields = fields
+    }
+
+    /// The text of a scalar field, trimmed; nil when absent, null or empty.
+    public func text(_ key: String) -> String? {
+        guard case .text(let value) = self.fields[key] else { return nil }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// The raw text of a field, untrimmed (passwords); "" when absent.
+    public func raw(_ key: String) -> String {
+        if case .text(let value) = self.fields[key] { return value }
+        return ""
+    }
+
+    public func has(_ key: String) -> Bool { self.fields[key] != nil }
+
+    /// The texts of a multi-valued field: checkboxes, or a JSON array of strings.
+    public func texts(_ key: String) -> [String] {
+        switch self.fields[key] {
+        case .text(let value)?: [value]
+        case .list(let values)?: values.compactMap { if case .text(let text) = $0 { text } else { nil } }
+        default: []
+        }
+    }
+
+    /// The objects of a list field; rows whose every value is empty are dropped (blank form rows).
+    public func objects(_ key: String) -> [Input] {
+        guard case .list(let values)? = self.fields[key] else { return [] }
+        return values.compactMap { value in
+            guard case .object(let fields) = value else { return nil }
+            let input = Input(fields)
+            return fields.keys.contains { input.text($0) != nil } ? input : nil
+        }
+    }
+
+    // MARK: - Sources
+
+    /// Parses `application/x-www-form-urlencoded`.
+    public static func form(_ body: String) -> Input {
+        var scalars: [String: [String]] = [:]
+        var order: [String] = []
+        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = Self.decodeComponent(parts[0])
+            let value = parts.count > 1 ? Self.decodeComponent(parts[1]) : ""
+            if scalars[name] == nil { order.append(name) }
+            scalars[name, default: []].append(value)
+        }
+        var fields: [String: InputValue] = [:]
+        var rows: [String: [Int: [String: InputValue]]] = [:]
+        for name in order {
+            let values = scalars[name]!
+            let path = name.split(separator: ".")
+            if path.count == 3, let index = Int(path[1]) {
+                rows[String(path[0]), default: [:]][index, default: [:]][String(path[2])] = .text(values.last!)
+            } else {
+                fields[name] = values.count == 1 ? .text(values[0]) : .list(values.map(InputValue.text))
+            }
+        }
+        for (name, indexed) in rows {
+            fields[name] = .list(indexed.keys.sorted().map { .object(indexed[$0]!) })
+        }
+        return Input(fields)
+    }
+
+    private static func decodeComponent(_ text: Substring) -> String {
+        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+    }
+
+    /// Parses a JSON object; numbers and booleans become their text, so one parser serves both sources.
+    public static func json(_ data: Data) throws -> Input {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            throw ValidationErrors([FieldError("body", "The body is not valid JSON.")])
+        }
+        guard case .object(let fields) = Self.value(object) else {
+            throw ValidationErrors([FieldError("body", "The body must be a JSON object.")])
+        }
+        return Input(fields)
+    }
+
+    private static func value(_ any: Any) -> InputValue {
+        switch any {
+        case let text as String: return .text(text)
+        case let number as NSNumber:
+            if String(describing: type(of: number)).contains("Boolean") { return .text(number.boolValue ? "true" : "false") }
+            return .text(number.stringValue)
+        case let array as [Any]: return .list(array.map(Self.value))
+        case let dictionary as [String: Any]: return .object(dictionary.mapValues(Self.value))
+        default: return .null
+        }
+    }
+
+    /// Flat text values for refilling a form after an error.
+    public var formValues: [String: String] {
+        var values: [String: String] = [:]
+        for (key, value) in self.fields {
+            switch value {
+            case .text(let text): values[key] = text
+            case .list(let items):
+                for (index, item) in items.enumerated() {
+                    if case .object(let row) = item {
+                        for (sub, subValue) in row { if case .text(let text) = subValue { values["\(key).\(index).\(sub)"] = text } }
+                    }
+                }
+            default: break
+            }
+        }
+        return values
+    }
+}

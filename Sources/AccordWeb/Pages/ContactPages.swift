@@ -1,0 +1,91 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// A vendor's contacts: contract managers, and the vendor's own users, keep them current.
+struct ContactPages {
+    let dependencies: AppDependencies
+    var contacts: VendorContactRepository { self.dependencies.repositories.contacts }
+
+    struct FormView {
+        var chrome: Chrome
+        var heading: String
+        var vendorName: String
+        var action: String
+        var cancelURL: String
+        var form: FormState
+    }
+
+    static func mayEdit(_ role: Role) -> Bool { role.canManageContracts || role == .vendor }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("vendors/:id/contacts/new") { _, context in
+            let vendor = try await self.dependencies.repositories.vendors.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(Self.mayEdit)
+            return self.form(context, vendor: vendor, contact: nil, state: FormState())
+        }
+        router.post("vendors/:id/contacts") { request, context in
+            let vendor = try await self.dependencies.repositories.vendors.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(Self.mayEdit)
+            var request = request
+            let input = try await request.form(context: context)
+            return try await saveOrRedisplay(input: input, render: { self.form(context, vendor: vendor, contact: nil, state: $0) }) {
+                _ = try await self.contacts.create(vendorID: vendor.id, try DraftParsing.contact(input), scope: context.scope, actor: context.actor)
+                return Redirect.to("/vendors/\(vendor.id)", notice: .created)
+            }
+        }
+        router.get("vendors/:id/contacts/:contact/edit") { _, context in
+            let (vendor, contact) = try await self.load(context)
+            _ = try context.requireUser(Self.mayEdit)
+            return self.form(context, vendor: vendor, contact: contact, state: FormState(values: contact.formValues, rowVersion: contact.rowVersion))
+        }
+        router.post("vendors/:id/contacts/:contact/edit") { request, context in
+            let (vendor, contact) = try await self.load(context)
+            _ = try context.requireUser(Self.mayEdit)
+            var request = request
+            let input = try await request.form(context: context)
+            return try await saveOrRedisplay(input: input, render: { state in
+                var state = state
+                state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
+                return self.form(context, vendor: vendor, contact: contact, state: state)
+            }) {
+                _ = try await self.contacts.update(
+                    id: contact.id, vendorID: vendor.id, try DraftParsing.contact(input), expectedRowVersion: try DraftParsing.rowVersion(input),
+                    scope: context.scope, actor: context.actor)
+                return Redirect.to("/vendors/\(vendor.id)", notice: .updated)
+            }
+        }
+        router.get("vendors/:id/contacts/:contact/delete") { _, context in
+            let (vendor, contact) = try await self.load(context)
+            _ = try context.requireUser(Self.mayEdit)
+            let view = ConfirmView(
+                chrome: Chrome(title: "Delete contact", context: context), question: "Delete the contact \(contact.name) of \(vendor.name)?",
+                detail: "This cannot be undone; the audit trail keeps a record.",
+                action: "/vendors/\(vendor.id)/contacts/\(contact.id)/delete", cancelURL: "/vendors/\(vendor.id)", button: "Delete contact")
+            return self.dependencies.renderer.response(view, template: "confirm")
+        }
+        router.post("vendors/:id/contacts/:contact/delete") { _, context in
+            let (vendor, contact) = try await self.load(context)
+            _ = try context.requireUser(Self.mayEdit)
+            try await self.contacts.delete(id: contact.id, vendorID: vendor.id, scope: context.scope, actor: context.actor)
+            return Redirect.to("/vendors/\(vendor.id)", notice: .deleted)
+        }
+    }
+
+    private func load(_ context: AccordRequestContext) async throws -> (Vendor, VendorContact) {
+        let vendor = try await self.dependencies.repositories.vendors.find(id: try context.id(), scope: context.scope)
+        let contact = try await self.contacts.find(id: try context.id("contact"), vendorID: vendor.id, scope: context.scope)
+        return (vendor, contact)
+    }
+
+    private func form(_ context: AccordRequestContext, vendor: Vendor, contact: VendorContact?, state: FormState) -> Response {
+        let view = FormView(
+            chrome: Chrome(title: contact == nil ? "New contact" : "Edit contact", context: context),
+            heading: contact.map { "Edit \($0.name)" } ?? "New contact", vendorName: vendor.name,
+            action: contact.map { "/vendors/\(vendor.id)/contacts/\($0.id)/edit" } ?? "/vendors/\(vendor.id)/contacts",
+            cancelURL: "/vendors/\(vendor.id)", form: state)
+        return self.dependencies.renderer.response(
+            view, template: "contacts/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+    }
+}

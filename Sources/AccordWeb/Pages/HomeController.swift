@@ -1,0 +1,35 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// The start page: what the signed-in person can reach, with counts.
+struct HomeController {
+    let dependencies: AppDependencies
+
+    struct HomeView {
+        var chrome: Chrome
+        var name: String
+        var vendorCount: Int
+        var agreementCount: Int
+        var activeCount: Int
+        var draftCount: Int
+        var isInternal: Bool
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("/") { request, context in
+            let user = try context.requireUser()
+            let repositories = self.dependencies.repositories
+            let one = PageRequest(number: 1, size: 1)
+            let vendors = try await repositories.vendors.list(search: nil, page: one, scope: context.scope).total
+            let all = try await repositories.agreements.list(.init(), page: one, scope: context.scope).total
+            let active = try await repositories.agreements.list(.init(status: .active), page: one, scope: context.scope).total
+            let drafts = try await repositories.agreements.list(.init(status: .draft), page: one, scope: context.scope).total
+            let view = HomeView(
+                chrome: Chrome(title: "Overview", context: context, notice: request.notice), name: user.name, vendorCount: vendors,
+                agreementCount: all, activeCount: active, draftCount: drafts, isInternal: user.role != .vendor)
+            return self.dependencies.renderer.response(view, template: "home")
+        }
+    }
+}

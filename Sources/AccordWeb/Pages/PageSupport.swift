@@ -1,0 +1,98 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// A create or edit form: what was typed, what is wrong with it, and where it goes.
+struct FormState {
+    var values: [String: String]
+    var errors: [String: String]
+    var conflict: String?
+    var rowVersion: Int?
+
+    init(values: [String: String] = [:], errors: ValidationErrors = ValidationErrors(), conflict: String? = nil, rowVersion: Int? = nil) {
+        self.values = values
+        self.errors = Dictionary(errors.errors.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
+        self.conflict = conflict
+        self.rowVersion = rowVersion
+    }
+
+    /// A one-line summary above the form, for people who do not see the messages beside the fields first.
+    var summary: String? {
+        if let conflict { return conflict }
+        return self.errors.isEmpty ? nil : "Please correct the \(self.errors.count == 1 ? "field" : "fields") marked below."
+    }
+}
+
+/// An option of a `<select>` or a checkbox, with its chosen state.
+struct Choice {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
+extension Request {
+    /// The submitted form of a page POST.
+    mutating func form(context: AccordRequestContext) async throws -> Input {
+        Input.form(String(buffer: try await self.collectBody(upTo: context.maxUploadSize)))
+    }
+
+    func page() -> PageRequest {
+        PageRequest(number: self.uri.queryParameters["page"].flatMap { Int(String($0)) } ?? 1, size: 25)
+    }
+
+    func query(_ name: String) -> String? {
+        self.uri.queryParameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    var notice: String? { Notice.message(self.query("notice")) }
+}
+
+extension AccordRequestContext {
+    /// An id path parameter; a malformed one is simply not found.
+    func id(_ name: String = "id") throws -> Int64 {
+        guard let text = self.parameters.get(name), let id = Int64(text), id > 0 else { throw NotFound(name) }
+        return id
+    }
+
+    func number(_ name: String) throws -> Int {
+        guard let text = self.parameters.get(name), let number = Int(text), number > 0 else { throw NotFound(name) }
+        return number
+    }
+}
+
+enum Redirect {
+    static func to(_ path: String, notice: Notice? = nil) -> Response {
+        guard let notice else { return Response.redirect(to: path, type: .normal) }
+        return Response.redirect(to: "\(path)\(path.contains("?") ? "&" : "?")notice=\(notice.rawValue)", type: .normal)
+    }
+}
+
+/// Runs a save and turns its validation or conflict errors into a re-rendered form that keeps what was typed.
+func saveOrRedisplay(
+    input: Input, render: (FormState) -> Response, save: () async throws -> Response
+) async throws -> Response {
+    do {
+        return try await save()
+    } catch let errors as ValidationErrors {
+        return render(FormState(values: input.formValues, errors: errors))
+    } catch let conflict as EditConflict {
+        return render(FormState(values: input.formValues, conflict: conflict.message, rowVersion: conflict.currentRowVersion))
+    } catch let rule as RuleViolation {
+        return render(FormState(values: input.formValues, conflict: rule.message))
+    }
+}
+
+/// A page asking to confirm a destructive action before it is POSTed.
+struct ConfirmView {
+    var chrome: Chrome
+    var question: String
+    var detail: String
+    var action: String
+    var cancelURL: String
+    var button: String
+}
+
+extension Optional where Wrapped == String {
+    var orEmpty: String { self ?? "" }
+}

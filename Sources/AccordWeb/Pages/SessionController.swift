@@ -1,0 +1,94 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// Sign-in and sign-out.
+struct SessionController {
+    let dependencies: AppDependencies
+
+    struct LoginView {
+        var chrome: Chrome
+        var loginToken: String
+        var email: String
+        var next: String
+        var error: String?
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("login") { request, context in
+            if context.identity != nil { return Response.redirect(to: "/", type: .normal) }
+            return self.loginForm(context: context, email: "", next: request.uri.queryParameters["next"].map(String.init) ?? "/", error: nil)
+        }
+        router.post("login") { request, context in try await self.login(request, context: context) }
+        router.post("logout") { _, context in try await self.logout(context: context) }
+    }
+
+    private var configuration: AppConfiguration { self.dependencies.configuration }
+
+    func cookie(name: String, value: String, maxAge: Int) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: self.configuration.behindTLS, httpOnly: true, sameSite: .strict)
+    }
+
+    private func loginForm(context: AccordRequestContext, email: String, next: String, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+        let token = SecureToken.make()
+        let view = LoginView(chrome: Chrome(title: "Sign in", context: context), loginToken: token, email: email, next: next, error: error)
+        var response = self.dependencies.renderer.response(view, template: "login", status: status)
+        response.setCookie(self.cookie(name: self.configuration.loginCookieName, value: token, maxAge: 3600))
+        return response
+    }
+
+    /// Only paths on this site: never `//host` or an absolute URL.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        return next
+    }
+
+    private func login(_ request: Request, context: AccordRequestContext) async throws -> Response {
+        var request = request
+        let input = Input.form(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        let email = input.text("email") ?? ""
+        let password = input.raw("password")
+        let next = Self.safeNext(input.text("next"))
+        let repositories = self.dependencies.repositories
+        let now = self.dependencies.clock()
+        let throttle = self.configuration.loginThrottle
+        let failures = try await repositories.loginAttempts.recentFailures(
+            email: email, address: context.remoteAddress, since: now.addingTimeInterval(-throttle.window))
+        if case .blocked(let until) = throttle.decide(accountFailures: failures.account, addressFailures: failures.address, now: now) {
+            let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+            let message = "Too many failed sign-ins for this account or from your network. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again."
+            return self.loginForm(context: context, email: email, next: next, error: message, status: .tooManyRequests)
+        }
+        let credentials = try await repositories.users.credentials(email: email)
+        let matches = try await self.dependencies.hasher.verify(password, hash: credentials?.1 ?? PasswordHasher.decoy)
+        guard let (user, _) = credentials, matches, !user.disabled else {
+            try await repositories.loginAttempts.record(email: email, address: context.remoteAddress, succeeded: false, at: now)
+            try await repositories.audit.record(
+                actor: AuditActor(userID: credentials?.0.id, label: email.isEmpty ? "(no email)" : email, address: context.remoteAddress),
+                action: "login_failed", entity: "session", entityID: nil)
+            return self.loginForm(context: context, email: email, next: next, error: "Email or password is not correct.", status: .unauthorized)
+        }
+        try await repositories.loginAttempts.record(email: email, address: context.remoteAddress, succeeded: true, at: now)
+        if case .session(let oldID, _)? = context.identity?.credential { try await repositories.sessions.delete(id: oldID) }
+        let session = try await repositories.sessions.create(userID: user.id, now: now)
+        try await repositories.audit.record(
+            actor: AuditActor(userID: user.id, label: "\(user.name) <\(user.email)>", address: context.remoteAddress),
+            action: "login", entity: "session", entityID: user.id)
+        var response = Response.redirect(to: next, type: .normal)
+        response.setCookie(self.cookie(
+            name: self.configuration.sessionCookieName, value: session.id, maxAge: Int(self.configuration.sessionPolicy.absoluteTimeout)))
+        response.setCookie(self.cookie(name: self.configuration.loginCookieName, value: "", maxAge: 0))
+        return response
+    }
+
+    private func logout(context: AccordRequestContext) async throws -> Response {
+        if case .session(let id, _)? = context.identity?.credential {
+            try await self.dependencies.repositories.sessions.delete(id: id)
+            try await self.dependencies.repositories.audit.record(actor: context.actor, action: "logout", entity: "session", entityID: context.identity?.user.id)
+        }
+        var response = Response.redirect(to: "/login", type: .normal)
+        response.setCookie(self.cookie(name: self.configuration.sessionCookieName, value: "", maxAge: 0))
+        return response
+    }
+}

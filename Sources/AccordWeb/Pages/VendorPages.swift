@@ -1,0 +1,147 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// The vendor pages: list, detail, create, edit, delete, and the vendor's contacts.
+struct VendorPages {
+    let dependencies: AppDependencies
+    var vendors: VendorRepository { self.dependencies.repositories.vendors }
+    var renderer: PageRenderer { self.dependencies.renderer }
+
+    struct ListView {
+        var chrome: Chrome
+        var vendors: [Row]
+        var search: String
+        var pager: Pager
+        var canManage: Bool
+        var isEmpty: Bool
+
+        struct Row {
+            var url: String
+            var name: String
+            var website: String
+            var probation: String?
+        }
+    }
+
+    struct ShowView {
+        var chrome: Chrome
+        var vendor: Vendor
+        var website: String?
+        var description: String?
+        var probation: String?
+        var contacts: [VendorContact]
+        var hasContacts: Bool
+        var agreements: [Agreement]
+        var canManage: Bool
+        var canEditContacts: Bool
+        var url: String
+    }
+
+    struct FormView {
+        var chrome: Chrome
+        var heading: String
+        var action: String
+        var cancelURL: String
+        var form: FormState
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("vendors") { request, context in try await self.list(request, context) }
+        router.get("vendors/new") { _, context in
+            _ = try context.requireUser(\.canManageContracts)
+            return self.form(context, vendor: nil, state: FormState())
+        }
+        router.post("vendors") { request, context in try await self.create(request, context) }
+        router.get("vendors/:id") { request, context in try await self.show(request, context) }
+        router.get("vendors/:id/edit") { _, context in
+            let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            return self.form(context, vendor: vendor, state: FormState(values: vendor.formValues, rowVersion: vendor.rowVersion))
+        }
+        router.post("vendors/:id/edit") { request, context in try await self.update(request, context) }
+        router.get("vendors/:id/delete") { _, context in
+            let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            let view = ConfirmView(
+                chrome: Chrome(title: "Delete \(vendor.name)", context: context), question: "Delete the vendor \(vendor.name)?",
+                detail: "Its contacts are deleted with it. A vendor with agreements or user accounts cannot be deleted.",
+                action: "/vendors/\(vendor.id)/delete", cancelURL: "/vendors/\(vendor.id)", button: "Delete vendor")
+            return self.renderer.response(view, template: "confirm")
+        }
+        router.post("vendors/:id/delete") { _, context in
+            let id = try context.id()
+            _ = try await self.vendors.find(id: id, scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            try await self.vendors.delete(id: id, scope: context.scope, actor: context.actor)
+            return Redirect.to("/vendors", notice: .deleted)
+        }
+        ContactPages(dependencies: self.dependencies).addRoutes(to: router)
+    }
+
+    private func list(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let search = request.query("q")
+        let page = try await self.vendors.list(search: search, page: request.page(), scope: context.scope)
+        let today = LocalDate.of(self.dependencies.clock(), in: TimeZone(identifier: "UTC")!)
+        let rows = page.items.map {
+            ListView.Row(url: "/vendors/\($0.id)", name: $0.name, website: $0.website, probation: $0.isOnProbation(on: today) ? "until \($0.probationUntil!)" : nil)
+        }
+        let view = ListView(
+            chrome: Chrome(title: "Vendors", context: context, notice: request.notice), vendors: rows, search: search.orEmpty,
+            pager: Pager(page, path: "/vendors", query: [("q", search)]), canManage: user.role.canManageContracts, isEmpty: rows.isEmpty)
+        return self.renderer.response(view, template: "vendors/list")
+    }
+
+    private func show(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
+        let contacts = try await self.dependencies.repositories.contacts.list(vendorID: vendor.id, scope: context.scope)
+        let agreements = try await self.dependencies.repositories.agreements.list(
+            .init(vendorID: vendor.id), page: PageRequest(number: 1, size: 200), scope: context.scope)
+        let today = LocalDate.of(self.dependencies.clock(), in: TimeZone(identifier: "UTC")!)
+        let view = ShowView(
+            chrome: Chrome(title: vendor.name, context: context, notice: request.notice), vendor: vendor,
+            website: vendor.website.isEmpty ? nil : vendor.website, description: vendor.description.isEmpty ? nil : vendor.description,
+            probation: vendor.isOnProbation(on: today) ? vendor.probationUntil?.description : nil, contacts: contacts, hasContacts: !contacts.isEmpty, agreements: agreements.items,
+            canManage: user.role.canManageContracts, canEditContacts: user.role.canManageContracts || user.role == .vendor,
+            url: "/vendors/\(vendor.id)")
+        return self.renderer.response(view, template: "vendors/show")
+    }
+
+    private func form(_ context: AccordRequestContext, vendor: Vendor?, state: FormState) -> Response {
+        let view = FormView(
+            chrome: Chrome(title: vendor.map { "Edit \($0.name)" } ?? "New vendor", context: context),
+            heading: vendor.map { "Edit \($0.name)" } ?? "New vendor", action: vendor.map { "/vendors/\($0.id)/edit" } ?? "/vendors",
+            cancelURL: vendor.map { "/vendors/\($0.id)" } ?? "/vendors", form: state)
+        return self.renderer.response(view, template: "vendors/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+    }
+
+    private func create(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
+        _ = try context.requireUser(\.canManageContracts)
+        var request = request
+        let input = try await request.form(context: context)
+        return try await saveOrRedisplay(input: input, render: { self.form(context, vendor: nil, state: $0) }) {
+            let vendor = try await self.vendors.create(try DraftParsing.vendor(input), scope: context.scope, actor: context.actor)
+            return Redirect.to("/vendors/\(vendor.id)", notice: .created)
+        }
+    }
+
+    private func update(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
+        let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(\.canManageContracts)
+        var request = request
+        let input = try await request.form(context: context)
+        return try await saveOrRedisplay(input: input, render: { state in
+            var state = state
+            state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
+            return self.form(context, vendor: vendor, state: state)
+        }) {
+            _ = try await self.vendors.update(
+                id: vendor.id, try DraftParsing.vendor(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
+                actor: context.actor)
+            return Redirect.to("/vendors/\(vendor.id)", notice: .updated)
+        }
+    }
+}
