@@ -8,6 +8,12 @@ public struct ObjectivePlacement: Sendable, Equatable {
     public var agreementID: Int64
     public var versionNumber: Int
     public var versionState: VersionState
+
+    public init(agreementID: Int64, versionNumber: Int, versionState: VersionState) {
+        self.agreementID = agreementID
+        self.versionNumber = versionNumber
+        self.versionState = versionState
+    }
 }
 
 /// Objectives inside versions. Reached only through an agreement in the caller's scope; changed only while

@@ -14,7 +14,7 @@ public func buildApplication(
         configuration: configuration, repositories: Repositories(database: database),
         renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(cost: configuration.bcryptCost),
         migrations: try Migration.load(from: configuration.schemaDirectory), clock: clock)
-    let router = buildRouter(dependencies)
+    let router = try buildRouter(dependencies)
     var app = Application(
         router: router, server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
@@ -25,7 +25,8 @@ public func buildApplication(
     return app
 }
 
-func buildRouter(_ dependencies: AppDependencies) -> Router<AccordRequestContext> {
+func buildRouter(_ dependencies: AppDependencies) throws -> Router<AccordRequestContext> {
+    let openAPI = try OpenAPIController(file: dependencies.configuration.openAPIFile)
     let router = Router(context: AccordRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: FileMiddleware(dependencies.configuration.staticDirectory.path, urlBasePath: "/static"))
@@ -36,6 +37,16 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AccordRequestContext
     SessionController(dependencies: dependencies).addRoutes(to: router)
     HomeController(dependencies: dependencies).addRoutes(to: router)
     VendorPages(dependencies: dependencies).addRoutes(to: router)
-    VendorAPI(dependencies: dependencies).addRoutes(to: router.group("api/v1"))
+    ServicePages(dependencies: dependencies).addRoutes(to: router)
+    CalendarPages(dependencies: dependencies).addRoutes(to: router)
+    AgreementPages(dependencies: dependencies).addRoutes(to: router)
+    AdminPages(dependencies: dependencies).addRoutes(to: router)
+    openAPI.addRoutes(to: router)
+    let api = router.group("api/v1")
+    VendorAPI(dependencies: dependencies).addRoutes(to: api)
+    ServiceAPI(dependencies: dependencies).addRoutes(to: api)
+    CalendarAPI(dependencies: dependencies).addRoutes(to: api)
+    AgreementAPI(dependencies: dependencies).addRoutes(to: api)
+    AdminAPI(dependencies: dependencies).addRoutes(to: api)
     return router
 }

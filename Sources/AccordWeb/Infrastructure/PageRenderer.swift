@@ -12,7 +12,7 @@ public struct PageRenderer: Sendable {
         "vendors/list", "vendors/show", "vendors/form", "contacts/form",
         "services/list", "services/show", "services/form",
         "calendars/list", "calendars/show", "calendars/form",
-        "agreements/list", "agreements/show", "agreements/form", "agreements/amend",
+        "agreements/list", "agreements/show", "agreements/form", "agreements/amend", "agreements/status",
         "objectives/form", "objectives/show",
         "users/list", "users/form", "audit/list",
     ]

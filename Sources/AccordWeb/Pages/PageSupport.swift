@@ -70,16 +70,16 @@ enum Redirect {
 
 /// Runs a save and turns its validation or conflict errors into a re-rendered form that keeps what was typed.
 func saveOrRedisplay(
-    input: Input, render: (FormState) -> Response, save: () async throws -> Response
+    input: Input, render: (FormState) async throws -> Response, save: () async throws -> Response
 ) async throws -> Response {
     do {
         return try await save()
     } catch let errors as ValidationErrors {
-        return render(FormState(values: input.formValues, errors: errors))
+        return try await render(FormState(values: input.formValues, errors: errors))
     } catch let conflict as EditConflict {
-        return render(FormState(values: input.formValues, conflict: conflict.message, rowVersion: conflict.currentRowVersion))
+        return try await render(FormState(values: input.formValues, conflict: conflict.message, rowVersion: conflict.currentRowVersion))
     } catch let rule as RuleViolation {
-        return render(FormState(values: input.formValues, conflict: rule.message))
+        return try await render(FormState(values: input.formValues, conflict: rule.message))
     }
 }
 

@@ -1,0 +1,207 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// `/api/v1/agreements`, their versions and objectives.
+struct AgreementAPI {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    /// An objective as the API shows it: the same flat fields it accepts.
+    struct ObjectiveResource: Encodable {
+        var id: Int64
+        var agreementId: Int64
+        var versionNumber: Int
+        var versionState: String
+        var name: String
+        var sliKind: String
+        var slaTarget: Decimal
+        var sloTarget: Decimal
+        var windowKind: String
+        var windowDays: Int?
+        var calendarId: Int64?
+        var priorityGoals: [PriorityGoal]
+        var exclusionKinds: [String]
+        var creditTiers: [CreditTier]
+        var creditCapPercent: Decimal
+        var probationFactor: Decimal
+        var rowVersion: Int
+        var updatedAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case id, agreementId, versionNumber, versionState, name, sliKind, slaTarget, sloTarget, windowKind, windowDays, calendarId
+            case priorityGoals, exclusionKinds, creditTiers, creditCapPercent, probationFactor, rowVersion, updatedAt
+        }
+
+        init(_ objective: Objective, _ placement: ObjectivePlacement) {
+            self.id = objective.id
+            self.agreementId = placement.agreementID
+            self.versionNumber = placement.versionNumber
+            self.versionState = placement.versionState.rawValue
+            self.name = objective.name
+            self.sliKind = objective.sliKind.rawValue
+            self.slaTarget = objective.slaTarget
+            self.sloTarget = objective.sloTarget
+            self.windowKind = objective.window.kind.rawValue
+            self.windowDays = objective.window.days
+            self.calendarId = objective.calendarID
+            self.priorityGoals = objective.priorityGoals
+            self.exclusionKinds = objective.exclusionKinds.map(\.rawValue)
+            self.creditTiers = objective.credits.tiers
+            self.creditCapPercent = objective.credits.capPercent
+            self.probationFactor = objective.credits.probationFactor
+            self.rowVersion = objective.rowVersion
+            self.updatedAt = objective.updatedAt
+        }
+    }
+
+    struct VersionResource: Encodable {
+        var version: AgreementVersion
+        var objectives: [ObjectiveResource]
+
+        func encode(to encoder: any Encoder) throws {
+            try self.version.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(self.objectives, forKey: Key(stringValue: "objectives")!)
+        }
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+    }
+
+    func addRoutes(to group: RouterGroup<AccordRequestContext>) {
+        group.get("agreements") { request, context in
+            _ = try context.requireUser()
+            let filter = AgreementRepository.ListFilter(
+                search: request.query("q"), kind: request.query("kind").flatMap(AgreementKind.init(rawValue:)),
+                status: request.query("status").flatMap(AgreementStatus.init(rawValue:)), vendorID: request.query("vendor_id").flatMap { Int64($0) },
+                masterID: request.query("master_id").flatMap { Int64($0) })
+            let page = try await self.repositories.agreements.list(filter, page: request.apiPage(), scope: context.scope)
+            return JSON.response(ListEnvelope(page) { $0 })
+        }
+        group.post("agreements") { request, context in
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.json(context: context)
+            return JSON.response(
+                try await self.repositories.agreements.create(try DraftParsing.agreement(input), scope: context.scope, actor: context.actor), status: .created)
+        }
+        group.get("agreements/:id") { _, context in
+            _ = try context.requireUser()
+            return JSON.response(try await self.repositories.agreements.find(id: try context.id(), scope: context.scope))
+        }
+        group.patch("agreements/:id") { request, context in
+            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.json(context: context)
+            return JSON.response(
+                try await self.repositories.agreements.update(
+                    id: agreement.id, try DraftParsing.agreement(input.over(agreement.asInput)), expectedRowVersion: try DraftParsing.rowVersion(input),
+                    scope: context.scope, actor: context.actor))
+        }
+        group.post("agreements/:id/status") { request, context in
+            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.json(context: context)
+            guard let target = input.text("status").flatMap(AgreementStatus.init(rawValue:)) else {
+                throw ValidationErrors([FieldError("status", "status must be one of: draft, active, expired, terminated.")])
+            }
+            return JSON.response(
+                try await self.repositories.agreements.changeStatus(
+                    id: agreement.id, to: target, expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope, actor: context.actor))
+        }
+        group.get("agreements/:id/versions") { _, context in
+            _ = try context.requireUser()
+            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            return JSON.response(ItemsEnvelope(items: try await self.repositories.versions.list(agreementID: agreement.id, scope: context.scope)))
+        }
+        group.post("agreements/:id/versions") { request, context in
+            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.json(context: context)
+            var reader = InputReader(input)
+            let effective = reader.date("effective_from", label: "effective_from")
+            try reader.errors.throwIfAny()
+            let version = try await self.repositories.versions.amend(
+                agreementID: agreement.id, effectiveFrom: effective, note: reader.string("note"), scope: context.scope, actor: context.actor)
+            return JSON.response(try await self.versionResource(version, context: context), status: .created)
+        }
+        group.get("agreements/:id/versions/:number") { _, context in
+            _ = try context.requireUser()
+            let version = try await self.repositories.versions.find(agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
+            return JSON.response(try await self.versionResource(version, context: context))
+        }
+        group.post("agreements/:id/versions/:number/activate") { request, context in
+            let version = try await self.repositories.versions.find(agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.json(context: context)
+            let activated = try await self.repositories.versions.activate(
+                agreementID: version.agreementID, number: version.number, expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
+                actor: context.actor)
+            return JSON.response(try await self.versionResource(activated, context: context))
+        }
+        ObjectiveAPI(dependencies: self.dependencies).addRoutes(to: group)
+    }
+
+    func versionResource(_ version: AgreementVersion, context: AccordRequestContext) async throws -> VersionResource {
+        let objectives = try await self.repositories.objectives.list(versionID: version.id, scope: context.scope)
+        let placement = ObjectivePlacement(agreementID: version.agreementID, versionNumber: version.number, versionState: version.state)
+        return VersionResource(version: version, objectives: objectives.map { ObjectiveResource($0, placement) })
+    }
+}
+
+/// `/api/v1/agreements/{id}/versions/{n}/objectives` and `/api/v1/objectives/{id}`.
+struct ObjectiveAPI {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    func addRoutes(to group: RouterGroup<AccordRequestContext>) {
+        group.get("agreements/:id/versions/:number/objectives") { _, context in
+            _ = try context.requireUser()
+            let version = try await self.repositories.versions.find(agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
+            let placement = ObjectivePlacement(agreementID: version.agreementID, versionNumber: version.number, versionState: version.state)
+            let objectives = try await self.repositories.objectives.list(versionID: version.id, scope: context.scope)
+            return JSON.response(ItemsEnvelope(items: objectives.map { AgreementAPI.ObjectiveResource($0, placement) }))
+        }
+        group.post("agreements/:id/versions/:number/objectives") { request, context in
+            let version = try await self.repositories.versions.find(agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.json(context: context)
+            let objective = try await self.repositories.objectives.create(
+                agreementID: version.agreementID, versionNumber: version.number, try DraftParsing.objective(input), scope: context.scope, actor: context.actor)
+            let placement = ObjectivePlacement(agreementID: version.agreementID, versionNumber: version.number, versionState: version.state)
+            return JSON.response(AgreementAPI.ObjectiveResource(objective, placement), status: .created)
+        }
+        group.get("objectives/:id") { _, context in
+            _ = try context.requireUser()
+            let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            return JSON.response(AgreementAPI.ObjectiveResource(objective, placement))
+        }
+        group.patch("objectives/:id") { request, context in
+            let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.json(context: context)
+            let updated = try await self.repositories.objectives.update(
+                id: objective.id, try DraftParsing.objective(input.over(objective.asInput)), expectedRowVersion: try DraftParsing.rowVersion(input),
+                scope: context.scope, actor: context.actor)
+            return JSON.response(AgreementAPI.ObjectiveResource(updated, placement))
+        }
+        group.delete("objectives/:id") { _, context in
+            let (objective, _) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            try await self.repositories.objectives.delete(id: objective.id, scope: context.scope, actor: context.actor)
+            return Response.noContent
+        }
+    }
+}

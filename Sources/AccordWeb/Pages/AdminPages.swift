@@ -1,0 +1,141 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// Administrators: user accounts and the audit trail.
+struct AdminPages {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+    var renderer: PageRenderer { self.dependencies.renderer }
+
+    struct UserListView {
+        var chrome: Chrome
+        var users: [Row]
+        var search: String
+        var pager: Pager
+
+        struct Row {
+            var id: Int64
+            var name: String
+            var email: String
+            var role: String
+            var vendor: String?
+            var disabled: Bool
+        }
+    }
+
+    struct UserFormView {
+        var chrome: Chrome
+        var form: FormState
+        var roles: [Choice]
+        var vendors: [Choice]
+    }
+
+    struct AuditView {
+        var chrome: Chrome
+        var entries: [Row]
+        var entities: [Choice]
+        var filter: [String: String]
+        var pager: Pager
+        var isEmpty: Bool
+
+        struct Row {
+            var at: String
+            var actor: String
+            var action: String
+            var entity: String
+            var entityID: String
+            var address: String
+            var before: String?
+            var after: String?
+        }
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("users") { request, context in
+            _ = try context.requireUser(\.isAdmin)
+            let search = request.query("q")
+            let page = try await self.repositories.users.list(search: search, page: request.page())
+            let vendors = Dictionary(uniqueKeysWithValues: try await self.repositories.vendors.all(scope: .organisation).map { ($0.id, $0.name) })
+            let rows = page.items.map {
+                UserListView.Row(id: $0.id, name: $0.name, email: $0.email, role: $0.role.label, vendor: $0.vendorID.flatMap { vendors[$0] }, disabled: $0.disabled)
+            }
+            let view = UserListView(
+                chrome: Chrome(title: "Users", context: context, notice: request.notice), users: rows, search: search.orEmpty,
+                pager: Pager(page, path: "/users", query: [("q", search)]))
+            return self.renderer.response(view, template: "users/list")
+        }
+        router.get("users/new") { _, context in
+            _ = try context.requireUser(\.isAdmin)
+            return try await self.userForm(context, state: FormState(values: ["role": "viewer"]))
+        }
+        router.post("users") { request, context in
+            _ = try context.requireUser(\.isAdmin)
+            var request = request
+            let input = try await request.form(context: context)
+            var values = input.formValues
+            values["password"] = nil
+            return try await saveOrRedisplay(input: Input(values.mapValues(InputValue.text)), render: { try await self.userForm(context, state: $0) }) {
+                _ = try await self.createUser(input, context: context)
+                return Redirect.to("/users", notice: .created)
+            }
+        }
+        router.post("users/:id/disable") { _, context in
+            _ = try context.requireUser(\.isAdmin)
+            _ = try await self.repositories.users.setDisabled(id: try context.id(), disabled: true, actor: context.actor)
+            return Redirect.to("/users", notice: .updated)
+        }
+        router.post("users/:id/enable") { _, context in
+            _ = try context.requireUser(\.isAdmin)
+            _ = try await self.repositories.users.setDisabled(id: try context.id(), disabled: false, actor: context.actor)
+            return Redirect.to("/users", notice: .updated)
+        }
+        router.get("audit") { request, context in
+            _ = try context.requireUser(\.isAdmin)
+            let filter = Self.auditFilter(request)
+            let page = try await self.repositories.audit.list(filter: filter, page: request.page())
+            let formatter = ISO8601DateFormatter()
+            let rows = page.items.map {
+                AuditView.Row(
+                    at: formatter.string(from: $0.at), actor: $0.actorLabel, action: $0.action, entity: $0.entity, entityID: $0.entityID ?? "",
+                    address: $0.address ?? "", before: $0.before, after: $0.after)
+            }
+            let entities = try await self.repositories.audit.entities()
+            let query: [(String, String?)] = [
+                ("entity", filter.entity), ("action", filter.action), ("actor", filter.actor), ("from", filter.from?.description), ("to", filter.to?.description),
+            ]
+            let view = AuditView(
+                chrome: Chrome(title: "Audit log", context: context), entries: rows,
+                entities: entities.map { Choice(value: $0, label: $0, selected: $0 == filter.entity) },
+                filter: Dictionary(uniqueKeysWithValues: query.compactMap { key, value in value.map { (key, $0) } }),
+                pager: Pager(page, path: "/audit", query: query), isEmpty: rows.isEmpty)
+            return self.renderer.response(view, template: "audit/list")
+        }
+    }
+
+    static func auditFilter(_ request: Request) -> AuditFilter {
+        AuditFilter(
+            entity: request.query("entity"), action: request.query("action"), actor: request.query("actor"),
+            from: request.query("from").flatMap(LocalDate.init), to: request.query("to").flatMap(LocalDate.init))
+    }
+
+    func createUser(_ input: Input, context: AccordRequestContext) async throws -> User {
+        var reader = InputReader(input)
+        let draft = UserDraft(
+            email: reader.string("email"), name: reader.string("name"), role: reader.choice("role", label: "Role", as: Role.self),
+            vendorID: reader.id("vendor_id", label: "Vendor"), password: input.raw("password"))
+        try reader.combined(with: draft.validate()).throwIfAny()
+        let hash = try await self.dependencies.hasher.hash(draft.password)
+        return try await self.repositories.users.create(draft, passwordHash: hash, actor: context.actor)
+    }
+
+    private func userForm(_ context: AccordRequestContext, state: FormState) async throws -> Response {
+        let vendors = try await self.repositories.vendors.all(scope: .organisation)
+        let view = UserFormView(
+            chrome: Chrome(title: "New user", context: context), form: state,
+            roles: Role.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: state.values["role"] == $0.rawValue) },
+            vendors: vendors.map { Choice(value: String($0.id), label: $0.name, selected: state.values["vendor_id"] == String($0.id)) })
+        return self.renderer.response(view, template: "users/form", status: state.errors.isEmpty ? .ok : .unprocessableContent)
+    }
+}

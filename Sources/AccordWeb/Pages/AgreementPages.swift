@@ -1,0 +1,195 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// Master and vendor SLAs: list, detail with versions and objectives, create, edit, status changes.
+struct AgreementPages {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+    var renderer: PageRenderer { self.dependencies.renderer }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("agreements") { request, context in try await self.list(request, context) }
+        router.get("agreements/new") { request, context in
+            _ = try context.requireUser(\.canManageContracts)
+            var values = ["kind": request.query("kind") ?? "vendor", "currency": "EUR", "fee_period": "month", "time_zone": "UTC", "fee": "0"]
+            values["master_id"] = request.query("master_id")
+            values["dependency_kind"] = "serial"
+            return try await self.form(context, agreement: nil, state: FormState(values: values))
+        }
+        router.post("agreements") { request, context in
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.form(context: context)
+            return try await saveOrRedisplay(input: input, render: { state in try await self.form(context, agreement: nil, state: state) }) {
+                let agreement = try await self.repositories.agreements.create(try DraftParsing.agreement(input), scope: context.scope, actor: context.actor)
+                return Redirect.to("/agreements/\(agreement.id)", notice: .created)
+            }
+        }
+        router.get("agreements/:id") { request, context in try await self.show(request, context, versionNumber: nil) }
+        router.get("agreements/:id/versions/:number") { request, context in
+            try await self.show(request, context, versionNumber: try context.number("number"))
+        }
+        router.get("agreements/:id/edit") { _, context in
+            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            return try await self.form(context, agreement: agreement, state: FormState(values: agreement.formValues, rowVersion: agreement.rowVersion))
+        }
+        router.post("agreements/:id/edit") { request, context in
+            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.form(context: context)
+            let merged = input.over(agreement.asInput)
+            return try await saveOrRedisplay(input: merged, render: { state in
+                var state = state
+                state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
+                return try await self.form(context, agreement: agreement, state: state)
+            }) {
+                _ = try await self.repositories.agreements.update(
+                    id: agreement.id, try DraftParsing.agreement(merged), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
+                    actor: context.actor)
+                return Redirect.to("/agreements/\(agreement.id)", notice: .updated)
+            }
+        }
+        router.get("agreements/:id/status") { request, context in
+            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            guard let target = request.query("to").flatMap(AgreementStatus.init(rawValue:)) else { throw NotFound("status") }
+            let view = StatusConfirmView(
+                chrome: Chrome(title: "Change status", context: context), agreement: agreement, target: target.rawValue,
+                question: "Mark \(agreement.title) as \(target.rawValue)?",
+                detail: target == .terminated
+                    ? "A terminated agreement can no longer be changed or amended. Its history stays viewable."
+                    : "An expired agreement can no longer be changed or amended. Its history stays viewable.")
+            return self.renderer.response(view, template: "agreements/status")
+        }
+        router.post("agreements/:id/status") { request, context in
+            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.form(context: context)
+            guard let target = input.text("status").flatMap(AgreementStatus.init(rawValue:)) else {
+                throw ValidationErrors([FieldError("status", "Choose draft, active, expired or terminated.")])
+            }
+            _ = try await self.repositories.agreements.changeStatus(
+                id: agreement.id, to: target, expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope, actor: context.actor)
+            return Redirect.to("/agreements/\(agreement.id)", notice: target == .active ? .activated : .statusChanged)
+        }
+        VersionPages(dependencies: self.dependencies).addRoutes(to: router)
+    }
+
+    struct StatusConfirmView {
+        var chrome: Chrome
+        var agreement: Agreement
+        var target: String
+        var question: String
+        var detail: String
+    }
+
+    private func list(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let search = request.query("q")
+        let kind = request.query("kind").flatMap(AgreementKind.init(rawValue:))
+        let status = request.query("status").flatMap(AgreementStatus.init(rawValue:))
+        let filter = AgreementRepository.ListFilter(
+            search: search, kind: kind, status: status, vendorID: request.query("vendor_id").flatMap { Int64($0) },
+            masterID: request.query("master_id").flatMap { Int64($0) })
+        let page = try await self.repositories.agreements.list(filter, page: request.page(), scope: context.scope)
+        let rows = page.items.map {
+            AgreementViews.ListView.Row(
+                id: $0.id, title: $0.title, kind: $0.kind == .master ? "Master SLA" : "Vendor SLA", party: $0.vendorName ?? $0.serviceName,
+                status: $0.status.rawValue, start: $0.startDate.description, end: $0.endDate?.description ?? "open-ended")
+        }
+        let view = AgreementViews.ListView(
+            chrome: Chrome(title: "Agreements", context: context, notice: request.notice), agreements: rows, search: search.orEmpty,
+            kinds: AgreementKind.allCases.map { Choice(value: $0.rawValue, label: $0 == .master ? "Master SLAs" : "Vendor SLAs", selected: $0 == kind) },
+            statuses: AgreementStatus.allCases.map { Choice(value: $0.rawValue, label: $0.rawValue.capitalized, selected: $0 == status) },
+            pager: Pager(page, path: "/agreements", query: [("q", search), ("kind", kind?.rawValue), ("status", status?.rawValue)]),
+            canManage: user.role.canManageContracts, isEmpty: rows.isEmpty)
+        return self.renderer.response(view, template: "agreements/list")
+    }
+
+    private func show(_ request: Request, _ context: AccordRequestContext, versionNumber: Int?) async throws -> Response {
+        let user = try context.requireUser()
+        let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+        let versions = try await self.repositories.versions.list(agreementID: agreement.id, scope: context.scope)
+        let today = LocalDate.of(self.dependencies.clock(), in: TimeZone(identifier: agreement.timeZone) ?? .gmt)
+        let selectedVersion: AgreementVersion?
+        if let versionNumber {
+            guard let match = versions.first(where: { $0.number == versionNumber }) else { throw NotFound("version") }
+            selectedVersion = match
+        } else {
+            selectedVersion = VersionRules.version(inForceOn: today, among: versions) ?? versions.last
+        }
+        let canManage = user.role.canManageContracts
+        let open = agreement.status == .draft || agreement.status == .active
+        var detail: AgreementViews.VersionDetail?
+        if let version = selectedVersion {
+            let objectives = try await self.repositories.objectives.list(versionID: version.id, scope: context.scope)
+            let editable = canManage && version.state == .draft && open
+            detail = AgreementViews.VersionDetail(
+                number: version.number, effectiveFrom: version.effectiveFrom.description, state: version.state.rawValue, note: version.note,
+                isDraft: version.state == .draft, canEditObjectives: editable,
+                canActivate: editable && agreement.status == .active && version.number > 1, rowVersion: version.rowVersion,
+                objectives: objectives.map(AgreementViews.objectiveRow), hasObjectives: !objectives.isEmpty,
+                baseURL: "/agreements/\(agreement.id)/versions/\(version.number)")
+        }
+        var supporting: [Agreement] = []
+        if agreement.kind == .master {
+            supporting = try await self.repositories.agreements.list(.init(masterID: agreement.id), page: PageRequest(number: 1, size: 200), scope: context.scope).items
+        }
+        let view = AgreementViews.ShowView(
+            chrome: Chrome(title: agreement.title, context: context, notice: request.notice), agreement: agreement,
+            kindLabel: agreement.kind == .master ? "Master SLA" : "Vendor SLA", isMaster: agreement.kind == .master,
+            showMaster: user.role != .vendor && agreement.masterID != nil,
+            dependency: agreement.dependencyKind.map { $0 == .parallel ? "parallel (group \(agreement.parallelGroup ?? ""))" : "serial" },
+            fee: "\(agreement.fee.plain) \(agreement.currency) per \(agreement.feePeriod.rawValue)", end: agreement.endDate?.description ?? "open-ended",
+            renewal: agreement.renewalDate?.description ?? "—", notice: agreement.noticeDate?.description ?? "—", canManage: canManage,
+            canEdit: canManage && open, canActivate: canManage && agreement.status == .draft, canClose: canManage && agreement.status == .active,
+            canAmend: canManage && agreement.status == .active && !versions.contains { $0.state == .draft },
+            versions: versions.map {
+                AgreementViews.VersionRow(
+                    number: $0.number, effectiveFrom: $0.effectiveFrom.description, state: $0.state.rawValue, note: $0.note, objectiveCount: $0.objectiveCount,
+                    url: "/agreements/\(agreement.id)/versions/\($0.number)", isSelected: $0.number == selectedVersion?.number)
+            },
+            selected: detail, supporting: supporting, hasSupporting: !supporting.isEmpty)
+        return self.renderer.response(view, template: "agreements/show")
+    }
+
+    struct FormView {
+        var chrome: Chrome
+        var heading: String
+        var action: String
+        var cancelURL: String
+        var form: FormState
+        var isNew: Bool
+        var isVendorKind: Bool
+        var kinds: [Choice]
+        var services: [Choice]
+        var vendors: [Choice]
+        var masters: [Choice]
+        var dependencies: [Choice]
+        var feePeriods: [Choice]
+    }
+
+    private func form(_ context: AccordRequestContext, agreement: Agreement?, state: FormState) async throws -> Response {
+        let values = state.values
+        let services = try await self.repositories.services.all()
+        let vendors = try await self.repositories.vendors.all(scope: .organisation)
+        let masters = try await self.repositories.agreements.masters()
+        let view = FormView(
+            chrome: Chrome(title: agreement.map { "Edit \($0.title)" } ?? "New agreement", context: context),
+            heading: agreement.map { "Edit \($0.title)" } ?? "New agreement", action: agreement.map { "/agreements/\($0.id)/edit" } ?? "/agreements",
+            cancelURL: agreement.map { "/agreements/\($0.id)" } ?? "/agreements", form: state, isNew: agreement == nil,
+            isVendorKind: values["kind"] == "vendor",
+            kinds: AgreementKind.allCases.map { Choice(value: $0.rawValue, label: $0 == .master ? "Master SLA (a business service)" : "Vendor SLA (supports a master)", selected: values["kind"] == $0.rawValue) },
+            services: services.map { Choice(value: String($0.id), label: $0.name, selected: values["service_id"] == String($0.id)) },
+            vendors: vendors.map { Choice(value: String($0.id), label: $0.name, selected: values["vendor_id"] == String($0.id)) },
+            masters: masters.map { Choice(value: String($0.id), label: "\($0.title) (\($0.serviceName))", selected: values["master_id"] == String($0.id)) },
+            dependencies: DependencyKind.allCases.map { Choice(value: $0.rawValue, label: $0 == .serial ? "Serial: the master needs it" : "Parallel: redundant within a group", selected: values["dependency_kind"] == $0.rawValue) },
+            feePeriods: FeePeriod.allCases.map { Choice(value: $0.rawValue, label: "per \($0.rawValue)", selected: values["fee_period"] == $0.rawValue) })
+        return self.renderer.response(view, template: "agreements/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+    }
+}

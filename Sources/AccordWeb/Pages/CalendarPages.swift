@@ -1,0 +1,144 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// Business calendars: weekly hours in a time zone, plus holidays.
+struct CalendarPages {
+    let dependencies: AppDependencies
+    var calendars: CalendarRepository { self.dependencies.repositories.calendars }
+    var renderer: PageRenderer { self.dependencies.renderer }
+
+    struct ListView {
+        var chrome: Chrome
+        var calendars: [Row]
+        var search: String
+        var pager: Pager
+        var canManage: Bool
+        var isEmpty: Bool
+
+        struct Row {
+            var id: Int64
+            var name: String
+            var timeZone: String
+            var summary: String
+        }
+    }
+
+    struct ShowView {
+        var chrome: Chrome
+        var calendar: BusinessCalendar
+        var days: [Day]
+        var holidays: [Holiday]
+        var canManage: Bool
+
+        struct Day {
+            var name: String
+            var hours: String
+        }
+    }
+
+    struct FormView {
+        var chrome: Chrome
+        var heading: String
+        var action: String
+        var cancelURL: String
+        var form: FormState
+        var days: [DayRow]
+        var timeZones: [String]
+
+        struct DayRow {
+            var index: Int
+            var weekday: Int
+            var name: String
+            var opens: String
+            var closes: String
+            var error: String?
+        }
+    }
+
+    static func hoursSummary(_ calendar: BusinessCalendar) -> String {
+        calendar.weeklyHours.sorted { $0.weekday < $1.weekday }
+            .map { "\(WeeklyHours.weekdayNames[$0.weekday - 1].prefix(3)) \($0.opens)–\($0.closes)" }.joined(separator: ", ")
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("calendars") { request, context in
+            let user = try context.requireUser()
+            let search = request.query("q")
+            let page = try await self.calendars.list(search: search, page: request.page(), scope: context.scope)
+            let rows = page.items.map { ListView.Row(id: $0.id, name: $0.name, timeZone: $0.timeZone, summary: Self.hoursSummary($0)) }
+            let view = ListView(
+                chrome: Chrome(title: "Calendars", context: context, notice: request.notice), calendars: rows, search: search.orEmpty,
+                pager: Pager(page, path: "/calendars", query: [("q", search)]), canManage: user.role.canManageContracts, isEmpty: rows.isEmpty)
+            return self.renderer.response(view, template: "calendars/list")
+        }
+        router.get("calendars/new") { _, context in
+            _ = try context.requireUser(\.canManageContracts)
+            var values = ["time_zone": "UTC"]
+            for index in 0..<5 {
+                values["weekly_hours.\(index).opens"] = "09:00"
+                values["weekly_hours.\(index).closes"] = "17:00"
+            }
+            return self.form(context, calendar: nil, state: FormState(values: values))
+        }
+        router.post("calendars") { request, context in
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.form(context: context)
+            return try await saveOrRedisplay(input: input, render: { self.form(context, calendar: nil, state: $0) }) {
+                let calendar = try await self.calendars.create(try DraftParsing.calendar(input), scope: context.scope, actor: context.actor)
+                return Redirect.to("/calendars/\(calendar.id)", notice: .created)
+            }
+        }
+        router.get("calendars/:id") { request, context in
+            let user = try context.requireUser()
+            let calendar = try await self.calendars.find(id: try context.id(), scope: context.scope)
+            let days = (1...7).map { weekday in
+                ShowView.Day(
+                    name: WeeklyHours.weekdayNames[weekday - 1],
+                    hours: calendar.hours(on: weekday).map { "\($0.opens)–\($0.closes)" } ?? "Closed")
+            }
+            let view = ShowView(
+                chrome: Chrome(title: calendar.name, context: context, notice: request.notice), calendar: calendar, days: days,
+                holidays: calendar.holidays, canManage: user.role.canManageContracts)
+            return self.renderer.response(view, template: "calendars/show")
+        }
+        router.get("calendars/:id/edit") { _, context in
+            let calendar = try await self.calendars.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            return self.form(context, calendar: calendar, state: FormState(values: calendar.formValues, rowVersion: calendar.rowVersion))
+        }
+        router.post("calendars/:id/edit") { request, context in
+            let calendar = try await self.calendars.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.form(context: context)
+            return try await saveOrRedisplay(input: input, render: { state in
+                var state = state
+                state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
+                return self.form(context, calendar: calendar, state: state)
+            }) {
+                _ = try await self.calendars.update(
+                    id: calendar.id, try DraftParsing.calendar(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
+                    actor: context.actor)
+                return Redirect.to("/calendars/\(calendar.id)", notice: .updated)
+            }
+        }
+    }
+
+    private func form(_ context: AccordRequestContext, calendar: BusinessCalendar?, state: FormState) -> Response {
+        let days = (1...7).map { weekday in
+            FormView.DayRow(
+                index: weekday - 1, weekday: weekday, name: WeeklyHours.weekdayNames[weekday - 1],
+                opens: state.values["weekly_hours.\(weekday - 1).opens"] ?? "", closes: state.values["weekly_hours.\(weekday - 1).closes"] ?? "",
+                error: state.errors["hours_\(weekday)"])
+        }
+        let view = FormView(
+            chrome: Chrome(title: calendar.map { "Edit \($0.name)" } ?? "New calendar", context: context),
+            heading: calendar.map { "Edit \($0.name)" } ?? "New calendar", action: calendar.map { "/calendars/\($0.id)/edit" } ?? "/calendars",
+            cancelURL: calendar.map { "/calendars/\($0.id)" } ?? "/calendars", form: state, days: days,
+            timeZones: TimeZone.knownTimeZoneIdentifiers.sorted())
+        return self.renderer.response(view, template: "calendars/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+    }
+}

@@ -1,0 +1,158 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// Objectives: added to, changed in and removed from draft versions only.
+struct ObjectivePages {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+    var renderer: PageRenderer { self.dependencies.renderer }
+
+    struct FormView {
+        var chrome: Chrome
+        var heading: String
+        var context: String
+        var action: String
+        var cancelURL: String
+        var form: FormState
+        var sliKinds: [Choice]
+        var windows: [Choice]
+        var calendars: [Choice]
+        var exclusions: [Choice]
+        var goals: [Row]
+        var tiers: [Row]
+
+        struct Row {
+            var index: Int
+            var first: String
+            var second: String
+        }
+    }
+
+    struct ShowView {
+        var chrome: Chrome
+        var objective: AgreementViews.ObjectiveRow
+        var agreement: Agreement
+        var versionNumber: Int
+        var isDraft: Bool
+        var canEdit: Bool
+        var rowVersion: Int
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("agreements/:id/versions/:number/objectives/new") { _, context in
+            let (agreement, version) = try await self.loadVersion(context)
+            _ = try context.requireUser(\.canManageContracts)
+            let values = ["sli_kind": "ratio", "window_kind": "calendar_month", "credit_cap_percent": "100", "probation_factor": "1"]
+            return try await self.form(context, agreement: agreement, version: version, objective: nil, input: Input(values.mapValues(InputValue.text)), state: FormState(values: values))
+        }
+        router.post("agreements/:id/versions/:number/objectives") { request, context in
+            let (agreement, version) = try await self.loadVersion(context)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.form(context: context)
+            return try await saveOrRedisplay(input: input, render: { state in
+                try await self.form(context, agreement: agreement, version: version, objective: nil, input: input, state: state)
+            }) {
+                _ = try await self.repositories.objectives.create(
+                    agreementID: agreement.id, versionNumber: version.number, try DraftParsing.objective(input), scope: context.scope, actor: context.actor)
+                return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .created)
+            }
+        }
+        router.get("objectives/:id") { request, context in
+            let user = try context.requireUser()
+            let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
+            let view = ShowView(
+                chrome: Chrome(title: objective.name, context: context, notice: request.notice), objective: AgreementViews.objectiveRow(objective),
+                agreement: agreement, versionNumber: placement.versionNumber, isDraft: placement.versionState == .draft,
+                canEdit: user.role.canManageContracts && placement.versionState == .draft, rowVersion: objective.rowVersion)
+            return self.renderer.response(view, template: "objectives/show")
+        }
+        router.get("objectives/:id/edit") { _, context in
+            let (objective, placement, agreement, version) = try await self.loadObjective(context)
+            _ = try context.requireUser(\.canManageContracts)
+            let input = objective.asInput
+            return try await self.form(
+                context, agreement: agreement, version: version, objective: objective, input: input,
+                state: FormState(values: input.formValues, rowVersion: objective.rowVersion), placement: placement)
+        }
+        router.post("objectives/:id/edit") { request, context in
+            let (objective, placement, agreement, version) = try await self.loadObjective(context)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.form(context: context)
+            return try await saveOrRedisplay(input: input, render: { state in
+                var state = state
+                state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
+                return try await self.form(context, agreement: agreement, version: version, objective: objective, input: input, state: state, placement: placement)
+            }) {
+                _ = try await self.repositories.objectives.update(
+                    id: objective.id, try DraftParsing.objective(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
+                    actor: context.actor)
+                return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .updated)
+            }
+        }
+        router.get("objectives/:id/delete") { _, context in
+            let (objective, _, agreement, version) = try await self.loadObjective(context)
+            _ = try context.requireUser(\.canManageContracts)
+            let view = ConfirmView(
+                chrome: Chrome(title: "Remove objective", context: context), question: "Remove \(objective.name) from version \(version.number)?",
+                detail: "Only draft versions can lose objectives; the audit trail keeps a record.", action: "/objectives/\(objective.id)/delete",
+                cancelURL: "/agreements/\(agreement.id)/versions/\(version.number)", button: "Remove objective")
+            return self.renderer.response(view, template: "confirm")
+        }
+        router.post("objectives/:id/delete") { _, context in
+            let (objective, _, agreement, version) = try await self.loadObjective(context)
+            _ = try context.requireUser(\.canManageContracts)
+            try await self.repositories.objectives.delete(id: objective.id, scope: context.scope, actor: context.actor)
+            return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .deleted)
+        }
+    }
+
+    private func loadVersion(_ context: AccordRequestContext) async throws -> (Agreement, AgreementVersion) {
+        let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+        let version = try await self.repositories.versions.find(agreementID: agreement.id, number: try context.number("number"), scope: context.scope)
+        return (agreement, version)
+    }
+
+    private func loadObjective(_ context: AccordRequestContext) async throws -> (Objective, ObjectivePlacement, Agreement, AgreementVersion) {
+        let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+        let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
+        let version = try await self.repositories.versions.find(agreementID: agreement.id, number: placement.versionNumber, scope: context.scope)
+        return (objective, placement, agreement, version)
+    }
+
+    private func form(
+        _ context: AccordRequestContext, agreement: Agreement, version: AgreementVersion, objective: Objective?, input: Input, state: FormState,
+        placement: ObjectivePlacement? = nil
+    ) async throws -> Response {
+        let values = state.values
+        let calendars = try await self.repositories.calendars.all()
+        let chosen = Set(input.texts("exclusion_kinds"))
+        let goals = input.objects("priority_goals")
+        let tiers = input.objects("credit_tiers")
+        func rows(_ items: [Input], _ first: String, _ second: String, minimum: Int) -> [FormView.Row] {
+            let count = max(items.count + 1, minimum)
+            return (0..<count).map { index in
+                FormView.Row(index: index, first: index < items.count ? items[index].text(first) ?? "" : "", second: index < items.count ? items[index].text(second) ?? "" : "")
+            }
+        }
+        let view = FormView(
+            chrome: Chrome(title: objective.map { "Edit \($0.name)" } ?? "New objective", context: context),
+            heading: objective.map { "Edit \($0.name)" } ?? "New objective", context: "\(agreement.title), version \(version.number) (\(version.state.rawValue))",
+            action: objective.map { "/objectives/\($0.id)/edit" } ?? "/agreements/\(agreement.id)/versions/\(version.number)/objectives",
+            cancelURL: "/agreements/\(agreement.id)/versions/\(version.number)", form: state,
+            sliKinds: SLIKind.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: values["sli_kind"] == $0.rawValue) },
+            windows: [
+                Choice(value: "calendar_month", label: "Calendar month", selected: values["window_kind"] == "calendar_month"),
+                Choice(value: "calendar_quarter", label: "Calendar quarter", selected: values["window_kind"] == "calendar_quarter"),
+                Choice(value: "rolling_days", label: "Rolling days", selected: values["window_kind"] == "rolling_days"),
+            ],
+            calendars: calendars.map { Choice(value: String($0.id), label: "\($0.name) (\($0.timeZone))", selected: values["calendar_id"] == String($0.id)) },
+            exclusions: ExclusionKind.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: chosen.contains($0.rawValue)) },
+            goals: rows(goals, "priority", "goal_minutes", minimum: 3), tiers: rows(tiers, "threshold", "percent", minimum: 3))
+        return self.renderer.response(view, template: "objectives/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+    }
+}
