@@ -60,6 +60,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "AccordTestSupport",
+            dependencies: [
+                "AccordDomain",
+                "AccordStorage",
+                "AccordWeb",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/AccordTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AccordDomainTests",
             dependencies: ["AccordDomain"],
@@ -67,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AccordStorageTests",
-            dependencies: ["AccordStorage", "AccordDomain"],
+            dependencies: ["AccordStorage", "AccordDomain", "AccordTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -76,7 +88,9 @@ let package = Package(
                 "AccordWeb",
                 "AccordStorage",
                 "AccordDomain",
+                "AccordTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

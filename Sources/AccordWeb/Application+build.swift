@@ -14,7 +14,7 @@ public func buildApplication(
         configuration: configuration, repositories: Repositories(database: database),
         renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(cost: configuration.bcryptCost),
         migrations: try Migration.load(from: configuration.schemaDirectory), clock: clock)
-    let router = try buildRouter(dependencies)
+    let router = try buildRouter(dependencies, logger: logger)
     var app = Application(
         router: router, server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
@@ -25,11 +25,11 @@ public func buildApplication(
     return app
 }
 
-func buildRouter(_ dependencies: AppDependencies) throws -> Router<AccordRequestContext> {
+func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Router<AccordRequestContext> {
     let openAPI = try OpenAPIController(file: dependencies.configuration.openAPIFile)
     let router = Router(context: AccordRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: FileMiddleware(dependencies.configuration.staticDirectory.path, urlBasePath: "/static"))
+    router.add(middleware: FileMiddleware(dependencies.configuration.staticDirectory.path, urlBasePath: "/static", logger: logger))
     router.add(middleware: ErrorMappingMiddleware(renderer: dependencies.renderer))
     router.add(middleware: AuthenticationMiddleware(repositories: dependencies.repositories, configuration: dependencies.configuration, clock: dependencies.clock))
     router.add(middleware: CSRFMiddleware(configuration: dependencies.configuration))

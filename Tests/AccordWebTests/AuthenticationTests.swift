@@ -1,0 +1,148 @@
+import AccordDomain
+import AccordStorage
+import AccordTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import AccordWeb
+
+@Suite("Sign-in, sessions and API tokens")
+struct AuthenticationTests {
+    /// Fetches the sign-in form and returns its cookie and token, as a browser would.
+    func loginForm(_ harness: Harness) async throws -> (cookie: String, token: String) {
+        let form = try await harness.get("/login", as: nil)
+        let cookie = try #require(form.headers[values: .setCookie].first { $0.hasPrefix("accord_login=") })
+        let token = try #require(form.text.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1)
+        return (String(cookie.prefix { $0 != ";" }), String(token))
+    }
+
+    func signIn(_ harness: Harness, email: String, password: String) async throws -> TestResponse {
+        let (cookie, token) = try await self.loginForm(harness)
+        return try await harness.post(
+            "/login", [("email", email), ("password", password), ("next", "/agreements")], as: BrowserSession(cookie: cookie, csrf: token))
+    }
+
+    @Test func signingInSetsAHardenedSessionCookieAndAuditsIt() async throws {
+        try await Harness.run { harness in
+            // MUT
+            let response = try await self.signIn(harness, email: harness.world.manager.email, password: World.password)
+            // validation
+            #expect(response.status == .seeOther)
+            #expect(response.location == "/agreements")
+            let cookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("accord_session=") })
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Strict"))
+            #expect(!cookie.contains("Secure"))
+            let session = BrowserSession(cookie: String(cookie.prefix { $0 != ";" }), csrf: "")
+            #expect(try await harness.get("/agreements", as: session).status == .ok)
+            let audit = try await harness.repositories.audit.list(filter: AuditFilter(action: "login"), page: PageRequest())
+            #expect(audit.items.first?.actorID == harness.world.manager.id)
+        }
+    }
+
+    @Test func aWrongPasswordIsRefusedWithAClearMessageAndAudited() async throws {
+        try await Harness.run { harness in
+            let response = try await self.signIn(harness, email: harness.world.manager.email, password: "not the password")
+            #expect(response.status == .unauthorized)
+            #expect(response.text.contains("Email or password is not correct."))
+            #expect(!response.headers[values: .setCookie].contains { $0.hasPrefix("accord_session=") })
+            let audit = try await harness.repositories.audit.list(filter: AuditFilter(action: "login_failed"), page: PageRequest())
+            #expect(audit.total == 1)
+        }
+    }
+
+    @Test func repeatedFailuresThrottleTheAccount() async throws {
+        try await Harness.run { harness in
+            for _ in 0..<5 {
+                _ = try await self.signIn(harness, email: harness.world.viewer.email, password: "wrong password!")
+            }
+            // MUT: even the right password is refused while throttled
+            let blocked = try await self.signIn(harness, email: harness.world.viewer.email, password: World.password)
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.text.contains("Too many failed sign-ins"))
+            // after the window, the right password works again
+            harness.clock.advance(by: 16 * 60)
+            let allowed = try await self.signIn(harness, email: harness.world.viewer.email, password: World.password)
+            #expect(allowed.status == .seeOther)
+        }
+    }
+
+    @Test func theSignInFormRequiresItsOwnCSRFToken() async throws {
+        try await Harness.run { harness in
+            let (cookie, _) = try await self.loginForm(harness)
+            let response = try await harness.post(
+                "/login", [("email", harness.world.manager.email), ("password", World.password)], as: BrowserSession(cookie: cookie, csrf: "forged"))
+            #expect(response.status == .forbidden)
+        }
+    }
+
+    @Test func signingOutInvalidatesTheSessionOnTheServer() async throws {
+        try await Harness.run { harness in
+            let session = try await harness.session(for: harness.world.manager)
+            #expect(try await harness.get("/vendors", as: session).status == .ok)
+            // MUT
+            let response = try await harness.post("/logout", as: session)
+            // validation: the old cookie no longer works even if a client keeps sending it
+            #expect(response.status == .seeOther)
+            let after = try await harness.get("/vendors", as: session)
+            #expect(after.status == .seeOther)
+            #expect(after.location?.hasPrefix("/login") == true)
+            let audit = try await harness.repositories.audit.list(filter: AuditFilter(action: "logout"), page: PageRequest())
+            #expect(audit.total == 1)
+        }
+    }
+
+    @Test func sessionsExpireAfterThirtyIdleMinutesAndTwelveHoursInAll() async throws {
+        try await Harness.run { harness in
+            let session = try await harness.session(for: harness.world.viewer)
+            harness.clock.advance(by: 29 * 60)
+            #expect(try await harness.get("/vendors", as: session).status == .ok)
+            harness.clock.advance(by: 31 * 60)
+            #expect(try await harness.get("/vendors", as: session).status == .seeOther)
+
+            let busy = try await harness.session(for: harness.world.viewer)
+            for _ in 0..<25 {
+                harness.clock.advance(by: 29 * 60)
+                _ = try await harness.get("/", as: busy)
+            }
+            // 12 h 5 min after sign-in, activity every 29 minutes does not keep the session alive
+            #expect(try await harness.get("/vendors", as: busy).status == .seeOther)
+        }
+    }
+
+    @Test func apiTokensAuthenticateAndBadTokensGet401() async throws {
+        try await Harness.run { harness in
+            let token = try await harness.token(for: harness.world.analyst)
+            let me = try await harness.api(.get, "/api/v1/me", token: token)
+            #expect(me.status == .ok)
+            #expect(me.json["email"] as? String == harness.world.analyst.email)
+            let forged = try await harness.api(.get, "/api/v1/me", token: String(token.dropLast()) + "x")
+            #expect(forged.status == .unauthorized)
+            #expect(forged.errorCode == "unauthenticated")
+            #expect(try await harness.api(.get, "/api/v1/vendors", token: nil).status == .unauthorized)
+        }
+    }
+
+    @Test func everyResponseCarriesTheSecurityHeaders() async throws {
+        try await Harness.run { harness in
+            for path in ["/login", "/healthz", "/vendors", "/no-such-page"] {
+                let response = try await harness.get(path, as: nil)
+                let policy = try #require(response.headers[.contentSecurityPolicy])
+                #expect(policy.contains("frame-ancestors 'none'"))
+                #expect(policy.contains("script-src 'self'"))
+                #expect(!policy.contains("unsafe-inline"))
+                #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+                #expect(response.headers[HTTPField.Name("Referrer-Policy")!] != nil)
+            }
+        }
+    }
+
+    @Test func aNextParameterCannotRedirectOffSite() {
+        #expect(SessionController.safeNext("//evil.example/x") == "/")
+        #expect(SessionController.safeNext("https://evil.example") == "/")
+        #expect(SessionController.safeNext("/agreements/3") == "/agreements/3")
+    }
+}

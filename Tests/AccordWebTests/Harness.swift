@@ -1,0 +1,112 @@
+import AccordDomain
+import AccordStorage
+import AccordTestSupport
+import AccordWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Synchronization
+
+/// A clock the test moves by hand, for session timeouts and throttling windows.
+final class TestClock: Sendable {
+    private let current: Mutex<Date>
+
+    init(_ start: Date = Date()) { self.current = Mutex(start) }
+
+    var now: Date { self.current.withLock { $0 } }
+
+    func advance(by seconds: TimeInterval) { self.current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// A signed-in browser: its session cookie and CSRF token.
+struct BrowserSession: Sendable {
+    var cookie: String
+    var csrf: String
+}
+
+/// The application on a fresh database with the two-vendor `World` seeded, driven through real HTTP requests.
+struct Harness: Sendable {
+    let client: any TestClientProtocol
+    let repositories: Repositories
+    let world: World
+    let clock: TestClock
+
+    static func run(_ body: @Sendable (Harness) async throws -> Void) async throws {
+        let clock = TestClock()
+        let settings = try await TestDatabase.create()
+        do {
+            let configuration = AppConfiguration(root: TestDatabase.root, database: settings)
+            let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, clock: { clock.now })
+            let database = Database(settings: settings, logger: TestDatabase.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await database.client.run() }
+                defer { group.cancelAll() }
+                let repositories = Repositories(database: database)
+                let world = try await World.seed(repositories)
+                try await app.test(.router) { client in
+                    try await body(Harness(client: client, repositories: repositories, world: world, clock: clock))
+                }
+            }
+            await TestDatabase.drop(settings)
+        } catch {
+            await TestDatabase.drop(settings)
+            throw error
+        }
+    }
+
+    var database: Database { self.repositories.database }
+
+    func session(for user: User) async throws -> BrowserSession {
+        let session = try await self.repositories.sessions.create(userID: user.id, now: self.clock.now)
+        return BrowserSession(cookie: "accord_session=\(session.id)", csrf: session.csrfToken)
+    }
+
+    func token(for user: User) async throws -> String {
+        try await self.repositories.tokens.create(userID: user.id, name: "test", actor: .system)
+    }
+
+    // MARK: - Browser requests
+
+    func get(_ path: String, as session: BrowserSession?) async throws -> TestResponse {
+        var headers = HTTPFields()
+        if let session { headers[.cookie] = session.cookie }
+        return try await self.client.execute(uri: path, method: .get, headers: headers)
+    }
+
+    func post(_ path: String, _ fields: [(String, String)] = [], as session: BrowserSession?, csrf: String? = nil) async throws -> TestResponse {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        if let session { headers[.cookie] = session.cookie }
+        let token = csrf ?? session?.csrf
+        let all = (token.map { [("_csrf", $0)] } ?? []) + fields
+        let body = all.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        return try await self.client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+    }
+
+    // MARK: - API requests
+
+    func api(_ method: HTTPRequest.Method, _ path: String, token: String?, json: String? = nil) async throws -> TestResponse {
+        var headers = HTTPFields()
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await self.client.execute(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: self.body) }
+
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: self.body)) as? [String: Any]) ?? [:]
+    }
+
+    var errorCode: String? { (self.json["error"] as? [String: Any])?["code"] as? String }
+
+    var location: String? { self.headers[.location] }
+}
