@@ -14,7 +14,7 @@ public struct APITokenRepository: Sendable {
 
     /// Issues a token for `userID` and returns it in full; it cannot be read back later.
     public func create(userID: Int64, name: String, actor: AuditActor) async throws -> String {
-        let prefix = String(SecureToken.make(bytes: 6).prefix(8))
+        let prefix = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
         let token = "acc_\(prefix)_\(SecureToken.make())"
         let hash = SessionStore.hash(token)
         let logger = self.database.logger
@@ -32,8 +32,9 @@ public struct APITokenRepository: Sendable {
 
     /// The user a presented token belongs to, if it is valid and not revoked.
     public func user(forToken token: String) async throws -> User? {
-        let parts = token.split(separator: "_", maxSplits: 2)
-        guard parts.count == 3, parts[0] == "acc" else { return nil }
+        // acc_<8 hex>_<secret>; the secret itself may contain "_".
+        let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "acc", parts[1].count == 8, !parts[2].isEmpty else { return nil }
         let presented = Array(SessionStore.hash(token).utf8)
         let rows = try await self.database.query(
             """

@@ -6,7 +6,7 @@ public struct DatabaseSnapshot: Equatable, Sendable, CustomStringConvertible {
     public var tables: [String: String]
 
     static let tableNames = [
-        "vendors", "vendor_contacts", "services", "calendars", "agreements", "agreement_versions", "objectives", "users", "api_tokens", "audit_log",
+        "vendors", "vendor_contacts", "services", "calendars", "agreements", "agreement_versions", "objectives", "users", "audit_log",
     ]
 
     public static func take(_ database: Database) async throws -> DatabaseSnapshot {

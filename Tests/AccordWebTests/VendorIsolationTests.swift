@@ -1,0 +1,136 @@
+import AccordDomain
+import AccordStorage
+import AccordTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import AccordWeb
+
+/// A vendor user of vendor A asks for vendor B's data on every route, in the UI and through the API.
+@Suite("Vendor isolation matrix")
+struct VendorIsolationTests {
+    /// Vendor B's ids for each kind of path parameter, by the resource the path names.
+    static func foreignValues(for path: String, _ world: World) -> [String: String] {
+        let trimmed = path.replacingOccurrences(of: "/api/v1", with: "")
+        if trimmed.hasPrefix("/vendors") { return ["id": "\(world.vendorB.id)", "contact": "\(world.contactB.id)"] }
+        if trimmed.hasPrefix("/services") { return ["id": "\(world.serviceB.id)"] }
+        if trimmed.hasPrefix("/calendars") { return ["id": "\(world.calendarB.id)"] }
+        if trimmed.hasPrefix("/agreements") { return ["id": "\(world.agreementB.id)", "number": "1"] }
+        if trimmed.hasPrefix("/objectives") { return ["id": "\(world.objectiveB.id)"] }
+        if trimmed.hasPrefix("/users") { return ["id": "\(world.vendorUserB.id)"] }
+        return [:]
+    }
+
+    static let formFields: [(String, String)] = [
+        ("name", "Hijacked"), ("title", "Hijacked"), ("row_version", "1"), ("status", "terminated"), ("effective_from", "2027-01-01"),
+        ("sli_kind", "ratio"), ("sla_target", "90"), ("slo_target", "95"), ("window_kind", "calendar_month"), ("email", "x@example.com"),
+    ]
+
+    static let json = """
+        {"name":"Hijacked","title":"Hijacked","row_version":1,"status":"terminated","effective_from":"2027-01-01","sli_kind":"ratio",
+         "sla_target":90,"slo_target":95,"window_kind":"calendar_month","email":"x@example.com"}
+        """
+
+    func request(_ harness: Harness, _ route: RouteTable.Route, path: String, session: BrowserSession, token: String) async throws -> TestResponse {
+        if route.isAPI {
+            return try await harness.api(route.method, path, token: token, json: route.changesState && route.method != .delete ? Self.json : nil)
+        }
+        return route.method == .post ? try await harness.post(path, Self.formFields, as: session) : try await harness.get(path, as: session)
+    }
+
+    @Test func vendorAGets404ForEveryOneOfVendorBsIdsAndNothingChanges() async throws {
+        let routes = try await RouteTable.all()
+        try await Harness.run { harness in
+            // setup
+            let world = harness.world
+            let session = try await harness.session(for: world.vendorUserA)
+            let token = try await harness.token(for: world.vendorUserA)
+            let before = try await DatabaseSnapshot.take(harness.database)
+            var checked = 0
+            // MUT
+            for route in routes where route.path.contains("{") {
+                guard let path = RouteTable.fill(route.path, Self.foreignValues(for: route.path, world)) else {
+                    Issue.record("no foreign id for \(route)")
+                    continue
+                }
+                let response = try await self.request(harness, route, path: path, session: session, token: token)
+                // validation: users are not vendor data; their admin-only routes refuse by role
+                let expected: HTTPResponse.Status = route.path.contains("/users/") ? .forbidden : .notFound
+                #expect(response.status == expected, "\(route) as vendor A with vendor B's ids answered \(response.status)")
+                #expect(!response.text.contains(world.vendorB.name), "\(route) leaked vendor B's name")
+                checked += 1
+            }
+            #expect(checked > 40)
+            let after = try await DatabaseSnapshot.take(harness.database)
+            #expect(before == after)
+        }
+    }
+
+    @Test func forgedParentIdsOnCreateAndUpdateAreRefused() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let session = try await harness.session(for: world.vendorUserA)
+            let token = try await harness.token(for: world.vendorUserA)
+            let before = try await DatabaseSnapshot.take(harness.database)
+            // vendor A adds a contact under vendor B, through the form and the API
+            #expect(try await harness.post("/vendors/\(world.vendorB.id)/contacts", [("name", "Mallory")], as: session).status == .notFound)
+            #expect(try await harness.api(.post, "/api/v1/vendors/\(world.vendorB.id)/contacts", token: token, json: #"{"name":"Mallory"}"#).status == .notFound)
+            // vendor A edits B's contact through A's own vendor path
+            let crossed = "/vendors/\(world.vendorA.id)/contacts/\(world.contactB.id)"
+            #expect(try await harness.post("\(crossed)/edit", [("name", "Mallory"), ("row_version", "1")], as: session).status == .notFound)
+            #expect(try await harness.api(.patch, "/api/v1\(crossed)", token: token, json: #"{"name":"Mallory","row_version":1}"#).status == .notFound)
+            // vendor A adds an objective under B's agreement
+            let objective = #"{"name":"Sneaky","sli_kind":"ratio","sla_target":90,"slo_target":95,"window_kind":"calendar_month"}"#
+            #expect(try await harness.api(.post, "/api/v1/agreements/\(world.agreementB.id)/versions/1/objectives", token: token, json: objective).status == .notFound)
+            // a vendor_id in the body never moves A's contact to B
+            let moved = try await harness.api(
+                .patch, "/api/v1/vendors/\(world.vendorA.id)/contacts/\(world.contactA.id)", token: token,
+                json: #"{"vendor_id":\#(world.vendorB.id),"row_version":1}"#)
+            #expect(moved.status == .ok)
+            #expect(moved.json["vendor_id"] as? Int == Int(world.vendorA.id))
+            let contactsOfB = try await harness.repositories.contacts.list(vendorID: world.vendorB.id, scope: .organisation)
+            #expect(contactsOfB.map(\.id) == [world.contactB.id])
+            _ = before
+        }
+    }
+
+    @Test func listsShowOnlyTheVendorsOwnData() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let session = try await harness.session(for: world.vendorUserA)
+            let token = try await harness.token(for: world.vendorUserA)
+            for path in ["/", "/vendors", "/agreements", "/services", "/calendars", "/vendors/\(world.vendorA.id)", "/agreements/\(world.agreementA.id)"] {
+                let page = try await harness.get(path, as: session)
+                #expect(page.status == .ok, "\(path)")
+                #expect(!page.text.contains(world.vendorB.name), "\(path) shows vendor B")
+                #expect(!page.text.contains("Beta payroll SLA"), "\(path) shows B's agreement")
+                #expect(!page.text.contains("Payroll"), "\(path) shows B's service")
+                #expect(!page.text.contains("New York hours"), "\(path) shows B's calendar")
+            }
+            for path in ["/api/v1/vendors", "/api/v1/agreements", "/api/v1/services", "/api/v1/calendars"] {
+                let list = try await harness.api(.get, path, token: token)
+                #expect(list.status == .ok)
+                #expect(!list.text.contains(world.vendorB.name) && !list.text.contains("Payroll") && !list.text.contains("New York"), "\(path)")
+                #expect(list.json["total"] as? Int == 1, "\(path) should list exactly vendor A's one item")
+            }
+            // the vendor's own agreement is there
+            #expect(try await harness.get("/agreements", as: session).text.contains("Alpha hosting SLA"))
+        }
+    }
+
+    @Test func vendorUsersCannotCreateOrganisationData() async throws {
+        try await Harness.run { harness in
+            let session = try await harness.session(for: harness.world.vendorUserA)
+            let token = try await harness.token(for: harness.world.vendorUserA)
+            for path in ["/vendors", "/services", "/calendars", "/agreements", "/users"] {
+                #expect(try await harness.post(path, [("name", "x")], as: session).status == .forbidden, "\(path)")
+                #expect(try await harness.api(.post, "/api/v1\(path)", token: token, json: #"{"name":"x"}"#).status == .forbidden, "\(path)")
+            }
+            // but may keep its own contacts current
+            let created = try await harness.post("/vendors/\(harness.world.vendorA.id)/contacts", [("name", "New Person")], as: session)
+            #expect(created.status == .seeOther)
+        }
+    }
+}
