@@ -25,8 +25,13 @@ public struct Database: Sendable {
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await self.client.withTransaction(logger: self.logger) { connection in
-            try await body(connection)
+        do {
+            return try await self.client.withTransaction(logger: self.logger) { connection in
+                try await body(connection)
+            }
+        } catch let error as PostgresTransactionError where error.rollbackError == nil && error.closureError != nil {
+            // The rollback worked: what matters to the caller is why the body failed.
+            throw error.closureError!
         }
     }
 

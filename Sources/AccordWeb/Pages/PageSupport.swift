@@ -9,18 +9,16 @@ struct FormState {
     var errors: [String: String]
     var conflict: String?
     var rowVersion: Int?
+    /// A one-line summary above the form, for people who do not see the messages beside the fields first.
+    /// Stored, not computed: templates read stored properties only.
+    let summary: String?
 
     init(values: [String: String] = [:], errors: ValidationErrors = ValidationErrors(), conflict: String? = nil, rowVersion: Int? = nil) {
         self.values = values
         self.errors = Dictionary(errors.errors.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
         self.conflict = conflict
         self.rowVersion = rowVersion
-    }
-
-    /// A one-line summary above the form, for people who do not see the messages beside the fields first.
-    var summary: String? {
-        if let conflict { return conflict }
-        return self.errors.isEmpty ? nil : "Please correct the \(self.errors.count == 1 ? "field" : "fields") marked below."
+        self.summary = conflict ?? (self.errors.isEmpty ? nil : "Please correct the \(self.errors.count == 1 ? "field" : "fields") marked below.")
     }
 }
 

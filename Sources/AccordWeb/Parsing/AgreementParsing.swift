@@ -26,7 +26,7 @@ extension DraftParsing {
             switch windowKind {
             case .calendarMonth?: .calendarMonth
             case .calendarQuarter?: .calendarQuarter
-            case .rollingDays?: days.map(ObjectiveWindow.rollingDays) ?? reader.require(nil, "window_days", "Give the number of days of the rolling window.")
+            case .rollingDays?: .rollingDays(reader.require(days, "window_days", "Give the number of days of the rolling window.") ?? 0)
             case nil: nil
             }
         var goals: [PriorityGoal] = []
