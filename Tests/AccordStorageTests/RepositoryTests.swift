@@ -1,0 +1,109 @@
+import AccordDomain
+import AccordStorage
+import AccordTestSupport
+import Foundation
+import Testing
+
+@Suite("Repositories on PostgreSQL")
+struct RepositoryTests {
+    @Test func everyReadAndWriteIsScopedToTheVendor() async throws {
+        try await TestDatabase.withDatabase { database in
+            let repositories = Repositories(database: database)
+            let world = try await World.seed(repositories)
+            let scopeA = AccessScope.vendor(world.vendorA.id)
+            // reads
+            await #expect(throws: NotFound.self) { try await repositories.vendors.find(id: world.vendorB.id, scope: scopeA) }
+            await #expect(throws: NotFound.self) { try await repositories.agreements.find(id: world.agreementB.id, scope: scopeA) }
+            await #expect(throws: NotFound.self) { try await repositories.objectives.find(id: world.objectiveB.id, scope: scopeA) }
+            await #expect(throws: NotFound.self) { try await repositories.services.find(id: world.serviceB.id, scope: scopeA) }
+            await #expect(throws: NotFound.self) { try await repositories.calendars.find(id: world.calendarB.id, scope: scopeA) }
+            #expect(try await repositories.versions.list(agreementID: world.agreementB.id, scope: scopeA).isEmpty)
+            #expect(try await repositories.contacts.list(vendorID: world.vendorB.id, scope: scopeA).isEmpty)
+            #expect(try await repositories.agreements.list(.init(), page: PageRequest(), scope: scopeA).items.map(\.id) == [world.agreementA.id])
+            // writes
+            await #expect(throws: NotFound.self) {
+                try await repositories.contacts.create(vendorID: world.vendorB.id, VendorContactDraft(name: "X"), scope: scopeA, actor: .system)
+            }
+            await #expect(throws: NotFound.self) {
+                try await repositories.contacts.update(
+                    id: world.contactB.id, vendorID: world.vendorA.id, VendorContactDraft(name: "X"), expectedRowVersion: 1, scope: scopeA, actor: .system)
+            }
+            await #expect(throws: NotFound.self) { try await repositories.objectives.delete(id: world.objectiveB.id, scope: scopeA, actor: .system) }
+            // and the vendor's own data is reachable
+            #expect(try await repositories.vendors.find(id: world.vendorA.id, scope: scopeA).name == "Alpha Hosting")
+            #expect(try await repositories.services.find(id: world.serviceA.id, scope: scopeA).name == "Checkout")
+        }
+    }
+
+    @Test func aStaleRowVersionIsAConflictNamingTheEditor() async throws {
+        try await TestDatabase.withDatabase { database in
+            let repositories = Repositories(database: database)
+            let world = try await World.seed(repositories)
+            let actor = AuditActor(userID: world.manager.id, label: "Carla")
+            _ = try await repositories.services.update(id: world.serviceA.id, ServiceDraft(name: "Checkout v2"), expectedRowVersion: 1, scope: .organisation, actor: actor)
+            do {
+                _ = try await repositories.services.update(id: world.serviceA.id, ServiceDraft(name: "Checkout v3"), expectedRowVersion: 1, scope: .organisation, actor: .system)
+                Issue.record("a stale edit was accepted")
+            } catch let conflict as EditConflict {
+                #expect(conflict.changedBy == "Carla Contract")
+                #expect(conflict.currentRowVersion == 2)
+            }
+            #expect(try await repositories.services.find(id: world.serviceA.id, scope: .organisation).name == "Checkout v2")
+        }
+    }
+
+    @Test func duplicateNamesAndRestrictedDeletesGiveClearMessages() async throws {
+        try await TestDatabase.withDatabase { database in
+            let repositories = Repositories(database: database)
+            let world = try await World.seed(repositories)
+            do {
+                _ = try await repositories.vendors.create(VendorDraft(name: "alpha hosting"), scope: .organisation, actor: .system)
+                Issue.record("duplicate accepted")
+            } catch let errors as ValidationErrors {
+                #expect(errors.message(for: "name") == "A vendor named alpha hosting already exists.")
+            }
+            await #expect(throws: RuleViolation.self) { try await repositories.vendors.delete(id: world.vendorA.id, scope: .organisation, actor: .system) }
+            await #expect(throws: RuleViolation.self) { try await repositories.services.delete(id: world.serviceA.id, scope: .organisation, actor: .system) }
+            #expect(try await repositories.vendors.find(id: world.vendorA.id, scope: .organisation).id == world.vendorA.id)
+        }
+    }
+
+    @Test func anAmendmentCopiesTheLatestTermsAndLeavesThemUntouched() async throws {
+        try await TestDatabase.withDatabase { database in
+            let repositories = Repositories(database: database)
+            let world = try await World.seed(repositories)
+            let version = try await repositories.versions.amend(
+                agreementID: world.agreementA.id, effectiveFrom: LocalDate("2026-09-01"), note: "Renegotiated", scope: .organisation, actor: .system)
+            #expect(version.number == 2)
+            #expect(version.state == .draft)
+            let copy = try #require(try await repositories.objectives.list(versionID: version.id, scope: .organisation).first)
+            #expect(copy.credits == world.objectiveA.credits)
+            #expect(copy.calendarID == world.calendarA.id)
+            var draft = copy.draft
+            draft.slaTarget = 99.5
+            _ = try await repositories.objectives.update(id: copy.id, draft, expectedRowVersion: copy.rowVersion, scope: .organisation, actor: .system)
+            let original = try await repositories.objectives.find(id: world.objectiveA.id, scope: .organisation).0
+            #expect(original.slaTarget == 99.9)
+            await #expect(throws: RuleViolation.self) {
+                try await repositories.objectives.update(id: world.objectiveA.id, draft, expectedRowVersion: original.rowVersion, scope: .organisation, actor: .system)
+            }
+        }
+    }
+
+    @Test func sessionsAndTokensStoreOnlyHashes() async throws {
+        try await TestDatabase.withDatabase { database in
+            let repositories = Repositories(database: database)
+            let world = try await World.seed(repositories)
+            let now = Date()
+            let session = try await repositories.sessions.create(userID: world.viewer.id, now: now)
+            let token = try await repositories.tokens.create(userID: world.viewer.id, name: "ci", actor: .system)
+            let stored = try await database.query("SELECT id_hash FROM sessions").first!.decode(String.self)
+            #expect(stored != session.id && stored.count == 64)
+            #expect(try await database.query("SELECT count(*) FROM api_tokens WHERE token_hash = \(token)").first!.decode(Int.self) == 0)
+            #expect(try await repositories.tokens.user(forToken: token)?.id == world.viewer.id)
+            #expect(try await repositories.tokens.user(forToken: token + "x") == nil)
+            #expect(try await repositories.sessions.touch(id: session.id, now: now.addingTimeInterval(60))?.userID == world.viewer.id)
+            #expect(try await repositories.sessions.purgeExpired(now: now.addingTimeInterval(3 * 3600)) == 1)
+        }
+    }
+}
