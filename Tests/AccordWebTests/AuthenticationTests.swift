@@ -43,6 +43,21 @@ struct AuthenticationTests {
         }
     }
 
+    @Test func behindTLSTheCookieIsSecureWithTheHostPrefix() async throws {
+        try await Harness.run(behindTLS: true) { harness in
+            let form = try await harness.get("/login", as: nil)
+            let loginCookie = try #require(form.headers[values: .setCookie].first { $0.hasPrefix("__Host-accord_login=") })
+            let token = try #require(form.text.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1)
+            let response = try await harness.post(
+                "/login", [("email", harness.world.manager.email), ("password", World.password)],
+                as: BrowserSession(cookie: String(loginCookie.prefix { $0 != ";" }), csrf: String(token)))
+            let cookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("__Host-accord_session=") })
+            #expect(cookie.contains("Secure"))
+            #expect(cookie.contains("Path=/"))
+            #expect(!cookie.contains("Domain"))
+        }
+    }
+
     @Test func aWrongPasswordIsRefusedWithAClearMessageAndAudited() async throws {
         try await Harness.run { harness in
             let response = try await self.signIn(harness, email: harness.world.manager.email, password: "not the password")
@@ -144,5 +159,17 @@ struct AuthenticationTests {
         #expect(SessionController.safeNext("//evil.example/x") == "/")
         #expect(SessionController.safeNext("https://evil.example") == "/")
         #expect(SessionController.safeNext("/agreements/3") == "/agreements/3")
+    }
+}
+
+@Suite("Static files")
+struct StaticFileTests {
+    @Test func theStylesheetIsServedWithoutSigningIn() async throws {
+        try await Harness.run { harness in
+            let response = try await harness.get("/static/accord.css", as: nil)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("text/css") == true)
+            #expect(try await harness.get("/static/../schema/0001_audit_log.sql", as: nil).status != .ok)
+        }
     }
 }

@@ -33,11 +33,11 @@ struct Harness: Sendable {
     let world: World
     let clock: TestClock
 
-    static func run(_ body: @Sendable (Harness) async throws -> Void) async throws {
+    static func run(behindTLS: Bool = false, _ body: @Sendable (Harness) async throws -> Void) async throws {
         let clock = TestClock()
         let settings = try await TestDatabase.create()
         do {
-            let configuration = AppConfiguration(root: TestDatabase.root, database: settings)
+            let configuration = AppConfiguration(behindTLS: behindTLS, root: TestDatabase.root, database: settings)
             let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, clock: { clock.now })
             let database = Database(settings: settings, logger: TestDatabase.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in

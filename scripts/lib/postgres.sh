@@ -52,8 +52,12 @@ pg_start_cluster() {
     if [ "$mode" = "throwaway" ]; then
         options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi
-    pg_as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$options" -w -t 60 start >/dev/null \
-        || { tail -20 "$dir/server.log" >&2; exit 1; }
+    if pg_as_owner "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        echo "PostgreSQL is already running in $dir; using it."
+    else
+        pg_as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$options" -w -t 60 start >/dev/null \
+            || { tail -20 "$dir/server.log" >&2; exit 1; }
+    fi
     PG_SOCKET_DIR="$dir/socket"
     PG_PORT="$port"
     export PG_SOCKET_DIR PG_PORT

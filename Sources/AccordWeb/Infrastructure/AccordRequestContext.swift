@@ -24,7 +24,8 @@ public struct Identity: Sendable {
 public struct AccordRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
-    public let remoteAddress: String
+    /// The client's address: the peer, or behind a trusted proxy the address it forwarded.
+    public var remoteAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

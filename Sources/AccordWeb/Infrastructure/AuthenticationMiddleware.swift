@@ -12,6 +12,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        if self.configuration.behindTLS, let forwarded = request.headers[.xForwardedFor] {
+            // The proxy appends the address it saw last; earlier entries are whatever the client claimed.
+            if let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+                context.remoteAddress = last
+            }
+        }
         if let authorization = request.headers[.authorization] {
             guard authorization.hasPrefix("Bearer "),
                 let user = try await self.repositories.tokens.user(forToken: String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces))

@@ -26,4 +26,5 @@ extension HTTPField.Name {
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let csrfToken = HTTPField.Name("X-CSRF-Token")!
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
 }

@@ -165,7 +165,7 @@ struct AgreementPages {
         var cancelURL: String
         var form: FormState
         var isNew: Bool
-        var isVendorKind: Bool
+        var showDependency: Bool
         var kinds: [Choice]
         var services: [Choice]
         var vendors: [Choice]
@@ -183,7 +183,7 @@ struct AgreementPages {
             chrome: Chrome(title: agreement.map { "Edit \($0.title)" } ?? "New agreement", context: context),
             heading: agreement.map { "Edit \($0.title)" } ?? "New agreement", action: agreement.map { "/agreements/\($0.id)/edit" } ?? "/agreements",
             cancelURL: agreement.map { "/agreements/\($0.id)" } ?? "/agreements", form: state, isNew: agreement == nil,
-            isVendorKind: values["kind"] == "vendor",
+            showDependency: agreement == nil || agreement?.kind == .vendor,
             kinds: AgreementKind.allCases.map { Choice(value: $0.rawValue, label: $0 == .master ? "Master SLA (a business service)" : "Vendor SLA (supports a master)", selected: values["kind"] == $0.rawValue) },
             services: services.map { Choice(value: String($0.id), label: $0.name, selected: values["service_id"] == String($0.id)) },
             vendors: vendors.map { Choice(value: String($0.id), label: $0.name, selected: values["vendor_id"] == String($0.id)) },

@@ -84,9 +84,7 @@ struct CalendarPages {
         }
         router.post("calendars") { request, context in
             _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.form(context: context)
-            return try await saveOrRedisplay(input: input, render: { self.form(context, calendar: nil, state: $0) }) {
+            return try await submitForm(request, context: context, render: { self.form(context, calendar: nil, state: $0) }) { input in
                 let calendar = try await self.calendars.create(try DraftParsing.calendar(input), scope: context.scope, actor: context.actor)
                 return Redirect.to("/calendars/\(calendar.id)", notice: .created)
             }
@@ -112,13 +110,7 @@ struct CalendarPages {
         router.post("calendars/:id/edit") { request, context in
             let calendar = try await self.calendars.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.form(context: context)
-            return try await saveOrRedisplay(input: input, render: { state in
-                var state = state
-                state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
-                return self.form(context, calendar: calendar, state: state)
-            }) {
+            return try await submitForm(request, context: context, render: { self.form(context, calendar: calendar, state: $0) }) { input in
                 _ = try await self.calendars.update(
                     id: calendar.id, try DraftParsing.calendar(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
                     actor: context.actor)

@@ -28,9 +28,7 @@ struct ContactPages {
         router.post("vendors/:id/contacts") { request, context in
             let vendor = try await self.dependencies.repositories.vendors.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(Self.mayEdit)
-            var request = request
-            let input = try await request.form(context: context)
-            return try await saveOrRedisplay(input: input, render: { self.form(context, vendor: vendor, contact: nil, state: $0) }) {
+            return try await submitForm(request, context: context, render: { self.form(context, vendor: vendor, contact: nil, state: $0) }) { input in
                 _ = try await self.contacts.create(vendorID: vendor.id, try DraftParsing.contact(input), scope: context.scope, actor: context.actor)
                 return Redirect.to("/vendors/\(vendor.id)", notice: .created)
             }
@@ -43,13 +41,7 @@ struct ContactPages {
         router.post("vendors/:id/contacts/:contact/edit") { request, context in
             let (vendor, contact) = try await self.load(context)
             _ = try context.requireUser(Self.mayEdit)
-            var request = request
-            let input = try await request.form(context: context)
-            return try await saveOrRedisplay(input: input, render: { state in
-                var state = state
-                state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
-                return self.form(context, vendor: vendor, contact: contact, state: state)
-            }) {
+            return try await submitForm(request, context: context, render: { self.form(context, vendor: vendor, contact: contact, state: $0) }) { input in
                 _ = try await self.contacts.update(
                     id: contact.id, vendorID: vendor.id, try DraftParsing.contact(input), expectedRowVersion: try DraftParsing.rowVersion(input),
                     scope: context.scope, actor: context.actor)

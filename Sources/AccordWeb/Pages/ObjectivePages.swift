@@ -85,7 +85,7 @@ struct ObjectivePages {
             let input = try await request.form(context: context)
             return try await saveOrRedisplay(input: input, render: { state in
                 var state = state
-                state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
+                state.rowVersion = state.rowVersion ?? input.text("row_version").flatMap { Int($0) }
                 return try await self.form(context, agreement: agreement, version: version, objective: objective, input: input, state: state, placement: placement)
             }) {
                 _ = try await self.repositories.objectives.update(

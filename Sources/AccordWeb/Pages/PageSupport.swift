@@ -81,6 +81,44 @@ func saveOrRedisplay(
     }
 }
 
+/// Reads a submitted form and saves it. A failed save shows the form again with what was typed and, for edits,
+/// the row version the person was editing (or the current one after a conflict).
+func submitForm(
+    _ request: Request, context: AccordRequestContext, render: (FormState) async throws -> Response, save: (Input) async throws -> Response
+) async throws -> Response {
+    var request = request
+    let input = try await request.form(context: context)
+    return try await saveOrRedisplay(
+        input: input,
+        render: { state in
+            var state = state
+            state.rowVersion = state.rowVersion ?? input.text("row_version").flatMap { Int($0) }
+            return try await render(state)
+        },
+        save: { try await save(input) })
+}
+
+/// The view of a plain create or edit form.
+struct EntityFormView {
+    var chrome: Chrome
+    var heading: String
+    var action: String
+    var cancelURL: String
+    var form: FormState
+
+    /// `New <noun>` at `collection`, or `Edit <name>` of the item at `itemURL`.
+    init(context: AccordRequestContext, noun: String, editing name: String?, collection: String, itemURL: String?, form: FormState) {
+        let heading = name.map { "Edit \($0)" } ?? "New \(noun)"
+        self.chrome = Chrome(title: heading, context: context)
+        self.heading = heading
+        self.action = itemURL.map { "\($0)/edit" } ?? collection
+        self.cancelURL = itemURL ?? collection
+        self.form = form
+    }
+
+    var status: HTTPResponse.Status { self.form.errors.isEmpty && self.form.conflict == nil ? .ok : .unprocessableContent }
+}
+
 /// A page asking to confirm a destructive action before it is POSTed.
 struct ConfirmView {
     var chrome: Chrome

@@ -25,14 +25,6 @@ struct ServicePages {
         var canManage: Bool
     }
 
-    struct FormView {
-        var chrome: Chrome
-        var heading: String
-        var action: String
-        var cancelURL: String
-        var form: FormState
-    }
-
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("services") { request, context in
             let user = try context.requireUser()
@@ -49,9 +41,7 @@ struct ServicePages {
         }
         router.post("services") { request, context in
             _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.form(context: context)
-            return try await saveOrRedisplay(input: input, render: { self.form(context, service: nil, state: $0) }) {
+            return try await submitForm(request, context: context, render: { self.form(context, service: nil, state: $0) }) { input in
                 let service = try await self.services.create(try DraftParsing.service(input), scope: context.scope, actor: context.actor)
                 return Redirect.to("/services/\(service.id)", notice: .created)
             }
@@ -74,13 +64,7 @@ struct ServicePages {
         router.post("services/:id/edit") { request, context in
             let service = try await self.services.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.form(context: context)
-            return try await saveOrRedisplay(input: input, render: { state in
-                var state = state
-                state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
-                return self.form(context, service: service, state: state)
-            }) {
+            return try await submitForm(request, context: context, render: { self.form(context, service: service, state: $0) }) { input in
                 _ = try await self.services.update(
                     id: service.id, try DraftParsing.service(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
                     actor: context.actor)
@@ -105,10 +89,8 @@ struct ServicePages {
     }
 
     private func form(_ context: AccordRequestContext, service: Service?, state: FormState) -> Response {
-        let view = FormView(
-            chrome: Chrome(title: service.map { "Edit \($0.name)" } ?? "New service", context: context),
-            heading: service.map { "Edit \($0.name)" } ?? "New service", action: service.map { "/services/\($0.id)/edit" } ?? "/services",
-            cancelURL: service.map { "/services/\($0.id)" } ?? "/services", form: state)
-        return self.renderer.response(view, template: "services/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+        let view = EntityFormView(
+            context: context, noun: "service", editing: service?.name, collection: "/services", itemURL: service.map { "/services/\($0.id)" }, form: state)
+        return self.renderer.response(view, template: "services/form", status: view.status)
     }
 }

@@ -39,14 +39,6 @@ struct VendorPages {
         var url: String
     }
 
-    struct FormView {
-        var chrome: Chrome
-        var heading: String
-        var action: String
-        var cancelURL: String
-        var form: FormState
-    }
-
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("vendors") { request, context in try await self.list(request, context) }
         router.get("vendors/new") { _, context in
@@ -111,18 +103,14 @@ struct VendorPages {
     }
 
     private func form(_ context: AccordRequestContext, vendor: Vendor?, state: FormState) -> Response {
-        let view = FormView(
-            chrome: Chrome(title: vendor.map { "Edit \($0.name)" } ?? "New vendor", context: context),
-            heading: vendor.map { "Edit \($0.name)" } ?? "New vendor", action: vendor.map { "/vendors/\($0.id)/edit" } ?? "/vendors",
-            cancelURL: vendor.map { "/vendors/\($0.id)" } ?? "/vendors", form: state)
-        return self.renderer.response(view, template: "vendors/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+        let view = EntityFormView(
+            context: context, noun: "vendor", editing: vendor?.name, collection: "/vendors", itemURL: vendor.map { "/vendors/\($0.id)" }, form: state)
+        return self.renderer.response(view, template: "vendors/form", status: view.status)
     }
 
     private func create(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
         _ = try context.requireUser(\.canManageContracts)
-        var request = request
-        let input = try await request.form(context: context)
-        return try await saveOrRedisplay(input: input, render: { self.form(context, vendor: nil, state: $0) }) {
+        return try await submitForm(request, context: context, render: { self.form(context, vendor: nil, state: $0) }) { input in
             let vendor = try await self.vendors.create(try DraftParsing.vendor(input), scope: context.scope, actor: context.actor)
             return Redirect.to("/vendors/\(vendor.id)", notice: .created)
         }
@@ -131,13 +119,7 @@ struct VendorPages {
     private func update(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
         let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
         _ = try context.requireUser(\.canManageContracts)
-        var request = request
-        let input = try await request.form(context: context)
-        return try await saveOrRedisplay(input: input, render: { state in
-            var state = state
-            state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
-            return self.form(context, vendor: vendor, state: state)
-        }) {
+        return try await submitForm(request, context: context, render: { self.form(context, vendor: vendor, state: $0) }) { input in
             _ = try await self.vendors.update(
                 id: vendor.id, try DraftParsing.vendor(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
                 actor: context.actor)
