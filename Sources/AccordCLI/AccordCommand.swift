@@ -18,8 +18,10 @@ struct AccordCommand: AsyncParsableCommand {
 struct Environment {
     static func configuration() throws -> AppConfiguration {
         let env = ProcessInfo.processInfo.environment
-        guard let url = env["DATABASE_URL"], let database = DatabaseSettings(url: url, maximumConnections: Int(env["ACCORD_DB_POOL"] ?? "") ?? 20) else {
-            throw ValidationError("Set DATABASE_URL, e.g. postgres://accord@localhost:5432/accord or postgres://postgres@/accord?host=/path/to/socket-dir")
+        guard let url = env["DATABASE_URL"], let database = DatabaseSettings(url: url, maximumConnections: Int(env["ACCORD_DB_POOL"] ?? "") ?? 20)
+        else {
+            throw ValidationError(
+                "Set DATABASE_URL, e.g. postgres://accord@localhost:5432/accord or postgres://postgres@/accord?host=/path/to/socket-dir")
         }
         let root = URL(fileURLWithPath: env["ACCORD_ROOT"] ?? FileManager.default.currentDirectoryPath, isDirectory: true)
         return AppConfiguration(
@@ -33,16 +35,21 @@ struct Environment {
         return logger
     }
 
-    /// Runs `body` with repositories on a started connection pool.
+    /// Runs `body` with repositories on a started connection pool, after applying pending migrations.
     static func withRepositories<T: Sendable>(_ body: @Sendable (Repositories, AppConfiguration) async throws -> T) async throws -> T {
+        try await Self.withDatabase { database, configuration, _ in try await body(Repositories(database: database), configuration) }
+    }
+
+    /// Runs `body` on a started connection pool, after applying pending migrations, whose names it is given.
+    static func withDatabase<T: Sendable>(_ body: @Sendable (Database, AppConfiguration, [String]) async throws -> T) async throws -> T {
         let configuration = try Self.configuration()
         let database = Database(settings: configuration.database, logger: Self.logger())
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.client.run() }
             defer { group.cancelAll() }
             let migrations = try Migration.load(from: configuration.schemaDirectory)
-            try await MigrationRunner(database: database, migrations: migrations).migrate()
-            return try await body(Repositories(database: database), configuration)
+            let applied = try await MigrationRunner(database: database, migrations: migrations).migrate()
+            return try await body(database, configuration, applied)
         }
     }
 }
@@ -60,7 +67,7 @@ struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Apply pending schema migrations.")
 
     func run() async throws {
-        let applied = try await Environment.withRepositories { _, _ in "done" }
-        print("Migrations are current (\(applied)).")
+        let applied = try await Environment.withDatabase { _, _, applied in applied }
+        print(applied.isEmpty ? "The database is up to date." : "Applied \(applied.count) migration(s): \(applied.joined(separator: ", ")).")
     }
 }

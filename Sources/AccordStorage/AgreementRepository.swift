@@ -42,7 +42,8 @@ public struct AgreementRepository: Sendable {
         public var vendorID: Int64?
         public var masterID: Int64?
 
-        public init(search: String? = nil, kind: AgreementKind? = nil, status: AgreementStatus? = nil, vendorID: Int64? = nil, masterID: Int64? = nil) {
+        public init(search: String? = nil, kind: AgreementKind? = nil, status: AgreementStatus? = nil, vendorID: Int64? = nil, masterID: Int64? = nil)
+        {
             self.search = search
             self.kind = kind
             self.status = status
@@ -100,14 +101,19 @@ public struct AgreementRepository: Sendable {
             if draft.kind == .vendor, let masterID = draft.masterID {
                 let master = try await connection.rows(
                     "SELECT service_id FROM agreements WHERE id = \(masterID) AND kind = 'master'", logger: logger)
-                if let row = master.first { serviceID = try row.decode(Int64.self) } else { errors.add("master_id", "Choose an existing master SLA.") }
+                if let row = master.first {
+                    serviceID = try row.decode(Int64.self)
+                } else {
+                    errors.add("master_id", "Choose an existing master SLA.")
+                }
             }
             if draft.kind == .vendor, let vendorID = draft.vendorID,
                 try await connection.rows("SELECT 1 FROM vendors WHERE id = \(vendorID)", logger: logger).isEmpty
             {
                 errors.add("vendor_id", "Choose an existing vendor.")
             }
-            if draft.kind == .master, let id = serviceID, try await connection.rows("SELECT 1 FROM services WHERE id = \(id)", logger: logger).isEmpty {
+            if draft.kind == .master, let id = serviceID, try await connection.rows("SELECT 1 FROM services WHERE id = \(id)", logger: logger).isEmpty
+            {
                 errors.add("service_id", "Choose an existing service.")
             }
             try errors.throwIfAny()

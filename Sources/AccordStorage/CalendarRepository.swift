@@ -81,7 +81,8 @@ public struct CalendarRepository: Sendable {
                 return calendar
             }
         } catch {
-            throw mapUniqueViolation(error, constraint: "calendars_name_key", field: "name", message: "A calendar named \(draft.name.trimmed) already exists.")
+            throw mapUniqueViolation(
+                error, constraint: "calendars_name_key", field: "name", message: "A calendar named \(draft.name.trimmed) already exists.")
         }
     }
 
@@ -111,7 +112,8 @@ public struct CalendarRepository: Sendable {
                 return after
             }
         } catch {
-            throw mapUniqueViolation(error, constraint: "calendars_name_key", field: "name", message: "A calendar named \(draft.name.trimmed) already exists.")
+            throw mapUniqueViolation(
+                error, constraint: "calendars_name_key", field: "name", message: "A calendar named \(draft.name.trimmed) already exists.")
         }
     }
 }

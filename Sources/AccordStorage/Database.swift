@@ -12,8 +12,9 @@ public struct Database: Sendable {
         var configuration: PostgresClient.Configuration
         switch settings.endpoint {
         case .tcp(let host, let port):
-            configuration = .init(host: host, port: port, username: settings.username, password: settings.password,
-                                  database: settings.database, tls: .disable)
+            configuration = .init(
+                host: host, port: port, username: settings.username, password: settings.password,
+                database: settings.database, tls: .disable)
         case .socket(let path):
             configuration = .init(unixSocketPath: path, username: settings.username, password: settings.password, database: settings.database)
         }

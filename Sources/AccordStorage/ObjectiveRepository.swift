@@ -77,7 +77,8 @@ public struct ObjectiveRepository: Sendable {
         return try Self.objective(row)
     }
 
-    static func lock(id: Int64, scope: AccessScope, on connection: PostgresConnection, logger: Logger) async throws -> (Objective, ObjectivePlacement) {
+    static func lock(id: Int64, scope: AccessScope, on connection: PostgresConnection, logger: Logger) async throws -> (Objective, ObjectivePlacement)
+    {
         let rows = try await connection.rows(
             "\(unescaped: Self.select) WHERE o.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) FOR UPDATE OF o",
             logger: logger)

@@ -20,7 +20,6 @@ public struct ServiceRepository: Sendable {
             owner: try cells.value("owner"), rowVersion: try cells.value("row_version"), updatedAt: try cells.value("updated_at"))
     }
 
-
     public func list(search: String?, page: PageRequest, scope: AccessScope) async throws -> PageOf<Service> {
         let pattern = search?.nilIfEmpty.map { "%\($0)%" }
         let rows = try await self.database.query(
@@ -72,7 +71,8 @@ public struct ServiceRepository: Sendable {
                 return service
             }
         } catch {
-            throw mapUniqueViolation(error, constraint: "services_name_key", field: "name", message: "A service named \(draft.name.trimmed) already exists.")
+            throw mapUniqueViolation(
+                error, constraint: "services_name_key", field: "name", message: "A service named \(draft.name.trimmed) already exists.")
         }
     }
 
@@ -98,7 +98,8 @@ public struct ServiceRepository: Sendable {
                 return after
             }
         } catch {
-            throw mapUniqueViolation(error, constraint: "services_name_key", field: "name", message: "A service named \(draft.name.trimmed) already exists.")
+            throw mapUniqueViolation(
+                error, constraint: "services_name_key", field: "name", message: "A service named \(draft.name.trimmed) already exists.")
         }
     }
 
@@ -112,7 +113,7 @@ public struct ServiceRepository: Sendable {
                 try await AuditRepository.record(
                     on: connection, logger: logger, actor: actor, action: "delete", entity: "service", entityID: id, before: before)
             }
-        } catch where error.sqlState == "23503" {
+        } catch  where error.sqlState == "23503" {
             throw RuleViolation("Agreements still cover this service: delete or move them before deleting the service.")
         }
     }

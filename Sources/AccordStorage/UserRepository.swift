@@ -62,18 +62,23 @@ public struct UserRepository: Sendable {
                     """, logger: logger
                 ).first!
                 let user = try Self.user(row)
-                try await AuditRepository.record(on: connection, logger: logger, actor: actor, action: "create", entity: "user", entityID: user.id, after: user)
+                try await AuditRepository.record(
+                    on: connection, logger: logger, actor: actor, action: "create", entity: "user", entityID: user.id, after: user)
                 return user
             }
         } catch {
-            throw mapUniqueViolation(error, constraint: "users_email_key", field: "email", message: "An account with email \(draft.email.trimmed) already exists.")
+            throw mapUniqueViolation(
+                error, constraint: "users_email_key", field: "email", message: "An account with email \(draft.email.trimmed) already exists.")
         }
     }
 
     public func setDisabled(id: Int64, disabled: Bool, actor: AuditActor) async throws -> User {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
-            guard let beforeRow = try await connection.rows("SELECT \(unescaped: Self.columns) FROM users u WHERE id = \(id) FOR UPDATE", logger: logger).first
+            guard
+                let beforeRow = try await connection.rows(
+                    "SELECT \(unescaped: Self.columns) FROM users u WHERE id = \(id) FOR UPDATE", logger: logger
+                ).first
             else { throw NotFound("user") }
             let before = try Self.user(beforeRow)
             try await connection.rows(

@@ -41,7 +41,8 @@ public struct VendorContactRepository: Sendable {
         return try Self.contact(row)
     }
 
-    static func find(id: Int64, vendorID: Int64, scope: AccessScope, on connection: PostgresConnection, logger: Logger) async throws -> VendorContact {
+    static func find(id: Int64, vendorID: Int64, scope: AccessScope, on connection: PostgresConnection, logger: Logger) async throws -> VendorContact
+    {
         let rows = try await connection.rows(
             """
             SELECT \(unescaped: Self.columns) FROM vendor_contacts c

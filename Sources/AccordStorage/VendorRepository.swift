@@ -11,7 +11,8 @@ public struct VendorRepository: Sendable {
         self.database = database
     }
 
-    static let columns = "v.id, v.name, v.description, v.website, to_char(v.probation_until, 'YYYY-MM-DD') AS probation_until, v.row_version, v.updated_at"
+    static let columns =
+        "v.id, v.name, v.description, v.website, to_char(v.probation_until, 'YYYY-MM-DD') AS probation_until, v.row_version, v.updated_at"
 
     static func vendor(_ row: PostgresRow) throws -> Vendor {
         let cells = row.makeRandomAccess()
@@ -80,7 +81,8 @@ public struct VendorRepository: Sendable {
                 return vendor
             }
         } catch {
-            throw mapUniqueViolation(error, constraint: "vendors_name_key", field: "name", message: "A vendor named \(draft.name.trimmed) already exists.")
+            throw mapUniqueViolation(
+                error, constraint: "vendors_name_key", field: "name", message: "A vendor named \(draft.name.trimmed) already exists.")
         }
     }
 
@@ -106,7 +108,8 @@ public struct VendorRepository: Sendable {
                 return after
             }
         } catch {
-            throw mapUniqueViolation(error, constraint: "vendors_name_key", field: "name", message: "A vendor named \(draft.name.trimmed) already exists.")
+            throw mapUniqueViolation(
+                error, constraint: "vendors_name_key", field: "name", message: "A vendor named \(draft.name.trimmed) already exists.")
         }
     }
 
@@ -120,7 +123,7 @@ public struct VendorRepository: Sendable {
                 try await AuditRepository.record(
                     on: connection, logger: logger, actor: actor, action: "delete", entity: "vendor", entityID: id, before: before)
             }
-        } catch where error.sqlState == "23503" {
+        } catch  where error.sqlState == "23503" {
             throw RuleViolation("This vendor still has agreements or user accounts: end or move them before deleting the vendor.")
         }
     }

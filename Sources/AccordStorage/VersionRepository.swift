@@ -68,7 +68,9 @@ public struct VersionRepository: Sendable {
     }
 
     /// Makes a new draft version effective from `effectiveFrom`, starting from a copy of the latest version's objectives.
-    public func amend(agreementID: Int64, effectiveFrom: LocalDate?, note: String, scope: AccessScope, actor: AuditActor) async throws -> AgreementVersion {
+    public func amend(
+        agreementID: Int64, effectiveFrom: LocalDate?, note: String, scope: AccessScope, actor: AuditActor
+    ) async throws -> AgreementVersion {
         guard scope == .organisation else { throw NotFound("agreement") }
         let logger = self.database.logger
         return try await self.database.transaction { connection in
@@ -101,7 +103,9 @@ public struct VersionRepository: Sendable {
     }
 
     /// Puts a draft amendment in force. Version 1 is activated with its agreement instead.
-    public func activate(agreementID: Int64, number: Int, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws -> AgreementVersion {
+    public func activate(
+        agreementID: Int64, number: Int, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor
+    ) async throws -> AgreementVersion {
         guard scope == .organisation else { throw NotFound("version") }
         let logger = self.database.logger
         return try await self.database.transaction { connection in

@@ -32,7 +32,9 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     router.add(middleware: ErrorMappingMiddleware(renderer: dependencies.renderer))
     // Inside the error mapping: it serves a file when the routes answer 404, which it only sees as a thrown error.
     router.add(middleware: FileMiddleware(dependencies.configuration.staticDirectory.path, urlBasePath: "/static", logger: logger))
-    router.add(middleware: AuthenticationMiddleware(repositories: dependencies.repositories, configuration: dependencies.configuration, clock: dependencies.clock))
+    router.add(
+        middleware: AuthenticationMiddleware(
+            repositories: dependencies.repositories, configuration: dependencies.configuration, clock: dependencies.clock))
     router.add(middleware: CSRFMiddleware(configuration: dependencies.configuration))
     HealthController(dependencies: dependencies).addRoutes(to: router)
     SessionController(dependencies: dependencies).addRoutes(to: router)

@@ -34,11 +34,13 @@ public struct DemoData: Sendable {
         let checkout = try await services.create(
             ServiceDraft(name: "Checkout", description: "Basket, payment and order confirmation in the web shop.", owner: "Digital Commerce"),
             scope: org, actor: actor)
-        _ = try await services.create(ServiceDraft(name: "Payments", description: "Card and wallet payments.", owner: "Finance IT"), scope: org, actor: actor)
+        _ = try await services.create(
+            ServiceDraft(name: "Payments", description: "Card and wallet payments.", owner: "Finance IT"), scope: org, actor: actor)
         let hours = (1...5).map { WeeklyHours(weekday: $0, opens: ClockTime("09:00")!, closes: ClockTime("17:00")!) }
         let holidays = ["2026-12-24", "2026-12-25", "2026-12-26", "2027-01-01"].map { Holiday(date: LocalDate($0)!, name: "Public holiday") }
         let office = try await self.repositories.calendars.create(
-            BusinessCalendarDraft(name: "Berlin office hours", timeZone: "Europe/Berlin", weeklyHours: hours, holidays: holidays), scope: org, actor: actor)
+            BusinessCalendarDraft(name: "Berlin office hours", timeZone: "Europe/Berlin", weeklyHours: hours, holidays: holidays), scope: org,
+            actor: actor)
 
         let vendors = self.repositories.vendors
         let northwind = try await vendors.create(
@@ -47,8 +49,9 @@ public struct DemoData: Sendable {
         let globex = try await vendors.create(
             VendorDraft(name: "Globex Edge", description: "Content delivery network.", website: "https://globex.example"), scope: org, actor: actor)
         let initech = try await vendors.create(
-            VendorDraft(name: "Initech Service Desk", description: "Second-line support.", website: "https://initech.example",
-                        probationUntil: LocalDate(year: today.year + 1, month: 3, day: 31)),
+            VendorDraft(
+                name: "Initech Service Desk", description: "Second-line support.", website: "https://initech.example",
+                probationUntil: LocalDate(year: today.year + 1, month: 3, day: 31)),
             scope: org, actor: actor)
         _ = try await vendors.create(VendorDraft(name: "Umbrella Payments", description: "Payment gateway."), scope: org, actor: actor)
         _ = try await self.repositories.contacts.create(
@@ -64,24 +67,34 @@ public struct DemoData: Sendable {
             tiers: [CreditTier(threshold: 99.9, percent: 10), CreditTier(threshold: 99.0, percent: 25), CreditTier(threshold: 95.0, percent: 100)],
             capPercent: 50, probationFactor: 1)
         _ = try await self.activeAgreement(
-            AgreementDraft(kind: .vendor, title: "Northwind hosting platform", vendorID: northwind.id, masterID: master.id, dependencyKind: .serial,
-                           fee: 42000, currency: "EUR", timeZone: "Europe/Berlin", startDate: start, endDate: end,
-                           renewalDate: LocalDate(year: today.year + 1, month: 10, day: 1), noticeDate: LocalDate(year: today.year + 1, month: 9, day: 30)),
-            objective: ObjectiveDraft(name: "Platform availability", sliKind: .ratio, slaTarget: 99.9, sloTarget: 99.95, window: .calendarMonth,
-                                      exclusionKinds: [.plannedMaintenance, .forceMajeure], credits: credits))
-        _ = try await self.activeAgreement(
-            AgreementDraft(kind: .vendor, title: "Globex edge delivery", vendorID: globex.id, masterID: master.id, dependencyKind: .parallel,
-                           parallelGroup: "edge", fee: 8000, currency: "EUR", startDate: start, endDate: end),
-            objective: ObjectiveDraft(name: "Edge availability", sliKind: .ratio, slaTarget: 99.5, sloTarget: 99.8, window: .calendarMonth,
-                                      exclusionKinds: [.plannedMaintenance]))
-        _ = try await self.activeAgreement(
-            AgreementDraft(kind: .vendor, title: "Initech second-line support", vendorID: initech.id, masterID: master.id, dependencyKind: .serial,
-                           fee: 12500, currency: "EUR", timeZone: "Europe/Berlin", startDate: start, endDate: end),
+            AgreementDraft(
+                kind: .vendor, title: "Northwind hosting platform", vendorID: northwind.id, masterID: master.id, dependencyKind: .serial,
+                fee: 42000, currency: "EUR", timeZone: "Europe/Berlin", startDate: start, endDate: end,
+                renewalDate: LocalDate(year: today.year + 1, month: 10, day: 1), noticeDate: LocalDate(year: today.year + 1, month: 9, day: 30)),
             objective: ObjectiveDraft(
-                name: "First response within goal", sliKind: .ticketResponse, slaTarget: 95, sloTarget: 97, window: .calendarMonth, calendarID: office.id,
-                priorityGoals: [PriorityGoal(priority: "P1", goalMinutes: 30), PriorityGoal(priority: "P2", goalMinutes: 120), PriorityGoal(priority: "P3", goalMinutes: 480)],
+                name: "Platform availability", sliKind: .ratio, slaTarget: 99.9, sloTarget: 99.95, window: .calendarMonth,
+                exclusionKinds: [.plannedMaintenance, .forceMajeure], credits: credits))
+        _ = try await self.activeAgreement(
+            AgreementDraft(
+                kind: .vendor, title: "Globex edge delivery", vendorID: globex.id, masterID: master.id, dependencyKind: .parallel,
+                parallelGroup: "edge", fee: 8000, currency: "EUR", startDate: start, endDate: end),
+            objective: ObjectiveDraft(
+                name: "Edge availability", sliKind: .ratio, slaTarget: 99.5, sloTarget: 99.8, window: .calendarMonth,
+                exclusionKinds: [.plannedMaintenance]))
+        _ = try await self.activeAgreement(
+            AgreementDraft(
+                kind: .vendor, title: "Initech second-line support", vendorID: initech.id, masterID: master.id, dependencyKind: .serial,
+                fee: 12500, currency: "EUR", timeZone: "Europe/Berlin", startDate: start, endDate: end),
+            objective: ObjectiveDraft(
+                name: "First response within goal", sliKind: .ticketResponse, slaTarget: 95, sloTarget: 97, window: .calendarMonth,
+                calendarID: office.id,
+                priorityGoals: [
+                    PriorityGoal(priority: "P1", goalMinutes: 30), PriorityGoal(priority: "P2", goalMinutes: 120),
+                    PriorityGoal(priority: "P3", goalMinutes: 480),
+                ],
                 exclusionKinds: [.customerCaused],
-                credits: CreditSchedule(tiers: [CreditTier(threshold: 95, percent: 5), CreditTier(threshold: 90, percent: 15)], capPercent: 15, probationFactor: 0.5)))
+                credits: CreditSchedule(
+                    tiers: [CreditTier(threshold: 95, percent: 5), CreditTier(threshold: 90, percent: 15)], capPercent: 15, probationFactor: 0.5)))
 
         let hash = try await self.hasher.hash(Self.password)
         let people: [(String, String, Role, Int64?)] = [
@@ -101,7 +114,8 @@ public struct DemoData: Sendable {
 
     private func activeAgreement(_ draft: AgreementDraft, objective: ObjectiveDraft) async throws -> Agreement {
         let agreement = try await self.repositories.agreements.create(draft, scope: .organisation, actor: .system)
-        _ = try await self.repositories.objectives.create(agreementID: agreement.id, versionNumber: 1, objective, scope: .organisation, actor: .system)
+        _ = try await self.repositories.objectives.create(
+            agreementID: agreement.id, versionNumber: 1, objective, scope: .organisation, actor: .system)
         return try await self.repositories.agreements.changeStatus(
             id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
     }

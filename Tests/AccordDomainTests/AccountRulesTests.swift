@@ -26,8 +26,12 @@ struct AccountRulesTests {
     }
 
     @Test func vendorUsersAreBoundToOneVendorAndInternalUsersToNone() {
-        #expect(UserDraft(email: "a@b.example", name: "A", role: .vendor, vendorID: nil, password: "long enough pass").validate().message(for: "vendor_id") != nil)
-        #expect(UserDraft(email: "a@b.example", name: "A", role: .viewer, vendorID: 3, password: "long enough pass").validate().message(for: "vendor_id") != nil)
+        #expect(
+            UserDraft(email: "a@b.example", name: "A", role: .vendor, vendorID: nil, password: "long enough pass").validate().message(
+                for: "vendor_id") != nil)
+        #expect(
+            UserDraft(email: "a@b.example", name: "A", role: .viewer, vendorID: 3, password: "long enough pass").validate().message(for: "vendor_id")
+                != nil)
         #expect(UserDraft(email: "a@b.example", name: "A", role: .vendor, vendorID: 3, password: "long enough pass").validate().isEmpty)
         #expect(UserDraft(email: "nope", name: "A", role: .admin, vendorID: nil, password: "short").validate().errors.count == 2)
         #expect(User(id: 1, email: "x@y.example", name: "X", role: .vendor, vendorID: 7).scope == .vendor(7))
@@ -49,7 +53,8 @@ struct AccountRulesTests {
             name: "Office", timeZone: "Nowhere/Land", weeklyHours: [WeeklyHours(weekday: 1, opens: ClockTime("17:00")!, closes: ClockTime("09:00")!)])
         #expect(Set(bad.validate().errors.map(\.field)) == ["time_zone", "hours_1"])
         let good = BusinessCalendarDraft(
-            name: "Office", timeZone: "Europe/Berlin", weeklyHours: [WeeklyHours(weekday: 1, opens: ClockTime("09:00")!, closes: ClockTime("17:00")!)])
+            name: "Office", timeZone: "Europe/Berlin", weeklyHours: [WeeklyHours(weekday: 1, opens: ClockTime("09:00")!, closes: ClockTime("17:00")!)]
+        )
         #expect(good.validate().isEmpty)
     }
 }

@@ -20,7 +20,8 @@ struct AgreementRulesTests {
     @Test func aVendorSLANeedsVendorMasterAndDependency() {
         let draft = AgreementDraft(kind: .vendor, title: "Hosting", startDate: LocalDate("2026-01-01"))
         #expect(Set(draft.validate().errors.map(\.field)) == ["vendor_id", "master_id", "dependency_kind"])
-        var parallel = AgreementDraft(kind: .vendor, title: "CDN", vendorID: 1, masterID: 2, dependencyKind: .parallel, startDate: LocalDate("2026-01-01"))
+        var parallel = AgreementDraft(
+            kind: .vendor, title: "CDN", vendorID: 1, masterID: 2, dependencyKind: .parallel, startDate: LocalDate("2026-01-01"))
         #expect(parallel.validate().message(for: "parallel_group") != nil)
         parallel.parallelGroup = "edge"
         #expect(parallel.validate().isEmpty)
@@ -46,9 +47,13 @@ struct AgreementRulesTests {
         let versions = [Self.version(1, from: "2026-01-01")]
         #expect(VersionRules.validateAmendment(effectiveFrom: LocalDate("2026-12-01"), agreement: Self.agreement(), existing: versions).isEmpty)
         #expect(!VersionRules.validateAmendment(effectiveFrom: LocalDate("2026-01-01"), agreement: Self.agreement(), existing: versions).isEmpty)
-        #expect(!VersionRules.validateAmendment(effectiveFrom: LocalDate("2026-12-01"), agreement: Self.agreement(status: .draft), existing: versions).isEmpty)
+        #expect(
+            !VersionRules.validateAmendment(effectiveFrom: LocalDate("2026-12-01"), agreement: Self.agreement(status: .draft), existing: versions)
+                .isEmpty)
         let pending = versions + [Self.version(2, from: "2026-06-01", state: .draft)]
-        #expect(VersionRules.validateAmendment(effectiveFrom: LocalDate("2026-12-01"), agreement: Self.agreement(), existing: pending).message(for: "effective_from")?.contains("still a draft") == true)
+        #expect(
+            VersionRules.validateAmendment(effectiveFrom: LocalDate("2026-12-01"), agreement: Self.agreement(), existing: pending).message(
+                for: "effective_from")?.contains("still a draft") == true)
         let ending = Self.agreement(end: LocalDate("2026-12-31"))
         #expect(!VersionRules.validateAmendment(effectiveFrom: LocalDate("2027-01-01"), agreement: ending, existing: versions).isEmpty)
     }

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Objective rules")
 struct ObjectiveRulesTests {
-    func draft(sla: Decimal?, slo: Decimal?, kind: SLIKind = .ratio, window: ObjectiveWindow? = .calendarMonth, goals: [PriorityGoal] = []) -> ObjectiveDraft {
+    func draft(
+        sla: Decimal?, slo: Decimal?, kind: SLIKind = .ratio, window: ObjectiveWindow? = .calendarMonth, goals: [PriorityGoal] = []
+    ) -> ObjectiveDraft {
         ObjectiveDraft(name: "Availability", sliKind: kind, slaTarget: sla, sloTarget: slo, window: window, priorityGoals: goals)
     }
 
@@ -33,7 +35,8 @@ struct ObjectiveRulesTests {
 
     @Test func ticketObjectivesNeedDistinctPositiveGoalsPerPriority() {
         #expect(self.draft(sla: 95, slo: 97, kind: .ticketResolution).validate().message(for: "priority_goals") != nil)
-        let duplicate = self.draft(sla: 95, slo: 97, kind: .ticketResponse, goals: [.init(priority: "P1", goalMinutes: 30), .init(priority: "p1", goalMinutes: 60)])
+        let duplicate = self.draft(
+            sla: 95, slo: 97, kind: .ticketResponse, goals: [.init(priority: "P1", goalMinutes: 30), .init(priority: "p1", goalMinutes: 60)])
         #expect(duplicate.validate().message(for: "priority_goals")?.contains("more than one goal") == true)
         let zero = self.draft(sla: 95, slo: 97, kind: .ticketResponse, goals: [.init(priority: "P1", goalMinutes: 0)])
         #expect(zero.validate().message(for: "priority_goals") != nil)

@@ -26,7 +26,8 @@ struct RepositoryTests {
             }
             await #expect(throws: NotFound.self) {
                 try await repositories.contacts.update(
-                    id: world.contactB.id, vendorID: world.vendorA.id, VendorContactDraft(name: "X"), expectedRowVersion: 1, scope: scopeA, actor: .system)
+                    id: world.contactB.id, vendorID: world.vendorA.id, VendorContactDraft(name: "X"), expectedRowVersion: 1, scope: scopeA,
+                    actor: .system)
             }
             await #expect(throws: NotFound.self) { try await repositories.objectives.delete(id: world.objectiveB.id, scope: scopeA, actor: .system) }
             // and the vendor's own data is reachable
@@ -40,9 +41,11 @@ struct RepositoryTests {
             let repositories = Repositories(database: database)
             let world = try await World.seed(repositories)
             let actor = AuditActor(userID: world.manager.id, label: "Carla")
-            _ = try await repositories.services.update(id: world.serviceA.id, ServiceDraft(name: "Checkout v2"), expectedRowVersion: 1, scope: .organisation, actor: actor)
+            _ = try await repositories.services.update(
+                id: world.serviceA.id, ServiceDraft(name: "Checkout v2"), expectedRowVersion: 1, scope: .organisation, actor: actor)
             do {
-                _ = try await repositories.services.update(id: world.serviceA.id, ServiceDraft(name: "Checkout v3"), expectedRowVersion: 1, scope: .organisation, actor: .system)
+                _ = try await repositories.services.update(
+                    id: world.serviceA.id, ServiceDraft(name: "Checkout v3"), expectedRowVersion: 1, scope: .organisation, actor: .system)
                 Issue.record("a stale edit was accepted")
             } catch let conflict as EditConflict {
                 #expect(conflict.changedBy == "Carla Contract")
@@ -62,8 +65,12 @@ struct RepositoryTests {
             } catch let errors as ValidationErrors {
                 #expect(errors.message(for: "name") == "A vendor named alpha hosting already exists.")
             }
-            await #expect(throws: RuleViolation.self) { try await repositories.vendors.delete(id: world.vendorA.id, scope: .organisation, actor: .system) }
-            await #expect(throws: RuleViolation.self) { try await repositories.services.delete(id: world.serviceA.id, scope: .organisation, actor: .system) }
+            await #expect(throws: RuleViolation.self) {
+                try await repositories.vendors.delete(id: world.vendorA.id, scope: .organisation, actor: .system)
+            }
+            await #expect(throws: RuleViolation.self) {
+                try await repositories.services.delete(id: world.serviceA.id, scope: .organisation, actor: .system)
+            }
             #expect(try await repositories.vendors.find(id: world.vendorA.id, scope: .organisation).id == world.vendorA.id)
         }
     }
@@ -81,11 +88,13 @@ struct RepositoryTests {
             #expect(copy.calendarID == world.calendarA.id)
             var draft = copy.draft
             draft.slaTarget = 99.5
-            _ = try await repositories.objectives.update(id: copy.id, draft, expectedRowVersion: copy.rowVersion, scope: .organisation, actor: .system)
+            _ = try await repositories.objectives.update(
+                id: copy.id, draft, expectedRowVersion: copy.rowVersion, scope: .organisation, actor: .system)
             let original = try await repositories.objectives.find(id: world.objectiveA.id, scope: .organisation).0
             #expect(original.slaTarget == 99.9)
             await #expect(throws: RuleViolation.self) {
-                try await repositories.objectives.update(id: world.objectiveA.id, draft, expectedRowVersion: original.rowVersion, scope: .organisation, actor: .system)
+                try await repositories.objectives.update(
+                    id: world.objectiveA.id, draft, expectedRowVersion: original.rowVersion, scope: .organisation, actor: .system)
             }
         }
     }

@@ -21,7 +21,8 @@ public enum TestDatabase {
     }()
 
     static let serverSettings: DatabaseSettings = {
-        guard let url = ProcessInfo.processInfo.environment["ACCORD_TEST_DATABASE_URL"], let settings = DatabaseSettings(url: url, maximumConnections: 2)
+        guard let url = ProcessInfo.processInfo.environment["ACCORD_TEST_DATABASE_URL"],
+            let settings = DatabaseSettings(url: url, maximumConnections: 2)
         else {
             fatalError("ACCORD_TEST_DATABASE_URL is not set: run the suite with scripts/test, which starts a throwaway PostgreSQL cluster.")
         }

@@ -37,8 +37,10 @@ public struct World: Sendable {
         let hours = (1...5).map { WeeklyHours(weekday: $0, opens: ClockTime("09:00")!, closes: ClockTime("17:00")!) }
         let vendorA = try await repositories.vendors.create(VendorDraft(name: "Alpha Hosting"), scope: org, actor: actor)
         let vendorB = try await repositories.vendors.create(VendorDraft(name: vendorBName), scope: org, actor: actor)
-        let contactA = try await repositories.contacts.create(vendorID: vendorA.id, VendorContactDraft(name: "Ann Alpha", email: "ann@alpha.example"), scope: org, actor: actor)
-        let contactB = try await repositories.contacts.create(vendorID: vendorB.id, VendorContactDraft(name: "Ben Beta", email: "ben@beta.example"), scope: org, actor: actor)
+        let contactA = try await repositories.contacts.create(
+            vendorID: vendorA.id, VendorContactDraft(name: "Ann Alpha", email: "ann@alpha.example"), scope: org, actor: actor)
+        let contactB = try await repositories.contacts.create(
+            vendorID: vendorB.id, VendorContactDraft(name: "Ben Beta", email: "ben@beta.example"), scope: org, actor: actor)
         let serviceA = try await repositories.services.create(ServiceDraft(name: "Checkout"), scope: org, actor: actor)
         let serviceB = try await repositories.services.create(ServiceDraft(name: "Payroll"), scope: org, actor: actor)
         let calendarA = try await repositories.calendars.create(
@@ -58,17 +60,24 @@ public struct World: Sendable {
                 id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: org, actor: actor)
             return (active, objective)
         }
-        let (masterA, _) = try await activeAgreement(AgreementDraft(kind: .master, title: "Checkout master", serviceID: serviceA.id, startDate: start), calendar: nil)
-        let (masterB, _) = try await activeAgreement(AgreementDraft(kind: .master, title: "Payroll master", serviceID: serviceB.id, startDate: start), calendar: nil)
+        let (masterA, _) = try await activeAgreement(
+            AgreementDraft(kind: .master, title: "Checkout master", serviceID: serviceA.id, startDate: start), calendar: nil)
+        let (masterB, _) = try await activeAgreement(
+            AgreementDraft(kind: .master, title: "Payroll master", serviceID: serviceB.id, startDate: start), calendar: nil)
         let (agreementA, objectiveA) = try await activeAgreement(
-            AgreementDraft(kind: .vendor, title: "Alpha hosting SLA", vendorID: vendorA.id, masterID: masterA.id, dependencyKind: .serial, fee: 1000, startDate: start),
+            AgreementDraft(
+                kind: .vendor, title: "Alpha hosting SLA", vendorID: vendorA.id, masterID: masterA.id, dependencyKind: .serial, fee: 1000,
+                startDate: start),
             calendar: calendarA.id)
         let (agreementB, objectiveB) = try await activeAgreement(
-            AgreementDraft(kind: .vendor, title: "Beta payroll SLA", vendorID: vendorB.id, masterID: masterB.id, dependencyKind: .serial, fee: 2000, startDate: start),
+            AgreementDraft(
+                kind: .vendor, title: "Beta payroll SLA", vendorID: vendorB.id, masterID: masterB.id, dependencyKind: .serial, fee: 2000,
+                startDate: start),
             calendar: calendarB.id)
         let hash = try await Self.passwordHash.value
         func user(_ email: String, _ name: String, _ role: Role, _ vendorID: Int64? = nil) async throws -> User {
-            try await repositories.users.create(UserDraft(email: email, name: name, role: role, vendorID: vendorID, password: Self.password), passwordHash: hash, actor: actor)
+            try await repositories.users.create(
+                UserDraft(email: email, name: name, role: role, vendorID: vendorID, password: Self.password), passwordHash: hash, actor: actor)
         }
         return World(
             vendorA: vendorA, vendorB: vendorB, contactA: contactA, contactB: contactB, serviceA: serviceA, serviceB: serviceB, calendarA: calendarA,

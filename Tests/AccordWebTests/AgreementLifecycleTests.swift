@@ -32,7 +32,8 @@ struct AgreementLifecycleTests {
             let agreementID = try Self.id(from: agreementResponse.location, after: "/agreements/")
             // activating without an objective is refused with a reason
             let agreement = try await harness.repositories.agreements.find(id: agreementID, scope: .organisation)
-            let early = try await harness.post("/agreements/\(agreementID)/status", [("status", "active"), ("row_version", "\(agreement.rowVersion)")], as: session)
+            let early = try await harness.post(
+                "/agreements/\(agreementID)/status", [("status", "active"), ("row_version", "\(agreement.rowVersion)")], as: session)
             #expect(early.status == .unprocessableContent)
             #expect(early.text.contains("Add at least one objective"))
             // an objective with an SLO that is not stricter is refused beside the field, keeping what was typed
@@ -50,14 +51,21 @@ struct AgreementLifecycleTests {
             let good = try await harness.post("/agreements/\(agreementID)/versions/1/objectives", objectiveFields, as: session)
             #expect(good.status == .seeOther)
             // activate
-            let activated = try await harness.post("/agreements/\(agreementID)/status", [("status", "active"), ("row_version", "\(agreement.rowVersion)")], as: session)
+            let activated = try await harness.post(
+                "/agreements/\(agreementID)/status", [("status", "active"), ("row_version", "\(agreement.rowVersion)")], as: session)
             #expect(activated.status == .seeOther)
             // the active version cannot be edited in place
-            let objective = try #require(try await harness.repositories.objectives.list(versionID: try await harness.repositories.versions.find(agreementID: agreementID, number: 1, scope: .organisation).id, scope: .organisation).first)
-            let inPlace = try await harness.post("/objectives/\(objective.id)/edit", objectiveFields + [("row_version", "\(objective.rowVersion)")], as: session)
+            let objective = try #require(
+                try await harness.repositories.objectives.list(
+                    versionID: try await harness.repositories.versions.find(agreementID: agreementID, number: 1, scope: .organisation).id,
+                    scope: .organisation
+                ).first)
+            let inPlace = try await harness.post(
+                "/objectives/\(objective.id)/edit", objectiveFields + [("row_version", "\(objective.rowVersion)")], as: session)
             #expect(inPlace.text.contains("never edited in place"))
             // amend into version 2 effective next month
-            let amended = try await harness.post("/agreements/\(agreementID)/versions", [("effective_from", "2026-12-01"), ("note", "Tighter P1 goal")], as: session)
+            let amended = try await harness.post(
+                "/agreements/\(agreementID)/versions", [("effective_from", "2026-12-01"), ("note", "Tighter P1 goal")], as: session)
             #expect(amended.status == .seeOther)
             #expect(amended.location?.hasPrefix("/agreements/\(agreementID)/versions/2") == true)
             let v2 = try await harness.repositories.versions.find(agreementID: agreementID, number: 2, scope: .organisation)
@@ -65,9 +73,11 @@ struct AgreementLifecycleTests {
             let copied = try #require(try await harness.repositories.objectives.list(versionID: v2.id, scope: .organisation).first)
             let edited = try await harness.post(
                 "/objectives/\(copied.id)/edit",
-                objectiveFields.map { $0.0 == "priority_goals.0.goal_minutes" ? ($0.0, "20") : $0 } + [("row_version", "\(copied.rowVersion)")], as: session)
+                objectiveFields.map { $0.0 == "priority_goals.0.goal_minutes" ? ($0.0, "20") : $0 } + [("row_version", "\(copied.rowVersion)")],
+                as: session)
             #expect(edited.status == .seeOther)
-            let activateV2 = try await harness.post("/agreements/\(agreementID)/versions/2/activate", [("row_version", "\(v2.rowVersion)")], as: session)
+            let activateV2 = try await harness.post(
+                "/agreements/\(agreementID)/versions/2/activate", [("row_version", "\(v2.rowVersion)")], as: session)
             #expect(activateV2.status == .seeOther)
             // both versions stay viewable
             let page = try await harness.get("/agreements/\(agreementID)", as: session)
@@ -79,7 +89,8 @@ struct AgreementLifecycleTests {
             let audit = try await harness.repositories.audit.list(filter: AuditFilter(actor: "Carla"), page: PageRequest(size: 100))
             let actions = Set(audit.items.map { "\($0.entity):\($0.action)" })
             for expected in [
-                "vendor:create", "agreement:create", "objective:create", "agreement:status:active", "agreement_version:activate", "agreement_version:amend",
+                "vendor:create", "agreement:create", "objective:create", "agreement:status:active", "agreement_version:activate",
+                "agreement_version:amend",
                 "objective:update",
             ] {
                 #expect(actions.contains(expected), "missing audit entry \(expected)")
@@ -112,10 +123,13 @@ struct AgreementLifecycleTests {
             #expect(fields == ["slo_target", "window_days"])
             let objective = try await harness.api(
                 .post, "/api/v1/agreements/\(id)/versions/1/objectives", token: token,
-                json: #"{"name":"Uptime","sli_kind":"ratio","sla_target":99.9,"slo_target":99.95,"window_kind":"rolling_days","window_days":28,"credit_tiers":[{"threshold":99.9,"percent":10}]}"#)
+                json:
+                    #"{"name":"Uptime","sli_kind":"ratio","sla_target":99.9,"slo_target":99.95,"window_kind":"rolling_days","window_days":28,"credit_tiers":[{"threshold":99.9,"percent":10}]}"#
+            )
             #expect(objective.status == .created)
             #expect(objective.json["window_days"] as? Int == 28)
-            let activated = try await harness.api(.post, "/api/v1/agreements/\(id)/status", token: token, json: #"{"status":"active","row_version":1}"#)
+            let activated = try await harness.api(
+                .post, "/api/v1/agreements/\(id)/status", token: token, json: #"{"status":"active","row_version":1}"#)
             #expect(activated.status == .ok)
             #expect(activated.json["status"] as? String == "active")
             let amended = try await harness.api(.post, "/api/v1/agreements/\(id)/versions", token: token, json: #"{"effective_from":"2026-12-01"}"#)
@@ -138,7 +152,8 @@ struct AgreementLifecycleTests {
             let manager = try await harness.session(for: world.manager)
             let admin = try await harness.token(for: world.admin)
             // someone else saves first
-            let first = try await harness.api(.patch, "/api/v1/vendors/\(world.vendorA.id)", token: admin, json: #"{"website":"https://alpha.example","row_version":1}"#)
+            let first = try await harness.api(
+                .patch, "/api/v1/vendors/\(world.vendorA.id)", token: admin, json: #"{"website":"https://alpha.example","row_version":1}"#)
             #expect(first.status == .ok)
             #expect(first.json["row_version"] as? Int == 2)
             // the form opened at version 1 is refused with a message, keeping what was typed
@@ -147,7 +162,8 @@ struct AgreementLifecycleTests {
             #expect(stale.text.contains("changed by Ada Admin"), "\(stale.text)")
             #expect(stale.text.contains(#"value="Alpha Renamed""#))
             // the API answers 409
-            let staleAPI = try await harness.api(.patch, "/api/v1/vendors/\(world.vendorA.id)", token: admin, json: #"{"name":"Other","row_version":1}"#)
+            let staleAPI = try await harness.api(
+                .patch, "/api/v1/vendors/\(world.vendorA.id)", token: admin, json: #"{"name":"Other","row_version":1}"#)
             #expect(staleAPI.status == .conflict)
             #expect(staleAPI.errorCode == "edit_conflict")
             let vendor = try await harness.repositories.vendors.find(id: world.vendorA.id, scope: .organisation)
@@ -159,7 +175,8 @@ struct AgreementLifecycleTests {
     @Test func listsSearchAndPaginate() async throws {
         try await Harness.run { harness in
             for index in 1...30 {
-                _ = try await harness.repositories.vendors.create(VendorDraft(name: String(format: "Zeta %02d", index)), scope: .organisation, actor: .system)
+                _ = try await harness.repositories.vendors.create(
+                    VendorDraft(name: String(format: "Zeta %02d", index)), scope: .organisation, actor: .system)
             }
             let session = try await harness.session(for: harness.world.viewer)
             let first = try await harness.get("/vendors?q=zeta", as: session)

@@ -31,7 +31,8 @@ struct AuditTrailTests {
             let response = try await harness.post(
                 "/vendors/\(world.vendorA.id)/edit", [("name", "Alpha Hosting GmbH"), ("row_version", "\(world.vendorA.rowVersion)")], as: session)
             #expect(response.status == .seeOther)
-            let entry = try #require(try await harness.repositories.audit.list(filter: AuditFilter(entity: "vendor", action: "update"), page: PageRequest()).items.first)
+            let entry = try #require(
+                try await harness.repositories.audit.list(filter: AuditFilter(entity: "vendor", action: "update"), page: PageRequest()).items.first)
             #expect(entry.actorID == world.manager.id)
             #expect(entry.actorLabel.contains("Carla Contract"))
             #expect(entry.entityID == "\(world.vendorA.id)")

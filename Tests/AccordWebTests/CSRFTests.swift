@@ -38,10 +38,12 @@ struct CSRFTests {
                     var headers = HTTPFields()
                     headers[.cookie] = session.cookie
                     headers[.contentType] = "application/json"
-                    let response = try await harness.client.execute(uri: path, method: route.method, headers: headers, body: .init(string: #"{"name":"x","row_version":1}"#))
+                    let response = try await harness.client.execute(
+                        uri: path, method: route.method, headers: headers, body: .init(string: #"{"name":"x","row_version":1}"#))
                     #expect(response.status == .forbidden, "\(route) without X-CSRF-Token answered \(response.status)")
                 } else {
-                    let missing = try await harness.post(path, [("name", "x"), ("row_version", "1")], as: BrowserSession(cookie: session.cookie, csrf: ""))
+                    let missing = try await harness.post(
+                        path, [("name", "x"), ("row_version", "1")], as: BrowserSession(cookie: session.cookie, csrf: ""))
                     #expect(missing.status == .forbidden, "\(route) without a token answered \(missing.status)")
                     let wrong = try await harness.post(path, [("name", "x"), ("row_version", "1")], as: session, csrf: "not-the-token")
                     #expect(wrong.status == .forbidden, "\(route) with a wrong token answered \(wrong.status)")
@@ -62,7 +64,10 @@ struct CSRFTests {
             let before = try await DatabaseSnapshot.take(harness.database)
             for route in routes {
                 guard let path = RouteTable.fill(route.path, Self.values(for: route.path, harness.world)) else { continue }
-                let response = route.isAPI ? try await harness.api(.get, path, token: token) : try await harness.get(path + (route.path.hasSuffix("/status") ? "?to=terminated" : ""), as: session)
+                let response =
+                    route.isAPI
+                    ? try await harness.api(.get, path, token: token)
+                    : try await harness.get(path + (route.path.hasSuffix("/status") ? "?to=terminated" : ""), as: session)
                 #expect(response.status.code < 500, "\(route)")
             }
             #expect(try await DatabaseSnapshot.take(harness.database) == before)

@@ -13,11 +13,13 @@ struct EscapingTests {
             // setup: vendor B carries the hostile name, with an agreement, a contact and a user
             let world = harness.world
             let vendor = try await harness.repositories.vendors.update(
-                id: world.vendorB.id, VendorDraft(name: Self.hostile, description: Self.hostile, website: ""), expectedRowVersion: world.vendorB.rowVersion,
+                id: world.vendorB.id, VendorDraft(name: Self.hostile, description: Self.hostile, website: ""),
+                expectedRowVersion: world.vendorB.rowVersion,
                 scope: .organisation, actor: .system)
             let admin = try await harness.session(for: world.admin)
             let pages = [
-                "/vendors", "/vendors/\(vendor.id)", "/vendors/\(vendor.id)/edit", "/vendors/\(vendor.id)/delete", "/vendors/\(vendor.id)/contacts/new",
+                "/vendors", "/vendors/\(vendor.id)", "/vendors/\(vendor.id)/edit", "/vendors/\(vendor.id)/delete",
+                "/vendors/\(vendor.id)/contacts/new",
                 "/agreements", "/agreements/\(world.agreementB.id)", "/agreements/\(world.masterB.id)", "/agreements/new?kind=vendor", "/users/new",
                 "/users", "/audit",
             ]

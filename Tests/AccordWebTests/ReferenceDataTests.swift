@@ -34,13 +34,16 @@ struct ReferenceDataTests {
             let token = try await harness.token(for: harness.world.manager)
             let created = try await harness.api(
                 .post, "/api/v1/calendars", token: token,
-                json: #"{"name":"Tokyo","time_zone":"Asia/Tokyo","weekly_hours":[{"weekday":1,"opens":"09:00","closes":"18:00"}],"holidays":[{"date":"2027-01-01","name":"New Year"}]}"#)
+                json:
+                    #"{"name":"Tokyo","time_zone":"Asia/Tokyo","weekly_hours":[{"weekday":1,"opens":"09:00","closes":"18:00"}],"holidays":[{"date":"2027-01-01","name":"New Year"}]}"#
+            )
             #expect(created.status == .created)
             let id = try #require(created.json["id"] as? Int)
             let renamed = try await harness.api(.patch, "/api/v1/calendars/\(id)", token: token, json: #"{"name":"Tokyo office","row_version":1}"#)
             #expect(renamed.status == .ok)
             #expect((renamed.json["holidays"] as? [Any])?.count == 1)
-            let invalid = try await harness.api(.post, "/api/v1/calendars", token: token, json: #"{"name":"X","time_zone":"Mars/Base","weekly_hours":[]}"#)
+            let invalid = try await harness.api(
+                .post, "/api/v1/calendars", token: token, json: #"{"name":"X","time_zone":"Mars/Base","weekly_hours":[]}"#)
             #expect(invalid.status == .unprocessableContent)
         }
     }
@@ -73,7 +76,10 @@ struct ReferenceDataTests {
             #expect(!missingVendor.text.contains("a long enough password"))
             let created = try await harness.post(
                 "/users",
-                [("name", "Kim"), ("email", "kim@alpha.example"), ("role", "vendor"), ("vendor_id", "\(harness.world.vendorA.id)"), ("password", "a long enough password")],
+                [
+                    ("name", "Kim"), ("email", "kim@alpha.example"), ("role", "vendor"), ("vendor_id", "\(harness.world.vendorA.id)"),
+                    ("password", "a long enough password"),
+                ],
                 as: admin)
             #expect(created.status == .seeOther)
             let kim = try #require(try await harness.repositories.users.credentials(email: "kim@alpha.example"))

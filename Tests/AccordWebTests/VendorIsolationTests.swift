@@ -76,14 +76,19 @@ struct VendorIsolationTests {
             let before = try await DatabaseSnapshot.take(harness.database)
             // vendor A adds a contact under vendor B, through the form and the API
             #expect(try await harness.post("/vendors/\(world.vendorB.id)/contacts", [("name", "Mallory")], as: session).status == .notFound)
-            #expect(try await harness.api(.post, "/api/v1/vendors/\(world.vendorB.id)/contacts", token: token, json: #"{"name":"Mallory"}"#).status == .notFound)
+            #expect(
+                try await harness.api(.post, "/api/v1/vendors/\(world.vendorB.id)/contacts", token: token, json: #"{"name":"Mallory"}"#).status
+                    == .notFound)
             // vendor A edits B's contact through A's own vendor path
             let crossed = "/vendors/\(world.vendorA.id)/contacts/\(world.contactB.id)"
             #expect(try await harness.post("\(crossed)/edit", [("name", "Mallory"), ("row_version", "1")], as: session).status == .notFound)
-            #expect(try await harness.api(.patch, "/api/v1\(crossed)", token: token, json: #"{"name":"Mallory","row_version":1}"#).status == .notFound)
+            #expect(
+                try await harness.api(.patch, "/api/v1\(crossed)", token: token, json: #"{"name":"Mallory","row_version":1}"#).status == .notFound)
             // vendor A adds an objective under B's agreement
             let objective = #"{"name":"Sneaky","sli_kind":"ratio","sla_target":90,"slo_target":95,"window_kind":"calendar_month"}"#
-            #expect(try await harness.api(.post, "/api/v1/agreements/\(world.agreementB.id)/versions/1/objectives", token: token, json: objective).status == .notFound)
+            #expect(
+                try await harness.api(.post, "/api/v1/agreements/\(world.agreementB.id)/versions/1/objectives", token: token, json: objective).status
+                    == .notFound)
             // a vendor_id in the body never moves A's contact to B
             let moved = try await harness.api(
                 .patch, "/api/v1/vendors/\(world.vendorA.id)/contacts/\(world.contactA.id)", token: token,
@@ -101,7 +106,9 @@ struct VendorIsolationTests {
             let world = harness.world
             let session = try await harness.session(for: world.vendorUserA)
             let token = try await harness.token(for: world.vendorUserA)
-            for path in ["/", "/vendors", "/agreements", "/services", "/calendars", "/vendors/\(world.vendorA.id)", "/agreements/\(world.agreementA.id)"] {
+            for path in [
+                "/", "/vendors", "/agreements", "/services", "/calendars", "/vendors/\(world.vendorA.id)", "/agreements/\(world.agreementA.id)",
+            ] {
                 let page = try await harness.get(path, as: session)
                 #expect(page.status == .ok, "\(path)")
                 #expect(!page.text.contains(world.vendorB.name), "\(path) shows vendor B")

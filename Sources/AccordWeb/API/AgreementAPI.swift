@@ -89,7 +89,8 @@ struct AgreementAPI {
             var request = request
             let input = try await request.json(context: context)
             return JSON.response(
-                try await self.repositories.agreements.create(try DraftParsing.agreement(input), scope: context.scope, actor: context.actor), status: .created)
+                try await self.repositories.agreements.create(try DraftParsing.agreement(input), scope: context.scope, actor: context.actor),
+                status: .created)
         }
         group.get("agreements/:id") { _, context in
             _ = try context.requireUser()
@@ -102,7 +103,8 @@ struct AgreementAPI {
             let input = try await request.json(context: context)
             return JSON.response(
                 try await self.repositories.agreements.update(
-                    id: agreement.id, try DraftParsing.agreement(input.over(agreement.asInput)), expectedRowVersion: try DraftParsing.rowVersion(input),
+                    id: agreement.id, try DraftParsing.agreement(input.over(agreement.asInput)),
+                    expectedRowVersion: try DraftParsing.rowVersion(input),
                     scope: context.scope, actor: context.actor))
         }
         group.post("agreements/:id/status") { request, context in
@@ -136,16 +138,19 @@ struct AgreementAPI {
         }
         group.get("agreements/:id/versions/:number") { _, context in
             _ = try context.requireUser()
-            let version = try await self.repositories.versions.find(agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
+            let version = try await self.repositories.versions.find(
+                agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
             return JSON.response(try await self.versionResource(version, context: context))
         }
         group.post("agreements/:id/versions/:number/activate") { request, context in
-            let version = try await self.repositories.versions.find(agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
+            let version = try await self.repositories.versions.find(
+                agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
             let activated = try await self.repositories.versions.activate(
-                agreementID: version.agreementID, number: version.number, expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
+                agreementID: version.agreementID, number: version.number, expectedRowVersion: try DraftParsing.rowVersion(input),
+                scope: context.scope,
                 actor: context.actor)
             return JSON.response(try await self.versionResource(activated, context: context))
         }
@@ -167,18 +172,21 @@ struct ObjectiveAPI {
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("agreements/:id/versions/:number/objectives") { _, context in
             _ = try context.requireUser()
-            let version = try await self.repositories.versions.find(agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
+            let version = try await self.repositories.versions.find(
+                agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
             let placement = ObjectivePlacement(agreementID: version.agreementID, versionNumber: version.number, versionState: version.state)
             let objectives = try await self.repositories.objectives.list(versionID: version.id, scope: context.scope)
             return JSON.response(ItemsEnvelope(items: objectives.map { AgreementAPI.ObjectiveResource($0, placement) }))
         }
         group.post("agreements/:id/versions/:number/objectives") { request, context in
-            let version = try await self.repositories.versions.find(agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
+            let version = try await self.repositories.versions.find(
+                agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
             let objective = try await self.repositories.objectives.create(
-                agreementID: version.agreementID, versionNumber: version.number, try DraftParsing.objective(input), scope: context.scope, actor: context.actor)
+                agreementID: version.agreementID, versionNumber: version.number, try DraftParsing.objective(input), scope: context.scope,
+                actor: context.actor)
             let placement = ObjectivePlacement(agreementID: version.agreementID, versionNumber: version.number, versionState: version.state)
             return JSON.response(AgreementAPI.ObjectiveResource(objective, placement), status: .created)
         }

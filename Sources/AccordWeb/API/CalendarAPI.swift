@@ -18,7 +18,8 @@ struct CalendarAPI {
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
-            return JSON.response(try await self.calendars.create(try DraftParsing.calendar(input), scope: context.scope, actor: context.actor), status: .created)
+            return JSON.response(
+                try await self.calendars.create(try DraftParsing.calendar(input), scope: context.scope, actor: context.actor), status: .created)
         }
         group.get("calendars/:id") { _, context in
             _ = try context.requireUser()

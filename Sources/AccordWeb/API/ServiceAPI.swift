@@ -18,7 +18,8 @@ struct ServiceAPI {
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
-            return JSON.response(try await self.services.create(try DraftParsing.service(input), scope: context.scope, actor: context.actor), status: .created)
+            return JSON.response(
+                try await self.services.create(try DraftParsing.service(input), scope: context.scope, actor: context.actor), status: .created)
         }
         group.get("services/:id") { _, context in
             _ = try context.requireUser()
@@ -31,7 +32,8 @@ struct ServiceAPI {
             let input = try await request.json(context: context)
             return JSON.response(
                 try await self.services.update(
-                    id: service.id, try DraftParsing.service(input, fallback: service.formValues), expectedRowVersion: try DraftParsing.rowVersion(input),
+                    id: service.id, try DraftParsing.service(input, fallback: service.formValues),
+                    expectedRowVersion: try DraftParsing.rowVersion(input),
                     scope: context.scope, actor: context.actor))
         }
         group.delete("services/:id") { _, context in

@@ -52,7 +52,8 @@ struct VendorAPI {
             _ = try context.requireUser(ContactPages.mayEdit)
             var request = request
             let input = try await request.json(context: context)
-            let contact = try await self.contacts.create(vendorID: vendor.id, try DraftParsing.contact(input), scope: context.scope, actor: context.actor)
+            let contact = try await self.contacts.create(
+                vendorID: vendor.id, try DraftParsing.contact(input), scope: context.scope, actor: context.actor)
             return JSON.response(contact, status: .created)
         }
         group.get("vendors/:id/contacts/:contact") { _, context in

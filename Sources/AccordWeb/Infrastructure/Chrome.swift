@@ -1,5 +1,5 @@
-import Foundation
 import AccordDomain
+import Foundation
 
 /// What the layout shows around every page: title, signed-in user, navigation and the CSRF token for its forms.
 struct Chrome {

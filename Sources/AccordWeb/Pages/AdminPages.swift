@@ -59,7 +59,9 @@ struct AdminPages {
             let page = try await self.repositories.users.list(search: search, page: request.page())
             let vendors = Dictionary(uniqueKeysWithValues: try await self.repositories.vendors.all(scope: .organisation).map { ($0.id, $0.name) })
             let rows = page.items.map {
-                UserListView.Row(id: $0.id, name: $0.name, email: $0.email, role: $0.role.label, vendor: $0.vendorID.flatMap { vendors[$0] }, disabled: $0.disabled)
+                UserListView.Row(
+                    id: $0.id, name: $0.name, email: $0.email, role: $0.role.label, vendor: $0.vendorID.flatMap { vendors[$0] }, disabled: $0.disabled
+                )
             }
             let view = UserListView(
                 chrome: Chrome(title: "Users", context: context, notice: request.notice), users: rows, search: search.orEmpty,
@@ -76,7 +78,8 @@ struct AdminPages {
             let input = try await request.form(context: context)
             var values = input.formValues
             values["password"] = nil
-            return try await saveOrRedisplay(input: Input(values.mapValues(InputValue.text)), render: { try await self.userForm(context, state: $0) }) {
+            return try await saveOrRedisplay(input: Input(values.mapValues(InputValue.text)), render: { try await self.userForm(context, state: $0) })
+            {
                 _ = try await self.createUser(input, context: context)
                 return Redirect.to("/users", notice: .created)
             }
@@ -103,7 +106,8 @@ struct AdminPages {
             }
             let entities = try await self.repositories.audit.entities()
             let query: [(String, String?)] = [
-                ("entity", filter.entity), ("action", filter.action), ("actor", filter.actor), ("from", filter.from?.description), ("to", filter.to?.description),
+                ("entity", filter.entity), ("action", filter.action), ("actor", filter.actor), ("from", filter.from?.description),
+                ("to", filter.to?.description),
             ]
             let view = AuditView(
                 chrome: Chrome(title: "Audit log", context: context), entries: rows,

@@ -23,7 +23,8 @@ struct AgreementPages {
             var request = request
             let input = try await request.form(context: context)
             return try await saveOrRedisplay(input: input, render: { state in try await self.form(context, agreement: nil, state: state) }) {
-                let agreement = try await self.repositories.agreements.create(try DraftParsing.agreement(input), scope: context.scope, actor: context.actor)
+                let agreement = try await self.repositories.agreements.create(
+                    try DraftParsing.agreement(input), scope: context.scope, actor: context.actor)
                 return Redirect.to("/agreements/\(agreement.id)", notice: .created)
             }
         }
@@ -34,7 +35,8 @@ struct AgreementPages {
         router.get("agreements/:id/edit") { _, context in
             let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
-            return try await self.form(context, agreement: agreement, state: FormState(values: agreement.formValues, rowVersion: agreement.rowVersion))
+            return try await self.form(
+                context, agreement: agreement, state: FormState(values: agreement.formValues, rowVersion: agreement.rowVersion))
         }
         router.post("agreements/:id/edit") { request, context in
             let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
@@ -42,13 +44,17 @@ struct AgreementPages {
             var request = request
             let input = try await request.form(context: context)
             let merged = input.over(agreement.asInput)
-            return try await saveOrRedisplay(input: merged, render: { state in
-                var state = state
-                state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
-                return try await self.form(context, agreement: agreement, state: state)
-            }) {
+            return try await saveOrRedisplay(
+                input: merged,
+                render: { state in
+                    var state = state
+                    state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
+                    return try await self.form(context, agreement: agreement, state: state)
+                }
+            ) {
                 _ = try await self.repositories.agreements.update(
-                    id: agreement.id, try DraftParsing.agreement(merged), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
+                    id: agreement.id, try DraftParsing.agreement(merged), expectedRowVersion: try DraftParsing.rowVersion(input),
+                    scope: context.scope,
                     actor: context.actor)
                 return Redirect.to("/agreements/\(agreement.id)", notice: .updated)
             }
@@ -104,7 +110,9 @@ struct AgreementPages {
         }
         let view = AgreementViews.ListView(
             chrome: Chrome(title: "Agreements", context: context, notice: request.notice), agreements: rows, search: search.orEmpty,
-            kinds: AgreementKind.allCases.map { Choice(value: $0.rawValue, label: $0 == .master ? "Master SLAs" : "Vendor SLAs", selected: $0 == kind) },
+            kinds: AgreementKind.allCases.map {
+                Choice(value: $0.rawValue, label: $0 == .master ? "Master SLAs" : "Vendor SLAs", selected: $0 == kind)
+            },
             statuses: AgreementStatus.allCases.map { Choice(value: $0.rawValue, label: $0.rawValue.capitalized, selected: $0 == status) },
             pager: Pager(page, path: "/agreements", query: [("q", search), ("kind", kind?.rawValue), ("status", status?.rawValue)]),
             canManage: user.role.canManageContracts, isEmpty: rows.isEmpty)
@@ -138,20 +146,24 @@ struct AgreementPages {
         }
         var supporting: [Agreement] = []
         if agreement.kind == .master {
-            supporting = try await self.repositories.agreements.list(.init(masterID: agreement.id), page: PageRequest(number: 1, size: 200), scope: context.scope).items
+            supporting = try await self.repositories.agreements.list(
+                .init(masterID: agreement.id), page: PageRequest(number: 1, size: 200), scope: context.scope
+            ).items
         }
         let view = AgreementViews.ShowView(
             chrome: Chrome(title: agreement.title, context: context, notice: request.notice), agreement: agreement,
             kindLabel: agreement.kind == .master ? "Master SLA" : "Vendor SLA", isMaster: agreement.kind == .master,
             showMaster: user.role != .vendor && agreement.masterID != nil,
             dependency: agreement.dependencyKind.map { $0 == .parallel ? "parallel (group \(agreement.parallelGroup ?? ""))" : "serial" },
-            fee: "\(agreement.fee.plain) \(agreement.currency) per \(agreement.feePeriod.rawValue)", end: agreement.endDate?.description ?? "open-ended",
+            fee: "\(agreement.fee.plain) \(agreement.currency) per \(agreement.feePeriod.rawValue)",
+            end: agreement.endDate?.description ?? "open-ended",
             renewal: agreement.renewalDate?.description ?? "—", notice: agreement.noticeDate?.description ?? "—", canManage: canManage,
             canEdit: canManage && open, canActivate: canManage && agreement.status == .draft, canClose: canManage && agreement.status == .active,
             canAmend: canManage && agreement.status == .active && !versions.contains { $0.state == .draft },
             versions: versions.map {
                 AgreementViews.VersionRow(
-                    number: $0.number, effectiveFrom: $0.effectiveFrom.description, state: $0.state.rawValue, note: $0.note, objectiveCount: $0.objectiveCount,
+                    number: $0.number, effectiveFrom: $0.effectiveFrom.description, state: $0.state.rawValue, note: $0.note,
+                    objectiveCount: $0.objectiveCount,
                     url: "/agreements/\(agreement.id)/versions/\($0.number)", isSelected: $0.number == selectedVersion?.number)
             },
             selected: detail, supporting: supporting, hasSupporting: !supporting.isEmpty)
@@ -184,12 +196,25 @@ struct AgreementPages {
             heading: agreement.map { "Edit \($0.title)" } ?? "New agreement", action: agreement.map { "/agreements/\($0.id)/edit" } ?? "/agreements",
             cancelURL: agreement.map { "/agreements/\($0.id)" } ?? "/agreements", form: state, isNew: agreement == nil,
             showDependency: agreement == nil || agreement?.kind == .vendor,
-            kinds: AgreementKind.allCases.map { Choice(value: $0.rawValue, label: $0 == .master ? "Master SLA (a business service)" : "Vendor SLA (supports a master)", selected: values["kind"] == $0.rawValue) },
+            kinds: AgreementKind.allCases.map {
+                Choice(
+                    value: $0.rawValue, label: $0 == .master ? "Master SLA (a business service)" : "Vendor SLA (supports a master)",
+                    selected: values["kind"] == $0.rawValue)
+            },
             services: services.map { Choice(value: String($0.id), label: $0.name, selected: values["service_id"] == String($0.id)) },
             vendors: vendors.map { Choice(value: String($0.id), label: $0.name, selected: values["vendor_id"] == String($0.id)) },
-            masters: masters.map { Choice(value: String($0.id), label: "\($0.title) (\($0.serviceName))", selected: values["master_id"] == String($0.id)) },
-            dependencies: DependencyKind.allCases.map { Choice(value: $0.rawValue, label: $0 == .serial ? "Serial: the master needs it" : "Parallel: redundant within a group", selected: values["dependency_kind"] == $0.rawValue) },
-            feePeriods: FeePeriod.allCases.map { Choice(value: $0.rawValue, label: "per \($0.rawValue)", selected: values["fee_period"] == $0.rawValue) })
-        return self.renderer.response(view, template: "agreements/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+            masters: masters.map {
+                Choice(value: String($0.id), label: "\($0.title) (\($0.serviceName))", selected: values["master_id"] == String($0.id))
+            },
+            dependencies: DependencyKind.allCases.map {
+                Choice(
+                    value: $0.rawValue, label: $0 == .serial ? "Serial: the master needs it" : "Parallel: redundant within a group",
+                    selected: values["dependency_kind"] == $0.rawValue)
+            },
+            feePeriods: FeePeriod.allCases.map {
+                Choice(value: $0.rawValue, label: "per \($0.rawValue)", selected: values["fee_period"] == $0.rawValue)
+            })
+        return self.renderer.response(
+            view, template: "agreements/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }
 }

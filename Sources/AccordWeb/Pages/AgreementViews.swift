@@ -87,7 +87,8 @@ enum AgreementViews {
         ObjectiveRow(
             id: objective.id, name: objective.name, sli: objective.sliKind.label, sla: "\(objective.slaTarget.plain) %",
             slo: "\(objective.sloTarget.plain) %", window: objective.window.label, calendar: objective.calendarName ?? "24x7",
-            goals: objective.priorityGoals.isEmpty ? nil : objective.priorityGoals.map { "\($0.priority) \(Self.minutes($0.goalMinutes))" }.joined(separator: ", "),
+            goals: objective.priorityGoals.isEmpty
+                ? nil : objective.priorityGoals.map { "\($0.priority) \(Self.minutes($0.goalMinutes))" }.joined(separator: ", "),
             exclusions: objective.exclusionKinds.isEmpty ? "none" : objective.exclusionKinds.map(\.label).joined(separator: ", "),
             credits: Self.creditSummary(objective.credits))
     }
@@ -95,7 +96,8 @@ enum AgreementViews {
     static func creditSummary(_ credits: CreditSchedule) -> String {
         guard !credits.tiers.isEmpty else { return "no credits" }
         let tiers = credits.tiers.sorted { $0.threshold > $1.threshold }.map { "< \($0.threshold.plain) % → \($0.percent.plain) %" }
-        return tiers.joined(separator: "; ") + "; cap \(credits.capPercent.plain) %" + (credits.probationFactor == 1 ? "" : "; probation × \(credits.probationFactor.plain)")
+        return tiers.joined(separator: "; ") + "; cap \(credits.capPercent.plain) %"
+            + (credits.probationFactor == 1 ? "" : "; probation × \(credits.probationFactor.plain)")
     }
 
     static func minutes(_ minutes: Int) -> String {

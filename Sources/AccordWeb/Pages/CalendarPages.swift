@@ -131,6 +131,7 @@ struct CalendarPages {
             heading: calendar.map { "Edit \($0.name)" } ?? "New calendar", action: calendar.map { "/calendars/\($0.id)/edit" } ?? "/calendars",
             cancelURL: calendar.map { "/calendars/\($0.id)" } ?? "/calendars", form: state, days: days,
             timeZones: TimeZone.knownTimeZoneIdentifiers.sorted())
-        return self.renderer.response(view, template: "calendars/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+        return self.renderer.response(
+            view, template: "calendars/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }
 }

@@ -41,7 +41,8 @@ struct ContactPages {
         router.post("vendors/:id/contacts/:contact/edit") { request, context in
             let (vendor, contact) = try await self.load(context)
             _ = try context.requireUser(Self.mayEdit)
-            return try await submitForm(request, context: context, render: { self.form(context, vendor: vendor, contact: contact, state: $0) }) { input in
+            return try await submitForm(request, context: context, render: { self.form(context, vendor: vendor, contact: contact, state: $0) }) {
+                input in
                 _ = try await self.contacts.update(
                     id: contact.id, vendorID: vendor.id, try DraftParsing.contact(input), expectedRowVersion: try DraftParsing.rowVersion(input),
                     scope: context.scope, actor: context.actor)

@@ -12,7 +12,8 @@ struct HealthController {
             do {
                 let pending = try await runner.pending()
                 guard pending.isEmpty else {
-                    return JSON.response(["status": "migrations_pending", "pending": pending.map(\.name).joined(separator: ",")], status: .serviceUnavailable)
+                    return JSON.response(
+                        ["status": "migrations_pending", "pending": pending.map(\.name).joined(separator: ",")], status: .serviceUnavailable)
                 }
                 return JSON.response(["status": "ready"])
             } catch {

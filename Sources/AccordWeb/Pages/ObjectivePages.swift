@@ -45,18 +45,24 @@ struct ObjectivePages {
             let (agreement, version) = try await self.loadVersion(context)
             _ = try context.requireUser(\.canManageContracts)
             let values = ["sli_kind": "ratio", "window_kind": "calendar_month", "credit_cap_percent": "100", "probation_factor": "1"]
-            return try await self.form(context, agreement: agreement, version: version, objective: nil, input: Input(values.mapValues(InputValue.text)), state: FormState(values: values))
+            return try await self.form(
+                context, agreement: agreement, version: version, objective: nil, input: Input(values.mapValues(InputValue.text)),
+                state: FormState(values: values))
         }
         router.post("agreements/:id/versions/:number/objectives") { request, context in
             let (agreement, version) = try await self.loadVersion(context)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.form(context: context)
-            return try await saveOrRedisplay(input: input, render: { state in
-                try await self.form(context, agreement: agreement, version: version, objective: nil, input: input, state: state)
-            }) {
+            return try await saveOrRedisplay(
+                input: input,
+                render: { state in
+                    try await self.form(context, agreement: agreement, version: version, objective: nil, input: input, state: state)
+                }
+            ) {
                 _ = try await self.repositories.objectives.create(
-                    agreementID: agreement.id, versionNumber: version.number, try DraftParsing.objective(input), scope: context.scope, actor: context.actor)
+                    agreementID: agreement.id, versionNumber: version.number, try DraftParsing.objective(input), scope: context.scope,
+                    actor: context.actor)
                 return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .created)
             }
         }
@@ -83,11 +89,15 @@ struct ObjectivePages {
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.form(context: context)
-            return try await saveOrRedisplay(input: input, render: { state in
-                var state = state
-                state.rowVersion = state.rowVersion ?? input.text("row_version").flatMap { Int($0) }
-                return try await self.form(context, agreement: agreement, version: version, objective: objective, input: input, state: state, placement: placement)
-            }) {
+            return try await saveOrRedisplay(
+                input: input,
+                render: { state in
+                    var state = state
+                    state.rowVersion = state.rowVersion ?? input.text("row_version").flatMap { Int($0) }
+                    return try await self.form(
+                        context, agreement: agreement, version: version, objective: objective, input: input, state: state, placement: placement)
+                }
+            ) {
                 _ = try await self.repositories.objectives.update(
                     id: objective.id, try DraftParsing.objective(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
                     actor: context.actor)
@@ -136,12 +146,15 @@ struct ObjectivePages {
         func rows(_ items: [Input], _ first: String, _ second: String, minimum: Int) -> [FormView.Row] {
             let count = max(items.count + 1, minimum)
             return (0..<count).map { index in
-                FormView.Row(index: index, first: index < items.count ? items[index].text(first) ?? "" : "", second: index < items.count ? items[index].text(second) ?? "" : "")
+                FormView.Row(
+                    index: index, first: index < items.count ? items[index].text(first) ?? "" : "",
+                    second: index < items.count ? items[index].text(second) ?? "" : "")
             }
         }
         let view = FormView(
             chrome: Chrome(title: objective.map { "Edit \($0.name)" } ?? "New objective", context: context),
-            heading: objective.map { "Edit \($0.name)" } ?? "New objective", context: "\(agreement.title), version \(version.number) (\(version.state.rawValue))",
+            heading: objective.map { "Edit \($0.name)" } ?? "New objective",
+            context: "\(agreement.title), version \(version.number) (\(version.state.rawValue))",
             action: objective.map { "/objectives/\($0.id)/edit" } ?? "/agreements/\(agreement.id)/versions/\(version.number)/objectives",
             cancelURL: "/agreements/\(agreement.id)/versions/\(version.number)", form: state,
             sliKinds: SLIKind.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: values["sli_kind"] == $0.rawValue) },
@@ -150,9 +163,12 @@ struct ObjectivePages {
                 Choice(value: "calendar_quarter", label: "Calendar quarter", selected: values["window_kind"] == "calendar_quarter"),
                 Choice(value: "rolling_days", label: "Rolling days", selected: values["window_kind"] == "rolling_days"),
             ],
-            calendars: calendars.map { Choice(value: String($0.id), label: "\($0.name) (\($0.timeZone))", selected: values["calendar_id"] == String($0.id)) },
+            calendars: calendars.map {
+                Choice(value: String($0.id), label: "\($0.name) (\($0.timeZone))", selected: values["calendar_id"] == String($0.id))
+            },
             exclusions: ExclusionKind.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: chosen.contains($0.rawValue)) },
             goals: rows(goals, "priority", "goal_minutes", minimum: 3), tiers: rows(tiers, "threshold", "percent", minimum: 3))
-        return self.renderer.response(view, template: "objectives/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+        return self.renderer.response(
+            view, template: "objectives/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }
 }

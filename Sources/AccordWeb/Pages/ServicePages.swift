@@ -90,7 +90,8 @@ struct ServicePages {
 
     private func form(_ context: AccordRequestContext, service: Service?, state: FormState) -> Response {
         let view = EntityFormView(
-            context: context, noun: "service", editing: service?.name, collection: "/services", itemURL: service.map { "/services/\($0.id)" }, form: state)
+            context: context, noun: "service", editing: service?.name, collection: "/services", itemURL: service.map { "/services/\($0.id)" },
+            form: state)
         return self.renderer.response(view, template: "services/form", status: view.status)
     }
 }

@@ -30,7 +30,8 @@ struct SessionController {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: self.configuration.behindTLS, httpOnly: true, sameSite: .strict)
     }
 
-    private func loginForm(context: AccordRequestContext, email: String, next: String, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+    private func loginForm(context: AccordRequestContext, email: String, next: String, error: String?, status: HTTPResponse.Status = .ok) -> Response
+    {
         let token = SecureToken.make()
         let view = LoginView(chrome: Chrome(title: "Sign in", context: context), loginToken: token, email: email, next: next, error: error)
         var response = self.dependencies.renderer.response(view, template: "login", status: status)
@@ -57,7 +58,8 @@ struct SessionController {
             email: email, address: context.remoteAddress, since: now.addingTimeInterval(-throttle.window))
         if case .blocked(let until) = throttle.decide(accountFailures: failures.account, addressFailures: failures.address, now: now) {
             let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
-            let message = "Too many failed sign-ins for this account or from your network. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again."
+            let message =
+                "Too many failed sign-ins for this account or from your network. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again."
             return self.loginForm(context: context, email: email, next: next, error: message, status: .tooManyRequests)
         }
         let credentials = try await repositories.users.credentials(email: email)
@@ -76,8 +78,9 @@ struct SessionController {
             actor: AuditActor(userID: user.id, label: "\(user.name) <\(user.email)>", address: context.remoteAddress),
             action: "login", entity: "session", entityID: user.id)
         var response = Response.redirect(to: next, type: .normal)
-        response.setCookie(self.cookie(
-            name: self.configuration.sessionCookieName, value: session.id, maxAge: Int(self.configuration.sessionPolicy.absoluteTimeout)))
+        response.setCookie(
+            self.cookie(
+                name: self.configuration.sessionCookieName, value: session.id, maxAge: Int(self.configuration.sessionPolicy.absoluteTimeout)))
         response.setCookie(self.cookie(name: self.configuration.loginCookieName, value: "", maxAge: 0))
         return response
     }
@@ -85,7 +88,8 @@ struct SessionController {
     private func logout(context: AccordRequestContext) async throws -> Response {
         if case .session(let id, _)? = context.identity?.credential {
             try await self.dependencies.repositories.sessions.delete(id: id)
-            try await self.dependencies.repositories.audit.record(actor: context.actor, action: "logout", entity: "session", entityID: context.identity?.user.id)
+            try await self.dependencies.repositories.audit.record(
+                actor: context.actor, action: "logout", entity: "session", entityID: context.identity?.user.id)
         }
         var response = Response.redirect(to: "/login", type: .normal)
         response.setCookie(self.cookie(name: self.configuration.sessionCookieName, value: "", maxAge: 0))

@@ -78,7 +78,9 @@ struct VendorPages {
         let page = try await self.vendors.list(search: search, page: request.page(), scope: context.scope)
         let today = LocalDate.of(self.dependencies.clock(), in: TimeZone(identifier: "UTC")!)
         let rows = page.items.map {
-            ListView.Row(url: "/vendors/\($0.id)", name: $0.name, website: $0.website, probation: $0.isOnProbation(on: today) ? "until \($0.probationUntil!)" : nil)
+            ListView.Row(
+                url: "/vendors/\($0.id)", name: $0.name, website: $0.website,
+                probation: $0.isOnProbation(on: today) ? "until \($0.probationUntil!)" : nil)
         }
         let view = ListView(
             chrome: Chrome(title: "Vendors", context: context, notice: request.notice), vendors: rows, search: search.orEmpty,
@@ -96,7 +98,8 @@ struct VendorPages {
         let view = ShowView(
             chrome: Chrome(title: vendor.name, context: context, notice: request.notice), vendor: vendor,
             website: vendor.website.isEmpty ? nil : vendor.website, description: vendor.description.isEmpty ? nil : vendor.description,
-            probation: vendor.isOnProbation(on: today) ? vendor.probationUntil?.description : nil, contacts: contacts, hasContacts: !contacts.isEmpty, agreements: agreements.items,
+            probation: vendor.isOnProbation(on: today) ? vendor.probationUntil?.description : nil, contacts: contacts, hasContacts: !contacts.isEmpty,
+            agreements: agreements.items,
             canManage: user.role.canManageContracts, canEditContacts: user.role.canManageContracts || user.role == .vendor,
             url: "/vendors/\(vendor.id)")
         return self.renderer.response(view, template: "vendors/show")

@@ -21,7 +21,8 @@ struct VersionPages {
             let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             let today = LocalDate.of(self.dependencies.clock(), in: TimeZone(identifier: agreement.timeZone) ?? .gmt)
-            return try await self.amendForm(context, agreement: agreement, state: FormState(values: ["effective_from": today.firstOfNextMonth.description]))
+            return try await self.amendForm(
+                context, agreement: agreement, state: FormState(values: ["effective_from": today.firstOfNextMonth.description]))
         }
         router.post("agreements/:id/versions") { request, context in
             let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
@@ -39,7 +40,8 @@ struct VersionPages {
         }
         router.post("agreements/:id/versions/:number/activate") { request, context in
             let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
-            let version = try await self.repositories.versions.find(agreementID: agreement.id, number: try context.number("number"), scope: context.scope)
+            let version = try await self.repositories.versions.find(
+                agreementID: agreement.id, number: try context.number("number"), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.form(context: context)
@@ -55,6 +57,7 @@ struct VersionPages {
         let versions = try await self.repositories.versions.list(agreementID: agreement.id, scope: context.scope)
         let latest = versions.last.map { "Version \($0.number), effective from \($0.effectiveFrom)" } ?? ""
         let view = AmendView(chrome: Chrome(title: "Amend \(agreement.title)", context: context), agreement: agreement, form: state, latest: latest)
-        return self.renderer.response(view, template: "agreements/amend", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+        return self.renderer.response(
+            view, template: "agreements/amend", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }
 }

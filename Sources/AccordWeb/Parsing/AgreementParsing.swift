@@ -8,7 +8,8 @@ extension DraftParsing {
         let draft = AgreementDraft(
             kind: kind ?? .master, title: reader.string("title"), serviceID: reader.id("service_id", label: "Service"),
             vendorID: reader.id("vendor_id", label: "Vendor"), masterID: reader.id("master_id", label: "Master SLA"),
-            dependencyKind: reader.choice("dependency_kind", label: "Dependency", as: DependencyKind.self), parallelGroup: reader.text("parallel_group"),
+            dependencyKind: reader.choice("dependency_kind", label: "Dependency", as: DependencyKind.self),
+            parallelGroup: reader.text("parallel_group"),
             fee: reader.decimal("fee", label: "Fee") ?? 0, currency: (reader.text("currency") ?? "EUR").uppercased(),
             feePeriod: reader.choice("fee_period", label: "Fee period", as: FeePeriod.self) ?? .month, timeZone: reader.text("time_zone") ?? "UTC",
             startDate: reader.date("start_date", label: "Start date"), endDate: reader.date("end_date", label: "End date"),
@@ -19,7 +20,8 @@ extension DraftParsing {
 
     static func objective(_ input: Input) throws(ValidationErrors) -> ObjectiveDraft {
         var reader = InputReader(input)
-        let kind = reader.require(reader.choice("sli_kind", label: "SLI kind", as: SLIKind.self), "sli_kind", "Choose how this objective is measured.")
+        let kind = reader.require(
+            reader.choice("sli_kind", label: "SLI kind", as: SLIKind.self), "sli_kind", "Choose how this objective is measured.")
         let windowKind = reader.choice("window_kind", label: "Window", as: WindowKind.self)
         let days = reader.integer("window_days", label: "Rolling window days")
         let window: ObjectiveWindow? =
@@ -51,7 +53,8 @@ extension DraftParsing {
         var exclusions: [ExclusionKind] = []
         for text in input.texts("exclusion_kinds") {
             guard let kind = ExclusionKind(rawValue: text) else {
-                reader.errors.add("exclusion_kinds", "Unknown exclusion kind \(text); use \(ExclusionKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+                reader.errors.add(
+                    "exclusion_kinds", "Unknown exclusion kind \(text); use \(ExclusionKind.allCases.map(\.rawValue).joined(separator: ", ")).")
                 continue
             }
             if !exclusions.contains(kind) { exclusions.append(kind) }
@@ -90,7 +93,8 @@ extension Objective {
             "slo_target": .text(self.sloTarget.plain), "window_kind": .text(self.window.kind.rawValue),
             "credit_cap_percent": .text(self.credits.capPercent.plain), "probation_factor": .text(self.credits.probationFactor.plain),
             "exclusion_kinds": .list(self.exclusionKinds.map { .text($0.rawValue) }),
-            "priority_goals": .list(self.priorityGoals.map { .object(["priority": .text($0.priority), "goal_minutes": .text(String($0.goalMinutes))]) }),
+            "priority_goals": .list(
+                self.priorityGoals.map { .object(["priority": .text($0.priority), "goal_minutes": .text(String($0.goalMinutes))]) }),
             "credit_tiers": .list(self.credits.tiers.map { .object(["threshold": .text($0.threshold.plain), "percent": .text($0.percent.plain)]) }),
         ]
         if let days = self.window.days { fields["window_days"] = .text(String(days)) }

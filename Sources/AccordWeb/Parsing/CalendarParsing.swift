@@ -48,7 +48,8 @@ extension DraftParsing {
                 holidays.append(Holiday(date: date, name: row.text("name") ?? "Holiday"))
             }
         }
-        let draft = BusinessCalendarDraft(name: reader.string("name"), timeZone: reader.text("time_zone") ?? "", weeklyHours: hours, holidays: holidays)
+        let draft = BusinessCalendarDraft(
+            name: reader.string("name"), timeZone: reader.text("time_zone") ?? "", weeklyHours: hours, holidays: holidays)
         var all = errors
         for error in draft.validate().errors where all.message(for: error.field) == nil { all.add(error.field, error.message) }
         try all.throwIfAny()

@@ -31,7 +31,9 @@ enum DraftParsing {
 
     static func rowVersion(_ input: Input) throws(ValidationErrors) -> Int {
         guard let text = input.text("row_version"), let version = Int(text) else {
-            throw ValidationErrors([FieldError("row_version", "row_version is required: send the row_version you read, so concurrent edits are detected.")])
+            throw ValidationErrors([
+                FieldError("row_version", "row_version is required: send the row_version you read, so concurrent edits are detected.")
+            ])
         }
         return version
     }
