@@ -73,7 +73,8 @@ struct TicketTimerTests {
         // a business calendar open every day 00:00–24:00 agrees
         let everyDay = WorkingSchedule.business(
             BusinessCalendar(
-                id: 1, name: "Always", timeZone: zone, weeklyHours: (1...7).map { WeeklyHours(weekday: $0, opens: ClockTime("00:00")!, closes: ClockTime("24:00")!) },
+                id: 1, name: "Always", timeZone: zone,
+                weeklyHours: (1...7).map { WeeklyHours(weekday: $0, opens: ClockTime("00:00")!, closes: ClockTime("24:00")!) },
                 holidays: [], rowVersion: 1, updatedAt: Date()))
         #expect(everyDay.countedTime(from: springStart, to: springEnd) == 23 * 3600)
         #expect(everyDay.countedTime(from: fallStart, to: fallEnd) == 25 * 3600)
@@ -149,6 +150,8 @@ struct TicketTimerTests {
     @Test func holidaysAreClosed() {
         let schedule = Self.office("Europe/Berlin", holidays: [Holiday(date: LocalDate("2026-12-24")!, name: "Christmas Eve")])
         // Wednesday 23 Dec 16:00 + 2 h → Thursday 24 is closed → Friday 25 10:00
-        #expect(schedule.deadline(start: Self.instant("2026-12-23 16:00", "Europe/Berlin"), goal: 2 * 3600) == Self.instant("2026-12-25 10:00", "Europe/Berlin"))
+        #expect(
+            schedule.deadline(start: Self.instant("2026-12-23 16:00", "Europe/Berlin"), goal: 2 * 3600)
+                == Self.instant("2026-12-25 10:00", "Europe/Berlin"))
     }
 }

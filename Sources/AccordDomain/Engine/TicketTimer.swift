@@ -75,14 +75,20 @@ public struct TicketTimer: Sendable {
 
     /// The outcomes of one ticket's cycles as of `now`. Events of other tickets are ignored.
     public func outcomes(for events: [TicketEvent], excluded: TimeSpans = TimeSpans(), now: Date) -> [TimerOutcome] {
-        let ordered = events.enumerated().sorted { ($0.element.at, Self.rank($0.element.kind), $0.offset) < ($1.element.at, Self.rank($1.element.kind), $1.offset) }
-            .map(\.element)
+        let ordered = events.enumerated().sorted {
+            ($0.element.at, Self.rank($0.element.kind), $0.offset) < ($1.element.at, Self.rank($1.element.kind), $1.offset)
+        }
+        .map(\.element)
         guard let created = ordered.first(where: { $0.kind == .created }), let goal = self.goals[created.priority.lowercased()] else { return [] }
         let pauses = Self.pausedSpans(ordered, until: now)
         switch self.measure {
         case .response:
             let stop = ordered.first { $0.kind == .responded && $0.at >= created.at }?.at
-            return [self.judge(ticket: created.ticket, cycle: 1, priority: created.priority, goal: goal, start: created.at, stop: stop, paused: TimeSpans(pauses.spans + excluded.spans), now: now)]
+            return [
+                self.judge(
+                    ticket: created.ticket, cycle: 1, priority: created.priority, goal: goal, start: created.at, stop: stop,
+                    paused: TimeSpans(pauses.spans + excluded.spans), now: now)
+            ]
         case .resolution:
             var outcomes: [TimerOutcome] = []
             var start: Date? = created.at
@@ -90,7 +96,10 @@ public struct TicketTimer: Sendable {
                 switch event.kind {
                 case .resolved:
                     if let begin = start {
-                        outcomes.append(self.judge(ticket: created.ticket, cycle: outcomes.count + 1, priority: created.priority, goal: goal, start: begin, stop: event.at, paused: TimeSpans(pauses.spans + excluded.spans), now: now))
+                        outcomes.append(
+                            self.judge(
+                                ticket: created.ticket, cycle: outcomes.count + 1, priority: created.priority, goal: goal, start: begin,
+                                stop: event.at, paused: TimeSpans(pauses.spans + excluded.spans), now: now))
                         start = nil
                     }
                 case .reopened:
@@ -99,19 +108,25 @@ public struct TicketTimer: Sendable {
                 }
             }
             if let begin = start {
-                outcomes.append(self.judge(ticket: created.ticket, cycle: outcomes.count + 1, priority: created.priority, goal: goal, start: begin, stop: nil, paused: TimeSpans(pauses.spans + excluded.spans), now: now))
+                outcomes.append(
+                    self.judge(
+                        ticket: created.ticket, cycle: outcomes.count + 1, priority: created.priority, goal: goal, start: begin, stop: nil,
+                        paused: TimeSpans(pauses.spans + excluded.spans), now: now))
             }
             return outcomes
         }
     }
 
-    func judge(ticket: String, cycle: Int, priority: String, goal: TimeInterval, start: Date, stop: Date?, paused: TimeSpans, now: Date) -> TimerOutcome {
+    func judge(
+        ticket: String, cycle: Int, priority: String, goal: TimeInterval, start: Date, stop: Date?, paused: TimeSpans, now: Date
+    ) -> TimerOutcome {
         let end = min(stop ?? now, now)
         let counted = self.schedule.countedTime(from: start, to: max(start, end), paused: paused)
         let deadline = self.schedule.deadline(start: start, goal: goal, paused: paused)
         let breachAt = deadline.flatMap { self.schedule.nextCountingInstant(after: $0, paused: paused) }
         var outcome = TimerOutcome(
-            ticket: ticket, cycle: cycle, priority: priority, goal: goal, startedAt: start, deadline: deadline, stoppedAt: stop.flatMap { $0 <= now ? $0 : nil },
+            ticket: ticket, cycle: cycle, priority: priority, goal: goal, startedAt: start, deadline: deadline,
+            stoppedAt: stop.flatMap { $0 <= now ? $0 : nil },
             counted: counted, state: .running, knownAt: nil)
         if let breachAt, breachAt < end {
             outcome.state = .breached

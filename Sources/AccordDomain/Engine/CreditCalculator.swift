@@ -1,0 +1,18 @@
+import Foundation
+
+/// The money a period's credit is worth: fee × percent, rounded half-even to the currency's minor unit.
+public enum CreditCalculator {
+    /// ISO 4217 minor units that differ from 2.
+    static let minorUnits: [String: Int16] = [
+        "JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "HUF": 2, "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3,
+    ]
+
+    public static func minorUnit(of currency: String) -> Int16 { Self.minorUnits[currency] ?? 2 }
+
+    public static func amount(fee: Decimal, percent: Decimal, currency: String) -> Decimal {
+        var exact = fee * percent / 100
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &exact, Int(Self.minorUnit(of: currency)), .bankers)
+        return rounded
+    }
+}
