@@ -2,10 +2,13 @@
 public struct FieldError: Error, Sendable, Equatable, Codable {
     public var field: String
     public var message: String
+    /// The row of a batch the problem is in (1 is the first data row), when the input is a batch.
+    public var row: Int?
 
-    public init(_ field: String, _ message: String) {
+    public init(_ field: String, _ message: String, row: Int? = nil) {
         self.field = field
         self.message = message
+        self.row = row
     }
 }
 

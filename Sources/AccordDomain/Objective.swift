@@ -88,6 +88,8 @@ public struct PriorityGoal: Sendable, Codable, Equatable {
 public struct Objective: Sendable, Equatable {
     public var id: Int64
     public var versionID: Int64
+    /// The same promise across versions: an amendment's copy keeps it, so measurements and periods follow the series.
+    public var seriesID: Int64
     public var name: String
     public var sliKind: SLIKind
     /// The contractual target, in percent.
@@ -105,12 +107,13 @@ public struct Objective: Sendable, Equatable {
     public var updatedAt: Date
 
     public init(
-        id: Int64, versionID: Int64, name: String, sliKind: SLIKind, slaTarget: Decimal, sloTarget: Decimal, window: ObjectiveWindow,
+        id: Int64, versionID: Int64, seriesID: Int64, name: String, sliKind: SLIKind, slaTarget: Decimal, sloTarget: Decimal, window: ObjectiveWindow,
         calendarID: Int64?, calendarName: String?, priorityGoals: [PriorityGoal], exclusionKinds: [ExclusionKind],
         credits: CreditSchedule, rowVersion: Int, updatedAt: Date
     ) {
         self.id = id
         self.versionID = versionID
+        self.seriesID = seriesID
         self.name = name
         self.sliKind = sliKind
         self.slaTarget = slaTarget

@@ -26,7 +26,7 @@ public struct ObjectiveRepository: Sendable {
     }
 
     static let select = """
-        SELECT o.id, o.version_id, o.name, o.sli_kind, o.sla_target::text AS sla_target, o.slo_target::text AS slo_target, o.window_kind,
+        SELECT o.id, o.version_id, o.series_id, o.name, o.sli_kind, o.sla_target::text AS sla_target, o.slo_target::text AS slo_target, o.window_kind,
                o.window_days, o.calendar_id, k.name AS calendar_name, o.priority_goals::text AS priority_goals,
                array_to_string(o.exclusion_kinds, ',') AS exclusion_kinds, o.credit_tiers::text AS credit_tiers,
                o.credit_cap_percent::text AS credit_cap_percent, o.probation_factor::text AS probation_factor, o.row_version, o.updated_at,
@@ -48,7 +48,8 @@ public struct ObjectiveRepository: Sendable {
         let tiers = try decoder.decode([CreditTier].self, from: Data((try cells.value("credit_tiers", as: String.self)).utf8))
         let kinds = (try cells.value("exclusion_kinds", as: String.self)).split(separator: ",").compactMap { ExclusionKind(rawValue: String($0)) }
         let objective = Objective(
-            id: try cells.value("id"), versionID: try cells.value("version_id"), name: try cells.value("name"),
+            id: try cells.value("id"), versionID: try cells.value("version_id"), seriesID: try cells.value("series_id"),
+            name: try cells.value("name"),
             sliKind: SLIKind(rawValue: try cells.value("sli_kind")) ?? .ratio, slaTarget: try cells.decimal("sla_target"),
             sloTarget: try cells.decimal("slo_target"), window: window, calendarID: try cells.value("calendar_id"),
             calendarName: try cells.value("calendar_name"), priorityGoals: goals, exclusionKinds: kinds,

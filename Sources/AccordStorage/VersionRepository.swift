@@ -89,9 +89,9 @@ public struct VersionRepository: Sendable {
             ).first!.decode(Int64.self)
             try await connection.rows(
                 """
-                INSERT INTO objectives (version_id, name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id,
+                INSERT INTO objectives (version_id, series_id, name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id,
                     priority_goals, exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, updated_by)
-                SELECT \(id), name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id, priority_goals,
+                SELECT \(id), series_id, name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id, priority_goals,
                     exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, \(actor.userID)
                 FROM objectives WHERE version_id = \(latest.id) ORDER BY id
                 """, logger: logger)

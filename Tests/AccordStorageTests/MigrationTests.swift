@@ -29,6 +29,7 @@ struct MigrationTests {
                 try await admin.query("DROP TABLE IF EXISTS \(unescaped: table) CASCADE")
             }
             try await admin.query("DROP FUNCTION IF EXISTS audit_log_refuse_change()")
+            try await admin.query("DROP FUNCTION IF EXISTS objectives_default_series()")
             // MUT: two replicas start together
             let migrations = try Self.migrations
             let runner = MigrationRunner(database: admin, migrations: migrations)

@@ -85,6 +85,9 @@ struct RepositoryTests {
             #expect(version.state == .draft)
             let copy = try #require(try await repositories.objectives.list(versionID: version.id, scope: .organisation).first)
             #expect(copy.credits == world.objectiveA.credits)
+            #expect(world.objectiveA.seriesID == world.objectiveA.id)
+            #expect(copy.seriesID == world.objectiveA.seriesID)
+            #expect(copy.id != world.objectiveA.id)
             #expect(copy.calendarID == world.calendarA.id)
             var draft = copy.draft
             draft.slaTarget = 99.5

@@ -11,6 +11,7 @@ struct AgreementAPI {
     /// An objective as the API shows it: the same flat fields it accepts.
     struct ObjectiveResource: Encodable {
         var id: Int64
+        var seriesId: Int64
         var agreementId: Int64
         var versionNumber: Int
         var versionState: String
@@ -30,12 +31,13 @@ struct AgreementAPI {
         var updatedAt: Date
 
         enum CodingKeys: String, CodingKey {
-            case id, agreementId, versionNumber, versionState, name, sliKind, slaTarget, sloTarget, windowKind, windowDays, calendarId
+            case id, seriesId, agreementId, versionNumber, versionState, name, sliKind, slaTarget, sloTarget, windowKind, windowDays, calendarId
             case priorityGoals, exclusionKinds, creditTiers, creditCapPercent, probationFactor, rowVersion, updatedAt
         }
 
         init(_ objective: Objective, _ placement: ObjectivePlacement) {
             self.id = objective.id
+            self.seriesId = objective.seriesID
             self.agreementId = placement.agreementID
             self.versionNumber = placement.versionNumber
             self.versionState = placement.versionState.rawValue

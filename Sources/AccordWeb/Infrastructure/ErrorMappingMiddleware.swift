@@ -65,7 +65,7 @@ struct ErrorMappingMiddleware: RouterMiddleware {
             return Mapped(
                 status: .unprocessableContent, code: "validation_failed", heading: "Invalid input",
                 message: errors.errors.first?.message ?? "The input is not valid.",
-                details: errors.errors.map { APIErrorBody.Detail(field: $0.field, message: $0.message) })
+                details: errors.errors.map { APIErrorBody.Detail(field: $0.field, row: $0.row, message: $0.message) })
         case let conflict as EditConflict:
             return Mapped(status: .conflict, code: "edit_conflict", heading: "Changed by someone else", message: conflict.message)
         case let rule as RuleViolation:
