@@ -13,6 +13,7 @@ public struct Repositories: Sendable {
     public let tokens: APITokenRepository
     public let loginAttempts: LoginAttemptRepository
     public let audit: AuditRepository
+    public let measurements: MeasurementRepository
 
     public init(database: Database) {
         self.database = database
@@ -28,5 +29,6 @@ public struct Repositories: Sendable {
         self.tokens = APITokenRepository(database: database)
         self.loginAttempts = LoginAttemptRepository(database: database)
         self.audit = AuditRepository(database: database)
+        self.measurements = MeasurementRepository(database: database)
     }
 }

@@ -50,6 +50,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     ServiceAPI(dependencies: dependencies).addRoutes(to: api)
     CalendarAPI(dependencies: dependencies).addRoutes(to: api)
     AgreementAPI(dependencies: dependencies).addRoutes(to: api)
+    MeasurementAPI(dependencies: dependencies).addRoutes(to: api)
     AdminAPI(dependencies: dependencies).addRoutes(to: api)
     return router
 }

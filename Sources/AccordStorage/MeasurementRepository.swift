@@ -1,0 +1,160 @@
+import AccordDomain
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What an accepted batch became, for the response and for lineage.
+public struct IngestedBatch: Sendable, Equatable, Codable {
+    public var batchID: Int64
+    public var seriesID: Int64
+    public var source: String
+    public var accepted: Int
+    public var contentHash: String
+    public var receivedAt: Date
+}
+
+/// Who sent a batch: the user, and whether through a session or which API token.
+public struct BatchSender: Sendable, Equatable {
+    public var userID: Int64?
+    public var credential: String
+
+    public init(userID: Int64?, credential: String) {
+        self.userID = userID
+        self.credential = credential
+    }
+}
+
+/// Ratio measurements: stored in month partitions, with an hourly rollup kept in the same transaction.
+///
+/// A bucket belongs to the hour (and so to the period) in which it starts. Buckets of one series and source may not
+/// overlap, within a batch or with stored ones: an overlapping batch is refused whole, naming the rows.
+public struct MeasurementRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// The objective's series, when the caller may see it and it measures a ratio.
+    static func ratioSeries(objectiveID: Int64, scope: AccessScope, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        let (objective, _) = try await ObjectiveRepository.lock(id: objectiveID, scope: scope, on: connection, logger: logger)
+        guard objective.sliKind == .ratio else {
+            throw RuleViolation("This objective measures tickets: send ticket events to /ticket-events instead of buckets.")
+        }
+        return objective.seriesID
+    }
+
+    /// Stores a batch all-or-nothing; the caller has validated each row with `BucketBatchParser`.
+    public func ingest(
+        objectiveID: Int64, source: String, buckets: [MeasurementBucket], scope: AccessScope, sender: BatchSender
+    ) async throws -> IngestedBatch {
+        let source = source.trimmed
+        guard !source.isEmpty, source.count <= 200 else {
+            throw ValidationErrors([FieldError("source", "source is required (at most 200 characters).")])
+        }
+        guard let first = buckets.map(\.start).min(), let last = buckets.map(\.end).max() else {
+            throw ValidationErrors([FieldError("buckets", "The batch holds no buckets.")])
+        }
+        try await self.ensurePartitions(from: first, to: last)
+        let hash = Self.contentHash(source: source, buckets: buckets)
+        let logger = self.database.logger
+        let starts = buckets.map(\.start)
+        let ends = buckets.map(\.end)
+        let goods = buckets.map(\.good)
+        let valids = buckets.map(\.valid)
+        return try await self.database.transaction { connection in
+            let series = try await Self.ratioSeries(objectiveID: objectiveID, scope: scope, on: connection, logger: logger)
+            // One writer per series at a time, so the overlap check and the insert see the same rows.
+            try await connection.rows("SELECT pg_advisory_xact_lock(\(Self.lockNamespace), \(Int32(truncatingIfNeeded: series)))", logger: logger)
+            let overlaps = try await connection.rows(
+                """
+                SELECT b.ord, m.bucket_start, m.bucket_end
+                FROM unnest(\(starts)::timestamptz[], \(ends)::timestamptz[]) WITH ORDINALITY AS b(s, e, ord)
+                JOIN measurements m ON m.series_id = \(series) AND m.source = \(source)
+                  AND m.bucket_start < b.e AND m.bucket_end > b.s AND m.bucket_start > b.s - interval '1 day'
+                ORDER BY b.ord LIMIT 50
+                """, logger: logger)
+            if !overlaps.isEmpty {
+                throw ValidationErrors(
+                    try overlaps.map { row in
+                        let (ordinal, start, end) = try row.decode((Int64, Date, Date).self)
+                        return FieldError(
+                            "start",
+                            "This bucket overlaps one already stored for source \(source) (\(RFC3339.format(start)) to \(RFC3339.format(end))).",
+                            row: Int(ordinal))
+                    })
+            }
+            let batch = try await connection.rows(
+                """
+                INSERT INTO measurement_batches (series_id, objective_id, source, kind, user_id, credential, row_count, content_hash, first_start, last_end)
+                VALUES (\(series), \(objectiveID), \(source), 'buckets', \(sender.userID), \(sender.credential), \(buckets.count), \(hash), \(first), \(last))
+                RETURNING id, received_at
+                """, logger: logger
+            ).first!.decode((Int64, Date).self)
+            try await connection.rows(
+                """
+                INSERT INTO measurements (series_id, source, batch_id, bucket_start, bucket_end, good, valid)
+                SELECT \(series), \(source), \(batch.0), s, e, g, v
+                FROM unnest(\(starts)::timestamptz[], \(ends)::timestamptz[], \(goods)::int8[], \(valids)::int8[]) AS b(s, e, g, v)
+                """, logger: logger)
+            try await connection.rows(
+                """
+                INSERT INTO measurement_hours (series_id, hour, good, valid, buckets)
+                SELECT \(series), date_trunc('hour', s), sum(g), sum(v), count(*)
+                FROM unnest(\(starts)::timestamptz[], \(goods)::int8[], \(valids)::int8[]) AS b(s, g, v)
+                GROUP BY 2
+                ON CONFLICT (series_id, hour) DO UPDATE SET good = measurement_hours.good + excluded.good,
+                    valid = measurement_hours.valid + excluded.valid, buckets = measurement_hours.buckets + excluded.buckets
+                """, logger: logger)
+            return IngestedBatch(batchID: batch.0, seriesID: series, source: source, accepted: buckets.count, contentHash: hash, receivedAt: batch.1)
+        }
+    }
+
+    /// Summed counts of a series over `[from, to)` from the hourly rollup: buckets count where they start.
+    public func counts(seriesID: Int64, from: Date, to: Date) async throws -> EventCounts {
+        let row = try await self.database.query(
+            "SELECT coalesce(sum(good), 0)::text, coalesce(sum(valid), 0)::text FROM measurement_hours WHERE series_id = \(seriesID) AND hour >= \(from) AND hour < \(to)"
+        ).first!
+        let (good, valid) = try row.decode((String, String).self)
+        return EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
+    }
+
+    static let lockNamespace: Int32 = 0x4D45  // "ME"
+
+    /// Creates the month partitions a batch needs, outside the ingest transaction so the DDL lock stays short.
+    func ensurePartitions(from: Date, to: Date) async throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var month = calendar.date(from: calendar.dateComponents([.year, .month], from: from))!
+        let logger = self.database.logger
+        while month < to {
+            let next = calendar.date(byAdding: .month, value: 1, to: month)!
+            let parts = calendar.dateComponents([.year, .month], from: month)
+            let name = String(format: "measurements_y%04dm%02d", parts.year!, parts.month!)
+            let exists = try await self.database.query("SELECT to_regclass(\(name)) IS NOT NULL").first!.decode(Bool.self)
+            if !exists {
+                let lower = RFC3339.format(month)
+                let upper = RFC3339.format(next)
+                try await self.database.transaction { connection in
+                    try await connection.rows("SELECT pg_advisory_xact_lock(\(Self.lockNamespace), 0)", logger: logger)
+                    try await connection.rows(
+                        "CREATE TABLE IF NOT EXISTS \(unescaped: name) PARTITION OF measurements FOR VALUES FROM ('\(unescaped: lower)') TO ('\(unescaped: upper)')",
+                        logger: logger)
+                }
+            }
+            month = next
+        }
+    }
+
+    /// A hash of the batch's content, the same whatever order its rows came in.
+    static func contentHash(source: String, buckets: [MeasurementBucket]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data(source.utf8))
+        for bucket in buckets.sorted(by: { $0.start < $1.start }) {
+            hasher.update(
+                data: Data("\n\(bucket.start.timeIntervalSince1970),\(bucket.end.timeIntervalSince1970),\(bucket.good),\(bucket.valid)".utf8))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,67 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+import SwiftCSV
+
+/// `POST /api/v1/objectives/{id}/measurements`: ratio buckets as JSON or CSV, all-or-nothing.
+struct MeasurementAPI {
+    let dependencies: AppDependencies
+    /// Larger bodies are refused with 413 before any parsing.
+    static let maximumBody = 32 << 20
+    static let csvHeader = ["start", "end", "good", "valid"]
+
+    func addRoutes(to group: RouterGroup<AccordRequestContext>) {
+        group.post("objectives/{id}/measurements") { request, context in
+            let (objective, _) = try await self.dependencies.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            let user = try context.requireUser(\.canIngest)
+            var request = request
+            let body = try await request.collectBody(upTo: Self.maximumBody)
+            let (source, rows) = try Self.rows(body: body, contentType: request.headers[.contentType], query: request.query("source"))
+            let buckets = try BucketBatchParser.parse(rows)
+            let sender = BatchSender(userID: user.id, credential: context.identity?.csrfToken == nil ? "api_token" : "session")
+            let batch = try await self.dependencies.repositories.measurements.ingest(
+                objectiveID: objective.id, source: source, buckets: buckets, scope: context.scope, sender: sender)
+            return JSON.response(batch, status: .created)
+        }
+    }
+
+    /// The source and raw rows of a JSON or CSV body; malformed documents are refused with a reason.
+    static func rows(body: ByteBuffer, contentType: String?, query source: String?) throws -> (String, [RawBucketRow]) {
+        let type = (contentType ?? "").lowercased()
+        if type.hasPrefix("text/csv") {
+            return (source ?? "csv", try Self.csvRows(String(buffer: body)))
+        }
+        guard type.hasPrefix("application/json") else {
+            throw HTTPError(.unsupportedMediaType, message: "Send application/json or text/csv.")
+        }
+        let input = try Input.json(Data(buffer: body))
+        guard case .list(let items)? = input.fields["buckets"] else {
+            throw ValidationErrors([FieldError("buckets", "buckets must be a list of {start, end, good, valid}.")])
+        }
+        let rows = items.enumerated().map { index, item in
+            let fields: Input = if case .object(let fields) = item { Input(fields) } else { Input() }
+            return RawBucketRow(
+                row: index + 1, start: fields.text("start"), end: fields.text("end"), good: fields.text("good"), valid: fields.text("valid"))
+        }
+        return (input.text("source") ?? source ?? "", rows)
+    }
+
+    static func csvRows(_ text: String) throws -> [RawBucketRow] {
+        let csv: CSV<Enumerated>
+        do {
+            csv = try CSV<Enumerated>(string: text, delimiter: .comma, loadColumns: false)
+        } catch {
+            throw ValidationErrors([FieldError("body", "The CSV could not be read: check quoting.")])
+        }
+        guard csv.header.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) == Self.csvHeader else {
+            throw ValidationErrors([FieldError("header", "The first line must be the header start,end,good,valid.")])
+        }
+        return csv.rows.enumerated().map { index, cells in
+            RawBucketRow(
+                row: index + 1, start: cells.count > 0 ? cells[0] : nil, end: cells.count > 1 ? cells[1] : nil,
+                good: cells.count > 2 ? cells[2] : nil,
+                valid: cells.count > 3 ? cells[3] : nil)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import AccordDomain
+import AccordStorage
+import AccordTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("Measurement ingest")
+struct MeasurementIngestTests {
+    func post(_ harness: Harness, objective: Int64, token: String, contentType: String, body: String, query: String = "") async throws -> TestResponse
+    {
+        var headers = HTTPFields()
+        headers[.authorization] = "Bearer \(token)"
+        headers[.contentType] = contentType
+        return try await harness.client.execute(
+            uri: "/api/v1/objectives/\(objective)/measurements\(query)", method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    @Test func jsonAndCSVBatchesAreStoredAndCounted() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let token = try await harness.token(for: world.analyst)
+            // MUT: JSON
+            let json = try await self.post(
+                harness, objective: world.objectiveA.id, token: token, contentType: "application/json",
+                body:
+                    #"{"source":"prometheus","buckets":[{"start":"2026-11-01T10:00:00Z","end":"2026-11-01T10:01:00Z","good":999,"valid":1000},{"start":"2026-11-01T10:01:00Z","end":"2026-11-01T10:02:00Z","good":1000,"valid":1000}]}"#
+            )
+            #expect(json.status == .created)
+            #expect(json.json["accepted"] as? Int == 2)
+            #expect((json.json["content_hash"] as? String)?.count == 64)
+            // and CSV, from another source, in another month's partition
+            let csv = try await self.post(
+                harness, objective: world.objectiveA.id, token: token, contentType: "text/csv",
+                body: "start,end,good,valid\n2026-12-01T00:00:00+01:00,2026-12-01T00:05:00+01:00,10,10\n", query: "?source=pingdom")
+            #expect(csv.status == .created)
+            // validation: the rollup sums them where they start
+            let counts = try await harness.repositories.measurements.counts(
+                seriesID: world.objectiveA.seriesID, from: RFC3339.parse("2026-11-01T00:00:00Z")!, to: RFC3339.parse("2026-12-01T00:00:00Z")!)
+            #expect(counts == EventCounts(good: 2009, valid: 2010))
+            let batches = try await harness.database.query("SELECT count(*) FROM measurement_batches WHERE user_id = \(world.analyst.id)").first!
+                .decode(Int.self)
+            #expect(batches == 2)
+        }
+    }
+
+    @Test func aBadBatchIsRefusedWholeNamingRowFieldAndReason() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let token = try await harness.token(for: world.analyst)
+            let response = try await self.post(
+                harness, objective: world.objectiveA.id, token: token, contentType: "text/csv",
+                body: "start,end,good,valid\n2026-11-01T10:00:00Z,2026-11-01T10:01:00Z,5,5\n2026-11-01T10:01:00,2026-11-01T10:02:00Z,6,5\n")
+            #expect(response.status == .unprocessableContent)
+            let details = try #require((response.json["error"] as? [String: Any])?["details"] as? [[String: Any]])
+            #expect(details.contains { $0["row"] as? Int == 2 && $0["field"] as? String == "start" })
+            #expect(details.contains { $0["row"] as? Int == 2 && $0["field"] as? String == "good" })
+            #expect(try await harness.database.query("SELECT count(*) FROM measurements").first!.decode(Int.self) == 0)
+            let header = try await self.post(harness, objective: world.objectiveA.id, token: token, contentType: "text/csv", body: "a,b\n1,2\n")
+            #expect(header.status == .unprocessableContent)
+        }
+    }
+
+    @Test func overlappingAStoredBucketOfTheSameSourceIsRefused() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let token = try await harness.token(for: world.manager)
+            let first = #"{"source":"probe","buckets":[{"start":"2026-11-01T10:00:00Z","end":"2026-11-01T10:10:00Z","good":1,"valid":1}]}"#
+            #expect(
+                try await self.post(harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: first).status
+                    == .created)
+            let overlapping =
+                #"{"source":"probe","buckets":[{"start":"2026-11-01T10:10:00Z","end":"2026-11-01T10:20:00Z","good":1,"valid":1},{"start":"2026-11-01T10:05:00Z","end":"2026-11-01T10:06:00Z","good":1,"valid":1}]}"#
+            let refused = try await self.post(
+                harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: overlapping)
+            #expect(refused.status == .unprocessableContent)
+            let details = try #require((refused.json["error"] as? [String: Any])?["details"] as? [[String: Any]])
+            #expect(details.map { $0["row"] as? Int } == [2])
+            // another source may cover the same span
+            let other = #"{"source":"synthetic","buckets":[{"start":"2026-11-01T10:05:00Z","end":"2026-11-01T10:06:00Z","good":1,"valid":1}]}"#
+            #expect(
+                try await self.post(harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: other).status
+                    == .created)
+            #expect(try await harness.database.query("SELECT count(*) FROM measurements").first!.decode(Int.self) == 2)
+        }
+    }
+
+    @Test func rolesOversizedBodiesAndTicketObjectives() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let viewer = try await harness.token(for: world.viewer)
+            let body = #"{"source":"x","buckets":[{"start":"2026-11-01T10:00:00Z","end":"2026-11-01T10:01:00Z","good":1,"valid":1}]}"#
+            #expect(
+                try await self.post(harness, objective: world.objectiveA.id, token: viewer, contentType: "application/json", body: body).status
+                    == .forbidden)
+            let analyst = try await harness.token(for: world.analyst)
+            let huge = "start,end,good,valid\n" + String(repeating: "2026-11-01T10:00:00Z,2026-11-01T10:01:00Z,1,1\n", count: 800_000)
+            #expect(
+                try await self.post(harness, objective: world.objectiveA.id, token: analyst, contentType: "text/csv", body: huge).status
+                    == .contentTooLarge)
+            let ticket = try await harness.repositories.agreements.create(
+                AgreementDraft(
+                    kind: .vendor, title: "Desk", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial,
+                    startDate: LocalDate("2026-01-01")),
+                scope: .organisation, actor: .system)
+            let objective = try await harness.repositories.objectives.create(
+                agreementID: ticket.id, versionNumber: 1,
+                ObjectiveDraft(
+                    name: "Response", sliKind: .ticketResponse, slaTarget: 90, sloTarget: 95, window: .calendarMonth,
+                    priorityGoals: [PriorityGoal(priority: "P1", goalMinutes: 30)]),
+                scope: .organisation, actor: .system)
+            let wrongKind = try await self.post(harness, objective: objective.id, token: analyst, contentType: "application/json", body: body)
+            #expect(wrongKind.status == .conflict)
+            #expect(wrongKind.text.contains("ticket-events"))
+        }
+    }
+}
