@@ -14,6 +14,7 @@ public struct Repositories: Sendable {
     public let loginAttempts: LoginAttemptRepository
     public let audit: AuditRepository
     public let measurements: MeasurementRepository
+    public let idempotency: IdempotencyStore
 
     public init(database: Database) {
         self.database = database
@@ -30,5 +31,6 @@ public struct Repositories: Sendable {
         self.loginAttempts = LoginAttemptRepository(database: database)
         self.audit = AuditRepository(database: database)
         self.measurements = MeasurementRepository(database: database)
+        self.idempotency = IdempotencyStore(database: database)
     }
 }

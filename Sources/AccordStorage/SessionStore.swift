@@ -20,7 +20,8 @@ public struct SessionStore: Sendable {
         self.policy = policy
     }
 
-    static func hash(_ id: String) -> String {
+    /// The hex SHA-256 of a secret or a request, as stored.
+    public static func hash(_ id: String) -> String {
         SHA256.hash(data: Data(id.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 

@@ -7,7 +7,7 @@ public struct DatabaseSnapshot: Equatable, Sendable, CustomStringConvertible {
 
     static let tableNames = [
         "vendors", "vendor_contacts", "services", "calendars", "agreements", "agreement_versions", "objectives", "users", "audit_log",
-        "measurement_batches", "measurements", "measurement_hours",
+        "measurement_batches", "measurements", "measurement_hours", "idempotency_keys",
     ]
 
     public static func take(_ database: Database) async throws -> DatabaseSnapshot {

@@ -9,9 +9,11 @@ import Testing
 
 @Suite("Measurement ingest")
 struct MeasurementIngestTests {
-    func post(_ harness: Harness, objective: Int64, token: String, contentType: String, body: String, query: String = "") async throws -> TestResponse
-    {
+    func post(
+        _ harness: Harness, objective: Int64, token: String, contentType: String, body: String, query: String = "", key: String? = nil
+    ) async throws -> TestResponse {
         var headers = HTTPFields()
+        if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }
         headers[.authorization] = "Bearer \(token)"
         headers[.contentType] = contentType
         return try await harness.client.execute(
@@ -114,6 +116,43 @@ struct MeasurementIngestTests {
             let wrongKind = try await self.post(harness, objective: objective.id, token: analyst, contentType: "application/json", body: body)
             #expect(wrongKind.status == .conflict)
             #expect(wrongKind.text.contains("ticket-events"))
+        }
+    }
+
+    @Test func anIdempotencyKeyReplaysTheFirstResponseAndRefusesAnotherBody() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let token = try await harness.token(for: world.analyst)
+            let body = #"{"source":"probe","buckets":[{"start":"2026-11-02T10:00:00Z","end":"2026-11-02T10:01:00Z","good":7,"valid":8}]}"#
+            let first = try await self.post(
+                harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: body, key: "k-1")
+            #expect(first.status == .created)
+            let retry = try await self.post(
+                harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: body, key: "k-1")
+            #expect(retry.status == .created)
+            #expect(retry.text == first.text)
+            #expect(retry.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(try await harness.database.query("SELECT count(*) FROM measurement_batches").first!.decode(Int.self) == 1)
+            let other = body.replacingOccurrences(of: "\"good\":7", with: "\"good\":8")
+            let mismatch = try await self.post(
+                harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: other, key: "k-1")
+            #expect(mismatch.status == .unprocessableContent)
+            #expect(mismatch.text.contains("different request body"))
+            // a first request still running makes a retry wait
+            let claim = try await harness.repositories.idempotency.claim(
+                userID: world.analyst.id, key: "k-2", requestHash: "x", now: harness.clock.now)
+            #expect(claim == .claimed)
+            let hash = SessionStore.hash("\(world.objectiveA.id)|application/json||\(body)")
+            _ = try await harness.database.query("UPDATE idempotency_keys SET request_hash = \(hash) WHERE key = 'k-2'")
+            let running = try await self.post(
+                harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: body, key: "k-2")
+            #expect(running.status == .conflict)
+            // a refused batch releases its key: nothing was stored, so a retry is judged again
+            let bad = #"{"source":"probe","buckets":[{"start":"2026-11-02T11:00:00Z","end":"2026-11-02T10:01:00Z","good":1,"valid":1}]}"#
+            #expect(
+                try await self.post(harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: bad, key: "k-3")
+                    .status == .unprocessableContent)
+            #expect(try await harness.database.query("SELECT count(*) FROM idempotency_keys WHERE key = 'k-3'").first!.decode(Int.self) == 0)
         }
     }
 }

@@ -17,12 +17,22 @@ struct MeasurementAPI {
             let user = try context.requireUser(\.canIngest)
             var request = request
             let body = try await request.collectBody(upTo: Self.maximumBody)
-            let (source, rows) = try Self.rows(body: body, contentType: request.headers[.contentType], query: request.query("source"))
-            let buckets = try BucketBatchParser.parse(rows)
-            let sender = BatchSender(userID: user.id, credential: context.identity?.csrfToken == nil ? "api_token" : "session")
-            let batch = try await self.dependencies.repositories.measurements.ingest(
-                objectiveID: objective.id, source: source, buckets: buckets, scope: context.scope, sender: sender)
-            return JSON.response(batch, status: .created)
+            let ingest = {
+                let (source, rows) = try Self.rows(body: body, contentType: request.headers[.contentType], query: request.query("source"))
+                let buckets = try BucketBatchParser.parse(rows)
+                let sender = BatchSender(userID: user.id, credential: context.identity?.csrfToken == nil ? "api_token" : "session")
+                let batch = try await self.dependencies.repositories.measurements.ingest(
+                    objectiveID: objective.id, source: source, buckets: buckets, scope: context.scope, sender: sender)
+                return (HTTPResponse.Status.created, String(decoding: try JSON.encoder.encode(batch), as: UTF8.self))
+            }
+            guard let key = request.headers[.idempotencyKey] else {
+                let (status, text) = try await ingest()
+                return JSON.raw(text, status: status)
+            }
+            let hash = SessionStore.hash(
+                "\(objective.id)|\(request.headers[.contentType] ?? "")|\(request.query("source") ?? "")|\(String(buffer: body))")
+            return try await Idempotency(store: self.dependencies.repositories.idempotency, clock: self.dependencies.clock)
+                .run(userID: user.id, key: key, requestHash: hash, ingest)
         }
     }
 

@@ -36,6 +36,12 @@ enum JSON {
         return encoder
     }()
 
+    static func raw(_ text: String, status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? Self.encoder.encode(value)) ?? Data("{}".utf8)
         var headers = HTTPFields()
