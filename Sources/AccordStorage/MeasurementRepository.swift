@@ -120,6 +120,22 @@ public struct MeasurementRepository: Sendable {
         return EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
     }
 
+    /// Summed counts of a series for each span, from the hourly rollup, in one query.
+    public func counts(seriesID: Int64, spans: [DateInterval]) async throws -> [EventCounts] {
+        guard !spans.isEmpty else { return [] }
+        let rows = try await self.database.query(
+            """
+            SELECT p.ord, coalesce(sum(h.good), 0)::text, coalesce(sum(h.valid), 0)::text
+            FROM unnest(\(spans.map(\.start))::timestamptz[], \(spans.map(\.end))::timestamptz[]) WITH ORDINALITY AS p(s, e, ord)
+            LEFT JOIN measurement_hours h ON h.series_id = \(seriesID) AND h.hour >= p.s AND h.hour < p.e
+            GROUP BY p.ord ORDER BY p.ord
+            """)
+        return try rows.map { row in
+            let (_, good, valid) = try row.decode((Int64, String, String).self)
+            return EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
+        }
+    }
+
     static let lockNamespace: Int32 = 0x4D45  // "ME"
 
     /// Creates the month partitions a batch needs, outside the ingest transaction so the DDL lock stays short.

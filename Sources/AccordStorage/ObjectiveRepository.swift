@@ -71,6 +71,21 @@ public struct ObjectiveRepository: Sendable {
         ).map { try Self.objective($0).0 }
     }
 
+    /// The objective of a series in every active version of its agreement, with each version's effective date.
+    public func activeTerms(seriesID: Int64, scope: AccessScope) async throws -> [SeriesTerms] {
+        let rows = try await self.database.query(
+            """
+            \(unescaped: Self.select.replacingOccurrences(of: "av.state AS version_state", with: "av.state AS version_state, to_char(av.effective_from, 'YYYY-MM-DD') AS effective_from"))
+            WHERE o.series_id = \(seriesID) AND av.state = 'active' AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+            ORDER BY av.effective_from
+            """)
+        return try rows.map { row in
+            let (objective, placement) = try Self.objective(row)
+            return SeriesTerms(
+                versionNumber: placement.versionNumber, effectiveFrom: try row.makeRandomAccess().date("effective_from")!, objective: objective)
+        }
+    }
+
     public func find(id: Int64, scope: AccessScope) async throws -> (Objective, ObjectivePlacement) {
         let rows = try await self.database.query(
             "\(unescaped: Self.select) WHERE o.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))")

@@ -12,6 +12,7 @@ struct MeasurementAPI {
     static let csvHeader = ["start", "end", "good", "valid"]
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
+        self.addReadRoutes(to: group)
         group.post("objectives/{id}/measurements") { request, context in
             let (objective, _) = try await self.dependencies.repositories.objectives.find(id: try context.id(), scope: context.scope)
             let user = try context.requireUser(\.canIngest)
@@ -34,6 +35,32 @@ struct MeasurementAPI {
             return try await Idempotency(store: self.dependencies.repositories.idempotency, clock: self.dependencies.clock)
                 .run(userID: user.id, key: key, requestHash: hash, ingest)
         }
+    }
+
+    /// `GET /api/v1/objectives/{id}/periods?from=…&to=…`: the calendar periods between two RFC 3339 instants
+    /// (default: the last twelve months up to now).
+    func addReadRoutes(to group: RouterGroup<AccordRequestContext>) {
+        group.get("objectives/{id}/periods") { request, context in
+            _ = try context.requireUser()
+            let now = self.dependencies.clock()
+            var errors = ValidationErrors()
+            let from = Self.instant(request.query("from"), field: "from", into: &errors) ?? now.addingTimeInterval(-365 * 86_400)
+            let to = Self.instant(request.query("to"), field: "to", into: &errors) ?? now
+            if to <= from { errors.add("to", "to must be after from.") }
+            try errors.throwIfAny()
+            let rows = try await PeriodReport(repositories: self.dependencies.repositories).periods(
+                objectiveID: try context.id(), scope: context.scope, from: from, to: to, now: now)
+            return JSON.response(ItemsEnvelope(items: rows))
+        }
+    }
+
+    static func instant(_ text: String?, field: String, into errors: inout ValidationErrors) -> Date? {
+        guard let text else { return nil }
+        guard let date = RFC3339.parse(text) else {
+            errors.add(field, "\(field) must be an RFC 3339 timestamp with an offset.")
+            return nil
+        }
+        return date
     }
 
     /// The source and raw rows of a JSON or CSV body; malformed documents are refused with a reason.

@@ -30,8 +30,25 @@ struct ObjectivePages {
         }
     }
 
+    struct PeriodLine {
+        var label: String
+        var version: Int
+        var attainment: String
+        var sla: String
+        var slo: String
+        var budget: String
+        var good: String
+        var valid: String
+        var closed: Bool
+    }
+
     struct ShowView {
         var chrome: Chrome
+        var periods: [PeriodLine]
+        var hasPeriods: Bool
+        /// SVG built by `AttainmentChart` from numbers and escaped labels only.
+        var chart: String
+        var chartSummary: String
         var objective: AgreementViews.ObjectiveRow
         var agreement: Agreement
         var versionNumber: Int
@@ -70,8 +87,28 @@ struct ObjectivePages {
             let user = try context.requireUser()
             let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
             let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
+            let now = self.dependencies.clock()
+            let rows = try await PeriodReport(repositories: self.repositories).periods(
+                objectiveID: objective.id, scope: context.scope, from: now.addingTimeInterval(-365 * 86_400), to: now, now: now)
+            let zone = TimeZone(identifier: agreement.timeZone) ?? .gmt
+            let labels = rows.map { Self.label($0.start, zone: zone, window: objective.window) }
+            let chart = AttainmentChart(
+                points: zip(labels, rows).map {
+                    AttainmentChart.Point(label: $0, attainment: $1.attainment.map { NSDecimalNumber(decimal: $0).doubleValue })
+                },
+                sla: NSDecimalNumber(decimal: objective.slaTarget).doubleValue, slo: NSDecimalNumber(decimal: objective.sloTarget).doubleValue)
+            let lines = zip(labels, rows).map { label, row in
+                PeriodLine(
+                    label: label, version: row.versionNumber,
+                    attainment: row.attainment.map { "\($0.plain) % · SLA \(row.slaStatus.rawValue), SLO \(row.sloStatus.rawValue)" } ?? "no data",
+                    sla: "\(row.slaTarget.plain) %", slo: "\(row.sloTarget.plain) %",
+                    budget: row.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) % left" } ?? "—", good: row.good.plain,
+                    valid: row.valid.plain, closed: row.closed)
+            }
             let view = ShowView(
-                chrome: Chrome(title: objective.name, context: context, notice: request.notice), objective: AgreementViews.objectiveRow(objective),
+                chrome: Chrome(title: objective.name, context: context, notice: request.notice), periods: lines.reversed(),
+                hasPeriods: !lines.isEmpty,
+                chart: chart.svg, chartSummary: chart.summary, objective: AgreementViews.objectiveRow(objective),
                 agreement: agreement, versionNumber: placement.versionNumber, isDraft: placement.versionState == .draft,
                 canEdit: user.role.canManageContracts && placement.versionState == .draft, rowVersion: objective.rowVersion)
             return self.renderer.response(view, template: "objectives/show")
@@ -119,6 +156,14 @@ struct ObjectivePages {
             try await self.repositories.objectives.delete(id: objective.id, scope: context.scope, actor: context.actor)
             return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .deleted)
         }
+    }
+
+    static func label(_ start: Date, zone: TimeZone, window: ObjectiveWindow) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = window == .calendarQuarter ? "QQQ yyyy" : "MMM yyyy"
+        return formatter.string(from: start)
     }
 
     private func loadVersion(_ context: AccordRequestContext) async throws -> (Agreement, AgreementVersion) {

@@ -1,0 +1,76 @@
+import AccordDomain
+import Foundation
+
+/// A server-rendered SVG of attainment per period with the SLA and SLO lines, plus its text alternative.
+///
+/// The markup holds only numbers the chart computes and labels passed through `escape`, so a template may
+/// include it unescaped.
+struct AttainmentChart {
+    struct Point {
+        var label: String
+        var attainment: Double?
+    }
+
+    var points: [Point]
+    var sla: Double
+    var slo: Double
+    var width = 640.0
+    var height = 220.0
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
+    }
+
+    /// The lowest value on the axis: a little below the lowest of the SLA and the data, so a miss is visible.
+    var floor: Double {
+        let lowest = ([self.sla] + self.points.compactMap(\.attainment)).min() ?? self.sla
+        let span = max(100 - lowest, 0.01)
+        return max(0, lowest - span * 0.25)
+    }
+
+    func y(_ value: Double) -> Double {
+        let top = 10.0
+        let bottom = self.height - 30
+        return bottom - (value - self.floor) / (100 - self.floor) * (bottom - top)
+    }
+
+    var summary: String {
+        let measured = self.points.filter { $0.attainment != nil }
+        guard !measured.isEmpty else { return "No measured periods yet." }
+        let below = measured.filter { $0.attainment! < self.sla }.count
+        let text = measured.map { "\($0.label): \(String(format: "%.3f", $0.attainment!)) %" }.joined(separator: "; ")
+        return
+            "Attainment per period against an SLA of \(self.sla) % and an SLO of \(self.slo) %: \(text). \(below) of \(measured.count) below the SLA."
+    }
+
+    var svg: String {
+        let left = 48.0
+        let step = self.points.isEmpty ? 0 : (self.width - left - 10) / Double(self.points.count)
+        var parts: [String] = []
+        parts.append(
+            #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(self.width)) \#(Int(self.height))" role="img" aria-labelledby="chart-title chart-desc" class="chart">"#
+        )
+        parts.append(#"<title id="chart-title">Attainment per period</title><desc id="chart-desc">\#(Self.escape(self.summary))</desc>"#)
+        for (value, label, css) in [(self.sla, "SLA", "sla"), (self.slo, "SLO", "slo")] {
+            let y = String(format: "%.1f", self.y(value))
+            parts.append(#"<line x1="\#(Int(left))" x2="\#(Int(self.width - 10))" y1="\#(y)" y2="\#(y)" class="\#(css)"/>"#)
+            parts.append(#"<text x="2" y="\#(y)" class="axis">\#(label) \#(Self.escape(String(format: "%g", value)))</text>"#)
+        }
+        for (index, point) in self.points.enumerated() {
+            let x = left + Double(index) * step
+            if let value = point.attainment {
+                let y = self.y(value)
+                let css = value >= self.slo ? "good" : value >= self.sla ? "warn" : "bad"
+                parts.append(
+                    String(
+                        format: #"<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar %@"><title>%@</title></rect>"#, x + step * 0.15, y,
+                        step * 0.7, max(1, self.height - 30 - y), css, Self.escape("\(point.label): \(String(format: "%.3f", value)) %")))
+            }
+            parts.append(
+                String(format: #"<text x="%.1f" y="%.1f" class="axis">%@</text>"#, x + step * 0.15, self.height - 12, Self.escape(point.label)))
+        }
+        parts.append("</svg>")
+        return parts.joined()
+    }
+}
