@@ -136,6 +136,57 @@ public struct MeasurementRepository: Sendable {
         }
     }
 
+    /// Summed counts of buckets that started within each lookback before `now` (bucket granularity), in one query.
+    public func recentCounts(seriesID: Int64, lookbacks: [TimeInterval], now: Date) async throws -> [TimeInterval: EventCounts] {
+        guard let longest = lookbacks.max() else { return [:] }
+        let starts = lookbacks.map { now.addingTimeInterval(-$0) }
+        let rows = try await self.database.query(
+            """
+            SELECT w.ord, coalesce(sum(m.good), 0)::text, coalesce(sum(m.valid), 0)::text
+            FROM unnest(\(starts)::timestamptz[]) WITH ORDINALITY AS w(s, ord)
+            LEFT JOIN measurements m ON m.series_id = \(seriesID) AND m.bucket_start >= w.s AND m.bucket_start < \(now)
+              AND m.bucket_start >= \(now.addingTimeInterval(-longest))
+            GROUP BY w.ord ORDER BY w.ord
+            """)
+        var result: [TimeInterval: EventCounts] = [:]
+        for row in rows {
+            let (ordinal, good, valid) = try row.decode((Int64, String, String).self)
+            result[lookbacks[Int(ordinal) - 1]] = EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
+        }
+        return result
+    }
+
+    /// One batch that fed a span of a series: for tracing a period's figure back to the data behind it.
+    public struct LineageEntry: Sendable, Encodable {
+        public var batchId: Int64
+        public var source: String
+        public var receivedAt: Date
+        public var userId: Int64?
+        public var credential: String
+        public var rowCount: Int
+        public var contentHash: String
+        public var bucketsInPeriod: Int
+        public var goodInPeriod: Int64
+        public var validInPeriod: Int64
+    }
+
+    public func lineage(seriesID: Int64, span: DateInterval) async throws -> [LineageEntry] {
+        let rows = try await self.database.query(
+            """
+            SELECT b.id, b.source, b.received_at, b.user_id, b.credential, b.row_count, b.content_hash,
+                   count(*)::int8, sum(m.good)::int8, sum(m.valid)::int8
+            FROM measurements m JOIN measurement_batches b ON b.id = m.batch_id
+            WHERE m.series_id = \(seriesID) AND m.bucket_start >= \(span.start) AND m.bucket_start < \(span.end)
+            GROUP BY b.id ORDER BY b.received_at, b.id
+            """)
+        return try rows.map { row in
+            let values = try row.decode((Int64, String, Date, Int64?, String, Int, String, Int64, Int64, Int64).self)
+            return LineageEntry(
+                batchId: values.0, source: values.1, receivedAt: values.2, userId: values.3, credential: values.4, rowCount: values.5,
+                contentHash: values.6, bucketsInPeriod: Int(values.7), goodInPeriod: values.8, validInPeriod: values.9)
+        }
+    }
+
     static let lockNamespace: Int32 = 0x4D45  // "ME"
 
     /// Creates the month partitions a batch needs, outside the ingest transaction so the DDL lock stays short.

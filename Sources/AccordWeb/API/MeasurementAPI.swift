@@ -52,6 +52,32 @@ struct MeasurementAPI {
                 objectiveID: try context.id(), scope: context.scope, from: from, to: to, now: now)
             return JSON.response(ItemsEnvelope(items: rows))
         }
+        group.get("objectives/{id}/status") { _, context in
+            _ = try context.requireUser()
+            return JSON.response(
+                try await ObjectiveStatusReport(repositories: self.dependencies.repositories).status(
+                    objectiveID: try context.id(), scope: context.scope, now: self.dependencies.clock()))
+        }
+        group.get("objectives/{id}/periods/{start}/lineage") { _, context in
+            _ = try context.requireUser()
+            let (objective, _) = try await self.dependencies.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            guard let text = context.parameters.get("start"), let start = RFC3339.parse(text) else {
+                throw ValidationErrors([FieldError("start", "start must be the RFC 3339 start of a period, as the periods list gives it.")])
+            }
+            let now = self.dependencies.clock()
+            let periods = try await PeriodReport(repositories: self.dependencies.repositories).periods(
+                objectiveID: objective.id, scope: context.scope, from: start, to: start.addingTimeInterval(1), now: now)
+            guard let period = periods.first, period.start == start else { throw NotFound("period") }
+            let batches = try await self.dependencies.repositories.measurements.lineage(
+                seriesID: objective.seriesID, span: DateInterval(start: period.start, end: period.end))
+            return JSON.response(Lineage(period: period, batches: batches))
+        }
+    }
+
+    /// A period's figure with the batches behind it.
+    struct Lineage: Encodable {
+        var period: PeriodRow
+        var batches: [MeasurementRepository.LineageEntry]
     }
 
     static func instant(_ text: String?, field: String, into errors: inout ValidationErrors) -> Date? {
