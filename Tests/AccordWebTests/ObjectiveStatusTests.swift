@@ -42,6 +42,10 @@ struct ObjectiveStatusTests {
             #expect(
                 try await harness.api(.get, "/api/v1/objectives/\(world.objectiveA.id)/periods/2026-02-03T04:05:06Z/lineage", token: token).status
                     == .notFound)
+            // the objective page shows the alerts and the burn rates
+            let page = try await harness.get("/objectives/\(world.objectiveA.id)", as: try await harness.session(for: world.manager))
+            #expect(page.text.contains("Page: burning faster than 14.4× over 1h and 5m"))
+            #expect(page.text.contains("1h 40×"))
             let other = try await harness.token(for: world.vendorUserB)
             #expect(try await harness.api(.get, "/api/v1/objectives/\(world.objectiveA.id)/status", token: other).status == .notFound)
         }

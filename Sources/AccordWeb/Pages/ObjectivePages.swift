@@ -42,8 +42,17 @@ struct ObjectivePages {
         var closed: Bool
     }
 
+    struct StatusView {
+        var current: String
+        var budget: String
+        var rates: String
+        var alerts: [String]
+        var hasAlerts: Bool
+    }
+
     struct ShowView {
         var chrome: Chrome
+        var status: StatusView
         var periods: [PeriodLine]
         var hasPeriods: Bool
         /// SVG built by `AttainmentChart` from numbers and escaped labels only.
@@ -105,8 +114,21 @@ struct ObjectivePages {
                     budget: row.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) % left" } ?? "—", good: row.good.plain,
                     valid: row.valid.plain, closed: row.closed)
             }
+            let status = try await ObjectiveStatusReport(repositories: self.repositories).status(
+                objectiveID: objective.id, scope: context.scope, now: now)
+            let alerts = status.alerts.map {
+                "\($0.severity.capitalized): burning faster than \($0.factor.plain)× over \($0.longWindow) and \($0.shortWindow)"
+            }
+            let statusView = StatusView(
+                current: status.period?.attainment.map {
+                    "\($0.plain) % so far (SLA \(status.period!.slaTarget.plain) %, SLO \(status.period!.sloTarget.plain) %)"
+                }
+                    ?? "No data in the current period yet",
+                budget: status.period?.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) % of the error budget left" } ?? "—",
+                rates: status.burnRates.map { "\($0.window) \($0.burnRate.map { "\($0.plain)×" } ?? "—")" }.joined(separator: " · "),
+                alerts: alerts, hasAlerts: !alerts.isEmpty)
             let view = ShowView(
-                chrome: Chrome(title: objective.name, context: context, notice: request.notice), periods: lines.reversed(),
+                chrome: Chrome(title: objective.name, context: context, notice: request.notice), status: statusView, periods: lines.reversed(),
                 hasPeriods: !lines.isEmpty,
                 chart: chart.svg, chartSummary: chart.summary, objective: AgreementViews.objectiveRow(objective),
                 agreement: agreement, versionNumber: placement.versionNumber, isDraft: placement.versionState == .draft,
