@@ -26,6 +26,20 @@ public struct ValidationErrors: Error, Sendable, Equatable {
         self.errors.append(FieldError(field, message))
     }
 
+    public mutating func add(_ error: FieldError) {
+        self.errors.append(error)
+    }
+
+    /// The first `limit` problems, and a last line saying how many more there were.
+    public func capped(at limit: Int) -> ValidationErrors {
+        guard self.errors.count > limit else { return self }
+        let more = self.errors.count - limit
+        return ValidationErrors(
+            Array(self.errors.prefix(limit)) + [
+                FieldError("batch", "\(more) more problem\(more == 1 ? "" : "s") not listed: fix the ones above and send the batch again.")
+            ])
+    }
+
     public mutating func merge(_ other: ValidationErrors) {
         self.errors.append(contentsOf: other.errors)
     }

@@ -41,14 +41,18 @@ public struct AgreementRepository: Sendable {
         public var status: AgreementStatus?
         public var vendorID: Int64?
         public var masterID: Int64?
+        public var serviceID: Int64?
 
-        public init(search: String? = nil, kind: AgreementKind? = nil, status: AgreementStatus? = nil, vendorID: Int64? = nil, masterID: Int64? = nil)
-        {
+        public init(
+            search: String? = nil, kind: AgreementKind? = nil, status: AgreementStatus? = nil, vendorID: Int64? = nil, masterID: Int64? = nil,
+            serviceID: Int64? = nil
+        ) {
             self.search = search
             self.kind = kind
             self.status = status
             self.vendorID = vendorID
             self.masterID = masterID
+            self.serviceID = serviceID
         }
     }
 
@@ -63,6 +67,7 @@ public struct AgreementRepository: Sendable {
               AND (\(filter.status?.rawValue)::text IS NULL OR a.status = \(filter.status?.rawValue))
               AND (\(filter.vendorID)::int8 IS NULL OR a.vendor_id = \(filter.vendorID))
               AND (\(filter.masterID)::int8 IS NULL OR a.master_id = \(filter.masterID))
+              AND (\(filter.serviceID)::int8 IS NULL OR a.service_id = \(filter.serviceID))
             ORDER BY a.kind, lower(a.title), a.id LIMIT \(page.size) OFFSET \(page.offset)
             """)
         let total = try rows.first?.makeRandomAccess().value("total", as: Int.self) ?? 0

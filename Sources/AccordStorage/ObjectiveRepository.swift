@@ -30,7 +30,8 @@ public struct ObjectiveRepository: Sendable {
                o.window_days, o.calendar_id, k.name AS calendar_name, o.priority_goals::text AS priority_goals,
                array_to_string(o.exclusion_kinds, ',') AS exclusion_kinds, o.credit_tiers::text AS credit_tiers,
                o.credit_cap_percent::text AS credit_cap_percent, o.probation_factor::text AS probation_factor, o.row_version, o.updated_at,
-               av.agreement_id, av.number AS version_number, av.state AS version_state
+               av.agreement_id, av.number AS version_number, av.state AS version_state,
+               to_char(av.effective_from, 'YYYY-MM-DD') AS effective_from
         FROM objectives o JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id
         LEFT JOIN calendars k ON k.id = o.calendar_id
         """
@@ -75,7 +76,7 @@ public struct ObjectiveRepository: Sendable {
     public func activeTerms(seriesID: Int64, scope: AccessScope) async throws -> [SeriesTerms] {
         let rows = try await self.database.query(
             """
-            \(unescaped: Self.select.replacingOccurrences(of: "av.state AS version_state", with: "av.state AS version_state, to_char(av.effective_from, 'YYYY-MM-DD') AS effective_from"))
+            \(unescaped: Self.select)
             WHERE o.series_id = \(seriesID) AND av.state = 'active' AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
             ORDER BY av.effective_from
             """)

@@ -42,4 +42,16 @@ struct BucketBatchTests {
         #expect(RFC3339.parse("2026-11-01 10:00") == nil)
         #expect(RFC3339.parse("yesterday") == nil)
     }
+
+    @Test func aBatchWrongThroughoutReportsTheFirstHundredProblems() {
+        let rows = (1...5000).map { Self.row($0, "2026-11-01T10:00:00Z", "2026-11-01T10:01:00Z", "2", "1") }
+        do {
+            _ = try BucketBatchParser.parse(rows)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.errors.count == 101)
+            #expect(error.errors.last?.message.contains("more problems not listed") == true)
+            #expect(error.errors.last?.field == "batch")
+        }
+    }
 }

@@ -10,10 +10,6 @@ import Testing
 
 @Suite("CSRF protection on every state-changing route")
 struct CSRFTests {
-    static func ownValues(_ world: World) -> [String: String] {
-        ["id": "\(world.vendorA.id)", "contact": "\(world.contactA.id)", "number": "1"]
-    }
-
     static func values(for path: String, _ world: World) -> [String: String] {
         let trimmed = path.replacingOccurrences(of: "/api/v1", with: "")
         if trimmed.hasPrefix("/vendors") { return ["id": "\(world.vendorA.id)", "contact": "\(world.contactA.id)"] }

@@ -89,6 +89,7 @@ struct VendorIsolationTests {
             #expect(
                 try await harness.api(.post, "/api/v1/agreements/\(world.agreementB.id)/versions/1/objectives", token: token, json: objective).status
                     == .notFound)
+            #expect(try await DatabaseSnapshot.take(harness.database) == before)
             // a vendor_id in the body never moves A's contact to B
             let moved = try await harness.api(
                 .patch, "/api/v1/vendors/\(world.vendorA.id)/contacts/\(world.contactA.id)", token: token,
@@ -97,7 +98,6 @@ struct VendorIsolationTests {
             #expect(moved.json["vendor_id"] as? Int == Int(world.vendorA.id))
             let contactsOfB = try await harness.repositories.contacts.list(vendorID: world.vendorB.id, scope: .organisation)
             #expect(contactsOfB.map(\.id) == [world.contactB.id])
-            _ = before
         }
     }
 

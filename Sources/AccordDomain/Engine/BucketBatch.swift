@@ -21,6 +21,8 @@ public struct RawBucketRow: Sendable, Equatable {
 /// problem found is reported with its row, field and reason.
 public enum BucketBatchParser {
     public static let maximumBucketLength: TimeInterval = 86_400
+    /// A million-row batch with a systematic mistake should not answer with a million details.
+    public static let reportedProblems = 100
 
     public static func parse(_ rows: [RawBucketRow]) throws(ValidationErrors) -> [MeasurementBucket] {
         var errors = ValidationErrors()
@@ -49,7 +51,7 @@ public enum BucketBatchParser {
         for (previous, next) in zip(ordered, ordered.dropFirst()) where next.bucket.start < previous.bucket.end {
             errors.add(FieldError("start", "This bucket overlaps the bucket in row \(previous.row) of the same batch.", row: next.row))
         }
-        try errors.throwIfAny()
+        try errors.capped(at: Self.reportedProblems).throwIfAny()
         return buckets.map(\.bucket)
     }
 
@@ -82,12 +84,6 @@ public enum BucketBatchParser {
             return nil
         }
         return date
-    }
-}
-
-extension ValidationErrors {
-    public mutating func add(_ error: FieldError) {
-        self = ValidationErrors(self.errors + [error])
     }
 }
 

@@ -38,7 +38,7 @@ public enum PeriodPlanner {
             guard current.objective.window.days == nil else { break }
             let span = PeriodCalendar(window: current.objective.window, timeZone: timeZone).period(containing: cursor)
             let planned = PlannedPeriod(span: span, terms: ordered.last { $0.effectiveFrom <= LocalDate.of(span.start, in: timeZone) } ?? current)
-            if result.last?.span != span { result.append(planned) }
+            result.append(planned)
             cursor = span.end
         }
         return result

@@ -21,7 +21,7 @@ struct MeasurementAPI {
             let ingest = {
                 let (source, rows) = try Self.rows(body: body, contentType: request.headers[.contentType], query: request.query("source"))
                 let buckets = try BucketBatchParser.parse(rows)
-                let sender = BatchSender(userID: user.id, credential: context.identity?.csrfToken == nil ? "api_token" : "session")
+                let sender = BatchSender(userID: user.id, credential: context.identity?.credential == .apiToken ? "api_token" : "session")
                 let batch = try await self.dependencies.repositories.measurements.ingest(
                     objectiveID: objective.id, source: source, buckets: buckets, scope: context.scope, sender: sender)
                 return (HTTPResponse.Status.created, String(decoding: try JSON.encoder.encode(batch), as: UTF8.self))

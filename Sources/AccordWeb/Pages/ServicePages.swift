@@ -50,10 +50,10 @@ struct ServicePages {
             let user = try context.requireUser()
             let service = try await self.services.find(id: try context.id(), scope: context.scope)
             let agreements = try await self.dependencies.repositories.agreements.list(
-                .init(), page: PageRequest(number: 1, size: 200), scope: context.scope)
+                .init(serviceID: service.id), page: PageRequest(number: 1, size: 200), scope: context.scope)
             let view = ShowView(
                 chrome: Chrome(title: service.name, context: context, notice: request.notice), service: service,
-                agreements: agreements.items.filter { $0.serviceID == service.id }, canManage: user.role.canManageContracts)
+                agreements: agreements.items, canManage: user.role.canManageContracts)
             return self.renderer.response(view, template: "services/show")
         }
         router.get("services/:id/edit") { _, context in
