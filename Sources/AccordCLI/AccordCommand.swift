@@ -26,7 +26,8 @@ struct Environment {
         let root = URL(fileURLWithPath: env["ACCORD_ROOT"] ?? FileManager.default.currentDirectoryPath, isDirectory: true)
         return AppConfiguration(
             host: env["ACCORD_HOST"] ?? "127.0.0.1", port: Int(env["ACCORD_PORT"] ?? "") ?? 8080,
-            behindTLS: ["1", "true", "yes"].contains((env["ACCORD_BEHIND_TLS"] ?? "").lowercased()), root: root, database: database)
+            behindTLS: ["1", "true", "yes"].contains((env["ACCORD_BEHIND_TLS"] ?? "").lowercased()), root: root, database: database,
+            runsScheduler: !["0", "false", "no", "off"].contains((env["ACCORD_SCHEDULER"] ?? "").lowercased()))
     }
 
     static func logger(_ label: String = "accord") -> Logger {

@@ -107,22 +107,22 @@ public struct MeasurementRepository: Sendable {
                 ON CONFLICT (series_id, hour) DO UPDATE SET good = measurement_hours.good + excluded.good,
                     valid = measurement_hours.valid + excluded.valid, buckets = measurement_hours.buckets + excluded.buckets
                 """, logger: logger)
+            try await PeriodRecordRepository.requestRecompute(
+                seriesID: series, span: DateInterval(start: first, end: last), reason: "late_data", on: connection, logger: logger)
             return IngestedBatch(batchID: batch.0, seriesID: series, source: source, accepted: buckets.count, contentHash: hash, receivedAt: batch.1)
         }
     }
 
-    /// Summed counts of a series over `[from, to)` from the hourly rollup: buckets count where they start.
-    public func counts(seriesID: Int64, from: Date, to: Date) async throws -> EventCounts {
-        let row = try await self.database.query(
-            "SELECT coalesce(sum(good), 0)::text, coalesce(sum(valid), 0)::text FROM measurement_hours WHERE series_id = \(seriesID) AND hour >= \(from) AND hour < \(to)"
-        ).first!
-        let (good, valid) = try row.decode((String, String).self)
-        return EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
-    }
-
-    /// Summed counts of a series for each span, from the hourly rollup, in one query.
-    public func counts(seriesID: Int64, spans: [DateInterval]) async throws -> [EventCounts] {
+    /// Summed counts of a series for each span, exclusions removed, in a few queries whatever the number of buckets.
+    ///
+    /// Ratio SLIs read the hourly rollup (a bucket counts in the span holding the hour it starts in), then correct the
+    /// buckets an approved exclusion covers: their stored counts come off and their counts with the covered share
+    /// removed go back on. Ticket SLIs count timer outcomes known inside the span and before `now`.
+    public func counts(seriesID: Int64, sliKind: SLIKind, spans: [DateInterval], now: Date) async throws -> [EventCounts] {
         guard !spans.isEmpty else { return [] }
+        if sliKind.isTicketBased {
+            return try await self.outcomeCounts(seriesID: seriesID, spans: spans, now: now)
+        }
         let rows = try await self.database.query(
             """
             SELECT p.ord, coalesce(sum(h.good), 0)::text, coalesce(sum(h.valid), 0)::text
@@ -130,29 +130,95 @@ public struct MeasurementRepository: Sendable {
             LEFT JOIN measurement_hours h ON h.series_id = \(seriesID) AND h.hour >= p.s AND h.hour < p.e
             GROUP BY p.ord ORDER BY p.ord
             """)
-        return try rows.map { row in
+        var counts = try rows.map { row in
             let (_, good, valid) = try row.decode((Int64, String, String).self)
             return EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
         }
+        try await self.correctForExclusions(seriesID: seriesID, spans: spans, counts: &counts) { start in
+            // the rollup files a bucket under the hour it starts in
+            Date(timeIntervalSince1970: (start.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
+        }
+        return counts
     }
 
-    /// Summed counts of buckets that started within each lookback before `now` (bucket granularity), in one query.
-    public func recentCounts(seriesID: Int64, lookbacks: [TimeInterval], now: Date) async throws -> [TimeInterval: EventCounts] {
-        guard let longest = lookbacks.max() else { return [:] }
-        let starts = lookbacks.map { now.addingTimeInterval(-$0) }
+    /// Removes the share of each bucket that approved exclusions cover from the span its `filedAt` instant falls in.
+    func correctForExclusions(
+        seriesID: Int64, spans: [DateInterval], counts: inout [EventCounts], known: TimeSpans? = nil, filedAt: (Date) -> Date
+    ) async throws {
+        guard let from = spans.map(\.start).min(), let to = spans.map(\.end).max() else { return }
+        let excluded: TimeSpans
+        if let known {
+            excluded = known
+        } else {
+            excluded = try await ExclusionRepository(database: self.database).approvedSpans(
+                seriesID: seriesID, from: from.addingTimeInterval(-BucketBatchParser.maximumBucketLength), to: to)
+        }
+        guard !excluded.spans.isEmpty else { return }
         let rows = try await self.database.query(
             """
-            SELECT w.ord, coalesce(sum(m.good), 0)::text, coalesce(sum(m.valid), 0)::text
-            FROM unnest(\(starts)::timestamptz[]) WITH ORDINALITY AS w(s, ord)
-            LEFT JOIN measurements m ON m.series_id = \(seriesID) AND m.bucket_start >= w.s AND m.bucket_start < \(now)
-              AND m.bucket_start >= \(now.addingTimeInterval(-longest))
-            GROUP BY w.ord ORDER BY w.ord
+            SELECT DISTINCT m.bucket_start, m.bucket_end, m.good, m.valid, m.source
+            FROM unnest(\(excluded.spans.map(\.start))::timestamptz[], \(excluded.spans.map(\.end))::timestamptz[]) AS x(s, e)
+            JOIN measurements m ON m.series_id = \(seriesID) AND m.bucket_start < x.e AND m.bucket_end > x.s
+              AND m.bucket_start > x.s - interval '1 day'
             """)
-        var result: [TimeInterval: EventCounts] = [:]
         for row in rows {
-            let (ordinal, good, valid) = try row.decode((Int64, String, String).self)
-            result[lookbacks[Int(ordinal) - 1]] = EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
+            let (start, end, good, valid, _) = try row.decode((Date, Date, Int64, Int64, String).self)
+            let filed = filedAt(start)
+            guard let index = spans.firstIndex(where: { $0.start <= filed && filed < $0.end }) else { continue }
+            let bucket = MeasurementBucket(start: start, end: end, good: good, valid: valid)
+            counts[index] = counts[index] - bucket.counts(excluding: TimeSpans()) + bucket.counts(excluding: excluded)
         }
+    }
+
+    /// Ticket outcomes (met / known) per span, counting only those known before `now`.
+    func outcomeCounts(seriesID: Int64, spans: [DateInterval], now: Date) async throws -> [EventCounts] {
+        let rows = try await self.database.query(
+            """
+            SELECT p.ord, count(o.ticket) FILTER (WHERE o.met), count(o.ticket)
+            FROM unnest(\(spans.map(\.start))::timestamptz[], \(spans.map(\.end))::timestamptz[]) WITH ORDINALITY AS p(s, e, ord)
+            LEFT JOIN ticket_outcomes o ON o.series_id = \(seriesID) AND o.met IS NOT NULL AND o.known_at >= p.s AND o.known_at < p.e
+              AND o.known_at <= \(now)
+            GROUP BY p.ord ORDER BY p.ord
+            """)
+        return try rows.map { row in
+            let (_, good, valid) = try row.decode((Int64, Int64, Int64).self)
+            return EventCounts(good: Decimal(good), valid: Decimal(valid))
+        }
+    }
+
+    /// Summed counts over each lookback before `now` (bucket granularity for ratios), exclusions removed.
+    public func recentCounts(seriesID: Int64, sliKind: SLIKind, lookbacks: [TimeInterval], now: Date) async throws -> [TimeInterval: EventCounts] {
+        guard let longest = lookbacks.max() else { return [:] }
+        let spans = lookbacks.map { DateInterval(start: now.addingTimeInterval(-$0), end: now) }
+        var counts: [EventCounts]
+        if sliKind.isTicketBased {
+            counts = try await self.outcomeCounts(seriesID: seriesID, spans: spans, now: now)
+        } else {
+            let rows = try await self.database.query(
+                """
+                SELECT w.ord, coalesce(sum(m.good), 0)::text, coalesce(sum(m.valid), 0)::text
+                FROM unnest(\(spans.map(\.start))::timestamptz[]) WITH ORDINALITY AS w(s, ord)
+                LEFT JOIN measurements m ON m.series_id = \(seriesID) AND m.bucket_start >= w.s AND m.bucket_start < \(now)
+                  AND m.bucket_start >= \(now.addingTimeInterval(-longest))
+                GROUP BY w.ord ORDER BY w.ord
+                """)
+            counts = try rows.map { row in
+                let (_, good, valid) = try row.decode((Int64, String, String).self)
+                return EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
+            }
+            // nested windows: correct each one separately, reading the exclusions once
+            let excluded = try await ExclusionRepository(database: self.database).approvedSpans(
+                seriesID: seriesID, from: now.addingTimeInterval(-longest - BucketBatchParser.maximumBucketLength), to: now)
+            if !excluded.spans.isEmpty {
+                for index in spans.indices {
+                    var one = [counts[index]]
+                    try await self.correctForExclusions(seriesID: seriesID, spans: [spans[index]], counts: &one, known: excluded) { $0 }
+                    counts[index] = one[0]
+                }
+            }
+        }
+        var result: [TimeInterval: EventCounts] = [:]
+        for (lookback, count) in zip(lookbacks, counts) { result[lookback] = count }
         return result
     }
 

@@ -15,6 +15,10 @@ public struct Repositories: Sendable {
     public let audit: AuditRepository
     public let measurements: MeasurementRepository
     public let idempotency: IdempotencyStore
+    public let exclusions: ExclusionRepository
+    public let tickets: TicketRepository
+    public let periodRecords: PeriodRecordRepository
+    public let credits: CreditRepository
 
     public init(database: Database) {
         self.database = database
@@ -32,5 +36,9 @@ public struct Repositories: Sendable {
         self.audit = AuditRepository(database: database)
         self.measurements = MeasurementRepository(database: database)
         self.idempotency = IdempotencyStore(database: database)
+        self.exclusions = ExclusionRepository(database: database)
+        self.tickets = TicketRepository(database: database)
+        self.periodRecords = PeriodRecordRepository(database: database)
+        self.credits = CreditRepository(database: database)
     }
 }

@@ -1,6 +1,7 @@
 import AccordDomain
 import AccordStorage
 import Foundation
+import Logging
 
 /// What every controller needs, built once at start-up.
 public struct AppDependencies: Sendable {
@@ -11,4 +12,9 @@ public struct AppDependencies: Sendable {
     public let migrations: [Migration]
     /// The current instant; tests pass a clock they can move.
     public let clock: @Sendable () -> Date
+
+    /// The period jobs over these repositories and this clock (the server runs one; an ingest calls its recompute).
+    public var scheduler: Scheduler {
+        Scheduler(repositories: self.repositories, clock: self.clock, logger: Logger(label: "accord.scheduler"))
+    }
 }

@@ -18,7 +18,7 @@ public func buildApplication(
     var app = Application(
         router: router, server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
-        services: [database.client], logger: logger)
+        services: [database.client] + (configuration.runsScheduler ? [dependencies.scheduler] : []), logger: logger)
     app.beforeServerStarts {
         try await MigrationRunner(database: database, migrations: dependencies.migrations).migrate()
     }
@@ -43,6 +43,8 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     ServicePages(dependencies: dependencies).addRoutes(to: router)
     CalendarPages(dependencies: dependencies).addRoutes(to: router)
     AgreementPages(dependencies: dependencies).addRoutes(to: router)
+    ObjectiveShowPages(dependencies: dependencies).addRoutes(to: router)
+    ExclusionPages(dependencies: dependencies).addRoutes(to: router)
     AdminPages(dependencies: dependencies).addRoutes(to: router)
     openAPI.addRoutes(to: router)
     let api = router.group("api/v1")
@@ -51,6 +53,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     CalendarAPI(dependencies: dependencies).addRoutes(to: api)
     AgreementAPI(dependencies: dependencies).addRoutes(to: api)
     MeasurementAPI(dependencies: dependencies).addRoutes(to: api)
+    ExclusionAPI(dependencies: dependencies).addRoutes(to: api)
     AdminAPI(dependencies: dependencies).addRoutes(to: api)
     return router
 }

@@ -7,7 +7,8 @@ public struct DatabaseSnapshot: Equatable, Sendable, CustomStringConvertible {
 
     static let tableNames = [
         "vendors", "vendor_contacts", "services", "calendars", "agreements", "agreement_versions", "objectives", "users", "audit_log",
-        "measurement_batches", "measurements", "measurement_hours", "idempotency_keys",
+        "measurement_batches", "measurements", "measurement_hours", "idempotency_keys", "exclusions", "ticket_events", "ticket_outcomes",
+        "period_results", "breaches", "credits", "alert_states", "alert_events", "recompute_requests",
     ]
 
     public static func take(_ database: Database) async throws -> DatabaseSnapshot {

@@ -54,6 +54,7 @@ public struct World: Sendable {
                 agreementID: agreement.id, versionNumber: 1,
                 ObjectiveDraft(
                     name: "Availability", sliKind: .ratio, slaTarget: 99.9, sloTarget: 99.95, window: .calendarMonth, calendarID: calendar,
+                    exclusionKinds: [.plannedMaintenance, .customerCaused],
                     credits: CreditSchedule(tiers: [CreditTier(threshold: 99.9, percent: 10)], capPercent: 30, probationFactor: 1)),
                 scope: org, actor: actor)
             let active = try await repositories.agreements.changeStatus(

@@ -37,7 +37,7 @@ struct Harness: Sendable {
         let clock = TestClock()
         let settings = try await TestDatabase.create()
         do {
-            let configuration = AppConfiguration(behindTLS: behindTLS, root: TestDatabase.root, database: settings)
+            let configuration = AppConfiguration(behindTLS: behindTLS, root: TestDatabase.root, database: settings, runsScheduler: false)
             let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, clock: { clock.now })
             let database = Database(settings: settings, logger: TestDatabase.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in

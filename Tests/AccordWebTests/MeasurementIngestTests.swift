@@ -40,8 +40,9 @@ struct MeasurementIngestTests {
             #expect(csv.status == .created)
             // validation: the rollup sums them where they start
             let counts = try await harness.repositories.measurements.counts(
-                seriesID: world.objectiveA.seriesID, from: RFC3339.parse("2026-11-01T00:00:00Z")!, to: RFC3339.parse("2026-12-01T00:00:00Z")!)
-            #expect(counts == EventCounts(good: 2009, valid: 2010))
+                seriesID: world.objectiveA.seriesID, sliKind: .ratio,
+                spans: [DateInterval(start: RFC3339.parse("2026-11-01T00:00:00Z")!, end: RFC3339.parse("2026-12-01T00:00:00Z")!)], now: Date())
+            #expect(counts.first == EventCounts(good: 2009, valid: 2010))
             let batches = try await harness.database.query("SELECT count(*) FROM measurement_batches WHERE user_id = \(world.analyst.id)").first!
                 .decode(Int.self)
             #expect(batches == 2)
@@ -142,7 +143,8 @@ struct MeasurementIngestTests {
             let claim = try await harness.repositories.idempotency.claim(
                 userID: world.analyst.id, key: "k-2", requestHash: "x", now: harness.clock.now)
             #expect(claim == .claimed)
-            let hash = SessionStore.hash("\(world.objectiveA.id)|application/json||\(body)")
+            let hash = SessionStore.hash(
+                "/api/v1/objectives/\(world.objectiveA.id)/measurements|\(world.objectiveA.id)|application/json||\(body)")
             _ = try await harness.database.query("UPDATE idempotency_keys SET request_hash = \(hash) WHERE key = 'k-2'")
             let running = try await self.post(
                 harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: body, key: "k-2")

@@ -55,8 +55,8 @@ struct PeriodReportTests {
             #expect(page.status == .ok)
             #expect(page.text.contains("<svg"))
             #expect(page.text.contains("<desc id=\"chart-desc\">Attainment per period against an SLA of 99.0 %"))
-            #expect(page.text.contains("99.8 % · SLA breached, SLO breached"))
-            #expect(page.text.contains("Dec 2026 <span class=\"hint\">(so far)</span>"))
+            #expect(page.text.contains("<td>99.8 %</td><td>99.9 % <span class=\"status-breached\">breached</span></td>"))
+            #expect(page.text.contains("Dec 2026</a> <span class=\"hint\">(so far)</span>"))
         }
     }
 }

@@ -18,7 +18,7 @@ struct VendorIsolationTests {
         if trimmed.hasPrefix("/services") { return ["id": "\(world.serviceB.id)"] }
         if trimmed.hasPrefix("/calendars") { return ["id": "\(world.calendarB.id)"] }
         if trimmed.hasPrefix("/agreements") { return ["id": "\(world.agreementB.id)", "number": "1"] }
-        if trimmed.hasPrefix("/objectives") { return ["id": "\(world.objectiveB.id)", "start": "2026-11-01T00:00:00Z"] }
+        if trimmed.hasPrefix("/objectives") { return ["id": "\(world.objectiveB.id)", "start": "2026-11-01T00:00:00Z", "exclusion": "1"] }
         if trimmed.hasPrefix("/users") { return ["id": "\(world.vendorUserB.id)"] }
         return [:]
     }

@@ -21,6 +21,10 @@ public struct EventCounts: Sendable, Equatable, Codable {
 
     public var bad: Decimal { self.valid - self.good }
 
+    public static func - (lhs: EventCounts, rhs: EventCounts) -> EventCounts {
+        EventCounts(good: lhs.good - rhs.good, valid: lhs.valid - rhs.valid)
+    }
+
     public static func + (lhs: EventCounts, rhs: EventCounts) -> EventCounts {
         EventCounts(good: lhs.good + rhs.good, valid: lhs.valid + rhs.valid)
     }

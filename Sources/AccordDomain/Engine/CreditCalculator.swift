@@ -15,4 +15,20 @@ public enum CreditCalculator {
         NSDecimalRound(&rounded, &exact, Int(Self.minorUnit(of: currency)), .bankers)
         return rounded
     }
+
+    /// The share of the fee that pays for one period of the window: a monthly fee for a quarter counts three times,
+    /// a yearly fee for a month a twelfth. Rolling windows have no fee period of their own and count a month.
+    public static func periodFee(fee: Decimal, feePeriod: FeePeriod, window: ObjectiveWindow) -> Decimal {
+        let windowMonths: Decimal = window == .calendarQuarter ? 3 : 1
+        let feeMonths: Decimal =
+            switch feePeriod {
+            case .month: 1
+            case .quarter: 3
+            case .year: 12
+            }
+        var exact = fee * windowMonths / feeMonths
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &exact, 6, .bankers)
+        return rounded
+    }
 }

@@ -17,6 +17,11 @@ public struct SeriesTerms: Sendable, Equatable {
 public struct PlannedPeriod: Sendable, Equatable {
     public var span: DateInterval
     public var terms: SeriesTerms
+
+    public init(span: DateInterval, terms: SeriesTerms) {
+        self.span = span
+        self.terms = terms
+    }
 }
 
 /// Lays out the calendar periods of an objective series between two instants. Each period takes the window and

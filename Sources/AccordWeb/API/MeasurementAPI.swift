@@ -14,27 +14,54 @@ struct MeasurementAPI {
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         self.addReadRoutes(to: group)
         group.post("objectives/{id}/measurements") { request, context in
-            let (objective, _) = try await self.dependencies.repositories.objectives.find(id: try context.id(), scope: context.scope)
-            let user = try context.requireUser(\.canIngest)
-            var request = request
-            let body = try await request.collectBody(upTo: Self.maximumBody)
-            let ingest = {
-                let (source, rows) = try Self.rows(body: body, contentType: request.headers[.contentType], query: request.query("source"))
+            try await self.receive(request, context: context) { objective, body, contentType, sender in
+                let (source, rows) = try Self.rows(body: body, contentType: contentType, query: request.query("source"))
                 let buckets = try BucketBatchParser.parse(rows)
-                let sender = BatchSender(userID: user.id, credential: context.identity?.credential == .apiToken ? "api_token" : "session")
-                let batch = try await self.dependencies.repositories.measurements.ingest(
+                return try await self.dependencies.repositories.measurements.ingest(
                     objectiveID: objective.id, source: source, buckets: buckets, scope: context.scope, sender: sender)
-                return (HTTPResponse.Status.created, String(decoding: try JSON.encoder.encode(batch), as: UTF8.self))
             }
-            guard let key = request.headers[.idempotencyKey] else {
-                let (status, text) = try await ingest()
-                return JSON.raw(text, status: status)
-            }
-            let hash = SessionStore.hash(
-                "\(objective.id)|\(request.headers[.contentType] ?? "")|\(request.query("source") ?? "")|\(String(buffer: body))")
-            return try await Idempotency(store: self.dependencies.repositories.idempotency, clock: self.dependencies.clock)
-                .run(userID: user.id, key: key, requestHash: hash, ingest)
         }
+        group.post("objectives/{id}/ticket-events") { request, context in
+            try await self.receive(request, context: context) { objective, body, contentType, sender in
+                let (source, rows) = try Self.ticketRows(body: body, contentType: contentType, query: request.query("source"))
+                let events = try TicketEventBatchParser.parse(rows, priorities: objective.priorityGoals.map(\.priority))
+                return try await self.dependencies.repositories.tickets.ingest(
+                    objectiveID: objective.id, source: source, events: events, scope: context.scope, sender: sender)
+            }
+        }
+    }
+
+    /// The shared frame of both ingest routes: scope, role, body limit, `Idempotency-Key`, and the recompute of closed
+    /// periods the batch touched before the 2xx is sent.
+    func receive<Batch: Encodable & Sendable>(
+        _ request: Request, context: AccordRequestContext,
+        ingest: @escaping @Sendable (Objective, ByteBuffer, String?, BatchSender) async throws -> Batch
+    ) async throws -> Response {
+        let (objective, _) = try await self.dependencies.repositories.objectives.find(id: try context.id(), scope: context.scope)
+        let user = try context.requireUser(\.canIngest)
+        var request = request
+        let body = try await request.collectBody(upTo: Self.maximumBody)
+        let contentType = request.headers[.contentType]
+        let sender = BatchSender(userID: user.id, credential: context.identity?.credential == .apiToken ? "api_token" : "session")
+        let scheduler = self.dependencies.scheduler
+        let run = { @Sendable () async throws -> (HTTPResponse.Status, String) in
+            let batch = try await ingest(objective, body, contentType, sender)
+            // Late data: the periods it changed are recorded again now, so the figures are current when the client hears back.
+            do {
+                try await scheduler.recompute()
+            } catch {
+                context.logger.warning("recompute after ingest deferred to the scheduler", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            return (HTTPResponse.Status.created, String(decoding: try JSON.encoder.encode(batch), as: UTF8.self))
+        }
+        guard let key = request.headers[.idempotencyKey] else {
+            let (status, text) = try await run()
+            return JSON.raw(text, status: status)
+        }
+        let hash = SessionStore.hash(
+            "\(request.uri.path)|\(objective.id)|\(contentType ?? "")|\(request.uri.query ?? "")|\(String(buffer: body))")
+        return try await Idempotency(store: self.dependencies.repositories.idempotency, clock: self.dependencies.clock)
+            .run(userID: user.id, key: key, requestHash: hash, run)
     }
 
     /// `GET /api/v1/objectives/{id}/periods?from=…&to=…`: the calendar periods between two RFC 3339 instants
@@ -64,20 +91,10 @@ struct MeasurementAPI {
             guard let text = context.parameters.get("start"), let start = RFC3339.parse(text) else {
                 throw ValidationErrors([FieldError("start", "start must be the RFC 3339 start of a period, as the periods list gives it.")])
             }
-            let now = self.dependencies.clock()
-            let periods = try await PeriodReport(repositories: self.dependencies.repositories).periods(
-                objectiveID: objective.id, scope: context.scope, from: start, to: start.addingTimeInterval(1), now: now)
-            guard let period = periods.first, period.start == start else { throw NotFound("period") }
-            let batches = try await self.dependencies.repositories.measurements.lineage(
-                seriesID: objective.seriesID, span: DateInterval(start: period.start, end: period.end))
-            return JSON.response(Lineage(period: period, batches: batches))
+            return JSON.response(
+                try await PeriodExplanation(repositories: self.dependencies.repositories).explain(
+                    objective: objective, start: start, scope: context.scope, now: self.dependencies.clock()))
         }
-    }
-
-    /// A period's figure with the batches behind it.
-    struct Lineage: Encodable {
-        var period: PeriodRow
-        var batches: [MeasurementRepository.LineageEntry]
     }
 
     static func instant(_ text: String?, field: String, into errors: inout ValidationErrors) -> Date? {
@@ -110,21 +127,56 @@ struct MeasurementAPI {
         return (input.text("source") ?? source ?? "", rows)
     }
 
-    static func csvRows(_ text: String) throws -> [RawBucketRow] {
+    static let ticketHeader = ["ticket", "priority", "type", "at"]
+
+    /// The source and raw rows of a ticket-event batch, JSON `{"events":[…]}` or CSV `ticket,priority,type,at`.
+    static func ticketRows(body: ByteBuffer, contentType: String?, query source: String?) throws -> (String, [RawTicketEventRow]) {
+        let type = (contentType ?? "").lowercased()
+        if type.hasPrefix("text/csv") {
+            let cells = try Self.csvCells(String(buffer: body), header: Self.ticketHeader)
+            return (
+                source ?? "csv",
+                cells.enumerated().map { index, cells in
+                    RawTicketEventRow(row: index + 1, ticket: cells[safe: 0], priority: cells[safe: 1], type: cells[safe: 2], at: cells[safe: 3])
+                }
+            )
+        }
+        guard type.hasPrefix("application/json") else {
+            throw HTTPError(.unsupportedMediaType, message: "Send application/json or text/csv.")
+        }
+        let input = try Input.json(Data(buffer: body))
+        guard case .list(let items)? = input.fields["events"] else {
+            throw ValidationErrors([FieldError("events", "events must be a list of {ticket, priority, type, at}.")])
+        }
+        let rows = items.enumerated().map { index, item in
+            let fields: Input = if case .object(let fields) = item { Input(fields) } else { Input() }
+            return RawTicketEventRow(
+                row: index + 1, ticket: fields.text("ticket"), priority: fields.text("priority"), type: fields.text("type"), at: fields.text("at"))
+        }
+        return (input.text("source") ?? source ?? "ticket-events", rows)
+    }
+
+    /// The rows of a CSV document after its header, which must be exactly `header`.
+    static func csvCells(_ text: String, header: [String]) throws -> [[String]] {
         let csv: CSV<Enumerated>
         do {
             csv = try CSV<Enumerated>(string: text, delimiter: .comma, loadColumns: false)
         } catch {
             throw ValidationErrors([FieldError("body", "The CSV could not be read: check quoting.")])
         }
-        guard csv.header.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) == Self.csvHeader else {
-            throw ValidationErrors([FieldError("header", "The first line must be the header start,end,good,valid.")])
+        guard csv.header.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) == header else {
+            throw ValidationErrors([FieldError("header", "The first line must be the header \(header.joined(separator: ",")).")])
         }
-        return csv.rows.enumerated().map { index, cells in
-            RawBucketRow(
-                row: index + 1, start: cells.count > 0 ? cells[0] : nil, end: cells.count > 1 ? cells[1] : nil,
-                good: cells.count > 2 ? cells[2] : nil,
-                valid: cells.count > 3 ? cells[3] : nil)
+        return csv.rows
+    }
+
+    static func csvRows(_ text: String) throws -> [RawBucketRow] {
+        try Self.csvCells(text, header: Self.csvHeader).enumerated().map { index, cells in
+            RawBucketRow(row: index + 1, start: cells[safe: 0], end: cells[safe: 1], good: cells[safe: 2], valid: cells[safe: 3])
         }
     }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { self.indices.contains(index) ? self[index] : nil }
 }

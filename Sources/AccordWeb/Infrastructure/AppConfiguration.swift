@@ -14,10 +14,13 @@ public struct AppConfiguration: Sendable {
     public var sessionPolicy: SessionPolicy
     public var loginThrottle: LoginThrottle
     public var bcryptCost: UInt8
+    /// Whether this process runs the period jobs (closing, recomputing, alerts). Several replicas may all run them.
+    public var runsScheduler: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, behindTLS: Bool = false, root: URL, database: DatabaseSettings,
-        sessionPolicy: SessionPolicy = .standard, loginThrottle: LoginThrottle = .standard, bcryptCost: UInt8 = 12
+        sessionPolicy: SessionPolicy = .standard, loginThrottle: LoginThrottle = .standard, bcryptCost: UInt8 = 12,
+        runsScheduler: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -27,6 +30,7 @@ public struct AppConfiguration: Sendable {
         self.sessionPolicy = sessionPolicy
         self.loginThrottle = loginThrottle
         self.bcryptCost = bcryptCost
+        self.runsScheduler = runsScheduler
     }
 
     public var templatesDirectory: URL { self.root.appendingPathComponent("web/templates") }

@@ -13,7 +13,7 @@ public struct PageRenderer: Sendable {
         "services/list", "services/show", "services/form",
         "calendars/list", "calendars/show", "calendars/form",
         "agreements/list", "agreements/show", "agreements/form", "agreements/amend", "agreements/status",
-        "objectives/form", "objectives/show",
+        "objectives/form", "objectives/show", "objectives/period", "exclusions/form", "exclusions/revoke",
         "users/list", "users/form", "audit/list",
     ]
 

@@ -30,42 +30,6 @@ struct ObjectivePages {
         }
     }
 
-    struct PeriodLine {
-        var label: String
-        var version: Int
-        var attainment: String
-        var sla: String
-        var slo: String
-        var budget: String
-        var good: String
-        var valid: String
-        var closed: Bool
-    }
-
-    struct StatusView {
-        var current: String
-        var budget: String
-        var rates: String
-        var alerts: [String]
-        var hasAlerts: Bool
-    }
-
-    struct ShowView {
-        var chrome: Chrome
-        var status: StatusView
-        var periods: [PeriodLine]
-        var hasPeriods: Bool
-        /// SVG built by `AttainmentChart` from numbers and escaped labels only.
-        var chart: String
-        var chartSummary: String
-        var objective: AgreementViews.ObjectiveRow
-        var agreement: Agreement
-        var versionNumber: Int
-        var isDraft: Bool
-        var canEdit: Bool
-        var rowVersion: Int
-    }
-
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("agreements/:id/versions/:number/objectives/new") { _, context in
             let (agreement, version) = try await self.loadVersion(context)
@@ -91,49 +55,6 @@ struct ObjectivePages {
                     actor: context.actor)
                 return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .created)
             }
-        }
-        router.get("objectives/:id") { request, context in
-            let user = try context.requireUser()
-            let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
-            let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
-            let now = self.dependencies.clock()
-            let rows = try await PeriodReport(repositories: self.repositories).periods(
-                objectiveID: objective.id, scope: context.scope, from: now.addingTimeInterval(-365 * 86_400), to: now, now: now)
-            let zone = TimeZone(identifier: agreement.timeZone) ?? .gmt
-            let labels = rows.map { Self.label($0.start, zone: zone, window: objective.window) }
-            let chart = AttainmentChart(
-                points: zip(labels, rows).map {
-                    AttainmentChart.Point(label: $0, attainment: $1.attainment.map { NSDecimalNumber(decimal: $0).doubleValue })
-                },
-                sla: NSDecimalNumber(decimal: objective.slaTarget).doubleValue, slo: NSDecimalNumber(decimal: objective.sloTarget).doubleValue)
-            let lines = zip(labels, rows).map { label, row in
-                PeriodLine(
-                    label: label, version: row.versionNumber,
-                    attainment: row.attainment.map { "\($0.plain) % · SLA \(row.slaStatus.rawValue), SLO \(row.sloStatus.rawValue)" } ?? "no data",
-                    sla: "\(row.slaTarget.plain) %", slo: "\(row.sloTarget.plain) %",
-                    budget: row.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) % left" } ?? "—", good: row.good.plain,
-                    valid: row.valid.plain, closed: row.closed)
-            }
-            let status = try await ObjectiveStatusReport(repositories: self.repositories).status(
-                objectiveID: objective.id, scope: context.scope, now: now)
-            let alerts = status.alerts.map {
-                "\($0.severity.capitalized): burning faster than \($0.factor.plain)× over \($0.longWindow) and \($0.shortWindow)"
-            }
-            let statusView = StatusView(
-                current: status.period?.attainment.map {
-                    "\($0.plain) % so far (SLA \(status.period!.slaTarget.plain) %, SLO \(status.period!.sloTarget.plain) %)"
-                }
-                    ?? "No data in the current period yet",
-                budget: status.period?.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) % of the error budget left" } ?? "—",
-                rates: status.burnRates.map { "\($0.window) \($0.burnRate.map { "\($0.plain)×" } ?? "—")" }.joined(separator: " · "),
-                alerts: alerts, hasAlerts: !alerts.isEmpty)
-            let view = ShowView(
-                chrome: Chrome(title: objective.name, context: context, notice: request.notice), status: statusView, periods: lines.reversed(),
-                hasPeriods: !lines.isEmpty,
-                chart: chart.svg, chartSummary: chart.summary, objective: AgreementViews.objectiveRow(objective),
-                agreement: agreement, versionNumber: placement.versionNumber, isDraft: placement.versionState == .draft,
-                canEdit: user.role.canManageContracts && placement.versionState == .draft, rowVersion: objective.rowVersion)
-            return self.renderer.response(view, template: "objectives/show")
         }
         router.get("objectives/:id/edit") { _, context in
             let (objective, placement, agreement, version) = try await self.loadObjective(context)

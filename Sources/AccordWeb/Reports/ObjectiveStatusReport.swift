@@ -41,7 +41,8 @@ struct ObjectiveStatusReport {
         ).first
         let rules = BurnRateRule.workbook
         let lookbacks = Array(Set(rules.flatMap { [$0.longWindow, $0.shortWindow] })).sorted()
-        let counts = try await self.repositories.measurements.recentCounts(seriesID: objective.seriesID, lookbacks: lookbacks, now: now)
+        let counts = try await self.repositories.measurements.recentCounts(
+            seriesID: objective.seriesID, sliKind: objective.sliKind, lookbacks: lookbacks, now: now)
         let slo = period?.sloTarget ?? objective.sloTarget
         let rates = lookbacks.map { lookback in
             let windowCounts = counts[lookback] ?? .zero

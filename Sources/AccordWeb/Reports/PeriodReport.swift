@@ -17,6 +17,23 @@ struct PeriodRow: Encodable, Sendable {
     var sloStatus: TargetStatus
     var budgetConsumed: Decimal?
     var budgetRemaining: Decimal?
+    /// The recorded revision shown, once the period is closed and recorded; nil while it is open.
+    var revision: Int?
+    /// Why the shown revision was recorded: `close`, `late_data` or `exclusion`.
+    var revisionReason: String?
+    /// Earlier recorded figures of this period, oldest first (late data and exclusions make new revisions).
+    var priorRevisions: [PriorRevision]
+
+    struct PriorRevision: Encodable, Sendable {
+        var revision: Int
+        var reason: String
+        var computedAt: Date
+        var good: Decimal
+        var valid: Decimal
+        var attainment: Decimal?
+        var slaStatus: TargetStatus
+        var sloStatus: TargetStatus
+    }
 }
 
 /// Judges the calendar periods of an objective's series from the hourly rollup, each under the version in force at its start.
@@ -29,15 +46,40 @@ struct PeriodReport {
         let terms = try await self.repositories.objectives.activeTerms(seriesID: objective.seriesID, scope: scope)
         let zone = TimeZone(identifier: agreement.timeZone) ?? .gmt
         let planned = PeriodPlanner.plan(terms: terms, timeZone: zone, from: from, to: to)
-        let counts = try await self.repositories.measurements.counts(seriesID: objective.seriesID, spans: planned.map(\.span))
+        let counts = try await self.repositories.measurements.counts(
+            seriesID: objective.seriesID, sliKind: objective.sliKind, spans: planned.map(\.span), now: now)
+        let records = Dictionary(
+            grouping: try await self.repositories.periodRecords.records(seriesID: objective.seriesID, from: from, to: to), by: \.periodStart)
         return zip(planned, counts).map { period, counts in
             let judged = AttainmentCalculator.judge(counts, slaTarget: period.terms.objective.slaTarget, sloTarget: period.terms.objective.sloTarget)
-            return PeriodRow(
+            var row = PeriodRow(
                 start: period.span.start, end: period.span.end, closed: period.span.end <= now, versionNumber: period.terms.versionNumber,
                 slaTarget: period.terms.objective.slaTarget, sloTarget: period.terms.objective.sloTarget, good: counts.good, valid: counts.valid,
                 attainment: judged.attainment.map { Self.rounded($0, places: 6) }, slaStatus: judged.slaStatus, sloStatus: judged.sloStatus,
                 budgetConsumed: judged.budgetConsumed.map { Self.rounded($0, places: 6) },
-                budgetRemaining: judged.budgetRemaining.map { Self.rounded($0, places: 6) })
+                budgetRemaining: judged.budgetRemaining.map { Self.rounded($0, places: 6) }, revision: nil, revisionReason: nil,
+                priorRevisions: [])
+            if let revisions = records[period.span.start], let latest = revisions.last {
+                // a recorded period shows its figure of record; the live computation only fills periods not yet recorded
+                row.revision = latest.revision
+                row.revisionReason = latest.reason
+                row.versionNumber = latest.versionNumber
+                row.slaTarget = latest.slaTarget
+                row.sloTarget = latest.sloTarget
+                row.good = latest.good
+                row.valid = latest.valid
+                row.attainment = latest.attainment.map { Self.rounded($0, places: 6) }
+                row.slaStatus = latest.slaStatus
+                row.sloStatus = latest.sloStatus
+                row.budgetConsumed = latest.budgetConsumed.map { Self.rounded($0, places: 6) }
+                row.budgetRemaining = latest.budgetConsumed.map { Self.rounded(1 - $0, places: 6) }
+                row.priorRevisions = revisions.dropLast().map {
+                    PeriodRow.PriorRevision(
+                        revision: $0.revision, reason: $0.reason, computedAt: $0.computedAt, good: $0.good, valid: $0.valid,
+                        attainment: $0.attainment.map { Self.rounded($0, places: 6) }, slaStatus: $0.slaStatus, sloStatus: $0.sloStatus)
+                }
+            }
+            return row
         }
     }
 

@@ -1,0 +1,109 @@
+import Foundation
+
+/// Where a service credit stands: computed at period close, then approved, then issued against an invoice or waived.
+public enum CreditStatus: String, Sendable, Codable, CaseIterable {
+    case computed, approved, issued, waived
+
+    public var label: String { self.rawValue.capitalized }
+}
+
+/// A step a contract manager takes on a credit.
+public enum CreditAction: Sendable, Equatable {
+    case approve
+    case issue(invoiceReference: String)
+    case waive(reason: String)
+
+    public var name: String {
+        switch self {
+        case .approve: "approve"
+        case .issue: "issue"
+        case .waive: "waive"
+        }
+    }
+
+    /// The status after this action, or why it cannot be taken from `status`.
+    public func apply(to status: CreditStatus) throws -> CreditStatus {
+        switch (self, status) {
+        case (.approve, .computed):
+            return .approved
+        case (.issue(let reference), .approved):
+            let reference = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !reference.isEmpty, reference.count <= 100 else {
+                throw ValidationErrors([
+                    FieldError("invoice_reference", "Give the invoice reference the credit was issued against (at most 100 characters).")
+                ])
+            }
+            return .issued
+        case (.waive(let reason), .computed), (.waive(let reason), .approved):
+            let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !reason.isEmpty, reason.count <= 2000 else {
+                throw ValidationErrors([FieldError("waive_reason", "Say why the credit is waived (at most 2000 characters).")])
+            }
+            return .waived
+        case (.issue, .computed):
+            throw RuleViolation("Approve the credit before issuing it.")
+        default:
+            throw RuleViolation("A credit that is \(status.rawValue) cannot be \(self.name == "issue" ? "issued" : self.name + "d").")
+        }
+    }
+}
+
+/// A credit in the ledger, with what it is for.
+public struct Credit: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var seriesID: Int64
+    public var objectiveID: Int64
+    public var objectiveName: String
+    public var agreementID: Int64
+    public var agreementTitle: String
+    public var vendorID: Int64?
+    public var vendorName: String?
+    public var periodStart: Date
+    public var periodEnd: Date
+    public var revision: Int
+    public var attainment: Decimal
+    public var tierPercent: Decimal
+    public var percent: Decimal
+    public var onProbation: Bool
+    public var periodFee: Decimal
+    public var currency: String
+    public var amount: Decimal
+    public var status: CreditStatus
+    public var invoiceReference: String?
+    public var waiveReason: String?
+    public var rowVersion: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: Int64, seriesID: Int64, objectiveID: Int64, objectiveName: String, agreementID: Int64, agreementTitle: String, vendorID: Int64?,
+        vendorName: String?, periodStart: Date, periodEnd: Date, revision: Int, attainment: Decimal, tierPercent: Decimal, percent: Decimal,
+        onProbation: Bool, periodFee: Decimal, currency: String, amount: Decimal, status: CreditStatus, invoiceReference: String?,
+        waiveReason: String?, rowVersion: Int, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.seriesID = seriesID
+        self.objectiveID = objectiveID
+        self.objectiveName = objectiveName
+        self.agreementID = agreementID
+        self.agreementTitle = agreementTitle
+        self.vendorID = vendorID
+        self.vendorName = vendorName
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.revision = revision
+        self.attainment = attainment
+        self.tierPercent = tierPercent
+        self.percent = percent
+        self.onProbation = onProbation
+        self.periodFee = periodFee
+        self.currency = currency
+        self.amount = amount
+        self.status = status
+        self.invoiceReference = invoiceReference
+        self.waiveReason = waiveReason
+        self.rowVersion = rowVersion
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}

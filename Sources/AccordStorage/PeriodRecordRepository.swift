@@ -1,0 +1,403 @@
+import AccordDomain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A credit owed for a period, as computed from its attainment.
+public struct CreditFigures: Sendable, Equatable, Codable {
+    public var agreementID: Int64
+    public var vendorID: Int64?
+    public var tierPercent: Decimal
+    public var percent: Decimal
+    public var onProbation: Bool
+    public var periodFee: Decimal
+    public var currency: String
+    public var amount: Decimal
+
+    public init(
+        agreementID: Int64, vendorID: Int64?, tierPercent: Decimal, percent: Decimal, onProbation: Bool, periodFee: Decimal, currency: String,
+        amount: Decimal
+    ) {
+        self.agreementID = agreementID
+        self.vendorID = vendorID
+        self.tierPercent = tierPercent
+        self.percent = percent
+        self.onProbation = onProbation
+        self.periodFee = periodFee
+        self.currency = currency
+        self.amount = amount
+    }
+}
+
+/// The judged figures of one period of a series, ready to be recorded.
+public struct PeriodFigures: Sendable, Equatable {
+    public var span: DateInterval
+    public var objectiveID: Int64
+    public var vendorID: Int64?
+    public var versionNumber: Int
+    public var slaTarget: Decimal
+    public var sloTarget: Decimal
+    public var judgement: PeriodJudgement
+    /// nil when no credit is owed (attainment above every tier, no fee, or a master SLA).
+    public var credit: CreditFigures?
+
+    public init(
+        span: DateInterval, objectiveID: Int64, vendorID: Int64?, versionNumber: Int, slaTarget: Decimal, sloTarget: Decimal,
+        judgement: PeriodJudgement, credit: CreditFigures?
+    ) {
+        self.span = span
+        self.objectiveID = objectiveID
+        self.vendorID = vendorID
+        self.versionNumber = versionNumber
+        self.slaTarget = slaTarget
+        self.sloTarget = sloTarget
+        self.judgement = judgement
+        self.credit = credit
+    }
+
+    /// Whether two computations of the same period say the same thing.
+    func sameFigures(as record: PeriodRecord) -> Bool {
+        self.judgement.counts.good == record.good && self.judgement.counts.valid == record.valid
+            && self.judgement.slaStatus == record.slaStatus && self.judgement.sloStatus == record.sloStatus
+            && self.slaTarget == record.slaTarget && self.sloTarget == record.sloTarget
+    }
+}
+
+/// A recorded (closed) period: revision 1 at close, a new revision whenever late data or an exclusion changes it.
+public struct PeriodRecord: Sendable, Equatable, Codable {
+    public var seriesID: Int64
+    public var periodStart: Date
+    public var periodEnd: Date
+    public var revision: Int
+    public var objectiveID: Int64
+    public var versionNumber: Int
+    public var slaTarget: Decimal
+    public var sloTarget: Decimal
+    public var good: Decimal
+    public var valid: Decimal
+    public var attainment: Decimal?
+    public var slaStatus: TargetStatus
+    public var sloStatus: TargetStatus
+    public var budgetConsumed: Decimal?
+    public var reason: String
+    public var computedAt: Date
+}
+
+/// What a recompute changed, for the audit trail and the caller.
+public struct PeriodRevision: Sendable, Codable {
+    public var before: PeriodRecord
+    public var after: PeriodRecord
+}
+
+/// Recorded periods, breaches, credits and alert state, and the claims that let several scheduler replicas share one database.
+public struct PeriodRecordRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    static let lockNamespace: Int32 = 0x5052  // "PR"
+
+    static let recordColumns = """
+        series_id, period_start, period_end, revision, objective_id, version_number, sla_target::text, slo_target::text, good::text,
+        valid::text, attainment::text, sla_status, slo_status, budget_consumed::text, reason, computed_at
+        """
+
+    static func record(_ row: PostgresRow) throws -> PeriodRecord {
+        let v = try row.decode(
+            (Int64, Date, Date, Int, Int64, Int, String, String, String, String, String?, String, String, String?, String, Date).self)
+        return PeriodRecord(
+            seriesID: v.0, periodStart: v.1, periodEnd: v.2, revision: v.3, objectiveID: v.4, versionNumber: v.5,
+            slaTarget: Decimal(string: v.6) ?? 0, sloTarget: Decimal(string: v.7) ?? 0, good: Decimal(string: v.8) ?? 0,
+            valid: Decimal(string: v.9) ?? 0, attainment: v.10.flatMap { Decimal(string: $0) }, slaStatus: TargetStatus(rawValue: v.11) ?? .noData,
+            sloStatus: TargetStatus(rawValue: v.12) ?? .noData, budgetConsumed: v.13.flatMap { Decimal(string: $0) }, reason: v.14,
+            computedAt: v.15)
+    }
+
+    // MARK: - Reading
+
+    /// Every revision of the recorded periods of a series inside `[from, to)`, oldest revision first.
+    public func records(seriesID: Int64, from: Date, to: Date) async throws -> [PeriodRecord] {
+        try await self.database.query(
+            """
+            SELECT \(unescaped: Self.recordColumns) FROM period_results
+            WHERE series_id = \(seriesID) AND period_start < \(to) AND period_end > \(from)
+            ORDER BY period_start, revision
+            """
+        ).map(Self.record)
+    }
+
+    // MARK: - Requests
+
+    /// Asks for the closed periods of a series overlapping `span` to be recomputed; nothing is asked while none is closed there.
+    static func requestRecompute(seriesID: Int64, span: DateInterval, reason: String, on connection: PostgresConnection, logger: Logger) async throws
+    {
+        try await connection.rows(
+            """
+            INSERT INTO recompute_requests (series_id, span_start, span_end, reason)
+            SELECT series_id, \(span.start), \(span.end), \(reason) FROM series_schedule
+            WHERE series_id = \(seriesID) AND closed_through > \(span.start)
+            """, logger: logger)
+    }
+
+    // MARK: - Jobs
+
+    /// Adds every series with an active version to the schedule.
+    public func syncSchedule() async throws {
+        try await self.database.query(
+            """
+            INSERT INTO series_schedule (series_id)
+            SELECT DISTINCT o.series_id FROM objectives o JOIN agreement_versions av ON av.id = o.version_id WHERE av.state = 'active'
+            ON CONFLICT (series_id) DO NOTHING
+            """)
+    }
+
+    /// What closing a series found: the periods that ended, and when to look again.
+    public struct ClosePlan: Sendable {
+        public var ended: [PeriodFigures]
+        public var nextCloseAt: Date
+
+        public init(ended: [PeriodFigures], nextCloseAt: Date) {
+            self.ended = ended
+            self.nextCloseAt = nextCloseAt
+        }
+    }
+
+    /// Claims up to `limit` series due for closing (rows other replicas hold are skipped), records revision 1 of every
+    /// period that ended with its breach and credit, and returns the periods recorded.
+    public func closeDuePeriods(
+        now: Date, limit: Int, plan: @Sendable (_ seriesID: Int64, _ closedThrough: Date?) async throws -> ClosePlan
+    ) async throws -> [PeriodRecord] {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            let due = try await connection.rows(
+                """
+                SELECT series_id, closed_through FROM series_schedule WHERE next_close_at <= \(now)
+                ORDER BY next_close_at, series_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                """, logger: logger
+            ).map { try $0.decode((Int64, Date?).self) }
+            var recorded: [PeriodRecord] = []
+            for (series, closedThrough) in due {
+                let planned = try await plan(series, closedThrough)
+                for figures in planned.ended {
+                    if let record = try await Self.insert(
+                        figures, seriesID: series, revision: 1, reason: "close", on: connection, logger: logger)
+                    {
+                        try await Self.recordConsequences(of: figures, record: record, on: connection, logger: logger)
+                        recorded.append(record)
+                    }
+                }
+                let through = planned.ended.map(\.span.end).max() ?? closedThrough
+                try await connection.rows(
+                    """
+                    UPDATE series_schedule SET closed_through = \(through), next_close_at = \(planned.nextCloseAt) WHERE series_id = \(series)
+                    """, logger: logger)
+            }
+            return recorded
+        }
+    }
+
+    /// Takes up to `limit` recompute requests (others' claims are skipped) and records a new revision of every closed
+    /// period whose figures changed, with the audit entry saying what changed. Returns how many requests it took and the revisions made.
+    public func recomputeRequested(
+        limit: Int, actor: AuditActor, judge: @Sendable (_ seriesID: Int64, _ spans: [DateInterval]) async throws -> [PeriodFigures]
+    ) async throws -> (claimed: Int, revisions: [PeriodRevision]) {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            let requests = try await connection.rows(
+                """
+                DELETE FROM recompute_requests WHERE id IN (
+                    SELECT id FROM recompute_requests ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                RETURNING series_id, span_start, span_end, reason
+                """, logger: logger
+            ).map { try $0.decode((Int64, Date, Date, String).self) }
+            var revisions: [PeriodRevision] = []
+            for series in Set(requests.map(\.0)).sorted() {
+                let mine = requests.filter { $0.0 == series }
+                // closing and recomputing one series never interleave
+                try await connection.rows("SELECT 1 FROM series_schedule WHERE series_id = \(series) FOR UPDATE", logger: logger)
+                let from = mine.map(\.1).min()!
+                let to = mine.map(\.2).max()!
+                let latest = try await connection.rows(
+                    """
+                    SELECT DISTINCT ON (period_start) \(unescaped: Self.recordColumns) FROM period_results
+                    WHERE series_id = \(series) AND period_start < \(to) AND period_end > \(from)
+                    ORDER BY period_start, revision DESC
+                    """, logger: logger
+                ).map(Self.record).filter { record in
+                    mine.contains { $0.1 < record.periodEnd && $0.2 > record.periodStart }
+                }
+                guard !latest.isEmpty else { continue }
+                let figures = try await judge(series, latest.map { DateInterval(start: $0.periodStart, end: $0.periodEnd) })
+                for (before, figures) in zip(latest, figures) where !figures.sameFigures(as: before) {
+                    let reason = mine.first { $0.1 < before.periodEnd && $0.2 > before.periodStart }?.3 ?? "late_data"
+                    guard
+                        let after = try await Self.insert(
+                            figures, seriesID: series, revision: before.revision + 1, reason: reason, on: connection, logger: logger)
+                    else { continue }
+                    try await connection.rows(
+                        "UPDATE breaches SET current = false WHERE series_id = \(series) AND period_start = \(before.periodStart)", logger: logger)
+                    try await Self.recordConsequences(of: figures, record: after, actor: actor, on: connection, logger: logger)
+                    try await AuditRepository.record(
+                        on: connection, logger: logger, actor: actor, action: "recompute", entity: "period", entityID: series,
+                        before: before, after: after)
+                    revisions.append(PeriodRevision(before: before, after: after))
+                }
+            }
+            return (requests.count, revisions)
+        }
+    }
+
+    /// Inserts one revision; nil when it already exists (another replica got there first).
+    static func insert(
+        _ figures: PeriodFigures, seriesID: Int64, revision: Int, reason: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> PeriodRecord? {
+        let judged = figures.judgement
+        return try await connection.rows(
+            """
+            INSERT INTO period_results (series_id, period_start, revision, period_end, objective_id, version_number, sla_target, slo_target,
+                good, valid, attainment, sla_status, slo_status, budget_consumed, reason)
+            VALUES (\(seriesID), \(figures.span.start), \(revision), \(figures.span.end), \(figures.objectiveID), \(figures.versionNumber),
+                \(figures.slaTarget.description)::numeric, \(figures.sloTarget.description)::numeric, \(judged.counts.good.description)::numeric,
+                \(judged.counts.valid.description)::numeric, \(judged.attainment?.description)::numeric, \(judged.slaStatus.rawValue),
+                \(judged.sloStatus.rawValue), \(judged.budgetConsumed?.description)::numeric, \(reason))
+            ON CONFLICT DO NOTHING
+            RETURNING \(unescaped: Self.recordColumns)
+            """, logger: logger
+        ).first.map(Self.record)
+    }
+
+    /// The breach (SLA, or else SLO) and credit a recorded revision carries.
+    static func recordConsequences(
+        of figures: PeriodFigures, record: PeriodRecord, actor: AuditActor = .system, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let severity: String? =
+            record.slaStatus == .breached ? "sla" : record.sloStatus == .breached ? "slo" : nil
+        if let severity, let attainment = record.attainment {
+            let target = severity == "sla" ? record.slaTarget : record.sloTarget
+            try await connection.rows(
+                """
+                INSERT INTO breaches (series_id, objective_id, vendor_id, period_start, period_end, revision, severity, attainment, target, good, valid)
+                VALUES (\(record.seriesID), \(record.objectiveID), \(figures.vendorID), \(record.periodStart), \(record.periodEnd), \(record.revision),
+                    \(severity), \(attainment.description)::numeric, \(target.description)::numeric, \(record.good.description)::numeric,
+                    \(record.valid.description)::numeric)
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+        try await CreditRepository.apply(figures.credit, for: record, actor: actor, on: connection, logger: logger)
+    }
+
+    // MARK: - Alerts
+
+    /// One rule's evaluation for a series.
+    public struct AlertEvaluation: Sendable {
+        public var objectiveID: Int64
+        public var rule: String
+        public var severity: String
+        public var firing: Bool
+        public var longBurn: Decimal?
+        public var shortBurn: Decimal?
+
+        public init(objectiveID: Int64, rule: String, severity: String, firing: Bool, longBurn: Decimal?, shortBurn: Decimal?) {
+            self.objectiveID = objectiveID
+            self.rule = rule
+            self.severity = severity
+            self.firing = firing
+            self.longBurn = longBurn
+            self.shortBurn = shortBurn
+        }
+    }
+
+    /// Claims series whose alerts are due, evaluates them and records every change of state. Returns the changes.
+    public func evaluateAlerts(
+        now: Date, every interval: TimeInterval, limit: Int,
+        evaluate: @Sendable (_ seriesID: Int64) async throws -> [AlertEvaluation]
+    ) async throws -> [(seriesID: Int64, evaluation: AlertEvaluation)] {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            let due = try await connection.rows(
+                """
+                SELECT series_id FROM series_schedule WHERE alerts_due_at <= \(now)
+                ORDER BY alerts_due_at, series_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                """, logger: logger
+            ).map { try $0.decode(Int64.self) }
+            var changes: [(Int64, AlertEvaluation)] = []
+            for series in due {
+                let states = try await connection.rows("SELECT rule, firing FROM alert_states WHERE series_id = \(series)", logger: logger)
+                    .map { try $0.decode((String, Bool).self) }
+                let known = Dictionary(states, uniquingKeysWith: { first, _ in first })
+                for evaluation in try await evaluate(series) where (known[evaluation.rule] ?? false) != evaluation.firing {
+                    try await connection.rows(
+                        """
+                        INSERT INTO alert_states (series_id, rule, firing, changed_at) VALUES (\(series), \(evaluation.rule), \(evaluation.firing), \(now))
+                        ON CONFLICT (series_id, rule) DO UPDATE SET firing = excluded.firing, changed_at = excluded.changed_at
+                        """, logger: logger)
+                    try await connection.rows(
+                        """
+                        INSERT INTO alert_events (series_id, objective_id, rule, severity, state, at, long_burn, short_burn)
+                        VALUES (\(series), \(evaluation.objectiveID), \(evaluation.rule), \(evaluation.severity),
+                            \(evaluation.firing ? "firing" : "resolved"), \(now), \(evaluation.longBurn?.description)::numeric,
+                            \(evaluation.shortBurn?.description)::numeric)
+                        """, logger: logger)
+                    changes.append((series, evaluation))
+                }
+                try await connection.rows(
+                    "UPDATE series_schedule SET alerts_due_at = \(now.addingTimeInterval(interval)) WHERE series_id = \(series)", logger: logger)
+            }
+            return changes.map { (seriesID: $0.0, evaluation: $0.1) }
+        }
+    }
+
+    /// A recorded change of an alert's state.
+    public struct AlertEvent: Sendable, Encodable {
+        public var rule: String
+        public var severity: String
+        public var state: String
+        public var at: Date
+        public var longBurn: Decimal?
+        public var shortBurn: Decimal?
+    }
+
+    public func alertEvents(seriesID: Int64, limit: Int = 50) async throws -> [AlertEvent] {
+        try await self.database.query(
+            """
+            SELECT rule, severity, state, at, long_burn::text, short_burn::text FROM alert_events
+            WHERE series_id = \(seriesID) ORDER BY at DESC, id DESC LIMIT \(limit)
+            """
+        ).map { row in
+            let v = try row.decode((String, String, String, Date, String?, String?).self)
+            return AlertEvent(
+                rule: v.0, severity: v.1, state: v.2, at: v.3, longBurn: v.4.flatMap { Decimal(string: $0) },
+                shortBurn: v.5.flatMap { Decimal(string: $0) })
+        }
+    }
+
+    /// Breaches of one series, current revisions only.
+    public struct BreachRow: Sendable, Encodable {
+        public var id: Int64
+        public var periodStart: Date
+        public var periodEnd: Date
+        public var revision: Int
+        public var severity: String
+        public var attainment: Decimal
+        public var target: Decimal
+        public var good: Decimal
+        public var valid: Decimal
+        public var recordedAt: Date
+    }
+
+    public func breaches(seriesID: Int64) async throws -> [BreachRow] {
+        try await self.database.query(
+            """
+            SELECT id, period_start, period_end, revision, severity, attainment::text, target::text, good::text, valid::text, recorded_at
+            FROM breaches WHERE series_id = \(seriesID) AND current ORDER BY period_start DESC
+            """
+        ).map { row in
+            let v = try row.decode((Int64, Date, Date, Int, String, String, String, String, String, Date).self)
+            return BreachRow(
+                id: v.0, periodStart: v.1, periodEnd: v.2, revision: v.3, severity: v.4, attainment: Decimal(string: v.5) ?? 0,
+                target: Decimal(string: v.6) ?? 0, good: Decimal(string: v.7) ?? 0, valid: Decimal(string: v.8) ?? 0, recordedAt: v.9)
+        }
+    }
+}

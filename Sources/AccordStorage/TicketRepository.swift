@@ -1,0 +1,193 @@
+import AccordDomain
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What an accepted ticket-event batch became.
+public struct IngestedTicketBatch: Sendable, Equatable, Codable {
+    public var batchID: Int64
+    public var seriesID: Int64
+    public var source: String
+    public var accepted: Int
+    /// Events already stored (same ticket, type and instant), ignored.
+    public var duplicates: Int
+    public var ticketsRecomputed: Int
+    public var contentHash: String
+    public var receivedAt: Date
+}
+
+/// Ticket events and the timer outcomes computed from each ticket's whole stored history.
+///
+/// Outcomes are stored with the instant they become known if nothing else happens: a running timer's breach is known
+/// at its deadline, so reads count an outcome once `known_at` has passed. A later event (a resolution, a pause) or an
+/// exclusion recomputes the ticket, and a changed outcome reaches closed periods through a recompute request.
+public struct TicketRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// How far past a ticket's last event its timers are followed when looking for the instant a breach becomes known.
+    static let horizon: TimeInterval = 90 * 86_400
+
+    public func ingest(
+        objectiveID: Int64, source: String, events: [TicketEvent], scope: AccessScope, sender: BatchSender
+    ) async throws -> IngestedTicketBatch {
+        let source = source.trimmed
+        guard !source.isEmpty, source.count <= 200 else {
+            throw ValidationErrors([FieldError("source", "source is required (at most 200 characters).")])
+        }
+        guard let first = events.map(\.at).min(), let last = events.map(\.at).max() else {
+            throw ValidationErrors([FieldError("events", "The batch holds no events.")])
+        }
+        let hash = Self.contentHash(source: source, events: events)
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            let (objective, _) = try await ObjectiveRepository.lock(id: objectiveID, scope: scope, on: connection, logger: logger)
+            guard objective.sliKind.isTicketBased else {
+                throw RuleViolation("This objective measures a ratio: send buckets to /measurements instead of ticket events.")
+            }
+            try await connection.rows(
+                "SELECT pg_advisory_xact_lock(\(MeasurementRepository.lockNamespace), \(Int32(truncatingIfNeeded: objective.seriesID)))",
+                logger: logger)
+            let batch = try await connection.rows(
+                """
+                INSERT INTO measurement_batches (series_id, objective_id, source, kind, user_id, credential, row_count, content_hash, first_start, last_end)
+                VALUES (\(objective.seriesID), \(objective.id), \(source), 'ticket_events', \(sender.userID), \(sender.credential), \(events.count),
+                        \(hash), \(first), \(last))
+                RETURNING id, received_at
+                """, logger: logger
+            ).first!.decode((Int64, Date).self)
+            let inserted = try await connection.rows(
+                """
+                INSERT INTO ticket_events (series_id, batch_id, ticket, priority, kind, at)
+                SELECT \(objective.seriesID), \(batch.0), t, p, k, a
+                FROM unnest(\(events.map(\.ticket))::text[], \(events.map(\.priority))::text[], \(events.map(\.kind.rawValue))::text[],
+                            \(events.map(\.at))::timestamptz[]) AS e(t, p, k, a)
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+                """, logger: logger
+            ).count
+            let tickets = Array(Set(events.map(\.ticket))).sorted()
+            let earliest = try await Self.recomputeOutcomes(objective: objective, tickets: tickets, on: connection, logger: logger)
+            try await PeriodRecordRepository.requestRecompute(
+                seriesID: objective.seriesID, span: DateInterval(start: min(first, earliest ?? first), end: .distantFuture), reason: "late_data",
+                on: connection, logger: logger)
+            return IngestedTicketBatch(
+                batchID: batch.0, seriesID: objective.seriesID, source: source, accepted: inserted, duplicates: events.count - inserted,
+                ticketsRecomputed: tickets.count, contentHash: hash, receivedAt: batch.1)
+        }
+    }
+
+    /// Recomputes the tickets whose timers run over `span` (an exclusion created or revoked).
+    static func recomputeOutcomes(objective: Objective, touching span: DateInterval, on connection: PostgresConnection, logger: Logger) async throws {
+        let tickets = try await connection.rows(
+            """
+            SELECT DISTINCT ticket FROM ticket_outcomes
+            WHERE series_id = \(objective.seriesID) AND started_at < \(span.end) AND (known_at IS NULL OR known_at > \(span.start))
+            """, logger: logger
+        ).map { try $0.decode(String.self) }
+        _ = try await Self.recomputeOutcomes(objective: objective, tickets: tickets, on: connection, logger: logger)
+    }
+
+    /// Replaces the stored outcomes of `tickets` with ones computed from their whole history; returns the earliest
+    /// instant at which an old or new outcome is known, so the periods from there on can be looked at again.
+    @discardableResult
+    static func recomputeOutcomes(objective: Objective, tickets: [String], on connection: PostgresConnection, logger: Logger) async throws -> Date? {
+        guard !tickets.isEmpty else { return nil }
+        let series = objective.seriesID
+        let rows = try await connection.rows(
+            "SELECT ticket, priority, kind, at FROM ticket_events WHERE series_id = \(series) AND ticket = ANY(\(tickets)::text[]) ORDER BY ticket, at",
+            logger: logger)
+        var history: [String: [TicketEvent]] = [:]
+        for row in rows {
+            let (ticket, priority, kind, at) = try row.decode((String, String, String, Date).self)
+            guard let kind = TicketEvent.Kind(rawValue: kind) else { continue }
+            history[ticket, default: []].append(TicketEvent(ticket: ticket, priority: priority, kind: kind, at: at))
+        }
+        let allEvents = history.values.joined()
+        let from = allEvents.map(\.at).min() ?? .distantPast
+        let to = (allEvents.map(\.at).max() ?? from).addingTimeInterval(Self.horizon)
+        let excluded = try await ExclusionRepository.approvedSpans(seriesID: series, from: from, to: to, on: connection, logger: logger)
+        let timer = TicketTimer(
+            measure: objective.sliKind == .ticketResponse ? .response : .resolution,
+            schedule: try await Self.schedule(calendarID: objective.calendarID, on: connection, logger: logger),
+            goals: objective.priorityGoals)
+        var outcomes: [TimerOutcome] = []
+        for ticket in tickets {
+            guard let events = history[ticket] else { continue }
+            let horizon = (events.map(\.at).max() ?? from).addingTimeInterval(Self.horizon)
+            outcomes += timer.outcomes(for: events, excluded: excluded, now: horizon)
+        }
+        let previous = try await connection.rows(
+            "DELETE FROM ticket_outcomes WHERE series_id = \(series) AND ticket = ANY(\(tickets)::text[]) RETURNING coalesce(known_at, started_at)",
+            logger: logger
+        ).map { try $0.decode(Date.self) }
+        // PostgresNIO binds no arrays of optionals: absent instants travel as NaN seconds, absent verdicts as -1.
+        func seconds(_ date: Date?) -> Double { date?.timeIntervalSince1970 ?? .nan }
+        let met: [Int16] = outcomes.map { outcome in
+            switch outcome.state {
+            case .met: 1
+            case .breached: 0
+            case .running: -1
+            }
+        }
+        try await connection.rows(
+            """
+            INSERT INTO ticket_outcomes (series_id, ticket, cycle, priority, started_at, deadline, stopped_at, known_at, met)
+            SELECT \(series), t, c, p, s,
+                   CASE WHEN d = 'NaN' THEN NULL ELSE to_timestamp(d) END, CASE WHEN x = 'NaN' THEN NULL ELSE to_timestamp(x) END,
+                   CASE WHEN k = 'NaN' THEN NULL ELSE to_timestamp(k) END, CASE m WHEN 1 THEN true WHEN 0 THEN false END
+            FROM unnest(\(outcomes.map(\.ticket))::text[], \(outcomes.map(\.cycle))::int4[], \(outcomes.map(\.priority))::text[],
+                        \(outcomes.map(\.startedAt))::timestamptz[], \(outcomes.map { seconds($0.deadline) })::float8[],
+                        \(outcomes.map { seconds($0.stoppedAt) })::float8[], \(outcomes.map { seconds($0.knownAt) })::float8[],
+                        \(met)::int2[]) AS o(t, c, p, s, d, x, k, m)
+            """, logger: logger)
+        return (previous + outcomes.map { $0.knownAt ?? $0.startedAt }).min()
+    }
+
+    static func schedule(calendarID: Int64?, on connection: PostgresConnection, logger: Logger) async throws -> WorkingSchedule {
+        guard let calendarID else { return .allDay }
+        let rows = try await connection.rows(
+            "SELECT \(unescaped: CalendarRepository.columns) FROM calendars k WHERE k.id = \(calendarID)", logger: logger)
+        guard let row = rows.first else { return .allDay }
+        return .business(try CalendarRepository.calendar(row))
+    }
+
+    /// One ticket's timers as stored, for the objective page's explanation.
+    public struct OutcomeRow: Sendable, Encodable {
+        public var ticket: String
+        public var cycle: Int
+        public var priority: String
+        public var startedAt: Date
+        public var deadline: Date?
+        public var stoppedAt: Date?
+        public var knownAt: Date?
+        public var met: Bool?
+    }
+
+    /// Outcomes known inside a span, breaches first: the tickets behind a period's figure.
+    public func outcomes(seriesID: Int64, span: DateInterval, limit: Int = 200) async throws -> [OutcomeRow] {
+        try await self.database.query(
+            """
+            SELECT ticket, cycle, priority, started_at, deadline, stopped_at, known_at, met FROM ticket_outcomes
+            WHERE series_id = \(seriesID) AND known_at >= \(span.start) AND known_at < \(span.end)
+            ORDER BY met NULLS FIRST, known_at LIMIT \(limit)
+            """
+        ).map { row in
+            let v = try row.decode((String, Int, String, Date, Date?, Date?, Date?, Bool?).self)
+            return OutcomeRow(ticket: v.0, cycle: v.1, priority: v.2, startedAt: v.3, deadline: v.4, stoppedAt: v.5, knownAt: v.6, met: v.7)
+        }
+    }
+
+    static func contentHash(source: String, events: [TicketEvent]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data(source.utf8))
+        for event in events.sorted(by: { ($0.ticket, $0.at, $0.kind.rawValue) < ($1.ticket, $1.at, $1.kind.rawValue) }) {
+            hasher.update(data: Data("\n\(event.ticket),\(event.priority),\(event.kind.rawValue),\(event.at.timeIntervalSince1970)".utf8))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

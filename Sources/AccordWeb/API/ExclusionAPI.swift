@@ -1,0 +1,44 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// `/api/v1/objectives/{id}/exclusions`: listed by anyone who sees the objective, created and revoked by contract managers.
+struct ExclusionAPI {
+    let dependencies: AppDependencies
+    var exclusions: ExclusionRepository { self.dependencies.repositories.exclusions }
+
+    func addRoutes(to group: RouterGroup<AccordRequestContext>) {
+        group.get("objectives/:id/exclusions") { _, context in
+            _ = try context.requireUser()
+            return JSON.response(ItemsEnvelope(items: try await self.exclusions.list(objectiveID: try context.id(), scope: context.scope)))
+        }
+        group.post("objectives/:id/exclusions") { request, context in
+            let (_, placement) = try await self.dependencies.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.json(context: context)
+            let agreement = try await self.dependencies.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
+            let draft = DraftParsing.exclusion(input, zone: TimeZone(identifier: agreement.timeZone) ?? .gmt)
+            let created = try await self.exclusions.create(objectiveID: try context.id(), draft, scope: context.scope, actor: context.actor)
+            try await self.dependencies.scheduler.recompute()
+            return JSON.response(created, status: .created)
+        }
+        group.get("objectives/:id/exclusions/:exclusion") { _, context in
+            _ = try context.requireUser()
+            return JSON.response(
+                try await self.exclusions.find(id: try context.id("exclusion"), objectiveID: try context.id(), scope: context.scope))
+        }
+        group.post("objectives/:id/exclusions/:exclusion/revoke") { request, context in
+            _ = try await self.exclusions.find(id: try context.id("exclusion"), objectiveID: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.json(context: context)
+            let revoked = try await self.exclusions.revoke(
+                id: try context.id("exclusion"), objectiveID: try context.id(), reason: input.text("reason") ?? "", scope: context.scope,
+                actor: context.actor)
+            try await self.dependencies.scheduler.recompute()
+            return JSON.response(revoked)
+        }
+    }
+}

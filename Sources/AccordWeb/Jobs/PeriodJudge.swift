@@ -1,0 +1,120 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+
+/// Judges periods of a series for the scheduler: the terms in force at each period's start, the agreement's zone,
+/// the counts with exclusions removed, and the credit owed under the vendor's probation at the period's end.
+struct PeriodJudge: Sendable {
+    let repositories: Repositories
+
+    /// Everything about a series that judging its periods needs, read once.
+    struct SeriesContext: Sendable {
+        var terms: [SeriesTerms]
+        var objective: Objective
+        var agreement: Agreement
+        var vendor: Vendor?
+        var zone: TimeZone
+    }
+
+    func context(seriesID: Int64) async throws -> SeriesContext? {
+        let terms = try await self.repositories.objectives.activeTerms(seriesID: seriesID, scope: .organisation)
+        guard let latest = terms.last else { return nil }
+        let (objective, placement) = try await self.repositories.objectives.find(id: latest.objective.id, scope: .organisation)
+        let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: .organisation)
+        let vendor = try await agreement.vendorID.asyncMap { try await self.repositories.vendors.find(id: $0, scope: .organisation) }
+        return SeriesContext(
+            terms: terms, objective: objective, agreement: agreement, vendor: vendor, zone: TimeZone(identifier: agreement.timeZone) ?? .gmt)
+    }
+
+    /// The periods that ended since `closedThrough` (all of them the first time), and when the next one ends.
+    func closePlan(seriesID: Int64, closedThrough: Date?, now: Date) async throws -> PeriodRecordRepository.ClosePlan {
+        guard let context = try await self.context(seriesID: seriesID) else {
+            return .init(ended: [], nextCloseAt: now.addingTimeInterval(3600))
+        }
+        let from = closedThrough ?? .distantPast
+        let planned = PeriodPlanner.plan(terms: context.terms, timeZone: context.zone, from: max(from, Self.earliest(context)), to: now)
+        let ended = planned.filter { $0.span.end <= now }
+        let current = planned.last { $0.span.end > now }
+        let figures = try await self.figures(ended, context: context, now: now)
+        // rolling windows and series without a current period are looked at again hourly
+        return .init(ended: figures, nextCloseAt: current?.span.end ?? now.addingTimeInterval(3600))
+    }
+
+    /// Judges stored periods again (late data, exclusions).
+    func judge(seriesID: Int64, spans: [DateInterval], now: Date) async throws -> [PeriodFigures] {
+        guard let context = try await self.context(seriesID: seriesID) else { return [] }
+        let planned = spans.compactMap { span -> PlannedPeriod? in
+            let day = LocalDate.of(span.start, in: context.zone)
+            guard let terms = context.terms.last(where: { $0.effectiveFrom <= day }) ?? context.terms.first else { return nil }
+            return PlannedPeriod(span: span, terms: terms)
+        }
+        return try await self.figures(planned, context: context, now: now)
+    }
+
+    static func earliest(_ context: SeriesContext) -> Date {
+        guard let first = context.terms.first else { return .distantPast }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = context.zone
+        return calendar.date(from: DateComponents(year: first.effectiveFrom.year, month: first.effectiveFrom.month, day: first.effectiveFrom.day))
+            ?? .distantPast
+    }
+
+    func figures(_ planned: [PlannedPeriod], context: SeriesContext, now: Date) async throws -> [PeriodFigures] {
+        guard !planned.isEmpty else { return [] }
+        let counts = try await self.repositories.measurements.counts(
+            seriesID: context.objective.seriesID, sliKind: context.objective.sliKind, spans: planned.map(\.span), now: now)
+        return zip(planned, counts).map { period, counts in
+            let terms = period.terms.objective
+            let judged = AttainmentCalculator.judge(counts, slaTarget: terms.slaTarget, sloTarget: terms.sloTarget)
+            return PeriodFigures(
+                span: period.span, objectiveID: terms.id, vendorID: context.agreement.vendorID, versionNumber: period.terms.versionNumber,
+                slaTarget: terms.slaTarget, sloTarget: terms.sloTarget, judgement: judged,
+                credit: Self.credit(attainment: judged.attainment, terms: terms, period: period.span, context: context))
+        }
+    }
+
+    static func credit(attainment: Decimal?, terms: Objective, period: DateInterval, context: SeriesContext) -> CreditFigures? {
+        guard let attainment, context.agreement.kind == .vendor, context.agreement.fee > 0 else { return nil }
+        let lastDay = LocalDate.of(period.end.addingTimeInterval(-1), in: context.zone)
+        let onProbation = context.vendor?.isOnProbation(on: lastDay) ?? false
+        let tier = terms.credits.creditPercent(forAttainment: attainment, onProbation: false)
+        let percent = terms.credits.creditPercent(forAttainment: attainment, onProbation: onProbation)
+        guard percent > 0 else { return nil }
+        let fee = CreditCalculator.periodFee(fee: context.agreement.fee, feePeriod: context.agreement.feePeriod, window: terms.window)
+        return CreditFigures(
+            agreementID: context.agreement.id, vendorID: context.agreement.vendorID, tierPercent: tier, percent: percent, onProbation: onProbation,
+            periodFee: fee, currency: context.agreement.currency,
+            amount: CreditCalculator.amount(fee: fee, percent: percent, currency: context.agreement.currency))
+    }
+
+    /// Each workbook rule's state for a series now.
+    func alerts(seriesID: Int64, now: Date) async throws -> [PeriodRecordRepository.AlertEvaluation] {
+        guard let context = try await self.context(seriesID: seriesID) else { return [] }
+        let day = LocalDate.of(now, in: context.zone)
+        let slo = (context.terms.last { $0.effectiveFrom <= day } ?? context.terms.last!).objective.sloTarget
+        let rules = BurnRateRule.workbook
+        let lookbacks = Array(Set(rules.flatMap { [$0.longWindow, $0.shortWindow] })).sorted()
+        let counts = try await self.repositories.measurements.recentCounts(
+            seriesID: seriesID, sliKind: context.objective.sliKind, lookbacks: lookbacks, now: now)
+        return rules.map { rule in
+            let long = counts[rule.longWindow] ?? .zero
+            let short = counts[rule.shortWindow] ?? .zero
+            return .init(
+                objectiveID: context.objective.id, rule: Self.ruleName(rule), severity: rule.severity.rawValue,
+                firing: rule.fires(long: long, short: short, sloTarget: slo),
+                longBurn: BurnRate.of(long, sloTarget: slo).map { PeriodReport.rounded($0, places: 3) },
+                shortBurn: BurnRate.of(short, sloTarget: slo).map { PeriodReport.rounded($0, places: 3) })
+        }
+    }
+
+    static func ruleName(_ rule: BurnRateRule) -> String {
+        "\(rule.factor)x over \(ObjectiveStatusReport.name(rule.longWindow)) and \(ObjectiveStatusReport.name(rule.shortWindow))"
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

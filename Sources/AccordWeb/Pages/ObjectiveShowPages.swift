@@ -1,0 +1,282 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// An objective's page (now, burn-down, periods, exclusions, breaches, alert history) and each period's
+/// "how this number was computed" page.
+struct ObjectiveShowPages {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    struct PeriodLine {
+        var label: String
+        var start: String
+        var version: Int
+        var attainment: String
+        var slaStatus: String
+        var sloStatus: String
+        var sla: String
+        var slo: String
+        var budget: String
+        var good: String
+        var valid: String
+        var closed: Bool
+        var revision: String
+    }
+
+    struct StatusView {
+        var current: String
+        var budget: String
+        var rates: String
+        var alerts: [String]
+        var hasAlerts: Bool
+    }
+
+    struct AlertLine {
+        var at: String
+        var text: String
+    }
+
+    struct BreachLine {
+        var period: String
+        var severity: String
+        var figures: String
+        var revision: Int
+    }
+
+    struct ShowView {
+        var chrome: Chrome
+        var status: StatusView
+        var periods: [PeriodLine]
+        var hasPeriods: Bool
+        var chart: String
+        var chartSummary: String
+        var burnDown: String
+        var burnDownSummary: String
+        var objective: AgreementViews.ObjectiveRow
+        var agreement: Agreement
+        var versionNumber: Int
+        var isDraft: Bool
+        var canEdit: Bool
+        var canManage: Bool
+        var canIngest: Bool
+        var isTicketBased: Bool
+        var exclusions: [ExclusionPages.ExclusionLine]
+        var breaches: [BreachLine]
+        var alertHistory: [AlertLine]
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("objectives/:id") { request, context in try await self.show(request, context) }
+        router.get("objectives/:id/periods/:start") { _, context in try await self.period(context) }
+    }
+
+    static func stamp(_ date: Date, zone: TimeZone) -> String { ExclusionPages.ExclusionLine.format(date, zone) }
+
+    func show(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+        let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
+        let now = self.dependencies.clock()
+        let zone = TimeZone(identifier: agreement.timeZone) ?? .gmt
+        let rows = try await PeriodReport(repositories: self.repositories).periods(
+            objectiveID: objective.id, scope: context.scope, from: now.addingTimeInterval(-365 * 86_400), to: now, now: now)
+        let labels = rows.map { ObjectivePages.label($0.start, zone: zone, window: objective.window) }
+        let chart = AttainmentChart(
+            points: zip(labels, rows).map { AttainmentChart.Point(label: $0, attainment: $1.attainment.map(\.double)) },
+            sla: objective.slaTarget.double, slo: objective.sloTarget.double)
+        let lines = zip(labels, rows).map { label, row in
+            PeriodLine(
+                label: label, start: RFC3339.format(row.start), version: row.versionNumber,
+                attainment: row.attainment.map { "\($0.plain) %" } ?? "no data", slaStatus: row.slaStatus.rawValue, sloStatus: row.sloStatus.rawValue,
+                sla: "\(row.slaTarget.plain) %", slo: "\(row.sloTarget.plain) %",
+                budget: row.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) % left" } ?? "—", good: row.good.plain,
+                valid: row.valid.plain, closed: row.closed,
+                revision: row.revision.map { $0 > 1 ? "revision \($0)" : "recorded" } ?? (row.closed ? "closing" : "open"))
+        }
+        let status = try await ObjectiveStatusReport(repositories: self.repositories).status(
+            objectiveID: objective.id, scope: context.scope, now: now)
+        let alerts = status.alerts.map {
+            "\($0.severity.capitalized): burning faster than \($0.factor.plain)× over \($0.longWindow) and \($0.shortWindow)"
+        }
+        let statusView = StatusView(
+            current: status.period.flatMap { period in
+                period.attainment.map { "\($0.plain) % so far (SLA \(period.slaTarget.plain) %, SLO \(period.sloTarget.plain) %)" }
+            } ?? "No data in the current period yet",
+            budget: status.period?.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) % of the error budget left" } ?? "—",
+            rates: status.burnRates.map { "\($0.window) \($0.burnRate.map { "\($0.plain)×" } ?? "—")" }.joined(separator: " · "),
+            alerts: alerts, hasAlerts: !alerts.isEmpty)
+        let burnDown = try await self.burnDown(objective: objective, period: status.period, zone: zone, now: now)
+        let exclusions = try await self.repositories.exclusions.list(objectiveID: objective.id, scope: context.scope)
+        let breaches = try await self.repositories.periodRecords.breaches(seriesID: objective.seriesID).map {
+            BreachLine(
+                period: ObjectivePages.label($0.periodStart, zone: zone, window: objective.window), severity: $0.severity.uppercased(),
+                figures: "\($0.attainment.plain) % against \($0.target.plain) % (\($0.good.plain) good of \($0.valid.plain) valid)",
+                revision: $0.revision)
+        }
+        let history = try await self.repositories.periodRecords.alertEvents(seriesID: objective.seriesID, limit: 20).map {
+            AlertLine(
+                at: Self.stamp($0.at, zone: zone),
+                text:
+                    "\($0.rule): \($0.state)\($0.longBurn.map { " (long window \($0.plain)×" } ?? "")\($0.shortBurn.map { ", short \($0.plain)×)" } ?? "")"
+            )
+        }
+        let view = ShowView(
+            chrome: Chrome(title: objective.name, context: context, notice: request.notice), status: statusView, periods: lines.reversed(),
+            hasPeriods: !lines.isEmpty, chart: chart.svg, chartSummary: chart.summary, burnDown: burnDown.svg, burnDownSummary: burnDown.summary,
+            objective: AgreementViews.objectiveRow(objective), agreement: agreement, versionNumber: placement.versionNumber,
+            isDraft: placement.versionState == .draft, canEdit: user.role.canManageContracts && placement.versionState == .draft,
+            canManage: user.role.canManageContracts, canIngest: user.role.canIngest, isTicketBased: objective.sliKind.isTicketBased,
+            exclusions: exclusions.map { ExclusionPages.ExclusionLine($0, zone: zone) }, breaches: breaches, alertHistory: history)
+        return self.dependencies.renderer.response(view, template: "objectives/show")
+    }
+
+    /// Budget left at the end of each day of the current period so far.
+    func burnDown(objective: Objective, period: PeriodRow?, zone: TimeZone, now: Date) async throws -> BurnDownChart {
+        guard let period else { return BurnDownChart(points: [], periodDays: 30) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        var days: [DateInterval] = []
+        var cursor = period.start
+        while cursor < min(now, period.end), let next = calendar.date(byAdding: .day, value: 1, to: cursor) {
+            days.append(DateInterval(start: cursor, end: min(next, period.end)))
+            cursor = next
+        }
+        let totalDays = max(1, calendar.dateComponents([.day], from: period.start, to: period.end).day ?? 30)
+        let counts = try await self.repositories.measurements.counts(
+            seriesID: objective.seriesID, sliKind: objective.sliKind, spans: days.map { DateInterval(start: period.start, end: $0.end) }, now: now)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = "d MMM"
+        let points = zip(days, counts).map { day, counts in
+            BurnDownChart.Point(
+                label: formatter.string(from: day.start),
+                remaining: AttainmentCalculator.judge(counts, slaTarget: period.slaTarget, sloTarget: period.sloTarget).budgetRemaining.map(\.double))
+        }
+        return BurnDownChart(points: points, periodDays: totalDays)
+    }
+
+    struct PeriodView {
+        var chrome: Chrome
+        var objective: AgreementViews.ObjectiveRow
+        var label: String
+        var span: String
+        var start: String
+        var figure: PeriodLine
+        var revisions: [RevisionLine]
+        var hasRevisions: Bool
+        var exclusions: [ExclusionPages.ExclusionLine]
+        var batches: [BatchLine]
+        var tickets: [TicketLine]
+        var isTicketBased: Bool
+    }
+
+    struct RevisionLine {
+        var revision: Int
+        var reason: String
+        var computedAt: String
+        var figures: String
+    }
+
+    struct BatchLine {
+        var id: Int64
+        var source: String
+        var receivedAt: String
+        var sender: String
+        var rows: Int
+        var inPeriod: String
+        var hash: String
+    }
+
+    struct TicketLine {
+        var ticket: String
+        var cycle: Int
+        var priority: String
+        var started: String
+        var deadline: String
+        var known: String
+        var outcome: String
+    }
+
+    func period(_ context: AccordRequestContext) async throws -> Response {
+        _ = try context.requireUser()
+        let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+        let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
+        guard let text = context.parameters.get("start"), let start = RFC3339.parse(text) else { throw NotFound("period") }
+        let now = self.dependencies.clock()
+        let zone = TimeZone(identifier: agreement.timeZone) ?? .gmt
+        let explanation = try await PeriodExplanation(repositories: self.repositories).explain(
+            objective: objective, start: start, scope: context.scope, now: now)
+        let row = explanation.period
+        let label = ObjectivePages.label(row.start, zone: zone, window: objective.window)
+        let view = PeriodView(
+            chrome: Chrome(title: "\(objective.name), \(label)", context: context), objective: AgreementViews.objectiveRow(objective), label: label,
+            span: "\(Self.stamp(row.start, zone: zone)) – \(Self.stamp(row.end, zone: zone))", start: RFC3339.format(row.start),
+            figure: PeriodLine(
+                label: label, start: RFC3339.format(row.start), version: row.versionNumber,
+                attainment: row.attainment.map { "\($0.plain) %" } ?? "no data", slaStatus: row.slaStatus.rawValue, sloStatus: row.sloStatus.rawValue,
+                sla: "\(row.slaTarget.plain) %", slo: "\(row.sloTarget.plain) %",
+                budget: row.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) % left" } ?? "—", good: row.good.plain,
+                valid: row.valid.plain, closed: row.closed, revision: row.revision.map { "revision \($0)" } ?? "not recorded yet"),
+            revisions: row.priorRevisions.map {
+                RevisionLine(
+                    revision: $0.revision, reason: $0.reason.replacingOccurrences(of: "_", with: " "),
+                    computedAt: Self.stamp($0.computedAt, zone: zone),
+                    figures:
+                        "\($0.attainment.map { "\($0.plain) %" } ?? "no data") (\($0.good.plain) good of \($0.valid.plain) valid), SLA \($0.slaStatus.rawValue)"
+                )
+            }, hasRevisions: !row.priorRevisions.isEmpty,
+            exclusions: explanation.exclusions.map { ExclusionPages.ExclusionLine($0, zone: zone) },
+            batches: explanation.batches.map {
+                BatchLine(
+                    id: $0.batchId, source: $0.source, receivedAt: Self.stamp($0.receivedAt, zone: zone),
+                    sender: $0.credential == "api_token" ? "API token" : "signed-in user", rows: $0.rowCount,
+                    inPeriod: "\($0.bucketsInPeriod) buckets: \($0.goodInPeriod) good of \($0.validInPeriod) valid",
+                    hash: String($0.contentHash.prefix(16)))
+            },
+            tickets: explanation.tickets.map {
+                TicketLine(
+                    ticket: $0.ticket, cycle: $0.cycle, priority: $0.priority, started: Self.stamp($0.startedAt, zone: zone),
+                    deadline: $0.deadline.map { Self.stamp($0, zone: zone) } ?? "—", known: $0.knownAt.map { Self.stamp($0, zone: zone) } ?? "—",
+                    outcome: $0.met == true ? "met" : $0.met == false ? "breached" : "running")
+            }, isTicketBased: objective.sliKind.isTicketBased)
+        return self.dependencies.renderer.response(view, template: "objectives/period")
+    }
+}
+
+/// Everything behind one period's figure: the figure (and its revisions), the exclusions that touched it, the batches
+/// whose buckets it sums, and for ticket SLIs the tickets whose outcomes it counts.
+struct PeriodExplanation {
+    let repositories: Repositories
+
+    struct Result: Encodable {
+        var period: PeriodRow
+        var exclusions: [Exclusion]
+        var batches: [MeasurementRepository.LineageEntry]
+        var tickets: [TicketRepository.OutcomeRow]
+    }
+
+    func explain(objective: Objective, start: Date, scope: AccessScope, now: Date) async throws -> Result {
+        let periods = try await PeriodReport(repositories: self.repositories).periods(
+            objectiveID: objective.id, scope: scope, from: start, to: start.addingTimeInterval(1), now: now)
+        guard let period = periods.first, period.start == start else { throw NotFound("period") }
+        let span = DateInterval(start: period.start, end: period.end)
+        let exclusions = try await self.repositories.exclusions.list(objectiveID: objective.id, scope: scope).filter {
+            $0.startsAt < span.end && $0.endsAt > span.start
+        }
+        if objective.sliKind.isTicketBased {
+            return Result(
+                period: period, exclusions: exclusions, batches: [],
+                tickets: try await self.repositories.tickets.outcomes(seriesID: objective.seriesID, span: span))
+        }
+        return Result(
+            period: period, exclusions: exclusions,
+            batches: try await self.repositories.measurements.lineage(seriesID: objective.seriesID, span: span), tickets: [])
+    }
+}
+
+extension Decimal {
+    var double: Double { NSDecimalNumber(decimal: self).doubleValue }
+}
