@@ -141,6 +141,75 @@ public struct MeasurementRepository: Sendable {
         return counts
     }
 
+    /// One span of one series to count, for reading many series at once.
+    public struct SpanRequest: Sendable, Equatable {
+        public var seriesID: Int64
+        public var sliKind: SLIKind
+        public var span: DateInterval
+
+        public init(seriesID: Int64, sliKind: SLIKind, span: DateInterval) {
+            self.seriesID = seriesID
+            self.sliKind = sliKind
+            self.span = span
+        }
+    }
+
+    /// Counts of many series' spans in a fixed number of queries (the dashboard): rollup sums for ratio SLIs,
+    /// known outcomes for ticket SLIs, and the exclusion correction only for series that have exclusions there.
+    public func counts(_ requests: [SpanRequest], now: Date) async throws -> [EventCounts] {
+        guard let from = requests.map(\.span.start).min(), let to = requests.map(\.span.end).max() else { return [] }
+        var result = Array(repeating: EventCounts.zero, count: requests.count)
+        let ratio = requests.indices.filter { !requests[$0].sliKind.isTicketBased }
+        let tickets = requests.indices.filter { requests[$0].sliKind.isTicketBased }
+        if !ratio.isEmpty {
+            let rows = try await self.database.query(
+                """
+                SELECT p.ord, coalesce(sum(h.good), 0)::text, coalesce(sum(h.valid), 0)::text
+                FROM unnest(\(ratio.map { requests[$0].seriesID })::int8[], \(ratio.map { requests[$0].span.start })::timestamptz[],
+                            \(ratio.map { requests[$0].span.end })::timestamptz[]) WITH ORDINALITY AS p(series, s, e, ord)
+                LEFT JOIN measurement_hours h ON h.series_id = p.series AND h.hour >= p.s AND h.hour < p.e
+                GROUP BY p.ord
+                """)
+            for row in rows {
+                let (ordinal, good, valid) = try row.decode((Int64, String, String).self)
+                result[ratio[Int(ordinal) - 1]] = EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
+            }
+        }
+        if !tickets.isEmpty {
+            let rows = try await self.database.query(
+                """
+                SELECT p.ord, count(o.ticket) FILTER (WHERE o.met), count(o.ticket)
+                FROM unnest(\(tickets.map { requests[$0].seriesID })::int8[], \(tickets.map { requests[$0].span.start })::timestamptz[],
+                            \(tickets.map { requests[$0].span.end })::timestamptz[]) WITH ORDINALITY AS p(series, s, e, ord)
+                LEFT JOIN ticket_outcomes o ON o.series_id = p.series AND o.met IS NOT NULL AND o.known_at >= p.s AND o.known_at < p.e
+                  AND o.known_at <= \(now)
+                GROUP BY p.ord
+                """)
+            for row in rows {
+                let (ordinal, good, valid) = try row.decode((Int64, Int64, Int64).self)
+                result[tickets[Int(ordinal) - 1]] = EventCounts(good: Decimal(good), valid: Decimal(valid))
+            }
+        }
+        let ratioSeries = Array(Set(ratio.map { requests[$0].seriesID }))
+        guard !ratioSeries.isEmpty else { return result }
+        let excluded = try await self.database.query(
+            """
+            SELECT DISTINCT series_id FROM exclusions
+            WHERE series_id = ANY(\(ratioSeries)::int8[]) AND status = 'approved'
+              AND starts_at < \(to) AND ends_at > \(from.addingTimeInterval(-BucketBatchParser.maximumBucketLength))
+            """
+        ).map { try $0.decode(Int64.self) }
+        for series in excluded {
+            let indices = ratio.filter { requests[$0].seriesID == series }
+            var counts = indices.map { result[$0] }
+            try await self.correctForExclusions(seriesID: series, spans: indices.map { requests[$0].span }, counts: &counts) { start in
+                Date(timeIntervalSince1970: (start.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
+            }
+            for (index, count) in zip(indices, counts) { result[index] = count }
+        }
+        return result
+    }
+
     /// Removes the share of each bucket that approved exclusions cover from the span its `filedAt` instant falls in.
     func correctForExclusions(
         seriesID: Int64, spans: [DateInterval], counts: inout [EventCounts], known: TimeSpans? = nil, filedAt: (Date) -> Date

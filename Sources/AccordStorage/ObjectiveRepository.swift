@@ -25,16 +25,21 @@ public struct ObjectiveRepository: Sendable {
         self.database = database
     }
 
-    static let select = """
+    static let columns = """
         SELECT o.id, o.version_id, o.series_id, o.name, o.sli_kind, o.sla_target::text AS sla_target, o.slo_target::text AS slo_target, o.window_kind,
                o.window_days, o.calendar_id, k.name AS calendar_name, o.priority_goals::text AS priority_goals,
                array_to_string(o.exclusion_kinds, ',') AS exclusion_kinds, o.credit_tiers::text AS credit_tiers,
                o.credit_cap_percent::text AS credit_cap_percent, o.probation_factor::text AS probation_factor, o.row_version, o.updated_at,
                av.agreement_id, av.number AS version_number, av.state AS version_state,
                to_char(av.effective_from, 'YYYY-MM-DD') AS effective_from
+        """
+
+    static let tables = """
         FROM objectives o JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id
         LEFT JOIN calendars k ON k.id = o.calendar_id
         """
+
+    static let select = Self.columns + "\n" + Self.tables
 
     static func objective(_ row: PostgresRow) throws -> (Objective, ObjectivePlacement) {
         let cells = row.makeRandomAccess()
@@ -84,6 +89,50 @@ public struct ObjectiveRepository: Sendable {
             let (objective, placement) = try Self.objective(row)
             return SeriesTerms(
                 versionNumber: placement.versionNumber, effectiveFrom: try row.makeRandomAccess().date("effective_from")!, objective: objective)
+        }
+    }
+
+    /// An objective in force in an active agreement, with what the dashboard shows about its agreement.
+    public struct PortfolioEntry: Sendable {
+        public var objective: Objective
+        public var placement: ObjectivePlacement
+        public var agreementTitle: String
+        public var agreementKind: AgreementKind
+        public var vendorID: Int64?
+        public var vendorName: String?
+        public var masterID: Int64?
+        public var dependencyKind: DependencyKind?
+        public var parallelGroup: String?
+        public var timeZone: String
+    }
+
+    /// Every objective of the version in force today of every active agreement the scope sees, in one query:
+    /// masters first, then by agreement title.
+    public func portfolio(scope: AccessScope, today: LocalDate) async throws -> [PortfolioEntry] {
+        let rows = try await self.database.query(
+            """
+            WITH in_force AS (
+                SELECT DISTINCT ON (av.agreement_id) av.id FROM agreement_versions av JOIN agreements a ON a.id = av.agreement_id
+                WHERE av.state = 'active' AND a.status = 'active' AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+                ORDER BY av.agreement_id, (av.effective_from <= \(today.description)::date) DESC, av.effective_from DESC
+            )
+            \(unescaped: Self.columns), a.title AS agreement_title, a.kind AS agreement_kind, v.name AS vendor_name, a.time_zone AS agreement_zone,
+                   a.vendor_id AS agreement_vendor, a.master_id AS agreement_master, a.dependency_kind AS agreement_dependency,
+                   a.parallel_group AS agreement_group
+            \(unescaped: Self.tables)
+            JOIN in_force f ON f.id = av.id
+            LEFT JOIN vendors v ON v.id = a.vendor_id
+            ORDER BY a.kind = 'vendor', lower(a.title), a.id, o.id
+            """)
+        return try rows.map { row in
+            let (objective, placement) = try Self.objective(row)
+            let cells = row.makeRandomAccess()
+            return PortfolioEntry(
+                objective: objective, placement: placement, agreementTitle: try cells.value("agreement_title"),
+                agreementKind: AgreementKind(rawValue: try cells.value("agreement_kind")) ?? .vendor, vendorID: try cells.value("agreement_vendor"),
+                vendorName: try cells.value("vendor_name"), masterID: try cells.value("agreement_master"),
+                dependencyKind: (try cells.value("agreement_dependency", as: String?.self)).flatMap(DependencyKind.init(rawValue:)),
+                parallelGroup: try cells.value("agreement_group"), timeZone: try cells.value("agreement_zone"))
         }
     }
 

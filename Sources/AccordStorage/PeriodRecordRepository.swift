@@ -128,6 +128,38 @@ public struct PeriodRecordRepository: Sendable {
         ).map(Self.record)
     }
 
+    /// The latest revision of every recorded period of these series inside `[from, to)`, in one query.
+    public func latestRecords(seriesIDs: [Int64], from: Date, to: Date) async throws -> [PeriodRecord] {
+        guard !seriesIDs.isEmpty else { return [] }
+        return try await self.database.query(
+            """
+            SELECT DISTINCT ON (series_id, period_start) \(unescaped: Self.recordColumns) FROM period_results
+            WHERE series_id = ANY(\(seriesIDs)::int8[]) AND period_start < \(to) AND period_end > \(from)
+            ORDER BY series_id, period_start, revision DESC
+            """
+        ).map(Self.record)
+    }
+
+    /// The rules firing for each of these series, as the alert job last recorded them.
+    public func firingRules(seriesIDs: [Int64]) async throws -> [Int64: [String]] {
+        guard !seriesIDs.isEmpty else { return [:] }
+        let rows = try await self.database.query(
+            "SELECT series_id, rule FROM alert_states WHERE firing AND series_id = ANY(\(seriesIDs)::int8[]) ORDER BY series_id, rule")
+        var result: [Int64: [String]] = [:]
+        for row in rows {
+            let (series, rule) = try row.decode((Int64, String).self)
+            result[series, default: []].append(rule)
+        }
+        return result
+    }
+
+    /// Current breaches of a vendor's objectives in periods starting since `since`.
+    public func breachCount(vendorID: Int64, since: Date) async throws -> Int {
+        try await self.database.query(
+            "SELECT count(*)::int8 FROM breaches WHERE vendor_id = \(vendorID) AND current AND period_start >= \(since)"
+        ).first!.decode(Int64.self).asInt
+    }
+
     // MARK: - Requests
 
     /// Asks for the closed periods of a series overlapping `span` to be recomputed; nothing is asked while none is closed there.
@@ -400,4 +432,8 @@ public struct PeriodRecordRepository: Sendable {
                 target: Decimal(string: v.6) ?? 0, good: Decimal(string: v.7) ?? 0, valid: Decimal(string: v.8) ?? 0, recordedAt: v.9)
         }
     }
+}
+
+extension Int64 {
+    var asInt: Int { Int(self) }
 }

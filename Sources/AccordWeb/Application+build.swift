@@ -45,6 +45,9 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     AgreementPages(dependencies: dependencies).addRoutes(to: router)
     ObjectiveShowPages(dependencies: dependencies).addRoutes(to: router)
     ExclusionPages(dependencies: dependencies).addRoutes(to: router)
+    CreditPages(dependencies: dependencies).addRoutes(to: router)
+    DashboardPages(dependencies: dependencies).addRoutes(to: router)
+    ScorecardPages(dependencies: dependencies).addRoutes(to: router)
     AdminPages(dependencies: dependencies).addRoutes(to: router)
     openAPI.addRoutes(to: router)
     let api = router.group("api/v1")
@@ -54,6 +57,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     AgreementAPI(dependencies: dependencies).addRoutes(to: api)
     MeasurementAPI(dependencies: dependencies).addRoutes(to: api)
     ExclusionAPI(dependencies: dependencies).addRoutes(to: api)
+    CreditAPI(dependencies: dependencies).addRoutes(to: api)
     AdminAPI(dependencies: dependencies).addRoutes(to: api)
     return router
 }

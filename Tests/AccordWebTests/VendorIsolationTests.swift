@@ -12,15 +12,43 @@ import Testing
 @Suite("Vendor isolation matrix")
 struct VendorIsolationTests {
     /// Vendor B's ids for each kind of path parameter, by the resource the path names.
-    static func foreignValues(for path: String, _ world: World) -> [String: String] {
+    static func foreignValues(for path: String, _ world: World, _ activity: Activity) -> [String: String] {
         let trimmed = path.replacingOccurrences(of: "/api/v1", with: "")
+        if trimmed.hasPrefix("/credits") { return ["id": "\(activity.creditB)"] }
         if trimmed.hasPrefix("/vendors") { return ["id": "\(world.vendorB.id)", "contact": "\(world.contactB.id)"] }
         if trimmed.hasPrefix("/services") { return ["id": "\(world.serviceB.id)"] }
         if trimmed.hasPrefix("/calendars") { return ["id": "\(world.calendarB.id)"] }
         if trimmed.hasPrefix("/agreements") { return ["id": "\(world.agreementB.id)", "number": "1"] }
-        if trimmed.hasPrefix("/objectives") { return ["id": "\(world.objectiveB.id)", "start": "2026-11-01T00:00:00Z", "exclusion": "1"] }
+        if trimmed.hasPrefix("/objectives") {
+            return ["id": "\(world.objectiveB.id)", "start": "2026-10-01T00:00:00Z", "exclusion": "\(activity.exclusionB)"]
+        }
         if trimmed.hasPrefix("/users") { return ["id": "\(world.vendorUserB.id)"] }
         return [:]
+    }
+
+    /// Vendor B's recorded activity: an October below its SLA, closed (breach and credit), and an exclusion.
+    struct Activity {
+        var creditB: Int64
+        var exclusionB: Int64
+    }
+
+    static func seedActivity(_ harness: Harness) async throws -> Activity {
+        let world = harness.world
+        let start = RFC3339.parse("2026-10-05T00:00:00Z")!
+        _ = try await harness.repositories.measurements.ingest(
+            objectiveID: world.objectiveB.id, source: "probe",
+            buckets: [MeasurementBucket(start: start, end: start.addingTimeInterval(3600), good: 990, valid: 1000)], scope: .organisation,
+            sender: BatchSender(userID: world.analyst.id, credential: "test"))
+        let exclusion = try await harness.repositories.exclusions.create(
+            objectiveID: world.objectiveB.id,
+            ExclusionDraft(
+                kind: .plannedMaintenance, reason: "Beta window", startsAt: start.addingTimeInterval(7200), endsAt: start.addingTimeInterval(9000)),
+            scope: .organisation, actor: .system)
+        try await harness.repositories.periodRecords.syncSchedule()
+        try await Scheduler(repositories: harness.repositories, clock: { RFC3339.parse("2026-12-15T00:00:00Z")! }, logger: TestDatabase.logger)
+            .runOnce()
+        let credits = try await harness.repositories.credits.all(filter: .init(vendorID: world.vendorB.id), scope: .organisation)
+        return Activity(creditB: try #require(credits.first?.id), exclusionB: exclusion.id)
     }
 
     static let formFields: [(String, String)] = [
@@ -45,13 +73,14 @@ struct VendorIsolationTests {
         try await Harness.run { harness in
             // setup
             let world = harness.world
+            let activity = try await Self.seedActivity(harness)
             let session = try await harness.session(for: world.vendorUserA)
             let token = try await harness.token(for: world.vendorUserA)
             let before = try await DatabaseSnapshot.take(harness.database)
             var checked = 0
             // MUT
             for route in routes where route.path.contains("{") {
-                guard let path = RouteTable.fill(route.path, Self.foreignValues(for: route.path, world)) else {
+                guard let path = RouteTable.fill(route.path, Self.foreignValues(for: route.path, world, activity)) else {
                     Issue.record("no foreign id for \(route)")
                     continue
                 }
@@ -104,10 +133,13 @@ struct VendorIsolationTests {
     @Test func listsShowOnlyTheVendorsOwnData() async throws {
         try await Harness.run { harness in
             let world = harness.world
+            _ = try await Self.seedActivity(harness)
             let session = try await harness.session(for: world.vendorUserA)
             let token = try await harness.token(for: world.vendorUserA)
             for path in [
                 "/", "/vendors", "/agreements", "/services", "/calendars", "/vendors/\(world.vendorA.id)", "/agreements/\(world.agreementA.id)",
+                "/dashboard", "/credits", "/credits.csv", "/vendors/\(world.vendorA.id)/scorecard",
+                "/objectives/\(world.objectiveA.id)",
             ] {
                 let page = try await harness.get(path, as: session)
                 #expect(page.status == .ok, "\(path)")
@@ -115,7 +147,11 @@ struct VendorIsolationTests {
                 #expect(!page.text.contains("Beta payroll SLA"), "\(path) shows B's agreement")
                 #expect(!page.text.contains("Payroll"), "\(path) shows B's service")
                 #expect(!page.text.contains("New York hours"), "\(path) shows B's calendar")
+                #expect(!page.text.contains("Beta window"), "\(path) shows B's exclusion")
             }
+            let credits = try await harness.api(.get, "/api/v1/credits", token: token)
+            #expect(credits.json["total"] as? Int == 0)
+            #expect(!credits.text.contains("Beta"))
             for path in ["/api/v1/vendors", "/api/v1/agreements", "/api/v1/services", "/api/v1/calendars"] {
                 let list = try await harness.api(.get, path, token: token)
                 #expect(list.status == .ok)

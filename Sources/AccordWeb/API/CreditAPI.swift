@@ -1,0 +1,54 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// `/api/v1/credits`: the ledger (filters `vendor_id`, `status`, `from`, `to`), its CSV export, and the status steps.
+struct CreditAPI {
+    let dependencies: AppDependencies
+    var credits: CreditRepository { self.dependencies.repositories.credits }
+
+    func addRoutes(to group: RouterGroup<AccordRequestContext>) {
+        group.get("credits") { request, context in
+            _ = try context.requireUser()
+            let page = try await self.credits.list(filter: try Self.filter(request), page: request.apiPage(), scope: context.scope)
+            return JSON.response(ListEnvelope(page) { $0 })
+        }
+        group.get("credits.csv") { request, context in
+            _ = try context.requireUser()
+            return CreditExport.response(
+                try await self.credits.all(filter: try Self.filter(request), scope: context.scope), filename: "accord-credits.csv")
+        }
+        group.get("credits/:id") { _, context in
+            _ = try context.requireUser()
+            return JSON.response(try await self.credits.find(id: try context.id(), scope: context.scope))
+        }
+        for action in ["approve", "issue", "waive"] {
+            group.post("credits/:id/\(action)") { request, context in
+                _ = try await self.credits.find(id: try context.id(), scope: context.scope)
+                _ = try context.requireUser(\.canManageContracts)
+                var request = request
+                let input = try await request.json(context: context)
+                return JSON.response(
+                    try await self.credits.perform(
+                        try CreditPages.action(action, input), id: try context.id(), expectedRowVersion: try DraftParsing.rowVersion(input),
+                        scope: context.scope, actor: context.actor))
+            }
+        }
+    }
+
+    static func filter(_ request: Request) throws -> CreditRepository.Filter {
+        var errors = ValidationErrors()
+        let status = request.query("status")
+        if let status, CreditStatus(rawValue: status) == nil {
+            errors.add("status", "status must be one of \(CreditStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        let vendor = request.query("vendor_id")
+        if let vendor, Int64(vendor) == nil { errors.add("vendor_id", "vendor_id must be a number.") }
+        let from = MeasurementAPI.instant(request.query("from"), field: "from", into: &errors)
+        let to = MeasurementAPI.instant(request.query("to"), field: "to", into: &errors)
+        try errors.throwIfAny()
+        return CreditRepository.Filter(
+            vendorID: vendor.flatMap { Int64($0) }, status: status.flatMap(CreditStatus.init(rawValue:)), from: from, to: to)
+    }
+}

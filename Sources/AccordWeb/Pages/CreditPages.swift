@@ -1,0 +1,153 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// The credit ledger: every credit computed at period close, filtered by vendor and status, exported as CSV; contract
+/// managers approve, issue (with the invoice reference) or waive (with a reason). Vendors see their own, read-only.
+struct CreditPages {
+    let dependencies: AppDependencies
+    var credits: CreditRepository { self.dependencies.repositories.credits }
+
+    struct Line {
+        var id: Int64
+        var vendor: String
+        var agreement: String
+        var agreementID: Int64
+        var objective: String
+        var objectiveID: Int64
+        var period: String
+        var attainment: String
+        var percent: String
+        var amount: String
+        var status: String
+    }
+
+    struct ListView {
+        var chrome: Chrome
+        var credits: [Line]
+        var isEmpty: Bool
+        var vendors: [Choice]
+        var statuses: [Choice]
+        var exportURL: String
+        var totals: [String]
+        var pager: Pager
+        var isVendor: Bool
+    }
+
+    struct ShowView {
+        var chrome: Chrome
+        var credit: Line
+        var periodStart: String
+        var figures: [Fact]
+        var canApprove: Bool
+        var canIssue: Bool
+        var canWaive: Bool
+        var rowVersion: Int
+        var form: FormState
+
+        struct Fact {
+            var label: String
+            var value: String
+        }
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("credits") { request, context in try await self.list(request, context) }
+        router.get("credits.csv") { request, context in
+            _ = try context.requireUser()
+            let filter = try await self.filter(request, context)
+            return CreditExport.response(try await self.credits.all(filter: filter, scope: context.scope), filename: "accord-credits.csv")
+        }
+        router.get("credits/:id") { request, context in
+            _ = try context.requireUser()
+            let credit = try await self.credits.find(id: try context.id(), scope: context.scope)
+            return try await self.show(context, credit: credit, state: FormState(), notice: request.notice)
+        }
+        for action in ["approve", "issue", "waive"] {
+            router.post("credits/:id/\(action)") { request, context in
+                let credit = try await self.credits.find(id: try context.id(), scope: context.scope)
+                _ = try context.requireUser(\.canManageContracts)
+                return try await submitForm(
+                    request, context: context, render: { try await self.show(context, credit: credit, state: $0, notice: nil) }
+                ) {
+                    input in
+                    _ = try await self.credits.perform(
+                        try Self.action(action, input), id: credit.id, expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
+                        actor: context.actor)
+                    return Redirect.to("/credits/\(credit.id)", notice: .statusChanged)
+                }
+            }
+        }
+    }
+
+    static func action(_ name: String, _ input: Input) throws -> CreditAction {
+        switch name {
+        case "approve": .approve
+        case "issue": .issue(invoiceReference: input.text("invoice_reference") ?? "")
+        default: .waive(reason: input.text("waive_reason") ?? "")
+        }
+    }
+
+    static func line(_ credit: Credit) -> Line {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "d MMM yyyy"
+        return Line(
+            id: credit.id, vendor: credit.vendorName ?? "—", agreement: credit.agreementTitle, agreementID: credit.agreementID,
+            objective: credit.objectiveName, objectiveID: credit.objectiveID,
+            period: "\(formatter.string(from: credit.periodStart)) – \(formatter.string(from: credit.periodEnd.addingTimeInterval(-1)))",
+            attainment: "\(credit.attainment.plain) %", percent: "\(credit.percent.plain) %", amount: Money.format(credit.amount, credit.currency),
+            status: credit.status.rawValue)
+    }
+
+    func filter(_ request: Request, _ context: AccordRequestContext) async throws -> CreditRepository.Filter {
+        CreditRepository.Filter(
+            vendorID: request.query("vendor").flatMap { Int64($0) }, status: request.query("status").flatMap(CreditStatus.init(rawValue:)))
+    }
+
+    func list(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let filter = try await self.filter(request, context)
+        let page = try await self.credits.list(filter: filter, page: request.page(), scope: context.scope)
+        let vendors = try await self.dependencies.repositories.vendors.list(
+            search: nil, page: PageRequest(number: 1, size: 200), scope: context.scope)
+        let all = try await self.credits.all(filter: filter, scope: context.scope)
+        let totals = Dictionary(grouping: all.filter { $0.status != .waived }, by: \.currency).sorted { $0.key < $1.key }.map { currency, credits in
+            Money.format(credits.reduce(Decimal(0)) { $0 + $1.amount }, currency)
+        }
+        let query: [(String, String?)] = [("vendor", filter.vendorID.map(String.init)), ("status", filter.status?.rawValue)]
+        let exportQuery = query.compactMap { key, value in value.map { "\(key)=\(URLText.encode($0))" } }.joined(separator: "&")
+        let view = ListView(
+            chrome: Chrome(title: "Credits", context: context, notice: request.notice), credits: page.items.map(Self.line),
+            isEmpty: page.items.isEmpty,
+            vendors: vendors.items.map { Choice(value: "\($0.id)", label: $0.name, selected: filter.vendorID == $0.id) },
+            statuses: CreditStatus.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: filter.status == $0) },
+            exportURL: "/credits.csv" + (exportQuery.isEmpty ? "" : "?\(exportQuery)"), totals: totals,
+            pager: Pager(page, path: "/credits", query: query), isVendor: user.role == .vendor)
+        return self.dependencies.renderer.response(view, template: "credits/list")
+    }
+
+    func show(_ context: AccordRequestContext, credit: Credit, state: FormState, notice: String?) async throws -> Response {
+        let user = try context.requireUser()
+        let manage = user.role.canManageContracts
+        let figures: [ShowView.Fact] = [
+            .init(label: "Attainment", value: "\(credit.attainment.plain) % (period revision \(credit.revision))"),
+            .init(label: "Tier reached", value: "\(credit.tierPercent.plain) % of the fee (after the cap)"),
+            .init(label: "Probation", value: credit.onProbation ? "Vendor on probation: factor applied" : "Not on probation"),
+            .init(label: "Credit", value: "\(credit.percent.plain) % of \(Money.format(credit.periodFee, credit.currency))"),
+            .init(label: "Amount", value: Money.format(credit.amount, credit.currency)),
+            .init(label: "Status", value: credit.status.label),
+            .init(label: "Invoice reference", value: credit.invoiceReference ?? "—"),
+            .init(label: "Waived because", value: credit.waiveReason ?? "—"),
+        ]
+        let view = ShowView(
+            chrome: Chrome(title: "Credit \(credit.id)", context: context, notice: notice), credit: Self.line(credit),
+            periodStart: RFC3339.format(credit.periodStart), figures: figures, canApprove: manage && credit.status == .computed,
+            canIssue: manage && credit.status == .approved, canWaive: manage && (credit.status == .computed || credit.status == .approved),
+            rowVersion: state.rowVersion ?? credit.rowVersion, form: state)
+        return self.dependencies.renderer.response(
+            view, template: "credits/show", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+    }
+}

@@ -1,0 +1,68 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// The portfolio dashboard (every agreement and objective in force), a vendor's scorecard and a master SLA's
+/// composition and coverage check.
+struct DashboardPages {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    struct Line {
+        var objectiveID: Int64
+        var objective: String
+        var agreementID: Int64
+        var agreement: String
+        var vendor: String
+        var isMaster: Bool
+        var attainment: String
+        var sla: String
+        var slo: String
+        var slaStatus: String
+        var sloStatus: String
+        var budget: String
+        var alert: String
+        var hasAlert: Bool
+        var sparkline: String
+    }
+
+    struct DashboardView {
+        var chrome: Chrome
+        var lines: [Line]
+        var isEmpty: Bool
+        var summary: [String]
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("dashboard") { request, context in
+            _ = try context.requireUser()
+            let now = self.dependencies.clock()
+            let rows = try await PortfolioReport(repositories: self.repositories).rows(scope: context.scope, now: now)
+            let lines = rows.map(Self.line)
+            let breached = rows.filter { $0.current.slaStatus == .breached }.count
+            let atRisk = rows.filter { $0.current.slaStatus == .met && $0.current.sloStatus == .breached }.count
+            let alerting = rows.filter { !$0.firing.isEmpty }.count
+            let view = DashboardView(
+                chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), lines: lines, isEmpty: lines.isEmpty,
+                summary: [
+                    "\(rows.count) objectives in force", "\(breached) below the SLA so far this period", "\(atRisk) below the SLO only (at risk)",
+                    "\(alerting) with a burn-rate alert",
+                ])
+            return self.dependencies.renderer.response(view, template: "dashboard")
+        }
+    }
+
+    static func line(_ row: PortfolioReport.Row) -> Line {
+        let objective = row.entry.objective
+        return Line(
+            objectiveID: objective.id, objective: objective.name, agreementID: row.entry.placement.agreementID, agreement: row.entry.agreementTitle,
+            vendor: row.entry.vendorName ?? "Master SLA", isMaster: row.entry.agreementKind == .master,
+            attainment: row.current.attainment.map { "\(PeriodReport.rounded($0, places: 3).plain) %" } ?? "no data",
+            sla: "\(objective.slaTarget.plain) %", slo: "\(objective.sloTarget.plain) %", slaStatus: row.current.slaStatus.rawValue,
+            sloStatus: row.current.sloStatus.rawValue,
+            budget: row.current.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) %" } ?? "—",
+            alert: row.firing.joined(separator: "; "), hasAlert: !row.firing.isEmpty,
+            sparkline: Sparkline(values: row.history.map { $0?.double }, sla: objective.slaTarget.double).svg)
+    }
+}

@@ -1,0 +1,179 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// A vendor's scorecard, and a master SLA's composition from the vendor SLAs under it with the coverage check.
+struct ScorecardPages {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    struct ScoreLine {
+        var line: DashboardPages.Line
+        var record: String
+    }
+
+    struct ScorecardView {
+        var chrome: Chrome
+        var vendor: Vendor
+        var lines: [ScoreLine]
+        var isEmpty: Bool
+        var credits: [String]
+        var breaches: Int
+        var onProbation: String?
+    }
+
+    struct MemberLine {
+        var agreementID: Int64
+        var agreement: String
+        var vendor: String
+        var dependency: String
+        var objective: String
+        var objectiveID: Int64?
+        var target: String
+        var current: String
+    }
+
+    struct PeriodLine {
+        var label: String
+        var measured: String
+        var composed: String
+        var gap: String
+    }
+
+    struct CompositionView {
+        var chrome: Chrome
+        var agreement: Agreement
+        var masterObjective: String
+        var masterTarget: String
+        var members: [MemberLine]
+        var hasMembers: Bool
+        var coverage: String
+        var covered: Bool
+        var periods: [PeriodLine]
+        var notes: [String]
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("vendors/:id/scorecard") { _, context in try await self.scorecard(context) }
+        router.get("agreements/:id/composition") { _, context in try await self.composition(context) }
+    }
+
+    func scorecard(_ context: AccordRequestContext) async throws -> Response {
+        _ = try context.requireUser()
+        let vendor = try await self.repositories.vendors.find(id: try context.id(), scope: context.scope)
+        let now = self.dependencies.clock()
+        let rows = try await PortfolioReport(repositories: self.repositories).rows(scope: context.scope, now: now).filter {
+            $0.entry.vendorID == vendor.id
+        }
+        let lines = rows.map { row in
+            let measured = row.history.compactMap { $0 }
+            let met = measured.filter { $0 >= row.entry.objective.slaTarget }.count
+            return ScoreLine(
+                line: DashboardPages.line(row),
+                record: measured.isEmpty ? "no closed periods with data" : "SLA met in \(met) of \(measured.count) periods with data")
+        }
+        let credits = try await self.repositories.credits.all(filter: .init(vendorID: vendor.id), scope: context.scope)
+        let byStatus = Dictionary(grouping: credits, by: \.status)
+        let creditLines = CreditStatus.allCases.compactMap { status -> String? in
+            guard let group = byStatus[status] else { return nil }
+            let totals = Dictionary(grouping: group, by: \.currency).sorted { $0.key < $1.key }.map { currency, items in
+                Money.format(items.reduce(Decimal(0)) { $0 + $1.amount }, currency)
+            }
+            return "\(status.label): \(group.count) (\(totals.joined(separator: ", ")))"
+        }
+        let breaches = try await self.repositories.periodRecords.breachCount(vendorID: vendor.id, since: now.addingTimeInterval(-365 * 86_400))
+        let today = LocalDate.of(now, in: TimeZone(identifier: "UTC")!)
+        let view = ScorecardView(
+            chrome: Chrome(title: "\(vendor.name) scorecard", context: context), vendor: vendor, lines: lines, isEmpty: lines.isEmpty,
+            credits: creditLines, breaches: breaches,
+            onProbation: vendor.isOnProbation(on: today) ? "On probation until \(vendor.probationUntil!)" : nil)
+        return self.dependencies.renderer.response(view, template: "vendors/scorecard")
+    }
+
+    func composition(_ context: AccordRequestContext) async throws -> Response {
+        _ = try context.requireUser()
+        let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+        guard agreement.kind == .master else {
+            throw RuleViolation("Composition applies to master SLAs: this is a vendor SLA under \(agreement.masterTitle ?? "a master").")
+        }
+        let now = self.dependencies.clock()
+        let rows = try await PortfolioReport(repositories: self.repositories).rows(scope: context.scope, now: now)
+        let master = rows.first { $0.entry.placement.agreementID == agreement.id && $0.entry.objective.sliKind == .ratio }
+        // each vendor SLA under the master takes part with its first ratio objective in force
+        var members: [(row: PortfolioReport.Row?, agreementID: Int64, title: String, vendor: String, kind: DependencyKind, group: String?)] = []
+        var seen = Set<Int64>()
+        for row in rows where row.entry.masterID == agreement.id && !seen.contains(row.entry.placement.agreementID) {
+            let id = row.entry.placement.agreementID
+            let ratio = rows.first { $0.entry.placement.agreementID == id && $0.entry.objective.sliKind == .ratio }
+            seen.insert(id)
+            members.append(
+                (ratio, id, row.entry.agreementTitle, row.entry.vendorName ?? "—", row.entry.dependencyKind ?? .serial, row.entry.parallelGroup))
+        }
+        var notes: [String] = []
+        let composable = members.filter { $0.row != nil }
+        if composable.count < members.count {
+            notes.append("Vendor SLAs without an availability (ratio) objective are listed but left out of the composition.")
+        }
+        if agreement.status != .active || master == nil { notes.append("The master has no ratio objective in force to compare with.") }
+        let coverage = master.flatMap { master in
+            Composition.coverage(
+                vendorTargets: composable.map {
+                    Composition.Member(dependency: $0.kind, group: $0.group, availability: $0.row!.entry.objective.slaTarget.double)
+                }, masterTarget: master.entry.objective.slaTarget.double)
+        }
+        let coverageText: String
+        if let coverage {
+            coverageText =
+                coverage.isCovered
+                ? String(
+                    format: "Covered: the vendors' SLA targets compose to %.4f %%, at least the master's %.4f %%.", coverage.composedTarget,
+                    coverage.masterTarget)
+                : String(
+                    format:
+                        "Not covered: the vendors' SLA targets compose to %.4f %%, %.4f points below the master's %.4f %%. The vendors can all keep their promises while the master is breached.",
+                    coverage.composedTarget, coverage.shortfall, coverage.masterTarget)
+        } else {
+            coverageText = "No coverage check: the master needs a ratio objective and at least one vendor SLA with one."
+        }
+        let zone = TimeZone(identifier: agreement.timeZone) ?? .gmt
+        var periods: [PeriodLine] = []
+        if let master {
+            let spans = master.historySpans + [master.currentSpan]
+            let measured = master.history + [master.current.attainment]
+            for (index, span) in spans.enumerated() {
+                let values = composable.map { member -> Double? in
+                    guard let row = member.row else { return nil }
+                    let all = row.history + [row.current.attainment]
+                    return index < all.count ? all[index]?.double : nil
+                }
+                let composed: Double? =
+                    values.contains(where: { $0 == nil }) || values.isEmpty
+                    ? nil
+                    : Composition.compose(
+                        zip(composable, values).map { Composition.Member(dependency: $0.kind, group: $0.group, availability: $1! / 100) }
+                    ).map { $0 * 100 }
+                let own = measured[index]?.double
+                periods.append(
+                    PeriodLine(
+                        label: ObjectivePages.label(span.start, zone: zone, window: master.entry.objective.window)
+                            + (index == spans.count - 1 ? " (so far)" : ""),
+                        measured: own.map { String(format: "%.4f %%", $0) } ?? "no data",
+                        composed: composed.map { String(format: "%.4f %%", $0) } ?? "incomplete",
+                        gap: own.flatMap { own in composed.map { String(format: "%+.4f", own - $0) } } ?? "—"))
+            }
+        }
+        let view = CompositionView(
+            chrome: Chrome(title: "\(agreement.title): composition", context: context), agreement: agreement,
+            masterObjective: master?.entry.objective.name ?? "—", masterTarget: master.map { "\($0.entry.objective.slaTarget.plain) %" } ?? "—",
+            members: members.map { member in
+                MemberLine(
+                    agreementID: member.agreementID, agreement: member.title, vendor: member.vendor,
+                    dependency: member.kind == .parallel ? "parallel (\(member.group ?? ""))" : "serial",
+                    objective: member.row?.entry.objective.name ?? "no ratio objective", objectiveID: member.row?.entry.objective.id,
+                    target: member.row.map { "\($0.entry.objective.slaTarget.plain) %" } ?? "—",
+                    current: member.row?.current.attainment.map { "\(PeriodReport.rounded($0, places: 4).plain) %" } ?? "no data")
+            }, hasMembers: !members.isEmpty, coverage: coverageText, covered: coverage?.isCovered ?? true, periods: periods.reversed(), notes: notes)
+        return self.dependencies.renderer.response(view, template: "agreements/composition")
+    }
+}

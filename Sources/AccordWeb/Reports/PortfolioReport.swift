@@ -1,0 +1,82 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+
+/// Every objective in force across the portfolio: the current period so far, its budget, the alerts firing and the
+/// last twelve periods, read in a fixed number of queries whatever the number of objectives.
+///
+/// Closed periods come from their recorded revision (the period rollup kept by the scheduler), so the cost does not grow
+/// with the months of minute buckets behind them; only the current period and unrecorded ones read the hourly rollup.
+struct PortfolioReport {
+    let repositories: Repositories
+
+    struct Row: Sendable {
+        var entry: ObjectiveRepository.PortfolioEntry
+        var current: PeriodJudgement
+        var currentSpan: DateInterval
+        /// Oldest first; nil where a period had no valid events.
+        var history: [Decimal?]
+        var historySpans: [DateInterval]
+        var firing: [String]
+    }
+
+    static let historyLength = 12
+
+    func rows(scope: AccessScope, now: Date) async throws -> [Row] {
+        let utc = TimeZone(identifier: "UTC")!
+        let entries = try await self.repositories.objectives.portfolio(scope: scope, today: LocalDate.of(now, in: utc))
+        // lay out each objective's current period and the twelve before it
+        var layouts: [(current: DateInterval, past: [DateInterval])] = []
+        for entry in entries {
+            let zone = TimeZone(identifier: entry.timeZone) ?? utc
+            if let days = entry.objective.window.days {
+                let length = TimeInterval(days * 86_400)
+                let current = DateInterval(start: now.addingTimeInterval(-length), end: now)
+                layouts.append((current, []))
+            } else {
+                let calendar = PeriodCalendar(window: entry.objective.window, timeZone: zone)
+                let current = calendar.period(containing: now)
+                var past: [DateInterval] = []
+                var cursor = current.start
+                for _ in 0..<Self.historyLength {
+                    let previous = calendar.period(containing: cursor.addingTimeInterval(-1))
+                    past.insert(previous, at: 0)
+                    cursor = previous.start
+                }
+                layouts.append((current, past))
+            }
+        }
+        let seriesIDs = Array(Set(entries.map(\.objective.seriesID)))
+        let earliest = layouts.compactMap { $0.past.first?.start ?? $0.current.start }.min() ?? now
+        let records = try await self.repositories.periodRecords.latestRecords(seriesIDs: seriesIDs, from: earliest, to: now)
+        var recorded: [Int64: [Date: PeriodRecord]] = [:]
+        for record in records { recorded[record.seriesID, default: [:]][record.periodStart] = record }
+        // everything not recorded is counted in one pass
+        var requests: [MeasurementRepository.SpanRequest] = []
+        for (entry, layout) in zip(entries, layouts) {
+            let objective = entry.objective
+            requests.append(.init(seriesID: objective.seriesID, sliKind: objective.sliKind, span: layout.current))
+            for span in layout.past where recorded[objective.seriesID]?[span.start] == nil {
+                requests.append(.init(seriesID: objective.seriesID, sliKind: objective.sliKind, span: span))
+            }
+        }
+        let counts = try await self.repositories.measurements.counts(requests, now: now)
+        var counted: [Int64: [Date: EventCounts]] = [:]
+        for (request, count) in zip(requests, counts) { counted[request.seriesID, default: [:]][request.span.start] = count }
+        let firing = try await self.repositories.periodRecords.firingRules(seriesIDs: seriesIDs)
+        return zip(entries, layouts).map { entry, layout in
+            let objective = entry.objective
+            let current = AttainmentCalculator.judge(
+                counted[objective.seriesID]?[layout.current.start] ?? .zero, slaTarget: objective.slaTarget, sloTarget: objective.sloTarget)
+            let history = layout.past.map { span -> Decimal? in
+                if let record = recorded[objective.seriesID]?[span.start] { return record.attainment }
+                return AttainmentCalculator.judge(
+                    counted[objective.seriesID]?[span.start] ?? .zero, slaTarget: objective.slaTarget, sloTarget: objective.sloTarget
+                ).attainment
+            }
+            return Row(
+                entry: entry, current: current, currentSpan: layout.current, history: history, historySpans: layout.past,
+                firing: firing[objective.seriesID] ?? [])
+        }
+    }
+}
