@@ -27,6 +27,10 @@ struct CSRFMiddleware: RouterMiddleware {
         if presented == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
             presented = AccordWeb.Input.form(String(buffer: body)).text("_csrf")
+        } else if presented == nil, let boundary = MultipartForm.boundary(of: request.headers[.contentType]) {
+            // uploads: the token is a field of the multipart form
+            let body = try await request.collectBody(upTo: MeasurementAPI.maximumBody)
+            presented = MultipartForm(body: String(buffer: body), boundary: boundary)?.value("_csrf")
         }
         guard let expected, let presented, SecureToken.constantTimeEquals(Array(expected.utf8), Array(presented.utf8)) else {
             throw CSRFRejected()

@@ -13,7 +13,8 @@ public struct PageRenderer: Sendable {
         "services/list", "services/show", "services/form",
         "calendars/list", "calendars/show", "calendars/form",
         "agreements/list", "agreements/show", "agreements/form", "agreements/amend", "agreements/status",
-        "objectives/form", "objectives/show", "objectives/period", "exclusions/form", "exclusions/revoke", "credits/list", "credits/show",
+        "objectives/form", "objectives/show", "objectives/period", "objectives/upload", "exclusions/form", "exclusions/revoke", "credits/list",
+        "credits/show",
         "dashboard", "vendors/scorecard", "agreements/composition",
         "users/list", "users/form", "audit/list",
     ]

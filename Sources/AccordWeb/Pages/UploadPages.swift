@@ -1,0 +1,97 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// A CSV upload page per objective. Without JavaScript the file is posted whole as one all-or-nothing batch and the
+/// page answers with a summary; with `upload.js` a large file is sent to the API in batches of rows with a progress
+/// bar, ending with the same summary (rows accepted; rejected rows with their reasons).
+struct UploadPages {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    struct Problem {
+        var row: String
+        var field: String
+        var message: String
+    }
+
+    struct UploadView {
+        var chrome: Chrome
+        var objectiveID: Int64
+        var objectiveName: String
+        var header: String
+        var apiPath: String
+        var source: String
+        var isTicketBased: Bool
+        var accepted: String?
+        var problems: [Problem]
+        var hasProblems: Bool
+        var error: String?
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("objectives/:id/upload") { _, context in
+            let (objective, _) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canIngest)
+            return self.page(context, objective: objective, source: "csv upload", accepted: nil, errors: nil, error: nil)
+        }
+        router.post("objectives/:id/upload") { request, context in
+            let (objective, _) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            let user = try context.requireUser(\.canIngest)
+            var request = request
+            let body = try await request.collectBody(upTo: MeasurementAPI.maximumBody)
+            guard let boundary = MultipartForm.boundary(of: request.headers[.contentType]),
+                let form = MultipartForm(body: String(buffer: body), boundary: boundary)
+            else {
+                return self.page(
+                    context, objective: objective, source: "csv upload", accepted: nil, errors: nil, error: "Choose a CSV file to upload.")
+            }
+            let typed = form.value("source")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let source = typed.isEmpty ? "csv upload" : typed
+            guard let file = form.parts.first(where: { $0.name == "file" }), !file.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            else {
+                return self.page(context, objective: objective, source: source, accepted: nil, errors: nil, error: "Choose a CSV file to upload.")
+            }
+            let sender = BatchSender(userID: user.id, credential: "session")
+            do {
+                let accepted: String
+                if objective.sliKind.isTicketBased {
+                    let cells = try MeasurementAPI.csvCells(file.content, header: MeasurementAPI.ticketHeader)
+                    let rows = cells.enumerated().map { index, cells in
+                        RawTicketEventRow(row: index + 1, ticket: cells[safe: 0], priority: cells[safe: 1], type: cells[safe: 2], at: cells[safe: 3])
+                    }
+                    let events = try TicketEventBatchParser.parse(rows, priorities: objective.priorityGoals.map(\.priority))
+                    let batch = try await self.repositories.tickets.ingest(
+                        objectiveID: objective.id, source: source, events: events, scope: context.scope, sender: sender)
+                    accepted = "\(batch.accepted) events accepted as batch \(batch.batchID) (\(batch.duplicates) already stored)."
+                } else {
+                    let buckets = try BucketBatchParser.parse(try MeasurementAPI.csvRows(file.content))
+                    let batch = try await self.repositories.measurements.ingest(
+                        objectiveID: objective.id, source: source, buckets: buckets, scope: context.scope, sender: sender)
+                    accepted = "\(batch.accepted) buckets accepted as batch \(batch.batchID) (content hash \(batch.contentHash.prefix(16))…)."
+                }
+                try await self.dependencies.scheduler.recompute()
+                return self.page(context, objective: objective, source: source, accepted: accepted, errors: nil, error: nil)
+            } catch let errors as ValidationErrors {
+                return self.page(context, objective: objective, source: source, accepted: nil, errors: errors, error: nil)
+            } catch let rule as RuleViolation {
+                return self.page(context, objective: objective, source: source, accepted: nil, errors: nil, error: rule.message)
+            }
+        }
+    }
+
+    private func page(
+        _ context: AccordRequestContext, objective: Objective, source: String, accepted: String?, errors: ValidationErrors?, error: String?
+    ) -> Response {
+        let problems = (errors?.errors ?? []).map { Problem(row: $0.row.map(String.init) ?? "—", field: $0.field, message: $0.message) }
+        let ticket = objective.sliKind.isTicketBased
+        let view = UploadView(
+            chrome: Chrome(title: "Upload CSV: \(objective.name)", context: context), objectiveID: objective.id, objectiveName: objective.name,
+            header: ticket ? "ticket,priority,type,at" : "start,end,good,valid",
+            apiPath: "/api/v1/objectives/\(objective.id)/\(ticket ? "ticket-events" : "measurements")", source: source, isTicketBased: ticket,
+            accepted: accepted, problems: problems, hasProblems: !problems.isEmpty, error: error)
+        let failed = !problems.isEmpty || error != nil
+        return self.dependencies.renderer.response(view, template: "objectives/upload", status: failed ? .unprocessableContent : .ok)
+    }
+}
