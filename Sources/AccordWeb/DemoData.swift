@@ -66,7 +66,7 @@ public struct DemoData: Sendable {
         let credits = CreditSchedule(
             tiers: [CreditTier(threshold: 99.9, percent: 10), CreditTier(threshold: 99.0, percent: 25), CreditTier(threshold: 95.0, percent: 100)],
             capPercent: 50, probationFactor: 1)
-        _ = try await self.activeAgreement(
+        let northwindSLA = try await self.activeAgreement(
             AgreementDraft(
                 kind: .vendor, title: "Northwind hosting platform", vendorID: northwind.id, masterID: master.id, dependencyKind: .serial,
                 fee: 42000, currency: "EUR", timeZone: "Europe/Berlin", startDate: start, endDate: end,
@@ -74,14 +74,14 @@ public struct DemoData: Sendable {
             objective: ObjectiveDraft(
                 name: "Platform availability", sliKind: .ratio, slaTarget: 99.9, sloTarget: 99.95, window: .calendarMonth,
                 exclusionKinds: [.plannedMaintenance, .forceMajeure], credits: credits))
-        _ = try await self.activeAgreement(
+        let globexSLA = try await self.activeAgreement(
             AgreementDraft(
                 kind: .vendor, title: "Globex edge delivery", vendorID: globex.id, masterID: master.id, dependencyKind: .parallel,
                 parallelGroup: "edge", fee: 8000, currency: "EUR", startDate: start, endDate: end),
             objective: ObjectiveDraft(
                 name: "Edge availability", sliKind: .ratio, slaTarget: 99.5, sloTarget: 99.8, window: .calendarMonth,
                 exclusionKinds: [.plannedMaintenance]))
-        _ = try await self.activeAgreement(
+        let initechSLA = try await self.activeAgreement(
             AgreementDraft(
                 kind: .vendor, title: "Initech second-line support", vendorID: initech.id, masterID: master.id, dependencyKind: .serial,
                 fee: 12500, currency: "EUR", timeZone: "Europe/Berlin", startDate: start, endDate: end),
@@ -105,11 +105,107 @@ public struct DemoData: Sendable {
             ("ops@northwind.example", "Olli Ops", .vendor, northwind.id),
             ("desk@initech.example", "Dana Desk", .vendor, initech.id),
         ]
+        var analystID: Int64?
         for (email, name, role, vendorID) in people {
-            _ = try await self.repositories.users.create(
+            let user = try await self.repositories.users.create(
                 UserDraft(email: email, name: name, role: role, vendorID: vendorID, password: Self.password), passwordHash: hash, actor: actor)
+            if role == .analyst { analystID = user.id }
         }
+        try await self.measurements(
+            master: master, northwind: northwindSLA, globex: globexSLA, initech: initechSLA, analystID: analystID, today: today)
         return true
+    }
+
+    /// The year so far: hourly availability buckets (a March outage on Northwind, partly excluded as maintenance, and a
+    /// burn in the last hours that fires alerts), and first-response ticket events for Initech, a few answered late.
+    private func measurements(
+        master: Agreement, northwind: Agreement, globex: Agreement, initech: Agreement, analystID: Int64?, today: LocalDate
+    ) async throws {
+        let sender = BatchSender(userID: analystID, credential: "demo")
+        var random = DemoRandom(seed: 20_260_101)
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let yearStart = utc.date(from: DateComponents(year: today.year, month: 1, day: 1))!
+        let now = Date()
+        let lastHour = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 300).rounded(.down) * 300)
+        let outage = utc.date(from: DateComponents(year: today.year, month: 3, day: 12, hour: 2))!
+        let objectives = self.repositories.objectives
+        func objectiveID(_ agreement: Agreement) async throws -> Int64 {
+            let version = try await self.repositories.versions.find(agreementID: agreement.id, number: 1, scope: .organisation)
+            return try await objectives.list(versionID: version.id, scope: .organisation).first!.id
+        }
+        let series: [(Agreement, Double, Bool)] = [(master, 0.0012, true), (northwind, 0.0003, true), (globex, 0.0009, false)]
+        for (agreement, badRate, hitByOutage) in series {
+            let id = try await objectiveID(agreement)
+            var month = yearStart
+            while month < lastHour {
+                let next = min(utc.date(byAdding: .month, value: 1, to: month)!, lastHour)
+                var buckets: [MeasurementBucket] = []
+                var hour = month
+                while hour < next {
+                    // the last six hours come in five-minute buckets, as a monitoring tool pushes them live
+                    let step: TimeInterval = hour >= lastHour.addingTimeInterval(-6 * 3600) ? 300 : 3600
+                    let valid = Int64((4000 + random.next(2000)) * Int(step) / 3600)
+                    var rate = badRate * (0.5 + Double(random.next(100)) / 100)
+                    if hitByOutage, hour >= outage, hour < outage.addingTimeInterval(3 * 3600) { rate = 0.6 }
+                    if hitByOutage, hour >= lastHour.addingTimeInterval(-2 * 3600) { rate = 0.05 }
+                    let bad = min(valid, Int64((Double(valid) * rate).rounded()))
+                    buckets.append(MeasurementBucket(start: hour, end: hour.addingTimeInterval(step), good: valid - bad, valid: valid))
+                    hour = hour.addingTimeInterval(step)
+                }
+                if !buckets.isEmpty {
+                    _ = try await self.repositories.measurements.ingest(
+                        objectiveID: id, source: "synthetic probe", buckets: buckets, scope: .organisation, sender: sender)
+                }
+                month = next
+            }
+            if agreement.id == northwind.id, outage < now {
+                _ = try await self.repositories.exclusions.create(
+                    objectiveID: id,
+                    ExclusionDraft(
+                        kind: .plannedMaintenance, reason: "Announced database failover window (change CHG-1042).", startsAt: outage,
+                        endsAt: outage.addingTimeInterval(3600)),
+                    scope: .organisation, actor: .system)
+            }
+        }
+        // Initech: tickets on working days, 09:00–16:00 Berlin; goals P1 30 min, P2 2 h, P3 8 h of office time
+        let initechObjective = try await objectiveID(initech)
+        var berlin = Calendar(identifier: .gregorian)
+        berlin.timeZone = TimeZone(identifier: "Europe/Berlin")!
+        var events: [TicketEvent] = []
+        var day = yearStart
+        var number = 1
+        while day < now.addingTimeInterval(-86_400) {
+            let weekday = berlin.component(.weekday, from: day)
+            if weekday != 1, weekday != 7 {
+                for _ in 0..<3 {
+                    let priority = ["P1", "P2", "P3", "P3"][random.next(4)]
+                    let goal = ["P1": 30, "P2": 120, "P3": 480][priority]!
+                    let created = berlin.date(bySettingHour: 9 + random.next(7), minute: random.next(60), second: 0, of: day)!
+                    let late = random.next(100) < 4
+                    let minutes = late ? goal + 10 + random.next(goal) : 1 + random.next(max(1, goal - 5))
+                    let ticket = "INC-\(10_000 + number)"
+                    number += 1
+                    events.append(TicketEvent(ticket: ticket, priority: priority, kind: .created, at: created))
+                    // responses inside office hours: a goal running past 17:00 continues the next working morning
+                    let responded = WorkingSchedule.business(
+                        BusinessCalendar(
+                            id: 0, name: "", timeZone: "Europe/Berlin",
+                            weeklyHours: (1...5).map { WeeklyHours(weekday: $0, opens: ClockTime("09:00")!, closes: ClockTime("17:00")!) }, holidays: [],
+                            rowVersion: 1, updatedAt: now)
+                    ).deadline(start: created, goal: TimeInterval(minutes * 60))
+                    if let responded, responded < now {
+                        events.append(TicketEvent(ticket: ticket, priority: priority, kind: .responded, at: responded))
+                    }
+                }
+            }
+            day = day.addingTimeInterval(86_400)
+        }
+        for chunk in stride(from: 0, to: events.count, by: 2000) {
+            _ = try await self.repositories.tickets.ingest(
+                objectiveID: initechObjective, source: "initech helpdesk", events: Array(events[chunk..<min(chunk + 2000, events.count)]),
+                scope: .organisation, sender: sender)
+        }
     }
 
     private func activeAgreement(_ draft: AgreementDraft, objective: ObjectiveDraft) async throws -> Agreement {
@@ -118,5 +214,17 @@ public struct DemoData: Sendable {
             agreementID: agreement.id, versionNumber: 1, objective, scope: .organisation, actor: .system)
         return try await self.repositories.agreements.changeStatus(
             id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
+    }
+}
+
+/// A small deterministic generator, so every demo database holds the same figures.
+struct DemoRandom {
+    private var state: UInt64
+
+    init(seed: UInt64) { self.state = seed }
+
+    mutating func next(_ bound: Int) -> Int {
+        self.state = self.state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((self.state >> 33) % UInt64(max(1, bound)))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The current period's error budget left, day by day, against the straight line of an even spend.
+/// The current period's error budget left, day by day, against the straight line of an even spend. The budget is the
+/// period's projected valid events (the traffic so far, scaled to the whole period) × (1 − SLO).
 /// Markup holds computed numbers and escaped labels only.
 struct BurnDownChart {
     struct Point {
