@@ -27,7 +27,8 @@ struct Environment {
         return AppConfiguration(
             host: env["ACCORD_HOST"] ?? "127.0.0.1", port: Int(env["ACCORD_PORT"] ?? "") ?? 8080,
             behindTLS: ["1", "true", "yes"].contains((env["ACCORD_BEHIND_TLS"] ?? "").lowercased()), root: root, database: database,
-            runsScheduler: !["0", "false", "no", "off"].contains((env["ACCORD_SCHEDULER"] ?? "").lowercased()))
+            runsScheduler: !["0", "false", "no", "off"].contains((env["ACCORD_SCHEDULER"] ?? "").lowercased()),
+            diagnostics: ["1", "true", "yes"].contains((env["ACCORD_DIAGNOSTICS"] ?? "").lowercased()))
     }
 
     static func logger(_ label: String = "accord") -> Logger {

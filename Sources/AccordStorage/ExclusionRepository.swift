@@ -132,5 +132,6 @@ public struct ExclusionRepository: Sendable {
         try await PeriodRecordRepository.requestRecompute(
             seriesID: exclusion.seriesID, span: DateInterval(start: exclusion.startsAt, end: end),
             reason: "exclusion", on: connection, logger: logger)
+        try await PeriodRecordRepository.touch(seriesID: exclusion.seriesID, on: connection, logger: logger)
     }
 }

@@ -67,23 +67,24 @@ public struct MeasurementRepository: Sendable {
             let series = try await Self.ratioSeries(objectiveID: objectiveID, scope: scope, on: connection, logger: logger)
             // One writer per series at a time, so the overlap check and the insert see the same rows.
             try await connection.rows("SELECT pg_advisory_xact_lock(\(Self.lockNamespace), \(Int32(truncatingIfNeeded: series)))", logger: logger)
-            let overlaps = try await connection.rows(
+            // Stored buckets of this source that could overlap the batch (a bucket spans at most a day), then one sweep
+            // over both sorted lists: each list is free of overlaps on its own, so a merge finds every clash.
+            let stored = try await connection.rows(
                 """
-                SELECT b.ord, m.bucket_start, m.bucket_end
-                FROM unnest(\(starts)::timestamptz[], \(ends)::timestamptz[]) WITH ORDINALITY AS b(s, e, ord)
-                JOIN measurements m ON m.series_id = \(series) AND m.source = \(source)
-                  AND m.bucket_start < b.e AND m.bucket_end > b.s AND m.bucket_start > b.s - interval '1 day'
-                ORDER BY b.ord LIMIT 50
-                """, logger: logger)
-            if !overlaps.isEmpty {
-                throw ValidationErrors(
-                    try overlaps.map { row in
-                        let (ordinal, start, end) = try row.decode((Int64, Date, Date).self)
-                        return FieldError(
-                            "start",
-                            "This bucket overlaps one already stored for source \(source) (\(RFC3339.format(start)) to \(RFC3339.format(end))).",
-                            row: Int(ordinal))
-                    })
+                SELECT bucket_start, bucket_end FROM measurements
+                WHERE series_id = \(series) AND source = \(source) AND bucket_start >= \(first.addingTimeInterval(-BucketBatchParser.maximumBucketLength))
+                  AND bucket_start < \(last) AND bucket_end > \(first)
+                ORDER BY bucket_start
+                """, logger: logger
+            ).map { try $0.decode((Date, Date).self) }
+            if !stored.isEmpty {
+                let problems = Self.overlaps(batch: buckets, stored: stored).prefix(BucketBatchParser.reportedProblems).map { row, clash in
+                    FieldError(
+                        "start",
+                        "This bucket overlaps one already stored for source \(source) (\(RFC3339.format(clash.0)) to \(RFC3339.format(clash.1))).",
+                        row: row)
+                }
+                if !problems.isEmpty { throw ValidationErrors(Array(problems)) }
             }
             let batch = try await connection.rows(
                 """
@@ -109,8 +110,22 @@ public struct MeasurementRepository: Sendable {
                 """, logger: logger)
             try await PeriodRecordRepository.requestRecompute(
                 seriesID: series, span: DateInterval(start: first, end: last), reason: "late_data", on: connection, logger: logger)
+            try await PeriodRecordRepository.touch(seriesID: series, on: connection, logger: logger)
             return IngestedBatch(batchID: batch.0, seriesID: series, source: source, accepted: buckets.count, contentHash: hash, receivedAt: batch.1)
         }
+    }
+
+    /// The batch rows (1-based, in arrival order) that overlap a stored bucket, with the first stored bucket each meets.
+    /// Both inputs are free of overlaps within themselves; `stored` is sorted by start.
+    static func overlaps(batch: [MeasurementBucket], stored: [(Date, Date)]) -> [(Int, (Date, Date))] {
+        let ordered = batch.enumerated().sorted { $0.element.start < $1.element.start }
+        var clashes: [(Int, (Date, Date))] = []
+        var next = 0
+        for (offset, bucket) in ordered {
+            while next < stored.count, stored[next].1 <= bucket.start { next += 1 }
+            if next < stored.count, stored[next].0 < bucket.end { clashes.append((offset + 1, stored[next])) }
+        }
+        return clashes.sorted { $0.0 < $1.0 }
     }
 
     /// Summed counts of a series for each span, exclusions removed, in a few queries whatever the number of buckets.
@@ -349,14 +364,24 @@ public struct MeasurementRepository: Sendable {
         }
     }
 
-    /// A hash of the batch's content, the same whatever order its rows came in.
+    /// A hash of the batch's content, the same whatever order its rows came in: SHA-256 over the source and, per bucket
+    /// in start order, start and end in milliseconds since 1970 and the two counts, each as 8 little-endian bytes.
     static func contentHash(source: String, buckets: [MeasurementBucket]) -> String {
         var hasher = SHA256()
         hasher.update(data: Data(source.utf8))
-        for bucket in buckets.sorted(by: { $0.start < $1.start }) {
-            hasher.update(
-                data: Data("\n\(bucket.start.timeIntervalSince1970),\(bucket.end.timeIntervalSince1970),\(bucket.good),\(bucket.valid)".utf8))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(buckets.count * 32)
+        func append(_ value: Int64) {
+            var little = value.littleEndian
+            withUnsafeBytes(of: &little) { bytes.append(contentsOf: $0) }
         }
+        for bucket in buckets.sorted(by: { $0.start < $1.start }) {
+            append(Int64((bucket.start.timeIntervalSince1970 * 1000).rounded()))
+            append(Int64((bucket.end.timeIntervalSince1970 * 1000).rounded()))
+            append(bucket.good)
+            append(bucket.valid)
+        }
+        hasher.update(data: bytes)
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

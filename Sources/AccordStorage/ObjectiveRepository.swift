@@ -143,10 +143,12 @@ public struct ObjectiveRepository: Sendable {
         return try Self.objective(row)
     }
 
+    /// Reads the objective and holds it for the transaction with `FOR SHARE`: it cannot be edited or removed while
+    /// data attaches to it, yet rows that only reference it (recorded periods, credits) can still be inserted.
     static func lock(id: Int64, scope: AccessScope, on connection: PostgresConnection, logger: Logger) async throws -> (Objective, ObjectivePlacement)
     {
         let rows = try await connection.rows(
-            "\(unescaped: Self.select) WHERE o.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) FOR UPDATE OF o",
+            "\(unescaped: Self.select) WHERE o.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) FOR SHARE OF o",
             logger: logger)
         guard let row = rows.first else { throw NotFound("objective") }
         return try Self.objective(row)

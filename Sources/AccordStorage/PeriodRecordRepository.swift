@@ -160,6 +160,33 @@ public struct PeriodRecordRepository: Sendable {
         ).first!.decode(Int64.self).asInt
     }
 
+    // MARK: - Change stamps
+
+    /// Marks a series changed inside the caller's transaction, so cached pages that read it are rebuilt.
+    static func touch(seriesID: Int64, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.rows(
+            """
+            INSERT INTO series_versions (series_id, version) VALUES (\(seriesID), nextval('series_version_seq'))
+            ON CONFLICT (series_id) DO UPDATE SET version = excluded.version
+            """, logger: logger)
+    }
+
+    /// A stamp that changes whenever any committed change could alter a portfolio page: a series' data, alert state
+    /// or records, or the agreements, versions, objectives and vendors it shows. Sums, not maxima, so a transaction
+    /// that commits after a later-numbered one still changes the stamp.
+    public func portfolioStamp() async throws -> String {
+        let row = try await self.database.query(
+            """
+            SELECT (SELECT coalesce(sum(version), 0) FROM series_versions)::text || '.'
+                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM agreements)::text || '.'
+                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM agreement_versions)::text || '.'
+                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM objectives)::text || '.'
+                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM vendors)::text
+            """
+        ).first!
+        return try row.decode(String.self)
+    }
+
     // MARK: - Requests
 
     /// Asks for the closed periods of a series overlapping `span` to be recomputed; nothing is asked while none is closed there.
@@ -220,6 +247,7 @@ public struct PeriodRecordRepository: Sendable {
                         recorded.append(record)
                     }
                 }
+                if !planned.ended.isEmpty { try await Self.touch(seriesID: series, on: connection, logger: logger) }
                 let through = planned.ended.map(\.span.end).max() ?? closedThrough
                 try await connection.rows(
                     """
@@ -275,6 +303,7 @@ public struct PeriodRecordRepository: Sendable {
                         on: connection, logger: logger, actor: actor, action: "recompute", entity: "period", entityID: series,
                         before: before, after: after)
                     revisions.append(PeriodRevision(before: before, after: after))
+                    try await Self.touch(seriesID: series, on: connection, logger: logger)
                 }
             }
             return (requests.count, revisions)
@@ -373,6 +402,7 @@ public struct PeriodRecordRepository: Sendable {
                             \(evaluation.shortBurn?.description)::numeric)
                         """, logger: logger)
                     changes.append((series, evaluation))
+                    try await Self.touch(seriesID: series, on: connection, logger: logger)
                 }
                 try await connection.rows(
                     "UPDATE series_schedule SET alerts_due_at = \(now.addingTimeInterval(interval)) WHERE series_id = \(series)", logger: logger)

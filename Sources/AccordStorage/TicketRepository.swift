@@ -75,6 +75,7 @@ public struct TicketRepository: Sendable {
             try await PeriodRecordRepository.requestRecompute(
                 seriesID: objective.seriesID, span: DateInterval(start: min(first, earliest ?? first), end: .distantFuture), reason: "late_data",
                 on: connection, logger: logger)
+            try await PeriodRecordRepository.touch(seriesID: objective.seriesID, on: connection, logger: logger)
             return IngestedTicketBatch(
                 batchID: batch.0, seriesID: objective.seriesID, source: source, accepted: inserted, duplicates: events.count - inserted,
                 ticketsRecomputed: tickets.count, contentHash: hash, receivedAt: batch.1)

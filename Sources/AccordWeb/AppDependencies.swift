@@ -12,6 +12,8 @@ public struct AppDependencies: Sendable {
     public let migrations: [Migration]
     /// The current instant; tests pass a clock they can move.
     public let clock: @Sendable () -> Date
+    /// Rendered dashboard tables, per process.
+    public let portfolioCache = PortfolioCache()
 
     /// The period jobs over these repositories and this clock (the server runs one; an ingest calls its recompute).
     public var scheduler: Scheduler {

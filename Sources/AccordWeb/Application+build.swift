@@ -49,6 +49,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     DashboardPages(dependencies: dependencies).addRoutes(to: router)
     ScorecardPages(dependencies: dependencies).addRoutes(to: router)
     UploadPages(dependencies: dependencies).addRoutes(to: router)
+    if dependencies.configuration.diagnostics { DiagnosticsPages(dependencies: dependencies).addRoutes(to: router) }
     AdminPages(dependencies: dependencies).addRoutes(to: router)
     openAPI.addRoutes(to: router)
     let api = router.group("api/v1")

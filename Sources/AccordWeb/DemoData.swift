@@ -191,7 +191,8 @@ public struct DemoData: Sendable {
                     let responded = WorkingSchedule.business(
                         BusinessCalendar(
                             id: 0, name: "", timeZone: "Europe/Berlin",
-                            weeklyHours: (1...5).map { WeeklyHours(weekday: $0, opens: ClockTime("09:00")!, closes: ClockTime("17:00")!) }, holidays: [],
+                            weeklyHours: (1...5).map { WeeklyHours(weekday: $0, opens: ClockTime("09:00")!, closes: ClockTime("17:00")!) },
+                            holidays: [],
                             rowVersion: 1, updatedAt: now)
                     ).deadline(start: created, goal: TimeInterval(minutes * 60))
                     if let responded, responded < now {

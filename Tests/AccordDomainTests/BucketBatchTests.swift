@@ -43,6 +43,34 @@ struct BucketBatchTests {
         #expect(RFC3339.parse("yesterday") == nil)
     }
 
+    @Test func timestampsParseExactlyAndImpossibleDatesAreRefused() {
+        #expect(RFC3339.parse("2026-11-01T10:00:00-05:00") == RFC3339.parse("2026-11-01T15:00:00Z"))
+        #expect(RFC3339.parse("2026-11-01T10:00:00+05:30")?.timeIntervalSince1970 == 1_793_507_400)
+        #expect(RFC3339.parse("2026-11-01T10:00:00.250Z")?.timeIntervalSince1970 == 1_793_527_200.25)
+        #expect(RFC3339.parse("2028-02-29T00:00:00Z") != nil)
+        for bad in [
+            "2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-31T00:00:00Z", "2026-11-01T24:00:00Z", "2026-11-01T10:00:00.Z",
+            "2026-11-01T10:00:00+0500", "2026-11-01T10:00:00Zjunk", "2026-11-01X10:00:00Z",
+        ] {
+            #expect(RFC3339.parse(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func parsingAndFormattingAgreeWithFoundationOverCenturies() {
+        // property: for instants from 1900 to 2200 (fixed seed), our parser and formatter agree with ISO8601DateFormatter
+        let reference = ISO8601DateFormatter()
+        reference.formatOptions = [.withInternetDateTime]
+        var state: UInt64 = 42
+        for _ in 0..<2000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let seconds = Double(Int64(state >> 31) % 9_467_280_000) - 2_208_988_800
+            let instant = Date(timeIntervalSince1970: seconds)
+            let text = reference.string(from: instant)
+            #expect(RFC3339.format(instant) == text)
+            #expect(RFC3339.parse(text) == instant)
+        }
+    }
+
     @Test func aBatchWrongThroughoutReportsTheFirstHundredProblems() {
         let rows = (1...5000).map { Self.row($0, "2026-11-01T10:00:00Z", "2026-11-01T10:01:00Z", "2", "1") }
         do {

@@ -138,6 +138,20 @@ struct CreditAndPortfolioTests {
             // one serial vendor SLA at 99.9 % cannot carry... exactly a master at 99.9 %: covered
             #expect(composition.text.contains("SLA targets compose to 99.9000 %, at least the master"))
             #expect(composition.text.contains("Alpha hosting SLA"))
+            // the dashboard is cached per scope, but an acknowledged ingest shows at once
+            let now = harness.clock.now
+            let minute = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 120)
+            let token = try await harness.token(for: world.analyst)
+            let before = try await harness.get("/dashboard", as: session).text
+            #expect(before.contains("no data"))
+            let pushed = try await harness.api(
+                .post, "/api/v1/objectives/\(world.objectiveA.id)/measurements", token: token,
+                json:
+                    #"{"source":"live","buckets":[{"start":"\#(RFC3339.format(minute))","end":"\#(RFC3339.format(minute.addingTimeInterval(60)))","good":7,"valid":8}]}"#
+            )
+            #expect(pushed.status == .created)
+            let after = try await harness.get("/dashboard", as: session).text
+            #expect(after.contains("87.5 %"))
             // a vendor SLA has no composition page
             #expect(try await harness.get("/agreements/\(world.agreementA.id)/composition", as: session).status == .conflict)
         }

@@ -56,7 +56,7 @@ public enum BucketBatchParser {
     }
 
     static func count(_ text: String?, field: String, row: Int, into errors: inout ValidationErrors) -> Int64? {
-        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
+        guard let text = text?.trimmedSpaces, !text.isEmpty else {
             errors.add(FieldError(field, "\(field) is required.", row: row))
             return nil
         }
@@ -72,7 +72,7 @@ public enum BucketBatchParser {
     }
 
     static func instant(_ text: String?, field: String, row: Int, into errors: inout ValidationErrors) -> Date? {
-        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
+        guard let text = text?.trimmedSpaces, !text.isEmpty else {
             errors.add(FieldError(field, "\(field) is required.", row: row))
             return nil
         }
@@ -89,23 +89,114 @@ public enum BucketBatchParser {
 
 /// RFC 3339 timestamps, which always carry an offset (`Z` or `±hh:mm`); a local time without one is refused.
 public enum RFC3339 {
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` (RFC 3339 section 5.6; `t`, `z` and a space separator
+    /// accepted). Anything else, including a timestamp without an offset or an impossible date, is nil.
+    /// Hand-written over the UTF-8 bytes: an ingest batch parses two timestamps per row.
     public static func parse(_ text: String) -> Date? {
-        guard text.count >= 20, let last = text.last,
-            last == "Z" || last == "z" || text.dropLast(6).count >= 19 && ["+", "-"].contains(text.dropLast(5).last)
-        else {
-            return nil
-        }
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
+        var text = text
+        return text.withUTF8 { Self.parse(bytes: $0) }
     }
 
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        let count = bytes.count
+        guard count >= 20 else { return nil }
+        func digits(_ start: Int, _ length: Int) -> Int? {
+            var value = 0
+            for index in start..<(start + length) {
+                let byte = bytes[index]
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let year = digits(0, 4), bytes[4] == 45, let month = digits(5, 2), bytes[7] == 45, let day = digits(8, 2),
+            [84, 116, 32].contains(bytes[10]), let hour = digits(11, 2), bytes[13] == 58, let minute = digits(14, 2), bytes[16] == 58,
+            let second = digits(17, 2)
+        else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year), hour <= 23, minute <= 59, second <= 59 else {
+            return nil
+        }
+        var index = 19
+        var fraction = 0.0
+        if bytes[index] == 46 {  // "."
+            index += 1
+            var scale = 0.1
+            let start = index
+            while index < count, bytes[index] >= 48, bytes[index] <= 57 {
+                fraction += Double(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        guard index < count else { return nil }
+        var offset = 0
+        switch bytes[index] {
+        case 90, 122:  // "Z", "z"
+            guard index == count - 1 else { return nil }
+        case 43, 45:  // "+", "-"
+            guard index + 6 == count, let offsetHours = digits(index + 1, 2), bytes[index + 3] == 58, let offsetMinutes = digits(index + 4, 2),
+                offsetHours <= 23, offsetMinutes <= 59
+            else { return nil }
+            offset = (offsetHours * 60 + offsetMinutes) * 60 * (bytes[index] == 45 ? -1 : 1)
+        default:
+            return nil
+        }
+        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, whole seconds (rounded down).
     public static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        let total = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
+        let secondOfDay = total - days * 86_400
+        let (year, month, day) = Self.civilFromDays(days)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let yearText = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
+        return "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60))Z"
+    }
+
+    /// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
+    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs; returns the string itself, without copying, when there are none
+    /// (the common case for CSV cells and JSON values, checked on every cell of a batch).
+    public var trimmedSpaces: String {
+        let utf8 = self.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 }
+        guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return self }
+        return self.trimmingCharacters(in: .whitespaces)
     }
 }

@@ -27,13 +27,13 @@ public enum TicketEventBatchParser {
         let known = Set(priorities.map { $0.lowercased() })
         if rows.isEmpty { errors.add("events", "The batch holds no events.") }
         for raw in rows {
-            let ticket = raw.ticket?.trimmingCharacters(in: .whitespaces) ?? ""
+            let ticket = raw.ticket?.trimmedSpaces ?? ""
             if ticket.isEmpty {
                 errors.add(FieldError("ticket", "ticket is required.", row: raw.row))
             } else if ticket.count > 200 {
                 errors.add(FieldError("ticket", "ticket may be at most 200 characters.", row: raw.row))
             }
-            let priority = raw.priority?.trimmingCharacters(in: .whitespaces) ?? ""
+            let priority = raw.priority?.trimmedSpaces ?? ""
             if priority.isEmpty {
                 errors.add(FieldError("priority", "priority is required.", row: raw.row))
             } else if !known.contains(priority.lowercased()) {
@@ -43,7 +43,7 @@ public enum TicketEventBatchParser {
                         "This objective has no goal for priority \(priority.prefix(40)); its priorities are \(priorities.joined(separator: ", ")).",
                         row: raw.row))
             }
-            let typeText = raw.type?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            let typeText = raw.type?.trimmedSpaces.lowercased() ?? ""
             let kind = TicketEvent.Kind(rawValue: typeText)
             if typeText.isEmpty {
                 errors.add(FieldError("type", "type is required.", row: raw.row))

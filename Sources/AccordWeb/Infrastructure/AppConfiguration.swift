@@ -16,11 +16,13 @@ public struct AppConfiguration: Sendable {
     public var bcryptCost: UInt8
     /// Whether this process runs the period jobs (closing, recomputing, alerts). Several replicas may all run them.
     public var runsScheduler: Bool
+    /// Serves `/diagnostics/baseline`, the minimal page the dashboard benchmark measures against (`ACCORD_DIAGNOSTICS=1`).
+    public var diagnostics: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, behindTLS: Bool = false, root: URL, database: DatabaseSettings,
         sessionPolicy: SessionPolicy = .standard, loginThrottle: LoginThrottle = .standard, bcryptCost: UInt8 = 12,
-        runsScheduler: Bool = true
+        runsScheduler: Bool = true, diagnostics: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -31,6 +33,7 @@ public struct AppConfiguration: Sendable {
         self.loginThrottle = loginThrottle
         self.bcryptCost = bcryptCost
         self.runsScheduler = runsScheduler
+        self.diagnostics = diagnostics
     }
 
     public var templatesDirectory: URL { self.root.appendingPathComponent("web/templates") }

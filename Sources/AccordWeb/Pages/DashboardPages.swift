@@ -29,26 +29,44 @@ struct DashboardPages {
 
     struct DashboardView {
         var chrome: Chrome
-        var lines: [Line]
+        /// The rendered table (from `dashboard-table`, escaped there), shared by everyone with the same scope.
+        var table: String
         var isEmpty: Bool
         var summary: [String]
+    }
+
+    struct TableView {
+        var lines: [Line]
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("dashboard") { request, context in
             _ = try context.requireUser()
             let now = self.dependencies.clock()
-            let rows = try await PortfolioReport(repositories: self.repositories).rows(scope: context.scope, now: now)
-            let lines = rows.map(Self.line)
-            let breached = rows.filter { $0.current.slaStatus == .breached }.count
-            let atRisk = rows.filter { $0.current.slaStatus == .met && $0.current.sloStatus == .breached }.count
-            let alerting = rows.filter { !$0.firing.isEmpty }.count
+            let stamp = try await self.repositories.periodRecords.portfolioStamp()
+            let hour = Int((now.timeIntervalSince1970 / 3600).rounded(.down))
+            let cache = self.dependencies.portfolioCache
+            let entry: PortfolioCache.Entry
+            if let cached = cache.lookup(scope: context.scope, stamp: stamp, hour: hour) {
+                entry = cached
+            } else {
+                let rows = try await PortfolioReport(repositories: self.repositories).rows(scope: context.scope, now: now)
+                let lines = rows.map(Self.line)
+                let breached = rows.filter { $0.current.slaStatus == .breached }.count
+                let atRisk = rows.filter { $0.current.slaStatus == .met && $0.current.sloStatus == .breached }.count
+                let alerting = rows.filter { !$0.firing.isEmpty }.count
+                entry = PortfolioCache.Entry(
+                    stamp: stamp, hour: hour,
+                    html: lines.isEmpty ? "" : self.dependencies.renderer.render(TableView(lines: lines), template: "dashboard-table"),
+                    summary: [
+                        "\(rows.count) objectives in force", "\(breached) below the SLA so far this period",
+                        "\(atRisk) below the SLO only (at risk)", "\(alerting) with a burn-rate alert",
+                    ])
+                cache.store(entry, scope: context.scope)
+            }
             let view = DashboardView(
-                chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), lines: lines, isEmpty: lines.isEmpty,
-                summary: [
-                    "\(rows.count) objectives in force", "\(breached) below the SLA so far this period", "\(atRisk) below the SLO only (at risk)",
-                    "\(alerting) with a burn-rate alert",
-                ])
+                chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), table: entry.html, isEmpty: entry.html.isEmpty,
+                summary: entry.summary)
             return self.dependencies.renderer.response(view, template: "dashboard")
         }
     }

@@ -46,11 +46,15 @@ struct PeriodReport {
         let terms = try await self.repositories.objectives.activeTerms(seriesID: objective.seriesID, scope: scope)
         let zone = TimeZone(identifier: agreement.timeZone) ?? .gmt
         let planned = PeriodPlanner.plan(terms: terms, timeZone: zone, from: from, to: to)
-        let counts = try await self.repositories.measurements.counts(
-            seriesID: objective.seriesID, sliKind: objective.sliKind, spans: planned.map(\.span), now: now)
         let records = Dictionary(
             grouping: try await self.repositories.periodRecords.records(seriesID: objective.seriesID, from: from, to: to), by: \.periodStart)
-        return zip(planned, counts).map { period, counts in
+        // recorded periods are read from their record: only open or not yet recorded ones are counted from the rollup
+        let unrecorded = planned.filter { records[$0.span.start] == nil }
+        let counted = try await self.repositories.measurements.counts(
+            seriesID: objective.seriesID, sliKind: objective.sliKind, spans: unrecorded.map(\.span), now: now)
+        let countsByStart = Dictionary(zip(unrecorded.map(\.span.start), counted), uniquingKeysWith: { first, _ in first })
+        return planned.map { period in
+            let counts = countsByStart[period.span.start] ?? .zero
             let judged = AttainmentCalculator.judge(counts, slaTarget: period.terms.objective.slaTarget, sloTarget: period.terms.objective.sloTarget)
             var row = PeriodRow(
                 start: period.span.start, end: period.span.end, closed: period.span.end <= now, versionNumber: period.terms.versionNumber,

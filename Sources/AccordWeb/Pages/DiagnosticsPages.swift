@@ -1,0 +1,34 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// The baseline the dashboard benchmark compares against: one query of twelve rows through the same middleware,
+/// template engine and layout. Served only with `ACCORD_DIAGNOSTICS=1`.
+struct DiagnosticsPages {
+    let dependencies: AppDependencies
+
+    struct Row {
+        var number: Int
+        var label: String
+    }
+
+    struct BaselineView {
+        var chrome: Chrome
+        var rows: [Row]
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("diagnostics/baseline") { _, context in
+            _ = try context.requireUser()
+            let rows = try await self.dependencies.repositories.database.query(
+                "SELECT n, to_char(date '2026-01-01' + (n - 1) * interval '1 month', 'Mon YYYY') FROM generate_series(1, 12) AS n"
+            ).map { row in
+                let (number, label) = try row.decode((Int, String).self)
+                return Row(number: number, label: label)
+            }
+            return self.dependencies.renderer.response(
+                BaselineView(chrome: Chrome(title: "Baseline", context: context), rows: rows), template: "diagnostics/baseline")
+        }
+    }
+}

@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Accord benchmarks, run by scripts/bench against a release server it started on a private cluster.
+
+Each benchmark measures Accord and its baseline side by side in the same run and prints the ratio:
+  ingest     1,000,000 minute buckets through POST .../measurements as CSV in batches, against psql \\copy of the same rows
+  read cost  the dashboard and the periods API for 20 objectives with 12 months of minute buckets, against 20 with 1 month
+  dashboard  /dashboard with 200 objectives under wrk, against /diagnostics/baseline (one query of 12 rows, same templates)
+"""
+import datetime as dt
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+BASE = os.environ["BENCH_BASE"]
+TOKEN = os.environ["BENCH_TOKEN"]
+PSQL = os.environ["BENCH_PSQL"].split()
+PASSWORD = "bench-password-123"
+BATCH = int(os.environ.get("BENCH_BATCH", "50000"))
+TOTAL = int(os.environ.get("BENCH_ROWS", "1000000"))
+WRK_SECONDS = os.environ.get("BENCH_WRK_SECONDS", "15")
+# batches in flight at once, as a monitoring tool with two senders would push them (one per core here)
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "2"))
+
+
+def api(method, path, body=None, token=TOKEN, content_type="application/json", raw=None):
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    request = urllib.request.Request(BASE + path, data=data, method=method)
+    request.add_header("Authorization", "Bearer " + token)
+    if data is not None:
+        request.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def ok(method, path, body=None):
+    status, text = api(method, path, body)
+    if status >= 300:
+        sys.exit(f"{method} {path} answered {status}: {text[:400]!r}")
+    return json.loads(text) if text else None
+
+
+def psql(sql):
+    return subprocess.run(PSQL + ["-tAc", sql], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def iso(instant):
+    return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def minute_rows(start, minutes, seed):
+    """Deterministic minute buckets: about 99.95 % good."""
+    rows = []
+    state = seed
+    for index in range(minutes):
+        state = (state * 6364136223846793005 + 1442695040888963407) % (1 << 64)
+        valid = 50 + (state >> 40) % 50
+        bad = 1 if (state >> 20) % 40 == 0 else 0
+        begin = start + dt.timedelta(minutes=index)
+        rows.append((iso(begin), iso(begin + dt.timedelta(minutes=1)), valid - bad, valid))
+    return rows
+
+
+def csv_body(rows):
+    return ("start,end,good,valid\n" + "".join(f"{s},{e},{g},{v}\n" for s, e, g, v in rows)).encode()
+
+
+def login(email):
+    """A browser session: its cookie header, for the dashboard requests and wrk."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    page = opener.open(BASE + "/login").read().decode()
+    token = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"_csrf": token, "email": email, "password": PASSWORD}).encode()
+    opener.open(BASE + "/login", data=form)
+    jar = [h for h in opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor)][0].cookiejar
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar if "session" in c.name)
+    if not cookie:
+        sys.exit(f"could not sign in as {email}")
+    return cookie
+
+
+def get_page(path, cookie):
+    request = urllib.request.Request(BASE + path, headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        body = response.read()
+        if response.status != 200:
+            sys.exit(f"{path} answered {response.status}")
+        return body
+
+
+def timed(function, repeat):
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+# --- the bench organisation, built through the API ------------------------------------------------------------------
+
+def build_organisation():
+    service = ok("POST", "/api/v1/services", {"name": "Bench service"})
+    vendors = {key: ok("POST", "/api/v1/vendors", {"name": f"Bench {key}"}) for key in ("one-month", "twelve-months", "portfolio")}
+    for key, vendor in vendors.items():
+        ok("POST", "/api/v1/users", {"email": f"{key}@bench.example", "name": f"Bench {key}", "role": "vendor", "vendor_id": vendor["id"], "password": PASSWORD})
+    ok("POST", "/api/v1/users", {"email": "manager@bench.example", "name": "Bench manager", "role": "contract_manager", "password": PASSWORD})
+
+    def agreement(kind, title, vendor=None, master=None):
+        body = {"kind": kind, "title": title, "service_id": service["id"], "start_date": "2025-01-01", "fee": 1000}
+        if kind == "vendor":
+            body.update({"vendor_id": vendor["id"], "master_id": master["id"], "dependency_kind": "serial"})
+        created = ok("POST", "/api/v1/agreements", body)
+        objective = ok("POST", f"/api/v1/agreements/{created['id']}/versions/1/objectives", {
+            "name": "Availability", "sli_kind": "ratio", "sla_target": 99.9, "slo_target": 99.95, "window_kind": "calendar_month",
+            "credit_tiers": [{"threshold": 99.9, "percent": 10}], "credit_cap_percent": 30, "probation_factor": 1})
+        ok("POST", f"/api/v1/agreements/{created['id']}/status", {"status": "active", "row_version": created["row_version"]})
+        return objective["id"]
+
+    master = ok("POST", "/api/v1/agreements", {"kind": "master", "title": "Bench master", "service_id": service["id"], "start_date": "2025-01-01"})
+    ok("POST", f"/api/v1/agreements/{master['id']}/versions/1/objectives", {
+        "name": "Availability", "sli_kind": "ratio", "sla_target": 99.5, "slo_target": 99.7, "window_kind": "calendar_month"})
+    ok("POST", f"/api/v1/agreements/{master['id']}/status", {"status": "active", "row_version": master["row_version"]})
+    one = [agreement("vendor", f"One month {i}", vendors["one-month"], master) for i in range(20)]
+    twelve = [agreement("vendor", f"Twelve months {i}", vendors["twelve-months"], master) for i in range(20)]
+    rest = [agreement("vendor", f"Portfolio {i}", vendors["portfolio"], master) for i in range(159)]
+    return one, twelve, rest
+
+
+# --- benchmarks -------------------------------------------------------------------------------------------------------
+
+def bench_ingest(objective):
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    rows = minute_rows(start, TOTAL, seed=7)
+    bodies = [csv_body(rows[i:i + BATCH]) for i in range(0, len(rows), BATCH)]
+    def send(numbered):
+        number, body = numbered
+        status, text = api("POST", f"/api/v1/objectives/{objective}/measurements?source=bench", raw=body, content_type="text/csv")
+        if status != 201:
+            sys.exit(f"batch {number} answered {status}: {text[:300]!r}")
+    began = time.perf_counter()
+    with ThreadPoolExecutor(CONCURRENCY) as pool:
+        list(pool.map(send, enumerate(bodies)))
+    api_seconds = time.perf_counter() - began
+    # the baseline: the same rows straight into the same partitioned table, under another series
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as file:
+        for s, e, g, v in rows:
+            file.write(f"900000001,bench-copy,0,{s},{e},{g},{v}\n")
+        path = file.name
+    os.chmod(path, 0o644)
+    began = time.perf_counter()
+    subprocess.run(PSQL + ["-c", f"\\copy measurements (series_id, source, batch_id, bucket_start, bucket_end, good, valid) FROM '{path}' CSV"],
+                   check=True, capture_output=True)
+    copy_seconds = time.perf_counter() - began
+    os.unlink(path)
+    stored = int(psql(f"SELECT count(*) FROM measurements WHERE series_id = (SELECT series_id FROM objectives WHERE id = {objective})"))
+    assert stored == TOTAL, f"stored {stored} of {TOTAL}"
+    ratio = copy_seconds / api_seconds
+    print(f"ingest: {TOTAL:,} buckets in {len(bodies)} CSV batches of {BATCH:,}, {CONCURRENCY} in flight: API {api_seconds:.1f} s ({TOTAL / api_seconds:,.0f} rows/s); "
+          f"psql \\copy {copy_seconds:.1f} s ({TOTAL / copy_seconds:,.0f} rows/s); ratio (API throughput / copy) = {ratio:.2f} (goal >= 0.5)")
+    return ratio
+
+
+def load_months(objectives, months, seed):
+    """Minute buckets for the last `months` whole months before the current one, plus the current month so far."""
+    now = dt.datetime.now(dt.timezone.utc)
+    current = dt.datetime(now.year, now.month, 1, tzinfo=dt.timezone.utc)
+    first = current
+    for _ in range(months):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+
+    def load(numbered):
+        index, objective = numbered
+        cursor = first
+        while cursor < now - dt.timedelta(minutes=5):
+            following = (cursor + dt.timedelta(days=32)).replace(day=1)
+            end = min(following, now - dt.timedelta(minutes=5))
+            minutes = int((end - cursor).total_seconds() // 60)
+            if minutes > 0:
+                status, text = api("POST", f"/api/v1/objectives/{objective}/measurements?source=probe",
+                                   raw=csv_body(minute_rows(cursor, minutes, seed + index)), content_type="text/csv")
+                if status != 201:
+                    sys.exit(f"load answered {status}: {text[:300]!r}")
+            cursor = following
+    with ThreadPoolExecutor(CONCURRENCY) as pool:
+        list(pool.map(load, enumerate(objectives)))
+
+
+def bench_read(one, twelve):
+    print("read cost: loading 1 month of minute buckets for 20 objectives and 12 months for 20 others...", flush=True)
+    load_months(one, 0, 100)
+    load_months(twelve, 11, 200)
+    # let the scheduler record every closed period (it runs every second)
+    deadline = time.time() + 120
+    while time.time() < deadline and psql("SELECT count(*) FROM recompute_requests") != "0":
+        time.sleep(1)
+    cookie_one = login("one-month@bench.example")
+    cookie_twelve = login("twelve-months@bench.example")
+    for cookie in (cookie_one, cookie_twelve):
+        get_page("/dashboard", cookie)
+    dash_one = timed(lambda: get_page("/dashboard", cookie_one), 30)
+    dash_twelve = timed(lambda: get_page("/dashboard", cookie_twelve), 30)
+    periods_one = timed(lambda: [api("GET", f"/api/v1/objectives/{o}/periods") for o in one], 5) / len(one)
+    periods_twelve = timed(lambda: [api("GET", f"/api/v1/objectives/{o}/periods") for o in twelve], 5) / len(twelve)
+    rows_one = psql(f"SELECT count(*) FROM measurements m JOIN objectives o ON o.series_id = m.series_id WHERE o.id = ANY(ARRAY{one})")
+    rows_twelve = psql(f"SELECT count(*) FROM measurements m JOIN objectives o ON o.series_id = m.series_id WHERE o.id = ANY(ARRAY{twelve})")
+    dash_ratio = dash_twelve / dash_one
+    periods_ratio = periods_twelve / periods_one
+    print(f"read cost: dashboard of 20 objectives, median of 30: {dash_twelve * 1000:.1f} ms with 12 months ({int(rows_twelve):,} buckets) "
+          f"vs {dash_one * 1000:.1f} ms with 1 month ({int(rows_one):,} buckets): ratio {dash_ratio:.2f} (goal <= 1.2)")
+    print(f"read cost: periods API per objective, median of 5 rounds of 20: {periods_twelve * 1000:.2f} ms (12 months) vs "
+          f"{periods_one * 1000:.2f} ms (1 month): ratio {periods_ratio:.2f} (goal <= 1.2)")
+    return dash_ratio, periods_ratio
+
+
+def wrk(path, cookie):
+    output = subprocess.run(["wrk", "-t2", "-c8", f"-d{WRK_SECONDS}s", "--latency", "-H", f"Cookie: {cookie}", BASE + path],
+                            check=True, capture_output=True, text=True).stdout
+    requests = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non2xx:
+        sys.exit(f"wrk {path}: {non2xx.group(1)} failed responses")
+    p50 = re.search(r"50%\s+(\S+)", output).group(1)
+    return requests, p50
+
+
+def bench_dashboard():
+    cookie = login("manager@bench.example")
+    body = get_page("/dashboard", cookie).decode()
+    shown = body.count('class="spark"')
+    baseline_rps, baseline_p50 = wrk("/diagnostics/baseline", cookie)
+    dashboard_rps, dashboard_p50 = wrk("/dashboard", cookie)
+    ratio = dashboard_rps / baseline_rps
+    print(f"dashboard: {shown} objectives under wrk (2 threads, 8 connections, {WRK_SECONDS} s): {dashboard_rps:,.0f} req/s (p50 {dashboard_p50}) "
+          f"vs baseline page {baseline_rps:,.0f} req/s (p50 {baseline_p50}): ratio {ratio:.3f} (goal >= 0.5)")
+    return ratio
+
+
+def main():
+    one, twelve, rest = build_organisation()
+    results = {}
+    results["ingest"] = bench_ingest(rest[0])
+    results["read_dashboard"], results["read_periods"] = bench_read(one, twelve)
+    results["dashboard"] = bench_dashboard()
+    print("summary: " + ", ".join(f"{key}={value:.3f}" for key, value in results.items()))
+
+
+if __name__ == "__main__":
+    main()
