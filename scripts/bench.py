@@ -117,6 +117,7 @@ def build_organisation():
     ok("POST", "/api/v1/users", {"email": "manager@bench.example", "name": "Bench manager", "role": "contract_manager", "password": PASSWORD})
 
     def agreement(kind, title, vendor=None, master=None):
+        """A draft vendor SLA with one availability objective: (objective id, agreement)."""
         body = {"kind": kind, "title": title, "service_id": service["id"], "start_date": "2025-01-01", "fee": 1000}
         if kind == "vendor":
             body.update({"vendor_id": vendor["id"], "master_id": master["id"], "dependency_kind": "serial"})
@@ -124,8 +125,7 @@ def build_organisation():
         objective = ok("POST", f"/api/v1/agreements/{created['id']}/versions/1/objectives", {
             "name": "Availability", "sli_kind": "ratio", "sla_target": 99.9, "slo_target": 99.95, "window_kind": "calendar_month",
             "credit_tiers": [{"threshold": 99.9, "percent": 10}], "credit_cap_percent": 30, "probation_factor": 1})
-        ok("POST", f"/api/v1/agreements/{created['id']}/status", {"status": "active", "row_version": created["row_version"]})
-        return objective["id"]
+        return objective["id"], created
 
     master = ok("POST", "/api/v1/agreements", {"kind": "master", "title": "Bench master", "service_id": service["id"], "start_date": "2025-01-01"})
     ok("POST", f"/api/v1/agreements/{master['id']}/versions/1/objectives", {
@@ -135,6 +135,23 @@ def build_organisation():
     twelve = [agreement("vendor", f"Twelve months {i}", vendors["twelve-months"], master) for i in range(20)]
     rest = [agreement("vendor", f"Portfolio {i}", vendors["portfolio"], master) for i in range(159)]
     return one, twelve, rest
+
+
+def activate(agreements):
+    """Measurements arrive before periods close, as they do live: the agreements go active once the data is in."""
+    for _, created in agreements:
+        ok("POST", f"/api/v1/agreements/{created['id']}/status", {"status": "active", "row_version": created["row_version"]})
+
+
+def wait_for_closing(objectives):
+    ids = ",".join(str(o) for o in objectives)
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        recorded = int(psql(f"SELECT count(DISTINCT r.series_id) FROM period_results r JOIN objectives o ON o.series_id = r.series_id WHERE o.id IN ({ids})"))
+        if recorded == len(objectives) and psql("SELECT count(*) FROM recompute_requests") == "0":
+            return
+        time.sleep(1)
+    sys.exit("the scheduler did not record the periods in time")
 
 
 # --- benchmarks -------------------------------------------------------------------------------------------------------
@@ -196,27 +213,29 @@ def load_months(objectives, months, seed):
         list(pool.map(load, enumerate(objectives)))
 
 
+def uncached(cookie):
+    """The dashboard computed afresh: a change to a vendor first moves the change stamp, so the cached table is not used."""
+    vendor = ok("GET", "/api/v1/vendors?q=Bench%20portfolio")["items"][0]
+    ok("PATCH", f"/api/v1/vendors/{vendor['id']}", {"description": f"touched {time.time()}", "row_version": vendor["row_version"]})
+    started = time.perf_counter()
+    get_page("/dashboard", cookie)
+    return time.perf_counter() - started
+
+
 def bench_read(one, twelve):
-    print("read cost: loading 1 month of minute buckets for 20 objectives and 12 months for 20 others...", flush=True)
-    load_months(one, 0, 100)
-    load_months(twelve, 11, 200)
-    # let the scheduler record every closed period (it runs every second)
-    deadline = time.time() + 120
-    while time.time() < deadline and psql("SELECT count(*) FROM recompute_requests") != "0":
-        time.sleep(1)
     cookie_one = login("one-month@bench.example")
     cookie_twelve = login("twelve-months@bench.example")
     for cookie in (cookie_one, cookie_twelve):
         get_page("/dashboard", cookie)
-    dash_one = timed(lambda: get_page("/dashboard", cookie_one), 30)
-    dash_twelve = timed(lambda: get_page("/dashboard", cookie_twelve), 30)
+    dash_one = statistics.median(uncached(cookie_one) for _ in range(30))
+    dash_twelve = statistics.median(uncached(cookie_twelve) for _ in range(30))
     periods_one = timed(lambda: [api("GET", f"/api/v1/objectives/{o}/periods") for o in one], 5) / len(one)
     periods_twelve = timed(lambda: [api("GET", f"/api/v1/objectives/{o}/periods") for o in twelve], 5) / len(twelve)
     rows_one = psql(f"SELECT count(*) FROM measurements m JOIN objectives o ON o.series_id = m.series_id WHERE o.id = ANY(ARRAY{one})")
     rows_twelve = psql(f"SELECT count(*) FROM measurements m JOIN objectives o ON o.series_id = m.series_id WHERE o.id = ANY(ARRAY{twelve})")
     dash_ratio = dash_twelve / dash_one
     periods_ratio = periods_twelve / periods_one
-    print(f"read cost: dashboard of 20 objectives, median of 30: {dash_twelve * 1000:.1f} ms with 12 months ({int(rows_twelve):,} buckets) "
+    print(f"read cost: dashboard of 20 objectives computed afresh (cache invalidated before each), median of 30: {dash_twelve * 1000:.1f} ms with 12 months ({int(rows_twelve):,} buckets) "
           f"vs {dash_one * 1000:.1f} ms with 1 month ({int(rows_one):,} buckets): ratio {dash_ratio:.2f} (goal <= 1.2)")
     print(f"read cost: periods API per objective, median of 5 rounds of 20: {periods_twelve * 1000:.2f} ms (12 months) vs "
           f"{periods_one * 1000:.2f} ms (1 month): ratio {periods_ratio:.2f} (goal <= 1.2)")
@@ -249,8 +268,14 @@ def bench_dashboard():
 def main():
     one, twelve, rest = build_organisation()
     results = {}
-    results["ingest"] = bench_ingest(rest[0])
-    results["read_dashboard"], results["read_periods"] = bench_read(one, twelve)
+    # the ingest objective is a draft: its history is open, as a live feed's current period is
+    results["ingest"] = bench_ingest(rest[0][0])
+    print("read cost: loading 1 month of minute buckets for 20 objectives and 12 months for 20 others...", flush=True)
+    load_months([o for o, _ in one], 0, 100)
+    load_months([o for o, _ in twelve], 11, 200)
+    activate(one + twelve + rest)
+    wait_for_closing([o for o, _ in one + twelve])
+    results["read_dashboard"], results["read_periods"] = bench_read([o for o, _ in one], [o for o, _ in twelve])
     results["dashboard"] = bench_dashboard()
     print("summary: " + ", ".join(f"{key}={value:.3f}" for key, value in results.items()))
 
