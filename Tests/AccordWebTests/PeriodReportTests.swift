@@ -59,4 +59,41 @@ struct PeriodReportTests {
             #expect(page.text.contains("Dec 2026</a> <span class=\"hint\">(so far)</span>"))
         }
     }
+
+    @Test func aRollingWindowIsJudgedOverTheLastDaysUpToNow() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let repositories = harness.repositories
+            let agreement = try await repositories.agreements.create(
+                AgreementDraft(
+                    kind: .vendor, title: "Alpha rolling", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial,
+                    startDate: LocalDate("2026-01-01")),
+                scope: .organisation, actor: .system)
+            let objective = try await repositories.objectives.create(
+                agreementID: agreement.id, versionNumber: 1,
+                ObjectiveDraft(name: "Rolling availability", sliKind: .ratio, slaTarget: 99, sloTarget: 99.5, window: .rollingDays(28)),
+                scope: .organisation, actor: .system)
+            _ = try await repositories.agreements.changeStatus(
+                id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
+            let now = harness.clock.now
+            let hour = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
+            for (daysAgo, good) in [(3.0, Int64(90)), (40.0, Int64(0))] {
+                let start = hour.addingTimeInterval(-daysAgo * 86_400)
+                _ = try await repositories.measurements.ingest(
+                    objectiveID: objective.id, source: "probe",
+                    buckets: [MeasurementBucket(start: start, end: start.addingTimeInterval(3600), good: good, valid: 100)], scope: .organisation,
+                    sender: BatchSender(userID: world.analyst.id, credential: "test"))
+            }
+            let token = try await harness.token(for: world.viewer)
+            let periods = try await harness.api(.get, "/api/v1/objectives/\(objective.id)/periods", token: token)
+            let items = try #require(periods.json["items"] as? [[String: Any]])
+            // only the bucket inside the last 28 days counts; the one 40 days ago has left the window
+            #expect(items.count == 1)
+            #expect(items.first?["valid"] as? Double == 100)
+            #expect(items.first?["attainment"] as? Double == 90)
+            #expect(items.first?["closed"] as? Bool == false)
+            let status = try await harness.api(.get, "/api/v1/objectives/\(objective.id)/status", token: token)
+            #expect((status.json["period"] as? [String: Any])?["sla_status"] as? String == "breached")
+        }
+    }
 }

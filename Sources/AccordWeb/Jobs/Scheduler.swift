@@ -39,7 +39,11 @@ public struct Scheduler: ServiceLifecycle.Service, Sendable {
                     self.logger.error("scheduler tick failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
                 ticks += 1
-                try await Task.sleep(for: self.interval)
+                do {
+                    try await Task.sleep(for: self.interval)
+                } catch {
+                    return  // shutting down: the sleep was cancelled
+                }
             }
         }
     }

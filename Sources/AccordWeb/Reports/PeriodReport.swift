@@ -36,7 +36,8 @@ struct PeriodRow: Encodable, Sendable {
     }
 }
 
-/// Judges the calendar periods of an objective's series from the hourly rollup, each under the version in force at its start.
+/// Judges the calendar periods of an objective's series from the hourly rollup, each under the version in force at its start;
+/// a rolling window gives one row, the last N days up to now.
 struct PeriodReport {
     let repositories: Repositories
 
@@ -45,7 +46,14 @@ struct PeriodReport {
         let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: scope)
         let terms = try await self.repositories.objectives.activeTerms(seriesID: objective.seriesID, scope: scope)
         let zone = TimeZone(identifier: agreement.timeZone) ?? .gmt
-        let planned = PeriodPlanner.plan(terms: terms, timeZone: zone, from: from, to: to)
+        var planned = PeriodPlanner.plan(terms: terms, timeZone: zone, from: from, to: to)
+        // a rolling window has no calendar periods: it is judged over the last N days up to now (or `to`, if earlier)
+        let end = min(to, now)
+        if let current = terms.last(where: { $0.effectiveFrom <= LocalDate.of(end, in: zone) }) ?? terms.first,
+            let days = current.objective.window.days, true
+        {
+            planned = [PlannedPeriod(span: DateInterval(start: end.addingTimeInterval(-Double(days) * 86_400), end: end), terms: current)]
+        }
         let records = Dictionary(
             grouping: try await self.repositories.periodRecords.records(seriesID: objective.seriesID, from: from, to: to), by: \.periodStart)
         // recorded periods are read from their record: only open or not yet recorded ones are counted from the rollup
@@ -57,7 +65,8 @@ struct PeriodReport {
             let counts = countsByStart[period.span.start] ?? .zero
             let judged = AttainmentCalculator.judge(counts, slaTarget: period.terms.objective.slaTarget, sloTarget: period.terms.objective.sloTarget)
             var row = PeriodRow(
-                start: period.span.start, end: period.span.end, closed: period.span.end <= now, versionNumber: period.terms.versionNumber,
+                start: period.span.start, end: period.span.end, closed: period.span.end <= now && period.terms.objective.window.days == nil,
+                versionNumber: period.terms.versionNumber,
                 slaTarget: period.terms.objective.slaTarget, sloTarget: period.terms.objective.sloTarget, good: counts.good, valid: counts.valid,
                 attainment: judged.attainment.map { Self.rounded($0, places: 6) }, slaStatus: judged.slaStatus, sloStatus: judged.sloStatus,
                 budgetConsumed: judged.budgetConsumed.map { Self.rounded($0, places: 6) },
