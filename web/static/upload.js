@@ -62,7 +62,8 @@
         });
       }
       function finish() {
-        status.textContent = "Done: " + accepted + " rows accepted" + (refused.length ? ", " + refused.length + " problems in refused batches." : ".");
+        var problems = refused.length === 1 ? "1 problem" : refused.length + " problems";
+        status.textContent = "Done: " + accepted + " rows accepted" + (refused.length ? "; " + problems + " in refused batches, listed below." : ".");
         if (refused.length) {
           var table = document.createElement("table");
           var head = table.createTHead().insertRow();
