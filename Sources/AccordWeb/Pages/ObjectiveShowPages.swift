@@ -23,6 +23,22 @@ struct ObjectiveShowPages {
         var valid: String
         var closed: Bool
         var revision: String
+
+        init(_ row: PeriodRow, label: String, revision: String) {
+            self.label = label
+            self.start = RFC3339.format(row.start)
+            self.version = row.versionNumber
+            self.attainment = row.attainment.map { "\($0.plain) %" } ?? "no data"
+            self.slaStatus = row.slaStatus.rawValue
+            self.sloStatus = row.sloStatus.rawValue
+            self.sla = "\(row.slaTarget.plain) %"
+            self.slo = "\(row.sloTarget.plain) %"
+            self.budget = row.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) % left" } ?? "—"
+            self.good = row.good.plain
+            self.valid = row.valid.plain
+            self.closed = row.closed
+            self.revision = revision
+        }
     }
 
     struct StatusView {
@@ -87,13 +103,7 @@ struct ObjectiveShowPages {
             points: zip(labels, rows).map { AttainmentChart.Point(label: $0, attainment: $1.attainment.map(\.double)) },
             sla: objective.slaTarget.double, slo: objective.sloTarget.double)
         let lines = zip(labels, rows).map { label, row in
-            PeriodLine(
-                label: label, start: RFC3339.format(row.start), version: row.versionNumber,
-                attainment: row.attainment.map { "\($0.plain) %" } ?? "no data", slaStatus: row.slaStatus.rawValue, sloStatus: row.sloStatus.rawValue,
-                sla: "\(row.slaTarget.plain) %", slo: "\(row.sloTarget.plain) %",
-                budget: row.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) % left" } ?? "—", good: row.good.plain,
-                valid: row.valid.plain, closed: row.closed,
-                revision: row.revision.map { $0 > 1 ? "revision \($0)" : "recorded" } ?? (row.closed ? "closing" : "open"))
+            PeriodLine(row, label: label, revision: row.revision.map { $0 > 1 ? "revision \($0)" : "recorded" } ?? (row.closed ? "closing" : "open"))
         }
         let status = try await ObjectiveStatusReport(repositories: self.repositories).status(
             objectiveID: objective.id, scope: context.scope, now: now)
@@ -217,12 +227,7 @@ struct ObjectiveShowPages {
         let view = PeriodView(
             chrome: Chrome(title: "\(objective.name), \(label)", context: context), objective: AgreementViews.objectiveRow(objective), label: label,
             span: "\(Self.stamp(row.start, zone: zone)) – \(Self.stamp(row.end, zone: zone))", start: RFC3339.format(row.start),
-            figure: PeriodLine(
-                label: label, start: RFC3339.format(row.start), version: row.versionNumber,
-                attainment: row.attainment.map { "\($0.plain) %" } ?? "no data", slaStatus: row.slaStatus.rawValue, sloStatus: row.sloStatus.rawValue,
-                sla: "\(row.slaTarget.plain) %", slo: "\(row.sloTarget.plain) %",
-                budget: row.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) % left" } ?? "—", good: row.good.plain,
-                valid: row.valid.plain, closed: row.closed, revision: row.revision.map { "revision \($0)" } ?? "not recorded yet"),
+            figure: PeriodLine(row, label: label, revision: row.revision.map { "revision \($0)" } ?? "not recorded yet"),
             revisions: row.priorRevisions.map {
                 RevisionLine(
                     revision: $0.revision, reason: $0.reason.replacingOccurrences(of: "_", with: " "),
