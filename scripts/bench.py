@@ -5,6 +5,9 @@ Each benchmark measures Accord and its baseline side by side in the same run and
   ingest     1,000,000 minute buckets through POST .../measurements as CSV in batches, against psql \\copy of the same rows
   read cost  the dashboard and the periods API for 20 objectives with 12 months of minute buckets, against 20 with 1 month
   dashboard  /dashboard with 200 objectives under wrk, against /diagnostics/baseline (one query of 12 rows, same templates)
+
+Environment: BENCH_ROWS (1,000,000), BENCH_BATCH (50,000), BENCH_CONCURRENCY (2 batches in flight), BENCH_WRK_SECONDS (15),
+BENCH_ONLY=ingest to stop after the ingest benchmark.
 """
 import datetime as dt
 import json
@@ -270,6 +273,9 @@ def main():
     results = {}
     # the ingest objective is a draft: its history is open, as a live feed's current period is
     results["ingest"] = bench_ingest(rest[0][0])
+    if os.environ.get("BENCH_ONLY") == "ingest":
+        print("summary: " + ", ".join(f"{key}={value:.3f}" for key, value in results.items()))
+        return
     print("read cost: loading 1 month of minute buckets for 20 objectives and 12 months for 20 others...", flush=True)
     load_months([o for o, _ in one], 0, 100)
     load_months([o for o, _ in twelve], 11, 200)

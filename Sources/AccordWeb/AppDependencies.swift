@@ -17,6 +17,8 @@ public struct AppDependencies: Sendable {
 
     /// The period jobs over these repositories and this clock (the server runs one; an ingest calls its recompute).
     public var scheduler: Scheduler {
-        Scheduler(repositories: self.repositories, clock: self.clock, logger: Logger(label: "accord.scheduler"))
+        var logger = Logger(label: "accord.scheduler")
+        logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info") ?? .info
+        return Scheduler(repositories: self.repositories, clock: self.clock, logger: logger)
     }
 }

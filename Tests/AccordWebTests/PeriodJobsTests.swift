@@ -296,6 +296,11 @@ struct PeriodJobsTests {
             #expect(quiet.alertChanges == firing.alertChanges)
             let page = try await harness.get("/objectives/\(world.objectiveA.id)", as: try await harness.session(for: world.vendorUserA))
             #expect(page.text.contains("14.4x over 1h and 5m: firing"))
+            // and in the API, with the status
+            let status = try await harness.api(
+                .get, "/api/v1/objectives/\(world.objectiveA.id)/status", token: try await harness.token(for: world.vendorUserA))
+            let history = try #require(status.json["alert_history"] as? [[String: Any]])
+            #expect(history.contains { $0["rule"] as? String == "14.4x over 1h and 5m" && $0["state"] as? String == "resolved" })
         }
     }
 }

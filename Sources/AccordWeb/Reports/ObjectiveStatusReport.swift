@@ -25,6 +25,8 @@ struct ObjectiveStatus: Encodable, Sendable {
     var period: PeriodRow?
     var burnRates: [Rate]
     var alerts: [Alert]
+    /// The latest recorded changes of alert state (newest first), as the alert job saw them.
+    var alertHistory: [PeriodRecordRepository.AlertEvent]
 }
 
 struct ObjectiveStatusReport {
@@ -56,6 +58,6 @@ struct ObjectiveStatusReport {
             alerts: firing.map {
                 ObjectiveStatus.Alert(
                     severity: $0.severity.rawValue, factor: $0.factor, longWindow: Self.name($0.longWindow), shortWindow: Self.name($0.shortWindow))
-            })
+            }, alertHistory: try await self.repositories.periodRecords.alertEvents(seriesID: objective.seriesID, limit: 20))
     }
 }
