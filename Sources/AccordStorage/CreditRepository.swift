@@ -13,14 +13,19 @@ public struct CreditRepository: Sendable {
         self.database = database
     }
 
-    static let select = """
+    static let columns = """
         SELECT c.id, c.series_id, c.objective_id, o.name AS objective_name, c.agreement_id, a.title AS agreement_title, c.vendor_id,
                v.name AS vendor_name, c.period_start, c.period_end, c.revision, c.attainment::text AS attainment,
                c.tier_percent::text AS tier_percent, c.percent::text AS percent, c.on_probation, c.period_fee::text AS period_fee,
                c.currency, c.amount::text AS amount, c.status, c.invoice_reference, c.waive_reason, c.row_version, c.created_at, c.updated_at
+        """
+
+    static let tables = """
         FROM credits c JOIN objectives o ON o.id = c.objective_id JOIN agreements a ON a.id = c.agreement_id
         LEFT JOIN vendors v ON v.id = c.vendor_id
         """
+
+    static let select = Self.columns + "\n" + Self.tables
 
     static func credit(_ row: PostgresRow) throws -> Credit {
         let cells = row.makeRandomAccess()
@@ -52,42 +57,28 @@ public struct CreditRepository: Sendable {
     }
 
     public func list(filter: Filter, page: PageRequest, scope: AccessScope) async throws -> PageOf<Credit> {
-        let rows = try await self.database.query(
-            """
-            \(unescaped: Self.select)
-            WHERE (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))
-              AND (\(filter.vendorID)::int8 IS NULL OR c.vendor_id = \(filter.vendorID))
-              AND (\(filter.status?.rawValue)::text IS NULL OR c.status = \(filter.status?.rawValue))
-              AND (\(filter.from)::timestamptz IS NULL OR c.period_start >= \(filter.from))
-              AND (\(filter.to)::timestamptz IS NULL OR c.period_start < \(filter.to))
-            ORDER BY c.period_start DESC, c.id DESC LIMIT \(page.size) OFFSET \(page.offset)
-            """)
-        let total = try await self.database.query(
-            """
-            SELECT count(*) FROM credits c
-            WHERE (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))
-              AND (\(filter.vendorID)::int8 IS NULL OR c.vendor_id = \(filter.vendorID))
-              AND (\(filter.status?.rawValue)::text IS NULL OR c.status = \(filter.status?.rawValue))
-              AND (\(filter.from)::timestamptz IS NULL OR c.period_start >= \(filter.from))
-              AND (\(filter.to)::timestamptz IS NULL OR c.period_start < \(filter.to))
-            """
-        ).first!.decode(Int.self)
+        let rows = try await self.rows(filter: filter, page: page, scope: scope)
+        let total = try rows.first?.makeRandomAccess().value("total", as: Int.self) ?? 0
         return PageOf(items: try rows.map(Self.credit), total: total, request: page)
     }
 
     /// Every credit the filter matches, for the CSV export (no paging).
     public func all(filter: Filter, scope: AccessScope) async throws -> [Credit] {
+        try await self.rows(filter: filter, page: nil, scope: scope).map(Self.credit)
+    }
+
+    /// The credits a filter matches, newest period first, with the total before paging; every one without `page`.
+    func rows(filter: Filter, page: PageRequest?, scope: AccessScope) async throws -> [PostgresRow] {
         try await self.database.query(
             """
-            \(unescaped: Self.select)
+            \(unescaped: Self.columns), count(*) OVER () AS total \(unescaped: Self.tables)
             WHERE (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))
               AND (\(filter.vendorID)::int8 IS NULL OR c.vendor_id = \(filter.vendorID))
               AND (\(filter.status?.rawValue)::text IS NULL OR c.status = \(filter.status?.rawValue))
               AND (\(filter.from)::timestamptz IS NULL OR c.period_start >= \(filter.from))
               AND (\(filter.to)::timestamptz IS NULL OR c.period_start < \(filter.to))
-            ORDER BY c.period_start DESC, c.id DESC
-            """
-        ).map(Self.credit)
+            ORDER BY c.period_start DESC, c.id DESC LIMIT \(page?.size)::int8 OFFSET \(page?.offset ?? 0)
+            """)
     }
 
     public func find(id: Int64, scope: AccessScope) async throws -> Credit {

@@ -46,28 +46,27 @@ public struct ExclusionRepository: Sendable {
     }
 
     /// The approved exclusions of a series overlapping `[from, to)`, as spans.
-    static func approvedSpans(seriesID: Int64, from: Date, to: Date, on connection: PostgresConnection, logger: Logger) async throws -> TimeSpans {
-        let rows = try await connection.rows(
-            """
-            SELECT starts_at, ends_at FROM exclusions
-            WHERE series_id = \(seriesID) AND status = 'approved' AND starts_at < \(to) AND ends_at > \(from)
-            """, logger: logger)
-        return TimeSpans(
+    static func approvedSpansQuery(seriesID: Int64, from: Date, to: Date) -> PostgresQuery {
+        """
+        SELECT starts_at, ends_at FROM exclusions
+        WHERE series_id = \(seriesID) AND status = 'approved' AND starts_at < \(to) AND ends_at > \(from)
+        """
+    }
+
+    static func spans(_ rows: [PostgresRow]) throws -> TimeSpans {
+        TimeSpans(
             try rows.map { row in
                 let (start, end) = try row.decode((Date, Date).self); return DateInterval(start: start, end: end)
             })
     }
 
+    /// The approved exclusions of a series overlapping `[from, to)`, as spans, read inside a transaction.
+    static func approvedSpans(seriesID: Int64, from: Date, to: Date, on connection: PostgresConnection, logger: Logger) async throws -> TimeSpans {
+        try Self.spans(try await connection.rows(Self.approvedSpansQuery(seriesID: seriesID, from: from, to: to), logger: logger))
+    }
+
     public func approvedSpans(seriesID: Int64, from: Date, to: Date) async throws -> TimeSpans {
-        let rows = try await self.database.query(
-            """
-            SELECT starts_at, ends_at FROM exclusions
-            WHERE series_id = \(seriesID) AND status = 'approved' AND starts_at < \(to) AND ends_at > \(from)
-            """)
-        return TimeSpans(
-            try rows.map { row in
-                let (start, end) = try row.decode((Date, Date).self); return DateInterval(start: start, end: end)
-            })
+        try Self.spans(try await self.database.query(Self.approvedSpansQuery(seriesID: seriesID, from: from, to: to)))
     }
 
     public func create(objectiveID: Int64, _ draft: ExclusionDraft, scope: AccessScope, actor: AuditActor) async throws -> Exclusion {

@@ -134,26 +134,12 @@ public struct MeasurementRepository: Sendable {
     /// buckets an approved exclusion covers: their stored counts come off and their counts with the covered share
     /// removed go back on. Ticket SLIs count timer outcomes known inside the span and before `now`.
     public func counts(seriesID: Int64, sliKind: SLIKind, spans: [DateInterval], now: Date) async throws -> [EventCounts] {
-        guard !spans.isEmpty else { return [] }
-        if sliKind.isTicketBased {
-            return try await self.outcomeCounts(seriesID: seriesID, spans: spans, now: now)
-        }
-        let rows = try await self.database.query(
-            """
-            SELECT p.ord, coalesce(sum(h.good), 0)::text, coalesce(sum(h.valid), 0)::text
-            FROM unnest(\(spans.map(\.start))::timestamptz[], \(spans.map(\.end))::timestamptz[]) WITH ORDINALITY AS p(s, e, ord)
-            LEFT JOIN measurement_hours h ON h.series_id = \(seriesID) AND h.hour >= p.s AND h.hour < p.e
-            GROUP BY p.ord ORDER BY p.ord
-            """)
-        var counts = try rows.map { row in
-            let (_, good, valid) = try row.decode((Int64, String, String).self)
-            return EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
-        }
-        try await self.correctForExclusions(seriesID: seriesID, spans: spans, counts: &counts) { start in
-            // the rollup files a bucket under the hour it starts in
-            Date(timeIntervalSince1970: (start.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
-        }
-        return counts
+        try await self.counts(spans.map { SpanRequest(seriesID: seriesID, sliKind: sliKind, span: $0) }, now: now)
+    }
+
+    /// The rollup files a bucket under the UTC hour it starts in.
+    static func rollupHour(_ start: Date) -> Date {
+        Date(timeIntervalSince1970: (start.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
     }
 
     /// One span of one series to count, for reading many series at once.
@@ -217,9 +203,8 @@ public struct MeasurementRepository: Sendable {
         for series in excluded {
             let indices = ratio.filter { requests[$0].seriesID == series }
             var counts = indices.map { result[$0] }
-            try await self.correctForExclusions(seriesID: series, spans: indices.map { requests[$0].span }, counts: &counts) { start in
-                Date(timeIntervalSince1970: (start.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
-            }
+            try await self.correctForExclusions(
+                seriesID: series, spans: indices.map { requests[$0].span }, counts: &counts, filedAt: Self.rollupHour)
             for (index, count) in zip(indices, counts) { result[index] = count }
         }
         return result

@@ -133,13 +133,7 @@ struct MeasurementAPI {
     static func ticketRows(body: ByteBuffer, contentType: String?, query source: String?) throws -> (String, [RawTicketEventRow]) {
         let type = (contentType ?? "").lowercased()
         if type.hasPrefix("text/csv") {
-            let cells = try Self.csvCells(String(buffer: body), header: Self.ticketHeader)
-            return (
-                source ?? "csv",
-                cells.enumerated().map { index, cells in
-                    RawTicketEventRow(row: index + 1, ticket: cells[safe: 0], priority: cells[safe: 1], type: cells[safe: 2], at: cells[safe: 3])
-                }
-            )
+            return (source ?? "csv", try Self.ticketCSVRows(String(buffer: body)))
         }
         guard type.hasPrefix("application/json") else {
             throw HTTPError(.unsupportedMediaType, message: "Send application/json or text/csv.")
@@ -154,6 +148,12 @@ struct MeasurementAPI {
                 row: index + 1, ticket: fields.text("ticket"), priority: fields.text("priority"), type: fields.text("type"), at: fields.text("at"))
         }
         return (input.text("source") ?? source ?? "ticket-events", rows)
+    }
+
+    static func ticketCSVRows(_ text: String) throws -> [RawTicketEventRow] {
+        try Self.csvCells(text, header: Self.ticketHeader).enumerated().map { index, cells in
+            RawTicketEventRow(row: index + 1, ticket: cells[safe: 0], priority: cells[safe: 1], type: cells[safe: 2], at: cells[safe: 3])
+        }
     }
 
     /// The rows of a CSV document after its header, which must be exactly `header`.

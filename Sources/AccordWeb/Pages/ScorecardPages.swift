@@ -63,8 +63,8 @@ struct ScorecardPages {
         _ = try context.requireUser()
         let vendor = try await self.repositories.vendors.find(id: try context.id(), scope: context.scope)
         let now = self.dependencies.clock()
-        let rows = try await PortfolioReport(repositories: self.repositories).rows(scope: context.scope, now: now).filter {
-            $0.entry.vendorID == vendor.id
+        let rows = try await PortfolioReport(repositories: self.repositories).rows(scope: context.scope, now: now) {
+            $0.vendorID == vendor.id
         }
         let lines = rows.map { row in
             let measured = row.history.compactMap { $0 }
@@ -98,7 +98,9 @@ struct ScorecardPages {
             throw RuleViolation("Composition applies to master SLAs: this is a vendor SLA under \(agreement.masterTitle ?? "a master").")
         }
         let now = self.dependencies.clock()
-        let rows = try await PortfolioReport(repositories: self.repositories).rows(scope: context.scope, now: now)
+        let rows = try await PortfolioReport(repositories: self.repositories).rows(scope: context.scope, now: now) {
+            $0.placement.agreementID == agreement.id || $0.masterID == agreement.id
+        }
         let master = rows.first { $0.entry.placement.agreementID == agreement.id && $0.entry.objective.sliKind == .ratio }
         // each vendor SLA under the master takes part with its first ratio objective in force
         var members: [(row: PortfolioReport.Row?, agreementID: Int64, title: String, vendor: String, kind: DependencyKind, group: String?)] = []

@@ -57,10 +57,7 @@ struct UploadPages {
             do {
                 let accepted: String
                 if objective.sliKind.isTicketBased {
-                    let cells = try MeasurementAPI.csvCells(file.content, header: MeasurementAPI.ticketHeader)
-                    let rows = cells.enumerated().map { index, cells in
-                        RawTicketEventRow(row: index + 1, ticket: cells[safe: 0], priority: cells[safe: 1], type: cells[safe: 2], at: cells[safe: 3])
-                    }
+                    let rows = try MeasurementAPI.ticketCSVRows(file.content)
                     let events = try TicketEventBatchParser.parse(rows, priorities: objective.priorityGoals.map(\.priority))
                     let batch = try await self.repositories.tickets.ingest(
                         objectiveID: objective.id, source: source, events: events, scope: context.scope, sender: sender)

@@ -22,9 +22,12 @@ struct PortfolioReport {
 
     static let historyLength = 12
 
-    func rows(scope: AccessScope, now: Date) async throws -> [Row] {
+    /// The rows of the objectives in force that `include` keeps (all by default); only those are counted.
+    func rows(
+        scope: AccessScope, now: Date, include: (ObjectiveRepository.PortfolioEntry) -> Bool = { _ in true }
+    ) async throws -> [Row] {
         let utc = TimeZone(identifier: "UTC")!
-        let entries = try await self.repositories.objectives.portfolio(scope: scope, today: LocalDate.of(now, in: utc))
+        let entries = try await self.repositories.objectives.portfolio(scope: scope, today: LocalDate.of(now, in: utc)).filter(include)
         // lay out each objective's current period and the twelve before it
         var layouts: [(current: DateInterval, past: [DateInterval])] = []
         for entry in entries {
