@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -38,13 +39,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // use cases, reports, jobs and the demo data: everything the server does that is not HTTP
+        .target(
+            name: "AccordApplication",
+            dependencies: [
+                "AccordDomain",
+                "AccordStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // routes, request parsing, view models and templates
         .target(
             name: "AccordWeb",
             dependencies: [
                 "AccordDomain",
-                "AccordStorage",
+                "AccordApplication",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
@@ -58,6 +72,7 @@ let package = Package(
             dependencies: [
                 "AccordDomain",
                 "AccordStorage",
+                "AccordApplication",
                 "AccordWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -69,7 +84,7 @@ let package = Package(
             dependencies: [
                 "AccordDomain",
                 "AccordStorage",
-                "AccordWeb",
+                "AccordApplication",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -87,9 +102,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AccordApplicationTests",
+            dependencies: [
+                "AccordApplication", "AccordStorage", "AccordDomain", "AccordTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "AccordWebTests",
             dependencies: [
                 "AccordWeb",
+                "AccordApplication",
                 "AccordStorage",
                 "AccordDomain",
                 "AccordTestSupport",

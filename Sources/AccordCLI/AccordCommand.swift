@@ -11,7 +11,7 @@ struct AccordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accord",
         abstract: "Accord: multi-vendor SLA governance.",
-        subcommands: [Serve.self, Migrate.self, SeedDemo.self, UserCommand.self, TokenCommand.self])
+        subcommands: [Serve.self, Migrate.self, SeedDemo.self, UserCommand.self, TokenCommand.self, JobsCommand.self])
 }
 
 /// Settings shared by every subcommand, read from the environment.

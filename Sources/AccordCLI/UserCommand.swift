@@ -1,6 +1,6 @@
 import AccordDomain
 import AccordStorage
-import AccordWeb
+import AccordApplication
 import ArgumentParser
 import Foundation
 

@@ -32,7 +32,12 @@ public struct ExclusionRepository: Sendable {
     /// Every exclusion of the objective's series, newest first; the objective is looked up through the scope.
     public func list(objectiveID: Int64, scope: AccessScope) async throws -> [Exclusion] {
         let (objective, _) = try await ObjectiveRepository(database: self.database).find(id: objectiveID, scope: scope)
-        return try await self.database.query(
+        return try await self.list(of: objective, scope: scope)
+    }
+
+    /// The exclusions of the series of an objective the caller has already found through `scope`.
+    public func list(of objective: Objective, scope: AccessScope) async throws -> [Exclusion] {
+        try await self.database.query(
             "\(unescaped: Self.select) WHERE x.series_id = \(objective.seriesID) ORDER BY x.starts_at DESC, x.id DESC"
         )
         .map(Self.exclusion)

@@ -370,11 +370,12 @@ public struct PeriodRecordRepository: Sendable {
         }
     }
 
-    /// Claims series whose alerts are due, evaluates them and records every change of state. Returns the changes.
+    /// Claims up to `limit` series whose alerts are due, evaluates them and records every change of state. Returns how
+    /// many series it claimed and the changes.
     public func evaluateAlerts(
         now: Date, every interval: TimeInterval, limit: Int,
         evaluate: @Sendable (_ seriesID: Int64) async throws -> [AlertEvaluation]
-    ) async throws -> [(seriesID: Int64, evaluation: AlertEvaluation)] {
+    ) async throws -> (claimed: Int, changes: [(seriesID: Int64, evaluation: AlertEvaluation)]) {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
             let due = try await connection.rows(
@@ -407,7 +408,7 @@ public struct PeriodRecordRepository: Sendable {
                 try await connection.rows(
                     "UPDATE series_schedule SET alerts_due_at = \(now.addingTimeInterval(interval)) WHERE series_id = \(series)", logger: logger)
             }
-            return changes.map { (seriesID: $0.0, evaluation: $0.1) }
+            return (due.count, changes.map { (seriesID: $0.0, evaluation: $0.1) })
         }
     }
 

@@ -1,4 +1,4 @@
-/// Every repository over one database, as the web layer and the command line use them.
+/// Every repository over one database, as the application layer, the web layer and the command line use them.
 public struct Repositories: Sendable {
     public let database: Database
     public let vendors: VendorRepository
@@ -19,6 +19,7 @@ public struct Repositories: Sendable {
     public let tickets: TicketRepository
     public let periodRecords: PeriodRecordRepository
     public let credits: CreditRepository
+    public let jobs: JobRepository
 
     public init(database: Database) {
         self.database = database
@@ -40,5 +41,6 @@ public struct Repositories: Sendable {
         self.tickets = TicketRepository(database: database)
         self.periodRecords = PeriodRecordRepository(database: database)
         self.credits = CreditRepository(database: database)
+        self.jobs = JobRepository(database: database)
     }
 }

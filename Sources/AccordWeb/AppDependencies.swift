@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import Foundation
@@ -6,19 +7,23 @@ import Logging
 /// What every controller needs, built once at start-up.
 public struct AppDependencies: Sendable {
     public let configuration: AppConfiguration
-    public let repositories: Repositories
+    /// The use cases, reports and jobs the handlers call.
+    public let useCases: UseCases
     public let renderer: PageRenderer
     public let hasher: PasswordHasher
     public let migrations: [Migration]
-    /// The current instant; tests pass a clock they can move.
-    public let clock: @Sendable () -> Date
     /// Rendered dashboard tables, per process.
     public let portfolioCache = PortfolioCache()
 
-    /// The period jobs over these repositories and this clock (the server runs one; an ingest calls its recompute).
-    public var scheduler: Scheduler {
-        var logger = Logger(label: "accord.scheduler")
+    /// The repositories behind the use cases: records that pages list, show and edit as they are.
+    public var repositories: Repositories { self.useCases.repositories }
+    /// The current instant; tests pass a clock they can move.
+    public var clock: @Sendable () -> Date { self.useCases.clock }
+
+    /// The jobs this process runs (period closing, recompute, alerts, session purge), on this clock.
+    public var jobRunner: JobRunner {
+        var logger = Logger(label: "accord.jobs")
         logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info") ?? .info
-        return Scheduler(repositories: self.repositories, clock: self.clock, logger: logger)
+        return self.useCases.jobRunner(logger: logger)
     }
 }

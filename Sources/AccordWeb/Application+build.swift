@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import Foundation
@@ -11,14 +12,14 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let database = Database(settings: configuration.database, logger: logger)
     let dependencies = AppDependencies(
-        configuration: configuration, repositories: Repositories(database: database),
+        configuration: configuration, useCases: UseCases(repositories: Repositories(database: database), clock: clock, logger: logger),
         renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(cost: configuration.bcryptCost),
-        migrations: try Migration.load(from: configuration.schemaDirectory), clock: clock)
+        migrations: try Migration.load(from: configuration.schemaDirectory))
     let router = try buildRouter(dependencies, logger: logger)
     var app = Application(
         router: router, server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
-        services: [database.client] + (configuration.runsScheduler ? [dependencies.scheduler] : []), logger: logger)
+        services: [database.client] + (configuration.runsScheduler ? [dependencies.jobRunner] : []), logger: logger)
     app.beforeServerStarts {
         try await MigrationRunner(database: database, migrations: dependencies.migrations).migrate()
     }
@@ -51,6 +52,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     UploadPages(dependencies: dependencies).addRoutes(to: router)
     if dependencies.configuration.diagnostics { DiagnosticsPages(dependencies: dependencies).addRoutes(to: router) }
     AdminPages(dependencies: dependencies).addRoutes(to: router)
+    JobPages(dependencies: dependencies).addRoutes(to: router)
     openAPI.addRoutes(to: router)
     let api = router.group("api/v1")
     VendorAPI(dependencies: dependencies).addRoutes(to: api)
@@ -61,5 +63,6 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     ExclusionAPI(dependencies: dependencies).addRoutes(to: api)
     CreditAPI(dependencies: dependencies).addRoutes(to: api)
     AdminAPI(dependencies: dependencies).addRoutes(to: api)
+    JobAPI(dependencies: dependencies).addRoutes(to: api)
     return router
 }

@@ -1,6 +1,6 @@
 import AccordDomain
 import AccordStorage
-import AccordWeb
+import AccordApplication
 import Foundation
 
 /// Two vendors, each with its own service, master SLA, active vendor SLA, objective, calendar and contact,

@@ -18,8 +18,7 @@ struct CreditAndPortfolioTests {
                 sender: BatchSender(userID: harness.world.analyst.id, credential: "test"))
         }
         try await harness.repositories.periodRecords.syncSchedule()
-        try await Scheduler(repositories: harness.repositories, clock: { RFC3339.parse("2026-12-15T00:00:00Z")! }, logger: TestDatabase.logger)
-            .runOnce()
+        try await TestJobs.runAll(harness.repositories, at: RFC3339.parse("2026-12-15T00:00:00Z")!)
     }
 
     @Test func aCreditIsApprovedThenIssuedThroughTheAPIAndWaivedThroughThePage() async throws {

@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordStorage
 import AccordTestSupport
 import Foundation
@@ -21,9 +22,9 @@ enum RouteTable {
         let settings = DatabaseSettings(endpoint: .tcp(host: "127.0.0.1", port: 1), username: "unused", password: nil, database: "unused")
         let configuration = AppConfiguration(root: TestDatabase.root, database: settings)
         let dependencies = AppDependencies(
-            configuration: configuration, repositories: Repositories(database: Database(settings: settings, logger: TestDatabase.logger)),
-            renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(),
-            migrations: [], clock: { Date() })
+            configuration: configuration,
+            useCases: UseCases(repositories: Repositories(database: Database(settings: settings, logger: TestDatabase.logger)), logger: TestDatabase.logger),
+            renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(), migrations: [])
         let router = try buildRouter(dependencies, logger: TestDatabase.logger)
         return router.routes.map { Route(method: $0.method, path: "\($0.path)".hasPrefix("/") ? "\($0.path)" : "/\($0.path)") }
     }

@@ -23,6 +23,7 @@ struct VendorIsolationTests {
             return ["id": "\(world.objectiveB.id)", "start": "2026-10-01T00:00:00Z", "exclusion": "\(activity.exclusionB)"]
         }
         if trimmed.hasPrefix("/users") { return ["id": "\(world.vendorUserB.id)"] }
+        if trimmed.hasPrefix("/jobs") { return ["name": "period-closing"] }
         return [:]
     }
 
@@ -45,8 +46,7 @@ struct VendorIsolationTests {
                 kind: .plannedMaintenance, reason: "Beta window", startsAt: start.addingTimeInterval(7200), endsAt: start.addingTimeInterval(9000)),
             scope: .organisation, actor: .system)
         try await harness.repositories.periodRecords.syncSchedule()
-        try await Scheduler(repositories: harness.repositories, clock: { RFC3339.parse("2026-12-15T00:00:00Z")! }, logger: TestDatabase.logger)
-            .runOnce()
+        try await TestJobs.runAll(harness.repositories, at: RFC3339.parse("2026-12-15T00:00:00Z")!)
         let credits = try await harness.repositories.credits.all(filter: .init(vendorID: world.vendorB.id), scope: .organisation)
         return Activity(creditB: try #require(credits.first?.id), exclusionB: exclusion.id)
     }
@@ -85,8 +85,8 @@ struct VendorIsolationTests {
                     continue
                 }
                 let response = try await self.request(harness, route, path: path, session: session, token: token)
-                // validation: users are not vendor data; their admin-only routes refuse by role
-                let expected: HTTPResponse.Status = route.path.contains("/users/") ? .forbidden : .notFound
+                // validation: users and jobs are not vendor data; their admin-only routes refuse by role
+                let expected: HTTPResponse.Status = route.path.contains("/users/") || route.path.contains("/jobs/") ? .forbidden : .notFound
                 #expect(response.status == expected, "\(route) as vendor A with vendor B's ids answered \(response.status)")
                 #expect(!response.text.contains(world.vendorB.name), "\(route) leaked vendor B's name")
                 checked += 1

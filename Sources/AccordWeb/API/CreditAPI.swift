@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import Foundation
@@ -6,18 +7,18 @@ import Hummingbird
 /// `/api/v1/credits`: the ledger (filters `vendor_id`, `status`, `from`, `to`), its CSV export, and the status steps.
 struct CreditAPI {
     let dependencies: AppDependencies
-    var credits: CreditRepository { self.dependencies.repositories.credits }
+    var credits: CreditLedger { self.dependencies.useCases.credits }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("credits") { request, context in
             _ = try context.requireUser()
-            let page = try await self.credits.list(filter: try Self.filter(request), page: request.apiPage(), scope: context.scope)
+            let page = try await self.credits.page(filter: try Self.filter(request), page: request.apiPage(), scope: context.scope)
             return JSON.response(ListEnvelope(page) { $0 })
         }
         group.get("credits.csv") { request, context in
             _ = try context.requireUser()
-            return CreditExport.response(
-                try await self.credits.all(filter: try Self.filter(request), scope: context.scope), filename: "accord-credits.csv")
+            return CSVDownload.response(
+                try await self.credits.export(filter: try Self.filter(request), scope: context.scope), filename: "accord-credits.csv")
         }
         group.get("credits/:id") { _, context in
             _ = try context.requireUser()

@@ -20,8 +20,8 @@ struct ExclusionAPI {
             let input = try await request.json(context: context)
             let agreement = try await self.dependencies.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
             let draft = DraftParsing.exclusion(input, zone: TimeZone(identifier: agreement.timeZone) ?? .gmt)
-            let created = try await self.exclusions.create(objectiveID: try context.id(), draft, scope: context.scope, actor: context.actor)
-            try await self.dependencies.scheduler.recompute()
+            let created = try await self.dependencies.useCases.exclusions.apply(
+                draft, objectiveID: try context.id(), scope: context.scope, actor: context.actor)
             return JSON.response(created, status: .created)
         }
         group.get("objectives/:id/exclusions/:exclusion") { _, context in
@@ -34,10 +34,9 @@ struct ExclusionAPI {
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
-            let revoked = try await self.exclusions.revoke(
+            let revoked = try await self.dependencies.useCases.exclusions.revoke(
                 id: try context.id("exclusion"), objectiveID: try context.id(), reason: input.text("reason") ?? "", scope: context.scope,
                 actor: context.actor)
-            try await self.dependencies.scheduler.recompute()
             return JSON.response(revoked)
         }
     }

@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import Foundation
@@ -14,28 +15,24 @@ struct MeasurementAPI {
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         self.addReadRoutes(to: group)
         group.post("objectives/{id}/measurements") { request, context in
-            try await self.receive(request, context: context) { objective, body, contentType, sender in
+            try await self.receive(request, context: context) { objective, body, contentType in
                 let (source, rows) = try Self.rows(body: body, contentType: contentType, query: request.query("source"))
-                let buckets = try BucketBatchParser.parse(rows)
-                return try await self.dependencies.repositories.measurements.ingest(
-                    objectiveID: objective.id, source: source, buckets: buckets, scope: context.scope, sender: sender)
+                return (source, .buckets(rows))
             }
         }
         group.post("objectives/{id}/ticket-events") { request, context in
-            try await self.receive(request, context: context) { objective, body, contentType, sender in
+            try await self.receive(request, context: context) { objective, body, contentType in
                 let (source, rows) = try Self.ticketRows(body: body, contentType: contentType, query: request.query("source"))
-                let events = try TicketEventBatchParser.parse(rows, priorities: objective.priorityGoals.map(\.priority))
-                return try await self.dependencies.repositories.tickets.ingest(
-                    objectiveID: objective.id, source: source, events: events, scope: context.scope, sender: sender)
+                return (source, .ticketEvents(rows))
             }
         }
     }
 
     /// The shared frame of both ingest routes: scope, role, body limit, `Idempotency-Key`, and the recompute of closed
     /// periods the batch touched before the 2xx is sent.
-    func receive<Batch: Encodable & Sendable>(
+    func receive(
         _ request: Request, context: AccordRequestContext,
-        ingest: @escaping @Sendable (Objective, ByteBuffer, String?, BatchSender) async throws -> Batch
+        rows: @escaping @Sendable (Objective, ByteBuffer, String?) throws -> (source: String, rows: IngestRows)
     ) async throws -> Response {
         let (objective, _) = try await self.dependencies.repositories.objectives.find(id: try context.id(), scope: context.scope)
         let user = try context.requireUser(\.canIngest)
@@ -43,15 +40,11 @@ struct MeasurementAPI {
         let body = try await request.collectBody(upTo: Self.maximumBody)
         let contentType = request.headers[.contentType]
         let sender = BatchSender(userID: user.id, credential: context.identity?.credential == .apiToken ? "api_token" : "session")
-        let scheduler = self.dependencies.scheduler
+        let ingest = self.dependencies.useCases.ingest
+        let scope = context.scope
         let run = { @Sendable () async throws -> (HTTPResponse.Status, String) in
-            let batch = try await ingest(objective, body, contentType, sender)
-            // Late data: the periods it changed are recorded again now, so the figures are current when the client hears back.
-            do {
-                try await scheduler.recompute()
-            } catch {
-                context.logger.warning("recompute after ingest deferred to the scheduler", metadata: ["error": "\(String(reflecting: error))"])
-            }
+            let (source, rows) = try rows(objective, body, contentType)
+            let batch = try await ingest.ingest(rows, objective: objective, source: source, scope: scope, sender: sender)
             return (HTTPResponse.Status.created, String(decoding: try JSON.encoder.encode(batch), as: UTF8.self))
         }
         guard let key = request.headers[.idempotencyKey] else {
@@ -75,25 +68,23 @@ struct MeasurementAPI {
             let to = Self.instant(request.query("to"), field: "to", into: &errors) ?? now
             if to <= from { errors.add("to", "to must be after from.") }
             try errors.throwIfAny()
-            let rows = try await PeriodReport(repositories: self.dependencies.repositories).periods(
+            let rows = try await self.dependencies.useCases.periods.periods(
                 objectiveID: try context.id(), scope: context.scope, from: from, to: to, now: now)
             return JSON.response(ItemsEnvelope(items: rows))
         }
         group.get("objectives/{id}/status") { _, context in
             _ = try context.requireUser()
             return JSON.response(
-                try await ObjectiveStatusReport(repositories: self.dependencies.repositories).status(
-                    objectiveID: try context.id(), scope: context.scope, now: self.dependencies.clock()))
+                try await self.dependencies.useCases.status.status(objectiveID: try context.id(), scope: context.scope, now: self.dependencies.clock()))
         }
         group.get("objectives/{id}/periods/{start}/lineage") { _, context in
             _ = try context.requireUser()
-            let (objective, _) = try await self.dependencies.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
             guard let text = context.parameters.get("start"), let start = RFC3339.parse(text) else {
                 throw ValidationErrors([FieldError("start", "start must be the RFC 3339 start of a period, as the periods list gives it.")])
             }
             return JSON.response(
-                try await PeriodExplanation(repositories: self.dependencies.repositories).explain(
-                    objective: objective, start: start, scope: context.scope, now: self.dependencies.clock()))
+                try await self.dependencies.useCases.explanation.explain(objective, start: start, scope: context.scope, now: self.dependencies.clock()))
         }
     }
 

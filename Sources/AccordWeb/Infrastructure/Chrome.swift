@@ -31,7 +31,7 @@ struct Chrome {
 
 /// Fixed confirmation messages picked by a `notice` query key, so no text from the URL is echoed into a page.
 enum Notice: String {
-    case created, updated, deleted, activated, amended, statusChanged = "status"
+    case created, updated, deleted, activated, amended, statusChanged = "status", jobRan = "ran"
 
     static func message(_ key: String?) -> String? {
         switch key.flatMap(Notice.init(rawValue:)) {
@@ -41,6 +41,7 @@ enum Notice: String {
         case .activated: "Activated."
         case .amended: "New version created as a draft: adjust its objectives, then activate it."
         case .statusChanged: "Status changed."
+        case .jobRan: "The job ran: its outcome is in the table."
         case nil: nil
         }
     }

@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import Foundation
@@ -7,7 +8,7 @@ import Hummingbird
 /// managers approve, issue (with the invoice reference) or waive (with a reason). Vendors see their own, read-only.
 struct CreditPages {
     let dependencies: AppDependencies
-    var credits: CreditRepository { self.dependencies.repositories.credits }
+    var credits: CreditLedger { self.dependencies.useCases.credits }
 
     struct Line {
         var id: Int64
@@ -57,7 +58,7 @@ struct CreditPages {
         router.get("credits.csv") { request, context in
             _ = try context.requireUser()
             let filter = try await self.filter(request, context)
-            return CreditExport.response(try await self.credits.all(filter: filter, scope: context.scope), filename: "accord-credits.csv")
+            return CSVDownload.response(try await self.credits.export(filter: filter, scope: context.scope), filename: "accord-credits.csv")
         }
         router.get("credits/:id") { request, context in
             _ = try context.requireUser()
@@ -110,13 +111,10 @@ struct CreditPages {
     func list(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let filter = try await self.filter(request, context)
-        let page = try await self.credits.list(filter: filter, page: request.page(), scope: context.scope)
+        let page = try await self.credits.page(filter: filter, page: request.page(), scope: context.scope)
         let vendors = try await self.dependencies.repositories.vendors.list(
             search: nil, page: PageRequest(number: 1, size: 200), scope: context.scope)
-        let all = try await self.credits.all(filter: filter, scope: context.scope)
-        let totals = Dictionary(grouping: all.filter { $0.status != .waived }, by: \.currency).sorted { $0.key < $1.key }.map { currency, credits in
-            Money.format(credits.reduce(Decimal(0)) { $0 + $1.amount }, currency)
-        }
+        let totals = try await self.credits.totals(filter: filter, scope: context.scope)
         let query: [(String, String?)] = [("vendor", filter.vendorID.map(String.init)), ("status", filter.status?.rawValue)]
         let exportQuery = query.compactMap { key, value in value.map { "\(key)=\(URLText.encode($0))" } }.joined(separator: "&")
         let view = ListView(

@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import Foundation
@@ -50,7 +51,7 @@ struct DashboardPages {
             if let cached = cache.lookup(scope: context.scope, stamp: stamp, hour: hour) {
                 entry = cached
             } else {
-                let rows = try await PortfolioReport(repositories: self.repositories).rows(scope: context.scope, now: now)
+                let rows = try await self.dependencies.useCases.portfolio.rows(scope: context.scope, now: now)
                 let lines = rows.map(Self.line)
                 let breached = rows.filter { $0.current.slaStatus == .breached }.count
                 let atRisk = rows.filter { $0.current.slaStatus == .met && $0.current.sloStatus == .breached }.count

@@ -68,9 +68,8 @@ struct ExclusionPages {
             _ = try context.requireUser(\.canManageContracts)
             return try await submitForm(request, context: context, render: { self.form(context, objective: objective, zone: zone, state: $0) }) {
                 input in
-                _ = try await self.repositories.exclusions.create(
-                    objectiveID: objective.id, DraftParsing.exclusion(input, zone: zone), scope: context.scope, actor: context.actor)
-                try await self.dependencies.scheduler.recompute()
+                _ = try await self.dependencies.useCases.exclusions.apply(
+                    DraftParsing.exclusion(input, zone: zone), objectiveID: objective.id, scope: context.scope, actor: context.actor)
                 return Redirect.to("/objectives/\(objective.id)#exclusions", notice: .created)
             }
         }
@@ -89,9 +88,8 @@ struct ExclusionPages {
             return try await submitForm(
                 request, context: context, render: { self.revokeForm(context, objective: objective, exclusion: exclusion, zone: zone, state: $0) }
             ) { input in
-                _ = try await self.repositories.exclusions.revoke(
+                _ = try await self.dependencies.useCases.exclusions.revoke(
                     id: exclusion.id, objectiveID: objective.id, reason: input.text("reason") ?? "", scope: context.scope, actor: context.actor)
-                try await self.dependencies.scheduler.recompute()
                 return Redirect.to("/objectives/\(objective.id)#exclusions", notice: .updated)
             }
         }

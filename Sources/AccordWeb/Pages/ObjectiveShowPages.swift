@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import Foundation
@@ -92,12 +93,10 @@ struct ObjectiveShowPages {
 
     func show(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
-        let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
+        let loaded = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
+        let (objective, placement, agreement, zone) = (loaded.objective, loaded.placement, loaded.agreement, loaded.zone)
         let now = self.dependencies.clock()
-        let zone = TimeZone(identifier: agreement.timeZone) ?? .gmt
-        let rows = try await PeriodReport(repositories: self.repositories).periods(
-            objectiveID: objective.id, scope: context.scope, from: now.addingTimeInterval(-365 * 86_400), to: now, now: now)
+        let rows = try await self.dependencies.useCases.periods.periods(loaded, from: now.addingTimeInterval(-365 * 86_400), to: now, now: now)
         let labels = rows.map { ObjectivePages.label($0.start, zone: zone, window: objective.window) }
         let chart = AttainmentChart(
             points: zip(labels, rows).map { AttainmentChart.Point(label: $0, attainment: $1.attainment.map(\.double)) },
@@ -105,8 +104,7 @@ struct ObjectiveShowPages {
         let lines = zip(labels, rows).map { label, row in
             PeriodLine(row, label: label, revision: row.revision.map { $0 > 1 ? "revision \($0)" : "recorded" } ?? (row.closed ? "closing" : "open"))
         }
-        let status = try await ObjectiveStatusReport(repositories: self.repositories).status(
-            objectiveID: objective.id, scope: context.scope, now: now)
+        let status = try await self.dependencies.useCases.status.status(loaded, now: now)
         let alerts = status.alerts.map {
             "\($0.severity.capitalized): burning faster than \($0.factor.plain)× over \($0.longWindow) and \($0.shortWindow)"
         }
@@ -118,7 +116,7 @@ struct ObjectiveShowPages {
             rates: status.burnRates.map { "\($0.window) \($0.burnRate.map { "\($0.plain)×" } ?? "—")" }.joined(separator: " · "),
             alerts: alerts, hasAlerts: !alerts.isEmpty)
         let burnDown = try await self.burnDown(objective: objective, period: status.period, zone: zone, now: now)
-        let exclusions = try await self.repositories.exclusions.list(objectiveID: objective.id, scope: context.scope)
+        let exclusions = try await self.repositories.exclusions.list(of: objective, scope: context.scope)
         let breaches = try await self.repositories.periodRecords.breaches(seriesID: objective.seriesID).map {
             BreachLine(
                 period: ObjectivePages.label($0.periodStart, zone: zone, window: objective.window), severity: $0.severity.uppercased(),
@@ -215,13 +213,11 @@ struct ObjectiveShowPages {
 
     func period(_ context: AccordRequestContext) async throws -> Response {
         _ = try context.requireUser()
-        let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
-        let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
+        let loaded = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
+        let (objective, zone) = (loaded.objective, loaded.zone)
         guard let text = context.parameters.get("start"), let start = RFC3339.parse(text) else { throw NotFound("period") }
         let now = self.dependencies.clock()
-        let zone = TimeZone(identifier: agreement.timeZone) ?? .gmt
-        let explanation = try await PeriodExplanation(repositories: self.repositories).explain(
-            objective: objective, start: start, scope: context.scope, now: now)
+        let explanation = try await self.dependencies.useCases.explanation.explain(loaded, start: start, scope: context.scope, now: now)
         let row = explanation.period
         let label = ObjectivePages.label(row.start, zone: zone, window: objective.window)
         let view = PeriodView(
@@ -252,39 +248,4 @@ struct ObjectiveShowPages {
             }, isTicketBased: objective.sliKind.isTicketBased)
         return self.dependencies.renderer.response(view, template: "objectives/period")
     }
-}
-
-/// Everything behind one period's figure: the figure (and its revisions), the exclusions that touched it, the batches
-/// whose buckets it sums, and for ticket SLIs the tickets whose outcomes it counts.
-struct PeriodExplanation {
-    let repositories: Repositories
-
-    struct Result: Encodable {
-        var period: PeriodRow
-        var exclusions: [Exclusion]
-        var batches: [MeasurementRepository.LineageEntry]
-        var tickets: [TicketRepository.OutcomeRow]
-    }
-
-    func explain(objective: Objective, start: Date, scope: AccessScope, now: Date) async throws -> Result {
-        let periods = try await PeriodReport(repositories: self.repositories).periods(
-            objectiveID: objective.id, scope: scope, from: start, to: start.addingTimeInterval(1), now: now)
-        guard let period = periods.first, period.start == start else { throw NotFound("period") }
-        let span = DateInterval(start: period.start, end: period.end)
-        let exclusions = try await self.repositories.exclusions.list(objectiveID: objective.id, scope: scope).filter {
-            $0.startsAt < span.end && $0.endsAt > span.start
-        }
-        if objective.sliKind.isTicketBased {
-            return Result(
-                period: period, exclusions: exclusions, batches: [],
-                tickets: try await self.repositories.tickets.outcomes(seriesID: objective.seriesID, span: span))
-        }
-        return Result(
-            period: period, exclusions: exclusions,
-            batches: try await self.repositories.measurements.lineage(seriesID: objective.seriesID, span: span), tickets: [])
-    }
-}
-
-extension Decimal {
-    var double: Double { NSDecimalNumber(decimal: self).doubleValue }
 }

@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import Foundation
@@ -63,7 +64,7 @@ struct ScorecardPages {
         _ = try context.requireUser()
         let vendor = try await self.repositories.vendors.find(id: try context.id(), scope: context.scope)
         let now = self.dependencies.clock()
-        let rows = try await PortfolioReport(repositories: self.repositories).rows(scope: context.scope, now: now) {
+        let rows = try await self.dependencies.useCases.portfolio.rows(scope: context.scope, now: now) {
             $0.vendorID == vendor.id
         }
         let lines = rows.map { row in
@@ -73,15 +74,7 @@ struct ScorecardPages {
                 line: DashboardPages.line(row),
                 record: measured.isEmpty ? "no closed periods with data" : "SLA met in \(met) of \(measured.count) periods with data")
         }
-        let credits = try await self.repositories.credits.all(filter: .init(vendorID: vendor.id), scope: context.scope)
-        let byStatus = Dictionary(grouping: credits, by: \.status)
-        let creditLines = CreditStatus.allCases.compactMap { status -> String? in
-            guard let group = byStatus[status] else { return nil }
-            let totals = Dictionary(grouping: group, by: \.currency).sorted { $0.key < $1.key }.map { currency, items in
-                Money.format(items.reduce(Decimal(0)) { $0 + $1.amount }, currency)
-            }
-            return "\(status.label): \(group.count) (\(totals.joined(separator: ", ")))"
-        }
+        let creditLines = try await self.dependencies.useCases.credits.byStatus(vendorID: vendor.id, scope: context.scope)
         let breaches = try await self.repositories.periodRecords.breachCount(vendorID: vendor.id, since: now.addingTimeInterval(-365 * 86_400))
         let today = LocalDate.of(now, in: TimeZone(identifier: "UTC")!)
         let view = ScorecardView(
@@ -98,7 +91,7 @@ struct ScorecardPages {
             throw RuleViolation("Composition applies to master SLAs: this is a vendor SLA under \(agreement.masterTitle ?? "a master").")
         }
         let now = self.dependencies.clock()
-        let rows = try await PortfolioReport(repositories: self.repositories).rows(scope: context.scope, now: now) {
+        let rows = try await self.dependencies.useCases.portfolio.rows(scope: context.scope, now: now) {
             $0.placement.agreementID == agreement.id || $0.masterID == agreement.id
         }
         let master = rows.first { $0.entry.placement.agreementID == agreement.id && $0.entry.objective.sliKind == .ratio }

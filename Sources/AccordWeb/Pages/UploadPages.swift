@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import Foundation
@@ -55,20 +56,17 @@ struct UploadPages {
             }
             let sender = BatchSender(userID: user.id, credential: "session")
             do {
-                let accepted: String
-                if objective.sliKind.isTicketBased {
-                    let rows = try MeasurementAPI.ticketCSVRows(file.content)
-                    let events = try TicketEventBatchParser.parse(rows, priorities: objective.priorityGoals.map(\.priority))
-                    let batch = try await self.repositories.tickets.ingest(
-                        objectiveID: objective.id, source: source, events: events, scope: context.scope, sender: sender)
-                    accepted = "\(batch.accepted) events accepted as batch \(batch.batchID) (\(batch.duplicates) already stored)."
-                } else {
-                    let buckets = try BucketBatchParser.parse(try MeasurementAPI.csvRows(file.content))
-                    let batch = try await self.repositories.measurements.ingest(
-                        objectiveID: objective.id, source: source, buckets: buckets, scope: context.scope, sender: sender)
-                    accepted = "\(batch.accepted) buckets accepted as batch \(batch.batchID) (content hash \(batch.contentHash.prefix(16))…)."
-                }
-                try await self.dependencies.scheduler.recompute()
+                let rows: IngestRows =
+                    objective.sliKind.isTicketBased
+                    ? .ticketEvents(try MeasurementAPI.ticketCSVRows(file.content)) : .buckets(try MeasurementAPI.csvRows(file.content))
+                let accepted =
+                    switch try await self.dependencies.useCases.ingest.ingest(
+                        rows, objective: objective, source: source, scope: context.scope, sender: sender)
+                    {
+                    case .ticketEvents(let batch): "\(batch.accepted) events accepted as batch \(batch.batchID) (\(batch.duplicates) already stored)."
+                    case .buckets(let batch):
+                        "\(batch.accepted) buckets accepted as batch \(batch.batchID) (content hash \(batch.contentHash.prefix(16))…)."
+                    }
                 return self.page(context, objective: objective, source: source, accepted: accepted, errors: nil, error: nil)
             } catch let errors as ValidationErrors {
                 return self.page(context, objective: objective, source: source, accepted: nil, errors: errors, error: nil)

@@ -109,8 +109,3 @@ extension Input {
         Input(base.fields.merging(self.fields) { _, new in new })
     }
 }
-
-extension Decimal {
-    /// `99.95`, never `9.995e1`.
-    var plain: String { NSDecimalNumber(decimal: self).description(withLocale: Locale(identifier: "en_US_POSIX")) }
-}

@@ -7,23 +7,27 @@ import Foundation
 ///
 /// Closed periods come from their recorded revision (the period rollup kept by the scheduler), so the cost does not grow
 /// with the months of minute buckets behind them; only the current period and unrecorded ones read the hourly rollup.
-struct PortfolioReport {
+public struct PortfolioReport: Sendable {
     let repositories: Repositories
 
-    struct Row: Sendable {
-        var entry: ObjectiveRepository.PortfolioEntry
-        var current: PeriodJudgement
-        var currentSpan: DateInterval
-        /// Oldest first; nil where a period had no valid events.
-        var history: [Decimal?]
-        var historySpans: [DateInterval]
-        var firing: [String]
+    public init(repositories: Repositories) {
+        self.repositories = repositories
     }
 
-    static let historyLength = 12
+    public struct Row: Sendable {
+        public var entry: ObjectiveRepository.PortfolioEntry
+        public var current: PeriodJudgement
+        public var currentSpan: DateInterval
+        /// Oldest first; nil where a period had no valid events.
+        public var history: [Decimal?]
+        public var historySpans: [DateInterval]
+        public var firing: [String]
+    }
+
+    public static let historyLength = 12
 
     /// The rows of the objectives in force that `include` keeps (all by default); only those are counted.
-    func rows(
+    public func rows(
         scope: AccessScope, now: Date, include: (ObjectiveRepository.PortfolioEntry) -> Bool = { _ in true }
     ) async throws -> [Row] {
         let utc = TimeZone(identifier: "UTC")!

@@ -3,43 +3,53 @@ import AccordStorage
 import Foundation
 
 /// The current period so far, its error budget, burn rates over the alert windows and the alerts firing.
-struct ObjectiveStatus: Encodable, Sendable {
-    struct Rate: Encodable, Sendable {
-        var window: String
-        var seconds: Int
-        var good: Decimal
-        var valid: Decimal
-        var burnRate: Decimal?
+public struct ObjectiveStatus: Encodable, Sendable {
+    public struct Rate: Encodable, Sendable {
+        public var window: String
+        public var seconds: Int
+        public var good: Decimal
+        public var valid: Decimal
+        public var burnRate: Decimal?
     }
 
-    struct Alert: Encodable, Sendable {
-        var severity: String
-        var factor: Decimal
-        var longWindow: String
-        var shortWindow: String
+    public struct Alert: Encodable, Sendable {
+        public var severity: String
+        public var factor: Decimal
+        public var longWindow: String
+        public var shortWindow: String
     }
 
-    var objectiveId: Int64
-    var seriesId: Int64
-    var asOf: Date
-    var period: PeriodRow?
-    var burnRates: [Rate]
-    var alerts: [Alert]
+    public var objectiveId: Int64
+    public var seriesId: Int64
+    public var asOf: Date
+    public var period: PeriodRow?
+    public var burnRates: [Rate]
+    public var alerts: [Alert]
     /// The latest recorded changes of alert state (newest first), as the alert job saw them.
-    var alertHistory: [PeriodRecordRepository.AlertEvent]
+    public var alertHistory: [PeriodRecordRepository.AlertEvent]
 }
 
-struct ObjectiveStatusReport {
+public struct ObjectiveStatusReport: Sendable {
     let repositories: Repositories
 
-    static func name(_ seconds: TimeInterval) -> String {
+    public init(repositories: Repositories) {
+        self.repositories = repositories
+    }
+
+    /// `1h`, `30m`, `3d`: how pages and the API name a lookback.
+    public static func name(_ seconds: TimeInterval) -> String {
         seconds >= 86_400 ? "\(Int(seconds / 86_400))d" : seconds >= 3600 ? "\(Int(seconds / 3600))h" : "\(Int(seconds / 60))m"
     }
 
-    func status(objectiveID: Int64, scope: AccessScope, now: Date) async throws -> ObjectiveStatus {
-        let (objective, _) = try await self.repositories.objectives.find(id: objectiveID, scope: scope)
+    public func status(objectiveID: Int64, scope: AccessScope, now: Date) async throws -> ObjectiveStatus {
+        try await self.status(ObjectiveContext.load(objectiveID: objectiveID, scope: scope, repositories: self.repositories), now: now)
+    }
+
+    /// The status of an objective already read.
+    public func status(_ context: ObjectiveContext, now: Date) async throws -> ObjectiveStatus {
+        let objective = context.objective
         let period = try await PeriodReport(repositories: self.repositories).periods(
-            objectiveID: objectiveID, scope: scope, from: now, to: now.addingTimeInterval(1), now: now
+            context, from: now, to: now.addingTimeInterval(1), now: now
         ).first
         let rules = BurnRateRule.workbook
         let lookbacks = Array(Set(rules.flatMap { [$0.longWindow, $0.shortWindow] })).sorted()
@@ -50,7 +60,7 @@ struct ObjectiveStatusReport {
             let windowCounts = counts[lookback] ?? .zero
             return ObjectiveStatus.Rate(
                 window: Self.name(lookback), seconds: Int(lookback), good: windowCounts.good, valid: windowCounts.valid,
-                burnRate: BurnRate.of(windowCounts, sloTarget: slo).map { PeriodReport.rounded($0, places: 3) })
+                burnRate: BurnRate.of(windowCounts, sloTarget: slo).map { $0.rounded(places: 3) })
         }
         let firing = BurnRateAlerts.firing(rules: rules, sloTarget: slo) { counts[$0] ?? .zero }
         return ObjectiveStatus(

@@ -3,49 +3,56 @@ import AccordStorage
 import Foundation
 
 /// One judged period of an objective series, as pages and the API show it.
-struct PeriodRow: Encodable, Sendable {
-    var start: Date
-    var end: Date
-    var closed: Bool
-    var versionNumber: Int
-    var slaTarget: Decimal
-    var sloTarget: Decimal
-    var good: Decimal
-    var valid: Decimal
-    var attainment: Decimal?
-    var slaStatus: TargetStatus
-    var sloStatus: TargetStatus
-    var budgetConsumed: Decimal?
-    var budgetRemaining: Decimal?
+public struct PeriodRow: Encodable, Sendable {
+    public var start: Date
+    public var end: Date
+    public var closed: Bool
+    public var versionNumber: Int
+    public var slaTarget: Decimal
+    public var sloTarget: Decimal
+    public var good: Decimal
+    public var valid: Decimal
+    public var attainment: Decimal?
+    public var slaStatus: TargetStatus
+    public var sloStatus: TargetStatus
+    public var budgetConsumed: Decimal?
+    public var budgetRemaining: Decimal?
     /// The recorded revision shown, once the period is closed and recorded; nil while it is open.
-    var revision: Int?
+    public var revision: Int?
     /// Why the shown revision was recorded: `close`, `late_data` or `exclusion`.
-    var revisionReason: String?
+    public var revisionReason: String?
     /// Earlier recorded figures of this period, oldest first (late data and exclusions make new revisions).
-    var priorRevisions: [PriorRevision]
+    public var priorRevisions: [PriorRevision]
 
-    struct PriorRevision: Encodable, Sendable {
-        var revision: Int
-        var reason: String
-        var computedAt: Date
-        var good: Decimal
-        var valid: Decimal
-        var attainment: Decimal?
-        var slaStatus: TargetStatus
-        var sloStatus: TargetStatus
+    public struct PriorRevision: Encodable, Sendable {
+        public var revision: Int
+        public var reason: String
+        public var computedAt: Date
+        public var good: Decimal
+        public var valid: Decimal
+        public var attainment: Decimal?
+        public var slaStatus: TargetStatus
+        public var sloStatus: TargetStatus
     }
 }
 
 /// Judges the calendar periods of an objective's series from the hourly rollup, each under the version in force at its start;
 /// a rolling window gives one row, the last N days up to now.
-struct PeriodReport {
+public struct PeriodReport: Sendable {
     let repositories: Repositories
 
-    func periods(objectiveID: Int64, scope: AccessScope, from: Date, to: Date, now: Date) async throws -> [PeriodRow] {
-        let (objective, placement) = try await self.repositories.objectives.find(id: objectiveID, scope: scope)
-        let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: scope)
-        let terms = try await self.repositories.objectives.activeTerms(seriesID: objective.seriesID, scope: scope)
-        let zone = TimeZone(identifier: agreement.timeZone) ?? .gmt
+    public init(repositories: Repositories) {
+        self.repositories = repositories
+    }
+
+    public func periods(objectiveID: Int64, scope: AccessScope, from: Date, to: Date, now: Date) async throws -> [PeriodRow] {
+        let context = try await ObjectiveContext.load(objectiveID: objectiveID, scope: scope, repositories: self.repositories)
+        return try await self.periods(context, from: from, to: to, now: now)
+    }
+
+    /// The periods between `from` and `to` of an objective already read.
+    public func periods(_ context: ObjectiveContext, from: Date, to: Date, now: Date) async throws -> [PeriodRow] {
+        let (objective, terms, zone) = (context.objective, context.terms, context.zone)
         var planned = PeriodPlanner.plan(terms: terms, timeZone: zone, from: from, to: to)
         // a rolling window has no calendar periods: it is judged over the last N days up to now (or `to`, if earlier)
         let end = min(to, now)
@@ -96,10 +103,5 @@ struct PeriodReport {
         }
     }
 
-    static func rounded(_ value: Decimal, places: Int) -> Decimal {
-        var input = value
-        var output = Decimal()
-        NSDecimalRound(&output, &input, places, .bankers)
-        return output
-    }
+    public static func rounded(_ value: Decimal, places: Int) -> Decimal { value.rounded(places: places) }
 }

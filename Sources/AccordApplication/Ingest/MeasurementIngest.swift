@@ -1,0 +1,62 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Logging
+
+/// The rows of one batch as a client sent them, before validation.
+public enum IngestRows: Sendable {
+    case buckets([RawBucketRow])
+    case ticketEvents([RawTicketEventRow])
+}
+
+/// What an accepted batch stored.
+public enum IngestResult: Sendable, Encodable {
+    case buckets(IngestedBatch)
+    case ticketEvents(IngestedTicketBatch)
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .buckets(let batch): try batch.encode(to: encoder)
+        case .ticketEvents(let batch): try batch.encode(to: encoder)
+        }
+    }
+}
+
+/// Ingest of measurements: ratio buckets from monitoring tools, ticket events from help desks.
+///
+/// A batch is validated whole (every bad row reported with its row, field and reason) and stored all-or-nothing;
+/// closed periods it changes are recorded again before the caller hears back, so figures are current on the 2xx.
+public struct MeasurementIngest: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+    let logger: Logger
+
+    public init(repositories: Repositories, clock: @escaping @Sendable () -> Date, logger: Logger) {
+        self.repositories = repositories
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func ingest(_ rows: IngestRows, objective: Objective, source: String, scope: AccessScope, sender: BatchSender) async throws -> IngestResult {
+        let result: IngestResult
+        switch rows {
+        case .buckets(let rows):
+            let buckets = try BucketBatchParser.parse(rows)
+            result = .buckets(
+                try await self.repositories.measurements.ingest(
+                    objectiveID: objective.id, source: source, buckets: buckets, scope: scope, sender: sender))
+        case .ticketEvents(let rows):
+            let events = try TicketEventBatchParser.parse(rows, priorities: objective.priorityGoals.map(\.priority))
+            result = .ticketEvents(
+                try await self.repositories.tickets.ingest(objectiveID: objective.id, source: source, events: events, scope: scope, sender: sender))
+        }
+        // Late data: the periods it changed are recorded again now. The batch is stored either way; if this fails the
+        // recompute job records them shortly.
+        do {
+            try await PeriodRecompute(repositories: self.repositories).run(now: self.clock())
+        } catch {
+            self.logger.warning("recompute after ingest deferred to the recompute job", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        return result
+    }
+}

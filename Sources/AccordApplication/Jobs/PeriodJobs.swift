@@ -1,0 +1,113 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+
+/// Records every period that ended as revision 1, with its breach and credit. Claims due series in
+/// `series_schedule` with `FOR UPDATE SKIP LOCKED`; a period's key refuses a second revision 1.
+public struct PeriodClosingJob: Job {
+    let repositories: Repositories
+    static let batch = 20
+
+    public init(repositories: Repositories) {
+        self.repositories = repositories
+    }
+
+    public var name: String { "period-closing" }
+    public var purpose: String { "Records each period that ended, with its breach and credit." }
+    public var interval: Duration { .seconds(10) }
+
+    public func run(now: Date) async throws -> JobReport {
+        try await self.repositories.periodRecords.syncSchedule()
+        let judge = PeriodJudge(repositories: self.repositories)
+        var closed = 0
+        while true {
+            let recorded = try await self.repositories.periodRecords.closeDuePeriods(now: now, limit: Self.batch) { series, closedThrough in
+                try await judge.closePlan(seriesID: series, closedThrough: closedThrough, now: now)
+            }
+            closed += recorded.count
+            if recorded.isEmpty { break }
+        }
+        return JobReport(items: closed, summary: closed == 1 ? "1 period closed" : "\(closed) periods closed")
+    }
+}
+
+/// Carries out recompute requests left by late data and exclusions (`PeriodRecompute`); the requests are claimed with
+/// `FOR UPDATE SKIP LOCKED`.
+public struct RecomputeJob: Job {
+    let repositories: Repositories
+
+    public init(repositories: Repositories) {
+        self.repositories = repositories
+    }
+
+    public var name: String { "recompute" }
+    public var purpose: String { "Records new revisions of closed periods that late data or exclusions changed." }
+    public var interval: Duration { .seconds(5) }
+
+    public func run(now: Date) async throws -> JobReport {
+        let revised = try await PeriodRecompute(repositories: self.repositories).run(now: now).count
+        return JobReport(items: revised, summary: revised == 1 ? "1 period revised" : "\(revised) periods revised")
+    }
+}
+
+/// Evaluates the burn-rate alerts of each series once a minute and records every change of state; due series are
+/// claimed in `series_schedule` with `FOR UPDATE SKIP LOCKED`.
+public struct AlertEvaluationJob: Job {
+    let repositories: Repositories
+    /// How often each series' alerts are evaluated.
+    static let perSeries: TimeInterval = 60
+
+    public init(repositories: Repositories) {
+        self.repositories = repositories
+    }
+
+    public var name: String { "alert-evaluation" }
+    public var purpose: String { "Evaluates each series' burn-rate alerts once a minute and records changes of state." }
+    public var interval: Duration { .seconds(10) }
+
+    public func run(now: Date) async throws -> JobReport {
+        let judge = PeriodJudge(repositories: self.repositories)
+        var changes = 0
+        while true {
+            let (claimed, changed) = try await self.repositories.periodRecords.evaluateAlerts(now: now, every: Self.perSeries, limit: 50) {
+                try await judge.alerts(seriesID: $0, now: now)
+            }
+            changes += changed.count
+            if claimed == 0 { break }
+        }
+        return JobReport(items: changes, summary: changes == 1 ? "1 alert changed state" : "\(changes) alerts changed state")
+    }
+}
+
+/// Deletes expired sessions, a thousand at a time, skipping rows another runner holds.
+public struct SessionPurgeJob: Job {
+    let repositories: Repositories
+
+    public init(repositories: Repositories) {
+        self.repositories = repositories
+    }
+
+    public var name: String { "session-purge" }
+    public var purpose: String { "Deletes expired sign-in sessions." }
+    public var interval: Duration { .seconds(900) }
+
+    public func run(now: Date) async throws -> JobReport {
+        var purged = 0
+        while true {
+            let gone = try await self.repositories.sessions.purgeExpired(now: now, limit: 1000)
+            purged += gone
+            if gone < 1000 { break }
+        }
+        return JobReport(items: purged, summary: purged == 1 ? "1 expired session deleted" : "\(purged) expired sessions deleted")
+    }
+}
+
+/// The jobs every server process runs.
+public enum StandardJobs {
+    public static func all(repositories: Repositories) -> [any Job] {
+        [
+            PeriodClosingJob(repositories: repositories), RecomputeJob(repositories: repositories), AlertEvaluationJob(repositories: repositories),
+            SessionPurgeJob(repositories: repositories),
+        ]
+    }
+}

@@ -1,0 +1,40 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+
+/// Everything behind one period's figure: the figure (and its revisions), the exclusions that touched it, the batches
+/// whose buckets it sums, and for ticket SLIs the tickets whose outcomes it counts.
+public struct PeriodExplanation: Sendable {
+    let repositories: Repositories
+
+    public init(repositories: Repositories) {
+        self.repositories = repositories
+    }
+
+    public struct Result: Encodable, Sendable {
+        public var period: PeriodRow
+        public var exclusions: [Exclusion]
+        public var batches: [MeasurementRepository.LineageEntry]
+        public var tickets: [TicketRepository.OutcomeRow]
+    }
+
+    /// The period of `context`'s objective that starts at `start`; not found unless a period starts exactly there.
+    public func explain(_ context: ObjectiveContext, start: Date, scope: AccessScope, now: Date) async throws -> Result {
+        let objective = context.objective
+        let periods = try await PeriodReport(repositories: self.repositories).periods(
+            context, from: start, to: start.addingTimeInterval(1), now: now)
+        guard let period = periods.first, period.start == start else { throw NotFound("period") }
+        let span = DateInterval(start: period.start, end: period.end)
+        let exclusions = try await self.repositories.exclusions.list(of: objective, scope: scope).filter {
+            $0.startsAt < span.end && $0.endsAt > span.start
+        }
+        if objective.sliKind.isTicketBased {
+            return Result(
+                period: period, exclusions: exclusions, batches: [],
+                tickets: try await self.repositories.tickets.outcomes(seriesID: objective.seriesID, span: span))
+        }
+        return Result(
+            period: period, exclusions: exclusions,
+            batches: try await self.repositories.measurements.lineage(seriesID: objective.seriesID, span: span), tickets: [])
+    }
+}

@@ -1,0 +1,40 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Logging
+
+/// Every use case over one database and one clock: what the web layer and the command line call.
+public struct UseCases: Sendable {
+    public let repositories: Repositories
+    /// The current instant; tests pass a clock they can move.
+    public let clock: @Sendable () -> Date
+    public let logger: Logger
+
+    public init(repositories: Repositories, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+        self.repositories = repositories
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public var ingest: MeasurementIngest { MeasurementIngest(repositories: self.repositories, clock: self.clock, logger: self.logger) }
+    public var exclusions: ExclusionDecisions { ExclusionDecisions(repositories: self.repositories, clock: self.clock) }
+    public var credits: CreditLedger { CreditLedger(repositories: self.repositories) }
+    public var recompute: PeriodRecompute { PeriodRecompute(repositories: self.repositories) }
+
+    public var periods: PeriodReport { PeriodReport(repositories: self.repositories) }
+    public var status: ObjectiveStatusReport { ObjectiveStatusReport(repositories: self.repositories) }
+    public var explanation: PeriodExplanation { PeriodExplanation(repositories: self.repositories) }
+    public var portfolio: PortfolioReport { PortfolioReport(repositories: self.repositories) }
+
+    /// An objective, its agreement and its terms, read once for the reports of one request.
+    public func objective(_ id: Int64, scope: AccessScope) async throws -> ObjectiveContext {
+        try await ObjectiveContext.load(objectiveID: id, scope: scope, repositories: self.repositories)
+    }
+
+    /// The runner of the standard jobs (period closing, recompute, alerts, session purge) on this clock.
+    public func jobRunner(logger: Logger? = nil) -> JobRunner {
+        JobRunner(
+            jobs: StandardJobs.all(repositories: self.repositories), store: self.repositories.jobs, clock: self.clock,
+            logger: logger ?? self.logger)
+    }
+}

@@ -1,0 +1,65 @@
+import AccordApplication
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// Administrators: the scheduled jobs with their last run, and a button to run one now.
+struct JobPages {
+    let dependencies: AppDependencies
+
+    struct Line {
+        var name: String
+        var purpose: String
+        var every: String
+        var lastRun: String
+        var duration: String
+        var outcome: String
+        var failed: Bool
+        var error: String?
+        var runs: Int64
+        var failures: Int64?
+        var nextDue: String
+    }
+
+    struct ListView {
+        var chrome: Chrome
+        var jobs: [Line]
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("jobs") { request, context in
+            _ = try context.requireUser(\.isAdmin)
+            let jobs = try await self.dependencies.jobRunner.overview().map(Self.line)
+            let view = ListView(chrome: Chrome(title: "Jobs", context: context, notice: request.notice), jobs: jobs)
+            return self.dependencies.renderer.response(view, template: "jobs/list")
+        }
+        router.post("jobs/{name}/run") { _, context in
+            _ = try context.requireUser(\.isAdmin)
+            _ = try await self.dependencies.jobRunner.runNow(named: context.parameters.get("name") ?? "")
+            return Redirect.to("/jobs", notice: .jobRan)
+        }
+    }
+
+    static func line(_ job: JobOverview) -> Line {
+        let record = job.lastRun
+        return Line(
+            name: job.name, purpose: job.purpose, every: Self.every(job.intervalSeconds),
+            lastRun: record?.lastStartedAt.map(Self.stamp) ?? "never", duration: record?.lastDurationMs.map { "\($0) ms" } ?? "—",
+            outcome: record.flatMap { $0.lastOutcome == nil ? nil : $0.lastSummary ?? $0.lastOutcome } ?? "—",
+            failed: record?.lastOutcome == "failed", error: record?.lastError, runs: record?.runs ?? 0,
+            failures: record.flatMap { $0.failures > 0 ? $0.failures : nil }, nextDue: record.map { Self.stamp($0.nextDueAt) } ?? "—")
+    }
+
+    static func every(_ seconds: Int) -> String {
+        seconds % 3600 == 0 ? "\(seconds / 3600) h" : seconds % 60 == 0 ? "\(seconds / 60) min" : "\(seconds) s"
+    }
+
+    static func stamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "d MMM yyyy HH:mm:ss"
+        return formatter.string(from: date)
+    }
+}
