@@ -38,13 +38,13 @@ public struct APITokenRepository: Sendable {
         let presented = Array(SessionStore.hash(token).utf8)
         let rows = try await self.database.query(
             """
-            SELECT t.id, t.token_hash, t.last_used_at, \(unescaped: UserRepository.columns) FROM api_tokens t JOIN users u ON u.id = t.user_id
+            SELECT t.id AS token_id, t.token_hash, t.last_used_at, \(unescaped: UserRepository.columns) FROM api_tokens t JOIN users u ON u.id = t.user_id
             WHERE t.prefix = \(String(parts[1])) AND t.revoked_at IS NULL AND NOT u.disabled
             """)
         for row in rows {
             let cells = row.makeRandomAccess()
             if SecureToken.constantTimeEquals(Array((try cells.value("token_hash", as: String.self)).utf8), presented) {
-                let id: Int64 = try cells.value("id")
+                let id: Int64 = try cells.value("token_id")
                 let lastUsed: Date? = try cells.value("last_used_at")
                 // written at most once a minute: a busy feed reads its token, it does not rewrite it on every batch
                 if lastUsed.map({ Date().timeIntervalSince($0) >= SessionStore.useRecordInterval }) ?? true {

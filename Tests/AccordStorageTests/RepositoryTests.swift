@@ -118,4 +118,35 @@ struct RepositoryTests {
             #expect(try await repositories.sessions.purgeExpired(now: now.addingTimeInterval(3 * 3600)) == 1)
         }
     }
+
+    @Test func aSessionsAndATokensUseIsWrittenAtMostOnceAMinute() async throws {
+        try await TestDatabase.withDatabase { database in
+            // setup
+            let repositories = Repositories(database: database)
+            let world = try await World.seed(repositories)
+            let start = RFC3339.parse("2026-12-01T09:00:00Z")!
+            let session = try await repositories.sessions.create(userID: world.viewer.id, now: start)
+            func lastSeen() async throws -> Date { try await database.query("SELECT last_seen_at FROM sessions").first!.decode(Date.self) }
+            // MUT + validation: requests within the minute only read
+            #expect(try await repositories.sessions.touch(id: session.id, now: start.addingTimeInterval(30))?.userID == world.viewer.id)
+            #expect(try await repositories.sessions.touch(id: session.id, now: start.addingTimeInterval(59))?.userID == world.viewer.id)
+            #expect(try await lastSeen() == start)
+            // a request a minute on writes, and extends the idle timeout from then
+            #expect(try await repositories.sessions.touch(id: session.id, now: start.addingTimeInterval(60)) != nil)
+            #expect(try await lastSeen() == start.addingTimeInterval(60))
+            #expect(try await repositories.sessions.touch(id: session.id, now: start.addingTimeInterval(60 + 29 * 60)) != nil)
+            // tokens: the first use is written, the next ones within the minute are not
+            let token = try await repositories.tokens.create(userID: world.viewer.id, name: "feed", actor: .system)
+            #expect(try await repositories.tokens.user(forToken: token)?.id == world.viewer.id)
+            let first = try await database.query("SELECT last_used_at FROM api_tokens").first!.decode(Date?.self)
+            #expect(first != nil)
+            try await database.query("UPDATE api_tokens SET last_used_at = now() - interval '30 seconds'")
+            let marked = try await database.query("SELECT last_used_at FROM api_tokens").first!.decode(Date.self)
+            #expect(try await repositories.tokens.user(forToken: token)?.id == world.viewer.id)
+            #expect(try await database.query("SELECT last_used_at FROM api_tokens").first!.decode(Date.self) == marked)
+            try await database.query("UPDATE api_tokens SET last_used_at = now() - interval '61 seconds'")
+            #expect(try await repositories.tokens.user(forToken: token)?.id == world.viewer.id)
+            #expect(try await database.query("SELECT last_used_at FROM api_tokens").first!.decode(Date.self) > marked)
+        }
+    }
 }
