@@ -9,14 +9,20 @@ public struct UseCases: Sendable {
     /// The current instant; tests pass a clock they can move.
     public let clock: @Sendable () -> Date
     public let logger: Logger
+    public let ingestReach: IngestReach
 
-    public init(repositories: Repositories, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+    public init(
+        repositories: Repositories, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger, ingestReach: IngestReach = .standard
+    ) {
         self.repositories = repositories
         self.clock = clock
         self.logger = logger
+        self.ingestReach = ingestReach
     }
 
-    public var ingest: MeasurementIngest { MeasurementIngest(repositories: self.repositories, clock: self.clock, logger: self.logger) }
+    public var ingest: MeasurementIngest {
+        MeasurementIngest(repositories: self.repositories, clock: self.clock, logger: self.logger, reach: self.ingestReach)
+    }
     public var exclusions: ExclusionDecisions { ExclusionDecisions(repositories: self.repositories, clock: self.clock) }
     public var credits: CreditLedger { CreditLedger(repositories: self.repositories) }
     public var recompute: PeriodRecompute { PeriodRecompute(repositories: self.repositories) }

@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import AccordWeb
@@ -28,7 +29,10 @@ struct Environment {
             host: env["ACCORD_HOST"] ?? "127.0.0.1", port: Int(env["ACCORD_PORT"] ?? "") ?? 8080,
             behindTLS: ["1", "true", "yes"].contains((env["ACCORD_BEHIND_TLS"] ?? "").lowercased()), root: root, database: database,
             runsScheduler: !["0", "false", "no", "off"].contains((env["ACCORD_SCHEDULER"] ?? "").lowercased()),
-            diagnostics: ["1", "true", "yes"].contains((env["ACCORD_DIAGNOSTICS"] ?? "").lowercased()))
+            diagnostics: ["1", "true", "yes"].contains((env["ACCORD_DIAGNOSTICS"] ?? "").lowercased()),
+            ingestReach: IngestReach(
+                pastDays: Int(env["ACCORD_INGEST_PAST_DAYS"] ?? "") ?? IngestWindow.defaultPastDays,
+                futureDays: Int(env["ACCORD_INGEST_FUTURE_DAYS"] ?? "") ?? IngestWindow.defaultFutureDays))
     }
 
     static func logger(_ label: String = "accord") -> Logger {

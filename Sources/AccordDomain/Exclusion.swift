@@ -80,8 +80,12 @@ public struct ExclusionDraft: Sendable, Equatable, Codable {
         let reason = self.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         if reason.isEmpty { errors.add("reason", "Give the reason, as it will appear in reviews and to the vendor.") }
         if reason.count > 2000 { errors.add("reason", "The reason may be at most 2000 characters.") }
-        if self.startsAt == nil { errors.add("starts_at", "starts_at must be an RFC 3339 timestamp with an offset.") }
-        if self.endsAt == nil { errors.add("ends_at", "ends_at must be an RFC 3339 timestamp with an offset.") }
+        if !(self.startsAt.map(Bounds.contains) ?? false) {
+            errors.add("starts_at", "starts_at must be an RFC 3339 timestamp with an offset \(Bounds.yearsText).")
+        }
+        if !(self.endsAt.map(Bounds.contains) ?? false) {
+            errors.add("ends_at", "ends_at must be an RFC 3339 timestamp with an offset \(Bounds.yearsText).")
+        }
         if let start = self.startsAt, let end = self.endsAt {
             if end <= start {
                 errors.add("ends_at", "The end must be after the start.")

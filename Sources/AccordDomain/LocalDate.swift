@@ -10,17 +10,18 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let components = DateComponents(year: year, month: month, day: day)
-        guard (1...9999).contains(year), components.isValidDate(in: calendar) else { return nil }
+        // wide, so that the date of any instant can be taken; dates read from text are held to `Bounds.years`
+        guard (1...99_999).contains(year), components.isValidDate(in: calendar) else { return nil }
         self.year = year
         self.month = month
         self.day = day
     }
 
-    /// Parses the ISO 8601 form `YYYY-MM-DD`.
+    /// Parses the ISO 8601 form `YYYY-MM-DD`, in the years of `Bounds.years`.
     public init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), Bounds.years.contains(year)
         else { return nil }
         self.init(year: year, month: month, day: day)
     }

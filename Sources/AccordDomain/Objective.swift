@@ -197,7 +197,9 @@ public struct ObjectiveDraft: Sendable, Equatable {
             } else if !seen.insert(goal.priority.lowercased()).inserted {
                 errors.add("priority_goals", "Priority \(goal.priority) has more than one goal.")
             }
-            if goal.goalMinutes <= 0 { errors.add("priority_goals", "The goal for \(goal.priority) must be at least one minute.") }
+            if !Bounds.goalMinutes.contains(goal.goalMinutes) {
+                errors.add("priority_goals", "The goal for \(goal.priority) must be from 1 minute to a year (527040 minutes).")
+            }
         }
     }
 

@@ -3,8 +3,10 @@ public struct PageRequest: Sendable, Equatable {
     public var number: Int
     public var size: Int
 
+    /// Clamped to `Bounds.pages` and 1…200, so `offset` cannot overflow whatever is asked for; the web layer refuses
+    /// out-of-range numbers with a message before they get here.
     public init(number: Int = 1, size: Int = 25) {
-        self.number = max(1, number)
+        self.number = min(max(Bounds.pages.lowerBound, number), Bounds.pages.upperBound)
         self.size = min(max(1, size), 200)
     }
 

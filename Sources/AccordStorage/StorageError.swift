@@ -40,3 +40,40 @@ func editConflict(
     let (name, at, version) = try rows.first!.decode((String, Date, Int).self)
     return EditConflict(entity: entity, changedBy: name, changedAt: at, currentRowVersion: version)
 }
+
+/// What a database error means for the request that met it, for errors no repository turned into a domain error.
+public enum DatabaseFailure: Sendable, Equatable {
+    /// The input could not be stored as given (too long, out of range, a character PostgreSQL refuses): 422.
+    case invalidValue(String)
+    /// Another change got there first (unique key, deadlock, serialization): 409, retry.
+    case conflict(String)
+    /// The database is unreachable, shutting down or out of connections: 503, retry later.
+    case unavailable
+    /// Anything else: a 500, logged with its details.
+    case unexpected
+
+    /// Classifies `error` if it came from PostgreSQL or its connection pool; nil otherwise.
+    public static func classify(_ error: any Error) -> DatabaseFailure? {
+        guard let psql = error as? PSQLError else { return nil }
+        guard let state = psql.serverInfo?[.sqlState] else {
+            switch psql.code {
+            case .server: return .unexpected
+            default: return .unavailable  // connection closed, pool shut down, timeouts, refused connections
+            }
+        }
+        switch state {
+        case "22001": return .invalidValue("A value is longer than the field allows.")
+        case "22003": return .invalidValue("A number is out of the range the field allows.")
+        case "22021", "22P05": return .invalidValue("A text holds a character that cannot be stored (such as NUL).")
+        case "22007", "22008": return .invalidValue("A date or time is out of range.")
+        case "22P02": return .invalidValue("A value has the wrong form for its field.")
+        case "23514": return .invalidValue("A value breaks a rule of its field.")
+        case "23505": return .conflict("This already exists: another change recorded it first.")
+        case "23503": return .conflict("Something this refers to was changed or removed at the same time; reload and try again.")
+        case "40001", "40P01": return .conflict("Someone changed this at the same time; reload and try again.")
+        case "55P03": return .conflict("This is being changed by another request; try again shortly.")
+        case "57P01", "57P02", "57P03", "53300", "53400", "08000", "08003", "08006": return .unavailable
+        default: return .unexpected
+        }
+    }
+}

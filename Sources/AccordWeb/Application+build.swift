@@ -12,7 +12,8 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let database = Database(settings: configuration.database, logger: logger)
     let dependencies = AppDependencies(
-        configuration: configuration, useCases: UseCases(repositories: Repositories(database: database), clock: clock, logger: logger),
+        configuration: configuration, useCases: UseCases(
+            repositories: Repositories(database: database), clock: clock, logger: logger, ingestReach: configuration.ingestReach),
         renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(cost: configuration.bcryptCost),
         migrations: try Migration.load(from: configuration.schemaDirectory))
     let router = try buildRouter(dependencies, logger: logger)
@@ -31,6 +32,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     let router = Router(context: AccordRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMappingMiddleware(renderer: dependencies.renderer))
+    router.add(middleware: QueryGuardMiddleware())
     // Inside the error mapping: it serves a file when the routes answer 404, which it only sees as a thrown error.
     router.add(middleware: FileMiddleware(dependencies.configuration.staticDirectory.path, urlBasePath: "/static", logger: logger))
     router.add(

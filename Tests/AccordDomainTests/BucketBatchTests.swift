@@ -57,7 +57,8 @@ struct BucketBatchTests {
     }
 
     @Test func parsingAndFormattingAgreeWithFoundationOverCenturies() {
-        // property: for instants from 1900 to 2200 (fixed seed), our parser and formatter agree with ISO8601DateFormatter
+        // property: for instants from 1900 to 2200 (fixed seed), our parser and formatter agree with ISO8601DateFormatter;
+        // the parser refuses what lies before 1970 (Bounds)
         let reference = ISO8601DateFormatter()
         reference.formatOptions = [.withInternetDateTime]
         var state: UInt64 = 42
@@ -67,7 +68,39 @@ struct BucketBatchTests {
             let instant = Date(timeIntervalSince1970: seconds)
             let text = reference.string(from: instant)
             #expect(RFC3339.format(instant) == text)
-            #expect(RFC3339.parse(text) == instant)
+            #expect(RFC3339.parse(text) == (Bounds.contains(instant) ? instant : nil))
+        }
+    }
+
+    @Test func instantsAreReadFrom1970To2200Only() {
+        #expect(RFC3339.parse("1970-01-01T00:00:00Z") == Date(timeIntervalSince1970: 0))
+        #expect(RFC3339.parse("1969-12-31T23:59:59Z") == nil)
+        #expect(RFC3339.parse("2200-12-31T23:59:59Z") != nil)
+        #expect(RFC3339.parse("2201-01-01T00:00:00Z") == nil)
+        // the offset counts: this is year 10000 in UTC
+        #expect(RFC3339.parse("9999-12-31T23:00:00-23:00") == nil)
+        #expect(LocalDate("2200-12-31") != nil)
+        #expect(LocalDate("2201-01-01") == nil)
+        #expect(LocalDate("0001-01-01") == nil)
+        // dates of any instant can still be taken, so `LocalDate.of` never fails
+        #expect(LocalDate.of(Date(timeIntervalSince1970: 300_000_000_000), in: .gmt).year > 9999)
+        #expect(PageRequest(number: Int.max, size: Int.max).offset == (Bounds.pages.upperBound - 1) * 200)
+    }
+
+    @Test func aBatchMayOnlyReachAsFarFromNowAsConfigured() {
+        let now = RFC3339.parse("2026-12-02T12:00:00Z")!
+        let window = IngestWindow(now: now, pastDays: 30, futureDays: 1)
+        let rows = [
+            Self.row(1, "2026-11-01T10:00:00Z", "2026-11-01T10:01:00Z", "1", "1"),
+            Self.row(2, "2026-11-03T10:00:00Z", "2026-11-03T10:01:00Z", "1", "1"),
+            Self.row(3, "2026-12-04T10:00:00Z", "2026-12-04T10:01:00Z", "1", "1"),
+        ]
+        do {
+            _ = try BucketBatchParser.parse(rows, window: window)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.errors.map(\.row) == [1, 3])
+            #expect(error.errors.first?.message.contains("30 days back") == true)
         }
     }
 

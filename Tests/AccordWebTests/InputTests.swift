@@ -6,8 +6,8 @@ import Testing
 
 @Suite("Form and JSON input")
 struct InputTests {
-    @Test func formsDecodeRowsCheckboxesAndEscapes() {
-        let input = Input.form(
+    @Test func formsDecodeRowsCheckboxesAndEscapes() throws {
+        let input = try Input.form(
             "name=A+%26+B&exclusion_kinds=force_majeure&exclusion_kinds=customer_caused&credit_tiers.1.percent=30&credit_tiers.0.threshold=99.9&credit_tiers.0.percent=10&credit_tiers.1.threshold=99"
         )
         #expect(input.text("name") == "A & B")
@@ -22,14 +22,14 @@ struct InputTests {
             Data(
                 #"{"name":"Up","sli_kind":"ratio","sla_target":99.9,"slo_target":99.95,"window_kind":"calendar_month","credit_tiers":[{"threshold":99.9,"percent":10}]}"#
                     .utf8))
-        let form = Input.form(
+        let form = try Input.form(
             "name=Up&sli_kind=ratio&sla_target=99.9&slo_target=99.95&window_kind=calendar_month&credit_tiers.0.threshold=99.9&credit_tiers.0.percent=10"
         )
         #expect(try DraftParsing.objective(json) == DraftParsing.objective(form))
     }
 
-    @Test func parseErrorsNameTheFieldAndTheRow() {
-        let input = Input.form(
+    @Test func parseErrorsNameTheFieldAndTheRow() throws {
+        let input = try Input.form(
             "name=Up&sli_kind=ratio&sla_target=lots&slo_target=99.95&window_kind=weekly&credit_tiers.0.threshold=x&credit_tiers.0.percent=1")
         #expect(throws: ValidationErrors.self) { try DraftParsing.objective(input) }
         do {

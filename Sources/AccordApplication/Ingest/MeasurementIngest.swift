@@ -22,6 +22,19 @@ public enum IngestResult: Sendable, Encodable {
     }
 }
 
+/// How far from now a batch may reach (`ACCORD_INGEST_PAST_DAYS`, `ACCORD_INGEST_FUTURE_DAYS`).
+public struct IngestReach: Sendable, Equatable {
+    public var pastDays: Int
+    public var futureDays: Int
+
+    public init(pastDays: Int = IngestWindow.defaultPastDays, futureDays: Int = IngestWindow.defaultFutureDays) {
+        self.pastDays = pastDays
+        self.futureDays = futureDays
+    }
+
+    public static let standard = IngestReach()
+}
+
 /// Ingest of measurements: ratio buckets from monitoring tools, ticket events from help desks.
 ///
 /// A batch is validated whole (every bad row reported with its row, field and reason) and stored all-or-nothing;
@@ -30,23 +43,30 @@ public struct MeasurementIngest: Sendable {
     let repositories: Repositories
     let clock: @Sendable () -> Date
     let logger: Logger
+    /// How far back and ahead of now a batch may reach, in days.
+    let reach: IngestReach
 
-    public init(repositories: Repositories, clock: @escaping @Sendable () -> Date, logger: Logger) {
+    public init(repositories: Repositories, clock: @escaping @Sendable () -> Date, logger: Logger, reach: IngestReach = .standard) {
         self.repositories = repositories
         self.clock = clock
         self.logger = logger
+        self.reach = reach
     }
 
     public func ingest(_ rows: IngestRows, objective: Objective, source: String, scope: AccessScope, sender: BatchSender) async throws -> IngestResult {
+        if source.count > 200 || source.firstControlCharacter != nil {
+            throw ValidationErrors([FieldError("source", "source must be at most 200 characters, without control characters.")])
+        }
+        let window = IngestWindow(now: self.clock(), pastDays: self.reach.pastDays, futureDays: self.reach.futureDays)
         let result: IngestResult
         switch rows {
         case .buckets(let rows):
-            let buckets = try BucketBatchParser.parse(rows)
+            let buckets = try BucketBatchParser.parse(rows, window: window)
             result = .buckets(
                 try await self.repositories.measurements.ingest(
                     objectiveID: objective.id, source: source, buckets: buckets, scope: scope, sender: sender))
         case .ticketEvents(let rows):
-            let events = try TicketEventBatchParser.parse(rows, priorities: objective.priorityGoals.map(\.priority))
+            let events = try TicketEventBatchParser.parse(rows, priorities: objective.priorityGoals.map(\.priority), window: window)
             result = .ticketEvents(
                 try await self.repositories.tickets.ingest(objectiveID: objective.id, source: source, events: events, scope: scope, sender: sender))
         }

@@ -24,12 +24,16 @@ public enum BucketBatchParser {
     /// A million-row batch with a systematic mistake should not answer with a million details.
     public static let reportedProblems = 100
 
-    public static func parse(_ rows: [RawBucketRow]) throws(ValidationErrors) -> [MeasurementBucket] {
+    /// `window` is the span a bucket may start in (`IngestWindow`): a row outside it is refused, so one batch cannot
+    /// reach decades away and make the database create a partition for every month in between.
+    public static func parse(_ rows: [RawBucketRow], window: IngestWindow = .unbounded) throws(ValidationErrors) -> [MeasurementBucket] {
         var errors = ValidationErrors()
         var buckets: [(row: Int, bucket: MeasurementBucket)] = []
         if rows.isEmpty { errors.add("buckets", "The batch holds no buckets.") }
         for raw in rows {
-            let start = Self.instant(raw.start, field: "start", row: raw.row, into: &errors)
+            let start = Self.instant(raw.start, field: "start", row: raw.row, into: &errors).flatMap {
+                window.check($0, field: "start", row: raw.row, into: &errors)
+            }
             let end = Self.instant(raw.end, field: "end", row: raw.row, into: &errors)
             let good = Self.count(raw.good, field: "good", row: raw.row, into: &errors)
             let valid = Self.count(raw.valid, field: "valid", row: raw.row, into: &errors)
@@ -68,6 +72,10 @@ public enum BucketBatchParser {
             errors.add(FieldError(field, "\(field) must not be negative.", row: row))
             return nil
         }
+        guard value <= Bounds.eventsPerBucket else {
+            errors.add(FieldError(field, "\(field) must be at most \(Bounds.eventsPerBucket) events in one bucket.", row: row))
+            return nil
+        }
         return value
     }
 
@@ -79,7 +87,7 @@ public enum BucketBatchParser {
         guard let date = RFC3339.parse(text) else {
             errors.add(
                 FieldError(
-                    field, "\(field) must be an RFC 3339 timestamp with an offset, such as 2026-11-01T10:00:00Z or 2026-11-01T11:00:00+01:00.",
+                    field, "\(field) must be an RFC 3339 timestamp with an offset \(Bounds.yearsText), such as 2026-11-01T10:00:00Z or 2026-11-01T11:00:00+01:00.",
                     row: row))
             return nil
         }
@@ -87,10 +95,50 @@ public enum BucketBatchParser {
     }
 }
 
+/// How far from now a batch may reach: data may start from `pastDays` before now up to `futureDays` after it.
+public struct IngestWindow: Sendable, Equatable {
+    public var span: DateInterval
+    public var pastDays: Int
+    public var futureDays: Int
+
+    /// The default reach: ten years back (backfills of a contract's history), one day ahead (clock skew).
+    public static let defaultPastDays = 3660
+    public static let defaultFutureDays = 1
+
+    public init(now: Date, pastDays: Int = Self.defaultPastDays, futureDays: Int = Self.defaultFutureDays) {
+        self.pastDays = max(0, min(pastDays, 36_600))
+        self.futureDays = max(0, min(futureDays, 3660))
+        let start = max(Bounds.earliest, now.addingTimeInterval(-Double(self.pastDays) * 86_400))
+        let end = max(start, min(Bounds.end, now.addingTimeInterval(Double(self.futureDays) * 86_400)))
+        self.span = DateInterval(start: start, end: end)
+    }
+
+    /// Every instant `RFC3339` accepts; for tests of the parsers alone.
+    public static let unbounded = IngestWindow(span: DateInterval(start: Bounds.earliest, end: Bounds.end))
+
+    init(span: DateInterval) {
+        self.span = span
+        self.pastDays = 0
+        self.futureDays = 0
+    }
+
+    /// `instant` when it is inside the window; otherwise an error for the row and nil.
+    func check(_ instant: Date, field: String, row: Int, into errors: inout ValidationErrors) -> Date? {
+        guard instant < self.span.start || instant >= self.span.end else { return instant }
+        errors.add(
+            FieldError(
+                field,
+                "\(field) \(RFC3339.format(instant)) is outside what a batch may reach: from \(RFC3339.format(self.span.start)) to \(RFC3339.format(self.span.end)) (\(self.pastDays) days back, \(self.futureDays) ahead).",
+                row: row))
+        return nil
+    }
+}
+
 /// RFC 3339 timestamps, which always carry an offset (`Z` or `±hh:mm`); a local time without one is refused.
 public enum RFC3339 {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` (RFC 3339 section 5.6; `t`, `z` and a space separator
-    /// accepted). Anything else, including a timestamp without an offset or an impossible date, is nil.
+    /// accepted). Anything else, including a timestamp without an offset, an impossible date or an instant outside
+    /// `Bounds` (years 1970 to 2200), is nil: no instant Accord reads from text is out of range.
     /// Hand-written over the UTF-8 bytes: an ingest batch parses two timestamps per row.
     public static func parse(_ text: String) -> Date? {
         var text = text
@@ -144,7 +192,8 @@ public enum RFC3339 {
         }
         let days = Self.daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        let instant = Date(timeIntervalSince1970: Double(seconds) + fraction)
+        return Bounds.contains(instant) ? instant : nil
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -21,7 +21,10 @@ public struct RawTicketEventRow: Sendable, Equatable {
 /// Events may come in any order: timers are computed from each ticket's whole stored history.
 public enum TicketEventBatchParser {
     /// Checks each row; `priorities` are the priorities the objective has goals for (case-insensitive).
-    public static func parse(_ rows: [RawTicketEventRow], priorities: [String]) throws(ValidationErrors) -> [TicketEvent] {
+    /// `window` is the span an event may fall in, as for buckets (`IngestWindow`).
+    public static func parse(
+        _ rows: [RawTicketEventRow], priorities: [String], window: IngestWindow = .unbounded
+    ) throws(ValidationErrors) -> [TicketEvent] {
         var errors = ValidationErrors()
         var events: [TicketEvent] = []
         let known = Set(priorities.map { $0.lowercased() })
@@ -32,6 +35,8 @@ public enum TicketEventBatchParser {
                 errors.add(FieldError("ticket", "ticket is required.", row: raw.row))
             } else if ticket.count > 200 {
                 errors.add(FieldError("ticket", "ticket may be at most 200 characters.", row: raw.row))
+            } else if ticket.firstControlCharacter != nil {
+                errors.add(FieldError("ticket", "ticket must not contain control characters.", row: raw.row))
             }
             let priority = raw.priority?.trimmedSpaces ?? ""
             if priority.isEmpty {
@@ -54,7 +59,9 @@ public enum TicketEventBatchParser {
                         "Unknown event type \(typeText.prefix(40)): use one of \(TicketEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).",
                         row: raw.row))
             }
-            let at = BucketBatchParser.instant(raw.at, field: "at", row: raw.row, into: &errors)
+            let at = BucketBatchParser.instant(raw.at, field: "at", row: raw.row, into: &errors).flatMap {
+                window.check($0, field: "at", row: raw.row, into: &errors)
+            }
             if let kind, let at, !ticket.isEmpty, !priority.isEmpty {
                 events.append(TicketEvent(ticket: ticket, priority: priority, kind: kind, at: at))
             }

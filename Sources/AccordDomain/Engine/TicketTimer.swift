@@ -70,7 +70,9 @@ public struct TicketTimer: Sendable {
     public init(measure: Measure, schedule: WorkingSchedule, goals: [PriorityGoal]) {
         self.measure = measure
         self.schedule = schedule
-        self.goals = Dictionary(goals.map { ($0.priority.lowercased(), TimeInterval($0.goalMinutes * 60)) }, uniquingKeysWith: { first, _ in first })
+        self.goals = Dictionary(
+            goals.map { ($0.priority.lowercased(), TimeInterval(min(max($0.goalMinutes, 1), Bounds.goalMinutes.upperBound)) * 60) },
+            uniquingKeysWith: { first, _ in first })
     }
 
     /// The outcomes of one ticket's cycles as of `now`. Events of other tickets are ignored.

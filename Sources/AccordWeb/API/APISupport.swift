@@ -31,10 +31,22 @@ extension Request {
         return try Input.json(Data(buffer: try await self.collectBody(upTo: context.maxUploadSize)))
     }
 
-    func apiPage() -> PageRequest {
-        PageRequest(
-            number: self.uri.queryParameters["page"].flatMap { Int(String($0)) } ?? 1,
-            size: self.uri.queryParameters["per_page"].flatMap { Int(String($0)) } ?? 50)
+    /// `page` (1 to 100,000) and `per_page` (1 to 200, default 50); anything else is refused naming the parameter.
+    func apiPage() throws -> PageRequest {
+        var errors = ValidationErrors()
+        let number = Self.bounded(self.query("page"), field: "page", range: Bounds.pages, into: &errors) ?? 1
+        let size = Self.bounded(self.query("per_page"), field: "per_page", range: 1...200, into: &errors) ?? 50
+        try errors.throwIfAny()
+        return PageRequest(number: number, size: size)
+    }
+
+    static func bounded(_ text: String?, field: String, range: ClosedRange<Int>, into errors: inout ValidationErrors) -> Int? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            errors.add(field, "\(field) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+            return nil
+        }
+        return value
     }
 }
 

@@ -91,7 +91,7 @@ struct MeasurementAPI {
     static func instant(_ text: String?, field: String, into errors: inout ValidationErrors) -> Date? {
         guard let text else { return nil }
         guard let date = RFC3339.parse(text) else {
-            errors.add(field, "\(field) must be an RFC 3339 timestamp with an offset.")
+            errors.add(field, "\(field) must be an RFC 3339 timestamp with an offset \(Bounds.yearsText).")
             return nil
         }
         return date

@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import Foundation
@@ -18,11 +19,13 @@ public struct AppConfiguration: Sendable {
     public var runsScheduler: Bool
     /// Serves `/diagnostics/baseline`, the minimal page the dashboard benchmark measures against (`ACCORD_DIAGNOSTICS=1`).
     public var diagnostics: Bool
+    /// How far from now an ingest batch may reach (`ACCORD_INGEST_PAST_DAYS`, `ACCORD_INGEST_FUTURE_DAYS`).
+    public var ingestReach: IngestReach
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, behindTLS: Bool = false, root: URL, database: DatabaseSettings,
         sessionPolicy: SessionPolicy = .standard, loginThrottle: LoginThrottle = .standard, bcryptCost: UInt8 = 12,
-        runsScheduler: Bool = true, diagnostics: Bool = false
+        runsScheduler: Bool = true, diagnostics: Bool = false, ingestReach: IngestReach = .standard
     ) {
         self.host = host
         self.port = port
@@ -34,6 +37,7 @@ public struct AppConfiguration: Sendable {
         self.bcryptCost = bcryptCost
         self.runsScheduler = runsScheduler
         self.diagnostics = diagnostics
+        self.ingestReach = ingestReach
     }
 
     public var templatesDirectory: URL { self.root.appendingPathComponent("web/templates") }

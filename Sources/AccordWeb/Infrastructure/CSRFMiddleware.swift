@@ -26,7 +26,7 @@ struct CSRFMiddleware: RouterMiddleware {
         var presented = request.headers[.csrfToken]
         if presented == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
-            presented = AccordWeb.Input.form(String(buffer: body)).text("_csrf")
+            presented = AccordWeb.Input.unchecked(form: String(buffer: body)).text("_csrf")
         } else if presented == nil, let boundary = MultipartForm.boundary(of: request.headers[.contentType]) {
             // uploads: the token is a field of the multipart form
             let body = try await request.collectBody(upTo: MeasurementAPI.maximumBody)

@@ -37,15 +37,18 @@ struct ErrorMappingMiddleware: RouterMiddleware {
                 return Response.redirect(to: "/login?next=\(URLText.encode(target))", type: .normal)
             }
             let mapped = self.map(error, context: context)
+            var response: Response
             if isAPI {
-                var response = APIErrorBody(code: mapped.code, message: mapped.message, details: mapped.details).response(status: mapped.status)
+                response = APIErrorBody(code: mapped.code, message: mapped.message, details: mapped.details).response(status: mapped.status)
                 if mapped.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
-                return response
+            } else {
+                let view = ErrorView(
+                    chrome: Chrome(title: mapped.heading, context: context), status: Int(mapped.status.code), heading: mapped.heading,
+                    message: mapped.message, signIn: mapped.status == .forbidden && context.identity == nil)
+                response = self.renderer.response(view, template: "error", status: mapped.status)
             }
-            let view = ErrorView(
-                chrome: Chrome(title: mapped.heading, context: context), status: Int(mapped.status.code), heading: mapped.heading,
-                message: mapped.message, signIn: mapped.status == .forbidden && context.identity == nil)
-            return self.renderer.response(view, template: "error", status: mapped.status)
+            if mapped.status == .serviceUnavailable { response.headers[.retryAfter] = "5" }
+            return response
         }
     }
 
@@ -78,12 +81,28 @@ struct ErrorMappingMiddleware: RouterMiddleware {
                 status: http.status, code: http.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
                 heading: http.status.reasonPhrase, message: http.body ?? http.status.reasonPhrase)
         default:
-            context.logger.error("unhandled error: \(String(reflecting: error))")
-            return Mapped(
-                status: .internalServerError, code: "internal_error", heading: "Something went wrong",
-                message: "The server could not complete this request. It has been logged; try again shortly.")
+            switch DatabaseFailure.classify(error) {
+            case .invalidValue(let message)?:
+                return Mapped(status: .unprocessableContent, code: "validation_failed", heading: "Invalid input", message: message)
+            case .conflict(let message)?:
+                return Mapped(status: .conflict, code: "rule_violation", heading: "Not possible", message: message)
+            case .unavailable?:
+                context.logger.warning("database unavailable: \(String(reflecting: error))")
+                return Self.unavailable
+            case .unexpected?, nil:
+                // a fresh id, logged with the details and shown to the person, so a report can be matched to the log line
+                let id = String(UInt64.random(in: .min ... .max), radix: 16)
+                context.logger.error("unhandled error", metadata: ["error_id": "\(id)", "error": "\(String(reflecting: error))"])
+                return Mapped(
+                    status: .internalServerError, code: "internal_error", heading: "Something went wrong",
+                    message: "The server could not complete this request. It has been logged as error \(id); try again shortly.")
+            }
         }
     }
+
+    static let unavailable = Mapped(
+        status: .serviceUnavailable, code: "unavailable", heading: "Busy",
+        message: "The database is busy or unreachable. Try again in a few seconds.")
 
     static let notFound = Mapped(status: .notFound, code: "not_found", heading: "Not found", message: "There is nothing here, or you may not see it.")
 }

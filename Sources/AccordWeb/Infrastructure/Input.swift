@@ -54,8 +54,16 @@ public struct Input: Sendable, Equatable {
 
     // MARK: - Sources
 
-    /// Parses `application/x-www-form-urlencoded`.
-    public static func form(_ body: String) -> Input {
+    /// Parses `application/x-www-form-urlencoded`; a control character in any name or value is refused naming the field.
+    public static func form(_ body: String) throws -> Input {
+        let input = Self.unchecked(form: body)
+        try input.refuseControlCharacters()
+        return input
+    }
+
+    /// The form's fields without the control-character check: for reading one field (the CSRF token) before the
+    /// handler refuses the form with its reason.
+    static func unchecked(form body: String) -> Input {
         var scalars: [String: [String]] = [:]
         var order: [String] = []
         for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
@@ -97,7 +105,33 @@ public struct Input: Sendable, Equatable {
         guard case .object(let fields) = Self.value(object) else {
             throw ValidationErrors([FieldError("body", "The body must be a JSON object.")])
         }
-        return Input(fields)
+        let input = Input(fields)
+        try input.refuseControlCharacters()
+        return input
+    }
+
+    /// Refuses NUL and other control characters (tab, line feed and carriage return excepted) in every name and text,
+    /// naming the first field that holds one: PostgreSQL cannot store NUL, and no field means them.
+    func refuseControlCharacters() throws {
+        func check(_ value: InputValue, field: String) throws {
+            switch value {
+            case .text(let text) where text.firstControlCharacter != nil:
+                throw ValidationErrors([FieldError(field, "\(field) must not contain control characters.")])
+            case .list(let items):
+                for item in items { try check(item, field: field) }
+            case .object(let members):
+                for (name, member) in members {
+                    if name.firstControlCharacter != nil { throw ValidationErrors([FieldError(field, "Field names must not contain control characters.")]) }
+                    try check(member, field: "\(field).\(name)")
+                }
+            default:
+                break
+            }
+        }
+        for (name, value) in self.fields {
+            if name.firstControlCharacter != nil { throw ValidationErrors([FieldError("body", "Field names must not contain control characters.")]) }
+            try check(value, field: name)
+        }
     }
 
     private static func value(_ any: Any) -> InputValue {

@@ -23,7 +23,7 @@ struct InputReader {
     mutating func date(_ key: String, label: String) -> LocalDate? {
         guard let text = self.text(key) else { return nil }
         guard let date = LocalDate(text) else {
-            self.errors.add(key, "\(label) must be a date written YYYY-MM-DD.")
+            self.errors.add(key, "\(label) must be a date written YYYY-MM-DD, \(Bounds.yearsText).")
             return nil
         }
         return date

@@ -32,15 +32,15 @@ struct Choice {
 extension Request {
     /// The submitted form of a page POST.
     mutating func form(context: AccordRequestContext) async throws -> Input {
-        Input.form(String(buffer: try await self.collectBody(upTo: context.maxUploadSize)))
+        try Input.form(String(buffer: try await self.collectBody(upTo: context.maxUploadSize)))
     }
 
-    func page() -> PageRequest {
-        PageRequest(number: self.uri.queryParameters["page"].flatMap { Int(String($0)) } ?? 1, size: 25)
-    }
-
-    func query(_ name: String) -> String? {
-        self.uri.queryParameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    /// The page of a list page (25 rows); a page number outside 1…100,000 is refused naming `page`.
+    func page() throws -> PageRequest {
+        var errors = ValidationErrors()
+        let number = Self.bounded(self.query("page"), field: "page", range: Bounds.pages, into: &errors) ?? 1
+        try errors.throwIfAny()
+        return PageRequest(number: number, size: 25)
     }
 
     var notice: String? { Notice.message(self.query("notice")) }

@@ -19,7 +19,7 @@ struct SessionController {
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("login") { request, context in
             if context.identity != nil { return Response.redirect(to: "/", type: .normal) }
-            return self.loginForm(context: context, email: "", next: request.uri.queryParameters["next"].map(String.init) ?? "/", error: nil)
+            return self.loginForm(context: context, email: "", next: request.query("next") ?? "/", error: nil)
         }
         router.post("login") { request, context in try await self.login(request, context: context) }
         router.post("logout") { _, context in try await self.logout(context: context) }
@@ -48,7 +48,7 @@ struct SessionController {
 
     private func login(_ request: Request, context: AccordRequestContext) async throws -> Response {
         var request = request
-        let input = Input.form(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        let input = try Input.form(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
         let email = input.text("email") ?? ""
         let password = input.raw("password")
         let next = Self.safeNext(input.text("next"))
