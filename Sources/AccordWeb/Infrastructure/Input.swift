@@ -57,7 +57,7 @@ public struct Input: Sendable, Equatable {
     /// Parses `application/x-www-form-urlencoded`; a control character in any name or value is refused naming the field.
     public static func form(_ body: String) throws -> Input {
         let input = Self.unchecked(form: body)
-        try input.refuseControlCharacters()
+        try input.checkTexts()
         return input
     }
 
@@ -96,6 +96,9 @@ public struct Input: Sendable, Equatable {
 
     /// Parses a JSON object; numbers and booleans become their text, so one parser serves both sources.
     public static func json(_ data: Data) throws -> Input {
+        guard Self.nesting(of: data) <= Self.maximumNesting else {
+            throw ValidationErrors([FieldError("body", "The JSON body nests deeper than \(Self.maximumNesting) levels.")])
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
@@ -106,17 +109,53 @@ public struct Input: Sendable, Equatable {
             throw ValidationErrors([FieldError("body", "The body must be a JSON object.")])
         }
         let input = Input(fields)
-        try input.refuseControlCharacters()
+        try input.checkTexts()
         return input
     }
 
+    /// No document Accord reads nests deeper than this; deeper ones are refused before parsing, so no parser recurses
+    /// without bound.
+    static let maximumNesting = 32
+
+    /// The deepest nesting of arrays and objects in a JSON text, counted outside strings.
+    static func nesting(of data: Data) -> Int {
+        var depth = 0
+        var deepest = 0
+        var inString = false
+        var escaped = false
+        for byte in data {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
+    }
+
     /// Refuses NUL and other control characters (tab, line feed and carriage return excepted) in every name and text,
-    /// naming the first field that holds one: PostgreSQL cannot store NUL, and no field means them.
-    func refuseControlCharacters() throws {
+    /// and texts longer than `Bounds.textLength`, naming the first field at fault: PostgreSQL cannot store NUL, and no
+    /// field means them.
+    func checkTexts() throws {
         func check(_ value: InputValue, field: String) throws {
             switch value {
             case .text(let text) where text.firstControlCharacter != nil:
                 throw ValidationErrors([FieldError(field, "\(field) must not contain control characters.")])
+            case .text(let text) where text.utf8.count > Bounds.textLength && text.count > Bounds.textLength:
+                throw ValidationErrors([FieldError(field, "\(field) may be at most \(Bounds.textLength) characters.")])
             case .list(let items):
                 for item in items { try check(item, field: field) }
             case .object(let members):
