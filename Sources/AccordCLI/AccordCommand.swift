@@ -24,10 +24,18 @@ struct Environment {
             throw ValidationError(
                 "Set DATABASE_URL, e.g. postgres://accord@localhost:5432/accord or postgres://postgres@/accord?host=/path/to/socket-dir")
         }
+        var owner: DatabaseSettings?
+        if let ownerURL = env["ACCORD_MIGRATION_DATABASE_URL"], !ownerURL.isEmpty {
+            guard let settings = DatabaseSettings(url: ownerURL, maximumConnections: 1) else {
+                throw ValidationError("ACCORD_MIGRATION_DATABASE_URL must be a postgres:// URL, like DATABASE_URL, naming the schema's owner.")
+            }
+            owner = settings
+        }
         let root = URL(fileURLWithPath: env["ACCORD_ROOT"] ?? FileManager.default.currentDirectoryPath, isDirectory: true)
         return AppConfiguration(
             host: env["ACCORD_HOST"] ?? "127.0.0.1", port: Int(env["ACCORD_PORT"] ?? "") ?? 8080,
             behindTLS: ["1", "true", "yes"].contains((env["ACCORD_BEHIND_TLS"] ?? "").lowercased()), root: root, database: database,
+            migrationDatabase: owner,
             runsScheduler: !["0", "false", "no", "off"].contains((env["ACCORD_SCHEDULER"] ?? "").lowercased()),
             diagnostics: ["1", "true", "yes"].contains((env["ACCORD_DIAGNOSTICS"] ?? "").lowercased()),
             ingestReach: IngestReach(
@@ -49,12 +57,14 @@ struct Environment {
     /// Runs `body` on a started connection pool, after applying pending migrations, whose names it is given.
     static func withDatabase<T: Sendable>(_ body: @Sendable (Database, AppConfiguration, [String]) async throws -> T) async throws -> T {
         let configuration = try Self.configuration()
+        // migrations run as the schema's owner (ACCORD_MIGRATION_DATABASE_URL), or as DATABASE_URL's role when none is set
+        let applied = try await MigrationRunner.migrate(
+            settings: configuration.migrationDatabase ?? configuration.database, serverRole: configuration.database.username,
+            migrations: try Migration.load(from: configuration.schemaDirectory), logger: Self.logger())
         let database = Database(settings: configuration.database, logger: Self.logger())
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.client.run() }
             defer { group.cancelAll() }
-            let migrations = try Migration.load(from: configuration.schemaDirectory)
-            let applied = try await MigrationRunner(database: database, migrations: migrations).migrate()
             return try await body(database, configuration, applied)
         }
     }

@@ -7,6 +7,8 @@ import PostgresNIO
 public struct Database: Sendable {
     public let client: PostgresClient
     public let logger: Logger
+    /// Where the pool connects, and as whom.
+    public let settings: DatabaseSettings
 
     public init(settings: DatabaseSettings, logger: Logger) {
         var configuration: PostgresClient.Configuration
@@ -22,6 +24,7 @@ public struct Database: Sendable {
         configuration.options.minimumConnections = 0
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
+        self.settings = settings
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.

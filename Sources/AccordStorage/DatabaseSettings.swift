@@ -46,4 +46,12 @@ public struct DatabaseSettings: Sendable, Equatable {
         copy.database = database
         return copy
     }
+
+    /// The same database, signed in as another role.
+    public func with(username: String, password: String? = nil) -> DatabaseSettings {
+        var copy = self
+        copy.username = username
+        copy.password = password
+        return copy
+    }
 }

@@ -322,28 +322,24 @@ public struct MeasurementRepository: Sendable {
         }
     }
 
+    /// Advisory lock namespace of a series' ingest (key: the series); key 0 guards partition creation (in SQL).
     static let lockNamespace: Int32 = 0x4D45  // "ME"
 
-    /// Creates the month partitions a batch needs, outside the ingest transaction so the DDL lock stays short.
+    /// Creates the month partitions a batch needs, outside the ingest transaction so the DDL lock stays short. The
+    /// server's role has no DDL rights: `accord_create_measurement_partition` (owned by the schema's owner) creates
+    /// them, and only for months from 1970 to a year ahead.
     func ensurePartitions(from: Date, to: Date) async throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        var month = calendar.date(from: calendar.dateComponents([.year, .month], from: from))!
-        let logger = self.database.logger
+        guard var month = calendar.date(from: calendar.dateComponents([.year, .month], from: from)) else { return }
         while month < to {
-            let next = calendar.date(byAdding: .month, value: 1, to: month)!
+            guard let next = calendar.date(byAdding: .month, value: 1, to: month) else { return }
             let parts = calendar.dateComponents([.year, .month], from: month)
-            let name = String(format: "measurements_y%04dm%02d", parts.year!, parts.month!)
-            let exists = try await self.database.query("SELECT to_regclass(\(name)) IS NOT NULL").first!.decode(Bool.self)
+            let name = String(format: "measurements_y%04dm%02d", parts.year ?? 0, parts.month ?? 0)
+            let exists = try await self.database.query("SELECT to_regclass(\(name)) IS NOT NULL").first?.decode(Bool.self) ?? false
             if !exists {
-                let lower = RFC3339.format(month)
-                let upper = RFC3339.format(next)
-                try await self.database.transaction { connection in
-                    try await connection.rows("SELECT pg_advisory_xact_lock(\(Self.lockNamespace), 0)", logger: logger)
-                    try await connection.rows(
-                        "CREATE TABLE IF NOT EXISTS \(unescaped: name) PARTITION OF measurements FOR VALUES FROM ('\(unescaped: lower)') TO ('\(unescaped: upper)')",
-                        logger: logger)
-                }
+                let first = String(format: "%04d-%02d-01", parts.year ?? 0, parts.month ?? 0)
+                try await self.database.query("SELECT accord_create_measurement_partition(\(first)::date)")
             }
             month = next
         }

@@ -38,19 +38,25 @@ public struct MigrationRunner: Sendable {
         self.migrations = migrations
     }
 
-    /// Applies what is pending and returns the names applied.
+    /// Applies what is pending and returns the names applied. With `serverRole`, the role the server connects as is
+    /// then given what it needs and no more: reading and writing rows, but only INSERT and SELECT on the audit trail,
+    /// no DDL (the schema's owner runs the migrations), and partitions only through `accord_create_measurement_partition`.
     @discardableResult
-    public func migrate() async throws -> [String] {
+    public func migrate(grantingTo serverRole: String? = nil) async throws -> [String] {
         let logger = self.database.logger
         let migrations = self.migrations
         return try await self.database.client.withConnection { connection in
             try await connection.rows("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
             do {
-                try await connection.rows(
-                    """
-                    CREATE TABLE IF NOT EXISTS schema_migrations (
-                        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
-                    """, logger: logger)
+                // a role without DDL rights may still run this when nothing is pending: create only what is missing
+                let exists = try await connection.rows("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
+                if try exists.first?.decode(Bool.self) != true {
+                    try await connection.rows(
+                        """
+                        CREATE TABLE schema_migrations (
+                            version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                        """, logger: logger)
+                }
                 let applied = Set(try await Self.appliedVersions(on: connection, logger: logger))
                 var names: [String] = []
                 for migration in migrations where !applied.contains(migration.version) {
@@ -64,12 +70,45 @@ public struct MigrationRunner: Sendable {
                     logger.info("applied migration \(migration.name)")
                     names.append(migration.name)
                 }
+                if let serverRole {
+                    for statement in Self.grants(to: serverRole) { try await connection.rows(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                }
                 try await connection.rows("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                 return names
             } catch {
                 _ = try? await connection.rows("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                 throw error
             }
+        }
+    }
+
+    /// What the server's role may do: rows of every table, never the audit trail's history, sequences, the partition
+    /// function. Repeated after every migration run, so tables added later are covered.
+    static func grants(to role: String) -> [String] {
+        let name = "\"" + role.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return [
+            "GRANT USAGE ON SCHEMA public TO \(name)",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(name)",
+            "REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_log FROM \(name)",
+            "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM \(name)",
+            "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO \(name)",
+            "GRANT EXECUTE ON FUNCTION accord_create_measurement_partition(date) TO \(name)",
+        ]
+    }
+
+    /// Applies pending migrations on a connection of their own, signed in with `settings` (the schema's owner), then
+    /// grants the server's role (`serverRole`, when it is another role) its rights. Returns the names applied.
+    public static func migrate(
+        settings: DatabaseSettings, serverRole: String?, migrations: [Migration], logger: Logger
+    ) async throws -> [String] {
+        var settings = settings
+        settings.maximumConnections = 1
+        let database = Database(settings: settings, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.client.run() }
+            defer { group.cancelAll() }
+            let grantee = serverRole.flatMap { $0 == settings.username ? nil : $0 }
+            return try await MigrationRunner(database: database, migrations: migrations).migrate(grantingTo: grantee)
         }
     }
 

@@ -22,7 +22,13 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
         services: [database.client] + (configuration.runsScheduler ? [dependencies.jobRunner] : []), logger: logger)
     app.beforeServerStarts {
-        try await MigrationRunner(database: database, migrations: dependencies.migrations).migrate()
+        // the schema's owner migrates when one is configured (the server's own role has no DDL rights)
+        if let owner = configuration.migrationDatabase {
+            try await MigrationRunner.migrate(
+                settings: owner, serverRole: configuration.database.username, migrations: dependencies.migrations, logger: logger)
+        } else {
+            try await MigrationRunner(database: database, migrations: dependencies.migrations).migrate()
+        }
     }
     return app
 }

@@ -59,8 +59,12 @@ struct JobRunnerTests {
 
     @Test func aJobRegisteredInATestDoesEachPieceOfWorkOnceWithTwoRunners() async throws {
         try await TestDatabase.withDatabase { database in
-            // setup: 300 rows of work, and two runners (two replicas) with the job registered
-            try await database.query("CREATE TABLE test_work (id int PRIMARY KEY, done_count int NOT NULL DEFAULT 0, done_by text)")
+            // setup: 300 rows of work in a table of the job's own (created by the schema's owner), and two runners
+            // (two replicas) with the job registered
+            try await TestDatabase.asOwner(database.settings) { owner in
+                try await owner.query("CREATE TABLE test_work (id int PRIMARY KEY, done_count int NOT NULL DEFAULT 0, done_by text)")
+                try await owner.query("GRANT SELECT, INSERT, UPDATE ON test_work TO \(unescaped: TestDatabase.serverRole)")
+            }
             try await database.query("INSERT INTO test_work (id) SELECT generate_series(1, 300)")
             let first = Self.runner(database, jobs: [MarkRowsJob(database: database, runner: "first")], name: "first")
             let second = Self.runner(database, jobs: [MarkRowsJob(database: database, runner: "second")], name: "second")

@@ -5,8 +5,15 @@ import PostgresNIO
 
 /// Gives each test a database of its own, copied from a migrated template (`CREATE DATABASE … TEMPLATE …`),
 /// on the throwaway cluster that `scripts/test` starts. Tests therefore run in parallel without sharing rows.
+///
+/// As in production, the schema belongs to an owner role that runs the migrations, and tests connect as the server's
+/// role, which may read and write rows but not change the schema or the audit trail's history.
 public enum TestDatabase {
     static let templateName = "accord_template"
+    /// The role that owns the schema and runs migrations.
+    public static let ownerRole = "accord_owner"
+    /// The role the server connects as.
+    public static let serverRole = "accord_app"
 
     public static let root: URL = {
         if let root = ProcessInfo.processInfo.environment["ACCORD_ROOT"] { return URL(fileURLWithPath: root, isDirectory: true) }
@@ -37,24 +44,50 @@ public enum TestDatabase {
     }()
 
     static let template = Task<Void, any Error> {
-        try await Self.admin.query("DROP DATABASE IF EXISTS \(unescaped: Self.templateName)")
-        try await Self.admin.query("CREATE DATABASE \(unescaped: Self.templateName)")
-        let database = Database(settings: Self.serverSettings.with(database: Self.templateName), logger: Self.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await database.client.run() }
-            try await MigrationRunner(database: database, migrations: try Migration.load(from: Self.root.appendingPathComponent("schema"))).migrate()
-            group.cancelAll()
+        for role in [Self.ownerRole, Self.serverRole] {
+            try await Self.admin.query(
+                """
+                DO $$ BEGIN
+                    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(unescaped: role)') THEN
+                        CREATE ROLE \(unescaped: role) LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+                    END IF;
+                END $$
+                """)
         }
+        try await Self.admin.query("DROP DATABASE IF EXISTS \(unescaped: Self.templateName)")
+        try await Self.admin.query("CREATE DATABASE \(unescaped: Self.templateName) OWNER \(unescaped: Self.ownerRole)")
+        try await MigrationRunner.migrate(
+            settings: Self.serverSettings.with(database: Self.templateName).with(username: Self.ownerRole), serverRole: Self.serverRole,
+            migrations: try Migration.load(from: Self.root.appendingPathComponent("schema")), logger: Self.logger)
     }
 
-    /// Settings for a new database copied from the migrated template; drop it with `drop(_:)`.
+    /// Settings for a new database copied from the migrated template, signed in as the server's role; drop it with
+    /// `drop(_:)`.
     public static func create() async throws -> DatabaseSettings {
         try await Self.template.value
         let name = "test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        try await Self.admin.query("CREATE DATABASE \(unescaped: name) TEMPLATE \(unescaped: Self.templateName)")
-        var settings = Self.serverSettings.with(database: name)
+        try await Self.admin.query("CREATE DATABASE \(unescaped: name) OWNER \(unescaped: Self.ownerRole) TEMPLATE \(unescaped: Self.templateName)")
+        var settings = Self.serverSettings.with(database: name).with(username: Self.serverRole)
         settings.maximumConnections = 4
         return settings
+    }
+
+    /// The same database signed in as the schema's owner, for tests that change the schema themselves.
+    public static func owner(_ settings: DatabaseSettings) -> DatabaseSettings { settings.with(username: Self.ownerRole) }
+
+    /// Runs `body` with a started pool signed in as the schema's owner on the database of `settings`.
+    public static func asOwner<T: Sendable>(_ settings: DatabaseSettings, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+        try await Self.withPool(Self.owner(settings), body)
+    }
+
+    /// Runs `body` with a started pool for `settings`.
+    public static func withPool<T: Sendable>(_ settings: DatabaseSettings, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+        let database = Database(settings: settings, logger: Self.logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.client.run() }
+            defer { group.cancelAll() }
+            return try await body(database)
+        }
     }
 
     public static func drop(_ settings: DatabaseSettings) async {

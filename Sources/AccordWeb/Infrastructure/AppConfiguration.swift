@@ -11,7 +11,10 @@ public struct AppConfiguration: Sendable {
     public var behindTLS: Bool
     /// The folder holding `schema/`, `web/templates` and `web/static`.
     public var root: URL
+    /// The role the server connects as: reads and writes rows, no DDL, INSERT and SELECT only on the audit trail.
     public var database: DatabaseSettings
+    /// The schema's owner, for migrations (`ACCORD_MIGRATION_DATABASE_URL`); nil when the server's role owns the schema.
+    public var migrationDatabase: DatabaseSettings?
     public var sessionPolicy: SessionPolicy
     public var loginThrottle: LoginThrottle
     public var bcryptCost: UInt8
@@ -24,6 +27,7 @@ public struct AppConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, behindTLS: Bool = false, root: URL, database: DatabaseSettings,
+        migrationDatabase: DatabaseSettings? = nil,
         sessionPolicy: SessionPolicy = .standard, loginThrottle: LoginThrottle = .standard, bcryptCost: UInt8 = 12,
         runsScheduler: Bool = true, diagnostics: Bool = false, ingestReach: IngestReach = .standard
     ) {
@@ -32,6 +36,7 @@ public struct AppConfiguration: Sendable {
         self.behindTLS = behindTLS
         self.root = root
         self.database = database
+        self.migrationDatabase = migrationDatabase
         self.sessionPolicy = sessionPolicy
         self.loginThrottle = loginThrottle
         self.bcryptCost = bcryptCost
