@@ -41,7 +41,7 @@ struct MeasurementAPI {
         let contentType = request.headers[.contentType]
         let sender = BatchSender(userID: user.id, credential: context.identity?.credential == .apiToken ? "api_token" : "session")
         let ingest = self.dependencies.useCases.ingest
-        let scope = context.scope
+        let scope = try context.scope
         let run = { @Sendable () async throws -> (HTTPResponse.Status, String) in
             let (source, rows) = try rows(objective, body, contentType)
             let batch = try await ingest.ingest(rows, objective: objective, source: source, scope: scope, sender: sender)

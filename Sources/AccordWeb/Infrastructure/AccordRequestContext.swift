@@ -48,7 +48,14 @@ public struct AccordRequestContext: RequestContext {
         return user
     }
 
-    public var scope: AccessScope { self.identity?.user.scope ?? .organisation }
+    /// What the caller may see. An anonymous request has no scope at all: asking for one is refused as unauthenticated,
+    /// so no lookup can run on its behalf.
+    public var scope: AccessScope {
+        get throws {
+            guard let user = self.identity?.user else { throw Unauthenticated() }
+            return user.scope
+        }
+    }
 
     public var actor: AuditActor {
         guard let user = self.identity?.user else { return AuditActor(userID: nil, label: "anonymous", address: self.remoteAddress) }

@@ -29,6 +29,22 @@ struct AuthenticationMiddleware: RouterMiddleware {
         {
             context.identity = Identity(user: user, credential: .session(id: sessionID, csrfToken: session.csrfToken))
         }
+        // authenticate before any lookup: whether an id exists is nobody's business before they sign in
+        if context.identity == nil, !Self.isPublic(request.uri.path) { throw Unauthenticated() }
         return try await next(request, context)
+    }
+
+    /// The routes anyone may reach: signing in and out, health, the API description, static files and the benchmark's
+    /// baseline page. Segments as the router reads them (empty ones ignored), so `//login` is `/login`.
+    static func isPublic(_ path: String) -> Bool {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        switch segments.count {
+        case 0: return false
+        case 1: return ["login", "logout", "healthz", "readyz"].contains(segments[0])
+        default:
+            if segments[0] == "static" { return true }
+            return segments.count == 2
+                && ((segments[0] == "api" && segments[1] == "openapi.yaml") || (segments[0] == "diagnostics" && segments[1] == "baseline"))
+        }
     }
 }

@@ -48,7 +48,7 @@ struct DashboardPages {
             let hour = Int((now.timeIntervalSince1970 / 3600).rounded(.down))
             let cache = self.dependencies.portfolioCache
             let entry: PortfolioCache.Entry
-            if let cached = cache.lookup(scope: context.scope, stamp: stamp, hour: hour) {
+            if let cached = cache.lookup(scope: try context.scope, stamp: stamp, hour: hour) {
                 entry = cached
             } else {
                 let rows = try await self.dependencies.useCases.portfolio.rows(scope: context.scope, now: now)
@@ -63,7 +63,7 @@ struct DashboardPages {
                         "\(rows.count) objectives in force", "\(breached) below the SLA so far this period",
                         "\(atRisk) below the SLO only (at risk)", "\(alerting) with a burn-rate alert",
                     ])
-                cache.store(entry, scope: context.scope)
+                cache.store(entry, scope: try context.scope)
             }
             let view = DashboardView(
                 chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), table: entry.html, isEmpty: entry.html.isEmpty,

@@ -19,7 +19,7 @@ struct SessionController {
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("login") { request, context in
             if context.identity != nil { return Response.redirect(to: "/", type: .normal) }
-            return self.loginForm(context: context, email: "", next: request.query("next") ?? "/", error: nil)
+            return self.loginForm(context: context, email: "", next: Self.safeNext(request.query("next")), error: nil)
         }
         router.post("login") { request, context in try await self.login(request, context: context) }
         router.post("logout") { _, context in try await self.logout(context: context) }
@@ -40,15 +40,24 @@ struct SessionController {
         return response
     }
 
-    /// Only paths on this site: never `//host` or an absolute URL.
+    /// Only a path on this site: it starts with one `/`, and holds no whitespace, control character or backslash
+    /// (browsers drop tabs and turn `\\` into `/`, so `/\t/evil.example` would leave the site); anything else is `/`.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        guard let next, next.hasPrefix("/"), next.count <= 2000 else { return "/" }
+        let allowed = next.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" }
+        guard allowed, !next.hasPrefix("//") else { return "/" }
         return next
     }
 
     private func login(_ request: Request, context: AccordRequestContext) async throws -> Response {
         var request = request
-        let input = try Input.form(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        let body = String(buffer: try await request.collectBody(upTo: context.maxUploadSize))
+        // sign-in CSRF: the form's token must match the cookie set with the form (double submit), checked here on the
+        // matched route so that `/login/` or `//login` cannot skip it
+        let presented = Input.unchecked(form: body).text("_csrf") ?? request.headers[.csrfToken] ?? ""
+        let expected = request.cookies[self.configuration.loginCookieName]?.value ?? ""
+        guard !expected.isEmpty, SecureToken.constantTimeEquals(Array(expected.utf8), Array(presented.utf8)) else { throw CSRFRejected() }
+        let input = try Input.form(body)
         let email = input.text("email") ?? ""
         let password = input.raw("password")
         let next = Self.safeNext(input.text("next"))
