@@ -19,11 +19,12 @@ struct AccordCommand: AsyncParsableCommand {
 struct Environment {
     static func configuration() throws -> AppConfiguration {
         let env = ProcessInfo.processInfo.environment
-        guard let url = env["DATABASE_URL"], let database = DatabaseSettings(url: url, maximumConnections: Int(env["ACCORD_DB_POOL"] ?? "") ?? 20)
+        guard let url = env["DATABASE_URL"], var database = DatabaseSettings(url: url, maximumConnections: Int(env["ACCORD_DB_POOL"] ?? "") ?? 20)
         else {
             throw ValidationError(
-                "Set DATABASE_URL, e.g. postgres://accord@localhost:5432/accord or postgres://postgres@/accord?host=/path/to/socket-dir")
+                "Set DATABASE_URL, e.g. postgres://accord_app@localhost:5432/accord or postgres://accord_app@/accord?host=/path/to/socket-dir")
         }
+        if let wait = env["ACCORD_DB_WAIT_SECONDS"].flatMap(Int.init), (1...600).contains(wait) { database.connectionWait = .seconds(wait) }
         var owner: DatabaseSettings?
         if let ownerURL = env["ACCORD_MIGRATION_DATABASE_URL"], !ownerURL.isEmpty {
             guard let settings = DatabaseSettings(url: ownerURL, maximumConnections: 1) else {

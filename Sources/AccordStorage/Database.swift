@@ -9,6 +9,11 @@ public struct Database: Sendable {
     public let logger: Logger
     /// Where the pool connects, and as whom.
     public let settings: DatabaseSettings
+    /// On a copy bound to one connection (`bound(to:)`): every query runs on it and `transaction` joins the transaction
+    /// already open on it, so work done while holding a connection never waits for a second one from the pool.
+    let connection: PostgresConnection?
+    /// Bounds how long an operation waits for a free connection (`DatabaseSettings.connectionWait`).
+    let gate: ConnectionGate
 
     public init(settings: DatabaseSettings, logger: Logger) {
         var configuration: PostgresClient.Configuration
@@ -22,13 +27,33 @@ public struct Database: Sendable {
         }
         configuration.options.maximumConnections = settings.maximumConnections
         configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = .seconds(3)
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         self.settings = settings
+        self.connection = nil
+        self.gate = ConnectionGate(permits: settings.maximumConnections, timeout: settings.connectionWait)
+    }
+
+    private init(bound connection: PostgresConnection, to database: Database) {
+        self.client = database.client
+        self.logger = database.logger
+        self.settings = database.settings
+        self.connection = connection
+        self.gate = database.gate
+    }
+
+    /// This database as seen from inside a transaction on `connection`: reads see the transaction's own writes and
+    /// locks, and nothing leases another connection from the pool.
+    public func bound(to connection: PostgresConnection) -> Database {
+        Database(bound: connection, to: self)
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        if let connection = self.connection { return try await body(connection) }
+        try await self.gate.acquire()
+        defer { self.gate.release() }
         do {
             return try await self.client.withTransaction(logger: self.logger) { connection in
                 try await body(connection)
@@ -41,7 +66,10 @@ public struct Database: Sendable {
 
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await self.client.query(query, logger: self.logger).collect()
+        if let connection = self.connection { return try await connection.query(query, logger: self.logger).collect() }
+        try await self.gate.acquire()
+        defer { self.gate.release() }
+        return try await self.client.query(query, logger: self.logger).collect()
     }
 }
 

@@ -12,6 +12,8 @@ public struct DatabaseSettings: Sendable, Equatable {
     public var password: String?
     public var database: String
     public var maximumConnections: Int
+    /// How long an operation may wait for a free connection before it is refused (503) (`ACCORD_DB_WAIT_SECONDS`).
+    public var connectionWait: Duration = .seconds(5)
 
     public init(endpoint: Endpoint, username: String, password: String?, database: String, maximumConnections: Int = 20) {
         self.endpoint = endpoint

@@ -145,10 +145,18 @@ public struct ObjectiveRepository: Sendable {
 
     /// Reads the objective and holds it for the transaction with `FOR SHARE`: it cannot be edited or removed while
     /// data attaches to it, yet rows that only reference it (recorded periods, credits) can still be inserted.
-    static func lock(id: Int64, scope: AccessScope, on connection: PostgresConnection, logger: Logger) async throws -> (Objective, ObjectivePlacement)
-    {
+    ///
+    /// `forChange` takes the row lock an edit or removal needs (`FOR UPDATE`) at once: two edits that both took a share
+    /// lock first would each wait for the other to let go before writing, and PostgreSQL would end one as a deadlock.
+    /// Taken at once, the second edit waits, then finds the row version moved and gets a 409.
+    static func lock(
+        id: Int64, scope: AccessScope, forChange: Bool = false, on connection: PostgresConnection, logger: Logger
+    ) async throws -> (Objective, ObjectivePlacement) {
         let rows = try await connection.rows(
-            "\(unescaped: Self.select) WHERE o.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) FOR SHARE OF o",
+            """
+            \(unescaped: Self.select) WHERE o.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+            \(unescaped: forChange ? "FOR UPDATE OF o" : "FOR SHARE OF o")
+            """,
             logger: logger)
         guard let row = rows.first else { throw NotFound("objective") }
         return try Self.objective(row)
@@ -201,7 +209,7 @@ public struct ObjectiveRepository: Sendable {
     public func update(id: Int64, _ draft: ObjectiveDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws -> Objective {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
-            let (before, placement) = try await Self.lock(id: id, scope: scope, on: connection, logger: logger)
+            let (before, placement) = try await Self.lock(id: id, scope: scope, forChange: true, on: connection, logger: logger)
             guard scope == .organisation else { throw Forbidden() }
             guard before.rowVersion == expectedRowVersion else {
                 throw try await editConflict(entity: "objective", table: "objectives", id: id, on: connection, logger: logger)
@@ -231,7 +239,7 @@ public struct ObjectiveRepository: Sendable {
     public func delete(id: Int64, scope: AccessScope, actor: AuditActor) async throws {
         let logger = self.database.logger
         try await self.database.transaction { connection in
-            let (before, placement) = try await Self.lock(id: id, scope: scope, on: connection, logger: logger)
+            let (before, placement) = try await Self.lock(id: id, scope: scope, forChange: true, on: connection, logger: logger)
             guard scope == .organisation else { throw Forbidden() }
             let version = try await VersionRepository.lock(
                 agreementID: placement.agreementID, number: placement.versionNumber, on: connection, logger: logger)

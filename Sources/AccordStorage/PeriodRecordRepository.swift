@@ -225,8 +225,9 @@ public struct PeriodRecordRepository: Sendable {
 
     /// Claims up to `limit` series due for closing (rows other replicas hold are skipped), records revision 1 of every
     /// period that ended with its breach and credit, and returns the periods recorded.
+    /// `plan` reads through the repositories it is given, bound to the claiming transaction's connection.
     public func closeDuePeriods(
-        now: Date, limit: Int, plan: @Sendable (_ seriesID: Int64, _ closedThrough: Date?) async throws -> ClosePlan
+        now: Date, limit: Int, plan: @Sendable (_ repositories: Repositories, _ seriesID: Int64, _ closedThrough: Date?) async throws -> ClosePlan
     ) async throws -> [PeriodRecord] {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
@@ -238,7 +239,7 @@ public struct PeriodRecordRepository: Sendable {
             ).map { try $0.decode((Int64, Date?).self) }
             var recorded: [PeriodRecord] = []
             for (series, closedThrough) in due {
-                let planned = try await plan(series, closedThrough)
+                let planned = try await plan(Repositories(database: self.database.bound(to: connection)), series, closedThrough)
                 for figures in planned.ended {
                     if let record = try await Self.insert(
                         figures, seriesID: series, revision: 1, reason: "close", on: connection, logger: logger)
@@ -261,7 +262,8 @@ public struct PeriodRecordRepository: Sendable {
     /// Takes up to `limit` recompute requests (others' claims are skipped) and records a new revision of every closed
     /// period whose figures changed, with the audit entry saying what changed. Returns how many requests it took and the revisions made.
     public func recomputeRequested(
-        limit: Int, actor: AuditActor, judge: @Sendable (_ seriesID: Int64, _ spans: [DateInterval]) async throws -> [PeriodFigures]
+        limit: Int, actor: AuditActor,
+        judge: @Sendable (_ repositories: Repositories, _ seriesID: Int64, _ spans: [DateInterval]) async throws -> [PeriodFigures]
     ) async throws -> (claimed: Int, revisions: [PeriodRevision]) {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
@@ -289,7 +291,9 @@ public struct PeriodRecordRepository: Sendable {
                     mine.contains { $0.1 < record.periodEnd && $0.2 > record.periodStart }
                 }
                 guard !latest.isEmpty else { continue }
-                let figures = try await judge(series, latest.map { DateInterval(start: $0.periodStart, end: $0.periodEnd) })
+                let figures = try await judge(
+                    Repositories(database: self.database.bound(to: connection)), series,
+                    latest.map { DateInterval(start: $0.periodStart, end: $0.periodEnd) })
                 for (before, figures) in zip(latest, figures) where !figures.sameFigures(as: before) {
                     let reason = mine.first { $0.1 < before.periodEnd && $0.2 > before.periodStart }?.3 ?? "late_data"
                     guard
@@ -374,7 +378,7 @@ public struct PeriodRecordRepository: Sendable {
     /// many series it claimed and the changes.
     public func evaluateAlerts(
         now: Date, every interval: TimeInterval, limit: Int,
-        evaluate: @Sendable (_ seriesID: Int64) async throws -> [AlertEvaluation]
+        evaluate: @Sendable (_ repositories: Repositories, _ seriesID: Int64) async throws -> [AlertEvaluation]
     ) async throws -> (claimed: Int, changes: [(seriesID: Int64, evaluation: AlertEvaluation)]) {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
@@ -389,7 +393,7 @@ public struct PeriodRecordRepository: Sendable {
                 let states = try await connection.rows("SELECT rule, firing FROM alert_states WHERE series_id = \(series)", logger: logger)
                     .map { try $0.decode((String, Bool).self) }
                 let known = Dictionary(states, uniquingKeysWith: { first, _ in first })
-                for evaluation in try await evaluate(series) where (known[evaluation.rule] ?? false) != evaluation.firing {
+                for evaluation in try await evaluate(Repositories(database: self.database.bound(to: connection)), series) where (known[evaluation.rule] ?? false) != evaluation.firing {
                     try await connection.rows(
                         """
                         INSERT INTO alert_states (series_id, rule, firing, changed_at) VALUES (\(series), \(evaluation.rule), \(evaluation.firing), \(now))

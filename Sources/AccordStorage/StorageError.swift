@@ -54,6 +54,7 @@ public enum DatabaseFailure: Sendable, Equatable {
 
     /// Classifies `error` if it came from PostgreSQL or its connection pool; nil otherwise.
     public static func classify(_ error: any Error) -> DatabaseFailure? {
+        if error is DatabaseBusy { return .unavailable }
         guard let psql = error as? PSQLError else { return nil }
         guard let state = psql.serverInfo?[.sqlState] else {
             switch psql.code {

@@ -29,10 +29,13 @@ public enum TestDatabase {
 
     static let serverSettings: DatabaseSettings = {
         guard let url = ProcessInfo.processInfo.environment["ACCORD_TEST_DATABASE_URL"],
-            let settings = DatabaseSettings(url: url, maximumConnections: 2)
+            var settings = DatabaseSettings(url: url, maximumConnections: 2)
         else {
             fatalError("ACCORD_TEST_DATABASE_URL is not set: run the suite with scripts/test, which starts a throwaway PostgreSQL cluster.")
         }
+        // the whole suite shares this cluster on two cores: databases are copied one at a time, and a test may wait
+        // its turn far longer than a server should (tests of the wait itself set their own)
+        settings.connectionWait = .seconds(600)
         return settings
     }()
 

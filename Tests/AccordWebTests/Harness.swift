@@ -33,9 +33,14 @@ struct Harness: Sendable {
     let world: World
     let clock: TestClock
 
-    static func run(behindTLS: Bool = false, _ body: @Sendable (Harness) async throws -> Void) async throws {
+    /// `pool` and `wait` size the application's connection pool and how long a request waits for a connection.
+    static func run(
+        behindTLS: Bool = false, pool: Int? = nil, wait: Duration? = nil, _ body: @Sendable (Harness) async throws -> Void
+    ) async throws {
         let clock = TestClock()
-        let settings = try await TestDatabase.create()
+        var settings = try await TestDatabase.create()
+        if let pool { settings.maximumConnections = pool }
+        if let wait { settings.connectionWait = wait }
         do {
             let configuration = AppConfiguration(behindTLS: behindTLS, root: TestDatabase.root, database: settings, runsScheduler: false)
             let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, clock: { clock.now })

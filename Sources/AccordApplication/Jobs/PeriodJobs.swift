@@ -18,11 +18,10 @@ public struct PeriodClosingJob: Job {
 
     public func run(now: Date) async throws -> JobReport {
         try await self.repositories.periodRecords.syncSchedule()
-        let judge = PeriodJudge(repositories: self.repositories)
         var closed = 0
         while true {
-            let recorded = try await self.repositories.periodRecords.closeDuePeriods(now: now, limit: Self.batch) { series, closedThrough in
-                try await judge.closePlan(seriesID: series, closedThrough: closedThrough, now: now)
+            let recorded = try await self.repositories.periodRecords.closeDuePeriods(now: now, limit: Self.batch) { bound, series, closedThrough in
+                try await PeriodJudge(repositories: bound).closePlan(seriesID: series, closedThrough: closedThrough, now: now)
             }
             closed += recorded.count
             if recorded.isEmpty { break }
@@ -66,11 +65,10 @@ public struct AlertEvaluationJob: Job {
     public var interval: Duration { .seconds(10) }
 
     public func run(now: Date) async throws -> JobReport {
-        let judge = PeriodJudge(repositories: self.repositories)
         var changes = 0
         while true {
             let (claimed, changed) = try await self.repositories.periodRecords.evaluateAlerts(now: now, every: Self.perSeries, limit: 50) {
-                try await judge.alerts(seriesID: $0, now: now)
+                try await PeriodJudge(repositories: $0).alerts(seriesID: $1, now: now)
             }
             changes += changed.count
             if claimed == 0 { break }

@@ -15,11 +15,12 @@ public struct PeriodRecompute: Sendable {
     /// Takes requests until none is left (others' claims are skipped) and returns the revisions made.
     @discardableResult
     public func run(now: Date) async throws -> [PeriodRevision] {
-        let judge = PeriodJudge(repositories: self.repositories)
         var revised: [PeriodRevision] = []
         while true {
-            let (claimed, revisions) = try await self.repositories.periodRecords.recomputeRequested(limit: 100, actor: .system) { series, spans in
-                try await judge.judge(seriesID: series, spans: spans, now: now)
+            // the judge reads on the claiming transaction's connection: no second connection is leased while it holds one
+            let (claimed, revisions) = try await self.repositories.periodRecords.recomputeRequested(limit: 100, actor: .system) {
+                bound, series, spans in
+                try await PeriodJudge(repositories: bound).judge(seriesID: series, spans: spans, now: now)
             }
             revised += revisions
             if claimed == 0 { break }

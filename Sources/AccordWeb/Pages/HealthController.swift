@@ -1,24 +1,50 @@
 import AccordStorage
+import Foundation
 import Hummingbird
 
-/// `/healthz`: the process answers. `/readyz`: the database answers and every migration is applied.
+/// `/healthz`: the process answers. `/readyz`: the database answers and every migration is applied — within a second
+/// either way, so a load balancer's probe never hangs on a saturated or absent database.
 struct HealthController {
     let dependencies: AppDependencies
+    static let readinessDeadline: Duration = .seconds(1)
+
+    enum Readiness: Sendable {
+        case ready
+        case pending([String])
+        case unreachable
+    }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("healthz") { _, _ in JSON.response(["status": "ok"]) }
         router.get("readyz") { _, _ in
-            let runner = MigrationRunner(database: self.dependencies.repositories.database, migrations: self.dependencies.migrations)
-            do {
-                let pending = try await runner.pending()
-                guard pending.isEmpty else {
-                    return JSON.response(
-                        ["status": "migrations_pending", "pending": pending.map(\.name).joined(separator: ",")], status: .serviceUnavailable)
-                }
+            switch await self.readiness() {
+            case .ready:
                 return JSON.response(["status": "ready"])
-            } catch {
-                return JSON.response(["status": "database_unreachable"], status: .serviceUnavailable)
+            case .pending(let names):
+                return JSON.response(["status": "migrations_pending", "pending": names.joined(separator: ",")], status: .serviceUnavailable)
+            case .unreachable:
+                var response = JSON.response(["status": "database_unreachable"], status: .serviceUnavailable)
+                response.headers[.retryAfter] = "5"
+                return response
             }
+        }
+    }
+
+    /// The migration check raced against the deadline; whichever ends first answers, the other is cancelled.
+    func readiness() async -> Readiness {
+        let runner = MigrationRunner(database: self.dependencies.repositories.database, migrations: self.dependencies.migrations)
+        return await withTaskGroup(of: Readiness.self) { group in
+            group.addTask {
+                guard let pending = try? await runner.pending() else { return .unreachable }
+                return pending.isEmpty ? .ready : .pending(pending.map(\.name))
+            }
+            group.addTask {
+                try? await Task.sleep(for: Self.readinessDeadline)
+                return .unreachable
+            }
+            let first = await group.next() ?? .unreachable
+            group.cancelAll()
+            return first
         }
     }
 }
