@@ -20,6 +20,11 @@ public struct UseCases: Sendable {
         self.ingestReach = ingestReach
     }
 
+    /// The same use cases inside a transaction already open (`Database.bound(to:)`): everything they do joins it.
+    public func within(_ database: Database) -> UseCases {
+        UseCases(repositories: Repositories(database: database), clock: self.clock, logger: self.logger, ingestReach: self.ingestReach)
+    }
+
     public var ingest: MeasurementIngest {
         MeasurementIngest(repositories: self.repositories, clock: self.clock, logger: self.logger, reach: self.ingestReach)
     }

@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 import Testing
 
 @Suite("Measurement ingest")
@@ -139,22 +140,62 @@ struct MeasurementIngestTests {
                 harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: other, key: "k-1")
             #expect(mismatch.status == .unprocessableContent)
             #expect(mismatch.text.contains("different request body"))
-            // a first request still running makes a retry wait
-            let claim = try await harness.repositories.idempotency.claim(
-                userID: world.analyst.id, key: "k-2", requestHash: "x", now: harness.clock.now)
-            #expect(claim == .claimed)
+            // a claim left by work that never finished (a process killed mid-ingest under an earlier version) does
+            // not hold the key: the retry runs and is stored
             let hash = SessionStore.hash(
                 "/api/v1/objectives/\(world.objectiveA.id)/measurements|\(world.objectiveA.id)|application/json||\(body)")
-            _ = try await harness.database.query("UPDATE idempotency_keys SET request_hash = \(hash) WHERE key = 'k-2'")
-            let running = try await self.post(
-                harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: body, key: "k-2")
-            #expect(running.status == .conflict)
+            _ = try await harness.database.query(
+                "INSERT INTO idempotency_keys (user_id, key, request_hash, state, created_at) VALUES (\(world.analyst.id), 'k-2', \(hash), 'running', now())")
+            let abandoned = try await self.post(
+                harness, objective: world.objectiveA.id, token: token, contentType: "application/json",
+                body: body.replacingOccurrences(of: "10:00:00Z\",\"end\":\"2026-11-02T10:01", with: "12:00:00Z\",\"end\":\"2026-11-02T12:01"), key: "k-2")
+            #expect(abandoned.status == .created)
             // a refused batch releases its key: nothing was stored, so a retry is judged again
             let bad = #"{"source":"probe","buckets":[{"start":"2026-11-02T11:00:00Z","end":"2026-11-02T10:01:00Z","good":1,"valid":1}]}"#
             #expect(
                 try await self.post(harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: bad, key: "k-3")
                     .status == .unprocessableContent)
             #expect(try await harness.database.query("SELECT count(*) FROM idempotency_keys WHERE key = 'k-3'").first!.decode(Int.self) == 0)
+        }
+    }
+
+    @Test func aClaimDiesWithItsWorkAndAConcurrentRetryWaitsThenReplays() async throws {
+        try await Harness.run { harness in
+            // setup
+            let world = harness.world
+            let token = try await harness.token(for: world.analyst)
+            let body = #"{"source":"probe","buckets":[{"start":"2026-11-03T10:00:00Z","end":"2026-11-03T10:01:00Z","good":7,"valid":8}]}"#
+            let hash = SessionStore.hash(
+                "/api/v1/objectives/\(world.objectiveA.id)/measurements|\(world.objectiveA.id)|application/json||\(body)")
+            // MUT: other work holds the key in an open transaction, then dies (its transaction rolls back, as when the
+            // process is killed); the request that arrived meanwhile waits, then runs itself
+            struct WorkDied: Error {}
+            let waiting = Mutex<Task<TestResponse, any Error>?>(nil)
+            do {
+                try await harness.database.transaction { connection in
+                    try await connection.query(
+                        "INSERT INTO idempotency_keys (user_id, key, request_hash, state, created_at) VALUES (\(world.analyst.id), 'k-dies', \(hash), 'running', now())",
+                        logger: TestDatabase.logger
+                    ).collect()
+                    waiting.withLock {
+                        $0 = Task {
+                            try await self.post(
+                                harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: body, key: "k-dies")
+                        }
+                    }
+                    try await Task.sleep(for: .milliseconds(300))
+                    throw WorkDied()
+                }
+            } catch is WorkDied {}
+            let retry = try #require(waiting.withLock { $0 })
+            // validation: the retry was stored once, and two more at once with the same key replay it
+            let stored = try await retry.value
+            #expect(stored.status == .created)
+            async let a = self.post(harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: body, key: "k-dies")
+            async let b = self.post(harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: body, key: "k-dies")
+            let replays = try await [a, b]
+            #expect(replays.allSatisfy { $0.status == .created && $0.text == stored.text })
+            #expect(try await harness.database.query("SELECT count(*) FROM measurement_batches").first!.decode(Int.self) == 1)
         }
     }
 }

@@ -40,21 +40,21 @@ struct MeasurementAPI {
         let body = try await request.collectBody(upTo: Self.maximumBody)
         let contentType = request.headers[.contentType]
         let sender = BatchSender(userID: user.id, credential: context.identity?.credential == .apiToken ? "api_token" : "session")
-        let ingest = self.dependencies.useCases.ingest
+        let useCases = self.dependencies.useCases
         let scope = try context.scope
-        let run = { @Sendable () async throws -> (HTTPResponse.Status, String) in
+        let run = { @Sendable (useCases: UseCases) async throws -> (HTTPResponse.Status, String) in
             let (source, rows) = try rows(objective, body, contentType)
-            let batch = try await ingest.ingest(rows, objective: objective, source: source, scope: scope, sender: sender)
+            let batch = try await useCases.ingest.ingest(rows, objective: objective, source: source, scope: scope, sender: sender)
             return (HTTPResponse.Status.created, String(decoding: try JSON.encoder.encode(batch), as: UTF8.self))
         }
         guard let key = request.headers[.idempotencyKey] else {
-            let (status, text) = try await run()
+            let (status, text) = try await run(useCases)
             return JSON.raw(text, status: status)
         }
         let hash = SessionStore.hash(
             "\(request.uri.path)|\(objective.id)|\(contentType ?? "")|\(request.uri.query ?? "")|\(String(buffer: body))")
         return try await Idempotency(store: self.dependencies.repositories.idempotency, clock: self.dependencies.clock)
-            .run(userID: user.id, key: key, requestHash: hash, run)
+            .run(userID: user.id, key: key, requestHash: hash) { database in try await run(useCases.within(database)) }
     }
 
     /// `GET /api/v1/objectives/{id}/periods?from=…&to=…`: the calendar periods between two RFC 3339 instants
