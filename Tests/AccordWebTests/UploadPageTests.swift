@@ -7,6 +7,8 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import AccordWeb
+
 /// The CSV upload page: a whole file as one batch without JavaScript, a summary either way.
 @Suite("CSV upload page")
 struct UploadPageTests {
@@ -65,5 +67,41 @@ struct UploadPageTests {
             #expect(script.status == .ok)
             #expect(script.text.contains("X-CSRF-Token"))
         }
+    }
+
+    @Test func aFormCutShortIsRefusedAndStoresNothing() async throws {
+        try await Harness.run { harness in
+            // setup
+            let world = harness.world
+            let session = try await harness.session(for: world.analyst)
+            let before = try await DatabaseSnapshot.take(harness.database)
+            let whole = Self.multipart([
+                ("_csrf", session.csrf, nil), ("source", "nightly export", nil),
+                ("file", "start,end,good,valid\n2026-11-02T10:00:00Z,2026-11-02T10:01:00Z,9,10\n", "buckets.csv"),
+            ])
+            // MUT: the same upload without its closing delimiter
+            let cut = String(whole.dropLast("--XyZ123--\r\n".count))
+            var headers = HTTPFields()
+            headers[.cookie] = session.cookie
+            headers[.contentType] = "multipart/form-data; boundary=XyZ123"
+            let response = try await harness.client.execute(
+                uri: "/objectives/\(world.objectiveA.id)/upload", method: .post, headers: headers, body: ByteBuffer(string: cut))
+            // validation
+            #expect(response.status == .unprocessableContent)
+            #expect(response.text.contains("closing delimiter"))
+            #expect(try await DatabaseSnapshot.take(harness.database) == before)
+        }
+    }
+
+    @Test func manyTinyDelimitersAreReadInOnePassAndRefused() throws {
+        // a body of one-character delimiters: one scan, then refused for its parts, not parsed for seconds
+        let body = Array(String(repeating: "--a\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n\r\n", count: 200_000).utf8) + Array("--a--".utf8)
+        #expect(throws: MultipartForm.Malformed.self) { try MultipartForm(body: body, boundary: "a") }
+        // and a whole form of a few parts reads back its fields
+        let form = try MultipartForm(body: Array(Self.multipart([("a", "1", nil), ("file", "x,y\r\n1,2", "f.csv")]).utf8), boundary: "XyZ123")
+        #expect(form.value("a") == "1")
+        #expect(form.value("file") == "x,y\r\n1,2")
+        #expect(form.parts.last?.filename == "f.csv")
+        #expect(MultipartForm.boundary(of: "multipart/form-data; boundary=\(String(repeating: "b", count: 71))") == nil)
     }
 }

@@ -31,7 +31,12 @@ struct CSRFMiddleware: RouterMiddleware {
         } else if presented == nil, let boundary = MultipartForm.boundary(of: request.headers[.contentType]) {
             // uploads: the token is a field of the multipart form
             let body = try await request.collectBody(upTo: MeasurementAPI.maximumBody)
-            presented = MultipartForm(body: String(buffer: body), boundary: boundary)?.value("_csrf")
+            do {
+                presented = try MultipartForm(body: Array(body.readableBytesView), boundary: boundary).value("_csrf")
+            } catch {
+                // not a whole form: refused as such (nothing of it is used), rather than as a stale token
+                throw ValidationErrors([FieldError("body", "\(error.reason) Nothing was stored.")])
+            }
         }
         guard let expected, let presented, SecureToken.constantTimeEquals(Array(expected.utf8), Array(presented.utf8)) else {
             throw CSRFRejected()

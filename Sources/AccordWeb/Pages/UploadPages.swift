@@ -42,11 +42,17 @@ struct UploadPages {
             let user = try context.requireUser(\.canIngest)
             var request = request
             let body = try await request.collectBody(upTo: MeasurementAPI.maximumBody)
-            guard let boundary = MultipartForm.boundary(of: request.headers[.contentType]),
-                let form = MultipartForm(body: String(buffer: body), boundary: boundary)
-            else {
+            guard let boundary = MultipartForm.boundary(of: request.headers[.contentType]) else {
                 return self.page(
                     context, objective: objective, source: "csv upload", accepted: nil, errors: nil, error: "Choose a CSV file to upload.")
+            }
+            let form: MultipartForm
+            do {
+                form = try MultipartForm(body: Array(body.readableBytesView), boundary: boundary)
+            } catch let error as MultipartForm.Malformed {
+                return self.page(
+                    context, objective: objective, source: "csv upload", accepted: nil, errors: nil,
+                    error: "The upload did not arrive whole: \(error.reason) Nothing was stored; try again.")
             }
             let typed = form.value("source")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             let source = typed.isEmpty ? "csv upload" : typed
