@@ -366,3 +366,12 @@ public struct MeasurementRepository: Sendable {
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
+
+extension MeasurementRepository.LineageEntry: VendorFacing {
+    /// Who sent a batch is the customer's business: the vendor sees when and how, not the user.
+    public var vendorFacing: MeasurementRepository.LineageEntry {
+        var copy = self
+        copy.userId = nil
+        return copy
+    }
+}

@@ -80,3 +80,49 @@ struct DoorsTests {
         }
     }
 }
+
+/// What a vendor's user gets through the API: no master, no customer staff, no internal user ids.
+@Suite("Vendor-facing shapes")
+struct VendorFacingTests {
+    @Test func aVendorUserSeesNeitherTheMasterNorTheCustomersPeople() async throws {
+        try await Harness.run { harness in
+            // setup: an exclusion made by a contract manager, a batch sent by an analyst, October recorded
+            let world = harness.world
+            let october = RFC3339.parse("2026-10-05T00:00:00Z")!
+            _ = try await harness.repositories.measurements.ingest(
+                objectiveID: world.objectiveA.id, source: "probe",
+                buckets: [MeasurementBucket(start: october, end: october.addingTimeInterval(3600), good: 990, valid: 1000)], scope: .organisation,
+                sender: BatchSender(userID: world.analyst.id, credential: "api_token"))
+            let actor = AuditActor(userID: world.manager.id, label: "\(world.manager.name) <\(world.manager.email)>", address: "test")
+            _ = try await harness.repositories.exclusions.create(
+                objectiveID: world.objectiveA.id,
+                ExclusionDraft(kind: .plannedMaintenance, reason: "Window", startsAt: october, endsAt: october.addingTimeInterval(600)),
+                scope: .organisation, actor: actor)
+            let vendor = try await harness.token(for: world.vendorUserA)
+            let manager = try await harness.token(for: world.manager)
+            // MUT + validation: the agreement without its master
+            let agreement = try await harness.api(.get, "/api/v1/agreements/\(world.agreementA.id)", token: vendor)
+            #expect(agreement.status == .ok)
+            #expect(agreement.json["master_id"] == nil && agreement.json["master_title"] == nil)
+            #expect(!agreement.text.contains(world.masterA.title))
+            let list = try await harness.api(.get, "/api/v1/agreements", token: vendor)
+            #expect(!list.text.contains(world.masterA.title) && !list.text.contains("master_id"))
+            // staff appear as the customer, and no user ids in lineage
+            let exclusions = try await harness.api(.get, "/api/v1/objectives/\(world.objectiveA.id)/exclusions", token: vendor)
+            #expect(!exclusions.text.contains(world.manager.name))
+            #expect(exclusions.text.contains(customerLabel))
+            let lineage = try await harness.api(.get, "/api/v1/objectives/\(world.objectiveA.id)/periods/2026-10-01T00:00:00Z/lineage", token: vendor)
+            #expect(lineage.status == .ok)
+            #expect(!lineage.text.contains("user_id"))
+            #expect(!lineage.text.contains(world.manager.name))
+            let page = try await harness.get("/objectives/\(world.objectiveA.id)", as: try await harness.session(for: world.vendorUserA))
+            #expect(!page.text.contains(world.manager.name))
+            // the customer's own people still see everything
+            let staffView = try await harness.api(.get, "/api/v1/agreements/\(world.agreementA.id)", token: manager)
+            #expect(staffView.json["master_title"] as? String == world.masterA.title)
+            let internalLineage = try await harness.api(
+                .get, "/api/v1/objectives/\(world.objectiveA.id)/periods/2026-10-01T00:00:00Z/lineage", token: manager)
+            #expect(internalLineage.text.contains("user_id"))
+        }
+    }
+}

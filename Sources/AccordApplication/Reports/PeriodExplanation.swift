@@ -38,3 +38,12 @@ public struct PeriodExplanation: Sendable {
             batches: try await self.repositories.measurements.lineage(seriesID: objective.seriesID, span: span), tickets: [])
     }
 }
+
+extension PeriodExplanation.Result: VendorFacing {
+    public var vendorFacing: PeriodExplanation.Result {
+        var copy = self
+        copy.batches = self.batches.map(\.vendorFacing)
+        copy.exclusions = self.exclusions.map(\.vendorFacing)
+        return copy
+    }
+}

@@ -82,9 +82,10 @@ struct AgreementAPI {
             let filter = AgreementRepository.ListFilter(
                 search: request.query("q"), kind: request.query("kind").flatMap(AgreementKind.init(rawValue:)),
                 status: request.query("status").flatMap(AgreementStatus.init(rawValue:)), vendorID: request.query("vendor_id").flatMap { Int64($0) },
-                masterID: request.query("master_id").flatMap { Int64($0) })
+                // a vendor's user does not filter by what it may not see
+                masterID: context.identity?.user.role == .vendor ? nil : request.query("master_id").flatMap { Int64($0) })
             let page = try await self.repositories.agreements.list(filter, page: request.apiPage(), scope: context.scope)
-            return JSON.response(ListEnvelope(page) { $0 })
+            return JSON.response(ListEnvelope(page) { context.facing($0) })
         }
         group.post("agreements") { request, context in
             _ = try context.requireUser(\.canManageContracts)
@@ -96,7 +97,7 @@ struct AgreementAPI {
         }
         group.get("agreements/:id") { _, context in
             _ = try context.requireUser()
-            return JSON.response(try await self.repositories.agreements.find(id: try context.id(), scope: context.scope))
+            return JSON.response(context.facing(try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)))
         }
         group.patch("agreements/:id") { request, context in
             let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)

@@ -11,7 +11,8 @@ struct ExclusionAPI {
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("objectives/:id/exclusions") { _, context in
             _ = try context.requireUser()
-            return JSON.response(ItemsEnvelope(items: try await self.exclusions.list(objectiveID: try context.id(), scope: context.scope)))
+            return JSON.response(
+                ItemsEnvelope(items: try await self.exclusions.list(objectiveID: try context.id(), scope: context.scope).map(context.facing)))
         }
         group.post("objectives/:id/exclusions") { request, context in
             let (_, placement) = try await self.dependencies.repositories.objectives.find(id: try context.id(), scope: context.scope)
@@ -27,7 +28,7 @@ struct ExclusionAPI {
         group.get("objectives/:id/exclusions/:exclusion") { _, context in
             _ = try context.requireUser()
             return JSON.response(
-                try await self.exclusions.find(id: try context.id("exclusion"), objectiveID: try context.id(), scope: context.scope))
+                context.facing(try await self.exclusions.find(id: try context.id("exclusion"), objectiveID: try context.id(), scope: context.scope)))
         }
         group.post("objectives/:id/exclusions/:exclusion/revoke") { request, context in
             _ = try await self.exclusions.find(id: try context.id("exclusion"), objectiveID: try context.id(), scope: context.scope)

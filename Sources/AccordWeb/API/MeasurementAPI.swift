@@ -84,7 +84,8 @@ struct MeasurementAPI {
                 throw ValidationErrors([FieldError("start", "start must be the RFC 3339 start of a period, as the periods list gives it.")])
             }
             return JSON.response(
-                try await self.dependencies.useCases.explanation.explain(objective, start: start, scope: context.scope, now: self.dependencies.clock()))
+                context.facing(
+                    try await self.dependencies.useCases.explanation.explain(objective, start: start, scope: context.scope, now: self.dependencies.clock())))
         }
     }
 

@@ -57,6 +57,11 @@ public struct AccordRequestContext: RequestContext {
         }
     }
 
+    /// `value` as this caller may see it: the vendor-facing shape for a vendor's user, as stored for everyone else.
+    public func facing<Value: VendorFacing>(_ value: Value) -> Value {
+        self.identity?.user.role == .vendor ? value.vendorFacing : value
+    }
+
     public var actor: AuditActor {
         guard let user = self.identity?.user else { return AuditActor(userID: nil, label: "anonymous", address: self.remoteAddress) }
         return AuditActor(userID: user.id, label: "\(user.name) <\(user.email)>", address: self.remoteAddress)

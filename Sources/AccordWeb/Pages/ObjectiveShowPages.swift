@@ -116,7 +116,7 @@ struct ObjectiveShowPages {
             rates: status.burnRates.map { "\($0.window) \($0.burnRate.map { "\($0.plain)×" } ?? "—")" }.joined(separator: " · "),
             alerts: alerts, hasAlerts: !alerts.isEmpty)
         let burnDown = try await self.burnDown(objective: objective, period: status.period, zone: zone, now: now)
-        let exclusions = try await self.repositories.exclusions.list(of: objective, scope: context.scope)
+        let exclusions = try await self.repositories.exclusions.list(of: objective, scope: context.scope).map(context.facing)
         let breaches = try await self.repositories.periodRecords.breaches(seriesID: objective.seriesID).map {
             BreachLine(
                 period: ObjectivePages.label($0.periodStart, zone: zone, window: objective.window), severity: $0.severity.uppercased(),
@@ -217,7 +217,8 @@ struct ObjectiveShowPages {
         let (objective, zone) = (loaded.objective, loaded.zone)
         guard let text = context.parameters.get("start"), let start = RFC3339.parse(text) else { throw NotFound("period") }
         let now = self.dependencies.clock()
-        let explanation = try await self.dependencies.useCases.explanation.explain(loaded, start: start, scope: context.scope, now: now)
+        let explanation = context.facing(
+            try await self.dependencies.useCases.explanation.explain(loaded, start: start, scope: context.scope, now: now))
         let row = explanation.period
         let label = ObjectivePages.label(row.start, zone: zone, window: objective.window)
         let view = PeriodView(
