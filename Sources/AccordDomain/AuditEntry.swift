@@ -12,10 +12,12 @@ public struct AuditEntry: Sendable, Codable, Equatable {
     public var address: String?
     public var before: String?
     public var after: String?
+    /// The vendor the entry concerns, if any.
+    public var vendorID: Int64?
 
     public init(
         id: Int64, at: Date, actorID: Int64?, actorLabel: String, action: String, entity: String, entityID: String?, address: String?,
-        before: String?, after: String?
+        before: String?, after: String?, vendorID: Int64? = nil
     ) {
         self.id = id
         self.at = at
@@ -27,6 +29,7 @@ public struct AuditEntry: Sendable, Codable, Equatable {
         self.address = address
         self.before = before
         self.after = after
+        self.vendorID = vendorID
     }
 }
 
@@ -37,12 +40,16 @@ public struct AuditFilter: Sendable, Equatable {
     public var actor: String?
     public var from: LocalDate?
     public var to: LocalDate?
+    public var vendorID: Int64?
 
-    public init(entity: String? = nil, action: String? = nil, actor: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
+    public init(
+        entity: String? = nil, action: String? = nil, actor: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil, vendorID: Int64? = nil
+    ) {
         self.entity = entity
         self.action = action
         self.actor = actor
         self.from = from
         self.to = to
+        self.vendorID = vendorID
     }
 }

@@ -20,6 +20,7 @@ public struct Repositories: Sendable {
     public let periodRecords: PeriodRecordRepository
     public let credits: CreditRepository
     public let jobs: JobRepository
+    public let securityEvents: SecurityEventRepository
 
     public init(database: Database) {
         self.database = database
@@ -42,5 +43,6 @@ public struct Repositories: Sendable {
         self.periodRecords = PeriodRecordRepository(database: database)
         self.credits = CreditRepository(database: database)
         self.jobs = JobRepository(database: database)
+        self.securityEvents = SecurityEventRepository(database: database)
     }
 }

@@ -44,6 +44,8 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     router.add(
         middleware: AuthenticationMiddleware(
             repositories: dependencies.repositories, configuration: dependencies.configuration, clock: dependencies.clock))
+    // inside authentication, so it knows who was refused; outside CSRF, so it sees those refusals too
+    router.add(middleware: SecurityEventMiddleware(events: dependencies.repositories.securityEvents, clock: dependencies.clock))
     router.add(middleware: CSRFMiddleware(configuration: dependencies.configuration))
     HealthController(dependencies: dependencies).addRoutes(to: router)
     SessionController(dependencies: dependencies).addRoutes(to: router)
@@ -61,6 +63,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     if dependencies.configuration.diagnostics { DiagnosticsPages(dependencies: dependencies).addRoutes(to: router) }
     AdminPages(dependencies: dependencies).addRoutes(to: router)
     JobPages(dependencies: dependencies).addRoutes(to: router)
+    SecurityPages(dependencies: dependencies).addRoutes(to: router)
     openAPI.addRoutes(to: router)
     let api = router.group("api/v1")
     VendorAPI(dependencies: dependencies).addRoutes(to: api)
@@ -72,5 +75,6 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     CreditAPI(dependencies: dependencies).addRoutes(to: api)
     AdminAPI(dependencies: dependencies).addRoutes(to: api)
     JobAPI(dependencies: dependencies).addRoutes(to: api)
+    SecurityPages(dependencies: dependencies).addAPIRoutes(to: api)
     return router
 }

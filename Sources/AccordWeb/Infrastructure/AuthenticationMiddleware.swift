@@ -21,7 +21,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let authorization = request.headers[.authorization] {
             guard authorization.hasPrefix("Bearer "),
                 let user = try await self.repositories.tokens.user(forToken: String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-            else { throw Unauthenticated() }
+            else {
+                // a token that matches none: a guess or a forgery
+                try? await self.repositories.securityEvents.record(
+                    kind: .invalidToken, userID: nil, vendorID: nil, address: context.remoteAddress, path: request.uri.path, at: self.clock())
+                throw Unauthenticated()
+            }
             context.identity = Identity(user: user, credential: .apiToken)
         } else if let sessionID = request.cookies[self.configuration.sessionCookieName]?.value,
             let session = try await self.repositories.sessions.touch(id: sessionID, now: self.clock()),

@@ -36,6 +36,7 @@ struct AdminPages {
         var chrome: Chrome
         var entries: [Row]
         var entities: [Choice]
+        var vendors: [Choice]
         var filter: [String: String]
         var pager: Pager
         var isEmpty: Bool
@@ -47,6 +48,7 @@ struct AdminPages {
             var entity: String
             var entityID: String
             var address: String
+            var vendor: String?
             var before: String?
             var after: String?
         }
@@ -99,19 +101,22 @@ struct AdminPages {
             let filter = Self.auditFilter(request)
             let page = try await self.repositories.audit.list(filter: filter, page: request.page())
             let formatter = ISO8601DateFormatter()
+            let vendors = try await self.repositories.vendors.all(scope: .organisation)
+            let vendorNames = Dictionary(uniqueKeysWithValues: vendors.map { ($0.id, $0.name) })
             let rows = page.items.map {
                 AuditView.Row(
                     at: formatter.string(from: $0.at), actor: $0.actorLabel, action: $0.action, entity: $0.entity, entityID: $0.entityID ?? "",
-                    address: $0.address ?? "", before: $0.before, after: $0.after)
+                    address: $0.address ?? "", vendor: $0.vendorID.flatMap { vendorNames[$0] }, before: $0.before, after: $0.after)
             }
             let entities = try await self.repositories.audit.entities()
             let query: [(String, String?)] = [
                 ("entity", filter.entity), ("action", filter.action), ("actor", filter.actor), ("from", filter.from?.description),
-                ("to", filter.to?.description),
+                ("to", filter.to?.description), ("vendor_id", filter.vendorID.map(String.init)),
             ]
             let view = AuditView(
                 chrome: Chrome(title: "Audit log", context: context), entries: rows,
                 entities: entities.map { Choice(value: $0, label: $0, selected: $0 == filter.entity) },
+                vendors: vendors.map { Choice(value: "\($0.id)", label: $0.name, selected: $0.id == filter.vendorID) },
                 filter: Dictionary(uniqueKeysWithValues: query.compactMap { key, value in value.map { (key, $0) } }),
                 pager: Pager(page, path: "/audit", query: query), isEmpty: rows.isEmpty)
             return self.renderer.response(view, template: "audit/list")
@@ -121,7 +126,8 @@ struct AdminPages {
     static func auditFilter(_ request: Request) -> AuditFilter {
         AuditFilter(
             entity: request.query("entity"), action: request.query("action"), actor: request.query("actor"),
-            from: request.query("from").flatMap(LocalDate.init), to: request.query("to").flatMap(LocalDate.init))
+            from: request.query("from").flatMap(LocalDate.init), to: request.query("to").flatMap(LocalDate.init),
+            vendorID: request.query("vendor_id").flatMap { Int64($0) })
     }
 
     func createUser(_ input: Input, context: AccordRequestContext) async throws -> User {
