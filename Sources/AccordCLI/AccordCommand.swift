@@ -41,7 +41,10 @@ struct Environment {
             diagnostics: ["1", "true", "yes"].contains((env["ACCORD_DIAGNOSTICS"] ?? "").lowercased()),
             ingestReach: IngestReach(
                 pastDays: Int(env["ACCORD_INGEST_PAST_DAYS"] ?? "") ?? IngestWindow.defaultPastDays,
-                futureDays: Int(env["ACCORD_INGEST_FUTURE_DAYS"] ?? "") ?? IngestWindow.defaultFutureDays))
+                futureDays: Int(env["ACCORD_INGEST_FUTURE_DAYS"] ?? "") ?? IngestWindow.defaultFutureDays),
+            trustedProxies: Set((env["ACCORD_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }))
     }
 
     static func logger(_ label: String = "accord") -> Logger {

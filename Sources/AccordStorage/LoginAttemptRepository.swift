@@ -2,7 +2,7 @@ import AccordDomain
 import Foundation
 import PostgresNIO
 
-/// Recent sign-in failures per account and per address, for `LoginThrottle`.
+/// Recent sign-in failures per account and address, for `LoginThrottle`, and who is being slowed down now.
 public struct LoginAttemptRepository: Sendable {
     let database: Database
 
@@ -10,22 +10,50 @@ public struct LoginAttemptRepository: Sendable {
         self.database = database
     }
 
-    public func recentFailures(email: String, address: String, since: Date) async throws -> (account: [Date], address: [Date]) {
-        let account = try await self.database.query(
-            "SELECT at FROM login_attempts WHERE lower(email) = lower(\(email)) AND NOT succeeded AND at > \(since) ORDER BY at"
+    /// The failures of `email` from `address`, and of `address` over all accounts, since `since`.
+    public func recentFailures(email: String, address: String, since: Date) async throws -> (pair: [Date], address: [Date]) {
+        let pair = try await self.database.query(
+            "SELECT at FROM login_attempts WHERE lower(email) = lower(\(email)) AND address = \(address) AND NOT succeeded AND at > \(since) ORDER BY at"
         ).map { try $0.decode(Date.self) }
         let byAddress = try await self.database.query(
             "SELECT at FROM login_attempts WHERE address = \(address) AND NOT succeeded AND at > \(since) ORDER BY at"
         ).map { try $0.decode(Date.self) }
-        return (account, byAddress)
+        return (pair, byAddress)
     }
 
     public func record(email: String, address: String, succeeded: Bool, at: Date) async throws {
         try await self.database.query(
             "INSERT INTO login_attempts (email, address, succeeded, at) VALUES (\(email.trimmed.lowercased()), \(address), \(succeeded), \(at))")
         if succeeded {
-            // A successful sign-in clears the account's failure streak.
-            try await self.database.query("DELETE FROM login_attempts WHERE lower(email) = lower(\(email)) AND NOT succeeded")
+            // a successful sign-in clears that account's failure streak from that address
+            try await self.database.query(
+                "DELETE FROM login_attempts WHERE lower(email) = lower(\(email)) AND address = \(address) AND NOT succeeded")
+        }
+    }
+
+    /// A pair of account and address with recent failures, and until when the throttle holds it (nil: not held now).
+    public struct Throttled: Sendable, Equatable, Codable {
+        public var email: String
+        public var address: String
+        public var failures: Int
+        public var lastFailure: Date
+        public var blockedUntil: Date?
+    }
+
+    /// Every account and address with failures in the throttle's window, the most failures first, with their wait.
+    public func throttled(throttle: LoginThrottle, now: Date, limit: Int = 100) async throws -> [Throttled] {
+        let since = now.addingTimeInterval(-throttle.window)
+        let rows = try await self.database.query(
+            """
+            SELECT email, address, count(*)::int8, max(at) FROM login_attempts WHERE NOT succeeded AND at > \(since)
+            GROUP BY email, address ORDER BY count(*) DESC, max(at) DESC LIMIT \(limit)
+            """)
+        return try rows.map { row in
+            let (email, address, failures, last) = try row.decode((String, String, Int64, Date).self)
+            let times = Array(repeating: last, count: Int(failures))
+            let until: Date? =
+                if case .blocked(let end) = throttle.decide(pairFailures: times, addressFailures: [], now: now) { end } else { nil }
+            return Throttled(email: email, address: address, failures: Int(failures), lastFailure: last, blockedUntil: until)
         }
     }
 }

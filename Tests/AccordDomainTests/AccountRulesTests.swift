@@ -14,15 +14,22 @@ struct AccountRulesTests {
         #expect(policy.expiry(createdAt: self.start, lastSeen: lastSeen) == self.start.addingTimeInterval(12 * 3600))
     }
 
-    @Test func throttlingCountsRecentFailuresPerAccountAndAddress() {
+    @Test func throttlingWaitsGrowPerAccountAndAddressTogether() {
         let throttle = LoginThrottle.standard
-        let failures = (0..<5).map { self.start.addingTimeInterval(Double($0) * 60) }
-        let now = self.start.addingTimeInterval(5 * 60)
-        #expect(throttle.decide(accountFailures: Array(failures.prefix(4)), addressFailures: [], now: now) == .allow)
-        #expect(throttle.decide(accountFailures: failures, addressFailures: [], now: now) == .blocked(until: self.start.addingTimeInterval(15 * 60)))
-        #expect(throttle.decide(accountFailures: failures, addressFailures: [], now: self.start.addingTimeInterval(16 * 60)) == .allow)
-        let spray = (0..<20).map { self.start.addingTimeInterval(Double($0)) }
-        #expect(throttle.decide(accountFailures: [], addressFailures: spray, now: now) != .allow)
+        let at = { (seconds: Double) in self.start.addingTimeInterval(seconds) }
+        // three failures are free; then each further one doubles the wait after it: 30 s, 60 s, 120 s … 15 min
+        #expect(throttle.decide(pairFailures: [at(0), at(1)], addressFailures: [], now: at(2)) == .allow)
+        #expect(throttle.decide(pairFailures: [at(0), at(1), at(2)], addressFailures: [], now: at(3)) == .blocked(until: at(32)))
+        #expect(throttle.decide(pairFailures: [at(0), at(1), at(2)], addressFailures: [], now: at(33)) == .allow)
+        #expect(throttle.decide(pairFailures: [at(0), at(1), at(2), at(40)], addressFailures: [], now: at(41)) == .blocked(until: at(100)))
+        let many = (0..<20).map { at(Double($0)) }
+        #expect(throttle.decide(pairFailures: many, addressFailures: [], now: at(20)) == .blocked(until: at(19 + 15 * 60)))
+        // one address spraying many accounts is slowed past its own, larger allowance
+        let spray = (0..<30).map { at(Double($0)) }
+        #expect(throttle.decide(pairFailures: [], addressFailures: Array(spray.prefix(29)), now: at(30)) == .allow)
+        #expect(throttle.decide(pairFailures: [], addressFailures: spray, now: at(30)) == .blocked(until: at(59)))
+        // failures older than the window do not count
+        #expect(throttle.decide(pairFailures: many, addressFailures: [], now: at(3600 + 20)) == .allow)
     }
 
     @Test func vendorUsersAreBoundToOneVendorAndInternalUsersToNone() {

@@ -69,20 +69,64 @@ struct AuthenticationTests {
         }
     }
 
-    @Test func repeatedFailuresThrottleTheAccount() async throws {
+    @Test func repeatedFailuresSlowTheAccountFromThatAddress() async throws {
         try await Harness.run { harness in
-            for _ in 0..<5 {
+            for _ in 0..<3 {
                 _ = try await self.signIn(harness, email: harness.world.viewer.email, password: "wrong password!")
             }
-            // MUT: even the right password is refused while throttled
+            // MUT: even the right password is refused during the wait
             let blocked = try await self.signIn(harness, email: harness.world.viewer.email, password: World.password)
             #expect(blocked.status == .tooManyRequests)
             #expect(blocked.text.contains("Too many failed sign-ins"))
-            // after the window, the right password works again
-            harness.clock.advance(by: 16 * 60)
+            // after the wait, the right password works again
+            harness.clock.advance(by: 31)
             let allowed = try await self.signIn(harness, email: harness.world.viewer.email, password: World.password)
             #expect(allowed.status == .seeOther)
         }
+    }
+
+    /// Signs in from `address` as a trusted proxy forwards it.
+    func signIn(_ harness: Harness, email: String, password: String, from address: String) async throws -> TestResponse {
+        let (cookie, token) = try await self.loginForm(harness)
+        var headers = HTTPFields()
+        headers[.cookie] = cookie
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        headers[.xForwardedFor] = "10.9.9.9, \(address)"
+        let body = [("email", email), ("password", password), ("_csrf", token)].map {
+            "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        }.joined(separator: "&")
+        return try await harness.client.execute(uri: "/login", method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    @Test func nobodyCanLockAnotherPersonOut() async throws {
+        try await Harness.run(trustedProxies: ["local"]) { harness in
+            // setup: someone at one address guesses the admin's password ten times
+            let admin = harness.world.admin.email
+            for _ in 0..<10 {
+                harness.clock.advance(by: 1)
+                _ = try await self.signIn(harness, email: admin, password: "guess!guess!", from: "203.0.113.9")
+            }
+            #expect(try await self.signIn(harness, email: admin, password: World.password, from: "203.0.113.9").status == .tooManyRequests)
+            // MUT + validation: the admin, from their own address, signs in at once
+            let own = try await self.signIn(harness, email: admin, password: World.password, from: "198.51.100.7")
+            #expect(own.status == .seeOther)
+            // the admin sees who is being slowed down
+            let session = try await harness.session(for: harness.world.admin)
+            let page = try await harness.get("/security", as: session)
+            #expect(page.text.contains("203.0.113.9"))
+            #expect(page.text.contains(admin))
+        }
+    }
+
+    @Test func forwardedAddressesAreBelievedOnlyFromConfiguredProxies() {
+        // a client that forges X-Forwarded-For straight to the server keeps its own address
+        #expect(AuthenticationMiddleware.client(peer: "198.51.100.7", forwardedFor: "1.2.3.4", trusted: []) == "198.51.100.7")
+        // behind a proxy, the address the proxy saw; what the client put further left is ignored
+        #expect(AuthenticationMiddleware.client(peer: "10.0.0.2", forwardedFor: "1.2.3.4, 198.51.100.7", trusted: ["10.0.0.2"]) == "198.51.100.7")
+        // behind two proxies, the first address neither of them is
+        #expect(
+            AuthenticationMiddleware.client(peer: "10.0.0.2", forwardedFor: "1.2.3.4, 198.51.100.7, 10.0.0.3", trusted: ["10.0.0.2", "10.0.0.3"])
+                == "198.51.100.7")
     }
 
     @Test func theSignInFormRequiresItsOwnCSRFToken() async throws {

@@ -35,14 +35,16 @@ struct Harness: Sendable {
 
     /// `pool` and `wait` size the application's connection pool and how long a request waits for a connection.
     static func run(
-        behindTLS: Bool = false, pool: Int? = nil, wait: Duration? = nil, _ body: @Sendable (Harness) async throws -> Void
+        behindTLS: Bool = false, pool: Int? = nil, wait: Duration? = nil, trustedProxies: Set<String> = [],
+        _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
         let clock = TestClock()
         var settings = try await TestDatabase.create()
         if let pool { settings.maximumConnections = pool }
         if let wait { settings.connectionWait = wait }
         do {
-            let configuration = AppConfiguration(behindTLS: behindTLS, root: TestDatabase.root, database: settings, runsScheduler: false)
+            let configuration = AppConfiguration(
+                behindTLS: behindTLS, root: TestDatabase.root, database: settings, runsScheduler: false, trustedProxies: trustedProxies)
             let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, clock: { clock.now })
             let database = Database(settings: settings, logger: TestDatabase.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in

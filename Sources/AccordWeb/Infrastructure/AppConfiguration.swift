@@ -9,6 +9,8 @@ public struct AppConfiguration: Sendable {
     public var port: Int
     /// Behind a TLS-terminating proxy: cookies get `Secure` and the `__Host-` prefix.
     public var behindTLS: Bool
+    /// Addresses of the proxies in front of Accord (`ACCORD_TRUSTED_PROXIES`): only their `X-Forwarded-For` is believed.
+    public var trustedProxies: Set<String>
     /// The folder holding `schema/`, `web/templates` and `web/static`.
     public var root: URL
     /// The role the server connects as: reads and writes rows, no DDL, INSERT and SELECT only on the audit trail.
@@ -29,7 +31,7 @@ public struct AppConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, behindTLS: Bool = false, root: URL, database: DatabaseSettings,
         migrationDatabase: DatabaseSettings? = nil,
         sessionPolicy: SessionPolicy = .standard, loginThrottle: LoginThrottle = .standard, bcryptCost: UInt8 = 12,
-        runsScheduler: Bool = true, diagnostics: Bool = false, ingestReach: IngestReach = .standard
+        runsScheduler: Bool = true, diagnostics: Bool = false, ingestReach: IngestReach = .standard, trustedProxies: Set<String> = []
     ) {
         self.host = host
         self.port = port
@@ -43,6 +45,7 @@ public struct AppConfiguration: Sendable {
         self.runsScheduler = runsScheduler
         self.diagnostics = diagnostics
         self.ingestReach = ingestReach
+        self.trustedProxies = trustedProxies
     }
 
     public var templatesDirectory: URL { self.root.appendingPathComponent("web/templates") }

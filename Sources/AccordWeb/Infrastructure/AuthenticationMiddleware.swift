@@ -12,11 +12,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if self.configuration.behindTLS, let forwarded = request.headers[.xForwardedFor] {
-            // The proxy appends the address it saw last; earlier entries are whatever the client claimed.
-            if let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
-                context.remoteAddress = last
-            }
+        if let forwarded = request.headers[.xForwardedFor] {
+            context.remoteAddress = Self.client(peer: context.remoteAddress, forwardedFor: forwarded, trusted: self.configuration.trustedProxies)
         }
         if let authorization = request.headers[.authorization] {
             guard authorization.hasPrefix("Bearer "),
@@ -37,6 +34,20 @@ struct AuthenticationMiddleware: RouterMiddleware {
         // authenticate before any lookup: whether an id exists is nobody's business before they sign in
         if context.identity == nil, !Self.isPublic(request.uri.path) { throw Unauthenticated() }
         return try await next(request, context)
+    }
+
+    /// The client's address: the peer, unless the peer is a configured proxy — then the nearest address in
+    /// `X-Forwarded-For` that is not one of the proxies (each proxy appends what it saw; what lies further left is
+    /// whatever the client claimed, so only addresses the proxies vouch for are taken).
+    static func client(peer: String, forwardedFor: String, trusted: Set<String>) -> String {
+        guard trusted.contains(peer) else { return peer }
+        var client = peer
+        for hop in forwardedFor.split(separator: ",").reversed().map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard !hop.isEmpty, hop.count <= 64, hop.firstControlCharacter == nil else { break }
+            client = hop
+            if !trusted.contains(hop) { break }
+        }
+        return client
     }
 
     /// The routes anyone may reach: signing in and out, health, the API description, static files and the benchmark's

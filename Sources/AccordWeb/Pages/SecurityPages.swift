@@ -19,8 +19,18 @@ struct SecurityPages {
         var last: String
     }
 
+    struct ThrottleLine {
+        var email: String
+        var address: String
+        var failures: Int
+        var last: String
+        var until: String
+    }
+
     struct ListView {
         var chrome: Chrome
+        var throttled: [ThrottleLine]
+        var hasThrottled: Bool
         var events: [Line]
         var isEmpty: Bool
         var vendors: [Choice]
@@ -44,15 +54,30 @@ struct SecurityPages {
                     who: event.userLabel ?? (event.route == "*" ? "many (overflow)" : "anonymous"), vendor: event.vendorName,
                     address: event.address, route: event.route, count: event.count, last: JobPages.stamp(event.lastAt))
             }
+            let throttled = try await self.throttled().map {
+                ThrottleLine(
+                    email: $0.email, address: $0.address, failures: $0.failures, last: JobPages.stamp($0.lastFailure),
+                    until: $0.blockedUntil.map(JobPages.stamp) ?? "not waiting now")
+            }
             let view = ListView(
-                chrome: Chrome(title: "Security events", context: context), events: lines, isEmpty: lines.isEmpty,
+                chrome: Chrome(title: "Security events", context: context), throttled: throttled, hasThrottled: !throttled.isEmpty,
+                events: lines, isEmpty: lines.isEmpty,
                 vendors: vendors.map { Choice(value: "\($0.id)", label: $0.name, selected: $0.id == vendorID) },
                 pager: Pager(page, path: "/security", query: [("vendor_id", vendorID.map(String.init))]))
             return self.dependencies.renderer.response(view, template: "security/list")
         }
     }
 
+    /// Accounts and addresses with recent failed sign-ins, and until when each is slowed down.
+    func throttled() async throws -> [LoginAttemptRepository.Throttled] {
+        try await self.repositories.loginAttempts.throttled(throttle: self.dependencies.configuration.loginThrottle, now: self.dependencies.clock())
+    }
+
     func addAPIRoutes(to group: RouterGroup<AccordRequestContext>) {
+        group.get("throttled-sign-ins") { _, context in
+            _ = try context.requireUser(\.isAdmin)
+            return JSON.response(ItemsEnvelope(items: try await self.throttled()))
+        }
         group.get("security-events") { request, context in
             _ = try context.requireUser(\.isAdmin)
             let page = try await self.repositories.securityEvents.list(

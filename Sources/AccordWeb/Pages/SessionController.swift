@@ -66,10 +66,10 @@ struct SessionController {
         let throttle = self.configuration.loginThrottle
         let failures = try await repositories.loginAttempts.recentFailures(
             email: email, address: context.remoteAddress, since: now.addingTimeInterval(-throttle.window))
-        if case .blocked(let until) = throttle.decide(accountFailures: failures.account, addressFailures: failures.address, now: now) {
-            let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
-            let message =
-                "Too many failed sign-ins for this account or from your network. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again."
+        if case .blocked(let until) = throttle.decide(pairFailures: failures.pair, addressFailures: failures.address, now: now) {
+            let seconds = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
+            let wait = seconds < 90 ? "\(seconds) seconds" : "\(Int((Double(seconds) / 60).rounded(.up))) minutes"
+            let message = "Too many failed sign-ins for this account from your network. Wait \(wait) and try again."
             return self.loginForm(context: context, email: email, next: next, error: message, status: .tooManyRequests)
         }
         let credentials = try await repositories.users.credentials(email: email)
