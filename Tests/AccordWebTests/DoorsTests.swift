@@ -41,6 +41,22 @@ struct DoorsTests {
         #expect(SessionController.safeNext("/agreements/3?tab=versions") == "/agreements/3?tab=versions")
     }
 
+    @Test func loadingTheSignInFormAgainKeepsTheFormOnScreenValid() async throws {
+        try await Harness.run { harness in
+            // setup: the form as a browser first loads it
+            let first = try await harness.get("/login", as: nil)
+            let cookie = try #require(first.headers[values: .setCookie].first { $0.hasPrefix("accord_login=") })
+            let token = try #require(first.text.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1)
+            let browser = BrowserSession(cookie: String(cookie.prefix { $0 != ";" }), csrf: String(token))
+            // MUT: the browser asks for something else before signing in (a favicon, another tab), landing on the form again
+            _ = try await harness.get("/favicon.ico", as: browser)
+            _ = try await harness.get("/login?next=/dashboard", as: browser)
+            // validation: the first form still signs in
+            let response = try await harness.post("/login", [("email", harness.world.manager.email), ("password", World.password)], as: browser)
+            #expect(response.status == .seeOther)
+        }
+    }
+
     @Test func theSignInFormCarriesOnlyASafeNext() async throws {
         try await Harness.run { harness in
             let form = try await harness.get("/login?next=/%09/evil.example/", as: nil)

@@ -56,7 +56,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         switch segments.count {
         case 0: return false
-        case 1: return ["login", "logout", "healthz", "readyz"].contains(segments[0])
+        case 1: return ["login", "logout", "healthz", "readyz", "favicon.ico"].contains(segments[0])
         default:
             if segments[0] == "static" { return true }
             return segments.count == 2

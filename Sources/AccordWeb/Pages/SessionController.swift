@@ -19,7 +19,7 @@ struct SessionController {
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("login") { request, context in
             if context.identity != nil { return Response.redirect(to: "/", type: .normal) }
-            return self.loginForm(context: context, email: "", next: Self.safeNext(request.query("next")), error: nil)
+            return self.loginForm(request, context: context, email: "", next: Self.safeNext(request.query("next")), error: nil)
         }
         router.post("login") { request, context in try await self.login(request, context: context) }
         router.post("logout") { _, context in try await self.logout(context: context) }
@@ -31,9 +31,14 @@ struct SessionController {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: self.configuration.behindTLS, httpOnly: true, sameSite: .strict)
     }
 
-    private func loginForm(context: AccordRequestContext, email: String, next: String, error: String?, status: HTTPResponse.Status = .ok) -> Response
-    {
-        let token = SecureToken.make()
+    /// The sign-in form with its double-submit token. A browser that already holds a token keeps it, so a second
+    /// load of the form (another tab, a favicon sent to sign in) does not void the form already on screen.
+    private func loginForm(
+        _ request: Request, context: AccordRequestContext, email: String, next: String, error: String?, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let held = request.cookies[self.configuration.loginCookieName]?.value ?? ""
+        let wellFormed = held.count == 43 && held.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+        let token = wellFormed ? held : SecureToken.make()
         let view = LoginView(chrome: Chrome(title: "Sign in", context: context), loginToken: token, email: email, next: next, error: error)
         var response = self.dependencies.renderer.response(view, template: "login", status: status)
         response.setCookie(self.cookie(name: self.configuration.loginCookieName, value: token, maxAge: 3600))
@@ -70,7 +75,7 @@ struct SessionController {
             let seconds = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
             let wait = seconds < 90 ? "\(seconds) seconds" : "\(Int((Double(seconds) / 60).rounded(.up))) minutes"
             let message = "Too many failed sign-ins for this account from your network. Wait \(wait) and try again."
-            return self.loginForm(context: context, email: email, next: next, error: message, status: .tooManyRequests)
+            return self.loginForm(request, context: context, email: email, next: next, error: message, status: .tooManyRequests)
         }
         let credentials = try await repositories.users.credentials(email: email)
         let matches = try await self.dependencies.hasher.verify(password, hash: credentials?.1 ?? PasswordHasher.decoy)
@@ -79,7 +84,7 @@ struct SessionController {
             try await repositories.audit.record(
                 actor: AuditActor(userID: credentials?.0.id, label: email.isEmpty ? "(no email)" : email, address: context.remoteAddress),
                 action: "login_failed", entity: "session", entityID: nil)
-            return self.loginForm(context: context, email: email, next: next, error: "Email or password is not correct.", status: .unauthorized)
+            return self.loginForm(request, context: context, email: email, next: next, error: "Email or password is not correct.", status: .unauthorized)
         }
         try await repositories.loginAttempts.record(email: email, address: context.remoteAddress, succeeded: true, at: now)
         if case .session(let oldID, _)? = context.identity?.credential { try await repositories.sessions.delete(id: oldID) }
