@@ -65,6 +65,24 @@ struct Harness: Sendable {
 
     var database: Database { self.repositories.database }
 
+    /// An active ticket SLA of vendor A under master A with one objective of `kind`: P1 within 2 hours.
+    func ticketObjective(_ kind: SLIKind, calendarID: Int64? = nil, exclusionKinds: [ExclusionKind] = []) async throws -> Objective {
+        let agreement = try await self.repositories.agreements.create(
+            AgreementDraft(
+                kind: .vendor, title: "Alpha service desk", vendorID: self.world.vendorA.id, masterID: self.world.masterA.id, dependencyKind: .serial,
+                fee: 500, startDate: LocalDate("2026-01-01")),
+            scope: .organisation, actor: .system)
+        let objective = try await self.repositories.objectives.create(
+            agreementID: agreement.id, versionNumber: 1,
+            ObjectiveDraft(
+                name: "P1 \(kind == .ticketResponse ? "response" : "resolution")", sliKind: kind, slaTarget: 90, sloTarget: 95, window: .calendarMonth,
+                calendarID: calendarID, priorityGoals: [PriorityGoal(priority: "P1", goalMinutes: 120)], exclusionKinds: exclusionKinds),
+            scope: .organisation, actor: .system)
+        _ = try await self.repositories.agreements.changeStatus(
+            id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
+        return objective
+    }
+
     func session(for user: User) async throws -> BrowserSession {
         let session = try await self.repositories.sessions.create(userID: user.id, now: self.clock.now)
         return BrowserSession(cookie: "accord_session=\(session.id)", csrf: session.csrfToken)

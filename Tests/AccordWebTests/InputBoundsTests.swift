@@ -10,25 +10,6 @@ import Testing
 /// Inputs that used to end the process or answer 500: each is refused with 422 naming the field, and changes nothing.
 @Suite("Input bounds")
 struct InputBoundsTests {
-    static func ticketObjective(_ harness: Harness) async throws -> Objective {
-        let world = harness.world
-        let repositories = harness.repositories
-        let agreement = try await repositories.agreements.create(
-            AgreementDraft(
-                kind: .vendor, title: "Alpha service desk", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial,
-                fee: 500, startDate: LocalDate("2026-01-01")),
-            scope: .organisation, actor: .system)
-        let objective = try await repositories.objectives.create(
-            agreementID: agreement.id, versionNumber: 1,
-            ObjectiveDraft(
-                name: "P1 response", sliKind: .ticketResponse, slaTarget: 90, sloTarget: 95, window: .calendarMonth, calendarID: world.calendarA.id,
-                priorityGoals: [PriorityGoal(priority: "P1", goalMinutes: 120)], exclusionKinds: []),
-            scope: .organisation, actor: .system)
-        _ = try await repositories.agreements.changeStatus(
-            id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
-        return objective
-    }
-
     static func field(_ response: TestResponse) -> String? {
         ((response.json["error"] as? [String: Any])?["details"] as? [[String: Any]])?.first?["field"] as? String
     }
@@ -80,7 +61,7 @@ struct InputBoundsTests {
     @Test func ticketEventsFarAheadAndCountsThatWouldOverflowAreRefusedPerRow() async throws {
         try await Harness.run { harness in
             // setup: a ticket objective on a business calendar, and objective A (ratio)
-            let objective = try await Self.ticketObjective(harness)
+            let objective = try await harness.ticketObjective(.ticketResponse, calendarID: harness.world.calendarA.id)
             let token = try await harness.token(for: harness.world.analyst)
             let before = try await DatabaseSnapshot.take(harness.database)
             // MUT: an event at 9999-12-30 on the business calendar

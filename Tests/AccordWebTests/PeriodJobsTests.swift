@@ -164,19 +164,7 @@ struct PeriodJobsTests {
             // setup: a ticket SLA for vendor A, resolution within 2 h for P1, around the clock
             let world = harness.world
             let repositories = harness.repositories
-            let agreement = try await repositories.agreements.create(
-                AgreementDraft(
-                    kind: .vendor, title: "Alpha service desk", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial,
-                    fee: 500, startDate: LocalDate("2026-01-01")),
-                scope: .organisation, actor: .system)
-            let objective = try await repositories.objectives.create(
-                agreementID: agreement.id, versionNumber: 1,
-                ObjectiveDraft(
-                    name: "P1 resolution", sliKind: .ticketResolution, slaTarget: 90, sloTarget: 95, window: .calendarMonth,
-                    priorityGoals: [PriorityGoal(priority: "P1", goalMinutes: 120)], exclusionKinds: [.customerCaused]),
-                scope: .organisation, actor: .system)
-            _ = try await repositories.agreements.changeStatus(
-                id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
+            let objective = try await harness.ticketObjective(.ticketResolution, exclusionKinds: [.customerCaused])
             let token = try await harness.token(for: world.analyst)
             let path = "/api/v1/objectives/\(objective.id)/ticket-events"
             // MUT: the resolution of T1 comes before its creation; T2's pause arrives in the second batch
