@@ -2,6 +2,7 @@ import AccordDomain
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The connection pool and the logger every repository shares.
 public struct Database: Sendable {
@@ -69,7 +70,29 @@ public struct Database: Sendable {
         if let connection = self.connection { return try await connection.query(query, logger: self.logger).collect() }
         try await self.gate.acquire()
         defer { self.gate.release() }
-        return try await self.client.query(query, logger: self.logger).collect()
+        let (client, logger, wait) = (self.client, self.logger, self.settings.connectionWait)
+        // the pool's own wait for a connection to a database that is down runs to its breaker (about a minute): give
+        // up on the lease after the configured wait instead, so every request's first query (authentication) answers
+        // 503 in seconds
+        let leased = LeaseFlag()
+        return try await withThrowingTaskGroup(of: [PostgresRow]?.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    leased.set()
+                    return try await connection.query(query, logger: logger).collect()
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: wait)
+                if !leased.isSet { throw DatabaseBusy() }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let rows = next { return rows }
+            }
+            throw CancellationError()
+        }
     }
 }
 
@@ -98,4 +121,13 @@ extension PostgresRandomAccessRow {
 extension Decimal {
     /// The plain decimal text PostgreSQL's numeric input accepts.
     var sqlText: String { NSDecimalNumber(decimal: self).description(withLocale: Locale(identifier: "en_US_POSIX")) }
+}
+
+/// Whether an operation got its connection from the pool.
+final class LeaseFlag: Sendable {
+    private let value = Mutex(false)
+
+    func set() { self.value.withLock { $0 = true } }
+
+    var isSet: Bool { self.value.withLock { $0 } }
 }

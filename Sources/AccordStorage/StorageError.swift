@@ -55,6 +55,8 @@ public enum DatabaseFailure: Sendable, Equatable {
     /// Classifies `error` if it came from PostgreSQL or its connection pool; nil otherwise.
     public static func classify(_ error: any Error) -> DatabaseFailure? {
         if error is DatabaseBusy { return .unavailable }
+        // the pool gave up creating connections (its module is internal to PostgresNIO, so it is known by name)
+        if String(reflecting: type(of: error)).hasSuffix("ConnectionPoolError") { return .unavailable }
         guard let psql = error as? PSQLError else { return nil }
         guard let state = psql.serverInfo?[.sqlState] else {
             switch psql.code {

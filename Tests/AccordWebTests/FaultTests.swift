@@ -126,9 +126,10 @@ struct FaultTests {
         }
     }
 
-    @Test func readinessAnswersWithinASecondWhenTheDatabaseIsAway() async throws {
+    @Test func readinessAndRequestsAnswerPromptlyWhenTheDatabaseIsAway() async throws {
         // setup: a server whose database does not listen
-        let settings = DatabaseSettings(endpoint: .tcp(host: "127.0.0.1", port: 1), username: "nobody", password: nil, database: "none")
+        var settings = DatabaseSettings(endpoint: .tcp(host: "127.0.0.1", port: 1), username: "nobody", password: nil, database: "none")
+        settings.connectionWait = .seconds(1)
         let configuration = AppConfiguration(root: TestDatabase.root, database: settings, runsScheduler: false)
         let router = try buildRouter(
             AppDependencies(
@@ -144,6 +145,11 @@ struct FaultTests {
             // validation: 503 at once (the deadline is a second; the bound here only catches a hang)
             #expect(response.status == .serviceUnavailable)
             #expect(ContinuousClock.now - started < .seconds(10))
+            // and a request that needs the database is told to come back, not kept waiting for the pool to give up
+            let api = try await client.execute(uri: "/api/v1/vendors", method: .get, headers: [.authorization: "Bearer acc_00000000_x"])
+            #expect(api.status == .serviceUnavailable)
+            #expect(api.headers[.retryAfter] == "5")
+            #expect(ContinuousClock.now - started < .seconds(20))
         }
     }
 }
