@@ -5,7 +5,7 @@ api_fuzz() {
     local root="$1" bin="$2"
     if ! command -v st >/dev/null 2>&1; then
         echo "Installing schemathesis (PyPI)..."
-        python3 -m pip install -q "schemathesis>=4,<5" >/dev/null || { echo "error: could not install schemathesis" >&2; return 1; }
+        python3 -m pip install -q "schemathesis==4.32.5" >/dev/null || { echo "error: could not install schemathesis" >&2; return 1; }
     fi
     pg_create_accord_database accord_fuzz
     local port=$(( 18000 + RANDOM % 2000 )) work
