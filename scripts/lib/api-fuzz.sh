@@ -3,7 +3,10 @@
 # server error, response that breaks its schema, undocumented status code or wrong content type.
 api_fuzz() {
     local root="$1" bin="$2"
-    if ! command -v st >/dev/null 2>&1; then
+    # pip puts its commands in Python's scripts folder, which a version manager's PATH may not show yet
+    local st
+    st="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/st"
+    if [ ! -x "$st" ]; then
         echo "Installing schemathesis (PyPI)..."
         python3 -m pip install -q "schemathesis==4.32.5" >/dev/null || { echo "error: could not install schemathesis" >&2; return 1; }
     fi
@@ -22,7 +25,7 @@ api_fuzz() {
         sleep 0.2
     done
     local status=0
-    (cd "$work" && st run "$root/openapi.yaml" --url "http://127.0.0.1:$port" -H "Authorization: Bearer $token" \
+    (cd "$work" && "$st" run "$root/openapi.yaml" --url "http://127.0.0.1:$port" -H "Authorization: Bearer $token" \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
         --phases examples,coverage,fuzzing --max-examples "${ACCORD_FUZZ_EXAMPLES:-5}" --seed 20261202 --no-color) || status=$?
     kill "$server" 2>/dev/null || true
