@@ -31,6 +31,20 @@ public struct LoginAttemptRepository: Sendable {
         }
     }
 
+    /// Removes up to `limit` sign-in attempts recorded before `before`, skipping rows another runner holds; returns how many.
+    @discardableResult
+    public func purge(before: Date, limit: Int = 1000) async throws -> Int {
+        try await self.database.query(
+            """
+            WITH gone AS (
+                DELETE FROM login_attempts WHERE ctid IN (
+                    SELECT ctid FROM login_attempts WHERE at < \(before) LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                RETURNING 1)
+            SELECT count(*)::int8 FROM gone
+            """
+        ).first.map { try $0.decode(Int64.self) }.map(Int.init) ?? 0
+    }
+
     /// A pair of account and address with recent failures, and until when the throttle holds it (nil: not held now).
     public struct Throttled: Sendable, Equatable, Codable {
         public var email: String

@@ -123,10 +123,15 @@ struct JobRunnerTests {
             let world = try await World.seed(repositories)
             let old = try await repositories.sessions.create(userID: world.viewer.id, now: Self.now.addingTimeInterval(-13 * 3600))
             let live = try await repositories.sessions.create(userID: world.viewer.id, now: Self.now)
+            // and two failed sign-ins: one two days old, one from the last hour (the throttle still reads it)
+            try await repositories.loginAttempts.record(email: "x@example.com", address: "a", succeeded: false, at: Self.now.addingTimeInterval(-2 * 86_400))
+            try await repositories.loginAttempts.record(email: "x@example.com", address: "a", succeeded: false, at: Self.now.addingTimeInterval(-600))
             // MUT
             let report = try await SessionPurgeJob(repositories: repositories).run(now: Self.now)
             // validation
-            #expect(report.items == 1)
+            #expect(report.items == 2)
+            #expect(report.summary == "1 expired session deleted, 1 old sign-in attempt")
+            #expect(try await repositories.loginAttempts.recentFailures(email: "x@example.com", address: "a", since: .distantPast).pair.count == 1)
             #expect(try await repositories.sessions.touch(id: old.id, now: Self.now) == nil)
             #expect(try await repositories.sessions.touch(id: live.id, now: Self.now)?.userID == world.viewer.id)
         }

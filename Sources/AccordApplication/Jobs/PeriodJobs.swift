@@ -77,7 +77,8 @@ public struct AlertEvaluationJob: Job {
     }
 }
 
-/// Deletes expired sessions, a thousand at a time, skipping rows another runner holds.
+/// Deletes expired sessions and sign-in attempts older than a day (the throttle looks back an hour), a thousand at a
+/// time, skipping rows another runner holds.
 public struct SessionPurgeJob: Job {
     let repositories: Repositories
 
@@ -86,7 +87,7 @@ public struct SessionPurgeJob: Job {
     }
 
     public var name: String { "session-purge" }
-    public var purpose: String { "Deletes expired sign-in sessions." }
+    public var purpose: String { "Deletes expired sign-in sessions and sign-in attempts older than a day." }
     public var interval: Duration { .seconds(900) }
 
     public func run(now: Date) async throws -> JobReport {
@@ -96,7 +97,15 @@ public struct SessionPurgeJob: Job {
             purged += gone
             if gone < 1000 { break }
         }
-        return JobReport(items: purged, summary: purged == 1 ? "1 expired session deleted" : "\(purged) expired sessions deleted")
+        var attempts = 0
+        while true {
+            let gone = try await self.repositories.loginAttempts.purge(before: now.addingTimeInterval(-86_400), limit: 1000)
+            attempts += gone
+            if gone < 1000 { break }
+        }
+        let sessions = purged == 1 ? "1 expired session deleted" : "\(purged) expired sessions deleted"
+        let old = attempts == 1 ? "1 old sign-in attempt" : "\(attempts) old sign-in attempts"
+        return JobReport(items: purged + attempts, summary: attempts == 0 ? sessions : "\(sessions), \(old)")
     }
 }
 
