@@ -22,7 +22,7 @@ public enum Bounds {
     /// A ticket goal: at most a year (527,040 minutes).
     public static let goalMinutes = 1...527_040
     /// A fee: below 10^15 in its currency (the column holds 16 digits before the point).
-    public static let maximumFee = Decimal(string: "1000000000000000")!
+    public static let maximumFee = Decimal(1_000_000_000_000_000)
     /// Text fields hold at most this many characters unless a field says otherwise.
     public static let textLength = 10_000
 }
