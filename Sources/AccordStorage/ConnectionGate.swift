@@ -43,6 +43,11 @@ final class ConnectionGate: Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 self.state.withLock { $0.waiters.append(Waiter(id: id, continuation: continuation)) }
+                // cancelled before the waiter was queued: the cancellation handler found nothing to fail
+                if Task.isCancelled {
+                    self.fail(id, with: CancellationError())
+                    return
+                }
                 let timeout = self.timeout
                 Task { [weak self] in
                     try? await Task.sleep(for: timeout)

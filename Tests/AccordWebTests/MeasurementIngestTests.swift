@@ -183,7 +183,15 @@ struct MeasurementIngestTests {
                                 harness, objective: world.objectiveA.id, token: token, contentType: "application/json", body: body, key: "k-dies")
                         }
                     }
-                    try await Task.sleep(for: .milliseconds(300))
+                    // wait until the retry is waiting on the key's row, then let the work die
+                    for _ in 0..<400 {
+                        let waiting = try await connection.query(
+                            "SELECT count(*)::int8 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                            logger: TestDatabase.logger
+                        ).collect().first?.decode(Int64.self) ?? 0
+                        if waiting > 0 { break }
+                        try await Task.sleep(for: .milliseconds(25))
+                    }
                     throw WorkDied()
                 }
             } catch is WorkDied {}
