@@ -38,6 +38,14 @@ public struct LoginThrottle: Sendable {
         return min(self.firstDelay * Double(1 << doublings), self.longestDelay)
     }
 
+    /// Until when one account at one address waits after `failures` recent failures, the last at `last`; nil when it
+    /// need not wait at `now`.
+    public func pairBlockedUntil(failures: Int, last: Date, now: Date) -> Date? {
+        guard let delay = self.delay(failures: failures, free: self.freePerPair) else { return nil }
+        let end = last.addingTimeInterval(delay)
+        return end > now ? end : nil
+    }
+
     /// Decides on a sign-in attempt from the recent failures of this account from this address, and of this address.
     public func decide(pairFailures: [Date], addressFailures: [Date], now: Date) -> Decision {
         let since = now.addingTimeInterval(-self.window)

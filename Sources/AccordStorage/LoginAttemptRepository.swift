@@ -64,10 +64,9 @@ public struct LoginAttemptRepository: Sendable {
             """)
         return try rows.map { row in
             let (email, address, failures, last) = try row.decode((String, String, Int64, Date).self)
-            let times = Array(repeating: last, count: Int(failures))
-            let until: Date? =
-                if case .blocked(let end) = throttle.decide(pairFailures: times, addressFailures: [], now: now) { end } else { nil }
-            return Throttled(email: email, address: address, failures: Int(failures), lastFailure: last, blockedUntil: until)
+            return Throttled(
+                email: email, address: address, failures: Int(failures), lastFailure: last,
+                blockedUntil: throttle.pairBlockedUntil(failures: Int(failures), last: last, now: now))
         }
     }
 }

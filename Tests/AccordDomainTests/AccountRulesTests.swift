@@ -28,6 +28,10 @@ struct AccountRulesTests {
         let spray = (0..<30).map { at(Double($0)) }
         #expect(throttle.decide(pairFailures: [], addressFailures: Array(spray.prefix(29)), now: at(30)) == .allow)
         #expect(throttle.decide(pairFailures: [], addressFailures: spray, now: at(30)) == .blocked(until: at(59)))
+        // the wait shown to admins for one account at one address agrees
+        #expect(throttle.pairBlockedUntil(failures: 3, last: at(2), now: at(3)) == at(32))
+        #expect(throttle.pairBlockedUntil(failures: 2, last: at(2), now: at(3)) == nil)
+        #expect(throttle.pairBlockedUntil(failures: 3, last: at(2), now: at(40)) == nil)
         // failures older than the window do not count
         #expect(throttle.decide(pairFailures: many, addressFailures: [], now: at(3600 + 20)) == .allow)
     }

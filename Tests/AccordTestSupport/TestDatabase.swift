@@ -115,3 +115,17 @@ public enum TestDatabase {
         }
     }
 }
+
+extension PostgresConnection {
+    /// Waits (up to ten seconds) until some session of this database is blocked on a lock: the request under test has
+    /// reached the row this connection holds.
+    public func waitForLockWaiter(logger: Logger = TestDatabase.logger) async throws {
+        for _ in 0..<400 {
+            let waiting = try await self.query(
+                "SELECT count(*)::int8 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", logger: logger
+            ).collect().first?.decode(Int64.self) ?? 0
+            if waiting > 0 { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+    }
+}

@@ -86,14 +86,7 @@ struct FaultTests {
                             .patch, "/api/v1/vendors/\(world.vendorA.id)", token: token, json: #"{"description":"held","row_version":1}"#)
                     }
                     // wait until the edit is blocked on the row, holding the server's only connection
-                    for _ in 0..<400 {
-                        let waiting = try await connection.query(
-                            "SELECT count(*)::int8 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                            logger: TestDatabase.logger
-                        ).collect().first?.decode(Int64.self) ?? 0
-                        if waiting > 0 { break }
-                        try await Task.sleep(for: .milliseconds(25))
-                    }
+                    try await connection.waitForLockWaiter()
                     // MUT: another request finds no connection free
                     let busy = try await harness.api(.get, "/api/v1/vendors", token: token)
                     #expect(busy.status == .serviceUnavailable)

@@ -184,14 +184,7 @@ struct MeasurementIngestTests {
                         }
                     }
                     // wait until the retry is waiting on the key's row, then let the work die
-                    for _ in 0..<400 {
-                        let waiting = try await connection.query(
-                            "SELECT count(*)::int8 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                            logger: TestDatabase.logger
-                        ).collect().first?.decode(Int64.self) ?? 0
-                        if waiting > 0 { break }
-                        try await Task.sleep(for: .milliseconds(25))
-                    }
+                    try await connection.waitForLockWaiter()
                     throw WorkDied()
                 }
             } catch is WorkDied {}
