@@ -27,7 +27,7 @@ public struct BatchSender: Sendable, Equatable {
 
 /// Ratio measurements: stored in month partitions, with an hourly rollup kept in the same transaction.
 ///
-/// A bucket belongs to the hour (and so to the period) in which it starts. Buckets of one series and source may not
+/// A bucket belongs to the period (and the rollup hour) in which it starts. Buckets of one series and source may not
 /// overlap, within a batch or with stored ones: an overlapping batch is refused whole, naming the rows.
 public struct MeasurementRepository: Sendable {
     let database: Database
@@ -130,9 +130,11 @@ public struct MeasurementRepository: Sendable {
 
     /// Summed counts of a series for each span, exclusions removed, in a few queries whatever the number of buckets.
     ///
-    /// Ratio SLIs read the hourly rollup (a bucket counts in the span holding the hour it starts in), then correct the
-    /// buckets an approved exclusion covers: their stored counts come off and their counts with the covered share
-    /// removed go back on. Ticket SLIs count timer outcomes known inside the span and before `now`.
+    /// A ratio bucket counts in the span in which it starts, whatever the span's alignment: the hourly rollup gives the
+    /// whole UTC hours inside the span and the buckets of the partial hours at its edges are read one by one (a zone
+    /// with a half- or quarter-hour offset starts its months there; a rolling window ends at any instant). Buckets an
+    /// approved exclusion covers then lose the covered share. Ticket SLIs count timer outcomes known inside the span
+    /// and before `now`.
     public func counts(seriesID: Int64, sliKind: SLIKind, spans: [DateInterval], now: Date) async throws -> [EventCounts] {
         try await self.counts(spans.map { SpanRequest(seriesID: seriesID, sliKind: sliKind, span: $0) }, now: now)
     }
@@ -140,6 +142,26 @@ public struct MeasurementRepository: Sendable {
     /// The rollup files a bucket under the UTC hour it starts in.
     static func rollupHour(_ start: Date) -> Date {
         Date(timeIntervalSince1970: (start.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
+    }
+
+    /// How a span is read: the whole rollup hours inside it (nil when it holds none) and the partial hours at its edges,
+    /// whose buckets are summed from the measurements themselves. Together they hold exactly the buckets starting in it.
+    struct SpanReading: Equatable {
+        var hours: DateInterval?
+        var edges: [DateInterval]
+
+        init(_ span: DateInterval) {
+            let firstHour = MeasurementRepository.rollupHour(span.start)
+            let hoursStart = firstHour == span.start ? firstHour : firstHour.addingTimeInterval(3600)
+            let hoursEnd = MeasurementRepository.rollupHour(span.end)
+            if hoursStart < hoursEnd {
+                self.hours = DateInterval(start: hoursStart, end: hoursEnd)
+                self.edges = [DateInterval(start: span.start, end: hoursStart), DateInterval(start: hoursEnd, end: span.end)].filter { $0.duration > 0 }
+            } else {
+                self.hours = nil
+                self.edges = span.duration > 0 ? [span] : []
+            }
+        }
     }
 
     /// One span of one series to count, for reading many series at once.
@@ -163,17 +185,42 @@ public struct MeasurementRepository: Sendable {
         let ratio = requests.indices.filter { !requests[$0].sliKind.isTicketBased }
         let tickets = requests.indices.filter { requests[$0].sliKind.isTicketBased }
         if !ratio.isEmpty {
+            var hourRequests: (ordinals: [Int], series: [Int64], starts: [Date], ends: [Date]) = ([], [], [], [])
+            var edgeRequests: (ordinals: [Int], series: [Int64], starts: [Date], ends: [Date]) = ([], [], [], [])
+            for (position, index) in ratio.enumerated() {
+                let reading = SpanReading(requests[index].span)
+                if let hours = reading.hours {
+                    hourRequests.ordinals.append(position)
+                    hourRequests.series.append(requests[index].seriesID)
+                    hourRequests.starts.append(hours.start)
+                    hourRequests.ends.append(hours.end)
+                }
+                for edge in reading.edges {
+                    edgeRequests.ordinals.append(position)
+                    edgeRequests.series.append(requests[index].seriesID)
+                    edgeRequests.starts.append(edge.start)
+                    edgeRequests.ends.append(edge.end)
+                }
+            }
             let rows = try await self.database.query(
                 """
-                SELECT p.ord, coalesce(sum(h.good), 0)::text, coalesce(sum(h.valid), 0)::text
-                FROM unnest(\(ratio.map { requests[$0].seriesID })::int8[], \(ratio.map { requests[$0].span.start })::timestamptz[],
-                            \(ratio.map { requests[$0].span.end })::timestamptz[]) WITH ORDINALITY AS p(series, s, e, ord)
-                LEFT JOIN measurement_hours h ON h.series_id = p.series AND h.hour >= p.s AND h.hour < p.e
-                GROUP BY p.ord
+                SELECT ord, sum(good)::text, sum(valid)::text FROM (
+                    SELECT p.ord, h.good, h.valid
+                    FROM unnest(\(hourRequests.ordinals)::int8[], \(hourRequests.series)::int8[], \(hourRequests.starts)::timestamptz[],
+                                \(hourRequests.ends)::timestamptz[]) AS p(ord, series, s, e)
+                    JOIN measurement_hours h ON h.series_id = p.series AND h.hour >= p.s AND h.hour < p.e
+                    UNION ALL
+                    SELECT p.ord, m.good, m.valid
+                    FROM unnest(\(edgeRequests.ordinals)::int8[], \(edgeRequests.series)::int8[], \(edgeRequests.starts)::timestamptz[],
+                                \(edgeRequests.ends)::timestamptz[]) AS p(ord, series, s, e)
+                    JOIN measurements m ON m.series_id = p.series AND m.bucket_start >= p.s AND m.bucket_start < p.e
+                ) AS counted
+                GROUP BY ord
                 """)
             for row in rows {
-                let (ordinal, good, valid) = try row.decode((Int64, String, String).self)
-                result[ratio[Int(ordinal) - 1]] = EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
+                let (position, good, valid) = try row.decode((Int64, String, String).self)
+                guard ratio.indices.contains(Int(position)) else { continue }
+                result[ratio[Int(position)]] = EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
             }
         }
         if !tickets.isEmpty {
@@ -204,16 +251,14 @@ public struct MeasurementRepository: Sendable {
             let indices = ratio.filter { requests[$0].seriesID == series }
             var counts = indices.map { result[$0] }
             try await self.correctForExclusions(
-                seriesID: series, spans: indices.map { requests[$0].span }, counts: &counts, filedAt: Self.rollupHour)
+                seriesID: series, spans: indices.map { requests[$0].span }, counts: &counts)
             for (index, count) in zip(indices, counts) { result[index] = count }
         }
         return result
     }
 
-    /// Removes the share of each bucket that approved exclusions cover from the span its `filedAt` instant falls in.
-    func correctForExclusions(
-        seriesID: Int64, spans: [DateInterval], counts: inout [EventCounts], known: TimeSpans? = nil, filedAt: (Date) -> Date
-    ) async throws {
+    /// Removes the share of each bucket that approved exclusions cover from the span it starts in.
+    func correctForExclusions(seriesID: Int64, spans: [DateInterval], counts: inout [EventCounts], known: TimeSpans? = nil) async throws {
         guard let from = spans.map(\.start).min(), let to = spans.map(\.end).max() else { return }
         let excluded: TimeSpans
         if let known {
@@ -232,8 +277,7 @@ public struct MeasurementRepository: Sendable {
             """)
         for row in rows {
             let (start, end, good, valid, _) = try row.decode((Date, Date, Int64, Int64, String).self)
-            let filed = filedAt(start)
-            guard let index = spans.firstIndex(where: { $0.start <= filed && filed < $0.end }) else { continue }
+            guard let index = spans.firstIndex(where: { $0.start <= start && start < $0.end }) else { continue }
             let bucket = MeasurementBucket(start: start, end: end, good: good, valid: valid)
             counts[index] = counts[index] - bucket.counts(excluding: TimeSpans()) + bucket.counts(excluding: excluded)
         }
@@ -281,7 +325,7 @@ public struct MeasurementRepository: Sendable {
             if !excluded.spans.isEmpty {
                 for index in spans.indices {
                     var one = [counts[index]]
-                    try await self.correctForExclusions(seriesID: seriesID, spans: [spans[index]], counts: &one, known: excluded) { $0 }
+                    try await self.correctForExclusions(seriesID: seriesID, spans: [spans[index]], counts: &one, known: excluded)
                     counts[index] = one[0]
                 }
             }

@@ -16,12 +16,13 @@ public struct PeriodCalendar: Sendable {
         return calendar
     }
 
-    /// The period containing `instant`: its calendar month or quarter, or for a rolling window the N days ending at `instant`.
+    /// The period containing `instant`: its calendar month or quarter, or for a rolling window the N × 24 hours ending
+    /// at `instant` (to the second, whatever daylight saving does in between).
     public func period(containing instant: Date) -> DateInterval {
         let calendar = self.calendar
         switch self.window {
         case .rollingDays(let days):
-            return DateInterval(start: calendar.date(byAdding: .day, value: -days, to: instant)!, end: instant)
+            return DateInterval(start: instant.addingTimeInterval(-Double(days) * 86_400), end: instant)
         case .calendarMonth, .calendarQuarter:
             let parts = calendar.dateComponents([.year, .month], from: instant)
             let months = self.window == .calendarMonth ? 1 : 3

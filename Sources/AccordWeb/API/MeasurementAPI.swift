@@ -58,14 +58,14 @@ struct MeasurementAPI {
     }
 
     /// `GET /api/v1/objectives/{id}/periods?from=…&to=…`: the calendar periods between two RFC 3339 instants
-    /// (default: the last twelve months up to now).
+    /// (default: the twelve months up to `to`, and `to` now). A rolling window gives its N days up to `to` (or now).
     func addReadRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("objectives/{id}/periods") { request, context in
             _ = try context.requireUser()
             let now = self.dependencies.clock()
             var errors = ValidationErrors()
-            let from = Self.instant(request.query("from"), field: "from", into: &errors) ?? now.addingTimeInterval(-365 * 86_400)
             let to = Self.instant(request.query("to"), field: "to", into: &errors) ?? now
+            let from = Self.instant(request.query("from"), field: "from", into: &errors) ?? to.addingTimeInterval(-365 * 86_400)
             if to <= from { errors.add("to", "to must be after from.") }
             try errors.throwIfAny()
             let rows = try await self.dependencies.useCases.periods.periods(
