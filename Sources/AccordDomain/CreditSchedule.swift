@@ -32,7 +32,12 @@ public struct CreditSchedule: Sendable, Codable, Equatable {
     /// The tier with the lowest threshold that the attainment is below applies (tiers are not
     /// cumulative), then the cap, then the probation factor.
     public func creditPercent(forAttainment attainment: Decimal, onProbation: Bool) -> Decimal {
-        let reached = self.tiers.filter { attainment < $0.threshold }.min { $0.threshold < $1.threshold }
+        self.creditPercent(forExact: Fraction(attainment), onProbation: onProbation)
+    }
+
+    /// The same, decided on the exact attainment.
+    public func creditPercent(forExact attainment: Fraction, onProbation: Bool) -> Decimal {
+        let reached = self.tiers.filter { attainment < Fraction($0.threshold) }.min { $0.threshold < $1.threshold }
         let capped = min(reached?.percent ?? 0, self.capPercent)
         return onProbation ? capped * self.probationFactor : capped
     }

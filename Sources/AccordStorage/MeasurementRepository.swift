@@ -220,7 +220,7 @@ public struct MeasurementRepository: Sendable {
             for row in rows {
                 let (position, good, valid) = try row.decode((Int64, String, String).self)
                 guard ratio.indices.contains(Int(position)) else { continue }
-                result[ratio[Int(position)]] = EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
+                result[ratio[Int(position)]] = EventCounts(good: Fraction(text: good) ?? 0, valid: Fraction(text: valid) ?? 0)
             }
         }
         if !tickets.isEmpty {
@@ -235,7 +235,7 @@ public struct MeasurementRepository: Sendable {
                 """)
             for row in rows {
                 let (ordinal, good, valid) = try row.decode((Int64, Int64, Int64).self)
-                result[tickets[Int(ordinal) - 1]] = EventCounts(good: Decimal(good), valid: Decimal(valid))
+                result[tickets[Int(ordinal) - 1]] = EventCounts(good: Fraction(good), valid: Fraction(valid))
             }
         }
         let ratioSeries = Array(Set(ratio.map { requests[$0].seriesID }))
@@ -279,7 +279,7 @@ public struct MeasurementRepository: Sendable {
             let (start, end, good, valid, _) = try row.decode((Date, Date, Int64, Int64, String).self)
             guard let index = spans.firstIndex(where: { $0.start <= start && start < $0.end }) else { continue }
             let bucket = MeasurementBucket(start: start, end: end, good: good, valid: valid)
-            counts[index] = counts[index] - bucket.counts(excluding: TimeSpans()) + bucket.counts(excluding: excluded)
+            counts[index] = counts[index] + bucket.counts(excluding: excluded) - bucket.counts(excluding: TimeSpans())
         }
     }
 
@@ -295,7 +295,7 @@ public struct MeasurementRepository: Sendable {
             """)
         return try rows.map { row in
             let (_, good, valid) = try row.decode((Int64, Int64, Int64).self)
-            return EventCounts(good: Decimal(good), valid: Decimal(valid))
+            return EventCounts(good: Fraction(good), valid: Fraction(valid))
         }
     }
 
@@ -317,7 +317,7 @@ public struct MeasurementRepository: Sendable {
                 """)
             counts = try rows.map { row in
                 let (_, good, valid) = try row.decode((Int64, String, String).self)
-                return EventCounts(good: Decimal(string: good) ?? 0, valid: Decimal(string: valid) ?? 0)
+                return EventCounts(good: Fraction(text: good) ?? 0, valid: Fraction(text: valid) ?? 0)
             }
             // nested windows: correct each one separately, reading the exclusions once
             let excluded = try await ExclusionRepository(database: self.database).approvedSpans(

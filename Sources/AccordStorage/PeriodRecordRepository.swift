@@ -57,7 +57,7 @@ public struct PeriodFigures: Sendable, Equatable {
 
     /// Whether two computations of the same period say the same thing.
     func sameFigures(as record: PeriodRecord) -> Bool {
-        self.judgement.counts.good == record.good && self.judgement.counts.valid == record.valid
+        self.judgement.counts == EventCounts(good: record.good, valid: record.valid)
             && self.judgement.slaStatus == record.slaStatus && self.judgement.sloStatus == record.sloStatus
             && self.slaTarget == record.slaTarget && self.sloTarget == record.sloTarget
     }
@@ -73,8 +73,9 @@ public struct PeriodRecord: Sendable, Equatable, Codable {
     public var versionNumber: Int
     public var slaTarget: Decimal
     public var sloTarget: Decimal
-    public var good: Decimal
-    public var valid: Decimal
+    /// Exact counts (fractions once an exclusion covers part of a bucket).
+    public var good: Fraction
+    public var valid: Fraction
     public var attainment: Decimal?
     public var slaStatus: TargetStatus
     public var sloStatus: TargetStatus
@@ -100,8 +101,8 @@ public struct PeriodRecordRepository: Sendable {
     static let lockNamespace: Int32 = 0x5052  // "PR"
 
     static let recordColumns = """
-        series_id, period_start, period_end, revision, objective_id, version_number, sla_target::text, slo_target::text, good::text,
-        valid::text, attainment::text, sla_status, slo_status, budget_consumed::text, reason, computed_at
+        series_id, period_start, period_end, revision, objective_id, version_number, sla_target::text, slo_target::text,
+        coalesce(good_exact, good::text), coalesce(valid_exact, valid::text), attainment::text, sla_status, slo_status, budget_consumed::text, reason, computed_at
         """
 
     static func record(_ row: PostgresRow) throws -> PeriodRecord {
@@ -109,8 +110,8 @@ public struct PeriodRecordRepository: Sendable {
             (Int64, Date, Date, Int, Int64, Int, String, String, String, String, String?, String, String, String?, String, Date).self)
         return PeriodRecord(
             seriesID: v.0, periodStart: v.1, periodEnd: v.2, revision: v.3, objectiveID: v.4, versionNumber: v.5,
-            slaTarget: Decimal(string: v.6) ?? 0, sloTarget: Decimal(string: v.7) ?? 0, good: Decimal(string: v.8) ?? 0,
-            valid: Decimal(string: v.9) ?? 0, attainment: v.10.flatMap { Decimal(string: $0) }, slaStatus: TargetStatus(rawValue: v.11) ?? .noData,
+            slaTarget: Decimal(string: v.6) ?? 0, sloTarget: Decimal(string: v.7) ?? 0, good: Fraction(text: v.8) ?? 0,
+            valid: Fraction(text: v.9) ?? 0, attainment: v.10.flatMap { Decimal(string: $0) }, slaStatus: TargetStatus(rawValue: v.11) ?? .noData,
             sloStatus: TargetStatus(rawValue: v.12) ?? .noData, budgetConsumed: v.13.flatMap { Decimal(string: $0) }, reason: v.14,
             computedAt: v.15)
     }
@@ -322,10 +323,11 @@ public struct PeriodRecordRepository: Sendable {
         return try await connection.rows(
             """
             INSERT INTO period_results (series_id, period_start, revision, period_end, objective_id, version_number, sla_target, slo_target,
-                good, valid, attainment, sla_status, slo_status, budget_consumed, reason)
+                good, valid, good_exact, valid_exact, attainment, sla_status, slo_status, budget_consumed, reason)
             VALUES (\(seriesID), \(figures.span.start), \(revision), \(figures.span.end), \(figures.objectiveID), \(figures.versionNumber),
-                \(figures.slaTarget.description)::numeric, \(figures.sloTarget.description)::numeric, \(judged.counts.good.description)::numeric,
-                \(judged.counts.valid.description)::numeric, \(judged.attainment?.description)::numeric, \(judged.slaStatus.rawValue),
+                \(figures.slaTarget.description)::numeric, \(figures.sloTarget.description)::numeric,
+                \(Precision.shown(judged.counts.good).description)::numeric, \(Precision.shown(judged.counts.valid).description)::numeric,
+                \(judged.counts.good.description), \(judged.counts.valid.description), \(judged.attainment?.description)::numeric, \(judged.slaStatus.rawValue),
                 \(judged.sloStatus.rawValue), \(judged.budgetConsumed?.description)::numeric, \(reason))
             ON CONFLICT DO NOTHING
             RETURNING \(unescaped: Self.recordColumns)
@@ -345,8 +347,8 @@ public struct PeriodRecordRepository: Sendable {
                 """
                 INSERT INTO breaches (series_id, objective_id, vendor_id, period_start, period_end, revision, severity, attainment, target, good, valid)
                 VALUES (\(record.seriesID), \(record.objectiveID), \(figures.vendorID), \(record.periodStart), \(record.periodEnd), \(record.revision),
-                    \(severity), \(attainment.description)::numeric, \(target.description)::numeric, \(record.good.description)::numeric,
-                    \(record.valid.description)::numeric)
+                    \(severity), \(attainment.description)::numeric, \(target.description)::numeric, \(Precision.shown(record.good).description)::numeric,
+                    \(Precision.shown(record.valid).description)::numeric)
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
         }

@@ -34,7 +34,7 @@ struct AttainmentTests {
     func workbookRulesFireOnlyAboveTheirFactorInBothWindows(rule: BurnRateRule) {
         let slo: Decimal = Decimal(string: "99.9")!
         // bad per 1,000,000 valid at exactly the factor: factor × 0.1 % → factor × 1000
-        let exactly = rule.factor * 1000
+        let exactly = Fraction(rule.factor * 1000)
         let below = EventCounts(good: 1_000_000 - (exactly - 1), valid: 1_000_000)
         let at = EventCounts(good: 1_000_000 - exactly, valid: 1_000_000)
         let above = EventCounts(good: 1_000_000 - (exactly + 1), valid: 1_000_000)

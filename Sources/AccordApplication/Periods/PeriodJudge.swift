@@ -69,16 +69,16 @@ struct PeriodJudge: Sendable {
             return PeriodFigures(
                 span: period.span, objectiveID: terms.id, vendorID: context.agreement.vendorID, versionNumber: period.terms.versionNumber,
                 slaTarget: terms.slaTarget, sloTarget: terms.sloTarget, judgement: judged,
-                credit: Self.credit(attainment: judged.attainment, terms: terms, period: period.span, context: context))
+                credit: Self.credit(attainment: judged.exactAttainment, terms: terms, period: period.span, context: context))
         }
     }
 
-    static func credit(attainment: Decimal?, terms: Objective, period: DateInterval, context: SeriesContext) -> CreditFigures? {
+    static func credit(attainment: Fraction?, terms: Objective, period: DateInterval, context: SeriesContext) -> CreditFigures? {
         guard let attainment, context.agreement.kind == .vendor, context.agreement.fee > 0 else { return nil }
         let lastDay = LocalDate.of(period.end.addingTimeInterval(-1), in: context.zone)
         let onProbation = context.vendor?.isOnProbation(on: lastDay) ?? false
-        let tier = terms.credits.creditPercent(forAttainment: attainment, onProbation: false)
-        let percent = terms.credits.creditPercent(forAttainment: attainment, onProbation: onProbation)
+        let tier = terms.credits.creditPercent(forExact: attainment, onProbation: false)
+        let percent = terms.credits.creditPercent(forExact: attainment, onProbation: onProbation)
         guard percent > 0 else { return nil }
         let fee = CreditCalculator.periodFee(fee: context.agreement.fee, feePeriod: context.agreement.feePeriod, window: terms.window)
         return CreditFigures(

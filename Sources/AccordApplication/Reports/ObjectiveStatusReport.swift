@@ -59,8 +59,8 @@ public struct ObjectiveStatusReport: Sendable {
         let rates = lookbacks.map { lookback in
             let windowCounts = counts[lookback] ?? .zero
             return ObjectiveStatus.Rate(
-                window: Self.name(lookback), seconds: Int(lookback), good: windowCounts.good, valid: windowCounts.valid,
-                burnRate: BurnRate.of(windowCounts, sloTarget: slo).map { $0.rounded(places: 3) })
+                window: Self.name(lookback), seconds: Int(lookback), good: Precision.shown(windowCounts.good),
+                valid: Precision.shown(windowCounts.valid), burnRate: BurnRate.of(windowCounts, sloTarget: slo))
         }
         let firing = BurnRateAlerts.firing(rules: rules, sloTarget: slo) { counts[$0] ?? .zero }
         return ObjectiveStatus(

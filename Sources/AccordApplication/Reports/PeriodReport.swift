@@ -10,8 +10,12 @@ public struct PeriodRow: Encodable, Sendable {
     public var versionNumber: Int
     public var slaTarget: Decimal
     public var sloTarget: Decimal
+    /// Counts, to 12 decimals once an exclusion covers part of a bucket (otherwise whole numbers).
     public var good: Decimal
     public var valid: Decimal
+    /// The same counts exactly: `"66"`, `"200/3"`.
+    public var goodExact: String
+    public var validExact: String
     public var attainment: Decimal?
     public var slaStatus: TargetStatus
     public var sloStatus: TargetStatus
@@ -30,6 +34,8 @@ public struct PeriodRow: Encodable, Sendable {
         public var computedAt: Date
         public var good: Decimal
         public var valid: Decimal
+        public var goodExact: String
+        public var validExact: String
         public var attainment: Decimal?
         public var slaStatus: TargetStatus
         public var sloStatus: TargetStatus
@@ -74,10 +80,10 @@ public struct PeriodReport: Sendable {
             var row = PeriodRow(
                 start: period.span.start, end: period.span.end, closed: period.span.end <= now && period.terms.objective.window.days == nil,
                 versionNumber: period.terms.versionNumber,
-                slaTarget: period.terms.objective.slaTarget, sloTarget: period.terms.objective.sloTarget, good: counts.good, valid: counts.valid,
-                attainment: judged.attainment.map { Self.rounded($0, places: 6) }, slaStatus: judged.slaStatus, sloStatus: judged.sloStatus,
-                budgetConsumed: judged.budgetConsumed.map { Self.rounded($0, places: 6) },
-                budgetRemaining: judged.budgetRemaining.map { Self.rounded($0, places: 6) }, revision: nil, revisionReason: nil,
+                slaTarget: period.terms.objective.slaTarget, sloTarget: period.terms.objective.sloTarget,
+                good: Precision.shown(counts.good), valid: Precision.shown(counts.valid), goodExact: counts.good.description,
+                validExact: counts.valid.description, attainment: judged.attainment, slaStatus: judged.slaStatus, sloStatus: judged.sloStatus,
+                budgetConsumed: judged.budgetConsumed, budgetRemaining: judged.budgetRemaining, revision: nil, revisionReason: nil,
                 priorRevisions: [])
             if let revisions = records[period.span.start], let latest = revisions.last {
                 // a recorded period shows its figure of record; the live computation only fills periods not yet recorded
@@ -86,17 +92,20 @@ public struct PeriodReport: Sendable {
                 row.versionNumber = latest.versionNumber
                 row.slaTarget = latest.slaTarget
                 row.sloTarget = latest.sloTarget
-                row.good = latest.good
-                row.valid = latest.valid
-                row.attainment = latest.attainment.map { Self.rounded($0, places: 6) }
+                row.good = Precision.shown(latest.good)
+                row.valid = Precision.shown(latest.valid)
+                row.goodExact = latest.good.description
+                row.validExact = latest.valid.description
+                row.attainment = Self.shown(latest.attainment, of: latest)
                 row.slaStatus = latest.slaStatus
                 row.sloStatus = latest.sloStatus
-                row.budgetConsumed = latest.budgetConsumed.map { Self.rounded($0, places: 6) }
-                row.budgetRemaining = latest.budgetConsumed.map { Self.rounded(1 - $0, places: 6) }
+                row.budgetConsumed = latest.budgetConsumed.map { Precision.shown(Fraction($0)) }
+                row.budgetRemaining = latest.budgetConsumed.map { Precision.shown(1 - Fraction($0)) }
                 row.priorRevisions = revisions.dropLast().map {
                     PeriodRow.PriorRevision(
-                        revision: $0.revision, reason: $0.reason, computedAt: $0.computedAt, good: $0.good, valid: $0.valid,
-                        attainment: $0.attainment.map { Self.rounded($0, places: 6) }, slaStatus: $0.slaStatus, sloStatus: $0.sloStatus)
+                        revision: $0.revision, reason: $0.reason, computedAt: $0.computedAt, good: Precision.shown($0.good),
+                        valid: Precision.shown($0.valid), goodExact: $0.good.description, validExact: $0.valid.description,
+                        attainment: Self.shown($0.attainment, of: $0), slaStatus: $0.slaStatus, sloStatus: $0.sloStatus)
                 }
             }
             return row
@@ -104,4 +113,9 @@ public struct PeriodReport: Sendable {
     }
 
     public static func rounded(_ value: Decimal, places: Int) -> Decimal { value.rounded(places: places) }
+
+    /// A recorded attainment as the API gives it (records made before figures were kept to 12 decimals hold more).
+    static func shown(_ attainment: Decimal?, of record: PeriodRecord) -> Decimal? {
+        attainment.map { Precision.shown(Fraction($0), below: [record.slaTarget, record.sloTarget]) }
+    }
 }

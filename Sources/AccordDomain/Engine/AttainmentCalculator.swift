@@ -7,19 +7,19 @@ public enum TargetStatus: String, Sendable, Codable, Equatable {
     case noData = "no_data"
 }
 
-/// Summed counts of a ratio SLI over some span. Fractional counts arise only from partly excluded buckets.
-public struct EventCounts: Sendable, Equatable, Codable {
-    public var good: Decimal
-    public var valid: Decimal
+/// Summed counts over some span: exact fractions, since a partly excluded bucket keeps only its uncovered share.
+public struct EventCounts: Sendable, Equatable {
+    public var good: Fraction
+    public var valid: Fraction
 
     public static let zero = EventCounts(good: 0, valid: 0)
 
-    public init(good: Decimal, valid: Decimal) {
+    public init(good: Fraction, valid: Fraction) {
         self.good = good
         self.valid = valid
     }
 
-    public var bad: Decimal { self.valid - self.good }
+    public var bad: Fraction { self.valid - self.good }
 
     public static func - (lhs: EventCounts, rhs: EventCounts) -> EventCounts {
         EventCounts(good: lhs.good - rhs.good, valid: lhs.valid - rhs.valid)
@@ -31,29 +31,52 @@ public struct EventCounts: Sendable, Equatable, Codable {
 }
 
 /// The judgement of one period of one objective.
+///
+/// Statuses are decided on exact fractions (good ≥ target × valid). The decimal figures are for showing: rounded
+/// half-even to `Precision.places`, except that a figure below a target is never rounded up to it (it is rounded
+/// down instead), so no breached figure reads as reaching its target.
 public struct PeriodJudgement: Sendable, Equatable {
     public var counts: EventCounts
-    /// Sum good / sum valid, in percent; nil without valid events.
+    /// Sum good / sum valid, in percent, exact; nil without valid events.
+    public var exactAttainment: Fraction?
+    /// The attainment shown.
     public var attainment: Decimal?
     public var slaStatus: TargetStatus
     public var sloStatus: TargetStatus
-    /// Share of the error budget used: bad / (valid × (1 − SLO)). 1 means exactly spent.
+    /// Share of the error budget (measured against the SLO) used: bad / (valid × (1 − SLO)). 1 means exactly spent.
     public var budgetConsumed: Decimal?
     /// 1 − consumed; negative once overspent.
     public var budgetRemaining: Decimal?
 }
 
+/// How many decimals the API gives attainment, budgets and burn rates with.
+public enum Precision {
+    public static let places = 12
+
+    /// `value` rounded half-even, unless that would lift a figure below one of `targets` to it: then rounded down.
+    public static func shown(_ value: Fraction, below targets: [Decimal] = []) -> Decimal {
+        let rounded = value.rounded(places: Self.places)
+        for target in targets where value < Fraction(target) && rounded >= target {
+            return value.truncated(places: Self.places)
+        }
+        return rounded
+    }
+}
+
 /// Attainment is always sum good / sum valid over the period, never an average of per-bucket ratios.
 public enum AttainmentCalculator {
     public static func judge(_ counts: EventCounts, slaTarget: Decimal, sloTarget: Decimal) -> PeriodJudgement {
-        guard counts.valid > 0 else {
-            return PeriodJudgement(counts: counts, attainment: nil, slaStatus: .noData, sloStatus: .noData, budgetConsumed: nil, budgetRemaining: nil)
+        guard counts.valid > 0, let ratio = counts.good.divided(by: counts.valid) else {
+            return PeriodJudgement(
+                counts: counts, exactAttainment: nil, attainment: nil, slaStatus: .noData, sloStatus: .noData, budgetConsumed: nil,
+                budgetRemaining: nil)
         }
-        let attainment = counts.good / counts.valid * 100
-        let budget = counts.valid * (100 - sloTarget) / 100
-        let consumed: Decimal? = budget > 0 ? counts.bad / budget : (counts.bad > 0 ? nil : 0)
+        let attainment = ratio * 100
+        let budget = counts.valid * (100 - Fraction(sloTarget)).divided(by: 100)!
+        let consumed: Fraction? = budget > 0 ? counts.bad.divided(by: budget) : (counts.bad > 0 ? nil : 0)
         return PeriodJudgement(
-            counts: counts, attainment: attainment, slaStatus: attainment >= slaTarget ? .met : .breached,
-            sloStatus: attainment >= sloTarget ? .met : .breached, budgetConsumed: consumed, budgetRemaining: consumed.map { 1 - $0 })
+            counts: counts, exactAttainment: attainment, attainment: Precision.shown(attainment, below: [slaTarget, sloTarget]),
+            slaStatus: attainment >= Fraction(slaTarget) ? .met : .breached, sloStatus: attainment >= Fraction(sloTarget) ? .met : .breached,
+            budgetConsumed: consumed.map { Precision.shown($0) }, budgetRemaining: consumed.map { Precision.shown(1 - $0) })
     }
 }

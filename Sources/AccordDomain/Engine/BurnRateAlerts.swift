@@ -4,8 +4,12 @@ import Foundation
 /// 1 spends exactly the budget over the SLO's window; 14.4 spends a 30-day budget's 2 % in one hour.
 public enum BurnRate {
     public static func of(_ counts: EventCounts, sloTarget: Decimal) -> Decimal? {
-        guard counts.valid > 0, sloTarget < 100 else { return nil }
-        return (counts.bad / counts.valid) / ((100 - sloTarget) / 100)
+        Self.exact(counts, sloTarget: sloTarget).map { Precision.shown($0) }
+    }
+
+    public static func exact(_ counts: EventCounts, sloTarget: Decimal) -> Fraction? {
+        guard let share = counts.bad.divided(by: counts.valid), let budget = (100 - Fraction(sloTarget)).divided(by: 100) else { return nil }
+        return share.divided(by: budget)
     }
 }
 
@@ -37,8 +41,10 @@ public struct BurnRateRule: Sendable, Equatable, Codable {
 
     /// Whether this rule fires given the counts over its long and short windows (strictly above the factor, as the Workbook's `>`).
     public func fires(long: EventCounts, short: EventCounts, sloTarget: Decimal) -> Bool {
-        guard let longRate = BurnRate.of(long, sloTarget: sloTarget), let shortRate = BurnRate.of(short, sloTarget: sloTarget) else { return false }
-        return longRate > self.factor && shortRate > self.factor
+        guard let longRate = BurnRate.exact(long, sloTarget: sloTarget), let shortRate = BurnRate.exact(short, sloTarget: sloTarget) else {
+            return false
+        }
+        return longRate > Fraction(self.factor) && shortRate > Fraction(self.factor)
     }
 }
 

@@ -64,8 +64,9 @@ struct MeasurementAPI {
             _ = try context.requireUser()
             let now = self.dependencies.clock()
             var errors = ValidationErrors()
+            let asked = Self.instant(request.query("from"), field: "from", into: &errors)
             let to = Self.instant(request.query("to"), field: "to", into: &errors) ?? now
-            let from = Self.instant(request.query("from"), field: "from", into: &errors) ?? to.addingTimeInterval(-365 * 86_400)
+            let from = asked ?? to.addingTimeInterval(-365 * 86_400)
             if to <= from { errors.add("to", "to must be after from.") }
             try errors.throwIfAny()
             let rows = try await self.dependencies.useCases.periods.periods(

@@ -158,13 +158,12 @@ struct ObjectiveShowPages {
         formatter.locale = Locale(identifier: "en_GB")
         formatter.timeZone = zone
         formatter.dateFormat = "d MMM"
-        // the period's budget is projected from the traffic so far: valid events so far, scaled to the whole period
-        let elapsed = now.timeIntervalSince(period.start)
-        let projectedValid = (counts.last?.valid ?? 0) * Decimal(period.end.timeIntervalSince(period.start) / max(elapsed, 1))
-        let budget = projectedValid * (1 - period.sloTarget / 100)
+        // the same error budget as the period's figure (against the SLO, over the valid events so far), day by day:
+        // the last point is the budget left the page and the API show
         let points = zip(days, counts).map { day, counts in
             BurnDownChart.Point(
-                label: formatter.string(from: day.start), remaining: budget > 0 ? (1 - counts.bad / budget).double : nil)
+                label: formatter.string(from: day.start),
+                remaining: AttainmentCalculator.judge(counts, slaTarget: period.slaTarget, sloTarget: period.sloTarget).budgetRemaining?.double)
         }
         return BurnDownChart(points: points, periodDays: totalDays)
     }
