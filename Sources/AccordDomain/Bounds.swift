@@ -17,6 +17,9 @@ public enum Bounds {
 
     /// The highest page number a list accepts.
     public static let pages = 1...100_000
+    /// Decimal places of a target or credit threshold (99.9995 %): every figure is given to 12, so one below its
+    /// target always shows below it.
+    public static let targetPlaces = 6
     /// Events in one bucket (`good`, `valid`): up to a trillion, so hourly and period sums stay far inside 64 bits.
     public static let eventsPerBucket: Int64 = 1_000_000_000_000
     /// A ticket goal: at most a year (527,040 minutes).

@@ -49,6 +49,8 @@ public struct CreditSchedule: Sendable, Codable, Equatable {
             let row = "Credit tier \(index + 1)"
             if !(tier.threshold > 0 && tier.threshold <= 100) {
                 errors.add("credit_tiers", "\(row): threshold must be above 0 and at most 100 %.")
+            } else if tier.threshold.rounded(places: Bounds.targetPlaces) != tier.threshold {
+                errors.add("credit_tiers", "\(row): threshold may have at most \(Bounds.targetPlaces) decimal places.")
             }
             if !(tier.percent >= 0 && tier.percent <= 100) {
                 errors.add("credit_tiers", "\(row): credit must be between 0 and 100 % of the fee.")

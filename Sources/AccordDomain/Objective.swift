@@ -212,6 +212,10 @@ public struct ObjectiveDraft: Sendable, Equatable {
             errors.add(field, "\(label) must be above 0 and at most 100 %.")
             return nil
         }
+        guard value.rounded(places: Bounds.targetPlaces) == value else {
+            errors.add(field, "\(label) may have at most \(Bounds.targetPlaces) decimal places (e.g. 99.9995).")
+            return nil
+        }
         return value
     }
 }

@@ -335,7 +335,9 @@ public struct MeasurementRepository: Sendable {
         return result
     }
 
-    /// One batch that fed a span of a series: for tracing a period's figure back to the data behind it.
+    /// One batch that fed a span of a series: for tracing a period's figure back to the data behind it. The counted
+    /// figures are what the period sums once approved exclusions are removed: over all batches they add up exactly to
+    /// the period's good and valid.
     public struct LineageEntry: Sendable, Encodable {
         public var batchId: Int64
         public var source: String
@@ -347,6 +349,10 @@ public struct MeasurementRepository: Sendable {
         public var bucketsInPeriod: Int
         public var goodInPeriod: Int64
         public var validInPeriod: Int64
+        public var countedGood: Decimal
+        public var countedValid: Decimal
+        public var countedGoodExact: String
+        public var countedValidExact: String
     }
 
     public func lineage(seriesID: Int64, span: DateInterval) async throws -> [LineageEntry] {
@@ -358,12 +364,37 @@ public struct MeasurementRepository: Sendable {
             WHERE m.series_id = \(seriesID) AND m.bucket_start >= \(span.start) AND m.bucket_start < \(span.end)
             GROUP BY b.id ORDER BY b.received_at, b.id
             """)
+        let removed = try await self.excludedShares(seriesID: seriesID, span: span)
         return try rows.map { row in
             let values = try row.decode((Int64, String, Date, Int64?, String, Int, String, Int64, Int64, Int64).self)
+            let counted = EventCounts(good: Fraction(values.8), valid: Fraction(values.9)) - (removed[values.0] ?? .zero)
             return LineageEntry(
                 batchId: values.0, source: values.1, receivedAt: values.2, userId: values.3, credential: values.4, rowCount: values.5,
-                contentHash: values.6, bucketsInPeriod: Int(values.7), goodInPeriod: values.8, validInPeriod: values.9)
+                contentHash: values.6, bucketsInPeriod: Int(values.7), goodInPeriod: values.8, validInPeriod: values.9,
+                countedGood: Precision.shown(counted.good), countedValid: Precision.shown(counted.valid),
+                countedGoodExact: counted.good.description, countedValidExact: counted.valid.description)
         }
+    }
+
+    /// Per batch, the counts approved exclusions take away from the buckets starting in `span`.
+    func excludedShares(seriesID: Int64, span: DateInterval) async throws -> [Int64: EventCounts] {
+        let excluded = try await ExclusionRepository(database: self.database).approvedSpans(
+            seriesID: seriesID, from: span.start.addingTimeInterval(-BucketBatchParser.maximumBucketLength), to: span.end)
+        guard !excluded.spans.isEmpty else { return [:] }
+        let rows = try await self.database.query(
+            """
+            SELECT DISTINCT m.batch_id, m.source, m.bucket_start, m.bucket_end, m.good, m.valid
+            FROM unnest(\(excluded.spans.map(\.start))::timestamptz[], \(excluded.spans.map(\.end))::timestamptz[]) AS x(s, e)
+            JOIN measurements m ON m.series_id = \(seriesID) AND m.bucket_start < x.e AND m.bucket_end > x.s
+              AND m.bucket_start >= \(span.start) AND m.bucket_start < \(span.end)
+            """)
+        var removed: [Int64: EventCounts] = [:]
+        for row in rows {
+            let (batch, _, start, end, good, valid) = try row.decode((Int64, String, Date, Date, Int64, Int64).self)
+            let bucket = MeasurementBucket(start: start, end: end, good: good, valid: valid)
+            removed[batch, default: .zero] = removed[batch, default: .zero] + bucket.counts(excluding: TimeSpans()) - bucket.counts(excluding: excluded)
+        }
+        return removed
     }
 
     /// Advisory lock namespace of a series' ingest (key: the series); key 0 guards partition creation (in SQL).
