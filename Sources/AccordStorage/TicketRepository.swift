@@ -117,10 +117,25 @@ public struct TicketRepository: Sendable {
             schedule: try await Self.schedule(calendarID: objective.calendarID, on: connection, logger: logger),
             goals: objective.priorityGoals)
         var outcomes: [TimerOutcome] = []
+        var ignored: [IgnoredTicketEvent] = []
         for ticket in tickets {
             guard let events = history[ticket] else { continue }
             let horizon = (events.map(\.at).max() ?? from).addingTimeInterval(Self.horizon)
-            outcomes += timer.outcomes(for: events, excluded: excluded, now: horizon)
+            let replay = TicketReplay(events, now: horizon)
+            outcomes += timer.outcomes(of: replay, excluded: excluded, now: horizon)
+            ignored += replay.ignored
+        }
+        try await connection.rows(
+            "DELETE FROM ticket_ignored_events WHERE series_id = \(series) AND ticket = ANY(\(tickets)::text[])", logger: logger)
+        if !ignored.isEmpty {
+            try await connection.rows(
+                """
+                INSERT INTO ticket_ignored_events (series_id, ticket, kind, at, reason)
+                SELECT \(series), t, k, a, r
+                FROM unnest(\(ignored.map(\.event.ticket))::text[], \(ignored.map(\.event.kind.rawValue))::text[],
+                            \(ignored.map(\.event.at))::timestamptz[], \(ignored.map(\.reason))::text[]) AS i(t, k, a, r)
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
         }
         let previous = try await connection.rows(
             "DELETE FROM ticket_outcomes WHERE series_id = \(series) AND ticket = ANY(\(tickets)::text[]) RETURNING coalesce(known_at, started_at)",
@@ -157,7 +172,7 @@ public struct TicketRepository: Sendable {
         return .business(try CalendarRepository.calendar(row))
     }
 
-    /// One ticket's timers as stored, for the objective page's explanation.
+    /// One ticket's timer cycle as stored: the tickets behind a period's figure.
     public struct OutcomeRow: Sendable, Encodable {
         public var ticket: String
         public var cycle: Int
@@ -167,20 +182,95 @@ public struct TicketRepository: Sendable {
         public var stoppedAt: Date?
         public var knownAt: Date?
         public var met: Bool?
+        /// Events of the ticket that could not apply, with the reason.
+        public var ignoredEvents: [IgnoredEventRow]
+    }
+
+    public struct IgnoredEventRow: Sendable, Encodable {
+        public var type: String
+        public var at: Date
+        public var reason: String
+    }
+
+    static let outcomeColumns = "ticket, cycle, priority, started_at, deadline, stopped_at, known_at, met"
+
+    static func outcome(_ row: PostgresRow) throws -> OutcomeRow {
+        let v = try row.decode((String, Int, String, Date, Date?, Date?, Date?, Bool?).self)
+        return OutcomeRow(
+            ticket: v.0, cycle: v.1, priority: v.2, startedAt: v.3, deadline: v.4, stoppedAt: v.5, knownAt: v.6, met: v.7, ignoredEvents: [])
     }
 
     /// Outcomes known inside a span, breaches first: the tickets behind a period's figure.
     public func outcomes(seriesID: Int64, span: DateInterval, limit: Int = 200) async throws -> [OutcomeRow] {
-        try await self.database.query(
+        try await self.outcomes(seriesID: seriesID, span: span, page: PageRequest(number: 1, size: limit)).items
+    }
+
+    /// One page of the outcomes known inside a span (breaches first, then by the instant they became known), each with
+    /// its ticket's ignored events.
+    public func outcomes(seriesID: Int64, span: DateInterval, page: PageRequest) async throws -> PageOf<OutcomeRow> {
+        let rows = try await self.database.query(
             """
-            SELECT ticket, cycle, priority, started_at, deadline, stopped_at, known_at, met FROM ticket_outcomes
+            SELECT \(unescaped: Self.outcomeColumns), count(*) OVER ()::int8 FROM ticket_outcomes
             WHERE series_id = \(seriesID) AND known_at >= \(span.start) AND known_at < \(span.end)
-            ORDER BY met NULLS FIRST, known_at LIMIT \(limit)
+            ORDER BY met NULLS FIRST, known_at, ticket, cycle LIMIT \(page.size) OFFSET \(page.offset)
+            """)
+        var items = try rows.map(Self.outcome)
+        let total = try rows.first.map { try $0.makeRandomAccess()[8].decode(Int64.self) } ?? 0
+        let ignored = try await self.ignoredEvents(seriesID: seriesID, tickets: Array(Set(items.map(\.ticket))))
+        for index in items.indices { items[index].ignoredEvents = ignored[items[index].ticket] ?? [] }
+        return PageOf(items: items, total: Int(total), request: page)
+    }
+
+    func ignoredEvents(seriesID: Int64, tickets: [String]) async throws -> [String: [IgnoredEventRow]] {
+        guard !tickets.isEmpty else { return [:] }
+        var result: [String: [IgnoredEventRow]] = [:]
+        for row in try await self.database.query(
             """
-        ).map { row in
-            let v = try row.decode((String, Int, String, Date, Date?, Date?, Date?, Bool?).self)
-            return OutcomeRow(ticket: v.0, cycle: v.1, priority: v.2, startedAt: v.3, deadline: v.4, stoppedAt: v.5, knownAt: v.6, met: v.7)
+            SELECT ticket, kind, at, reason FROM ticket_ignored_events
+            WHERE series_id = \(seriesID) AND ticket = ANY(\(tickets)::text[]) ORDER BY ticket, at, kind
+            """)
+        {
+            let (ticket, kind, at, reason) = try row.decode((String, String, Date, String).self)
+            result[ticket, default: []].append(IgnoredEventRow(type: kind, at: at, reason: reason))
         }
+        return result
+    }
+
+    /// Everything stored about one ticket: each event (applied, or ignored with the reason) and each timer cycle.
+    public struct TicketHistory: Sendable, Encodable {
+        public struct EventRow: Sendable, Encodable {
+            public var type: String
+            public var priority: String
+            public var at: Date
+            public var batchId: Int64
+            public var applied: Bool
+            public var reason: String?
+        }
+
+        public var ticket: String
+        public var events: [EventRow]
+        public var cycles: [OutcomeRow]
+    }
+
+    public func history(seriesID: Int64, ticket: String) async throws -> TicketHistory {
+        let ignored = try await self.ignoredEvents(seriesID: seriesID, tickets: [ticket])[ticket] ?? []
+        let events = try await self.database.query(
+            """
+            SELECT kind, priority, at, batch_id FROM ticket_events WHERE series_id = \(seriesID) AND ticket = \(ticket)
+            ORDER BY at, CASE kind WHEN 'created' THEN 0 WHEN 'reopened' THEN 1 WHEN 'resumed' THEN 2 WHEN 'responded' THEN 3
+                              WHEN 'paused' THEN 4 ELSE 5 END
+            LIMIT 10000
+            """
+        ).map { row -> TicketHistory.EventRow in
+            let (kind, priority, at, batch) = try row.decode((String, String, Date, Int64).self)
+            let reason = ignored.first { $0.type == kind && $0.at == at }?.reason
+            return TicketHistory.EventRow(type: kind, priority: priority, at: at, batchId: batch, applied: reason == nil, reason: reason)
+        }
+        guard !events.isEmpty else { throw NotFound("ticket") }
+        let cycles = try await self.database.query(
+            "SELECT \(unescaped: Self.outcomeColumns) FROM ticket_outcomes WHERE series_id = \(seriesID) AND ticket = \(ticket) ORDER BY cycle"
+        ).map(Self.outcome)
+        return TicketHistory(ticket: ticket, events: events, cycles: cycles)
     }
 
     static func contentHash(source: String, events: [TicketEvent]) -> String {

@@ -16,7 +16,7 @@ struct CSRFTests {
         if trimmed.hasPrefix("/services") { return ["id": "\(world.serviceA.id)"] }
         if trimmed.hasPrefix("/calendars") { return ["id": "\(world.calendarA.id)"] }
         if trimmed.hasPrefix("/agreements") { return ["id": "\(world.agreementA.id)", "number": "1"] }
-        if trimmed.hasPrefix("/objectives") { return ["id": "\(world.objectiveA.id)", "start": "2026-11-01T00:00:00Z", "exclusion": "1"] }
+        if trimmed.hasPrefix("/objectives") { return ["id": "\(world.objectiveA.id)", "start": "2026-11-01T00:00:00Z", "exclusion": "1", "ticket": "T-1"] }
         if trimmed.hasPrefix("/users") { return ["id": "\(world.viewer.id)"] }
         if trimmed.hasPrefix("/credits") { return ["id": "1"] }
         if trimmed.hasPrefix("/jobs") { return ["name": "session-purge"] }

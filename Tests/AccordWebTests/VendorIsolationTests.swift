@@ -20,7 +20,7 @@ struct VendorIsolationTests {
         if trimmed.hasPrefix("/calendars") { return ["id": "\(world.calendarB.id)"] }
         if trimmed.hasPrefix("/agreements") { return ["id": "\(world.agreementB.id)", "number": "1"] }
         if trimmed.hasPrefix("/objectives") {
-            return ["id": "\(world.objectiveB.id)", "start": "2026-10-01T00:00:00Z", "exclusion": "\(activity.exclusionB)"]
+            return ["id": "\(world.objectiveB.id)", "start": "2026-10-01T00:00:00Z", "exclusion": "\(activity.exclusionB)", "ticket": "T-1"]
         }
         if trimmed.hasPrefix("/users") { return ["id": "\(world.vendorUserB.id)"] }
         if trimmed.hasPrefix("/jobs") { return ["name": "period-closing"] }

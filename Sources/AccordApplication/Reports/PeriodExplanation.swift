@@ -18,12 +18,30 @@ public struct PeriodExplanation: Sendable {
         public var tickets: [TicketRepository.OutcomeRow]
     }
 
-    /// The period of `context`'s objective that starts at `start`; not found unless a period starts exactly there.
+    /// The period of `context`'s objective that starts at `start`: a calendar period starting exactly there, or for a
+    /// rolling window the N days from `start` (as the periods list gives a window ending at `to`).
+    public func period(_ context: ObjectiveContext, start: Date, now: Date) async throws -> PeriodRow {
+        let zone = context.zone
+        let terms = context.terms.last { $0.effectiveFrom <= LocalDate.of(start, in: zone) } ?? context.terms.first
+        let rolling = terms?.objective.window.days != nil
+        let periods = try await PeriodReport(repositories: self.repositories).periods(
+            context, from: start, to: rolling ? now : start.addingTimeInterval(1), now: now, rollingFrom: rolling ? start : nil)
+        guard let period = periods.first, period.start == start else { throw NotFound("period") }
+        return period
+    }
+
+    /// One page of the ticket outcomes a period counts (breaches first).
+    public func tickets(_ context: ObjectiveContext, start: Date, page: PageRequest, now: Date) async throws -> PageOf<TicketRepository.OutcomeRow> {
+        guard context.objective.sliKind.isTicketBased else { throw NotFound("period") }
+        let period = try await self.period(context, start: start, now: now)
+        return try await self.repositories.tickets.outcomes(
+            seriesID: context.objective.seriesID, span: DateInterval(start: period.start, end: period.end), page: page)
+    }
+
+    /// Everything behind the period of `context`'s objective that starts at `start`.
     public func explain(_ context: ObjectiveContext, start: Date, scope: AccessScope, now: Date) async throws -> Result {
         let objective = context.objective
-        let periods = try await PeriodReport(repositories: self.repositories).periods(
-            context, from: start, to: start.addingTimeInterval(1), now: now)
-        guard let period = periods.first, period.start == start else { throw NotFound("period") }
+        let period = try await self.period(context, start: start, now: now)
         let span = DateInterval(start: period.start, end: period.end)
         let exclusions = try await self.repositories.exclusions.list(of: objective, scope: scope).filter {
             $0.startsAt < span.end && $0.endsAt > span.start

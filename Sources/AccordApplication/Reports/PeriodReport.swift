@@ -57,15 +57,21 @@ public struct PeriodReport: Sendable {
     }
 
     /// The periods between `from` and `to` of an objective already read.
-    public func periods(_ context: ObjectiveContext, from: Date, to: Date, now: Date) async throws -> [PeriodRow] {
+    ///
+    /// A rolling window has no calendar periods: it gives one row, the N × 24 hours up to `to` (or now, if earlier);
+    /// with `rollingFrom`, the N × 24 hours from that instant instead (up to now at most), as its lineage asks.
+    public func periods(_ context: ObjectiveContext, from: Date, to: Date, now: Date, rollingFrom: Date? = nil) async throws -> [PeriodRow] {
         let (objective, terms, zone) = (context.objective, context.terms, context.zone)
         var planned = PeriodPlanner.plan(terms: terms, timeZone: zone, from: from, to: to)
-        // a rolling window has no calendar periods: it is judged over the last N days up to now (or `to`, if earlier)
         let end = min(to, now)
         if let current = terms.last(where: { $0.effectiveFrom <= LocalDate.of(end, in: zone) }) ?? terms.first,
-            let days = current.objective.window.days, true
+            let days = current.objective.window.days
         {
-            planned = [PlannedPeriod(span: DateInterval(start: end.addingTimeInterval(-Double(days) * 86_400), end: end), terms: current)]
+            let length = Double(days) * 86_400
+            let span =
+                rollingFrom.map { DateInterval(start: $0, end: max($0, min($0.addingTimeInterval(length), now))) }
+                ?? DateInterval(start: end.addingTimeInterval(-length), end: end)
+            planned = [PlannedPeriod(span: span, terms: current)]
         }
         let records = Dictionary(
             grouping: try await self.repositories.periodRecords.records(seriesID: objective.seriesID, from: from, to: to), by: \.periodStart)

@@ -88,6 +88,24 @@ struct MeasurementAPI {
                 context.facing(
                     try await self.dependencies.useCases.explanation.explain(objective, start: start, scope: context.scope, now: self.dependencies.clock())))
         }
+        group.get("objectives/{id}/periods/{start}/tickets") { request, context in
+            _ = try context.requireUser()
+            let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
+            guard let text = context.parameters.get("start"), let start = RFC3339.parse(text) else {
+                throw ValidationErrors([FieldError("start", "start must be the RFC 3339 start of a period, as the periods list gives it.")])
+            }
+            let page = try await self.dependencies.useCases.explanation.tickets(
+                objective, start: start, page: try request.apiPage(), now: self.dependencies.clock())
+            return JSON.response(ListEnvelope(page) { $0 })
+        }
+        group.get("objectives/{id}/tickets/{ticket}") { _, context in
+            _ = try context.requireUser()
+            let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
+            guard objective.objective.sliKind.isTicketBased, let ticket = context.parameters.get("ticket"), !ticket.isEmpty, ticket.count <= 200 else {
+                throw NotFound("ticket")
+            }
+            return JSON.response(try await self.dependencies.repositories.tickets.history(seriesID: objective.objective.seriesID, ticket: ticket))
+        }
     }
 
     static func instant(_ text: String?, field: String, into errors: inout ValidationErrors) -> Date? {
