@@ -51,14 +51,31 @@ public struct ClockTime: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 }
 
-/// A day on which a business calendar is closed.
+/// A day on which a business calendar is closed: the whole day, or from `closedFrom` to `closedUntil` (a part-day
+/// holiday such as Christmas Eve afternoon).
 public struct Holiday: Sendable, Codable, Equatable {
     public var date: LocalDate
     public var name: String
+    public var closedFrom: ClockTime?
+    public var closedUntil: ClockTime?
 
-    public init(date: LocalDate, name: String) {
+    enum CodingKeys: String, CodingKey {
+        case date, name, closedFrom, closedUntil
+    }
+
+    public init(date: LocalDate, name: String, closedFrom: ClockTime? = nil, closedUntil: ClockTime? = nil) {
         self.date = date
         self.name = name
+        self.closedFrom = closedFrom
+        self.closedUntil = closedUntil
+    }
+
+    public var isWholeDay: Bool { self.closedFrom == nil && self.closedUntil == nil }
+
+    /// `closed all day` or `closed 13:00–17:00`.
+    public var closedText: String {
+        guard let from = self.closedFrom, let until = self.closedUntil else { return "closed all day" }
+        return "closed \(from)–\(until)"
     }
 }
 
@@ -84,13 +101,16 @@ public struct BusinessCalendar: Sendable, Codable, Equatable {
         self.updatedAt = updatedAt
     }
 
-    /// Hours open on an ISO weekday, if any.
-    public func hours(on weekday: Int) -> WeeklyHours? {
-        self.weeklyHours.first { $0.weekday == weekday }
+    /// The opening spans of an ISO weekday, in order (several per day: 08:00–12:00 and 13:00–17:00).
+    public func openings(on weekday: Int) -> [WeeklyHours] {
+        self.weeklyHours.filter { $0.weekday == weekday }.sorted { $0.opens < $1.opens }
     }
 }
 
 public struct BusinessCalendarDraft: Sendable, Codable, Equatable {
+    public static let maximumSpansPerDay = 6
+    public static let maximumHolidays = 2000
+
     public var name: String
     public var timeZone: String
     public var weeklyHours: [WeeklyHours]
@@ -109,21 +129,44 @@ public struct BusinessCalendarDraft: Sendable, Codable, Equatable {
         if TimeZone(identifier: self.timeZone) == nil || !TimeZone.knownTimeZoneIdentifiers.contains(self.timeZone) && self.timeZone != "UTC" {
             errors.add("time_zone", "Time zone must be an IANA name such as Europe/Berlin.")
         }
-        var seen = Set<Int>()
-        for hours in self.weeklyHours {
-            let field = "hours_\(hours.weekday)"
-            if !(1...7).contains(hours.weekday) {
-                errors.add("weekly_hours", "Weekday must be between 1 (Monday) and 7 (Sunday).")
-            } else if !seen.insert(hours.weekday).inserted {
-                errors.add(field, "\(WeeklyHours.weekdayNames[hours.weekday - 1]) is listed twice.")
-            } else if hours.opens >= hours.closes {
-                errors.add(field, "\(WeeklyHours.weekdayNames[hours.weekday - 1]) must open before it closes.")
+        for weekday in 1...7 {
+            let field = "hours_\(weekday)"
+            let name = WeeklyHours.weekdayNames[weekday - 1]
+            let spans = self.weeklyHours.filter { $0.weekday == weekday }.sorted { $0.opens < $1.opens }
+            if spans.count > Self.maximumSpansPerDay {
+                errors.add(field, "\(name) may have at most \(Self.maximumSpansPerDay) opening spans.")
+            }
+            for span in spans where span.opens >= span.closes {
+                errors.add(field, "\(name) must open before it closes (\(span.opens)–\(span.closes)).")
+            }
+            for (earlier, later) in zip(spans, spans.dropFirst()) where later.opens < earlier.closes {
+                errors.add(field, "\(name): \(earlier.opens)–\(earlier.closes) and \(later.opens)–\(later.closes) overlap.")
             }
         }
+        if self.weeklyHours.contains(where: { !(1...7).contains($0.weekday) }) {
+            errors.add("weekly_hours", "Weekday must be between 1 (Monday) and 7 (Sunday).")
+        }
         if self.weeklyHours.isEmpty { errors.add("weekly_hours", "A calendar needs opening hours on at least one weekday.") }
-        var days = Set<LocalDate>()
-        for holiday in self.holidays where !days.insert(holiday.date).inserted {
-            errors.add("holidays", "Holiday \(holiday.date) is listed twice.")
+        for (date, holidays) in Dictionary(grouping: self.holidays, by: \.date).sorted(by: { $0.key < $1.key }) {
+            for holiday in holidays where (holiday.closedFrom == nil) != (holiday.closedUntil == nil) {
+                errors.add("holidays", "Holiday \(date): give both the time it closes from and until, or neither for the whole day.")
+            }
+            for holiday in holidays {
+                if let from = holiday.closedFrom, let until = holiday.closedUntil, from >= until {
+                    errors.add("holidays", "Holiday \(date): closed from \(from) must be before until \(until).")
+                }
+            }
+            if holidays.count > 1 {
+                let parts = holidays.compactMap { holiday in holiday.closedFrom.flatMap { from in holiday.closedUntil.map { (from, $0) } } }
+                    .sorted { $0.0 < $1.0 }
+                let overlapping = zip(parts, parts.dropFirst()).contains { $1.0 < $0.1 }
+                if parts.count < holidays.count || overlapping {
+                    errors.add("holidays", "Holiday \(date) is listed twice.")
+                }
+            }
+        }
+        if self.holidays.count > Self.maximumHolidays {
+            errors.add("holidays", "A calendar may list at most \(Self.maximumHolidays) holidays.")
         }
         return errors
     }

@@ -154,4 +154,31 @@ struct TicketTimerTests {
             schedule.deadline(start: Self.instant("2026-12-23 16:00", "Europe/Berlin"), goal: 2 * 3600)
                 == Self.instant("2026-12-25 10:00", "Europe/Berlin"))
     }
+
+    /// 08:00–12:00 and 13:00–17:00 with Monday 21 December closed from 13:00: a 5-hour goal from Monday 09:00 runs
+    /// 09:00–12:00 (3 h), then Tuesday 08:00–10:00.
+    @Test func splitDaysAndPartDayHolidaysCountOnlyOpenTime() {
+        let calendar = BusinessCalendar(
+            id: 1, name: "Lunch", timeZone: "Europe/Berlin",
+            weeklyHours: (1...5).flatMap {
+                [WeeklyHours(weekday: $0, opens: ClockTime("13:00")!, closes: ClockTime("17:00")!), WeeklyHours(weekday: $0, opens: ClockTime("08:00")!, closes: ClockTime("12:00")!)]
+            },
+            holidays: [Holiday(date: LocalDate("2026-12-21")!, name: "Team afternoon", closedFrom: ClockTime("13:00"), closedUntil: ClockTime("17:00"))],
+            rowVersion: 1, updatedAt: Date())
+        let schedule = WorkingSchedule.business(calendar)
+        #expect(
+            schedule.deadline(start: Self.instant("2026-12-21 09:00", "Europe/Berlin"), goal: 5 * 3600)
+                == Self.instant("2026-12-22 10:00", "Europe/Berlin"))
+        // on an ordinary Tuesday, the lunch hour does not count: 09:00 + 4 h → 14:00
+        #expect(
+            schedule.deadline(start: Self.instant("2026-12-22 09:00", "Europe/Berlin"), goal: 4 * 3600)
+                == Self.instant("2026-12-22 14:00", "Europe/Berlin"))
+        #expect(
+            schedule.countedTime(from: Self.instant("2026-12-22 11:00", "Europe/Berlin"), to: Self.instant("2026-12-22 14:00", "Europe/Berlin"))
+                == 2 * 3600)
+        // a breach that runs out at 12:00 is known when counting resumes at 13:00
+        #expect(
+            schedule.nextCountingInstant(after: Self.instant("2026-12-22 12:00", "Europe/Berlin"))
+                == Self.instant("2026-12-22 13:00", "Europe/Berlin"))
+    }
 }

@@ -17,7 +17,7 @@ struct ReferenceDataTests {
                     ("weekly_hours.0.closes", "09:00"), ("holidays_text", "2026-12-25 Christmas Day"),
                 ], as: session)
             #expect(bad.status == .unprocessableContent)
-            #expect(bad.text.contains("Monday must open before it closes."))
+            #expect(bad.text.contains("Monday must open before it closes (17:00–09:00)."))
             #expect(bad.text.contains("2026-12-25 Christmas Day"))
             let good = try await harness.post(
                 "/calendars",
@@ -45,6 +45,52 @@ struct ReferenceDataTests {
             let invalid = try await harness.api(
                 .post, "/api/v1/calendars", token: token, json: #"{"name":"X","time_zone":"Mars/Base","weekly_hours":[]}"#)
             #expect(invalid.status == .unprocessableContent)
+        }
+    }
+
+    /// Several opening spans a day and part-day holidays, in the form and the API; overlapping spans are refused.
+    @Test func calendarsHoldSplitDaysAndPartDayHolidays() async throws {
+        try await Harness.run { harness in
+            let session = try await harness.session(for: harness.world.manager)
+            let overlapping = try await harness.post(
+                "/calendars",
+                [
+                    ("name", "Lunch office"), ("time_zone", "Europe/Berlin"), ("weekly_hours.0.weekday", "1"), ("weekly_hours.0.opens", "08:00"),
+                    ("weekly_hours.0.closes", "12:00"), ("weekly_hours.7.weekday", "1"), ("weekly_hours.7.opens", "11:00"),
+                    ("weekly_hours.7.closes", "17:00"),
+                ], as: session)
+            #expect(overlapping.status == .unprocessableContent)
+            #expect(overlapping.text.contains("Monday: 08:00–12:00 and 11:00–17:00 overlap."))
+            #expect(overlapping.text.contains(#"name="weekly_hours.7.opens" type="time" value="11:00""#))
+            let created = try await harness.post(
+                "/calendars",
+                [
+                    ("name", "Lunch office"), ("time_zone", "Europe/Berlin"), ("weekly_hours.0.weekday", "1"), ("weekly_hours.0.opens", "08:00"),
+                    ("weekly_hours.0.closes", "12:00"), ("weekly_hours.7.weekday", "1"), ("weekly_hours.7.opens", "13:00"),
+                    ("weekly_hours.7.closes", "17:00"), ("holidays_text", "2026-12-21 13:00-17:00 Team afternoon"),
+                ], as: session)
+            #expect(created.status == .seeOther)
+            let shown = try await harness.get(try #require(created.location), as: session)
+            #expect(shown.text.contains("08:00–12:00 and 13:00–17:00"))
+            #expect(shown.text.contains("Team afternoon <span class=\"hint\">(closed 13:00–17:00)</span>"))
+            let path = try #require(created.location?.split(separator: "?").first)
+            let edit = try await harness.get(path + "/edit", as: session)
+            #expect(edit.text.contains(#"name="weekly_hours.7.closes" type="time" value="17:00""#))
+            #expect(edit.text.contains("2026-12-21 13:00-17:00 Team afternoon"))
+            // through the API
+            let token = try await harness.token(for: harness.world.manager)
+            let api = try await harness.api(
+                .post, "/api/v1/calendars", token: token,
+                json:
+                    #"{"name":"Split","time_zone":"Europe/Berlin","weekly_hours":[{"weekday":1,"opens":"08:00","closes":"12:00"},{"weekday":1,"opens":"13:00","closes":"17:00"}],"holidays":[{"date":"2026-12-21","name":"Team afternoon","closed_from":"13:00","closed_until":"17:00"}]}"#
+            )
+            #expect(api.status == .created)
+            #expect((api.json["weekly_hours"] as? [Any])?.count == 2)
+            #expect((api.json["holidays"] as? [[String: Any]])?.first?["closed_from"] as? String == "13:00")
+            let half = try await harness.api(
+                .post, "/api/v1/calendars", token: token,
+                json: #"{"name":"Half","time_zone":"UTC","weekly_hours":[{"weekday":1,"opens":"08:00","closes":"12:00"}],"holidays":[{"date":"2026-12-21","closed_from":"13:00"}]}"#)
+            #expect(half.status == .unprocessableContent)
         }
     }
 

@@ -86,19 +86,32 @@ public enum WorkingSchedule: Sendable, Equatable {
         guard let zone = TimeZone(identifier: calendar.timeZone), !calendar.weeklyHours.isEmpty else { return }
         var gregorian = Calendar(identifier: .gregorian)
         gregorian.timeZone = zone
-        let holidays = Set(calendar.holidays.map(\.date))
+        let holidays = Dictionary(grouping: calendar.holidays, by: \.date)
         var day = gregorian.startOfDay(for: from)
         // A day before, in case the previous local day's hours run past `from` (they never do today, but a 24:00 close touches it).
         day = gregorian.date(byAdding: .day, value: -1, to: day) ?? day
         for _ in 0..<(3 * 366 + 2) {
             let components = gregorian.dateComponents([.year, .month, .day, .weekday], from: day)
-            let isoWeekday = (components.weekday! + 5) % 7 + 1
-            let local = LocalDate(year: components.year!, month: components.month!, day: components.day!)!
-            if !holidays.contains(local), let hours = calendar.hours(on: isoWeekday),
-                let opens = Self.instant(local, hours.opens, in: gregorian), let closes = Self.instant(local, hours.closes, in: gregorian),
-                closes > opens, closes > from
+            if let weekday = components.weekday, let year = components.year, let month = components.month, let dayOfMonth = components.day,
+                let local = LocalDate(year: year, month: month, day: dayOfMonth)
             {
-                if !body(DateInterval(start: opens, end: closes)) { return }
+                let closed = holidays[local] ?? []
+                if !closed.contains(where: \.isWholeDay) {
+                    // part-day holidays close a stretch of the day's opening spans
+                    let shut = TimeSpans(
+                        closed.compactMap { holiday in
+                            guard let from = holiday.closedFrom, let until = holiday.closedUntil, let start = Self.instant(local, from, in: gregorian),
+                                let end = Self.instant(local, until, in: gregorian), end > start
+                            else { return nil }
+                            return DateInterval(start: start, end: end)
+                        })
+                    for hours in calendar.openings(on: (weekday + 5) % 7 + 1) {
+                        guard let opens = Self.instant(local, hours.opens, in: gregorian), let closes = Self.instant(local, hours.closes, in: gregorian),
+                            closes > opens, closes > from
+                        else { continue }
+                        for open in shut.subtracted(from: DateInterval(start: opens, end: closes)) where !body(open) { return }
+                    }
+                }
             }
             guard let next = gregorian.date(byAdding: .day, value: 1, to: day) else { return }
             day = next

@@ -46,11 +46,15 @@ public struct Input: Sendable, Equatable {
     public func objects(_ key: String) -> [Input] {
         guard case .list(let values)? = self.fields[key] else { return [] }
         return values.compactMap { value in
-            guard case .object(let fields) = value else { return nil }
+            guard case .object(var fields) = value else { return nil }
+            fields[Self.rowNumberKey] = nil
             let input = Input(fields)
             return fields.keys.contains { input.text($0) != nil } ? input : nil
         }
     }
+
+    /// The number a form row had in its field names (`weekly_hours.7.opens` is row 7), kept beside the row's values.
+    static let rowNumberKey = "#row"
 
     // MARK: - Sources
 
@@ -84,8 +88,9 @@ public struct Input: Sendable, Equatable {
                 fields[name] = values.count == 1 ? .text(values[0]) : .list(values.map(InputValue.text))
             }
         }
+        // each row remembers the number it had in the form, so a form shown again puts values back where they were
         for (name, indexed) in rows {
-            fields[name] = .list(indexed.keys.sorted().map { .object(indexed[$0]!) })
+            fields[name] = .list(indexed.keys.sorted().map { number in .object((indexed[number] ?? [:]).merging([Self.rowNumberKey: .text(String(number))]) { $1 }) })
         }
         return Input(fields)
     }
@@ -194,7 +199,10 @@ public struct Input: Sendable, Equatable {
             case .list(let items):
                 for (index, item) in items.enumerated() {
                     if case .object(let row) = item {
-                        for (sub, subValue) in row { if case .text(let text) = subValue { values["\(key).\(index).\(sub)"] = text } }
+                        let number = if case .text(let text)? = row[Self.rowNumberKey], let number = Int(text) { number } else { index }
+                        for (sub, subValue) in row where sub != Self.rowNumberKey {
+                            if case .text(let text) = subValue { values["\(key).\(number).\(sub)"] = text }
+                        }
                     }
                 }
             default: break

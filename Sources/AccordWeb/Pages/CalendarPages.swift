@@ -29,12 +29,18 @@ struct CalendarPages {
         var chrome: Chrome
         var calendar: BusinessCalendar
         var days: [Day]
-        var holidays: [Holiday]
+        var holidays: [HolidayLine]
         var canManage: Bool
 
         struct Day {
             var name: String
             var hours: String
+        }
+
+        struct HolidayLine {
+            var date: String
+            var name: String
+            var closed: String
         }
     }
 
@@ -48,18 +54,32 @@ struct CalendarPages {
         var timeZones: [String]
 
         struct DayRow {
-            var index: Int
             var weekday: Int
             var name: String
+            var spans: [Span]
+            var error: String?
+        }
+
+        /// One opening span's fields: `weekly_hours.{index}` with index = weekday − 1 + 7 × the span's number.
+        struct Span {
+            var index: Int
+            var weekday: Int
+            var first: Bool
             var opens: String
             var closes: String
-            var error: String?
         }
     }
 
     static func hoursSummary(_ calendar: BusinessCalendar) -> String {
-        calendar.weeklyHours.sorted { $0.weekday < $1.weekday }
-            .map { "\(WeeklyHours.weekdayNames[$0.weekday - 1].prefix(3)) \($0.opens)–\($0.closes)" }.joined(separator: ", ")
+        (1...7).compactMap { weekday in
+            let spans = calendar.openings(on: weekday)
+            guard !spans.isEmpty else { return nil }
+            return "\(WeeklyHours.weekdayNames[weekday - 1].prefix(3)) " + Self.spansText(spans)
+        }.joined(separator: ", ")
+    }
+
+    static func spansText(_ spans: [WeeklyHours]) -> String {
+        spans.map { "\($0.opens)–\($0.closes)" }.joined(separator: " and ")
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
@@ -95,11 +115,12 @@ struct CalendarPages {
             let days = (1...7).map { weekday in
                 ShowView.Day(
                     name: WeeklyHours.weekdayNames[weekday - 1],
-                    hours: calendar.hours(on: weekday).map { "\($0.opens)–\($0.closes)" } ?? "Closed")
+                    hours: calendar.openings(on: weekday).isEmpty ? "Closed" : Self.spansText(calendar.openings(on: weekday)))
             }
             let view = ShowView(
                 chrome: Chrome(title: calendar.name, context: context, notice: request.notice), calendar: calendar, days: days,
-                holidays: calendar.holidays, canManage: user.role.canManageContracts)
+                holidays: calendar.holidays.map { ShowView.HolidayLine(date: $0.date.description, name: $0.name, closed: $0.closedText) },
+                canManage: user.role.canManageContracts)
             return self.renderer.response(view, template: "calendars/show")
         }
         router.get("calendars/:id/edit") { _, context in
@@ -121,10 +142,20 @@ struct CalendarPages {
 
     private func form(_ context: AccordRequestContext, calendar: BusinessCalendar?, state: FormState) -> Response {
         let days = (1...7).map { weekday in
-            FormView.DayRow(
-                index: weekday - 1, weekday: weekday, name: WeeklyHours.weekdayNames[weekday - 1],
-                opens: state.values["weekly_hours.\(weekday - 1).opens"] ?? "", closes: state.values["weekly_hours.\(weekday - 1).closes"] ?? "",
-                error: state.errors["hours_\(weekday)"])
+            // two span rows per day, or one more than the spans given
+            let given = (0..<BusinessCalendarDraft.maximumSpansPerDay).filter { number in
+                let index = weekday - 1 + 7 * number
+                return !(state.values["weekly_hours.\(index).opens"] ?? "").isEmpty || !(state.values["weekly_hours.\(index).closes"] ?? "").isEmpty
+            }
+            let rows = min(BusinessCalendarDraft.maximumSpansPerDay, max(2, (given.last ?? 0) + 2))
+            return FormView.DayRow(
+                weekday: weekday, name: WeeklyHours.weekdayNames[weekday - 1],
+                spans: (0..<rows).map { number in
+                    let index = weekday - 1 + 7 * number
+                    return FormView.Span(
+                        index: index, weekday: weekday, first: number == 0, opens: state.values["weekly_hours.\(index).opens"] ?? "",
+                        closes: state.values["weekly_hours.\(index).closes"] ?? "")
+                }, error: state.errors["hours_\(weekday)"])
         }
         let view = FormView(
             chrome: Chrome(title: calendar.map { "Edit \($0.name)" } ?? "New calendar", context: context),
