@@ -49,7 +49,7 @@ public enum CreditAction: Sendable, Equatable {
 }
 
 /// A credit in the ledger, with what it is for.
-public struct Credit: Sendable, Equatable, Codable {
+public struct Credit: Sendable, Equatable, Encodable {
     public var id: Int64
     public var seriesID: Int64
     public var objectiveID: Int64
@@ -105,5 +105,40 @@ public struct Credit: Sendable, Equatable, Codable {
         self.rowVersion = rowVersion
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+}
+
+extension Credit {
+    enum CodingKeys: String, CodingKey {
+        case id, seriesID, objectiveID, objectiveName, agreementID, agreementTitle, vendorID, vendorName, periodStart, periodEnd, revision, attainment, tierPercent, percent, onProbation, periodFee, currency, amount, status, invoiceReference, waiveReason, rowVersion, createdAt, updatedAt
+    }
+
+    /// Money (the amount and the period's fee) as strings in the currency's minor unit: `"100.00"`, `"1235"`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.id, forKey: .id)
+        try container.encode(self.seriesID, forKey: .seriesID)
+        try container.encode(self.objectiveID, forKey: .objectiveID)
+        try container.encode(self.objectiveName, forKey: .objectiveName)
+        try container.encode(self.agreementID, forKey: .agreementID)
+        try container.encode(self.agreementTitle, forKey: .agreementTitle)
+        try container.encodeIfPresent(self.vendorID, forKey: .vendorID)
+        try container.encodeIfPresent(self.vendorName, forKey: .vendorName)
+        try container.encode(self.periodStart, forKey: .periodStart)
+        try container.encode(self.periodEnd, forKey: .periodEnd)
+        try container.encode(self.revision, forKey: .revision)
+        try container.encode(self.attainment, forKey: .attainment)
+        try container.encode(self.tierPercent, forKey: .tierPercent)
+        try container.encode(self.percent, forKey: .percent)
+        try container.encode(self.onProbation, forKey: .onProbation)
+        try container.encode(CreditCalculator.minorUnitText(self.periodFee, currency: self.currency), forKey: .periodFee)
+        try container.encode(self.currency, forKey: .currency)
+        try container.encode(CreditCalculator.minorUnitText(self.amount, currency: self.currency), forKey: .amount)
+        try container.encode(self.status, forKey: .status)
+        try container.encodeIfPresent(self.invoiceReference, forKey: .invoiceReference)
+        try container.encodeIfPresent(self.waiveReason, forKey: .waiveReason)
+        try container.encode(self.rowVersion, forKey: .rowVersion)
+        try container.encode(self.createdAt, forKey: .createdAt)
+        try container.encode(self.updatedAt, forKey: .updatedAt)
     }
 }

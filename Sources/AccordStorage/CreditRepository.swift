@@ -44,12 +44,14 @@ public struct CreditRepository: Sendable {
 
     public struct Filter: Sendable, Equatable {
         public var vendorID: Int64?
+        public var seriesID: Int64?
         public var status: CreditStatus?
         public var from: Date?
         public var to: Date?
 
-        public init(vendorID: Int64? = nil, status: CreditStatus? = nil, from: Date? = nil, to: Date? = nil) {
+        public init(vendorID: Int64? = nil, seriesID: Int64? = nil, status: CreditStatus? = nil, from: Date? = nil, to: Date? = nil) {
             self.vendorID = vendorID
+            self.seriesID = seriesID
             self.status = status
             self.from = from
             self.to = to
@@ -74,6 +76,7 @@ public struct CreditRepository: Sendable {
             \(unescaped: Self.columns), count(*) OVER () AS total \(unescaped: Self.tables)
             WHERE (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))
               AND (\(filter.vendorID)::int8 IS NULL OR c.vendor_id = \(filter.vendorID))
+              AND (\(filter.seriesID)::int8 IS NULL OR c.series_id = \(filter.seriesID))
               AND (\(filter.status?.rawValue)::text IS NULL OR c.status = \(filter.status?.rawValue))
               AND (\(filter.from)::timestamptz IS NULL OR c.period_start >= \(filter.from))
               AND (\(filter.to)::timestamptz IS NULL OR c.period_start < \(filter.to))

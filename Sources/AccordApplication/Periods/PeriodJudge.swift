@@ -74,17 +74,8 @@ struct PeriodJudge: Sendable {
     }
 
     static func credit(attainment: Fraction?, terms: Objective, period: DateInterval, context: SeriesContext) -> CreditFigures? {
-        guard let attainment, context.agreement.kind == .vendor, context.agreement.fee > 0 else { return nil }
-        let lastDay = LocalDate.of(period.end.addingTimeInterval(-1), in: context.zone)
-        let onProbation = context.vendor?.isOnProbation(on: lastDay) ?? false
-        let tier = terms.credits.creditPercent(forExact: attainment, onProbation: false)
-        let percent = terms.credits.creditPercent(forExact: attainment, onProbation: onProbation)
-        guard percent > 0 else { return nil }
-        let fee = CreditCalculator.periodFee(fee: context.agreement.fee, feePeriod: context.agreement.feePeriod, window: terms.window)
-        return CreditFigures(
-            agreementID: context.agreement.id, vendorID: context.agreement.vendorID, tierPercent: tier, percent: percent, onProbation: onProbation,
-            periodFee: fee, currency: context.agreement.currency,
-            amount: CreditCalculator.amount(fee: fee, percent: percent, currency: context.agreement.currency))
+        CreditTerms.credit(
+            attainment: attainment, terms: terms, period: period, agreement: context.agreement, vendor: context.vendor, zone: context.zone)
     }
 
     /// Each workbook rule's state for a series now.

@@ -25,6 +25,18 @@ public struct PeriodRow: Encodable, Sendable {
     public var revision: Int?
     /// Why the shown revision was recorded: `close`, `late_data` or `exclusion`.
     public var revisionReason: String?
+    /// Whether the period is judged with the probation factor: its first day is on or before the vendor's last day
+    /// of probation.
+    public var onProbation: Bool
+    /// The credit the period owes (recorded once it closes; what the figure so far would owe while it is open): 0
+    /// when none is owed, and for master SLAs, agreements without a fee and rolling windows.
+    public var creditPercent: Decimal
+    /// In the currency's minor unit, as a string: `"100.00"`.
+    public var creditAmount: String
+    public var currency: String
+    /// `computed`, `approved`, `issued` or `waived` once a credit is recorded; nil otherwise.
+    public var creditStatus: String?
+    public var creditId: Int64?
     /// Earlier recorded figures of this period, oldest first (late data and exclusions make new revisions).
     public var priorRevisions: [PriorRevision]
 
@@ -80,6 +92,9 @@ public struct PeriodReport: Sendable {
         let counted = try await self.repositories.measurements.counts(
             seriesID: objective.seriesID, sliKind: objective.sliKind, spans: unrecorded.map(\.span), now: now)
         let countsByStart = Dictionary(zip(unrecorded.map(\.span.start), counted), uniquingKeysWith: { first, _ in first })
+        let credits = Dictionary(
+            try await self.repositories.credits.all(filter: .init(seriesID: objective.seriesID, from: from, to: to), scope: .organisation)
+                .map { ($0.periodStart, $0) }, uniquingKeysWith: { first, _ in first })
         return planned.map { period in
             let counts = countsByStart[period.span.start] ?? .zero
             let judged = AttainmentCalculator.judge(counts, slaTarget: period.terms.objective.slaTarget, sloTarget: period.terms.objective.sloTarget)
@@ -90,7 +105,26 @@ public struct PeriodReport: Sendable {
                 good: Precision.shown(counts.good), valid: Precision.shown(counts.valid), goodExact: counts.good.description,
                 validExact: counts.valid.description, attainment: judged.attainment, slaStatus: judged.slaStatus, sloStatus: judged.sloStatus,
                 budgetConsumed: judged.budgetConsumed, budgetRemaining: judged.budgetRemaining, revision: nil, revisionReason: nil,
-                priorRevisions: [])
+                onProbation: false, creditPercent: 0, creditAmount: Money.amount(0, context.agreement.currency), currency: context.agreement.currency,
+                creditStatus: nil, creditId: nil, priorRevisions: [])
+            // the credit: as recorded, or as the terms give it for the figure shown
+            let exact = records[period.span.start]?.last.flatMap { $0.good.divided(by: $0.valid).map { $0 * 100 } } ?? judged.exactAttainment
+            if period.terms.objective.window.days == nil {
+                row.onProbation = CreditTerms.onProbation(period: period.span, vendor: context.vendor, zone: zone)
+            }
+            if let credit = credits[period.span.start] {
+                row.onProbation = credit.onProbation
+                row.creditPercent = credit.percent
+                row.creditAmount = Money.amount(credit.amount, credit.currency)
+                row.creditStatus = credit.status.rawValue
+                row.creditId = credit.id
+            } else if let figures = CreditTerms.credit(
+                attainment: exact, terms: period.terms.objective, period: period.span, agreement: context.agreement, vendor: context.vendor,
+                zone: zone)
+            {
+                row.creditPercent = figures.percent
+                row.creditAmount = Money.amount(figures.amount, figures.currency)
+            }
             if let revisions = records[period.span.start], let latest = revisions.last {
                 // a recorded period shows its figure of record; the live computation only fills periods not yet recorded
                 row.revision = latest.revision

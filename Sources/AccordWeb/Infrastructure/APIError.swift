@@ -28,13 +28,7 @@ struct APIErrorBody: Encodable {
 }
 
 enum JSON {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return encoder
-    }()
+    static let encoder = APIJSONEncoder()
 
     static func raw(_ text: String, status: HTTPResponse.Status) -> Response {
         var headers = HTTPFields()
