@@ -98,3 +98,67 @@ struct ExactFigureTests {
         }
     }
 }
+
+/// Probation, credits and zones: `probation_until` is the last day of probation, and a period whose first day is on or
+/// before it is judged with the probation factor; every period row carries the credit, also when it is 0.
+@Suite("Probation and credits per period")
+struct ProbationTests {
+    @Test func aPeriodStartingOnTheLastDayOfProbationIsOnProbation() async throws {
+        try await Harness.run { harness in
+            let repositories = harness.repositories
+            let world = harness.world
+            // setup: probation ends on 1 October (Berlin); a Berlin SLA at 10 % below 99.9, halved on probation
+            let vendor = try await repositories.vendors.find(id: world.vendorA.id, scope: .organisation)
+            _ = try await repositories.vendors.update(
+                id: vendor.id, VendorDraft(name: vendor.name, probationUntil: LocalDate("2026-10-01")), expectedRowVersion: vendor.rowVersion,
+                scope: .organisation, actor: .system)
+            let agreement = try await repositories.agreements.create(
+                AgreementDraft(
+                    kind: .vendor, title: "Probation", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial, fee: 1000,
+                    timeZone: "Europe/Berlin", startDate: LocalDate("2026-01-01")),
+                scope: .organisation, actor: .system)
+            let objective = try await repositories.objectives.create(
+                agreementID: agreement.id, versionNumber: 1,
+                ObjectiveDraft(
+                    name: "Availability", sliKind: .ratio, slaTarget: Decimal(string: "99.9")!, sloTarget: Decimal(string: "99.95")!,
+                    window: .calendarMonth,
+                    credits: CreditSchedule(tiers: [CreditTier(threshold: Decimal(string: "99.9")!, percent: 10)], capPercent: 100, probationFactor: 0.5)),
+                scope: .organisation, actor: .system)
+            _ = try await repositories.agreements.changeStatus(
+                id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
+            // September, October and November each 99.0 %
+            try await PeriodJobsTests.ingest(
+                harness,
+                ["2026-09-10T00:00:00Z", "2026-10-10T00:00:00Z", "2026-11-10T00:00:00Z"].map {
+                    PeriodJobsTests.bucket($0, good: 990, valid: 1000)
+                }, objective: objective.id)
+            let token = try await harness.token(for: world.vendorUserA)
+            func rows() async throws -> [[String: Any]] {
+                let response = try await harness.api(
+                    .get, "/api/v1/objectives/\(objective.id)/periods?from=2026-09-15T00:00:00Z&to=2026-11-15T00:00:00Z", token: token)
+                return try #require(response.json["items"] as? [[String: Any]])
+            }
+            // validation: before the months are recorded, the rows say what they would owe
+            let live = try await rows()
+            #expect(live.map { $0["on_probation"] as? Bool } == [true, true, false])
+            #expect(live.map { $0["credit_percent"] as? Double } == [5, 5, 10])
+            #expect(live.map { $0["credit_amount"] as? String } == ["50.00", "50.00", "100.00"])
+            #expect(live.allSatisfy { $0["credit_status"] is NSNull })
+            // once recorded, the same figures with the credit's status
+            try await repositories.periodRecords.syncSchedule()
+            try await TestJobs.runAll(repositories, at: harness.clock.now)
+            let recorded = try await rows()
+            #expect(recorded.map { $0["on_probation"] as? Bool } == [true, true, false])
+            #expect(recorded.map { $0["credit_amount"] as? String } == ["50.00", "50.00", "100.00"])
+            #expect(recorded.map { $0["credit_status"] as? String } == ["computed", "computed", "computed"])
+            let credits = try await repositories.credits.all(filter: .init(seriesID: objective.seriesID), scope: .organisation)
+            #expect(credits.sorted { $0.periodStart < $1.periodStart }.map(\.onProbation) == [true, true, false])
+            // a period that owes nothing still says so
+            let master = try await harness.api(
+                .get, "/api/v1/objectives/\(world.objectiveA.id)/periods?from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z", token: token)
+            let row = try #require((master.json["items"] as? [[String: Any]])?.first)
+            #expect(row["credit_percent"] as? Double == 0 && row["credit_amount"] as? String == "0.00" && row["credit_status"] is NSNull)
+            #expect(row["on_probation"] as? Bool == true)
+        }
+    }
+}

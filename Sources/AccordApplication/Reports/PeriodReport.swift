@@ -93,7 +93,8 @@ public struct PeriodReport: Sendable {
             seriesID: objective.seriesID, sliKind: objective.sliKind, spans: unrecorded.map(\.span), now: now)
         let countsByStart = Dictionary(zip(unrecorded.map(\.span.start), counted), uniquingKeysWith: { first, _ in first })
         let credits = Dictionary(
-            try await self.repositories.credits.all(filter: .init(seriesID: objective.seriesID, from: from, to: to), scope: .organisation)
+            try await self.repositories.credits.all(
+                filter: .init(seriesID: objective.seriesID, from: planned.first?.span.start ?? from, to: to), scope: .organisation)
                 .map { ($0.periodStart, $0) }, uniquingKeysWith: { first, _ in first })
         return planned.map { period in
             let counts = countsByStart[period.span.start] ?? .zero
