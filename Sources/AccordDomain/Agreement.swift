@@ -147,7 +147,7 @@ public struct AgreementDraft: Sendable, Codable, Equatable {
         if self.fee < 0 { errors.add("fee", "Fee must not be negative.") }
         if self.fee >= Bounds.maximumFee { errors.add("fee", "Fee must be below 1,000,000,000,000,000 in its currency.") }
         if !Text.isCurrencyCode(self.currency) { errors.add("currency", "Currency must be a three-letter ISO code such as EUR.") }
-        if TimeZone(identifier: self.timeZone) == nil { errors.add("time_zone", "Time zone must be an IANA name such as Europe/Berlin.") }
+        if let problem = TimeZoneDatabase.problem(with: self.timeZone) { errors.add("time_zone", problem) }
         guard let start = self.startDate else {
             errors.add("start_date", "Start date is required (YYYY-MM-DD).")
             return errors

@@ -126,9 +126,7 @@ public struct BusinessCalendarDraft: Sendable, Codable, Equatable {
     public func validate() -> ValidationErrors {
         var errors = ValidationErrors()
         Text.requireName(self.name, field: "name", into: &errors)
-        if TimeZone(identifier: self.timeZone) == nil || !TimeZone.knownTimeZoneIdentifiers.contains(self.timeZone) && self.timeZone != "UTC" {
-            errors.add("time_zone", "Time zone must be an IANA name such as Europe/Berlin.")
-        }
+        if let problem = TimeZoneDatabase.problem(with: self.timeZone) { errors.add("time_zone", problem) }
         for weekday in 1...7 {
             let field = "hours_\(weekday)"
             let name = WeeklyHours.weekdayNames[weekday - 1]

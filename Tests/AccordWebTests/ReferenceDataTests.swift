@@ -94,6 +94,37 @@ struct ReferenceDataTests {
         }
     }
 
+    /// Every name of the tz database, aliases included, wherever a zone is entered; nothing else.
+    @Test func zonesAreCheckedAgainstTheTzDatabase() async throws {
+        try await Harness.run { harness in
+            let token = try await harness.token(for: harness.world.manager)
+            for (zone, accepted) in [
+                ("Asia/Kolkata", true), ("Asia/Calcutta", true), ("Etc/UTC", true), ("UTC", true), ("US/Pacific", true), ("Asia/Kathmandu", true),
+                ("Pacific/Chatham", true), ("GMT+05:00", false), ("Mars/Base", false), ("europe/berlin", false), ("../../etc/passwd", false),
+            ] {
+                let calendar = try await harness.api(
+                    .post, "/api/v1/calendars", token: token,
+                    json: #"{"name":"Zone \#(zone)","time_zone":"\#(zone)","weekly_hours":[{"weekday":1,"opens":"09:00","closes":"17:00"}]}"#)
+                #expect(calendar.status == (accepted ? .created : .unprocessableContent), "\(zone)")
+                let agreement = try await harness.api(
+                    .post, "/api/v1/agreements", token: token,
+                    json: #"{"kind":"master","title":"Zone \#(zone)","service_id":\#(harness.world.serviceA.id),"start_date":"2026-01-01","time_zone":"\#(zone)"}"#)
+                #expect(agreement.status == (accepted ? .created : .unprocessableContent), "\(zone)")
+            }
+            let suggestion = try await harness.api(
+                .post, "/api/v1/calendars", token: token,
+                json: #"{"name":"Lower","time_zone":"europe/berlin","weekly_hours":[{"weekday":1,"opens":"09:00","closes":"17:00"}]}"#)
+            #expect(suggestion.text.contains("did you mean Europe/Berlin?"))
+            // one picker on both forms, listing the database's names
+            let session = try await harness.session(for: harness.world.manager)
+            for path in ["/calendars/new", "/agreements/new"] {
+                let form = try await harness.get(path, as: session)
+                #expect(form.text.contains(#"<input id="time_zone" name="time_zone""#) && form.text.contains(#"list="zones""#), "\(path)")
+                #expect(form.text.contains(#"<option value="Asia/Kolkata">"#) && form.text.contains(#"<option value="Etc/UTC">"#), "\(path)")
+            }
+        }
+    }
+
     @Test func servicesAreKeptInTheBrowserAndThroughTheAPI() async throws {
         try await Harness.run { harness in
             let session = try await harness.session(for: harness.world.manager)

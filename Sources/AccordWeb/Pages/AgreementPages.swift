@@ -184,6 +184,8 @@ struct AgreementPages {
         var masters: [Choice]
         var dependencies: [Choice]
         var feePeriods: [Choice]
+        var timeZones = TimeZoneDatabase.names
+        var zoneHint = "periods are aligned in it"
     }
 
     private func form(_ context: AccordRequestContext, agreement: Agreement?, state: FormState) async throws -> Response {

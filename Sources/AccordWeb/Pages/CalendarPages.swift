@@ -52,6 +52,7 @@ struct CalendarPages {
         var form: FormState
         var days: [DayRow]
         var timeZones: [String]
+        var zoneHint = "opening hours are in it"
 
         struct DayRow {
             var weekday: Int
@@ -161,7 +162,7 @@ struct CalendarPages {
             chrome: Chrome(title: calendar.map { "Edit \($0.name)" } ?? "New calendar", context: context),
             heading: calendar.map { "Edit \($0.name)" } ?? "New calendar", action: calendar.map { "/calendars/\($0.id)/edit" } ?? "/calendars",
             cancelURL: calendar.map { "/calendars/\($0.id)" } ?? "/calendars", form: state, days: days,
-            timeZones: TimeZone.knownTimeZoneIdentifiers.sorted())
+            timeZones: TimeZoneDatabase.names)
         return self.renderer.response(
             view, template: "calendars/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }
