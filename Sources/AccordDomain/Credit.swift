@@ -63,6 +63,8 @@ public struct Credit: Sendable, Equatable, Encodable {
     public var revision: Int
     public var attainment: Decimal
     public var tierPercent: Decimal
+    /// The threshold of the tier reached; nil for credits recorded before thresholds were kept.
+    public var tierThreshold: Decimal?
     public var percent: Decimal
     public var onProbation: Bool
     public var periodFee: Decimal
@@ -74,13 +76,17 @@ public struct Credit: Sendable, Equatable, Encodable {
     public var rowVersion: Int
     public var createdAt: Date
     public var updatedAt: Date
+    /// The agreement's zone: the period is labelled in it.
+    public var timeZone: String
 
     public init(
         id: Int64, seriesID: Int64, objectiveID: Int64, objectiveName: String, agreementID: Int64, agreementTitle: String, vendorID: Int64?,
-        vendorName: String?, periodStart: Date, periodEnd: Date, revision: Int, attainment: Decimal, tierPercent: Decimal, percent: Decimal,
+        vendorName: String?, periodStart: Date, periodEnd: Date, revision: Int, attainment: Decimal, tierPercent: Decimal, tierThreshold: Decimal? = nil, percent: Decimal,
         onProbation: Bool, periodFee: Decimal, currency: String, amount: Decimal, status: CreditStatus, invoiceReference: String?,
-        waiveReason: String?, rowVersion: Int, createdAt: Date, updatedAt: Date
+        waiveReason: String?, rowVersion: Int, createdAt: Date, updatedAt: Date, timeZone: String = "UTC"
     ) {
+        self.timeZone = timeZone
+        self.tierThreshold = tierThreshold
         self.id = id
         self.seriesID = seriesID
         self.objectiveID = objectiveID
@@ -110,7 +116,7 @@ public struct Credit: Sendable, Equatable, Encodable {
 
 extension Credit {
     enum CodingKeys: String, CodingKey {
-        case id, seriesID, objectiveID, objectiveName, agreementID, agreementTitle, vendorID, vendorName, periodStart, periodEnd, revision, attainment, tierPercent, percent, onProbation, periodFee, currency, amount, status, invoiceReference, waiveReason, rowVersion, createdAt, updatedAt
+        case timeZone, tierThreshold, id, seriesID, objectiveID, objectiveName, agreementID, agreementTitle, vendorID, vendorName, periodStart, periodEnd, revision, attainment, tierPercent, percent, onProbation, periodFee, currency, amount, status, invoiceReference, waiveReason, rowVersion, createdAt, updatedAt
     }
 
     /// Money (the amount and the period's fee) as strings in the currency's minor unit: `"100.00"`, `"1235"`.
@@ -140,5 +146,7 @@ extension Credit {
         try container.encode(self.rowVersion, forKey: .rowVersion)
         try container.encode(self.createdAt, forKey: .createdAt)
         try container.encode(self.updatedAt, forKey: .updatedAt)
+        try container.encode(self.timeZone, forKey: .timeZone)
+        try container.encodeIfPresent(self.tierThreshold, forKey: .tierThreshold)
     }
 }

@@ -35,9 +35,14 @@ public struct CreditSchedule: Sendable, Codable, Equatable {
         self.creditPercent(forExact: Fraction(attainment), onProbation: onProbation)
     }
 
+    /// The tier an exact attainment falls below: the one with the lowest threshold it is below.
+    public func reachedTier(forExact attainment: Fraction) -> CreditTier? {
+        self.tiers.filter { attainment < Fraction($0.threshold) }.min { $0.threshold < $1.threshold }
+    }
+
     /// The same, decided on the exact attainment.
     public func creditPercent(forExact attainment: Fraction, onProbation: Bool) -> Decimal {
-        let reached = self.tiers.filter { attainment < Fraction($0.threshold) }.min { $0.threshold < $1.threshold }
+        let reached = self.reachedTier(forExact: attainment)
         let capped = min(reached?.percent ?? 0, self.capPercent)
         return onProbation ? capped * self.probationFactor : capped
     }

@@ -13,4 +13,16 @@ extension Decimal {
     }
 
     public var double: Double { NSDecimalNumber(decimal: self).doubleValue }
+
+    /// Rounded half-even and written with exactly `places` decimals: `99.950`.
+    public func fixed(_ places: Int) -> String {
+        let rounded = self.rounded(places: places)
+        let text = rounded.plain
+        let negative = text.hasPrefix("-")
+        let parts = (negative ? String(text.dropFirst()) : text).split(separator: ".", maxSplits: 1)
+        let whole = parts.first.map(String.init) ?? "0"
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        let digits = places > 0 ? whole + "." + fraction + String(repeating: "0", count: max(0, places - fraction.count)) : whole
+        return (negative && rounded != 0 ? "-" : "") + digits
+    }
 }

@@ -16,8 +16,9 @@ public struct CreditRepository: Sendable {
     static let columns = """
         SELECT c.id, c.series_id, c.objective_id, o.name AS objective_name, c.agreement_id, a.title AS agreement_title, c.vendor_id,
                v.name AS vendor_name, c.period_start, c.period_end, c.revision, c.attainment::text AS attainment,
-               c.tier_percent::text AS tier_percent, c.percent::text AS percent, c.on_probation, c.period_fee::text AS period_fee,
-               c.currency, c.amount::text AS amount, c.status, c.invoice_reference, c.waive_reason, c.row_version, c.created_at, c.updated_at
+               c.tier_percent::text AS tier_percent, c.tier_threshold::text AS tier_threshold, c.percent::text AS percent, c.on_probation, c.period_fee::text AS period_fee,
+               c.currency, c.amount::text AS amount, c.status, c.invoice_reference, c.waive_reason, c.row_version, c.created_at, c.updated_at,
+               a.time_zone AS time_zone
         """
 
     static let tables = """
@@ -35,11 +36,13 @@ public struct CreditRepository: Sendable {
             objectiveName: try cells.value("objective_name"), agreementID: try cells.value("agreement_id"),
             agreementTitle: try cells.value("agreement_title"), vendorID: try cells.value("vendor_id"), vendorName: try cells.value("vendor_name"),
             periodStart: try cells.value("period_start"), periodEnd: try cells.value("period_end"), revision: try cells.value("revision"),
-            attainment: try number("attainment"), tierPercent: try number("tier_percent"), percent: try number("percent"),
+            attainment: try number("attainment"), tierPercent: try number("tier_percent"),
+            tierThreshold: try cells.value("tier_threshold", as: String?.self).flatMap { Decimal(string: $0) }, percent: try number("percent"),
             onProbation: try cells.value("on_probation"), periodFee: try number("period_fee"), currency: try cells.value("currency"),
             amount: try number("amount"), status: CreditStatus(rawValue: try cells.value("status")) ?? .computed,
             invoiceReference: try cells.value("invoice_reference"), waiveReason: try cells.value("waive_reason"),
-            rowVersion: try cells.value("row_version"), createdAt: try cells.value("created_at"), updatedAt: try cells.value("updated_at"))
+            rowVersion: try cells.value("row_version"), createdAt: try cells.value("created_at"), updatedAt: try cells.value("updated_at"),
+            timeZone: try cells.value("time_zone"))
     }
 
     public struct Filter: Sendable, Equatable {
@@ -142,10 +145,10 @@ public struct CreditRepository: Sendable {
             let id = try await connection.rows(
                 """
                 INSERT INTO credits (series_id, objective_id, agreement_id, vendor_id, period_start, period_end, revision, attainment, tier_percent,
-                    percent, on_probation, period_fee, currency, amount)
+                    tier_threshold, percent, on_probation, period_fee, currency, amount)
                 VALUES (\(record.seriesID), \(record.objectiveID), \(figures.agreementID), \(figures.vendorID), \(record.periodStart),
                     \(record.periodEnd), \(record.revision), \((record.attainment ?? 0).description)::numeric, \(figures.tierPercent.description)::numeric,
-                    \(figures.percent.description)::numeric, \(figures.onProbation), \(figures.periodFee.description)::numeric, \(figures.currency),
+                    \(figures.tierThreshold?.description)::numeric, \(figures.percent.description)::numeric, \(figures.onProbation), \(figures.periodFee.description)::numeric, \(figures.currency),
                     \(figures.amount.description)::numeric)
                 ON CONFLICT (series_id, period_start) DO NOTHING
                 RETURNING id
@@ -167,7 +170,8 @@ public struct CreditRepository: Sendable {
             try await connection.rows(
                 """
                 UPDATE credits SET revision = \(record.revision), attainment = \((record.attainment ?? 0).description)::numeric,
-                    tier_percent = \(figures.tierPercent.description)::numeric, percent = \(figures.percent.description)::numeric,
+                    tier_percent = \(figures.tierPercent.description)::numeric, tier_threshold = \(figures.tierThreshold?.description)::numeric,
+                    percent = \(figures.percent.description)::numeric,
                     on_probation = \(figures.onProbation), period_fee = \(figures.periodFee.description)::numeric, amount = \(figures.amount.description)::numeric,
                     row_version = row_version + 1, updated_at = now()
                 WHERE id = \(credit.id)

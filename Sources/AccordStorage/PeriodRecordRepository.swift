@@ -8,6 +8,8 @@ public struct CreditFigures: Sendable, Equatable, Codable {
     public var agreementID: Int64
     public var vendorID: Int64?
     public var tierPercent: Decimal
+    /// The threshold of the tier reached (the attainment is below it).
+    public var tierThreshold: Decimal?
     public var percent: Decimal
     public var onProbation: Bool
     public var periodFee: Decimal
@@ -15,9 +17,10 @@ public struct CreditFigures: Sendable, Equatable, Codable {
     public var amount: Decimal
 
     public init(
-        agreementID: Int64, vendorID: Int64?, tierPercent: Decimal, percent: Decimal, onProbation: Bool, periodFee: Decimal, currency: String,
-        amount: Decimal
+        agreementID: Int64, vendorID: Int64?, tierPercent: Decimal, tierThreshold: Decimal? = nil, percent: Decimal, onProbation: Bool,
+        periodFee: Decimal, currency: String, amount: Decimal
     ) {
+        self.tierThreshold = tierThreshold
         self.agreementID = agreementID
         self.vendorID = vendorID
         self.tierPercent = tierPercent

@@ -150,7 +150,7 @@ struct CreditAndPortfolioTests {
             )
             #expect(pushed.status == .created)
             let after = try await harness.get("/dashboard", as: session).text
-            #expect(after.contains("87.5 %"))
+            #expect(after.contains("87.500 %"))
             // a vendor SLA has no composition page
             #expect(try await harness.get("/agreements/\(world.agreementA.id)/composition", as: session).status == .conflict)
         }

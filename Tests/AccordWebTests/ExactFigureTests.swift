@@ -1,8 +1,11 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import AccordTestSupport
 import Foundation
 import Testing
+
+@testable import AccordWeb
 
 /// Figures after pro-rata exclusions are exact, statuses and credits are decided on them, and the lineage of a period
 /// adds up to its figure exactly.
@@ -153,12 +156,82 @@ struct ProbationTests {
             #expect(recorded.map { $0["credit_status"] as? String } == ["computed", "computed", "computed"])
             let credits = try await repositories.credits.all(filter: .init(seriesID: objective.seriesID), scope: .organisation)
             #expect(credits.sorted { $0.periodStart < $1.periodStart }.map(\.onProbation) == [true, true, false])
+            // the ledger labels the Berlin September credit in Berlin: "Sep 2026", not "31 Aug 2026 – 30 Sep 2026"
+            let ledger = try await harness.get("/credits", as: try await harness.session(for: world.manager))
+            #expect(ledger.text.contains("<td>Sep 2026</td>") && !ledger.text.contains("31 Aug 2026"))
+            #expect(ledger.text.contains("EUR 50.00"))
             // a period that owes nothing still says so
             let master = try await harness.api(
                 .get, "/api/v1/objectives/\(world.objectiveA.id)/periods?from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z", token: token)
             let row = try #require((master.json["items"] as? [[String: Any]])?.first)
             #expect(row["credit_percent"] as? Double == 0 && row["credit_amount"] as? String == "0.00" && row["credit_status"] is NSNull)
             #expect(row["on_probation"] as? Bool == true)
+        }
+    }
+}
+
+/// One way to show a figure: 3 decimals (more where a figure below its target would read as reaching it), budgets
+/// against the SLO, periods in the agreement's zone, statuses in words, and an open period never called breached.
+@Suite("Figures on pages")
+struct FiguresOnPagesTests {
+    @Test func aFigureBelowItsTargetNeverReadsAsReachingIt() {
+        #expect(Figures.attainment(Decimal(string: "99.95")!, targets: [99, Decimal(string: "99.9")!]) == "99.950 %")
+        #expect(Figures.attainment(Decimal(string: "98.9996")!, targets: [99]) == "98.9996 %")
+        #expect(Figures.attainment(Decimal(string: "98.999999999999")!, targets: [99]) == "98.999999999999 %")
+        #expect(Figures.attainment(Decimal(string: "99.9996")!, targets: [99]) == "100.000 %")
+        #expect(Figures.attainment(nil) == "no data")
+        #expect(Figures.budgetLeft(Decimal(string: "-0.0001")) == "-0.1 %")
+        #expect(Figures.budgetLeft(Decimal(string: "0.4235")) == "42.4 %")
+        #expect(Figures.count(Decimal(string: "1234567")!) == "1,234,567")
+        #expect(Figures.count(Fraction(text: "200/3")!.rounded(places: 12)) == "66.667")
+        let berlin = TimeZone(identifier: "Europe/Berlin")!
+        #expect(Figures.period(start: RFC3339.parse("2026-08-31T22:00:00Z")!, end: RFC3339.parse("2026-09-30T22:00:00Z")!, zone: berlin) == "Sep 2026")
+        #expect(Figures.period(start: RFC3339.parse("2026-06-30T22:00:00Z")!, end: RFC3339.parse("2026-09-30T22:00:00Z")!, zone: berlin) == "Q3 2026")
+        #expect(Money.format(Decimal(string: "1234567.5")!, "EUR") == "EUR 1,234,567.50")
+        #expect(Money.format(1234567, "JPY") == "JPY 1,234,567")
+        #expect(Money.amount(Decimal(string: "1234567.005")!, "EUR") == "1234567.00")
+    }
+
+    @Test func theOutlookOfAnOpenPeriodUsesTheLastDaysRate() {
+        // 99.9 % so far against an SLA of 99.5 and an SLO of 99.9; ten days left
+        let soFar = EventCounts(good: 999, valid: 1000)
+        let steady = PeriodOutlook.of(
+            soFar: soFar, recent: EventCounts(good: 999, valid: 1000), recentSeconds: 86_400, remainingSeconds: 10 * 86_400, slaTarget: Decimal(string: "99.5")!,
+            sloTarget: Decimal(string: "99.9")!)
+        #expect(steady.status == .onTrack && steady.projectedAttainment == Decimal(string: "99.9"))
+        let failing = PeriodOutlook.of(
+            soFar: soFar, recent: EventCounts(good: 0, valid: 100), recentSeconds: 86_400, remainingSeconds: 10 * 86_400, slaTarget: Decimal(string: "99.5")!,
+            sloTarget: Decimal(string: "99.9")!)
+        #expect(failing.status == .atRisk && failing.projectedAttainment == Decimal(string: "49.95"))
+        let below = PeriodOutlook.of(
+            soFar: EventCounts(good: 990, valid: 1000), recent: .zero, recentSeconds: 86_400, remainingSeconds: 86_400, slaTarget: Decimal(string: "99.5")!,
+            sloTarget: Decimal(string: "99.9")!)
+        #expect(below.status == .belowTarget && below.status.label == "below target so far")
+        #expect(PeriodOutlook.of(soFar: .zero, recent: .zero, recentSeconds: 1, remainingSeconds: 1, slaTarget: 99, sloTarget: Decimal(string: "99.5")!).status == .noData)
+    }
+
+    @Test func pagesShowTheOpenPeriodAsSoFarAndPeriodsInTheAgreementsZone() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            // the current period so far at 90 % against an SLA of 99.9 %
+            let month = PeriodCalendar(window: .calendarMonth, timeZone: .gmt).period(containing: harness.clock.now)
+            let start = max(month.start, harness.clock.now.addingTimeInterval(-7200))
+            try await PeriodJobsTests.ingest(harness, [MeasurementBucket(start: start, end: start.addingTimeInterval(60), good: 900, valid: 1000)])
+            let session = try await harness.session(for: world.manager)
+            let page = try await harness.get("/objectives/\(world.objectiveA.id)", as: session)
+            #expect(page.text.contains("90.000 % so far: below target so far"))
+            #expect(page.text.contains("of the error budget against the SLO (99.95 %) left"))
+            let current = try #require(page.text.components(separatedBy: "<tr>").first { $0.contains("(so far)") })
+            #expect(current.contains("below target so far") && !current.contains(">breached<"))
+            let dashboard = try await harness.get("/dashboard", as: session)
+            #expect(dashboard.text.contains("status-below_target\">below target so far"))
+            #expect(!dashboard.text.contains(">no_data<") && !dashboard.text.contains(">breached<"))
+            // the API says the same
+            let token = try await harness.token(for: world.viewer)
+            let status = try await harness.api(.get, "/api/v1/objectives/\(world.objectiveA.id)/status", token: token)
+            let period = try #require(status.json["period"] as? [String: Any])
+            #expect(period["outlook"] as? String == "below_target")
+            #expect(period["projected_attainment"] is NSNumber)
         }
     }
 }

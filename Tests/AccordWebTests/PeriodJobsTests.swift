@@ -133,7 +133,7 @@ struct PeriodJobsTests {
             let period = try await harness.get("/objectives/\(world.objectiveA.id)/periods/2026-10-01T00:00:00Z", as: session)
             #expect(period.status == .ok)
             #expect(period.text.contains("Patch window"))
-            #expect(period.text.contains("2 buckets: 1000 good of 2000 valid"))
+            #expect(period.text.contains("2 buckets: 1,000 good of 2,000 valid"))
         }
     }
 

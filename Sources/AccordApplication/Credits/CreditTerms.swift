@@ -22,7 +22,8 @@ enum CreditTerms {
         guard percent > 0 else { return nil }
         let fee = CreditCalculator.periodFee(fee: agreement.fee, feePeriod: agreement.feePeriod, window: terms.window)
         return CreditFigures(
-            agreementID: agreement.id, vendorID: agreement.vendorID, tierPercent: tier, percent: percent, onProbation: onProbation,
+            agreementID: agreement.id, vendorID: agreement.vendorID, tierPercent: tier,
+            tierThreshold: terms.credits.reachedTier(forExact: attainment)?.threshold, percent: percent, onProbation: onProbation,
             periodFee: fee, currency: agreement.currency, amount: CreditCalculator.amount(fee: fee, percent: percent, currency: agreement.currency))
     }
 }

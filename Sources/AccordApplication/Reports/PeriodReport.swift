@@ -37,6 +37,10 @@ public struct PeriodRow: Encodable, Sendable {
     /// `computed`, `approved`, `issued` or `waived` once a credit is recorded; nil otherwise.
     public var creditStatus: String?
     public var creditId: Int64?
+    /// While a calendar period is open: `on_track`, `at_risk`, `below_target` or `no_data` (never breached before it
+    /// closes), and the attainment it ends with at the last day's rate. Nil once closed, and for rolling windows.
+    public var outlook: PeriodOutlook.Status?
+    public var projectedAttainment: Decimal?
     /// Earlier recorded figures of this period, oldest first (late data and exclusions make new revisions).
     public var priorRevisions: [PriorRevision]
 
@@ -92,6 +96,13 @@ public struct PeriodReport: Sendable {
         let counted = try await self.repositories.measurements.counts(
             seriesID: objective.seriesID, sliKind: objective.sliKind, spans: unrecorded.map(\.span), now: now)
         let countsByStart = Dictionary(zip(unrecorded.map(\.span.start), counted), uniquingKeysWith: { first, _ in first })
+        // the last day of each open calendar period, for its outlook
+        let open = planned.filter { $0.span.end > now && $0.span.start <= now && $0.terms.objective.window.days == nil }
+        let recentSpans = open.map { DateInterval(start: max($0.span.start, now.addingTimeInterval(-PeriodOutlook.recentSpan)), end: now) }
+        let recent = Dictionary(
+            zip(open.map(\.span.start), zip(recentSpans, try await self.repositories.measurements.counts(
+                seriesID: objective.seriesID, sliKind: objective.sliKind, spans: recentSpans, now: now))),
+            uniquingKeysWith: { first, _ in first })
         let credits = Dictionary(
             try await self.repositories.credits.all(
                 filter: .init(seriesID: objective.seriesID, from: planned.first?.span.start ?? from, to: to), scope: .organisation)
@@ -107,7 +118,7 @@ public struct PeriodReport: Sendable {
                 validExact: counts.valid.description, attainment: judged.attainment, slaStatus: judged.slaStatus, sloStatus: judged.sloStatus,
                 budgetConsumed: judged.budgetConsumed, budgetRemaining: judged.budgetRemaining, revision: nil, revisionReason: nil,
                 onProbation: false, creditPercent: 0, creditAmount: Money.amount(0, context.agreement.currency), currency: context.agreement.currency,
-                creditStatus: nil, creditId: nil, priorRevisions: [])
+                creditStatus: nil, creditId: nil, outlook: nil, projectedAttainment: nil, priorRevisions: [])
             // the credit: as recorded, or as the terms give it for the figure shown
             let exact = records[period.span.start]?.last.flatMap { $0.good.divided(by: $0.valid).map { $0 * 100 } } ?? judged.exactAttainment
             if period.terms.objective.window.days == nil {
@@ -125,6 +136,14 @@ public struct PeriodReport: Sendable {
             {
                 row.creditPercent = figures.percent
                 row.creditAmount = Money.amount(figures.amount, figures.currency)
+            }
+            if let (span, counts) = recent[period.span.start] {
+                let outlook = PeriodOutlook.of(
+                    soFar: EventCounts(good: Fraction(text: row.goodExact) ?? 0, valid: Fraction(text: row.validExact) ?? 0), recent: counts,
+                    recentSeconds: Int64(span.duration.rounded()), remainingSeconds: Int64(period.span.end.timeIntervalSince(now).rounded()),
+                    slaTarget: row.slaTarget, sloTarget: row.sloTarget)
+                row.outlook = outlook.status
+                row.projectedAttainment = outlook.projectedAttainment
             }
             if let revisions = records[period.span.start], let latest = revisions.last {
                 // a recorded period shows its figure of record; the live computation only fills periods not yet recorded

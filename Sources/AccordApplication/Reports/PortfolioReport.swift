@@ -22,6 +22,8 @@ public struct PortfolioReport: Sendable {
         public var history: [Decimal?]
         public var historySpans: [DateInterval]
         public var firing: [String]
+        /// How the current calendar period is going (nil for rolling windows, which have no end).
+        public var outlook: PeriodOutlook?
     }
 
     public static let historyLength = 12
@@ -67,7 +69,19 @@ public struct PortfolioReport: Sendable {
                 requests.append(.init(seriesID: objective.seriesID, sliKind: objective.sliKind, span: span))
             }
         }
-        let counts = try await self.repositories.measurements.counts(requests, now: now)
+        // the last day of each current calendar period, for its outlook
+        let recentStart = requests.count
+        for (entry, layout) in zip(entries, layouts) where entry.objective.window.days == nil {
+            requests.append(
+                .init(
+                    seriesID: entry.objective.seriesID, sliKind: entry.objective.sliKind,
+                    span: DateInterval(start: max(layout.current.start, now.addingTimeInterval(-PeriodOutlook.recentSpan)), end: now)))
+        }
+        let allCounts = try await self.repositories.measurements.counts(requests, now: now)
+        let counts = Array(allCounts[..<recentStart])
+        var recent: [Int64: (DateInterval, EventCounts)] = [:]
+        for index in recentStart..<requests.count { recent[requests[index].seriesID] = (requests[index].span, allCounts[index]) }
+        requests = Array(requests[..<recentStart])
         var counted: [Int64: [Date: EventCounts]] = [:]
         for (request, count) in zip(requests, counts) { counted[request.seriesID, default: [:]][request.span.start] = count }
         let firing = try await self.repositories.periodRecords.firingRules(seriesIDs: seriesIDs)
@@ -81,9 +95,15 @@ public struct PortfolioReport: Sendable {
                     counted[objective.seriesID]?[span.start] ?? .zero, slaTarget: objective.slaTarget, sloTarget: objective.sloTarget
                 ).attainment
             }
+            let outlook = recent[objective.seriesID].map { span, counts in
+                PeriodOutlook.of(
+                    soFar: current.counts, recent: counts, recentSeconds: Int64(span.duration.rounded()),
+                    remainingSeconds: Int64(layout.current.end.timeIntervalSince(now).rounded()), slaTarget: objective.slaTarget,
+                    sloTarget: objective.sloTarget)
+            }
             return Row(
                 entry: entry, current: current, currentSpan: layout.current, history: history, historySpans: layout.past,
-                firing: firing[objective.seriesID] ?? [])
+                firing: firing[objective.seriesID] ?? [], outlook: outlook)
         }
     }
 }

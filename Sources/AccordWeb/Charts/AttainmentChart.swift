@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import Foundation
 
@@ -9,6 +10,19 @@ struct AttainmentChart {
     struct Point {
         var label: String
         var attainment: Double?
+        /// The figure as pages write it (`Figures.attainment`), and the statuses decided exactly.
+        var text: String
+        var slaMet: Bool
+        var sloMet: Bool
+
+        /// A point from a period row: its height from the figure, its words and colour from the exact statuses.
+        init(label: String, row: PeriodRow) {
+            self.label = label
+            self.attainment = row.attainment?.double
+            self.text = Figures.attainment(row.attainment, targets: [row.slaTarget, row.sloTarget])
+            self.slaMet = row.slaStatus != .breached
+            self.sloMet = row.sloStatus != .breached
+        }
     }
 
     var points: [Point]
@@ -38,10 +52,10 @@ struct AttainmentChart {
     var summary: String {
         let measured = self.points.filter { $0.attainment != nil }
         guard !measured.isEmpty else { return "No measured periods yet." }
-        let below = measured.filter { $0.attainment! < self.sla }.count
-        let text = measured.map { "\($0.label): \(String(format: "%.3f", $0.attainment!)) %" }.joined(separator: "; ")
+        let below = measured.filter { !$0.slaMet }.count
+        let text = measured.map { "\($0.label): \($0.text)" }.joined(separator: "; ")
         return
-            "Attainment per period against an SLA of \(self.sla) % and an SLO of \(self.slo) %: \(text). \(below) of \(measured.count) below the SLA."
+            "Attainment per period against an SLA of \(String(format: "%.10g", self.sla)) % and an SLO of \(String(format: "%.10g", self.slo)) %: \(text). \(below) of \(measured.count) below the SLA."
     }
 
     var svg: String {
@@ -61,11 +75,11 @@ struct AttainmentChart {
             let x = left + Double(index) * step
             if let value = point.attainment {
                 let y = self.y(value)
-                let css = value >= self.slo ? "good" : value >= self.sla ? "warn" : "bad"
+                let css = point.sloMet ? "good" : point.slaMet ? "warn" : "bad"
                 parts.append(
                     String(
                         format: #"<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar %@"><title>%@</title></rect>"#, x + step * 0.15, y,
-                        step * 0.7, max(1, self.height - 30 - y), css, Self.escape("\(point.label): \(String(format: "%.3f", value)) %")))
+                        step * 0.7, max(1, self.height - 30 - y), css, Self.escape("\(point.label): \(point.text)")))
             }
             parts.append(
                 String(format: #"<text x="%.1f" y="%.1f" class="axis">%@</text>"#, x + step * 0.15, self.height - 12, Self.escape(point.label)))

@@ -8,11 +8,15 @@ struct BurnDownChart {
         var label: String
         /// Budget left at the end of the day, 1 = untouched; nil before any valid event.
         var remaining: Double?
+        /// The same as pages write it (`Figures.budgetLeft`).
+        var text: String = "—"
     }
 
     var points: [Point]
     /// Days in the whole period, so the ideal line runs to its end.
     var periodDays: Int
+    /// The SLO the budget is measured against, as the terms state it.
+    var slo: String = ""
     var width = 640.0
     var height = 160.0
 
@@ -20,8 +24,9 @@ struct BurnDownChart {
         guard let last = self.points.last(where: { $0.remaining != nil }), let value = last.remaining else {
             return "No error budget spent yet: no valid events in the current period."
         }
+        _ = value
         return
-            "Error budget left after \(last.label): \(String(format: "%.1f", value * 100)) % (\(self.points.count) of \(self.periodDays) days gone)."
+            "Error budget (against the SLO of \(self.slo)) left after \(last.label): \(last.text) (\(self.points.count) of \(self.periodDays) days gone)."
     }
 
     var svg: String {

@@ -91,15 +91,11 @@ struct CreditPages {
     }
 
     static func line(_ credit: Credit) -> Line {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "d MMM yyyy"
-        return Line(
+        Line(
             id: credit.id, vendor: credit.vendorName ?? "—", agreement: credit.agreementTitle, agreementID: credit.agreementID,
             objective: credit.objectiveName, objectiveID: credit.objectiveID,
-            period: "\(formatter.string(from: credit.periodStart)) – \(formatter.string(from: credit.periodEnd.addingTimeInterval(-1)))",
-            attainment: "\(credit.attainment.plain) %", percent: "\(credit.percent.plain) %", amount: Money.format(credit.amount, credit.currency),
+            period: Figures.period(start: credit.periodStart, end: credit.periodEnd, zone: TimeZone(identifier: credit.timeZone) ?? .gmt),
+            attainment: Figures.attainment(credit.attainment, targets: [credit.tierThreshold].compactMap { $0 }), percent: "\(credit.percent.plain) %", amount: Money.format(credit.amount, credit.currency),
             status: credit.status.rawValue)
     }
 
@@ -131,8 +127,16 @@ struct CreditPages {
         let user = try context.requireUser()
         let manage = user.role.canManageContracts
         let figures: [ShowView.Fact] = [
-            .init(label: "Attainment", value: "\(credit.attainment.plain) % (period revision \(credit.revision))"),
-            .init(label: "Tier reached", value: "\(credit.tierPercent.plain) % of the fee (after the cap)"),
+            .init(
+                label: "Period",
+                value: Figures.period(start: credit.periodStart, end: credit.periodEnd, zone: TimeZone(identifier: credit.timeZone) ?? .gmt)
+                    + " (\(credit.timeZone))"),
+            .init(
+                label: "Attainment",
+                value: "\(Figures.attainment(credit.attainment, targets: [credit.tierThreshold].compactMap { $0 })) (period revision \(credit.revision))"),
+            .init(
+                label: "Tier reached",
+                value: (credit.tierThreshold.map { "below \(Figures.target($0)): " } ?? "") + "\(credit.tierPercent.plain) % of the fee (after the cap)"),
             .init(label: "Probation", value: credit.onProbation ? "Vendor on probation: factor applied" : "Not on probation"),
             .init(label: "Credit", value: "\(credit.percent.plain) % of \(Money.format(credit.periodFee, credit.currency))"),
             .init(label: "Amount", value: Money.format(credit.amount, credit.currency)),

@@ -20,8 +20,11 @@ struct DashboardPages {
         var attainment: String
         var sla: String
         var slo: String
+        /// How the current period is going: CSS key and words (`on track`, `at risk`, `below target so far`).
         var slaStatus: String
+        var slaStatusText: String
         var sloStatus: String
+        var sloStatusText: String
         var budget: String
         var alert: String
         var hasAlert: Bool
@@ -54,14 +57,14 @@ struct DashboardPages {
                 let rows = try await self.dependencies.useCases.portfolio.rows(scope: context.scope, now: now)
                 let lines = rows.map(Self.line)
                 let breached = rows.filter { $0.current.slaStatus == .breached }.count
-                let atRisk = rows.filter { $0.current.slaStatus == .met && $0.current.sloStatus == .breached }.count
+                let atRisk = rows.filter { $0.outlook?.status == .atRisk }.count
                 let alerting = rows.filter { !$0.firing.isEmpty }.count
                 entry = PortfolioCache.Entry(
                     stamp: stamp, hour: hour,
                     html: lines.isEmpty ? "" : self.dependencies.renderer.render(TableView(lines: lines), template: "dashboard-table"),
                     summary: [
                         "\(rows.count) objectives in force", "\(breached) below the SLA so far this period",
-                        "\(atRisk) below the SLO only (at risk)", "\(alerting) with a burn-rate alert",
+                        "\(atRisk) at risk (below the SLO, or heading below the SLA at the last day's rate)", "\(alerting) with a burn-rate alert",
                     ])
                 cache.store(entry, scope: try context.scope)
             }
@@ -77,10 +80,13 @@ struct DashboardPages {
         return Line(
             objectiveID: objective.id, objective: objective.name, agreementID: row.entry.placement.agreementID, agreement: row.entry.agreementTitle,
             vendor: row.entry.vendorName ?? "Master SLA", isMaster: row.entry.agreementKind == .master,
-            attainment: row.current.attainment.map { "\(PeriodReport.rounded($0, places: 3).plain) %" } ?? "no data",
-            sla: "\(objective.slaTarget.plain) %", slo: "\(objective.sloTarget.plain) %", slaStatus: row.current.slaStatus.rawValue,
-            sloStatus: row.current.sloStatus.rawValue,
-            budget: row.current.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) %" } ?? "—",
+            attainment: Figures.attainment(row.current.attainment, targets: [objective.slaTarget, objective.sloTarget]),
+            sla: Figures.target(objective.slaTarget), slo: Figures.target(objective.sloTarget),
+            slaStatus: row.outlook?.status.rawValue ?? row.current.slaStatus.rawValue,
+            slaStatusText: row.outlook?.status.label ?? row.current.slaStatus.label,
+            sloStatus: row.current.sloStatus == .breached ? "at_risk" : row.current.sloStatus.rawValue,
+            sloStatusText: row.current.sloStatus == .breached ? "budget spent" : row.current.sloStatus == .met ? "within" : "no data",
+            budget: Figures.budgetLeft(row.current.budgetRemaining),
             alert: row.firing.joined(separator: "; "), hasAlert: !row.firing.isEmpty,
             sparkline: Sparkline(values: row.history.map { $0?.double }, sla: objective.slaTarget.double).svg)
     }

@@ -15,8 +15,11 @@ struct ObjectiveShowPages {
         var start: String
         var version: Int
         var attainment: String
+        /// CSS keys (`met`, `breached`, `no_data`, and while open `on_track`, `at_risk`, `below_target`) and words.
         var slaStatus: String
+        var slaStatusText: String
         var sloStatus: String
+        var sloStatusText: String
         var sla: String
         var slo: String
         var budget: String
@@ -29,14 +32,24 @@ struct ObjectiveShowPages {
             self.label = label
             self.start = RFC3339.format(row.start)
             self.version = row.versionNumber
-            self.attainment = row.attainment.map { "\($0.plain) %" } ?? "no data"
-            self.slaStatus = row.slaStatus.rawValue
-            self.sloStatus = row.sloStatus.rawValue
-            self.sla = "\(row.slaTarget.plain) %"
-            self.slo = "\(row.sloTarget.plain) %"
-            self.budget = row.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) % left" } ?? "—"
-            self.good = row.good.plain
-            self.valid = row.valid.plain
+            self.attainment = Figures.attainment(row.attainment, targets: [row.slaTarget, row.sloTarget])
+            if let outlook = row.outlook {
+                // an open period is never called breached: how it is going, and the budget so far
+                self.slaStatus = outlook.rawValue
+                self.slaStatusText = outlook.label
+                self.sloStatus = row.sloStatus == .breached ? "at_risk" : row.sloStatus.rawValue
+                self.sloStatusText = row.sloStatus == .breached ? "budget spent so far" : row.sloStatus == .met ? "within so far" : "no data yet"
+            } else {
+                self.slaStatus = row.slaStatus.rawValue
+                self.slaStatusText = row.slaStatus.label
+                self.sloStatus = row.sloStatus.rawValue
+                self.sloStatusText = row.sloStatus.label
+            }
+            self.sla = Figures.target(row.slaTarget)
+            self.slo = Figures.target(row.sloTarget)
+            self.budget = row.budgetRemaining == nil ? "—" : "\(Figures.budgetLeft(row.budgetRemaining)) left"
+            self.good = Figures.count(row.good)
+            self.valid = Figures.count(row.valid)
             self.closed = row.closed
             self.revision = revision
         }
@@ -99,7 +112,7 @@ struct ObjectiveShowPages {
         let rows = try await self.dependencies.useCases.periods.periods(loaded, from: now.addingTimeInterval(-365 * 86_400), to: now, now: now)
         let labels = rows.map { ObjectivePages.label($0.start, zone: zone, window: objective.window) }
         let chart = AttainmentChart(
-            points: zip(labels, rows).map { AttainmentChart.Point(label: $0, attainment: $1.attainment.map(\.double)) },
+            points: zip(labels, rows).map { AttainmentChart.Point(label: $0, row: $1) },
             sla: objective.slaTarget.double, slo: objective.sloTarget.double)
         let lines = zip(labels, rows).map { label, row in
             PeriodLine(row, label: label, revision: row.revision.map { $0 > 1 ? "revision \($0)" : "recorded" } ?? (row.closed ? "closing" : "open"))
@@ -110,9 +123,18 @@ struct ObjectiveShowPages {
         }
         let statusView = StatusView(
             current: status.period.flatMap { period in
-                period.attainment.map { "\($0.plain) % so far (SLA \(period.slaTarget.plain) %, SLO \(period.sloTarget.plain) %)" }
+                period.attainment.map { attainment in
+                    var text = "\(Figures.attainment(attainment, targets: [period.slaTarget, period.sloTarget])) so far"
+                    if let outlook = period.outlook {
+                        text += ": \(outlook.label)"
+                        if let projected = period.projectedAttainment {
+                            text += "; at the last day's rate the period ends at \(Figures.attainment(projected, targets: [period.slaTarget, period.sloTarget]))"
+                        }
+                    }
+                    return text + " (SLA \(Figures.target(period.slaTarget)), SLO \(Figures.target(period.sloTarget)))"
+                }
             } ?? "No data in the current period yet",
-            budget: status.period?.budgetRemaining.map { "\(PeriodReport.rounded($0 * 100, places: 1).plain) % of the error budget left" } ?? "—",
+            budget: status.period.map { Figures.budgetSentence($0.budgetRemaining, slo: $0.sloTarget) } ?? "—",
             rates: status.burnRates.map { "\($0.window) \($0.burnRate.map { "\($0.plain)×" } ?? "—")" }.joined(separator: " · "),
             alerts: alerts, hasAlerts: !alerts.isEmpty)
         let burnDown = try await self.burnDown(objective: objective, period: status.period, zone: zone, now: now)
@@ -120,7 +142,8 @@ struct ObjectiveShowPages {
         let breaches = try await self.repositories.periodRecords.breaches(seriesID: objective.seriesID).map {
             BreachLine(
                 period: ObjectivePages.label($0.periodStart, zone: zone, window: objective.window), severity: $0.severity.uppercased(),
-                figures: "\($0.attainment.plain) % against \($0.target.plain) % (\($0.good.plain) good of \($0.valid.plain) valid)",
+                figures:
+                    "\(Figures.attainment($0.attainment, targets: [$0.target])) against \(Figures.target($0.target)) (\(Figures.count($0.good)) good of \(Figures.count($0.valid)) valid)",
                 revision: $0.revision)
         }
         let history = try await self.repositories.periodRecords.alertEvents(seriesID: objective.seriesID, limit: 20).map {
@@ -161,11 +184,10 @@ struct ObjectiveShowPages {
         // the same error budget as the period's figure (against the SLO, over the valid events so far), day by day:
         // the last point is the budget left the page and the API show
         let points = zip(days, counts).map { day, counts in
-            BurnDownChart.Point(
-                label: formatter.string(from: day.start),
-                remaining: AttainmentCalculator.judge(counts, slaTarget: period.slaTarget, sloTarget: period.sloTarget).budgetRemaining?.double)
+            let remaining = AttainmentCalculator.judge(counts, slaTarget: period.slaTarget, sloTarget: period.sloTarget).budgetRemaining
+            return BurnDownChart.Point(label: formatter.string(from: day.start), remaining: remaining?.double, text: Figures.budgetLeft(remaining))
         }
-        return BurnDownChart(points: points, periodDays: totalDays)
+        return BurnDownChart(points: points, periodDays: totalDays, slo: Figures.target(period.sloTarget))
     }
 
     struct PeriodView {
@@ -229,7 +251,7 @@ struct ObjectiveShowPages {
                     revision: $0.revision, reason: $0.reason.replacingOccurrences(of: "_", with: " "),
                     computedAt: Self.stamp($0.computedAt, zone: zone),
                     figures:
-                        "\($0.attainment.map { "\($0.plain) %" } ?? "no data") (\($0.good.plain) good of \($0.valid.plain) valid), SLA \($0.slaStatus.rawValue)"
+                        "\(Figures.attainment($0.attainment, targets: [row.slaTarget, row.sloTarget])) (\(Figures.count($0.good)) good of \(Figures.count($0.valid)) valid), SLA \($0.slaStatus.label)"
                 )
             }, hasRevisions: !row.priorRevisions.isEmpty,
             exclusions: explanation.exclusions.map { ExclusionPages.ExclusionLine($0, zone: zone) },
@@ -237,7 +259,8 @@ struct ObjectiveShowPages {
                 BatchLine(
                     id: $0.batchId, source: $0.source, receivedAt: Self.stamp($0.receivedAt, zone: zone),
                     sender: $0.credential == "api_token" ? "API token" : "signed-in user", rows: $0.rowCount,
-                    inPeriod: "\($0.bucketsInPeriod) buckets: \($0.goodInPeriod) good of \($0.validInPeriod) valid",
+                    inPeriod: "\(Figures.count(Decimal($0.bucketsInPeriod))) buckets: \(Figures.count(Decimal($0.goodInPeriod))) good of \(Figures.count(Decimal($0.validInPeriod))) valid"
+                        + ($0.countedValidExact == String($0.validInPeriod) ? "" : "; \(Figures.count($0.countedGood)) good of \(Figures.count($0.countedValid)) valid counted after exclusions"),
                     hash: String($0.contentHash.prefix(16)))
             },
             tickets: explanation.tickets.map {

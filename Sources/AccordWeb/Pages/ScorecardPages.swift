@@ -153,21 +153,23 @@ struct ScorecardPages {
                     PeriodLine(
                         label: ObjectivePages.label(span.start, zone: zone, window: master.entry.objective.window)
                             + (index == spans.count - 1 ? " (so far)" : ""),
-                        measured: own.map { String(format: "%.4f %%", $0) } ?? "no data",
-                        composed: composed.map { String(format: "%.4f %%", $0) } ?? "incomplete",
-                        gap: own.flatMap { own in composed.map { String(format: "%+.4f", own - $0) } } ?? "—"))
+                        measured: own.map { "\(Decimal($0).fixed(3)) %" } ?? "no data",
+                        composed: composed.map { "\(Decimal($0).fixed(3)) %" } ?? "incomplete",
+                        gap: own.flatMap { own in composed.map { String(format: "%+.3f", own - $0) } } ?? "—"))
             }
         }
         let view = CompositionView(
             chrome: Chrome(title: "\(agreement.title): composition", context: context), agreement: agreement,
-            masterObjective: master?.entry.objective.name ?? "—", masterTarget: master.map { "\($0.entry.objective.slaTarget.plain) %" } ?? "—",
+            masterObjective: master?.entry.objective.name ?? "—", masterTarget: master.map { Figures.target($0.entry.objective.slaTarget) } ?? "—",
             members: members.map { member in
                 MemberLine(
                     agreementID: member.agreementID, agreement: member.title, vendor: member.vendor,
                     dependency: member.kind == .parallel ? "parallel (\(member.group ?? ""))" : "serial",
                     objective: member.row?.entry.objective.name ?? "no ratio objective", objectiveID: member.row?.entry.objective.id,
                     target: member.row.map { "\($0.entry.objective.slaTarget.plain) %" } ?? "—",
-                    current: member.row?.current.attainment.map { "\(PeriodReport.rounded($0, places: 4).plain) %" } ?? "no data")
+                    current: member.row.map { row in
+                        Figures.attainment(row.current.attainment, targets: [row.entry.objective.slaTarget, row.entry.objective.sloTarget])
+                    } ?? "no data")
             }, hasMembers: !members.isEmpty, coverage: coverageText, covered: coverage?.isCovered ?? true, periods: periods.reversed(), notes: notes)
         return self.dependencies.renderer.response(view, template: "agreements/composition")
     }

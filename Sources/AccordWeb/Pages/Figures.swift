@@ -1,0 +1,83 @@
+import AccordDomain
+import Foundation
+
+/// How pages write a figure, in one place, so that it reads the same on every page: attainment to 3 decimals (more
+/// where a figure below its target would otherwise read as reaching it), targets as agreed, the error budget left in
+/// percent of the budget against the SLO, counts with thousands separators, statuses in words.
+enum Figures {
+    /// `99.950 %`; a figure below one of `targets` gets the decimals it takes to read below it (up to 12: the API's
+    /// figure is never rounded up to a target it misses), e.g. `98.9996 %` against 99 %.
+    static func attainment(_ value: Decimal?, targets: [Decimal] = []) -> String {
+        guard let value else { return "no data" }
+        return Self.percentDigits(value, targets: targets) + " %"
+    }
+
+    static func percentDigits(_ value: Decimal, targets: [Decimal]) -> String {
+        let missed = targets.filter { value < $0 }
+        for places in 3...Precision.places where !missed.contains(where: { value.rounded(places: places) >= $0 }) {
+            return value.fixed(places)
+        }
+        return value.fixed(Precision.places)
+    }
+
+    /// A target as the terms state it: `99.95 %`.
+    static func target(_ value: Decimal) -> String { "\(value.plain) %" }
+
+    /// The error budget left, in percent of the budget, to one decimal (never rounded up to "0.0 %" once overspent).
+    static func budgetLeft(_ remaining: Decimal?) -> String {
+        guard let remaining else { return "—" }
+        let percent = remaining * 100
+        if percent < 0, percent.rounded(places: 1) >= 0 { return "-0.1 %" }
+        return "\(percent.fixed(1)) %"
+    }
+
+    /// The error budget left, saying which target it is measured against: `42.0 % of the error budget against the SLO
+    /// (99.95 %) left`.
+    static func budgetSentence(_ remaining: Decimal?, slo: Decimal) -> String {
+        guard remaining != nil else { return "No error budget yet: nothing measured in the period." }
+        return "\(Self.budgetLeft(remaining)) of the error budget against the SLO (\(Self.target(slo))) left"
+    }
+
+    /// `1,234,567` or `366.667` (an exclusion covering part of a bucket leaves a fraction; the exact value is in the API).
+    static func count(_ value: Decimal) -> String {
+        let text = value == value.rounded(places: 0) ? value.fixed(0) : value.fixed(3)
+        let negative = text.hasPrefix("-")
+        let parts = (negative ? String(text.dropFirst()) : text).split(separator: ".", maxSplits: 1)
+        var whole = String(parts.first ?? "0")
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole = String(whole.dropLast(3))
+        }
+        return (negative ? "-" : "") + whole + grouped + (parts.count > 1 ? "." + parts[1] : "")
+    }
+
+    /// A period as people read it, in the agreement's zone: `Sep 2026`, `Q3 2026`, `28 days to 2 Dec 2026 07:30`, or
+    /// `3 Sep 2026 – 9 Sep 2026` for a span that is neither.
+    static func period(start: Date, end: Date, zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        let startParts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: start)
+        let isMidnight = startParts.day == 1 && startParts.hour == 0 && startParts.minute == 0 && startParts.second == 0
+        if isMidnight, let month = calendar.date(byAdding: .month, value: 1, to: start), month == end {
+            formatter.dateFormat = "MMM yyyy"
+            return formatter.string(from: start)
+        }
+        if isMidnight, let quarter = calendar.date(byAdding: .month, value: 3, to: start), quarter == end, ((startParts.month ?? 1) - 1) % 3 == 0 {
+            formatter.dateFormat = "QQQ yyyy"
+            return formatter.string(from: start)
+        }
+        let days = end.timeIntervalSince(start) / 86_400
+        if days == days.rounded(), !isMidnight || startParts.day != 1 {
+            formatter.dateFormat = "d MMM yyyy HH:mm"
+            if calendar.dateComponents([.hour, .minute], from: end) != DateComponents(hour: 0, minute: 0) {
+                return "\(Int(days)) days to \(formatter.string(from: end))"
+            }
+        }
+        formatter.dateFormat = "d MMM yyyy"
+        return "\(formatter.string(from: start)) – \(formatter.string(from: end.addingTimeInterval(-1)))"
+    }
+}
