@@ -82,6 +82,46 @@ public struct TicketRepository: Sendable {
         }
     }
 
+    /// Computes the timers of one series waiting in `ticket_replays` again from each ticket's whole history, and asks
+    /// for its closed periods from the earliest outcome that moved to be recomputed. Claimed with `FOR UPDATE SKIP
+    /// LOCKED`, so replicas share the work; returns how many tickets were replayed, or nil when none is waiting.
+    public func replayNext(now: Date) async throws -> Int? {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection -> Int? in
+            guard
+                let series = try await connection.rows(
+                    "SELECT series_id FROM ticket_replays ORDER BY requested_at, series_id LIMIT 1 FOR UPDATE SKIP LOCKED", logger: logger
+                ).first?.decode(Int64.self)
+            else { return nil }
+            try await connection.rows("DELETE FROM ticket_replays WHERE series_id = \(series)", logger: logger)
+            guard
+                let objectiveID = try await connection.rows(
+                    "SELECT id FROM objectives WHERE series_id = \(series) ORDER BY id DESC LIMIT 1", logger: logger
+                ).first?.decode(Int64.self)
+            else { return 0 }
+            let (objective, _) = try await ObjectiveRepository.lock(id: objectiveID, scope: .organisation, on: connection, logger: logger)
+            guard objective.sliKind.isTicketBased else { return 0 }
+            try await connection.rows(
+                "SELECT pg_advisory_xact_lock(\(MeasurementRepository.lockNamespace), \(Int32(truncatingIfNeeded: series)))", logger: logger)
+            let tickets = try await connection.rows(
+                "SELECT DISTINCT ticket FROM ticket_events WHERE series_id = \(series) ORDER BY ticket", logger: logger
+            ).map { try $0.decode(String.self) }
+            var earliest: Date?
+            for start in stride(from: 0, to: tickets.count, by: 1000) {
+                let chunk = Array(tickets[start..<min(start + 1000, tickets.count)])
+                if let moved = try await Self.recomputeOutcomes(objective: objective, tickets: chunk, on: connection, logger: logger) {
+                    earliest = min(earliest ?? moved, moved)
+                }
+            }
+            if let earliest, earliest < now {
+                try await PeriodRecordRepository.requestRecompute(
+                    seriesID: series, span: DateInterval(start: earliest, end: now), reason: "late_data", on: connection, logger: logger)
+                try await PeriodRecordRepository.touch(seriesID: series, on: connection, logger: logger)
+            }
+            return tickets.count
+        }
+    }
+
     /// Recomputes the tickets whose timers run over `span` (an exclusion created or revoked).
     static func recomputeOutcomes(objective: Objective, touching span: DateInterval, on connection: PostgresConnection, logger: Logger) async throws {
         let tickets = try await connection.rows(

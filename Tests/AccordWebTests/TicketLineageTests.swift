@@ -70,4 +70,31 @@ struct TicketLineageTests {
             #expect(try await harness.api(.get, "/api/v1/objectives/\(objective.id)/tickets/T-9", token: vendor).status == .notFound)
         }
     }
+
+    /// After an upgrade, every ticket series is queued: the replay job computes its timers again under the current
+    /// rules and the periods they touch are revised.
+    @Test func theReplayJobComputesStoredTimersAgain() async throws {
+        try await Harness.run { harness in
+            let objective = try await harness.ticketObjective(.ticketResolution)
+            let token = try await harness.token(for: harness.world.analyst)
+            try await Self.post(
+                harness, objective, token: token,
+                "T-1,P1,created,2026-10-05T08:00:00Z\nT-1,P1,paused,2026-10-05T09:00:00Z\nT-1,P1,resumed,2026-10-05T09:00:00Z\nT-1,P1,resolved,2026-10-05T20:00:00Z")
+            try await harness.repositories.periodRecords.syncSchedule()
+            try await TestJobs.runAll(harness.repositories, at: harness.clock.now)
+            // setup: the outcome as an earlier version of the rules stored it (the pause never ended: met)
+            try await harness.database.query("UPDATE ticket_outcomes SET met = true, known_at = '2026-10-05T20:00:00Z' WHERE series_id = \(objective.seriesID)")
+            try await harness.database.query("INSERT INTO ticket_replays (series_id) VALUES (\(objective.seriesID))")
+            // MUT
+            let reports = try await TestJobs.runAll(harness.repositories, at: harness.clock.now)
+            // validation: breached, known at the 10:00 deadline, and October revised
+            #expect(reports["ticket-replay"]?.summary == "1 ticket of 1 series replayed")
+            let history = try await harness.api(.get, "/api/v1/objectives/\(objective.id)/tickets/T-1", token: token)
+            #expect((history.json["cycles"] as? [[String: Any]])?.first?["met"] as? Bool == false)
+            #expect(try await harness.database.query("SELECT count(*)::int8 FROM ticket_replays").first?.decode(Int64.self) == 0)
+            let records = try await harness.repositories.periodRecords.records(
+                seriesID: objective.seriesID, from: RFC3339.parse("2026-10-01T00:00:00Z")!, to: RFC3339.parse("2026-10-02T00:00:00Z")!)
+            #expect(records.last?.slaStatus == .breached)
+        }
+    }
 }

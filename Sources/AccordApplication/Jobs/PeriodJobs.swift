@@ -49,6 +49,30 @@ public struct RecomputeJob: Job {
     }
 }
 
+/// Computes ticket timers again from each ticket's whole history when the rules that judge them change (once, after
+/// an upgrade that queued every ticket series), then has the periods they touch recomputed.
+public struct TicketReplayJob: Job {
+    let repositories: Repositories
+
+    public init(repositories: Repositories) {
+        self.repositories = repositories
+    }
+
+    public var name: String { "ticket-replay" }
+    public var purpose: String { "Computes ticket timers again when the rules that judge them change (queued by an upgrade)." }
+    public var interval: Duration { .seconds(60) }
+
+    public func run(now: Date) async throws -> JobReport {
+        var series = 0
+        var tickets = 0
+        while let replayed = try await self.repositories.tickets.replayNext(now: now) {
+            series += 1
+            tickets += replayed
+        }
+        return JobReport(items: tickets, summary: series == 0 ? "nothing to replay" : "\(tickets) \(tickets == 1 ? "ticket" : "tickets") of \(series) series replayed")
+    }
+}
+
 /// Evaluates the burn-rate alerts of each series once a minute and records every change of state; due series are
 /// claimed in `series_schedule` with `FOR UPDATE SKIP LOCKED`.
 public struct AlertEvaluationJob: Job {
@@ -114,7 +138,7 @@ public enum StandardJobs {
     public static func all(repositories: Repositories) -> [any Job] {
         [
             PeriodClosingJob(repositories: repositories), RecomputeJob(repositories: repositories), AlertEvaluationJob(repositories: repositories),
-            SessionPurgeJob(repositories: repositories),
+            SessionPurgeJob(repositories: repositories), TicketReplayJob(repositories: repositories),
         ]
     }
 }
