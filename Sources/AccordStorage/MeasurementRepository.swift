@@ -257,7 +257,7 @@ public struct MeasurementRepository: Sendable {
         return result
     }
 
-    /// Removes the share of each bucket that approved exclusions cover from the span it starts in.
+    /// Removes the share of each bucket that approved exclusions cover from every span it starts in.
     func correctForExclusions(seriesID: Int64, spans: [DateInterval], counts: inout [EventCounts], known: TimeSpans? = nil) async throws {
         guard let from = spans.map(\.start).min(), let to = spans.map(\.end).max() else { return }
         let excluded: TimeSpans
@@ -277,9 +277,12 @@ public struct MeasurementRepository: Sendable {
             """)
         for row in rows {
             let (start, end, good, valid, _) = try row.decode((Date, Date, Int64, Int64, String).self)
-            guard let index = spans.firstIndex(where: { $0.start <= start && start < $0.end }) else { continue }
             let bucket = MeasurementBucket(start: start, end: end, good: good, valid: valid)
-            counts[index] = counts[index] + bucket.counts(excluding: excluded) - bucket.counts(excluding: TimeSpans())
+            let removed = bucket.counts(excluding: TimeSpans()) - bucket.counts(excluding: excluded)
+            // every span the bucket starts in (spans may overlap: a period and its last day)
+            for index in spans.indices where spans[index].start <= start && start < spans[index].end {
+                counts[index] = counts[index] - removed
+            }
         }
     }
 

@@ -56,8 +56,23 @@ struct SpanCountingTests {
                 }
                 all += buckets
             }
+            // approved exclusions over random stretches (some covering part of a bucket, some whole buckets)
+            var excluded: [DateInterval] = []
+            for _ in 0..<12 {
+                let start = Date(timeIntervalSince1970: dataStart + Double(next(Int(dataEnd - dataStart))) + Double(next(1000)) / 1000)
+                excluded.append(DateInterval(start: start, duration: Double(1 + next(6 * 3600))))
+            }
+            for span in excluded {
+                _ = try await repositories.exclusions.create(
+                    objectiveID: world.objectiveA.id, ExclusionDraft(kind: .plannedMaintenance, reason: "Property", startsAt: span.start, endsAt: span.end),
+                    scope: .organisation, actor: .system)
+            }
+            // as stored (PostgreSQL keeps microseconds; the instants read back are the ones that count)
+            let spansExcluded = try await ExclusionRepository(database: database).approvedSpans(
+                seriesID: world.objectiveA.seriesID, from: Date(timeIntervalSince1970: dataStart - 86_400), to: Date(timeIntervalSince1970: dataEnd + 86_400))
+            #expect(spansExcluded.spans.count >= 6)
             func direct(_ span: DateInterval) -> EventCounts {
-                all.filter { $0.start >= span.start && $0.start < span.end }.counts()
+                all.filter { $0.start >= span.start && $0.start < span.end }.counts(excluding: spansExcluded)
             }
             let zones = TimeZone.knownTimeZoneIdentifiers
             var spans: [DateInterval] = []

@@ -127,6 +127,13 @@ struct PeriodBoundaryTests {
             let quarter = try await harness.api(.get, "/api/v1/objectives/\(objective.id)/periods?to=2025-06-10T10:42:30Z", token: token)
             // a bucket starting before the window's start does not count, one starting inside does
             #expect((quarter.json["items"] as? [[String: Any]])?.first?["valid"] as? Int == 288)
+            // the window has lineage too: the N days from the start the list gave, adding up to its figure
+            let lineage = try await harness.api(.get, "/api/v1/objectives/\(objective.id)/periods/2025-06-09T10:40:00Z/lineage", token: token)
+            #expect(lineage.status == .ok)
+            #expect((lineage.json["period"] as? [String: Any])?["end"] as? String == "2025-06-10T10:40:00Z")
+            let batches = try #require(lineage.json["batches"] as? [[String: Any]])
+            #expect(batches.compactMap { $0["valid_in_period"] as? Int }.reduce(0, +) == 288)
+            #expect(batches.compactMap { $0["buckets_in_period"] as? Int }.reduce(0, +) == 288)
         }
     }
 }
