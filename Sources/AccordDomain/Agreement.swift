@@ -32,7 +32,7 @@ public enum FeePeriod: String, Sendable, Codable, CaseIterable {
 }
 
 /// A master SLA or a vendor SLA, with the commercial frame (fee, dates, status) around its versioned terms.
-public struct Agreement: Sendable, Codable, Equatable {
+public struct Agreement: Sendable, Encodable, Equatable {
     public var id: Int64
     public var kind: AgreementKind
     public var title: String
@@ -159,5 +159,38 @@ public struct AgreementDraft: Sendable, Codable, Equatable {
         }
         if let renewal = self.renewalDate, renewal < start { errors.add("renewal_date", "Renewal date must not be before the start date.") }
         return errors
+    }
+}
+
+extension Agreement {
+    enum CodingKeys: String, CodingKey {
+        case id, kind, title, serviceID, serviceName, vendorID, vendorName, masterID, masterTitle, dependencyKind, parallelGroup, fee, currency, feePeriod, timeZone, startDate, endDate, renewalDate, noticeDate, status, rowVersion, updatedAt
+    }
+
+    /// The fee as money: a string in the currency's minor unit (`"1000.00"`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.id, forKey: .id)
+        try container.encode(self.kind, forKey: .kind)
+        try container.encode(self.title, forKey: .title)
+        try container.encode(self.serviceID, forKey: .serviceID)
+        try container.encode(self.serviceName, forKey: .serviceName)
+        try container.encodeIfPresent(self.vendorID, forKey: .vendorID)
+        try container.encodeIfPresent(self.vendorName, forKey: .vendorName)
+        try container.encodeIfPresent(self.masterID, forKey: .masterID)
+        try container.encodeIfPresent(self.masterTitle, forKey: .masterTitle)
+        try container.encodeIfPresent(self.dependencyKind, forKey: .dependencyKind)
+        try container.encodeIfPresent(self.parallelGroup, forKey: .parallelGroup)
+        try container.encode(CreditCalculator.minorUnitText(self.fee, currency: self.currency), forKey: .fee)
+        try container.encode(self.currency, forKey: .currency)
+        try container.encode(self.feePeriod, forKey: .feePeriod)
+        try container.encode(self.timeZone, forKey: .timeZone)
+        try container.encode(self.startDate, forKey: .startDate)
+        try container.encodeIfPresent(self.endDate, forKey: .endDate)
+        try container.encodeIfPresent(self.renewalDate, forKey: .renewalDate)
+        try container.encodeIfPresent(self.noticeDate, forKey: .noticeDate)
+        try container.encode(self.status, forKey: .status)
+        try container.encode(self.rowVersion, forKey: .rowVersion)
+        try container.encode(self.updatedAt, forKey: .updatedAt)
     }
 }

@@ -26,3 +26,18 @@ extension Decimal {
         return (negative && rounded != 0 ? "-" : "") + digits
     }
 }
+
+extension String {
+    /// `1234567.50` → `1,234,567.50`: the whole part of a plain decimal grouped in thousands.
+    public var groupedThousands: String {
+        let negative = self.hasPrefix("-")
+        let parts = (negative ? String(self.dropFirst()) : self).split(separator: ".", maxSplits: 1)
+        var whole = String(parts.first ?? "0")
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole = String(whole.dropLast(3))
+        }
+        return (negative ? "-" : "") + whole + grouped + (parts.count > 1 ? "." + parts[1] : "")
+    }
+}

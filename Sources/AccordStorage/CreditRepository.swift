@@ -147,7 +147,7 @@ public struct CreditRepository: Sendable {
                 INSERT INTO credits (series_id, objective_id, agreement_id, vendor_id, period_start, period_end, revision, attainment, tier_percent,
                     tier_threshold, percent, on_probation, period_fee, currency, amount)
                 VALUES (\(record.seriesID), \(record.objectiveID), \(figures.agreementID), \(figures.vendorID), \(record.periodStart),
-                    \(record.periodEnd), \(record.revision), \((record.attainment ?? 0).description)::numeric, \(figures.tierPercent.description)::numeric,
+                    \(record.periodEnd), \(record.revision), \((figures.attainment ?? record.attainment ?? 0).description)::numeric, \(figures.tierPercent.description)::numeric,
                     \(figures.tierThreshold?.description)::numeric, \(figures.percent.description)::numeric, \(figures.onProbation), \(figures.periodFee.description)::numeric, \(figures.currency),
                     \(figures.amount.description)::numeric)
                 ON CONFLICT (series_id, period_start) DO NOTHING
@@ -169,7 +169,7 @@ public struct CreditRepository: Sendable {
         case (let credit?, let figures?):
             try await connection.rows(
                 """
-                UPDATE credits SET revision = \(record.revision), attainment = \((record.attainment ?? 0).description)::numeric,
+                UPDATE credits SET revision = \(record.revision), attainment = \((figures.attainment ?? record.attainment ?? 0).description)::numeric,
                     tier_percent = \(figures.tierPercent.description)::numeric, tier_threshold = \(figures.tierThreshold?.description)::numeric,
                     percent = \(figures.percent.description)::numeric,
                     on_probation = \(figures.onProbation), period_fee = \(figures.periodFee.description)::numeric, amount = \(figures.amount.description)::numeric,

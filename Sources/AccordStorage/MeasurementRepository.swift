@@ -102,7 +102,7 @@ public struct MeasurementRepository: Sendable {
             try await connection.rows(
                 """
                 INSERT INTO measurement_hours (series_id, hour, good, valid, buckets)
-                SELECT \(series), date_trunc('hour', s), sum(g), sum(v), count(*)
+                SELECT \(series), date_trunc('hour', s, 'UTC'), sum(g), sum(v), count(*)
                 FROM unnest(\(starts)::timestamptz[], \(goods)::int8[], \(valids)::int8[]) AS b(s, g, v)
                 GROUP BY 2
                 ON CONFLICT (series_id, hour) DO UPDATE SET good = measurement_hours.good + excluded.good,
@@ -208,12 +208,17 @@ public struct MeasurementRepository: Sendable {
                     SELECT p.ord, h.good, h.valid
                     FROM unnest(\(hourRequests.ordinals)::int8[], \(hourRequests.series)::int8[], \(hourRequests.starts)::timestamptz[],
                                 \(hourRequests.ends)::timestamptz[]) AS p(ord, series, s, e)
-                    JOIN measurement_hours h ON h.series_id = p.series AND h.hour >= p.s AND h.hour < p.e
+                    CROSS JOIN LATERAL (
+                        SELECT coalesce(sum(good), 0) AS good, coalesce(sum(valid), 0) AS valid FROM measurement_hours
+                        WHERE series_id = p.series AND hour >= p.s AND hour < p.e) AS h
                     UNION ALL
                     SELECT p.ord, m.good, m.valid
                     FROM unnest(\(edgeRequests.ordinals)::int8[], \(edgeRequests.series)::int8[], \(edgeRequests.starts)::timestamptz[],
                                 \(edgeRequests.ends)::timestamptz[]) AS p(ord, series, s, e)
-                    JOIN measurements m ON m.series_id = p.series AND m.bucket_start >= p.s AND m.bucket_start < p.e
+                    -- one index range per edge (and only the partitions it reaches), never a scan of every measurement
+                    CROSS JOIN LATERAL (
+                        SELECT coalesce(sum(good), 0) AS good, coalesce(sum(valid), 0) AS valid FROM measurements
+                        WHERE series_id = p.series AND bucket_start >= p.s AND bucket_start < p.e) AS m
                 ) AS counted
                 GROUP BY ord
                 """)

@@ -10,6 +10,8 @@ public struct CreditFigures: Sendable, Equatable, Codable {
     public var tierPercent: Decimal
     /// The threshold of the tier reached (the attainment is below it).
     public var tierThreshold: Decimal?
+    /// The attainment as the credit shows it: never rounded up to the threshold it fell below.
+    public var attainment: Decimal?
     public var percent: Decimal
     public var onProbation: Bool
     public var periodFee: Decimal
@@ -17,10 +19,11 @@ public struct CreditFigures: Sendable, Equatable, Codable {
     public var amount: Decimal
 
     public init(
-        agreementID: Int64, vendorID: Int64?, tierPercent: Decimal, tierThreshold: Decimal? = nil, percent: Decimal, onProbation: Bool,
-        periodFee: Decimal, currency: String, amount: Decimal
+        agreementID: Int64, vendorID: Int64?, tierPercent: Decimal, tierThreshold: Decimal? = nil, attainment: Decimal? = nil, percent: Decimal,
+        onProbation: Bool, periodFee: Decimal, currency: String, amount: Decimal
     ) {
         self.tierThreshold = tierThreshold
+        self.attainment = attainment
         self.agreementID = agreementID
         self.vendorID = vendorID
         self.tierPercent = tierPercent

@@ -99,8 +99,10 @@ public struct TicketRepository: Sendable {
                     "SELECT id FROM objectives WHERE series_id = \(series) ORDER BY id DESC LIMIT 1", logger: logger
                 ).first?.decode(Int64.self)
             else { return 0 }
-            let (objective, _) = try await ObjectiveRepository.lock(id: objectiveID, scope: .organisation, on: connection, logger: logger)
-            guard objective.sliKind.isTicketBased else { return 0 }
+            // a series whose objective cannot be read is dropped from the queue rather than blocking the rest of it
+            guard let (objective, _) = try? await ObjectiveRepository.lock(id: objectiveID, scope: .organisation, on: connection, logger: logger),
+                objective.sliKind.isTicketBased
+            else { return 0 }
             try await connection.rows(
                 "SELECT pg_advisory_xact_lock(\(MeasurementRepository.lockNamespace), \(Int32(truncatingIfNeeded: series)))", logger: logger)
             let tickets = try await connection.rows(
@@ -277,6 +279,9 @@ public struct TicketRepository: Sendable {
     }
 
     /// Everything stored about one ticket: each event (applied, or ignored with the reason) and each timer cycle.
+    /// The most events a ticket's lineage lists (a help desk's ticket has dozens).
+    public static let historyLimit = 10_000
+
     public struct TicketHistory: Sendable, Encodable {
         public struct EventRow: Sendable, Encodable {
             public var type: String
@@ -297,15 +302,13 @@ public struct TicketRepository: Sendable {
         let events = try await self.database.query(
             """
             SELECT kind, priority, at, batch_id FROM ticket_events WHERE series_id = \(seriesID) AND ticket = \(ticket)
-            ORDER BY at, CASE kind WHEN 'created' THEN 0 WHEN 'reopened' THEN 1 WHEN 'resumed' THEN 2 WHEN 'responded' THEN 3
-                              WHEN 'paused' THEN 4 ELSE 5 END
-            LIMIT 10000
+            ORDER BY at LIMIT \(Self.historyLimit)
             """
         ).map { row -> TicketHistory.EventRow in
             let (kind, priority, at, batch) = try row.decode((String, String, Date, Int64).self)
             let reason = ignored.first { $0.type == kind && $0.at == at }?.reason
             return TicketHistory.EventRow(type: kind, priority: priority, at: at, batchId: batch, applied: reason == nil, reason: reason)
-        }
+        }.sorted { ($0.at, TicketTimer.rank(of: $0.type)) < ($1.at, TicketTimer.rank(of: $1.type)) }
         guard !events.isEmpty else { throw NotFound("ticket") }
         let cycles = try await self.database.query(
             "SELECT \(unescaped: Self.outcomeColumns) FROM ticket_outcomes WHERE series_id = \(seriesID) AND ticket = \(ticket) ORDER BY cycle"

@@ -48,7 +48,10 @@ struct ExactArithmeticTests {
         #expect(Fraction(Decimal(string: "99.95")!).description == "1999/20")
         #expect(Fraction(text: "-0.5")! < 0 && -Fraction(text: "-0.5")! == Fraction(text: "1/2"))
         #expect(Fraction(text: "200/3")?.rounded(places: 12) == Decimal(string: "66.666666666667"))
-        #expect(Fraction(text: "200/3")?.truncated(places: 12) == Decimal(string: "66.666666666666"))
+        #expect(Fraction(text: "200/3")?.roundedDown(places: 12) == Decimal(string: "66.666666666666"))
+        #expect(Fraction(text: "-200/3")?.roundedDown(places: 12) == Decimal(string: "-66.666666666667"))
+        #expect(Fraction(text: "1/3")?.roundedUp(places: 2) == Decimal(string: "0.34"))
+        #expect(Fraction(text: "-1/3")?.roundedUp(places: 2) == Decimal(string: "-0.33"))
         // half-even at the last place: 0.5 → 0, 1.5 → 2, 2.5 → 2, −2.5 → −2
         #expect([Fraction(text: "1/2")!, Fraction(text: "3/2")!, Fraction(text: "5/2")!, Fraction(text: "-5/2")!].map { $0.rounded(places: 0) } == [0, 2, 2, -2])
         #expect(Fraction(text: "1/8")?.rounded(places: 2) == Decimal(string: "0.12"))
@@ -72,6 +75,20 @@ struct ExactArithmeticTests {
         #expect(judged.budgetConsumed == 1 && judged.budgetRemaining == 0)
         let schedule = CreditSchedule(tiers: [CreditTier(threshold: 99, percent: 10)], capPercent: 100, probationFactor: 1)
         #expect(schedule.creditPercent(forExact: try #require(judged.exactAttainment), onProbation: false) == 0)
+    }
+
+    /// A budget overspent by a hair never reads as untouched, nor one spent exactly as overspent.
+    @Test func aBudgetOverspentByAHairReadsOverspent() {
+        // 99.95 % SLO; valid 10^15, bad 5·10^11 + 1: consumed 1 + 2·10^-12 → shown above 1, remaining below 0
+        let counts = EventCounts(good: Fraction(Int64(999_499_999_999_999)), valid: Fraction(Int64(1_000_000_000_000_000)))
+        let judged = AttainmentCalculator.judge(counts, slaTarget: Decimal(string: "99.9")!, sloTarget: Decimal(string: "99.95")!)
+        #expect(judged.sloStatus == .breached)
+        #expect(judged.budgetConsumed == Decimal(string: "1.000000000002"))
+        let hair = EventCounts(good: Fraction(Int64(9_994_999_999_999_999)), valid: Fraction(Int64(10_000_000_000_000_000)))
+        let tiny = AttainmentCalculator.judge(hair, slaTarget: Decimal(string: "99.9")!, sloTarget: Decimal(string: "99.95")!)
+        #expect(tiny.budgetRemaining! < 0 && tiny.budgetConsumed! > 1)
+        let exact = AttainmentCalculator.judge(EventCounts(good: 9995, valid: 10_000), slaTarget: Decimal(string: "99.9")!, sloTarget: Decimal(string: "99.95")!)
+        #expect(exact.budgetRemaining == 0 && exact.sloStatus == .met)
     }
 
     /// A figure below its target is never shown reaching it: 98.9999999999999 % against 99 % reads 98.999999999999.

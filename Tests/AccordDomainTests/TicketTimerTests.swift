@@ -176,6 +176,18 @@ struct TicketTimerTests {
         #expect(
             schedule.countedTime(from: Self.instant("2026-12-22 11:00", "Europe/Berlin"), to: Self.instant("2026-12-22 14:00", "Europe/Berlin"))
                 == 2 * 3600)
+        // read from after a part-day closure began: the stretch before it is behind, nothing ends before it starts
+        let christmas = WorkingSchedule.business(
+            BusinessCalendar(
+                id: 2, name: "Christmas", timeZone: "Europe/Berlin",
+                weeklyHours: (1...5).map { WeeklyHours(weekday: $0, opens: ClockTime("09:00")!, closes: ClockTime("17:00")!) },
+                holidays: [Holiday(date: LocalDate("2026-12-24")!, name: "Christmas Eve", closedFrom: ClockTime("13:00"), closedUntil: ClockTime("24:00"))],
+                rowVersion: 1, updatedAt: Date()))
+        #expect(
+            christmas.deadline(start: Self.instant("2026-12-24 14:00", "Europe/Berlin"), goal: 3600)
+                == Self.instant("2026-12-25 10:00", "Europe/Berlin"))
+        #expect(christmas.countedTime(from: Self.instant("2026-12-24 14:00", "Europe/Berlin"), to: Self.instant("2026-12-24 23:00", "Europe/Berlin")) == 0)
+        #expect(christmas.countedTime(from: Self.instant("2026-12-24 10:00", "Europe/Berlin"), to: Self.instant("2026-12-24 23:00", "Europe/Berlin")) == 3 * 3600)
         // a breach that runs out at 12:00 is known when counting resumes at 13:00
         #expect(
             schedule.nextCountingInstant(after: Self.instant("2026-12-22 12:00", "Europe/Berlin"))

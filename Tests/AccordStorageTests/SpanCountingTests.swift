@@ -97,4 +97,40 @@ struct SpanCountingTests {
             #expect(counted.contains { $0.valid > 0 })
         }
     }
+
+    /// The rollup is cut on UTC hours even when the database's sessions run in a half-hour zone (date_trunc follows
+    /// the session's zone), so whole hours and edges never count a bucket twice.
+    @Test func theRollupIsCutOnUTCHoursWhateverTheSessionsZone() async throws {
+        let settings = try await TestDatabase.create()
+        do {
+            try await TestDatabase.asOwner(settings) { owner in
+                try await owner.query("ALTER DATABASE \(unescaped: settings.database) SET timezone TO 'Asia/Kolkata'")
+            }
+            try await TestDatabase.withPool(settings) { database in
+                let repositories = Repositories(database: database)
+                let world = try await World.seed(repositories)
+                let start = RFC3339.parse("2026-03-02T10:00:00Z")!
+                let buckets = (0..<24).map { index in
+                    MeasurementBucket(
+                        start: start.addingTimeInterval(Double(index) * 300), end: start.addingTimeInterval(Double(index + 1) * 300), good: 1, valid: 1)
+                }
+                _ = try await repositories.measurements.ingest(
+                    objectiveID: world.objectiveA.id, source: "probe", buckets: buckets, scope: .organisation,
+                    sender: BatchSender(userID: nil, credential: "test"))
+                let offsets = try await database.query(
+                    "SELECT DISTINCT (extract(epoch FROM hour)::int8 % 3600) FROM measurement_hours"
+                ).map { try $0.decode(Int64.self) }
+                #expect(offsets == [0])
+                let counted = try await repositories.measurements.counts(
+                    seriesID: world.objectiveA.seriesID, sliKind: .ratio,
+                    spans: [DateInterval(start: start, duration: 7200), DateInterval(start: start.addingTimeInterval(1800), duration: 3600)],
+                    now: start.addingTimeInterval(86_400))
+                #expect(counted == [EventCounts(good: 24, valid: 24), EventCounts(good: 12, valid: 12)])
+            }
+        } catch {
+            await TestDatabase.drop(settings)
+            throw error
+        }
+        await TestDatabase.drop(settings)
+    }
 }

@@ -21,9 +21,11 @@ enum CreditTerms {
         let percent = terms.credits.creditPercent(forExact: attainment, onProbation: onProbation)
         guard percent > 0 else { return nil }
         let fee = CreditCalculator.periodFee(fee: agreement.fee, feePeriod: agreement.feePeriod, window: terms.window)
+        let threshold = terms.credits.reachedTier(forExact: attainment)?.threshold
         return CreditFigures(
-            agreementID: agreement.id, vendorID: agreement.vendorID, tierPercent: tier,
-            tierThreshold: terms.credits.reachedTier(forExact: attainment)?.threshold, percent: percent, onProbation: onProbation,
+            agreementID: agreement.id, vendorID: agreement.vendorID, tierPercent: tier, tierThreshold: threshold,
+            attainment: Precision.shown(attainment, below: [terms.slaTarget, terms.sloTarget] + [threshold].compactMap { $0 }), percent: percent,
+            onProbation: onProbation,
             periodFee: fee, currency: agreement.currency, amount: CreditCalculator.amount(fee: fee, percent: percent, currency: agreement.currency))
     }
 }

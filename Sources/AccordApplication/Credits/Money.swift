@@ -10,17 +10,6 @@ public enum Money {
 
     /// `EUR 1,234.50`: as pages show money, with thousands separators.
     public static func format(_ value: Decimal, _ currency: String) -> String {
-        let plain = Self.amount(value, currency)
-        let negative = plain.hasPrefix("-")
-        let unsigned = negative ? String(plain.dropFirst()) : plain
-        let parts = unsigned.split(separator: ".", maxSplits: 1)
-        var whole = String(parts.first ?? "0")
-        var grouped = ""
-        while whole.count > 3 {
-            grouped = "," + whole.suffix(3) + grouped
-            whole = String(whole.dropLast(3))
-        }
-        let fraction = parts.count > 1 ? "." + parts[1] : ""
-        return "\(currency) \(negative ? "-" : "")\(whole)\(grouped)\(fraction)"
+        "\(currency) \(Self.amount(value, currency).groupedThousands)"
     }
 }

@@ -159,8 +159,8 @@ public struct PeriodReport: Sendable {
                 row.attainment = Self.shown(latest.attainment, of: latest)
                 row.slaStatus = latest.slaStatus
                 row.sloStatus = latest.sloStatus
-                row.budgetConsumed = latest.budgetConsumed.map { Precision.shown(Fraction($0)) }
-                row.budgetRemaining = latest.budgetConsumed.map { Precision.shown(1 - Fraction($0)) }
+                row.budgetConsumed = latest.budgetConsumed.map { Precision.shown(Fraction($0), above: [1]) }
+                row.budgetRemaining = latest.budgetConsumed.map { Precision.shown(1 - Fraction($0), below: [0]) }
                 row.priorRevisions = revisions.dropLast().map {
                     PeriodRow.PriorRevision(
                         revision: $0.revision, reason: $0.reason, computedAt: $0.computedAt, good: Precision.shown($0.good),

@@ -53,11 +53,15 @@ public struct PeriodJudgement: Sendable, Equatable {
 public enum Precision {
     public static let places = 12
 
-    /// `value` rounded half-even, unless that would lift a figure below one of `targets` to it: then rounded down.
-    public static func shown(_ value: Fraction, below targets: [Decimal] = []) -> Decimal {
+    /// `value` rounded half-even, unless that would lift a figure below one of `below` to it (then rounded down), or
+    /// bring a figure above one of `above` down to it (then rounded up): a budget overspent by a hair never reads 0.
+    public static func shown(_ value: Fraction, below: [Decimal] = [], above: [Decimal] = []) -> Decimal {
         let rounded = value.rounded(places: Self.places)
-        for target in targets where value < Fraction(target) && rounded >= target {
-            return value.truncated(places: Self.places)
+        for target in below where value < Fraction(target) && rounded >= target {
+            return value.roundedDown(places: Self.places)
+        }
+        for floor in above where value > Fraction(floor) && rounded <= floor {
+            return value.roundedUp(places: Self.places)
         }
         return rounded
     }
@@ -77,6 +81,6 @@ public enum AttainmentCalculator {
         return PeriodJudgement(
             counts: counts, exactAttainment: attainment, attainment: Precision.shown(attainment, below: [slaTarget, sloTarget]),
             slaStatus: attainment >= Fraction(slaTarget) ? .met : .breached, sloStatus: attainment >= Fraction(sloTarget) ? .met : .breached,
-            budgetConsumed: consumed.map { Precision.shown($0) }, budgetRemaining: consumed.map { Precision.shown(1 - $0) })
+            budgetConsumed: consumed.map { Precision.shown($0, above: [1]) }, budgetRemaining: consumed.map { Precision.shown(1 - $0, below: [0]) })
     }
 }

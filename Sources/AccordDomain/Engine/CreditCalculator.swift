@@ -12,15 +12,7 @@ public enum CreditCalculator {
     /// `1234.50` for EUR, `1235` for JPY, `-0.50`: rounded half-even to the currency's minor unit and written with
     /// exactly that many decimals, as the API gives money (a string, so no client reads it through a binary float).
     public static func minorUnitText(_ value: Decimal, currency: String) -> String {
-        let places = Int(Self.minorUnit(of: currency))
-        let text = value.rounded(places: places).plain
-        let negative = text.hasPrefix("-")
-        let digits = negative ? String(text.dropFirst()) : text
-        let parts = digits.split(separator: ".", maxSplits: 1)
-        let whole = parts.first.map(String.init) ?? "0"
-        let fraction = parts.count > 1 ? String(parts[1]) : ""
-        let padded = places == 0 ? whole : whole + "." + fraction + String(repeating: "0", count: max(0, places - fraction.count))
-        return (negative && value.rounded(places: places) != 0 ? "-" : "") + padded
+        value.fixed(Int(Self.minorUnit(of: currency)))
     }
 
     public static func amount(fee: Decimal, percent: Decimal, currency: String) -> Decimal {

@@ -316,23 +316,32 @@ public struct Fraction: Sendable, Hashable, Comparable, CustomStringConvertible,
     public static func += (lhs: inout Fraction, rhs: Fraction) { lhs = lhs + rhs }
 
     /// Rounded half-even to `places` decimals (0 to 30).
-    public func rounded(places: Int) -> Decimal { self.decimal(places: places, roundingDown: false) }
+    public func rounded(places: Int) -> Decimal { self.decimal(places: places, mode: .halfEven) }
 
-    /// Rounded towards zero to `places` decimals: never above the exact value, for a figure that must not be shown
+    /// Rounded towards −∞ to `places` decimals: never above the exact value, for a figure that must not be shown
     /// reaching a target it falls short of.
-    public func truncated(places: Int) -> Decimal { self.decimal(places: places, roundingDown: true) }
+    public func roundedDown(places: Int) -> Decimal { self.decimal(places: places, mode: .down) }
 
-    private func decimal(places: Int, roundingDown: Bool) -> Decimal {
+    /// Rounded towards +∞ to `places` decimals: never below the exact value.
+    public func roundedUp(places: Int) -> Decimal { self.decimal(places: places, mode: .up) }
+
+    enum Rounding { case halfEven, down, up }
+
+    private func decimal(places: Int, mode: Rounding) -> Decimal {
         let places = min(max(places, 0), 30)
         guard let (quotient, remainder) = (self.numerator * Natural.power(ten: places)).quotientAndRemainder(dividingBy: self.denominator) else {
             return 0
         }
+        // the magnitude's digits, moved away from zero when the mode asks for it
         var digits = quotient
-        if !roundingDown {
+        switch mode {
+        case .halfEven:
             let twice = remainder + remainder
-            if self.denominator < twice || (twice == self.denominator && (quotient.digits.first ?? 0) & 1 == 1) {
-                digits = digits + .one
-            }
+            if self.denominator < twice || (twice == self.denominator && (quotient.digits.first ?? 0) & 1 == 1) { digits = digits + .one }
+        case .down:
+            if self.isNegative, !remainder.isZero { digits = digits + .one }
+        case .up:
+            if !self.isNegative, !remainder.isZero { digits = digits + .one }
         }
         var text = digits.description
         if places > 0 {

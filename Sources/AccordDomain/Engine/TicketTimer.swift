@@ -237,6 +237,9 @@ public struct TicketTimer: Sendable {
         return outcome
     }
 
+    /// `rank` of an event type's name; unknown names last.
+    public static func rank(of type: String) -> Int { TicketEvent.Kind(rawValue: type).map(Self.rank) ?? 6 }
+
     /// The order in which events at one instant are tried: a ticket is created before anything else happens to it, a
     /// cycle reopens and a pause ends before the next pause starts, and resolving comes last.
     static func rank(_ kind: TicketEvent.Kind) -> Int {

@@ -21,6 +21,7 @@ public enum WorkingSchedule: Sendable, Equatable {
             var spans: [DateInterval] = []
             Self.enumerateOpenSpans(of: calendar, from: from) { span in
                 guard span.start < to else { return false }
+                guard span.end > from else { return true }
                 let clipped = DateInterval(start: max(span.start, from), end: min(span.end, to))
                 if clipped.duration > 0 { spans.append(clipped) }
                 return true
@@ -73,6 +74,7 @@ public enum WorkingSchedule: Sendable, Equatable {
         case .business(let calendar):
             Self.enumerateOpenSpans(of: calendar, from: start) { open in
                 guard open.start < end else { return false }
+                guard open.end > start else { return true }
                 let clipped = DateInterval(start: max(open.start, start), end: open.end)
                 guard clipped.duration > 0 else { return true }
                 for span in paused.subtracted(from: clipped) where !body(span) { return false }
@@ -109,7 +111,10 @@ public enum WorkingSchedule: Sendable, Equatable {
                         guard let opens = Self.instant(local, hours.opens, in: gregorian), let closes = Self.instant(local, hours.closes, in: gregorian),
                             closes > opens, closes > from
                         else { continue }
-                        for open in shut.subtracted(from: DateInterval(start: opens, end: closes)) where !body(open) { return }
+                        // a stretch the holiday leaves open may still end before `from`: only later ones are passed on
+                        for open in shut.subtracted(from: DateInterval(start: opens, end: closes)) where open.end > from {
+                            if !body(open) { return }
+                        }
                     }
                 }
             }

@@ -28,6 +28,9 @@ struct AttainmentChart {
     var points: [Point]
     var sla: Double
     var slo: Double
+    /// The targets as the terms state them (`Figures.target`).
+    var slaText: String
+    var sloText: String
     var width = 640.0
     var height = 220.0
 
@@ -55,7 +58,7 @@ struct AttainmentChart {
         let below = measured.filter { !$0.slaMet }.count
         let text = measured.map { "\($0.label): \($0.text)" }.joined(separator: "; ")
         return
-            "Attainment per period against an SLA of \(String(format: "%.10g", self.sla)) % and an SLO of \(String(format: "%.10g", self.slo)) %: \(text). \(below) of \(measured.count) below the SLA."
+            "Attainment per period against an SLA of \(self.slaText) and an SLO of \(self.sloText): \(text). \(below) of \(measured.count) below the SLA."
     }
 
     var svg: String {

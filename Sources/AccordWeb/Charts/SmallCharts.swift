@@ -21,10 +21,9 @@ struct BurnDownChart {
     var height = 160.0
 
     var summary: String {
-        guard let last = self.points.last(where: { $0.remaining != nil }), let value = last.remaining else {
+        guard let last = self.points.last(where: { $0.remaining != nil }) else {
             return "No error budget spent yet: no valid events in the current period."
         }
-        _ = value
         return
             "Error budget (against the SLO of \(self.slo)) left after \(last.label): \(last.text) (\(self.points.count) of \(self.periodDays) days gone)."
     }

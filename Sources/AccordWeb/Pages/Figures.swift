@@ -20,6 +20,11 @@ enum Figures {
         return value.fixed(Precision.places)
     }
 
+    /// A burn rate to 3 decimals at most: `14.4×`, `0.333×`; `—` without valid events.
+    static func rate(_ value: Decimal?) -> String {
+        value.map { "\($0.rounded(places: 3).plain)×" } ?? "—"
+    }
+
     /// A target as the terms state it: `99.95 %`.
     static func target(_ value: Decimal) -> String { "\(value.plain) %" }
 
@@ -40,16 +45,7 @@ enum Figures {
 
     /// `1,234,567` or `366.667` (an exclusion covering part of a bucket leaves a fraction; the exact value is in the API).
     static func count(_ value: Decimal) -> String {
-        let text = value == value.rounded(places: 0) ? value.fixed(0) : value.fixed(3)
-        let negative = text.hasPrefix("-")
-        let parts = (negative ? String(text.dropFirst()) : text).split(separator: ".", maxSplits: 1)
-        var whole = String(parts.first ?? "0")
-        var grouped = ""
-        while whole.count > 3 {
-            grouped = "," + whole.suffix(3) + grouped
-            whole = String(whole.dropLast(3))
-        }
-        return (negative ? "-" : "") + whole + grouped + (parts.count > 1 ? "." + parts[1] : "")
+        (value == value.rounded(places: 0) ? value.fixed(0) : value.fixed(3)).groupedThousands
     }
 
     /// A period as people read it, in the agreement's zone: `Sep 2026`, `Q3 2026`, `28 days to 2 Dec 2026 07:30`, or

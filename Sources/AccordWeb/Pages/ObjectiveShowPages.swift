@@ -113,7 +113,8 @@ struct ObjectiveShowPages {
         let labels = rows.map { ObjectivePages.label($0.start, zone: zone, window: objective.window) }
         let chart = AttainmentChart(
             points: zip(labels, rows).map { AttainmentChart.Point(label: $0, row: $1) },
-            sla: objective.slaTarget.double, slo: objective.sloTarget.double)
+            sla: objective.slaTarget.double, slo: objective.sloTarget.double, slaText: Figures.target(objective.slaTarget),
+            sloText: Figures.target(objective.sloTarget))
         let lines = zip(labels, rows).map { label, row in
             PeriodLine(row, label: label, revision: row.revision.map { $0 > 1 ? "revision \($0)" : "recorded" } ?? (row.closed ? "closing" : "open"))
         }
@@ -135,7 +136,7 @@ struct ObjectiveShowPages {
                 }
             } ?? "No data in the current period yet",
             budget: status.period.map { Figures.budgetSentence($0.budgetRemaining, slo: $0.sloTarget) } ?? "—",
-            rates: status.burnRates.map { "\($0.window) \($0.burnRate.map { "\($0.plain)×" } ?? "—")" }.joined(separator: " · "),
+            rates: status.burnRates.map { "\($0.window) \(Figures.rate($0.burnRate))" }.joined(separator: " · "),
             alerts: alerts, hasAlerts: !alerts.isEmpty)
         let burnDown = try await self.burnDown(objective: objective, period: status.period, zone: zone, now: now)
         let exclusions = try await self.repositories.exclusions.list(of: objective, scope: context.scope).map(context.facing)
@@ -150,7 +151,7 @@ struct ObjectiveShowPages {
             AlertLine(
                 at: Self.stamp($0.at, zone: zone),
                 text:
-                    "\($0.rule): \($0.state)\($0.longBurn.map { " (long window \($0.plain)×" } ?? "")\($0.shortBurn.map { ", short \($0.plain)×)" } ?? "")"
+                    "\($0.rule): \($0.state)\($0.longBurn.map { " (long window \(Figures.rate($0))" } ?? "")\($0.shortBurn.map { ", short \(Figures.rate($0)))" } ?? "")"
             )
         }
         let view = ShowView(

@@ -153,7 +153,9 @@ struct ScorecardPages {
                     PeriodLine(
                         label: ObjectivePages.label(span.start, zone: zone, window: master.entry.objective.window)
                             + (index == spans.count - 1 ? " (so far)" : ""),
-                        measured: own.map { "\(Decimal($0).fixed(3)) %" } ?? "no data",
+                        measured: measured[index].map {
+                            Figures.attainment($0, targets: [master.entry.objective.slaTarget, master.entry.objective.sloTarget])
+                        } ?? "no data",
                         composed: composed.map { "\(Decimal($0).fixed(3)) %" } ?? "incomplete",
                         gap: own.flatMap { own in composed.map { String(format: "%+.3f", own - $0) } } ?? "—"))
             }
@@ -166,7 +168,7 @@ struct ScorecardPages {
                     agreementID: member.agreementID, agreement: member.title, vendor: member.vendor,
                     dependency: member.kind == .parallel ? "parallel (\(member.group ?? ""))" : "serial",
                     objective: member.row?.entry.objective.name ?? "no ratio objective", objectiveID: member.row?.entry.objective.id,
-                    target: member.row.map { "\($0.entry.objective.slaTarget.plain) %" } ?? "—",
+                    target: member.row.map { Figures.target($0.entry.objective.slaTarget) } ?? "—",
                     current: member.row.map { row in
                         Figures.attainment(row.current.attainment, targets: [row.entry.objective.slaTarget, row.entry.objective.sloTarget])
                     } ?? "no data")
