@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import Foundation
@@ -106,7 +107,7 @@ struct AgreementPages {
         let rows = page.items.map {
             AgreementViews.ListView.Row(
                 id: $0.id, title: $0.title, kind: $0.kind == .master ? "Master SLA" : "Vendor SLA", party: $0.vendorName ?? $0.serviceName,
-                status: $0.status.rawValue, start: $0.startDate.description, end: $0.endDate?.description ?? "open-ended")
+                status: $0.status.rawValue, start: Figures.date($0.startDate), end: $0.endDate.map(Figures.date) ?? "open-ended")
         }
         let view = AgreementViews.ListView(
             chrome: Chrome(title: "Agreements", context: context, notice: request.notice), agreements: rows, search: search.orEmpty,
@@ -138,7 +139,7 @@ struct AgreementPages {
             let objectives = try await self.repositories.objectives.list(versionID: version.id, scope: context.scope)
             let editable = canManage && version.state == .draft && open
             detail = AgreementViews.VersionDetail(
-                number: version.number, effectiveFrom: version.effectiveFrom.description, state: version.state.rawValue, note: version.note,
+                number: version.number, effectiveFrom: Figures.date(version.effectiveFrom), state: version.state.rawValue, note: version.note,
                 isDraft: version.state == .draft, canEditObjectives: editable,
                 canActivate: editable && agreement.status == .active && version.number > 1, rowVersion: version.rowVersion,
                 objectives: objectives.map(AgreementViews.objectiveRow), hasObjectives: !objectives.isEmpty,
@@ -155,14 +156,14 @@ struct AgreementPages {
             kindLabel: agreement.kind == .master ? "Master SLA" : "Vendor SLA", isMaster: agreement.kind == .master,
             showMaster: user.role != .vendor && agreement.masterID != nil,
             dependency: agreement.dependencyKind.map { $0 == .parallel ? "parallel (group \(agreement.parallelGroup ?? ""))" : "serial" },
-            fee: "\(agreement.fee.plain) \(agreement.currency) per \(agreement.feePeriod.rawValue)",
-            end: agreement.endDate?.description ?? "open-ended",
-            renewal: agreement.renewalDate?.description ?? "—", notice: agreement.noticeDate?.description ?? "—", canManage: canManage,
+            fee: "\(Money.format(agreement.fee, agreement.currency)) per \(agreement.feePeriod.rawValue)",
+            start: Figures.date(agreement.startDate), end: agreement.endDate.map(Figures.date) ?? "open-ended",
+            renewal: agreement.renewalDate.map(Figures.date) ?? "—", notice: agreement.noticeDate.map(Figures.date) ?? "—", canManage: canManage,
             canEdit: canManage && open, canActivate: canManage && agreement.status == .draft, canClose: canManage && agreement.status == .active,
             canAmend: canManage && agreement.status == .active && !versions.contains { $0.state == .draft },
             versions: versions.map {
                 AgreementViews.VersionRow(
-                    number: $0.number, effectiveFrom: $0.effectiveFrom.description, state: $0.state.rawValue, note: $0.note,
+                    number: $0.number, effectiveFrom: Figures.date($0.effectiveFrom), state: $0.state.rawValue, note: $0.note,
                     objectiveCount: $0.objectiveCount,
                     url: "/agreements/\(agreement.id)/versions/\($0.number)", isSelected: $0.number == selectedVersion?.number)
             },

@@ -69,6 +69,7 @@ enum AgreementViews {
         var showMaster: Bool
         var dependency: String?
         var fee: String
+        var start: String
         var end: String
         var renewal: String
         var notice: String

@@ -120,7 +120,7 @@ struct CalendarPages {
             }
             let view = ShowView(
                 chrome: Chrome(title: calendar.name, context: context, notice: request.notice), calendar: calendar, days: days,
-                holidays: calendar.holidays.map { ShowView.HolidayLine(date: $0.date.description, name: $0.name, closed: $0.closedText) },
+                holidays: calendar.holidays.map { ShowView.HolidayLine(date: Figures.date($0.date), name: $0.name, closed: $0.closedText) },
                 canManage: user.role.canManageContracts)
             return self.renderer.response(view, template: "calendars/show")
         }

@@ -25,6 +25,12 @@ enum Figures {
         value.map { "\($0.rounded(places: 3).plain)×" } ?? "—"
     }
 
+    /// A day as people read it: `1 Jan 2026`.
+    static func date(_ day: LocalDate) -> String {
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(day.day) \(months[max(0, min(11, day.month - 1))]) \(day.year)"
+    }
+
     /// A target as the terms state it: `99.95 %`.
     static func target(_ value: Decimal) -> String { "\(value.plain) %" }
 

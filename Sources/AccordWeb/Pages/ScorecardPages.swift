@@ -80,7 +80,7 @@ struct ScorecardPages {
         let view = ScorecardView(
             chrome: Chrome(title: "\(vendor.name) scorecard", context: context), vendor: vendor, lines: lines, isEmpty: lines.isEmpty,
             credits: creditLines, breaches: breaches,
-            onProbation: vendor.isOnProbation(on: today) ? "On probation until \(vendor.probationUntil!)" : nil)
+            onProbation: vendor.isOnProbation(on: today) ? vendor.probationUntil.map { "On probation until \(Figures.date($0)) (the last day)" } : nil)
         return self.dependencies.renderer.response(view, template: "vendors/scorecard")
     }
 

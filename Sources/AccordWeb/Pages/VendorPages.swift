@@ -80,7 +80,7 @@ struct VendorPages {
         let rows = page.items.map {
             ListView.Row(
                 url: "/vendors/\($0.id)", name: $0.name, website: $0.website,
-                probation: $0.isOnProbation(on: today) ? "until \($0.probationUntil!)" : nil)
+                probation: $0.isOnProbation(on: today) ? $0.probationUntil.map { "until \(Figures.date($0))" } : nil)
         }
         let view = ListView(
             chrome: Chrome(title: "Vendors", context: context, notice: request.notice), vendors: rows, search: search.orEmpty,
@@ -98,7 +98,7 @@ struct VendorPages {
         let view = ShowView(
             chrome: Chrome(title: vendor.name, context: context, notice: request.notice), vendor: vendor,
             website: vendor.website.isEmpty ? nil : vendor.website, description: vendor.description.isEmpty ? nil : vendor.description,
-            probation: vendor.isOnProbation(on: today) ? vendor.probationUntil?.description : nil, contacts: contacts, hasContacts: !contacts.isEmpty,
+            probation: vendor.isOnProbation(on: today) ? vendor.probationUntil.map(Figures.date) : nil, contacts: contacts, hasContacts: !contacts.isEmpty,
             agreements: agreements.items,
             canManage: user.role.canManageContracts, canEditContacts: user.role.canManageContracts || user.role == .vendor,
             url: "/vendors/\(vendor.id)")
