@@ -101,6 +101,7 @@ public struct Natural: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func * (lhs: Natural, rhs: Natural) -> Natural {
         guard !lhs.isZero, !rhs.isZero else { return .zero }
+        if lhs.digits.count == 1, rhs.digits.count == 1 { return Natural(UInt64(lhs.digits[0]) * UInt64(rhs.digits[0])) }
         var result = [UInt32](repeating: 0, count: lhs.digits.count + rhs.digits.count)
         for (i, left) in lhs.digits.enumerated() {
             var carry: UInt64 = 0
@@ -129,6 +130,7 @@ public struct Natural: Sendable, Hashable, Comparable, CustomStringConvertible {
     public func quotientAndRemainder(dividingBy divisor: Natural) -> (quotient: Natural, remainder: Natural)? {
         guard !divisor.isZero else { return nil }
         if self < divisor { return (.zero, self) }
+        if let dividend = self.uint64, let small = divisor.uint64 { return (Natural(dividend / small), Natural(dividend % small)) }
         if divisor.digits.count == 1 {
             let small = UInt64(divisor.digits[0])
             var quotient = [UInt32](repeating: 0, count: self.digits.count)
@@ -167,7 +169,13 @@ public struct Natural: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func greatestCommonDivisor(_ a: Natural, _ b: Natural) -> Natural {
         var (a, b) = (a, b)
-        while !b.isZero, let step = a.quotientAndRemainder(dividingBy: b) {
+        while !b.isZero {
+            // once both fit in 64 bits, machine arithmetic finishes the job
+            if var x = a.uint64, var y = b.uint64 {
+                while y != 0 { (x, y) = (y, x % y) }
+                return Natural(x)
+            }
+            guard let step = a.quotientAndRemainder(dividingBy: b) else { break }
             (a, b) = (b, step.remainder)
         }
         return a
