@@ -133,4 +133,29 @@ struct SpanCountingTests {
         }
         await TestDatabase.drop(settings)
     }
+
+    /// Batches reaching a month without a partition at the same moment all land: the partition is created once and
+    /// the others use it (the second caller's catalog lookup may miss the first's commit).
+    @Test func concurrentBatchesIntoANewMonthAllLand() async throws {
+        try await TestDatabase.withDatabase { database in
+            let repositories = Repositories(database: database)
+            let world = try await World.seed(repositories)
+            for month in 1...6 {
+                let start = RFC3339.parse(String(format: "2019-%02d-10T00:00:00Z", month))!
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for source in 0..<6 {
+                        group.addTask {
+                            _ = try await repositories.measurements.ingest(
+                                objectiveID: world.objectiveA.id, source: "probe-\(source)",
+                                buckets: [MeasurementBucket(start: start, end: start.addingTimeInterval(60), good: 1, valid: 1)], scope: .organisation,
+                                sender: BatchSender(userID: nil, credential: "test"))
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            let stored = try await database.query("SELECT count(*)::int8 FROM measurements WHERE bucket_start < '2020-01-01'").first?.decode(Int64.self)
+            #expect(stored == 36)
+        }
+    }
 }
