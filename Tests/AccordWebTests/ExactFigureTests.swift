@@ -17,20 +17,9 @@ struct ExactFigureTests {
         try await Harness.run { harness in
             let repositories = harness.repositories
             let world = harness.world
-            let agreement = try await repositories.agreements.create(
-                AgreementDraft(
-                    kind: .vendor, title: "Exact", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial, fee: 1000,
-                    startDate: LocalDate("2026-01-01")),
-                scope: .organisation, actor: .system)
-            let objective = try await repositories.objectives.create(
-                agreementID: agreement.id, versionNumber: 1,
-                ObjectiveDraft(
-                    name: "Availability", sliKind: .ratio, slaTarget: 99, sloTarget: Decimal(string: "99.5")!, window: .calendarMonth,
-                    exclusionKinds: [.plannedMaintenance],
-                    credits: CreditSchedule(tiers: [CreditTier(threshold: 99, percent: 10)], capPercent: 100, probationFactor: 1)),
-                scope: .organisation, actor: .system)
-            _ = try await repositories.agreements.changeStatus(
-                id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
+            let objective = try await harness.ratioObjective(
+                title: "Exact", sla: 99, slo: Decimal(string: "99.5")!, tiers: [CreditTier(threshold: 99, percent: 10)],
+                exclusionKinds: [.plannedMaintenance])
             let manager = try await harness.token(for: world.manager)
             let ingested = try await harness.api(
                 .post, "/api/v1/objectives/\(objective.id)/measurements", token: manager,
@@ -72,20 +61,9 @@ struct ExactFigureTests {
         try await Harness.run { harness in
             let repositories = harness.repositories
             let world = harness.world
-            let agreement = try await repositories.agreements.create(
-                AgreementDraft(
-                    kind: .vendor, title: "Exact one", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial, fee: 1000,
-                    startDate: LocalDate("2026-01-01")),
-                scope: .organisation, actor: .system)
-            let objective = try await repositories.objectives.create(
-                agreementID: agreement.id, versionNumber: 1,
-                ObjectiveDraft(
-                    name: "Availability", sliKind: .ratio, slaTarget: 99, sloTarget: Decimal(string: "99.5")!, window: .calendarMonth,
-                    exclusionKinds: [.plannedMaintenance],
-                    credits: CreditSchedule(tiers: [CreditTier(threshold: 99, percent: 10)], capPercent: 100, probationFactor: 1)),
-                scope: .organisation, actor: .system)
-            _ = try await repositories.agreements.changeStatus(
-                id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
+            let objective = try await harness.ratioObjective(
+                title: "Exact one", sla: 99, slo: Decimal(string: "99.5")!, tiers: [CreditTier(threshold: 99, percent: 10)],
+                exclusionKinds: [.plannedMaintenance])
             let start = RFC3339.parse("2026-10-10T00:00:00Z")!
             try await PeriodJobsTests.ingest(harness, [MeasurementBucket(start: start, end: start.addingTimeInterval(300), good: 99, valid: 100)], objective: objective.id)
             let excluded = try await harness.api(
@@ -115,20 +93,9 @@ struct ProbationTests {
             _ = try await repositories.vendors.update(
                 id: vendor.id, VendorDraft(name: vendor.name, probationUntil: LocalDate("2026-10-01")), expectedRowVersion: vendor.rowVersion,
                 scope: .organisation, actor: .system)
-            let agreement = try await repositories.agreements.create(
-                AgreementDraft(
-                    kind: .vendor, title: "Probation", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial, fee: 1000,
-                    timeZone: "Europe/Berlin", startDate: LocalDate("2026-01-01")),
-                scope: .organisation, actor: .system)
-            let objective = try await repositories.objectives.create(
-                agreementID: agreement.id, versionNumber: 1,
-                ObjectiveDraft(
-                    name: "Availability", sliKind: .ratio, slaTarget: Decimal(string: "99.9")!, sloTarget: Decimal(string: "99.95")!,
-                    window: .calendarMonth,
-                    credits: CreditSchedule(tiers: [CreditTier(threshold: Decimal(string: "99.9")!, percent: 10)], capPercent: 100, probationFactor: 0.5)),
-                scope: .organisation, actor: .system)
-            _ = try await repositories.agreements.changeStatus(
-                id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
+            let objective = try await harness.ratioObjective(
+                title: "Probation", zone: "Europe/Berlin", sla: Decimal(string: "99.9")!, slo: Decimal(string: "99.95")!,
+                tiers: [CreditTier(threshold: Decimal(string: "99.9")!, percent: 10)], probationFactor: 0.5)
             // September, October and November each 99.0 %
             try await PeriodJobsTests.ingest(
                 harness,

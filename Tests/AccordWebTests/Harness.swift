@@ -65,6 +65,27 @@ struct Harness: Sendable {
 
     var database: Database { self.repositories.database }
 
+    /// An active monthly vendor SLA of vendor A under master A (fee 1000 a month) with one ratio objective.
+    func ratioObjective(
+        title: String, zone: String = "UTC", since: String = "2026-01-01", sla: Decimal, slo: Decimal, tiers: [CreditTier],
+        probationFactor: Decimal = 1, exclusionKinds: [ExclusionKind] = []
+    ) async throws -> Objective {
+        let agreement = try await self.repositories.agreements.create(
+            AgreementDraft(
+                kind: .vendor, title: title, vendorID: self.world.vendorA.id, masterID: self.world.masterA.id, dependencyKind: .serial, fee: 1000,
+                timeZone: zone, startDate: LocalDate(since)),
+            scope: .organisation, actor: .system)
+        let objective = try await self.repositories.objectives.create(
+            agreementID: agreement.id, versionNumber: 1,
+            ObjectiveDraft(
+                name: "Availability", sliKind: .ratio, slaTarget: sla, sloTarget: slo, window: .calendarMonth, exclusionKinds: exclusionKinds,
+                credits: CreditSchedule(tiers: tiers, capPercent: 100, probationFactor: probationFactor)),
+            scope: .organisation, actor: .system)
+        _ = try await self.repositories.agreements.changeStatus(
+            id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
+        return objective
+    }
+
     /// An active ticket SLA of vendor A under master A with one objective of `kind`: P1 within 2 hours.
     func ticketObjective(_ kind: SLIKind, calendarID: Int64? = nil, exclusionKinds: [ExclusionKind] = []) async throws -> Objective {
         let agreement = try await self.repositories.agreements.create(

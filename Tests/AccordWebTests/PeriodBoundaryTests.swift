@@ -25,22 +25,9 @@ struct PeriodBoundaryTests {
 
     /// A monthly vendor SLA (99.9 %, 10 % below 99.9, 30 % below 99.0) in `zone`, active since long before `boundary`.
     static func agreement(_ harness: Harness, zone: String) async throws -> Objective {
-        let repositories = harness.repositories
-        let agreement = try await repositories.agreements.create(
-            AgreementDraft(
-                kind: .vendor, title: "Zone \(zone)", vendorID: harness.world.vendorA.id, masterID: harness.world.masterA.id,
-                dependencyKind: .serial, fee: 1000, timeZone: zone, startDate: LocalDate("2020-01-01")),
-            scope: .organisation, actor: .system)
-        let objective = try await repositories.objectives.create(
-            agreementID: agreement.id, versionNumber: 1,
-            ObjectiveDraft(
-                name: "Availability", sliKind: .ratio, slaTarget: Decimal(string: "99.9")!, sloTarget: Decimal(string: "99.95")!,
-                window: .calendarMonth,
-                credits: CreditSchedule(tiers: [CreditTier(threshold: Decimal(string: "99.9")!, percent: 10), CreditTier(threshold: 99, percent: 30)], capPercent: 100, probationFactor: 1)),
-            scope: .organisation, actor: .system)
-        _ = try await repositories.agreements.changeStatus(
-            id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
-        return objective
+        try await harness.ratioObjective(
+            title: "Zone \(zone)", zone: zone, since: "2020-01-01", sla: Decimal(string: "99.9")!, slo: Decimal(string: "99.95")!,
+            tiers: [CreditTier(threshold: Decimal(string: "99.9")!, percent: 10), CreditTier(threshold: 99, percent: 30)])
     }
 
     /// The example, in every zone with an odd offset or a daylight-saving change at the month's start: the 30
