@@ -61,6 +61,11 @@ struct TicketLineageTests {
             #expect(rest.compactMap { $0["ticket"] as? String }.sorted() == ["T-2", "T-3"])
             let t3 = try #require(rest.first { $0["ticket"] as? String == "T-3" })
             #expect((t3["ignored_events"] as? [[String: Any]])?.count == 1)
+            // the period's page lists the event that did not apply, with its reason
+            let page = try await harness.get(
+                "/objectives/\(objective.id)/periods/2026-10-01T00:00:00Z", as: try await harness.session(for: harness.world.vendorUserA))
+            #expect(page.text.contains("Events not applied"))
+            #expect(page.text.contains("paused at") && page.text.contains("does not carry into a reopened cycle"))
             // another vendor sees none of it
             let other = try await harness.token(for: harness.world.vendorUserB)
             #expect(try await harness.api(.get, "/api/v1/objectives/\(objective.id)/tickets/T-1", token: other).status == .notFound)

@@ -231,6 +231,8 @@ struct ObjectiveShowPages {
         var deadline: String
         var known: String
         var outcome: String
+        /// The ticket's events that could not apply, each with the reason.
+        var ignored: [String]
     }
 
     func period(_ context: AccordRequestContext) async throws -> Response {
@@ -268,7 +270,8 @@ struct ObjectiveShowPages {
                 TicketLine(
                     ticket: $0.ticket, cycle: $0.cycle, priority: $0.priority, started: Self.stamp($0.startedAt, zone: zone),
                     deadline: $0.deadline.map { Self.stamp($0, zone: zone) } ?? "—", known: $0.knownAt.map { Self.stamp($0, zone: zone) } ?? "—",
-                    outcome: $0.met == true ? "met" : $0.met == false ? "breached" : "running")
+                    outcome: $0.met == true ? "met" : $0.met == false ? "breached" : "running",
+                    ignored: $0.ignoredEvents.map { "\($0.type) at \(Self.stamp($0.at, zone: zone)): \($0.reason)" })
             }, isTicketBased: objective.sliKind.isTicketBased)
         return self.dependencies.renderer.response(view, template: "objectives/period")
     }
