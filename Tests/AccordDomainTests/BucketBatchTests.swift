@@ -115,4 +115,28 @@ struct BucketBatchTests {
             #expect(error.errors.last?.field == "batch")
         }
     }
+
+    /// An instant written to the millisecond or microsecond is stored as that microsecond: PostgresNIO truncates the
+    /// microseconds since 2000 it computes in floating point, so the parser nudges the instant where that would lose one.
+    @Test func fractionsOfASecondSurviveStorage() {
+        let epoch2000 = Date(timeIntervalSince1970: 946_684_800)
+        func stored(_ date: Date) -> Int64 { Int64(date.timeIntervalSince(epoch2000) * 1_000_000) }
+        var state: UInt64 = 5
+        for _ in 0..<5000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let micros = Int((state >> 33) % 1_000_000)
+            let day = 1 + Int((state >> 13) % 28)
+            let text = String(format: "2026-%02d-%02dT10:00:00.%06dZ", 1 + Int((state >> 40) % 12), day, micros)
+            guard let date = RFC3339.parse(text) else {
+                Issue.record("\(text) did not parse")
+                continue
+            }
+            let whole = Int64(RFC3339.parse(String(text.prefix(19)) + "Z")!.timeIntervalSince1970) * 1_000_000
+            #expect(stored(date) == whole + Int64(micros) - 946_684_800_000_000, "\(text)")
+        }
+        #expect(stored(RFC3339.parse("2026-11-02T10:00:00.123Z")!) % 1_000_000 == 123_000)
+        // a seventh digit rounds, as PostgreSQL does
+        #expect(stored(RFC3339.parse("2026-11-02T10:00:00.1234565Z")!) % 1_000_000 == 123_457)
+        #expect(stored(RFC3339.parse("1999-12-31T23:59:59.999999Z")!) == -1)
+    }
 }

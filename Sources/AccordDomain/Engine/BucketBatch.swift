@@ -165,14 +165,20 @@ public enum RFC3339 {
             return nil
         }
         var index = 19
-        var fraction = 0.0
+        // the fraction as whole microseconds (PostgreSQL's precision; a seventh digit of 5 or more rounds up, as it does)
+        var micros = 0
         if bytes[index] == 46 {  // "."
             index += 1
-            var scale = 0.1
             let start = index
             while index < count, bytes[index] >= 48, bytes[index] <= 57 {
-                fraction += Double(bytes[index] - 48) * scale
-                scale /= 10
+                let place = index - start
+                if place < 6 {
+                    var scale = 1
+                    for _ in place..<5 { scale *= 10 }
+                    micros += Int(bytes[index] - 48) * scale
+                } else if place == 6, bytes[index] >= 53 {
+                    micros += 1
+                }
                 index += 1
             }
             guard index > start else { return nil }
@@ -192,8 +198,28 @@ public enum RFC3339 {
         }
         let days = Self.daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        let instant = Date(timeIntervalSince1970: Double(seconds) + fraction)
+        let instant = Self.instant(microseconds: Int64(seconds) * 1_000_000 + Int64(micros))
         return Bounds.contains(instant) ? instant : nil
+    }
+
+    /// The instant of a whole number of microseconds since 1970, nudged up by a few ulps where needed so that storing it
+    /// (PostgresNIO truncates the microseconds since 2000 it computes in binary floating point) keeps that microsecond:
+    /// `…:00.123Z` is stored as .123000, not .122999.
+    public static func instant(microseconds: Int64) -> Date {
+        let epoch2000 = Date(timeIntervalSince1970: 946_684_800)
+        let since2000 = microseconds - 946_684_800_000_000
+        var seconds = Double(microseconds) / 1_000_000
+        for _ in 0..<16 {
+            let stored = Int64(Date(timeIntervalSince1970: seconds).timeIntervalSince(epoch2000) * 1_000_000)
+            if stored < since2000 {
+                seconds = seconds.nextUp
+            } else if stored > since2000 {
+                seconds = seconds.nextDown
+            } else {
+                break
+            }
+        }
+        return Date(timeIntervalSince1970: seconds)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
