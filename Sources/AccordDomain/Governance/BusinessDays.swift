@@ -1,0 +1,62 @@
+import Foundation
+
+extension LocalDate {
+    /// Days since 1970-01-01.
+    public var daysSince1970: Int { RFC3339.daysFromCivil(year: self.year, month: self.month, day: self.day) }
+
+    /// The date `days` later (earlier when negative); nil outside the years a date can hold.
+    public func adding(days: Int) -> LocalDate? {
+        let (total, overflow) = self.daysSince1970.addingReportingOverflow(days)
+        guard !overflow, abs(total) < 30_000_000 else { return nil }
+        // civil from days (the inverse of `daysFromCivil`)
+        let z = total + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return LocalDate(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+    }
+
+    /// ISO weekday: 1 is Monday, 7 is Sunday.
+    public var isoWeekday: Int { ((self.daysSince1970 % 7 + 7) % 7 + 3) % 7 + 1 }
+}
+
+/// Due dates counted in business days: an RCA is due five business days after it opens, on the agreement's business
+/// calendar. A business day is a day with opening hours that a holiday does not close for the whole day; without a
+/// calendar, Monday to Friday.
+public enum BusinessDays {
+    /// Whether `day` is a business day of `calendar` (Monday to Friday without one).
+    public static func isBusinessDay(_ day: LocalDate, calendar: BusinessCalendar?) -> Bool {
+        guard let calendar else { return day.isoWeekday <= 5 }
+        let holidays = calendar.holidays.filter { $0.date == day }
+        if holidays.contains(where: \.isWholeDay) { return false }
+        let openings = calendar.openings(on: day.isoWeekday)
+        guard !openings.isEmpty else { return false }
+        // a part-day holiday leaves the day a business day if any opening remains
+        return openings.contains { hours in
+            !holidays.contains { holiday in
+                guard let from = holiday.closedFrom, let until = holiday.closedUntil else { return false }
+                return from <= hours.opens && until >= hours.closes
+            }
+        }
+    }
+
+    /// The `count`-th business day after `day` (the day itself not counted); nil when the calendar has no business
+    /// day within three years (a calendar open on no day) or `count` is outside 0…366.
+    public static func adding(_ count: Int, after day: LocalDate, calendar: BusinessCalendar?) -> LocalDate? {
+        guard (0...366).contains(count) else { return nil }
+        var cursor = day
+        var found = 0
+        var searched = 0
+        while found < count {
+            guard searched < 3 * 366, let next = cursor.adding(days: 1) else { return nil }
+            cursor = next
+            searched += 1
+            if Self.isBusinessDay(cursor, calendar: calendar) { found += 1 }
+        }
+        return cursor
+    }
+}
