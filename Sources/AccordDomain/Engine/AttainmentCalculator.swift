@@ -69,6 +69,9 @@ public enum Precision {
 
 /// Attainment is always sum good / sum valid over the period, never an average of per-bucket ratios.
 public enum AttainmentCalculator {
+    /// 1/100, to turn a percentage into a share.
+    static let hundredth = Fraction(numerator: .one, denominator: Natural(100)) ?? .zero
+
     public static func judge(_ counts: EventCounts, slaTarget: Decimal, sloTarget: Decimal) -> PeriodJudgement {
         guard counts.valid > 0, let ratio = counts.good.divided(by: counts.valid) else {
             return PeriodJudgement(
@@ -76,7 +79,7 @@ public enum AttainmentCalculator {
                 budgetRemaining: nil)
         }
         let attainment = ratio * 100
-        let budget = counts.valid * (100 - Fraction(sloTarget)).divided(by: 100)!
+        let budget = counts.valid * (100 - Fraction(sloTarget)) * Self.hundredth
         let consumed: Fraction? = budget > 0 ? counts.bad.divided(by: budget) : (counts.bad > 0 ? nil : 0)
         return PeriodJudgement(
             counts: counts, exactAttainment: attainment, attainment: Precision.shown(attainment, below: [slaTarget, sloTarget]),
