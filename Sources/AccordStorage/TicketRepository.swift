@@ -258,18 +258,22 @@ public struct TicketRepository: Sendable {
             """)
         var items = try rows.map(Self.outcome)
         let total = try rows.first.map { try $0.makeRandomAccess()[8].decode(Int64.self) } ?? 0
-        let ignored = try await self.ignoredEvents(seriesID: seriesID, tickets: Array(Set(items.map(\.ticket))))
+        let ignored = try await self.ignoredEvents(seriesID: seriesID, tickets: Array(Set(items.map(\.ticket))), limit: Self.ignoredPerRow)
         for index in items.indices { items[index].ignoredEvents = ignored[items[index].ticket] ?? [] }
         return PageOf(items: items, total: Int(total), request: page)
     }
 
-    func ignoredEvents(seriesID: Int64, tickets: [String]) async throws -> [String: [IgnoredEventRow]] {
+    /// The events of `tickets` that could not apply, oldest first, at most `limit` per ticket.
+    func ignoredEvents(seriesID: Int64, tickets: [String], limit: Int = Self.historyLimit) async throws -> [String: [IgnoredEventRow]] {
         guard !tickets.isEmpty else { return [:] }
         var result: [String: [IgnoredEventRow]] = [:]
         for row in try await self.database.query(
             """
-            SELECT ticket, kind, at, reason FROM ticket_ignored_events
-            WHERE series_id = \(seriesID) AND ticket = ANY(\(tickets)::text[]) ORDER BY ticket, at, kind
+            SELECT ticket, kind, at, reason FROM (
+                SELECT ticket, kind, at, reason, row_number() OVER (PARTITION BY ticket ORDER BY at, kind) AS n FROM ticket_ignored_events
+                WHERE series_id = \(seriesID) AND ticket = ANY(\(tickets)::text[])) AS ignored
+            WHERE n <= \(limit)
+            ORDER BY ticket, at, kind
             """)
         {
             let (ticket, kind, at, reason) = try row.decode((String, String, Date, String).self)
@@ -281,6 +285,8 @@ public struct TicketRepository: Sendable {
     /// Everything stored about one ticket: each event (applied, or ignored with the reason) and each timer cycle.
     /// The most events a ticket's lineage lists (a help desk's ticket has dozens).
     public static let historyLimit = 10_000
+    /// The most ignored events each row of a period's ticket list carries; the ticket's lineage has them all.
+    public static let ignoredPerRow = 20
 
     public struct TicketHistory: Sendable, Encodable {
         public struct EventRow: Sendable, Encodable {

@@ -135,7 +135,7 @@ struct BucketBatchTests {
             #expect(stored(date) == whole + Int64(micros) - 946_684_800_000_000, "\(text)")
         }
         #expect(stored(RFC3339.parse("2026-11-02T10:00:00.123Z")!) % 1_000_000 == 123_000)
-        // a seventh digit rounds, as PostgreSQL does
+        // a seventh digit of 5 or more rounds up
         #expect(stored(RFC3339.parse("2026-11-02T10:00:00.1234565Z")!) % 1_000_000 == 123_457)
         #expect(stored(RFC3339.parse("1999-12-31T23:59:59.999999Z")!) == -1)
     }

@@ -44,6 +44,19 @@ struct GovernanceRulesTests {
         let never = BusinessCalendar(id: 2, name: "Never", timeZone: "UTC", weeklyHours: [], holidays: [], rowVersion: 1, updatedAt: Date())
         #expect(BusinessDays.adding(5, after: LocalDate("2026-12-04")!, calendar: never) == nil)
         #expect(BusinessDays.adding(100_000, after: LocalDate("2026-12-04")!, calendar: nil) == nil)
+        // two part-day closures that together cover the day close it; a calendar open one day a week reaches far
+        var split = Self.berlin
+        split.holidays = [
+            Holiday(date: LocalDate("2026-12-22")!, name: "Morning", closedFrom: ClockTime("08:00"), closedUntil: ClockTime("12:00")),
+            Holiday(date: LocalDate("2026-12-22")!, name: "Afternoon", closedFrom: ClockTime("12:00"), closedUntil: ClockTime("17:00")),
+        ]
+        #expect(!BusinessDays.isBusinessDay(LocalDate("2026-12-22")!, calendar: split))
+        #expect(BusinessDays.isBusinessDay(LocalDate("2026-12-23")!, calendar: split))
+        let mondays = BusinessCalendar(
+            id: 3, name: "Mondays", timeZone: "UTC", weeklyHours: [WeeklyHours(weekday: 1, opens: ClockTime("09:00")!, closes: ClockTime("10:00")!)],
+            holidays: [], rowVersion: 1, updatedAt: Date())
+        #expect(BusinessDays.adding(200, after: LocalDate("2026-12-04")!, calendar: mondays) != nil)
+        #expect(LocalDate("2026-12-04")!.adding(days: Int.min) == nil)
     }
 
     static let carla = RACIParty(kind: .person, id: 1, name: "Carla Contract")
@@ -67,6 +80,7 @@ struct GovernanceRulesTests {
         #expect(findings.map(\.message).contains("Ari Analyst holds R and I on Renewal decision: one letter per party."))
         #expect(findings.contains { $0.severity == .warning && $0.activity == .disputeDecision })
         #expect(matrix.errors.count == 3)
+        #expect(RACIMatrix(assignments + [assignments[0]]).findings() == findings)
         // RACI routes work: those responsible act, or the accountable when no one is
         #expect(matrix.actors(for: .disputeDecision) == [Self.carla])
         #expect(matrix.actors(for: .renewalDecision) == [Self.ari])
@@ -106,7 +120,7 @@ struct GovernanceRulesTests {
     }
 
     @Test func humanErrorAloneIsNotARootCause() {
-        for statement in ["Human error", "human error.", "  Operator   error! ", ""] {
+        for statement in ["Human error", "human error.", "  Operator   error! ", "human-error", "human_error", ""] {
             var errors = ValidationErrors()
             RCARules.checkRootCause(statement, into: &errors)
             #expect(errors.message(for: "root_cause") != nil, "\(statement)")

@@ -165,7 +165,7 @@ public enum RFC3339 {
             return nil
         }
         var index = 19
-        // the fraction as whole microseconds (PostgreSQL's precision; a seventh digit of 5 or more rounds up, as it does)
+        // the fraction as whole microseconds (PostgreSQL's precision); a seventh digit of 5 or more rounds up
         var micros = 0
         if bytes[index] == 46 {  // "."
             index += 1

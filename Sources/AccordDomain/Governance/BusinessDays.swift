@@ -7,7 +7,7 @@ extension LocalDate {
     /// The date `days` later (earlier when negative); nil outside the years a date can hold.
     public func adding(days: Int) -> LocalDate? {
         let (total, overflow) = self.daysSince1970.addingReportingOverflow(days)
-        guard !overflow, abs(total) < 30_000_000 else { return nil }
+        guard !overflow, (-30_000_000..<30_000_000).contains(total) else { return nil }
         // civil from days (the inverse of `daysFromCivil`)
         let z = total + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -33,14 +33,19 @@ public enum BusinessDays {
         guard let calendar else { return day.isoWeekday <= 5 }
         let holidays = calendar.holidays.filter { $0.date == day }
         if holidays.contains(where: \.isWholeDay) { return false }
-        let openings = calendar.openings(on: day.isoWeekday)
-        guard !openings.isEmpty else { return false }
-        // a part-day holiday leaves the day a business day if any opening remains
-        return openings.contains { hours in
-            !holidays.contains { holiday in
-                guard let from = holiday.closedFrom, let until = holiday.closedUntil else { return false }
-                return from <= hours.opens && until >= hours.closes
+        // part-day holidays, together, leave the day a business day if any opening time remains
+        var closed: [(Int, Int)] = holidays.compactMap { holiday in
+            guard let from = holiday.closedFrom, let until = holiday.closedUntil else { return nil }
+            return (from.minutes, until.minutes)
+        }
+        closed.sort { $0.0 < $1.0 }
+        return calendar.openings(on: day.isoWeekday).contains { hours in
+            var cursor = hours.opens.minutes
+            for (from, until) in closed where until > cursor && from < hours.closes.minutes {
+                if from > cursor { return true }
+                cursor = max(cursor, until)
             }
+            return cursor < hours.closes.minutes
         }
     }
 
@@ -52,10 +57,14 @@ public enum BusinessDays {
         var found = 0
         var searched = 0
         while found < count {
+            // at most three years between two business days: a calendar open on no day gives no due date
             guard searched < 3 * 366, let next = cursor.adding(days: 1) else { return nil }
             cursor = next
             searched += 1
-            if Self.isBusinessDay(cursor, calendar: calendar) { found += 1 }
+            if Self.isBusinessDay(cursor, calendar: calendar) {
+                found += 1
+                searched = 0
+            }
         }
         return cursor
     }

@@ -89,8 +89,11 @@ public struct RACIFinding: Sendable, Equatable {
 public struct RACIMatrix: Sendable, Equatable {
     public var assignments: [RACIAssignment]
 
+    /// The same row given twice counts once.
     public init(_ assignments: [RACIAssignment]) {
-        self.assignments = assignments
+        var unique: [RACIAssignment] = []
+        for assignment in assignments where !unique.contains(assignment) { unique.append(assignment) }
+        self.assignments = unique
     }
 
     public func findings() -> [RACIFinding] {
@@ -105,7 +108,7 @@ public struct RACIMatrix: Sendable, Equatable {
                 findings.append(
                     .init(activity: activity, severity: .error, message: "\(activity.label) has \(accountable.count) accountable (A): \(names); keep exactly one."))
             }
-            for (party, letters) in Dictionary(grouping: rows, by: \.party) where letters.count > 1 {
+            for (party, letters) in Dictionary(grouping: rows, by: \.party).sorted(by: { $0.key.name < $1.key.name }) where letters.count > 1 {
                 let list = letters.map(\.letter.rawValue).joined(separator: " and ")
                 findings.append(
                     .init(activity: activity, severity: .error, message: "\(party.name) holds \(list) on \(activity.label): one letter per party."))
@@ -124,8 +127,10 @@ public struct RACIMatrix: Sendable, Equatable {
 
     /// Who acts on an activity: those responsible, or the accountable party when no one is.
     public func actors(for activity: GovernanceActivity) -> [RACIParty] {
+        var seen = Set<RACIParty>()
         let responsible = self.assignments.filter { $0.activity == activity && $0.letter == .responsible }.map(\.party)
-        return responsible.isEmpty ? self.assignments.filter { $0.activity == activity && $0.letter == .accountable }.map(\.party) : responsible
+        let actors = responsible.isEmpty ? self.assignments.filter { $0.activity == activity && $0.letter == .accountable }.map(\.party) : responsible
+        return actors.filter { seen.insert($0).inserted }
     }
 
     /// Who hears of an activity's events: everyone with a letter on it.

@@ -104,7 +104,7 @@ public enum RCARules {
     /// Checks a root-cause statement: required, at most `Bounds.textLength` characters, and more than "human error".
     public static func checkRootCause(_ statement: String, into errors: inout ValidationErrors) {
         let trimmed = statement.trimmingCharacters(in: .whitespacesAndNewlines)
-        let bare = trimmed.lowercased().filter { $0.isLetter || $0 == " " }.split(separator: " ").joined(separator: " ")
+        let bare = String(trimmed.lowercased().map { $0.isLetter ? $0 : " " }).split(separator: " ").joined(separator: " ")
         if trimmed.isEmpty {
             errors.add("root_cause", "State the root cause: what made the failure possible.")
         } else if trimmed.count > Bounds.textLength {

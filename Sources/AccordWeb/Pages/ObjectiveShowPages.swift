@@ -271,7 +271,8 @@ struct ObjectiveShowPages {
                     ticket: $0.ticket, cycle: $0.cycle, priority: $0.priority, started: Self.stamp($0.startedAt, zone: zone),
                     deadline: $0.deadline.map { Self.stamp($0, zone: zone) } ?? "—", known: $0.knownAt.map { Self.stamp($0, zone: zone) } ?? "—",
                     outcome: $0.met == true ? "met" : $0.met == false ? "breached" : "running",
-                    ignored: $0.ignoredEvents.map { "\($0.type) at \(Self.stamp($0.at, zone: zone)): \($0.reason)" })
+                    ignored: $0.ignoredEvents.prefix(5).map { "\($0.type) at \(Self.stamp($0.at, zone: zone)): \($0.reason)" }
+                        + ($0.ignoredEvents.count > 5 ? ["… more in the ticket's lineage"] : []))
             }, isTicketBased: objective.sliKind.isTicketBased)
         return self.dependencies.renderer.response(view, template: "objectives/period")
     }
