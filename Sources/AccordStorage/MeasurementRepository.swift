@@ -272,22 +272,33 @@ public struct MeasurementRepository: Sendable {
             excluded = try await ExclusionRepository(database: self.database).approvedSpans(
                 seriesID: seriesID, from: from.addingTimeInterval(-BucketBatchParser.maximumBucketLength), to: to)
         }
-        guard !excluded.spans.isEmpty else { return }
-        let rows = try await self.database.query(
+        for bucket in try await self.excludedBuckets(seriesID: seriesID, excluded: excluded) {
+            // every span the bucket starts in (spans may overlap: a period and its last day)
+            for index in spans.indices where spans[index].start <= bucket.start && bucket.start < spans[index].end {
+                counts[index] = counts[index] - bucket.removed
+            }
+        }
+    }
+
+    /// The buckets `excluded` covers, wholly or in part, each once with the batch that brought it and the counts the
+    /// exclusions take from it; only those starting in `within` when given.
+    func excludedBuckets(
+        seriesID: Int64, excluded: TimeSpans, within: DateInterval? = nil
+    ) async throws -> [(batch: Int64, start: Date, removed: EventCounts)] {
+        guard !excluded.spans.isEmpty else { return [] }
+        return try await self.database.query(
             """
-            SELECT DISTINCT m.bucket_start, m.bucket_end, m.good, m.valid, m.source
+            SELECT DISTINCT m.batch_id, m.bucket_start, m.bucket_end, m.good, m.valid
             FROM unnest(\(excluded.spans.map(\.start))::timestamptz[], \(excluded.spans.map(\.end))::timestamptz[]) AS x(s, e)
             JOIN measurements m ON m.series_id = \(seriesID) AND m.bucket_start < x.e AND m.bucket_end > x.s
               AND m.bucket_start > x.s - interval '1 day'
-            """)
-        for row in rows {
-            let (start, end, good, valid, _) = try row.decode((Date, Date, Int64, Int64, String).self)
+              AND (\(within?.start)::timestamptz IS NULL OR m.bucket_start >= \(within?.start))
+              AND (\(within?.end)::timestamptz IS NULL OR m.bucket_start < \(within?.end))
+            """
+        ).map { row in
+            let (batch, start, end, good, valid) = try row.decode((Int64, Date, Date, Int64, Int64).self)
             let bucket = MeasurementBucket(start: start, end: end, good: good, valid: valid)
-            let removed = bucket.counts(excluding: TimeSpans()) - bucket.counts(excluding: excluded)
-            // every span the bucket starts in (spans may overlap: a period and its last day)
-            for index in spans.indices where spans[index].start <= start && start < spans[index].end {
-                counts[index] = counts[index] - removed
-            }
+            return (batch, start, bucket.counts(excluding: TimeSpans()) - bucket.counts(excluding: excluded))
         }
     }
 
@@ -388,19 +399,9 @@ public struct MeasurementRepository: Sendable {
     func excludedShares(seriesID: Int64, span: DateInterval) async throws -> [Int64: EventCounts] {
         let excluded = try await ExclusionRepository(database: self.database).approvedSpans(
             seriesID: seriesID, from: span.start.addingTimeInterval(-BucketBatchParser.maximumBucketLength), to: span.end)
-        guard !excluded.spans.isEmpty else { return [:] }
-        let rows = try await self.database.query(
-            """
-            SELECT DISTINCT m.batch_id, m.source, m.bucket_start, m.bucket_end, m.good, m.valid
-            FROM unnest(\(excluded.spans.map(\.start))::timestamptz[], \(excluded.spans.map(\.end))::timestamptz[]) AS x(s, e)
-            JOIN measurements m ON m.series_id = \(seriesID) AND m.bucket_start < x.e AND m.bucket_end > x.s
-              AND m.bucket_start >= \(span.start) AND m.bucket_start < \(span.end)
-            """)
         var removed: [Int64: EventCounts] = [:]
-        for row in rows {
-            let (batch, _, start, end, good, valid) = try row.decode((Int64, String, Date, Date, Int64, Int64).self)
-            let bucket = MeasurementBucket(start: start, end: end, good: good, valid: valid)
-            removed[batch, default: .zero] = removed[batch, default: .zero] + bucket.counts(excluding: TimeSpans()) - bucket.counts(excluding: excluded)
+        for bucket in try await self.excludedBuckets(seriesID: seriesID, excluded: excluded, within: span) {
+            removed[bucket.batch, default: .zero] = removed[bucket.batch, default: .zero] + bucket.removed
         }
         return removed
     }

@@ -120,7 +120,7 @@ public struct PeriodReport: Sendable {
                 onProbation: false, creditPercent: 0, creditAmount: Money.amount(0, context.agreement.currency), currency: context.agreement.currency,
                 creditStatus: nil, creditId: nil, outlook: nil, projectedAttainment: nil, priorRevisions: [])
             // the credit: as recorded, or as the terms give it for the figure shown
-            let exact = records[period.span.start]?.last.flatMap { $0.good.divided(by: $0.valid).map { $0 * 100 } } ?? judged.exactAttainment
+            let exact = records[period.span.start]?.last.flatMap { EventCounts(good: $0.good, valid: $0.valid).attainment } ?? judged.exactAttainment
             if period.terms.objective.window.days == nil {
                 row.onProbation = CreditTerms.onProbation(period: period.span, vendor: context.vendor, zone: zone)
             }

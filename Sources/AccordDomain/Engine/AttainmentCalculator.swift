@@ -21,6 +21,9 @@ public struct EventCounts: Sendable, Equatable {
 
     public var bad: Fraction { self.valid - self.good }
 
+    /// Sum good / sum valid in percent, exactly; nil without valid events.
+    public var attainment: Fraction? { self.valid > 0 ? self.good.divided(by: self.valid).map { $0 * 100 } : nil }
+
     public static func - (lhs: EventCounts, rhs: EventCounts) -> EventCounts {
         EventCounts(good: lhs.good - rhs.good, valid: lhs.valid - rhs.valid)
     }
@@ -73,12 +76,11 @@ public enum AttainmentCalculator {
     static let hundredth = Fraction(numerator: .one, denominator: Natural(100)) ?? .zero
 
     public static func judge(_ counts: EventCounts, slaTarget: Decimal, sloTarget: Decimal) -> PeriodJudgement {
-        guard counts.valid > 0, let ratio = counts.good.divided(by: counts.valid) else {
+        guard let attainment = counts.attainment else {
             return PeriodJudgement(
                 counts: counts, exactAttainment: nil, attainment: nil, slaStatus: .noData, sloStatus: .noData, budgetConsumed: nil,
                 budgetRemaining: nil)
         }
-        let attainment = ratio * 100
         let budget = counts.valid * (100 - Fraction(sloTarget)) * Self.hundredth
         let consumed: Fraction? = budget > 0 ? counts.bad.divided(by: budget) : (counts.bad > 0 ? nil : 0)
         return PeriodJudgement(

@@ -35,13 +35,13 @@ public struct PeriodOutlook: Sendable, Equatable {
     public static func of(
         soFar: EventCounts, recent: EventCounts, recentSeconds: Int64, remainingSeconds: Int64, slaTarget: Decimal, sloTarget: Decimal
     ) -> PeriodOutlook {
-        guard let attainment = soFar.good.divided(by: soFar.valid).map({ $0 * 100 }) else {
+        guard let attainment = soFar.attainment else {
             return PeriodOutlook(status: .noData, projectedAttainment: nil)
         }
         var projected = attainment
         if recentSeconds > 0, remainingSeconds > 0, let scale = Fraction(remainingSeconds).divided(by: Fraction(recentSeconds)) {
             let counts = soFar + EventCounts(good: recent.good * scale, valid: recent.valid * scale)
-            projected = counts.good.divided(by: counts.valid).map { $0 * 100 } ?? attainment
+            projected = counts.attainment ?? attainment
         }
         let status: Status =
             attainment < Fraction(slaTarget) ? .belowTarget : (attainment < Fraction(sloTarget) || projected < Fraction(slaTarget)) ? .atRisk : .onTrack

@@ -8,16 +8,8 @@ extension LocalDate {
     public func adding(days: Int) -> LocalDate? {
         let (total, overflow) = self.daysSince1970.addingReportingOverflow(days)
         guard !overflow, (-30_000_000..<30_000_000).contains(total) else { return nil }
-        // civil from days (the inverse of `daysFromCivil`)
-        let z = total + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return LocalDate(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+        let civil = RFC3339.civilFromDays(total)
+        return LocalDate(year: civil.year, month: civil.month, day: civil.day)
     }
 
     /// ISO weekday: 1 is Monday, 7 is Sunday.
