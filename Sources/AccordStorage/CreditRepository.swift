@@ -111,6 +111,12 @@ public struct CreditRepository: Sendable {
                 throw EditConflict(entity: "credit", changedBy: "another user", changedAt: before.updatedAt, currentRowVersion: before.rowVersion)
             }
             let status = try action.apply(to: before.status)
+            if case .issue = action,
+                let dispute = try await DisputeRepository.openDispute(
+                    creditSeries: before.seriesID, periodStart: before.periodStart, on: connection, logger: logger)
+            {
+                throw RuleViolation("Dispute \(dispute) of this period is open: the credit is issued once it is decided.")
+            }
             var invoice: String? = nil
             var reason: String? = nil
             if case .issue(let reference) = action { invoice = reference.trimmed }

@@ -78,20 +78,28 @@ public struct ExclusionRepository: Sendable {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
             let (objective, _) = try await ObjectiveRepository.lock(id: objectiveID, scope: scope, on: connection, logger: logger)
-            try draft.validate(allowedKinds: objective.exclusionKinds).throwIfAny()
-            let id = try await connection.rows(
-                """
-                INSERT INTO exclusions (series_id, objective_id, kind, reason, starts_at, ends_at, created_by)
-                VALUES (\(objective.seriesID), \(objective.id), \(draft.kind!.rawValue), \(draft.reason.trimmed), \(draft.startsAt!), \(draft.endsAt!), \(actor.userID))
-                RETURNING id
-                """, logger: logger
-            ).first!.decode(Int64.self)
-            let created = try Self.exclusion(try await connection.rows("\(unescaped: Self.select) WHERE x.id = \(id)", logger: logger).first!)
-            try await Self.applyChange(of: created, objective: objective, on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "create", entity: "exclusion", entityID: id, after: created)
-            return created
+            return try await Self.insert(draft, objective: objective, actor: actor, on: connection, logger: logger)
         }
+    }
+
+    /// Inserts an exclusion of an objective already locked in the transaction, recomputes what it touches and audits it.
+    static func insert(
+        _ draft: ExclusionDraft, objective: Objective, actor: AuditActor, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Exclusion {
+        try draft.validate(allowedKinds: objective.exclusionKinds).throwIfAny()
+        guard let kind = draft.kind, let start = draft.startsAt, let end = draft.endsAt else { throw ValidationErrors([FieldError("kind", "Incomplete.")]) }
+        let id = try await connection.rows(
+            """
+            INSERT INTO exclusions (series_id, objective_id, kind, reason, starts_at, ends_at, created_by)
+            VALUES (\(objective.seriesID), \(objective.id), \(kind.rawValue), \(draft.reason.trimmed), \(start), \(end), \(actor.userID))
+            RETURNING id
+            """, logger: logger
+        ).first!.decode(Int64.self)
+        let created = try Self.exclusion(try await connection.rows("\(unescaped: Self.select) WHERE x.id = \(id)", logger: logger).first!)
+        try await Self.applyChange(of: created, objective: objective, on: connection, logger: logger)
+        try await AuditRepository.record(
+            on: connection, logger: logger, actor: actor, action: "create", entity: "exclusion", entityID: id, after: created)
+        return created
     }
 
     /// Withdraws an approved exclusion; the covered time counts again from the next computation.

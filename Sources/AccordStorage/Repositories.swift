@@ -21,6 +21,13 @@ public struct Repositories: Sendable {
     public let credits: CreditRepository
     public let jobs: JobRepository
     public let securityEvents: SecurityEventRepository
+    public let governanceTerms: GovernanceTermsRepository
+    public let claims: ClaimRepository
+    public let disputes: DisputeRepository
+    public let evidence: EvidenceRepository
+    public let raci: RACIRepository
+    public let inbox: InboxRepository
+    public let webhooks: WebhookRepository
 
     public init(database: Database) {
         self.database = database
@@ -44,5 +51,12 @@ public struct Repositories: Sendable {
         self.credits = CreditRepository(database: database)
         self.jobs = JobRepository(database: database)
         self.securityEvents = SecurityEventRepository(database: database)
+        self.governanceTerms = GovernanceTermsRepository(database: database)
+        self.claims = ClaimRepository(database: database)
+        self.disputes = DisputeRepository(database: database)
+        self.evidence = EvidenceRepository(database: database)
+        self.raci = RACIRepository(database: database)
+        self.inbox = InboxRepository(database: database)
+        self.webhooks = WebhookRepository(database: database)
     }
 }

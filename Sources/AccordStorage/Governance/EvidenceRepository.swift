@@ -1,0 +1,109 @@
+import AccordDomain
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Files attached as evidence, kept in PostgreSQL. A file is reached only through its subject (a claim, a dispute, a
+/// root-cause analysis or an action), which is looked up through the caller's scope first.
+public struct EvidenceRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Whether the subject exists and the scope sees it.
+    static func visibility(_ subject: GovernanceSubject, id: Int64, scope: AccessScope) -> PostgresQuery {
+        switch subject {
+        case .claim:
+            "SELECT 1 FROM exclusion_claims WHERE id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR vendor_id = \(scope.vendorID))"
+        case .dispute:
+            "SELECT 1 FROM disputes WHERE id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR vendor_id = \(scope.vendorID))"
+        case .rca:
+            "SELECT 1 FROM rca_parties WHERE rca_id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR vendor_id = \(scope.vendorID)) LIMIT 1"
+        case .action:
+            """
+            SELECT 1 FROM corrective_actions ca JOIN rca_parties p ON p.rca_id = ca.rca_id
+            WHERE ca.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR p.vendor_id = \(scope.vendorID)) LIMIT 1
+            """
+        }
+    }
+
+    func requireVisible(_ subject: GovernanceSubject, id: Int64, scope: AccessScope) async throws {
+        if try await self.database.query(Self.visibility(subject, id: id, scope: scope)).isEmpty { throw NotFound(subject.rawValue) }
+    }
+
+    static let columns = """
+        SELECT f.id, f.file_name, f.content_type, f.size, f.sha256, u.name AS uploaded_by, (u.role <> 'vendor') AS by_customer, f.uploaded_at
+        FROM evidence_files f LEFT JOIN users u ON u.id = f.uploaded_by
+        """
+
+    static func file(_ row: PostgresRow, vendorFacing: Bool) throws -> EvidenceFile {
+        let cells = row.makeRandomAccess()
+        let byCustomer = try cells.value("by_customer", as: Bool?.self) ?? false
+        let name: String? = try cells.value("uploaded_by")
+        return EvidenceFile(
+            id: try cells.value("id"), fileName: try cells.value("file_name"), contentType: try cells.value("content_type"),
+            size: try cells.value("size"), sha256: try cells.value("sha256"),
+            uploadedBy: vendorFacing && byCustomer && name != nil ? customerLabel : name, uploadedAt: try cells.value("uploaded_at"))
+    }
+
+    public func list(_ subject: GovernanceSubject, id: Int64, scope: AccessScope) async throws -> [EvidenceFile] {
+        try await self.requireVisible(subject, id: id, scope: scope)
+        return try await self.database.query(
+            "\(unescaped: Self.columns) WHERE f.subject_kind = \(subject.rawValue) AND f.subject_id = \(id) ORDER BY f.uploaded_at, f.id"
+        ).map { try Self.file($0, vendorFacing: scope.vendorID != nil) }
+    }
+
+    /// Checks and stores a file; refused (field `file`) when it is too large, of a type not accepted, or one too many.
+    public func attach(_ subject: GovernanceSubject, id: Int64, _ upload: EvidenceUpload, scope: AccessScope, actor: AuditActor, now: Date)
+        async throws -> EvidenceFile
+    {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            if try await connection.rows(Self.visibility(subject, id: id, scope: scope), logger: logger).isEmpty {
+                throw NotFound(subject.rawValue)
+            }
+            let existing = try await connection.rows(
+                "SELECT count(*)::int8 FROM evidence_files WHERE subject_kind = \(subject.rawValue) AND subject_id = \(id)", logger: logger
+            ).first?.decode(Int.self) ?? 0
+            let (name, kind) = try EvidenceRules.check(upload, existing: existing)
+            let digest = SHA256.hash(data: upload.bytes).map { String(format: "%02x", $0) }.joined()
+            let fileID = try await connection.rows(
+                """
+                INSERT INTO evidence_files (subject_kind, subject_id, file_name, content_type, size, sha256, content, uploaded_by, uploader_vendor_id,
+                                            uploaded_at)
+                VALUES (\(subject.rawValue), \(id), \(name), \(kind.rawValue), \(upload.bytes.count), \(digest), \(ByteBuffer(bytes: upload.bytes)),
+                        \(actor.userID), (SELECT vendor_id FROM users WHERE id = \(actor.userID)::int8), \(now))
+                RETURNING id
+                """, logger: logger
+            ).first!.decode(Int64.self)
+            let file = try Self.file(
+                try await connection.rows("\(unescaped: Self.columns) WHERE f.id = \(fileID)", logger: logger).first!, vendorFacing: false)
+            try await GovernanceHistoryRepository.record(
+                subject, id: id, action: "evidence added", note: "\(name) (\(EvidenceRules.sizeText(upload.bytes.count)))", actor: actor,
+                on: connection, logger: logger)
+            try await AuditRepository.record(
+                on: connection, logger: logger, actor: actor, action: "attach", entity: "evidence_file", entityID: fileID, after: file)
+            return file
+        }
+    }
+
+    /// A file and its bytes, through its subject.
+    public func content(_ subject: GovernanceSubject, id: Int64, fileID: Int64, scope: AccessScope) async throws -> (EvidenceFile, [UInt8]) {
+        try await self.requireVisible(subject, id: id, scope: scope)
+        guard
+            let row = try await self.database.query(
+                """
+                SELECT f.id, f.file_name, f.content_type, f.size, f.sha256, u.name AS uploaded_by, (u.role <> 'vendor') AS by_customer,
+                       f.uploaded_at, f.content
+                FROM evidence_files f LEFT JOIN users u ON u.id = f.uploaded_by
+                WHERE f.id = \(fileID) AND f.subject_kind = \(subject.rawValue) AND f.subject_id = \(id)
+                """
+            ).first
+        else { throw NotFound("file") }
+        var buffer = try row.makeRandomAccess().value("content", as: ByteBuffer.self)
+        return (try Self.file(row, vendorFacing: scope.vendorID != nil), buffer.readBytes(length: buffer.readableBytes) ?? [])
+    }
+}

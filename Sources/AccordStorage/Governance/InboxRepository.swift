@@ -1,0 +1,123 @@
+import AccordDomain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// An event as it is announced: to the inboxes its RACI routing names, and to the organisation's webhooks and those of
+/// the vendor it concerns.
+public struct Announcement: Sendable {
+    public var event: InboxEvent
+    public var subjectKind: String
+    public var subjectID: Int64
+    /// Written for both parties: no staff names, no internal targets.
+    public var title: String
+    public var link: String
+    public var agreementID: Int64?
+    public var vendorID: Int64?
+    /// Repeated reminders (due soon, overdue) carry a key so each person gets each reminder once.
+    public var dedupeKey: String?
+
+    public init(
+        event: InboxEvent, subjectKind: String, subjectID: Int64, title: String, link: String, agreementID: Int64?, vendorID: Int64?,
+        dedupeKey: String? = nil
+    ) {
+        self.event = event
+        self.subjectKind = subjectKind
+        self.subjectID = subjectID
+        self.title = title
+        self.link = link
+        self.agreementID = agreementID
+        self.vendorID = vendorID
+        self.dedupeKey = dedupeKey
+    }
+}
+
+/// Each user's inbox, and the outbox of webhook deliveries written in the same transaction as the event.
+public struct InboxRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Delivers an announcement inside the transaction of the change it announces; returns how many people got it.
+    @discardableResult
+    static func announce(_ announcement: Announcement, actor: AuditActor, at now: Date, on connection: PostgresConnection, logger: Logger)
+        async throws -> Int
+    {
+        let matrix =
+            try await announcement.agreementID.asyncFlatMap { try await RACIRepository.matrix(agreementID: $0, on: connection, logger: logger) }
+            ?? RACIMatrix([])
+        let managers = try await connection.rows(
+            "SELECT id FROM users WHERE role = 'contract_manager' AND NOT disabled ORDER BY id", logger: logger
+        ).map { try $0.decode(Int64.self) }
+        let vendorUsers =
+            try await announcement.vendorID.asyncFlatMap { vendorID in
+                try await connection.rows("SELECT id FROM users WHERE vendor_id = \(vendorID) AND NOT disabled ORDER BY id", logger: logger)
+                    .map { try $0.decode(Int64.self) }
+            } ?? []
+        let recipients = InboxRouting.recipients(
+            of: announcement.event, matrix: matrix, customerUsers: managers, vendorUsers: vendorUsers, actorUserID: actor.userID)
+        for recipient in recipients {
+            try await connection.rows(
+                """
+                INSERT INTO notifications (user_id, event, subject_kind, subject_id, title, link, to_act, dedupe_key, created_at)
+                SELECT id, \(announcement.event.rawValue), \(announcement.subjectKind), \(announcement.subjectID), \(announcement.title),
+                       \(announcement.link), \(recipient.toAct), \(announcement.dedupeKey), \(now)
+                FROM users WHERE id = \(recipient.userID) AND NOT disabled
+                ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+                """, logger: logger)
+        }
+        try await WebhookRepository.enqueue(announcement, at: now, on: connection, logger: logger)
+        return recipients.count
+    }
+
+    public func list(userID: Int64, unreadOnly: Bool, page: PageRequest) async throws -> PageOf<InboxItem> {
+        let rows = try await self.database.query(
+            """
+            SELECT id, event, subject_kind, subject_id, title, link, to_act, created_at, read_at, count(*) OVER () AS total
+            FROM notifications WHERE user_id = \(userID) AND (NOT \(unreadOnly) OR read_at IS NULL)
+            ORDER BY created_at DESC, id DESC LIMIT \(page.size) OFFSET \(page.offset)
+            """)
+        let total = try rows.first?.makeRandomAccess().value("total", as: Int.self) ?? 0
+        return PageOf(items: try rows.compactMap(Self.item), total: total, request: page)
+    }
+
+    static func item(_ row: PostgresRow) throws -> InboxItem? {
+        let cells = row.makeRandomAccess()
+        guard let event = InboxEvent(rawValue: try cells.value("event")) else { return nil }
+        return InboxItem(
+            id: try cells.value("id"), event: event, subjectKind: try cells.value("subject_kind"), subjectID: try cells.value("subject_id"),
+            title: try cells.value("title"), link: try cells.value("link"), toAct: try cells.value("to_act"),
+            createdAt: try cells.value("created_at"), readAt: try cells.value("read_at"))
+    }
+
+    public func unreadCount(userID: Int64) async throws -> Int {
+        try await self.database.query("SELECT count(*)::int8 FROM notifications WHERE user_id = \(userID) AND read_at IS NULL")
+            .first?.decode(Int.self) ?? 0
+    }
+
+    /// Marks one item (or, without `id`, every item) of the user read; an item of another user is not found.
+    public func markRead(userID: Int64, id: Int64?, at now: Date) async throws {
+        if let id {
+            let rows = try await self.database.query(
+                "UPDATE notifications SET read_at = coalesce(read_at, \(now)) WHERE id = \(id) AND user_id = \(userID) RETURNING id")
+            if rows.isEmpty { throw NotFound("notification") }
+        } else {
+            try await self.database.query("UPDATE notifications SET read_at = \(now) WHERE user_id = \(userID) AND read_at IS NULL")
+        }
+    }
+
+    /// The item of this user with `id`, marked read: where its link leads.
+    public func open(userID: Int64, id: Int64, at now: Date) async throws -> InboxItem {
+        guard
+            let row = try await self.database.query(
+                """
+                UPDATE notifications SET read_at = coalesce(read_at, \(now)) WHERE id = \(id) AND user_id = \(userID)
+                RETURNING id, event, subject_kind, subject_id, title, link, to_act, created_at, read_at
+                """
+            ).first, let item = try Self.item(row)
+        else { throw NotFound("notification") }
+        return item
+    }
+}

@@ -1,0 +1,251 @@
+import AccordDomain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// An endpoint that receives the organisation's events (no vendor) or one vendor's.
+public struct Webhook: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var vendorID: Int64?
+    public var vendorName: String?
+    public var url: String
+    public var description: String
+    public var active: Bool
+    public var createdAt: Date
+    public var rowVersion: Int
+}
+
+/// One event queued for one endpoint, and how its delivery went.
+public struct WebhookDelivery: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var webhookID: Int64
+    public var event: String
+    public var payload: String
+    public var createdAt: Date
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var deliveredAt: Date?
+    public var gaveUpAt: Date?
+    public var lastStatus: Int?
+    public var lastError: String?
+    public var lastAttemptAt: Date?
+
+    public var state: String { self.deliveredAt != nil ? "delivered" : self.gaveUpAt != nil ? "failed" : self.attempts == 0 ? "queued" : "retrying" }
+}
+
+/// Webhook endpoints and their outbox. Deliveries are written in the transaction of the event they announce and
+/// taken by the job runner with `FOR UPDATE SKIP LOCKED`, so two replicas never send the same one at once.
+public struct WebhookRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    static let select = """
+        SELECT w.id, w.vendor_id, v.name AS vendor_name, w.url, w.description, w.active, w.created_at, w.row_version
+        FROM webhooks w LEFT JOIN vendors v ON v.id = w.vendor_id
+        """
+
+    static func webhook(_ row: PostgresRow) throws -> Webhook {
+        let cells = row.makeRandomAccess()
+        return Webhook(
+            id: try cells.value("id"), vendorID: try cells.value("vendor_id"), vendorName: try cells.value("vendor_name"), url: try cells.value("url"),
+            description: try cells.value("description"), active: try cells.value("active"), createdAt: try cells.value("created_at"),
+            rowVersion: try cells.value("row_version"))
+    }
+
+    static let deliveryColumns = """
+        SELECT id, webhook_id, event, payload, created_at, attempts, next_attempt_at, delivered_at, gave_up_at, last_status, last_error,
+               last_attempt_at FROM webhook_deliveries
+        """
+
+    static func delivery(_ row: PostgresRow) throws -> WebhookDelivery {
+        let cells = row.makeRandomAccess()
+        return WebhookDelivery(
+            id: try cells.value("id"), webhookID: try cells.value("webhook_id"), event: try cells.value("event"), payload: try cells.value("payload"),
+            createdAt: try cells.value("created_at"), attempts: try cells.value("attempts"), nextAttemptAt: try cells.value("next_attempt_at"),
+            deliveredAt: try cells.value("delivered_at"), gaveUpAt: try cells.value("gave_up_at"), lastStatus: try cells.value("last_status"),
+            lastError: try cells.value("last_error"), lastAttemptAt: try cells.value("last_attempt_at"))
+    }
+
+    /// Queues the announcement for every active endpoint of the organisation and of the vendor it concerns. A vendor's
+    /// endpoints receive only what its portal would show.
+    static func enqueue(_ announcement: Announcement, at now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        let payload = WebhookPayload(
+            event: announcement.event.rawValue, occurredAt: now, subject: .init(kind: announcement.subjectKind, id: announcement.subjectID),
+            title: announcement.title, link: announcement.link, agreementID: announcement.agreementID, vendorID: announcement.vendorID)
+        let text = try payload.json()
+        try await connection.rows(
+            """
+            INSERT INTO webhook_deliveries (webhook_id, event, payload, created_at, next_attempt_at)
+            SELECT id, \(announcement.event.rawValue), \(text), \(now), \(now) FROM webhooks
+            WHERE active AND (vendor_id IS NULL OR vendor_id = \(announcement.vendorID)::int8)
+            """, logger: logger)
+    }
+
+    public func list(scope: AccessScope) async throws -> [Webhook] {
+        try await self.database.query(
+            "\(unescaped: Self.select) WHERE (\(scope.vendorID)::int8 IS NULL OR w.vendor_id = \(scope.vendorID)) ORDER BY w.vendor_id NULLS FIRST, w.id"
+        ).map(Self.webhook)
+    }
+
+    public func find(id: Int64, scope: AccessScope) async throws -> Webhook {
+        guard
+            let row = try await self.database.query(
+                "\(unescaped: Self.select) WHERE w.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR w.vendor_id = \(scope.vendorID))"
+            ).first
+        else { throw NotFound("webhook") }
+        return try Self.webhook(row)
+    }
+
+    /// The signing secret of an endpoint the caller sees.
+    public func secret(id: Int64, scope: AccessScope) async throws -> String {
+        _ = try await self.find(id: id, scope: scope)
+        return try await self.database.query("SELECT secret FROM webhooks WHERE id = \(id)").first?.decode(String.self) ?? ""
+    }
+
+    public func create(_ draft: WebhookDraft, secret: String, scope: AccessScope, actor: AuditActor) async throws -> Webhook {
+        try draft.validate().throwIfAny()
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            if let vendorID = draft.vendorID { _ = try await VendorRepository.find(id: vendorID, scope: scope, on: connection, logger: logger) }
+            let id = try await connection.rows(
+                """
+                INSERT INTO webhooks (vendor_id, url, secret, description, created_by)
+                VALUES (\(draft.vendorID), \(draft.url.trimmed), \(secret), \(draft.description.trimmed), \(actor.userID)) RETURNING id
+                """, logger: logger
+            ).first!.decode(Int64.self)
+            let created = try Self.webhook(try await connection.rows("\(unescaped: Self.select) WHERE w.id = \(id)", logger: logger).first!)
+            try await AuditRepository.record(on: connection, logger: logger, actor: actor, action: "create", entity: "webhook", entityID: id, after: created)
+            return created
+        }
+    }
+
+    /// Turns an endpoint off (its queued deliveries stay, unsent) or on again.
+    public func setActive(id: Int64, active: Bool, scope: AccessScope, actor: AuditActor) async throws -> Webhook {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            guard
+                let row = try await connection.rows(
+                    "\(unescaped: Self.select) WHERE w.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR w.vendor_id = \(scope.vendorID)) FOR UPDATE OF w",
+                    logger: logger
+                ).first
+            else { throw NotFound("webhook") }
+            let before = try Self.webhook(row)
+            try await connection.rows(
+                "UPDATE webhooks SET active = \(active), row_version = row_version + 1 WHERE id = \(id)", logger: logger)
+            let after = try Self.webhook(try await connection.rows("\(unescaped: Self.select) WHERE w.id = \(id)", logger: logger).first!)
+            try await AuditRepository.record(
+                on: connection, logger: logger, actor: actor, action: active ? "enable" : "disable", entity: "webhook", entityID: id, before: before,
+                after: after)
+            return after
+        }
+    }
+
+    /// The newest deliveries of an endpoint the caller sees.
+    public func deliveries(webhookID: Int64, page: PageRequest, scope: AccessScope) async throws -> PageOf<WebhookDelivery> {
+        _ = try await self.find(id: webhookID, scope: scope)
+        let total = try await self.database.query("SELECT count(*)::int8 FROM webhook_deliveries WHERE webhook_id = \(webhookID)")
+            .first?.decode(Int.self) ?? 0
+        let rows = try await self.database.query(
+            """
+            \(unescaped: Self.deliveryColumns) WHERE webhook_id = \(webhookID) ORDER BY created_at DESC, id DESC
+            LIMIT \(page.size) OFFSET \(page.offset)
+            """)
+        return PageOf(items: try rows.map(Self.delivery), total: total, request: page)
+    }
+
+    /// A delivery due now, taken with its endpoint for one attempt.
+    public struct DueDelivery: Sendable {
+        public var delivery: WebhookDelivery
+        public var url: String
+        public var secret: String
+    }
+
+    /// Takes up to `limit` due deliveries of active endpoints, each locked for the caller's transaction.
+    public func takeDue(limit: Int, now: Date, on connection: PostgresConnection) async throws -> [DueDelivery] {
+        try await connection.rows(
+            """
+            SELECT d.id, d.webhook_id, d.event, d.payload, d.created_at, d.attempts, d.next_attempt_at, d.delivered_at, d.gave_up_at,
+                   d.last_status, d.last_error, d.last_attempt_at, w.url, w.secret
+            FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+            WHERE d.delivered_at IS NULL AND d.gave_up_at IS NULL AND d.next_attempt_at <= \(now) AND w.active
+            ORDER BY d.next_attempt_at, d.id LIMIT \(limit) FOR UPDATE OF d SKIP LOCKED
+            """, logger: self.database.logger
+        ).map { row in
+            let cells = row.makeRandomAccess()
+            return DueDelivery(delivery: try Self.delivery(row), url: try cells.value("url"), secret: try cells.value("secret"))
+        }
+    }
+
+    /// Records one attempt: delivered, retried at `retryAt`, or given up on when `retryAt` is nil.
+    public func recordAttempt(
+        id: Int64, at now: Date, status: Int?, error: String?, delivered: Bool, retryAt: Date?, on connection: PostgresConnection
+    ) async throws {
+        try await connection.rows(
+            """
+            UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = \(now), last_status = \(status),
+                last_error = \(error.map { String($0.prefix(500)) }), delivered_at = CASE WHEN \(delivered) THEN \(now) END,
+                gave_up_at = CASE WHEN NOT \(delivered) AND \(retryAt)::timestamptz IS NULL THEN \(now) END,
+                next_attempt_at = coalesce(\(retryAt), next_attempt_at)
+            WHERE id = \(id)
+            """, logger: self.database.logger)
+    }
+}
+
+/// The body every endpoint receives, signed as it is sent.
+public struct WebhookPayload: Sendable, Codable, Equatable {
+    public struct Subject: Sendable, Codable, Equatable {
+        public var kind: String
+        public var id: Int64
+    }
+
+    public var event: String
+    public var occurredAt: Date
+    public var subject: Subject
+    public var title: String
+    public var link: String
+    public var agreementID: Int64?
+    public var vendorID: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case event, occurredAt = "occurred_at", subject, title, link, agreementID = "agreement_id", vendorID = "vendor_id"
+    }
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.format(date))
+        }
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}
+
+/// What a contract manager enters to add an endpoint.
+public struct WebhookDraft: Sendable, Equatable {
+    public var vendorID: Int64?
+    public var url: String
+    public var description: String
+
+    public init(vendorID: Int64?, url: String, description: String) {
+        self.vendorID = vendorID
+        self.url = url
+        self.description = description
+    }
+
+    public func validate() -> ValidationErrors {
+        var errors = ValidationErrors()
+        let url = self.url.trimmed
+        if let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme), parsed.host != nil,
+            url.count <= 2000
+        {
+        } else {
+            errors.add("url", "Give the endpoint as an http:// or https:// address of at most 2000 characters.")
+        }
+        if self.description.count > 200 { errors.add("description", "The description may be at most 200 characters.") }
+        return errors
+    }
+}
