@@ -30,6 +30,8 @@ public struct UseCases: Sendable {
     }
     public var exclusions: ExclusionDecisions { ExclusionDecisions(repositories: self.repositories, clock: self.clock) }
     public var credits: CreditLedger { CreditLedger(repositories: self.repositories) }
+    public var claims: ClaimDecisions { ClaimDecisions(repositories: self.repositories, clock: self.clock) }
+    public var disputes: DisputeDecisions { DisputeDecisions(repositories: self.repositories, clock: self.clock) }
     public var recompute: PeriodRecompute { PeriodRecompute(repositories: self.repositories) }
 
     public var periods: PeriodReport { PeriodReport(repositories: self.repositories) }

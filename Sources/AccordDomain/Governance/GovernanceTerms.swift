@@ -81,13 +81,13 @@ public struct GovernanceTerms: Sendable, Codable, Equatable {
         for (index, period) in self.denyPeriods.enumerated() {
             let label = period.label.trimmingCharacters(in: .whitespacesAndNewlines)
             if label.isEmpty || label.count > 200 {
-                errors.add("deny_periods[\(index)].label", "Deny period \(index + 1) needs a name of at most 200 characters.")
+                errors.add("deny_periods", "Deny period \(index + 1) needs a name of at most 200 characters.")
             }
             if period.to < period.from {
-                errors.add("deny_periods[\(index)].to", "Deny period \(index + 1) ends before it starts.")
+                errors.add("deny_periods", "Deny period \(index + 1) ends before it starts.")
             }
             if !Bounds.years.contains(period.from.year) || !Bounds.years.contains(period.to.year) {
-                errors.add("deny_periods[\(index)].from", "Deny period \(index + 1) must lie \(Bounds.yearsText).")
+                errors.add("deny_periods", "Deny period \(index + 1) must lie \(Bounds.yearsText).")
             }
         }
         return errors

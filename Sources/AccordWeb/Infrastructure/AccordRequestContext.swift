@@ -13,6 +13,8 @@ public enum Credential: Sendable, Equatable {
 public struct Identity: Sendable {
     public var user: User
     public var credential: Credential
+    /// Unread inbox items, for the header of pages (read for browser GETs only).
+    public var unread: Int = 0
 
     public var csrfToken: String? {
         if case .session(_, let token) = self.credential { return token }

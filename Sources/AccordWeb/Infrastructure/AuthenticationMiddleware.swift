@@ -29,7 +29,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
             let session = try await self.repositories.sessions.touch(id: sessionID, now: self.clock()),
             let user = try await self.repositories.users.find(id: session.userID), !user.disabled
         {
-            context.identity = Identity(user: user, credential: .session(id: sessionID, csrfToken: session.csrfToken))
+            let unread = request.method == .get ? try await self.repositories.inbox.unreadCount(userID: user.id) : 0
+            context.identity = Identity(user: user, credential: .session(id: sessionID, csrfToken: session.csrfToken), unread: unread)
         }
         // authenticate before any lookup: whether an id exists is nobody's business before they sign in
         if context.identity == nil, !Self.isPublic(request.uri.path) { throw Unauthenticated() }

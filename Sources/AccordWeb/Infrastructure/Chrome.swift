@@ -10,6 +10,8 @@ struct Chrome {
         var isAdmin: Bool
         var isVendor: Bool
         var isInternal: Bool
+        var unread: Int
+        var hasUnread: Bool
     }
 
     var title: String
@@ -24,7 +26,8 @@ struct Chrome {
         if let user = context.identity?.user {
             self.user = SignedIn(
                 name: user.name, roleLabel: user.role.label, canManage: user.role.canManageContracts, isAdmin: user.role.isAdmin,
-                isVendor: user.role == .vendor, isInternal: user.role != .vendor)
+                isVendor: user.role == .vendor, isInternal: user.role != .vendor, unread: context.identity?.unread ?? 0,
+                hasUnread: (context.identity?.unread ?? 0) > 0)
         }
     }
 }

@@ -197,6 +197,9 @@ public struct Input: Sendable, Equatable {
             switch value {
             case .text(let text): values[key] = text
             case .list(let items):
+                // checkboxes keep their chosen values, comma-separated
+                let texts = items.compactMap { if case .text(let text) = $0 { text } else { nil } }
+                if !texts.isEmpty { values[key] = texts.joined(separator: ",") }
                 for (index, item) in items.enumerated() {
                     if case .object(let row) = item {
                         let number = if case .text(let text)? = row[Self.rowNumberKey], let number = Int(text) { number } else { index }

@@ -10,12 +10,14 @@ struct MultipartForm: Sendable {
     struct Part: Sendable {
         var name: String
         var filename: String?
-        var content: String
+        var contentType: String?
+        var bytes: [UInt8]
+        var content: String { String(decoding: self.bytes, as: UTF8.self) }
     }
 
     var parts: [Part]
 
-    static let maximumParts = 16
+    static let maximumParts = 64
     static let maximumHeaderBytes = 8192
 
     func value(_ name: String) -> String? { self.parts.first { $0.name == name }?.content }
@@ -69,15 +71,16 @@ struct MultipartForm: Sendable {
                 throw Malformed(reason: "A part of the form has no headers, or headers longer than \(Self.maximumHeaderBytes) bytes.")
             }
             let headers = String(decoding: body[cursor..<split], as: UTF8.self)
-            let content = String(decoding: body[(split + 4)..<section.endIndex], as: UTF8.self)
-            if let part = Self.part(headers: headers, content: content) { parts.append(part) }
+            if let part = Self.part(headers: headers, bytes: Array(body[(split + 4)..<section.endIndex])) { parts.append(part) }
             cursor = next + delimiter.count
         }
     }
 
-    private static func part(headers: String, content: String) -> Part? {
-        guard let disposition = headers.components(separatedBy: "\r\n").first(where: { $0.lowercased().hasPrefix("content-disposition:") })
-        else { return nil }
+    private static func part(headers: String, bytes: [UInt8]) -> Part? {
+        let lines = headers.components(separatedBy: "\r\n")
+        guard let disposition = lines.first(where: { $0.lowercased().hasPrefix("content-disposition:") }) else { return nil }
+        let contentType = lines.first(where: { $0.lowercased().hasPrefix("content-type:") })
+            .map { $0.dropFirst("content-type:".count).trimmingCharacters(in: .whitespaces) }
         func parameter(_ key: String) -> String? {
             for piece in disposition.split(separator: ";").dropFirst() {
                 let pair = piece.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -86,7 +89,7 @@ struct MultipartForm: Sendable {
             return nil
         }
         guard let name = parameter("name") else { return nil }
-        return Part(name: name, filename: parameter("filename"), content: content)
+        return Part(name: name, filename: parameter("filename"), contentType: contentType, bytes: bytes)
     }
 
     /// The first index at or after `start` (and below `end`) where `needle` begins, scanning forward once.

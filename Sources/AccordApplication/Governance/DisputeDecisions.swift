@@ -1,0 +1,72 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+
+/// Disputes of closed periods and credits, and the remedies of an upheld one: each made through the flow that owns
+/// the change (the exclusion flow, the credit ledger, a corrected upload), linked to the dispute in the same transaction.
+public struct DisputeDecisions: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+
+    public init(repositories: Repositories, clock: @escaping @Sendable () -> Date) {
+        self.repositories = repositories
+        self.clock = clock
+    }
+
+    public func file(_ draft: DisputeDraft, evidence files: [EvidenceUpload], scope: AccessScope, actor: AuditActor) async throws -> Dispute {
+        let now = self.clock()
+        return try await self.repositories.database.transaction { connection in
+            let repositories = Repositories(database: self.repositories.database.bound(to: connection))
+            let dispute = try await repositories.disputes.file(draft, scope: scope, actor: actor, now: now)
+            for file in files {
+                _ = try await repositories.evidence.attach(.dispute, id: dispute.id, file, scope: scope, actor: actor, now: now)
+            }
+            return dispute
+        }
+    }
+
+    public func decide(id: Int64, to status: DisputeStatus, reason: String, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor)
+        async throws -> Dispute
+    {
+        try await self.repositories.disputes.decide(
+            id: id, to: status, reason: reason, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, now: self.clock())
+    }
+
+    /// Remedies an upheld dispute with an exclusion of the disputed objective, recomputed before the answer.
+    public func remedyWithExclusion(id: Int64, _ draft: ExclusionDraft, scope: AccessScope, actor: AuditActor) async throws -> Dispute {
+        let now = self.clock()
+        let remedied = try await self.repositories.database.transaction { connection in
+            let repositories = Repositories(database: self.repositories.database.bound(to: connection))
+            let dispute = try await repositories.disputes.find(id: id, scope: scope)
+            try DisputeRules.checkRemedy(status: dispute.status)
+            let exclusion = try await repositories.exclusions.create(objectiveID: dispute.objectiveID, draft, scope: scope, actor: actor)
+            return try await repositories.disputes.recordRemedy(
+                id: id, kind: .exclusion, linkedID: exclusion.id, note: draft.reason, scope: scope, actor: actor, now: now)
+        }
+        try await PeriodRecompute(repositories: self.repositories).run(now: self.clock())
+        return remedied
+    }
+
+    /// Remedies an upheld dispute by waiving the disputed period's credit through the ledger.
+    public func remedyByWaivingCredit(id: Int64, reason: String, scope: AccessScope, actor: AuditActor) async throws -> Dispute {
+        let now = self.clock()
+        return try await self.repositories.database.transaction { connection in
+            let repositories = Repositories(database: self.repositories.database.bound(to: connection))
+            let dispute = try await repositories.disputes.find(id: id, scope: scope)
+            try DisputeRules.checkRemedy(status: dispute.status)
+            let credits = try await repositories.credits.all(
+                filter: .init(seriesID: dispute.seriesID, from: dispute.periodStart, to: dispute.periodStart.addingTimeInterval(1)), scope: scope)
+            guard let credit = credits.first else { throw RuleViolation("No credit was computed for the disputed period.") }
+            _ = try await repositories.credits.perform(
+                .waive(reason: reason), id: credit.id, expectedRowVersion: credit.rowVersion, scope: scope, actor: actor)
+            return try await repositories.disputes.recordRemedy(
+                id: id, kind: .waivedCredit, linkedID: credit.id, note: reason, scope: scope, actor: actor, now: now)
+        }
+    }
+
+    /// Links a corrected upload (a batch already sent for the disputed objective) to an upheld dispute.
+    public func remedyWithCorrectedData(id: Int64, batchID: Int64?, note: String, scope: AccessScope, actor: AuditActor) async throws -> Dispute {
+        try await self.repositories.disputes.recordRemedy(
+            id: id, kind: .correctedData, linkedID: batchID, note: note, scope: scope, actor: actor, now: self.clock())
+    }
+}

@@ -1,0 +1,227 @@
+import AccordApplication
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// A claim or a dispute as the API gives it: the record, its evidence files and its history.
+struct GovernanceRecord<Record: Encodable & Sendable>: Encodable, Sendable {
+    var record: Record
+    var files: [EvidenceFile]
+    var history: [HistoryEntry]
+
+    func encode(to encoder: any Encoder) throws {
+        try self.record.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(self.files, forKey: .files)
+        try container.encode(self.history, forKey: .history)
+    }
+
+    enum Keys: String, CodingKey { case files, history }
+}
+
+/// `/api/v1/claims`, `/api/v1/disputes`, `/api/v1/agreements/{id}/governance` and `/api/v1/inbox`.
+struct GovernanceAPI {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    func addRoutes(to group: RouterGroup<AccordRequestContext>) {
+        self.addClaimRoutes(to: group)
+        self.addDisputeRoutes(to: group)
+        self.addTermsAndInboxRoutes(to: group)
+    }
+
+    /// Files of a multipart body sent to an evidence route; at least one.
+    static func files(_ request: Request, context: AccordRequestContext) async throws -> [EvidenceUpload] {
+        var request = request
+        guard MultipartForm.boundary(of: request.headers[.contentType]) != nil else {
+            throw HTTPError(.unsupportedMediaType, message: "Send files as multipart/form-data, one part named \"file\" per file.")
+        }
+        let form = try await EvidenceForm.read(&request, context: context)
+        guard !form.files.isEmpty else { throw ValidationErrors([FieldError("file", "Send at least one file part.")]) }
+        return form.files
+    }
+
+    func claimRecord(_ id: Int64, context: AccordRequestContext) async throws -> GovernanceRecord<ExclusionClaim> {
+        let scope = try context.scope
+        return GovernanceRecord(
+            record: context.facing(try await self.repositories.claims.find(id: id, scope: scope)),
+            files: try await self.repositories.evidence.list(.claim, id: id, scope: scope),
+            history: try await self.repositories.claims.history(id: id, scope: scope).map(context.facing))
+    }
+
+    func disputeRecord(_ id: Int64, context: AccordRequestContext) async throws -> GovernanceRecord<Dispute> {
+        let scope = try context.scope
+        return GovernanceRecord(
+            record: context.facing(try await self.repositories.disputes.find(id: id, scope: scope)),
+            files: try await self.repositories.evidence.list(.dispute, id: id, scope: scope),
+            history: try await self.repositories.disputes.history(id: id, scope: scope).map(context.facing))
+    }
+
+    func addClaimRoutes(to group: RouterGroup<AccordRequestContext>) {
+        group.get("claims") { request, context in
+            _ = try context.requireUser()
+            var errors = ValidationErrors()
+            let status = request.query("status").flatMap { text in
+                ClaimStatus(rawValue: text) ?? { errors.add("status", "status must be one of: pending, approved, rejected, withdrawn."); return nil }()
+            }
+            try errors.throwIfAny()
+            let page = try await self.repositories.claims.list(.init(status: status), page: request.apiPage(), scope: context.scope)
+            return JSON.response(ListEnvelope(page) { context.facing($0) })
+        }
+        group.post("claims") { request, context in
+            _ = try context.requireUser(ClaimPages.mayFile)
+            var request = request
+            let input = try await request.json(context: context)
+            var reader = InputReader(input)
+            let agreementID = reader.require(reader.id("agreement_id", label: "Agreement"), "agreement_id", "agreement_id is required.")
+            try reader.errors.throwIfAny()
+            let agreement = try await self.repositories.agreements.find(id: agreementID!, scope: context.scope)
+            let draft = try DraftParsing.claim(input, zone: Stamp.zone(agreement.timeZone))
+            let claim = try await self.dependencies.useCases.claims.file(
+                agreementID: agreement.id, draft, evidence: [], scope: context.scope, actor: context.actor)
+            return JSON.response(try await self.claimRecord(claim.id, context: context), status: .created)
+        }
+        group.get("claims/:id") { _, context in
+            _ = try context.requireUser()
+            return JSON.response(try await self.claimRecord(try context.id(), context: context))
+        }
+        for (action, status) in [("approve", ClaimStatus.approved), ("reject", .rejected), ("withdraw", .withdrawn)] {
+            group.post("claims/:id/\(action)") { request, context in
+                _ = try await self.repositories.claims.find(id: try context.id(), scope: context.scope)
+                let user = try context.requireUser()
+                guard status == .withdrawn ? ClaimPages.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
+                var request = request
+                let input = try await request.json(context: context)
+                var reader = InputReader(input)
+                let rowVersion = reader.integer("row_version", label: "row_version")
+                try reader.errors.throwIfAny()
+                _ = try await self.dependencies.useCases.claims.decide(
+                    id: try context.id(), to: status, reason: input.text("reason") ?? "", expectedRowVersion: rowVersion, scope: context.scope,
+                    actor: context.actor)
+                return JSON.response(try await self.claimRecord(try context.id(), context: context))
+            }
+        }
+        group.post("claims/:id/evidence") { request, context in
+            _ = try await self.repositories.claims.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(ClaimPages.mayFile)
+            let files = try await Self.files(request, context: context)
+            let now = self.dependencies.clock()
+            let stored = try await self.repositories.database.transaction { connection in
+                let evidence = EvidenceRepository(database: self.repositories.database.bound(to: connection))
+                var stored: [EvidenceFile] = []
+                for file in files { stored.append(try await evidence.attach(.claim, id: try context.id(), file, scope: context.scope, actor: context.actor, now: now)) }
+                return stored
+            }
+            return JSON.response(ItemsEnvelope(items: stored), status: .created)
+        }
+        group.get("claims/:id/evidence/:file") { _, context in
+            _ = try context.requireUser()
+            let (file, bytes) = try await self.repositories.evidence.content(
+                .claim, id: try context.id(), fileID: try context.id("file"), scope: context.scope)
+            return evidenceDownload(file, bytes: bytes)
+        }
+    }
+
+    func addDisputeRoutes(to group: RouterGroup<AccordRequestContext>) {
+        group.get("disputes") { request, context in
+            _ = try context.requireUser()
+            var errors = ValidationErrors()
+            let status = request.query("status").flatMap { text in
+                DisputeStatus(rawValue: text) ?? { errors.add("status", "status must be one of: open, upheld, rejected, withdrawn."); return nil }()
+            }
+            try errors.throwIfAny()
+            let page = try await self.repositories.disputes.list(.init(status: status), page: request.apiPage(), scope: context.scope)
+            return JSON.response(ListEnvelope(page) { context.facing($0) })
+        }
+        group.post("disputes") { request, context in
+            _ = try context.requireUser(ClaimPages.mayFile)
+            var request = request
+            let draft = try DraftParsing.dispute(try await request.json(context: context))
+            let dispute = try await self.dependencies.useCases.disputes.file(draft, evidence: [], scope: context.scope, actor: context.actor)
+            return JSON.response(try await self.disputeRecord(dispute.id, context: context), status: .created)
+        }
+        group.get("disputes/:id") { _, context in
+            _ = try context.requireUser()
+            return JSON.response(try await self.disputeRecord(try context.id(), context: context))
+        }
+        for (action, status) in [("uphold", DisputeStatus.upheld), ("reject", .rejected), ("withdraw", .withdrawn)] {
+            group.post("disputes/:id/\(action)") { request, context in
+                _ = try await self.repositories.disputes.find(id: try context.id(), scope: context.scope)
+                let user = try context.requireUser()
+                guard status == .withdrawn ? ClaimPages.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
+                var request = request
+                let input = try await request.json(context: context)
+                var reader = InputReader(input)
+                let rowVersion = reader.integer("row_version", label: "row_version")
+                try reader.errors.throwIfAny()
+                _ = try await self.dependencies.useCases.disputes.decide(
+                    id: try context.id(), to: status, reason: input.text("reason") ?? "", expectedRowVersion: rowVersion, scope: context.scope,
+                    actor: context.actor)
+                return JSON.response(try await self.disputeRecord(try context.id(), context: context))
+            }
+        }
+        group.post("disputes/:id/remedies/:kind") { request, context in
+            let dispute = try await self.repositories.disputes.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            guard let kind = RemedyKind(rawValue: context.parameters.get("kind") ?? "") else { throw NotFound("remedy") }
+            var request = request
+            let input = try await request.json(context: context)
+            try await DisputePages(dependencies: self.dependencies).remedy(kind, dispute: dispute, input: input, context: context)
+            return JSON.response(try await self.disputeRecord(dispute.id, context: context))
+        }
+        group.post("disputes/:id/evidence") { request, context in
+            _ = try await self.repositories.disputes.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(ClaimPages.mayFile)
+            let files = try await Self.files(request, context: context)
+            let now = self.dependencies.clock()
+            let stored = try await self.repositories.database.transaction { connection in
+                let evidence = EvidenceRepository(database: self.repositories.database.bound(to: connection))
+                var stored: [EvidenceFile] = []
+                for file in files { stored.append(try await evidence.attach(.dispute, id: try context.id(), file, scope: context.scope, actor: context.actor, now: now)) }
+                return stored
+            }
+            return JSON.response(ItemsEnvelope(items: stored), status: .created)
+        }
+        group.get("disputes/:id/evidence/:file") { _, context in
+            _ = try context.requireUser()
+            let (file, bytes) = try await self.repositories.evidence.content(
+                .dispute, id: try context.id(), fileID: try context.id("file"), scope: context.scope)
+            return evidenceDownload(file, bytes: bytes)
+        }
+    }
+
+    func addTermsAndInboxRoutes(to group: RouterGroup<AccordRequestContext>) {
+        group.get("agreements/:id/governance") { _, context in
+            _ = try context.requireUser()
+            return JSON.response(try await self.repositories.governanceTerms.find(agreementID: try context.id(), scope: context.scope))
+        }
+        group.put("agreements/:id/governance") { request, context in
+            let current = try await self.repositories.governanceTerms.find(agreementID: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.json(context: context)
+            let terms = try DraftParsing.governanceTerms(input, rowVersion: current.rowVersion)
+            let expected = try DraftParsing.rowVersion(input)
+            return JSON.response(
+                try await self.repositories.governanceTerms.save(
+                    agreementID: try context.id(), terms, expectedRowVersion: expected, scope: context.scope, actor: context.actor))
+        }
+        group.get("inbox") { request, context in
+            let user = try context.requireUser()
+            let unread = request.query("unread") == "true"
+            let page = try await self.repositories.inbox.list(userID: user.id, unreadOnly: unread, page: request.apiPage())
+            return JSON.response(ListEnvelope(page) { $0 })
+        }
+        group.post("inbox/:id/read") { _, context in
+            let user = try context.requireUser()
+            try await self.repositories.inbox.markRead(userID: user.id, id: try context.id(), at: self.dependencies.clock())
+            return Response.noContent
+        }
+        group.post("inbox/read-all") { _, context in
+            let user = try context.requireUser()
+            try await self.repositories.inbox.markRead(userID: user.id, id: nil, at: self.dependencies.clock())
+            return Response.noContent
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import AccordDomain
+import Foundation
+
+/// How governance pages write an instant: day, time and zone abbreviation in the zone the page is about.
+enum Stamp {
+    static func format(_ date: Date, _ zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = "d MMM yyyy HH:mm zzz"
+        return formatter.string(from: date)
+    }
+
+    static func zone(_ identifier: String) -> TimeZone { TimeZone(identifier: identifier) ?? .gmt }
+}
+
+/// One step of a history as the pages list it.
+struct HistoryLine {
+    var at: String
+    var actor: String
+    var action: String
+    var note: String
+
+    init(_ entry: HistoryEntry, zone: TimeZone) {
+        self.at = Stamp.format(entry.at, zone)
+        self.actor = entry.actor
+        self.action = entry.action
+        self.note = entry.note
+    }
+}
+
+/// One evidence file as the pages list it, with its download link.
+struct EvidenceLine {
+    var name: String
+    var size: String
+    var type: String
+    var uploadedBy: String
+    var at: String
+    var url: String
+    var sha256: String
+
+    init(_ file: EvidenceFile, base: String, zone: TimeZone) {
+        self.name = file.fileName
+        self.size = EvidenceRules.sizeText(file.size)
+        self.type = file.contentType
+        self.uploadedBy = file.uploadedBy ?? "—"
+        self.at = Stamp.format(file.uploadedAt, zone)
+        self.url = "\(base)/evidence/\(file.id)"
+        self.sha256 = String(file.sha256.prefix(12))
+    }
+}
