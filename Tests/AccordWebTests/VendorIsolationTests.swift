@@ -24,6 +24,9 @@ struct VendorIsolationTests {
         }
         if trimmed.hasPrefix("/users") { return ["id": "\(world.vendorUserB.id)"] }
         if trimmed.hasPrefix("/jobs") { return ["name": "period-closing"] }
+        if trimmed.hasPrefix("/claims") { return ["id": "\(activity.claimB)", "file": "\(activity.claimFileB)"] }
+        if trimmed.hasPrefix("/disputes") { return ["id": "\(activity.disputeB)", "file": "\(activity.claimFileB)", "kind": "exclusion"] }
+        if trimmed.hasPrefix("/inbox") { return ["id": "\(activity.notificationB)"] }
         return [:]
     }
 
@@ -31,6 +34,11 @@ struct VendorIsolationTests {
     struct Activity {
         var creditB: Int64
         var exclusionB: Int64
+        var claimB: Int64
+        var claimFileB: Int64
+        var disputeB: Int64
+        /// An inbox item of vendor B's user.
+        var notificationB: Int64
     }
 
     static func seedActivity(_ harness: Harness) async throws -> Activity {
@@ -48,7 +56,30 @@ struct VendorIsolationTests {
         try await harness.repositories.periodRecords.syncSchedule()
         try await TestJobs.runAll(harness.repositories, at: RFC3339.parse("2026-12-15T00:00:00Z")!)
         let credits = try await harness.repositories.credits.all(filter: .init(vendorID: world.vendorB.id), scope: .organisation)
-        return Activity(creditB: try #require(credits.first?.id), exclusionB: exclusion.id)
+        // vendor B's claim (with a file) and dispute of October, decided so B's user has an inbox item
+        let vendorB = AuditActor(userID: world.vendorUserB.id, label: world.vendorUserB.name)
+        let manager = AuditActor(userID: world.manager.id, label: world.manager.name)
+        let now = RFC3339.parse("2026-11-10T00:00:00Z")!
+        let claim = try await harness.repositories.claims.file(
+            agreementID: world.agreementB.id,
+            ExclusionClaimDraft(
+                objectiveIDs: [world.objectiveB.id], kind: .customerCaused, startsAt: start, endsAt: start.addingTimeInterval(600), announcedAt: nil,
+                statement: "Beta claim statement", evidence: ""),
+            scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
+        let file = try await harness.repositories.evidence.attach(
+            .claim, id: claim.id, EvidenceUpload(fileName: "beta.txt", declaredType: "text/plain", bytes: Array("Beta evidence".utf8)),
+            scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
+        let dispute = try await harness.repositories.disputes.file(
+            DisputeDraft(
+                objectiveID: world.objectiveB.id, periodStart: RFC3339.parse("2026-10-01T00:00:00Z"), subject: .credit,
+                statement: "Beta dispute statement", evidence: ""),
+            scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
+        _ = try await harness.repositories.claims.decide(
+            id: claim.id, to: .rejected, reason: "Not customer caused", expectedRowVersion: nil, scope: .organisation, actor: manager, now: now)
+        let inbox = try await harness.repositories.inbox.list(userID: world.vendorUserB.id, unreadOnly: false, page: PageRequest(number: 1, size: 5))
+        return Activity(
+            creditB: try #require(credits.first?.id), exclusionB: exclusion.id, claimB: claim.id, claimFileB: file.id, disputeB: dispute.id,
+            notificationB: try #require(inbox.items.first?.id))
     }
 
     static let formFields: [(String, String)] = [
@@ -139,7 +170,7 @@ struct VendorIsolationTests {
             for path in [
                 "/", "/vendors", "/agreements", "/services", "/calendars", "/vendors/\(world.vendorA.id)", "/agreements/\(world.agreementA.id)",
                 "/dashboard", "/credits", "/credits.csv", "/vendors/\(world.vendorA.id)/scorecard",
-                "/objectives/\(world.objectiveA.id)",
+                "/objectives/\(world.objectiveA.id)", "/claims", "/disputes", "/inbox", "/agreements/\(world.agreementA.id)/governance",
             ] {
                 let page = try await harness.get(path, as: session)
                 #expect(page.status == .ok, "\(path)")
@@ -148,6 +179,12 @@ struct VendorIsolationTests {
                 #expect(!page.text.contains("Payroll"), "\(path) shows B's service")
                 #expect(!page.text.contains("New York hours"), "\(path) shows B's calendar")
                 #expect(!page.text.contains("Beta window"), "\(path) shows B's exclusion")
+                #expect(!page.text.contains("Beta claim") && !page.text.contains("Beta dispute"), "\(path) shows B's claim or dispute")
+            }
+            for path in ["/api/v1/claims", "/api/v1/disputes", "/api/v1/inbox"] {
+                let list = try await harness.api(.get, path, token: token)
+                #expect(list.status == .ok, "\(path)")
+                #expect(list.json["total"] as? Int == 0, "\(path) should list nothing of vendor B")
             }
             let credits = try await harness.api(.get, "/api/v1/credits", token: token)
             #expect(credits.json["total"] as? Int == 0)

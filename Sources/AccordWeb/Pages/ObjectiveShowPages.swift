@@ -90,6 +90,7 @@ struct ObjectiveShowPages {
         var isDraft: Bool
         var canEdit: Bool
         var canManage: Bool
+        var canDispute: Bool
         var canIngest: Bool
         var isTicketBased: Bool
         var exclusions: [ExclusionPages.ExclusionLine]
@@ -159,7 +160,7 @@ struct ObjectiveShowPages {
             hasPeriods: !lines.isEmpty, chart: chart.svg, chartSummary: chart.summary, burnDown: burnDown.svg, burnDownSummary: burnDown.summary,
             objective: AgreementViews.objectiveRow(objective), agreement: agreement, versionNumber: placement.versionNumber,
             isDraft: placement.versionState == .draft, canEdit: user.role.canManageContracts && placement.versionState == .draft,
-            canManage: user.role.canManageContracts, canIngest: user.role.canIngest, isTicketBased: objective.sliKind.isTicketBased,
+            canManage: user.role.canManageContracts, canDispute: ClaimPages.mayFile(user.role), canIngest: user.role.canIngest, isTicketBased: objective.sliKind.isTicketBased,
             exclusions: exclusions.map { ExclusionPages.ExclusionLine($0, zone: zone) }, breaches: breaches, alertHistory: history)
         return self.dependencies.renderer.response(view, template: "objectives/show")
     }
