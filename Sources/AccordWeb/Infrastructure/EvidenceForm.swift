@@ -63,7 +63,9 @@ func submitEvidenceForm(
 
 /// A stored evidence file as a download: always an attachment, never rendered by the browser.
 func evidenceDownload(_ file: EvidenceFile, bytes: [UInt8]) -> Response {
-    let ascii = String(file.fileName.unicodeScalars.map { $0.isASCII && $0.value >= 32 && !"\"\\;".unicodeScalars.contains($0) ? Character($0) : "_" })
+    // the plain `filename` keeps letters, digits and a few safe marks; `filename*` carries the name as typed
+    let safe = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: " .-_()"))
+    let ascii = String(file.fileName.unicodeScalars.map { $0.isASCII && safe.contains($0) ? Character($0) : "_" })
     var headers = HTTPFields()
     headers[.contentType] = file.contentType
     headers[.contentDisposition] = "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(URLText.encode(file.fileName))"
