@@ -134,11 +134,13 @@ public struct CreditRepository: Sendable {
         }
     }
 
-    /// Records, updates or withdraws the computed credit of a recorded period revision.
+    /// Records, updates or withdraws the computed credit of a recorded period revision; returns the id of a credit it
+    /// created.
+    @discardableResult
     static func apply(
         _ figures: CreditFigures?, for record: PeriodRecord, actor: AuditActor, on connection: PostgresConnection, logger: Logger
     )
-        async throws
+        async throws -> Int64?
     {
         let existing = try await connection.rows(
             "\(unescaped: Self.select) WHERE c.series_id = \(record.seriesID) AND c.period_start = \(record.periodStart) FOR UPDATE OF c",
@@ -146,7 +148,7 @@ public struct CreditRepository: Sendable {
         ).first.map(Self.credit)
         switch (existing, figures) {
         case (nil, nil):
-            return
+            return nil
         case (nil, let figures?):
             let id = try await connection.rows(
                 """
@@ -164,6 +166,7 @@ public struct CreditRepository: Sendable {
                 try await AuditRepository.record(
                     on: connection, logger: logger, actor: actor, action: "create", entity: "credit", entityID: id, after: figures)
             }
+            return id
         case (let credit?, _) where credit.status != .computed:
             try await AuditRepository.record(
                 on: connection, logger: logger, actor: actor, action: "recompute_differs", entity: "credit", entityID: credit.id, before: credit,
@@ -186,5 +189,6 @@ public struct CreditRepository: Sendable {
                 on: connection, logger: logger, actor: actor, action: "recompute", entity: "credit", entityID: credit.id, before: credit,
                 after: figures)
         }
+        return nil
     }
 }

@@ -251,7 +251,7 @@ public struct PeriodRecordRepository: Sendable {
                     if let record = try await Self.insert(
                         figures, seriesID: series, revision: 1, reason: "close", on: connection, logger: logger)
                     {
-                        try await Self.recordConsequences(of: figures, record: record, on: connection, logger: logger)
+                        try await Self.recordConsequences(of: figures, record: record, on: self.database.bound(to: connection))
                         recorded.append(record)
                     }
                 }
@@ -309,7 +309,7 @@ public struct PeriodRecordRepository: Sendable {
                     else { continue }
                     try await connection.rows(
                         "UPDATE breaches SET current = false WHERE series_id = \(series) AND period_start = \(before.periodStart)", logger: logger)
-                    try await Self.recordConsequences(of: figures, record: after, actor: actor, on: connection, logger: logger)
+                    try await Self.recordConsequences(of: figures, record: after, actor: actor, on: self.database.bound(to: connection))
                     try await AuditRepository.record(
                         on: connection, logger: logger, actor: actor, action: "recompute", entity: "period", entityID: series,
                         before: before, after: after)
@@ -341,24 +341,43 @@ public struct PeriodRecordRepository: Sendable {
         ).first.map(Self.record)
     }
 
-    /// The breach (SLA, or else SLO) and credit a recorded revision carries.
+    /// The breach (SLA, or else SLO) and credit a recorded revision carries, announced to the people and endpoints
+    /// they concern; a breach meeting the agreement's triggers opens a joint RCA in the same transaction.
     static func recordConsequences(
-        of figures: PeriodFigures, record: PeriodRecord, actor: AuditActor = .system, on connection: PostgresConnection, logger: Logger
+        of figures: PeriodFigures, record: PeriodRecord, actor: AuditActor = .system, on database: Database
     ) async throws {
-        let severity: String? =
-            record.slaStatus == .breached ? "sla" : record.sloStatus == .breached ? "slo" : nil
-        if let severity, let attainment = record.attainment {
-            let target = severity == "sla" ? record.slaTarget : record.sloTarget
-            try await connection.rows(
-                """
-                INSERT INTO breaches (series_id, objective_id, vendor_id, period_start, period_end, revision, severity, attainment, target, good, valid)
-                VALUES (\(record.seriesID), \(record.objectiveID), \(figures.vendorID), \(record.periodStart), \(record.periodEnd), \(record.revision),
-                    \(severity), \(attainment.description)::numeric, \(target.description)::numeric, \(Precision.shown(record.good).description)::numeric,
-                    \(Precision.shown(record.valid).description)::numeric)
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
+        let logger = database.logger
+        try await database.transaction { connection in
+            let severity: String? =
+                record.slaStatus == .breached ? "sla" : record.sloStatus == .breached ? "slo" : nil
+            var breachID: Int64?
+            if let severity, let attainment = record.attainment {
+                let target = severity == "sla" ? record.slaTarget : record.sloTarget
+                breachID = try await connection.rows(
+                    """
+                    INSERT INTO breaches (series_id, objective_id, vendor_id, period_start, period_end, revision, severity, attainment, target, good, valid)
+                    VALUES (\(record.seriesID), \(record.objectiveID), \(figures.vendorID), \(record.periodStart), \(record.periodEnd), \(record.revision),
+                        \(severity), \(attainment.description)::numeric, \(target.description)::numeric, \(Precision.shown(record.good).description)::numeric,
+                        \(Precision.shown(record.valid).description)::numeric)
+                    ON CONFLICT DO NOTHING
+                    RETURNING id
+                    """, logger: logger
+                ).first?.decode(Int64.self)
+            }
+            let creditID = try await CreditRepository.apply(figures.credit, for: record, actor: actor, on: connection, logger: logger)
+            if let breachID, let severity {
+                try await BreachConsequences.breachRecorded(
+                    breachID, severity: severity, record: record, vendorID: figures.vendorID, actor: actor, on: database)
+            }
+            if let creditID, let credit = figures.credit {
+                try await InboxRepository.announce(
+                    Announcement(
+                        event: .creditComputed, subjectKind: "credit", subjectID: creditID,
+                        title: "Credit of \(credit.amount.plain) \(credit.currency) computed for a breached period", link: "/credits/\(creditID)",
+                        agreementID: credit.agreementID, vendorID: figures.vendorID),
+                    actor: actor, at: record.computedAt, on: connection, logger: logger)
+            }
         }
-        try await CreditRepository.apply(figures.credit, for: record, actor: actor, on: connection, logger: logger)
     }
 
     // MARK: - Alerts

@@ -28,6 +28,8 @@ public struct Repositories: Sendable {
     public let raci: RACIRepository
     public let inbox: InboxRepository
     public let webhooks: WebhookRepository
+    public let rcas: RCARepository
+    public let actions: ActionRepository
 
     public init(database: Database) {
         self.database = database
@@ -58,5 +60,7 @@ public struct Repositories: Sendable {
         self.raci = RACIRepository(database: database)
         self.inbox = InboxRepository(database: database)
         self.webhooks = WebhookRepository(database: database)
+        self.rcas = RCARepository(database: database)
+        self.actions = ActionRepository(database: database)
     }
 }

@@ -93,3 +93,15 @@ public struct GovernanceTerms: Sendable, Codable, Equatable {
         return errors
     }
 }
+
+/// When a recorded breach opens a joint RCA on its own.
+public enum RCATriggers {
+    /// The rule of `terms` a breach meets, in words, or nil. `isRepeat`: the same objective breached in one of the
+    /// `rcaRepeatWithin − 1` periods before.
+    public static func rule(severity: String, attainment: Decimal, isRepeat: Bool, terms: GovernanceTerms) -> String? {
+        if terms.rcaOnSLABreach && severity == "sla" { return "an SLA breach" }
+        if let floor = terms.rcaAttainmentFloor, attainment < floor { return "attainment \(attainment.rounded(places: 3).plain) % below the floor of \(floor.plain) %" }
+        if let within = terms.rcaRepeatWithin, isRepeat { return "a repeat breach within \(within) periods" }
+        return nil
+    }
+}

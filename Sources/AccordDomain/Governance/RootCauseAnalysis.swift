@@ -88,7 +88,7 @@ public enum RCARules {
         }
     }
 
-    static func pastTense(_ step: RCAStep) -> String {
+    public static func pastTense(_ step: RCAStep) -> String {
         switch step {
         case .start: "started"
         case .submit: "submitted"

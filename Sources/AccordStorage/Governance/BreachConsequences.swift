@@ -1,0 +1,53 @@
+import AccordDomain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What follows a recorded breach, in the transaction that records it: the announcement, and a joint RCA when the
+/// agreement's triggers say so and no RCA covers that period of the objective yet.
+enum BreachConsequences {
+    static func breachRecorded(
+        _ breachID: Int64, severity: String, record: PeriodRecord, vendorID: Int64?, actor: AuditActor, on database: Database
+    ) async throws {
+        guard
+            let row = try await database.query(
+                """
+                SELECT a.id, a.kind, a.title, a.time_zone, o.name FROM objectives o JOIN agreement_versions av ON av.id = o.version_id
+                JOIN agreements a ON a.id = av.agreement_id WHERE o.id = \(record.objectiveID)
+                """
+            ).first
+        else { return }
+        let (agreementID, kind, title, zoneName, objective) = try row.decode((Int64, String, String, String, String).self)
+        let zone = TimeZone(identifier: zoneName) ?? .gmt
+        let month = RCARepository.month(record.periodStart, zone)
+        try await database.transaction { connection in
+            try await InboxRepository.announce(
+                Announcement(
+                    event: .breachRecorded, subjectKind: "breach", subjectID: breachID,
+                    title: "\(severity.uppercased()) breach: \(objective) (\(title)), \(month)", link: "/objectives/\(record.objectiveID)",
+                    agreementID: agreementID, vendorID: vendorID),
+                actor: actor, at: record.computedAt, on: connection, logger: database.logger)
+        }
+        // the customer's internal SLO is no business of an automatic joint RCA; master SLAs have no vendor to invite
+        guard kind == "vendor", vendorID != nil, let attainment = record.attainment else { return }
+        let terms = try await GovernanceTermsRepository.find(agreementID: agreementID, on: database)
+        let within = terms.rcaRepeatWithin ?? 1
+        let isRepeat = try await !database.query(
+            """
+            SELECT 1 FROM breaches b WHERE b.series_id = \(record.seriesID) AND b.current AND b.id <> \(breachID)
+              AND b.period_start IN (SELECT DISTINCT period_start FROM period_results WHERE series_id = \(record.seriesID)
+                                     AND period_start < \(record.periodStart) ORDER BY period_start DESC LIMIT \(max(0, within - 1)))
+            """
+        ).isEmpty
+        guard let rule = RCATriggers.rule(severity: severity, attainment: attainment, isRepeat: isRepeat, terms: terms) else { return }
+        let covered = try await !database.query(
+            """
+            SELECT 1 FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id
+            WHERE b.series_id = \(record.seriesID) AND b.period_start = \(record.periodStart)
+            """
+        ).isEmpty
+        guard !covered else { return }
+        _ = try await RCARepository(database: database).open(
+            breachIDs: [breachID], title: "", scope: .organisation, actor: actor, now: record.computedAt, automaticRule: rule)
+    }
+}

@@ -1,0 +1,264 @@
+import AccordDomain
+import Foundation
+import Logging
+import PostgresNIO
+
+extension RCARepository {
+    public static let maximumBreaches = 50
+
+    /// Opens a joint RCA of breaches of one master SLA (one vendor's or several vendors'); the parties are the customer
+    /// and every vendor whose breach it covers. It falls due the terms' number of business days after today, on the
+    /// business calendar of the first breach's objective (Monday to Friday without one).
+    public func open(
+        breachIDs: [Int64], title: String, scope: AccessScope, actor: AuditActor, now: Date, automaticRule: String? = nil
+    ) async throws -> RootCauseAnalysis {
+        let ids = Array(Set(breachIDs)).sorted()
+        guard !ids.isEmpty, ids.count <= Self.maximumBreaches else {
+            throw ValidationErrors([FieldError("breach_ids", "Choose 1 to \(Self.maximumBreaches) breaches to analyse.")])
+        }
+        let title = title.trimmed
+        if title.count > 200 { throw ValidationErrors([FieldError("title", "The title may be at most 200 characters.")]) }
+        return try await self.database.transaction { connection in
+            let bound = self.database.bound(to: connection)
+            let rows = try await bound.query(
+                """
+                SELECT b.id, b.vendor_id, a.id, a.kind, a.master_id, a.time_zone, o.calendar_id, o.name, b.period_start, b.severity
+                FROM breaches b JOIN objectives o ON o.id = b.objective_id JOIN agreement_versions av ON av.id = o.version_id
+                JOIN agreements a ON a.id = av.agreement_id
+                WHERE b.id = ANY(\(ids)) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+                ORDER BY b.period_start, b.id
+                """)
+            let breaches = try rows.map { try $0.decode((Int64, Int64?, Int64, String, Int64?, String, Int64?, String, Date, String).self) }
+            if let missing = ids.first(where: { id in !breaches.contains { $0.0 == id } }) {
+                throw ValidationErrors([FieldError("breach_ids", "Breach \(missing) was not found.")])
+            }
+            if let taken = try await bound.query("SELECT breach_id, rca_id FROM rca_breaches WHERE breach_id = ANY(\(ids)) LIMIT 1").first {
+                let (breach, rca) = try taken.decode((Int64, Int64).self)
+                throw RuleViolation("Breach \(breach) is already analysed in RCA \(rca).")
+            }
+            let masters = Set(breaches.map { $0.3 == "vendor" ? $0.4 ?? $0.2 : $0.2 })
+            guard masters.count == 1, let master = masters.first, let first = breaches.first else {
+                throw ValidationErrors([FieldError("breach_ids", "The breaches of one joint RCA belong to one master SLA.")])
+            }
+            let zone = TimeZone(identifier: first.5) ?? .gmt
+            let terms = try await GovernanceTermsRepository.find(agreementID: first.2, on: connection, logger: bound.logger)
+            let calendar = try await first.6.asyncFlatMap { id in
+                try await bound.query("SELECT \(unescaped: CalendarRepository.columns) FROM calendars k WHERE k.id = \(id)").first
+                    .map(CalendarRepository.calendar)
+            }
+            let today = LocalDate.of(now, in: zone)
+            let due = BusinessDays.adding(terms.rcaDueBusinessDays, after: today, calendar: calendar) ?? today.adding(days: terms.rcaDueBusinessDays) ?? today
+            let name = title.isEmpty ? "\(first.7): \(first.9.uppercased()) breach of \(Self.month(first.8, zone))" : title
+            let id = try await bound.query(
+                """
+                INSERT INTO rcas (title, master_id, time_zone, due_on, automatic, trigger_rule, opened_by, opened_at)
+                VALUES (\(name), \(master), \(zone.identifier), \(due.description)::date, \(automaticRule != nil), \(automaticRule ?? ""),
+                        \(actor.userID), \(now))
+                RETURNING id
+                """
+            ).first!.decode(Int64.self)
+            for breach in breaches { try await bound.query("INSERT INTO rca_breaches (rca_id, breach_id) VALUES (\(id), \(breach.0))") }
+            try await bound.query("INSERT INTO rca_parties (rca_id, vendor_id) VALUES (\(id), NULL)")
+            let vendors = Array(Set(breaches.compactMap(\.1))).sorted()
+            for vendor in vendors { try await bound.query("INSERT INTO rca_parties (rca_id, vendor_id) VALUES (\(id), \(vendor))") }
+            let rca = try await Self.refreshHash(id, on: bound)
+            try await GovernanceHistoryRepository.record(
+                .rca, id: id, action: "requested", note: automaticRule.map { "Opened automatically: \($0)" } ?? "", actor: actor, on: connection,
+                logger: bound.logger)
+            try await AuditRepository.record(on: connection, logger: bound.logger, actor: actor, action: "open", entity: "rca", entityID: id, after: rca)
+            for vendor in vendors {
+                let agreement = breaches.first { $0.1 == vendor }?.2
+                try await InboxRepository.announce(
+                    Announcement(
+                        event: .rcaRequested, subjectKind: "rca", subjectID: id, title: "Joint RCA requested: \(name), due \(due)", link: "/rcas/\(id)",
+                        agreementID: agreement, vendorID: vendor),
+                    actor: actor, at: now, on: connection, logger: bound.logger)
+            }
+            return rca
+        }
+    }
+
+    static func month(_ start: Date, _ zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = "MMMM yyyy"
+        return formatter.string(from: start)
+    }
+
+    /// Stores the hash of the current content; signatures on another hash no longer count.
+    @discardableResult
+    static func refreshHash(_ id: Int64, on database: Database) async throws -> RootCauseAnalysis {
+        var rca = try await Self.load(id, on: database)
+        let hash = Self.hash(rca)
+        if hash != rca.contentHash {
+            try await database.query("UPDATE rcas SET content_hash = \(hash), row_version = row_version + 1 WHERE id = \(id)")
+            rca = try await Self.load(id, on: database)
+        }
+        return rca
+    }
+
+    static let editable: Set<RCAState> = [.requested, .inProgress, .returned]
+
+    /// Runs a change of content on an RCA the caller is a party to, while it is being written; the RCA moves to in
+    /// progress, its hash is refreshed and the change recorded.
+    func changeContent(
+        _ id: Int64, scope: AccessScope, actor: AuditActor, action: String, note: String,
+        change: (RootCauseAnalysis, Database) async throws -> Void
+    ) async throws -> RootCauseAnalysis {
+        try await self.database.transaction { connection in
+            let bound = self.database.bound(to: connection)
+            let before = try await Self.lock(id, scope: scope, on: bound)
+            guard Self.editable.contains(before.status) else {
+                throw RuleViolation("An RCA that is \(before.status.label) is not edited\(before.status == .submitted ? "; the customer returns it first" : "").")
+            }
+            try await change(before, bound)
+            try await bound.query("UPDATE rcas SET status = 'in_progress' WHERE id = \(id) AND status <> 'in_progress'")
+            let after = try await Self.refreshHash(id, on: bound)
+            let voided = before.parties.contains(where: \.signed) && after.contentHash != before.contentHash
+            try await GovernanceHistoryRepository.record(
+                .rca, id: id, action: action, note: note + (voided ? " (signatures voided)" : ""), actor: actor, on: connection, logger: bound.logger)
+            try await AuditRepository.record(
+                on: connection, logger: bound.logger, actor: actor, action: action, entity: "rca", entityID: id, before: before, after: after)
+            return after
+        }
+    }
+
+    public func editAnalysis(id: Int64, _ draft: RCAAnalysisDraft, scope: AccessScope, actor: AuditActor) async throws -> RootCauseAnalysis {
+        try await self.changeContent(id, scope: scope, actor: actor, action: "analysis edited", note: "") { rca, database in
+            let names = Dictionary(uniqueKeysWithValues: rca.parties.map { ($0.vendorID, $0.name) })
+            try RCARules.check(draft, partyNames: names).throwIfAny()
+            let whys = String(
+                decoding: try JSONEncoder().encode(draft.fiveWhys.map(\.trimmed).filter { !$0.isEmpty }), as: UTF8.self)
+            try await database.query(
+                """
+                UPDATE rcas SET trigger_statement = \(draft.triggerStatement.trimmed), root_cause = \(draft.rootCause.trimmed),
+                    root_cause_category = \(draft.category?.rawValue), five_whys = \(whys)::jsonb
+                WHERE id = \(id)
+                """)
+            for party in rca.parties {
+                let share = draft.shares.isEmpty ? nil : draft.shares[party.vendorID]
+                try await database.query(
+                    "UPDATE rca_parties SET share = \(share?.plain)::numeric WHERE rca_id = \(id) AND coalesce(vendor_id, 0) = \(party.vendorID ?? 0)")
+            }
+        }
+    }
+
+    public func addTimelineEntry(id: Int64, _ draft: TimelineDraft, scope: AccessScope, actor: AuditActor, now: Date) async throws -> RootCauseAnalysis {
+        try RCARules.check(draft).throwIfAny()
+        return try await self.changeContent(id, scope: scope, actor: actor, action: "timeline entry", note: String(draft.text.trimmed.prefix(200))) { _, database in
+            try await database.query(
+                """
+                INSERT INTO rca_timeline (rca_id, at, text, evidence_url, author_vendor_id, author_user_id, created_at)
+                VALUES (\(id), \(draft.at!), \(draft.text.trimmed), \(draft.evidenceURL.trimmed), \(scope.vendorID), \(actor.userID), \(now))
+                """)
+        }
+    }
+
+    public func addFactor(id: Int64, _ draft: FactorDraft, scope: AccessScope, actor: AuditActor, now: Date) async throws -> RootCauseAnalysis {
+        try await self.changeContent(
+            id, scope: scope, actor: actor, action: "contributing factor", note: String(draft.description.trimmed.prefix(200))
+        ) { rca, database in
+            let names = Dictionary(uniqueKeysWithValues: rca.parties.map { ($0.vendorID, $0.name) })
+            try RCARules.check(draft, partyNames: names).throwIfAny()
+            try await database.query(
+                """
+                INSERT INTO rca_factors (rca_id, category, description, responsible_vendor_id, author_vendor_id, created_at)
+                VALUES (\(id), \(draft.category!.rawValue), \(draft.description.trimmed), \(draft.responsibleVendorID), \(scope.vendorID), \(now))
+                """)
+        }
+    }
+
+    /// The caller's party signs the current content.
+    public func sign(id: Int64, scope: AccessScope, actor: AuditActor, now: Date) async throws -> RootCauseAnalysis {
+        try await self.database.transaction { connection in
+            let bound = self.database.bound(to: connection)
+            let rca = try await Self.lock(id, scope: scope, on: bound)
+            guard Self.editable.contains(rca.status) else { throw RuleViolation("An RCA that is \(rca.status.label) is not signed.") }
+            try await bound.query(
+                """
+                UPDATE rca_parties SET signed_hash = \(rca.contentHash), signed_by = \(actor.userID), signed_at = \(now)
+                WHERE rca_id = \(id) AND coalesce(vendor_id, 0) = \(scope.vendorID ?? 0)
+                """)
+            let after = try await Self.load(id, on: bound)
+            try await GovernanceHistoryRepository.record(
+                .rca, id: id, action: "signed", note: "version \(rca.contentHash.prefix(12))", actor: actor, on: connection, logger: bound.logger)
+            try await AuditRepository.record(on: connection, logger: bound.logger, actor: actor, action: "sign", entity: "rca", entityID: id, after: after)
+            return after
+        }
+    }
+
+    /// Starts, submits, accepts, returns or closes an RCA.
+    public func perform(
+        _ step: RCAStep, id: Int64, byCustomer: Bool, scope: AccessScope, actor: AuditActor, now: Date
+    ) async throws -> RootCauseAnalysis {
+        try await self.database.transaction { connection in
+            let bound = self.database.bound(to: connection)
+            let before = try await Self.lock(id, scope: scope, on: bound)
+            let parties = before.parties.map { RACIParty(kind: .vendorUser, id: $0.vendorID ?? 0, name: $0.name) }
+            var signed: [RACIParty: String] = [:]
+            for (party, state) in zip(parties, before.parties) where state.signed { signed[party] = before.contentHash }
+            if step == .submit { try RCARules.checkComplete(before).throwIfAny() }
+            let next = try RCARules.apply(
+                step, to: before.status, byCustomer: byCustomer, signatures: RCASignatures(parties: parties, contentHash: before.contentHash, signed: signed))
+            var comment: String? = before.returnComment
+            if case .giveBack(let text) = step { comment = text.trimmed }
+            try await bound.query(
+                """
+                UPDATE rcas SET status = \(next.rawValue), return_comment = \(comment),
+                    accepted_by = CASE WHEN \(next.rawValue) = 'accepted' THEN \(actor.userID) ELSE accepted_by END,
+                    accepted_at = CASE WHEN \(next.rawValue) = 'accepted' THEN \(now) ELSE accepted_at END,
+                    closed_at = CASE WHEN \(next.rawValue) = 'closed' THEN \(now) ELSE closed_at END, row_version = row_version + 1
+                WHERE id = \(id)
+                """)
+            let after = try await Self.load(id, on: bound)
+            let note = if case .giveBack(let text) = step { text.trimmed } else { "" }
+            try await GovernanceHistoryRepository.record(
+                .rca, id: id, action: RCARules.pastTense(step), note: note, actor: actor, on: connection, logger: bound.logger)
+            try await AuditRepository.record(
+                on: connection, logger: bound.logger, actor: actor, action: step.name, entity: "rca", entityID: id, before: before, after: after)
+            let event: InboxEvent? =
+                switch next {
+                case .submitted: .rcaSubmitted
+                case .returned: .rcaReturned
+                case .accepted: .rcaAccepted
+                default: nil
+                }
+            if let event {
+                try await Self.announce(event, rca: after, actor: actor, now: now, on: bound)
+            }
+            return after
+        }
+    }
+
+    /// Announces an RCA event to each vendor party (and, through the RACI or fallback, the customer).
+    static func announce(_ event: InboxEvent, rca: RootCauseAnalysis, actor: AuditActor, now: Date, on database: Database, dedupe: String? = nil)
+        async throws
+    {
+        let title: String =
+            switch event {
+            case .rcaSubmitted: "RCA submitted: \(rca.title)"
+            case .rcaReturned: "RCA returned: \(rca.title)"
+            case .rcaAccepted: "RCA accepted: \(rca.title)"
+            case .rcaDueSoon: "RCA due tomorrow (\(rca.dueOn)): \(rca.title)"
+            case .rcaOverdue: "RCA overdue since \(rca.dueOn): \(rca.title)"
+            default: rca.title
+            }
+        try await database.transaction { connection in
+            for vendor in rca.parties.compactMap(\.vendorID) {
+                let agreement = try await database.query(
+                    """
+                    SELECT a.id FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id
+                    JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id
+                    WHERE rb.rca_id = \(rca.id) AND a.vendor_id = \(vendor) LIMIT 1
+                    """
+                ).first?.decode(Int64.self)
+                try await InboxRepository.announce(
+                    Announcement(
+                        event: event, subjectKind: "rca", subjectID: rca.id, title: title, link: "/rcas/\(rca.id)", agreementID: agreement ?? rca.masterID,
+                        vendorID: vendor, dedupeKey: dedupe),
+                    actor: actor, at: now, on: connection, logger: database.logger)
+            }
+        }
+    }
+}
