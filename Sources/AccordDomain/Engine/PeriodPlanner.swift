@@ -49,6 +49,9 @@ public enum PeriodPlanner {
         return result
     }
 
+    /// The first instant of `date` in `zone`.
+    public static func startInstant(_ date: LocalDate, in zone: TimeZone) -> Date? { Self.startOfDay(date, in: zone) }
+
     static func startOfDay(_ date: LocalDate, in zone: TimeZone) -> Date? {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone

@@ -183,6 +183,39 @@ public struct RCARepository: Sendable {
         }
     }
 
+    /// The RCA each of these breaches is analysed in, where one is (the breaches were found through the caller's scope).
+    public func analyses(ofBreaches ids: [Int64]) async throws -> [Int64: Int64] {
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(
+            try await self.database.query("SELECT breach_id, rca_id FROM rca_breaches WHERE breach_id = ANY(\(ids))").map { try $0.decode((Int64, Int64).self) },
+            uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A breach not yet analysed, as the form to open an RCA lists it.
+    public struct OpenBreach: Sendable {
+        public var id: Int64
+        public var label: String
+    }
+
+    /// Current breaches of vendor SLAs the scope sees that no RCA covers, newest first (at most 300).
+    public func unanalysedBreaches(scope: AccessScope) async throws -> [OpenBreach] {
+        try await self.database.query(
+            """
+            SELECT b.id, o.name, a.title, coalesce(v.name, ''), b.period_start, a.time_zone, b.severity, b.attainment::text
+            FROM breaches b JOIN objectives o ON o.id = b.objective_id JOIN agreement_versions av ON av.id = o.version_id
+            JOIN agreements a ON a.id = av.agreement_id LEFT JOIN vendors v ON v.id = b.vendor_id
+            WHERE b.current AND a.kind = 'vendor' AND NOT EXISTS (SELECT 1 FROM rca_breaches rb WHERE rb.breach_id = b.id)
+              AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+            ORDER BY b.period_start DESC, b.id DESC LIMIT 300
+            """
+        ).map { row in
+            let v = try row.decode((Int64, String, String, String, Date, String, String, String).self)
+            let month = Self.month(v.4, TimeZone(identifier: v.5) ?? .gmt)
+            let attainment = (Decimal(string: v.7) ?? 0).rounded(places: 3).plain
+            return OpenBreach(id: v.0, label: "\(v.1) · \(v.2) (\(v.3)) · \(month) · \(v.6.uppercased()) · \(attainment) %")
+        }
+    }
+
     static func hash(_ rca: RootCauseAnalysis) -> String {
         SHA256.hash(data: Data(RCARules.canonicalContent(rca).utf8)).map { String(format: "%02x", $0) }.joined()
     }

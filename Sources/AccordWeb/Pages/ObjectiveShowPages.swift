@@ -69,6 +69,9 @@ struct ObjectiveShowPages {
     }
 
     struct BreachLine {
+        var id: Int64
+        var rcaID: Int64?
+        var canOpenRCA: Bool
         var period: String
         var severity: String
         var figures: String
@@ -141,8 +144,12 @@ struct ObjectiveShowPages {
             alerts: alerts, hasAlerts: !alerts.isEmpty)
         let burnDown = try await self.burnDown(objective: objective, period: status.period, zone: zone, now: now)
         let exclusions = try await self.repositories.exclusions.list(of: objective, scope: context.scope).map(context.facing)
-        let breaches = try await self.repositories.periodRecords.breaches(seriesID: objective.seriesID).map {
+        let breachRows = try await self.repositories.periodRecords.breaches(seriesID: objective.seriesID)
+        let analyses = try await self.repositories.rcas.analyses(ofBreaches: breachRows.map(\.id))
+        let mayOpen = user.role.canManageContracts && agreement.kind == .vendor
+        let breaches = breachRows.map {
             BreachLine(
+                id: $0.id, rcaID: analyses[$0.id], canOpenRCA: mayOpen && analyses[$0.id] == nil,
                 period: ObjectivePages.label($0.periodStart, zone: zone, window: objective.window), severity: $0.severity.uppercased(),
                 figures:
                     "\(Figures.attainment($0.attainment, targets: [$0.target])) against \(Figures.target($0.target)) (\(Figures.count($0.good)) good of \(Figures.count($0.valid)) valid)",

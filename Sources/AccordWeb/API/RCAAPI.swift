@@ -1,0 +1,148 @@
+import AccordApplication
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// `/api/v1/rcas` and `/api/v1/actions`: joint root-cause analyses and their corrective actions, as the pages offer them.
+struct RCAAPI {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    func record(_ id: Int64, context: AccordRequestContext) async throws -> GovernanceRecord<RootCauseAnalysis> {
+        let scope = try context.scope
+        var rca = try await self.repositories.rcas.find(id: id, scope: scope)
+        if let vendor = scope.vendorID { rca = rca.facing(vendorID: vendor) }
+        return GovernanceRecord(
+            record: rca, files: try await self.repositories.evidence.list(.rca, id: id, scope: scope),
+            history: try await self.repositories.rcas.history(id: id, scope: scope).map(context.facing))
+    }
+
+    func addRoutes(to group: RouterGroup<AccordRequestContext>) {
+        let clock = self.dependencies.clock
+        group.get("rcas") { request, context in
+            _ = try context.requireUser()
+            var errors = ValidationErrors()
+            let status = request.query("status").flatMap { text in
+                RCAState(rawValue: text) ?? { errors.add("status", "status must be one of: \(RCAState.allCases.map(\.rawValue).joined(separator: ", ")).")
+                    return nil }()
+            }
+            try errors.throwIfAny()
+            let today = LocalDate.of(clock(), in: .gmt)
+            let page = try await self.repositories.rcas.list(
+                .init(status: status, overdueOn: request.query("overdue") == "true" ? today : nil), today: today, page: request.apiPage(),
+                scope: context.scope)
+            return JSON.response(ListEnvelope(page) { $0 })
+        }
+        group.post("rcas") { request, context in
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.json(context: context)
+            var errors = ValidationErrors()
+            let ids = DraftParsing.ids(input, "breach_ids", into: &errors)
+            try errors.throwIfAny()
+            let rca = try await self.repositories.rcas.open(
+                breachIDs: ids, title: input.text("title") ?? "", scope: context.scope, actor: context.actor, now: clock())
+            return JSON.response(try await self.record(rca.id, context: context), status: .created)
+        }
+        group.get("rcas/:id") { _, context in
+            _ = try context.requireUser()
+            return JSON.response(try await self.record(try context.id(), context: context))
+        }
+        group.get("rcas/:id/export.md") { _, context in
+            _ = try context.requireUser()
+            let record = try await self.record(try context.id(), context: context)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/markdown; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: RCAMarkdown.render(record.record))))
+        }
+        func change(_ path: String, customerOnly: Bool = false, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
+            group.post("rcas/:id/\(path)") { request, context in
+                _ = try await self.repositories.rcas.find(id: try context.id(), scope: context.scope)
+                _ = try context.requireUser { role in customerOnly ? role.canManageContracts : RCAPages.mayWrite(role) }
+                var request = request
+                let input = try await request.json(context: context)
+                try await body(input, context, try context.id())
+                return JSON.response(try await self.record(try context.id(), context: context))
+            }
+        }
+        let rcas = self.repositories.rcas
+        change("analysis") { input, context, id in
+            _ = try await rcas.editAnalysis(id: id, try DraftParsing.analysis(input), scope: context.scope, actor: context.actor)
+        }
+        change("timeline") { input, context, id in
+            _ = try await rcas.addTimelineEntry(id: id, try DraftParsing.timeline(input, zone: .gmt), scope: context.scope, actor: context.actor, now: clock())
+        }
+        change("factors") { input, context, id in
+            _ = try await rcas.addFactor(id: id, try DraftParsing.factor(input), scope: context.scope, actor: context.actor, now: clock())
+        }
+        change("sign") { _, context, id in
+            _ = try await rcas.sign(id: id, scope: context.scope, actor: context.actor, now: clock())
+        }
+        for step in ["start", "submit", "accept", "return", "close"] {
+            change(step, customerOnly: ["accept", "return", "close"].contains(step)) { input, context, id in
+                guard let parsed = DraftParsing.rcaStep(step, input) else { throw NotFound("step") }
+                let user = try context.requireUser()
+                _ = try await rcas.perform(parsed, id: id, byCustomer: user.role != .vendor, scope: context.scope, actor: context.actor, now: clock())
+            }
+        }
+        change("actions") { input, context, id in
+            _ = try await self.repositories.actions.create(rcaID: id, try DraftParsing.action(input), scope: context.scope, actor: context.actor, now: clock())
+        }
+        group.post("rcas/:id/evidence") { request, context in
+            _ = try await self.repositories.rcas.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(RCAPages.mayWrite)
+            let files = try await GovernanceAPI.files(request, context: context)
+            let id = try context.id()
+            let stored = try await self.repositories.database.transaction { connection in
+                let evidence = EvidenceRepository(database: self.repositories.database.bound(to: connection))
+                var stored: [EvidenceFile] = []
+                for file in files { stored.append(try await evidence.attach(.rca, id: id, file, scope: context.scope, actor: context.actor, now: clock())) }
+                return stored
+            }
+            return JSON.response(ItemsEnvelope(items: stored), status: .created)
+        }
+        group.get("rcas/:id/evidence/:file") { _, context in
+            _ = try context.requireUser()
+            let (file, bytes) = try await self.repositories.evidence.content(.rca, id: try context.id(), fileID: try context.id("file"), scope: context.scope)
+            return evidenceDownload(file, bytes: bytes)
+        }
+        self.addActionRoutes(to: group)
+    }
+
+    func addActionRoutes(to group: RouterGroup<AccordRequestContext>) {
+        let clock = self.dependencies.clock
+        group.get("actions") { request, context in
+            _ = try context.requireUser()
+            let today = LocalDate.of(clock(), in: .gmt)
+            let page = try await self.repositories.actions.list(
+                .init(overdueOn: request.query("overdue") == "true" ? today : nil, openOnly: request.query("open") == "true"), page: request.apiPage(),
+                scope: context.scope)
+            let vendor = try context.scope.vendorID
+            return JSON.response(ListEnvelope(page) { action in vendor.map(action.facing(vendorID:)) ?? action })
+        }
+        group.get("actions/:id") { _, context in
+            _ = try context.requireUser()
+            let action = try await self.repositories.actions.find(id: try context.id(), scope: context.scope)
+            let vendor = try context.scope.vendorID
+            return JSON.response(vendor.map(action.facing(vendorID:)) ?? action)
+        }
+        for step in ["start", "finish", "verify", "reopen", "cancel"] {
+            group.post("actions/:id/\(step)") { request, context in
+                _ = try await self.repositories.actions.find(id: try context.id(), scope: context.scope)
+                let user = try context.requireUser(RCAPages.mayWrite)
+                var request = request
+                let input = try await request.json(context: context)
+                var reader = InputReader(input)
+                let rowVersion = reader.integer("row_version", label: "row_version")
+                try reader.errors.throwIfAny()
+                guard let parsed = DraftParsing.actionStep(step, input) else { throw NotFound("step") }
+                let action = try await self.repositories.actions.perform(
+                    parsed, id: try context.id(), byCustomer: user.role != .vendor, expectedRowVersion: rowVersion, scope: context.scope,
+                    actor: context.actor, now: clock())
+                let vendor = try context.scope.vendorID
+                return JSON.response(vendor.map(action.facing(vendorID:)) ?? action)
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import AccordApplication
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// Joint root-cause analyses: opened by a contract manager from breaches (or by the terms' triggers), written together
+/// by the customer and every invited vendor, signed version by version, submitted, then accepted or returned.
+struct RCAPages {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    struct Line {
+        var id: Int64
+        var title: String
+        var status: String
+        var statusLabel: String
+        var due: String
+        var overdue: Bool
+        var parties: String
+        var breaches: Int
+        var automatic: Bool
+    }
+
+    struct ListView {
+        var chrome: Chrome
+        var rcas: [Line]
+        var isEmpty: Bool
+        var statuses: [Choice]
+        var overdueOnly: Bool
+        var pager: Pager
+        var charts: [Chart]
+        var canOpen: Bool
+
+        struct Chart {
+            var title: String
+            var svg: String
+            var summary: String
+        }
+    }
+
+    struct NewView {
+        var chrome: Chrome
+        var breaches: [Choice]
+        var form: FormState
+        var isEmpty: Bool
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("rcas") { request, context in try await self.list(request, context) }
+        router.get("rcas/new") { request, context in
+            _ = try context.requireUser(\.canManageContracts)
+            let chosen = request.uri.queryParameters.get("breach").map { String($0) } ?? ""
+            return try await self.newForm(context, state: FormState(values: ["breach_ids": chosen]))
+        }
+        router.post("rcas") { request, context in
+            _ = try context.requireUser(\.canManageContracts)
+            return try await submitForm(request, context: context, render: { try await self.newForm(context, state: $0) }) { input in
+                var errors = ValidationErrors()
+                let ids = DraftParsing.ids(input, "breach_ids", into: &errors)
+                try errors.throwIfAny()
+                let rca = try await self.repositories.rcas.open(
+                    breachIDs: ids, title: input.text("title") ?? "", scope: context.scope, actor: context.actor, now: self.dependencies.clock())
+                return Redirect.to("/rcas/\(rca.id)", notice: .created)
+            }
+        }
+        router.get("rcas/:id") { request, context in
+            try await RCAShowPage(dependencies: self.dependencies).render(request, context, state: FormState(), notice: request.notice)
+        }
+        router.get("rcas/:id/print") { request, context in
+            try await RCAShowPage(dependencies: self.dependencies).render(request, context, state: FormState(), notice: nil, template: "rcas/print")
+        }
+        router.get("rcas/:id/export.md") { _, context in
+            _ = try context.requireUser()
+            let rca = try await self.load(try context.id(), context)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/markdown; charset=utf-8"
+            headers[.contentDisposition] = "attachment; filename=\"rca-\(rca.id).md\""
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: RCAMarkdown.render(rca))))
+        }
+        self.addChangeRoutes(to: router)
+    }
+
+    /// The RCA as the caller may read it.
+    func load(_ id: Int64, _ context: AccordRequestContext) async throws -> RootCauseAnalysis {
+        let rca = try await self.repositories.rcas.find(id: id, scope: context.scope)
+        if let vendor = try context.scope.vendorID { return rca.facing(vendorID: vendor) }
+        return rca
+    }
+
+    func addChangeRoutes(to router: Router<AccordRequestContext>) {
+        let show = RCAShowPage(dependencies: self.dependencies)
+        func change(_ path: String, allowed: @escaping @Sendable (Role) -> Bool, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
+            router.post("rcas/:id/\(path)") { request, context in
+                _ = try await self.repositories.rcas.find(id: try context.id(), scope: context.scope)
+                _ = try context.requireUser(allowed)
+                let id = try context.id()
+                return try await submitForm(request, context: context, render: { try await show.render(request, context, state: $0, notice: nil) }) { input in
+                    try await body(input, context, id)
+                    return Redirect.to("/rcas/\(id)", notice: .updated)
+                }
+            }
+        }
+        let clock = self.dependencies.clock
+        let rcas = self.repositories.rcas
+        change("analysis", allowed: RCAPages.mayWrite) { input, context, id in
+            _ = try await rcas.editAnalysis(id: id, try DraftParsing.analysis(input), scope: context.scope, actor: context.actor)
+        }
+        change("timeline", allowed: RCAPages.mayWrite) { input, context, id in
+            let rca = try await rcas.find(id: id, scope: context.scope)
+            let zone = RCAShowPage.zone(input.text("zone"), rca: rca)
+            _ = try await rcas.addTimelineEntry(id: id, try DraftParsing.timeline(input, zone: zone), scope: context.scope, actor: context.actor, now: clock())
+        }
+        change("factors", allowed: RCAPages.mayWrite) { input, context, id in
+            _ = try await rcas.addFactor(id: id, try DraftParsing.factor(input), scope: context.scope, actor: context.actor, now: clock())
+        }
+        change("sign", allowed: RCAPages.mayWrite) { _, context, id in
+            _ = try await rcas.sign(id: id, scope: context.scope, actor: context.actor, now: clock())
+        }
+        for step in ["start", "submit", "accept", "return", "close"] {
+            let customerOnly = ["accept", "return", "close"].contains(step)
+            let allowed: @Sendable (Role) -> Bool = { role in customerOnly ? role.canManageContracts : RCAPages.mayWrite(role) }
+            change(step, allowed: allowed) { input, context, id in
+                guard let parsed = DraftParsing.rcaStep(step, input) else { throw NotFound("step") }
+                let user = try context.requireUser()
+                _ = try await rcas.perform(parsed, id: id, byCustomer: user.role != .vendor, scope: context.scope, actor: context.actor, now: clock())
+            }
+        }
+        change("actions", allowed: RCAPages.mayWrite) { input, context, id in
+            _ = try await self.repositories.actions.create(rcaID: id, try DraftParsing.action(input), scope: context.scope, actor: context.actor, now: clock())
+        }
+        router.post("rcas/:id/evidence") { request, context in
+            _ = try await self.repositories.rcas.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(RCAPages.mayWrite)
+            let id = try context.id()
+            return try await submitEvidenceForm(request, context: context, render: { try await show.render(request, context, state: $0, notice: nil) }) {
+                _, files in
+                guard !files.isEmpty else { throw ValidationErrors([FieldError("file", "Choose a file to attach.")]) }
+                for file in files {
+                    _ = try await self.repositories.evidence.attach(.rca, id: id, file, scope: context.scope, actor: context.actor, now: clock())
+                }
+                return Redirect.to("/rcas/\(id)", notice: .updated)
+            }
+        }
+        router.get("rcas/:id/evidence/:file") { _, context in
+            _ = try context.requireUser()
+            let (file, bytes) = try await self.repositories.evidence.content(.rca, id: try context.id(), fileID: try context.id("file"), scope: context.scope)
+            return evidenceDownload(file, bytes: bytes)
+        }
+    }
+
+    /// The customer's contract managers and the invited vendors' users write an RCA.
+    static func mayWrite(_ role: Role) -> Bool { role == .vendor || role.canManageContracts }
+
+    private func list(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let status = request.uri.queryParameters.get("status").flatMap { RCAState(rawValue: String($0)) }
+        let overdueOnly = request.uri.queryParameters.get("overdue") == "true"
+        let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
+        let page = try await self.repositories.rcas.list(
+            .init(status: status, overdueOn: overdueOnly ? today : nil), today: today, page: try request.page(), scope: context.scope)
+        let counts = try await self.repositories.rcas.categoryCounts(scope: context.scope)
+        var charts: [ListView.Chart] = []
+        if !counts.isEmpty {
+            func chart(_ title: String, _ rows: [(vendorID: Int64?, vendorName: String, category: RootCauseCategory, count: Int)]) -> ListView.Chart {
+                var totals: [RootCauseCategory: Int] = [:]
+                for row in rows { totals[row.category, default: 0] += row.count }
+                let pareto = ParetoChart(title: title, bars: totals.map { .init(label: $0.key.label, count: $0.value) })
+                return .init(title: title, svg: pareto.svg, summary: pareto.summary)
+            }
+            if user.role != .vendor { charts.append(chart("Portfolio", counts)) }
+            for name in Set(counts.map(\.vendorName)).sorted() { charts.append(chart(name, counts.filter { $0.vendorName == name })) }
+        }
+        let view = ListView(
+            chrome: Chrome(title: "Root-cause analyses", context: context, notice: request.notice),
+            rcas: page.items.map {
+                Line(
+                    id: $0.id, title: $0.title, status: $0.status.rawValue, statusLabel: $0.status.label, due: Figures.date($0.dueOn), overdue: $0.overdue,
+                    parties: $0.parties.joined(separator: ", "), breaches: $0.breachCount, automatic: $0.automatic)
+            }, isEmpty: page.items.isEmpty,
+            statuses: RCAState.allCases.map { Choice(value: $0.rawValue, label: $0.label.capitalized, selected: $0 == status) }, overdueOnly: overdueOnly,
+            pager: Pager(page, path: "/rcas", query: [("status", status?.rawValue), ("overdue", overdueOnly ? "true" : nil)]), charts: charts,
+            canOpen: user.role.canManageContracts)
+        return self.dependencies.renderer.response(view, template: "rcas/list")
+    }
+
+    private func newForm(_ context: AccordRequestContext, state: FormState) async throws -> Response {
+        let open = try await self.repositories.rcas.unanalysedBreaches(scope: context.scope)
+        let chosen = Set((state.values["breach_ids"] ?? "").split(separator: ",").map(String.init))
+        let view = NewView(
+            chrome: Chrome(title: "New joint RCA", context: context),
+            breaches: open.map { Choice(value: "\($0.id)", label: $0.label, selected: chosen.contains("\($0.id)")) }, form: state, isEmpty: open.isEmpty)
+        return self.dependencies.renderer.response(
+            view, template: "rcas/new", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+    }
+}

@@ -1,0 +1,226 @@
+import AccordApplication
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// One joint RCA: its breaches and their impact, the merged timeline, the analysis, factors, shares, signatures,
+/// actions, files and history, with the forms of each step for whoever may take it.
+struct RCAShowPage {
+    let dependencies: AppDependencies
+
+    struct PartyLine {
+        var name: String
+        var share: String
+        var signed: Bool
+        var signedBy: String
+        var signedAt: String
+    }
+
+    struct BreachLine {
+        var objectiveID: Int64
+        var hasLink: Bool
+        var objective: String
+        var agreement: String
+        var period: String
+        var severity: String
+        var attainment: String
+        var target: String
+        var budget: String
+        var credit: String
+    }
+
+    struct TimelineLine {
+        var at: String
+        var utc: String
+        var text: String
+        var link: String?
+        var party: String
+    }
+
+    struct FactorLine {
+        var category: String
+        var description: String
+        var party: String
+    }
+
+    struct ActionLine {
+        var id: Int64
+        var type: String
+        var description: String
+        var owner: String
+        var party: String
+        var due: String
+        var status: String
+        var statusLabel: String
+        var overdue: Bool
+    }
+
+    struct View {
+        var chrome: Chrome
+        var id: Int64
+        var title: String
+        var status: String
+        var statusLabel: String
+        var due: String
+        var overdue: Bool
+        var opened: String
+        var automatic: String?
+        var returnComment: String?
+        var hash: String
+        var parties: [PartyLine]
+        var signedCount: Int
+        var partyCount: Int
+        var breaches: [BreachLine]
+        var timeline: [TimelineLine]
+        var trigger: String
+        var rootCause: String
+        var category: String?
+        var whys: [String]
+        var factors: [FactorLine]
+        var actions: [ActionLine]
+        var files: [EvidenceLine]
+        var history: [HistoryLine]
+        var zone: String
+        var zoneIsRCA: Bool
+        var rcaZone: String
+        var canWrite: Bool
+        var canSign: Bool
+        var canStart: Bool
+        var canSubmit: Bool
+        var canDecide: Bool
+        var canClose: Bool
+        var canRaise: Bool
+        var categories: [Choice]
+        var partyChoices: [Choice]
+        var shareRows: [ShareRow]
+        var whyRows: [WhyRow]
+        var types: [Choice]
+        var form: FormState
+        var accepted: String
+
+        struct ShareRow {
+            var index: Int
+            var party: String
+            var name: String
+            var share: String
+        }
+
+        struct WhyRow {
+            var number: Int
+            var text: String
+        }
+    }
+
+    /// The zone instants are shown in: the one asked for (`?zone=`), else the RCA's.
+    static func zone(_ asked: String?, rca: RootCauseAnalysis) -> TimeZone {
+        asked.flatMap { TimeZone(identifier: $0) } ?? Stamp.zone(rca.timeZone)
+    }
+
+    func render(_ request: Request, _ context: AccordRequestContext, state: FormState, notice: String?, template: String = "rcas/show") async throws
+        -> Response
+    {
+        let user = try context.requireUser()
+        let id = try context.id()
+        let repositories = self.dependencies.repositories
+        var rca = try await repositories.rcas.find(id: id, scope: context.scope)
+        let vendor = try context.scope.vendorID
+        if let vendor { rca = rca.facing(vendorID: vendor) }
+        let zone = Self.zone(request.uri.queryParameters.get("zone").map { String($0) }, rca: rca)
+        let rcaZone = Stamp.zone(rca.timeZone)
+        let today = LocalDate.of(self.dependencies.clock(), in: rcaZone)
+        let files = try await repositories.evidence.list(.rca, id: id, scope: context.scope)
+        let history = try await repositories.rcas.history(id: id, scope: context.scope).map(context.facing)
+        let editable = [RCAState.requested, .inProgress, .returned].contains(rca.status)
+        let mine = rca.parties.first { $0.vendorID == vendor }
+        let isCustomer = user.role != .vendor
+        var values = state.values
+        if state.errors.isEmpty && state.conflict == nil {
+            values["trigger"] = rca.triggerStatement
+            values["root_cause"] = rca.rootCause
+            values["category"] = rca.rootCauseCategory?.rawValue ?? ""
+        }
+        var form = state
+        form.values = values
+        let view = View(
+            chrome: Chrome(title: rca.title, context: context, notice: notice), id: rca.id, title: rca.title, status: rca.status.rawValue,
+            statusLabel: rca.status.label, due: Figures.date(rca.dueOn), overdue: rca.isOverdue(today: today),
+            opened: "\(Stamp.format(rca.openedAt, zone))\(rca.openedBy.map { " by \($0)" } ?? "")",
+            automatic: rca.automatic ? "Opened automatically: \(rca.triggerRule)" : nil, returnComment: rca.status == .returned ? rca.returnComment : nil,
+            hash: String(rca.contentHash.prefix(12)),
+            parties: rca.parties.map {
+                PartyLine(
+                    name: $0.name, share: $0.share.map { "\($0.plain) %" } ?? "—", signed: $0.signed, signedBy: $0.signedBy ?? "",
+                    signedAt: $0.signedAt.map { Stamp.format($0, zone) } ?? "")
+            }, signedCount: rca.parties.filter(\.signed).count, partyCount: rca.parties.count,
+            breaches: rca.breaches.map { breach in
+                BreachLine(
+                    objectiveID: breach.objectiveID, hasLink: breach.objectiveID > 0, objective: breach.objectiveName, agreement: breach.agreementTitle,
+                    period: Figures.period(start: breach.periodStart, end: breach.periodEnd, zone: rcaZone), severity: breach.severity.uppercased(),
+                    attainment: breach.objectiveID > 0 ? Figures.attainment(breach.attainment, targets: [breach.target]) : "—",
+                    target: breach.objectiveID > 0 ? "\(breach.target.plain) %" : "—",
+                    budget: breach.budgetConsumed.map { "\(($0 * 100).rounded(places: 1).plain) % of the budget" } ?? "—",
+                    credit: breach.creditAmount.map { "\($0) \(breach.currency ?? "")" } ?? "—")
+            },
+            timeline: rca.timeline.map {
+                TimelineLine(
+                    at: Stamp.format($0.at, zone), utc: RFC3339.format($0.at), text: $0.text, link: $0.evidenceURL.isEmpty ? nil : $0.evidenceURL,
+                    party: $0.authorParty)
+            }, trigger: rca.triggerStatement, rootCause: rca.rootCause, category: rca.rootCauseCategory?.label, whys: rca.fiveWhys,
+            factors: rca.factors.map { FactorLine(category: $0.category.label, description: $0.description, party: $0.responsibleParty) },
+            actions: rca.actions.map {
+                ActionLine(
+                    id: $0.id, type: $0.type.rawValue, description: $0.description, owner: $0.ownerName, party: $0.ownerParty, due: Figures.date($0.dueOn),
+                    status: $0.status.rawValue, statusLabel: $0.status.label, overdue: ActionRules.isOverdue(state: $0.status, due: $0.dueOn, today: today))
+            }, files: files.map { EvidenceLine($0, base: "/rcas/\(id)", zone: zone) }, history: history.map { HistoryLine($0, zone: zone) },
+            zone: zone.identifier, zoneIsRCA: zone.identifier == rcaZone.identifier, rcaZone: rcaZone.identifier,
+            canWrite: editable && RCAPages.mayWrite(user.role), canSign: editable && RCAPages.mayWrite(user.role) && !(mine?.signed ?? false),
+            canStart: [RCAState.requested, .returned].contains(rca.status) && RCAPages.mayWrite(user.role),
+            canSubmit: rca.status == .inProgress && RCAPages.mayWrite(user.role), canDecide: rca.status == .submitted && isCustomer && user.role.canManageContracts,
+            canClose: rca.status == .accepted && user.role.canManageContracts, canRaise: rca.status != .closed && RCAPages.mayWrite(user.role),
+            categories: RootCauseCategory.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: values["category"] == $0.rawValue) },
+            partyChoices: rca.parties.map { Choice(value: $0.vendorID.map(String.init) ?? "customer", label: $0.name, selected: $0.vendorID == vendor) },
+            shareRows: rca.parties.enumerated().map { index, party in
+                View.ShareRow(index: index, party: party.vendorID.map(String.init) ?? "customer", name: party.name, share: party.share?.plain ?? "")
+            },
+            whyRows: (1...RCARules.whysLimit).map { View.WhyRow(number: $0, text: rca.fiveWhys.count >= $0 ? rca.fiveWhys[$0 - 1] : "") },
+            types: ActionType.allCases.map { Choice(value: $0.rawValue, label: $0.rawValue.capitalized, selected: values["type"] == $0.rawValue) },
+            form: form, accepted: EvidenceRules.acceptedText)
+        return self.dependencies.renderer.response(
+            view, template: template, status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+    }
+}
+
+/// An RCA as a Markdown document, for mail and wikis.
+enum RCAMarkdown {
+    static func render(_ rca: RootCauseAnalysis) -> String {
+        let zone = Stamp.zone(rca.timeZone)
+        var lines = [
+            "# RCA \(rca.id): \(rca.title)", "",
+            "- Status: \(rca.status.label)", "- Due: \(rca.dueOn)", "- Opened: \(RFC3339.format(rca.openedAt))",
+            "- Content hash: `\(rca.contentHash)`", "",
+            "## Parties", "", "| Party | Share | Signed this version |", "|---|---|---|",
+        ]
+        lines += rca.parties.map { "| \(cell($0.name)) | \($0.share.map { "\($0.plain) %" } ?? "—") | \($0.signed ? "yes" : "no") |" }
+        lines += ["", "## Breaches and impact", "", "| Objective | Agreement | Period | Severity | Attainment | Target | Budget consumed | Credit |", "|---|---|---|---|---|---|---|---|"]
+        lines += rca.breaches.map { breach in
+            "| \(cell(breach.objectiveName)) | \(cell(breach.agreementTitle)) | \(Figures.period(start: breach.periodStart, end: breach.periodEnd, zone: zone)) | \(breach.severity) | "
+                + "\(breach.objectiveID > 0 ? breach.attainment.rounded(places: 3).plain + " %" : "—") | \(breach.objectiveID > 0 ? breach.target.plain + " %" : "—") | "
+                + "\(breach.budgetConsumed.map { ($0 * 100).rounded(places: 1).plain + " %" } ?? "—") | \(breach.creditAmount.map { "\($0) \(breach.currency ?? "")" } ?? "—") |"
+        }
+        lines += ["", "## Timeline (UTC)", ""]
+        lines += rca.timeline.map { "- \(RFC3339.format($0.at)) — \($0.authorParty): \(line($0.text))\($0.evidenceURL.isEmpty ? "" : " (<\($0.evidenceURL)>)")" }
+        lines += ["", "## Trigger", "", rca.triggerStatement.isEmpty ? "_Not written yet._" : rca.triggerStatement]
+        lines += ["", "## Root cause", "", rca.rootCause.isEmpty ? "_Not written yet._" : rca.rootCause]
+        if let category = rca.rootCauseCategory { lines += ["", "Category: \(category.label)"] }
+        if !rca.fiveWhys.isEmpty { lines += ["", "### Five whys", ""] + rca.fiveWhys.enumerated().map { "\($0.offset + 1). \(line($0.element))" } }
+        lines += ["", "## Contributing factors", ""]
+        lines += rca.factors.map { "- **\($0.category.label)** (\($0.responsibleParty)): \(line($0.description))" }
+        lines += ["", "## Corrective and preventive actions", "", "| Type | Action | Owner | Due | Status |", "|---|---|---|---|---|"]
+        lines += rca.actions.map { "| \($0.type.rawValue) | \(cell($0.description)) | \(cell($0.ownerName)) (\(cell($0.ownerParty))) | \($0.dueOn) | \($0.status.label) |" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func cell(_ text: String) -> String { line(text).replacingOccurrences(of: "|", with: "\\|") }
+    static func line(_ text: String) -> String { text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") }
+}

@@ -1,0 +1,88 @@
+import AccordDomain
+import Foundation
+
+extension DraftParsing {
+    /// A party as forms and the API name it: `customer`, or a vendor's id. `.some(nil)` is the customer; nil is
+    /// absent or not a party's name (reported under `field`).
+    static func party(_ text: String?, field: String, into errors: inout ValidationErrors) -> Int64?? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        if text.lowercased() == "customer" { return .some(nil) }
+        guard let id = Int64(text), id > 0 else {
+            errors.add(field, "\(field) is \"customer\" or a vendor's id.")
+            return nil
+        }
+        return .some(id)
+    }
+
+    static func analysis(_ input: Input) throws -> RCAAnalysisDraft {
+        var reader = InputReader(input)
+        let category = reader.choice("category", label: "Category", as: RootCauseCategory.self)
+        var whys = input.texts("five_whys")
+        if whys.isEmpty { whys = (1...RCARules.whysLimit).compactMap { input.text("why_\($0)") } }
+        var shares: [Int64?: Decimal] = [:]
+        for row in input.objects("shares") {
+            guard let party = Self.party(row.text("party"), field: "shares", into: &reader.errors) else { continue }
+            guard let text = row.text("share") else { continue }
+            guard let share = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), text.allSatisfy({ "0123456789.".contains($0) }) else {
+                reader.errors.add("shares", "A share must be a number of percent such as 40.")
+                continue
+            }
+            shares[party] = share
+        }
+        try reader.errors.throwIfAny()
+        return RCAAnalysisDraft(
+            triggerStatement: input.text("trigger") ?? "", rootCause: input.text("root_cause") ?? "", category: category, fiveWhys: whys, shares: shares)
+    }
+
+    static func timeline(_ input: Input, zone: TimeZone) throws -> TimelineDraft {
+        var errors = ValidationErrors()
+        let at = Self.instant(input.text("at"), zone: zone)
+        if input.text("at") != nil, at == nil { errors.add("at", "at must be an RFC 3339 instant, or a local date and time.") }
+        try errors.throwIfAny()
+        return TimelineDraft(at: at, text: input.text("text") ?? "", evidenceURL: input.text("evidence_url") ?? "")
+    }
+
+    static func factor(_ input: Input) throws -> FactorDraft {
+        var reader = InputReader(input)
+        let category = reader.choice("category", label: "Category", as: RootCauseCategory.self)
+        let party = Self.party(input.text("responsible"), field: "responsible", into: &reader.errors)
+        if party == nil, reader.errors.message(for: "responsible") == nil { reader.errors.add("responsible", "Choose the party responsible.") }
+        try reader.errors.throwIfAny()
+        return FactorDraft(category: category, description: input.text("description") ?? "", responsibleVendorID: party ?? nil)
+    }
+
+    static func action(_ input: Input) throws -> ActionDraft {
+        var reader = InputReader(input)
+        let type = reader.choice("type", label: "Type", as: ActionType.self)
+        let party = Self.party(input.text("owner_party"), field: "owner_party", into: &reader.errors)
+        if party == nil, reader.errors.message(for: "owner_party") == nil { reader.errors.add("owner_party", "Choose the owner's party.") }
+        let due = reader.date("due_on", label: "Due date")
+        let check = reader.date("check_after", label: "Effectiveness check")
+        try reader.errors.throwIfAny()
+        return ActionDraft(
+            type: type, description: input.text("description") ?? "", ownerName: input.text("owner_name") ?? "", ownerVendorID: party ?? nil,
+            dueOn: due, checkAfter: check)
+    }
+
+    static func actionStep(_ name: String, _ input: Input) -> ActionStep? {
+        switch name {
+        case "start": .start
+        case "finish": .finish(evidence: input.text("evidence") ?? "")
+        case "verify": .verify
+        case "reopen": .reopen(reason: input.text("reason") ?? "")
+        case "cancel": .cancel(reason: input.text("reason") ?? "")
+        default: nil
+        }
+    }
+
+    static func rcaStep(_ name: String, _ input: Input) -> RCAStep? {
+        switch name {
+        case "start": .start
+        case "submit": .submit
+        case "accept": .accept
+        case "return": .giveBack(comment: input.text("comment") ?? "")
+        case "close": .close
+        default: nil
+        }
+    }
+}
