@@ -20,7 +20,9 @@ struct CSRFTests {
         if trimmed.hasPrefix("/users") { return ["id": "\(world.viewer.id)"] }
         if trimmed.hasPrefix("/credits") { return ["id": "1"] }
         if trimmed.hasPrefix("/jobs") { return ["name": "session-purge"] }
-        if trimmed.hasPrefix("/claims") || trimmed.hasPrefix("/disputes") || trimmed.hasPrefix("/inbox") {
+        if trimmed.hasPrefix("/claims") || trimmed.hasPrefix("/disputes") || trimmed.hasPrefix("/inbox") || trimmed.hasPrefix("/rcas")
+            || trimmed.hasPrefix("/actions")
+        {
             return ["id": "1", "file": "1", "kind": "exclusion"]
         }
         return [:]

@@ -27,6 +27,8 @@ struct VendorIsolationTests {
         if trimmed.hasPrefix("/claims") { return ["id": "\(activity.claimB)", "file": "\(activity.claimFileB)"] }
         if trimmed.hasPrefix("/disputes") { return ["id": "\(activity.disputeB)", "file": "\(activity.claimFileB)", "kind": "exclusion"] }
         if trimmed.hasPrefix("/inbox") { return ["id": "\(activity.notificationB)"] }
+        if trimmed.hasPrefix("/rcas") { return ["id": "\(activity.rcaB)", "file": "\(activity.rcaFileB)"] }
+        if trimmed.hasPrefix("/actions") { return ["id": "\(activity.actionB)"] }
         return [:]
     }
 
@@ -39,6 +41,10 @@ struct VendorIsolationTests {
         var disputeB: Int64
         /// An inbox item of vendor B's user.
         var notificationB: Int64
+        /// The joint RCA the terms opened on B's October breach, an action and a file of it.
+        var rcaB: Int64
+        var actionB: Int64
+        var rcaFileB: Int64
     }
 
     static func seedActivity(_ harness: Harness) async throws -> Activity {
@@ -77,9 +83,19 @@ struct VendorIsolationTests {
         _ = try await harness.repositories.claims.decide(
             id: claim.id, to: .rejected, reason: "Not customer caused", expectedRowVersion: nil, scope: .organisation, actor: manager, now: now)
         let inbox = try await harness.repositories.inbox.list(userID: world.vendorUserB.id, unreadOnly: false, page: PageRequest(number: 1, size: 5))
+        let rca = try #require(
+            try await harness.repositories.rcas.list(.init(), today: LocalDate("2026-12-15")!, page: PageRequest(number: 1, size: 5), scope: .vendor(world.vendorB.id))
+                .items.first)
+        let action = try await harness.repositories.actions.create(
+            rcaID: rca.id,
+            ActionDraft(type: .prevent, description: "Beta action", ownerName: "Bea Beta", ownerVendorID: world.vendorB.id, dueOn: LocalDate("2026-12-20"), checkAfter: nil),
+            scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
+        let rcaFile = try await harness.repositories.evidence.attach(
+            .rca, id: rca.id, EvidenceUpload(fileName: "beta-rca.txt", declaredType: "text/plain", bytes: Array("Beta RCA evidence".utf8)),
+            scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
         return Activity(
             creditB: try #require(credits.first?.id), exclusionB: exclusion.id, claimB: claim.id, claimFileB: file.id, disputeB: dispute.id,
-            notificationB: try #require(inbox.items.first?.id))
+            notificationB: try #require(inbox.items.first?.id), rcaB: rca.id, actionB: action.id, rcaFileB: rcaFile.id)
     }
 
     static let formFields: [(String, String)] = [
@@ -170,7 +186,8 @@ struct VendorIsolationTests {
             for path in [
                 "/", "/vendors", "/agreements", "/services", "/calendars", "/vendors/\(world.vendorA.id)", "/agreements/\(world.agreementA.id)",
                 "/dashboard", "/credits", "/credits.csv", "/vendors/\(world.vendorA.id)/scorecard",
-                "/objectives/\(world.objectiveA.id)", "/claims", "/disputes", "/inbox", "/agreements/\(world.agreementA.id)/governance",
+                "/objectives/\(world.objectiveA.id)", "/claims", "/disputes", "/inbox", "/agreements/\(world.agreementA.id)/governance", "/rcas",
+                "/actions",
             ] {
                 let page = try await harness.get(path, as: session)
                 #expect(page.status == .ok, "\(path)")
@@ -180,8 +197,9 @@ struct VendorIsolationTests {
                 #expect(!page.text.contains("New York hours"), "\(path) shows B's calendar")
                 #expect(!page.text.contains("Beta window"), "\(path) shows B's exclusion")
                 #expect(!page.text.contains("Beta claim") && !page.text.contains("Beta dispute"), "\(path) shows B's claim or dispute")
+                #expect(!page.text.contains("Beta action") && !page.text.contains("Bea Beta"), "\(path) shows B's RCA or action")
             }
-            for path in ["/api/v1/claims", "/api/v1/disputes", "/api/v1/inbox"] {
+            for path in ["/api/v1/claims", "/api/v1/disputes", "/api/v1/rcas", "/api/v1/actions"] {
                 let list = try await harness.api(.get, path, token: token)
                 #expect(list.status == .ok, "\(path)")
                 #expect(list.json["total"] as? Int == 0, "\(path) should list nothing of vendor B")
