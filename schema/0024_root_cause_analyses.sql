@@ -5,6 +5,7 @@ CREATE TABLE rcas (
     status              text NOT NULL DEFAULT 'requested'
                         CHECK (status IN ('requested', 'in_progress', 'submitted', 'returned', 'accepted', 'closed')),
     master_id           bigint REFERENCES agreements (id) ON DELETE SET NULL,
+    calendar_id         bigint REFERENCES calendars (id) ON DELETE SET NULL,
     time_zone           text NOT NULL DEFAULT 'UTC',
     due_on              date NOT NULL,
     automatic           boolean NOT NULL DEFAULT false,
@@ -95,3 +96,9 @@ CREATE TABLE corrective_actions (
 
 CREATE INDEX corrective_actions_rca_idx ON corrective_actions (rca_id, id);
 CREATE INDEX corrective_actions_open_idx ON corrective_actions (due_on) WHERE status IN ('open', 'in_progress');
+
+-- Reminders already sent (an RCA due tomorrow or overdue, an action due or overdue): each goes out once.
+CREATE TABLE governance_reminders (
+    key     text PRIMARY KEY,
+    sent_at timestamptz NOT NULL DEFAULT now()
+);

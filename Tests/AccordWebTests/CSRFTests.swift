@@ -21,7 +21,7 @@ struct CSRFTests {
         if trimmed.hasPrefix("/credits") { return ["id": "1"] }
         if trimmed.hasPrefix("/jobs") { return ["name": "session-purge"] }
         if trimmed.hasPrefix("/claims") || trimmed.hasPrefix("/disputes") || trimmed.hasPrefix("/inbox") || trimmed.hasPrefix("/rcas")
-            || trimmed.hasPrefix("/actions")
+            || trimmed.hasPrefix("/actions") || trimmed.hasPrefix("/webhooks")
         {
             return ["id": "1", "file": "1", "kind": "exclusion"]
         }

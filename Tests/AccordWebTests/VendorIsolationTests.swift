@@ -29,6 +29,7 @@ struct VendorIsolationTests {
         if trimmed.hasPrefix("/inbox") { return ["id": "\(activity.notificationB)"] }
         if trimmed.hasPrefix("/rcas") { return ["id": "\(activity.rcaB)", "file": "\(activity.rcaFileB)"] }
         if trimmed.hasPrefix("/actions") { return ["id": "\(activity.actionB)"] }
+        if trimmed.hasPrefix("/webhooks") { return ["id": "\(activity.webhookB)"] }
         return [:]
     }
 
@@ -45,6 +46,7 @@ struct VendorIsolationTests {
         var rcaB: Int64
         var actionB: Int64
         var rcaFileB: Int64
+        var webhookB: Int64
     }
 
     static func seedActivity(_ harness: Harness) async throws -> Activity {
@@ -93,9 +95,12 @@ struct VendorIsolationTests {
         let rcaFile = try await harness.repositories.evidence.attach(
             .rca, id: rca.id, EvidenceUpload(fileName: "beta-rca.txt", declaredType: "text/plain", bytes: Array("Beta RCA evidence".utf8)),
             scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
+        let webhook = try await harness.repositories.webhooks.create(
+            WebhookDraft(vendorID: world.vendorB.id, url: "https://hooks.beta.example/accord", description: "Beta hook"), secret: "beta-secret",
+            scope: .vendor(world.vendorB.id), actor: vendorB)
         return Activity(
             creditB: try #require(credits.first?.id), exclusionB: exclusion.id, claimB: claim.id, claimFileB: file.id, disputeB: dispute.id,
-            notificationB: try #require(inbox.items.first?.id), rcaB: rca.id, actionB: action.id, rcaFileB: rcaFile.id)
+            notificationB: try #require(inbox.items.first?.id), rcaB: rca.id, actionB: action.id, rcaFileB: rcaFile.id, webhookB: webhook.id)
     }
 
     static let formFields: [(String, String)] = [

@@ -138,7 +138,8 @@ public enum StandardJobs {
     public static func all(repositories: Repositories) -> [any Job] {
         [
             PeriodClosingJob(repositories: repositories), RecomputeJob(repositories: repositories), AlertEvaluationJob(repositories: repositories),
-            SessionPurgeJob(repositories: repositories), TicketReplayJob(repositories: repositories),
+            SessionPurgeJob(repositories: repositories), TicketReplayJob(repositories: repositories), WebhookDeliveryJob(repositories: repositories),
+            GovernanceRemindersJob(repositories: repositories),
         ]
     }
 }

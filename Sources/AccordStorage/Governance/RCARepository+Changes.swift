@@ -51,8 +51,8 @@ extension RCARepository {
             let name = title.isEmpty ? "\(first.7): \(first.9.uppercased()) breach of \(Self.month(first.8, zone))" : title
             let id = try await bound.query(
                 """
-                INSERT INTO rcas (title, master_id, time_zone, due_on, automatic, trigger_rule, opened_by, opened_at)
-                VALUES (\(name), \(master), \(zone.identifier), \(due.description)::date, \(automaticRule != nil), \(automaticRule ?? ""),
+                INSERT INTO rcas (title, master_id, calendar_id, time_zone, due_on, automatic, trigger_rule, opened_by, opened_at)
+                VALUES (\(name), \(master), \(first.6), \(zone.identifier), \(due.description)::date, \(automaticRule != nil), \(automaticRule ?? ""),
                         \(actor.userID), \(now))
                 RETURNING id
                 """

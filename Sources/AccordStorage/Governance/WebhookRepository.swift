@@ -163,34 +163,41 @@ public struct WebhookRepository: Sendable {
         public var secret: String
     }
 
-    /// Takes up to `limit` due deliveries of active endpoints, each locked for the caller's transaction.
-    public func takeDue(limit: Int, now: Date, on connection: PostgresConnection) async throws -> [DueDelivery] {
-        try await connection.rows(
-            """
-            SELECT d.id, d.webhook_id, d.event, d.payload, d.created_at, d.attempts, d.next_attempt_at, d.delivered_at, d.gave_up_at,
-                   d.last_status, d.last_error, d.last_attempt_at, w.url, w.secret
-            FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-            WHERE d.delivered_at IS NULL AND d.gave_up_at IS NULL AND d.next_attempt_at <= \(now) AND w.active
-            ORDER BY d.next_attempt_at, d.id LIMIT \(limit) FOR UPDATE OF d SKIP LOCKED
-            """, logger: self.database.logger
-        ).map { row in
-            let cells = row.makeRandomAccess()
-            return DueDelivery(delivery: try Self.delivery(row), url: try cells.value("url"), secret: try cells.value("secret"))
+    /// Claims up to `limit` due deliveries of active endpoints with `FOR UPDATE SKIP LOCKED` and leases them until
+    /// `leaseUntil`: another runner skips them meanwhile, and takes them again if this one dies before recording.
+    public func claimDue(limit: Int, now: Date, leaseUntil: Date) async throws -> [DueDelivery] {
+        try await self.database.transaction { connection in
+            let due = try await connection.rows(
+                """
+                SELECT d.id, d.webhook_id, d.event, d.payload, d.created_at, d.attempts, d.next_attempt_at, d.delivered_at, d.gave_up_at,
+                       d.last_status, d.last_error, d.last_attempt_at, w.url, w.secret
+                FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                WHERE d.delivered_at IS NULL AND d.gave_up_at IS NULL AND d.next_attempt_at <= \(now) AND w.active
+                ORDER BY d.next_attempt_at, d.id LIMIT \(limit) FOR UPDATE OF d SKIP LOCKED
+                """, logger: self.database.logger
+            ).map { row in
+                let cells = row.makeRandomAccess()
+                return DueDelivery(delivery: try Self.delivery(row), url: try cells.value("url"), secret: try cells.value("secret"))
+            }
+            let ids = due.map(\.delivery.id)
+            if !ids.isEmpty {
+                try await connection.rows(
+                    "UPDATE webhook_deliveries SET next_attempt_at = \(leaseUntil) WHERE id = ANY(\(ids))", logger: self.database.logger)
+            }
+            return due
         }
     }
 
     /// Records one attempt: delivered, retried at `retryAt`, or given up on when `retryAt` is nil.
-    public func recordAttempt(
-        id: Int64, at now: Date, status: Int?, error: String?, delivered: Bool, retryAt: Date?, on connection: PostgresConnection
-    ) async throws {
-        try await connection.rows(
+    public func recordAttempt(id: Int64, at now: Date, status: Int?, error: String?, delivered: Bool, retryAt: Date?) async throws {
+        try await self.database.query(
             """
             UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = \(now), last_status = \(status),
-                last_error = \(error.map { String($0.prefix(500)) }), delivered_at = CASE WHEN \(delivered) THEN \(now) END,
-                gave_up_at = CASE WHEN NOT \(delivered) AND \(retryAt)::timestamptz IS NULL THEN \(now) END,
-                next_attempt_at = coalesce(\(retryAt), next_attempt_at)
+                last_error = \(error.map { String($0.prefix(500)) }), delivered_at = CASE WHEN \(delivered) THEN \(now)::timestamptz END,
+                gave_up_at = CASE WHEN NOT \(delivered) AND \(retryAt)::timestamptz IS NULL THEN \(now)::timestamptz END,
+                next_attempt_at = coalesce(\(retryAt)::timestamptz, next_attempt_at)
             WHERE id = \(id)
-            """, logger: self.database.logger)
+            """)
     }
 }
 

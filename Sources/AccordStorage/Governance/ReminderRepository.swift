@@ -1,0 +1,102 @@
+import AccordDomain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The reminders of RCAs and actions falling due: candidates read by their due dates (an index, not the portfolio),
+/// each reminder sent once, recorded under its key in the transaction that announces it.
+public struct ReminderRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// An open RCA due on or before `horizon`, with what its reminder needs.
+    public struct DueRCA: Sendable {
+        public var id: Int64
+        public var dueOn: LocalDate
+        public var timeZone: String
+        public var calendar: BusinessCalendar?
+    }
+
+    public func openRCAs(dueBy horizon: LocalDate) async throws -> [DueRCA] {
+        let rows = try await self.database.query(
+            """
+            SELECT r.id, to_char(r.due_on, 'YYYY-MM-DD'), r.time_zone, r.calendar_id FROM rcas r
+            WHERE r.status IN ('requested', 'in_progress', 'returned') AND r.due_on <= \(horizon.description)::date
+            ORDER BY r.due_on, r.id LIMIT 1000
+            """)
+        var calendars: [Int64: BusinessCalendar] = [:]
+        var result: [DueRCA] = []
+        for row in rows {
+            let (id, due, zone, calendarID) = try row.decode((Int64, String, String, Int64?).self)
+            var calendar: BusinessCalendar?
+            if let calendarID {
+                if calendars[calendarID] == nil {
+                    calendars[calendarID] = try await self.database.query(
+                        "SELECT \(unescaped: CalendarRepository.columns) FROM calendars k WHERE k.id = \(calendarID)"
+                    ).first.map(CalendarRepository.calendar)
+                }
+                calendar = calendars[calendarID]
+            }
+            if let due = LocalDate(due) { result.append(DueRCA(id: id, dueOn: due, timeZone: zone, calendar: calendar)) }
+        }
+        return result
+    }
+
+    /// Open actions due on or before `horizon`, with their RCA's zone.
+    public func openActions(dueBy horizon: LocalDate) async throws -> [(action: CorrectiveAction, timeZone: String)] {
+        let rows = try await self.database.query(
+            """
+            SELECT ca.id, r.time_zone FROM corrective_actions ca JOIN rcas r ON r.id = ca.rca_id
+            WHERE ca.status IN ('open', 'in_progress') AND ca.due_on <= \(horizon.description)::date ORDER BY ca.due_on, ca.id LIMIT 1000
+            """)
+        var result: [(CorrectiveAction, String)] = []
+        for row in rows {
+            let (id, zone) = try row.decode((Int64, String).self)
+            result.append((try await ActionRepository(database: self.database).find(id: id, scope: .organisation), zone))
+        }
+        return result
+    }
+
+    /// Sends an RCA reminder once per key; false when it was already sent.
+    public func remindRCA(_ id: Int64, event: InboxEvent, key: String, now: Date) async throws -> Bool {
+        try await self.database.transaction { connection in
+            let bound = self.database.bound(to: connection)
+            guard try await Self.claim(key, on: bound) else { return false }
+            let rca = try await RCARepository.load(id, on: bound)
+            try await RCARepository.announce(event, rca: rca, actor: .system, now: now, on: bound)
+            try await GovernanceHistoryRepository.record(
+                .rca, id: id, action: event == .rcaOverdue ? "overdue" : "due tomorrow", actor: .system, on: connection, logger: bound.logger)
+            return true
+        }
+    }
+
+    /// Sends an action reminder once per key to the owner's party and the customer.
+    public func remindAction(_ action: CorrectiveAction, event: InboxEvent, key: String, now: Date) async throws -> Bool {
+        try await self.database.transaction { connection in
+            let bound = self.database.bound(to: connection)
+            guard try await Self.claim(key, on: bound) else { return false }
+            let agreement = try await bound.query(
+                """
+                SELECT a.id FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id
+                JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id
+                WHERE rb.rca_id = \(action.rcaID) AND (\(action.ownerVendorID)::int8 IS NULL OR a.vendor_id = \(action.ownerVendorID)) LIMIT 1
+                """
+            ).first?.decode(Int64.self)
+            let title = event == .actionOverdue ? "Action overdue since \(action.dueOn): \(action.description.prefix(120))"
+                : "Action due \(action.dueOn): \(action.description.prefix(120))"
+            try await InboxRepository.announce(
+                Announcement(
+                    event: event, subjectKind: "action", subjectID: action.id, title: title, link: "/actions/\(action.id)", agreementID: agreement,
+                    vendorID: action.ownerVendorID),
+                actor: .system, at: now, on: connection, logger: bound.logger)
+            return true
+        }
+    }
+
+    static func claim(_ key: String, on database: Database) async throws -> Bool {
+        try await !database.query("INSERT INTO governance_reminders (key) VALUES (\(key)) ON CONFLICT (key) DO NOTHING RETURNING key").isEmpty
+    }
+}
