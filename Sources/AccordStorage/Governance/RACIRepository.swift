@@ -44,4 +44,106 @@ public struct RACIRepository: Sendable {
         _ = try await AgreementRepository(database: self.database).find(id: agreementID, scope: scope)
         return try Self.matrix(try await self.database.query(Self.query(agreementID: agreementID)))
     }
+
+    /// Who may hold a letter on an agreement: the customer's people (every internal user), and the agreement's vendor's
+    /// contacts and users.
+    public func candidates(agreementID: Int64, scope: AccessScope) async throws -> [RACIParty] {
+        let agreement = try await AgreementRepository(database: self.database).find(id: agreementID, scope: scope)
+        var parties = try await self.database.query(
+            "SELECT id, name FROM users WHERE role <> 'vendor' AND NOT disabled ORDER BY lower(name), id"
+        ).map { row in
+            let (id, name) = try row.decode((Int64, String).self)
+            return RACIParty(kind: .person, id: id, name: name)
+        }
+        if let vendorID = agreement.vendorID {
+            parties += try await self.database.query("SELECT id, name FROM vendor_contacts WHERE vendor_id = \(vendorID) ORDER BY lower(name), id").map { row in
+                let (id, name) = try row.decode((Int64, String).self)
+                return RACIParty(kind: .vendorContact, id: id, name: name)
+            }
+            parties += try await self.database.query(
+                "SELECT id, name FROM users WHERE vendor_id = \(vendorID) AND NOT disabled ORDER BY lower(name), id"
+            ).map { row in
+                let (id, name) = try row.decode((Int64, String).self)
+                return RACIParty(kind: .vendorUser, id: id, name: name)
+            }
+        }
+        return parties
+    }
+
+    /// Replaces the matrix of an agreement. Every party must be one of its candidates; the rules' findings are not
+    /// refused here (an incomplete matrix can be saved and is listed on the health page until it is put right).
+    public func replace(agreementID: Int64, _ assignments: [RACIAssignment], scope: AccessScope, actor: AuditActor) async throws -> RACIMatrix {
+        let candidates = try await self.candidates(agreementID: agreementID, scope: scope)
+        if assignments.count > GovernanceActivity.allCases.count * 4 * 50 {
+            throw ValidationErrors([FieldError("assignments", "Too many assignments.")])
+        }
+        for (index, assignment) in assignments.enumerated() where !candidates.contains(assignment.party) {
+            throw ValidationErrors([
+                FieldError("assignments", "Row \(index + 1): \(assignment.party.kind.rawValue) \(assignment.party.id) is not a party of this agreement.")
+            ])
+        }
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            _ = try await AgreementRepository.lock(id: agreementID, scope: scope, on: connection, logger: logger)
+            let before = try await Self.matrix(agreementID: agreementID, on: connection, logger: logger)
+            try await connection.rows("DELETE FROM raci_assignments WHERE agreement_id = \(agreementID)", logger: logger)
+            for assignment in RACIMatrix(assignments).assignments {
+                try await connection.rows(
+                    """
+                    INSERT INTO raci_assignments (agreement_id, activity, party_kind, party_id, letter)
+                    VALUES (\(agreementID), \(assignment.activity.rawValue), \(assignment.party.kind.rawValue), \(assignment.party.id),
+                            \(assignment.letter.rawValue))
+                    """, logger: logger)
+            }
+            let after = try await Self.matrix(agreementID: agreementID, on: connection, logger: logger)
+            try await AuditRepository.record(
+                on: connection, logger: logger, actor: actor, action: "update", entity: "raci", entityID: agreementID, before: before.assignments,
+                after: after.assignments)
+            return after
+        }
+    }
+
+    /// One agreement's place on the health page.
+    public struct Health: Sendable {
+        public var agreementID: Int64
+        public var title: String
+        public var kind: AgreementKind
+        public var vendorName: String?
+        public var findings: [RACIFinding]
+    }
+
+    /// Every active agreement the scope sees whose matrix breaks a rule, errors first, in two queries.
+    public func health(scope: AccessScope) async throws -> [Health] {
+        let agreements = try await self.database.query(
+            """
+            SELECT a.id, a.title, a.kind, v.name FROM agreements a LEFT JOIN vendors v ON v.id = a.vendor_id
+            WHERE a.status = 'active' AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+            ORDER BY a.kind, lower(a.title), a.id
+            """
+        ).map { try $0.decode((Int64, String, String, String?).self) }
+        let ids = agreements.map(\.0)
+        let rows = ids.isEmpty ? [] : try await self.database.query(
+            """
+            SELECT r.agreement_id, r.activity, r.party_kind, r.party_id, r.letter,
+                   coalesce(CASE r.party_kind WHEN 'vendor_contact' THEN c.name ELSE u.name END, 'removed party') AS name
+            FROM raci_assignments r
+            LEFT JOIN users u ON r.party_kind <> 'vendor_contact' AND u.id = r.party_id
+            LEFT JOIN vendor_contacts c ON r.party_kind = 'vendor_contact' AND c.id = r.party_id
+            WHERE r.agreement_id = ANY(\(ids))
+            """)
+        var byAgreement: [Int64: [RACIAssignment]] = [:]
+        for row in rows {
+            let (agreement, activity, kind, id, letter, name) = try row.decode((Int64, String, String, Int64, String, String).self)
+            guard let activity = GovernanceActivity(rawValue: activity), let kind = RACIParty.Kind(rawValue: kind), let letter = RACILetter(rawValue: letter)
+            else { continue }
+            byAgreement[agreement, default: []].append(RACIAssignment(activity: activity, party: RACIParty(kind: kind, id: id, name: name), letter: letter))
+        }
+        return agreements.compactMap { agreement in
+            let findings = RACIMatrix(byAgreement[agreement.0] ?? []).findings()
+            guard !findings.isEmpty else { return nil }
+            return Health(
+                agreementID: agreement.0, title: agreement.1, kind: AgreementKind(rawValue: agreement.2) ?? .vendor, vendorName: agreement.3,
+                findings: findings)
+        }
+    }
 }

@@ -1,0 +1,232 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// The RACI matrix of an agreement (who is responsible, accountable, consulted and informed for each governance
+/// activity), its rule findings, and the health page of every agreement whose matrix breaks a rule.
+struct RACIPages {
+    let dependencies: AppDependencies
+    var raci: RACIRepository { self.dependencies.repositories.raci }
+
+    struct Column {
+        var key: String
+        var name: String
+        var side: String
+    }
+
+    struct Cell {
+        var field: String
+        var letter: String
+        var options: [Choice]
+    }
+
+    struct Row {
+        var activity: String
+        var cells: [Cell]
+        var summary: String
+    }
+
+    struct FindingLine {
+        var severity: String
+        var message: String
+    }
+
+    struct MatrixView {
+        var chrome: Chrome
+        var agreementID: Int64
+        var title: String
+        var columns: [Column]
+        var rows: [Row]
+        var findings: [FindingLine]
+        var healthy: Bool
+        var canEdit: Bool
+        var isVendor: Bool
+    }
+
+    struct HealthView {
+        var chrome: Chrome
+        var agreements: [Entry]
+        var isEmpty: Bool
+
+        struct Entry {
+            var id: Int64
+            var title: String
+            var vendor: String
+            var errors: Int
+            var warnings: Int
+            var findings: [FindingLine]
+        }
+    }
+
+    static func key(_ party: RACIParty) -> String { "\(party.kind.rawValue)-\(party.id)" }
+
+    /// The cells of a submitted matrix form: `cell-<activity>-<kind>-<id>` = a letter, blank for none.
+    static func assignments(_ input: Input, candidates: [RACIParty]) throws -> [RACIAssignment] {
+        var result: [RACIAssignment] = []
+        var errors = ValidationErrors()
+        for (name, _) in input.fields where name.hasPrefix("cell-") {
+            guard let text = input.text(name) else { continue }
+            let parts = name.dropFirst(5).split(separator: "-")
+            guard parts.count == 3, let activity = GovernanceActivity(rawValue: String(parts[0])), let kind = RACIParty.Kind(rawValue: String(parts[1])),
+                let id = Int64(parts[2]), let party = candidates.first(where: { $0.kind == kind && $0.id == id })
+            else {
+                errors.add("assignments", "\(name.prefix(60)) is not a cell of this matrix.")
+                continue
+            }
+            guard let letter = RACILetter(rawValue: text) else {
+                errors.add("assignments", "A cell holds R, A, C or I.")
+                continue
+            }
+            result.append(RACIAssignment(activity: activity, party: party, letter: letter))
+        }
+        try errors.throwIfAny()
+        return result
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("agreements/:id/raci") { request, context in
+            try await self.matrix(context, notice: request.notice, state: FormState())
+        }
+        router.post("agreements/:id/raci") { request, context in
+            let candidates = try await self.raci.candidates(agreementID: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            return try await submitForm(request, context: context, render: { try await self.matrix(context, notice: nil, state: $0) }) { input in
+                _ = try await self.raci.replace(
+                    agreementID: try context.id(), try Self.assignments(input, candidates: candidates), scope: context.scope, actor: context.actor)
+                return Redirect.to("/agreements/\(try context.id())/raci", notice: .updated)
+            }
+        }
+        router.get("raci") { request, context in
+            _ = try context.requireUser { $0 != .vendor }
+            let health = try await self.raci.health(scope: context.scope)
+            let view = HealthView(
+                chrome: Chrome(title: "RACI health", context: context, notice: request.notice),
+                agreements: health.map { entry in
+                    .init(
+                        id: entry.agreementID, title: entry.title, vendor: entry.vendorName ?? "master SLA",
+                        errors: entry.findings.filter { $0.severity == .error }.count, warnings: entry.findings.filter { $0.severity == .warning }.count,
+                        findings: entry.findings.map { FindingLine(severity: $0.severity.rawValue, message: $0.message) })
+                }, isEmpty: health.isEmpty)
+            return self.dependencies.renderer.response(view, template: "raci/health")
+        }
+    }
+
+    private func matrix(_ context: AccordRequestContext, notice: String?, state: FormState) async throws -> Response {
+        let user = try context.requireUser()
+        let id = try context.id()
+        let agreement = try await self.dependencies.repositories.agreements.find(id: id, scope: context.scope)
+        let matrix = try await self.raci.matrix(agreementID: id, scope: context.scope)
+        let isVendor = user.role == .vendor
+        var candidates = try await self.raci.candidates(agreementID: id, scope: context.scope)
+        // a vendor's users read the customer's people as the customer
+        func name(_ party: RACIParty) -> String { isVendor && party.kind == .person ? "The customer" : party.name }
+        if isVendor { candidates = candidates.filter { $0.kind != .person } + [RACIParty(kind: .person, id: 0, name: "The customer")] }
+        let letters = ["", "R", "A", "C", "I"]
+        let rows = GovernanceActivity.allCases.map { activity in
+            let held = matrix.assignments.filter { $0.activity == activity }
+            return Row(
+                activity: activity.label,
+                cells: candidates.map { party in
+                    let field = "cell-\(activity.rawValue)-\(Self.key(party))"
+                    let current = state.values[field] ?? held.filter { isVendor && party.kind == .person ? $0.party.kind == .person : $0.party == party }
+                        .map(\.letter.rawValue).joined(separator: "+")
+                    return Cell(field: field, letter: current, options: letters.map { Choice(value: $0, label: $0.isEmpty ? "—" : $0, selected: $0 == current) })
+                },
+                summary: RACILetter.allCases.compactMap { letter in
+                    let names = Set(held.filter { $0.letter == letter }.map { name($0.party) }).sorted()
+                    return names.isEmpty ? nil : "\(letter.rawValue): \(names.joined(separator: ", "))"
+                }.joined(separator: " · "))
+        }
+        let findings = isVendor ? [] : matrix.findings()
+        let view = MatrixView(
+            chrome: Chrome(title: "RACI: \(agreement.title)", context: context, notice: notice), agreementID: id, title: agreement.title,
+            columns: candidates.map { Column(key: Self.key($0), name: name($0), side: $0.kind == .person ? "customer" : "vendor") },
+            rows: rows, findings: findings.map { FindingLine(severity: $0.severity.rawValue, message: $0.message) }, healthy: findings.isEmpty,
+            canEdit: user.role.canManageContracts, isVendor: isVendor)
+        return self.dependencies.renderer.response(view, template: "raci/matrix", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+    }
+}
+
+/// `/api/v1/agreements/{id}/raci` and `/api/v1/raci/health`.
+struct RACIAPI {
+    let dependencies: AppDependencies
+    var raci: RACIRepository { self.dependencies.repositories.raci }
+
+    struct MatrixBody: Encodable {
+        struct Row: Encodable {
+            var activity: String
+            var partyKind: String
+            var partyID: Int64
+            var partyName: String
+            var letter: String
+        }
+
+        struct Finding: Encodable {
+            var activity: String
+            var severity: String
+            var message: String
+        }
+
+        var assignments: [Row]
+        var findings: [Finding]
+
+        init(_ matrix: RACIMatrix, vendorFacing: Bool) {
+            self.assignments = matrix.assignments.map {
+                Row(
+                    activity: $0.activity.rawValue, partyKind: $0.party.kind.rawValue, partyID: vendorFacing && $0.party.kind == .person ? 0 : $0.party.id,
+                    partyName: vendorFacing && $0.party.kind == .person ? customerLabel : $0.party.name, letter: $0.letter.rawValue)
+            }
+            self.findings = vendorFacing ? [] : matrix.findings().map { Finding(activity: $0.activity.rawValue, severity: $0.severity.rawValue, message: $0.message) }
+        }
+    }
+
+    func addRoutes(to group: RouterGroup<AccordRequestContext>) {
+        group.get("agreements/:id/raci") { _, context in
+            let user = try context.requireUser()
+            return JSON.response(MatrixBody(try await self.raci.matrix(agreementID: try context.id(), scope: context.scope), vendorFacing: user.role == .vendor))
+        }
+        group.put("agreements/:id/raci") { request, context in
+            let candidates = try await self.raci.candidates(agreementID: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.json(context: context)
+            var assignments: [RACIAssignment] = []
+            var errors = ValidationErrors()
+            for (index, row) in input.objects("assignments").enumerated() {
+                guard let activity = row.text("activity").flatMap(GovernanceActivity.init(rawValue:)),
+                    let kind = row.text("party_kind").flatMap(RACIParty.Kind.init(rawValue:)), let id = row.text("party_id").flatMap({ Int64($0) }),
+                    let letter = row.text("letter").flatMap(RACILetter.init(rawValue:))
+                else {
+                    errors.add("assignments", "Row \(index + 1) needs an activity, a party_kind (person, vendor_contact, vendor_user), a party_id and a letter (R, A, C, I).")
+                    continue
+                }
+                guard let party = candidates.first(where: { $0.kind == kind && $0.id == id }) else {
+                    errors.add("assignments", "Row \(index + 1): \(kind.rawValue) \(id) is not a party of this agreement.")
+                    continue
+                }
+                assignments.append(RACIAssignment(activity: activity, party: party, letter: letter))
+            }
+            try errors.throwIfAny()
+            let matrix = try await self.raci.replace(agreementID: try context.id(), assignments, scope: context.scope, actor: context.actor)
+            return JSON.response(MatrixBody(matrix, vendorFacing: false))
+        }
+        group.get("raci/health") { _, context in
+            _ = try context.requireUser { $0 != .vendor }
+            let health = try await self.raci.health(scope: context.scope)
+            return JSON.response(
+                ItemsEnvelope(
+                    items: health.map { entry in
+                        HealthRow(
+                            agreementID: entry.agreementID, title: entry.title,
+                            findings: entry.findings.map { MatrixBody.Finding(activity: $0.activity.rawValue, severity: $0.severity.rawValue, message: $0.message) })
+                    }))
+        }
+    }
+
+    struct HealthRow: Encodable {
+        var agreementID: Int64
+        var title: String
+        var findings: [MatrixBody.Finding]
+    }
+}
