@@ -30,6 +30,7 @@ public struct Repositories: Sendable {
     public let webhooks: WebhookRepository
     public let rcas: RCARepository
     public let actions: ActionRepository
+    public let portal: PortalRepository
 
     public init(database: Database) {
         self.database = database
@@ -62,5 +63,6 @@ public struct Repositories: Sendable {
         self.webhooks = WebhookRepository(database: database)
         self.rcas = RCARepository(database: database)
         self.actions = ActionRepository(database: database)
+        self.portal = PortalRepository(database: database)
     }
 }

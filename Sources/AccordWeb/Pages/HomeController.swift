@@ -20,6 +20,7 @@ struct HomeController {
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("/") { request, context in
             let user = try context.requireUser()
+            if user.role == .vendor { return try await VendorPortal(dependencies: self.dependencies).render(request, context, user: user) }
             let repositories = self.dependencies.repositories
             let one = PageRequest(number: 1, size: 1)
             let vendors = try await repositories.vendors.list(search: nil, page: one, scope: context.scope).total

@@ -22,6 +22,7 @@ struct ScorecardPages {
         var credits: [String]
         var breaches: Int
         var onProbation: String?
+        var share: String
     }
 
     struct MemberLine {
@@ -33,6 +34,8 @@ struct ScorecardPages {
         var objectiveID: Int64?
         var target: String
         var current: String
+        /// Average share of responsibility in accepted joint RCAs of this master.
+        var share: String
     }
 
     struct PeriodLine {
@@ -77,10 +80,12 @@ struct ScorecardPages {
         let creditLines = try await self.dependencies.useCases.credits.byStatus(vendorID: vendor.id, scope: context.scope)
         let breaches = try await self.repositories.periodRecords.breachCount(vendorID: vendor.id, since: now.addingTimeInterval(-365 * 86_400))
         let today = LocalDate.of(now, in: TimeZone(identifier: "UTC")!)
+        let share = try await self.repositories.portal.averageShare(vendorID: vendor.id)
         let view = ScorecardView(
             chrome: Chrome(title: "\(vendor.name) scorecard", context: context), vendor: vendor, lines: lines, isEmpty: lines.isEmpty,
             credits: creditLines, breaches: breaches,
-            onProbation: vendor.isOnProbation(on: today) ? vendor.probationUntil.map { "On probation until \(Figures.date($0)) (the last day)" } : nil)
+            onProbation: vendor.isOnProbation(on: today) ? vendor.probationUntil.map { "On probation until \(Figures.date($0)) (the last day)" } : nil,
+            share: share.share.map { "\($0.plain) % on average over \(share.rcas) accepted joint RCA\(share.rcas == 1 ? "" : "s")" } ?? "no shares agreed yet")
         return self.dependencies.renderer.response(view, template: "vendors/scorecard")
     }
 
@@ -96,14 +101,14 @@ struct ScorecardPages {
         }
         let master = rows.first { $0.entry.placement.agreementID == agreement.id && $0.entry.objective.sliKind == .ratio }
         // each vendor SLA under the master takes part with its first ratio objective in force
-        var members: [(row: PortfolioReport.Row?, agreementID: Int64, title: String, vendor: String, kind: DependencyKind, group: String?)] = []
+        var members: [(row: PortfolioReport.Row?, agreementID: Int64, title: String, vendor: String, vendorID: Int64?, kind: DependencyKind, group: String?)] = []
         var seen = Set<Int64>()
         for row in rows where row.entry.masterID == agreement.id && !seen.contains(row.entry.placement.agreementID) {
             let id = row.entry.placement.agreementID
             let ratio = rows.first { $0.entry.placement.agreementID == id && $0.entry.objective.sliKind == .ratio }
             seen.insert(id)
             members.append(
-                (ratio, id, row.entry.agreementTitle, row.entry.vendorName ?? "—", row.entry.dependencyKind ?? .serial, row.entry.parallelGroup))
+                (ratio, id, row.entry.agreementTitle, row.entry.vendorName ?? "—", row.entry.vendorID, row.entry.dependencyKind ?? .serial, row.entry.parallelGroup))
         }
         var notes: [String] = []
         let composable = members.filter { $0.row != nil }
@@ -160,6 +165,7 @@ struct ScorecardPages {
                         gap: own.flatMap { own in composed.map { String(format: "%+.3f", own - $0) } } ?? "—"))
             }
         }
+        let shares = try await self.repositories.portal.averageShares(masterID: agreement.id)
         let view = CompositionView(
             chrome: Chrome(title: "\(agreement.title): composition", context: context), agreement: agreement,
             masterObjective: master?.entry.objective.name ?? "—", masterTarget: master.map { Figures.target($0.entry.objective.slaTarget) } ?? "—",
@@ -171,7 +177,8 @@ struct ScorecardPages {
                     target: member.row.map { Figures.target($0.entry.objective.slaTarget) } ?? "—",
                     current: member.row.map { row in
                         Figures.attainment(row.current.attainment, targets: [row.entry.objective.slaTarget, row.entry.objective.sloTarget])
-                    } ?? "no data")
+                    } ?? "no data",
+                    share: member.vendorID.flatMap { shares[$0] }.map { "\($0.plain) %" } ?? "—")
             }, hasMembers: !members.isEmpty, coverage: coverageText, covered: coverage?.isCovered ?? true, periods: periods.reversed(), notes: notes)
         return self.dependencies.renderer.response(view, template: "agreements/composition")
     }

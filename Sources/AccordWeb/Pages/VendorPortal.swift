@@ -1,0 +1,123 @@
+import AccordApplication
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// A vendor user's home: what it must act on first, then its agreements in force with each objective's current
+/// period, its SLA breaches, credits, claims, disputes and inbox, and how its SLAs contribute to the services they
+/// underpin. Only its own vendor's data, read through its scope.
+struct VendorPortal {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    struct ActItem {
+        var text: String
+        var link: String
+        var overdue: Bool
+    }
+
+    struct ObjectiveLine {
+        var objectiveID: Int64
+        var objective: String
+        var agreement: String
+        var attainment: String
+        var sla: String
+        var status: String
+        var statusText: String
+        var budget: String
+        var alert: String
+    }
+
+    struct SimpleLine {
+        var text: String
+        var link: String
+        var status: String
+    }
+
+    struct ContributionLine {
+        var agreementID: Int64
+        var agreement: String
+        var service: String
+        var dependency: String
+        var breaches: String
+        var share: String
+    }
+
+    struct View {
+        var chrome: Chrome
+        var vendor: String
+        var vendorID: Int64
+        var toAct: [ActItem]
+        var objectives: [ObjectiveLine]
+        var breaches: [SimpleLine]
+        var credits: [SimpleLine]
+        var claims: [SimpleLine]
+        var disputes: [SimpleLine]
+        var inbox: [SimpleLine]
+        var unread: Int
+        var contributions: [ContributionLine]
+    }
+
+    func render(_ request: Request, _ context: AccordRequestContext, user: User) async throws -> Response {
+        guard let vendorID = user.vendorID else { throw AccessDenied() }
+        let scope = try context.scope
+        let now = self.dependencies.clock()
+        let today = LocalDate.of(now, in: .gmt)
+        let vendor = try await self.repositories.vendors.find(id: vendorID, scope: scope)
+        let first = PageRequest(number: 1, size: 10)
+        var toAct: [ActItem] = []
+        for rca in try await self.repositories.rcas.list(.init(), today: today, page: PageRequest(number: 1, size: 50), scope: scope).items
+        where [.requested, .inProgress, .returned].contains(rca.status) {
+            toAct.append(ActItem(text: "RCA \(rca.title): \(rca.status.label), due \(Figures.date(rca.dueOn))", link: "/rcas/\(rca.id)", overdue: rca.overdue))
+        }
+        for action in try await self.repositories.actions.list(.init(openOnly: true, ownerVendorID: vendorID), page: PageRequest(number: 1, size: 50), scope: scope).items {
+            toAct.append(
+                ActItem(
+                    text: "Action: \(action.description.prefix(100)), due \(Figures.date(action.dueOn))", link: "/actions/\(action.id)",
+                    overdue: ActionRules.isOverdue(state: action.status, due: action.dueOn, today: today)))
+        }
+        toAct.sort { $0.overdue && !$1.overdue }
+        let rows = try await self.dependencies.useCases.portfolio.rows(scope: scope, now: now)
+        let objectives = rows.map { row in
+            let objective = row.entry.objective
+            return ObjectiveLine(
+                objectiveID: objective.id, objective: objective.name, agreement: row.entry.agreementTitle,
+                attainment: Figures.attainment(row.current.attainment, targets: [objective.slaTarget]), sla: Figures.target(objective.slaTarget),
+                status: row.outlook?.status.rawValue ?? row.current.slaStatus.rawValue, statusText: row.outlook?.status.label ?? row.current.slaStatus.label,
+                budget: Figures.budgetLeft(row.current.budgetRemaining), alert: row.firing.joined(separator: "; "))
+        }
+        let breaches = try await self.repositories.portal.recentBreaches(vendorID: vendorID, since: now.addingTimeInterval(-366 * 86_400)).map { breach in
+            SimpleLine(
+                text: "\(breach.objectiveName) (\(breach.agreementTitle)), \(Figures.period(start: breach.periodStart, end: breach.periodEnd, zone: Stamp.zone(breach.timeZone))): \(Figures.attainment(breach.attainment, targets: [breach.target])) against \(Figures.target(breach.target))",
+                link: "/objectives/\(breach.objectiveID)", status: "breached")
+        }
+        let credits = try await self.repositories.credits.list(filter: .init(vendorID: vendorID), page: first, scope: scope).items.map { credit in
+            SimpleLine(
+                text: "\(credit.objectiveName), \(Figures.period(start: credit.periodStart, end: credit.periodEnd, zone: Stamp.zone(credit.timeZone))): \(CreditCalculator.minorUnitText(credit.amount, currency: credit.currency)) \(credit.currency)",
+                link: "/credits/\(credit.id)", status: credit.status.rawValue)
+        }
+        let claims = try await self.repositories.claims.list(.init(), page: PageRequest(number: 1, size: 5), scope: scope).items.map {
+            SimpleLine(text: "Claim \($0.id): \($0.kind.label) on \($0.agreementTitle)", link: "/claims/\($0.id)", status: $0.status.rawValue)
+        }
+        let disputes = try await self.repositories.disputes.list(.init(), page: PageRequest(number: 1, size: 5), scope: scope).items.map {
+            SimpleLine(text: "Dispute \($0.id): the \($0.subject == .credit ? "credit" : "figure") of \($0.objectiveName)", link: "/disputes/\($0.id)", status: $0.status.rawValue)
+        }
+        let inbox = try await self.repositories.inbox.list(userID: user.id, unreadOnly: true, page: PageRequest(number: 1, size: 5))
+        let contributions = try await self.repositories.portal.contributions(vendorID: vendorID, since: now.addingTimeInterval(-366 * 86_400)).map {
+            ContributionLine(
+                agreementID: $0.agreementID, agreement: $0.agreementTitle, service: $0.serviceName,
+                dependency: $0.dependency == "parallel" ? "redundant (parallel)" : "serial: needed for the service",
+                breaches: $0.masterBreaches == 0
+                    ? "The service met its commitment in every closed period of the last year."
+                    : "The service breached its commitment in \($0.masterBreaches) period\($0.masterBreaches == 1 ? "" : "s") of the last year; this SLA was breached too in \($0.alsoBreached) of them.",
+                share: $0.averageShare.map { "\($0.plain) % on average in accepted joint RCAs" } ?? "no shares agreed in accepted joint RCAs")
+        }
+        let view = View(
+            chrome: Chrome(title: "\(vendor.name) portal", context: context, notice: request.notice), vendor: vendor.name, vendorID: vendorID, toAct: toAct,
+            objectives: objectives, breaches: breaches, credits: credits, claims: claims, disputes: disputes,
+            inbox: inbox.items.map { SimpleLine(text: $0.title, link: $0.link, status: $0.toAct ? "to act" : "") }, unread: inbox.total,
+            contributions: contributions)
+        return self.dependencies.renderer.response(view, template: "portal")
+    }
+}
