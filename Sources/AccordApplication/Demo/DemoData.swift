@@ -105,14 +105,20 @@ public struct DemoData: Sendable {
             ("ops@northwind.example", "Olli Ops", .vendor, northwind.id),
             ("desk@initech.example", "Dana Desk", .vendor, initech.id),
         ]
-        var analystID: Int64?
+        var users: [String: User] = [:]
         for (email, name, role, vendorID) in people {
-            let user = try await self.repositories.users.create(
+            users[email] = try await self.repositories.users.create(
                 UserDraft(email: email, name: name, role: role, vendorID: vendorID, password: Self.password), passwordHash: hash, actor: actor)
-            if role == .analyst { analystID = user.id }
         }
         try await self.measurements(
-            master: master, northwind: northwindSLA, globex: globexSLA, initech: initechSLA, analystID: analystID, today: today)
+            master: master, northwind: northwindSLA, globex: globexSLA, initech: initechSLA, analystID: users["ari@accord.example"]?.id, today: today)
+        if let carla = users["carla@accord.example"], let ada = users["admin@accord.example"], let ari = users["ari@accord.example"],
+            let olli = users["ops@northwind.example"], let dana = users["desk@initech.example"]
+        {
+            try await DemoGovernance(repositories: self.repositories).seed(
+                master: master, northwind: northwindSLA, globex: globexSLA, initech: initechSLA,
+                people: .init(carla: carla, ada: ada, ari: ari, olli: olli, dana: dana), now: Date())
+        }
         return true
     }
 
@@ -129,6 +135,8 @@ public struct DemoData: Sendable {
         let now = Date()
         let lastHour = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 300).rounded(.down) * 300)
         let outage = utc.date(from: DateComponents(year: today.year, month: 3, day: 12, hour: 2))!
+        // a second incident, in October, that no root-cause analysis covers yet
+        let october = utc.date(from: DateComponents(year: today.year, month: 10, day: 8, hour: 2))!
         let objectives = self.repositories.objectives
         func objectiveID(_ agreement: Agreement) async throws -> Int64 {
             let version = try await self.repositories.versions.find(agreementID: agreement.id, number: 1, scope: .organisation)
@@ -148,6 +156,7 @@ public struct DemoData: Sendable {
                     let valid = Int64((4000 + random.next(2000)) * Int(step) / 3600)
                     var rate = badRate * (0.5 + Double(random.next(100)) / 100)
                     if hitByOutage, hour >= outage, hour < outage.addingTimeInterval(3 * 3600) { rate = 0.6 }
+                    if hitByOutage, hour >= october, hour < october.addingTimeInterval(2 * 3600) { rate = 0.6 }
                     if hitByOutage, hour >= lastHour.addingTimeInterval(-2 * 3600) { rate = 0.05 }
                     let bad = min(valid, Int64((Double(valid) * rate).rounded()))
                     buckets.append(MeasurementBucket(start: hour, end: hour.addingTimeInterval(step), good: valid - bad, valid: valid))

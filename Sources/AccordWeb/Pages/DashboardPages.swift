@@ -33,10 +33,17 @@ struct DashboardPages {
 
     struct DashboardView {
         var chrome: Chrome
+        /// Overdue root-cause analyses and actions, read per request (not cached with the table).
+        var overdue: [OverdueLink]
         /// The rendered table (from `dashboard-table`, escaped there), shared by everyone with the same scope.
         var table: String
         var isEmpty: Bool
         var summary: [String]
+    }
+
+    struct OverdueLink {
+        var text: String
+        var link: String
     }
 
     struct TableView {
@@ -68,8 +75,15 @@ struct DashboardPages {
                     ])
                 cache.store(entry, scope: try context.scope)
             }
+            let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
+            let one = PageRequest(number: 1, size: 1)
+            let lateRCAs = try await self.dependencies.repositories.rcas.list(.init(overdueOn: today), today: today, page: one, scope: context.scope).total
+            let lateActions = try await self.dependencies.repositories.actions.list(.init(overdueOn: today), page: one, scope: context.scope).total
+            var overdue: [OverdueLink] = []
+            if lateRCAs > 0 { overdue.append(OverdueLink(text: "\(lateRCAs) root-cause analys\(lateRCAs == 1 ? "is" : "es") overdue", link: "/rcas?overdue=true")) }
+            if lateActions > 0 { overdue.append(OverdueLink(text: "\(lateActions) corrective action\(lateActions == 1 ? "" : "s") overdue", link: "/actions?overdue=true")) }
             let view = DashboardView(
-                chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), table: entry.html, isEmpty: entry.html.isEmpty,
+                chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, table: entry.html, isEmpty: entry.html.isEmpty,
                 summary: entry.summary)
             return self.dependencies.renderer.response(view, template: "dashboard")
         }
