@@ -191,7 +191,7 @@ public struct DemoData: Sendable {
                     let priority = ["P1", "P2", "P3", "P3"][random.next(4)]
                     let goal = ["P1": 30, "P2": 120, "P3": 480][priority]!
                     let created = berlin.date(bySettingHour: 9 + random.next(7), minute: random.next(60), second: 0, of: day)!
-                    let late = random.next(100) < 4
+                    let late = random.next(100) < 5
                     let minutes = late ? goal + 10 + random.next(goal) : 1 + random.next(max(1, goal - 5))
                     let ticket = "INC-\(10_000 + number)"
                     number += 1

@@ -123,9 +123,11 @@ struct DemoGovernance {
         let rcas = self.repositories.rcas
         let northwindBreaches = try await self.repositories.periodRecords.breaches(seriesID: try await self.firstObjective(northwind).seriesID)
         let initechBreaches = try await self.repositories.periodRecords.breaches(seriesID: try await self.firstObjective(initech).seriesID)
-        var spare = initechBreaches.map(\.id)
+        // breaches below the terms' floor already opened an RCA on their own
+        let analysed = try await rcas.analyses(ofBreaches: initechBreaches.map(\.id) + northwindBreaches.map(\.id))
+        var spare = initechBreaches.map(\.id).filter { analysed[$0] == nil }
         // the joint RCA of March: Northwind's outage and Initech's slow answers to the tickets it caused; accepted
-        if let outage = northwindBreaches.min(by: { $0.periodStart < $1.periodStart }) {
+        if let outage = northwindBreaches.filter({ analysed[$0.id] == nil }).min(by: { $0.periodStart < $1.periodStart }) {
             let joint = (spare.isEmpty ? [] : [spare.removeLast()]) + [outage.id]
             let opened = try await rcas.open(
                 breachIDs: joint, title: "Checkout outage: database failover and ticket backlog", scope: .organisation, actor: carla,
@@ -164,9 +166,10 @@ struct DemoGovernance {
                 scope: .organisation, actor: carla, now: now)
         }
         // Initech's other breaches: one RCA in each remaining state
-        let states: [RCAState] = [.closed, .submitted, .returned, .inProgress, .requested]
+        // (the newest breach stays unanalysed: the browser walk opens a joint RCA of it)
+        let states: [RCAState] = [.inProgress, .returned, .submitted, .closed, .requested]
         for state in states {
-            guard let breach = spare.popLast() else { break }
+            guard spare.count > 1, let breach = spare.popLast() else { break }
             let opened = try await rcas.open(
                 breachIDs: [breach], title: "", scope: .organisation, actor: carla,
                 now: state == .inProgress ? now.addingTimeInterval(-20 * 86_400) : now.addingTimeInterval(-2 * 86_400))
