@@ -138,7 +138,7 @@ struct JointRCATests {
             #expect(markdown.text.hasPrefix("# RCA \(id):") && markdown.text.contains("| Alpha Hosting | 70 % | yes |"), "\(markdown.text.prefix(400))")
             // the Pareto chart counts the factors per responsible vendor
             let list = try await harness.get("/rcas", as: try await harness.session(for: world.manager))
-            #expect(list.text.contains("Portfolio: Capacity 1, Code defect 1"))
+            #expect(list.text.contains("Portfolio: Capacity 1, Code defect 1"), "the portfolio Pareto chart counts both factors")
             // inboxes: Beta heard of the request, the return and the acceptance
             let inbox = try #require(try await harness.api(.get, "/api/v1/inbox", token: beta).json["items"] as? [[String: Any]])
             let events = Set(inbox.compactMap { $0["event"] as? String })

@@ -204,8 +204,9 @@ struct DemoGovernance {
     func write(_ id: Int64, olli: AuditActor, dana: AuditActor, carla: AuditActor, northwindID: Int64, initechID: Int64) async throws {
         let rcas = self.repositories.rcas
         let rca = try await rcas.find(id: id, scope: .organisation)
-        let start = rca.breaches.first?.periodStart ?? Date()
-        let outage = start.addingTimeInterval(11 * 86_400 + 2 * 3600)
+        // the outage of 12 March, 02:00 UTC, in the month of Northwind's breach
+        let start = rca.breaches.first { $0.vendorID == northwindID }?.periodStart ?? Date()
+        let outage = start.addingTimeInterval(11 * 86_400 + 3 * 3600)
         _ = try await rcas.addTimelineEntry(
             id: id, TimelineDraft(at: outage, text: "Primary database stops accepting writes", evidenceURL: "https://status.northwind.example/incidents/1042"),
             scope: .vendor(northwindID), actor: olli, now: outage)

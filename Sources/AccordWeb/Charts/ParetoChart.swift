@@ -11,7 +11,7 @@ struct ParetoChart {
     var title: String
     var bars: [Bar]
     var width = 560.0
-    var height = 220.0
+    var height = 250.0
 
     var ordered: [Bar] { self.bars.filter { $0.count > 0 }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.label < $1.label } }
 
@@ -25,7 +25,7 @@ struct ParetoChart {
         let bars = self.ordered
         let total = bars.reduce(0) { $0 + $1.count }
         let left = 32.0
-        let bottom = 70.0
+        let bottom = 95.0
         let top = 12.0
         let plot = self.height - bottom - top
         let slot = bars.isEmpty ? 0 : (self.width - left - 36) / Double(bars.count)

@@ -25,8 +25,8 @@ struct ActionPages {
         var action: RCAShowPage.ActionLine
         var rcaID: Int64
         var rcaTitle: String
-        var evidence: String
-        var reason: String
+        var evidence: String?
+        var reason: String?
         var checkAfter: String?
         var effectiveness: String?
         var effective: Bool
@@ -101,7 +101,7 @@ struct ActionPages {
         let customer = user.role.canManageContracts
         let view = ShowView(
             chrome: Chrome(title: "Action \(action.id)", context: context, notice: notice), action: Self.line(action, today: today), rcaID: rca.id,
-            rcaTitle: rca.title, evidence: action.evidence, reason: action.reason, checkAfter: action.checkAfter.map(Figures.date),
+            rcaTitle: rca.title, evidence: action.evidence.nonEmpty, reason: action.reason.nonEmpty, checkAfter: action.checkAfter.map(Figures.date),
             effectiveness: effectiveness, effective: check?.effective ?? false, history: history.map { HistoryLine($0, zone: zone) },
             canStart: writes && action.status == .open, canFinish: writes && [.open, .inProgress].contains(action.status),
             canVerify: customer && action.status == .done, canReopen: customer && [.done, .verified].contains(action.status),

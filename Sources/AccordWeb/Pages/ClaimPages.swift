@@ -70,7 +70,7 @@ struct ClaimPages {
         var chrome: Chrome
         var claim: Line
         var statement: String
-        var evidence: String
+        var evidence: String?
         var announced: String?
         var objectives: [ObjectiveLink]
         var decidedBy: String?
@@ -209,7 +209,7 @@ struct ClaimPages {
         let history = try await self.repositories.claims.history(id: id, scope: context.scope).map(context.facing)
         let view = ShowView(
             chrome: Chrome(title: "Claim \(claim.id)", context: context, notice: notice), claim: Line(claim), statement: claim.statement,
-            evidence: claim.evidence, announced: claim.announcedAt.map { Stamp.format($0, zone) },
+            evidence: claim.evidence.nonEmpty, announced: claim.announcedAt.map { Stamp.format($0, zone) },
             objectives: claim.objectives.map { .init(id: $0.objectiveID, name: $0.name, exclusionID: $0.exclusionID) },
             decidedBy: claim.decidedBy, decidedAt: claim.decidedAt.map { Stamp.format($0, zone) }, decisionReason: claim.decisionReason,
             filedBy: claim.filedBy ?? "—", files: files.map { EvidenceLine($0, base: "/claims/\(id)", zone: zone) },

@@ -61,7 +61,7 @@ struct DisputePages {
         var chrome: Chrome
         var dispute: Line
         var statement: String
-        var evidence: String
+        var evidence: String?
         var periodStart: String
         var creditID: Int64?
         var decidedBy: String?
@@ -84,7 +84,7 @@ struct DisputePages {
             var kind: String
             var link: String?
             var linkText: String
-            var note: String
+            var note: String?
             var at: String
         }
     }
@@ -225,7 +225,7 @@ struct DisputePages {
         let history = try await self.repositories.disputes.history(id: id, scope: context.scope).map(context.facing)
         let view = ShowView(
             chrome: Chrome(title: "Dispute \(dispute.id)", context: context, notice: notice), dispute: Line(dispute), statement: dispute.statement,
-            evidence: dispute.evidence, periodStart: RFC3339.format(dispute.periodStart), creditID: dispute.creditID, decidedBy: dispute.decidedBy,
+            evidence: dispute.evidence.nonEmpty, periodStart: RFC3339.format(dispute.periodStart), creditID: dispute.creditID, decidedBy: dispute.decidedBy,
             decidedAt: dispute.decidedAt.map { Stamp.format($0, zone) }, decisionReason: dispute.decisionReason, filedBy: dispute.filedBy ?? "—",
             remedies: dispute.remedies.map { remedy in
                 let link: (String?, String) =
@@ -234,7 +234,7 @@ struct DisputePages {
                     case .waivedCredit: (remedy.creditID.map { "/credits/\($0)" }, remedy.creditID.map { "credit #\($0)" } ?? "")
                     case .correctedData: (nil, remedy.batchID.map { "batch #\($0)" } ?? "")
                     }
-                return .init(kind: remedy.kind.label, link: link.0, linkText: link.1, note: remedy.note, at: Stamp.format(remedy.recordedAt, zone))
+                return .init(kind: remedy.kind.label, link: link.0, linkText: link.1, note: remedy.note.nonEmpty, at: Stamp.format(remedy.recordedAt, zone))
             },
             files: files.map { EvidenceLine($0, base: "/disputes/\(id)", zone: zone) }, history: history.map { HistoryLine($0, zone: zone) },
             canDecide: dispute.status == .open && user.role.canManageContracts, canWithdraw: dispute.status == .open && ClaimPages.mayFile(user.role),

@@ -14,18 +14,23 @@ enum Stamp {
     static func zone(_ identifier: String) -> TimeZone { TimeZone(identifier: identifier) ?? .gmt }
 }
 
+extension String {
+    /// The text, or nil when it is empty: templates treat an empty string as present.
+    var nonEmpty: String? { self.isEmpty ? nil : self }
+}
+
 /// One step of a history as the pages list it.
 struct HistoryLine {
     var at: String
     var actor: String
     var action: String
-    var note: String
+    var note: String?
 
     init(_ entry: HistoryEntry, zone: TimeZone) {
         self.at = Stamp.format(entry.at, zone)
         self.actor = entry.actor
         self.action = entry.action
-        self.note = entry.note
+        self.note = entry.note.nonEmpty
     }
 }
 

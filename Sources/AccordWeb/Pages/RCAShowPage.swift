@@ -73,8 +73,8 @@ struct RCAShowPage {
         var partyCount: Int
         var breaches: [BreachLine]
         var timeline: [TimelineLine]
-        var trigger: String
-        var rootCause: String
+        var trigger: String?
+        var rootCause: String?
         var category: String?
         var whys: [String]
         var factors: [FactorLine]
@@ -166,7 +166,7 @@ struct RCAShowPage {
                 TimelineLine(
                     at: Stamp.format($0.at, zone), utc: RFC3339.format($0.at), text: $0.text, link: $0.evidenceURL.isEmpty ? nil : $0.evidenceURL,
                     party: $0.authorParty)
-            }, trigger: rca.triggerStatement, rootCause: rca.rootCause, category: rca.rootCauseCategory?.label, whys: rca.fiveWhys,
+            }, trigger: rca.triggerStatement.nonEmpty, rootCause: rca.rootCause.nonEmpty, category: rca.rootCauseCategory?.label, whys: rca.fiveWhys,
             factors: rca.factors.map { FactorLine(category: $0.category.label, description: $0.description, party: $0.responsibleParty) },
             actions: rca.actions.map {
                 ActionLine(

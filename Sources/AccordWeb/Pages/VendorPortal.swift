@@ -33,6 +33,7 @@ struct VendorPortal {
         var text: String
         var link: String
         var status: String
+        var tag: String? = nil
     }
 
     struct ContributionLine {
@@ -116,7 +117,7 @@ struct VendorPortal {
         let view = View(
             chrome: Chrome(title: "\(vendor.name) portal", context: context, notice: request.notice), vendor: vendor.name, vendorID: vendorID, toAct: toAct,
             objectives: objectives, breaches: breaches, credits: credits, claims: claims, disputes: disputes,
-            inbox: inbox.items.map { SimpleLine(text: $0.title, link: $0.link, status: $0.toAct ? "to act" : "") }, unread: inbox.total,
+            inbox: inbox.items.map { SimpleLine(text: $0.title, link: $0.link, status: "", tag: $0.toAct ? "to act" : nil) }, unread: inbox.total,
             contributions: contributions)
         return self.dependencies.renderer.response(view, template: "portal")
     }

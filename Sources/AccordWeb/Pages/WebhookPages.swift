@@ -15,7 +15,7 @@ struct WebhookPages {
         var id: Int64
         var url: String
         var scope: String
-        var description: String
+        var description: String?
         var active: Bool
     }
 
@@ -102,7 +102,7 @@ struct WebhookPages {
     static func line(_ webhook: Webhook) -> Line {
         Line(
             id: webhook.id, url: webhook.url, scope: webhook.vendorName.map { "\($0)'s events" } ?? "Every event of the organisation",
-            description: webhook.description, active: webhook.active)
+            description: webhook.description.nonEmpty, active: webhook.active)
     }
 
     private func list(_ context: AccordRequestContext, state: FormState, notice: String?) async throws -> Response {
