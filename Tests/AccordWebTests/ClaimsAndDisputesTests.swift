@@ -92,16 +92,19 @@ struct ClaimsAndDisputesTests {
             let managerItems = try #require(managerInbox.json["items"] as? [[String: Any]])
             #expect(managerItems.filter { $0["event"] as? String == "claim.filed" && $0["to_act"] as? Bool == true }.count == 2)
             let vendorInbox = try #require(try await harness.api(.get, "/api/v1/inbox", token: vendor).json["items"] as? [[String: Any]])
-            // the October breach reached it too (with its credit and the joint RCA the terms open on an SLA breach)
-            #expect(vendorInbox.compactMap { $0["event"] as? String }.sorted() == ["breach.recorded", "claim.decided", "claim.decided", "credit.computed", "rca.requested"])
+            // the October breach reached it too (with its credit, the joint RCA the terms open on an SLA breach, and the reminder
+            // that the RCA is overdue on 15 December, when the jobs ran)
+            #expect(
+                vendorInbox.compactMap { $0["event"] as? String }.sorted()
+                    == ["breach.recorded", "claim.decided", "claim.decided", "credit.computed", "rca.overdue", "rca.requested"])
             let otherVendor = try await harness.token(for: world.vendorUserB)
             #expect(try await harness.api(.get, "/api/v1/inbox", token: otherVendor).json["total"] as? Int == 0)
             // the header counts unread items; reading one lowers it
             let session = try await harness.session(for: world.vendorUserA)
-            #expect(try await harness.get("/inbox", as: session).text.contains("5 unread"))
+            #expect(try await harness.get("/inbox", as: session).text.contains("6 unread"))
             let itemID = try #require(vendorInbox.first?["id"] as? Int)
             #expect(try await harness.post("/inbox/\(itemID)/read", as: session).status == .seeOther)
-            #expect(try await harness.get("/inbox", as: session).text.contains("4 unread"))
+            #expect(try await harness.get("/inbox", as: session).text.contains("5 unread"))
             #expect(try await harness.api(.post, "/api/v1/inbox/\(itemID)/read", token: otherVendor).status == .notFound)
         }
     }
