@@ -38,12 +38,18 @@ struct RACITests {
             #expect(findings.contains { $0["severity"] as? String == "warning" && ($0["message"] as? String)?.contains("Exclusion approval has no one responsible") == true })
             // a claim: Carla is asked to act, Dan informed, the other manager of the fallback no longer hears of it
             let vendor = try await harness.token(for: world.vendorUserA)
-            _ = try await harness.api(
+            let claim = try await harness.api(
                 .post, "/api/v1/claims", token: vendor,
                 json: """
                     {"agreement_id":\(world.agreementA.id),"objective_ids":[\(world.objectiveA.id)],"kind":"customer_caused",
                      "starts_at":"2026-10-05T01:00:00Z","ends_at":"2026-10-05T02:00:00Z","statement":"Customer change"}
                     """)
+            let claimID = try #require(claim.json["id"] as? Int)
+            // the claim's page names who decides: Carla for the customer's people, the customer for the vendor
+            let forManager = try await harness.get("/claims/\(claimID)", as: try await harness.session(for: world.manager))
+            #expect(forManager.text.contains("To decide (by the agreement's RACI): <strong>Carla Contract</strong>"))
+            let forVendor = try await harness.get("/claims/\(claimID)", as: try await harness.session(for: world.vendorUserA))
+            #expect(forVendor.text.contains("<strong>the customer</strong>") && !forVendor.text.contains("Carla"))
             let carla = try #require((try await harness.api(.get, "/api/v1/inbox", token: manager).json["items"] as? [[String: Any]])?.first)
             #expect(carla["event"] as? String == "claim.filed" && carla["to_act"] as? Bool == true)
             let dan = try #require((try await harness.api(.get, "/api/v1/inbox", token: try await harness.token(for: other)).json["items"] as? [[String: Any]])?.first)

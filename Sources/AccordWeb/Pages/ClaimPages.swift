@@ -85,6 +85,8 @@ struct ClaimPages {
         var rowVersion: Int
         var form: FormState
         var accepted: String
+        /// Who decides, by the agreement's RACI.
+        var decider: String?
 
         struct ObjectiveLink {
             var id: Int64
@@ -215,7 +217,10 @@ struct ClaimPages {
             filedBy: claim.filedBy ?? "—", files: files.map { EvidenceLine($0, base: "/claims/\(id)", zone: zone) },
             history: history.map { HistoryLine($0, zone: zone) }, canDecide: claim.status == .pending && user.role.canManageContracts,
             canWithdraw: claim.status == .pending && Self.mayFile(user.role), canAttach: Self.mayFile(user.role), rowVersion: claim.rowVersion,
-            form: state, accepted: EvidenceRules.acceptedText)
+            form: state, accepted: EvidenceRules.acceptedText,
+            decider: claim.status == .pending
+                ? try await actingParties(agreementID: claim.agreementID, activity: .exclusionApproval, repositories: self.repositories, context: context)
+                : nil)
         return self.dependencies.renderer.response(
             view, template: "claims/show", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }

@@ -79,6 +79,8 @@ struct DisputePages {
         var rowVersion: Int
         var form: FormState
         var accepted: String
+        /// Who decides, by the agreement's RACI.
+        var decider: String?
 
         struct RemedyLine {
             var kind: String
@@ -239,7 +241,10 @@ struct DisputePages {
             files: files.map { EvidenceLine($0, base: "/disputes/\(id)", zone: zone) }, history: history.map { HistoryLine($0, zone: zone) },
             canDecide: dispute.status == .open && user.role.canManageContracts, canWithdraw: dispute.status == .open && ClaimPages.mayFile(user.role),
             canRemedy: dispute.status == .upheld && user.role.canManageContracts, canAttach: ClaimPages.mayFile(user.role), zone: zone.identifier,
-            rowVersion: dispute.rowVersion, form: state, accepted: EvidenceRules.acceptedText)
+            rowVersion: dispute.rowVersion, form: state, accepted: EvidenceRules.acceptedText,
+            decider: dispute.status == .open
+                ? try await actingParties(agreementID: dispute.agreementID, activity: .disputeDecision, repositories: self.repositories, context: context)
+                : nil)
         return self.dependencies.renderer.response(
             view, template: "disputes/show", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }

@@ -1,4 +1,5 @@
 import AccordDomain
+import AccordStorage
 import Foundation
 
 /// How governance pages write an instant: day, time and zone abbreviation in the zone the page is about.
@@ -17,6 +18,19 @@ enum Stamp {
 extension String {
     /// The text, or nil when it is empty: templates treat an empty string as present.
     var nonEmpty: String? { self.isEmpty ? nil : self }
+}
+
+/// Who acts on an activity of an agreement, by its RACI (those responsible, or the accountable party without them);
+/// a vendor's users read the customer's people as the customer. Nil when the matrix names no one.
+func actingParties(agreementID: Int64, activity: GovernanceActivity, repositories: Repositories, context: AccordRequestContext) async throws -> String? {
+    let matrix = try await repositories.raci.matrix(agreementID: agreementID, scope: context.scope)
+    let vendorFacing = context.identity?.user.role == .vendor
+    var names: [String] = []
+    for party in matrix.actors(for: activity) {
+        let name = vendorFacing && party.kind == .person ? "the customer" : party.name
+        if !names.contains(name) { names.append(name) }
+    }
+    return names.isEmpty ? nil : names.joined(separator: ", ")
 }
 
 /// One step of a history as the pages list it.
