@@ -90,6 +90,19 @@ public struct EvidenceRepository: Sendable {
         }
     }
 
+    /// Attaches every file or none: one refused file leaves the record as it was.
+    public func attachAll(_ subject: GovernanceSubject, id: Int64, _ uploads: [EvidenceUpload], scope: AccessScope, actor: AuditActor, now: Date)
+        async throws -> [EvidenceFile]
+    {
+        guard !uploads.isEmpty else { throw ValidationErrors([FieldError("file", "Choose a file to attach.")]) }
+        return try await self.database.transaction { connection in
+            let evidence = EvidenceRepository(database: self.database.bound(to: connection))
+            var stored: [EvidenceFile] = []
+            for upload in uploads { stored.append(try await evidence.attach(subject, id: id, upload, scope: scope, actor: actor, now: now)) }
+            return stored
+        }
+    }
+
     /// A file and its bytes, through its subject.
     public func content(_ subject: GovernanceSubject, id: Int64, fileID: Int64, scope: AccessScope) async throws -> (EvidenceFile, [UInt8]) {
         try await self.requireVisible(subject, id: id, scope: scope)

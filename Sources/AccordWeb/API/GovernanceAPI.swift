@@ -102,25 +102,7 @@ struct GovernanceAPI {
                 return JSON.response(try await self.claimRecord(try context.id(), context: context))
             }
         }
-        group.post("claims/:id/evidence") { request, context in
-            _ = try await self.repositories.claims.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(ClaimPages.mayFile)
-            let files = try await Self.files(request, context: context)
-            let now = self.dependencies.clock()
-            let stored = try await self.repositories.database.transaction { connection in
-                let evidence = EvidenceRepository(database: self.repositories.database.bound(to: connection))
-                var stored: [EvidenceFile] = []
-                for file in files { stored.append(try await evidence.attach(.claim, id: try context.id(), file, scope: context.scope, actor: context.actor, now: now)) }
-                return stored
-            }
-            return JSON.response(ItemsEnvelope(items: stored), status: .created)
-        }
-        group.get("claims/:id/evidence/:file") { _, context in
-            _ = try context.requireUser()
-            let (file, bytes) = try await self.repositories.evidence.content(
-                .claim, id: try context.id(), fileID: try context.id("file"), scope: context.scope)
-            return evidenceDownload(file, bytes: bytes)
-        }
+        EvidenceRoutes.claims(self.dependencies).addAPIRoutes(to: group)
     }
 
     func addDisputeRoutes(to group: RouterGroup<AccordRequestContext>) {
@@ -170,25 +152,7 @@ struct GovernanceAPI {
             try await DisputePages(dependencies: self.dependencies).remedy(kind, dispute: dispute, input: input, context: context)
             return JSON.response(try await self.disputeRecord(dispute.id, context: context))
         }
-        group.post("disputes/:id/evidence") { request, context in
-            _ = try await self.repositories.disputes.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(ClaimPages.mayFile)
-            let files = try await Self.files(request, context: context)
-            let now = self.dependencies.clock()
-            let stored = try await self.repositories.database.transaction { connection in
-                let evidence = EvidenceRepository(database: self.repositories.database.bound(to: connection))
-                var stored: [EvidenceFile] = []
-                for file in files { stored.append(try await evidence.attach(.dispute, id: try context.id(), file, scope: context.scope, actor: context.actor, now: now)) }
-                return stored
-            }
-            return JSON.response(ItemsEnvelope(items: stored), status: .created)
-        }
-        group.get("disputes/:id/evidence/:file") { _, context in
-            _ = try context.requireUser()
-            let (file, bytes) = try await self.repositories.evidence.content(
-                .dispute, id: try context.id(), fileID: try context.id("file"), scope: context.scope)
-            return evidenceDownload(file, bytes: bytes)
-        }
+        EvidenceRoutes.disputes(self.dependencies).addAPIRoutes(to: group)
     }
 
     func addTermsAndInboxRoutes(to group: RouterGroup<AccordRequestContext>) {

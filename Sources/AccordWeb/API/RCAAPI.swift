@@ -89,24 +89,7 @@ struct RCAAPI {
         change("actions") { input, context, id in
             _ = try await self.repositories.actions.create(rcaID: id, try DraftParsing.action(input), scope: context.scope, actor: context.actor, now: clock())
         }
-        group.post("rcas/:id/evidence") { request, context in
-            _ = try await self.repositories.rcas.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(RCAPages.mayWrite)
-            let files = try await GovernanceAPI.files(request, context: context)
-            let id = try context.id()
-            let stored = try await self.repositories.database.transaction { connection in
-                let evidence = EvidenceRepository(database: self.repositories.database.bound(to: connection))
-                var stored: [EvidenceFile] = []
-                for file in files { stored.append(try await evidence.attach(.rca, id: id, file, scope: context.scope, actor: context.actor, now: clock())) }
-                return stored
-            }
-            return JSON.response(ItemsEnvelope(items: stored), status: .created)
-        }
-        group.get("rcas/:id/evidence/:file") { _, context in
-            _ = try context.requireUser()
-            let (file, bytes) = try await self.repositories.evidence.content(.rca, id: try context.id(), fileID: try context.id("file"), scope: context.scope)
-            return evidenceDownload(file, bytes: bytes)
-        }
+        EvidenceRoutes.rcas(self.dependencies).addAPIRoutes(to: group)
         self.addActionRoutes(to: group)
     }
 

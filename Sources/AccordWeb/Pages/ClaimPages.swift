@@ -132,24 +132,8 @@ struct ClaimPages {
                 }
             }
         }
-        router.post("claims/:id/evidence") { request, context in
-            let claim = try await self.repositories.claims.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(Self.mayFile)
-            return try await submitEvidenceForm(request, context: context, render: { try await self.show(context, id: claim.id, state: $0, notice: nil) }) {
-                _, files in
-                guard !files.isEmpty else { throw ValidationErrors([FieldError("file", "Choose a file to attach.")]) }
-                for file in files {
-                    _ = try await self.repositories.evidence.attach(
-                        .claim, id: claim.id, file, scope: context.scope, actor: context.actor, now: self.dependencies.clock())
-                }
-                return Redirect.to("/claims/\(claim.id)", notice: .updated)
-            }
-        }
-        router.get("claims/:id/evidence/:file") { _, context in
-            _ = try context.requireUser()
-            let (file, bytes) = try await self.repositories.evidence.content(
-                .claim, id: try context.id(), fileID: try context.id("file"), scope: context.scope)
-            return evidenceDownload(file, bytes: bytes)
+        EvidenceRoutes.claims(self.dependencies).addPageRoutes(to: router) { _, context, id, state in
+            try await self.show(context, id: id, state: state, notice: nil)
         }
     }
 

@@ -141,24 +141,8 @@ struct DisputePages {
                 return Redirect.to("/disputes/\(dispute.id)", notice: .updated)
             }
         }
-        router.post("disputes/:id/evidence") { request, context in
-            let dispute = try await self.repositories.disputes.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(ClaimPages.mayFile)
-            return try await submitEvidenceForm(request, context: context, render: { try await self.show(context, id: dispute.id, state: $0, notice: nil) }) {
-                _, files in
-                guard !files.isEmpty else { throw ValidationErrors([FieldError("file", "Choose a file to attach.")]) }
-                for file in files {
-                    _ = try await self.repositories.evidence.attach(
-                        .dispute, id: dispute.id, file, scope: context.scope, actor: context.actor, now: self.dependencies.clock())
-                }
-                return Redirect.to("/disputes/\(dispute.id)", notice: .updated)
-            }
-        }
-        router.get("disputes/:id/evidence/:file") { _, context in
-            _ = try context.requireUser()
-            let (file, bytes) = try await self.repositories.evidence.content(
-                .dispute, id: try context.id(), fileID: try context.id("file"), scope: context.scope)
-            return evidenceDownload(file, bytes: bytes)
+        EvidenceRoutes.disputes(self.dependencies).addPageRoutes(to: router) { _, context, id, state in
+            try await self.show(context, id: id, state: state, notice: nil)
         }
     }
 

@@ -129,23 +129,8 @@ struct RCAPages {
         change("actions", allowed: RCAPages.mayWrite) { input, context, id in
             _ = try await self.repositories.actions.create(rcaID: id, try DraftParsing.action(input), scope: context.scope, actor: context.actor, now: clock())
         }
-        router.post("rcas/:id/evidence") { request, context in
-            _ = try await self.repositories.rcas.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(RCAPages.mayWrite)
-            let id = try context.id()
-            return try await submitEvidenceForm(request, context: context, render: { try await show.render(request, context, state: $0, notice: nil) }) {
-                _, files in
-                guard !files.isEmpty else { throw ValidationErrors([FieldError("file", "Choose a file to attach.")]) }
-                for file in files {
-                    _ = try await self.repositories.evidence.attach(.rca, id: id, file, scope: context.scope, actor: context.actor, now: clock())
-                }
-                return Redirect.to("/rcas/\(id)", notice: .updated)
-            }
-        }
-        router.get("rcas/:id/evidence/:file") { _, context in
-            _ = try context.requireUser()
-            let (file, bytes) = try await self.repositories.evidence.content(.rca, id: try context.id(), fileID: try context.id("file"), scope: context.scope)
-            return evidenceDownload(file, bytes: bytes)
+        EvidenceRoutes.rcas(self.dependencies).addPageRoutes(to: router) { request, context, _, state in
+            try await show.render(request, context, state: state, notice: nil)
         }
     }
 
