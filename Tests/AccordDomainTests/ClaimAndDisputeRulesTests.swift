@@ -94,12 +94,12 @@ struct ClaimAndDisputeRulesTests {
         let end = RFC3339.parse("2026-11-01T00:00:00Z")!
         let draft = DisputeDraft(objectiveID: 1, periodStart: RFC3339.parse("2026-10-01T00:00:00Z"), subject: .credit, statement: "Wrong", evidence: "")
         let last = end.addingTimeInterval(30 * 86_400 - 1)
-        #expect(DisputeRules.check(draft, periodEnd: end, hasCredit: true, creditStatus: .computed, terms: terms, now: last).isEmpty)
-        #expect(DisputeRules.check(draft, periodEnd: end, hasCredit: true, creditStatus: .computed, terms: terms, now: last.addingTimeInterval(1))
+        #expect(DisputeRules.check(draft, periodEnd: end, hasCredit: true, creditStatus: .computed, terms: terms, zone: Self.utc, now: last).isEmpty)
+        #expect(DisputeRules.check(draft, periodEnd: end, hasCredit: true, creditStatus: .computed, terms: terms, zone: Self.utc, now: last.addingTimeInterval(1))
             .message(for: "period_start")?.contains("30 days") == true)
-        #expect(DisputeRules.check(draft, periodEnd: end, hasCredit: false, creditStatus: nil, terms: terms, now: last).message(for: "subject") != nil)
-        #expect(DisputeRules.check(draft, periodEnd: end, hasCredit: true, creditStatus: .issued, terms: terms, now: last).message(for: "subject") != nil)
-        #expect(DisputeRules.check(draft, periodEnd: nil, hasCredit: false, creditStatus: nil, terms: terms, now: last).message(for: "period_start") != nil)
+        #expect(DisputeRules.check(draft, periodEnd: end, hasCredit: false, creditStatus: nil, terms: terms, zone: Self.utc, now: last).message(for: "subject") != nil)
+        #expect(DisputeRules.check(draft, periodEnd: end, hasCredit: true, creditStatus: .issued, terms: terms, zone: Self.utc, now: last).message(for: "subject") != nil)
+        #expect(DisputeRules.check(draft, periodEnd: nil, hasCredit: false, creditStatus: nil, terms: terms, zone: Self.utc, now: last).message(for: "period_start") != nil)
     }
 
     @Test func evidenceIsCheckedBySizeTypeContentAndName() throws {
@@ -149,6 +149,35 @@ struct ClaimAndDisputeRulesTests {
         // without a RACI: the contract managers and every user of the vendor
         let fallback = InboxRouting.recipients(of: .claimDecided, matrix: RACIMatrix([]), customerUsers: [10, 12], vendorUsers: [20, 21], actorUserID: 10)
         #expect(fallback.map(\.userID) == [12, 20, 21])
+    }
+
+    @Test func theDisputeWindowCountsCalendarDaysInTheAgreementsZone() {
+        // September in Berlin ends at 22:00 UTC on 30 September (summer time); 30 days later is midnight of 30 October,
+        // 23:00 UTC, winter time: 30 days and one hour
+        let end = RFC3339.parse("2026-09-30T22:00:00Z")!
+        let deadline = DisputeRules.deadline(periodEnd: end, terms: GovernanceTerms(disputeWindowDays: 30), zone: Self.berlin)
+        #expect(deadline == RFC3339.parse("2026-10-30T23:00:00Z"))
+    }
+
+    @Test func sharesAreExactToTheCentAndNamesMayRepeat() {
+        let names: [Int64?: String] = [nil: "The customer", 1: "Same", 2: "Same"]
+        func draft(_ shares: [Int64?: Decimal]) -> RCAAnalysisDraft {
+            RCAAnalysisDraft(triggerStatement: "", rootCause: "", category: nil, fiveWhys: [], shares: shares)
+        }
+        #expect(RCARules.check(draft([nil: 0, 1: 50, 2: 50]), partyNames: names).isEmpty)
+        #expect(RCARules.check(draft([nil: Decimal(string: "33.335")!, 1: Decimal(string: "33.335")!, 2: Decimal(string: "33.33")!]), partyNames: names)
+            .message(for: "shares") != nil)
+        // shares of two strangers are refused, not a crash
+        #expect(RCARules.check(draft([998: 50, 999: 50]), partyNames: names).message(for: "shares")?.contains("not a party") == true)
+    }
+
+    @Test func vendorEndpointsMayNotNameTheServersOwnNetwork() {
+        for host in ["localhost", "127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254", "[::1]", "intranet", "db.internal", "0.0.0.0"] {
+            #expect(WebhookDraft.isInternal(host: host), "\(host)")
+        }
+        for host in ["hooks.example.com", "8.8.8.8", "172.32.0.1"] {
+            #expect(!WebhookDraft.isInternal(host: host), "\(host)")
+        }
     }
 
     @Test func governanceTermsAreBounded() {

@@ -120,6 +120,13 @@ struct JointRCATests {
                 json: #"{"type":"prevent","description":"Gate deploys on purge completion","owner_name":"Olli Alpha","owner_party":"\#(world.vendorA.id)","due_on":"2027-01-15","check_after":"2027-01-15"}"#)
             let action = try #require((raised.json["actions"] as? [[String: Any]])?.first?["id"] as? Int, "\(raised.text)")
             #expect(try await harness.api(.post, "/api/v1/actions/\(action)/finish", token: alpha, json: #"{"evidence":" "}"#).status == .unprocessableContent)
+            // another vendor neither moves Alpha's action nor raises one in Alpha's name
+            #expect(try await harness.api(.post, "/api/v1/actions/\(action)/finish", token: beta, json: #"{"evidence":"not mine"}"#).status == .conflict)
+            #expect(
+                try await harness.api(
+                    .post, "/api/v1/rcas/\(id)/actions", token: beta,
+                    json: #"{"type":"repair","description":"x","owner_name":"Olli","owner_party":"\#(world.vendorA.id)","due_on":"2027-01-15"}"#
+                ).status == .unprocessableContent)
             #expect(try await harness.api(.post, "/api/v1/actions/\(action)/finish", token: alpha, json: #"{"evidence":"CHG-1042 merged"}"#).json["status"] as? String == "done")
             #expect(try await harness.api(.post, "/api/v1/actions/\(action)/verify", token: alpha, json: "{}").status == .conflict)
             #expect(try await harness.api(.post, "/api/v1/actions/\(action)/verify", token: manager, json: "{}").json["status"] as? String == "verified")

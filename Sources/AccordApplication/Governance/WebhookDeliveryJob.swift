@@ -46,7 +46,10 @@ public struct WebhookDeliveryJob: Job {
     let client: HTTPClient
     static let batch = 20
 
-    public init(repositories: Repositories, client: HTTPClient = .shared) {
+    /// No redirects: an endpoint answers for itself, and never sends the server on to another address.
+    public static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+
+    public init(repositories: Repositories, client: HTTPClient = WebhookDeliveryJob.client) {
         self.repositories = repositories
         self.client = client
     }
@@ -56,7 +59,8 @@ public struct WebhookDeliveryJob: Job {
     public var interval: Duration { .seconds(10) }
 
     public func run(now: Date) async throws -> JobReport {
-        let due = try await self.repositories.webhooks.claimDue(limit: Self.batch, now: now, leaseUntil: now.addingTimeInterval(120))
+        // leased longer than a whole batch can take (20 sends of at most 10 seconds)
+        let due = try await self.repositories.webhooks.claimDue(limit: Self.batch, now: now, leaseUntil: now.addingTimeInterval(300))
         guard !due.isEmpty else { return .idle }
         var delivered = 0
         for item in due {

@@ -128,20 +128,23 @@ public struct DisputeDraft: Sendable, Equatable {
 }
 
 public enum DisputeRules {
-    /// The last instant a period may be disputed: `windowDays` × 24 h after it closes.
-    public static func deadline(periodEnd: Date, terms: GovernanceTerms) -> Date {
-        periodEnd.addingTimeInterval(TimeInterval(terms.disputeWindowDays) * 86_400)
+    /// When the dispute window closes: the window's number of calendar days (in the agreement's zone) after the period ends.
+    public static func deadline(periodEnd: Date, terms: GovernanceTerms, zone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.date(byAdding: .day, value: terms.disputeWindowDays, to: periodEnd)
+            ?? periodEnd.addingTimeInterval(TimeInterval(terms.disputeWindowDays) * 86_400)
     }
 
     /// Every problem with a draft of a dispute of a period that closed at `periodEnd` (nil: no closed period there).
     public static func check(
-        _ draft: DisputeDraft, periodEnd: Date?, hasCredit: Bool, creditStatus: CreditStatus?, terms: GovernanceTerms, now: Date
+        _ draft: DisputeDraft, periodEnd: Date?, hasCredit: Bool, creditStatus: CreditStatus?, terms: GovernanceTerms, zone: TimeZone, now: Date
     ) -> ValidationErrors {
         var errors = ValidationErrors()
         if draft.objectiveID == nil { errors.add("objective_id", "Choose the objective whose period is disputed.") }
         if draft.subject == nil { errors.add("subject", "Choose what is disputed: the period's figure or its credit.") }
         if let periodEnd {
-            if now >= Self.deadline(periodEnd: periodEnd, terms: terms) {
+            if now >= Self.deadline(periodEnd: periodEnd, terms: terms, zone: zone) {
                 errors.add(
                     "period_start",
                     "The dispute window closed \(terms.disputeWindowDays) days after the period ended; this period can no longer be disputed.")

@@ -32,6 +32,16 @@ extension HistoryEntry: VendorFacing {
     }
 }
 
+extension HistoryEntry {
+    /// The entry as a user of `vendorID` reads a joint record's history: the customer's people as the customer,
+    /// another vendor's people as that vendor (`parties` names each vendor).
+    public func facing(vendorID: Int64, parties: [Int64: String]) -> HistoryEntry {
+        var copy = self.vendorFacing
+        if let actorVendor = self.actorVendorID, actorVendor != vendorID { copy.actor = parties[actorVendor] ?? "another party" }
+        return copy
+    }
+}
+
 extension ExclusionClaim: VendorFacing {
     public var vendorFacing: ExclusionClaim {
         var copy = self

@@ -275,9 +275,14 @@ extension RCARules {
         if draft.fiveWhys.contains(where: { $0.count > 1000 }) { errors.add("five_whys", "Each why may be at most 1000 characters.") }
         if let unknown = draft.shares.keys.first(where: { partyNames[$0] == nil }) {
             errors.add("shares", "Vendor \(unknown.map(String.init) ?? "?") is not a party to this RCA.")
+            return errors
         }
-        let named = Dictionary(uniqueKeysWithValues: draft.shares.map { (partyNames[$0.key] ?? "?", $0.value) })
-        Self.checkShares(named, into: &errors)
+        // keyed by party (names may repeat), labelled by name in messages
+        let labelled = Dictionary(draft.shares.map { ("\(partyNames[$0.key] ?? "?") (\($0.key.map(String.init) ?? "customer"))", $0.value) }, uniquingKeysWith: +)
+        Self.checkShares(labelled, into: &errors)
+        if draft.shares.values.contains(where: { $0.rounded(places: 2) != $0 }) {
+            errors.add("shares", "Shares are whole percents or have at most two decimals.")
+        }
         return errors
     }
 
@@ -357,6 +362,7 @@ extension RootCauseAnalysis {
     /// its own carry figures (another party's appear as that party's breach, without numbers).
     public func facing(vendorID: Int64) -> RootCauseAnalysis {
         var copy = self
+        copy.masterID = nil
         copy.openedBy = self.openedBy == nil ? nil : customerLabel
         copy.parties = self.parties.map { party in
             var party = party
@@ -385,7 +391,8 @@ extension CorrectiveAction {
     /// An action as a vendor's user reads it: owners of the customer's side appear as the customer.
     public func facing(vendorID: Int64) -> CorrectiveAction {
         var copy = self
-        if self.ownerVendorID == nil { copy.ownerName = customerLabel }
+        // the customer's people appear as the customer, another vendor's people as their vendor
+        if self.ownerVendorID == nil { copy.ownerName = customerLabel } else if self.ownerVendorID != vendorID { copy.ownerName = self.ownerParty }
         return copy
     }
 }

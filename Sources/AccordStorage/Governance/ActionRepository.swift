@@ -27,9 +27,9 @@ public struct ActionRepository: Sendable {
             checkAfter: v.9.flatMap(LocalDate.init), status: status, evidence: v.11, reason: v.12, verifiedAt: v.13, rowVersion: v.14)
     }
 
-    /// Actions matching a fixed condition of the code's own (never input), oldest first.
-    static func actions(where condition: String, on database: Database) async throws -> [CorrectiveAction] {
-        try await database.query("\(unescaped: Self.columns) WHERE \(unescaped: condition) ORDER BY ca.due_on, ca.id").compactMap(Self.action)
+    /// The actions of an RCA, the earliest due first.
+    static func actions(ofRCA id: Int64, on database: Database) async throws -> [CorrectiveAction] {
+        try await database.query("\(unescaped: Self.columns) WHERE ca.rca_id = \(id) ORDER BY ca.due_on, ca.id").compactMap(Self.action)
     }
 
     static func visible(_ id: Int64, scope: AccessScope) -> PostgresQuery {
@@ -96,6 +96,9 @@ public struct ActionRepository: Sendable {
             guard rca.status != .closed else { throw RuleViolation("This RCA is closed: raise the action on a new one.") }
             let names = Dictionary(uniqueKeysWithValues: rca.parties.map { ($0.vendorID, $0.name) })
             try RCARules.check(draft, partyNames: names).throwIfAny()
+            if let vendor = scope.vendorID, draft.ownerVendorID != vendor {
+                throw ValidationErrors([FieldError("owner_party", "A vendor raises actions its own party owns.")])
+            }
             guard let type = draft.type, let due = draft.dueOn else { throw RuleViolation("Incomplete action.") }
             let id = try await bound.query(
                 """
@@ -134,6 +137,9 @@ public struct ActionRepository: Sendable {
             let before = try await self.reload(id, on: bound)
             if let expectedRowVersion, expectedRowVersion != before.rowVersion {
                 throw EditConflict(entity: "action", changedBy: "another user", changedAt: before.verifiedAt ?? now, currentRowVersion: before.rowVersion)
+            }
+            if let vendor = scope.vendorID, before.ownerVendorID != vendor {
+                throw RuleViolation("This action belongs to another party: its owner moves it, and the customer verifies it.")
             }
             let next = try ActionRules.apply(step, to: before.status, byCustomer: byCustomer)
             var evidence = before.evidence

@@ -25,7 +25,8 @@ enum BreachConsequences {
                 Announcement(
                     event: .breachRecorded, subjectKind: "breach", subjectID: breachID,
                     title: "\(severity.uppercased()) breach: \(objective) (\(title)), \(month)", link: "/objectives/\(record.objectiveID)",
-                    agreementID: agreementID, vendorID: vendorID),
+                    // an SLO breach is the customer's internal matter: the vendor hears of SLA breaches only
+                    agreementID: agreementID, vendorID: severity == "sla" ? vendorID : nil),
                 actor: actor, at: record.computedAt, on: connection, logger: database.logger)
         }
         // the customer's internal SLO is no business of an automatic joint RCA; master SLAs have no vendor to invite
@@ -47,7 +48,15 @@ enum BreachConsequences {
             """
         ).isEmpty
         guard !covered else { return }
-        _ = try await RCARepository(database: database).open(
-            breachIDs: [breachID], title: "", scope: .organisation, actor: actor, now: record.computedAt, automaticRule: rule)
+        // in a savepoint: an RCA that cannot be opened is logged, and the period is still recorded
+        try await database.query("SAVEPOINT automatic_rca")
+        do {
+            _ = try await RCARepository(database: database).open(
+                breachIDs: [breachID], title: "", scope: .organisation, actor: actor, now: record.computedAt, automaticRule: rule)
+            try await database.query("RELEASE SAVEPOINT automatic_rca")
+        } catch {
+            try await database.query("ROLLBACK TO SAVEPOINT automatic_rca")
+            database.logger.error("automatic RCA of breach \(breachID) not opened: \(error)")
+        }
     }
 }

@@ -110,7 +110,7 @@ public struct DisputeRepository: Sendable {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
             guard let objectiveID = draft.objectiveID else {
-                try DisputeRules.check(draft, periodEnd: nil, hasCredit: false, creditStatus: nil, terms: .standard, now: now).throwIfAny()
+                try DisputeRules.check(draft, periodEnd: nil, hasCredit: false, creditStatus: nil, terms: .standard, zone: .gmt, now: now).throwIfAny()
                 throw RuleViolation("Choose the objective.")
             }
             let (objective, placement) = try await ObjectiveRepository.lock(id: objectiveID, scope: scope, on: connection, logger: logger)
@@ -135,7 +135,7 @@ public struct DisputeRepository: Sendable {
             }
             try DisputeRules.check(
                 draft, periodEnd: period?.1, hasCredit: credit != nil, creditStatus: credit.flatMap { CreditStatus(rawValue: $0.1) }, terms: terms,
-                now: now
+                zone: TimeZone(identifier: agreement.timeZone) ?? .gmt, now: now
             ).throwIfAny()
             guard let (start, end) = period, let subject = draft.subject else { throw RuleViolation("Incomplete dispute.") }
             let open = try await connection.rows(

@@ -35,25 +35,31 @@ public struct EvidenceRepository: Sendable {
     }
 
     static let columns = """
-        SELECT f.id, f.file_name, f.content_type, f.size, f.sha256, u.name AS uploaded_by, (u.role <> 'vendor') AS by_customer, f.uploaded_at
-        FROM evidence_files f LEFT JOIN users u ON u.id = f.uploaded_by
+        SELECT f.id, f.file_name, f.content_type, f.size, f.sha256, u.name AS uploaded_by, (u.role <> 'vendor') AS by_customer, f.uploaded_at,
+               f.uploader_vendor_id, uv.name AS uploader_vendor
+        FROM evidence_files f LEFT JOIN users u ON u.id = f.uploaded_by LEFT JOIN vendors uv ON uv.id = f.uploader_vendor_id
         """
 
-    static func file(_ row: PostgresRow, vendorFacing: Bool) throws -> EvidenceFile {
+    /// A file as `viewer` (a vendor, or nil for the customer) reads it: the customer's people appear as the customer,
+    /// another vendor's people as their vendor.
+    static func file(_ row: PostgresRow, viewer: Int64?) throws -> EvidenceFile {
         let cells = row.makeRandomAccess()
         let byCustomer = try cells.value("by_customer", as: Bool?.self) ?? false
-        let name: String? = try cells.value("uploaded_by")
+        var name: String? = try cells.value("uploaded_by")
+        if let viewer, name != nil {
+            let uploaderVendor: Int64? = try cells.value("uploader_vendor_id")
+            if byCustomer { name = customerLabel } else if uploaderVendor != viewer { name = try cells.value("uploader_vendor", as: String?.self) ?? "another party" }
+        }
         return EvidenceFile(
             id: try cells.value("id"), fileName: try cells.value("file_name"), contentType: try cells.value("content_type"),
-            size: try cells.value("size"), sha256: try cells.value("sha256"),
-            uploadedBy: vendorFacing && byCustomer && name != nil ? customerLabel : name, uploadedAt: try cells.value("uploaded_at"))
+            size: try cells.value("size"), sha256: try cells.value("sha256"), uploadedBy: name, uploadedAt: try cells.value("uploaded_at"))
     }
 
     public func list(_ subject: GovernanceSubject, id: Int64, scope: AccessScope) async throws -> [EvidenceFile] {
         try await self.requireVisible(subject, id: id, scope: scope)
         return try await self.database.query(
             "\(unescaped: Self.columns) WHERE f.subject_kind = \(subject.rawValue) AND f.subject_id = \(id) ORDER BY f.uploaded_at, f.id"
-        ).map { try Self.file($0, vendorFacing: scope.vendorID != nil) }
+        ).map { try Self.file($0, viewer: scope.vendorID) }
     }
 
     /// Checks and stores a file; refused (field `file`) when it is too large, of a type not accepted, or one too many.
@@ -80,7 +86,7 @@ public struct EvidenceRepository: Sendable {
                 """, logger: logger
             ).first!.decode(Int64.self)
             let file = try Self.file(
-                try await connection.rows("\(unescaped: Self.columns) WHERE f.id = \(fileID)", logger: logger).first!, vendorFacing: false)
+                try await connection.rows("\(unescaped: Self.columns) WHERE f.id = \(fileID)", logger: logger).first!, viewer: nil)
             try await GovernanceHistoryRepository.record(
                 subject, id: id, action: "evidence added", note: "\(name) (\(EvidenceRules.sizeText(upload.bytes.count)))", actor: actor,
                 on: connection, logger: logger)
@@ -110,13 +116,13 @@ public struct EvidenceRepository: Sendable {
             let row = try await self.database.query(
                 """
                 SELECT f.id, f.file_name, f.content_type, f.size, f.sha256, u.name AS uploaded_by, (u.role <> 'vendor') AS by_customer,
-                       f.uploaded_at, f.content
-                FROM evidence_files f LEFT JOIN users u ON u.id = f.uploaded_by
+                       f.uploaded_at, f.uploader_vendor_id, uv.name AS uploader_vendor, f.content
+                FROM evidence_files f LEFT JOIN users u ON u.id = f.uploaded_by LEFT JOIN vendors uv ON uv.id = f.uploader_vendor_id
                 WHERE f.id = \(fileID) AND f.subject_kind = \(subject.rawValue) AND f.subject_id = \(id)
                 """
             ).first
         else { throw NotFound("file") }
         var buffer = try row.makeRandomAccess().value("content", as: ByteBuffer.self)
-        return (try Self.file(row, vendorFacing: scope.vendorID != nil), buffer.readBytes(length: buffer.readableBytes) ?? [])
+        return (try Self.file(row, viewer: scope.vendorID), buffer.readBytes(length: buffer.readableBytes) ?? [])
     }
 }

@@ -48,7 +48,11 @@ extension RCARepository {
             }
             let today = LocalDate.of(now, in: zone)
             let due = BusinessDays.adding(terms.rcaDueBusinessDays, after: today, calendar: calendar) ?? today.adding(days: terms.rcaDueBusinessDays) ?? today
-            let name = title.isEmpty ? "\(first.7): \(first.9.uppercased()) breach of \(Self.month(first.8, zone))" : title
+            // a default title names the objective only when one vendor is involved (no party reads another's objective)
+            let vendorsInvolved = Set(breaches.compactMap(\.1))
+            let generated = vendorsInvolved.count > 1
+                ? "Joint RCA: breaches of \(Self.month(first.8, zone))" : "\(first.7): \(first.9.uppercased()) breach of \(Self.month(first.8, zone))"
+            let name = title.isEmpty ? String(generated.prefix(200)) : title
             let id = try await bound.query(
                 """
                 INSERT INTO rcas (title, master_id, calendar_id, time_zone, due_on, automatic, trigger_rule, opened_by, opened_at)
@@ -71,7 +75,7 @@ extension RCARepository {
                 try await InboxRepository.announce(
                     Announcement(
                         event: .rcaRequested, subjectKind: "rca", subjectID: id, title: "Joint RCA requested: \(name), due \(due)", link: "/rcas/\(id)",
-                        agreementID: agreement, vendorID: vendor),
+                        agreementID: agreement, vendorID: vendor, dedupeKey: "rca-\(id)-requested"),
                     actor: actor, at: now, on: connection, logger: bound.logger)
             }
             return rca
@@ -244,6 +248,8 @@ extension RCARepository {
             case .rcaOverdue: "RCA overdue since \(rca.dueOn): \(rca.title)"
             default: rca.title
             }
+        // one announcement per vendor party; the customer's people hear of it once (the same key for every party)
+        let key = dedupe ?? "rca-\(rca.id)-\(event.rawValue)-\(Int64(now.timeIntervalSince1970 * 1000))"
         try await database.transaction { connection in
             for vendor in rca.parties.compactMap(\.vendorID) {
                 let agreement = try await database.query(
@@ -256,7 +262,7 @@ extension RCARepository {
                 try await InboxRepository.announce(
                     Announcement(
                         event: event, subjectKind: "rca", subjectID: rca.id, title: title, link: "/rcas/\(rca.id)", agreementID: agreement ?? rca.masterID,
-                        vendorID: vendor, dedupeKey: dedupe),
+                        vendorID: vendor, dedupeKey: key),
                     actor: actor, at: now, on: connection, logger: database.logger)
             }
         }

@@ -106,7 +106,7 @@ public struct RCARepository: Sendable {
             return ContributingFactor(id: v.0, category: category, description: v.2, responsibleVendorID: v.3, responsibleParty: party(v.3))
         }
         let title: String = try cells.value("title")
-        let actions = try await ActionRepository.actions(where: "rca_id = \(id)", on: database)
+        let actions = try await ActionRepository.actions(ofRCA: id, on: database)
         return RootCauseAnalysis(
             id: id, title: title, status: RCAState(rawValue: try cells.value("status")) ?? .requested, masterID: try cells.value("master_id"),
             timeZone: try cells.value("time_zone"), dueOn: LocalDate(try cells.value("due_on", as: String.self)) ?? LocalDate(year: 1970, month: 1, day: 1)!,

@@ -66,7 +66,7 @@ public struct ReminderRepository: Sendable {
             let bound = self.database.bound(to: connection)
             guard try await Self.claim(key, on: bound) else { return false }
             let rca = try await RCARepository.load(id, on: bound)
-            try await RCARepository.announce(event, rca: rca, actor: .system, now: now, on: bound)
+            try await RCARepository.announce(event, rca: rca, actor: .system, now: now, on: bound, dedupe: key)
             try await GovernanceHistoryRepository.record(
                 .rca, id: id, action: event == .rcaOverdue ? "overdue" : "due tomorrow", actor: .system, on: connection, logger: bound.logger)
             return true

@@ -110,6 +110,16 @@ public struct WebhookRepository: Sendable {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
             if let vendorID = draft.vendorID { _ = try await VendorRepository.find(id: vendorID, scope: scope, on: connection, logger: logger) }
+            if let vendorID = scope.vendorID {
+                if let host = URL(string: draft.url.trimmed)?.host, WebhookDraft.isInternal(host: host) {
+                    throw ValidationErrors([FieldError("url", "The endpoint must be a public address, not this machine or a private network.")])
+                }
+                let count = try await connection.rows("SELECT count(*)::int8 FROM webhooks WHERE vendor_id = \(vendorID)", logger: logger)
+                    .first?.decode(Int.self) ?? 0
+                if count >= WebhookDraft.maximumPerVendor {
+                    throw ValidationErrors([FieldError("url", "A vendor may have at most \(WebhookDraft.maximumPerVendor) endpoints.")])
+                }
+            }
             let id = try await connection.rows(
                 """
                 INSERT INTO webhooks (vendor_id, url, secret, description, created_by)
@@ -196,7 +206,7 @@ public struct WebhookRepository: Sendable {
                 last_error = \(error.map { String($0.prefix(500)) }), delivered_at = CASE WHEN \(delivered) THEN \(now)::timestamptz END,
                 gave_up_at = CASE WHEN NOT \(delivered) AND \(retryAt)::timestamptz IS NULL THEN \(now)::timestamptz END,
                 next_attempt_at = coalesce(\(retryAt)::timestamptz, next_attempt_at)
-            WHERE id = \(id)
+            WHERE id = \(id) AND delivered_at IS NULL AND gave_up_at IS NULL
             """)
     }
 }
@@ -228,31 +238,5 @@ public struct WebhookPayload: Sendable, Codable, Equatable {
             try container.encode(RFC3339.format(date))
         }
         return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-}
-
-/// What a contract manager enters to add an endpoint.
-public struct WebhookDraft: Sendable, Equatable {
-    public var vendorID: Int64?
-    public var url: String
-    public var description: String
-
-    public init(vendorID: Int64?, url: String, description: String) {
-        self.vendorID = vendorID
-        self.url = url
-        self.description = description
-    }
-
-    public func validate() -> ValidationErrors {
-        var errors = ValidationErrors()
-        let url = self.url.trimmed
-        if let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme), parsed.host != nil,
-            url.count <= 2000
-        {
-        } else {
-            errors.add("url", "Give the endpoint as an http:// or https:// address of at most 2000 characters.")
-        }
-        if self.description.count > 200 { errors.add("description", "The description may be at most 200 characters.") }
-        return errors
     }
 }

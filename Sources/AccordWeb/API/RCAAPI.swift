@@ -15,7 +15,10 @@ struct RCAAPI {
         if let vendor = scope.vendorID { rca = rca.facing(vendorID: vendor) }
         return GovernanceRecord(
             record: rca, files: try await self.repositories.evidence.list(.rca, id: id, scope: scope),
-            history: try await self.repositories.rcas.history(id: id, scope: scope).map(context.facing))
+            history: try await self.repositories.rcas.history(id: id, scope: scope).map { entry in
+                let parties = Dictionary(rca.parties.compactMap { party in party.vendorID.map { ($0, party.name) } }, uniquingKeysWith: { first, _ in first })
+                return scope.vendorID.map { entry.facing(vendorID: $0, parties: parties) } ?? entry
+            })
     }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {

@@ -84,8 +84,12 @@ struct ActionPages {
         let user = try context.requireUser()
         let vendor = try context.scope.vendorID
         var action = try await self.repositories.actions.find(id: try context.id(), scope: context.scope)
-        let rca = try await self.repositories.rcas.find(id: action.rcaID, scope: context.scope)
-        if let vendor { action = action.facing(vendorID: vendor) }
+        var rca = try await self.repositories.rcas.find(id: action.rcaID, scope: context.scope)
+        // a vendor's users read the effectiveness of their own objectives only
+        if let vendor {
+            action = action.facing(vendorID: vendor)
+            rca = rca.facing(vendorID: vendor)
+        }
         let zone = Stamp.zone(rca.timeZone)
         let now = self.dependencies.clock()
         let today = LocalDate.of(now, in: zone)
@@ -97,7 +101,8 @@ struct ActionPages {
                 + (result.effective ? " — effective." : "; \(result.breached) breached — not effective yet.")
         }
         let history = try await self.repositories.actions.history(id: action.id, scope: context.scope).map(context.facing)
-        let writes = RCAPages.mayWrite(user.role)
+        // a vendor moves only the actions its party owns
+        let writes = RCAPages.mayWrite(user.role) && (vendor == nil || action.ownerVendorID == vendor)
         let customer = user.role.canManageContracts
         let view = ShowView(
             chrome: Chrome(title: "Action \(action.id)", context: context, notice: notice), action: Self.line(action, today: today), rcaID: rca.id,

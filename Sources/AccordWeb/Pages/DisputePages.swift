@@ -186,7 +186,7 @@ struct DisputePages {
         let records = try await self.repositories.periodRecords.records(seriesID: objective.objective.seriesID, from: from, to: now)
         var latest: [Date: PeriodRecord] = [:]
         for record in records { latest[record.periodStart] = record }
-        let open = latest.values.filter { now < DisputeRules.deadline(periodEnd: $0.periodEnd, terms: terms) }.sorted { $0.periodStart > $1.periodStart }
+        let open = latest.values.filter { now < DisputeRules.deadline(periodEnd: $0.periodEnd, terms: terms, zone: zone) }.sorted { $0.periodStart > $1.periodStart }
         let view = FormView(
             chrome: Chrome(title: "Dispute a period", context: context), objectiveID: objectiveID, objectiveName: objective.objective.name,
             periods: open.map {

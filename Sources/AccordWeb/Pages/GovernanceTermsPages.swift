@@ -65,7 +65,8 @@ struct GovernanceTermsPages {
         let agreement = try await self.dependencies.repositories.agreements.find(id: try context.id(), scope: context.scope)
         let used = state.values.keys.compactMap { key -> Int? in
             let parts = key.split(separator: ".")
-            return parts.count == 3 && parts[0] == "deny_periods" ? Int(parts[1]) : nil
+            // row numbers come from the submitted form: only those of real rows count
+            return parts.count == 3 && parts[0] == "deny_periods" ? Int(parts[1]).flatMap { (0..<GovernanceTerms.maximumDenyPeriods).contains($0) ? $0 : nil } : nil
         }
         let count = min((used.max() ?? -1) + 3, GovernanceTerms.maximumDenyPeriods)
         let rows = (0..<count).map { index in

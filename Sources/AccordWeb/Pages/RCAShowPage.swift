@@ -130,7 +130,10 @@ struct RCAShowPage {
         let rcaZone = Stamp.zone(rca.timeZone)
         let today = LocalDate.of(self.dependencies.clock(), in: rcaZone)
         let files = try await repositories.evidence.list(.rca, id: id, scope: context.scope)
-        let history = try await repositories.rcas.history(id: id, scope: context.scope).map(context.facing)
+        let parties = Dictionary(rca.parties.compactMap { party in party.vendorID.map { ($0, party.name) } }, uniquingKeysWith: { first, _ in first })
+        let history = try await repositories.rcas.history(id: id, scope: context.scope).map { entry in
+            vendor.map { entry.facing(vendorID: $0, parties: parties) } ?? entry
+        }
         let editable = [RCAState.requested, .inProgress, .returned].contains(rca.status)
         let mine = rca.parties.first { $0.vendorID == vendor }
         let isCustomer = user.role != .vendor

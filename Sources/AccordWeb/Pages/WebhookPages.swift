@@ -66,13 +66,16 @@ struct WebhookPages {
             _ = try context.requireUser(Self.mayManage)
             let webhook = try await self.repositories.webhooks.find(id: try context.id(), scope: context.scope)
             let page = try await self.repositories.webhooks.deliveries(webhookID: webhook.id, page: try request.page(), scope: context.scope)
+            let isVendor = try context.scope.vendorID != nil
             let view = ShowView(
                 chrome: Chrome(title: "Webhook \(webhook.id)", context: context, notice: request.notice), webhook: Self.line(webhook),
                 secret: try await self.repositories.webhooks.secret(id: webhook.id, scope: context.scope),
                 deliveries: page.items.map {
                     DeliveryLine(
                         id: $0.id, event: $0.event, created: Stamp.format($0.createdAt, .gmt), state: $0.state, attempts: $0.attempts,
-                        lastStatus: $0.lastStatus.map(String.init) ?? "—", lastError: $0.lastError ?? "",
+                        lastStatus: $0.lastStatus.map(String.init) ?? "—",
+                        // a vendor's user reads that an attempt failed, not what the server's network said
+                        lastError: !isVendor ? $0.lastError ?? "" : ($0.lastError == nil ? "" : "not delivered"),
                         next: $0.deliveredAt == nil && $0.gaveUpAt == nil ? Stamp.format($0.nextAttemptAt, .gmt) : "—")
                 }, isEmpty: page.items.isEmpty, pager: Pager(page, path: "/webhooks/\(webhook.id)", query: []))
             return self.dependencies.renderer.response(view, template: "webhooks/show")
@@ -157,7 +160,14 @@ struct WebhookAPI {
         group.get("webhooks/:id/deliveries") { request, context in
             _ = try context.requireUser(WebhookPages.mayManage)
             let page = try await self.repositories.webhooks.deliveries(webhookID: try context.id(), page: request.apiPage(), scope: context.scope)
-            return JSON.response(ListEnvelope(page) { $0 })
+            let isVendor = try context.scope.vendorID != nil
+            return JSON.response(
+                ListEnvelope(page) { delivery in
+                    var delivery = delivery
+                    // a vendor's user reads that an attempt failed, not what the server's network said
+                    if isVendor, delivery.lastError != nil { delivery.lastError = "not delivered" }
+                    return delivery
+                })
         }
         for (action, active) in [("enable", true), ("disable", false)] {
             group.post("webhooks/:id/\(action)") { _, context in
