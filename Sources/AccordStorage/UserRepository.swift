@@ -24,6 +24,20 @@ public struct UserRepository: Sendable {
         try await self.database.query("SELECT \(unescaped: Self.columns) FROM users u WHERE u.id = \(id)").first.map(Self.user)
     }
 
+    /// The account and its unread inbox items, in one query: what every page's header needs.
+    public func findWithUnread(id: Int64) async throws -> (User, Int)? {
+        guard
+            let row = try await self.database.query(
+                """
+                SELECT \(unescaped: Self.columns),
+                       (SELECT count(*)::int8 FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread
+                FROM users u WHERE u.id = \(id)
+                """
+            ).first
+        else { return nil }
+        return (try Self.user(row), try row.makeRandomAccess().value("unread", as: Int.self))
+    }
+
     /// The account and its password hash, for signing in.
     public func credentials(email: String) async throws -> (User, String)? {
         let rows = try await self.database.query(

@@ -27,9 +27,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
             context.identity = Identity(user: user, credential: .apiToken)
         } else if let sessionID = request.cookies[self.configuration.sessionCookieName]?.value,
             let session = try await self.repositories.sessions.touch(id: sessionID, now: self.clock()),
-            let user = try await self.repositories.users.find(id: session.userID), !user.disabled
+            let (user, unread) = try await self.repositories.users.findWithUnread(id: session.userID), !user.disabled
         {
-            let unread = request.method == .get ? try await self.repositories.inbox.unreadCount(userID: user.id) : 0
             context.identity = Identity(user: user, credential: .session(id: sessionID, csrfToken: session.csrfToken), unread: unread)
         }
         // authenticate before any lookup: whether an id exists is nobody's business before they sign in

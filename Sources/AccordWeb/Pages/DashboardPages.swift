@@ -76,9 +76,7 @@ struct DashboardPages {
                 cache.store(entry, scope: try context.scope)
             }
             let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
-            let one = PageRequest(number: 1, size: 1)
-            let lateRCAs = try await self.dependencies.repositories.rcas.list(.init(overdueOn: today), today: today, page: one, scope: context.scope).total
-            let lateActions = try await self.dependencies.repositories.actions.list(.init(overdueOn: today), page: one, scope: context.scope).total
+            let (lateRCAs, lateActions) = try await self.dependencies.repositories.portal.overdueCounts(today: today, scope: context.scope)
             var overdue: [OverdueLink] = []
             if lateRCAs > 0 { overdue.append(OverdueLink(text: "\(lateRCAs) root-cause analys\(lateRCAs == 1 ? "is" : "es") overdue", link: "/rcas?overdue=true")) }
             if lateActions > 0 { overdue.append(OverdueLink(text: "\(lateActions) corrective action\(lateActions == 1 ? "" : "s") overdue", link: "/actions?overdue=true")) }
