@@ -24,13 +24,17 @@ public struct UserRepository: Sendable {
         try await self.database.query("SELECT \(unescaped: Self.columns) FROM users u WHERE u.id = \(id)").first.map(Self.user)
     }
 
-    /// The account and its unread inbox items, in one query: what every page's header needs.
+    /// The header shows "99+" past this many unread items, so a neglected inbox costs no more to count than a tidy one.
+    public static let unreadShown = 100
+
+    /// The account and its unread inbox items (counted up to `unreadShown`), in one query: what every page's header needs.
     public func findWithUnread(id: Int64) async throws -> (User, Int)? {
         guard
             let row = try await self.database.query(
                 """
                 SELECT \(unescaped: Self.columns),
-                       (SELECT count(*)::int8 FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread
+                       (SELECT count(*)::int8 FROM (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL
+                                                    LIMIT \(Self.unreadShown)) AS shown) AS unread
                 FROM users u WHERE u.id = \(id)
                 """
             ).first

@@ -12,19 +12,24 @@ public struct PortalRepository: Sendable {
         self.database = database
     }
 
-    /// Open RCAs past their due date and open actions past theirs on `today`, in one query over the partial indexes of
-    /// open work: the dashboard's flags.
+    /// The dashboard says "100+" past this many: counting stops there, so a backlog costs no more than a few.
+    public static let overdueShown = 100
+
+    /// Open RCAs past their due date and open actions past theirs on `today` (each counted up to `overdueShown`), in
+    /// one query over the partial indexes of open work: the dashboard's flags.
     public func overdueCounts(today: LocalDate, scope: AccessScope) async throws -> (rcas: Int, actions: Int) {
         let row = try await self.database.query(
             """
-            SELECT (SELECT count(*)::int8 FROM rcas r
+            SELECT (SELECT count(*)::int8 FROM (SELECT 1 FROM rcas r
                     WHERE r.status IN ('requested', 'in_progress', 'returned') AND r.due_on < \(today.description)::date
                       AND (\(scope.vendorID)::int8 IS NULL
-                           OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = r.id AND p.vendor_id = \(scope.vendorID)))),
-                   (SELECT count(*)::int8 FROM corrective_actions ca
+                           OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = r.id AND p.vendor_id = \(scope.vendorID)))
+                    LIMIT \(Self.overdueShown)) AS shown),
+                   (SELECT count(*)::int8 FROM (SELECT 1 FROM corrective_actions ca
                     WHERE ca.status IN ('open', 'in_progress') AND ca.due_on < \(today.description)::date
                       AND (\(scope.vendorID)::int8 IS NULL
-                           OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = ca.rca_id AND p.vendor_id = \(scope.vendorID))))
+                           OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = ca.rca_id AND p.vendor_id = \(scope.vendorID)))
+                    LIMIT \(Self.overdueShown)) AS shown)
             """
         ).first
         let (rcas, actions) = try row?.decode((Int, Int).self) ?? (0, 0)

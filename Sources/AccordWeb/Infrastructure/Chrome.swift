@@ -1,4 +1,5 @@
 import AccordDomain
+import AccordStorage
 import Foundation
 
 /// What the layout shows around every page: title, signed-in user, navigation and the CSRF token for its forms.
@@ -10,7 +11,8 @@ struct Chrome {
         var isAdmin: Bool
         var isVendor: Bool
         var isInternal: Bool
-        var unread: Int
+        /// "3", or "99+" past what is counted.
+        var unread: String
         var hasUnread: Bool
     }
 
@@ -26,7 +28,8 @@ struct Chrome {
         if let user = context.identity?.user {
             self.user = SignedIn(
                 name: user.name, roleLabel: user.role.label, canManage: user.role.canManageContracts, isAdmin: user.role.isAdmin,
-                isVendor: user.role == .vendor, isInternal: user.role != .vendor, unread: context.identity?.unread ?? 0,
+                isVendor: user.role == .vendor, isInternal: user.role != .vendor,
+                unread: (context.identity?.unread ?? 0) >= UserRepository.unreadShown ? "\(UserRepository.unreadShown - 1)+" : "\(context.identity?.unread ?? 0)",
                 hasUnread: (context.identity?.unread ?? 0) > 0)
         }
     }

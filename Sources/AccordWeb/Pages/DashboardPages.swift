@@ -78,8 +78,13 @@ struct DashboardPages {
             let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
             let (lateRCAs, lateActions) = try await self.dependencies.repositories.portal.overdueCounts(today: today, scope: context.scope)
             var overdue: [OverdueLink] = []
-            if lateRCAs > 0 { overdue.append(OverdueLink(text: "\(lateRCAs) root-cause analys\(lateRCAs == 1 ? "is" : "es") overdue", link: "/rcas?overdue=true")) }
-            if lateActions > 0 { overdue.append(OverdueLink(text: "\(lateActions) corrective action\(lateActions == 1 ? "" : "s") overdue", link: "/actions?overdue=true")) }
+            func count(_ n: Int) -> String { n >= PortalRepository.overdueShown ? "\(PortalRepository.overdueShown)+" : "\(n)" }
+            if lateRCAs > 0 {
+                overdue.append(OverdueLink(text: "\(count(lateRCAs)) root-cause analys\(lateRCAs == 1 ? "is" : "es") overdue", link: "/rcas?overdue=true"))
+            }
+            if lateActions > 0 {
+                overdue.append(OverdueLink(text: "\(count(lateActions)) corrective action\(lateActions == 1 ? "" : "s") overdue", link: "/actions?overdue=true"))
+            }
             let view = DashboardView(
                 chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, table: entry.html, isEmpty: entry.html.isEmpty,
                 summary: entry.summary)
