@@ -76,7 +76,10 @@ struct DashboardPages {
                 cache.store(entry, scope: try context.scope)
             }
             let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
-            let (lateRCAs, lateActions) = try await self.dependencies.repositories.portal.overdueCounts(today: today, scope: context.scope)
+            let scope = try context.scope
+            let (lateRCAs, lateActions) = try await self.dependencies.portfolioCache.overdueCounts(scope: scope, now: self.dependencies.clock()) {
+                try await self.dependencies.repositories.portal.overdueCounts(today: today, scope: scope)
+            }
             var overdue: [OverdueLink] = []
             func count(_ n: Int) -> String { n >= PortalRepository.overdueShown ? "\(PortalRepository.overdueShown)+" : "\(n)" }
             if lateRCAs > 0 {

@@ -18,6 +18,24 @@ public final class PortfolioCache: Sendable {
     private let entries = Mutex<[String: Entry]>([:])
     static let capacity = 256
 
+    /// Overdue counts per scope, read at most once a minute: RCAs and actions fall overdue by the day and leave it by
+    /// a person's step, so a minute behind is still today's picture.
+    private let overdue = Mutex<[String: (rcas: Int, actions: Int, at: Date)]>([:])
+    static let overdueLifetime: TimeInterval = 60
+
+    func overdueCounts(scope: AccessScope, now: Date, read: () async throws -> (rcas: Int, actions: Int)) async throws -> (rcas: Int, actions: Int) {
+        let key = Self.key(scope)
+        if let cached = self.overdue.withLock({ $0[key] }), now.timeIntervalSince(cached.at) < Self.overdueLifetime, cached.at <= now {
+            return (cached.rcas, cached.actions)
+        }
+        let counts = try await read()
+        self.overdue.withLock { overdue in
+            if overdue.count >= Self.capacity { overdue.removeAll() }
+            overdue[key] = (counts.rcas, counts.actions, now)
+        }
+        return counts
+    }
+
     public init() {}
 
     func lookup(scope: AccessScope, stamp: String, hour: Int) -> Entry? {
