@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import AccordTestSupport
@@ -167,6 +168,32 @@ struct JointRCATests {
             let alpha = try await harness.repositories.rcas.list(
                 .init(), today: LocalDate("2026-12-15")!, page: PageRequest(number: 1, size: 10), scope: .vendor(harness.world.vendorA.id))
             #expect(alpha.total == 1 && alpha.items.first?.parties == ["The customer", "Alpha Hosting"])
+        }
+    }
+
+    @Test func anOverdueActionIsRemindedToItsOwnersPartyOnce() async throws {
+        try await Harness.run { harness in
+            // setup: the automatic RCA of vendor A's October breach, and an action of A's due on 10 December
+            try await CreditAndPortfolioTests.closeOctober(harness)
+            let world = harness.world
+            let rca = try #require(
+                try await harness.repositories.rcas.list(
+                    .init(), today: LocalDate("2026-12-15")!, page: PageRequest(number: 1, size: 5), scope: .vendor(world.vendorA.id)
+                ).items.first)
+            _ = try await harness.repositories.actions.create(
+                rcaID: rca.id,
+                ActionDraft(type: .detect, description: "Alpha probe on the checkout path", ownerName: "Olli Alpha", ownerVendorID: world.vendorA.id,
+                            dueOn: LocalDate("2026-12-10"), checkAfter: nil),
+                scope: .organisation, actor: .system, now: Date())
+            // MUT: the reminders job runs twice after the due date
+            let job = GovernanceRemindersJob(repositories: harness.repositories)
+            _ = try await job.run(now: RFC3339.parse("2026-12-15T08:00:00Z")!)
+            _ = try await job.run(now: RFC3339.parse("2026-12-15T08:05:00Z")!)
+            // validation: A's user heard of it once; B's user never
+            let alpha = try await harness.repositories.inbox.list(userID: world.vendorUserA.id, unreadOnly: false, page: PageRequest(number: 1, size: 50))
+            #expect(alpha.items.filter { $0.event == .actionOverdue }.count == 1)
+            let beta = try await harness.repositories.inbox.list(userID: world.vendorUserB.id, unreadOnly: false, page: PageRequest(number: 1, size: 50))
+            #expect(!beta.items.contains { $0.event == .actionOverdue })
         }
     }
 }

@@ -150,11 +150,12 @@ extension RCARepository {
 
     public func addTimelineEntry(id: Int64, _ draft: TimelineDraft, scope: AccessScope, actor: AuditActor, now: Date) async throws -> RootCauseAnalysis {
         try RCARules.check(draft).throwIfAny()
+        guard let at = draft.at else { throw ValidationErrors([FieldError("at", "Give the instant of the entry.")]) }
         return try await self.changeContent(id, scope: scope, actor: actor, action: "timeline entry", note: String(draft.text.trimmed.prefix(200))) { _, database in
             try await database.query(
                 """
                 INSERT INTO rca_timeline (rca_id, at, text, evidence_url, author_vendor_id, author_user_id, created_at)
-                VALUES (\(id), \(draft.at!), \(draft.text.trimmed), \(draft.evidenceURL.trimmed), \(scope.vendorID), \(actor.userID), \(now))
+                VALUES (\(id), \(at), \(draft.text.trimmed), \(draft.evidenceURL.trimmed), \(scope.vendorID), \(actor.userID), \(now))
                 """)
         }
     }
@@ -165,10 +166,11 @@ extension RCARepository {
         ) { rca, database in
             let names = Dictionary(uniqueKeysWithValues: rca.parties.map { ($0.vendorID, $0.name) })
             try RCARules.check(draft, partyNames: names).throwIfAny()
+            guard let category = draft.category else { throw ValidationErrors([FieldError("category", "Choose the factor's category.")]) }
             try await database.query(
                 """
                 INSERT INTO rca_factors (rca_id, category, description, responsible_vendor_id, author_vendor_id, created_at)
-                VALUES (\(id), \(draft.category!.rawValue), \(draft.description.trimmed), \(draft.responsibleVendorID), \(scope.vendorID), \(now))
+                VALUES (\(id), \(category.rawValue), \(draft.description.trimmed), \(draft.responsibleVendorID), \(scope.vendorID), \(now))
                 """)
         }
     }

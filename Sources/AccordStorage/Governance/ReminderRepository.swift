@@ -45,19 +45,20 @@ public struct ReminderRepository: Sendable {
         return result
     }
 
-    /// Open actions due on or before `horizon`, with their RCA's zone.
+    /// Open actions due on or before `horizon`, with their RCA's zone: two queries, however many there are.
     public func openActions(dueBy horizon: LocalDate) async throws -> [(action: CorrectiveAction, timeZone: String)] {
-        let rows = try await self.database.query(
+        let actions = try await self.database.query(
             """
-            SELECT ca.id, r.time_zone FROM corrective_actions ca JOIN rcas r ON r.id = ca.rca_id
+            \(unescaped: ActionRepository.columns)
             WHERE ca.status IN ('open', 'in_progress') AND ca.due_on <= \(horizon.description)::date ORDER BY ca.due_on, ca.id LIMIT 1000
-            """)
-        var result: [(CorrectiveAction, String)] = []
-        for row in rows {
-            let (id, zone) = try row.decode((Int64, String).self)
-            result.append((try await ActionRepository(database: self.database).find(id: id, scope: .organisation), zone))
-        }
-        return result
+            """
+        ).compactMap(ActionRepository.action)
+        let rcaIDs = Array(Set(actions.map(\.rcaID)))
+        guard !rcaIDs.isEmpty else { return [] }
+        let zones = Dictionary(
+            try await self.database.query("SELECT id, time_zone FROM rcas WHERE id = ANY(\(rcaIDs))").map { try $0.decode((Int64, String).self) },
+            uniquingKeysWith: { first, _ in first })
+        return actions.map { ($0, zones[$0.rcaID] ?? "UTC") }
     }
 
     /// Sends an RCA reminder once per key; false when it was already sent.

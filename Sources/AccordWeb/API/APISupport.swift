@@ -40,6 +40,15 @@ extension Request {
         return PageRequest(number: number, size: size)
     }
 
+    /// A query parameter naming one of an enumeration's values; absent is nil, anything else is refused naming it.
+    func queryChoice<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type) throws -> T? where T.RawValue == String {
+        guard let text = self.query(name) else { return nil }
+        guard let value = T(rawValue: text) else {
+            throw ValidationErrors([FieldError(name, "\(name) must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")).")])
+        }
+        return value
+    }
+
     static func bounded(_ text: String?, field: String, range: ClosedRange<Int>, into errors: inout ValidationErrors) -> Int? {
         guard let text, !text.isEmpty else { return nil }
         guard let value = Int(text), range.contains(value) else {

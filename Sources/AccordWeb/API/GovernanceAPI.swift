@@ -31,6 +31,16 @@ struct GovernanceAPI {
         self.addTermsAndInboxRoutes(to: group)
     }
 
+    /// The body of a decision (approve, reject, uphold, withdraw): its reason, and the row version read, if sent.
+    static func decision(_ request: Request, context: AccordRequestContext) async throws -> (reason: String, rowVersion: Int?) {
+        var request = request
+        let input = try await request.json(context: context)
+        var reader = InputReader(input)
+        let rowVersion = reader.integer("row_version", label: "row_version")
+        try reader.errors.throwIfAny()
+        return (input.text("reason") ?? "", rowVersion)
+    }
+
     /// Files of a multipart body sent to an evidence route; at least one.
     static func files(_ request: Request, context: AccordRequestContext) async throws -> [EvidenceUpload] {
         var request = request
@@ -61,11 +71,7 @@ struct GovernanceAPI {
     func addClaimRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("claims") { request, context in
             _ = try context.requireUser()
-            var errors = ValidationErrors()
-            let status = request.query("status").flatMap { text in
-                ClaimStatus(rawValue: text) ?? { errors.add("status", "status must be one of: pending, approved, rejected, withdrawn."); return nil }()
-            }
-            try errors.throwIfAny()
+            let status = try request.queryChoice("status", as: ClaimStatus.self)
             let page = try await self.repositories.claims.list(.init(status: status), page: request.apiPage(), scope: context.scope)
             return JSON.response(ListEnvelope(page) { context.facing($0) })
         }
@@ -74,9 +80,10 @@ struct GovernanceAPI {
             var request = request
             let input = try await request.json(context: context)
             var reader = InputReader(input)
-            let agreementID = reader.require(reader.id("agreement_id", label: "Agreement"), "agreement_id", "agreement_id is required.")
+            let agreementID = reader.id("agreement_id", label: "Agreement")
             try reader.errors.throwIfAny()
-            let agreement = try await self.repositories.agreements.find(id: agreementID!, scope: context.scope)
+            guard let agreementID else { throw ValidationErrors([FieldError("agreement_id", "agreement_id is required.")]) }
+            let agreement = try await self.repositories.agreements.find(id: agreementID, scope: context.scope)
             let draft = try DraftParsing.claim(input, zone: Stamp.zone(agreement.timeZone))
             let claim = try await self.dependencies.useCases.claims.file(
                 agreementID: agreement.id, draft, evidence: [], scope: context.scope, actor: context.actor)
@@ -91,14 +98,9 @@ struct GovernanceAPI {
                 _ = try await self.repositories.claims.find(id: try context.id(), scope: context.scope)
                 let user = try context.requireUser()
                 guard status == .withdrawn ? ClaimPages.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
-                var request = request
-                let input = try await request.json(context: context)
-                var reader = InputReader(input)
-                let rowVersion = reader.integer("row_version", label: "row_version")
-                try reader.errors.throwIfAny()
+                let (reason, rowVersion) = try await Self.decision(request, context: context)
                 _ = try await self.dependencies.useCases.claims.decide(
-                    id: try context.id(), to: status, reason: input.text("reason") ?? "", expectedRowVersion: rowVersion, scope: context.scope,
-                    actor: context.actor)
+                    id: try context.id(), to: status, reason: reason, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
                 return JSON.response(try await self.claimRecord(try context.id(), context: context))
             }
         }
@@ -108,11 +110,7 @@ struct GovernanceAPI {
     func addDisputeRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("disputes") { request, context in
             _ = try context.requireUser()
-            var errors = ValidationErrors()
-            let status = request.query("status").flatMap { text in
-                DisputeStatus(rawValue: text) ?? { errors.add("status", "status must be one of: open, upheld, rejected, withdrawn."); return nil }()
-            }
-            try errors.throwIfAny()
+            let status = try request.queryChoice("status", as: DisputeStatus.self)
             let page = try await self.repositories.disputes.list(.init(status: status), page: request.apiPage(), scope: context.scope)
             return JSON.response(ListEnvelope(page) { context.facing($0) })
         }
@@ -132,14 +130,9 @@ struct GovernanceAPI {
                 _ = try await self.repositories.disputes.find(id: try context.id(), scope: context.scope)
                 let user = try context.requireUser()
                 guard status == .withdrawn ? ClaimPages.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
-                var request = request
-                let input = try await request.json(context: context)
-                var reader = InputReader(input)
-                let rowVersion = reader.integer("row_version", label: "row_version")
-                try reader.errors.throwIfAny()
+                let (reason, rowVersion) = try await Self.decision(request, context: context)
                 _ = try await self.dependencies.useCases.disputes.decide(
-                    id: try context.id(), to: status, reason: input.text("reason") ?? "", expectedRowVersion: rowVersion, scope: context.scope,
-                    actor: context.actor)
+                    id: try context.id(), to: status, reason: reason, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
                 return JSON.response(try await self.disputeRecord(try context.id(), context: context))
             }
         }

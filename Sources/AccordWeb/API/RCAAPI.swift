@@ -25,12 +25,7 @@ struct RCAAPI {
         let clock = self.dependencies.clock
         group.get("rcas") { request, context in
             _ = try context.requireUser()
-            var errors = ValidationErrors()
-            let status = request.query("status").flatMap { text in
-                RCAState(rawValue: text) ?? { errors.add("status", "status must be one of: \(RCAState.allCases.map(\.rawValue).joined(separator: ", ")).")
-                    return nil }()
-            }
-            try errors.throwIfAny()
+            let status = try request.queryChoice("status", as: RCAState.self)
             let today = LocalDate.of(clock(), in: .gmt)
             let page = try await self.repositories.rcas.list(
                 .init(status: status, overdueOn: request.query("overdue") == "true" ? today : nil), today: today, page: request.apiPage(),

@@ -56,13 +56,11 @@ extension DraftParsing {
         let onBreach = ["true", "on", "1", "yes"].contains(input.text("rca_on_sla_breach")?.lowercased() ?? "false")
         var deny: [DenyPeriod] = []
         for (index, row) in input.objects("deny_periods").enumerated() {
-            let from = row.text("from").flatMap(LocalDate.init)
-            let to = row.text("to").flatMap(LocalDate.init)
-            if from == nil || to == nil {
+            guard let from = row.text("from").flatMap(LocalDate.init), let to = row.text("to").flatMap(LocalDate.init) else {
                 reader.errors.add("deny_periods", "Deny period \(index + 1) needs dates written YYYY-MM-DD.")
                 continue
             }
-            deny.append(DenyPeriod(from: from!, to: to!, label: row.text("label") ?? ""))
+            deny.append(DenyPeriod(from: from, to: to, label: row.text("label") ?? ""))
         }
         let terms = GovernanceTerms(
             noticeHours: notice ?? -1, disputeWindowDays: window ?? 0, rcaDueBusinessDays: due ?? 0, rcaOnSLABreach: onBreach,
