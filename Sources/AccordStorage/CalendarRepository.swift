@@ -55,6 +55,11 @@ public struct CalendarRepository: Sendable {
         return try Self.calendar(row)
     }
 
+    /// A calendar by id, or nil when it was removed.
+    static func load(_ id: Int64, on database: Database) async throws -> BusinessCalendar? {
+        try await database.query("SELECT \(unescaped: Self.columns) FROM calendars k WHERE k.id = \(id)").first.map(Self.calendar)
+    }
+
     static func lock(id: Int64, on connection: PostgresConnection, logger: Logger) async throws -> BusinessCalendar {
         let rows = try await connection.rows("SELECT \(unescaped: Self.columns) FROM calendars k WHERE k.id = \(id) FOR UPDATE", logger: logger)
         guard let row = rows.first else { throw NotFound("calendar") }

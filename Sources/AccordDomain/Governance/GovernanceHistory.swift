@@ -2,7 +2,9 @@ import Foundation
 
 /// What a history entry, an evidence file or an inbox item is about.
 public enum GovernanceSubject: String, Sendable, Codable, CaseIterable {
-    case claim, dispute, rca, action
+    case claim, dispute, rca, action, meeting
+    case reviewItem = "review_item"
+    case proposal
 }
 
 /// One step of a claim, dispute, root-cause analysis or action, as both parties read it.

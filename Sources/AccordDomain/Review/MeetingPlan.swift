@@ -7,6 +7,13 @@ public struct PlannedMeeting: Sendable, Equatable {
     public var endsAt: Date
     /// The pre-read deadline: the start of the business day `preReadDays` before the meeting, in the series' zone.
     public var packDueAt: Date
+
+    public init(day: LocalDate, startsAt: Date, endsAt: Date, packDueAt: Date) {
+        self.day = day
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.packDueAt = packDueAt
+    }
 }
 
 /// Plans a series' meetings from its rule, local start time, duration and zone: a start time that daylight saving

@@ -27,6 +27,9 @@ public struct EvidenceRepository: Sendable {
             SELECT 1 FROM corrective_actions ca JOIN rca_parties p ON p.rca_id = ca.rca_id
             WHERE ca.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR p.vendor_id = \(scope.vendorID)) LIMIT 1
             """
+        case .meeting, .reviewItem, .proposal:
+            // review records carry no evidence files
+            "SELECT 1 WHERE false"
         }
     }
 

@@ -1,0 +1,328 @@
+import Foundation
+
+/// One objective's terms as a proposal would change them: any of the SLA and SLO targets, the credit tiers and the cap.
+public struct TermsChange: Sendable, Equatable, Codable {
+    /// The objective's series: it names the objective across versions.
+    public var seriesID: Int64
+    public var objectiveName: String
+    public var slaTarget: Decimal?
+    public var sloTarget: Decimal?
+    public var creditTiers: [CreditTier]?
+    public var creditCapPercent: Decimal?
+
+    public init(
+        seriesID: Int64, objectiveName: String, slaTarget: Decimal? = nil, sloTarget: Decimal? = nil, creditTiers: [CreditTier]? = nil,
+        creditCapPercent: Decimal? = nil
+    ) {
+        self.seriesID = seriesID
+        self.objectiveName = objectiveName
+        self.slaTarget = slaTarget
+        self.sloTarget = sloTarget
+        self.creditTiers = creditTiers
+        self.creditCapPercent = creditCapPercent
+    }
+
+    public var isEmpty: Bool { self.slaTarget == nil && self.sloTarget == nil && self.creditTiers == nil && self.creditCapPercent == nil }
+
+    enum CodingKeys: String, CodingKey {
+        case seriesID = "series_id"
+        case objectiveName = "objective_name"
+        case slaTarget = "sla_target"
+        case sloTarget = "slo_target"
+        case creditTiers = "credit_tiers"
+        case creditCapPercent = "credit_cap_percent"
+    }
+}
+
+public enum ProposalState: String, Sendable, Codable, CaseIterable {
+    case proposed
+    case inNegotiation = "in_negotiation"
+    case agreed
+    case applied
+    case rejected
+    case withdrawn
+    /// Answered by a counter-proposal, which carries the thread on.
+    case superseded
+
+    public var label: String {
+        switch self {
+        case .proposed: "Proposed"
+        case .inNegotiation: "In negotiation"
+        case .agreed: "Agreed"
+        case .applied: "Applied"
+        case .rejected: "Rejected"
+        case .withdrawn: "Withdrawn"
+        case .superseded: "Countered"
+        }
+    }
+
+    public var isOpen: Bool { self == .proposed || self == .inNegotiation }
+}
+
+/// A proposal to change an agreement's terms, from the customer or the vendor.
+public struct RenegotiationProposal: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var agreementID: Int64
+    public var agreementTitle: String
+    /// The agreement's vendor: the other side of a vendor SLA.
+    public var vendorID: Int64?
+    public var parentID: Int64?
+    public var meetingID: Int64?
+    public var status: ProposalState
+    public var title: String
+    public var rationale: String
+    public var effectiveFrom: LocalDate
+    public var changes: [TermsChange]
+    public var replayPeriods: Int
+    /// Nil: the customer proposed it.
+    public var proposedByVendorID: Int64?
+    public var customerAcceptedAt: Date?
+    public var vendorAcceptedAt: Date?
+    public var appliedVersion: Int?
+    public var reason: String
+    public var createdAt: Date
+    public var rowVersion: Int
+
+    public init(
+        id: Int64, agreementID: Int64, agreementTitle: String, vendorID: Int64?, parentID: Int64?, meetingID: Int64?, status: ProposalState,
+        title: String, rationale: String, effectiveFrom: LocalDate, changes: [TermsChange], replayPeriods: Int, proposedByVendorID: Int64?,
+        customerAcceptedAt: Date?, vendorAcceptedAt: Date?, appliedVersion: Int?, reason: String, createdAt: Date, rowVersion: Int
+    ) {
+        self.id = id
+        self.agreementID = agreementID
+        self.agreementTitle = agreementTitle
+        self.vendorID = vendorID
+        self.parentID = parentID
+        self.meetingID = meetingID
+        self.status = status
+        self.title = title
+        self.rationale = rationale
+        self.effectiveFrom = effectiveFrom
+        self.changes = changes
+        self.replayPeriods = replayPeriods
+        self.proposedByVendorID = proposedByVendorID
+        self.customerAcceptedAt = customerAcceptedAt
+        self.vendorAcceptedAt = vendorAcceptedAt
+        self.appliedVersion = appliedVersion
+        self.reason = reason
+        self.createdAt = createdAt
+        self.rowVersion = rowVersion
+    }
+
+    public var proposedByCustomer: Bool { self.proposedByVendorID == nil }
+}
+
+/// A proposal as entered.
+public struct ProposalDraft: Sendable, Equatable {
+    public var title: String
+    public var rationale: String
+    public var effectiveFrom: LocalDate?
+    public var changes: [TermsChange]
+    public var replayPeriods: Int?
+    public var meetingID: Int64?
+
+    public init(
+        title: String, rationale: String, effectiveFrom: LocalDate?, changes: [TermsChange], replayPeriods: Int? = nil, meetingID: Int64? = nil
+    ) {
+        self.title = title
+        self.rationale = rationale
+        self.effectiveFrom = effectiveFrom
+        self.changes = changes
+        self.replayPeriods = replayPeriods
+        self.meetingID = meetingID
+    }
+}
+
+/// What a proposal may say and how it moves.
+public enum ProposalRules {
+    /// `current`: the objectives of the version in force, by series, with their present terms.
+    public static func check(_ draft: ProposalDraft, current: [Int64: Objective], today: LocalDate) -> ValidationErrors {
+        var errors = ValidationErrors()
+        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty { errors.add("title", "Give the proposal a title, e.g. \"Raise checkout availability to 99.95 %\".") }
+        if title.count > 200 { errors.add("title", "At most 200 characters.") }
+        let rationale = draft.rationale.trimmingCharacters(in: .whitespacesAndNewlines)
+        if rationale.isEmpty { errors.add("rationale", "Say why: the evidence and what the change should achieve.") }
+        if rationale.count > 10000 { errors.add("rationale", "At most 10,000 characters.") }
+        if let effective = draft.effectiveFrom {
+            if effective <= today { errors.add("effective_from", "The change takes effect after today (\(today)): give a later date.") }
+            if effective.daysSince1970 - today.daysSince1970 > 3 * 366 { errors.add("effective_from", "Within three years of today.") }
+        } else {
+            errors.add("effective_from", "Give the date the new terms take effect, as YYYY-MM-DD.")
+        }
+        if let periods = draft.replayPeriods, !(1...36).contains(periods) { errors.add("replay_periods", "Replay 1 to 36 periods.") }
+        let changes = draft.changes.filter { !$0.isEmpty }
+        if changes.isEmpty { errors.add("changes", "Change at least one term: a target, the credit tiers or the cap.") }
+        if Set(changes.map(\.seriesID)).count != changes.count { errors.add("changes", "Each objective appears once.") }
+        for (index, change) in changes.enumerated() {
+            let field = "changes[\(index)]"
+            guard let objective = current[change.seriesID] else {
+                errors.add(field, "This objective is not in the agreement's version in force.")
+                continue
+            }
+            let sla = change.slaTarget ?? objective.slaTarget
+            let slo = change.sloTarget ?? objective.sloTarget
+            for (name, value) in [("sla_target", change.slaTarget), ("slo_target", change.sloTarget)] {
+                if let value, !(value > 0 && value <= 100) { errors.add("\(field).\(name)", "A target is above 0 and at most 100 %.") }
+                if let value, value.rounded(places: 6) != value { errors.add("\(field).\(name)", "At most six decimals.") }
+            }
+            if slo <= sla { errors.add("\(field).slo_target", "\(objective.name): the internal SLO (\(slo.plain) %) stays stricter than the SLA (\(sla.plain) %).") }
+            let schedule = CreditSchedule(
+                tiers: change.creditTiers ?? objective.credits.tiers, capPercent: change.creditCapPercent ?? objective.credits.capPercent,
+                probationFactor: objective.credits.probationFactor)
+            for error in schedule.validate().errors { errors.add("\(field).\(error.field)", "\(objective.name): \(error.message)") }
+        }
+        return errors
+    }
+
+    public enum Side: Sendable, Equatable {
+        case customer
+        case vendor
+    }
+
+    /// Accepting: the side that did not propose it agrees (the proposer's acceptance is implied); with both, it is
+    /// agreed and applied next.
+    public static func accept(_ proposal: RenegotiationProposal, by side: Side) throws -> ProposalState {
+        guard proposal.status.isOpen else { throw RuleViolation("This proposal is \(proposal.status.label.lowercased()): nothing to accept.") }
+        let proposer: Side = proposal.proposedByCustomer ? .customer : .vendor
+        guard side != proposer else { throw RuleViolation("The other side accepts a proposal; its proposer may withdraw it.") }
+        return .agreed
+    }
+
+    public static func reject(_ proposal: RenegotiationProposal, by side: Side, reason: String) throws -> ProposalState {
+        guard proposal.status.isOpen else { throw RuleViolation("This proposal is \(proposal.status.label.lowercased()): it can no longer be rejected.") }
+        let proposer: Side = proposal.proposedByCustomer ? .customer : .vendor
+        guard side != proposer else { throw RuleViolation("Withdraw your own proposal instead of rejecting it.") }
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ValidationErrors([FieldError("reason", "Say why the proposal is rejected.")])
+        }
+        return .rejected
+    }
+
+    public static func withdraw(_ proposal: RenegotiationProposal, by side: Side) throws -> ProposalState {
+        guard proposal.status.isOpen else { throw RuleViolation("This proposal is \(proposal.status.label.lowercased()): it can no longer be withdrawn.") }
+        let proposer: Side = proposal.proposedByCustomer ? .customer : .vendor
+        guard side == proposer else { throw RuleViolation("Only its proposer withdraws a proposal; reject it or counter it instead.") }
+        return .withdrawn
+    }
+
+    /// A counter-proposal answers an open proposal of the other side; the original is superseded.
+    public static func counter(_ proposal: RenegotiationProposal, by side: Side) throws {
+        guard proposal.status.isOpen else { throw RuleViolation("This proposal is \(proposal.status.label.lowercased()): it can no longer be countered.") }
+        let proposer: Side = proposal.proposedByCustomer ? .customer : .vendor
+        guard side != proposer else { throw RuleViolation("Change your own proposal by withdrawing it and proposing again.") }
+    }
+}
+
+/// What-if replay: stored periods judged under the terms in force and under the proposed terms, side by side.
+public enum WhatIfReplay {
+    /// One closed period as recorded: its exact counts, and the fee a credit would be computed on (zero when no credit
+    /// applies: a master SLA, no fee, a rolling window).
+    public struct Period: Sendable, Equatable {
+        public var start: Date
+        public var label: String
+        public var counts: EventCounts
+        public var periodFee: Decimal
+        public var onProbation: Bool
+
+        public init(start: Date, label: String, counts: EventCounts, periodFee: Decimal, onProbation: Bool) {
+            self.start = start
+            self.label = label
+            self.counts = counts
+            self.periodFee = periodFee
+            self.onProbation = onProbation
+        }
+    }
+
+    public struct Terms: Sendable, Equatable {
+        public var slaTarget: Decimal
+        public var sloTarget: Decimal
+        public var credits: CreditSchedule
+
+        public init(slaTarget: Decimal, sloTarget: Decimal, credits: CreditSchedule) {
+            self.slaTarget = slaTarget
+            self.sloTarget = sloTarget
+            self.credits = credits
+        }
+    }
+
+    public struct Row: Sendable, Equatable, Codable {
+        public var period: String
+        public var attainment: Decimal?
+        public var currentStatus: TargetStatus
+        public var proposedStatus: TargetStatus
+        public var currentCredit: Decimal
+        public var proposedCredit: Decimal
+
+        enum CodingKeys: String, CodingKey {
+            case period, attainment
+            case currentStatus = "current_status"
+            case proposedStatus = "proposed_status"
+            case currentCredit = "current_credit"
+            case proposedCredit = "proposed_credit"
+        }
+    }
+
+    public struct Result: Sendable, Equatable, Codable {
+        public var objectiveName: String
+        public var currency: String
+        public var current: TermsSummary
+        public var proposed: TermsSummary
+        public var rows: [Row]
+        public var currentBreaches: Int
+        public var proposedBreaches: Int
+        public var currentCredits: Decimal
+        public var proposedCredits: Decimal
+        public var creditDifference: Decimal
+
+        enum CodingKeys: String, CodingKey {
+            case objectiveName = "objective_name"
+            case currency, current, proposed, rows
+            case currentBreaches = "current_breaches"
+            case proposedBreaches = "proposed_breaches"
+            case currentCredits = "current_credits"
+            case proposedCredits = "proposed_credits"
+            case creditDifference = "credit_difference"
+        }
+    }
+
+    public struct TermsSummary: Sendable, Equatable, Codable {
+        public var slaTarget: Decimal
+        public var creditTiers: [CreditTier]
+        public var creditCapPercent: Decimal
+
+        enum CodingKeys: String, CodingKey {
+            case slaTarget = "sla_target"
+            case creditTiers = "credit_tiers"
+            case creditCapPercent = "credit_cap_percent"
+        }
+    }
+
+    /// Judges each period under both terms, exactly: the status on the exact attainment against each SLA target, the
+    /// credit by the same tier rule the closing job uses, rounded in the currency's minor unit.
+    public static func run(objectiveName: String, periods: [Period], current: Terms, proposed: Terms, currency: String) -> Result {
+        var rows: [Row] = []
+        for period in periods {
+            let now = AttainmentCalculator.judge(period.counts, slaTarget: current.slaTarget, sloTarget: current.sloTarget)
+            let then = AttainmentCalculator.judge(period.counts, slaTarget: proposed.slaTarget, sloTarget: proposed.sloTarget)
+            func credit(_ terms: Terms) -> Decimal {
+                guard let exact = now.exactAttainment, period.periodFee > 0 else { return 0 }
+                let percent = terms.credits.creditPercent(forExact: exact, onProbation: period.onProbation)
+                return percent > 0 ? CreditCalculator.amount(fee: period.periodFee, percent: percent, currency: currency) : 0
+            }
+            rows.append(
+                Row(
+                    period: period.label, attainment: now.exactAttainment.map { Precision.shown($0, below: [current.slaTarget, proposed.slaTarget]) },
+                    currentStatus: now.slaStatus, proposedStatus: then.slaStatus, currentCredit: credit(current), proposedCredit: credit(proposed)))
+        }
+        func summary(_ terms: Terms) -> TermsSummary {
+            TermsSummary(slaTarget: terms.slaTarget, creditTiers: terms.credits.tiers, creditCapPercent: terms.credits.capPercent)
+        }
+        let currentCredits = rows.reduce(Decimal(0)) { $0 + $1.currentCredit }
+        let proposedCredits = rows.reduce(Decimal(0)) { $0 + $1.proposedCredit }
+        return Result(
+            objectiveName: objectiveName, currency: currency, current: summary(current), proposed: summary(proposed), rows: rows,
+            currentBreaches: rows.filter { $0.currentStatus == .breached }.count, proposedBreaches: rows.filter { $0.proposedStatus == .breached }.count,
+            currentCredits: currentCredits, proposedCredits: proposedCredits, creditDifference: proposedCredits - currentCredits)
+    }
+}
