@@ -31,6 +31,11 @@ public struct Repositories: Sendable {
     public let rcas: RCARepository
     public let actions: ActionRepository
     public let portal: PortalRepository
+    public let reviews: ReviewRepository
+    public let packs: PackRepository
+    public let reviewFacts: ReviewFactsRepository
+    public let proposals: ProposalRepository
+    public let calendarFeeds: CalendarFeedRepository
 
     public init(database: Database) {
         self.database = database
@@ -64,5 +69,10 @@ public struct Repositories: Sendable {
         self.rcas = RCARepository(database: database)
         self.actions = ActionRepository(database: database)
         self.portal = PortalRepository(database: database)
+        self.reviews = ReviewRepository(database: database)
+        self.packs = PackRepository(database: database)
+        self.reviewFacts = ReviewFactsRepository(database: database)
+        self.proposals = ProposalRepository(database: database)
+        self.calendarFeeds = CalendarFeedRepository(database: database)
     }
 }

@@ -74,32 +74,48 @@ public struct VersionRepository: Sendable {
         guard scope == .organisation else { throw NotFound("agreement") }
         let logger = self.database.logger
         return try await self.database.transaction { connection in
-            let agreement = try await AgreementRepository.lock(id: agreementID, scope: scope, on: connection, logger: logger)
-            let versions = try await connection.rows(
-                "\(unescaped: Self.select) WHERE av.agreement_id = \(agreementID) ORDER BY av.number", logger: logger
-            ).map(Self.version)
-            try VersionRules.validateAmendment(effectiveFrom: effectiveFrom, agreement: agreement, existing: versions).throwIfAny()
-            let latest = versions.last!
-            let number = latest.number + 1
+            try await Self.amend(agreementID: agreementID, effectiveFrom: effectiveFrom, note: note, actor: actor, on: connection, logger: logger)
+        }
+    }
+
+    /// The amendment inside the caller's transaction (an agreed renegotiation applies through it).
+    static func amend(
+        agreementID: Int64, effectiveFrom: LocalDate?, note: String, actor: AuditActor, on connection: PostgresConnection, logger: Logger
+    ) async throws -> AgreementVersion {
+        let agreement = try await AgreementRepository.lock(id: agreementID, scope: .organisation, on: connection, logger: logger)
+        let versions = try await connection.rows(
+            "\(unescaped: Self.select) WHERE av.agreement_id = \(agreementID) ORDER BY av.number", logger: logger
+        ).map(Self.version)
+        try VersionRules.validateAmendment(effectiveFrom: effectiveFrom, agreement: agreement, existing: versions).throwIfAny()
+        guard let latest = versions.last, let effectiveFrom else { throw NotFound("version") }
+        let number = latest.number + 1
+        guard
             let id = try await connection.rows(
                 """
                 INSERT INTO agreement_versions (agreement_id, number, effective_from, note, updated_by)
-                VALUES (\(agreementID), \(number), \(effectiveFrom!.description)::date, \(note.trimmed), \(actor.userID)) RETURNING id
+                VALUES (\(agreementID), \(number), \(effectiveFrom.description)::date, \(note.trimmed), \(actor.userID)) RETURNING id
                 """, logger: logger
-            ).first!.decode(Int64.self)
-            try await connection.rows(
-                """
-                INSERT INTO objectives (version_id, series_id, name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id,
-                    priority_goals, exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, updated_by)
-                SELECT \(id), series_id, name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id, priority_goals,
-                    exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, \(actor.userID)
-                FROM objectives WHERE version_id = \(latest.id) ORDER BY id
-                """, logger: logger)
-            let version = try await Self.lock(agreementID: agreementID, number: number, on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "amend", entity: "agreement_version", entityID: id, after: version)
-            return version
-        }
+            ).first?.decode(Int64.self)
+        else { throw NotFound("version") }
+        try await connection.rows(
+            """
+            INSERT INTO objectives (version_id, series_id, name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id,
+                priority_goals, exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, updated_by)
+            SELECT \(id), series_id, name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id, priority_goals,
+                exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, \(actor.userID)
+            FROM objectives WHERE version_id = \(latest.id) ORDER BY id
+            """, logger: logger)
+        let version = try await Self.lock(agreementID: agreementID, number: number, on: connection, logger: logger)
+        try await AuditRepository.record(
+            on: connection, logger: logger, actor: actor, action: "amend", entity: "agreement_version", entityID: id, after: version)
+        return version
+    }
+
+    /// Puts a draft amendment in force inside the caller's transaction, after the same checks as `activate`.
+    static func activate(_ version: AgreementVersion, actor: AuditActor, on connection: PostgresConnection, logger: Logger) async throws {
+        let locked = try await Self.lock(agreementID: version.agreementID, number: version.number, on: connection, logger: logger)
+        try VersionRules.validateActivation(of: locked).throwIfAny()
+        try await Self.markActive(locked, on: connection, logger: logger, actor: actor)
     }
 
     /// Puts a draft amendment in force. Version 1 is activated with its agreement instead.

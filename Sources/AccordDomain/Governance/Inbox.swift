@@ -16,6 +16,11 @@ public enum InboxEvent: String, Sendable, Codable, CaseIterable {
     case actionOverdue = "action.overdue"
     case breachRecorded = "breach.recorded"
     case creditComputed = "credit.computed"
+    case packFrozen = "pack.frozen"
+    case meetingChanged = "meeting.changed"
+    case proposalMade = "proposal.made"
+    case proposalDecided = "proposal.decided"
+    case renewalNoticeDue = "renewal.notice_due"
 
     /// Who hears of it on each side: those who act on it, everyone on the activity, or no one.
     public enum Audience: Sendable, Equatable {
@@ -36,12 +41,16 @@ public enum InboxEvent: String, Sendable, Codable, CaseIterable {
         case .actionDue, .actionOverdue: .capaVerification
         case .breachRecorded: .rcaFacilitation
         case .creditComputed: .creditApproval
+        case .packFrozen: .packPreparation
+        case .meetingChanged: .reviewChairing
+        case .proposalMade, .proposalDecided: .renegotiation
+        case .renewalNoticeDue: .renewalDecision
         }
     }
 
     public var customer: Audience {
         switch self {
-        case .claimFiled, .disputeFiled, .rcaSubmitted, .creditComputed: .actors
+        case .claimFiled, .disputeFiled, .rcaSubmitted, .creditComputed, .proposalMade, .renewalNoticeDue: .actors
         case .rcaReturned: .none
         default: .informed
         }
@@ -49,8 +58,8 @@ public enum InboxEvent: String, Sendable, Codable, CaseIterable {
 
     public var vendor: Audience {
         switch self {
-        case .claimFiled, .disputeFiled, .rcaSubmitted: .none
-        case .rcaRequested, .rcaDueSoon, .rcaOverdue, .rcaReturned, .actionDue, .actionOverdue: .actors
+        case .claimFiled, .disputeFiled, .rcaSubmitted, .renewalNoticeDue: .none
+        case .rcaRequested, .rcaDueSoon, .rcaOverdue, .rcaReturned, .actionDue, .actionOverdue, .proposalMade: .actors
         default: .informed
         }
     }

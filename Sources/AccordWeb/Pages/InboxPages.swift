@@ -69,6 +69,11 @@ struct InboxPages {
         case .actionOverdue: "Action overdue"
         case .breachRecorded: "Breach recorded"
         case .creditComputed: "Credit computed"
+        case .packFrozen: "Meeting pack ready"
+        case .meetingChanged: "Meeting changed"
+        case .proposalMade: "Terms proposed"
+        case .proposalDecided: "Proposal decided"
+        case .renewalNoticeDue: "Notice deadline near"
         }
     }
 }

@@ -1,0 +1,265 @@
+import AccordDomain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Renegotiation proposals. A vendor's users reach the proposals of their vendor's agreements; the customer's people
+/// reach all. Applying an agreed proposal creates and activates the amended version in the same transaction.
+public struct ProposalRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    static let columns = """
+        SELECT p.id, p.agreement_id, a.title, a.vendor_id, p.parent_id, p.meeting_id, p.status, p.title, p.rationale,
+               to_char(p.effective_from, 'YYYY-MM-DD'), p.changes::text, p.replay_periods, p.proposed_by_vendor_id, p.customer_accepted_at,
+               p.vendor_accepted_at, p.applied_version, p.reason, p.created_at, p.row_version
+        FROM renegotiation_proposals p JOIN agreements a ON a.id = p.agreement_id
+        """
+
+    static func proposal(_ row: PostgresRow) throws -> RenegotiationProposal? {
+        let v = try row.decode(
+            (Int64, Int64, String, Int64?, Int64?, Int64?, String, String, String, String, String, Int, Int64?, Date?, Date?, Int?, String, Date, Int).self)
+        guard let status = ProposalState(rawValue: v.6), let effective = LocalDate(v.9),
+            let changes = try? JSONDecoder().decode([TermsChange].self, from: Data(v.10.utf8))
+        else { return nil }
+        return RenegotiationProposal(
+            id: v.0, agreementID: v.1, agreementTitle: v.2, vendorID: v.3, parentID: v.4, meetingID: v.5, status: status, title: v.7, rationale: v.8,
+            effectiveFrom: effective, changes: changes, replayPeriods: v.11, proposedByVendorID: v.12, customerAcceptedAt: v.13, vendorAcceptedAt: v.14,
+            appliedVersion: v.15, reason: v.16, createdAt: v.17, rowVersion: v.18)
+    }
+
+    public func find(id: Int64, scope: AccessScope) async throws -> RenegotiationProposal {
+        guard
+            let row = try await self.database.query(
+                "\(unescaped: Self.columns) WHERE p.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))"
+            ).first,
+            let proposal = try Self.proposal(row)
+        else { throw NotFound("proposal") }
+        return proposal
+    }
+
+    public func list(agreementID: Int64?, openOnly: Bool, page: PageRequest, scope: AccessScope) async throws -> PageOf<RenegotiationProposal> {
+        let rows = try await self.database.query(
+            """
+            \(unescaped: Self.columns)
+            WHERE (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) AND (\(agreementID)::int8 IS NULL OR p.agreement_id = \(agreementID))
+              AND (NOT \(openOnly) OR p.status IN ('proposed', 'in_negotiation'))
+            ORDER BY p.status NOT IN ('proposed', 'in_negotiation'), p.created_at DESC, p.id DESC LIMIT \(page.size) OFFSET \(page.offset)
+            """)
+        let total =
+            try await self.database.query(
+                """
+                SELECT count(*)::int8 FROM renegotiation_proposals p JOIN agreements a ON a.id = p.agreement_id
+                WHERE (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) AND (\(agreementID)::int8 IS NULL OR p.agreement_id = \(agreementID))
+                  AND (NOT \(openOnly) OR p.status IN ('proposed', 'in_negotiation'))
+                """
+            ).first?.decode(Int.self) ?? 0
+        return PageOf(items: try rows.compactMap(Self.proposal), total: total, request: page)
+    }
+
+    /// Open proposals of these agreements (a vendor's: of its own agreements), for agendas and packs.
+    public func open(agreementIDs: [Int64], vendorID: Int64?) async throws -> [RenegotiationProposal] {
+        try await self.database.query(
+            """
+            \(unescaped: Self.columns)
+            WHERE p.agreement_id = ANY(\(agreementIDs)::int8[]) AND p.status IN ('proposed', 'in_negotiation')
+              AND (\(vendorID)::int8 IS NULL OR a.vendor_id = \(vendorID))
+            ORDER BY p.created_at, p.id LIMIT 50
+            """
+        ).compactMap(Self.proposal)
+    }
+
+    /// The thread a proposal belongs to: its ancestors and descendants, oldest first.
+    public func thread(of proposal: RenegotiationProposal) async throws -> [RenegotiationProposal] {
+        try await self.database.query(
+            """
+            WITH RECURSIVE up(id, parent_id) AS (
+                SELECT id, parent_id FROM renegotiation_proposals WHERE id = \(proposal.id)
+                UNION SELECT p.id, p.parent_id FROM renegotiation_proposals p JOIN up ON p.id = up.parent_id
+            ), root AS (SELECT id FROM up WHERE parent_id IS NULL LIMIT 1),
+            down(id) AS (
+                SELECT id FROM root
+                UNION SELECT p.id FROM renegotiation_proposals p JOIN down ON p.parent_id = down.id
+            )
+            \(unescaped: Self.columns) WHERE p.id IN (SELECT id FROM down) ORDER BY p.created_at, p.id LIMIT 100
+            """
+        ).compactMap(Self.proposal)
+    }
+
+    /// Files a proposal (or a counter-proposal, which supersedes its parent) on an agreement the caller sees.
+    public func create(
+        agreementID: Int64, _ draft: ProposalDraft, parentID: Int64?, current: [Int64: Objective], scope: AccessScope, actor: AuditActor, now: Date,
+        today: LocalDate
+    ) async throws -> RenegotiationProposal {
+        try ProposalRules.check(draft, current: current, today: today).throwIfAny()
+        guard let effective = draft.effectiveFrom else { throw RuleViolation("Incomplete proposal.") }
+        let changes = draft.changes.filter { !$0.isEmpty }.map { change -> TermsChange in
+            var named = change
+            named.objectiveName = current[change.seriesID]?.name ?? change.objectiveName
+            return named
+        }
+        return try await self.database.transaction { connection in
+            let bound = self.database.bound(to: connection)
+            let agreement = try await AgreementRepository.lock(id: agreementID, scope: scope, on: connection, logger: bound.logger)
+            guard agreement.status == .active else { throw RuleViolation("Only an agreement in force is renegotiated.") }
+            if let vendor = scope.vendorID, agreement.vendorID != vendor { throw NotFound("agreement") }
+            if let parentID {
+                guard
+                    let row = try await bound.query(
+                        "\(unescaped: Self.columns) WHERE p.id = \(parentID) AND p.agreement_id = \(agreementID) FOR UPDATE OF p"
+                    ).first,
+                    let parent = try Self.proposal(row)
+                else { throw NotFound("proposal") }
+                try ProposalRules.counter(parent, by: scope.vendorID == nil ? .customer : .vendor)
+                try await bound.query(
+                    "UPDATE renegotiation_proposals SET status = 'superseded', row_version = row_version + 1 WHERE id = \(parentID)")
+                try await GovernanceHistoryRepository.record(
+                    .proposal, id: parentID, action: "countered", actor: actor, on: connection, logger: bound.logger)
+            }
+            if let meeting = draft.meetingID,
+                try await bound.query(
+                    "SELECT 1 FROM review_meetings m WHERE m.id = \(meeting) AND m.series_id IN (\(unescaped: ReviewRepository.visibleSeries(scope)))"
+                ).isEmpty
+            {
+                throw ValidationErrors([FieldError("meeting_id", "No meeting \(meeting) you can see.")])
+            }
+            let json = String(decoding: try JSONEncoder().encode(changes), as: UTF8.self)
+            guard
+                let id = try await bound.query(
+                    """
+                    INSERT INTO renegotiation_proposals (agreement_id, parent_id, meeting_id, status, title, rationale, effective_from, changes,
+                        replay_periods, proposed_by_vendor_id, proposed_by, customer_accepted_by, customer_accepted_at, vendor_accepted_by,
+                        vendor_accepted_at, created_at)
+                    VALUES (\(agreementID), \(parentID), \(draft.meetingID), \(parentID == nil ? "proposed" : "in_negotiation"), \(draft.title.trimmed),
+                        \(draft.rationale.trimmed), \(effective.description)::date, \(json)::jsonb, \(draft.replayPeriods ?? 12), \(scope.vendorID),
+                        \(actor.userID), \(scope.vendorID == nil ? actor.userID : nil), \(scope.vendorID == nil ? now : nil),
+                        \(scope.vendorID == nil ? nil : actor.userID), \(scope.vendorID == nil ? nil : now), \(now))
+                    RETURNING id
+                    """
+                ).first?.decode(Int64.self)
+            else { throw RuleViolation("The proposal was not stored.") }
+            guard let row = try await bound.query("\(unescaped: Self.columns) WHERE p.id = \(id)").first, let proposal = try Self.proposal(row) else {
+                throw NotFound("proposal")
+            }
+            try await GovernanceHistoryRepository.record(
+                .proposal, id: id, action: parentID == nil ? "proposed" : "counter-proposed", note: draft.title.trimmed, actor: actor, on: connection,
+                logger: bound.logger)
+            try await AuditRepository.record(
+                on: connection, logger: bound.logger, actor: actor, action: "create", entity: "renegotiation_proposal", entityID: id, after: proposal)
+            try await InboxRepository.announce(
+                Announcement(
+                    event: .proposalMade, subjectKind: "proposal", subjectID: id, title: "Terms proposed on \(agreement.title): \(draft.title.trimmed)",
+                    link: "/proposals/\(id)", agreementID: agreementID, vendorID: agreement.vendorID),
+                actor: actor, at: now, on: connection, logger: bound.logger)
+            return proposal
+        }
+    }
+
+    public enum Step: Sendable, Equatable {
+        case accept
+        case reject(String)
+        case withdraw
+    }
+
+    /// Accepts, rejects or withdraws. Accepting by the other side agrees the proposal and applies it at once: a new
+    /// version of the agreement, copied from the latest and changed as proposed, effective from the proposal's date,
+    /// activated in the same transaction.
+    public func perform(
+        _ step: Step, id: Int64, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor, now: Date
+    ) async throws -> RenegotiationProposal {
+        try await self.database.transaction { connection in
+            let bound = self.database.bound(to: connection)
+            guard
+                let row = try await bound.query(
+                    """
+                    \(unescaped: Self.columns)
+                    WHERE p.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) FOR UPDATE OF p
+                    """
+                ).first,
+                let before = try Self.proposal(row)
+            else { throw NotFound("proposal") }
+            if let expectedRowVersion, expectedRowVersion != before.rowVersion {
+                throw EditConflict(entity: "proposal", changedBy: "the other side", changedAt: now, currentRowVersion: before.rowVersion)
+            }
+            let side: ProposalRules.Side = scope.vendorID == nil ? .customer : .vendor
+            var note = ""
+            var applied: Int?
+            let next: ProposalState
+            switch step {
+            case .accept:
+                _ = try ProposalRules.accept(before, by: side)
+                applied = try await Self.apply(before, actor: actor, on: bound)
+                next = .applied
+                try await bound.query(
+                    """
+                    UPDATE renegotiation_proposals SET
+                        customer_accepted_by = coalesce(customer_accepted_by, CASE WHEN \(side == .customer) THEN \(actor.userID) END),
+                        customer_accepted_at = coalesce(customer_accepted_at, CASE WHEN \(side == .customer) THEN \(now) END),
+                        vendor_accepted_by = coalesce(vendor_accepted_by, CASE WHEN \(side == .vendor) THEN \(actor.userID) END),
+                        vendor_accepted_at = coalesce(vendor_accepted_at, CASE WHEN \(side == .vendor) THEN \(now) END)
+                    WHERE id = \(id)
+                    """)
+                note = "version \(applied ?? 0) effective from \(before.effectiveFrom)"
+            case .reject(let reason):
+                next = try ProposalRules.reject(before, by: side, reason: reason)
+                note = reason.trimmed
+                guard note.count <= 4000 else { throw ValidationErrors([FieldError("reason", "At most 4,000 characters.")]) }
+            case .withdraw:
+                next = try ProposalRules.withdraw(before, by: side)
+            }
+            try await bound.query(
+                """
+                UPDATE renegotiation_proposals SET status = \(next.rawValue), applied_version = \(applied), reason = \(note),
+                    row_version = row_version + 1
+                WHERE id = \(id)
+                """)
+            guard let row = try await bound.query("\(unescaped: Self.columns) WHERE p.id = \(id)").first, let after = try Self.proposal(row) else {
+                throw NotFound("proposal")
+            }
+            let action = next == .applied ? "agreed and applied" : next.rawValue
+            try await GovernanceHistoryRepository.record(.proposal, id: id, action: action, note: note, actor: actor, on: connection, logger: bound.logger)
+            try await AuditRepository.record(
+                on: connection, logger: bound.logger, actor: actor, action: next.rawValue, entity: "renegotiation_proposal", entityID: id, before: before,
+                after: after)
+            try await InboxRepository.announce(
+                Announcement(
+                    event: .proposalDecided, subjectKind: "proposal", subjectID: id, title: "Proposal \(action): \(before.title)",
+                    link: "/proposals/\(id)", agreementID: before.agreementID, vendorID: before.vendorID),
+                actor: actor, at: now, on: connection, logger: bound.logger)
+            return after
+        }
+    }
+
+    /// The amended version: copied from the latest, the proposal's terms set on its objectives, activated.
+    static func apply(_ proposal: RenegotiationProposal, actor: AuditActor, on database: Database) async throws -> Int {
+        guard let connection = database.connection else { throw RuleViolation("Applying a proposal needs a transaction.") }
+        let version = try await VersionRepository.amend(
+            agreementID: proposal.agreementID, effectiveFrom: proposal.effectiveFrom, note: "Renegotiation proposal #\(proposal.id): \(proposal.title)",
+            actor: actor, on: connection, logger: database.logger)
+        for change in proposal.changes {
+            let tiers = try change.creditTiers.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+            let updated = try await database.query(
+                """
+                UPDATE objectives SET sla_target = coalesce(\(change.slaTarget)::numeric, sla_target),
+                    slo_target = coalesce(\(change.sloTarget)::numeric, slo_target),
+                    credit_tiers = coalesce(\(tiers)::jsonb, credit_tiers),
+                    credit_cap_percent = coalesce(\(change.creditCapPercent)::numeric, credit_cap_percent), updated_by = \(actor.userID)
+                WHERE version_id = \(version.id) AND series_id = \(change.seriesID)
+                RETURNING id
+                """)
+            guard !updated.isEmpty else {
+                throw RuleViolation("\(change.objectiveName) is no longer in the agreement: counter the proposal with the current objectives.")
+            }
+        }
+        try await VersionRepository.activate(version, actor: actor, on: connection, logger: database.logger)
+        return version.number
+    }
+
+    public func history(id: Int64, scope: AccessScope) async throws -> [HistoryEntry] {
+        _ = try await self.find(id: id, scope: scope)
+        return try await GovernanceHistoryRepository.list(.proposal, id: id, on: self.database)
+    }
+}
