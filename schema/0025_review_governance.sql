@@ -19,6 +19,8 @@ CREATE TABLE review_series (
     starts_on        date NOT NULL,
     location         text NOT NULL DEFAULT '' CHECK (length(location) <= 500),
     active           boolean NOT NULL DEFAULT true,
+    -- meetings are planned up to this day; the planning job tops it up weekly
+    planned_through  date,
     created_by       bigint REFERENCES users (id) ON DELETE SET NULL,
     created_at       timestamptz NOT NULL DEFAULT now(),
     row_version      integer NOT NULL DEFAULT 1,

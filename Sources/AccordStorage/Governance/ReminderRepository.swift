@@ -97,6 +97,27 @@ public struct ReminderRepository: Sendable {
         }
     }
 
+    /// Which of these reminder keys were already sent: one query, so a run skips them without a transaction each.
+    public func sent(_ keys: [String]) async throws -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return Set(try await self.database.query("SELECT key FROM governance_reminders WHERE key = ANY(\(keys)::text[])").map { try $0.decode(String.self) })
+    }
+
+    /// Sends a notice-deadline reminder once per key to those the RACI names on the renewal decision (or the contract
+    /// managers); vendors do not hear of it.
+    public func remindRenewal(agreementID: Int64, title: String, key: String, now: Date) async throws -> Bool {
+        try await self.database.transaction { connection in
+            let bound = self.database.bound(to: connection)
+            guard try await Self.claim(key, on: bound) else { return false }
+            try await InboxRepository.announce(
+                Announcement(
+                    event: .renewalNoticeDue, subjectKind: "agreement", subjectID: agreementID, title: title, link: "/agreements/\(agreementID)",
+                    agreementID: agreementID, vendorID: nil, dedupeKey: key),
+                actor: .system, at: now, on: connection, logger: bound.logger)
+            return true
+        }
+    }
+
     static func claim(_ key: String, on database: Database) async throws -> Bool {
         try await !database.query("INSERT INTO governance_reminders (key) VALUES (\(key)) ON CONFLICT (key) DO NOTHING RETURNING key").isEmpty
     }

@@ -75,9 +75,13 @@ public struct ReviewRepository: Sendable {
         return PageOf(items: try rows.compactMap(Self.series), total: total, request: page)
     }
 
-    /// Series of every active agreement scope: for planning meetings ahead.
-    public func activeSeriesIDs() async throws -> [Int64] {
-        try await self.database.query("SELECT id FROM review_series WHERE active ORDER BY id").map { try $0.decode(Int64.self) }
+    /// Active series whose meetings are planned less than `through` less a week: the planning job tops them up, so a
+    /// run reads only the series that need it (about one a week each).
+    public func seriesToPlan(through: LocalDate) async throws -> [Int64] {
+        guard let due = through.adding(days: -7) else { return [] }
+        return try await self.database.query(
+            "SELECT id FROM review_series WHERE active AND (planned_through IS NULL OR planned_through < \(due.description)::date) ORDER BY id LIMIT 500"
+        ).map { try $0.decode(Int64.self) }
     }
 
     /// The vendors whose data a series covers: the vendor of an agreement, the vendor itself, or every vendor under a master.
@@ -314,6 +318,7 @@ public struct ReviewRepository: Sendable {
                 """
             ).count
         }
+        try await database.query("UPDATE review_series SET planned_through = \(through.description)::date WHERE id = \(series.id)")
         return added
     }
 
