@@ -85,6 +85,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     RCAAPI(dependencies: dependencies).addRoutes(to: api)
     WebhookAPI(dependencies: dependencies).addRoutes(to: api)
     RACIAPI(dependencies: dependencies).addRoutes(to: api)
+    ReviewAPI(dependencies: dependencies).addRoutes(to: api)
     AdminAPI(dependencies: dependencies).addRoutes(to: api)
     JobAPI(dependencies: dependencies).addRoutes(to: api)
     SecurityPages(dependencies: dependencies).addAPIRoutes(to: api)

@@ -1,0 +1,286 @@
+import AccordApplication
+import AccordDomain
+import AccordStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `/api/v1/reviews`, `/api/v1/meetings`, `/api/v1/packs`, `/api/v1/review-items` and `/api/v1/proposals`: review
+/// series, their meetings, frozen packs, minutes and renegotiation, as the pages offer them.
+struct ReviewAPI {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    /// A meeting with its items and its packs' revisions, as the viewer may read them.
+    static func meetingOut(_ id: Int64, dependencies: AppDependencies, context: AccordRequestContext) async throws -> MeetingOut {
+        let scope = try context.scope
+        let repositories = dependencies.repositories
+        let (meeting, series) = try await repositories.reviews.meeting(id: id, scope: scope)
+        let items = try await repositories.reviews.items(meetingID: id, scope: scope)
+        let vendors = try await repositories.reviews.vendors(of: series.scope)
+        let packs = try await repositories.packs.latest(meetingID: id, scope: scope).map { pack in
+            PackOut(
+                pack, audience: pack.audienceVendorID.map { id in vendors.first { $0.id == id }?.name ?? "Vendor" } ?? "Internal",
+                viewerVendorID: scope.vendorID)
+        }
+        let today = LocalDate.of(dependencies.clock(), in: TimeZone(identifier: series.timeZone) ?? .gmt)
+        return MeetingOut(meeting, series: series, items: items, packs: packs, viewerVendorID: scope.vendorID, today: today)
+    }
+
+    static func seriesOut(_ series: ReviewSeries, repositories: Repositories, scope: AccessScope) async throws -> SeriesOut {
+        SeriesOut(series, attendees: try await repositories.reviews.attendees(seriesID: series.id), viewerVendorID: scope.vendorID)
+    }
+
+    func addRoutes(to group: RouterGroup<AccordRequestContext>) {
+        let clock = self.dependencies.clock
+        let reviews = self.repositories.reviews
+        group.get("reviews") { request, context in
+            _ = try context.requireUser()
+            let scope = try context.scope
+            let page = try await reviews.listSeries(scope: scope, page: request.apiPage())
+            var items: [SeriesOut] = []
+            for series in page.items { items.append(try await Self.seriesOut(series, repositories: self.repositories, scope: scope)) }
+            return JSON.response(ListEnvelope(PageOf(items: items, total: page.total, request: page.request)) { $0 })
+        }
+        group.post("reviews") { request, context in
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let draft = try DraftParsing.series(try await request.json(context: context))
+            let now = clock()
+            let series = try await reviews.createSeries(
+                draft, through: LocalDate.of(now, in: .gmt).adding(days: ReviewMeetingsJob.planningDays) ?? LocalDate.of(now, in: .gmt),
+                scope: context.scope, actor: context.actor, now: now)
+            return JSON.response(try await Self.seriesOut(series, repositories: self.repositories, scope: context.scope), status: .created)
+        }
+        group.get("reviews/:id") { _, context in
+            _ = try context.requireUser()
+            let series = try await reviews.series(id: try context.id(), scope: context.scope)
+            return JSON.response(try await Self.seriesOut(series, repositories: self.repositories, scope: context.scope))
+        }
+        group.get("reviews/:id/meetings") { _, context in
+            _ = try context.requireUser()
+            let meetings = try await reviews.meetings(seriesID: try context.id(), scope: context.scope)
+            var items: [MeetingOut] = []
+            for meeting in meetings.suffix(200) { items.append(try await Self.meetingOut(meeting.id, dependencies: self.dependencies, context: context)) }
+            return JSON.response(ItemsEnvelope(items: items))
+        }
+        group.post("reviews/:id/end") { _, context in
+            _ = try await reviews.series(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            let series = try await reviews.endSeries(id: try context.id(), scope: context.scope, actor: context.actor, now: clock())
+            return JSON.response(try await Self.seriesOut(series, repositories: self.repositories, scope: context.scope))
+        }
+        group.post("reviews/:id/meetings") { request, context in
+            _ = try await reviews.series(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let (day, time, reason) = try DraftParsing.meetingSlot(try await request.json(context: context))
+            let meeting = try await reviews.addMeeting(
+                seriesID: try context.id(), day: day, time: time, reason: reason, scope: context.scope, actor: context.actor, now: clock())
+            return JSON.response(try await Self.meetingOut(meeting.id, dependencies: self.dependencies, context: context), status: .created)
+        }
+        group.get("meetings") { request, context in
+            _ = try context.requireUser()
+            var reader = InputReader(Input(request.uri.queryParameters.reduce(into: [:]) { $0[String($1.key)] = .text(String($1.value)) }))
+            let now = clock()
+            let from = reader.date("from", label: "from") ?? LocalDate.of(now, in: .gmt)
+            let to = reader.date("to", label: "to") ?? from.adding(days: 90) ?? from
+            if to.daysSince1970 - from.daysSince1970 > 400 || to < from { reader.errors.add("to", "Ask for at most 400 days, to on or after from.") }
+            try reader.errors.throwIfAny()
+            guard let start = PeriodPlanner.startInstant(from, in: .gmt), let end = to.adding(days: 1).flatMap({ PeriodPlanner.startInstant($0, in: .gmt) })
+            else { throw ValidationErrors([FieldError("from", "Not a day this server handles.")]) }
+            var items: [MeetingOut] = []
+            for (meeting, _) in try await reviews.meetings(from: start, to: end, scope: context.scope, limit: 500) {
+                items.append(try await Self.meetingOut(meeting.id, dependencies: self.dependencies, context: context))
+            }
+            return JSON.response(ItemsEnvelope(items: items))
+        }
+        group.get("meetings/:id") { _, context in
+            _ = try context.requireUser()
+            return JSON.response(try await Self.meetingOut(try context.id(), dependencies: self.dependencies, context: context))
+        }
+        group.get("meetings/:id/agenda") { _, context in
+            _ = try context.requireUser()
+            let (meeting, series) = try await reviews.meeting(id: try context.id(), scope: context.scope)
+            let pack = try await ReviewPackBuilder(repositories: self.repositories, clock: clock).build(
+                meeting: meeting, series: series, audienceVendorID: try context.scope.vendorID)
+            return JSON.response(AgendaOut(pack: pack))
+        }
+        func change(_ path: String, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
+            group.post("meetings/:id/\(path)") { request, context in
+                _ = try await reviews.meeting(id: try context.id(), scope: context.scope)
+                _ = try context.requireUser(\.canManageContracts)
+                var request = request
+                let input = try await request.json(context: context)
+                try await body(input, context, try context.id())
+                return JSON.response(try await Self.meetingOut(try context.id(), dependencies: self.dependencies, context: context))
+            }
+        }
+        change("move") { input, context, id in
+            let (day, time, reason) = try DraftParsing.meetingSlot(input)
+            _ = try await reviews.move(
+                meetingID: id, to: day, at: time, reason: reason, expectedRowVersion: input.text("row_version").flatMap { Int($0) }, scope: context.scope,
+                actor: context.actor, now: clock())
+        }
+        change("cancel") { input, context, id in
+            _ = try await reviews.cancel(
+                meetingID: id, reason: input.text("reason") ?? "", expectedRowVersion: input.text("row_version").flatMap { Int($0) }, scope: context.scope,
+                actor: context.actor, now: clock())
+        }
+        change("minutes") { input, context, id in
+            let (present, notes) = try DraftParsing.minutes(input)
+            _ = try await reviews.saveMinutes(
+                meetingID: id, attendance: present, notes: notes, expectedRowVersion: input.text("row_version").flatMap { Int($0) }, scope: context.scope,
+                actor: context.actor, now: clock())
+        }
+        change("packs") { _, context, id in
+            _ = try await ReviewPacks(repositories: self.repositories, clock: clock).freeze(meetingID: id, scheduled: false, actor: context.actor)
+        }
+        group.post("meetings/:id/items") { request, context in
+            _ = try await reviews.meeting(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let (draft, party) = try DraftParsing.reviewItem(try await request.json(context: context))
+            let item = try await reviews.addItem(
+                meetingID: try context.id(), draft, partyVendorID: party, scope: context.scope, actor: context.actor, now: clock())
+            let today = LocalDate.of(clock(), in: .gmt)
+            return JSON.response(ItemOut(item, viewerVendorID: nil, today: today), status: .created)
+        }
+        for step in ["done", "cancel", "decide"] {
+            group.post("review-items/:id/\(step)") { request, context in
+                _ = try await reviews.item(id: try context.id(), scope: context.scope)
+                _ = try context.requireUser(RCAPages.mayWrite)
+                var request = request
+                let input = try await request.json(context: context)
+                let parsed: ReviewRepository.ItemStep =
+                    switch step {
+                    case "done": .done
+                    case "cancel": .cancel(input.text("reason") ?? "")
+                    default: .decide(input.text("decision") ?? "")
+                    }
+                let item = try await reviews.perform(parsed, itemID: try context.id(), scope: context.scope, actor: context.actor, now: clock())
+                return JSON.response(ItemOut(item, viewerVendorID: try context.scope.vendorID, today: LocalDate.of(clock(), in: .gmt)))
+            }
+        }
+        group.get("packs/:id") { _, context in
+            _ = try context.requireUser()
+            let pack = try await self.repositories.packs.find(id: try context.id(), scope: context.scope)
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json; charset=utf-8"
+            headers[HTTPField.Name("Accord-Pack-SHA256")!] = pack.sha256
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: pack.snapshot)))
+        }
+        ProposalAPI(dependencies: self.dependencies).addRoutes(to: group)
+    }
+}
+
+/// The live agenda of a meeting (before or beside its frozen pack).
+struct AgendaOut: Encodable, Sendable {
+    var title: String
+    var quiet: Bool
+    var sections: [ReviewPack.AgendaSection]
+    var forInformation: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case title, quiet, sections
+        case forInformation = "for_information"
+    }
+
+    init(pack: ReviewPack) {
+        self.title = "\(pack.title) — \(pack.day)"
+        self.quiet = pack.quiet
+        self.sections = pack.agenda
+        self.forInformation = pack.forInformation
+    }
+}
+
+/// `/api/v1/proposals`: renegotiation proposals, their what-if replay, and the steps of both sides.
+struct ProposalAPI {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    static func out(_ id: Int64, dependencies: AppDependencies, scope: AccessScope) async throws -> ProposalOut {
+        let repositories = dependencies.repositories
+        let proposal = try await repositories.proposals.find(id: id, scope: scope)
+        return ProposalOut(
+            proposal: proposal,
+            whatIf: try await RenegotiationService(repositories: repositories, clock: dependencies.clock).whatIf(proposal, scope: scope),
+            thread: try await repositories.proposals.thread(of: proposal).map(\.id),
+            history: try await repositories.proposals.history(id: id, scope: scope).map { entry in
+                scope.vendorID.map { entry.facing(vendorID: $0, parties: [:]) } ?? entry
+            })
+    }
+
+    /// Files a proposal, or a counter to `parentID`, through the same checks as the page.
+    static func file(
+        agreementID: Int64, input: Input, parentID: Int64?, dependencies: AppDependencies, context: AccordRequestContext
+    ) async throws -> RenegotiationProposal {
+        let draft = try DraftParsing.proposal(input)
+        let service = RenegotiationService(repositories: dependencies.repositories, clock: dependencies.clock)
+        let current = try await service.currentObjectives(agreementID: agreementID, scope: context.scope)
+        let agreement = try await dependencies.repositories.agreements.find(id: agreementID, scope: context.scope)
+        let now = dependencies.clock()
+        return try await dependencies.repositories.proposals.create(
+            agreementID: agreementID, draft, parentID: parentID, current: current, scope: context.scope, actor: context.actor, now: now,
+            today: LocalDate.of(now, in: TimeZone(identifier: agreement.timeZone) ?? .gmt))
+    }
+
+    /// Accepting for the customer follows the RACI's renegotiation activity.
+    static func perform(
+        _ step: ProposalRepository.Step, id: Int64, rowVersion: Int?, dependencies: AppDependencies, context: AccordRequestContext
+    ) async throws {
+        let user = try context.requireUser { $0.canManageContracts || $0 == .vendor }
+        let proposal = try await dependencies.repositories.proposals.find(id: id, scope: context.scope)
+        if step == .accept, user.role != .vendor {
+            let (may, names) = try await RenegotiationService(repositories: dependencies.repositories, clock: dependencies.clock)
+                .mayAcceptForCustomer(agreementID: proposal.agreementID, userID: user.id)
+            if !may {
+                throw RuleViolation("The RACI names \(names.joined(separator: ", ")) to decide renegotiations of this agreement: they accept for the customer.")
+            }
+        }
+        _ = try await dependencies.repositories.proposals.perform(
+            step, id: id, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor, now: dependencies.clock())
+    }
+
+    func addRoutes(to group: RouterGroup<AccordRequestContext>) {
+        group.get("proposals") { request, context in
+            _ = try context.requireUser()
+            var reader = InputReader(Input(request.uri.queryParameters.reduce(into: [:]) { $0[String($1.key)] = .text(String($1.value)) }))
+            let agreement = reader.id("agreement_id", label: "agreement_id")
+            try reader.errors.throwIfAny()
+            let page = try await self.repositories.proposals.list(
+                agreementID: agreement, openOnly: request.query("open") == "true", page: request.apiPage(), scope: context.scope)
+            return JSON.response(ListEnvelope(page) { $0 })
+        }
+        group.post("agreements/:id/proposals") { request, context in
+            _ = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
+            var request = request
+            let input = try await request.json(context: context)
+            let proposal = try await Self.file(agreementID: try context.id(), input: input, parentID: nil, dependencies: self.dependencies, context: context)
+            return JSON.response(try await Self.out(proposal.id, dependencies: self.dependencies, scope: context.scope), status: .created)
+        }
+        group.get("proposals/:id") { _, context in
+            _ = try context.requireUser()
+            return JSON.response(try await Self.out(try context.id(), dependencies: self.dependencies, scope: context.scope))
+        }
+        group.post("proposals/:id/counter") { request, context in
+            let parent = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
+            var request = request
+            let input = try await request.json(context: context)
+            let proposal = try await Self.file(
+                agreementID: parent.agreementID, input: input, parentID: parent.id, dependencies: self.dependencies, context: context)
+            return JSON.response(try await Self.out(proposal.id, dependencies: self.dependencies, scope: context.scope), status: .created)
+        }
+        for step in ["accept", "reject", "withdraw"] {
+            group.post("proposals/:id/\(step)") { request, context in
+                _ = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
+                let (reason, rowVersion) = try await GovernanceAPI.decision(request, context: context)
+                let parsed: ProposalRepository.Step = step == "accept" ? .accept : step == "reject" ? .reject(reason) : .withdraw
+                try await Self.perform(parsed, id: try context.id(), rowVersion: rowVersion, dependencies: self.dependencies, context: context)
+                return JSON.response(try await Self.out(try context.id(), dependencies: self.dependencies, scope: context.scope))
+            }
+        }
+    }
+}

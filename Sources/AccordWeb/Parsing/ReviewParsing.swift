@@ -1,0 +1,169 @@
+import AccordDomain
+import Foundation
+
+/// Review series, meetings, minutes and proposals as forms and JSON bodies send them.
+extension DraftParsing {
+    static let frequencies = ["weekly", "fortnightly", "monthly", "quarterly", "yearly"]
+
+    /// A series: `scope` as `agreement:ID`, `vendor:ID` or `master:ID` (or `scope_kind` and `scope_id`); the rule as
+    /// `frequency`, `weekday` (1 Monday … 7 Sunday), `ordinal` (1…4, or -1 for the last) and `month`; attendees as
+    /// `attendees` entries `user:ID` or `contact:ID`.
+    static func series(_ input: Input) throws(ValidationErrors) -> ReviewSeriesDraft {
+        var reader = InputReader(input)
+        let tier = reader.choice("tier", label: "Tier", as: ReviewTier.self)
+        var scope: ReviewScope?
+        let scopeText = input.text("scope") ?? input.text("scope_kind").map { "\($0):\(input.text("scope_id") ?? "")" }
+        if let scopeText, !scopeText.isEmpty {
+            let parts = scopeText.split(separator: ":", maxSplits: 1).map(String.init)
+            if parts.count == 2, let id = Int64(parts[1]), id > 0 {
+                scope = ReviewScope(kind: parts[0], agreementID: parts[0] == "vendor" ? nil : id, vendorID: parts[0] == "vendor" ? id : nil)
+            }
+            if scope == nil { reader.errors.add("scope", "The scope is agreement:ID, vendor:ID or master:ID.") }
+        }
+        let weekday = reader.integer("weekday", label: "Weekday")
+        let ordinal = reader.integer("ordinal", label: "Which one of the month") ?? 1
+        let month = reader.integer("month", label: "Month") ?? 1
+        var recurrence: Recurrence?
+        if let frequency = input.text("frequency"), !frequency.isEmpty {
+            if !Self.frequencies.contains(frequency) {
+                reader.errors.add("recurrence", "The frequency is one of: \(Self.frequencies.joined(separator: ", ")).")
+            } else if let weekday {
+                recurrence =
+                    switch frequency {
+                    case "weekly": .weekly(weekday: weekday, everyWeeks: 1)
+                    case "fortnightly": .weekly(weekday: weekday, everyWeeks: 2)
+                    case "monthly": .monthly(ordinal: ordinal, weekday: weekday)
+                    case "quarterly": .quarterly(ordinal: ordinal, weekday: weekday)
+                    default: .yearly(month: month, ordinal: ordinal, weekday: weekday)
+                    }
+            } else {
+                reader.errors.add("recurrence", "Choose the weekday the series meets on.")
+            }
+        }
+        var startTime: ClockTime?
+        if let text = input.text("start_time"), !text.isEmpty {
+            startTime = ClockTime(text).flatMap { $0.minutes < 1440 ? $0 : nil }
+            if startTime == nil { reader.errors.add("start_time", "The start time is HH:MM, e.g. 10:00.") }
+        }
+        let duration = reader.integer("duration_minutes", label: "Duration")
+        let preRead = (input.text("pre_read_days")?.isEmpty ?? true) ? nil : reader.integer("pre_read_days", label: "Pre-read lead time")
+        let calendar = (input.text("calendar_id")?.isEmpty ?? true) ? nil : reader.id("calendar_id", label: "Business calendar")
+        var users: [Int64] = []
+        var contacts: [Int64] = []
+        for entry in input.texts("attendees") where !entry.isEmpty {
+            let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let id = Int64(parts[1]), id > 0, ["user", "contact"].contains(parts[0]) else {
+                reader.errors.add("attendees", "An attendee is user:ID or contact:ID, not \"\(entry.prefix(40))\".")
+                continue
+            }
+            if parts[0] == "user" { users.append(id) } else { contacts.append(id) }
+        }
+        let draft = ReviewSeriesDraft(
+            title: reader.string("title"), tier: tier, scope: scope, recurrence: recurrence, timeZone: input.text("time_zone") ?? "UTC",
+            startTime: startTime, durationMinutes: duration, preReadDays: preRead, calendarID: calendar,
+            startsOn: reader.date("starts_on", label: "First day"), location: reader.string("location"), attendeeUserIDs: users,
+            attendeeContactIDs: contacts)
+        try reader.combined(with: draft.validate()).throwIfAny()
+        return draft
+    }
+
+    /// A day and optional time for moving a meeting or adding one.
+    static func meetingSlot(_ input: Input) throws(ValidationErrors) -> (LocalDate, ClockTime?, String) {
+        var reader = InputReader(input)
+        let day = reader.require(reader.date("day", label: "Day"), "day", "Give the day, as YYYY-MM-DD.")
+        var time: ClockTime?
+        if let text = input.text("start_time"), !text.isEmpty {
+            time = ClockTime(text).flatMap { $0.minutes < 1440 ? $0 : nil }
+            if time == nil { reader.errors.add("start_time", "The start time is HH:MM, e.g. 10:00.") }
+        }
+        let reason = reader.string("reason")
+        if reason.count > 2000 { reader.errors.add("reason", "At most 2,000 characters.") }
+        try reader.errors.throwIfAny()
+        guard let day else { throw ValidationErrors([FieldError("day", "Give the day, as YYYY-MM-DD.")]) }
+        return (day, time, reason)
+    }
+
+    /// Attendance (`present` attendee ids) and notes (`notes.N.item`, `notes.N.text`, or a JSON list of objects).
+    static func minutes(_ input: Input) throws(ValidationErrors) -> ([Int64], [ReviewMeeting.Minutes.Note]) {
+        var errors = ValidationErrors()
+        let present = Self.ids(input, "present", into: &errors)
+        if present.count > 200 { errors.add("present", "At most 200 attendees.") }
+        let notes = input.objects("notes").map { ReviewMeeting.Minutes.Note(item: $0.raw("item"), text: $0.raw("text")) }
+        try errors.throwIfAny()
+        return (present, notes)
+    }
+
+    /// A decision, action item or question; the owner's party as `owner_party` (`customer` or a vendor id).
+    static func reviewItem(_ input: Input) throws(ValidationErrors) -> (ReviewItemDraft, Int64?) {
+        var reader = InputReader(input)
+        let kind = reader.choice("kind", label: "Kind", as: ReviewItem.Kind.self)
+        var owner: Int64?
+        if let party = input.text("owner_party"), !party.isEmpty, party != "customer" {
+            owner = Int64(party)
+            if owner == nil { reader.errors.add("owner_party", "The owner's party is customer or a vendor's id.") }
+        }
+        var concerns: Int64?
+        if let party = input.text("party"), !party.isEmpty, party != "all" {
+            concerns = Int64(party)
+            if concerns == nil { reader.errors.add("party", "The item concerns all parties or a vendor's id.") }
+        }
+        let draft = ReviewItemDraft(
+            kind: kind, text: reader.string("text"), ownerName: reader.string("owner_name"), ownerVendorID: owner,
+            dueOn: reader.date("due_on", label: "Due date"), decidedBy: reader.string("decided_by"))
+        try reader.errors.throwIfAny()
+        return (draft, concerns)
+    }
+
+    /// A proposal: `changes` rows of `series_id` with any of `sla_target`, `slo_target`, `credit_cap_percent` and
+    /// `credit_tiers` (a list of threshold/percent objects, or in a form "99.5:10, 99:25").
+    static func proposal(_ input: Input) throws(ValidationErrors) -> ProposalDraft {
+        var reader = InputReader(input)
+        var changes: [TermsChange] = []
+        for (index, row) in input.objects("changes").enumerated() {
+            var rowReader = InputReader(row)
+            let field = "changes[\(index)]"
+            guard let seriesText = row.text("series_id"), let series = Int64(seriesText), series > 0 else {
+                reader.errors.add(field, "Each change names the objective's series_id.")
+                continue
+            }
+            func number(_ key: String, _ label: String) -> Decimal? {
+                guard let text = row.text(key), !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+                return rowReader.decimal(key, label: label)
+            }
+            let sla = number("sla_target", "SLA target")
+            let slo = number("slo_target", "SLO target")
+            let cap = number("credit_cap_percent", "Credit cap")
+            var tiers: [CreditTier]?
+            let tierRows = row.objects("credit_tiers")
+            if !tierRows.isEmpty {
+                tiers = tierRows.compactMap { tier in
+                    guard let threshold = tier.text("threshold").flatMap({ Decimal(string: $0) }), let percent = tier.text("percent").flatMap({ Decimal(string: $0) })
+                    else {
+                        rowReader.errors.add("credit_tiers", "A credit tier has a threshold and a percent, both numbers.")
+                        return nil
+                    }
+                    return CreditTier(threshold: threshold, percent: percent)
+                }
+            } else if let text = row.text("credit_tiers"), !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                tiers = text.split(separator: ",").compactMap { pair in
+                    let parts = pair.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard parts.count == 2, let threshold = Decimal(string: parts[0]), let percent = Decimal(string: parts[1]) else {
+                        rowReader.errors.add("credit_tiers", "Write credit tiers as threshold:percent pairs, e.g. 99.5:10, 99:25.")
+                        return nil
+                    }
+                    return CreditTier(threshold: threshold, percent: percent)
+                }
+            }
+            for error in rowReader.errors.errors { reader.errors.add("\(field).\(error.field)", error.message) }
+            changes.append(
+                TermsChange(seriesID: series, objectiveName: row.raw("objective_name"), slaTarget: sla, sloTarget: slo, creditTiers: tiers, creditCapPercent: cap))
+        }
+        let periods = (input.text("replay_periods")?.isEmpty ?? true) ? nil : reader.integer("replay_periods", label: "Periods replayed")
+        let meeting = (input.text("meeting_id")?.isEmpty ?? true) ? nil : reader.id("meeting_id", label: "Meeting")
+        let draft = ProposalDraft(
+            title: reader.string("title"), rationale: reader.string("rationale"), effectiveFrom: reader.date("effective_from", label: "Effective from"),
+            changes: changes, replayPeriods: periods, meetingID: meeting)
+        try reader.errors.throwIfAny()
+        return draft
+    }
+}
