@@ -184,7 +184,9 @@ public struct ReviewPackBuilder: Sendable {
         for credit in credits where credit.status == "computed" {
             items.append(
                 AgendaFacts.Item(
-                    kind: .credit, text: "Credit awaiting approval: \(credit.objectiveName), \(credit.amount.plain) \(credit.currency)", party: credit.party))
+                    kind: .credit,
+                    text: "Credit awaiting approval: \(credit.objectiveName), \(ReviewText.periodLabel(credit.periodStart, zone: TimeZone(identifier: credit.timeZone) ?? .gmt, window: windows[credit.objectiveID] ?? .calendarMonth)): \(credit.amount.plain) \(credit.currency)",
+                    party: credit.party))
         }
         tables.append(
             ReviewPack.Table(

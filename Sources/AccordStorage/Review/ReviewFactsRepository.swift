@@ -181,6 +181,7 @@ public struct ReviewFactsRepository: Sendable {
 
     public struct Credit: Sendable, Equatable {
         public var id: Int64
+        public var objectiveID: Int64
         public var objectiveName: String
         public var party: String
         public var periodStart: Date
@@ -194,16 +195,17 @@ public struct ReviewFactsRepository: Sendable {
     public func credits(agreementIDs: [Int64], vendorID: Int64?, from: Date, to: Date) async throws -> [Credit] {
         try await self.database.query(
             """
-            SELECT c.id, o.name, coalesce(v.name, 'The customer'), c.period_start, c.amount::text, c.currency, c.status, a.time_zone
+            SELECT c.id, c.objective_id, o.name, coalesce(v.name, 'The customer'), c.period_start, c.amount::text, c.currency, c.status, a.time_zone
             FROM credits c JOIN objectives o ON o.id = c.objective_id JOIN agreements a ON a.id = c.agreement_id LEFT JOIN vendors v ON v.id = c.vendor_id
             WHERE c.agreement_id = ANY(\(agreementIDs)::int8[]) AND (\(vendorID)::int8 IS NULL OR c.vendor_id = \(vendorID))
               AND (c.status = 'computed' OR (c.period_end > \(from) AND c.period_end <= \(to)))
             ORDER BY c.period_start DESC, c.id LIMIT \(Self.listLimit)
             """
         ).map { row in
-            let v = try row.decode((Int64, String, String, Date, String, String, String, String).self)
+            let v = try row.decode((Int64, Int64, String, String, Date, String, String, String, String).self)
             return Credit(
-                id: v.0, objectiveName: v.1, party: v.2, periodStart: v.3, amount: Decimal(string: v.4) ?? 0, currency: v.5, status: v.6, timeZone: v.7)
+                id: v.0, objectiveID: v.1, objectiveName: v.2, party: v.3, periodStart: v.4, amount: Decimal(string: v.5) ?? 0, currency: v.6, status: v.7,
+                timeZone: v.8)
         }
     }
 
