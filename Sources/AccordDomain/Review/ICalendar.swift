@@ -13,10 +13,25 @@ public struct CalendarEvent: Sendable, Equatable {
     public var cancelled: Bool
     /// When the event was last changed (`DTSTAMP`).
     public var stamp: Date
+    /// An all-day event on this day (a notice deadline): written as dates, not instants.
+    public var allDay: LocalDate?
+    /// The organiser's e-mail address, and the attendees' names and addresses (an invitation names them).
+    public var organizer: String?
+    public var attendees: [Attendee]
+
+    public struct Attendee: Sendable, Equatable {
+        public var name: String
+        public var email: String
+
+        public init(name: String, email: String) {
+            self.name = name
+            self.email = email
+        }
+    }
 
     public init(
         uid: String, sequence: Int, start: Date, end: Date, summary: String, description: String = "", location: String = "", cancelled: Bool = false,
-        stamp: Date
+        stamp: Date, allDay: LocalDate? = nil, organizer: String? = nil, attendees: [Attendee] = []
     ) {
         self.uid = uid
         self.sequence = sequence
@@ -27,6 +42,9 @@ public struct CalendarEvent: Sendable, Equatable {
         self.location = location
         self.cancelled = cancelled
         self.stamp = stamp
+        self.allDay = allDay
+        self.organizer = organizer
+        self.attendees = attendees
     }
 }
 
@@ -44,10 +62,17 @@ public enum ICalendar {
         if let method { lines.append("METHOD:\(method.rawValue)") }
         lines.append("X-WR-CALNAME:\(Self.escape(name))")
         for event in events {
-            lines += [
-                "BEGIN:VEVENT", "UID:\(Self.escape(event.uid))", "SEQUENCE:\(max(0, event.sequence))", "DTSTAMP:\(Self.utc(event.stamp))",
-                "DTSTART:\(Self.utc(event.start))", "DTEND:\(Self.utc(event.end))", "SUMMARY:\(Self.escape(event.summary))",
-            ]
+            lines += ["BEGIN:VEVENT", "UID:\(Self.escape(event.uid))", "SEQUENCE:\(max(0, event.sequence))", "DTSTAMP:\(Self.utc(event.stamp))"]
+            if let day = event.allDay, let next = day.adding(days: 1) {
+                lines += ["DTSTART;VALUE=DATE:\(Self.date(day))", "DTEND;VALUE=DATE:\(Self.date(next))"]
+            } else {
+                lines += ["DTSTART:\(Self.utc(event.start))", "DTEND:\(Self.utc(event.end))"]
+            }
+            lines.append("SUMMARY:\(Self.escape(event.summary))")
+            if let organizer = event.organizer, Self.isAddress(organizer) { lines.append("ORGANIZER:mailto:\(organizer)") }
+            for attendee in event.attendees where Self.isAddress(attendee.email) {
+                lines.append("ATTENDEE;CN=\(Self.parameter(attendee.name));ROLE=REQ-PARTICIPANT:mailto:\(attendee.email)")
+            }
             if !event.description.isEmpty { lines.append("DESCRIPTION:\(Self.escape(event.description))") }
             if !event.location.isEmpty { lines.append("LOCATION:\(Self.escape(event.location))") }
             lines.append("STATUS:\(event.cancelled || method == .cancel ? "CANCELLED" : "CONFIRMED")")
@@ -62,6 +87,21 @@ public enum ICalendar {
         let text = RFC3339.format(date)  // 2026-12-02T10:00:00Z (fractions only when present)
         let digits = text.prefix(19).filter { $0 != "-" && $0 != ":" }
         return digits + "Z"
+    }
+
+    /// `20261202`.
+    static func date(_ day: LocalDate) -> String { day.description.filter { $0 != "-" } }
+
+    /// An address that can stand in a `mailto:` URI as it is: no spaces, quotes, separators or control characters.
+    static func isAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@")
+        return parts.count == 2 && text.count <= 254
+            && text.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 32 && !"\"<>,;:\\()[] ".unicodeScalars.contains($0) }
+    }
+
+    /// A parameter value (a name): quoted, with the characters a quoted value cannot hold left out.
+    static func parameter(_ text: String) -> String {
+        "\"" + text.filter { $0 != "\"" && !$0.isNewline && $0.unicodeScalars.allSatisfy { $0.value >= 32 } } + "\""
     }
 
     /// Backslash, semicolon, comma and newlines escaped as RFC 5545 asks of TEXT values.

@@ -220,6 +220,33 @@ public struct ReviewRepository: Sendable {
 
     // MARK: - Attendees
 
+    /// Replaces a series' attendees: the customer's people and the contacts and users of the series' vendors.
+    public func setAttendees(seriesID: Int64, userIDs: [Int64], contactIDs: [Int64], scope: AccessScope, actor: AuditActor) async throws
+        -> [ReviewAttendee]
+    {
+        guard scope == .organisation else { throw NotFound("review series") }
+        guard userIDs.count + contactIDs.count <= 100 else { throw ValidationErrors([FieldError("attendees", "At most 100 attendees.")]) }
+        return try await self.database.transaction { connection in
+            let bound = self.database.bound(to: connection)
+            try await bound.query("SELECT 1 FROM review_series WHERE id = \(seriesID) FOR UPDATE")
+            let series = try await Self.loadSeries(seriesID, on: bound)
+            let before = try await Self.attendees(seriesID: seriesID, on: bound)
+            let vendorIDs = try await Self.vendors(of: series.scope, on: bound).map(\.id)
+            try await Self.checkAttendees(
+                ReviewSeriesDraft(attendeeUserIDs: userIDs, attendeeContactIDs: contactIDs), vendorIDs: vendorIDs, on: bound)
+            try await bound.query("DELETE FROM review_attendees WHERE series_id = \(seriesID)")
+            for user in Set(userIDs) { try await bound.query("INSERT INTO review_attendees (series_id, user_id) VALUES (\(seriesID), \(user))") }
+            for contact in Set(contactIDs) {
+                try await bound.query("INSERT INTO review_attendees (series_id, contact_id) VALUES (\(seriesID), \(contact))")
+            }
+            let after = try await Self.attendees(seriesID: seriesID, on: bound)
+            try await AuditRepository.record(
+                on: connection, logger: bound.logger, actor: actor, action: "attendees", entity: "review_series", entityID: seriesID,
+                before: before.map(\.name), after: after.map(\.name))
+            return after
+        }
+    }
+
     public func attendees(seriesID: Int64) async throws -> [ReviewAttendee] {
         try await Self.attendees(seriesID: seriesID, on: self.database)
     }

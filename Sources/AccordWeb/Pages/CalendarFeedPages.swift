@@ -1,0 +1,91 @@
+import AccordApplication
+import AccordDomain
+import AccordStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Each person's calendar feed: a secret URL their calendar subscribes to (meetings they may see and, for the
+/// customer's people, notice deadlines), shown once when issued; replacing it or revoking it ends the old URL.
+struct CalendarFeedPages {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    struct View {
+        var chrome: Chrome
+        var issuedAt: String?
+        var url: String?
+    }
+
+    struct FeedOut: Encodable {
+        var active: Bool
+        var issuedAt: Date?
+        var url: String?
+
+        enum CodingKeys: String, CodingKey {
+            case active, url
+            case issuedAt = "issued_at"
+        }
+    }
+
+    /// The feed's address as this server is reached (scheme from the TLS setting, host from the request).
+    func url(_ request: Request, secret: String) -> String {
+        let scheme = self.dependencies.configuration.behindTLS ? "https" : "http"
+        let host = request.head.authority ?? "localhost"
+        let safeHost = host.allSatisfy { $0.isLetter || $0.isNumber || ".-:[]".contains($0) } ? host : "localhost"
+        return "\(scheme)://\(safeHost)/feeds/\(secret)/calendar.ics"
+    }
+
+    func page(_ context: AccordRequestContext, url: String?, notice: String?) async throws -> Response {
+        let user = try context.requireUser()
+        let issued = try await self.repositories.calendarFeeds.issuedAt(userID: user.id)
+        let view = View(chrome: Chrome(title: "Calendar feed", context: context, notice: notice), issuedAt: issued.map { Stamp.format($0, .gmt) }, url: url)
+        return self.dependencies.renderer.response(view, template: "reviews/calendar")
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("calendar") { request, context in try await self.page(context, url: nil, notice: request.notice) }
+        router.post("calendar/feed") { request, context in
+            let user = try context.requireUser()
+            let secret = try await self.repositories.calendarFeeds.issue(userID: user.id, actor: context.actor, now: self.dependencies.clock())
+            return try await self.page(context, url: self.url(request, secret: secret), notice: nil)
+        }
+        router.post("calendar/feed/revoke") { _, context in
+            let user = try context.requireUser()
+            try await self.repositories.calendarFeeds.revoke(userID: user.id, actor: context.actor)
+            return Redirect.to("/calendar", notice: .deleted)
+        }
+        // public: the secret in the path is the credential
+        router.get("feeds/:secret/calendar.ics") { _, context in
+            guard let secret = context.parameters.get("secret"), let user = try await self.repositories.calendarFeeds.user(forSecret: secret) else {
+                throw NotFound("feed")
+            }
+            let scope: AccessScope = user.vendorID.map { .vendor($0) } ?? .organisation
+            let text = try await ReviewCalendar(repositories: self.repositories, clock: self.dependencies.clock).feed(
+                scope: scope, name: "Accord reviews (\(user.name))")
+            var headers = HTTPFields()
+            headers[.contentType] = "text/calendar; charset=utf-8"
+            headers[.cacheControl] = "private, max-age=300"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+    }
+
+    func addAPIRoutes(to group: RouterGroup<AccordRequestContext>) {
+        group.get("calendar-feed") { _, context in
+            let user = try context.requireUser()
+            let issued = try await self.repositories.calendarFeeds.issuedAt(userID: user.id)
+            return JSON.response(FeedOut(active: issued != nil, issuedAt: issued, url: nil))
+        }
+        group.post("calendar-feed") { request, context in
+            let user = try context.requireUser()
+            let now = self.dependencies.clock()
+            let secret = try await self.repositories.calendarFeeds.issue(userID: user.id, actor: context.actor, now: now)
+            return JSON.response(FeedOut(active: true, issuedAt: now, url: self.url(request, secret: secret)), status: .created)
+        }
+        group.delete("calendar-feed") { _, context in
+            let user = try context.requireUser()
+            try await self.repositories.calendarFeeds.revoke(userID: user.id, actor: context.actor)
+            return Response(status: .noContent)
+        }
+    }
+}

@@ -1,0 +1,211 @@
+import AccordApplication
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// One meeting: when, its agenda (the frozen pack's, or a draft from today's data), its packs' revisions, minutes
+/// (attendance, notes per agenda section, decisions, action items, open questions), and moving or cancelling it. The
+/// pack itself renders as a printable document, Markdown, CSV per table, and the meeting as an invitation.
+struct MeetingPages {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    struct PackLine {
+        var id: Int64
+        var audience: String
+        var audienceQuery: String
+        var revision: Int
+        var sha256: String
+        var generated: String
+        var generatedBy: String
+        var moved: [String]
+    }
+
+    struct ItemLine {
+        var item: ItemOut
+        var isAction: Bool
+        var isQuestion: Bool
+        var isDecision: Bool
+        var canDone: Bool
+        var canClose: Bool
+    }
+
+    struct AttendanceLine {
+        var id: Int64
+        var name: String
+        var party: String
+        var present: Bool
+    }
+
+    struct NoteLine {
+        var index: Int
+        var item: String
+        var text: String
+    }
+
+    struct PartyOption {
+        var value: String
+        var label: String
+    }
+
+    struct View {
+        var chrome: Chrome
+        var meeting: MeetingOut
+        var seriesID: Int64
+        var seriesTitle: String
+        var tier: String
+        var when: String
+        var packDue: String
+        var location: String?
+        var cancelled: Bool
+        var reason: String?
+        var agendaTitle: String
+        var agendaIsDraft: Bool
+        var agenda: [ReviewPack.AgendaSection]
+        var forInformation: [String]
+        var quiet: Bool
+        var packs: [PackLine]
+        var items: [ItemLine]
+        var attendance: [AttendanceLine]
+        var notes: [NoteLine]
+        var parties: [PartyOption]
+        var minutesOpen: Bool
+        var minutesLocked: Bool
+        var lockedAt: String?
+        var commentUntil: String?
+        var canManage: Bool
+        var canMinute: Bool
+        var canMove: Bool
+        var history: [HistoryLine]
+        var form: FormState
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("meetings/:id") { request, context in try await self.show(context, state: FormState(), notice: request.notice) }
+        func change(_ path: String, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
+            router.post("meetings/:id/\(path)") { request, context in
+                _ = try await self.repositories.reviews.meeting(id: try context.id(), scope: context.scope)
+                _ = try context.requireUser(\.canManageContracts)
+                return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { input in
+                    try await body(input, context, try context.id())
+                    return Redirect.to("/meetings/\(try context.id())", notice: path == "items" ? .created : .updated)
+                }
+            }
+        }
+        let clock = self.dependencies.clock
+        let reviews = self.repositories.reviews
+        change("move") { input, context, id in
+            let (day, time, reason) = try DraftParsing.meetingSlot(input)
+            _ = try await reviews.move(
+                meetingID: id, to: day, at: time, reason: reason, expectedRowVersion: input.text("row_version").flatMap { Int($0) }, scope: context.scope,
+                actor: context.actor, now: clock())
+        }
+        change("cancel") { input, context, id in
+            _ = try await reviews.cancel(
+                meetingID: id, reason: input.text("reason") ?? "", expectedRowVersion: input.text("row_version").flatMap { Int($0) }, scope: context.scope,
+                actor: context.actor, now: clock())
+        }
+        change("minutes") { input, context, id in
+            let (present, notes) = try DraftParsing.minutes(input)
+            _ = try await reviews.saveMinutes(
+                meetingID: id, attendance: present, notes: notes, expectedRowVersion: input.text("row_version").flatMap { Int($0) }, scope: context.scope,
+                actor: context.actor, now: clock())
+        }
+        change("items") { input, context, id in
+            let (draft, party) = try DraftParsing.reviewItem(input)
+            _ = try await reviews.addItem(meetingID: id, draft, partyVendorID: party, scope: context.scope, actor: context.actor, now: clock())
+        }
+        change("packs") { _, context, id in
+            _ = try await ReviewPacks(repositories: self.repositories, clock: clock).freeze(meetingID: id, scheduled: false, actor: context.actor)
+        }
+        for step in ["done", "cancel", "decide"] {
+            router.post("review-items/:id/\(step)") { request, context in
+                let item = try await reviews.item(id: try context.id(), scope: context.scope)
+                _ = try context.requireUser(RCAPages.mayWrite)
+                var request = request
+                let input = try await request.form(context: context)
+                let parsed: ReviewRepository.ItemStep =
+                    switch step {
+                    case "done": .done
+                    case "cancel": .cancel(input.text("reason") ?? "")
+                    default: .decide(input.text("decision") ?? "")
+                    }
+                _ = try await reviews.perform(parsed, itemID: item.id, scope: context.scope, actor: context.actor, now: clock())
+                return Redirect.to("/meetings/\(item.meetingID)", notice: .statusChanged)
+            }
+        }
+        PackPages(dependencies: self.dependencies).addRoutes(to: router)
+    }
+
+    private func show(_ context: AccordRequestContext, state: FormState, notice: String?) async throws -> Response {
+        let user = try context.requireUser()
+        let scope = try context.scope
+        let id = try context.id()
+        let (meeting, series) = try await self.repositories.reviews.meeting(id: id, scope: scope)
+        let out = try await ReviewAPI.meetingOut(id, dependencies: self.dependencies, context: context)
+        let zone = TimeZone(identifier: series.timeZone) ?? .gmt
+        let now = self.dependencies.clock()
+        let today = LocalDate.of(now, in: zone)
+        let vendors = try await self.repositories.reviews.vendors(of: series.scope)
+        // the agenda of the latest frozen pack the viewer may read, or a draft from today's data
+        let stored = try await self.repositories.packs.latest(meetingID: id, scope: scope)
+        let mine = stored.first { $0.audienceVendorID == scope.vendorID } ?? stored.first
+        let pack: ReviewPack
+        let isDraft: Bool
+        if let mine, let frozen = try? ReviewPack.decode(mine.snapshot) {
+            pack = frozen
+            isDraft = false
+        } else {
+            pack = try await ReviewPackBuilder(repositories: self.repositories, clock: self.dependencies.clock).build(
+                meeting: meeting, series: series, audienceVendorID: scope.vendorID)
+            isDraft = true
+        }
+        var packs: [PackLine] = []
+        for latest in stored {
+            for revision in try await self.repositories.packs.revisions(meetingID: id, audienceVendorID: latest.audienceVendorID, scope: scope) {
+                let audience = revision.audienceVendorID.map { vendorID in vendors.first { $0.id == vendorID }?.name ?? "Vendor" } ?? "Internal"
+                packs.append(
+                    PackLine(
+                        id: revision.id, audience: audience, audienceQuery: revision.audienceVendorID.map { "\($0)" } ?? "internal",
+                        revision: revision.revision, sha256: revision.sha256, generated: Stamp.format(revision.generatedAt, zone),
+                        generatedBy: PackOut(revision, audience: audience, viewerVendorID: scope.vendorID).generatedBy, moved: revision.moved))
+            }
+        }
+        let items = try await self.repositories.reviews.items(meetingID: id, scope: scope)
+        let attendees = try await self.repositories.reviews.attendees(seriesID: series.id)
+        let present = Set(meeting.minutes.attendance)
+        let canManage = user.role.canManageContracts && scope == .organisation
+        let minutesOpen = meeting.status == .planned && !meeting.minutes.locked && meeting.startsAt <= now.addingTimeInterval(86_400)
+        let sectionTitles = pack.agenda.map(\.title)
+        let saved = Dictionary(meeting.minutes.notes.map { ($0.item, $0.text) }, uniquingKeysWith: { first, _ in first })
+        let notes = sectionTitles.enumerated().map { index, title in NoteLine(index: index, item: title, text: saved[title] ?? "") }
+            + meeting.minutes.notes.filter { !sectionTitles.contains($0.item) }.enumerated().map { offset, note in
+                NoteLine(index: sectionTitles.count + offset, item: note.item, text: note.text)
+            }
+        let view = View(
+            chrome: Chrome(title: "\(series.title), \(meeting.day)", context: context, notice: notice), meeting: out, seriesID: series.id,
+            seriesTitle: series.title, tier: series.tier.label, when: ReviewText.meetingTime(start: meeting.startsAt, end: meeting.endsAt, zone: zone),
+            packDue: Stamp.format(meeting.packDueAt, zone), location: series.location.nonEmpty, cancelled: meeting.status == .cancelled,
+            reason: meeting.reason.nonEmpty, agendaTitle: isDraft ? "Draft agenda from today's data" : "Agenda (frozen pack, revision \(mine?.revision ?? 1))",
+            agendaIsDraft: isDraft, agenda: pack.agenda, forInformation: pack.forInformation, quiet: pack.quiet, packs: packs,
+            items: items.map { item in
+                let line = ItemOut(item, viewerVendorID: scope.vendorID, today: today)
+                let writes = RCAPages.mayWrite(user.role)
+                return ItemLine(
+                    item: line, isAction: item.kind == .action, isQuestion: item.kind == .question, isDecision: item.kind == .decision,
+                    canDone: writes && item.kind == .action && item.status == .open && (scope.vendorID == nil || scope.vendorID == item.ownerVendorID),
+                    canClose: canManage && item.status == .open)
+            },
+            attendance: scope.vendorID == nil
+                ? attendees.map { AttendanceLine(id: $0.id, name: $0.name, party: $0.party, present: present.contains($0.id)) } : [],
+            notes: notes, parties: [PartyOption(value: "customer", label: "The customer")] + vendors.map { PartyOption(value: "\($0.id)", label: $0.name) },
+            minutesOpen: minutesOpen, minutesLocked: meeting.minutes.locked, lockedAt: meeting.minutes.lockedAt.map { Stamp.format($0, zone) },
+            commentUntil: meeting.minutes.commentUntil?.description, canManage: canManage, canMinute: canManage && minutesOpen,
+            canMove: canManage && meeting.status == .planned && meeting.minutes.openedAt == nil,
+            history: try await self.repositories.reviews.history(meetingID: id, scope: scope).map { HistoryLine(context.facing($0), zone: zone) },
+            form: state)
+        return self.dependencies.renderer.response(
+            view, template: "meetings/show", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+    }
+}

@@ -1,0 +1,226 @@
+import AccordApplication
+import AccordDomain
+import AccordStorage
+import Foundation
+import Hummingbird
+
+/// Renegotiation proposals: the list, a new proposal (or a counter) per agreement with each objective's current terms
+/// beside the fields, and one proposal with its what-if replay, thread and steps. Either side proposes; the other
+/// accepts, rejects or counters; the proposer withdraws.
+struct ProposalPages {
+    let dependencies: AppDependencies
+    var repositories: Repositories { self.dependencies.repositories }
+
+    struct Line {
+        var id: Int64
+        var title: String
+        var agreement: String
+        var status: String
+        var statusLabel: String
+        var effectiveFrom: String
+        var proposer: String
+    }
+
+    struct ListView {
+        var chrome: Chrome
+        var proposals: [Line]
+        var isEmpty: Bool
+        var openOnly: Bool
+        var agreements: [ReviewPages.Option]
+        var pager: Pager
+    }
+
+    struct ObjectiveRow {
+        var index: Int
+        var seriesID: Int64
+        var name: String
+        var current: String
+        var sla: String
+        var slo: String
+        var tiers: String
+        var cap: String
+    }
+
+    struct FormView {
+        var chrome: Chrome
+        var agreementID: Int64
+        var agreementTitle: String
+        var action: String
+        var heading: String
+        var objectives: [ObjectiveRow]
+        /// Problems of the per-objective rows, named by objective.
+        var rowProblems: [String]
+        var form: FormState
+    }
+
+    struct ShowView {
+        var chrome: Chrome
+        var proposal: Line
+        var rationale: String
+        var reason: String?
+        var appliedVersion: Int?
+        var agreementID: Int64
+        var changes: [String]
+        var replays: [PackPages.ReplayView]
+        var thread: [Line]
+        var history: [HistoryLine]
+        var canAccept: Bool
+        var canReject: Bool
+        var canWithdraw: Bool
+        var canCounter: Bool
+        var rowVersion: Int
+        var form: FormState
+    }
+
+    static func line(_ proposal: RenegotiationProposal, vendorName: String?) -> Line {
+        Line(
+            id: proposal.id, title: proposal.title, agreement: proposal.agreementTitle, status: proposal.status.rawValue, statusLabel: proposal.status.label,
+            effectiveFrom: Figures.date(proposal.effectiveFrom), proposer: proposal.proposedByCustomer ? "The customer" : vendorName ?? "The vendor")
+    }
+
+    static func describe(_ change: TermsChange) -> String {
+        var parts: [String] = []
+        if let sla = change.slaTarget { parts.append("SLA \(sla.plain) %") }
+        if let slo = change.sloTarget { parts.append("SLO \(slo.plain) %") }
+        if let tiers = change.creditTiers { parts.append("credits " + (tiers.isEmpty ? "none" : tiers.map { "below \($0.threshold.plain) %: \($0.percent.plain) %" }.joined(separator: ", "))) }
+        if let cap = change.creditCapPercent { parts.append("cap \(cap.plain) %") }
+        return "\(change.objectiveName): " + parts.joined(separator: "; ")
+    }
+
+    func vendorName(_ id: Int64?) async throws -> String? {
+        guard let id else { return nil }
+        return try await self.repositories.vendors.find(id: id, scope: .organisation).name
+    }
+
+    func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("proposals") { request, context in
+            _ = try context.requireUser()
+            let scope = try context.scope
+            let openOnly = request.uri.queryParameters.get("open") == "true"
+            let page = try await self.repositories.proposals.list(agreementID: nil, openOnly: openOnly, page: try request.page(), scope: scope)
+            var lines: [Line] = []
+            for proposal in page.items { lines.append(Self.line(proposal, vendorName: try await self.vendorName(proposal.vendorID))) }
+            let agreements = try await self.repositories.agreements.list(.init(status: .active), page: PageRequest(number: 1, size: 200), scope: scope)
+            let view = ListView(
+                chrome: Chrome(title: "Renegotiation proposals", context: context, notice: request.notice), proposals: lines, isEmpty: lines.isEmpty,
+                openOnly: openOnly,
+                agreements: agreements.items.filter { $0.kind == .vendor || scope == .organisation }.map {
+                    ReviewPages.Option(value: "\($0.id)", label: $0.title, selected: false)
+                },
+                pager: Pager(page, path: "/proposals", query: [("open", openOnly ? "true" : nil)]))
+            return self.dependencies.renderer.response(view, template: "proposals/list")
+        }
+        router.get("proposals/new") { request, context in
+            guard let text = request.uri.queryParameters.get("agreement_id"), let id = Int64(text) else { throw NotFound("agreement") }
+            return Redirect.to("/agreements/\(id)/proposals/new")
+        }
+        router.get("agreements/:id/proposals/new") { _, context in
+            _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
+            return try await self.form(context, agreementID: try context.id(), parent: nil, state: FormState())
+        }
+        router.post("agreements/:id/proposals") { request, context in
+            _ = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
+            return try await submitForm(request, context: context, render: { try await self.form(context, agreementID: try context.id(), parent: nil, state: $0) }) { input in
+                let proposal = try await ProposalAPI.file(agreementID: try context.id(), input: input, parentID: nil, dependencies: self.dependencies, context: context)
+                return Redirect.to("/proposals/\(proposal.id)", notice: .created)
+            }
+        }
+        router.get("proposals/:id") { request, context in try await self.show(context, state: FormState(), notice: request.notice) }
+        router.get("proposals/:id/counter") { _, context in
+            let parent = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
+            var values = ["title": "Counter: \(parent.title)", "effective_from": parent.effectiveFrom.description, "replay_periods": "\(parent.replayPeriods)"]
+            let current = try await RenegotiationService(repositories: self.repositories, clock: self.dependencies.clock)
+                .currentObjectives(agreementID: parent.agreementID, scope: context.scope)
+            for (index, seriesID) in current.keys.sorted().enumerated() {
+                guard let change = parent.changes.first(where: { $0.seriesID == seriesID }) else { continue }
+                values["changes.\(index).sla_target"] = change.slaTarget?.plain ?? ""
+                values["changes.\(index).slo_target"] = change.sloTarget?.plain ?? ""
+                values["changes.\(index).credit_cap_percent"] = change.creditCapPercent?.plain ?? ""
+                values["changes.\(index).credit_tiers"] = change.creditTiers.map { $0.map { "\($0.threshold.plain):\($0.percent.plain)" }.joined(separator: ", ") } ?? ""
+            }
+            return try await self.form(context, agreementID: parent.agreementID, parent: parent, state: FormState(values: values))
+        }
+        router.post("proposals/:id/counter") { request, context in
+            let parent = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
+            return try await submitForm(request, context: context, render: { try await self.form(context, agreementID: parent.agreementID, parent: parent, state: $0) }) { input in
+                let proposal = try await ProposalAPI.file(
+                    agreementID: parent.agreementID, input: input, parentID: parent.id, dependencies: self.dependencies, context: context)
+                return Redirect.to("/proposals/\(proposal.id)", notice: .created)
+            }
+        }
+        for step in ["accept", "reject", "withdraw"] {
+            router.post("proposals/:id/\(step)") { request, context in
+                _ = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
+                return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { input in
+                    let parsed: ProposalRepository.Step = step == "accept" ? .accept : step == "reject" ? .reject(input.text("reason") ?? "") : .withdraw
+                    try await ProposalAPI.perform(
+                        parsed, id: try context.id(), rowVersion: input.text("row_version").flatMap { Int($0) }, dependencies: self.dependencies,
+                        context: context)
+                    return Redirect.to("/proposals/\(try context.id())", notice: .statusChanged)
+                }
+            }
+        }
+    }
+
+    private func form(_ context: AccordRequestContext, agreementID: Int64, parent: RenegotiationProposal?, state: FormState) async throws -> Response {
+        let agreement = try await self.repositories.agreements.find(id: agreementID, scope: context.scope)
+        let current = try await RenegotiationService(repositories: self.repositories, clock: self.dependencies.clock)
+            .currentObjectives(agreementID: agreementID, scope: context.scope)
+        let vendor = try context.scope.vendorID != nil
+        let rows = current.keys.sorted().enumerated().compactMap { index, seriesID -> ObjectiveRow? in
+            guard let objective = current[seriesID] else { return nil }
+            let tiers = objective.credits.tiers.map { "\($0.threshold.plain):\($0.percent.plain)" }.joined(separator: ", ")
+            // a vendor reads the contract's SLA and credits, not the customer's internal SLO
+            let now = "SLA \(objective.slaTarget.plain) %" + (vendor ? "" : ", SLO \(objective.sloTarget.plain) %")
+                + (tiers.isEmpty ? ", no credits" : ", credits \(tiers), cap \(objective.credits.capPercent.plain) %")
+            let value = { (key: String) in state.values["changes.\(index).\(key)"] ?? "" }
+            return ObjectiveRow(
+                index: index, seriesID: seriesID, name: objective.name, current: now, sla: value("sla_target"), slo: value("slo_target"),
+                tiers: value("credit_tiers"), cap: value("credit_cap_percent"))
+        }
+        var values = state.values
+        if values["replay_periods"] == nil { values["replay_periods"] = "12" }
+        var shown = FormState(values: values, conflict: state.conflict, rowVersion: state.rowVersion)
+        shown.errors = state.errors
+        let view = FormView(
+            chrome: Chrome(title: parent == nil ? "Propose new terms" : "Counter-proposal", context: context), agreementID: agreement.id,
+            agreementTitle: agreement.title, action: parent.map { "/proposals/\($0.id)/counter" } ?? "/agreements/\(agreement.id)/proposals",
+            heading: parent.map { "Counter proposal #\($0.id)" } ?? "Propose new terms", objectives: rows,
+            rowProblems: state.errors.filter { $0.key.hasPrefix("changes[") }.sorted { $0.key < $1.key }.map(\.value), form: shown)
+        return self.dependencies.renderer.response(
+            view, template: "proposals/new", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+    }
+
+    private func show(_ context: AccordRequestContext, state: FormState, notice: String?) async throws -> Response {
+        let user = try context.requireUser()
+        let scope = try context.scope
+        let out = try await ProposalAPI.out(try context.id(), dependencies: self.dependencies, scope: scope)
+        let proposal = out.proposal
+        let vendorName = try await self.vendorName(proposal.vendorID)
+        var thread: [Line] = []
+        for id in out.thread where id != proposal.id {
+            thread.append(Self.line(try await self.repositories.proposals.find(id: id, scope: scope), vendorName: vendorName))
+        }
+        let side: ProposalRules.Side = scope.vendorID == nil ? .customer : .vendor
+        let proposer: ProposalRules.Side = proposal.proposedByCustomer ? .customer : .vendor
+        let acts = (user.role.canManageContracts && scope == .organisation) || user.role == .vendor
+        let zone = TimeZone.gmt
+        let view = ShowView(
+            chrome: Chrome(title: "Proposal #\(proposal.id)", context: context, notice: notice), proposal: Self.line(proposal, vendorName: vendorName),
+            rationale: proposal.rationale, reason: proposal.reason.nonEmpty, appliedVersion: proposal.appliedVersion, agreementID: proposal.agreementID,
+            changes: proposal.changes.map { change in
+                var shown = change
+                if scope.vendorID != nil { shown.sloTarget = nil }
+                return Self.describe(shown)
+            },
+            replays: out.whatIf.map(PackPages.ReplayView.init), thread: thread, history: out.history.map { HistoryLine($0, zone: zone) },
+            canAccept: acts && proposal.status.isOpen && side != proposer, canReject: acts && proposal.status.isOpen && side != proposer,
+            canWithdraw: acts && proposal.status.isOpen && side == proposer, canCounter: acts && proposal.status.isOpen && side != proposer,
+            rowVersion: proposal.rowVersion, form: state)
+        return self.dependencies.renderer.response(
+            view, template: "proposals/show", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+    }
+}
