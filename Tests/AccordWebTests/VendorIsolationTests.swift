@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import AccordTestSupport
@@ -30,6 +31,13 @@ struct VendorIsolationTests {
         if trimmed.hasPrefix("/rcas") { return ["id": "\(activity.rcaB)", "file": "\(activity.rcaFileB)"] }
         if trimmed.hasPrefix("/actions") { return ["id": "\(activity.actionB)"] }
         if trimmed.hasPrefix("/webhooks") { return ["id": "\(activity.webhookB)"] }
+        if trimmed.hasPrefix("/reviews") { return ["id": "\(activity.seriesB)"] }
+        if trimmed.hasPrefix("/meetings") { return ["id": "\(activity.meetingB)"] }
+        if trimmed.hasPrefix("/packs") { return ["id": "\(activity.packB)"] }
+        if trimmed.hasPrefix("/review-items") { return ["id": "\(activity.itemB)"] }
+        if trimmed.hasPrefix("/proposals") { return ["id": "\(activity.proposalB)"] }
+        // a feed URL vendor A was never given
+        if trimmed.hasPrefix("/feeds") { return ["secret": "cal_not-a-secret-vendor-a-was-given"] }
         return [:]
     }
 
@@ -47,6 +55,12 @@ struct VendorIsolationTests {
         var actionB: Int64
         var rcaFileB: Int64
         var webhookB: Int64
+        /// Vendor B's monthly review: a meeting with its frozen packs, an action item of B's, and B's renegotiation proposal.
+        var seriesB: Int64
+        var meetingB: Int64
+        var packB: Int64
+        var itemB: Int64
+        var proposalB: Int64
     }
 
     static func seedActivity(_ harness: Harness) async throws -> Activity {
@@ -98,9 +112,32 @@ struct VendorIsolationTests {
         let webhook = try await harness.repositories.webhooks.create(
             WebhookDraft(vendorID: world.vendorB.id, url: "https://hooks.beta.example/accord", description: "Beta hook"), secret: "beta-secret",
             scope: .vendor(world.vendorB.id), actor: vendorB)
+        // vendor B's review: a series, a meeting held today with a pack, minutes with an action item, and a proposal
+        let today = LocalDate.of(harness.clock.now, in: .gmt)
+        let series = try await harness.repositories.reviews.createSeries(
+            ReviewSeriesDraft(
+                title: "Beta monthly review", tier: .tactical, scope: .agreement(world.agreementB.id), recurrence: .monthly(ordinal: 1, weekday: 2),
+                timeZone: "UTC", startTime: ClockTime("10:00"), durationMinutes: 60, startsOn: today, attendeeUserIDs: [world.vendorUserB.id]),
+            through: try #require(today.adding(days: 90)), scope: .organisation, actor: manager, now: harness.clock.now)
+        let meeting = try await harness.repositories.reviews.addMeeting(
+            seriesID: series.id, day: today, time: ClockTime("00:00"), reason: "Beta review", scope: .organisation, actor: manager,
+            now: harness.clock.now)
+        let packs = try await ReviewPacks(repositories: harness.repositories, clock: { harness.clock.now }).freeze(
+            meetingID: meeting.id, scheduled: false, actor: manager)
+        let item = try await harness.repositories.reviews.addItem(
+            meetingID: meeting.id, ReviewItemDraft(kind: .action, text: "Beta action item", ownerName: "Bea Beta", ownerVendorID: world.vendorB.id, dueOn: today),
+            partyVendorID: world.vendorB.id, scope: .organisation, actor: manager, now: harness.clock.now)
+        let proposal = try await harness.repositories.proposals.create(
+            agreementID: world.agreementB.id,
+            ProposalDraft(
+                title: "Beta proposal", rationale: "Beta rationale", effectiveFrom: today.adding(days: 60),
+                changes: [TermsChange(seriesID: world.objectiveB.seriesID, objectiveName: "Availability", slaTarget: 99.5)]),
+            parentID: nil, current: [world.objectiveB.seriesID: world.objectiveB], scope: .vendor(world.vendorB.id), actor: vendorB,
+            now: harness.clock.now, today: today)
         return Activity(
             creditB: try #require(credits.first?.id), exclusionB: exclusion.id, claimB: claim.id, claimFileB: file.id, disputeB: dispute.id,
-            notificationB: try #require(inbox.items.first?.id), rcaB: rca.id, actionB: action.id, rcaFileB: rcaFile.id, webhookB: webhook.id)
+            notificationB: try #require(inbox.items.first?.id), rcaB: rca.id, actionB: action.id, rcaFileB: rcaFile.id, webhookB: webhook.id,
+            seriesB: series.id, meetingB: meeting.id, packB: try #require(packs.last?.id), itemB: item.id, proposalB: proposal.id)
     }
 
     static let formFields: [(String, String)] = [
@@ -192,7 +229,7 @@ struct VendorIsolationTests {
                 "/", "/vendors", "/agreements", "/services", "/calendars", "/vendors/\(world.vendorA.id)", "/agreements/\(world.agreementA.id)",
                 "/dashboard", "/credits", "/credits.csv", "/vendors/\(world.vendorA.id)/scorecard",
                 "/objectives/\(world.objectiveA.id)", "/claims", "/disputes", "/inbox", "/agreements/\(world.agreementA.id)/governance", "/rcas",
-                "/actions",
+                "/actions", "/reviews", "/proposals", "/calendar",
             ] {
                 let page = try await harness.get(path, as: session)
                 #expect(page.status == .ok, "\(path)")
@@ -203,8 +240,9 @@ struct VendorIsolationTests {
                 #expect(!page.text.contains("Beta window"), "\(path) shows B's exclusion")
                 #expect(!page.text.contains("Beta claim") && !page.text.contains("Beta dispute"), "\(path) shows B's claim or dispute")
                 #expect(!page.text.contains("Beta action") && !page.text.contains("Bea Beta"), "\(path) shows B's RCA or action")
+                #expect(!page.text.contains("Beta monthly review") && !page.text.contains("Beta proposal"), "\(path) shows B's review or proposal")
             }
-            for path in ["/api/v1/claims", "/api/v1/disputes", "/api/v1/rcas", "/api/v1/actions"] {
+            for path in ["/api/v1/claims", "/api/v1/disputes", "/api/v1/rcas", "/api/v1/actions", "/api/v1/reviews", "/api/v1/proposals"] {
                 let list = try await harness.api(.get, path, token: token)
                 #expect(list.status == .ok, "\(path)")
                 #expect(list.json["total"] as? Int == 0, "\(path) should list nothing of vendor B")

@@ -115,9 +115,12 @@ public struct DemoData: Sendable {
         if let carla = users["carla@accord.example"], let ada = users["admin@accord.example"], let ari = users["ari@accord.example"],
             let olli = users["ops@northwind.example"], let dana = users["desk@initech.example"]
         {
+            let people = DemoGovernance.People(carla: carla, ada: ada, ari: ari, olli: olli, dana: dana)
+            let now = Date()
             try await DemoGovernance(repositories: self.repositories).seed(
-                master: master, northwind: northwindSLA, globex: globexSLA, initech: initechSLA,
-                people: .init(carla: carla, ada: ada, ari: ari, olli: olli, dana: dana), now: Date())
+                master: master, northwind: northwindSLA, globex: globexSLA, initech: initechSLA, people: people, now: now)
+            try await DemoReviews(repositories: self.repositories).seed(
+                master: master, northwind: northwindSLA, globex: globexSLA, initech: initechSLA, people: people, now: now)
         }
         return true
     }

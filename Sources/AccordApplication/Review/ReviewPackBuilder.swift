@@ -97,6 +97,11 @@ public struct ReviewPackBuilder: Sendable {
         }
 
         let facts = self.repositories.reviewFacts
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
+        func stamp(_ date: Date) -> String { formatter.string(from: date) }
         let breaches = try await facts.breaches(agreementIDs: agreementIDs, vendorID: audienceVendorID, from: factsFrom, to: factsTo)
         let windows = Dictionary(entries.map { ($0.objective.id, $0.objective.window) }, uniquingKeysWith: { first, _ in first })
         let breachRows = breaches.map { breach in
@@ -122,7 +127,7 @@ public struct ReviewPackBuilder: Sendable {
             tables.append(
                 ReviewPack.Table(
                     key: "alerts", title: "Burn-rate alerts fired", columns: ["Objective", "Party", "Rule", "Severity", "Fired at"],
-                    rows: alerts.map { ReviewPack.Row(cells: [$0.objectiveName, $0.party, $0.rule, $0.severity, RFC3339.format($0.at)], link: nil, flagged: false) },
+                    rows: alerts.map { ReviewPack.Row(cells: [$0.objectiveName, $0.party, $0.rule, $0.severity, stamp($0.at)], link: nil, flagged: false) },
                     empty: "No alert fired."))
         }
         let rcas = try await facts.openRCAs(agreementIDs: agreementIDs, vendorID: audienceVendorID)
@@ -141,7 +146,15 @@ public struct ReviewPackBuilder: Sendable {
                         cells: ["#\($0.id)", $0.title, $0.status.replacingOccurrences(of: "_", with: " "), $0.dueOn.description, $0.parties],
                         link: "/rcas/\($0.id)", flagged: $0.dueOn < today)
                 }, empty: "No RCA open."))
-        let actions = try await facts.openActions(agreementIDs: agreementIDs, vendorID: audienceVendorID)
+        // a vendor's pack names its own people only: the customer's and other vendors' people appear as their party
+        func owner(_ name: String, vendorID: Int64?, party: String) -> String {
+            audienceVendorID == nil || (vendorID != nil && vendorID == audienceVendorID) ? name : party
+        }
+        let actions = try await facts.openActions(agreementIDs: agreementIDs, vendorID: audienceVendorID).map { action in
+            var shown = action
+            shown.ownerName = owner(action.ownerName, vendorID: action.ownerVendorID, party: action.party)
+            return shown
+        }
         for action in actions {
             items.append(
                 AgendaFacts.Item(
@@ -165,8 +178,8 @@ public struct ReviewPackBuilder: Sendable {
                 key: "claims", title: "Exclusion claims awaiting a decision", columns: ["Claim", "Kind", "Vendor", "From", "To", "Filed"],
                 rows: claims.map {
                     ReviewPack.Row(
-                        cells: ["#\($0.id)", $0.kind.replacingOccurrences(of: "_", with: " "), $0.party, RFC3339.format($0.startsAt), RFC3339.format($0.endsAt),
-                                RFC3339.format($0.filedAt)], link: "/claims/\($0.id)", flagged: false)
+                        cells: ["#\($0.id)", $0.kind.replacingOccurrences(of: "_", with: " "), $0.party, stamp($0.startsAt), stamp($0.endsAt),
+                                LocalDate.of($0.filedAt, in: zone).description], link: "/claims/\($0.id)", flagged: false)
                 }, empty: "No claim pending."))
         let disputes = try await facts.openDisputes(agreementIDs: agreementIDs, vendorID: audienceVendorID)
         for dispute in disputes {
@@ -174,10 +187,12 @@ public struct ReviewPackBuilder: Sendable {
         }
         tables.append(
             ReviewPack.Table(
-                key: "disputes", title: "Disputes open", columns: ["Dispute", "Objective", "Subject", "Vendor", "Period start", "Filed"],
+                key: "disputes", title: "Disputes open", columns: ["Dispute", "Objective", "Subject", "Vendor", "Period", "Filed"],
                 rows: disputes.map {
                     ReviewPack.Row(
-                        cells: ["#\($0.id)", $0.objectiveName, $0.subject, $0.party, RFC3339.format($0.periodStart), RFC3339.format($0.filedAt)],
+                        cells: ["#\($0.id)", $0.objectiveName, $0.subject, $0.party,
+                                ReviewText.periodLabel($0.periodStart, zone: TimeZone(identifier: $0.timeZone) ?? .gmt, window: windows[$0.objectiveID] ?? .calendarMonth),
+                                LocalDate.of($0.filedAt, in: zone).description],
                         link: "/disputes/\($0.id)", flagged: false)
                 }, empty: "No dispute open."))
         let credits = try await facts.credits(agreementIDs: agreementIDs, vendorID: audienceVendorID, from: factsFrom, to: factsTo)
@@ -225,7 +240,11 @@ public struct ReviewPackBuilder: Sendable {
                 key: "candidates", title: "Renegotiation candidates", columns: ["Objective", "Party", "Rule", "Evidence"], rows: candidates,
                 empty: "The data suggests no change of terms."))
         // items carried from earlier meetings of the series
-        let carried = try await self.repositories.reviews.carriedItems(seriesID: series.id, before: meeting.day, scope: scope)
+        let carried = try await self.repositories.reviews.carriedItems(seriesID: series.id, before: meeting.day, scope: scope).map { item in
+            var shown = item
+            shown.ownerName = owner(item.ownerName, vendorID: item.ownerVendorID, party: item.ownerParty)
+            return shown
+        }
         for item in carried {
             let owner = item.kind == .action ? " — \(item.ownerName), due \(item.dueOn?.description ?? "")" : ""
             items.append(

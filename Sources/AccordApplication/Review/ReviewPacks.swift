@@ -21,7 +21,7 @@ public struct ReviewPacks: Sendable {
     /// Builds and stores a new revision of every audience's pack. `scheduled`: the job's run at the pre-read deadline,
     /// which stores nothing when the meeting already has a pack.
     @discardableResult
-    public func freeze(meetingID: Int64, scheduled: Bool, actor: AuditActor) async throws -> [StoredPack] {
+    public func freeze(meetingID: Int64, scheduled: Bool, announce: Bool = true, actor: AuditActor) async throws -> [StoredPack] {
         let (meeting, series) = try await self.repositories.reviews.meeting(id: meetingID, scope: .organisation)
         guard meeting.status == .planned else { throw RuleViolation("This meeting was cancelled: it gets no pack.") }
         let builder = ReviewPackBuilder(repositories: self.repositories, clock: self.clock)
@@ -35,7 +35,8 @@ public struct ReviewPacks: Sendable {
                 PackRepository.NewPack(
                     audienceVendorID: audience, snapshot: text, sha256: Self.sha256(text), moved: earlier.map { pack.moved(since: $0) } ?? []))
         }
-        return try await self.repositories.packs.freeze(meetingID: meetingID, packs, scheduled: scheduled, actor: actor, now: self.clock())
+        return try await self.repositories.packs.freeze(
+            meetingID: meetingID, packs, scheduled: scheduled, announce: announce, actor: actor, now: self.clock())
     }
 }
 

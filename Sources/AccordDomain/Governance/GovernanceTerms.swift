@@ -36,11 +36,16 @@ public struct GovernanceTerms: Sendable, Codable, Equatable {
     /// A second breach of the same objective within this many periods opens one.
     public var rcaRepeatWithin: Int?
     public var denyPeriods: [DenyPeriod]
+    /// Days before the term's end by which notice must be given (when the agreement names no notice date).
+    public var noticePeriodDays: Int?
+    /// Whether the agreement renews for another term when no notice is given.
+    public var autoRenews: Bool
     public var rowVersion: Int
 
     public init(
         noticeHours: Int = 72, disputeWindowDays: Int = 30, rcaDueBusinessDays: Int = 5, rcaOnSLABreach: Bool = true,
-        rcaAttainmentFloor: Decimal? = nil, rcaRepeatWithin: Int? = nil, denyPeriods: [DenyPeriod] = [], rowVersion: Int = 0
+        rcaAttainmentFloor: Decimal? = nil, rcaRepeatWithin: Int? = nil, denyPeriods: [DenyPeriod] = [], noticePeriodDays: Int? = nil,
+        autoRenews: Bool = false, rowVersion: Int = 0
     ) {
         self.noticeHours = noticeHours
         self.disputeWindowDays = disputeWindowDays
@@ -49,6 +54,8 @@ public struct GovernanceTerms: Sendable, Codable, Equatable {
         self.rcaAttainmentFloor = rcaAttainmentFloor
         self.rcaRepeatWithin = rcaRepeatWithin
         self.denyPeriods = denyPeriods
+        self.noticePeriodDays = noticePeriodDays
+        self.autoRenews = autoRenews
         self.rowVersion = rowVersion
     }
 
@@ -76,6 +83,9 @@ public struct GovernanceTerms: Sendable, Codable, Equatable {
         }
         if let within = self.rcaRepeatWithin, !Self.repeatRange.contains(within) {
             errors.add("rca_repeat_within", "A repeat is counted within 2 to 24 periods.")
+        }
+        if let days = self.noticePeriodDays, !(0...3660).contains(days) {
+            errors.add("notice_period_days", "The notice period is 0 to 3,660 days before the term ends.")
         }
         if self.denyPeriods.count > Self.maximumDenyPeriods { errors.add("deny_periods", "At most 100 deny periods.") }
         for (index, period) in self.denyPeriods.enumerated() {

@@ -113,8 +113,9 @@ public struct PackRepository: Sendable {
 
     /// Freezes a meeting's packs: one revision per audience, all or none. `scheduled`: the job's run, which stores
     /// nothing when a pack already exists (so the scheduled pack is made once, whatever the runners).
+    /// `announce`: tell the inboxes and webhooks (not for packs of meetings held before the series was set up).
     public func freeze(
-        meetingID: Int64, _ packs: [NewPack], scheduled: Bool, actor: AuditActor, now: Date
+        meetingID: Int64, _ packs: [NewPack], scheduled: Bool, announce: Bool = true, actor: AuditActor, now: Date
     ) async throws -> [StoredPack] {
         try await self.database.transaction { connection in
             let bound = self.database.bound(to: connection)
@@ -146,7 +147,7 @@ public struct PackRepository: Sendable {
                     .meeting, id: meetingID, action: "pack frozen", note: "revision \(internalPack.revision), SHA-256 \(internalPack.sha256)", actor: actor,
                     on: connection, logger: bound.logger)
             }
-            try await Self.announce(meetingID: meetingID, packs: stored, actor: actor, now: now, on: bound)
+            if announce { try await Self.announce(meetingID: meetingID, packs: stored, actor: actor, now: now, on: bound) }
             return stored
         }
     }

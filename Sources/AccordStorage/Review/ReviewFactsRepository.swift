@@ -158,24 +158,26 @@ public struct ReviewFactsRepository: Sendable {
 
     public struct Dispute: Sendable, Equatable {
         public var id: Int64
+        public var objectiveID: Int64
         public var subject: String
         public var objectiveName: String
         public var party: String
         public var periodStart: Date
         public var filedAt: Date
+        public var timeZone: String
     }
 
     public func openDisputes(agreementIDs: [Int64], vendorID: Int64?) async throws -> [Dispute] {
         try await self.database.query(
             """
-            SELECT d.id, d.subject, o.name, v.name, d.period_start, d.filed_at
-            FROM disputes d JOIN vendors v ON v.id = d.vendor_id JOIN objectives o ON o.id = d.objective_id
+            SELECT d.id, d.objective_id, d.subject, o.name, v.name, d.period_start, d.filed_at, a.time_zone
+            FROM disputes d JOIN vendors v ON v.id = d.vendor_id JOIN objectives o ON o.id = d.objective_id JOIN agreements a ON a.id = d.agreement_id
             WHERE d.status = 'open' AND d.agreement_id = ANY(\(agreementIDs)::int8[]) AND (\(vendorID)::int8 IS NULL OR d.vendor_id = \(vendorID))
             ORDER BY d.filed_at, d.id LIMIT \(Self.listLimit)
             """
         ).map { row in
-            let v = try row.decode((Int64, String, String, String, Date, Date).self)
-            return Dispute(id: v.0, subject: v.1, objectiveName: v.2, party: v.3, periodStart: v.4, filedAt: v.5)
+            let v = try row.decode((Int64, Int64, String, String, String, Date, Date, String).self)
+            return Dispute(id: v.0, objectiveID: v.1, subject: v.2, objectiveName: v.3, party: v.4, periodStart: v.5, filedAt: v.6, timeZone: v.7)
         }
     }
 

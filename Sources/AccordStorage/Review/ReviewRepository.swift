@@ -349,6 +349,29 @@ public struct ReviewRepository: Sendable {
         return added
     }
 
+    /// Records the meetings a series held before it was set up in Accord: planned from its rule from `from` to
+    /// yesterday, so their packs and minutes can be kept with the rest (importing a review history). Returns how many.
+    public func backfill(seriesID: Int64, from: LocalDate, now: Date) async throws -> Int {
+        let series = try await Self.loadSeries(seriesID, on: self.database)
+        guard let zone = TimeZone(identifier: series.timeZone), let yesterday = LocalDate.of(now, in: zone).adding(days: -1) else { return 0 }
+        let calendar = try await series.calendarID.asyncFlatMap { try await CalendarRepository.load($0, on: self.database) }
+        var added = 0
+        for meeting in MeetingPlanner.plan(
+            series.recurrence, anchor: min(series.startsOn, from), from: from, through: yesterday, startTime: series.startTime,
+            durationMinutes: series.durationMinutes, zone: zone, preReadDays: series.preReadDays, calendar: calendar)
+        {
+            added += try await self.database.query(
+                """
+                INSERT INTO review_meetings (series_id, planned_on, day, starts_at, ends_at, pack_due_at, updated_at)
+                VALUES (\(series.id), \(meeting.day.description)::date, \(meeting.day.description)::date, \(meeting.startsAt), \(meeting.endsAt),
+                        \(meeting.packDueAt), \(meeting.startsAt))
+                ON CONFLICT (series_id, planned_on) DO NOTHING RETURNING id
+                """
+            ).count
+        }
+        return added
+    }
+
     /// Plans one series ahead (the planning job calls it for every active series).
     public func plan(seriesID: Int64, through: LocalDate, now: Date) async throws -> Int {
         let series = try await Self.loadSeries(seriesID, on: self.database)

@@ -62,7 +62,7 @@ struct MeetingPages {
         var reason: String?
         var agendaTitle: String
         var agendaIsDraft: Bool
-        var agenda: [ReviewPack.AgendaSection]
+        var agenda: [PackPages.AgendaSectionView]
         var forInformation: [String]
         var quiet: Bool
         var packs: [PackLine]
@@ -188,7 +188,7 @@ struct MeetingPages {
             seriesTitle: series.title, tier: series.tier.label, when: ReviewText.meetingTime(start: meeting.startsAt, end: meeting.endsAt, zone: zone),
             packDue: Stamp.format(meeting.packDueAt, zone), location: series.location.nonEmpty, cancelled: meeting.status == .cancelled,
             reason: meeting.reason.nonEmpty, agendaTitle: isDraft ? "Draft agenda from today's data" : "Agenda (frozen pack, revision \(mine?.revision ?? 1))",
-            agendaIsDraft: isDraft, agenda: pack.agenda, forInformation: pack.forInformation, quiet: pack.quiet, packs: packs,
+            agendaIsDraft: isDraft, agenda: PackPages.agenda(pack.agenda), forInformation: pack.forInformation, quiet: pack.quiet, packs: packs,
             items: items.map { item in
                 let line = ItemOut(item, viewerVendorID: scope.vendorID, today: today)
                 let writes = RCAPages.mayWrite(user.role)

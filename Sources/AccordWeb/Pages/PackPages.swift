@@ -25,6 +25,25 @@ struct PackPages {
         var lineage: String?
     }
 
+    struct AgendaLine {
+        var text: String
+        /// Nil for the scorecard's lines, which take no time of their own.
+        var minutes: Int?
+    }
+
+    struct AgendaSectionView {
+        var title: String
+        var minutes: Int
+        var items: [AgendaLine]
+    }
+
+    static func agenda(_ sections: [ReviewPack.AgendaSection]) -> [AgendaSectionView] {
+        sections.map { section in
+            AgendaSectionView(
+                title: section.title, minutes: section.minutes, items: section.items.map { AgendaLine(text: $0.text, minutes: $0.minutes > 0 ? $0.minutes : nil) })
+        }
+    }
+
     struct TableView {
         var key: String
         var title: String
@@ -53,6 +72,7 @@ struct PackPages {
     struct View {
         var chrome: Chrome
         var pack: ReviewPack
+        var agenda: [AgendaSectionView]
         var packID: Int64
         var meetingID: Int64
         var revision: Int
@@ -93,7 +113,7 @@ struct PackPages {
             let pack = try ReviewPack.decode(stored.snapshot)
             let zone = TimeZone(identifier: pack.timeZone) ?? .gmt
             let view = View(
-                chrome: Chrome(title: "\(pack.title), \(pack.day): pack", context: context), pack: pack, packID: stored.id, meetingID: pack.meetingID,
+                chrome: Chrome(title: "\(pack.title), \(pack.day): pack", context: context), pack: pack, agenda: Self.agenda(pack.agenda), packID: stored.id, meetingID: pack.meetingID,
                 revision: stored.revision, sha256: stored.sha256, generated: Stamp.format(stored.generatedAt, zone),
                 span: "\(Stamp.format(pack.factsFrom, zone)) – \(Stamp.format(pack.factsTo, zone))", moved: stored.moved,
                 scorecard: pack.scorecard.map(Self.scoreLine), breaches: pack.breaches,

@@ -54,6 +54,8 @@ extension DraftParsing {
         let floor = reader.decimal("rca_attainment_floor", label: "Attainment floor")
         let repeatWithin = reader.integer("rca_repeat_within", label: "Repeat window")
         let onBreach = ["true", "on", "1", "yes"].contains(input.text("rca_on_sla_breach")?.lowercased() ?? "false")
+        let noticePeriod = reader.integer("notice_period_days", label: "Notice period")
+        let autoRenews = ["true", "on", "1", "yes"].contains(input.text("auto_renews")?.lowercased() ?? "false")
         var deny: [DenyPeriod] = []
         for (index, row) in input.objects("deny_periods").enumerated() {
             guard let from = row.text("from").flatMap(LocalDate.init), let to = row.text("to").flatMap(LocalDate.init) else {
@@ -64,7 +66,8 @@ extension DraftParsing {
         }
         let terms = GovernanceTerms(
             noticeHours: notice ?? -1, disputeWindowDays: window ?? 0, rcaDueBusinessDays: due ?? 0, rcaOnSLABreach: onBreach,
-            rcaAttainmentFloor: floor, rcaRepeatWithin: repeatWithin, denyPeriods: deny, rowVersion: rowVersion)
+            rcaAttainmentFloor: floor, rcaRepeatWithin: repeatWithin, denyPeriods: deny, noticePeriodDays: noticePeriod, autoRenews: autoRenews,
+            rowVersion: rowVersion)
         try reader.combined(with: terms.validate()).throwIfAny()
         return terms
     }
