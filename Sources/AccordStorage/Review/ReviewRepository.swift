@@ -460,6 +460,8 @@ public struct ReviewRepository: Sendable {
                 WHERE id = \(meetingID)
                 """)
             let after = try await Self.lockMeeting(meetingID, scope: scope, on: bound)
+            try await Self.announceChange(
+                after, series: series, title: "\(series.title): moved from \(before.day) to \(day)", actor: actor, now: now, on: bound)
             try await GovernanceHistoryRepository.record(
                 .meeting, id: meetingID, action: "moved", note: "from \(before.day) to \(day)\(reason.trimmed.isEmpty ? "" : ": \(reason.trimmed)")",
                 actor: actor, on: connection, logger: bound.logger)
@@ -467,6 +469,22 @@ public struct ReviewRepository: Sendable {
                 on: connection, logger: bound.logger, actor: actor, action: "move", entity: "review_meeting", entityID: meetingID, before: before,
                 after: after)
             return after
+        }
+    }
+
+    /// Tells the series' parties of a moved or cancelled meeting: the customer and each vendor of the review.
+    static func announceChange(_ meeting: ReviewMeeting, series: ReviewSeries, title: String, actor: AuditActor, now: Date, on database: Database)
+        async throws
+    {
+        guard let connection = database.connection else { return }
+        let agreementID = series.scope.kind == "agreement" ? series.scope.agreementID : nil
+        let vendors = try await Self.vendors(of: series.scope, on: database).map(\.id)
+        for vendor in [nil] + vendors.map(Optional.some) {
+            try await InboxRepository.announce(
+                Announcement(
+                    event: .meetingChanged, subjectKind: "meeting", subjectID: meeting.id, title: title, link: "/meetings/\(meeting.id)",
+                    agreementID: agreementID, vendorID: vendor, dedupeKey: "meeting-\(meeting.id)-\(meeting.sequence)"),
+                actor: actor, at: now, on: connection, logger: database.logger)
         }
     }
 
@@ -502,6 +520,9 @@ public struct ReviewRepository: Sendable {
                 WHERE id = \(meetingID)
                 """)
             let after = try await Self.lockMeeting(meetingID, scope: scope, on: bound)
+            let series = try await Self.loadSeries(before.seriesID, on: bound)
+            try await Self.announceChange(
+                after, series: series, title: "\(series.title) on \(before.day) is cancelled", actor: actor, now: now, on: bound)
             try await GovernanceHistoryRepository.record(
                 .meeting, id: meetingID, action: "cancelled", note: reason.trimmed, actor: actor, on: connection, logger: bound.logger)
             try await AuditRepository.record(
