@@ -286,7 +286,8 @@ public struct ReviewRepository: Sendable {
                 SELECT DISTINCT party_kind, party_id FROM raci_assignments
                 WHERE agreement_id = ANY(\(agreements)::int8[]) AND activity IN ('review_chairing', 'pack_preparation')
             )
-            SELECT u.id, NULL::int8, u.name, coalesce(v.name, 'The customer'),
+            SELECT * FROM (
+            SELECT u.id AS user_id, NULL::int8 AS contact_id, u.name AS name, coalesce(v.name, 'The customer') AS party,
                    EXISTS (SELECT 1 FROM named n WHERE n.party_kind IN ('person', 'vendor_user') AND n.party_id = u.id)
             FROM users u LEFT JOIN vendors v ON v.id = u.vendor_id
             WHERE NOT u.disabled AND (u.vendor_id IS NULL OR u.vendor_id = ANY(\(vendors)::int8[]))
@@ -295,7 +296,8 @@ public struct ReviewRepository: Sendable {
                    EXISTS (SELECT 1 FROM named n WHERE n.party_kind = 'vendor_contact' AND n.party_id = c.id)
             FROM vendor_contacts c JOIN vendors v ON v.id = c.vendor_id
             WHERE c.vendor_id = ANY(\(vendors)::int8[])
-            ORDER BY 4 <> 'The customer', 4, 3
+            ) candidates
+            ORDER BY party <> 'The customer', party, name
             """
         ).map { row in
             let v = try row.decode((Int64?, Int64?, String, String, Bool).self)
