@@ -137,6 +137,8 @@ CREATE TABLE calendar_feeds (
 -- Renewal terms: the notice period before the term's end, and whether the agreement renews by itself.
 ALTER TABLE agreement_governance ADD COLUMN notice_period_days integer CHECK (notice_period_days BETWEEN 0 AND 3660);
 ALTER TABLE agreement_governance ADD COLUMN auto_renews boolean NOT NULL DEFAULT false;
+-- A breach that meets the RCA triggers also adds an ad-hoc meeting to the agreement's most frequent review series.
+ALTER TABLE agreement_governance ADD COLUMN adhoc_review_on_trigger boolean NOT NULL DEFAULT false;
 
 -- A proposal to change an agreement's terms, from either side. changes: per objective series, the new targets, credit
 -- tiers and cap. Both sides accept → a new version from effective_from; a counter-proposal supersedes its parent.

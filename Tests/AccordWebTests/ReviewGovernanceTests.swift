@@ -155,6 +155,34 @@ struct ReviewGovernanceTests {
         }
     }
 
+    @Test func aBreachMeetingTheTriggersAddsOneAdHocReview() async throws {
+        try await Harness.run { harness in
+            // setup: the terms ask for an ad-hoc review; a quarterly series that does not meet in early December
+            let world = harness.world
+            _ = try await harness.repositories.governanceTerms.save(
+                agreementID: world.agreementA.id, GovernanceTerms(rcaOnSLABreach: true, adhocReviewOnTrigger: true), expectedRowVersion: 0,
+                scope: .organisation, actor: .system)
+            let today = LocalDate.of(harness.clock.now, in: .gmt)
+            let series = try await harness.repositories.reviews.createSeries(
+                ReviewSeriesDraft(
+                    title: "Alpha quarterly review", tier: .strategic, scope: .agreement(world.agreementA.id), recurrence: .quarterly(ordinal: 1, weekday: 4),
+                    timeZone: "UTC", startTime: ClockTime("14:00"), durationMinutes: 90, startsOn: today),
+                through: try #require(today.adding(days: 120)), scope: .organisation, actor: .system, now: harness.clock.now)
+            // MUT: October and November breach the SLA when the periods close on 1 December
+            try await Self.threeMonths(harness)
+            try await TestJobs.runAll(harness.repositories, at: RFC3339.parse("2026-12-01T13:00:00Z")!)
+            // validation: one ad-hoc meeting two business days after the breach was recorded, for the first breach; the second
+            // finds it already coming up
+            let adHoc = try await harness.repositories.reviews.meetings(seriesID: series.id, scope: .organisation).filter(\.adHoc)
+            #expect(adHoc.count == 1)
+            let meeting = try #require(adHoc.first)
+            #expect(meeting.day == BusinessDays.adding(2, after: LocalDate.of(meeting.updatedAt, in: .gmt), calendar: nil))
+            #expect(meeting.reason == "Ad-hoc review after a breach (an SLA breach: Availability, October 2026)")
+            // and the automatic RCA was still opened
+            #expect(try await harness.repositories.rcas.list(.init(), today: today, page: PageRequest(), scope: .organisation).total >= 1)
+        }
+    }
+
     @Test func theScheduledPackIsMadeOnceWithTwoSchedulers() async throws {
         try await Harness.run { harness in
             // setup

@@ -40,12 +40,14 @@ public struct GovernanceTerms: Sendable, Codable, Equatable {
     public var noticePeriodDays: Int?
     /// Whether the agreement renews for another term when no notice is given.
     public var autoRenews: Bool
+    /// Whether a breach that meets the RCA triggers also adds an ad-hoc review meeting.
+    public var adhocReviewOnTrigger: Bool
     public var rowVersion: Int
 
     public init(
         noticeHours: Int = 72, disputeWindowDays: Int = 30, rcaDueBusinessDays: Int = 5, rcaOnSLABreach: Bool = true,
         rcaAttainmentFloor: Decimal? = nil, rcaRepeatWithin: Int? = nil, denyPeriods: [DenyPeriod] = [], noticePeriodDays: Int? = nil,
-        autoRenews: Bool = false, rowVersion: Int = 0
+        autoRenews: Bool = false, adhocReviewOnTrigger: Bool = false, rowVersion: Int = 0
     ) {
         self.noticeHours = noticeHours
         self.disputeWindowDays = disputeWindowDays
@@ -56,6 +58,7 @@ public struct GovernanceTerms: Sendable, Codable, Equatable {
         self.denyPeriods = denyPeriods
         self.noticePeriodDays = noticePeriodDays
         self.autoRenews = autoRenews
+        self.adhocReviewOnTrigger = adhocReviewOnTrigger
         self.rowVersion = rowVersion
     }
 

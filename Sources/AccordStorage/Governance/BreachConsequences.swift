@@ -41,6 +41,11 @@ enum BreachConsequences {
             """
         ).isEmpty
         guard let rule = RCATriggers.rule(severity: severity, attainment: attainment, isRepeat: isRepeat, terms: terms) else { return }
+        if terms.adhocReviewOnTrigger {
+            try await Self.addReview(
+                agreementID: agreementID, vendorID: vendorID, reason: "\(rule): \(objective), \(month)",
+                key: "adhoc-review-\(record.seriesID)-\(RFC3339.format(record.periodStart))", now: record.computedAt, on: database)
+        }
         let covered = try await !database.query(
             """
             SELECT 1 FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id
@@ -57,6 +62,44 @@ enum BreachConsequences {
         } catch {
             try await database.query("ROLLBACK TO SAVEPOINT automatic_rca")
             database.logger.error("automatic RCA of breach \(breachID) not opened: \(error)")
+        }
+    }
+
+    /// An ad-hoc meeting of the agreement's (or its vendor's) most frequent active review series, two business days
+    /// after the breach is recorded, unless the series meets within five days anyway; once per breached period.
+    static func addReview(agreementID: Int64, vendorID: Int64?, reason: String, key: String, now: Date, on database: Database) async throws {
+        guard let connection = database.connection,
+            let seriesID = try await database.query(
+                """
+                SELECT id FROM review_series WHERE active AND (agreement_id = \(agreementID) OR vendor_id = \(vendorID))
+                ORDER BY array_position(ARRAY['operational', 'tactical', 'strategic', 'annual'], tier), id LIMIT 1
+                """
+            ).first?.decode(Int64.self),
+            try await database.query(
+                """
+                SELECT 1 FROM review_meetings WHERE series_id = \(seriesID) AND status = 'planned'
+                  AND starts_at >= \(now) AND starts_at < \(now.addingTimeInterval(5 * 86_400))
+                """
+            ).isEmpty
+        else { return }
+        try await database.query("SAVEPOINT adhoc_review")
+        do {
+            guard try await ReminderRepository.claim(key, on: database) else {
+                try await database.query("RELEASE SAVEPOINT adhoc_review")
+                return
+            }
+            let series = try await ReviewRepository.loadSeries(seriesID, on: database)
+            let zone = TimeZone(identifier: series.timeZone) ?? .gmt
+            let calendar = try await series.calendarID.asyncFlatMap { try await CalendarRepository.load($0, on: database) }
+            if let day = BusinessDays.adding(2, after: LocalDate.of(now, in: zone), calendar: calendar) {
+                let id = try await ReviewRepository.insertAdHoc(series, day: day, time: nil, reason: "Ad-hoc review after a breach (\(reason))", now: now, on: database)
+                try await GovernanceHistoryRepository.record(
+                    .meeting, id: id, action: "added", note: "after a breach: \(reason)", actor: .system, on: connection, logger: database.logger)
+            }
+            try await database.query("RELEASE SAVEPOINT adhoc_review")
+        } catch {
+            try await database.query("ROLLBACK TO SAVEPOINT adhoc_review")
+            database.logger.error("ad-hoc review after a breach not added: \(error)")
         }
     }
 }

@@ -13,7 +13,7 @@ public struct GovernanceTermsRepository: Sendable {
 
     static let select = """
         SELECT notice_hours, dispute_window_days, rca_due_business_days, rca_on_sla_breach, rca_attainment_floor::text AS rca_attainment_floor,
-               rca_repeat_within, deny_periods::text AS deny_periods, notice_period_days, auto_renews, row_version
+               rca_repeat_within, deny_periods::text AS deny_periods, notice_period_days, auto_renews, adhoc_review_on_trigger, row_version
         FROM agreement_governance
         """
 
@@ -25,7 +25,8 @@ public struct GovernanceTermsRepository: Sendable {
             rcaAttainmentFloor: try cells.value("rca_attainment_floor", as: String?.self).flatMap { Decimal(string: $0) },
             rcaRepeatWithin: try cells.value("rca_repeat_within"),
             denyPeriods: try JSONDecoder().decode([DenyPeriod].self, from: Data(try cells.value("deny_periods", as: String.self).utf8)),
-            noticePeriodDays: try cells.value("notice_period_days"), autoRenews: try cells.value("auto_renews"), rowVersion: try cells.value("row_version"))
+            noticePeriodDays: try cells.value("notice_period_days"), autoRenews: try cells.value("auto_renews"),
+            adhocReviewOnTrigger: try cells.value("adhoc_review_on_trigger"), rowVersion: try cells.value("row_version"))
     }
 
     /// The terms of an agreement the caller sees.
@@ -63,14 +64,15 @@ public struct GovernanceTermsRepository: Sendable {
             try await connection.rows(
                 """
                 INSERT INTO agreement_governance (agreement_id, notice_hours, dispute_window_days, rca_due_business_days, rca_on_sla_breach,
-                    rca_attainment_floor, rca_repeat_within, deny_periods, notice_period_days, auto_renews, updated_by)
+                    rca_attainment_floor, rca_repeat_within, deny_periods, notice_period_days, auto_renews, adhoc_review_on_trigger, updated_by)
                 VALUES (\(agreementID), \(terms.noticeHours), \(terms.disputeWindowDays), \(terms.rcaDueBusinessDays), \(terms.rcaOnSLABreach),
-                    \(terms.rcaAttainmentFloor?.plain)::numeric, \(terms.rcaRepeatWithin), \(deny)::jsonb, \(terms.noticePeriodDays), \(terms.autoRenews), \(actor.userID))
+                    \(terms.rcaAttainmentFloor?.plain)::numeric, \(terms.rcaRepeatWithin), \(deny)::jsonb, \(terms.noticePeriodDays), \(terms.autoRenews), \(terms.adhocReviewOnTrigger), \(actor.userID))
                 ON CONFLICT (agreement_id) DO UPDATE SET notice_hours = excluded.notice_hours,
                     dispute_window_days = excluded.dispute_window_days, rca_due_business_days = excluded.rca_due_business_days,
                     rca_on_sla_breach = excluded.rca_on_sla_breach, rca_attainment_floor = excluded.rca_attainment_floor,
                     rca_repeat_within = excluded.rca_repeat_within, deny_periods = excluded.deny_periods,
                     notice_period_days = excluded.notice_period_days, auto_renews = excluded.auto_renews,
+                    adhoc_review_on_trigger = excluded.adhoc_review_on_trigger,
                     updated_by = excluded.updated_by, updated_at = now(), row_version = agreement_governance.row_version + 1
                 """, logger: logger)
             let after = try await Self.find(agreementID: agreementID, on: connection, logger: logger)

@@ -61,6 +61,18 @@ extension ReviewRepository {
         ).compactMap(Self.item)
     }
 
+    /// Open action items a vendor owns, earliest due first (its portal's "waiting on you").
+    public func openItems(ownerVendorID: Int64, scope: AccessScope) async throws -> [ReviewItem] {
+        try await self.database.query(
+            """
+            \(unescaped: Self.itemColumns)
+            WHERE i.owner_vendor_id = \(ownerVendorID) AND i.kind = 'action' AND i.status = 'open'
+              AND i.id IN (\(unescaped: Self.itemVisible(scope))) AND i.series_id IN (\(unescaped: Self.visibleSeries(scope)))
+            ORDER BY i.due_on, i.id LIMIT 50
+            """
+        ).compactMap(Self.item)
+    }
+
     public func item(id: Int64, scope: AccessScope) async throws -> ReviewItem {
         guard
             let row = try await self.database.query(

@@ -151,6 +151,16 @@ struct AgreementPages {
                 .init(masterID: agreement.id), page: PageRequest(number: 1, size: 200), scope: context.scope
             ).items
         }
+        // the notice deadline: the agreement's notice date, or its end less the notice period of its governance terms
+        let terms = try await self.repositories.governanceTerms.find(agreementID: agreement.id, scope: context.scope)
+        let deadline = agreement.noticeDate ?? RenewalRules.noticeDeadline(endDate: agreement.endDate, noticeDays: terms.noticePeriodDays ?? -1)
+        let notice: String = deadline.map { deadline in
+            let left = deadline.daysSince1970 - today.daysSince1970
+            if left < 0 {
+                return "\(Figures.date(deadline)). " + RenewalRules.afterDeadline(autoRenews: terms.autoRenews)
+            }
+            return "\(Figures.date(deadline)) (\(left) day\(left == 1 ? "" : "s") left; without notice it \(terms.autoRenews ? "renews automatically" : "expires at the end of its term"))"
+        } ?? "—"
         let view = AgreementViews.ShowView(
             chrome: Chrome(title: agreement.title, context: context, notice: request.notice), agreement: agreement,
             kindLabel: agreement.kind == .master ? "Master SLA" : "Vendor SLA", isMaster: agreement.kind == .master,
@@ -158,7 +168,8 @@ struct AgreementPages {
             dependency: agreement.dependencyKind.map { $0 == .parallel ? "parallel (group \(agreement.parallelGroup ?? ""))" : "serial" },
             fee: "\(Money.format(agreement.fee, agreement.currency)) per \(agreement.feePeriod.rawValue)",
             start: Figures.date(agreement.startDate), end: agreement.endDate.map(Figures.date) ?? "open-ended",
-            renewal: agreement.renewalDate.map(Figures.date) ?? "—", notice: agreement.noticeDate.map(Figures.date) ?? "—", canManage: canManage,
+            renewal: agreement.renewalDate.map(Figures.date) ?? "—", notice: notice, canManage: canManage,
+            canPropose: agreement.status == .active && (canManage || user.role == .vendor),
             canEdit: canManage && open, canActivate: canManage && agreement.status == .draft, canClose: canManage && agreement.status == .active,
             canAmend: canManage && agreement.status == .active && !versions.contains { $0.state == .draft },
             versions: versions.map {

@@ -74,6 +74,7 @@ enum AgreementViews {
         var renewal: String
         var notice: String
         var canManage: Bool
+        var canPropose: Bool
         var canEdit: Bool
         var canActivate: Bool
         var canClose: Bool

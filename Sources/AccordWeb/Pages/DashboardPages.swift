@@ -88,11 +88,40 @@ struct DashboardPages {
             if lateActions > 0 {
                 overdue.append(OverdueLink(text: "\(count(lateActions)) corrective action\(lateActions == 1 ? "" : "s") overdue", link: "/actions?overdue=true"))
             }
+            let moment = self.dependencies.clock()
+            overdue += try await self.dependencies.portfolioCache.governanceReminders(scope: scope, now: moment) {
+                try await self.governanceReminders(scope: scope, now: moment)
+            }
             let view = DashboardView(
                 chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, table: entry.html, isEmpty: entry.html.isEmpty,
                 summary: entry.summary)
             return self.dependencies.renderer.response(view, template: "dashboard")
         }
+    }
+
+    /// Notice deadlines within 90 days (the customer's people) and reviews in the next seven days.
+    func governanceReminders(scope: AccessScope, now: Date) async throws -> [OverdueLink] {
+        var links: [OverdueLink] = []
+        let today = LocalDate.of(now, in: .gmt)
+        if scope.vendorID == nil {
+            for notice in try await self.dependencies.repositories.reviewFacts.notices(agreementIDs: nil, vendorID: nil) {
+                let left = notice.deadline.daysSince1970 - today.daysSince1970
+                guard (0...RenewalRules.reminderDays[0]).contains(left) else { continue }
+                links.append(
+                    OverdueLink(
+                        text: "Notice deadline for \(notice.title): \(Figures.date(notice.deadline)), \(left) day\(left == 1 ? "" : "s") left",
+                        link: "/agreements/\(notice.agreementID)"))
+            }
+        }
+        let upcoming = try await self.dependencies.repositories.reviews.meetings(
+            from: now, to: now.addingTimeInterval(7 * 86_400), scope: scope, includeCancelled: false, limit: 3)
+        for (meeting, series) in upcoming {
+            links.append(
+                OverdueLink(
+                    text: "Review: \(series.title), \(ReviewText.meetingTime(start: meeting.startsAt, end: meeting.endsAt, zone: TimeZone(identifier: series.timeZone) ?? .gmt))",
+                    link: "/meetings/\(meeting.id)"))
+        }
+        return links
     }
 
     static func line(_ row: PortfolioReport.Row) -> Line {

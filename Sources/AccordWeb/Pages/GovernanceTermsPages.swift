@@ -24,6 +24,7 @@ struct GovernanceTermsPages {
         var canEdit: Bool
         var onBreach: Bool
         var autoRenews: Bool
+        var adhocReview: Bool
         var rows: [DenyRow]
         var form: FormState
     }
@@ -53,6 +54,7 @@ struct GovernanceTermsPages {
             "rca_due_business_days": "\(terms.rcaDueBusinessDays)", "rca_on_sla_breach": terms.rcaOnSLABreach ? "true" : "",
             "rca_attainment_floor": terms.rcaAttainmentFloor?.plain ?? "", "rca_repeat_within": terms.rcaRepeatWithin.map(String.init) ?? "",
             "notice_period_days": terms.noticePeriodDays.map(String.init) ?? "", "auto_renews": terms.autoRenews ? "true" : "",
+            "adhoc_review_on_trigger": terms.adhocReviewOnTrigger ? "true" : "",
         ]
         for (index, period) in terms.denyPeriods.enumerated() {
             values["deny_periods.\(index).from"] = period.from.description
@@ -79,7 +81,7 @@ struct GovernanceTermsPages {
         let view = FormView(
             chrome: Chrome(title: "Governance terms", context: context, notice: notice), agreementID: agreement.id, agreementTitle: agreement.title,
             zone: agreement.timeZone, canEdit: user.role.canManageContracts, onBreach: !(state.values["rca_on_sla_breach"] ?? "").isEmpty,
-            autoRenews: !(state.values["auto_renews"] ?? "").isEmpty,
+            autoRenews: !(state.values["auto_renews"] ?? "").isEmpty, adhocReview: !(state.values["adhoc_review_on_trigger"] ?? "").isEmpty,
             rows: rows, form: state)
         return self.dependencies.renderer.response(
             view, template: "agreements/governance", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)

@@ -36,6 +36,24 @@ public final class PortfolioCache: Sendable {
         return counts
     }
 
+    /// The dashboard's governance reminders (notice deadlines near, the next reviews) per scope, read at most once a minute.
+    private let reminders = Mutex<[String: (links: [DashboardPages.OverdueLink], at: Date)]>([:])
+
+    func governanceReminders(
+        scope: AccessScope, now: Date, read: () async throws -> [DashboardPages.OverdueLink]
+    ) async throws -> [DashboardPages.OverdueLink] {
+        let key = Self.key(scope)
+        if let cached = self.reminders.withLock({ $0[key] }), now.timeIntervalSince(cached.at) < Self.overdueLifetime, cached.at <= now {
+            return cached.links
+        }
+        let links = try await read()
+        self.reminders.withLock { reminders in
+            if reminders.count >= Self.capacity { reminders.removeAll() }
+            reminders[key] = (links, now)
+        }
+        return links
+    }
+
     public init() {}
 
     func lookup(scope: AccessScope, stamp: String, hour: Int) -> Entry? {

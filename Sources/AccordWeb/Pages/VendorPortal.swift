@@ -58,6 +58,7 @@ struct VendorPortal {
         var inbox: [SimpleLine]
         var unread: Int
         var contributions: [ContributionLine]
+        var meetings: [SimpleLine]
     }
 
     func render(_ request: Request, _ context: AccordRequestContext, user: User) async throws -> Response {
@@ -78,7 +79,25 @@ struct VendorPortal {
                     text: "Action: \(action.description.prefix(100)), due \(Figures.date(action.dueOn))", link: "/actions/\(action.id)",
                     overdue: ActionRules.isOverdue(state: action.status, due: action.dueOn, today: today)))
         }
+        // proposals of the customer waiting on the vendor's answer, and open review action items the vendor owns
+        for proposal in try await self.repositories.proposals.list(agreementID: nil, openOnly: true, page: PageRequest(number: 1, size: 20), scope: scope).items
+        where proposal.proposedByCustomer {
+            toAct.append(ActItem(text: "Proposal to answer: \(proposal.title) (\(proposal.agreementTitle))", link: "/proposals/\(proposal.id)", overdue: false))
+        }
+        for item in try await self.repositories.reviews.openItems(ownerVendorID: vendorID, scope: scope) {
+            toAct.append(
+                ActItem(
+                    text: "Review action: \(item.text.prefix(100)), due \(item.dueOn.map(Figures.date) ?? "")", link: "/meetings/\(item.meetingID)",
+                    overdue: item.dueOn.map { $0 < today } ?? false))
+        }
         toAct.sort { $0.overdue && !$1.overdue }
+        let meetings = try await self.repositories.reviews.meetings(
+            from: now.addingTimeInterval(-3600), to: now.addingTimeInterval(45 * 86_400), scope: scope, includeCancelled: false, limit: 5
+        ).map { meeting, series in
+            SimpleLine(
+                text: "\(series.title), \(ReviewText.meetingTime(start: meeting.startsAt, end: meeting.endsAt, zone: TimeZone(identifier: series.timeZone) ?? .gmt))",
+                link: "/meetings/\(meeting.id)", status: meeting.status.rawValue)
+        }
         let rows = try await self.dependencies.useCases.portfolio.rows(scope: scope, now: now)
         let objectives = rows.map { row in
             let objective = row.entry.objective
@@ -118,7 +137,7 @@ struct VendorPortal {
             chrome: Chrome(title: "\(vendor.name) portal", context: context, notice: request.notice), vendor: vendor.name, vendorID: vendorID, toAct: toAct,
             objectives: objectives, breaches: breaches, credits: credits, claims: claims, disputes: disputes,
             inbox: inbox.items.map { SimpleLine(text: $0.title, link: $0.link, status: "", tag: $0.toAct ? "to act" : nil) }, unread: inbox.total,
-            contributions: contributions)
+            contributions: contributions, meetings: meetings)
         return self.dependencies.renderer.response(view, template: "portal")
     }
 }
