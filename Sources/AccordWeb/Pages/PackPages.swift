@@ -27,8 +27,9 @@ struct PackPages {
 
     struct AgendaLine {
         var text: String
-        /// Nil for the scorecard's lines, which take no time of their own.
-        var minutes: Int?
+        /// Minutes the item takes; nil for the scorecard's lines, which take no time of their own. (Not named `minutes`:
+        /// a nil would let the template read the section's minutes instead.)
+        var takes: Int?
     }
 
     struct AgendaSectionView {
@@ -40,7 +41,7 @@ struct PackPages {
     static func agenda(_ sections: [ReviewPack.AgendaSection]) -> [AgendaSectionView] {
         sections.map { section in
             AgendaSectionView(
-                title: section.title, minutes: section.minutes, items: section.items.map { AgendaLine(text: $0.text, minutes: $0.minutes > 0 ? $0.minutes : nil) })
+                title: section.title, minutes: section.minutes, items: section.items.map { AgendaLine(text: $0.text, takes: $0.minutes > 0 ? $0.minutes : nil) })
         }
     }
 
