@@ -58,7 +58,7 @@ CREATE TABLE review_meetings (
     ad_hoc            boolean NOT NULL DEFAULT false,
     reason            text NOT NULL DEFAULT '' CHECK (length(reason) <= 2000),
     sequence          integer NOT NULL DEFAULT 0,
-    -- set when the pack job claimed the meeting, so the scheduled pack is made once across replicas
+    -- set when the pack job claimed the meeting, so the scheduled pack is made once across replicas (cleared by a move)
     pack_claimed_at   timestamptz,
     -- minutes: attendance (attendee ids present), notes per agenda item, comment period and lock
     attendance        jsonb NOT NULL DEFAULT '[]',
@@ -73,7 +73,7 @@ CREATE TABLE review_meetings (
 );
 
 CREATE INDEX review_meetings_series_idx ON review_meetings (series_id, starts_at);
-CREATE INDEX review_meetings_pack_due_idx ON review_meetings (pack_due_at) WHERE status = 'planned' AND pack_claimed_at IS NULL;
+CREATE INDEX review_meetings_pack_due_idx ON review_meetings (pack_due_at) WHERE status = 'planned';
 CREATE INDEX review_meetings_lock_due_idx ON review_meetings (comment_until) WHERE locked_at IS NULL AND comment_until IS NOT NULL;
 
 -- A frozen pack: the snapshot's bytes and their SHA-256 never change; regenerating adds a revision. One internal pack
@@ -118,6 +118,8 @@ CREATE TABLE review_items (
     decided_at      timestamptz,
     raised_on       date NOT NULL,
     closed_on       date,
+    -- what closed it: the decision on a question, the reason an item was dropped
+    outcome         text NOT NULL DEFAULT '' CHECK (length(outcome) <= 4000),
     created_by      bigint REFERENCES users (id) ON DELETE SET NULL,
     created_at      timestamptz NOT NULL DEFAULT now(),
     row_version     integer NOT NULL DEFAULT 1,

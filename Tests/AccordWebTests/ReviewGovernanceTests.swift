@@ -269,3 +269,135 @@ struct ReviewGovernanceTests {
         }
     }
 }
+
+/// What a fresh reading of the review code found, each shown closed: a vendor never reads another vendor's items, the
+/// customer's notes or internal SLO in a multi-vendor review; attendees keep their ids; a moved meeting gets a new pack;
+/// proposals follow the RACI and never backdate terms.
+@Suite("Review governance: the edges")
+struct ReviewEdgeTests {
+    @Test func aMultiVendorReviewKeepsEachVendorToItsOwn() async throws {
+        try await Harness.run { harness in
+            // setup: vendor B also underpins master A; a multi-vendor review of master A held today
+            let world = harness.world
+            _ = try await JointRCATests.twoVendorBreaches(harness)
+            let manager = try await harness.token(for: world.manager)
+            let alpha = try await harness.token(for: world.vendorUserA)
+            let beta = try await harness.token(for: world.vendorUserB)
+            let today = LocalDate.of(harness.clock.now, in: .gmt)
+            let created = try await harness.api(
+                .post, "/api/v1/reviews", token: manager,
+                json: #"{"title":"Checkout quarterly","tier":"strategic","scope":"master:\#(world.masterA.id)","frequency":"quarterly","weekday":4,"start_time":"14:00","duration_minutes":90,"starts_on":"\#(today)","attendees":["user:\#(world.manager.id)","user:\#(world.vendorUserA.id)","user:\#(world.vendorUserB.id)"]}"#)
+            #expect(created.status == .created, "\(created.text)")
+            let seriesID = try #require(created.json["id"] as? Int)
+            #expect((try await harness.api(.get, "/api/v1/reviews/\(seriesID)", token: alpha)).json["agreement_id"] is NSNull)
+            let held = try await harness.api(.post, "/api/v1/reviews/\(seriesID)/meetings", token: manager, json: #"{"day":"\#(today)","start_time":"00:00","reason":"Joint incident"}"#)
+            let meetingID = try #require(held.json["id"] as? Int)
+            let attendees = try await harness.repositories.reviews.attendees(seriesID: Int64(seriesID))
+            // MUT: notes, an item for vendor A only, an action vendor B owns
+            _ = try await harness.api(
+                .post, "/api/v1/meetings/\(meetingID)/minutes", token: manager,
+                json: #"{"present":[\#(attendees.map { String($0.id) }.joined(separator: ","))],"notes":[{"item":"Opening and scorecard","text":"Internal note on the incident"}]}"#)
+            #expect(try await harness.api(.post, "/api/v1/meetings/\(meetingID)/items", token: manager, json: #"{"kind":"question","text":"Alpha-only question","party":"\#(world.vendorA.id)"}"#).status == .created)
+            let due = try #require(today.adding(days: 5))
+            #expect(
+                try await harness.api(
+                    .post, "/api/v1/meetings/\(meetingID)/items", token: manager,
+                    json: #"{"kind":"action","text":"Beta fixes the purge storm","owner_name":"Ben Beta","owner_party":"\#(world.vendorB.id)","due_on":"\#(due)"}"#
+                ).status == .created)
+            // validation: each vendor reads its own items, no notes, and no item text in the meeting's history
+            let seenByAlpha = try await harness.api(.get, "/api/v1/meetings/\(meetingID)", token: alpha)
+            #expect(seenByAlpha.text.contains("Alpha-only question") && !seenByAlpha.text.contains("Beta fixes") && !seenByAlpha.text.contains("Internal note"))
+            let seenByBeta = try await harness.api(.get, "/api/v1/meetings/\(meetingID)", token: beta)
+            #expect(seenByBeta.text.contains("Beta fixes") && !seenByBeta.text.contains("Alpha-only") && !seenByBeta.text.contains("Internal note"))
+            let alphaSession = try await harness.session(for: world.vendorUserA)
+            let page = try await harness.get("/meetings/\(meetingID)", as: alphaSession)
+            #expect(page.status == .ok && !page.text.contains("Beta fixes") && !page.text.contains("Internal note") && !page.text.contains(world.masterA.title))
+            // each vendor's pack holds neither notice deadlines nor renegotiation candidates
+            let frozen = try await harness.api(.post, "/api/v1/meetings/\(meetingID)/packs", token: manager, json: "{}")
+            let packs = try #require(frozen.json["packs"] as? [[String: Any]])
+            #expect(packs.map { $0["audience"] as? String } == ["Internal", "Alpha Hosting", "Beta Systems"])
+            for pack in packs.dropFirst() {
+                let token = pack["audience"] as? String == "Alpha Hosting" ? alpha : beta
+                let text = try await harness.api(.get, "/api/v1/packs/\(pack["id"] as? Int ?? 0)", token: token).text
+                #expect(!text.contains(#""key":"notices""#) && !text.contains(#""key":"candidates""#) && !text.contains(#""key":"alerts""#))
+            }
+            // changing the attendees keeps those who stay, so the minutes still name them present
+            _ = try await harness.repositories.reviews.setAttendees(
+                seriesID: Int64(seriesID), userIDs: [world.manager.id, world.vendorUserA.id], contactIDs: [world.contactA.id], scope: .organisation,
+                actor: .system)
+            let after = try await harness.repositories.reviews.attendees(seriesID: Int64(seriesID))
+            let kept = Set(attendees.filter { $0.userID != world.vendorUserB.id }.map(\.id))
+            #expect(kept.isSubset(of: Set(after.map(\.id))) && after.count == 3)
+        }
+    }
+
+    @Test func aMovedMeetingGetsAPackAtItsNewDeadline() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let manager = try await harness.token(for: world.manager)
+            let today = LocalDate.of(harness.clock.now, in: .gmt)
+            let created = try await harness.api(
+                .post, "/api/v1/reviews", token: manager,
+                json: #"{"title":"Alpha monthly","tier":"tactical","scope":"agreement:\#(world.agreementA.id)","frequency":"monthly","weekday":3,"start_time":"10:00","duration_minutes":60,"starts_on":"\#(today)"}"#)
+            let seriesID = try #require(created.json["id"] as? Int)
+            let meetings = try #require(try await harness.api(.get, "/api/v1/reviews/\(seriesID)/meetings", token: manager).json["items"] as? [[String: Any]])
+            let id = try #require(meetings.last?["id"] as? Int)
+            let day = try #require(LocalDate(meetings.last?["day"] as? String ?? ""))
+            // MUT: frozen early by hand, then moved a week later
+            #expect(try await harness.api(.post, "/api/v1/meetings/\(id)/packs", token: manager, json: "{}").status == .ok)
+            let target = try #require(day.adding(days: 7))
+            let moved = try await harness.api(.post, "/api/v1/meetings/\(id)/move", token: manager, json: #"{"day":"\#(target)"}"#)
+            let due = try #require(RFC3339.parse(moved.json["pack_due_at"] as? String ?? ""))
+            _ = try await ReviewMeetingsJob(repositories: harness.repositories).run(now: due.addingTimeInterval(60))
+            // validation: the job made revision 2 at the new deadline
+            let revisions = try await harness.repositories.packs.revisions(meetingID: Int64(id), audienceVendorID: nil, scope: .organisation)
+            #expect(revisions.map(\.revision) == [2, 1])
+        }
+    }
+
+    @Test func proposalsKeepTheSLOInternalFollowTheRACIAndNeverBackdate() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            try await ReviewGovernanceTests.threeMonths(harness)
+            let manager = try await harness.token(for: world.manager)
+            let alpha = try await harness.token(for: world.vendorUserA)
+            let today = LocalDate.of(harness.clock.now, in: .gmt)
+            let path = "/api/v1/agreements/\(world.agreementA.id)/proposals"
+            func body(_ change: String, effective: LocalDate) -> String {
+                #"{"title":"Change","rationale":"Because","effective_from":"\#(effective)","changes":[{"series_id":\#(world.objectiveA.seriesID),\#(change)}]}"#
+            }
+            let later = try #require(today.adding(days: 30))
+            // MUT + validation: a vendor may not propose the internal SLO, nor learn it from a refusal
+            let slo = try await harness.api(.post, path, token: alpha, json: body(#""slo_target":"99.99""#, effective: later))
+            #expect(slo.status == .unprocessableContent && slo.text.contains("changes[0].slo_target") && !slo.text.contains("99.95"))
+            let high = try await harness.api(.post, path, token: alpha, json: body(#""sla_target":"99.96""#, effective: later))
+            #expect(high.status == .created && !high.text.contains("99.95"))
+            let highID = try #require(high.json["id"] as? Int)
+            let refused = try await harness.api(.post, "/api/v1/proposals/\(highID)/accept", token: manager, json: "{}")
+            #expect(refused.status == .conflict && refused.text.contains("internal SLO (99.95 %)"), "\(refused.status) \(refused.text)")
+            #expect(try await harness.repositories.versions.list(agreementID: world.agreementA.id, scope: .organisation).count == 1)
+            // the customer's SLO change is not shown to the vendor
+            let customer = try await harness.api(.post, "/api/v1/proposals/\(highID)/counter", token: manager, json: body(#""sla_target":"99.92","slo_target":"99.97""#, effective: later))
+            #expect(customer.status == .created)
+            let counterID = try #require(customer.json["id"] as? Int)
+            let seen = try await harness.api(.get, "/api/v1/proposals/\(counterID)", token: alpha)
+            #expect(seen.status == .ok && !seen.text.contains("99.97") && seen.text.contains("99.92"))
+            #expect(!(try await harness.api(.get, "/api/v1/proposals", token: alpha)).text.contains("99.97"))
+            // the RACI names another person on renegotiation: the manager may not propose for the customer
+            _ = try await harness.repositories.raci.replace(
+                agreementID: world.agreementA.id,
+                [RACIAssignment(activity: .renegotiation, party: RACIParty(kind: .person, id: world.admin.id, name: world.admin.name), letter: .accountable)],
+                scope: .organisation, actor: .system)
+            let unnamed = try await harness.api(.post, path, token: manager, json: body(#""sla_target":"99.8""#, effective: later))
+            #expect(unnamed.status == .conflict && unnamed.text.contains(world.admin.name))
+            _ = try await harness.repositories.raci.replace(agreementID: world.agreementA.id, [], scope: .organisation, actor: .system)
+            // terms never take effect backdated: accepted after the effective day has come, it is refused
+            let soon = try #require(today.adding(days: 1))
+            let quick = try await harness.api(.post, path, token: alpha, json: body(#""sla_target":"99.85""#, effective: soon))
+            let quickID = try #require(quick.json["id"] as? Int)
+            harness.clock.advance(by: 3 * 86_400)
+            let late = try await harness.api(.post, "/api/v1/proposals/\(quickID)/accept", token: manager, json: "{}")
+            #expect(late.status == .conflict && late.text.contains("no longer ahead"))
+        }
+    }
+}

@@ -51,14 +51,18 @@ public struct ReviewCalendar: Sendable {
     }
 
     /// The invitation to one meeting (METHOD:REQUEST), or its cancellation (METHOD:CANCEL). A vendor's copy names only
-    /// its own people.
+    /// its own people and, with no organiser to name, is a plain event to import.
     public func invitation(meetingID: Int64, scope: AccessScope) async throws -> String {
         let (meeting, series) = try await self.repositories.reviews.meeting(id: meetingID, scope: scope)
         var attendees = try await self.repositories.reviews.attendees(seriesID: series.id)
         if let vendor = scope.vendorID { attendees = attendees.filter { $0.vendorID == vendor } }
         var event = self.event(meeting, series: series, attendees: attendees)
-        // a vendor's copy names no one of the customer, its chair included
-        if scope.vendorID != nil { event.organizer = nil }
+        // a vendor's copy names no one of the customer, its chair included: without an organiser it is not an iTIP
+        // request but an event to import (cancelled when the meeting is)
+        if scope.vendorID != nil {
+            event.organizer = nil
+            return ICalendar.document([event], name: series.title)
+        }
         return ICalendar.document([event], name: series.title, method: meeting.status == .cancelled ? .cancel : .request)
     }
 }

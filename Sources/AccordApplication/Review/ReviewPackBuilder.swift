@@ -85,7 +85,8 @@ public struct ReviewPackBuilder: Sendable {
                     variance: latest?.attainment.map { ($0 - objective.slaTarget).rounded(places: 3) }, status: status.rawValue, trend: trend,
                     source: objective.sliKind.isTicketBased ? "Ticket events (\(objective.sliKind.label.lowercased()))" : "Availability buckets (good / valid)",
                     lineage: latest.map { "/objectives/\(objective.id)/periods/\(RFC3339.format($0.periodStart))" }))
-            // renegotiation candidates from the last 12 closed periods
+            // renegotiation candidates from the last 12 closed periods: the customer's negotiating position, internal only
+            guard internalPack else { continue }
             let window = history.suffix(12)
             let found = RenegotiationRules.candidates(
                 attainments: window.map(\.attainment), target: objective.slaTarget,
@@ -212,8 +213,8 @@ public struct ReviewPackBuilder: Sendable {
                                 $0.amount.plain, $0.currency, $0.status],
                         link: internalPack ? "/credits/\($0.id)" : nil, flagged: $0.status == "computed")
                 }, empty: "No credit in this span."))
-        // notice deadlines within 180 days, and those passed while the term runs
-        let notices = try await facts.notices(agreementIDs: agreementIDs, vendorID: audienceVendorID).filter { notice in
+        // notice deadlines within 180 days, and those passed while the term runs: the customer's renewal decision, internal only
+        let notices = (internalPack ? try await facts.notices(agreementIDs: agreementIDs, vendorID: nil) : []).filter { notice in
             let left = notice.deadline.daysSince1970 - today.daysSince1970
             return left <= 180 && (left >= 0 || (notice.endDate.map { $0 >= today } ?? false))
         }
@@ -225,20 +226,22 @@ public struct ReviewPackBuilder: Sendable {
                     text: left >= 0 ? "Notice deadline for \(notice.title): \(notice.deadline)" : "\(notice.title): \(RenewalRules.afterDeadline(autoRenews: notice.autoRenews))",
                     party: vendors.first { $0.id == notice.vendorID }?.name ?? "The customer", days: max(0, left)))
         }
-        tables.append(
-            ReviewPack.Table(
-                key: "notices", title: "Notice deadlines (next 180 days)", columns: ["Agreement", "Deadline", "Days left", "Term ends", "After the deadline"],
-                rows: notices.map { notice in
-                    let left = notice.deadline.daysSince1970 - today.daysSince1970
-                    return ReviewPack.Row(
-                        cells: [notice.title, notice.deadline.description, "\(left)", notice.endDate?.description ?? "",
-                                notice.autoRenews ? "renews automatically" : "expires"],
-                        link: "/agreements/\(notice.agreementID)", flagged: left <= 30)
-                }, empty: "No notice deadline within 180 days."))
-        tables.append(
-            ReviewPack.Table(
-                key: "candidates", title: "Renegotiation candidates", columns: ["Objective", "Party", "Rule", "Evidence"], rows: candidates,
-                empty: "The data suggests no change of terms."))
+        if internalPack {
+            tables.append(
+                ReviewPack.Table(
+                    key: "notices", title: "Notice deadlines (next 180 days)", columns: ["Agreement", "Deadline", "Days left", "Term ends", "After the deadline"],
+                    rows: notices.map { notice in
+                        let left = notice.deadline.daysSince1970 - today.daysSince1970
+                        return ReviewPack.Row(
+                            cells: [notice.title, notice.deadline.description, "\(left)", notice.endDate?.description ?? "",
+                                    notice.autoRenews ? "renews automatically" : "expires"],
+                            link: "/agreements/\(notice.agreementID)", flagged: left <= 30)
+                    }, empty: "No notice deadline within 180 days."))
+            tables.append(
+                ReviewPack.Table(
+                    key: "candidates", title: "Renegotiation candidates", columns: ["Objective", "Party", "Rule", "Evidence"], rows: candidates,
+                    empty: "The data suggests no change of terms."))
+        }
         // items carried from earlier meetings of the series
         let carried = try await self.repositories.reviews.carriedItems(seriesID: series.id, before: meeting.day, scope: scope).map { item in
             var shown = item

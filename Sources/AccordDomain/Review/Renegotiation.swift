@@ -110,6 +110,17 @@ public struct RenegotiationProposal: Sendable, Equatable, Codable {
     }
 
     public var proposedByCustomer: Bool { self.proposedByVendorID == nil }
+
+    /// As a vendor's users read it: without the customer's internal SLO.
+    public var vendorFacing: RenegotiationProposal {
+        var facing = self
+        facing.changes = self.changes.map { change in
+            var shown = change
+            shown.sloTarget = nil
+            return shown
+        }
+        return facing
+    }
 }
 
 /// A proposal as entered.
@@ -135,8 +146,10 @@ public struct ProposalDraft: Sendable, Equatable {
 
 /// What a proposal may say and how it moves.
 public enum ProposalRules {
-    /// `current`: the objectives of the version in force, by series, with their present terms.
-    public static func check(_ draft: ProposalDraft, current: [Int64: Objective], today: LocalDate) -> ValidationErrors {
+    /// `current`: the objectives of the version in force, by series, with their present terms. `byVendor`: the vendor
+    /// proposes: it may not set the customer's internal SLO, and no message names it (whether an SLA would reach the
+    /// SLO is checked when the customer accepts).
+    public static func check(_ draft: ProposalDraft, current: [Int64: Objective], today: LocalDate, byVendor: Bool = false) -> ValidationErrors {
         var errors = ValidationErrors()
         let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
         if title.isEmpty { errors.add("title", "Give the proposal a title, e.g. \"Raise checkout availability to 99.95 %\".") }
@@ -166,7 +179,11 @@ public enum ProposalRules {
                 if let value, !(value > 0 && value <= 100) { errors.add("\(field).\(name)", "A target is above 0 and at most 100 %.") }
                 if let value, value.rounded(places: 6) != value { errors.add("\(field).\(name)", "At most six decimals.") }
             }
-            if slo <= sla { errors.add("\(field).slo_target", "\(objective.name): the internal SLO (\(slo.plain) %) stays stricter than the SLA (\(sla.plain) %).") }
+            if byVendor {
+                if change.sloTarget != nil { errors.add("\(field).slo_target", "\(objective.name): the internal SLO is the customer's; propose the SLA, credit tiers or cap.") }
+            } else if slo <= sla {
+                errors.add("\(field).slo_target", "\(objective.name): the internal SLO (\(slo.plain) %) stays stricter than the SLA (\(sla.plain) %).")
+            }
             let schedule = CreditSchedule(
                 tiers: change.creditTiers ?? objective.credits.tiers, capPercent: change.creditCapPercent ?? objective.credits.capPercent,
                 probationFactor: objective.credits.probationFactor)

@@ -287,12 +287,14 @@ public struct ReviewItem: Sendable, Equatable, Codable {
     /// The day of the meeting that raised it; kept as it rolls forward.
     public var raisedOn: LocalDate
     public var closedOn: LocalDate?
+    /// What closed it: the decision on a question, or the reason it was dropped.
+    public var outcome: String
     public var rowVersion: Int
 
     public init(
         id: Int64, meetingID: Int64, seriesID: Int64, kind: Kind, text: String, partyVendorID: Int64?, ownerName: String, ownerVendorID: Int64?,
         ownerParty: String, dueOn: LocalDate?, status: Status, decidedBy: String, decidedAt: Date?, raisedOn: LocalDate, closedOn: LocalDate?,
-        rowVersion: Int
+        outcome: String = "", rowVersion: Int
     ) {
         self.id = id
         self.meetingID = meetingID
@@ -309,6 +311,7 @@ public struct ReviewItem: Sendable, Equatable, Codable {
         self.decidedAt = decidedAt
         self.raisedOn = raisedOn
         self.closedOn = closedOn
+        self.outcome = outcome
         self.rowVersion = rowVersion
     }
 

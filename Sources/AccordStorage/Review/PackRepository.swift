@@ -78,8 +78,9 @@ public struct PackRepository: Sendable {
         ).map(Self.pack)
     }
 
-    /// Meetings whose pre-read deadline has come and that have no pack yet, claimed for ten minutes with `SKIP LOCKED`:
-    /// a second runner skips them, and a claim whose runner died is taken again once it expires.
+    /// Meetings whose pre-read deadline has come and that have no pack made since it (a pack frozen early by hand, or
+    /// before the meeting moved, is followed by one at the deadline), claimed for ten minutes with `SKIP LOCKED`: a
+    /// second runner skips them, and a claim whose runner died is taken again once it expires.
     public func claimDue(now: Date, limit: Int = 20) async throws -> [Int64] {
         try await self.database.query(
             """
@@ -88,7 +89,7 @@ public struct PackRepository: Sendable {
                 SELECT m.id FROM review_meetings m
                 WHERE m.status = 'planned' AND m.pack_due_at <= \(now) AND m.ends_at > \(now)
                   AND (m.pack_claimed_at IS NULL OR m.pack_claimed_at < \(now.addingTimeInterval(-600)))
-                  AND NOT EXISTS (SELECT 1 FROM review_packs p WHERE p.meeting_id = m.id)
+                  AND NOT EXISTS (SELECT 1 FROM review_packs p WHERE p.meeting_id = m.id AND p.generated_at >= m.pack_due_at)
                 ORDER BY m.pack_due_at, m.id LIMIT \(min(max(1, limit), 100))
                 FOR UPDATE SKIP LOCKED)
             RETURNING id
@@ -112,7 +113,7 @@ public struct PackRepository: Sendable {
     }
 
     /// Freezes a meeting's packs: one revision per audience, all or none. `scheduled`: the job's run, which stores
-    /// nothing when a pack already exists (so the scheduled pack is made once, whatever the runners).
+    /// nothing when a pack was made since the pre-read deadline (so the scheduled pack is made once, whatever the runners).
     /// `announce`: tell the inboxes and webhooks (not for packs of meetings held before the series was set up).
     public func freeze(
         meetingID: Int64, _ packs: [NewPack], scheduled: Bool, announce: Bool = true, actor: AuditActor, now: Date
@@ -120,7 +121,16 @@ public struct PackRepository: Sendable {
         try await self.database.transaction { connection in
             let bound = self.database.bound(to: connection)
             guard try await !bound.query("SELECT 1 FROM review_meetings WHERE id = \(meetingID) FOR UPDATE").isEmpty else { throw NotFound("meeting") }
-            if scheduled, try await !bound.query("SELECT 1 FROM review_packs WHERE meeting_id = \(meetingID) LIMIT 1").isEmpty { return [] }
+            if scheduled,
+                try await !bound.query(
+                    """
+                    SELECT 1 FROM review_packs p JOIN review_meetings m ON m.id = p.meeting_id
+                    WHERE p.meeting_id = \(meetingID) AND p.generated_at >= m.pack_due_at LIMIT 1
+                    """
+                ).isEmpty
+            {
+                return []
+            }
             var stored: [StoredPack] = []
             for pack in packs {
                 let moved = String(decoding: try JSONEncoder().encode(pack.moved), as: UTF8.self)

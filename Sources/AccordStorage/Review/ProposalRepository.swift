@@ -94,7 +94,7 @@ public struct ProposalRepository: Sendable {
         agreementID: Int64, _ draft: ProposalDraft, parentID: Int64?, current: [Int64: Objective], scope: AccessScope, actor: AuditActor, now: Date,
         today: LocalDate
     ) async throws -> RenegotiationProposal {
-        try ProposalRules.check(draft, current: current, today: today).throwIfAny()
+        try ProposalRules.check(draft, current: current, today: today, byVendor: scope.vendorID != nil).throwIfAny()
         guard let effective = draft.effectiveFrom else { throw RuleViolation("Incomplete proposal.") }
         let changes = draft.changes.filter { !$0.isEmpty }.map { change -> TermsChange in
             var named = change
@@ -191,7 +191,13 @@ public struct ProposalRepository: Sendable {
             switch step {
             case .accept:
                 _ = try ProposalRules.accept(before, by: side)
-                applied = try await Self.apply(before, actor: actor, on: bound)
+                // terms take effect from a day still ahead: a late acceptance does not backdate them
+                let zone = try await bound.query("SELECT time_zone FROM agreements WHERE id = \(before.agreementID)").first?.decode(String.self)
+                let today = LocalDate.of(now, in: zone.flatMap(TimeZone.init(identifier:)) ?? .gmt)
+                guard before.effectiveFrom > today else {
+                    throw RuleViolation("This proposal takes effect \(before.effectiveFrom), which is no longer ahead: counter it with a later date.")
+                }
+                applied = try await Self.apply(before, byVendor: side == .vendor, actor: actor, on: bound)
                 next = .applied
                 try await bound.query(
                     """
@@ -234,25 +240,36 @@ public struct ProposalRepository: Sendable {
     }
 
     /// The amended version: copied from the latest, the proposal's terms set on its objectives, activated.
-    static func apply(_ proposal: RenegotiationProposal, actor: AuditActor, on database: Database) async throws -> Int {
+    static func apply(_ proposal: RenegotiationProposal, byVendor: Bool, actor: AuditActor, on database: Database) async throws -> Int {
         guard let connection = database.connection else { throw RuleViolation("Applying a proposal needs a transaction.") }
         let version = try await VersionRepository.amend(
             agreementID: proposal.agreementID, effectiveFrom: proposal.effectiveFrom, note: "Renegotiation proposal #\(proposal.id): \(proposal.title)",
             actor: actor, on: connection, logger: database.logger)
+        let copied = try await ObjectiveRepository(database: database).list(versionID: version.id, scope: .organisation)
         for change in proposal.changes {
-            let tiers = try change.creditTiers.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-            let updated = try await database.query(
-                """
-                UPDATE objectives SET sla_target = coalesce(\(change.slaTarget)::numeric, sla_target),
-                    slo_target = coalesce(\(change.sloTarget)::numeric, slo_target),
-                    credit_tiers = coalesce(\(tiers)::jsonb, credit_tiers),
-                    credit_cap_percent = coalesce(\(change.creditCapPercent)::numeric, credit_cap_percent), updated_by = \(actor.userID)
-                WHERE version_id = \(version.id) AND series_id = \(change.seriesID)
-                RETURNING id
-                """)
-            guard !updated.isEmpty else {
+            guard let objective = copied.first(where: { $0.seriesID == change.seriesID }) else {
                 throw RuleViolation("\(change.objectiveName) is no longer in the agreement: counter the proposal with the current objectives.")
             }
+            // the terms must still hold together on the latest version they are applied to
+            let sla = change.slaTarget ?? objective.slaTarget
+            let slo = change.sloTarget ?? objective.sloTarget
+            let credits = CreditSchedule(
+                tiers: change.creditTiers ?? objective.credits.tiers, capPercent: change.creditCapPercent ?? objective.credits.capPercent,
+                probationFactor: objective.credits.probationFactor)
+            guard slo > sla, credits.validate().isEmpty else {
+                throw RuleViolation(
+                    byVendor
+                        ? "\(objective.name): the proposal no longer fits the agreement's current terms; the customer will counter it."
+                        : "\(objective.name): with this proposal the internal SLO (\(slo.plain) %) would not be stricter than the SLA (\(sla.plain) %), or the credit schedule would not hold: counter it with the SLO or credits to match.")
+            }
+            let tiers = try change.creditTiers.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+            try await database.query(
+                """
+                UPDATE objectives SET sla_target = \(sla)::numeric, slo_target = \(slo)::numeric,
+                    credit_tiers = coalesce(\(tiers)::jsonb, credit_tiers), credit_cap_percent = \(credits.capPercent)::numeric,
+                    updated_by = \(actor.userID)
+                WHERE id = \(objective.id)
+                """)
         }
         try await VersionRepository.activate(version, actor: actor, on: connection, logger: database.logger)
         return version.number

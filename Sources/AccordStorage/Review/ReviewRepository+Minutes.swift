@@ -11,17 +11,18 @@ extension ReviewRepository {
     static let itemColumns = """
         SELECT i.id, i.meeting_id, i.series_id, i.kind, i.text, i.party_vendor_id, i.owner_name, i.owner_vendor_id, coalesce(v.name, 'The customer'),
                to_char(i.due_on, 'YYYY-MM-DD'), i.status, i.decided_by, i.decided_at, to_char(i.raised_on, 'YYYY-MM-DD'),
-               to_char(i.closed_on, 'YYYY-MM-DD'), i.row_version
+               to_char(i.closed_on, 'YYYY-MM-DD'), i.outcome, i.row_version
         FROM review_items i LEFT JOIN vendors v ON v.id = i.owner_vendor_id
         """
 
     static func item(_ row: PostgresRow) throws -> ReviewItem? {
-        let v = try row.decode((Int64, Int64, Int64, String, String, Int64?, String, Int64?, String, String?, String, String, Date?, String, String?, Int).self)
+        let v = try row.decode(
+            (Int64, Int64, Int64, String, String, Int64?, String, Int64?, String, String?, String, String, Date?, String, String?, String, Int).self)
         guard let kind = ReviewItem.Kind(rawValue: v.3), let status = ReviewItem.Status(rawValue: v.10), let raised = LocalDate(v.13) else { return nil }
         return ReviewItem(
             id: v.0, meetingID: v.1, seriesID: v.2, kind: kind, text: v.4, partyVendorID: v.5, ownerName: v.6, ownerVendorID: v.7, ownerParty: v.8,
             dueOn: v.9.flatMap(LocalDate.init), status: status, decidedBy: v.11, decidedAt: v.12, raisedOn: raised, closedOn: v.14.flatMap(LocalDate.init),
-            rowVersion: v.15)
+            outcome: v.15, rowVersion: v.16)
     }
 
     /// The items a vendor reads: those that concern it or every party, and not owned by another vendor. SQL text with
@@ -117,8 +118,9 @@ extension ReviewRepository {
         guard scope == .organisation else { throw NotFound("meeting") }
         var errors = ValidationErrors()
         if notes.count > 100 { errors.add("notes", "At most 100 notes.") }
-        for (index, note) in notes.enumerated() where note.text.count > 10000 || note.item.count > 500 {
-            errors.add("notes[\(index)]", "A note is at most 10,000 characters.")
+        for (index, note) in notes.enumerated() {
+            if note.text.count > 10000 { errors.add("notes[\(index)]", "A note is at most 10,000 characters.") }
+            if note.item.count > 500 { errors.add("notes[\(index)]", "A note's agenda item is at most 500 characters.") }
         }
         try errors.throwIfAny()
         return try await self.database.transaction { connection in
@@ -185,9 +187,9 @@ extension ReviewRepository {
             guard let row = try await bound.query("\(unescaped: Self.itemColumns) WHERE i.id = \(id)").first, let item = try Self.item(row) else {
                 throw NotFound("review item")
             }
+            // the meeting's history names the item, not its text: in a review of several vendors each reads only its own items
             try await GovernanceHistoryRepository.record(
-                .meeting, id: meetingID, action: "\(kind.rawValue) recorded", note: String(draft.text.trimmed.prefix(200)), actor: actor, on: connection,
-                logger: bound.logger)
+                .meeting, id: meetingID, action: "\(kind.rawValue) recorded", note: "item #\(id)", actor: actor, on: connection, logger: bound.logger)
             try await AuditRepository.record(
                 on: connection, logger: bound.logger, actor: actor, action: "create", entity: "review_item", entityID: id, after: item)
             return item
@@ -235,12 +237,12 @@ extension ReviewRepository {
                 guard !decision.trimmed.isEmpty else { throw ValidationErrors([FieldError("decision", "Say what was decided.")]) }
                 status = .decided
                 note = decision.trimmed
-                decidedBy = String(decision.trimmed.prefix(200))
+                decidedBy = actor.label.isEmpty ? "The customer" : String(actor.label.prefix(200))
             }
             guard note.count <= 4000 else { throw ValidationErrors([FieldError("reason", "At most 4,000 characters.")]) }
             try await bound.query(
                 """
-                UPDATE review_items SET status = \(status.rawValue), closed_on = \(today.description)::date,
+                UPDATE review_items SET status = \(status.rawValue), closed_on = \(today.description)::date, outcome = \(note),
                     decided_by = \(decidedBy), decided_at = CASE WHEN \(status.rawValue) = 'decided' THEN \(now) ELSE decided_at END,
                     row_version = row_version + 1
                 WHERE id = \(itemID)

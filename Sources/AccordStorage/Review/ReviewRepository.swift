@@ -212,6 +212,15 @@ public struct ReviewRepository: Sendable {
                 WHERE series_id = \(id) AND status = 'planned' AND starts_at > \(now)
                 """)
             let after = try await Self.loadSeries(id, on: bound)
+            let agreementID = after.scope.kind == "agreement" ? after.scope.agreementID : nil
+            for vendor in [nil] + (try await Self.vendors(of: after.scope, on: bound)).map({ Optional($0.id) }) {
+                try await InboxRepository.announce(
+                    Announcement(
+                        event: .meetingChanged, subjectKind: "review_series", subjectID: id,
+                        title: "\(after.title) has ended: its planned meetings are cancelled", link: "/reviews/\(id)", agreementID: agreementID,
+                        vendorID: vendor, dedupeKey: "series-ended-\(id)"),
+                    actor: actor, at: now, on: connection, logger: bound.logger)
+            }
             try await AuditRepository.record(
                 on: connection, logger: bound.logger, actor: actor, action: "end", entity: "review_series", entityID: id, before: before, after: after)
             return after
@@ -234,10 +243,25 @@ public struct ReviewRepository: Sendable {
             let vendorIDs = try await Self.vendors(of: series.scope, on: bound).map(\.id)
             try await Self.checkAttendees(
                 ReviewSeriesDraft(attendeeUserIDs: userIDs, attendeeContactIDs: contactIDs), vendorIDs: vendorIDs, on: bound)
-            try await bound.query("DELETE FROM review_attendees WHERE series_id = \(seriesID)")
-            for user in Set(userIDs) { try await bound.query("INSERT INTO review_attendees (series_id, user_id) VALUES (\(seriesID), \(user))") }
+            // removed people go, added ones come; those who stay keep their attendee id, so past attendance still names them
+            try await bound.query(
+                """
+                DELETE FROM review_attendees WHERE series_id = \(seriesID)
+                  AND NOT (coalesce(user_id, 0) = ANY(\(userIDs)::int8[]) OR coalesce(contact_id, 0) = ANY(\(contactIDs)::int8[]))
+                """)
+            for user in Set(userIDs) {
+                try await bound.query(
+                    """
+                    INSERT INTO review_attendees (series_id, user_id) VALUES (\(seriesID), \(user))
+                    ON CONFLICT (series_id, coalesce(user_id, 0), coalesce(contact_id, 0)) DO NOTHING
+                    """)
+            }
             for contact in Set(contactIDs) {
-                try await bound.query("INSERT INTO review_attendees (series_id, contact_id) VALUES (\(seriesID), \(contact))")
+                try await bound.query(
+                    """
+                    INSERT INTO review_attendees (series_id, contact_id) VALUES (\(seriesID), \(contact))
+                    ON CONFLICT (series_id, coalesce(user_id, 0), coalesce(contact_id, 0)) DO NOTHING
+                    """)
             }
             let after = try await Self.attendees(seriesID: seriesID, on: bound)
             try await AuditRepository.record(
@@ -457,7 +481,7 @@ public struct ReviewRepository: Sendable {
             try await bound.query(
                 """
                 UPDATE review_meetings SET day = \(day.description)::date, starts_at = \(planned.startsAt), ends_at = \(planned.endsAt),
-                    pack_due_at = \(planned.packDueAt), reason = \(reason.trimmed), sequence = sequence + 1, updated_at = \(now),
+                    pack_due_at = \(planned.packDueAt), pack_claimed_at = NULL, reason = \(reason.trimmed), sequence = sequence + 1, updated_at = \(now),
                     row_version = row_version + 1
                 WHERE id = \(meetingID)
                 """)

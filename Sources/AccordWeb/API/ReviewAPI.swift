@@ -24,7 +24,10 @@ struct ReviewAPI {
                 viewerVendorID: scope.vendorID)
         }
         let today = LocalDate.of(dependencies.clock(), in: TimeZone(identifier: series.timeZone) ?? .gmt)
-        return MeetingOut(meeting, series: series, items: items, packs: packs, viewerVendorID: scope.vendorID, today: today)
+        var out = MeetingOut(meeting, series: series, items: items, packs: packs, viewerVendorID: scope.vendorID, today: today)
+        // in a review of several vendors the minutes' notes are the customer's: each vendor reads its own items only
+        if scope.vendorID != nil, series.scope.kind == "master" { out.notes = [] }
+        return out
     }
 
     static func seriesOut(_ series: ReviewSeries, repositories: Repositories, scope: AccessScope) async throws -> SeriesOut {
@@ -203,7 +206,7 @@ struct ProposalAPI {
         let repositories = dependencies.repositories
         let proposal = try await repositories.proposals.find(id: id, scope: scope)
         return ProposalOut(
-            proposal: proposal,
+            proposal: scope.vendorID == nil ? proposal : proposal.vendorFacing,
             whatIf: try await RenegotiationService(repositories: repositories, clock: dependencies.clock).whatIf(proposal, scope: scope),
             thread: try await repositories.proposals.thread(of: proposal).map(\.id),
             history: try await repositories.proposals.history(id: id, scope: scope).map { entry in
@@ -217,6 +220,14 @@ struct ProposalAPI {
     ) async throws -> RenegotiationProposal {
         let draft = try DraftParsing.proposal(input)
         let service = RenegotiationService(repositories: dependencies.repositories, clock: dependencies.clock)
+        // the customer's proposal counts as its acceptance: it follows the RACI's renegotiation activity as accepting does
+        if try context.scope.vendorID == nil {
+            let user = try context.requireUser()
+            let (may, names) = try await service.mayAcceptForCustomer(agreementID: agreementID, userID: user.id)
+            if !may {
+                throw RuleViolation("The RACI names \(names.joined(separator: ", ")) to decide renegotiations of this agreement: they propose for the customer.")
+            }
+        }
         let current = try await service.currentObjectives(agreementID: agreementID, scope: context.scope)
         let agreement = try await dependencies.repositories.agreements.find(id: agreementID, scope: context.scope)
         let now = dependencies.clock()
@@ -250,7 +261,8 @@ struct ProposalAPI {
             try reader.errors.throwIfAny()
             let page = try await self.repositories.proposals.list(
                 agreementID: agreement, openOnly: request.query("open") == "true", page: request.apiPage(), scope: context.scope)
-            return JSON.response(ListEnvelope(page) { $0 })
+            let vendor = try context.scope.vendorID != nil
+            return JSON.response(ListEnvelope(page) { vendor ? $0.vendorFacing : $0 })
         }
         group.post("agreements/:id/proposals") { request, context in
             _ = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)

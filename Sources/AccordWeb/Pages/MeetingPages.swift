@@ -70,6 +70,11 @@ struct MeetingPages {
         var attendance: [AttendanceLine]
         var notes: [NoteLine]
         var parties: [PartyOption]
+        var kinds: [ReviewPages.Option]
+        var ownerParties: [ReviewPages.Option]
+        var concerns: [ReviewPages.Option]
+        var moveOpen: Bool
+        var cancelOpen: Bool
         var minutesOpen: Bool
         var minutesLocked: Bool
         var lockedAt: String?
@@ -82,12 +87,16 @@ struct MeetingPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("meetings/:id") { request, context in try await self.show(context, state: FormState(), notice: request.notice) }
+        router.get("meetings/:id") { request, context in
+            try await self.show(context, meetingID: try context.id(), state: FormState(), notice: request.notice)
+        }
         func change(_ path: String, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
             router.post("meetings/:id/\(path)") { request, context in
                 _ = try await self.repositories.reviews.meeting(id: try context.id(), scope: context.scope)
                 _ = try context.requireUser(\.canManageContracts)
-                return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { input in
+                return try await submitForm(
+                    request, context: context, render: { try await self.show(context, meetingID: try context.id(), state: $0, notice: nil) }
+                ) { input in
                     try await body(input, context, try context.id())
                     return Redirect.to("/meetings/\(try context.id())", notice: path == "items" ? .created : .updated)
                 }
@@ -123,25 +132,27 @@ struct MeetingPages {
             router.post("review-items/:id/\(step)") { request, context in
                 let item = try await reviews.item(id: try context.id(), scope: context.scope)
                 _ = try context.requireUser(RCAPages.mayWrite)
-                var request = request
-                let input = try await request.form(context: context)
-                let parsed: ReviewRepository.ItemStep =
-                    switch step {
-                    case "done": .done
-                    case "cancel": .cancel(input.text("reason") ?? "")
-                    default: .decide(input.text("decision") ?? "")
-                    }
-                _ = try await reviews.perform(parsed, itemID: item.id, scope: context.scope, actor: context.actor, now: clock())
-                return Redirect.to("/meetings/\(item.meetingID)", notice: .statusChanged)
+                // a refused step shows the meeting again with the reason
+                return try await submitForm(
+                    request, context: context, render: { try await self.show(context, meetingID: item.meetingID, state: $0, notice: nil) }
+                ) { input in
+                    let parsed: ReviewRepository.ItemStep =
+                        switch step {
+                        case "done": .done
+                        case "cancel": .cancel(input.text("reason") ?? "")
+                        default: .decide(input.text("decision") ?? "")
+                        }
+                    _ = try await reviews.perform(parsed, itemID: item.id, scope: context.scope, actor: context.actor, now: clock())
+                    return Redirect.to("/meetings/\(item.meetingID)", notice: .statusChanged)
+                }
             }
         }
         PackPages(dependencies: self.dependencies).addRoutes(to: router)
     }
 
-    private func show(_ context: AccordRequestContext, state: FormState, notice: String?) async throws -> Response {
+    private func show(_ context: AccordRequestContext, meetingID id: Int64, state: FormState, notice: String?) async throws -> Response {
         let user = try context.requireUser()
         let scope = try context.scope
-        let id = try context.id()
         let (meeting, series) = try await self.repositories.reviews.meeting(id: id, scope: scope)
         let out = try await ReviewAPI.meetingOut(id, dependencies: self.dependencies, context: context)
         let zone = TimeZone(identifier: series.timeZone) ?? .gmt
@@ -200,6 +211,17 @@ struct MeetingPages {
             attendance: scope.vendorID == nil
                 ? attendees.map { AttendanceLine(id: $0.id, name: $0.name, party: $0.party, present: present.contains($0.id)) } : [],
             notes: notes, parties: [PartyOption(value: "customer", label: "The customer")] + vendors.map { PartyOption(value: "\($0.id)", label: $0.name) },
+            kinds: [("action", "Action item"), ("decision", "Decision"), ("question", "Open question")].map {
+                ReviewPages.Option(value: $0.0, label: $0.1, selected: state.values["kind"] == $0.0)
+            },
+            ownerParties: ([("customer", "The customer")] + vendors.map { ("\($0.id)", $0.name) }).map {
+                ReviewPages.Option(value: $0.0, label: $0.1, selected: state.values["owner_party"] == $0.0)
+            },
+            concerns: ([("all", "Every party of the meeting")] + vendors.map { ("\($0.id)", "\($0.name) only") }).map {
+                ReviewPages.Option(value: $0.0, label: $0.1, selected: state.values["party"] == $0.0)
+            },
+            moveOpen: state.errors["day"] != nil || state.errors["start_time"] != nil || state.errors["reason"] != nil && state.values["day"] != nil,
+            cancelOpen: state.errors["reason"] != nil && state.values["day"] == nil,
             minutesOpen: minutesOpen, minutesLocked: meeting.minutes.locked, lockedAt: meeting.minutes.lockedAt.map { Stamp.format($0, zone) },
             commentUntil: meeting.minutes.commentUntil?.description, canManage: canManage, canMinute: canManage && minutesOpen,
             canMove: canManage && meeting.status == .planned && meeting.minutes.openedAt == nil,

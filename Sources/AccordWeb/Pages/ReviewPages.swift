@@ -94,7 +94,8 @@ struct ReviewPages {
             let upcoming = try await self.repositories.reviews.meetings(
                 from: now.addingTimeInterval(-86_400), to: now.addingTimeInterval(62 * 86_400), scope: scope, limit: 50)
             let view = ListView(
-                chrome: Chrome(title: "Reviews", context: context, notice: request.notice), series: page.items.map(Self.line),
+                chrome: Chrome(title: "Reviews", context: context, notice: request.notice),
+                series: page.items.map { Self.line($0, viewerVendorID: scope.vendorID) },
                 isEmpty: page.items.isEmpty, upcoming: try await self.meetingLines(upcoming, scope: scope), canManage: user.role.canManageContracts,
                 pager: Pager(page, path: "/reviews", query: []))
             return self.dependencies.renderer.response(view, template: "reviews/list")
@@ -160,9 +161,11 @@ struct ReviewPages {
         MeetingPages(dependencies: self.dependencies).addRoutes(to: router)
     }
 
-    static func line(_ series: ReviewSeries) -> SeriesLine {
+    /// A vendor's users do not see the master SLA a multi-vendor review covers.
+    static func line(_ series: ReviewSeries, viewerVendorID: Int64? = nil) -> SeriesLine {
         SeriesLine(
-            id: series.id, title: series.title, tier: series.tier.label, scope: series.scopeLabel,
+            id: series.id, title: series.title, tier: series.tier.label,
+            scope: viewerVendorID != nil && series.scope.kind == "master" ? "Multi-vendor review" : series.scopeLabel,
             rule: "\(series.recurrence.description.prefix(1).uppercased())\(series.recurrence.description.dropFirst()) at \(series.startTime) (\(series.timeZone))",
             active: series.active)
     }
@@ -226,7 +229,9 @@ struct ReviewPages {
         let canManage = user.role.canManageContracts && scope == .organisation
         var candidates: [CandidateLine] = []
         if canManage {
-            let chosen = Set(attendees.map { $0.userID.map { "user:\($0)" } ?? "contact:\($0.contactID ?? 0)" })
+            // a refused change shows the boxes as they were ticked
+            let submitted = state.values["attendees"].map { Set($0.split(separator: ",").map(String.init)) }
+            let chosen = submitted ?? Set(attendees.map { $0.userID.map { "user:\($0)" } ?? "contact:\($0.contactID ?? 0)" })
             candidates = try await self.repositories.reviews.candidates(for: series.scope).map { candidate in
                 let value = candidate.userID.map { "user:\($0)" } ?? "contact:\(candidate.contactID ?? 0)"
                 return CandidateLine(
@@ -235,7 +240,7 @@ struct ReviewPages {
             }
         }
         let view = ShowView(
-            chrome: Chrome(title: series.title, context: context, notice: notice), series: Self.line(series),
+            chrome: Chrome(title: series.title, context: context, notice: notice), series: Self.line(series, viewerVendorID: scope.vendorID),
             when: "\(series.recurrence.description), \(series.startTime)", duration: series.durationMinutes, preRead: series.preReadDays,
             location: series.location.nonEmpty, zone: series.timeZone, attendees: AttendeeOut.list(attendees, viewerVendorID: scope.vendorID),
             candidates: candidates, upcoming: upcoming, past: Array(past), canManage: canManage && series.active, form: state)

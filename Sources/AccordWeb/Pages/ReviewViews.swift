@@ -97,10 +97,11 @@ struct ItemOut: Encodable, Sendable {
     var decidedBy: String
     var raisedOn: LocalDate
     var closedOn: LocalDate?
+    var outcome: String
     var overdue: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, text, status, overdue
+        case id, kind, text, status, overdue, outcome
         case meetingID = "meeting_id"
         case ownerName = "owner_name"
         case ownerParty = "owner_party"
@@ -121,9 +122,11 @@ struct ItemOut: Encodable, Sendable {
         self.ownerParty = item.ownerParty
         self.dueOn = item.dueOn
         self.status = item.status.rawValue
-        self.decidedBy = viewerVendorID != nil && item.kind == .decision ? "" : item.decidedBy
+        // a vendor reads what was decided, not which of the customer's people decided it
+        self.decidedBy = viewerVendorID != nil ? "" : item.decidedBy
         self.raisedOn = item.raisedOn
         self.closedOn = item.closedOn
+        self.outcome = item.outcome
         self.overdue = item.status == .open && (item.dueOn.map { $0 < today } ?? false)
     }
 }
