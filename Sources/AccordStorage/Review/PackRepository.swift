@@ -51,6 +51,22 @@ public struct PackRepository: Sendable {
         ).map(Self.pack)
     }
 
+    /// The latest revision of each audience's pack of several meetings in one query (lists of meetings), by meeting;
+    /// without the snapshots' text.
+    public func latest(meetingIDs: [Int64], scope: AccessScope) async throws -> [Int64: [StoredPack]] {
+        guard !meetingIDs.isEmpty else { return [:] }
+        let packs = try await self.database.query(
+            """
+            SELECT DISTINCT ON (p.meeting_id, coalesce(p.audience_vendor_id, 0)) p.id, p.meeting_id, p.audience_vendor_id, p.revision, '', p.sha256,
+                   p.moved::text, p.generated_at, u.name
+            FROM review_packs p LEFT JOIN users u ON u.id = p.generated_by
+            WHERE p.meeting_id = ANY(\(meetingIDs)::int8[]) AND (\(scope.vendorID)::int8 IS NULL OR p.audience_vendor_id = \(scope.vendorID))
+            ORDER BY p.meeting_id, coalesce(p.audience_vendor_id, 0), p.revision DESC
+            """
+        ).map(Self.pack)
+        return Dictionary(grouping: packs, by: \.meetingID)
+    }
+
     /// One revision the scope may read.
     public func find(id: Int64, scope: AccessScope) async throws -> StoredPack {
         guard

@@ -49,6 +49,19 @@ extension ReviewRepository {
         ).compactMap(Self.item)
     }
 
+    /// The items of several meetings in one query (lists of meetings), by meeting.
+    public func items(meetingIDs: [Int64], scope: AccessScope) async throws -> [Int64: [ReviewItem]] {
+        guard !meetingIDs.isEmpty else { return [:] }
+        let items = try await self.database.query(
+            """
+            \(unescaped: Self.itemColumns) WHERE i.meeting_id = ANY(\(meetingIDs)::int8[]) AND i.id IN (\(unescaped: Self.itemVisible(scope)))
+              AND i.series_id IN (\(unescaped: Self.visibleSeries(scope)))
+            ORDER BY i.meeting_id, array_position(ARRAY['decision', 'action', 'question'], i.kind), i.id
+            """
+        ).compactMap(Self.item)
+        return Dictionary(grouping: items, by: \.meetingID)
+    }
+
     /// Open action items and undecided questions raised in earlier meetings of the series: they roll into the next agenda,
     /// keeping the day they were raised.
     public func carriedItems(seriesID: Int64, before day: LocalDate, scope: AccessScope) async throws -> [ReviewItem] {

@@ -30,6 +30,31 @@ struct ReviewAPI {
         return out
     }
 
+    /// Many meetings in a handful of queries: their items and packs read together, their series' vendors once each.
+    static func meetingOuts(_ meetings: [(ReviewMeeting, ReviewSeries)], dependencies: AppDependencies, scope: AccessScope) async throws -> [MeetingOut] {
+        let repositories = dependencies.repositories
+        let ids = meetings.map(\.0.id)
+        let items = try await repositories.reviews.items(meetingIDs: ids, scope: scope)
+        let packs = try await repositories.packs.latest(meetingIDs: ids, scope: scope)
+        var vendors: [Int64: [(id: Int64, name: String)]] = [:]
+        var result: [MeetingOut] = []
+        for (meeting, series) in meetings {
+            if vendors[series.id] == nil { vendors[series.id] = try await repositories.reviews.vendors(of: series.scope) }
+            let names = vendors[series.id] ?? []
+            let today = LocalDate.of(dependencies.clock(), in: TimeZone(identifier: series.timeZone) ?? .gmt)
+            var out = MeetingOut(
+                meeting, series: series, items: items[meeting.id] ?? [],
+                packs: (packs[meeting.id] ?? []).map { pack in
+                    PackOut(
+                        pack, audience: pack.audienceVendorID.map { id in names.first { $0.id == id }?.name ?? "Vendor" } ?? "Internal",
+                        viewerVendorID: scope.vendorID)
+                }, viewerVendorID: scope.vendorID, today: today)
+            if scope.vendorID != nil, series.scope.kind == "master" { out.notes = [] }
+            result.append(out)
+        }
+        return result
+    }
+
     static func seriesOut(_ series: ReviewSeries, repositories: Repositories, scope: AccessScope) async throws -> SeriesOut {
         SeriesOut(series, attendees: try await repositories.reviews.attendees(seriesID: series.id), viewerVendorID: scope.vendorID)
     }
@@ -62,10 +87,9 @@ struct ReviewAPI {
         }
         group.get("reviews/:id/meetings") { _, context in
             _ = try context.requireUser()
-            let meetings = try await reviews.meetings(seriesID: try context.id(), scope: context.scope)
-            var items: [MeetingOut] = []
-            for meeting in meetings.suffix(200) { items.append(try await Self.meetingOut(meeting.id, dependencies: self.dependencies, context: context)) }
-            return JSON.response(ItemsEnvelope(items: items))
+            let series = try await reviews.series(id: try context.id(), scope: context.scope)
+            let meetings = try await reviews.meetings(seriesID: series.id, scope: context.scope).suffix(200).map { ($0, series) }
+            return JSON.response(ItemsEnvelope(items: try await Self.meetingOuts(meetings, dependencies: self.dependencies, scope: context.scope)))
         }
         group.post("reviews/:id/end") { _, context in
             _ = try await reviews.series(id: try context.id(), scope: context.scope)
@@ -92,11 +116,8 @@ struct ReviewAPI {
             try reader.errors.throwIfAny()
             guard let start = PeriodPlanner.startInstant(from, in: .gmt), let end = to.adding(days: 1).flatMap({ PeriodPlanner.startInstant($0, in: .gmt) })
             else { throw ValidationErrors([FieldError("from", "Not a day this server handles.")]) }
-            var items: [MeetingOut] = []
-            for (meeting, _) in try await reviews.meetings(from: start, to: end, scope: context.scope, limit: 500) {
-                items.append(try await Self.meetingOut(meeting.id, dependencies: self.dependencies, context: context))
-            }
-            return JSON.response(ItemsEnvelope(items: items))
+            let meetings = try await reviews.meetings(from: start, to: end, scope: context.scope, limit: 500)
+            return JSON.response(ItemsEnvelope(items: try await Self.meetingOuts(meetings, dependencies: self.dependencies, scope: context.scope)))
         }
         group.get("meetings/:id") { _, context in
             _ = try context.requireUser()
