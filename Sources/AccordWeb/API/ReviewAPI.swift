@@ -140,33 +140,17 @@ struct ReviewAPI {
                 return JSON.response(try await Self.meetingOut(try context.id(), dependencies: self.dependencies, context: context))
             }
         }
-        change("move") { input, context, id in
-            let (day, time, reason) = try DraftParsing.meetingSlot(input)
-            _ = try await reviews.move(
-                meetingID: id, to: day, at: time, reason: reason, expectedRowVersion: input.text("row_version").flatMap { Int($0) }, scope: context.scope,
-                actor: context.actor, now: clock())
-        }
-        change("cancel") { input, context, id in
-            _ = try await reviews.cancel(
-                meetingID: id, reason: input.text("reason") ?? "", expectedRowVersion: input.text("row_version").flatMap { Int($0) }, scope: context.scope,
-                actor: context.actor, now: clock())
-        }
-        change("minutes") { input, context, id in
-            let (present, notes) = try DraftParsing.minutes(input)
-            _ = try await reviews.saveMinutes(
-                meetingID: id, attendance: present, notes: notes, expectedRowVersion: input.text("row_version").flatMap { Int($0) }, scope: context.scope,
-                actor: context.actor, now: clock())
-        }
-        change("packs") { _, context, id in
-            _ = try await ReviewPacks(repositories: self.repositories, clock: clock).freeze(meetingID: id, scheduled: false, actor: context.actor)
+        for step in MeetingStep.allCases where step != .items {
+            change(step.rawValue) { input, context, id in _ = try await step.apply(input, meetingID: id, context: context, dependencies: self.dependencies) }
         }
         group.post("meetings/:id/items") { request, context in
             _ = try await reviews.meeting(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
-            let (draft, party) = try DraftParsing.reviewItem(try await request.json(context: context))
-            let item = try await reviews.addItem(
-                meetingID: try context.id(), draft, partyVendorID: party, scope: context.scope, actor: context.actor, now: clock())
+            guard
+                let item = try await MeetingStep.items.apply(
+                    try await request.json(context: context), meetingID: try context.id(), context: context, dependencies: self.dependencies)
+            else { throw NotFound("review item") }
             let today = LocalDate.of(clock(), in: .gmt)
             return JSON.response(ItemOut(item, viewerVendorID: nil, today: today), status: .created)
         }
@@ -195,6 +179,39 @@ struct ReviewAPI {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: pack.snapshot)))
         }
         ProposalAPI(dependencies: self.dependencies).addRoutes(to: group)
+    }
+}
+
+/// The changes of a meeting, one body shared by its page forms and its API routes: move, cancel, minutes, an item, a
+/// pack frozen by hand.
+enum MeetingStep: String, CaseIterable, Sendable {
+    case move, cancel, minutes, items, packs
+
+    /// Carries the step out; an item step answers the item it recorded.
+    func apply(_ input: Input, meetingID id: Int64, context: AccordRequestContext, dependencies: AppDependencies) async throws -> ReviewItem? {
+        let reviews = dependencies.repositories.reviews
+        let now = dependencies.clock()
+        let rowVersion = input.text("row_version").flatMap { Int($0) }
+        switch self {
+        case .move:
+            let (day, time, reason) = try DraftParsing.meetingSlot(input)
+            _ = try await reviews.move(
+                meetingID: id, to: day, at: time, reason: reason, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor, now: now)
+        case .cancel:
+            _ = try await reviews.cancel(
+                meetingID: id, reason: input.text("reason") ?? "", expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor, now: now)
+        case .minutes:
+            let (present, notes) = try DraftParsing.minutes(input)
+            _ = try await reviews.saveMinutes(
+                meetingID: id, attendance: present, notes: notes, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor, now: now)
+        case .items:
+            let (draft, party) = try DraftParsing.reviewItem(input)
+            return try await reviews.addItem(meetingID: id, draft, partyVendorID: party, scope: context.scope, actor: context.actor, now: now)
+        case .packs:
+            _ = try await ReviewPacks(repositories: dependencies.repositories, clock: dependencies.clock).freeze(
+                meetingID: id, scheduled: false, actor: context.actor)
+        }
+        return nil
     }
 }
 

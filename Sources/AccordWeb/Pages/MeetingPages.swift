@@ -102,32 +102,11 @@ struct MeetingPages {
                 }
             }
         }
+        for step in MeetingStep.allCases {
+            change(step.rawValue) { input, context, id in _ = try await step.apply(input, meetingID: id, context: context, dependencies: self.dependencies) }
+        }
         let clock = self.dependencies.clock
         let reviews = self.repositories.reviews
-        change("move") { input, context, id in
-            let (day, time, reason) = try DraftParsing.meetingSlot(input)
-            _ = try await reviews.move(
-                meetingID: id, to: day, at: time, reason: reason, expectedRowVersion: input.text("row_version").flatMap { Int($0) }, scope: context.scope,
-                actor: context.actor, now: clock())
-        }
-        change("cancel") { input, context, id in
-            _ = try await reviews.cancel(
-                meetingID: id, reason: input.text("reason") ?? "", expectedRowVersion: input.text("row_version").flatMap { Int($0) }, scope: context.scope,
-                actor: context.actor, now: clock())
-        }
-        change("minutes") { input, context, id in
-            let (present, notes) = try DraftParsing.minutes(input)
-            _ = try await reviews.saveMinutes(
-                meetingID: id, attendance: present, notes: notes, expectedRowVersion: input.text("row_version").flatMap { Int($0) }, scope: context.scope,
-                actor: context.actor, now: clock())
-        }
-        change("items") { input, context, id in
-            let (draft, party) = try DraftParsing.reviewItem(input)
-            _ = try await reviews.addItem(meetingID: id, draft, partyVendorID: party, scope: context.scope, actor: context.actor, now: clock())
-        }
-        change("packs") { _, context, id in
-            _ = try await ReviewPacks(repositories: self.repositories, clock: clock).freeze(meetingID: id, scheduled: false, actor: context.actor)
-        }
         for step in ["done", "cancel", "decide"] {
             router.post("review-items/:id/\(step)") { request, context in
                 let item = try await reviews.item(id: try context.id(), scope: context.scope)
