@@ -88,9 +88,11 @@ public struct ReviewPackBuilder: Sendable {
             // renegotiation candidates from the last 12 closed periods: the customer's negotiating position, internal only
             guard internalPack else { continue }
             let window = history.suffix(12)
+            // an objective in its first year (at most 12 periods recorded in the two years read) is new: its first target
+            // can be set from its history
             let found = RenegotiationRules.candidates(
                 attainments: window.map(\.attainment), target: objective.slaTarget,
-                budgetLeft: internalPack ? window.map { $0.budgetConsumed.map { 1 - $0 } } : [])
+                budgetLeft: internalPack ? window.map { $0.budgetConsumed.map { 1 - $0 } } : [], isNew: history.count <= 12)
             for candidate in found {
                 candidates.append(ReviewPack.Row(cells: [objective.name, party, candidate.kind.rawValue.replacingOccurrences(of: "_", with: " "), candidate.message], link: nil, flagged: false))
                 items.append(AgendaFacts.Item(kind: .renegotiation, text: "\(objective.name): \(candidate.message)", party: party))
