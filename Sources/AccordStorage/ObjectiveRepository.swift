@@ -104,11 +104,13 @@ public struct ObjectiveRepository: Sendable {
         public var dependencyKind: DependencyKind?
         public var parallelGroup: String?
         public var timeZone: String
+        public var serviceID: Int64?
     }
 
     /// Every objective of the version in force today of every active agreement the scope sees, in one query:
     /// masters first, then by agreement title.
-    public func portfolio(scope: AccessScope, today: LocalDate) async throws -> [PortfolioEntry] {
+    /// `seriesIDs`: only these series (the dashboard refreshes the rows whose data changed).
+    public func portfolio(scope: AccessScope, today: LocalDate, seriesIDs: [Int64]? = nil) async throws -> [PortfolioEntry] {
         let rows = try await self.database.query(
             """
             WITH in_force AS (
@@ -118,10 +120,11 @@ public struct ObjectiveRepository: Sendable {
             )
             \(unescaped: Self.columns), a.title AS agreement_title, a.kind AS agreement_kind, v.name AS vendor_name, a.time_zone AS agreement_zone,
                    a.vendor_id AS agreement_vendor, a.master_id AS agreement_master, a.dependency_kind AS agreement_dependency,
-                   a.parallel_group AS agreement_group
+                   a.parallel_group AS agreement_group, a.service_id AS agreement_service
             \(unescaped: Self.tables)
             JOIN in_force f ON f.id = av.id
             LEFT JOIN vendors v ON v.id = a.vendor_id
+            WHERE \(seriesIDs)::int8[] IS NULL OR o.series_id = ANY(\(seriesIDs)::int8[])
             ORDER BY a.kind = 'vendor', lower(a.title), a.id, o.id
             """)
         return try rows.map { row in
@@ -132,7 +135,8 @@ public struct ObjectiveRepository: Sendable {
                 agreementKind: AgreementKind(rawValue: try cells.value("agreement_kind")) ?? .vendor, vendorID: try cells.value("agreement_vendor"),
                 vendorName: try cells.value("vendor_name"), masterID: try cells.value("agreement_master"),
                 dependencyKind: (try cells.value("agreement_dependency", as: String?.self)).flatMap(DependencyKind.init(rawValue:)),
-                parallelGroup: try cells.value("agreement_group"), timeZone: try cells.value("agreement_zone"))
+                parallelGroup: try cells.value("agreement_group"), timeZone: try cells.value("agreement_zone"),
+                serviceID: try cells.value("agreement_service"))
         }
     }
 

@@ -169,29 +169,13 @@ public struct PeriodRecordRepository: Sendable {
 
     // MARK: - Change stamps
 
-    /// Marks a series changed inside the caller's transaction, so cached pages that read it are rebuilt.
+    /// Marks a series changed inside the caller's transaction, so the dashboard's row of it is computed again.
     static func touch(seriesID: Int64, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.rows(
             """
             INSERT INTO series_versions (series_id, version) VALUES (\(seriesID), nextval('series_version_seq'))
             ON CONFLICT (series_id) DO UPDATE SET version = excluded.version
             """, logger: logger)
-    }
-
-    /// A stamp that changes whenever any committed change could alter a portfolio page: a series' data, alert state
-    /// or records, or the agreements, versions, objectives and vendors it shows. Sums, not maxima, so a transaction
-    /// that commits after a later-numbered one still changes the stamp.
-    public func portfolioStamp() async throws -> String {
-        let row = try await self.database.query(
-            """
-            SELECT (SELECT coalesce(sum(version), 0) FROM series_versions)::text || '.'
-                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM agreements)::text || '.'
-                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM agreement_versions)::text || '.'
-                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM objectives)::text || '.'
-                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM vendors)::text
-            """
-        ).first!
-        return try row.decode(String.self)
     }
 
     // MARK: - Requests

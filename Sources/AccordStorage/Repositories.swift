@@ -36,6 +36,7 @@ public struct Repositories: Sendable {
     public let reviewFacts: ReviewFactsRepository
     public let proposals: ProposalRepository
     public let calendarFeeds: CalendarFeedRepository
+    public let dashboardRows: DashboardRowRepository
 
     public init(database: Database) {
         self.database = database
@@ -74,5 +75,6 @@ public struct Repositories: Sendable {
         self.reviewFacts = ReviewFactsRepository(database: database)
         self.proposals = ProposalRepository(database: database)
         self.calendarFeeds = CalendarFeedRepository(database: database)
+        self.dashboardRows = DashboardRowRepository(database: database)
     }
 }

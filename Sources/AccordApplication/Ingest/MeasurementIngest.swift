@@ -77,6 +77,12 @@ public struct MeasurementIngest: Sendable {
         } catch {
             self.logger.warning("recompute after ingest deferred to the recompute job", metadata: ["error": "\(String(reflecting: error))"])
         }
+        // the dashboard's row of this series follows at once; if this fails the dashboard-rows job refreshes it shortly
+        do {
+            try await DashboardRows(repositories: self.repositories).refresh(seriesIDs: [objective.seriesID], now: self.clock())
+        } catch {
+            self.logger.warning("dashboard row after ingest deferred to the dashboard-rows job", metadata: ["error": "\(String(reflecting: error))"])
+        }
         return result
     }
 }

@@ -140,6 +140,7 @@ public enum StandardJobs {
             PeriodClosingJob(repositories: repositories), RecomputeJob(repositories: repositories), AlertEvaluationJob(repositories: repositories),
             SessionPurgeJob(repositories: repositories), TicketReplayJob(repositories: repositories), WebhookDeliveryJob(repositories: repositories),
             GovernanceRemindersJob(repositories: repositories), ReviewMeetingsJob(repositories: repositories),
+            DashboardRowsJob(repositories: repositories),
         ]
     }
 }

@@ -30,10 +30,11 @@ public struct PortfolioReport: Sendable {
 
     /// The rows of the objectives in force that `include` keeps (all by default); only those are counted.
     public func rows(
-        scope: AccessScope, now: Date, include: (ObjectiveRepository.PortfolioEntry) -> Bool = { _ in true }
+        scope: AccessScope, now: Date, seriesIDs: [Int64]? = nil, include: (ObjectiveRepository.PortfolioEntry) -> Bool = { _ in true }
     ) async throws -> [Row] {
         let utc = TimeZone(identifier: "UTC")!
-        let entries = try await self.repositories.objectives.portfolio(scope: scope, today: LocalDate.of(now, in: utc)).filter(include)
+        let entries = try await self.repositories.objectives.portfolio(scope: scope, today: LocalDate.of(now, in: utc), seriesIDs: seriesIDs)
+            .filter(include)
         // lay out each objective's current period and the twelve before it
         var layouts: [(current: DateInterval, past: [DateInterval])] = []
         for entry in entries {

@@ -33,12 +33,30 @@ struct DashboardPages {
 
     struct DashboardView {
         var chrome: Chrome
-        /// Overdue root-cause analyses and actions, read per request (not cached with the table).
+        /// Overdue root-cause analyses and actions, notice deadlines and reviews near, cached per scope for a minute.
         var overdue: [OverdueLink]
-        /// The rendered table (from `dashboard-table`, escaped there), shared by everyone with the same scope.
-        var table: String
+        var lines: [Line]
         var isEmpty: Bool
-        var summary: [String]
+        /// Nothing in force at all (not just nothing matching the filter).
+        var nothingInForce: Bool
+        var counts: [CountLink]
+        var vendors: [ReviewPages.Option]
+        var services: [ReviewPages.Option]
+        var statuses: [ReviewPages.Option]
+        var sorts: [ReviewPages.Option]
+        var search: String
+        var alertingOnly: Bool
+        var showVendorFilter: Bool
+        var filtered: Bool
+        var pager: Pager
+    }
+
+    /// A summary count that filters the table when followed.
+    struct CountLink {
+        var text: String
+        var link: String
+        var status: String
+        var current: Bool
     }
 
     struct OverdueLink {
@@ -54,27 +72,16 @@ struct DashboardPages {
         router.get("dashboard") { request, context in
             _ = try context.requireUser()
             let now = self.dependencies.clock()
-            let stamp = try await self.repositories.periodRecords.portfolioStamp()
-            let hour = Int((now.timeIntervalSince1970 / 3600).rounded(.down))
-            let cache = self.dependencies.portfolioCache
-            let entry: PortfolioCache.Entry
-            if let cached = cache.lookup(scope: try context.scope, stamp: stamp, hour: hour) {
-                entry = cached
-            } else {
-                let rows = try await self.dependencies.useCases.portfolio.rows(scope: context.scope, now: now)
-                let lines = rows.map(Self.line)
-                let breached = rows.filter { $0.current.slaStatus == .breached }.count
-                let atRisk = rows.filter { $0.outlook?.status == .atRisk }.count
-                let alerting = rows.filter { !$0.firing.isEmpty }.count
-                entry = PortfolioCache.Entry(
-                    stamp: stamp, hour: hour,
-                    html: lines.isEmpty ? "" : self.dependencies.renderer.render(TableView(lines: lines), template: "dashboard-table"),
-                    summary: [
-                        "\(rows.count) objectives in force", "\(breached) below the SLA so far this period",
-                        "\(atRisk) at risk (below the SLO, or heading below the SLA at the last day's rate)", "\(alerting) with a burn-rate alert",
-                    ])
-                cache.store(entry, scope: try context.scope)
-            }
+            let query = try DashboardQuery(request)
+            let rows = DashboardRows(repositories: self.repositories)
+            // rows follow their data: anything changed since they were computed (an exclusion, a recompute, an alert)
+            // is refreshed now, so a change shows on the next page view
+            try await rows.match(now: now)
+            try await rows.refreshStale(now: now, scope: try context.scope, limit: 200)
+            let page = try await self.repositories.dashboardRows.page(query.filter, sort: query.sort, page: query.page, scope: context.scope)
+            var unfiltered = query.filter
+            unfiltered.status = nil
+            let counts = try await self.repositories.dashboardRows.counts(unfiltered, scope: context.scope)
             let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
             let scope = try context.scope
             let (lateRCAs, lateActions) = try await self.dependencies.portfolioCache.overdueCounts(scope: scope, now: self.dependencies.clock()) {
@@ -92,9 +99,49 @@ struct DashboardPages {
             overdue += try await self.dependencies.portfolioCache.governanceReminders(scope: scope, now: moment) {
                 try await self.governanceReminders(scope: scope, now: moment)
             }
+            let vendors = scope.vendorID == nil ? try await self.repositories.vendors.all(scope: scope) : []
+            let services = try await self.repositories.services.list(search: nil, page: PageRequest(number: 1, size: 200), scope: scope).items
+            func link(_ status: DashboardRow.Status?, alerting: Bool = false) -> String {
+                var changed = query
+                changed.filter.status = status
+                changed.filter.alertingOnly = alerting
+                changed.page = PageRequest(number: 1, size: query.page.size)
+                return changed.url
+            }
+            var countLinks = [
+                CountLink(
+                    text: "\(counts.total) objective\(counts.total == 1 ? "" : "s") in force", link: link(nil), status: "all",
+                    current: query.filter.status == nil && !query.filter.alertingOnly)
+            ]
+            for status in DashboardRow.Status.allCases {
+                let count = counts.byStatus[status] ?? 0
+                let words =
+                    switch status {
+                    case .breached: "below the SLA so far this period"
+                    case .atRisk: "at risk (below the SLO, heading below the SLA at the last day's rate, or alerting)"
+                    case .onTrack: "on track"
+                    case .noData: "without data this period"
+                    }
+                countLinks.append(CountLink(text: "\(count) \(words)", link: link(status), status: status.rawValue, current: query.filter.status == status))
+            }
+            countLinks.append(
+                CountLink(text: "\(counts.alerting) with a burn-rate alert", link: link(nil, alerting: true), status: "alerting", current: query.filter.alertingOnly))
             let view = DashboardView(
-                chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, table: entry.html, isEmpty: entry.html.isEmpty,
-                summary: entry.summary)
+                chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, lines: page.items.map(Self.line),
+                isEmpty: page.items.isEmpty, nothingInForce: counts.total == 0 && query.filter == DashboardRowRepository.Filter(), counts: countLinks,
+                vendors: [ReviewPages.Option(value: "", label: "Every vendor", selected: query.filter.vendorID == nil)]
+                    + vendors.map { ReviewPages.Option(value: "\($0.id)", label: $0.name, selected: query.filter.vendorID == $0.id) },
+                services: [ReviewPages.Option(value: "", label: "Every service", selected: query.filter.serviceID == nil)]
+                    + services.map { ReviewPages.Option(value: "\($0.id)", label: $0.name, selected: query.filter.serviceID == $0.id) },
+                statuses: [ReviewPages.Option(value: "", label: "Any status", selected: query.filter.status == nil)]
+                    + DashboardRow.Status.allCases.map {
+                        ReviewPages.Option(value: $0.rawValue, label: $0.label.prefix(1).uppercased() + $0.label.dropFirst(), selected: query.filter.status == $0)
+                    },
+                sorts: [("risk", "Most at risk first"), ("budget", "Least budget left first"), ("name", "By agreement and name")].map {
+                    ReviewPages.Option(value: $0.0, label: $0.1, selected: query.sort.rawValue == $0.0)
+                },
+                search: query.filter.search ?? "", alertingOnly: query.filter.alertingOnly, showVendorFilter: scope.vendorID == nil,
+                filtered: query.filter != DashboardRowRepository.Filter(), pager: Pager(page, path: "/dashboard", query: query.pairs))
             return self.dependencies.renderer.response(view, template: "dashboard")
         }
     }
@@ -124,19 +171,80 @@ struct DashboardPages {
         return links
     }
 
-    static func line(_ row: PortfolioReport.Row) -> Line {
-        let objective = row.entry.objective
-        return Line(
-            objectiveID: objective.id, objective: objective.name, agreementID: row.entry.placement.agreementID, agreement: row.entry.agreementTitle,
-            vendor: row.entry.vendorName ?? "Master SLA", isMaster: row.entry.agreementKind == .master,
-            attainment: Figures.attainment(row.current.attainment, targets: [objective.slaTarget, objective.sloTarget]),
-            sla: Figures.target(objective.slaTarget), slo: Figures.target(objective.sloTarget),
-            slaStatus: row.outlook?.status.rawValue ?? row.current.slaStatus.rawValue,
-            slaStatusText: row.outlook?.status.label ?? row.current.slaStatus.label,
-            sloStatus: row.current.sloStatus == .breached ? "at_risk" : row.current.sloStatus.rawValue,
-            sloStatusText: row.current.sloStatus == .breached ? "budget spent" : row.current.sloStatus == .met ? "within" : "no data",
-            budget: Figures.budgetLeft(row.current.budgetRemaining),
+    static func line(_ row: DashboardRow) -> Line {
+        Line(
+            objectiveID: row.objectiveID, objective: row.objectiveName, agreementID: row.agreementID, agreement: row.agreementTitle,
+            vendor: row.vendorName ?? "Master SLA", isMaster: row.isMaster,
+            attainment: Figures.attainment(row.attainment, targets: [row.slaTarget, row.sloTarget]),
+            sla: Figures.target(row.slaTarget), slo: Figures.target(row.sloTarget),
+            slaStatus: row.outlook?.rawValue ?? row.slaStatus.rawValue,
+            slaStatusText: row.outlook?.label ?? row.slaStatus.label,
+            sloStatus: row.sloStatus == .breached ? "at_risk" : row.sloStatus.rawValue,
+            sloStatusText: row.sloStatus == .breached ? "budget spent" : row.sloStatus == .met ? "within" : "no data",
+            budget: Figures.budgetLeft(row.budgetRemaining),
             alert: row.firing.joined(separator: "; "), hasAlert: !row.firing.isEmpty,
-            sparkline: Sparkline(values: row.history.map { $0?.double }, sla: objective.slaTarget.double).svg)
+            sparkline: Sparkline(values: row.history.map { $0?.double }, sla: row.slaTarget.double).svg)
+    }
+}
+
+/// The dashboard's filter, sort and page as the URL holds them, so a view can be bookmarked and shared:
+/// `vendor`, `service`, `agreement`, `status` (breached, at_risk, on_track, no_data), `alerts=true`, `q`, `sort` (risk,
+/// budget, name) and `page`.
+struct DashboardQuery: Equatable {
+    var filter: DashboardRowRepository.Filter
+    var sort: DashboardRowRepository.Sort
+    var page: PageRequest
+
+    static let pageSize = 50
+
+    init(_ request: Request) throws {
+        var errors = ValidationErrors()
+        func id(_ key: String) -> Int64? {
+            guard let text = request.uri.queryParameters.get(key), !text.isEmpty else { return nil }
+            guard let value = Int64(text), value > 0 else {
+                errors.add(key, "\(key) is an id, not \"\(text.prefix(40))\".")
+                return nil
+            }
+            return value
+        }
+        var filter = DashboardRowRepository.Filter(vendorID: id("vendor"), serviceID: id("service"), agreementID: id("agreement"))
+        if let text = request.uri.queryParameters.get("status"), !text.isEmpty {
+            filter.status = DashboardRow.Status(rawValue: text)
+            if filter.status == nil { errors.add("status", "status is one of: breached, at_risk, on_track, no_data.") }
+        }
+        filter.alertingOnly = request.uri.queryParameters.get("alerts") == "true"
+        if let search = request.uri.queryParameters.get("q"), !search.trimmingCharacters(in: .whitespaces).isEmpty {
+            if search.count > 200 || search.firstControlCharacter != nil {
+                errors.add("q", "Search for at most 200 characters, without control characters.")
+            } else {
+                filter.search = search
+            }
+        }
+        var sort = DashboardRowRepository.Sort.risk
+        if let text = request.uri.queryParameters.get("sort"), !text.isEmpty {
+            if let chosen = DashboardRowRepository.Sort(rawValue: text) { sort = chosen } else { errors.add("sort", "sort is one of: risk, budget, name.") }
+        }
+        let requested = try request.page()
+        try errors.throwIfAny()
+        self.filter = filter
+        self.sort = sort
+        self.page = PageRequest(number: requested.number, size: Self.pageSize)
+    }
+
+    /// The query's pairs, for the pager's links.
+    var pairs: [(String, String?)] {
+        [
+            ("vendor", self.filter.vendorID.map(String.init)), ("service", self.filter.serviceID.map(String.init)),
+            ("agreement", self.filter.agreementID.map(String.init)), ("status", self.filter.status?.rawValue),
+            ("alerts", self.filter.alertingOnly ? "true" : nil), ("q", self.filter.search), ("sort", self.sort == .risk ? nil : self.sort.rawValue),
+        ]
+    }
+
+    /// This view's address.
+    var url: String {
+        let parts = (self.pairs + [("page", self.page.number > 1 ? "\(self.page.number)" : nil)]).compactMap { key, value in
+            value.map { "\(key)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+        }
+        return parts.isEmpty ? "/dashboard" : "/dashboard?" + parts.joined(separator: "&")
     }
 }

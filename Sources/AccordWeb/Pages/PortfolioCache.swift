@@ -2,20 +2,9 @@ import AccordDomain
 import Foundation
 import Synchronization
 
-/// Rendered portfolio tables, kept per scope and change stamp.
-///
-/// The stamp (`PeriodRecordRepository.portfolioStamp`) changes in the same transaction as any change a portfolio page
-/// shows, so a cached table is only ever served while it is still what a fresh computation would give; entries also
-/// expire with the hour, as periods roll over with the clock. Pages check the stamp on every request (one query).
+/// The dashboard's governance lines (overdue RCAs and actions, notice deadlines, reviews near), kept per scope for a
+/// minute. The table itself needs no cache: its rows are kept current in `dashboard_rows` and read a page at a time.
 public final class PortfolioCache: Sendable {
-    struct Entry: Sendable {
-        var stamp: String
-        var hour: Int
-        var html: String
-        var summary: [String]
-    }
-
-    private let entries = Mutex<[String: Entry]>([:])
     static let capacity = 256
 
     /// Overdue counts per scope, read at most once a minute: RCAs and actions fall overdue by the day and leave it by
@@ -55,20 +44,6 @@ public final class PortfolioCache: Sendable {
     }
 
     public init() {}
-
-    func lookup(scope: AccessScope, stamp: String, hour: Int) -> Entry? {
-        self.entries.withLock { entries in
-            guard let entry = entries[Self.key(scope)], entry.stamp == stamp, entry.hour == hour else { return nil }
-            return entry
-        }
-    }
-
-    func store(_ entry: Entry, scope: AccessScope) {
-        self.entries.withLock { entries in
-            if entries.count >= Self.capacity { entries.removeAll() }
-            entries[Self.key(scope)] = entry
-        }
-    }
 
     static func key(_ scope: AccessScope) -> String { scope.vendorID.map { "vendor:\($0)" } ?? "organisation" }
 }

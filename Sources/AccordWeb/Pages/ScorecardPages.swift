@@ -74,7 +74,7 @@ struct ScorecardPages {
             let measured = row.history.compactMap { $0 }
             let met = measured.filter { $0 >= row.entry.objective.slaTarget }.count
             return ScoreLine(
-                line: DashboardPages.line(row),
+                line: DashboardPages.line(DashboardRows.row(row, version: 0, now: now)),
                 record: measured.isEmpty ? "no closed periods with data" : "SLA met in \(met) of \(measured.count) periods with data")
         }
         let creditLines = try await self.dependencies.useCases.credits.byStatus(vendorID: vendor.id, scope: context.scope)

@@ -1,0 +1,305 @@
+import AccordDomain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One objective in force as the dashboard lists it: its current period so far, computed when its data changed.
+public struct DashboardRow: Sendable, Equatable {
+    public enum Status: String, Sendable, CaseIterable {
+        case breached
+        case atRisk = "at_risk"
+        case onTrack = "on_track"
+        case noData = "no_data"
+
+        public var label: String {
+            switch self {
+            case .breached: "breached"
+            case .atRisk: "at risk"
+            case .onTrack: "on track"
+            case .noData: "no data"
+            }
+        }
+    }
+
+    public var seriesID: Int64
+    public var objectiveID: Int64
+    public var agreementID: Int64
+    public var vendorID: Int64?
+    public var masterID: Int64?
+    public var serviceID: Int64?
+    public var objectiveName: String
+    public var agreementTitle: String
+    public var vendorName: String?
+    public var isMaster: Bool
+    public var slaTarget: Decimal
+    public var sloTarget: Decimal
+    public var attainment: Decimal?
+    public var slaStatus: TargetStatus
+    public var sloStatus: TargetStatus
+    public var outlook: PeriodOutlook.Status?
+    public var projected: Decimal?
+    public var budgetRemaining: Decimal?
+    public var firing: [String]
+    /// The last twelve periods' attainment, oldest first.
+    public var history: [Decimal?]
+    public var status: Status
+    public var shortfall: Decimal?
+    public var sourceVersion: Int64
+    public var periodEnd: Date?
+    public var refreshedAt: Date
+
+    public init(
+        seriesID: Int64, objectiveID: Int64, agreementID: Int64, vendorID: Int64?, masterID: Int64?, serviceID: Int64?, objectiveName: String,
+        agreementTitle: String, vendorName: String?, isMaster: Bool, slaTarget: Decimal, sloTarget: Decimal, attainment: Decimal?,
+        slaStatus: TargetStatus, sloStatus: TargetStatus, outlook: PeriodOutlook.Status?, projected: Decimal?, budgetRemaining: Decimal?,
+        firing: [String], history: [Decimal?], status: Status, shortfall: Decimal?, sourceVersion: Int64, periodEnd: Date?, refreshedAt: Date
+    ) {
+        self.seriesID = seriesID
+        self.objectiveID = objectiveID
+        self.agreementID = agreementID
+        self.vendorID = vendorID
+        self.masterID = masterID
+        self.serviceID = serviceID
+        self.objectiveName = objectiveName
+        self.agreementTitle = agreementTitle
+        self.vendorName = vendorName
+        self.isMaster = isMaster
+        self.slaTarget = slaTarget
+        self.sloTarget = sloTarget
+        self.attainment = attainment
+        self.slaStatus = slaStatus
+        self.sloStatus = sloStatus
+        self.outlook = outlook
+        self.projected = projected
+        self.budgetRemaining = budgetRemaining
+        self.firing = firing
+        self.history = history
+        self.status = status
+        self.shortfall = shortfall
+        self.sourceVersion = sourceVersion
+        self.periodEnd = periodEnd
+        self.refreshedAt = refreshedAt
+    }
+}
+
+/// The dashboard's rows. Reads take the caller's scope (a vendor's users see their vendor's rows only); writes come
+/// from the refresh that computes them.
+public struct DashboardRowRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public enum Sort: String, Sendable, CaseIterable {
+        /// The largest projected shortfall first, then the least budget left.
+        case risk
+        case budget
+        case name
+    }
+
+    public struct Filter: Sendable, Equatable {
+        public var vendorID: Int64?
+        public var serviceID: Int64?
+        public var agreementID: Int64?
+        public var status: DashboardRow.Status?
+        public var alertingOnly: Bool
+        public var search: String?
+
+        public init(
+            vendorID: Int64? = nil, serviceID: Int64? = nil, agreementID: Int64? = nil, status: DashboardRow.Status? = nil, alertingOnly: Bool = false,
+            search: String? = nil
+        ) {
+            self.vendorID = vendorID
+            self.serviceID = serviceID
+            self.agreementID = agreementID
+            self.status = status
+            self.alertingOnly = alertingOnly
+            self.search = search
+        }
+    }
+
+    static let columns = """
+        SELECT series_id, objective_id, agreement_id, vendor_id, master_id, service_id, objective_name, agreement_title, vendor_name, is_master,
+               sla_target::text, slo_target::text, attainment::text, sla_status, slo_status, outlook, projected::text, budget_remaining::text,
+               array_to_string(firing, chr(31)), history::text, status, shortfall::text, source_version, period_end, refreshed_at
+        FROM dashboard_rows
+        """
+
+    static func row(_ row: PostgresRow) throws -> DashboardRow? {
+        let cells = row.makeRandomAccess()
+        func decimal(_ index: Int) throws -> Decimal? { try cells[index].decode(String?.self).flatMap { Decimal(string: $0) } }
+        let historyText = try cells[19].decode(String.self)
+        let history = ((try? JSONSerialization.jsonObject(with: Data(historyText.utf8))) as? [Any])?.map { value -> Decimal? in
+            (value as? String).flatMap { Decimal(string: $0) }
+        } ?? []
+        guard let status = DashboardRow.Status(rawValue: try cells[20].decode(String.self)) else { return nil }
+        let firing = try cells[18].decode(String.self)
+        return DashboardRow(
+            seriesID: try cells[0].decode(Int64.self), objectiveID: try cells[1].decode(Int64.self), agreementID: try cells[2].decode(Int64.self),
+            vendorID: try cells[3].decode(Int64?.self), masterID: try cells[4].decode(Int64?.self), serviceID: try cells[5].decode(Int64?.self),
+            objectiveName: try cells[6].decode(String.self), agreementTitle: try cells[7].decode(String.self), vendorName: try cells[8].decode(String?.self),
+            isMaster: try cells[9].decode(Bool.self), slaTarget: try decimal(10) ?? 0, sloTarget: try decimal(11) ?? 0, attainment: try decimal(12),
+            slaStatus: TargetStatus(rawValue: try cells[13].decode(String.self)) ?? .noData,
+            sloStatus: TargetStatus(rawValue: try cells[14].decode(String.self)) ?? .noData,
+            outlook: try cells[15].decode(String?.self).flatMap(PeriodOutlook.Status.init(rawValue:)), projected: try decimal(16),
+            budgetRemaining: try decimal(17), firing: firing.isEmpty ? [] : firing.split(separator: "\u{1F}").map(String.init), history: history,
+            status: status, shortfall: try decimal(21), sourceVersion: try cells[22].decode(Int64.self), periodEnd: try cells[23].decode(Date?.self),
+            refreshedAt: try cells[24].decode(Date.self))
+    }
+
+    /// The `WHERE` of a scope and filter, as SQL text with integer literals and the search text bound as `$1`.
+    static func condition(_ filter: Filter, scope: AccessScope, status: Bool = true) -> String {
+        var parts = ["TRUE"]
+        if let vendor = scope.vendorID { parts.append("vendor_id = \(vendor)") }
+        if let vendor = filter.vendorID { parts.append("vendor_id = \(vendor)") }
+        if let service = filter.serviceID { parts.append("service_id = \(service)") }
+        if let agreement = filter.agreementID { parts.append("(agreement_id = \(agreement) OR master_id = \(agreement))") }
+        if status, let value = filter.status { parts.append("status = '\(value.rawValue)'") }
+        if filter.alertingOnly { parts.append("cardinality(firing) > 0") }
+        parts.append("($1::text IS NULL OR objective_name ILIKE $1 OR agreement_title ILIKE $1 OR vendor_name ILIKE $1)")
+        return parts.joined(separator: " AND ")
+    }
+
+    static func pattern(_ search: String?) -> String? {
+        guard let search = search?.trimmingCharacters(in: .whitespacesAndNewlines), !search.isEmpty else { return nil }
+        let escaped = search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        return "%\(escaped)%"
+    }
+
+    /// One page of rows, filtered and sorted.
+    public func page(_ filter: Filter, sort: Sort, page: PageRequest, scope: AccessScope) async throws -> PageOf<DashboardRow> {
+        let order =
+            switch sort {
+            case .risk: "shortfall DESC NULLS LAST, budget_remaining NULLS LAST, lower(objective_name), series_id"
+            case .budget: "budget_remaining NULLS LAST, shortfall DESC NULLS LAST, lower(objective_name), series_id"
+            case .name: "is_master DESC, lower(agreement_title), lower(objective_name), series_id"
+            }
+        var bindings = PostgresBindings()
+        bindings.append(Self.pattern(filter.search))
+        let rows = try await self.database.query(
+            PostgresQuery(
+                unsafeSQL: "\(Self.columns) WHERE \(Self.condition(filter, scope: scope)) ORDER BY \(order) LIMIT \(page.size) OFFSET \(page.offset)",
+                binds: bindings))
+        let total = try await self.database.query(
+            PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM dashboard_rows WHERE \(Self.condition(filter, scope: scope))", binds: bindings)
+        ).first?.decode(Int.self) ?? 0
+        return PageOf(items: try rows.compactMap(Self.row), total: total, request: page)
+    }
+
+    public struct Counts: Sendable, Equatable {
+        public var byStatus: [DashboardRow.Status: Int]
+        public var alerting: Int
+        public var total: Int
+    }
+
+    /// How many rows of each status the filter (without its status) finds, and how many have an alert firing.
+    public func counts(_ filter: Filter, scope: AccessScope) async throws -> Counts {
+        var bindings = PostgresBindings()
+        bindings.append(Self.pattern(filter.search))
+        let rows = try await self.database.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT status, count(*)::int8, count(*) FILTER (WHERE cardinality(firing) > 0)::int8 FROM dashboard_rows
+                    WHERE \(Self.condition(filter, scope: scope, status: false)) GROUP BY status
+                    """, binds: bindings))
+        var counts = Counts(byStatus: [:], alerting: 0, total: 0)
+        for row in rows {
+            let (status, count, alerting) = try row.decode((String, Int, Int).self)
+            if let status = DashboardRow.Status(rawValue: status) { counts.byStatus[status] = count }
+            counts.alerting += alerting
+            counts.total += count
+        }
+        return counts
+    }
+
+    /// The current change version of each series (0 when it never changed).
+    public func versions(seriesIDs: [Int64]) async throws -> [Int64: Int64] {
+        guard !seriesIDs.isEmpty else { return [:] }
+        return Dictionary(
+            uniqueKeysWithValues: try await self.database.query(
+                "SELECT series_id, version FROM series_versions WHERE series_id = ANY(\(seriesIDs)::int8[])"
+            ).map { try $0.decode((Int64, Int64).self) })
+    }
+
+    /// Rows whose series changed since they were computed, whose period ended, or that were last computed before
+    /// `refreshedBefore` (their outlook moves with time); at most `limit`, the stalest first. `scope` narrows to a vendor.
+    public func stale(now: Date, refreshedBefore: Date, scope: AccessScope = .organisation, limit: Int) async throws -> [Int64] {
+        try await self.database.query(
+            """
+            SELECT d.series_id FROM dashboard_rows d LEFT JOIN series_versions v ON v.series_id = d.series_id
+            WHERE (\(scope.vendorID)::int8 IS NULL OR d.vendor_id = \(scope.vendorID))
+              AND (d.source_version < coalesce(v.version, 0) OR d.period_end <= \(now) OR d.refreshed_at < \(refreshedBefore))
+            ORDER BY d.refreshed_at LIMIT \(min(max(1, limit), 5000))
+            """
+        ).map { try $0.decode(Int64.self) }
+    }
+
+    /// The series and objective of every row.
+    public func present() async throws -> [Int64: Int64] {
+        Dictionary(
+            uniqueKeysWithValues: try await self.database.query("SELECT series_id, objective_id FROM dashboard_rows").map { try $0.decode((Int64, Int64).self) })
+    }
+
+    public func delete(seriesIDs: [Int64]) async throws {
+        guard !seriesIDs.isEmpty else { return }
+        try await self.database.query("DELETE FROM dashboard_rows WHERE series_id = ANY(\(seriesIDs)::int8[])")
+    }
+
+    /// A stamp of what the rows show besides measurements: agreements, versions, objectives and vendors. When it
+    /// changes the rows are matched to the objectives in force again.
+    public func structureStamp() async throws -> String {
+        try await self.database.query(
+            """
+            SELECT (SELECT count(*) + coalesce(sum(row_version), 0) FROM agreements)::text || '.'
+                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM agreement_versions)::text || '.'
+                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM objectives)::text || '.'
+                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM vendors)::text
+            """
+        ).first?.decode(String.self) ?? ""
+    }
+
+    /// The stamp the rows were last matched against, and recording a new one.
+    public func matchedStamp() async throws -> String? {
+        try await self.database.query("SELECT structure_stamp FROM dashboard_state").first?.decode(String.self)
+    }
+
+    public func recordMatched(_ stamp: String) async throws {
+        try await self.database.query(
+            """
+            INSERT INTO dashboard_state (singleton, structure_stamp) VALUES (true, \(stamp))
+            ON CONFLICT (singleton) DO UPDATE SET structure_stamp = excluded.structure_stamp
+            """)
+    }
+
+    /// Writes rows, replacing those of the same series, in one transaction.
+    public func upsert(_ rows: [DashboardRow]) async throws {
+        guard !rows.isEmpty else { return }
+        try await self.database.transaction { connection in
+            let bound = self.database.bound(to: connection)
+            for row in rows {
+                let history = "[" + row.history.map { $0.map { "\"\($0.plain)\"" } ?? "null" }.joined(separator: ",") + "]"
+                try await bound.query(
+                    """
+                    INSERT INTO dashboard_rows (series_id, objective_id, agreement_id, vendor_id, master_id, service_id, objective_name, agreement_title,
+                        vendor_name, is_master, sla_target, slo_target, attainment, sla_status, slo_status, outlook, projected, budget_remaining, firing,
+                        history, status, shortfall, source_version, period_end, refreshed_at)
+                    VALUES (\(row.seriesID), \(row.objectiveID), \(row.agreementID), \(row.vendorID), \(row.masterID), \(row.serviceID),
+                        \(row.objectiveName), \(row.agreementTitle), \(row.vendorName), \(row.isMaster), \(row.slaTarget.plain)::numeric,
+                        \(row.sloTarget.plain)::numeric, \(row.attainment?.plain)::numeric, \(row.slaStatus.rawValue), \(row.sloStatus.rawValue),
+                        \(row.outlook?.rawValue), \(row.projected?.plain)::numeric, \(row.budgetRemaining?.plain)::numeric, \(row.firing)::text[],
+                        \(history)::jsonb, \(row.status.rawValue), \(row.shortfall?.plain)::numeric, \(row.sourceVersion), \(row.periodEnd),
+                        \(row.refreshedAt))
+                    ON CONFLICT (series_id) DO UPDATE SET objective_id = excluded.objective_id, agreement_id = excluded.agreement_id,
+                        vendor_id = excluded.vendor_id, master_id = excluded.master_id, service_id = excluded.service_id,
+                        objective_name = excluded.objective_name, agreement_title = excluded.agreement_title, vendor_name = excluded.vendor_name,
+                        is_master = excluded.is_master, sla_target = excluded.sla_target, slo_target = excluded.slo_target,
+                        attainment = excluded.attainment, sla_status = excluded.sla_status, slo_status = excluded.slo_status,
+                        outlook = excluded.outlook, projected = excluded.projected, budget_remaining = excluded.budget_remaining,
+                        firing = excluded.firing, history = excluded.history, status = excluded.status, shortfall = excluded.shortfall,
+                        source_version = excluded.source_version, period_end = excluded.period_end, refreshed_at = excluded.refreshed_at
+                    """)
+            }
+        }
+    }
+}
