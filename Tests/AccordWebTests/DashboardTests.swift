@@ -1,0 +1,117 @@
+import AccordApplication
+import AccordDomain
+import AccordStorage
+import AccordTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+/// The dashboard at portfolio scale: rows kept per series as data changes, one page of rows per request, filters,
+/// search, sort by risk, clickable counts, and the view held in its URL.
+@Suite("Dashboard")
+struct DashboardTests {
+    /// Thirty extra objectives on vendor A's agreement (a new version in force), so the dashboard pages.
+    static func manyObjectives(_ harness: Harness, count: Int) async throws -> [Objective] {
+        let world = harness.world
+        let version = try await harness.repositories.versions.list(agreementID: world.agreementA.id, scope: .organisation).first
+        try #require(version != nil)
+        var made: [Objective] = []
+        // objectives are added to a draft agreement's first version: a fresh agreement holds them
+        let agreement = try await harness.repositories.agreements.create(
+            AgreementDraft(
+                kind: .vendor, title: "Alpha fleet SLA", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial, fee: 100,
+                startDate: LocalDate("2026-01-01")),
+            scope: .organisation, actor: .system)
+        for index in 1...count {
+            made.append(
+                try await harness.repositories.objectives.create(
+                    agreementID: agreement.id, versionNumber: 1,
+                    ObjectiveDraft(
+                        name: String(format: "Node %03d availability", index), sliKind: .ratio, slaTarget: 99, sloTarget: 99.5, window: .calendarMonth,
+                        exclusionKinds: [.customerCaused]),
+                    scope: .organisation, actor: .system))
+        }
+        _ = try await harness.repositories.agreements.changeStatus(
+            id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
+        return made
+    }
+
+    static func ingest(_ harness: Harness, _ objective: Objective, good: Int64, valid: Int64) async throws -> TestResponse {
+        let minute = Date(timeIntervalSince1970: (harness.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 120)
+        let token = try await harness.token(for: harness.world.analyst)
+        return try await harness.api(
+            .post, "/api/v1/objectives/\(objective.id)/measurements", token: token,
+            json: #"{"source":"probe","buckets":[{"start":"\#(RFC3339.format(minute))","end":"\#(RFC3339.format(minute.addingTimeInterval(60)))","good":\#(good),"valid":\#(valid)}]}"#)
+    }
+
+    @Test func theDashboardPagesFiltersSearchesAndSortsByRiskWithTheViewInItsURL() async throws {
+        try await Harness.run { harness in
+            // setup: 34 objectives in force; two of the new ones get data, one far below its SLA, one just above
+            let world = harness.world
+            let nodes = try await Self.manyObjectives(harness, count: 30)
+            #expect(try await Self.ingest(harness, nodes[6], good: 90, valid: 100).status == .created)
+            #expect(try await Self.ingest(harness, nodes[11], good: 9995, valid: 10000).status == .created)
+            let session = try await harness.session(for: world.manager)
+            // MUT: the first page lists 50 at most, the most at risk first, with the counts linking to their filter
+            let first = try await harness.get("/dashboard", as: session)
+            #expect(first.status == .ok)
+            #expect(first.text.contains("34 objectives in force"))
+            let rows = first.text.components(separatedBy: "<tr><td>").dropFirst()
+            #expect(rows.count == 34)
+            #expect(rows.first?.contains("Node 007 availability") == true)
+            #expect(first.text.contains("href=\"/dashboard?status=breached\">1 below the SLA so far this period"))
+            // filter by status, through the link the count gives
+            let breached = try await harness.get("/dashboard?status=breached", as: session)
+            #expect(breached.text.components(separatedBy: "<tr><td>").count - 1 == 1 && breached.text.contains("Node 007"))
+            #expect(breached.text.contains("aria-current=\"true\">1 below the SLA"))
+            // search by name, combined with a vendor and a sort; the form keeps the choices
+            let searched = try await harness.get("/dashboard?q=node%2001&vendor=\(world.vendorA.id)&sort=name", as: session)
+            #expect(searched.text.components(separatedBy: "<tr><td>").count - 1 == 10)
+            #expect(searched.text.contains("value=\"node 01\"") && searched.text.contains("<option value=\"name\" selected>"))
+            // paging: 30 nodes of the fleet agreement, no data, sorted by name, 50 a page: one page; a page past the end is empty
+            #expect(try await harness.get("/dashboard?page=2", as: session).text.contains("No objective matches this view"))
+            #expect(try await harness.get("/dashboard?status=melted", as: session).status == .unprocessableContent)
+            #expect(try await harness.get("/dashboard?vendor=abc", as: session).status == .unprocessableContent)
+            // a vendor's user sees its own rows, whatever vendor it asks for
+            let alpha = try await harness.session(for: world.vendorUserA)
+            let own = try await harness.get("/dashboard?vendor=\(world.vendorB.id)", as: alpha)
+            #expect(own.status == .ok && !own.text.contains("Beta payroll SLA") && own.text.contains("No objective matches this view"))
+            let beta = try await harness.session(for: world.vendorUserB)
+            let theirs = try await harness.get("/dashboard", as: beta)
+            #expect(theirs.text.contains("1 objective in force") && !theirs.text.contains("Node 007") && theirs.text.contains("Beta payroll SLA"))
+        }
+    }
+
+    @Test func rowsFollowTheirDataAndTheJobRefreshesOnlyWhatChanged() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let nodes = try await Self.manyObjectives(harness, count: 5)
+            let rows = DashboardRows(repositories: harness.repositories)
+            let now = harness.clock.now
+            // the first run matches every objective in force; a second one finds nothing to do
+            #expect(try await rows.match(now: now) == 9)
+            #expect(try await rows.match(now: now) == 0)
+            #expect(try await rows.refreshStale(now: now) == 0)
+            // an ingest refreshes its own row at once, and leaves the others alone
+            #expect(try await Self.ingest(harness, nodes[0], good: 95, valid: 100).status == .created)
+            #expect(try await rows.refreshStale(now: harness.clock.now) == 0)
+            let page = try await harness.repositories.dashboardRows.page(.init(status: .breached), sort: .risk, page: PageRequest(), scope: .organisation)
+            #expect(page.items.map(\.objectiveName) == ["Node 001 availability"] && page.items.first?.attainment == 95)
+            // an exclusion bumps the series: the job refreshes that one row
+            let start = Date(timeIntervalSince1970: (harness.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 120)
+            _ = try await harness.repositories.exclusions.create(
+                objectiveID: nodes[0].id,
+                ExclusionDraft(kind: .customerCaused, reason: "Customer change", startsAt: start, endsAt: start.addingTimeInterval(60)), scope: .organisation,
+                actor: .system)
+            #expect(try await rows.refreshStale(now: harness.clock.now) == 1)
+            // ending an agreement (a structural change) matches the rows again: its row goes
+            _ = try await harness.repositories.agreements.changeStatus(
+                id: world.agreementB.id, to: .terminated, expectedRowVersion: world.agreementB.rowVersion, scope: .organisation, actor: .system)
+            _ = try await rows.match(now: harness.clock.now)
+            #expect(try await harness.repositories.dashboardRows.page(.init(), sort: .name, page: PageRequest(), scope: .organisation).total == 8)
+            // aged outlooks are recomputed after 15 minutes
+            #expect(try await rows.refreshStale(now: harness.clock.now.addingTimeInterval(16 * 60)) == 8)
+        }
+    }
+}
