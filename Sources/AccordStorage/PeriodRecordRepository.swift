@@ -169,13 +169,16 @@ public struct PeriodRecordRepository: Sendable {
 
     // MARK: - Change stamps
 
-    /// Marks a series changed inside the caller's transaction, so the dashboard's row of it is computed again.
+    /// Marks a series changed inside the caller's transaction: the dashboard's row of it is computed again, and its
+    /// alerts are due at once (without changes they are looked at every ten minutes).
     static func touch(seriesID: Int64, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.rows(
             """
             INSERT INTO series_versions (series_id, version) VALUES (\(seriesID), nextval('series_version_seq'))
             ON CONFLICT (series_id) DO UPDATE SET version = excluded.version
             """, logger: logger)
+        try await connection.rows(
+            "UPDATE series_schedule SET alerts_due_at = '-infinity' WHERE series_id = \(seriesID) AND alerts_due_at > '-infinity'", logger: logger)
     }
 
     // MARK: - Requests

@@ -77,15 +77,16 @@ public struct TicketReplayJob: Job {
 /// claimed in `series_schedule` with `FOR UPDATE SKIP LOCKED`.
 public struct AlertEvaluationJob: Job {
     let repositories: Repositories
-    /// How often each series' alerts are evaluated.
-    static let perSeries: TimeInterval = 60
+    /// How often a series' alerts are evaluated when no data arrives (its windows slide with time); new data makes
+    /// them due at once, so the work follows what changed.
+    static let perSeries: TimeInterval = 600
 
     public init(repositories: Repositories) {
         self.repositories = repositories
     }
 
     public var name: String { "alert-evaluation" }
-    public var purpose: String { "Evaluates each series' burn-rate alerts once a minute and records changes of state." }
+    public var purpose: String { "Evaluates burn-rate alerts of series with new data, and of every series every ten minutes; records changes of state." }
     public var interval: Duration { .seconds(10) }
 
     public func run(now: Date) async throws -> JobReport {
