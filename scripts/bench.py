@@ -5,9 +5,13 @@ Each benchmark measures Accord and its baseline side by side in the same run and
   ingest     1,000,000 minute buckets through POST .../measurements as CSV in batches, against psql \\copy of the same rows
   read cost  the dashboard and the periods API for 20 objectives with 12 months of minute buckets, against 20 with 1 month
   dashboard  /dashboard with 200 objectives under wrk, against /diagnostics/baseline (one query of 12 rows, same templates)
+  live       5,000 objectives, a minute bucket a minute on every one arriving through the API while wrk reads the
+             dashboard's first page, against the baseline page under the same feed; then the idle scheduler's CPU (the
+             server and PostgreSQL together) per 1,000 series
 
 Environment: BENCH_ROWS (1,000,000), BENCH_BATCH (50,000), BENCH_CONCURRENCY (2 batches in flight), BENCH_WRK_SECONDS (15),
-BENCH_ONLY=ingest to stop after the ingest benchmark, BENCH_ONLY=read to skip it.
+BENCH_LIVE_OBJECTIVES (5,000), BENCH_IDLE_SECONDS (60); BENCH_ONLY=ingest to stop after the ingest benchmark, BENCH_ONLY=read
+to skip it, BENCH_ONLY=live for the live benchmark alone.
 """
 import datetime as dt
 import json
@@ -266,7 +270,169 @@ def bench_dashboard():
     return ratio
 
 
+# --- the live benchmark: a fleet of objectives under a feed ------------------------------------------------------------
+
+LIVE_OBJECTIVES = int(os.environ.get("BENCH_LIVE_OBJECTIVES", "5000"))
+IDLE_SECONDS = int(os.environ.get("BENCH_IDLE_SECONDS", "60"))
+
+
+def build_fleet(count):
+    """`count` objectives in 50 vendor SLAs (written with SQL into the drafts' first versions, then activated through the
+    API): the objective ids."""
+    service = ok("POST", "/api/v1/services", {"name": "Fleet service"})
+    vendor = ok("POST", "/api/v1/vendors", {"name": "Fleet vendor"})
+    master = ok("POST", "/api/v1/agreements", {"kind": "master", "title": "Fleet master", "service_id": service["id"], "start_date": "2025-01-01"})
+    ok("POST", f"/api/v1/agreements/{master['id']}/versions/1/objectives", {
+        "name": "Availability", "sli_kind": "ratio", "sla_target": 99.5, "slo_target": 99.7, "window_kind": "calendar_month"})
+    ok("POST", f"/api/v1/agreements/{master['id']}/status", {"status": "active", "row_version": master["row_version"]})
+    agreements = []
+    per = max(1, count // 50)
+    for index in range(50):
+        created = ok("POST", "/api/v1/agreements", {
+            "kind": "vendor", "title": f"Fleet SLA {index:02d}", "service_id": service["id"], "start_date": "2025-01-01", "fee": 1000,
+            "vendor_id": vendor["id"], "master_id": master["id"], "dependency_kind": "serial"})
+        psql(f"""INSERT INTO objectives (version_id, name, sli_kind, sla_target, slo_target, window_kind, credit_tiers, credit_cap_percent)
+                 SELECT av.id, 'Node ' || lpad(g::text, 5, '0') || ' availability', 'ratio', 99.9, 99.95, 'calendar_month',
+                        '[{{"threshold": 99.9, "percent": 10}}]', 30
+                 FROM agreement_versions av, generate_series({index * per + 1}, {(index + 1) * per}) g
+                 WHERE av.agreement_id = {created['id']} AND av.number = 1""")
+        agreements.append(created)
+    for created in agreements:
+        current = ok("GET", f"/api/v1/agreements/{created['id']}")
+        ok("POST", f"/api/v1/agreements/{created['id']}/status", {"status": "active", "row_version": current["row_version"]})
+    ids = psql(f"SELECT string_agg(o.id::text, ',') FROM objectives o JOIN agreement_versions av ON av.id = o.version_id "
+               f"JOIN agreements a ON a.id = av.agreement_id WHERE a.title LIKE 'Fleet SLA %'")
+    return [int(i) for i in ids.split(",")]
+
+
+class Feed:
+    """Posts one minute bucket a minute on every objective, spread evenly over the minute, from 8 threads."""
+
+    def __init__(self, ids):
+        import threading
+        self.ids = ids
+        self.stop = threading.Event()
+        self.sent = 0
+        self.failed = 0
+        self.queued = 0
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def pending(self):
+        with self.lock:
+            return self.queued - self.sent - self.failed
+
+    def post(self, objective, minute, seed):
+        body = {"source": "feed", "buckets": [{"start": iso(minute), "end": iso(minute + dt.timedelta(minutes=1)),
+                                               "good": 1000 - (seed % 3), "valid": 1000}]}
+        try:
+            status, _ = api("POST", f"/api/v1/objectives/{objective}/measurements", body)
+            good = status == 201
+        except Exception:
+            good = False
+        with self.lock:
+            if good:
+                self.sent += 1
+            else:
+                self.failed += 1
+
+    def run(self):
+        pool = ThreadPoolExecutor(8)
+        interval = 60.0 / len(self.ids)
+        started = time.time()
+        # cycle c sends every objective the minute (start - 5 min + c): one new bucket a minute each, never overlapping
+        first = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)).replace(second=0, microsecond=0)
+        index = 0
+        while not self.stop.is_set():
+            delay = started + index * interval - time.time()
+            if delay > 0:
+                time.sleep(delay)
+            # at most 64 posts waiting: a server that cannot keep up slows the feed (the rate printed is what arrived)
+            while self.pending() > 64 and not self.stop.is_set():
+                time.sleep(0.01)
+            cycle, position = divmod(index, len(self.ids))
+            with self.lock:
+                self.queued += 1
+            pool.submit(self.post, self.ids[position], first + dt.timedelta(minutes=cycle), index)
+            index += 1
+        pool.shutdown(wait=True)
+
+    def start(self):
+        self.started = time.time()
+        self.thread.start()
+
+    def finish(self):
+        self.stop.set()
+        self.thread.join()
+        return self.sent / (time.time() - self.started)
+
+
+def cpu_seconds(pids):
+    """User and system CPU seconds of these processes (and, for the first, of nothing else), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total / ticks
+
+
+def cluster_pids(postmaster):
+    children = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+                if int(fields[1]) == postmaster:
+                    children.append(int(entry))
+            except OSError:
+                pass
+    return [postmaster] + children
+
+
+def bench_live():
+    ids = build_fleet(LIVE_OBJECTIVES)
+    cookie = login("manager@bench.example")
+    started = time.perf_counter()
+    first = get_page("/dashboard", cookie).decode()
+    print(f"live: {len(ids):,} objectives in force; the first dashboard view matched their rows in {time.perf_counter() - started:.1f} s", flush=True)
+    feed = Feed(ids)
+    feed.start()
+    time.sleep(20)
+    baseline_rps, baseline_p50 = wrk("/diagnostics/baseline", cookie)
+    dashboard_rps, dashboard_p50 = wrk("/dashboard", cookie)
+    rate = feed.finish()
+    shown = get_page("/dashboard", cookie).decode().count('class="spark"')
+    ratio = dashboard_rps / baseline_rps
+    print(f"live: dashboard's first page ({shown} rows of {len(ids):,} objectives) under a feed of {rate:.1f} posts/s ({feed.failed} failed): "
+          f"{dashboard_rps:,.0f} req/s (p50 {dashboard_p50}) vs baseline page under the same feed {baseline_rps:,.0f} req/s (p50 {baseline_p50}): "
+          f"ratio {ratio:.3f} (goal >= 0.5)")
+    # idle: the feed stopped, the rows and alerts settled; the scheduler's cost over a quiet minute
+    time.sleep(30)
+    server = int(os.environ["BENCH_SERVER_PID"])
+    postmaster = int(os.environ["BENCH_PG_PID"])
+    pids = cluster_pids(postmaster)
+    before = cpu_seconds([server]) + cpu_seconds(pids)
+    time.sleep(IDLE_SECONDS)
+    pids = cluster_pids(postmaster)
+    after = cpu_seconds([server]) + cpu_seconds(pids)
+    series = int(psql("SELECT count(*) FROM dashboard_rows"))
+    share = (after - before) / IDLE_SECONDS * 100
+    per_thousand = share / (series / 1000)
+    print(f"live: idle scheduler with {series:,} series: {share:.2f} % of a core over {IDLE_SECONDS} s (server and PostgreSQL), "
+          f"{per_thousand:.2f} % per 1,000 series (aim < 2 %)")
+    return ratio, per_thousand
+
+
 def main():
+    if os.environ.get("BENCH_ONLY") == "live":
+        ok("POST", "/api/v1/users", {"email": "manager@bench.example", "name": "Bench manager", "role": "contract_manager", "password": PASSWORD})
+        ratio, idle = bench_live()
+        print(f"summary: live={ratio:.3f}, idle_per_1000={idle:.2f}")
+        return
     one, twelve, rest = build_organisation()
     results = {}
     # the ingest objective is a draft: its history is open, as a live feed's current period is
@@ -282,6 +448,7 @@ def main():
     wait_for_closing([o for o, _ in one + twelve])
     results["read_dashboard"], results["read_periods"] = bench_read([o for o, _ in one], [o for o, _ in twelve])
     results["dashboard"] = bench_dashboard()
+    results["live"], results["idle_per_1000"] = bench_live()
     print("summary: " + ", ".join(f"{key}={value:.3f}" for key, value in results.items()))
 
 
