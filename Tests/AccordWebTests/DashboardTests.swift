@@ -57,17 +57,17 @@ struct DashboardTests {
             let first = try await harness.get("/dashboard", as: session)
             #expect(first.status == .ok)
             #expect(first.text.contains("34 objectives in force"))
-            let rows = first.text.components(separatedBy: "<tr><td>").dropFirst()
+            let rows = first.text.components(separatedBy: "<tr><td data-label=\"Agreement\">").dropFirst()
             #expect(rows.count == 34)
             #expect(rows.first?.contains("Node 007 availability") == true)
             #expect(first.text.contains("href=\"/dashboard?status=breached\">1 below the SLA so far this period"))
             // filter by status, through the link the count gives
             let breached = try await harness.get("/dashboard?status=breached", as: session)
-            #expect(breached.text.components(separatedBy: "<tr><td>").count - 1 == 1 && breached.text.contains("Node 007"))
+            #expect(breached.text.components(separatedBy: "<tr><td data-label=\"Agreement\">").count - 1 == 1 && breached.text.contains("Node 007"))
             #expect(breached.text.contains("aria-current=\"true\">1 below the SLA"))
             // search by name, combined with a vendor and a sort; the form keeps the choices
             let searched = try await harness.get("/dashboard?q=node%2001&vendor=\(world.vendorA.id)&sort=name", as: session)
-            #expect(searched.text.components(separatedBy: "<tr><td>").count - 1 == 10)
+            #expect(searched.text.components(separatedBy: "<tr><td data-label=\"Agreement\">").count - 1 == 10)
             #expect(searched.text.contains("value=\"node 01\"") && searched.text.contains("<option value=\"name\" selected>"))
             // paging: 30 nodes of the fleet agreement, no data, sorted by name, 50 a page: one page; a page past the end is empty
             #expect(try await harness.get("/dashboard?page=2", as: session).text.contains("No objective matches this view"))

@@ -35,6 +35,8 @@ struct DashboardPages {
         var chrome: Chrome
         /// Overdue root-cause analyses and actions, notice deadlines and reviews near, cached per scope for a minute.
         var overdue: [OverdueLink]
+        /// Notice deadlines near and the next reviews: reminders, not alarms.
+        var reminders: [OverdueLink]
         var lines: [Line]
         var isEmpty: Bool
         /// Nothing in force at all (not just nothing matching the filter).
@@ -96,7 +98,7 @@ struct DashboardPages {
                 overdue.append(OverdueLink(text: "\(count(lateActions)) corrective action\(lateActions == 1 ? "" : "s") overdue", link: "/actions?overdue=true"))
             }
             let moment = self.dependencies.clock()
-            overdue += try await self.dependencies.portfolioCache.governanceReminders(scope: scope, now: moment) {
+            let reminders = try await self.dependencies.portfolioCache.governanceReminders(scope: scope, now: moment) {
                 try await self.governanceReminders(scope: scope, now: moment)
             }
             let vendors = scope.vendorID == nil ? try await self.repositories.vendors.all(scope: scope) : []
@@ -127,7 +129,7 @@ struct DashboardPages {
             countLinks.append(
                 CountLink(text: "\(counts.alerting) with a burn-rate alert", link: link(nil, alerting: true), status: "alerting", current: query.filter.alertingOnly))
             let view = DashboardView(
-                chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, lines: page.items.map(Self.line),
+                chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, reminders: reminders, lines: page.items.map(Self.line),
                 isEmpty: page.items.isEmpty, nothingInForce: counts.total == 0 && query.filter == DashboardRowRepository.Filter(), counts: countLinks,
                 vendors: [ReviewPages.Option(value: "", label: "Every vendor", selected: query.filter.vendorID == nil)]
                     + vendors.map { ReviewPages.Option(value: "\($0.id)", label: $0.name, selected: query.filter.vendorID == $0.id) },
