@@ -114,4 +114,19 @@ struct DashboardTests {
             #expect(try await rows.refreshStale(now: harness.clock.now.addingTimeInterval(16 * 60)) == 8)
         }
     }
+
+    @Test func errorPagesKeepTheSignedInPersonsNavigation() async throws {
+        try await Harness.run { harness in
+            let session = try await harness.session(for: harness.world.vendorUserA)
+            // a 404 (another vendor's objective) and a 403 (a form vendors may not use) keep the menu and sign-out
+            for (path, status) in [("/objectives/\(harness.world.objectiveB.id)", HTTPResponse.Status.notFound), ("/reviews/new", .forbidden)] {
+                let page = try await harness.get(path, as: session)
+                #expect(page.status == status, "\(path)")
+                #expect(page.text.contains("Sign out") && page.text.contains("href=\"/dashboard\"") && !page.text.contains("href=\"/login\""), "\(path)")
+            }
+            // signed out, the page offers to sign in (a page behind sign-in redirects; an unknown path answers 404)
+            let anonymous = try await harness.get("/no-such-page", as: nil)
+            #expect(anonymous.status == .seeOther || anonymous.text.contains("href=\"/login\""))
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import AccordDomain
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// How the caller proved who they are.
 public enum Credential: Sendable, Equatable {
@@ -22,10 +23,27 @@ public struct Identity: Sendable {
     }
 }
 
+/// Who the request turned out to be, shared by every layer of one request: middleware outside authentication (the
+/// error pages) sees the identity established inside it, so a signed-in person's 403 or 404 keeps their navigation.
+public final class IdentityBox: Sendable {
+    private let value = Mutex<Identity?>(nil)
+
+    public init() {}
+
+    public var identity: Identity? {
+        get { self.value.withLock { $0 } }
+        set { self.value.withLock { $0 = newValue } }
+    }
+}
+
 /// The per-request state: who is asking and from where.
 public struct AccordRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    public var identity: Identity?
+    public var identity: Identity? {
+        didSet { self.established.identity = self.identity }
+    }
+    /// The identity as authentication established it, for the layers outside it.
+    public let established = IdentityBox()
     /// The client's address: the peer, or behind a trusted proxy the address it forwarded.
     public var remoteAddress: String
 

@@ -42,9 +42,12 @@ struct ErrorMappingMiddleware: RouterMiddleware {
                 response = APIErrorBody(code: mapped.code, message: mapped.message, details: mapped.details).response(status: mapped.status)
                 if mapped.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
             } else {
+                // the page keeps the navigation of whoever authentication found, though this layer runs outside it
+                var signedIn = context
+                if signedIn.identity == nil { signedIn.identity = context.established.identity }
                 let view = ErrorView(
-                    chrome: Chrome(title: mapped.heading, context: context), status: Int(mapped.status.code), heading: mapped.heading,
-                    message: mapped.message, signIn: mapped.status == .forbidden && context.identity == nil)
+                    chrome: Chrome(title: mapped.heading, context: signedIn), status: Int(mapped.status.code), heading: mapped.heading,
+                    message: mapped.message, signIn: signedIn.identity == nil)
                 response = self.renderer.response(view, template: "error", status: mapped.status)
             }
             if mapped.status == .serviceUnavailable { response.headers[.retryAfter] = "5" }
