@@ -149,14 +149,14 @@ public struct DashboardRowRepository: Sendable {
     }
 
     /// The `WHERE` of a scope and filter, as SQL text with integer literals and the search text bound as `$1`.
-    static func condition(_ filter: Filter, scope: AccessScope, status: Bool = true) -> String {
+    static func condition(_ filter: Filter, scope: AccessScope, status: Bool = true, alerting: Bool = true) -> String {
         var parts = ["TRUE"]
         if let vendor = scope.vendorID { parts.append("vendor_id = \(vendor)") }
         if let vendor = filter.vendorID { parts.append("vendor_id = \(vendor)") }
         if let service = filter.serviceID { parts.append("service_id = \(service)") }
         if let agreement = filter.agreementID { parts.append("(agreement_id = \(agreement) OR master_id = \(agreement))") }
         if status, let value = filter.status { parts.append("status = '\(value.rawValue)'") }
-        if filter.alertingOnly { parts.append("cardinality(firing) > 0") }
+        if alerting, filter.alertingOnly { parts.append("cardinality(firing) > 0") }
         parts.append("($1::text IS NULL OR objective_name ILIKE $1 OR agreement_title ILIKE $1 OR vendor_name ILIKE $1)")
         return parts.joined(separator: " AND ")
     }
@@ -167,8 +167,8 @@ public struct DashboardRowRepository: Sendable {
         return "%\(escaped)%"
     }
 
-    /// One page of rows, filtered and sorted.
-    public func page(_ filter: Filter, sort: Sort, page: PageRequest, scope: AccessScope) async throws -> PageOf<DashboardRow> {
+    /// One page of rows, filtered and sorted. `total`: how many the filter finds (from `counts`), for the pager.
+    public func page(_ filter: Filter, sort: Sort, page: PageRequest, total: Int, scope: AccessScope) async throws -> PageOf<DashboardRow> {
         let order =
             switch sort {
             case .risk: "shortfall DESC NULLS LAST, budget_remaining NULLS LAST, lower(objective_name), series_id"
@@ -181,19 +181,28 @@ public struct DashboardRowRepository: Sendable {
             PostgresQuery(
                 unsafeSQL: "\(Self.columns) WHERE \(Self.condition(filter, scope: scope)) ORDER BY \(order) LIMIT \(page.size) OFFSET \(page.offset)",
                 binds: bindings))
-        let total = try await self.database.query(
-            PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM dashboard_rows WHERE \(Self.condition(filter, scope: scope))", binds: bindings)
-        ).first?.decode(Int.self) ?? 0
         return PageOf(items: try rows.compactMap(Self.row), total: total, request: page)
     }
 
     public struct Counts: Sendable, Equatable {
         public var byStatus: [DashboardRow.Status: Int]
+        public var alertingByStatus: [DashboardRow.Status: Int]
         public var alerting: Int
         public var total: Int
+
+        /// How many rows a filter with this status and alert choice finds.
+        public func matching(status: DashboardRow.Status?, alertingOnly: Bool) -> Int {
+            switch (status, alertingOnly) {
+            case (nil, false): self.total
+            case (nil, true): self.alerting
+            case (let status?, false): self.byStatus[status] ?? 0
+            case (let status?, true): self.alertingByStatus[status] ?? 0
+            }
+        }
     }
 
-    /// How many rows of each status the filter (without its status) finds, and how many have an alert firing.
+    /// How many rows of each status the filter (without its status and alert choice) finds, and how many of them have
+    /// an alert firing.
     public func counts(_ filter: Filter, scope: AccessScope) async throws -> Counts {
         var bindings = PostgresBindings()
         bindings.append(Self.pattern(filter.search))
@@ -201,12 +210,15 @@ public struct DashboardRowRepository: Sendable {
             PostgresQuery(
                 unsafeSQL: """
                     SELECT status, count(*)::int8, count(*) FILTER (WHERE cardinality(firing) > 0)::int8 FROM dashboard_rows
-                    WHERE \(Self.condition(filter, scope: scope, status: false)) GROUP BY status
+                    WHERE \(Self.condition(filter, scope: scope, status: false, alerting: false)) GROUP BY status
                     """, binds: bindings))
-        var counts = Counts(byStatus: [:], alerting: 0, total: 0)
+        var counts = Counts(byStatus: [:], alertingByStatus: [:], alerting: 0, total: 0)
         for row in rows {
             let (status, count, alerting) = try row.decode((String, Int, Int).self)
-            if let status = DashboardRow.Status(rawValue: status) { counts.byStatus[status] = count }
+            if let status = DashboardRow.Status(rawValue: status) {
+                counts.byStatus[status] = count
+                counts.alertingByStatus[status] = alerting
+            }
             counts.alerting += alerting
             counts.total += count
         }
@@ -259,11 +271,21 @@ public struct DashboardRowRepository: Sendable {
         ).first?.decode(String.self) ?? ""
     }
 
-    /// The stamp the rows were last matched against, and recording a new one.
-    public func matchedStamp() async throws -> String? {
-        try await self.database.query("SELECT structure_stamp FROM dashboard_state").first?.decode(String.self)
+    /// Whether the rows were matched against the current agreements, versions, objectives and vendors on `day`: one
+    /// query a page view can afford.
+    public func isMatched(day: LocalDate) async throws -> Bool {
+        try await self.database.query(
+            """
+            SELECT coalesce((SELECT structure_stamp FROM dashboard_state), '') =
+                (SELECT count(*) + coalesce(sum(row_version), 0) FROM agreements)::text || '.'
+                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM agreement_versions)::text || '.'
+                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM objectives)::text || '.'
+                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM vendors)::text || '|' || \(day.description)
+            """
+        ).first?.decode(Bool.self) ?? false
     }
 
+    /// Records the stamp the rows were matched against.
     public func recordMatched(_ stamp: String) async throws {
         try await self.database.query(
             """

@@ -391,7 +391,7 @@ public struct PeriodRecordRepository: Sendable {
     /// Claims up to `limit` series whose alerts are due, evaluates them and records every change of state. Returns how
     /// many series it claimed and the changes.
     public func evaluateAlerts(
-        now: Date, every interval: TimeInterval, limit: Int,
+        now: Date, firingEvery: TimeInterval, quietEvery: TimeInterval, limit: Int,
         evaluate: @Sendable (_ repositories: Repositories, _ seriesID: Int64) async throws -> [AlertEvaluation]
     ) async throws -> (claimed: Int, changes: [(seriesID: Int64, evaluation: AlertEvaluation)]) {
         let logger = self.database.logger
@@ -407,7 +407,9 @@ public struct PeriodRecordRepository: Sendable {
                 let states = try await connection.rows("SELECT rule, firing FROM alert_states WHERE series_id = \(series)", logger: logger)
                     .map { try $0.decode((String, Bool).self) }
                 let known = Dictionary(states, uniquingKeysWith: { first, _ in first })
-                for evaluation in try await evaluate(Repositories(database: self.database.bound(to: connection)), series) where (known[evaluation.rule] ?? false) != evaluation.firing {
+                let evaluations = try await evaluate(Repositories(database: self.database.bound(to: connection)), series)
+                let interval = evaluations.contains(where: \.firing) ? firingEvery : quietEvery
+                for evaluation in evaluations where (known[evaluation.rule] ?? false) != evaluation.firing {
                     try await connection.rows(
                         """
                         INSERT INTO alert_states (series_id, rule, firing, changed_at) VALUES (\(series), \(evaluation.rule), \(evaluation.firing), \(now))

@@ -96,7 +96,8 @@ struct DashboardTests {
             // an ingest refreshes its own row at once, and leaves the others alone
             #expect(try await Self.ingest(harness, nodes[0], good: 95, valid: 100).status == .created)
             #expect(try await rows.refreshStale(now: harness.clock.now) == 0)
-            let page = try await harness.repositories.dashboardRows.page(.init(status: .breached), sort: .risk, page: PageRequest(), scope: .organisation)
+            let page = try await harness.repositories.dashboardRows.page(
+                .init(status: .breached), sort: .risk, page: PageRequest(), total: 1, scope: .organisation)
             #expect(page.items.map(\.objectiveName) == ["Node 001 availability"] && page.items.first?.attainment == 95)
             // an exclusion bumps the series: the job refreshes that one row
             let start = Date(timeIntervalSince1970: (harness.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 120)
@@ -109,7 +110,7 @@ struct DashboardTests {
             _ = try await harness.repositories.agreements.changeStatus(
                 id: world.agreementB.id, to: .terminated, expectedRowVersion: world.agreementB.rowVersion, scope: .organisation, actor: .system)
             _ = try await rows.match(now: harness.clock.now)
-            #expect(try await harness.repositories.dashboardRows.page(.init(), sort: .name, page: PageRequest(), scope: .organisation).total == 8)
+            #expect(try await harness.repositories.dashboardRows.counts(.init(), scope: .organisation).total == 8)
             // aged outlooks are recomputed after 15 minutes
             #expect(try await rows.refreshStale(now: harness.clock.now.addingTimeInterval(16 * 60)) == 8)
         }

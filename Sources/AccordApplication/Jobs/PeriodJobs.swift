@@ -77,22 +77,28 @@ public struct TicketReplayJob: Job {
 /// claimed in `series_schedule` with `FOR UPDATE SKIP LOCKED`.
 public struct AlertEvaluationJob: Job {
     let repositories: Repositories
-    /// How often a series' alerts are evaluated when no data arrives (its windows slide with time); new data makes
-    /// them due at once, so the work follows what changed.
-    static let perSeries: TimeInterval = 600
+    /// How often a series' alerts are evaluated when no data arrives (its windows slide with time): every five
+    /// minutes while one fires (so it resolves promptly), every thirty otherwise. New data makes them due at once, so
+    /// the work follows what changed.
+    static let whileFiring: TimeInterval = 300
+    static let whileQuiet: TimeInterval = 1800
 
     public init(repositories: Repositories) {
         self.repositories = repositories
     }
 
     public var name: String { "alert-evaluation" }
-    public var purpose: String { "Evaluates burn-rate alerts of series with new data, and of every series every ten minutes; records changes of state." }
+    public var purpose: String {
+        "Evaluates burn-rate alerts of series with new data, and of the others every 5 (firing) or 30 minutes; records changes of state."
+    }
     public var interval: Duration { .seconds(10) }
 
     public func run(now: Date) async throws -> JobReport {
         var changes = 0
         while true {
-            let (claimed, changed) = try await self.repositories.periodRecords.evaluateAlerts(now: now, every: Self.perSeries, limit: 50) {
+            let (claimed, changed) = try await self.repositories.periodRecords.evaluateAlerts(
+                now: now, firingEvery: Self.whileFiring, quietEvery: Self.whileQuiet, limit: 50
+            ) {
                 try await PeriodJudge(repositories: $0).alerts(seriesID: $1, now: now)
             }
             changes += changed.count

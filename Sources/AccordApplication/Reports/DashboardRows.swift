@@ -2,6 +2,7 @@ import AccordDomain
 import AccordStorage
 import Foundation
 import Logging
+import Synchronization
 
 /// Keeps the dashboard's rows current, at a cost that follows what changed: an ingest refreshes the rows of the series
 /// it wrote; the `dashboard-rows` job refreshes rows whose series changed otherwise (exclusions, recomputes, alerts,
@@ -37,8 +38,9 @@ public struct DashboardRows: Sendable {
     /// first call): rows of series no longer in force go; series without a row, or whose objective changed, are computed.
     @discardableResult
     public func match(now: Date) async throws -> Int {
-        let stamp = try await self.repositories.dashboardRows.structureStamp() + "|" + LocalDate.of(now, in: .gmt).description
-        if try await self.repositories.dashboardRows.matchedStamp() == stamp { return 0 }
+        let day = LocalDate.of(now, in: .gmt)
+        if try await self.repositories.dashboardRows.isMatched(day: day) { return 0 }
+        let stamp = try await self.repositories.dashboardRows.structureStamp() + "|" + day.description
         let entries = try await self.repositories.objectives.portfolio(scope: .organisation, today: LocalDate.of(now, in: .gmt))
         let inForce = Dictionary(entries.map { ($0.objective.seriesID, $0.objective.id) }, uniquingKeysWith: { first, _ in first })
         let present = try await self.repositories.dashboardRows.present()
@@ -54,6 +56,22 @@ public struct DashboardRows: Sendable {
         }
         try await self.repositories.dashboardRows.recordMatched(stamp)
         return refreshed
+    }
+
+    /// The databases whose rows a page view is refreshing right now: one view at a time does it, the others read.
+    static let refreshing = Mutex<Set<ObjectIdentifier>>([])
+
+    /// What a page view does before reading: the rows whose series changed since they were computed (an exclusion,
+    /// a recompute, an alert), at most `limit`, if no other view of this process is at it already. Ingests refresh
+    /// their own rows and the job everything else, so under a live feed this finds little, and concurrent views wait
+    /// for none of it.
+    public func refreshChanged(now: Date, scope: AccessScope, limit: Int = 50) async throws {
+        let key = ObjectIdentifier(self.repositories.database.client)
+        let mine = Self.refreshing.withLock { busy in busy.insert(key).inserted }
+        guard mine else { return }
+        defer { Self.refreshing.withLock { _ = $0.remove(key) } }
+        let stale = try await self.repositories.dashboardRows.stale(now: now, refreshedBefore: .distantPast, scope: scope, limit: limit)
+        try await self.refresh(seriesIDs: stale, now: now)
     }
 
     /// Refreshes stale rows (of a vendor only, with a vendor scope): at most `limit`.

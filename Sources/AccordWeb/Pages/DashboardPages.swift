@@ -79,11 +79,11 @@ struct DashboardPages {
             // rows follow their data: anything changed since they were computed (an exclusion, a recompute, an alert)
             // is refreshed now, so a change shows on the next page view
             try await rows.match(now: now)
-            try await rows.refreshStale(now: now, scope: try context.scope, limit: 200)
-            let page = try await self.repositories.dashboardRows.page(query.filter, sort: query.sort, page: query.page, scope: context.scope)
-            var unfiltered = query.filter
-            unfiltered.status = nil
-            let counts = try await self.repositories.dashboardRows.counts(unfiltered, scope: context.scope)
+            try await rows.refreshChanged(now: now, scope: try context.scope)
+            let counts = try await self.repositories.dashboardRows.counts(query.filter, scope: context.scope)
+            let page = try await self.repositories.dashboardRows.page(
+                query.filter, sort: query.sort, page: query.page,
+                total: counts.matching(status: query.filter.status, alertingOnly: query.filter.alertingOnly), scope: context.scope)
             let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
             let scope = try context.scope
             let (lateRCAs, lateActions) = try await self.dependencies.portfolioCache.overdueCounts(scope: scope, now: self.dependencies.clock()) {
@@ -101,8 +101,12 @@ struct DashboardPages {
             let reminders = try await self.dependencies.portfolioCache.governanceReminders(scope: scope, now: moment) {
                 try await self.governanceReminders(scope: scope, now: moment)
             }
-            let vendors = scope.vendorID == nil ? try await self.repositories.vendors.all(scope: scope) : []
-            let services = try await self.repositories.services.list(search: nil, page: PageRequest(number: 1, size: 200), scope: scope).items
+            let (vendors, services) = try await self.dependencies.portfolioCache.filterChoices(scope: scope, now: moment) {
+                let vendors = scope.vendorID == nil ? try await self.repositories.vendors.all(scope: scope).map { ($0.id, $0.name) } : []
+                let services = try await self.repositories.services.list(search: nil, page: PageRequest(number: 1, size: 200), scope: scope).items
+                    .map { ($0.id, $0.name) }
+                return (vendors, services)
+            }
             func link(_ status: DashboardRow.Status?, alerting: Bool = false) -> String {
                 var changed = query
                 changed.filter.status = status
@@ -132,9 +136,9 @@ struct DashboardPages {
                 chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, reminders: reminders, lines: page.items.map(Self.line),
                 isEmpty: page.items.isEmpty, nothingInForce: counts.total == 0 && query.filter == DashboardRowRepository.Filter(), counts: countLinks,
                 vendors: [ReviewPages.Option(value: "", label: "Every vendor", selected: query.filter.vendorID == nil)]
-                    + vendors.map { ReviewPages.Option(value: "\($0.id)", label: $0.name, selected: query.filter.vendorID == $0.id) },
+                    + vendors.map { ReviewPages.Option(value: "\($0.0)", label: $0.1, selected: query.filter.vendorID == $0.0) },
                 services: [ReviewPages.Option(value: "", label: "Every service", selected: query.filter.serviceID == nil)]
-                    + services.map { ReviewPages.Option(value: "\($0.id)", label: $0.name, selected: query.filter.serviceID == $0.id) },
+                    + services.map { ReviewPages.Option(value: "\($0.0)", label: $0.1, selected: query.filter.serviceID == $0.0) },
                 statuses: [ReviewPages.Option(value: "", label: "Any status", selected: query.filter.status == nil)]
                     + DashboardRow.Status.allCases.map {
                         ReviewPages.Option(value: $0.rawValue, label: $0.label.prefix(1).uppercased() + $0.label.dropFirst(), selected: query.filter.status == $0)

@@ -43,6 +43,24 @@ public final class PortfolioCache: Sendable {
         return links
     }
 
+    /// The dashboard's vendor and service choices per scope, read at most once a minute.
+    private let choices = Mutex<[String: (vendors: [(Int64, String)], services: [(Int64, String)], at: Date)]>([:])
+
+    func filterChoices(
+        scope: AccessScope, now: Date, read: () async throws -> ([(Int64, String)], [(Int64, String)])
+    ) async throws -> ([(Int64, String)], [(Int64, String)]) {
+        let key = Self.key(scope)
+        if let cached = self.choices.withLock({ $0[key] }), now.timeIntervalSince(cached.at) < Self.overdueLifetime, cached.at <= now {
+            return (cached.vendors, cached.services)
+        }
+        let read = try await read()
+        self.choices.withLock { choices in
+            if choices.count >= Self.capacity { choices.removeAll() }
+            choices[key] = (read.0, read.1, now)
+        }
+        return read
+    }
+
     public init() {}
 
     static func key(_ scope: AccessScope) -> String { scope.vendorID.map { "vendor:\($0)" } ?? "organisation" }
