@@ -33,12 +33,34 @@ CREATE TABLE dashboard_rows (
 );
 
 CREATE INDEX dashboard_rows_vendor_idx ON dashboard_rows (vendor_id);
-CREATE INDEX dashboard_rows_risk_idx ON dashboard_rows (shortfall DESC NULLS LAST, budget_remaining NULLS LAST, series_id);
+-- in the order the page sorts by, so the first page of the riskiest rows is read from the index
+CREATE INDEX dashboard_rows_risk_idx ON dashboard_rows (shortfall DESC NULLS LAST, budget_remaining NULLS LAST, lower(objective_name), series_id);
 CREATE INDEX dashboard_rows_refreshed_idx ON dashboard_rows (refreshed_at);
 CREATE INDEX dashboard_rows_period_end_idx ON dashboard_rows (period_end);
 
--- The stamp of agreements, versions, objectives and vendors (and the day) the rows were last matched against.
+-- What the rows were last matched against: a counter that every change of agreements, versions, objectives or vendors
+-- raises (by the triggers below), and the day (versions come into force by the day). A page view compares two numbers.
 CREATE TABLE dashboard_state (
-    singleton       boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-    structure_stamp text NOT NULL
+    singleton         boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    structure_version bigint NOT NULL DEFAULT 0,
+    matched_version   bigint NOT NULL DEFAULT -1,
+    matched_day       date
 );
+
+INSERT INTO dashboard_state (singleton) VALUES (true);
+
+CREATE FUNCTION dashboard_structure_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE dashboard_state SET structure_version = structure_version + 1;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER agreements_dashboard AFTER INSERT OR UPDATE OR DELETE ON agreements
+    FOR EACH STATEMENT EXECUTE FUNCTION dashboard_structure_changed();
+CREATE TRIGGER agreement_versions_dashboard AFTER INSERT OR UPDATE OR DELETE ON agreement_versions
+    FOR EACH STATEMENT EXECUTE FUNCTION dashboard_structure_changed();
+CREATE TRIGGER objectives_dashboard AFTER INSERT OR UPDATE OR DELETE ON objectives
+    FOR EACH STATEMENT EXECUTE FUNCTION dashboard_structure_changed();
+CREATE TRIGGER vendors_dashboard AFTER INSERT OR UPDATE OR DELETE ON vendors
+    FOR EACH STATEMENT EXECUTE FUNCTION dashboard_structure_changed();

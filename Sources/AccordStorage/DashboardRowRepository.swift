@@ -258,40 +258,21 @@ public struct DashboardRowRepository: Sendable {
         try await self.database.query("DELETE FROM dashboard_rows WHERE series_id = ANY(\(seriesIDs)::int8[])")
     }
 
-    /// A stamp of what the rows show besides measurements: agreements, versions, objectives and vendors. When it
-    /// changes the rows are matched to the objectives in force again.
-    public func structureStamp() async throws -> String {
-        try await self.database.query(
-            """
-            SELECT (SELECT count(*) + coalesce(sum(row_version), 0) FROM agreements)::text || '.'
-                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM agreement_versions)::text || '.'
-                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM objectives)::text || '.'
-                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM vendors)::text
-            """
-        ).first?.decode(String.self) ?? ""
-    }
-
     /// Whether the rows were matched against the current agreements, versions, objectives and vendors on `day`: one
-    /// query a page view can afford.
+    /// row read, so a page view can afford it.
     public func isMatched(day: LocalDate) async throws -> Bool {
         try await self.database.query(
-            """
-            SELECT coalesce((SELECT structure_stamp FROM dashboard_state), '') =
-                (SELECT count(*) + coalesce(sum(row_version), 0) FROM agreements)::text || '.'
-                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM agreement_versions)::text || '.'
-                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM objectives)::text || '.'
-                || (SELECT count(*) + coalesce(sum(row_version), 0) FROM vendors)::text || '|' || \(day.description)
-            """
-        ).first?.decode(Bool.self) ?? false
+            "SELECT matched_version = structure_version AND matched_day = \(day.description)::date FROM dashboard_state"
+        ).first?.decode(Bool?.self) ?? false
     }
 
-    /// Records the stamp the rows were matched against.
-    public func recordMatched(_ stamp: String) async throws {
-        try await self.database.query(
-            """
-            INSERT INTO dashboard_state (singleton, structure_stamp) VALUES (true, \(stamp))
-            ON CONFLICT (singleton) DO UPDATE SET structure_stamp = excluded.structure_stamp
-            """)
+    /// The structure version now: read before matching, recorded after, so a change made meanwhile matches again.
+    public func structureVersion() async throws -> Int64 {
+        try await self.database.query("SELECT structure_version FROM dashboard_state").first?.decode(Int64.self) ?? 0
+    }
+
+    public func recordMatched(version: Int64, day: LocalDate) async throws {
+        try await self.database.query("UPDATE dashboard_state SET matched_version = \(version), matched_day = \(day.description)::date")
     }
 
     /// Writes rows, replacing those of the same series, in one transaction.

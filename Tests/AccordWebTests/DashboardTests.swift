@@ -111,8 +111,8 @@ struct DashboardTests {
                 id: world.agreementB.id, to: .terminated, expectedRowVersion: world.agreementB.rowVersion, scope: .organisation, actor: .system)
             _ = try await rows.match(now: harness.clock.now)
             #expect(try await harness.repositories.dashboardRows.counts(.init(), scope: .organisation).total == 8)
-            // aged outlooks are recomputed after 15 minutes
-            #expect(try await rows.refreshStale(now: harness.clock.now.addingTimeInterval(16 * 60)) == 8)
+            // aged outlooks are recomputed after an hour
+            #expect(try await rows.refreshStale(now: harness.clock.now.addingTimeInterval(61 * 60)) == 8)
         }
     }
 

@@ -78,10 +78,10 @@ public struct TicketReplayJob: Job {
 public struct AlertEvaluationJob: Job {
     let repositories: Repositories
     /// How often a series' alerts are evaluated when no data arrives (its windows slide with time): every five
-    /// minutes while one fires (so it resolves promptly), every thirty otherwise. New data makes them due at once, so
+    /// minutes while one fires (so it resolves promptly), every sixty otherwise. New data makes them due at once, so
     /// the work follows what changed.
     static let whileFiring: TimeInterval = 300
-    static let whileQuiet: TimeInterval = 1800
+    static let whileQuiet: TimeInterval = 3600
 
     public init(repositories: Repositories) {
         self.repositories = repositories
@@ -89,7 +89,7 @@ public struct AlertEvaluationJob: Job {
 
     public var name: String { "alert-evaluation" }
     public var purpose: String {
-        "Evaluates burn-rate alerts of series with new data, and of the others every 5 (firing) or 30 minutes; records changes of state."
+        "Evaluates burn-rate alerts of series with new data, and of the others every 5 (firing) or 60 minutes; records changes of state."
     }
     public var interval: Duration { .seconds(10) }
 

@@ -2,7 +2,6 @@ import AccordDomain
 import AccordStorage
 import Foundation
 import Logging
-import Synchronization
 
 /// Keeps the dashboard's rows current, at a cost that follows what changed: an ingest refreshes the rows of the series
 /// it wrote; the `dashboard-rows` job refreshes rows whose series changed otherwise (exclusions, recomputes, alerts,
@@ -16,7 +15,7 @@ public struct DashboardRows: Sendable {
     }
 
     /// How long a row's outlook (which moves with time, data or not) may stand before it is recomputed.
-    public static let outlookLifetime: TimeInterval = 15 * 60
+    public static let outlookLifetime: TimeInterval = 60 * 60
     /// Rows refreshed in one go.
     public static let batch = 500
 
@@ -34,13 +33,13 @@ public struct DashboardRows: Sendable {
         return computed.count
     }
 
-    /// Matches the rows to the objectives in force when agreements, versions, objectives or vendors changed (or on the
-    /// first call): rows of series no longer in force go; series without a row, or whose objective changed, are computed.
+    /// Matches the rows to the objectives in force when agreements, versions, objectives or vendors changed (their
+    /// triggers raise a counter) or the day changed: rows of series no longer in force go; every row in force is computed.
     @discardableResult
     public func match(now: Date) async throws -> Int {
         let day = LocalDate.of(now, in: .gmt)
         if try await self.repositories.dashboardRows.isMatched(day: day) { return 0 }
-        let stamp = try await self.repositories.dashboardRows.structureStamp() + "|" + day.description
+        let version = try await self.repositories.dashboardRows.structureVersion()
         let entries = try await self.repositories.objectives.portfolio(scope: .organisation, today: LocalDate.of(now, in: .gmt))
         let inForce = Dictionary(entries.map { ($0.objective.seriesID, $0.objective.id) }, uniquingKeysWith: { first, _ in first })
         let present = try await self.repositories.dashboardRows.present()
@@ -54,24 +53,8 @@ public struct DashboardRows: Sendable {
             refreshed += try await self.refresh(seriesIDs: slice, now: now)
             start += Self.batch
         }
-        try await self.repositories.dashboardRows.recordMatched(stamp)
+        try await self.repositories.dashboardRows.recordMatched(version: version, day: day)
         return refreshed
-    }
-
-    /// The databases whose rows a page view is refreshing right now: one view at a time does it, the others read.
-    static let refreshing = Mutex<Set<ObjectIdentifier>>([])
-
-    /// What a page view does before reading: the rows whose series changed since they were computed (an exclusion,
-    /// a recompute, an alert), at most `limit`, if no other view of this process is at it already. Ingests refresh
-    /// their own rows and the job everything else, so under a live feed this finds little, and concurrent views wait
-    /// for none of it.
-    public func refreshChanged(now: Date, scope: AccessScope, limit: Int = 50) async throws {
-        let key = ObjectIdentifier(self.repositories.database.client)
-        let mine = Self.refreshing.withLock { busy in busy.insert(key).inserted }
-        guard mine else { return }
-        defer { Self.refreshing.withLock { _ = $0.remove(key) } }
-        let stale = try await self.repositories.dashboardRows.stale(now: now, refreshedBefore: .distantPast, scope: scope, limit: limit)
-        try await self.refresh(seriesIDs: stale, now: now)
     }
 
     /// Refreshes stale rows (of a vendor only, with a vendor scope): at most `limit`.
@@ -110,7 +93,7 @@ public struct DashboardRows: Sendable {
 
 /// Keeps the dashboard's rows current: matches them to the objectives in force when those change, and refreshes the
 /// rows whose series changed, whose period ended or whose outlook aged. Work follows what changed: an idle portfolio
-/// costs one stamp query and one indexed look for stale rows per run, plus each row's outlook every 15 minutes.
+/// costs one row read and one look for stale rows per run, plus each row's outlook every hour.
 public struct DashboardRowsJob: Job {
     let repositories: Repositories
 

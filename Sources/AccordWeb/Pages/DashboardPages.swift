@@ -76,10 +76,9 @@ struct DashboardPages {
             let now = self.dependencies.clock()
             let query = try DashboardQuery(request)
             let rows = DashboardRows(repositories: self.repositories)
-            // rows follow their data: anything changed since they were computed (an exclusion, a recompute, an alert)
-            // is refreshed now, so a change shows on the next page view
+            // rows follow their data: an ingest computes the rows it changed, the dashboard-rows job any other change within
+            // seconds; a page view only matches them to the objectives in force when those changed (one row read)
             try await rows.match(now: now)
-            try await rows.refreshChanged(now: now, scope: try context.scope)
             let counts = try await self.repositories.dashboardRows.counts(query.filter, scope: context.scope)
             let page = try await self.repositories.dashboardRows.page(
                 query.filter, sort: query.sort, page: query.page,
