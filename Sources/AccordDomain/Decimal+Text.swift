@@ -2,7 +2,10 @@ import Foundation
 
 extension Decimal {
     /// `99.95`, never `9.995e1`: the text pages, exports and the API show.
-    public var plain: String { NSDecimalNumber(decimal: self).description(withLocale: Locale(identifier: "en_US_POSIX")) }
+    public var plain: String { NSDecimalNumber(decimal: self).description(withLocale: Decimal.posix) }
+
+    /// Made once: a locale is costly to create, and pages write hundreds of figures.
+    static let posix = Locale(identifier: "en_US_POSIX")
 
     /// Rounded half-even to `places` decimals.
     public func rounded(places: Int) -> Decimal {

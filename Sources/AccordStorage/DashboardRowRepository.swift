@@ -123,16 +123,20 @@ public struct DashboardRowRepository: Sendable {
         SELECT series_id, objective_id, agreement_id, vendor_id, master_id, service_id, objective_name, agreement_title, vendor_name, is_master,
                sla_target::text, slo_target::text, attainment::text, sla_status, slo_status, outlook, projected::text, budget_remaining::text,
                array_to_string(firing, chr(31)), history::text, status, shortfall::text, source_version, period_end, refreshed_at
-        FROM dashboard_rows
+        FROM dashboard_rows d
         """
 
     static func row(_ row: PostgresRow) throws -> DashboardRow? {
         let cells = row.makeRandomAccess()
         func decimal(_ index: Int) throws -> Decimal? { try cells[index].decode(String?.self).flatMap { Decimal(string: $0) } }
+        // written by `upsert` as ["99.9",null,…]: read back without a JSON parser (a page reads fifty of them)
         let historyText = try cells[19].decode(String.self)
-        let history = ((try? JSONSerialization.jsonObject(with: Data(historyText.utf8))) as? [Any])?.map { value -> Decimal? in
-            (value as? String).flatMap { Decimal(string: $0) }
-        } ?? []
+        let history = historyText.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false).compactMap { item -> Decimal?? in
+            let text = item.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { return nil }
+            if text == "null" { return .some(nil) }
+            return .some(Decimal(string: text.trimmingCharacters(in: CharacterSet(charactersIn: "\"")), locale: Locale(identifier: "en_US_POSIX")))
+        }
         guard let status = DashboardRow.Status(rawValue: try cells[20].decode(String.self)) else { return nil }
         let firing = try cells[18].decode(String.self)
         return DashboardRow(
@@ -171,9 +175,10 @@ public struct DashboardRowRepository: Sendable {
     public func page(_ filter: Filter, sort: Sort, page: PageRequest, total: Int, scope: AccessScope) async throws -> PageOf<DashboardRow> {
         let order =
             switch sort {
-            case .risk: "shortfall DESC NULLS LAST, budget_remaining NULLS LAST, lower(objective_name), series_id"
-            case .budget: "budget_remaining NULLS LAST, shortfall DESC NULLS LAST, lower(objective_name), series_id"
-            case .name: "is_master DESC, lower(agreement_title), lower(objective_name), series_id"
+            // the table's columns, not the text the select list casts them to under the same names
+            case .risk: "d.shortfall DESC NULLS LAST, d.budget_remaining NULLS LAST, lower(d.objective_name), d.series_id"
+            case .budget: "d.budget_remaining NULLS LAST, d.shortfall DESC NULLS LAST, lower(d.objective_name), d.series_id"
+            case .name: "d.is_master DESC, lower(d.agreement_title), lower(d.objective_name), d.series_id"
             }
         var bindings = PostgresBindings()
         bindings.append(Self.pattern(filter.search))

@@ -56,6 +56,24 @@ struct BurnDownChart {
 
 /// A small line of attainment over recent periods for the dashboard, with its values as the accessible name.
 struct Sparkline {
+    /// `12.3`: one decimal, as `String(format: "%.1f")` writes it for the coordinates here (finite, small), without its
+    /// cost (a dashboard page draws hundreds of points).
+    /// `99.80`: two decimals, as `String(format: "%.2f")` writes them.
+    static func hundredths(_ value: Double) -> String {
+        guard value.isFinite else { return "0.00" }
+        let scaled = Int((value * 100).rounded())
+        let sign = scaled < 0 ? "-" : ""
+        let cents = abs(scaled) % 100
+        return "\(sign)\(abs(scaled) / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+
+    static func tenths(_ value: Double) -> String {
+        guard value.isFinite else { return "0.0" }
+        let scaled = Int((value * 10).rounded())
+        let sign = scaled < 0 ? "-" : ""
+        return "\(sign)\(abs(scaled) / 10).\(abs(scaled) % 10)"
+    }
+
     var values: [Double?]
     var sla: Double
     var width = 120.0
@@ -64,7 +82,7 @@ struct Sparkline {
     var summary: String {
         let measured = self.values.compactMap { $0 }
         guard !measured.isEmpty else { return "No measured periods" }
-        return "Last \(self.values.count) periods: " + measured.map { String(format: "%.2f", $0) }.joined(separator: ", ")
+        return "Last \(self.values.count) periods: " + measured.map { Self.hundredths($0) }.joined(separator: ", ")
     }
 
     var svg: String {
@@ -75,9 +93,9 @@ struct Sparkline {
         func y(_ value: Double) -> Double { self.height - 2 - (value - floor) / (100 - floor) * (self.height - 4) }
         let step = self.values.count > 1 ? (self.width - 4) / Double(self.values.count - 1) : 0
         let points = self.values.enumerated().compactMap { index, value in
-            value.map { String(format: "%.1f,%.1f", 2 + Double(index) * step, y($0)) }
+            value.map { "\(Self.tenths(2 + Double(index) * step)),\(Self.tenths(y($0)))" }
         }
-        let slaY = String(format: "%.1f", y(self.sla))
+        let slaY = Self.tenths(y(self.sla))
         var parts = [
             #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(self.width)) \#(Int(self.height))" width="\#(Int(self.width))" height="\#(Int(self.height))" role="img" aria-label="\#(AttainmentChart.escape(self.summary))" class="spark">"#,
             #"<line x1="0" x2="\#(Int(self.width))" y1="\#(slaY)" y2="\#(slaY)" class="sla"/>"#,

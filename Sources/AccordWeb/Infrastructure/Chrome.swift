@@ -1,6 +1,7 @@
 import AccordDomain
 import AccordStorage
 import Foundation
+import Mustache
 
 /// What the layout shows around every page: title, signed-in user, navigation and the CSRF token for its forms.
 struct Chrome {
@@ -79,5 +80,35 @@ enum URLText {
         var allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         allowed.remove("+")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}
+
+// Every page renders the layout: its values answer the template by name rather than through `Mirror`, which costs a
+// walk of the type's fields for every lookup.
+extension Chrome: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": self.title
+        case "user": self.user
+        case "csrf": self.csrf
+        case "notice": self.notice
+        default: nil
+        }
+    }
+}
+
+extension Chrome.SignedIn: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "roleLabel": self.roleLabel
+        case "canManage": self.canManage
+        case "isAdmin": self.isAdmin
+        case "isVendor": self.isVendor
+        case "isInternal": self.isInternal
+        case "unread": self.unread
+        case "hasUnread": self.hasUnread
+        default: nil
+        }
     }
 }

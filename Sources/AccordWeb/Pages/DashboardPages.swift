@@ -3,6 +3,7 @@ import AccordDomain
 import AccordStorage
 import Foundation
 import Hummingbird
+import Mustache
 
 /// The portfolio dashboard (every agreement and objective in force), a vendor's scorecard and a master SLA's
 /// composition and coverage check.
@@ -251,5 +252,89 @@ struct DashboardQuery: Equatable {
             value.map { "\(key)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
         }
         return parts.isEmpty ? "/dashboard" : "/dashboard?" + parts.joined(separator: "&")
+    }
+}
+
+/// A dashboard line answers the template by name, not by reflection: a page renders fifty of them, and looking each
+/// field up through `Mirror` was most of the page's cost.
+extension DashboardPages.Line: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "objectiveID": self.objectiveID
+        case "objective": self.objective
+        case "agreementID": self.agreementID
+        case "agreement": self.agreement
+        case "vendor": self.vendor
+        case "isMaster": self.isMaster
+        case "attainment": self.attainment
+        case "sla": self.sla
+        case "slo": self.slo
+        case "slaStatus": self.slaStatus
+        case "slaStatusText": self.slaStatusText
+        case "sloStatus": self.sloStatus
+        case "sloStatusText": self.sloStatusText
+        case "budget": self.budget
+        case "alert": self.alert
+        case "hasAlert": self.hasAlert
+        case "sparkline": self.sparkline
+        default: nil
+        }
+    }
+}
+
+extension DashboardPages.DashboardView: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "chrome": self.chrome
+        case "overdue": self.overdue
+        case "reminders": self.reminders
+        case "lines": self.lines
+        case "isEmpty": self.isEmpty
+        case "nothingInForce": self.nothingInForce
+        case "counts": self.counts
+        case "vendors": self.vendors
+        case "services": self.services
+        case "statuses": self.statuses
+        case "sorts": self.sorts
+        case "search": self.search
+        case "alertingOnly": self.alertingOnly
+        case "showVendorFilter": self.showVendorFilter
+        case "filtered": self.filtered
+        case "pager": self.pager
+        default: nil
+        }
+    }
+}
+
+extension DashboardPages.CountLink: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "text": self.text
+        case "link": self.link
+        case "status": self.status
+        case "current": self.current
+        default: nil
+        }
+    }
+}
+
+extension DashboardPages.OverdueLink: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "text": self.text
+        case "link": self.link
+        default: nil
+        }
+    }
+}
+
+extension ReviewPages.Option: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "value": self.value
+        case "label": self.label
+        case "selected": self.selected
+        default: nil
+        }
     }
 }
