@@ -410,8 +410,17 @@ def bench_live():
     print(f"live: dashboard's first page ({shown} rows of {len(ids):,} objectives) under a feed of {rate:.1f} posts/s ({feed.failed} failed): "
           f"{dashboard_rps:,.0f} req/s (p50 {dashboard_p50}) vs baseline page under the same feed {baseline_rps:,.0f} req/s (p50 {baseline_p50}): "
           f"ratio {ratio:.3f} (goal >= 0.5)")
-    # idle: the feed stopped, the rows and alerts settled; the scheduler's cost over a quiet minute
-    time.sleep(30)
+    # idle: the feed stopped; wait until the work it left is done (alerts due, rows stale), then the scheduler's cost over
+    # a quiet minute
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        due = int(psql("SELECT count(*) FROM series_schedule WHERE alerts_due_at <= now()"))
+        stale = int(psql("SELECT count(*) FROM dashboard_rows d LEFT JOIN series_versions v ON v.series_id = d.series_id "
+                         "WHERE d.source_version < coalesce(v.version, 0)"))
+        if due == 0 and stale == 0:
+            break
+        time.sleep(5)
+    time.sleep(10)
     server = int(os.environ["BENCH_SERVER_PID"])
     postmaster = int(os.environ["BENCH_PG_PID"])
     pids = cluster_pids(postmaster)

@@ -15,7 +15,7 @@ public struct PageRenderer: Sendable {
         "agreements/list", "agreements/show", "agreements/form", "agreements/amend", "agreements/status",
         "objectives/form", "objectives/show", "objectives/period", "objectives/upload", "exclusions/form", "exclusions/revoke", "credits/list",
         "credits/show",
-        "dashboard", "diagnostics/baseline", "vendors/scorecard", "agreements/composition",
+        "dashboard", "dashboard-row", "diagnostics/baseline", "vendors/scorecard", "agreements/composition",
         "users/list", "users/form", "audit/list",
     ]
 

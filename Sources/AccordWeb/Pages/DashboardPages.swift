@@ -38,7 +38,8 @@ struct DashboardPages {
         var overdue: [OverdueLink]
         /// Notice deadlines near and the next reviews: reminders, not alarms.
         var reminders: [OverdueLink]
-        var lines: [Line]
+        /// The rows' HTML, each from `dashboard-row` (escaped there).
+        var rowsHTML: String
         var isEmpty: Bool
         /// Nothing in force at all (not just nothing matching the filter).
         var nothingInForce: Bool
@@ -133,7 +134,12 @@ struct DashboardPages {
             countLinks.append(
                 CountLink(text: "\(counts.alerting) with a burn-rate alert", link: link(nil, alerting: true), status: "alerting", current: query.filter.alertingOnly))
             let view = DashboardView(
-                chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, reminders: reminders, lines: page.items.map(Self.line),
+                chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, reminders: reminders,
+                rowsHTML: page.items.map { row in
+                    self.dependencies.portfolioCache.rowHTML(seriesID: row.seriesID, refreshedAt: row.refreshedAt, version: row.sourceVersion) {
+                        self.dependencies.renderer.render(Self.line(row), template: "dashboard-row")
+                    }
+                }.joined(separator: "\n"),
                 isEmpty: page.items.isEmpty, nothingInForce: counts.total == 0 && query.filter == DashboardRowRepository.Filter(), counts: countLinks,
                 vendors: [ReviewPages.Option(value: "", label: "Every vendor", selected: query.filter.vendorID == nil)]
                     + vendors.map { ReviewPages.Option(value: "\($0.0)", label: $0.1, selected: query.filter.vendorID == $0.0) },
@@ -288,7 +294,7 @@ extension DashboardPages.DashboardView: MustacheParent {
         case "chrome": self.chrome
         case "overdue": self.overdue
         case "reminders": self.reminders
-        case "lines": self.lines
+        case "rowsHTML": self.rowsHTML
         case "isEmpty": self.isEmpty
         case "nothingInForce": self.nothingInForce
         case "counts": self.counts

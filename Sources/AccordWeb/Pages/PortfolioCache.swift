@@ -61,6 +61,21 @@ public final class PortfolioCache: Sendable {
         return read
     }
 
+    /// Each dashboard row's rendered HTML, kept until the row is computed again (its `refreshed_at` or the series
+    /// version it was computed from changes): a page renders only the rows that changed since they were last shown.
+    private let rowHTML = Mutex<[Int64: (refreshedAt: Date, version: Int64, html: String)]>([:])
+    static let rowCapacity = 50_000
+
+    func rowHTML(seriesID: Int64, refreshedAt: Date, version: Int64, render: () -> String) -> String {
+        if let cached = self.rowHTML.withLock({ $0[seriesID] }), cached.refreshedAt == refreshedAt, cached.version == version { return cached.html }
+        let html = render()
+        self.rowHTML.withLock { rows in
+            if rows.count >= Self.rowCapacity { rows.removeAll() }
+            rows[seriesID] = (refreshedAt, version, html)
+        }
+        return html
+    }
+
     public init() {}
 
     static func key(_ scope: AccessScope) -> String { scope.vendorID.map { "vendor:\($0)" } ?? "organisation" }
