@@ -171,15 +171,52 @@ public struct DashboardRowRepository: Sendable {
         return "%\(escaped)%"
     }
 
+    /// What tells whether a page's row is still as last shown: its series, when it was computed and from which version.
+    public struct RowKey: Sendable, Equatable {
+        public var seriesID: Int64
+        public var refreshedAt: Date
+        public var sourceVersion: Int64
+    }
+
+    static func order(_ sort: Sort) -> String {
+        switch sort {
+        // the table's columns, not the text the select list casts them to under the same names
+        case .risk: "d.shortfall DESC NULLS LAST, d.budget_remaining NULLS LAST, lower(d.objective_name), d.series_id"
+        case .budget: "d.budget_remaining NULLS LAST, d.shortfall DESC NULLS LAST, lower(d.objective_name), d.series_id"
+        case .name: "d.is_master DESC, lower(d.agreement_title), lower(d.objective_name), d.series_id"
+        }
+    }
+
+    /// The keys of one page of rows, filtered and sorted: the page reads whole rows only for those it has not shown
+    /// as they are now.
+    public func pageKeys(_ filter: Filter, sort: Sort, page: PageRequest, scope: AccessScope) async throws -> [RowKey] {
+        var bindings = PostgresBindings()
+        bindings.append(Self.pattern(filter.search))
+        return try await self.database.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT d.series_id, d.refreshed_at, d.source_version FROM dashboard_rows d WHERE \(Self.condition(filter, scope: scope))
+                    ORDER BY \(Self.order(sort)) LIMIT \(page.size) OFFSET \(page.offset)
+                    """, binds: bindings)
+        ).map { row in
+            let (series, refreshed, version) = try row.decode((Int64, Date, Int64).self)
+            return RowKey(seriesID: series, refreshedAt: refreshed, sourceVersion: version)
+        }
+    }
+
+    /// Whole rows of these series (a vendor's only, with a vendor scope), by series.
+    public func rows(seriesIDs: [Int64], scope: AccessScope) async throws -> [Int64: DashboardRow] {
+        guard !seriesIDs.isEmpty else { return [:] }
+        let rows = try await self.database.query(
+            PostgresQuery(
+                unsafeSQL: "\(Self.columns) WHERE d.series_id = ANY($1::int8[]) \(scope.vendorID.map { "AND d.vendor_id = \($0)" } ?? "")",
+                binds: { var bindings = PostgresBindings(); bindings.append(seriesIDs); return bindings }()))
+        return Dictionary(try rows.compactMap(Self.row).map { ($0.seriesID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// One page of rows, filtered and sorted. `total`: how many the filter finds (from `counts`), for the pager.
     public func page(_ filter: Filter, sort: Sort, page: PageRequest, total: Int, scope: AccessScope) async throws -> PageOf<DashboardRow> {
-        let order =
-            switch sort {
-            // the table's columns, not the text the select list casts them to under the same names
-            case .risk: "d.shortfall DESC NULLS LAST, d.budget_remaining NULLS LAST, lower(d.objective_name), d.series_id"
-            case .budget: "d.budget_remaining NULLS LAST, d.shortfall DESC NULLS LAST, lower(d.objective_name), d.series_id"
-            case .name: "d.is_master DESC, lower(d.agreement_title), lower(d.objective_name), d.series_id"
-            }
+        let order = Self.order(sort)
         var bindings = PostgresBindings()
         bindings.append(Self.pattern(filter.search))
         let rows = try await self.database.query(

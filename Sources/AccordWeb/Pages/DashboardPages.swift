@@ -82,9 +82,22 @@ struct DashboardPages {
             // seconds; a page view only matches them to the objectives in force when those changed (one row read)
             try await rows.match(now: now)
             let counts = try await self.repositories.dashboardRows.counts(query.filter, scope: context.scope)
-            let page = try await self.repositories.dashboardRows.page(
-                query.filter, sort: query.sort, page: query.page,
-                total: counts.matching(status: query.filter.status, alertingOnly: query.filter.alertingOnly), scope: context.scope)
+            // the page's rows: keys first, whole rows only for those not shown since they were last computed
+            let keys = try await self.repositories.dashboardRows.pageKeys(query.filter, sort: query.sort, page: query.page, scope: context.scope)
+            let cache = self.dependencies.portfolioCache
+            var html: [Int64: String] = [:]
+            for key in keys {
+                html[key.seriesID] = cache.cachedRowHTML(seriesID: key.seriesID, refreshedAt: key.refreshedAt, version: key.sourceVersion)
+            }
+            let missing = keys.map(\.seriesID).filter { html[$0] == nil }
+            for (series, row) in try await self.repositories.dashboardRows.rows(seriesIDs: missing, scope: context.scope) {
+                let rendered = self.dependencies.renderer.render(Self.line(row), template: "dashboard-row")
+                cache.storeRowHTML(rendered, seriesID: series, refreshedAt: row.refreshedAt, version: row.sourceVersion)
+                html[series] = rendered
+            }
+            let page = PageOf(
+                items: keys.compactMap { key in html[key.seriesID] }, total: counts.matching(status: query.filter.status, alertingOnly: query.filter.alertingOnly),
+                request: query.page)
             let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
             let scope = try context.scope
             let (lateRCAs, lateActions) = try await self.dependencies.portfolioCache.overdueCounts(scope: scope, now: self.dependencies.clock()) {
@@ -135,11 +148,7 @@ struct DashboardPages {
                 CountLink(text: "\(counts.alerting) with a burn-rate alert", link: link(nil, alerting: true), status: "alerting", current: query.filter.alertingOnly))
             let view = DashboardView(
                 chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, reminders: reminders,
-                rowsHTML: page.items.map { row in
-                    self.dependencies.portfolioCache.rowHTML(seriesID: row.seriesID, refreshedAt: row.refreshedAt, version: row.sourceVersion) {
-                        self.dependencies.renderer.render(Self.line(row), template: "dashboard-row")
-                    }
-                }.joined(separator: "\n"),
+                rowsHTML: page.items.joined(separator: "\n"),
                 isEmpty: page.items.isEmpty, nothingInForce: counts.total == 0 && query.filter == DashboardRowRepository.Filter(), counts: countLinks,
                 vendors: [ReviewPages.Option(value: "", label: "Every vendor", selected: query.filter.vendorID == nil)]
                     + vendors.map { ReviewPages.Option(value: "\($0.0)", label: $0.1, selected: query.filter.vendorID == $0.0) },

@@ -66,14 +66,16 @@ public final class PortfolioCache: Sendable {
     private let rowHTML = Mutex<[Int64: (refreshedAt: Date, version: Int64, html: String)]>([:])
     static let rowCapacity = 50_000
 
-    func rowHTML(seriesID: Int64, refreshedAt: Date, version: Int64, render: () -> String) -> String {
-        if let cached = self.rowHTML.withLock({ $0[seriesID] }), cached.refreshedAt == refreshedAt, cached.version == version { return cached.html }
-        let html = render()
+    func cachedRowHTML(seriesID: Int64, refreshedAt: Date, version: Int64) -> String? {
+        guard let cached = self.rowHTML.withLock({ $0[seriesID] }), cached.refreshedAt == refreshedAt, cached.version == version else { return nil }
+        return cached.html
+    }
+
+    func storeRowHTML(_ html: String, seriesID: Int64, refreshedAt: Date, version: Int64) {
         self.rowHTML.withLock { rows in
             if rows.count >= Self.rowCapacity { rows.removeAll() }
             rows[seriesID] = (refreshedAt, version, html)
         }
-        return html
     }
 
     public init() {}
