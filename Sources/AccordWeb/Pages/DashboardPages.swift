@@ -81,7 +81,11 @@ struct DashboardPages {
             // rows follow their data: an ingest computes the rows it changed, the dashboard-rows job any other change within
             // seconds; a page view only matches them to the objectives in force when those changed (one row read)
             try await rows.match(now: now)
-            let counts = try await self.repositories.dashboardRows.counts(query.filter, scope: context.scope)
+            let scope = try context.scope
+            let countKey = "\(PortfolioCache.key(scope))|\(query.filter.vendorID ?? 0)|\(query.filter.serviceID ?? 0)|\(query.filter.agreementID ?? 0)|\(query.filter.search ?? "")"
+            let counts = try await self.dependencies.portfolioCache.dashboardCounts(key: countKey, now: now) {
+                try await self.repositories.dashboardRows.counts(query.filter, scope: scope)
+            }
             // the page's rows: keys first, whole rows only for those not shown since they were last computed
             let keys = try await self.repositories.dashboardRows.pageKeys(query.filter, sort: query.sort, page: query.page, scope: context.scope)
             let cache = self.dependencies.portfolioCache
@@ -99,7 +103,6 @@ struct DashboardPages {
                 items: keys.compactMap { key in html[key.seriesID] }, total: counts.matching(status: query.filter.status, alertingOnly: query.filter.alertingOnly),
                 request: query.page)
             let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
-            let scope = try context.scope
             let (lateRCAs, lateActions) = try await self.dependencies.portfolioCache.overdueCounts(scope: scope, now: self.dependencies.clock()) {
                 try await self.dependencies.repositories.portal.overdueCounts(today: today, scope: scope)
             }

@@ -1,4 +1,5 @@
 import AccordDomain
+import AccordStorage
 import Foundation
 import Synchronization
 
@@ -76,6 +77,25 @@ public final class PortfolioCache: Sendable {
             if rows.count >= Self.rowCapacity { rows.removeAll() }
             rows[seriesID] = (refreshedAt, version, html)
         }
+    }
+
+    /// The dashboard's status counts per scope and filter, for two seconds: under a live feed every view would count
+    /// every row again; a summary a second or two old is still the picture (the rows themselves are always current).
+    private let counts = Mutex<[String: (counts: DashboardRowRepository.Counts, at: Date)]>([:])
+    static let countsLifetime: TimeInterval = 2
+
+    func dashboardCounts(
+        key: String, now: Date, read: () async throws -> DashboardRowRepository.Counts
+    ) async throws -> DashboardRowRepository.Counts {
+        if let cached = self.counts.withLock({ $0[key] }), now.timeIntervalSince(cached.at) < Self.countsLifetime, cached.at <= now {
+            return cached.counts
+        }
+        let fresh = try await read()
+        self.counts.withLock { counts in
+            if counts.count >= Self.capacity { counts.removeAll() }
+            counts[key] = (fresh, now)
+        }
+        return fresh
     }
 
     public init() {}
