@@ -42,6 +42,24 @@ public enum VersionRules {
         versions.filter { $0.state == .active && $0.effectiveFrom <= day }.max { $0.effectiveFrom < $1.effectiveFrom }
     }
 
+    /// The effective date an amendment form proposes: the first of the month after today, or after the latest version's
+    /// start when that is later (so a second amendment's default is one the form accepts); nil when no such day falls
+    /// before the agreement's end.
+    public static func proposedEffectiveDate(today: LocalDate, agreement: Agreement, existing versions: [AgreementVersion]) -> LocalDate? {
+        let after = max(today, versions.map(\.effectiveFrom).max() ?? today)
+        let proposed = after.firstOfNextMonth
+        if let end = agreement.endDate, proposed >= end { return nil }
+        return proposed
+    }
+
+    /// How a version stands on `day`: "draft", "in force", "scheduled (from …)" for an active version still to come,
+    /// or "superseded" for an active version a later one has replaced.
+    public static func stateLabel(_ version: AgreementVersion, on day: LocalDate, among versions: [AgreementVersion]) -> String {
+        guard version.state == .active else { return "draft" }
+        if version.effectiveFrom > day { return "scheduled (from \(version.effectiveFrom))" }
+        return Self.version(inForceOn: day, among: versions)?.id == version.id ? "in force" : "superseded"
+    }
+
     /// Checks an amendment that would add a new draft version effective from `effectiveFrom`.
     public static func validateAmendment(
         effectiveFrom: LocalDate?, agreement: Agreement, existing versions: [AgreementVersion]

@@ -139,7 +139,7 @@ struct AgreementPages {
             let objectives = try await self.repositories.objectives.list(versionID: version.id, scope: context.scope)
             let editable = canManage && version.state == .draft && open
             detail = AgreementViews.VersionDetail(
-                number: version.number, effectiveFrom: Figures.date(version.effectiveFrom), state: version.state.rawValue, note: version.note,
+                number: version.number, effectiveFrom: Figures.date(version.effectiveFrom), state: VersionRules.stateLabel(version, on: today, among: versions), note: version.note,
                 isDraft: version.state == .draft, canEditObjectives: editable,
                 canActivate: editable && agreement.status == .active && version.number > 1, rowVersion: version.rowVersion,
                 objectives: objectives.map(AgreementViews.objectiveRow), hasObjectives: !objectives.isEmpty,
@@ -174,7 +174,8 @@ struct AgreementPages {
             canAmend: canManage && agreement.status == .active && !versions.contains { $0.state == .draft },
             versions: versions.map {
                 AgreementViews.VersionRow(
-                    number: $0.number, effectiveFrom: Figures.date($0.effectiveFrom), state: $0.state.rawValue, note: $0.note,
+                    number: $0.number, effectiveFrom: Figures.date($0.effectiveFrom), state: VersionRules.stateLabel($0, on: today, among: versions),
+                    note: $0.note,
                     objectiveCount: $0.objectiveCount,
                     url: "/agreements/\(agreement.id)/versions/\($0.number)", isSelected: $0.number == selectedVersion?.number)
             },

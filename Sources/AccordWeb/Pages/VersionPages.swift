@@ -21,8 +21,10 @@ struct VersionPages {
             let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             let today = LocalDate.of(self.dependencies.clock(), in: TimeZone(identifier: agreement.timeZone) ?? .gmt)
+            let versions = try await self.repositories.versions.list(agreementID: agreement.id, scope: context.scope)
+            let proposed = VersionRules.proposedEffectiveDate(today: today, agreement: agreement, existing: versions)
             return try await self.amendForm(
-                context, agreement: agreement, state: FormState(values: ["effective_from": today.firstOfNextMonth.description]))
+                context, agreement: agreement, state: FormState(values: ["effective_from": proposed?.description ?? ""]))
         }
         router.post("agreements/:id/versions") { request, context in
             let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
