@@ -218,4 +218,18 @@ struct AgreementLifecycleTests {
             #expect(ready.json["status"] as? String == "ready")
         }
     }
+
+    @Test func aVendorsPageStartsItsNextSLAWithTheVendorChosen() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let manager = try await harness.session(for: world.manager)
+            let page = try await harness.get("/vendors/\(world.vendorA.id)", as: manager)
+            #expect(page.text.contains("href=\"/agreements/new?kind=vendor&amp;vendor_id=\(world.vendorA.id)\">Add SLA</a>"))
+            let form = try await harness.get("/agreements/new?kind=vendor&vendor_id=\(world.vendorA.id)", as: manager)
+            #expect(form.text.contains("<option value=\"\(world.vendorA.id)\" selected>Alpha Hosting</option>"))
+            // a vendor's own users do not get the button
+            let alpha = try await harness.session(for: world.vendorUserA)
+            #expect(!(try await harness.get("/vendors/\(world.vendorA.id)", as: alpha)).text.contains("Add SLA"))
+        }
+    }
 }

@@ -16,6 +16,8 @@ struct AgreementPages {
             _ = try context.requireUser(\.canManageContracts)
             var values = ["kind": request.query("kind") ?? "vendor", "currency": "EUR", "fee_period": "month", "time_zone": "UTC", "fee": "0"]
             values["master_id"] = request.query("master_id")
+            // "Add SLA" on a vendor's page starts with that vendor chosen
+            values["vendor_id"] = request.query("vendor_id")
             values["dependency_kind"] = "serial"
             return try await self.form(context, agreement: nil, state: FormState(values: values))
         }
