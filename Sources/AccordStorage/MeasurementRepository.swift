@@ -78,6 +78,19 @@ public struct MeasurementRepository: Sendable {
                 """, logger: logger
             ).map { try $0.decode((Date, Date).self) }
             if !stored.isEmpty {
+                // the same file sent again: said once, with when it arrived, rather than as a clash per row
+                if let (batchID, received) = try await connection.rows(
+                    """
+                    SELECT id, received_at FROM measurement_batches
+                    WHERE series_id = \(series) AND content_hash = \(hash) AND first_start = \(first) ORDER BY id LIMIT 1
+                    """, logger: logger
+                ).first?.decode((Int64, Date).self) {
+                    throw ValidationErrors([
+                        FieldError(
+                            "batch",
+                            "This batch was already received on \(RFC3339.format(received)) (batch \(batchID)): nothing was stored again.")
+                    ])
+                }
                 let problems = Self.overlaps(batch: buckets, stored: stored).prefix(BucketBatchParser.reportedProblems).map { row, clash in
                     FieldError(
                         "start",

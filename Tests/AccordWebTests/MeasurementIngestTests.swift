@@ -91,6 +91,28 @@ struct MeasurementIngestTests {
         }
     }
 
+    @Test func theSameFileSentTwiceIsRefusedOnceSayingWhenItArrived() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let token = try await harness.token(for: world.analyst)
+            let csv = "start,end,good,valid\n" + (0..<30).map { minute in
+                let start = RFC3339.parse("2026-11-02T10:00:00Z")!.addingTimeInterval(Double(minute) * 60)
+                return "\(RFC3339.format(start)),\(RFC3339.format(start.addingTimeInterval(60))),99,100"
+            }.joined(separator: "\n") + "\n"
+            let first = try await self.post(
+                harness, objective: world.objectiveA.id, token: token, contentType: "text/csv", body: csv, query: "?source=probe")
+            #expect(first.status == .created, "\(first.text)")
+            // MUT: the same file again
+            let again = try await self.post(
+                harness, objective: world.objectiveA.id, token: token, contentType: "text/csv", body: csv, query: "?source=probe")
+            // validation: one problem, not thirty, naming when the first arrived; nothing stored twice
+            #expect(again.status == .unprocessableContent)
+            let details = try #require((again.json["error"] as? [String: Any])?["details"] as? [[String: Any]])
+            #expect(details.count == 1 && (details.first?["message"] as? String)?.contains("already received on") == true, "\(again.text)")
+            #expect(try await harness.database.query("SELECT count(*) FROM measurements").first!.decode(Int.self) == 30)
+        }
+    }
+
     @Test func rolesOversizedBodiesAndTicketObjectives() async throws {
         try await Harness.run { harness in
             let world = harness.world
