@@ -214,18 +214,6 @@ public struct DashboardRowRepository: Sendable {
         return Dictionary(try rows.compactMap(Self.row).map { ($0.seriesID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// One page of rows, filtered and sorted. `total`: how many the filter finds (from `counts`), for the pager.
-    public func page(_ filter: Filter, sort: Sort, page: PageRequest, total: Int, scope: AccessScope) async throws -> PageOf<DashboardRow> {
-        let order = Self.order(sort)
-        var bindings = PostgresBindings()
-        bindings.append(Self.pattern(filter.search))
-        let rows = try await self.database.query(
-            PostgresQuery(
-                unsafeSQL: "\(Self.columns) WHERE \(Self.condition(filter, scope: scope)) ORDER BY \(order) LIMIT \(page.size) OFFSET \(page.offset)",
-                binds: bindings))
-        return PageOf(items: try rows.compactMap(Self.row), total: total, request: page)
-    }
-
     public struct Counts: Sendable, Equatable {
         public var byStatus: [DashboardRow.Status: Int]
         public var alertingByStatus: [DashboardRow.Status: Int]
@@ -277,13 +265,12 @@ public struct DashboardRowRepository: Sendable {
     }
 
     /// Rows whose series changed since they were computed, whose period ended, or that were last computed before
-    /// `refreshedBefore` (their outlook moves with time); at most `limit`, the stalest first. `scope` narrows to a vendor.
-    public func stale(now: Date, refreshedBefore: Date, scope: AccessScope = .organisation, limit: Int) async throws -> [Int64] {
+    /// `refreshedBefore` (their outlook moves with time); at most `limit`, the stalest first.
+    public func stale(now: Date, refreshedBefore: Date, limit: Int) async throws -> [Int64] {
         try await self.database.query(
             """
             SELECT d.series_id FROM dashboard_rows d LEFT JOIN series_versions v ON v.series_id = d.series_id
-            WHERE (\(scope.vendorID)::int8 IS NULL OR d.vendor_id = \(scope.vendorID))
-              AND (d.source_version < coalesce(v.version, 0) OR d.period_end <= \(now) OR d.refreshed_at < \(refreshedBefore))
+            WHERE d.source_version < coalesce(v.version, 0) OR d.period_end <= \(now) OR d.refreshed_at < \(refreshedBefore)
             ORDER BY d.refreshed_at LIMIT \(min(max(1, limit), 5000))
             """
         ).map { try $0.decode(Int64.self) }

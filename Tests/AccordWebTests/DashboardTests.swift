@@ -96,9 +96,9 @@ struct DashboardTests {
             // an ingest refreshes its own row at once, and leaves the others alone
             #expect(try await Self.ingest(harness, nodes[0], good: 95, valid: 100).status == .created)
             #expect(try await rows.refreshStale(now: harness.clock.now) == 0)
-            let page = try await harness.repositories.dashboardRows.page(
-                .init(status: .breached), sort: .risk, page: PageRequest(), total: 1, scope: .organisation)
-            #expect(page.items.map(\.objectiveName) == ["Node 001 availability"] && page.items.first?.attainment == 95)
+            let keys = try await harness.repositories.dashboardRows.pageKeys(.init(status: .breached), sort: .risk, page: PageRequest(), scope: .organisation)
+            let breached = try await harness.repositories.dashboardRows.rows(seriesIDs: keys.map(\.seriesID), scope: .organisation).values
+            #expect(breached.map(\.objectiveName) == ["Node 001 availability"] && breached.first?.attainment == 95)
             // an exclusion bumps the series: the job refreshes that one row
             let start = Date(timeIntervalSince1970: (harness.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 120)
             _ = try await harness.repositories.exclusions.create(

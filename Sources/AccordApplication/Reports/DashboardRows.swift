@@ -57,11 +57,10 @@ public struct DashboardRows: Sendable {
         return refreshed
     }
 
-    /// Refreshes stale rows (of a vendor only, with a vendor scope): at most `limit`.
+    /// Refreshes stale rows: at most `limit`.
     @discardableResult
-    public func refreshStale(now: Date, scope: AccessScope = .organisation, limit: Int = Self.batch) async throws -> Int {
-        let stale = try await self.repositories.dashboardRows.stale(
-            now: now, refreshedBefore: now.addingTimeInterval(-Self.outlookLifetime), scope: scope, limit: limit)
+    public func refreshStale(now: Date, limit: Int = Self.batch) async throws -> Int {
+        let stale = try await self.repositories.dashboardRows.stale(now: now, refreshedBefore: now.addingTimeInterval(-Self.outlookLifetime), limit: limit)
         return try await self.refresh(seriesIDs: stale, now: now)
     }
 

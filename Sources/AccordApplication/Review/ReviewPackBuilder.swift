@@ -284,10 +284,10 @@ public struct ReviewPackBuilder: Sendable {
             tier: series.tier, title: "\(series.title) — \(meeting.day)", meetingDay: meeting.day, durationMinutes: series.durationMinutes,
             objectives: objectives, items: items)
         let agenda = ReviewAgendaBuilder.build(agendaFacts)
-        var attendees = try await self.repositories.reviews.attendees(seriesID: series.id).map { ReviewPack.Attendee(name: $0.name, party: $0.party) }
+        let all = try await self.repositories.reviews.attendees(seriesID: series.id)
+        var attendees = all.map { ReviewPack.Attendee(name: $0.name, party: $0.party) }
         if let audienceVendorID {
             // a vendor's pack names its own people only: the customer's are counted, other vendors' left out
-            let all = try await self.repositories.reviews.attendees(seriesID: series.id)
             let customer = all.filter { $0.vendorID == nil }.count
             attendees = all.filter { $0.vendorID == audienceVendorID }.map { ReviewPack.Attendee(name: $0.name, party: $0.party) }
             if customer > 0 { attendees.insert(ReviewPack.Attendee(name: "\(customer) \(customer == 1 ? "person" : "people")", party: "The customer"), at: 0) }

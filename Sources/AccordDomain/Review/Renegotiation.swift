@@ -166,6 +166,10 @@ public enum ProposalRules {
         if let periods = draft.replayPeriods, !(1...36).contains(periods) { errors.add("replay_periods", "Replay 1 to 36 periods.") }
         let changes = draft.changes.filter { !$0.isEmpty }
         if changes.isEmpty { errors.add("changes", "Change at least one term: a target, the credit tiers or the cap.") }
+        guard draft.changes.count <= 100 else {
+            errors.add("changes", "At most 100 objectives in one proposal.")
+            return errors
+        }
         if Set(changes.map(\.seriesID)).count != changes.count { errors.add("changes", "Each objective appears once.") }
         for (index, change) in changes.enumerated() {
             let field = "changes[\(index)]"

@@ -67,6 +67,18 @@ public struct PackRepository: Sendable {
         return Dictionary(grouping: packs, by: \.meetingID)
     }
 
+    /// Which of these meetings have a pack the scope may read (a vendor: its own).
+    public func packed(meetingIDs: [Int64], scope: AccessScope) async throws -> Set<Int64> {
+        guard !meetingIDs.isEmpty else { return [] }
+        return Set(
+            try await self.database.query(
+                """
+                SELECT DISTINCT meeting_id FROM review_packs
+                WHERE meeting_id = ANY(\(meetingIDs)::int8[]) AND (\(scope.vendorID)::int8 IS NULL OR audience_vendor_id = \(scope.vendorID))
+                """
+            ).map { try $0.decode(Int64.self) })
+    }
+
     /// One revision the scope may read.
     public func find(id: Int64, scope: AccessScope) async throws -> StoredPack {
         guard

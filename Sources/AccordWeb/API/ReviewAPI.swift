@@ -11,22 +11,11 @@ struct ReviewAPI {
     let dependencies: AppDependencies
     var repositories: Repositories { self.dependencies.repositories }
 
-    /// A meeting with its items and its packs' revisions, as the viewer may read them.
+    /// A meeting with its items and its packs' latest revisions, as the viewer may read them.
     static func meetingOut(_ id: Int64, dependencies: AppDependencies, context: AccordRequestContext) async throws -> MeetingOut {
         let scope = try context.scope
-        let repositories = dependencies.repositories
-        let (meeting, series) = try await repositories.reviews.meeting(id: id, scope: scope)
-        let items = try await repositories.reviews.items(meetingID: id, scope: scope)
-        let vendors = try await repositories.reviews.vendors(of: series.scope)
-        let packs = try await repositories.packs.latest(meetingID: id, scope: scope).map { pack in
-            PackOut(
-                pack, audience: pack.audienceVendorID.map { id in vendors.first { $0.id == id }?.name ?? "Vendor" } ?? "Internal",
-                viewerVendorID: scope.vendorID)
-        }
-        let today = LocalDate.of(dependencies.clock(), in: TimeZone(identifier: series.timeZone) ?? .gmt)
-        var out = MeetingOut(meeting, series: series, items: items, packs: packs, viewerVendorID: scope.vendorID, today: today)
-        // in a review of several vendors the minutes' notes are the customer's: each vendor reads its own items only
-        if scope.vendorID != nil, series.scope.kind == "master" { out.notes = [] }
+        let meeting = try await dependencies.repositories.reviews.meeting(id: id, scope: scope)
+        guard let out = try await Self.meetingOuts([meeting], dependencies: dependencies, scope: scope).first else { throw NotFound("meeting") }
         return out
     }
 

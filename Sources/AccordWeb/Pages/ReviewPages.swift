@@ -171,11 +171,7 @@ struct ReviewPages {
     }
 
     func meetingLines(_ meetings: [(ReviewMeeting, ReviewSeries)], scope: AccessScope) async throws -> [MeetingLine] {
-        let ids = meetings.map(\.0.id)
-        let packed = ids.isEmpty ? Set<Int64>() : Set(
-            try await self.repositories.database.query(
-                "SELECT DISTINCT meeting_id FROM review_packs WHERE meeting_id = ANY(\(ids)::int8[]) AND (\(scope.vendorID)::int8 IS NULL OR audience_vendor_id = \(scope.vendorID))"
-            ).map { try $0.decode(Int64.self) })
+        let packed = try await self.repositories.packs.packed(meetingIDs: meetings.map(\.0.id), scope: scope)
         return meetings.map { meeting, series in
             let zone = TimeZone(identifier: series.timeZone) ?? .gmt
             return MeetingLine(
