@@ -204,6 +204,13 @@ public struct DashboardRowRepository: Sendable {
         }
     }
 
+    /// The agreements with rows in the scope (a vendor's: its own).
+    public func agreementIDs(scope: AccessScope) async throws -> [Int64] {
+        try await self.database.query(
+            PostgresQuery(unsafeSQL: "SELECT DISTINCT agreement_id FROM dashboard_rows WHERE \(scope.vendorID.map { "vendor_id = \($0)" } ?? "TRUE")")
+        ).map { try $0.decode(Int64.self) }
+    }
+
     /// Whole rows of these series (a vendor's only, with a vendor scope), by series.
     public func rows(seriesIDs: [Int64], scope: AccessScope) async throws -> [Int64: DashboardRow] {
         guard !seriesIDs.isEmpty else { return [:] }

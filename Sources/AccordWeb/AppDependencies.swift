@@ -27,3 +27,18 @@ public struct AppDependencies: Sendable {
         return self.useCases.jobRunner(logger: logger)
     }
 }
+
+extension AppDependencies {
+    /// Whether the caller sees the customer's internal figures (SLO, error budget, burn-rate alerts) of these
+    /// agreements: everyone on the customer's side does; a vendor's user only where the agreement's governance terms
+    /// share them. The answer holds the agreements that may show them.
+    func internalFigures(_ context: AccordRequestContext, agreementIDs: [Int64]) async throws -> Set<Int64> {
+        guard context.identity?.user.role == .vendor else { return Set(agreementIDs) }
+        return try await self.repositories.governanceTerms.sharingInternalFigures(agreementIDs)
+    }
+
+    /// Whether the caller sees the internal figures of one agreement (see `internalFigures(_:agreementIDs:)`).
+    func seesInternalFigures(_ context: AccordRequestContext, agreementID: Int64) async throws -> Bool {
+        try await self.internalFigures(context, agreementIDs: [agreementID]).contains(agreementID)
+    }
+}

@@ -27,6 +27,17 @@ public struct ObjectiveStatus: Encodable, Sendable {
     public var alerts: [Alert]
     /// The latest recorded changes of alert state (newest first), as the alert job saw them.
     public var alertHistory: [PeriodRecordRepository.AlertEvent]
+
+    /// The status as a vendor's user sees it when the agreement does not share the customer's internal figures: the
+    /// period against the SLA only, no burn rates (they spend the SLO's budget) and no alerts.
+    public var withholdingInternalFigures: ObjectiveStatus {
+        var copy = self
+        copy.period = self.period?.withholdingInternalFigures
+        copy.burnRates = []
+        copy.alerts = []
+        copy.alertHistory = []
+        return copy
+    }
 }
 
 public struct ObjectiveStatusReport: Sendable {

@@ -57,6 +57,15 @@ public struct PeriodExplanation: Sendable {
     }
 }
 
+extension PeriodExplanation.Result {
+    /// The lineage without the customer's internal figures (see `PeriodRow.withholdingInternalFigures`).
+    public var withholdingInternalFigures: PeriodExplanation.Result {
+        var copy = self
+        copy.period = self.period.withholdingInternalFigures
+        return copy
+    }
+}
+
 extension PeriodExplanation.Result: VendorFacing {
     public var vendorFacing: PeriodExplanation.Result {
         var copy = self

@@ -43,6 +43,9 @@ public struct PeriodRow: Encodable, Sendable {
     public var projectedAttainment: Decimal?
     /// Earlier recorded figures of this period, oldest first (late data and exclusions make new revisions).
     public var priorRevisions: [PriorRevision]
+    /// Whether the customer's internal figures (SLO, its status and the error budget) are written out; false for a
+    /// vendor's users unless the agreement shares them (`withholdingInternalFigures`).
+    public var showsInternalFigures = true
 
     public struct PriorRevision: Encodable, Sendable {
         public var revision: Int
@@ -55,6 +58,78 @@ public struct PeriodRow: Encodable, Sendable {
         public var attainment: Decimal?
         public var slaStatus: TargetStatus
         public var sloStatus: TargetStatus
+        var showsInternalFigures = true
+
+        enum CodingKeys: String, CodingKey {
+            case revision, reason, computedAt, good, valid, goodExact, validExact, attainment, slaStatus, sloStatus
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(self.revision, forKey: .revision)
+            try container.encode(self.reason, forKey: .reason)
+            try container.encode(self.computedAt, forKey: .computedAt)
+            try container.encode(self.good, forKey: .good)
+            try container.encode(self.valid, forKey: .valid)
+            try container.encode(self.goodExact, forKey: .goodExact)
+            try container.encode(self.validExact, forKey: .validExact)
+            try container.encodeIfPresent(self.attainment, forKey: .attainment)
+            try container.encode(self.slaStatus, forKey: .slaStatus)
+            if self.showsInternalFigures { try container.encode(self.sloStatus, forKey: .sloStatus) }
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case start, end, closed, versionNumber, slaTarget, sloTarget, good, valid, goodExact, validExact, attainment, slaStatus, sloStatus
+        case budgetConsumed, budgetRemaining, revision, revisionReason, onProbation, creditPercent, creditAmount, currency, creditStatus
+        case creditId, outlook, projectedAttainment, priorRevisions
+    }
+
+    /// The SLO, its status and the error budget are left out unless `showsInternalFigures`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.start, forKey: .start)
+        try container.encode(self.end, forKey: .end)
+        try container.encode(self.closed, forKey: .closed)
+        try container.encode(self.versionNumber, forKey: .versionNumber)
+        try container.encode(self.slaTarget, forKey: .slaTarget)
+        try container.encode(self.good, forKey: .good)
+        try container.encode(self.valid, forKey: .valid)
+        try container.encode(self.goodExact, forKey: .goodExact)
+        try container.encode(self.validExact, forKey: .validExact)
+        try container.encodeIfPresent(self.attainment, forKey: .attainment)
+        try container.encode(self.slaStatus, forKey: .slaStatus)
+        if self.showsInternalFigures {
+            try container.encode(self.sloTarget, forKey: .sloTarget)
+            try container.encode(self.sloStatus, forKey: .sloStatus)
+            try container.encodeIfPresent(self.budgetConsumed, forKey: .budgetConsumed)
+            try container.encodeIfPresent(self.budgetRemaining, forKey: .budgetRemaining)
+        }
+        try container.encodeIfPresent(self.revision, forKey: .revision)
+        try container.encodeIfPresent(self.revisionReason, forKey: .revisionReason)
+        try container.encode(self.onProbation, forKey: .onProbation)
+        try container.encode(self.creditPercent, forKey: .creditPercent)
+        try container.encode(self.creditAmount, forKey: .creditAmount)
+        try container.encode(self.currency, forKey: .currency)
+        try container.encodeIfPresent(self.creditStatus, forKey: .creditStatus)
+        try container.encodeIfPresent(self.creditId, forKey: .creditId)
+        try container.encodeIfPresent(self.outlook, forKey: .outlook)
+        try container.encodeIfPresent(self.projectedAttainment, forKey: .projectedAttainment)
+        try container.encode(self.priorRevisions, forKey: .priorRevisions)
+    }
+
+    /// The row as a vendor's user sees it when the agreement does not share the customer's internal figures: no SLO,
+    /// no error budget, and an open period "at risk" only when it is heading below the SLA.
+    public var withholdingInternalFigures: PeriodRow {
+        var copy = self
+        copy.showsInternalFigures = false
+        copy.priorRevisions = self.priorRevisions.map {
+            var revision = $0
+            revision.showsInternalFigures = false
+            return revision
+        }
+        if copy.outlook == .atRisk, !(self.projectedAttainment.map { $0 < self.slaTarget } ?? false) { copy.outlook = .onTrack }
+        return copy
     }
 }
 

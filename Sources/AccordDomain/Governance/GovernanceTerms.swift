@@ -42,12 +42,16 @@ public struct GovernanceTerms: Sendable, Codable, Equatable {
     public var autoRenews: Bool
     /// Whether a breach that meets the RCA triggers also adds an ad-hoc review meeting.
     public var adhocReviewOnTrigger: Bool
+    /// Whether the vendor's users see the customer's internal figures: the SLO, the error budget measured against it
+    /// and the burn-rate alerts. Without it a vendor sees the contract's SLA only.
+    public var shareInternalFigures: Bool
     public var rowVersion: Int
 
     public init(
         noticeHours: Int = 72, disputeWindowDays: Int = 30, rcaDueBusinessDays: Int = 5, rcaOnSLABreach: Bool = true,
         rcaAttainmentFloor: Decimal? = nil, rcaRepeatWithin: Int? = nil, denyPeriods: [DenyPeriod] = [], noticePeriodDays: Int? = nil,
-        autoRenews: Bool = false, adhocReviewOnTrigger: Bool = false, rowVersion: Int = 0
+        autoRenews: Bool = false, adhocReviewOnTrigger: Bool = false, shareInternalFigures: Bool = false,
+        rowVersion: Int = 0
     ) {
         self.noticeHours = noticeHours
         self.disputeWindowDays = disputeWindowDays
@@ -59,6 +63,7 @@ public struct GovernanceTerms: Sendable, Codable, Equatable {
         self.noticePeriodDays = noticePeriodDays
         self.autoRenews = autoRenews
         self.adhocReviewOnTrigger = adhocReviewOnTrigger
+        self.shareInternalFigures = shareInternalFigures
         self.rowVersion = rowVersion
     }
 

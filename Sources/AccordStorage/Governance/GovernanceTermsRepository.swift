@@ -13,7 +13,8 @@ public struct GovernanceTermsRepository: Sendable {
 
     static let select = """
         SELECT notice_hours, dispute_window_days, rca_due_business_days, rca_on_sla_breach, rca_attainment_floor::text AS rca_attainment_floor,
-               rca_repeat_within, deny_periods::text AS deny_periods, notice_period_days, auto_renews, adhoc_review_on_trigger, row_version
+               rca_repeat_within, deny_periods::text AS deny_periods, notice_period_days, auto_renews, adhoc_review_on_trigger,
+               share_internal_figures, row_version
         FROM agreement_governance
         """
 
@@ -26,13 +27,23 @@ public struct GovernanceTermsRepository: Sendable {
             rcaRepeatWithin: try cells.value("rca_repeat_within"),
             denyPeriods: try JSONDecoder().decode([DenyPeriod].self, from: Data(try cells.value("deny_periods", as: String.self).utf8)),
             noticePeriodDays: try cells.value("notice_period_days"), autoRenews: try cells.value("auto_renews"),
-            adhocReviewOnTrigger: try cells.value("adhoc_review_on_trigger"), rowVersion: try cells.value("row_version"))
+            adhocReviewOnTrigger: try cells.value("adhoc_review_on_trigger"),
+            shareInternalFigures: try cells.value("share_internal_figures"), rowVersion: try cells.value("row_version"))
     }
 
     /// The terms of an agreement the caller sees.
     public func find(agreementID: Int64, scope: AccessScope) async throws -> GovernanceTerms {
         _ = try await AgreementRepository(database: self.database).find(id: agreementID, scope: scope)
         return try await Self.find(agreementID: agreementID, on: self.database)
+    }
+
+    /// Which of `agreementIDs` share the customer's internal figures with their vendor.
+    public func sharingInternalFigures(_ agreementIDs: [Int64]) async throws -> Set<Int64> {
+        guard !agreementIDs.isEmpty else { return [] }
+        return Set(
+            try await self.database.query(
+                "SELECT agreement_id FROM agreement_governance WHERE share_internal_figures AND agreement_id = ANY(\(agreementIDs))"
+            ).map { try $0.decode(Int64.self) })
     }
 
     static func find(agreementID: Int64, on database: Database) async throws -> GovernanceTerms {
@@ -64,15 +75,15 @@ public struct GovernanceTermsRepository: Sendable {
             try await connection.rows(
                 """
                 INSERT INTO agreement_governance (agreement_id, notice_hours, dispute_window_days, rca_due_business_days, rca_on_sla_breach,
-                    rca_attainment_floor, rca_repeat_within, deny_periods, notice_period_days, auto_renews, adhoc_review_on_trigger, updated_by)
+                    rca_attainment_floor, rca_repeat_within, deny_periods, notice_period_days, auto_renews, adhoc_review_on_trigger, share_internal_figures, updated_by)
                 VALUES (\(agreementID), \(terms.noticeHours), \(terms.disputeWindowDays), \(terms.rcaDueBusinessDays), \(terms.rcaOnSLABreach),
-                    \(terms.rcaAttainmentFloor?.plain)::numeric, \(terms.rcaRepeatWithin), \(deny)::jsonb, \(terms.noticePeriodDays), \(terms.autoRenews), \(terms.adhocReviewOnTrigger), \(actor.userID))
+                    \(terms.rcaAttainmentFloor?.plain)::numeric, \(terms.rcaRepeatWithin), \(deny)::jsonb, \(terms.noticePeriodDays), \(terms.autoRenews), \(terms.adhocReviewOnTrigger), \(terms.shareInternalFigures), \(actor.userID))
                 ON CONFLICT (agreement_id) DO UPDATE SET notice_hours = excluded.notice_hours,
                     dispute_window_days = excluded.dispute_window_days, rca_due_business_days = excluded.rca_due_business_days,
                     rca_on_sla_breach = excluded.rca_on_sla_breach, rca_attainment_floor = excluded.rca_attainment_floor,
                     rca_repeat_within = excluded.rca_repeat_within, deny_periods = excluded.deny_periods,
                     notice_period_days = excluded.notice_period_days, auto_renews = excluded.auto_renews,
-                    adhoc_review_on_trigger = excluded.adhoc_review_on_trigger,
+                    adhoc_review_on_trigger = excluded.adhoc_review_on_trigger, share_internal_figures = excluded.share_internal_figures,
                     updated_by = excluded.updated_by, updated_at = now(), row_version = agreement_governance.row_version + 1
                 """, logger: logger)
             let after = try await Self.find(agreementID: agreementID, on: connection, logger: logger)

@@ -18,7 +18,8 @@ struct AgreementAPI {
         var name: String
         var sliKind: String
         var slaTarget: Decimal
-        var sloTarget: Decimal
+        /// Nil (left out) for a vendor's user unless the agreement shares the customer's internal figures.
+        var sloTarget: Decimal?
         var windowKind: String
         var windowDays: Int?
         var calendarId: Int64?
@@ -35,7 +36,7 @@ struct AgreementAPI {
             case priorityGoals, exclusionKinds, creditTiers, creditCapPercent, probationFactor, rowVersion, updatedAt
         }
 
-        init(_ objective: Objective, _ placement: ObjectivePlacement) {
+        init(_ objective: Objective, _ placement: ObjectivePlacement, showsSLO: Bool = true) {
             self.id = objective.id
             self.seriesId = objective.seriesID
             self.agreementId = placement.agreementID
@@ -44,7 +45,7 @@ struct AgreementAPI {
             self.name = objective.name
             self.sliKind = objective.sliKind.rawValue
             self.slaTarget = objective.slaTarget
-            self.sloTarget = objective.sloTarget
+            self.sloTarget = showsSLO ? objective.sloTarget : nil
             self.windowKind = objective.window.kind.rawValue
             self.windowDays = objective.window.days
             self.calendarId = objective.calendarID
@@ -139,6 +140,10 @@ struct AgreementAPI {
                 agreementID: agreement.id, effectiveFrom: effective, note: reader.string("note"), scope: context.scope, actor: context.actor)
             return JSON.response(try await self.versionResource(version, context: context), status: .created)
         }
+        group.get("agreements/:id/versions/compare") { request, context in
+            _ = try context.requireUser()
+            return JSON.response(try await VersionPages.compare(request, context, dependencies: self.dependencies).2)
+        }
         group.get("agreements/:id/versions/:number") { _, context in
             _ = try context.requireUser()
             let version = try await self.repositories.versions.find(
@@ -163,7 +168,8 @@ struct AgreementAPI {
     func versionResource(_ version: AgreementVersion, context: AccordRequestContext) async throws -> VersionResource {
         let objectives = try await self.repositories.objectives.list(versionID: version.id, scope: context.scope)
         let placement = ObjectivePlacement(agreementID: version.agreementID, versionNumber: version.number, versionState: version.state)
-        return VersionResource(version: version, objectives: objectives.map { ObjectiveResource($0, placement) })
+        let showsSLO = try await self.dependencies.seesInternalFigures(context, agreementID: version.agreementID)
+        return VersionResource(version: version, objectives: objectives.map { ObjectiveResource($0, placement, showsSLO: showsSLO) })
     }
 }
 
@@ -179,7 +185,8 @@ struct ObjectiveAPI {
                 agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
             let placement = ObjectivePlacement(agreementID: version.agreementID, versionNumber: version.number, versionState: version.state)
             let objectives = try await self.repositories.objectives.list(versionID: version.id, scope: context.scope)
-            return JSON.response(ItemsEnvelope(items: objectives.map { AgreementAPI.ObjectiveResource($0, placement) }))
+            let showsSLO = try await self.dependencies.seesInternalFigures(context, agreementID: version.agreementID)
+            return JSON.response(ItemsEnvelope(items: objectives.map { AgreementAPI.ObjectiveResource($0, placement, showsSLO: showsSLO) }))
         }
         group.post("agreements/:id/versions/:number/objectives") { request, context in
             let version = try await self.repositories.versions.find(
@@ -196,7 +203,8 @@ struct ObjectiveAPI {
         group.get("objectives/:id") { _, context in
             _ = try context.requireUser()
             let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
-            return JSON.response(AgreementAPI.ObjectiveResource(objective, placement))
+            let showsSLO = try await self.dependencies.seesInternalFigures(context, agreementID: placement.agreementID)
+            return JSON.response(AgreementAPI.ObjectiveResource(objective, placement, showsSLO: showsSLO))
         }
         group.patch("objectives/:id") { request, context in
             let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)

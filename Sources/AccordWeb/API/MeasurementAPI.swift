@@ -69,14 +69,17 @@ struct MeasurementAPI {
             let from = asked ?? to.addingTimeInterval(-365 * 86_400)
             if to <= from { errors.add("to", "to must be after from.") }
             try errors.throwIfAny()
-            let rows = try await self.dependencies.useCases.periods.periods(
-                objectiveID: try context.id(), scope: context.scope, from: from, to: to, now: now)
-            return JSON.response(ItemsEnvelope(items: rows))
+            let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
+            let rows = try await self.dependencies.useCases.periods.periods(objective, from: from, to: to, now: now)
+            let shows = try await self.dependencies.seesInternalFigures(context, agreementID: objective.agreement.id)
+            return JSON.response(ItemsEnvelope(items: shows ? rows : rows.map(\.withholdingInternalFigures)))
         }
         group.get("objectives/{id}/status") { _, context in
             _ = try context.requireUser()
-            return JSON.response(
-                try await self.dependencies.useCases.status.status(objectiveID: try context.id(), scope: context.scope, now: self.dependencies.clock()))
+            let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
+            let status = try await self.dependencies.useCases.status.status(objective, now: self.dependencies.clock())
+            let shows = try await self.dependencies.seesInternalFigures(context, agreementID: objective.agreement.id)
+            return JSON.response(shows ? status : status.withholdingInternalFigures)
         }
         group.get("objectives/{id}/periods/{start}/lineage") { _, context in
             _ = try context.requireUser()
@@ -84,9 +87,10 @@ struct MeasurementAPI {
             guard let text = context.parameters.get("start"), let start = RFC3339.parse(text) else {
                 throw ValidationErrors([FieldError("start", "start must be the RFC 3339 start of a period, as the periods list gives it.")])
             }
-            return JSON.response(
-                context.facing(
-                    try await self.dependencies.useCases.explanation.explain(objective, start: start, scope: context.scope, now: self.dependencies.clock())))
+            let explanation = context.facing(
+                try await self.dependencies.useCases.explanation.explain(objective, start: start, scope: context.scope, now: self.dependencies.clock()))
+            let shows = try await self.dependencies.seesInternalFigures(context, agreementID: objective.agreement.id)
+            return JSON.response(shows ? explanation : explanation.withholdingInternalFigures)
         }
         group.get("objectives/{id}/periods/{start}/tickets") { request, context in
             _ = try context.requireUser()

@@ -19,18 +19,20 @@ struct AttainmentChart {
         init(label: String, row: PeriodRow) {
             self.label = label
             self.attainment = row.attainment?.double
-            self.text = Figures.attainment(row.attainment, targets: [row.slaTarget, row.sloTarget])
+            self.text = Figures.attainment(row.attainment, targets: row.showsInternalFigures ? [row.slaTarget, row.sloTarget] : [row.slaTarget])
             self.slaMet = row.slaStatus != .breached
-            self.sloMet = row.sloStatus != .breached
+            // without the internal figures a bar is coloured by the SLA alone
+            self.sloMet = row.showsInternalFigures ? row.sloStatus != .breached : self.slaMet
         }
     }
 
     var points: [Point]
     var sla: Double
-    var slo: Double
+    /// Nil where the viewer does not see the customer's internal SLO (a vendor's user, unless the agreement shares it).
+    var slo: Double?
     /// The targets as the terms state them (`Figures.target`).
     var slaText: String
-    var sloText: String
+    var sloText: String?
     var width = 640.0
     var height = 220.0
 
@@ -58,7 +60,7 @@ struct AttainmentChart {
         let below = measured.filter { !$0.slaMet }.count
         let text = measured.map { "\($0.label): \($0.text)" }.joined(separator: "; ")
         return
-            "Attainment per period against an SLA of \(self.slaText) and an SLO of \(self.sloText): \(text). \(below) of \(measured.count) below the SLA."
+            "Attainment per period against an SLA of \(self.slaText)\(self.sloText.map { " and an SLO of \($0)" } ?? ""): \(text). \(below) of \(measured.count) below the SLA."
     }
 
     var svg: String {
@@ -69,7 +71,8 @@ struct AttainmentChart {
             #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(self.width)) \#(Int(self.height))" role="img" aria-labelledby="chart-title chart-desc" class="chart">"#
         )
         parts.append(#"<title id="chart-title">Attainment per period</title><desc id="chart-desc">\#(Self.escape(self.summary))</desc>"#)
-        for (value, label, css) in [(self.sla, "SLA", "sla"), (self.slo, "SLO", "slo")] {
+        let lines = [(self.sla, "SLA", "sla")] + (self.slo.map { [($0, "SLO", "slo")] } ?? [])
+        for (value, label, css) in lines {
             let y = String(format: "%.1f", self.y(value))
             parts.append(#"<line x1="\#(Int(left))" x2="\#(Int(self.width - 10))" y1="\#(y)" y2="\#(y)" class="\#(css)"/>"#)
             parts.append(#"<text x="2" y="\#(y)" class="axis">\#(label) \#(Self.escape(String(format: "%g", value)))</text>"#)

@@ -181,7 +181,13 @@ struct AgreementPages {
                     objectiveCount: $0.objectiveCount,
                     url: "/agreements/\(agreement.id)/versions/\($0.number)", isSelected: $0.number == selectedVersion?.number)
             },
-            selected: detail, supporting: supporting, hasSupporting: !supporting.isEmpty)
+            selected: detail, supporting: supporting, hasSupporting: !supporting.isEmpty,
+            showsInternal: user.role != .vendor || terms.shareInternalFigures, isVendor: user.role == .vendor,
+            compare: versions.count < 2
+                ? nil
+                : AgreementViews.CompareChoice(
+                    from: versions.map { Choice(value: "\($0.number)", label: "Version \($0.number)", selected: $0.number == versions[versions.count - 2].number) },
+                    to: versions.map { Choice(value: "\($0.number)", label: "Version \($0.number)", selected: $0.number == versions[versions.count - 1].number) }))
         return self.renderer.response(view, template: "agreements/show")
     }
 

@@ -83,6 +83,16 @@ enum AgreementViews {
         var selected: VersionDetail?
         var supporting: [Agreement]
         var hasSupporting: Bool
+        /// The SLO column (not for a vendor's user unless the agreement shares its internal figures).
+        var showsInternal: Bool
+        var isVendor: Bool
+        /// Two versions to compare, the latest two by default; nil with a single version.
+        var compare: CompareChoice?
+    }
+
+    struct CompareChoice {
+        var from: [Choice]
+        var to: [Choice]
     }
 
     static func objectiveRow(_ objective: Objective) -> ObjectiveRow {
@@ -97,8 +107,7 @@ enum AgreementViews {
 
     static func creditSummary(_ credits: CreditSchedule) -> String {
         guard !credits.tiers.isEmpty else { return "no credits" }
-        let tiers = credits.tiers.sorted { $0.threshold > $1.threshold }.map { "< \($0.threshold.plain) % → \($0.percent.plain) %" }
-        return tiers.joined(separator: "; ") + "; cap \(credits.capPercent.plain) %"
+        return VersionComparison.tiers(credits) + "; cap \(credits.capPercent.plain) %"
             + (credits.probationFactor == 1 ? "" : "; probation × \(credits.probationFactor.plain)")
     }
 

@@ -30,6 +30,10 @@ struct DashboardPages {
         var alert: String
         var hasAlert: Bool
         var sparkline: String
+        /// Whether the table has the SLO, budget and alert columns, and whether this row fills them (a vendor's user
+        /// sees them only for agreements that share the customer's internal figures).
+        var columns = true
+        var showsInternal = true
     }
 
     struct DashboardView {
@@ -53,6 +57,9 @@ struct DashboardPages {
         var showVendorFilter: Bool
         var filtered: Bool
         var pager: Pager
+        /// The SLO, budget and alert columns, the alert filter and the budget sort: not for a vendor's user unless one
+        /// of its agreements shares the customer's internal figures.
+        var internalColumns: Bool
     }
 
     /// A summary count that filters the table when followed.
@@ -76,7 +83,8 @@ struct DashboardPages {
         router.get("dashboard") { request, context in
             _ = try context.requireUser()
             let now = self.dependencies.clock()
-            let query = try DashboardQuery(request)
+            var query = try DashboardQuery(request)
+            let isVendor = context.identity?.user.role == .vendor
             let rows = DashboardRows(repositories: self.repositories)
             // rows follow their data: an ingest computes the rows it changed, the dashboard-rows job any other change within
             // seconds; a page view only matches them to the objectives in force when those changed (one row read)
@@ -87,17 +95,36 @@ struct DashboardPages {
                 try await self.repositories.dashboardRows.counts(query.filter, scope: scope)
             }
             // the page's rows: keys first, whole rows only for those not shown since they were last computed
-            let keys = try await self.repositories.dashboardRows.pageKeys(query.filter, sort: query.sort, page: query.page, scope: context.scope)
             let cache = self.dependencies.portfolioCache
             var html: [Int64: String] = [:]
-            for key in keys {
-                html[key.seriesID] = cache.cachedRowHTML(seriesID: key.seriesID, refreshedAt: key.refreshedAt, version: key.sourceVersion)
-            }
-            let missing = keys.map(\.seriesID).filter { html[$0] == nil }
-            for (series, row) in try await self.repositories.dashboardRows.rows(seriesIDs: missing, scope: context.scope) {
-                let rendered = self.dependencies.renderer.render(Self.line(row), template: "dashboard-row")
-                cache.storeRowHTML(rendered, seriesID: series, refreshedAt: row.refreshedAt, version: row.sourceVersion)
-                html[series] = rendered
+            let keys: [DashboardRowRepository.RowKey]
+            var internalColumns = true
+            if isVendor {
+                // a vendor's user: its own rows, rendered for it (not from the customer's cache), with the internal
+                // figures only of agreements that share them; no alert filter or budget sort unless one does
+                let shared = try await self.repositories.governanceTerms.sharingInternalFigures(
+                    try await self.repositories.dashboardRows.agreementIDs(scope: scope))
+                internalColumns = !shared.isEmpty
+                if !internalColumns {
+                    query.filter.alertingOnly = false
+                    if query.sort == .budget { query.sort = .risk }
+                }
+                keys = try await self.repositories.dashboardRows.pageKeys(query.filter, sort: query.sort, page: query.page, scope: scope)
+                for (series, row) in try await self.repositories.dashboardRows.rows(seriesIDs: keys.map(\.seriesID), scope: scope) {
+                    html[series] = self.dependencies.renderer.render(
+                        Self.line(row, columns: internalColumns, showsInternal: shared.contains(row.agreementID)), template: "dashboard-row")
+                }
+            } else {
+                keys = try await self.repositories.dashboardRows.pageKeys(query.filter, sort: query.sort, page: query.page, scope: scope)
+                for key in keys {
+                    html[key.seriesID] = cache.cachedRowHTML(seriesID: key.seriesID, refreshedAt: key.refreshedAt, version: key.sourceVersion)
+                }
+                let missing = keys.map(\.seriesID).filter { html[$0] == nil }
+                for (series, row) in try await self.repositories.dashboardRows.rows(seriesIDs: missing, scope: scope) {
+                    let rendered = self.dependencies.renderer.render(Self.line(row), template: "dashboard-row")
+                    cache.storeRowHTML(rendered, seriesID: series, refreshedAt: row.refreshedAt, version: row.sourceVersion)
+                    html[series] = rendered
+                }
             }
             let page = PageOf(
                 items: keys.compactMap { key in html[key.seriesID] }, total: counts.matching(status: query.filter.status, alertingOnly: query.filter.alertingOnly),
@@ -141,14 +168,21 @@ struct DashboardPages {
                 let words =
                     switch status {
                     case .breached: "below the SLA so far this period"
-                    case .atRisk: "at risk (below the SLO, heading below the SLA at the last day's rate, or alerting)"
+                    case .atRisk:
+                        internalColumns
+                            ? "at risk (below the SLO, heading below the SLA at the last day's rate, or alerting)"
+                            : "at risk (heading below the SLA)"
                     case .onTrack: "on track"
                     case .noData: "without data this period"
                     }
                 countLinks.append(CountLink(text: "\(count) \(words)", link: link(status), status: status.rawValue, current: query.filter.status == status))
             }
-            countLinks.append(
-                CountLink(text: "\(counts.alerting) with a burn-rate alert", link: link(nil, alerting: true), status: "alerting", current: query.filter.alertingOnly))
+            if internalColumns {
+                countLinks.append(
+                    CountLink(
+                        text: "\(counts.alerting) with a burn-rate alert", link: link(nil, alerting: true), status: "alerting",
+                        current: query.filter.alertingOnly))
+            }
             let view = DashboardView(
                 chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, reminders: reminders,
                 rowsHTML: page.items.joined(separator: "\n"),
@@ -161,11 +195,13 @@ struct DashboardPages {
                     + DashboardRow.Status.allCases.map {
                         ReviewPages.Option(value: $0.rawValue, label: $0.label.prefix(1).uppercased() + $0.label.dropFirst(), selected: query.filter.status == $0)
                     },
-                sorts: [("risk", "Most at risk first"), ("budget", "Least budget left first"), ("name", "By agreement and name")].map {
+                sorts: [("risk", "Most at risk first"), ("budget", "Least budget left first"), ("name", "By agreement and name")]
+                    .filter { internalColumns || $0.0 != "budget" }.map {
                     ReviewPages.Option(value: $0.0, label: $0.1, selected: query.sort.rawValue == $0.0)
                 },
                 search: query.filter.search ?? "", alertingOnly: query.filter.alertingOnly, showVendorFilter: scope.vendorID == nil,
-                filtered: query.filter != DashboardRowRepository.Filter(), pager: Pager(page, path: "/dashboard", query: query.pairs))
+                filtered: query.filter != DashboardRowRepository.Filter(), pager: Pager(page, path: "/dashboard", query: query.pairs),
+                internalColumns: internalColumns)
             return self.dependencies.renderer.response(view, template: "dashboard")
         }
     }
@@ -195,7 +231,29 @@ struct DashboardPages {
         return links
     }
 
-    static func line(_ row: DashboardRow) -> Line {
+    /// A row's line; `internal` false leaves out the SLO, the budget and the alerts (a vendor's user), and calls an
+    /// open period at risk only when it is heading below the SLA.
+    static func line(_ row: DashboardRow, columns: Bool = true, showsInternal: Bool = true) -> Line {
+        var line = Self.customerLine(row)
+        line.columns = columns
+        line.showsInternal = showsInternal
+        if !showsInternal {
+            line.attainment = Figures.attainment(row.attainment, targets: [row.slaTarget])
+            line.slo = ""
+            line.sloStatus = ""
+            line.sloStatusText = ""
+            line.budget = ""
+            line.alert = ""
+            line.hasAlert = false
+            if row.outlook == .atRisk, !(row.projected.map { $0 < row.slaTarget } ?? false) {
+                line.slaStatus = PeriodOutlook.Status.onTrack.rawValue
+                line.slaStatusText = PeriodOutlook.Status.onTrack.label
+            }
+        }
+        return line
+    }
+
+    static func customerLine(_ row: DashboardRow) -> Line {
         Line(
             objectiveID: row.objectiveID, objective: row.objectiveName, agreementID: row.agreementID, agreement: row.agreementTitle,
             vendor: row.vendorName ?? "Master SLA", isMaster: row.isMaster,
@@ -295,6 +353,8 @@ extension DashboardPages.Line: MustacheParent {
         case "alert": self.alert
         case "hasAlert": self.hasAlert
         case "sparkline": self.sparkline
+        case "columns": self.columns
+        case "showsInternal": self.showsInternal
         default: nil
         }
     }
@@ -319,6 +379,7 @@ extension DashboardPages.DashboardView: MustacheParent {
         case "showVendorFilter": self.showVendorFilter
         case "filtered": self.filtered
         case "pager": self.pager
+        case "internalColumns": self.internalColumns
         default: nil
         }
     }

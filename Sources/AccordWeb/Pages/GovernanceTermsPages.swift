@@ -25,6 +25,7 @@ struct GovernanceTermsPages {
         var onBreach: Bool
         var autoRenews: Bool
         var adhocReview: Bool
+        var shareInternal: Bool
         var rows: [DenyRow]
         var form: FormState
     }
@@ -55,6 +56,7 @@ struct GovernanceTermsPages {
             "rca_attainment_floor": terms.rcaAttainmentFloor?.plain ?? "", "rca_repeat_within": terms.rcaRepeatWithin.map(String.init) ?? "",
             "notice_period_days": terms.noticePeriodDays.map(String.init) ?? "", "auto_renews": terms.autoRenews ? "true" : "",
             "adhoc_review_on_trigger": terms.adhocReviewOnTrigger ? "true" : "",
+            "share_internal_figures": terms.shareInternalFigures ? "true" : "",
         ]
         for (index, period) in terms.denyPeriods.enumerated() {
             values["deny_periods.\(index).from"] = period.from.description
@@ -82,7 +84,7 @@ struct GovernanceTermsPages {
             chrome: Chrome(title: "Governance terms", context: context, notice: notice), agreementID: agreement.id, agreementTitle: agreement.title,
             zone: agreement.timeZone, canEdit: user.role.canManageContracts, onBreach: !(state.values["rca_on_sla_breach"] ?? "").isEmpty,
             autoRenews: !(state.values["auto_renews"] ?? "").isEmpty, adhocReview: !(state.values["adhoc_review_on_trigger"] ?? "").isEmpty,
-            rows: rows, form: state)
+            shareInternal: !(state.values["share_internal_figures"] ?? "").isEmpty, rows: rows, form: state)
         return self.dependencies.renderer.response(
             view, template: "agreements/governance", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }

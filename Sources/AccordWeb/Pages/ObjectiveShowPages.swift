@@ -32,7 +32,7 @@ struct ObjectiveShowPages {
             self.label = label
             self.start = RFC3339.format(row.start)
             self.version = row.versionNumber
-            self.attainment = Figures.attainment(row.attainment, targets: [row.slaTarget, row.sloTarget])
+            self.attainment = Figures.attainment(row.attainment, targets: row.showsInternalFigures ? [row.slaTarget, row.sloTarget] : [row.slaTarget])
             if let outlook = row.outlook {
                 // an open period is never called breached: how it is going, and the budget so far
                 self.slaStatus = outlook.rawValue
@@ -76,6 +76,10 @@ struct ObjectiveShowPages {
         var severity: String
         var figures: String
         var revision: Int
+        /// The period's lineage page (the batches or tickets behind the figure) and its credit, when one was recorded.
+        var periodStart: String
+        var creditID: Int64?
+        var credit: String
     }
 
     struct ShowView {
@@ -99,6 +103,8 @@ struct ObjectiveShowPages {
         var exclusions: [ExclusionPages.ExclusionLine]
         var breaches: [BreachLine]
         var alertHistory: [AlertLine]
+        /// Whether the SLO, error budget, burn rates and alerts are shown (not to a vendor's user, unless shared).
+        var showsInternal: Bool
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
@@ -113,30 +119,34 @@ struct ObjectiveShowPages {
         let loaded = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
         let (objective, placement, agreement, zone) = (loaded.objective, loaded.placement, loaded.agreement, loaded.zone)
         let now = self.dependencies.clock()
-        let rows = try await self.dependencies.useCases.periods.periods(loaded, from: now.addingTimeInterval(-365 * 86_400), to: now, now: now)
+        let showsInternal = try await self.dependencies.seesInternalFigures(context, agreementID: agreement.id)
+        let allRows = try await self.dependencies.useCases.periods.periods(loaded, from: now.addingTimeInterval(-365 * 86_400), to: now, now: now)
+        let rows = showsInternal ? allRows : allRows.map(\.withholdingInternalFigures)
         let labels = rows.map { ObjectivePages.label($0.start, zone: zone, window: objective.window) }
         let chart = AttainmentChart(
             points: zip(labels, rows).map { AttainmentChart.Point(label: $0, row: $1) },
-            sla: objective.slaTarget.double, slo: objective.sloTarget.double, slaText: Figures.target(objective.slaTarget),
-            sloText: Figures.target(objective.sloTarget))
+            sla: objective.slaTarget.double, slo: showsInternal ? objective.sloTarget.double : nil, slaText: Figures.target(objective.slaTarget),
+            sloText: showsInternal ? Figures.target(objective.sloTarget) : nil)
         let lines = zip(labels, rows).map { label, row in
             PeriodLine(row, label: label, revision: row.revision.map { $0 > 1 ? "revision \($0)" : "recorded" } ?? (row.closed ? "closing" : "open"))
         }
-        let status = try await self.dependencies.useCases.status.status(loaded, now: now)
+        let fullStatus = try await self.dependencies.useCases.status.status(loaded, now: now)
+        let status = showsInternal ? fullStatus : fullStatus.withholdingInternalFigures
         let alerts = status.alerts.map {
             "\($0.severity.capitalized): burning faster than \($0.factor.plain)× over \($0.longWindow) and \($0.shortWindow)"
         }
         let statusView = StatusView(
             current: status.period.flatMap { period in
                 period.attainment.map { attainment in
-                    var text = "\(Figures.attainment(attainment, targets: [period.slaTarget, period.sloTarget])) so far"
+                    let targets = showsInternal ? [period.slaTarget, period.sloTarget] : [period.slaTarget]
+                    var text = "\(Figures.attainment(attainment, targets: targets)) so far"
                     if let outlook = period.outlook {
                         text += ": \(outlook.label)"
                         if let projected = period.projectedAttainment {
-                            text += "; at the last day's rate the period ends at \(Figures.attainment(projected, targets: [period.slaTarget, period.sloTarget]))"
+                            text += "; at the last day's rate the period ends at \(Figures.attainment(projected, targets: targets))"
                         }
                     }
-                    return text + " (SLA \(Figures.target(period.slaTarget)), SLO \(Figures.target(period.sloTarget)))"
+                    return text + " (SLA \(Figures.target(period.slaTarget))\(showsInternal ? ", SLO \(Figures.target(period.sloTarget))" : ""))"
                 }
             } ?? "No data in the current period yet",
             budget: status.period.map { Figures.budgetSentence($0.budgetRemaining, slo: $0.sloTarget) } ?? "—",
@@ -144,7 +154,9 @@ struct ObjectiveShowPages {
             alerts: alerts, hasAlerts: !alerts.isEmpty)
         let burnDown = try await self.burnDown(objective: objective, period: status.period, zone: zone, now: now)
         let exclusions = try await self.repositories.exclusions.list(of: objective, scope: context.scope).map(context.facing)
-        let breachRows = try await self.repositories.periodRecords.breaches(seriesID: objective.seriesID)
+        // a vendor's user sees breaches of the SLA only, unless the agreement shares the SLO
+        let breachRows = try await self.repositories.periodRecords.breaches(seriesID: objective.seriesID).filter { showsInternal || $0.severity == "sla" }
+        let credits = Dictionary(rows.compactMap { row in row.creditId.map { (row.start, ($0, Decimal(string: row.creditAmount).map { Money.format($0, row.currency) } ?? row.creditAmount)) } }) { first, _ in first }
         let analyses = try await self.repositories.rcas.analyses(ofBreaches: breachRows.map(\.id))
         let mayOpen = user.role.canManageContracts && agreement.kind == .vendor
         let breaches = breachRows.map {
@@ -153,7 +165,8 @@ struct ObjectiveShowPages {
                 period: ObjectivePages.label($0.periodStart, zone: zone, window: objective.window), severity: $0.severity.uppercased(),
                 figures:
                     "\(Figures.attainment($0.attainment, targets: [$0.target])) against \(Figures.target($0.target)) (\(Figures.count($0.good)) good of \(Figures.count($0.valid)) valid)",
-                revision: $0.revision)
+                revision: $0.revision, periodStart: RFC3339.format($0.periodStart), creditID: credits[$0.periodStart]?.0,
+                credit: credits[$0.periodStart]?.1 ?? "")
         }
         let history = try await self.repositories.periodRecords.alertEvents(seriesID: objective.seriesID, limit: 20).map {
             AlertLine(
@@ -168,7 +181,8 @@ struct ObjectiveShowPages {
             objective: AgreementViews.objectiveRow(objective), agreement: agreement, versionNumber: placement.versionNumber,
             isDraft: placement.versionState == .draft, canEdit: user.role.canManageContracts && placement.versionState == .draft,
             canManage: user.role.canManageContracts, canDispute: ClaimPages.mayFile(user.role), canIngest: user.role.canIngest, isTicketBased: objective.sliKind.isTicketBased,
-            exclusions: exclusions.map { ExclusionPages.ExclusionLine($0, zone: zone) }, breaches: breaches, alertHistory: history)
+            exclusions: exclusions.map { ExclusionPages.ExclusionLine($0, zone: zone) }, breaches: breaches, alertHistory: showsInternal ? history : [],
+            showsInternal: showsInternal)
         return self.dependencies.renderer.response(view, template: "objectives/show")
     }
 
@@ -212,6 +226,7 @@ struct ObjectiveShowPages {
         var batches: [BatchLine]
         var tickets: [TicketLine]
         var isTicketBased: Bool
+        var showsInternal: Bool
     }
 
     struct RevisionLine {
@@ -249,8 +264,9 @@ struct ObjectiveShowPages {
         let (objective, zone) = (loaded.objective, loaded.zone)
         guard let text = context.parameters.get("start"), let start = RFC3339.parse(text) else { throw NotFound("period") }
         let now = self.dependencies.clock()
-        let explanation = context.facing(
-            try await self.dependencies.useCases.explanation.explain(loaded, start: start, scope: context.scope, now: now))
+        let showsInternal = try await self.dependencies.seesInternalFigures(context, agreementID: loaded.agreement.id)
+        let full = context.facing(try await self.dependencies.useCases.explanation.explain(loaded, start: start, scope: context.scope, now: now))
+        let explanation = showsInternal ? full : full.withholdingInternalFigures
         let row = explanation.period
         let label = ObjectivePages.label(row.start, zone: zone, window: objective.window)
         let view = PeriodView(
@@ -262,7 +278,7 @@ struct ObjectiveShowPages {
                     revision: $0.revision, reason: $0.reason.replacingOccurrences(of: "_", with: " "),
                     computedAt: Self.stamp($0.computedAt, zone: zone),
                     figures:
-                        "\(Figures.attainment($0.attainment, targets: [row.slaTarget, row.sloTarget])) (\(Figures.count($0.good)) good of \(Figures.count($0.valid)) valid), SLA \($0.slaStatus.label)"
+                        "\(Figures.attainment($0.attainment, targets: showsInternal ? [row.slaTarget, row.sloTarget] : [row.slaTarget])) (\(Figures.count($0.good)) good of \(Figures.count($0.valid)) valid), SLA \($0.slaStatus.label)"
                 )
             }, hasRevisions: !row.priorRevisions.isEmpty,
             exclusions: explanation.exclusions.map { ExclusionPages.ExclusionLine($0, zone: zone) },
@@ -281,7 +297,7 @@ struct ObjectiveShowPages {
                     outcome: $0.met == true ? "met" : $0.met == false ? "breached" : "running",
                     ignored: $0.ignoredEvents.prefix(5).map { "\($0.type) at \(Self.stamp($0.at, zone: zone)): \($0.reason)" }
                         + ($0.ignoredEvents.count > 5 ? ["… more in the ticket's lineage"] : []))
-            }, isTicketBased: objective.sliKind.isTicketBased)
+            }, isTicketBased: objective.sliKind.isTicketBased, showsInternal: showsInternal)
         return self.dependencies.renderer.response(view, template: "objectives/period")
     }
 }

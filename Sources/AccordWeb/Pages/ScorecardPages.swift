@@ -23,6 +23,9 @@ struct ScorecardPages {
         var breaches: Int
         var onProbation: String?
         var share: String
+        /// The budget and alert columns (see `DashboardPages.Line.columns`).
+        var internalColumns: Bool
+        var printedOn: String
     }
 
     struct MemberLine {
@@ -70,11 +73,14 @@ struct ScorecardPages {
         let rows = try await self.dependencies.useCases.portfolio.rows(scope: context.scope, now: now) {
             $0.vendorID == vendor.id
         }
+        let shared = try await self.dependencies.internalFigures(context, agreementIDs: Array(Set(rows.map(\.entry.placement.agreementID))))
+        let columns = !shared.isEmpty
         let lines = rows.map { row in
             let measured = row.history.compactMap { $0 }
             let met = measured.filter { $0 >= row.entry.objective.slaTarget }.count
             return ScoreLine(
-                line: DashboardPages.line(DashboardRows.row(row, version: 0, now: now)),
+                line: DashboardPages.line(
+                    DashboardRows.row(row, version: 0, now: now), columns: columns, showsInternal: shared.contains(row.entry.placement.agreementID)),
                 record: measured.isEmpty ? "no closed periods with data" : "SLA met in \(met) of \(measured.count) periods with data")
         }
         let creditLines = try await self.dependencies.useCases.credits.byStatus(vendorID: vendor.id, scope: context.scope)
@@ -85,7 +91,8 @@ struct ScorecardPages {
             chrome: Chrome(title: "\(vendor.name) scorecard", context: context), vendor: vendor, lines: lines, isEmpty: lines.isEmpty,
             credits: creditLines, breaches: breaches,
             onProbation: vendor.isOnProbation(on: today) ? vendor.probationUntil.map { "On probation until \(Figures.date($0)) (the last day)" } : nil,
-            share: share.share.map { "\($0.plain) % on average over \(share.rcas) accepted joint RCA\(share.rcas == 1 ? "" : "s")" } ?? "no shares agreed yet")
+            share: share.share.map { "\($0.plain) % on average over \(share.rcas) accepted joint RCA\(share.rcas == 1 ? "" : "s")" } ?? "no shares agreed yet",
+            internalColumns: columns || rows.isEmpty, printedOn: Figures.date(today))
         return self.dependencies.renderer.response(view, template: "vendors/scorecard")
     }
 

@@ -59,6 +59,8 @@ struct VendorPortal {
         var unread: Int
         var contributions: [ContributionLine]
         var meetings: [SimpleLine]
+        /// Whether any of its agreements shares the customer's internal figures (the budget and alert columns).
+        var anyShared: Bool
     }
 
     func render(_ request: Request, _ context: AccordRequestContext, user: User) async throws -> Response {
@@ -98,14 +100,27 @@ struct VendorPortal {
                 text: "\(series.title), \(ReviewText.meetingTime(start: meeting.startsAt, end: meeting.endsAt, zone: TimeZone(identifier: series.timeZone) ?? .gmt))",
                 link: "/meetings/\(meeting.id)", status: meeting.status.rawValue)
         }
-        let rows = try await self.dependencies.useCases.portfolio.rows(scope: scope, now: now)
+        // its objectives in force, most at risk first, from the rows the dashboard keeps (its own only); the customer's
+        // internal figures only where an agreement shares them
+        try await DashboardRows(repositories: self.repositories).match(now: now)
+        let keys = try await self.repositories.dashboardRows.pageKeys(
+            DashboardRowRepository.Filter(), sort: .risk, page: PageRequest(number: 1, size: 50), scope: scope)
+        let found = try await self.repositories.dashboardRows.rows(seriesIDs: keys.map(\.seriesID), scope: scope)
+        let rows = keys.compactMap { found[$0.seriesID] }
+        let shared = try await self.repositories.governanceTerms.sharingInternalFigures(Array(Set(rows.map(\.agreementID))))
         let objectives = rows.map { row in
-            let objective = row.entry.objective
+            let line = DashboardPages.line(row, columns: !shared.isEmpty, showsInternal: shared.contains(row.agreementID))
             return ObjectiveLine(
-                objectiveID: objective.id, objective: objective.name, agreement: row.entry.agreementTitle,
-                attainment: Figures.attainment(row.current.attainment, targets: [objective.slaTarget]), sla: Figures.target(objective.slaTarget),
-                status: row.outlook?.status.rawValue ?? row.current.slaStatus.rawValue, statusText: row.outlook?.status.label ?? row.current.slaStatus.label,
-                budget: Figures.budgetLeft(row.current.budgetRemaining), alert: row.firing.joined(separator: "; "))
+                objectiveID: row.objectiveID, objective: row.objectiveName, agreement: row.agreementTitle, attainment: line.attainment, sla: line.sla,
+                status: line.slaStatus, statusText: line.slaStatusText, budget: line.showsInternal ? line.budget : "not shared",
+                alert: line.showsInternal ? line.alert : "—")
+        }
+        // an open period below its SLA so far, or heading below it, is something to act on before it closes
+        for line in objectives where line.status == PeriodOutlook.Status.belowTarget.rawValue || line.status == PeriodOutlook.Status.atRisk.rawValue {
+            toAct.append(
+                ActItem(
+                    text: "\(line.objective) (\(line.agreement)) is \(line.statusText) this period: \(line.attainment) against an SLA of \(line.sla)",
+                    link: "/objectives/\(line.objectiveID)", overdue: false))
         }
         let breaches = try await self.repositories.portal.recentBreaches(vendorID: vendorID, since: now.addingTimeInterval(-366 * 86_400)).map { breach in
             SimpleLine(
@@ -137,7 +152,7 @@ struct VendorPortal {
             chrome: Chrome(title: "\(vendor.name) portal", context: context, notice: request.notice), vendor: vendor.name, vendorID: vendorID, toAct: toAct,
             objectives: objectives, breaches: breaches, credits: credits, claims: claims, disputes: disputes,
             inbox: inbox.items.map { SimpleLine(text: $0.title, link: $0.link, status: "", tag: $0.toAct ? "to act" : nil) }, unread: inbox.total,
-            contributions: contributions, meetings: meetings)
+            contributions: contributions, meetings: meetings, anyShared: !shared.isEmpty)
         return self.dependencies.renderer.response(view, template: "portal")
     }
 }

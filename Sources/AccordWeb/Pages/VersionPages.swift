@@ -16,7 +16,57 @@ struct VersionPages {
         var latest: String
     }
 
+    struct CompareView {
+        var chrome: Chrome
+        var agreement: Agreement
+        var comparison: VersionComparison
+        var summary: String
+        var fromChoices: [Choice]
+        var toChoices: [Choice]
+    }
+
+    /// The comparison of two versions of the agreement in `context` (`from`, `to`: version numbers; by default the
+    /// latest two), with the SLO only for those who see the internal figures. A number the agreement has no version
+    /// of is refused naming its field.
+    static func compare(
+        _ request: Request, _ context: AccordRequestContext, dependencies: AppDependencies
+    ) async throws -> (Agreement, [AgreementVersion], VersionComparison) {
+        let repositories = dependencies.repositories
+        let agreement = try await repositories.agreements.find(id: try context.id(), scope: context.scope)
+        let versions = try await repositories.versions.list(agreementID: agreement.id, scope: context.scope)
+        var errors = ValidationErrors()
+        func pick(_ field: String, default fallback: AgreementVersion?) -> AgreementVersion? {
+            guard let text = request.query(field), !text.isEmpty else { return fallback }
+            guard let number = Int(text), let version = versions.first(where: { $0.number == number }) else {
+                errors.add(field, "\(field) must be the number of a version of this agreement (1 to \(versions.count)).")
+                return nil
+            }
+            return version
+        }
+        let from = pick("from", default: versions.count >= 2 ? versions[versions.count - 2] : versions.first)
+        let to = pick("to", default: versions.last)
+        try errors.throwIfAny()
+        guard let from, let to else { throw NotFound("version") }
+        let before = try await repositories.objectives.list(versionID: from.id, scope: context.scope)
+        let after = try await repositories.objectives.list(versionID: to.id, scope: context.scope)
+        let showsSLO = try await dependencies.seesInternalFigures(context, agreementID: agreement.id)
+        return (agreement, versions, VersionComparison(from: from, before, to: to, after, showsSLO: showsSLO))
+    }
+
     func addRoutes(to router: Router<AccordRequestContext>) {
+        router.get("agreements/:id/compare") { request, context in
+            _ = try context.requireUser()
+            let (agreement, versions, comparison) = try await Self.compare(request, context, dependencies: self.dependencies)
+            let changed = comparison.rows.filter { $0.change != .unchanged }.count
+            let view = CompareView(
+                chrome: Chrome(title: "Compare versions of \(agreement.title)", context: context), agreement: agreement, comparison: comparison,
+                summary: changed == 0
+                    ? "The objectives' terms are the same in both."
+                    : "\(changed) of \(comparison.rows.count) objective\(comparison.rows.count == 1 ? "" : "s") changed, added or removed.",
+                fromChoices: versions.map { Choice(value: "\($0.number)", label: "Version \($0.number)", selected: $0.number == comparison.fromVersion) },
+                toChoices: versions.map { Choice(value: "\($0.number)", label: "Version \($0.number)", selected: $0.number == comparison.toVersion) })
+            return self.renderer.response(view, template: "agreements/compare")
+        }
         router.get("agreements/:id/amend") { _, context in
             let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)

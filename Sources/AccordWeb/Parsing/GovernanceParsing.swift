@@ -57,6 +57,7 @@ extension DraftParsing {
         let noticePeriod = reader.integer("notice_period_days", label: "Notice period")
         let autoRenews = ["true", "on", "1", "yes"].contains(input.text("auto_renews")?.lowercased() ?? "false")
         let adhoc = ["true", "on", "1", "yes"].contains(input.text("adhoc_review_on_trigger")?.lowercased() ?? "false")
+        let share = ["true", "on", "1", "yes"].contains(input.text("share_internal_figures")?.lowercased() ?? "false")
         var deny: [DenyPeriod] = []
         for (index, row) in input.objects("deny_periods").enumerated() {
             guard let from = row.text("from").flatMap(LocalDate.init), let to = row.text("to").flatMap(LocalDate.init) else {
@@ -68,7 +69,7 @@ extension DraftParsing {
         let terms = GovernanceTerms(
             noticeHours: notice ?? -1, disputeWindowDays: window ?? 0, rcaDueBusinessDays: due ?? 0, rcaOnSLABreach: onBreach,
             rcaAttainmentFloor: floor, rcaRepeatWithin: repeatWithin, denyPeriods: deny, noticePeriodDays: noticePeriod, autoRenews: autoRenews, adhocReviewOnTrigger: adhoc,
-            rowVersion: rowVersion)
+            shareInternalFigures: share, rowVersion: rowVersion)
         try reader.combined(with: terms.validate()).throwIfAny()
         return terms
     }
