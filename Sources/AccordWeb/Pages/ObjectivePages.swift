@@ -44,6 +44,11 @@ struct ObjectivePages {
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.form(context: context)
+            if let more = input.text("_more") {
+                // "Add more tiers" / "Add more priorities": the same form with its values and more empty rows, nothing saved
+                return try await self.form(
+                    context, agreement: agreement, version: version, objective: nil, input: input, state: FormState(values: input.formValues), more: more)
+            }
             return try await saveOrRedisplay(
                 input: input,
                 render: { state in
@@ -69,6 +74,11 @@ struct ObjectivePages {
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.form(context: context)
+            if let more = input.text("_more") {
+                return try await self.form(
+                    context, agreement: agreement, version: version, objective: objective, input: input,
+                    state: FormState(values: input.formValues, rowVersion: input.text("row_version").flatMap { Int($0) }), placement: placement, more: more)
+            }
             return try await saveOrRedisplay(
                 input: input,
                 render: { state in
@@ -124,15 +134,16 @@ struct ObjectivePages {
 
     private func form(
         _ context: AccordRequestContext, agreement: Agreement, version: AgreementVersion, objective: Objective?, input: Input, state: FormState,
-        placement: ObjectivePlacement? = nil
+        placement: ObjectivePlacement? = nil, more: String? = nil
     ) async throws -> Response {
         let values = state.values
         let calendars = try await self.repositories.calendars.all()
         let chosen = Set(input.texts("exclusion_kinds"))
         let goals = input.objects("priority_goals")
         let tiers = input.objects("credit_tiers")
-        func rows(_ items: [Input], _ first: String, _ second: String, minimum: Int) -> [FormView.Row] {
-            let count = max(items.count + 1, minimum)
+        func rows(_ items: [Input], _ first: String, _ second: String, minimum: Int, adding: Bool) -> [FormView.Row] {
+            // at most 50 rows a form: enough for any schedule, and a bound on what a crafted request can ask for
+            let count = min(max(items.count + (adding ? 3 : 1), minimum), 50)
             return (0..<count).map { index in
                 FormView.Row(
                     index: index, first: index < items.count ? items[index].text(first) ?? "" : "",
@@ -155,7 +166,8 @@ struct ObjectivePages {
                 Choice(value: String($0.id), label: "\($0.name) (\($0.timeZone))", selected: values["calendar_id"] == String($0.id))
             },
             exclusions: ExclusionKind.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: chosen.contains($0.rawValue)) },
-            goals: rows(goals, "priority", "goal_minutes", minimum: 3), tiers: rows(tiers, "threshold", "percent", minimum: 3))
+            goals: rows(goals, "priority", "goal_minutes", minimum: 3, adding: more == "priority_goals"),
+            tiers: rows(tiers, "threshold", "percent", minimum: 3, adding: more == "credit_tiers"))
         return self.renderer.response(
             view, template: "objectives/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }
