@@ -100,37 +100,161 @@ public struct CreditRepository: Sendable {
     public func perform(_ action: CreditAction, id: Int64, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws -> Credit {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
-            guard
-                let row = try await connection.rows(
-                    "\(unescaped: Self.select) WHERE c.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID)) FOR UPDATE OF c",
-                    logger: logger
-                ).first
-            else { throw NotFound("credit") }
-            let before = try Self.credit(row)
-            guard before.rowVersion == expectedRowVersion else {
-                throw EditConflict(entity: "credit", changedBy: "another user", changedAt: before.updatedAt, currentRowVersion: before.rowVersion)
+            try await Self.perform(action, id: id, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, on: connection, logger: logger)
+        }
+    }
+
+    /// Approves every credit listed (id and the row version the person saw) in one transaction: all of them, or none
+    /// when any is not found, changed since it was read or not awaiting approval; the refusal names each by its row
+    /// (1 is the first).
+    public func approveAll(_ credits: [(id: Int64, rowVersion: Int)], scope: AccessScope, actor: AuditActor) async throws -> [Credit] {
+        guard !credits.isEmpty else { throw ValidationErrors([FieldError("credits", "Choose at least one credit to approve.")]) }
+        guard credits.count <= Self.maximumBulk else {
+            throw ValidationErrors([FieldError("credits", "At most \(Self.maximumBulk) credits are approved at once.")])
+        }
+        guard Set(credits.map(\.id)).count == credits.count else {
+            throw ValidationErrors([FieldError("credits", "Each credit may be listed once.")])
+        }
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            var errors = ValidationErrors()
+            var approved: [Credit] = []
+            for (index, item) in credits.enumerated() {
+                do {
+                    approved.append(
+                        try await Self.perform(
+                            .approve, id: item.id, expectedRowVersion: item.rowVersion, scope: scope, actor: actor, on: connection, logger: logger))
+                } catch is NotFound {
+                    errors.add(FieldError("credits", "Credit \(item.id) was not found.", row: index + 1))
+                } catch let conflict as EditConflict {
+                    errors.add(
+                        FieldError(
+                            "credits", "Credit \(item.id) changed since it was read (row version \(item.rowVersion), now \(conflict.currentRowVersion)).",
+                            row: index + 1))
+                } catch let rule as RuleViolation {
+                    errors.add(FieldError("credits", "Credit \(item.id): \(rule.message)", row: index + 1))
+                }
             }
-            let status = try action.apply(to: before.status)
-            if case .issue = action,
-                let dispute = try await DisputeRepository.openDispute(
-                    creditSeries: before.seriesID, periodStart: before.periodStart, on: connection, logger: logger)
-            {
-                throw RuleViolation("Dispute \(dispute) of this period is open: the credit is issued once it is decided.")
-            }
-            var invoice: String? = nil
-            var reason: String? = nil
-            if case .issue(let reference) = action { invoice = reference.trimmed }
-            if case .waive(let text) = action { reason = text.trimmed }
-            try await connection.rows(
-                """
-                UPDATE credits SET status = \(status.rawValue), invoice_reference = coalesce(\(invoice), invoice_reference),
-                    waive_reason = coalesce(\(reason), waive_reason), row_version = row_version + 1, updated_at = now()
-                WHERE id = \(id)
-                """, logger: logger)
-            let after = try Self.credit(try await connection.rows("\(unescaped: Self.select) WHERE c.id = \(id)", logger: logger).first!)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: action.name, entity: "credit", entityID: id, before: before, after: after)
-            return after
+            // one refusal undoes the approvals before it: the transaction rolls back
+            try errors.throwIfAny()
+            return approved
+        }
+    }
+
+    public static let maximumBulk = 500
+
+    static func perform(
+        _ action: CreditAction, id: Int64, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Credit {
+        guard
+            let row = try await connection.rows(
+                "\(unescaped: Self.select) WHERE c.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID)) FOR UPDATE OF c",
+                logger: logger
+            ).first
+        else { throw NotFound("credit") }
+        let before = try Self.credit(row)
+        guard before.rowVersion == expectedRowVersion else {
+            throw EditConflict(entity: "credit", changedBy: "another user", changedAt: before.updatedAt, currentRowVersion: before.rowVersion)
+        }
+        let status = try action.apply(to: before.status)
+        if case .issue = action,
+            let dispute = try await DisputeRepository.openDispute(
+                creditSeries: before.seriesID, periodStart: before.periodStart, on: connection, logger: logger)
+        {
+            throw RuleViolation("Dispute \(dispute) of this period is open: the credit is issued once it is decided.")
+        }
+        var invoice: String? = nil
+        var reason: String? = nil
+        if case .issue(let reference) = action { invoice = reference.trimmed }
+        if case .waive(let text) = action { reason = text.trimmed }
+        try await connection.rows(
+            """
+            UPDATE credits SET status = \(status.rawValue), invoice_reference = coalesce(\(invoice), invoice_reference),
+                waive_reason = coalesce(\(reason), waive_reason), row_version = row_version + 1, updated_at = now()
+            WHERE id = \(id)
+            """, logger: logger)
+        guard let changed = try await connection.rows("\(unescaped: Self.select) WHERE c.id = \(id)", logger: logger).first else {
+            throw NotFound("credit")
+        }
+        let after = try Self.credit(changed)
+        try await AuditRepository.record(
+            on: connection, logger: logger, actor: actor, action: action.name, entity: "credit", entityID: id, before: before, after: after)
+        return after
+    }
+
+    /// One step of a credit's history, from the audit trail: when, what, by whom (nil: Accord itself, at a period's
+    /// close or recompute), and the status after it.
+    public struct HistoryStep: Sendable, Encodable, Equatable {
+        public var at: Date
+        public var action: String
+        public var status: String?
+        /// The person's label; nil for Accord itself.
+        public var by: String?
+        public var byUser: Bool
+        public var note: String?
+    }
+
+    /// The credit's history, oldest first (the credit must be visible in `scope`).
+    public func history(id: Int64, scope: AccessScope) async throws -> [HistoryStep] {
+        let credit = try await self.find(id: id, scope: scope)
+        let steps = try await self.database.query(
+            """
+            SELECT at, action, after->>'status', actor_label, actor_id IS NOT NULL,
+                   coalesce(after->>'invoiceReference', ''), coalesce(after->>'waiveReason', '')
+            FROM audit_log WHERE entity = 'credit' AND entity_id = \(String(id)) ORDER BY at, id
+            """
+        ).map { row in
+            let (at, action, status, label, byUser, invoice, reason) = try row.decode((Date, String, String?, String, Bool, String, String).self)
+            let note: String? =
+                switch action {
+                case "issue": invoice.isEmpty ? nil : "invoice \(invoice)"
+                case "waive": reason.isEmpty ? nil : reason
+                default: nil
+                }
+            return HistoryStep(at: at, action: action, status: status, by: byUser ? label : nil, byUser: byUser, note: note)
+        }
+        // a credit recorded at a period's first close is audited with the period's record, not on its own: its row says when
+        if steps.first?.action == "create" { return steps }
+        return [HistoryStep(at: credit.createdAt, action: "create", status: CreditStatus.computed.rawValue, by: nil, byUser: false, note: nil)] + steps
+    }
+
+    /// Totals of the credits a filter matches per vendor, quarter (in each agreement's zone) and currency: owed
+    /// (computed or approved), issued and waived, each a sum in the currency.
+    public struct SummaryRow: Sendable, Encodable, Equatable {
+        public var vendorId: Int64?
+        public var vendorName: String?
+        public var quarter: String
+        public var currency: String
+        public var credits: Int
+        public var owed: Decimal
+        public var issued: Decimal
+        public var waived: Decimal
+    }
+
+    public func summary(filter: Filter, scope: AccessScope) async throws -> [SummaryRow] {
+        try await self.database.query(
+            """
+            SELECT c.vendor_id, v.name, to_char(c.period_start AT TIME ZONE a.time_zone, 'YYYY "Q"Q') AS quarter, c.currency, count(*)::int8,
+                   coalesce(sum(c.amount) FILTER (WHERE c.status IN ('computed', 'approved')), 0)::text,
+                   coalesce(sum(c.amount) FILTER (WHERE c.status = 'issued'), 0)::text,
+                   coalesce(sum(c.amount) FILTER (WHERE c.status = 'waived'), 0)::text
+            \(unescaped: Self.tables)
+            WHERE (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))
+              AND (\(filter.vendorID)::int8 IS NULL OR c.vendor_id = \(filter.vendorID))
+              AND (\(filter.seriesID)::int8 IS NULL OR c.series_id = \(filter.seriesID))
+              AND (\(filter.status?.rawValue)::text IS NULL OR c.status = \(filter.status?.rawValue))
+              AND (\(filter.from)::timestamptz IS NULL OR c.period_start >= \(filter.from))
+              AND (\(filter.to)::timestamptz IS NULL OR c.period_start < \(filter.to))
+            GROUP BY c.vendor_id, v.name, quarter, c.currency
+            ORDER BY quarter DESC, v.name NULLS FIRST, c.currency
+            """
+        ).map { row in
+            let (vendorID, vendorName, quarter, currency, count, owed, issued, waived) = try row.decode(
+                (Int64?, String?, String, String, Int, String, String, String).self)
+            return SummaryRow(
+                vendorId: vendorID, vendorName: vendorName, quarter: quarter, currency: currency, credits: count, owed: Decimal(string: owed) ?? 0,
+                issued: Decimal(string: issued) ?? 0, waived: Decimal(string: waived) ?? 0)
         }
     }
 

@@ -12,6 +12,8 @@ public struct IngestedBatch: Sendable, Equatable, Codable {
     public var accepted: Int
     public var contentHash: String
     public var receivedAt: Date
+    /// The periods the batch touched, after closed ones were recorded again (filled by the ingest use case).
+    public var periods: [PeriodImpact] = []
 }
 
 /// Who sent a batch: the user, and whether through a session or which API token.

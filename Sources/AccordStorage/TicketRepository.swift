@@ -15,6 +15,8 @@ public struct IngestedTicketBatch: Sendable, Equatable, Codable {
     public var ticketsRecomputed: Int
     public var contentHash: String
     public var receivedAt: Date
+    /// The periods the batch touched, after closed ones were recorded again (filled by the ingest use case).
+    public var periods: [PeriodImpact] = []
 }
 
 /// Ticket events and the timer outcomes computed from each ticket's whole stored history.

@@ -33,6 +33,7 @@
       for (var i = 0; i < lines.length; i += BATCH_ROWS) { batches.push({ first: i, rows: lines.slice(i, i + BATCH_ROWS) }); }
       var accepted = 0;
       var refused = [];
+      var periods = {};
       var index = 0;
       function next() {
         if (index >= batches.length) { return finish(); }
@@ -47,6 +48,8 @@
           return response.json().then(function (json) {
             if (response.ok) {
               accepted += json.accepted;
+              // the periods each batch touched, as they stood after it: the last batch's word on a period stands
+              (json.periods || []).forEach(function (period) { periods[period.start] = period; });
             } else {
               var details = (json.error && json.error.details) || [];
               if (details.length === 0) { details = [{ field: "", message: (json.error && json.error.message) || response.statusText }]; }
@@ -61,7 +64,36 @@
           return next();
         });
       }
+      function link(parent, href, content) {
+        var cell = document.createElement("td");
+        var anchor = document.createElement("a");
+        anchor.href = href;
+        anchor.textContent = content;
+        cell.appendChild(anchor);
+        parent.appendChild(cell);
+      }
+      function showPeriods() {
+        var starts = Object.keys(periods).sort().reverse();
+        if (starts.length === 0) { return; }
+        text(summary, "h3", "What the upload changed");
+        var table = document.createElement("table");
+        var head = table.createTHead().insertRow();
+        ["Period from", "Attainment", "SLA status", "Record", "Credit"].forEach(function (title) { text(head, "th", title); });
+        var body = table.createTBody();
+        starts.forEach(function (start) {
+          var period = periods[start];
+          var row = body.insertRow();
+          link(row, "/objectives/" + form.dataset.objective + "/periods/" + encodeURIComponent(start), start.slice(0, 10) + (period.closed ? "" : " (so far)"));
+          text(row, "td", period.attainment === null || period.attainment === undefined ? "no data" : period.attainment + " %");
+          text(row, "td", period.status.replace(/_/g, " ") + (period.breached ? " (breach)" : ""));
+          text(row, "td", period.revision ? (period.revision > 1 ? "revision " + period.revision : "recorded") : "open");
+          if (period.credit_id) { link(row, "/credits/" + period.credit_id, period.currency + " " + period.credit_amount); }
+          else { text(row, "td", "none"); }
+        });
+        summary.appendChild(table);
+      }
       function finish() {
+        showPeriods();
         var problems = refused.length === 1 ? "1 problem" : refused.length + " problems";
         status.textContent = "Done: " + accepted + " rows accepted" + (refused.length ? "; " + problems + " in refused batches, listed below." : ".");
         if (refused.length) {

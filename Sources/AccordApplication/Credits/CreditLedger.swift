@@ -41,6 +41,25 @@ public struct CreditLedger: Sendable {
         try await self.repositories.credits.perform(action, id: id, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
     }
 
+    /// Approves the credits listed, all or none (see `CreditRepository.approveAll`).
+    public func approveAll(_ credits: [(id: Int64, rowVersion: Int)], scope: AccessScope, actor: AuditActor) async throws -> [Credit] {
+        try await self.repositories.credits.approveAll(credits, scope: scope, actor: actor)
+    }
+
+    /// Who moved the credit along and when; a vendor's user reads the customer's people as "the customer".
+    public func history(id: Int64, scope: AccessScope, vendorFacing: Bool) async throws -> [CreditRepository.HistoryStep] {
+        try await self.repositories.credits.history(id: id, scope: scope).map { step in
+            var step = step
+            if vendorFacing && step.byUser { step.by = customerLabel }
+            return step
+        }
+    }
+
+    /// Totals per vendor, quarter and currency.
+    public func summary(filter: CreditRepository.Filter, scope: AccessScope) async throws -> [CreditRepository.SummaryRow] {
+        try await self.repositories.credits.summary(filter: filter, scope: scope)
+    }
+
     /// A vendor's credits by status: "Computed: 2 (EUR 200.00)".
     public func byStatus(vendorID: Int64, scope: AccessScope) async throws -> [String] {
         let credits = try await self.repositories.credits.all(filter: .init(vendorID: vendorID), scope: scope)

@@ -58,15 +58,18 @@ public struct MeasurementIngest: Sendable {
             throw ValidationErrors([FieldError("source", "source must be at most 200 characters, without control characters.")])
         }
         let window = IngestWindow(now: self.clock(), pastDays: self.reach.pastDays, futureDays: self.reach.futureDays)
-        let result: IngestResult
+        var result: IngestResult
+        let touched: DateInterval?
         switch rows {
         case .buckets(let rows):
             let buckets = try BucketBatchParser.parse(rows, window: window)
+            touched = buckets.map(\.start).min().flatMap { start in buckets.map(\.end).max().map { DateInterval(start: start, end: max(start, $0)) } }
             result = .buckets(
                 try await self.repositories.measurements.ingest(
                     objectiveID: objective.id, source: source, buckets: buckets, scope: scope, sender: sender))
         case .ticketEvents(let rows):
             let events = try TicketEventBatchParser.parse(rows, priorities: objective.priorityGoals.map(\.priority), window: window)
+            touched = events.map(\.at).min().flatMap { first in events.map(\.at).max().map { DateInterval(start: first, end: $0) } }
             result = .ticketEvents(
                 try await self.repositories.tickets.ingest(objectiveID: objective.id, source: source, events: events, scope: scope, sender: sender))
         }
@@ -83,6 +86,36 @@ public struct MeasurementIngest: Sendable {
         } catch {
             self.logger.warning("dashboard row after ingest deferred to the dashboard-rows job", metadata: ["error": "\(String(reflecting: error))"])
         }
+        // what the batch changed: the periods it touched as they now stand, with their breaches and credits
+        if let touched {
+            do {
+                let periods = try await self.impact(objectiveID: objective.id, touched: touched, scope: scope)
+                switch result {
+                case .buckets(var batch):
+                    batch.periods = periods
+                    result = .buckets(batch)
+                case .ticketEvents(var batch):
+                    batch.periods = periods
+                    result = .ticketEvents(batch)
+                }
+            } catch {
+                self.logger.warning("the periods an ingest touched could not be read", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
         return result
+    }
+
+    /// The periods overlapping `touched` (at most the latest 36), as they stand now.
+    func impact(objectiveID: Int64, touched: DateInterval, scope: AccessScope) async throws -> [PeriodImpact] {
+        let now = self.clock()
+        let context = try await ObjectiveContext.load(objectiveID: objectiveID, scope: scope, repositories: self.repositories)
+        let rows = try await PeriodReport(repositories: self.repositories).periods(
+            context, from: touched.start, to: max(touched.end, touched.start.addingTimeInterval(1)), now: now)
+        return rows.filter { $0.start < max(touched.end, touched.start.addingTimeInterval(1)) && $0.end > touched.start }.suffix(36).map { row in
+            PeriodImpact(
+                start: row.start, end: row.end, closed: row.closed, attainment: row.attainment,
+                status: row.closed ? row.slaStatus.rawValue : (row.outlook?.rawValue ?? row.slaStatus.rawValue), revision: row.revision,
+                breached: row.closed && row.slaStatus == .breached, creditId: row.creditId, creditAmount: row.creditAmount, currency: row.currency)
+        }
     }
 }

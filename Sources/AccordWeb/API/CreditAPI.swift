@@ -20,6 +20,33 @@ struct CreditAPI {
             return CSVDownload.response(
                 try await self.credits.export(filter: try Self.filter(request), scope: context.scope), filename: "accord-credits.csv")
         }
+        group.get("credits/summary") { request, context in
+            _ = try context.requireUser()
+            return JSON.response(ItemsEnvelope(items: try await self.credits.summary(filter: try Self.filter(request), scope: context.scope)))
+        }
+        // approve many credits at once: {"credits": [{"id": 1, "row_version": 0}, ...]}, all or none
+        group.post("credits/approve") { request, context in
+            _ = try context.requireUser(\.canManageContracts)
+            var request = request
+            let input = try await request.json(context: context)
+            var errors = ValidationErrors()
+            var chosen: [(id: Int64, rowVersion: Int)] = []
+            for (index, row) in input.objects("credits").enumerated() {
+                guard let id = row.text("id").flatMap({ Int64($0) }), id > 0, let version = row.text("row_version").flatMap({ Int($0) }) else {
+                    errors.add(FieldError("credits", "Each credit needs its id and the row_version read with it.", row: index + 1))
+                    continue
+                }
+                chosen.append((id, version))
+            }
+            try errors.throwIfAny()
+            let approved = try await self.credits.approveAll(chosen, scope: context.scope, actor: context.actor)
+            return JSON.response(ItemsEnvelope(items: approved))
+        }
+        group.get("credits/:id/history") { _, context in
+            let user = try context.requireUser()
+            return JSON.response(
+                ItemsEnvelope(items: try await self.credits.history(id: try context.id(), scope: context.scope, vendorFacing: user.role == .vendor)))
+        }
         group.get("credits/:id") { _, context in
             _ = try context.requireUser()
             return JSON.response(try await self.credits.find(id: try context.id(), scope: context.scope))

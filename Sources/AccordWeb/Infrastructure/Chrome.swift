@@ -38,7 +38,7 @@ struct Chrome {
 
 /// Fixed confirmation messages picked by a `notice` query key, so no text from the URL is echoed into a page.
 enum Notice: String {
-    case created, updated, deleted, activated, amended, statusChanged = "status", jobRan = "ran"
+    case created, updated, deleted, activated, amended, statusChanged = "status", jobRan = "ran", approved
 
     static func message(_ key: String?) -> String? {
         switch key.flatMap(Notice.init(rawValue:)) {
@@ -49,6 +49,7 @@ enum Notice: String {
         case .amended: "New version created as a draft: adjust its objectives, then activate it."
         case .statusChanged: "Status changed."
         case .jobRan: "The job ran: its outcome is in the table."
+        case .approved: "Approved: the credits ticked are now awaiting issue."
         case nil: nil
         }
     }

@@ -17,6 +17,19 @@ struct UploadPages {
         var message: String
     }
 
+    /// A period the upload touched, as it now stands.
+    struct ImpactLine {
+        var label: String
+        var link: String
+        var attainment: String
+        var status: String
+        var statusText: String
+        var record: String
+        var creditLink: String?
+        var credit: String
+        var breached: Bool
+    }
+
     struct UploadView {
         var chrome: Chrome
         var objectiveID: Int64
@@ -29,6 +42,8 @@ struct UploadPages {
         var problems: [Problem]
         var hasProblems: Bool
         var error: String?
+        var impact: [ImpactLine] = []
+        var impactSummary: String? = nil
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
@@ -38,7 +53,7 @@ struct UploadPages {
             return self.page(context, objective: objective, source: "csv upload", accepted: nil, errors: nil, error: nil)
         }
         router.post("objectives/:id/upload") { request, context in
-            let (objective, _) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
             let user = try context.requireUser(\.canIngest)
             var request = request
             let body = try await request.collectBody(upTo: MeasurementAPI.maximumBody)
@@ -65,15 +80,20 @@ struct UploadPages {
                 let rows: IngestRows =
                     objective.sliKind.isTicketBased
                     ? .ticketEvents(try MeasurementAPI.ticketCSVRows(file.content)) : .buckets(try MeasurementAPI.csvRows(file.content))
-                let accepted =
-                    switch try await self.dependencies.useCases.ingest.ingest(
-                        rows, objective: objective, source: source, scope: context.scope, sender: sender)
-                    {
-                    case .ticketEvents(let batch): "\(batch.accepted) events accepted as batch \(batch.batchID) (\(batch.duplicates) already stored)."
-                    case .buckets(let batch):
-                        "\(batch.accepted) buckets accepted as batch \(batch.batchID) (content hash \(batch.contentHash.prefix(16))…)."
-                    }
-                return self.page(context, objective: objective, source: source, accepted: accepted, errors: nil, error: nil)
+                let accepted: String
+                let periods: [PeriodImpact]
+                switch try await self.dependencies.useCases.ingest.ingest(rows, objective: objective, source: source, scope: context.scope, sender: sender) {
+                case .ticketEvents(let batch):
+                    accepted = "\(batch.accepted) events accepted as batch \(batch.batchID) (\(batch.duplicates) already stored)."
+                    periods = batch.periods
+                case .buckets(let batch):
+                    accepted = "\(batch.accepted) buckets accepted as batch \(batch.batchID) (content hash \(batch.contentHash.prefix(16))…)."
+                    periods = batch.periods
+                }
+                let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
+                return self.page(
+                    context, objective: objective, source: source, accepted: accepted, errors: nil, error: nil,
+                    impact: Self.impact(periods, objective: objective, zone: TimeZone(identifier: agreement.timeZone) ?? .gmt))
             } catch let errors as ValidationErrors {
                 return self.page(context, objective: objective, source: source, accepted: nil, errors: errors, error: nil)
             } catch let rule as RuleViolation {
@@ -82,8 +102,26 @@ struct UploadPages {
         }
     }
 
+    /// The periods an upload touched, newest first, each linked to its lineage and its credit.
+    static func impact(_ periods: [PeriodImpact], objective: Objective, zone: TimeZone) -> [ImpactLine] {
+        periods.reversed().map { period in
+            let status = period.closed ? TargetStatus(rawValue: period.status)?.label : PeriodOutlook.Status(rawValue: period.status)?.label
+            let amount = Decimal(string: period.creditAmount) ?? 0
+            return ImpactLine(
+                label: ObjectivePages.label(period.start, zone: zone, window: objective.window) + (period.closed ? "" : " (so far)"),
+                link: "/objectives/\(objective.id)/periods/\(RFC3339.format(period.start))",
+                attainment: Figures.attainment(period.attainment, targets: [objective.slaTarget]), status: period.status,
+                statusText: status ?? period.status.replacingOccurrences(of: "_", with: " "),
+                record: period.revision.map { $0 > 1 ? "revision \($0): the figure changed" : "recorded" } ?? "open",
+                creditLink: period.creditId.map { "/credits/\($0)" },
+                credit: amount > 0 ? Money.format(amount, period.currency) + (period.closed ? "" : " if it ended now") : "none",
+                breached: period.breached)
+        }
+    }
+
     private func page(
-        _ context: AccordRequestContext, objective: Objective, source: String, accepted: String?, errors: ValidationErrors?, error: String?
+        _ context: AccordRequestContext, objective: Objective, source: String, accepted: String?, errors: ValidationErrors?, error: String?,
+        impact: [ImpactLine] = []
     ) -> Response {
         let problems = (errors?.errors ?? []).map { Problem(row: $0.row.map(String.init) ?? "—", field: $0.field, message: $0.message) }
         let ticket = objective.sliKind.isTicketBased
@@ -91,7 +129,10 @@ struct UploadPages {
             chrome: Chrome(title: "Upload CSV: \(objective.name)", context: context), objectiveID: objective.id, objectiveName: objective.name,
             header: ticket ? "ticket,priority,type,at" : "start,end,good,valid",
             apiPath: "/api/v1/objectives/\(objective.id)/\(ticket ? "ticket-events" : "measurements")", source: source, isTicketBased: ticket,
-            accepted: accepted, problems: problems, hasProblems: !problems.isEmpty, error: error)
+            accepted: accepted, problems: problems, hasProblems: !problems.isEmpty, error: error, impact: impact,
+            impactSummary: impact.isEmpty
+                ? nil
+                : "It touched \(impact.count) period\(impact.count == 1 ? "" : "s"): \(impact.filter(\.breached).count) breached, \(impact.filter { $0.creditLink != nil }.count) with a credit recorded.")
         let failed = !problems.isEmpty || error != nil
         return self.dependencies.renderer.response(view, template: "objectives/upload", status: failed ? .unprocessableContent : .ok)
     }
