@@ -75,7 +75,7 @@ public struct PeriodRow: Encodable, Sendable {
             try container.encode(self.validExact, forKey: .validExact)
             try container.encodeIfPresent(self.attainment, forKey: .attainment)
             try container.encode(self.slaStatus, forKey: .slaStatus)
-            if self.showsInternalFigures { try container.encode(self.sloStatus, forKey: .sloStatus) }
+            if self.showsInternalFigures { try container.encode(self.sloStatus, forKey: .sloStatus) } else { try container.encodeNil(forKey: .sloStatus) }
         }
     }
 
@@ -85,7 +85,7 @@ public struct PeriodRow: Encodable, Sendable {
         case creditId, outlook, projectedAttainment, priorRevisions
     }
 
-    /// The SLO, its status and the error budget are left out unless `showsInternalFigures`.
+    /// The SLO, its status and the error budget are null unless `showsInternalFigures`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.start, forKey: .start)
@@ -99,11 +99,17 @@ public struct PeriodRow: Encodable, Sendable {
         try container.encode(self.validExact, forKey: .validExact)
         try container.encodeIfPresent(self.attainment, forKey: .attainment)
         try container.encode(self.slaStatus, forKey: .slaStatus)
+        // withheld figures are written as null, as every documented field is always present
         if self.showsInternalFigures {
             try container.encode(self.sloTarget, forKey: .sloTarget)
             try container.encode(self.sloStatus, forKey: .sloStatus)
             try container.encodeIfPresent(self.budgetConsumed, forKey: .budgetConsumed)
             try container.encodeIfPresent(self.budgetRemaining, forKey: .budgetRemaining)
+        } else {
+            try container.encodeNil(forKey: .sloTarget)
+            try container.encodeNil(forKey: .sloStatus)
+            try container.encodeNil(forKey: .budgetConsumed)
+            try container.encodeNil(forKey: .budgetRemaining)
         }
         try container.encodeIfPresent(self.revision, forKey: .revision)
         try container.encodeIfPresent(self.revisionReason, forKey: .revisionReason)
