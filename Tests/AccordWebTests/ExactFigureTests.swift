@@ -125,7 +125,7 @@ struct ProbationTests {
             #expect(credits.sorted { $0.periodStart < $1.periodStart }.map(\.onProbation) == [true, true, false])
             // the ledger labels the Berlin September credit in Berlin: "Sep 2026", not "31 Aug 2026 – 30 Sep 2026"
             let ledger = try await harness.get("/credits", as: try await harness.session(for: world.manager))
-            #expect(ledger.text.contains("<td>Sep 2026</td>") && !ledger.text.contains("31 Aug 2026"))
+            #expect(ledger.text.contains("<td data-label=\"Period\">Sep 2026</td>") && !ledger.text.contains("31 Aug 2026"))
             #expect(ledger.text.contains("EUR 50.00"))
             // a period that owes nothing still says so
             let master = try await harness.api(

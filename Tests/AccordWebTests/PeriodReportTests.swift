@@ -55,7 +55,7 @@ struct PeriodReportTests {
             #expect(page.status == .ok)
             #expect(page.text.contains("<svg"))
             #expect(page.text.contains("<desc id=\"chart-desc\">Attainment per period against an SLA of 99 %"))
-            #expect(page.text.contains("<td>99.800 %</td><td>99.9 % <span class=\"status-breached\">breached</span></td>"))
+            #expect(page.text.contains("<td data-label=\"Attainment\">99.800 %</td><td data-label=\"SLA\">99.9 % <span class=\"status-breached\">breached</span></td>"))
             #expect(page.text.contains("Dec 2026</a> <span class=\"hint\">(so far)</span>"))
         }
     }
