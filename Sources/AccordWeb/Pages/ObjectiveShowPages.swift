@@ -105,6 +105,7 @@ struct ObjectiveShowPages {
         var alertHistory: [AlertLine]
         /// Whether the SLO, error budget, burn rates and alerts are shown (not to a vendor's user, unless shared).
         var showsInternal: Bool
+        var printedAt: String
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
@@ -182,7 +183,7 @@ struct ObjectiveShowPages {
             isDraft: placement.versionState == .draft, canEdit: user.role.canManageContracts && placement.versionState == .draft,
             canManage: user.role.canManageContracts, canDispute: ClaimPages.mayFile(user.role), canIngest: user.role.canIngest, isTicketBased: objective.sliKind.isTicketBased,
             exclusions: exclusions.map { ExclusionPages.ExclusionLine($0, zone: zone) }, breaches: breaches, alertHistory: showsInternal ? history : [],
-            showsInternal: showsInternal)
+            showsInternal: showsInternal, printedAt: Self.stamp(now, zone: zone))
         return self.dependencies.renderer.response(view, template: "objectives/show")
     }
 
