@@ -200,6 +200,9 @@ struct DailyPagesTests {
             #expect(page.text.contains("What the upload changed") && page.text.contains("1 breached, 1 with a credit recorded"))
             #expect(page.text.contains("href=\"/objectives/\(world.objectiveA.id)/periods/2026-10-01T00:00:00Z\">Oct 2026</a>"))
             #expect(page.text.contains("href=\"/credits/\(credit.id)\"") && page.text.contains("revision 3: the figure changed"))
+            // a link whose instant a script percent-encoded reaches the same period
+            let encoded = try await harness.get("/objectives/\(world.objectiveA.id)/periods/2026-10-01T00%3A00%3A00Z", as: session)
+            #expect(encoded.status == .ok && encoded.text.contains("late"))
         }
     }
 

@@ -83,7 +83,7 @@
         starts.forEach(function (start) {
           var period = periods[start];
           var row = body.insertRow();
-          link(row, "/objectives/" + form.dataset.objective + "/periods/" + encodeURIComponent(start), start.slice(0, 10) + (period.closed ? "" : " (so far)"));
+          link(row, "/objectives/" + form.dataset.objective + "/periods/" + start, start.slice(0, 10) + (period.closed ? "" : " (so far)"));
           text(row, "td", period.attainment === null || period.attainment === undefined ? "no data" : period.attainment + " %");
           text(row, "td", period.status.replace(/_/g, " ") + (period.breached ? " (breach)" : ""));
           text(row, "td", period.revision ? (period.revision > 1 ? "revision " + period.revision : "recorded") : "open");

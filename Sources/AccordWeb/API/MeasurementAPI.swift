@@ -84,7 +84,7 @@ struct MeasurementAPI {
         group.get("objectives/{id}/periods/{start}/lineage") { _, context in
             _ = try context.requireUser()
             let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
-            guard let text = context.parameters.get("start"), let start = RFC3339.parse(text) else {
+            guard let text = context.parameters.get("start")?.removingPercentEncoding, let start = RFC3339.parse(text) else {
                 throw ValidationErrors([FieldError("start", "start must be the RFC 3339 start of a period, as the periods list gives it.")])
             }
             let explanation = context.facing(
@@ -95,7 +95,7 @@ struct MeasurementAPI {
         group.get("objectives/{id}/periods/{start}/tickets") { request, context in
             _ = try context.requireUser()
             let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
-            guard let text = context.parameters.get("start"), let start = RFC3339.parse(text) else {
+            guard let text = context.parameters.get("start")?.removingPercentEncoding, let start = RFC3339.parse(text) else {
                 throw ValidationErrors([FieldError("start", "start must be the RFC 3339 start of a period, as the periods list gives it.")])
             }
             let page = try await self.dependencies.useCases.explanation.tickets(

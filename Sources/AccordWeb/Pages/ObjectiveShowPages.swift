@@ -263,7 +263,7 @@ struct ObjectiveShowPages {
         _ = try context.requireUser()
         let loaded = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
         let (objective, zone) = (loaded.objective, loaded.zone)
-        guard let text = context.parameters.get("start"), let start = RFC3339.parse(text) else { throw NotFound("period") }
+        guard let text = context.parameters.get("start")?.removingPercentEncoding, let start = RFC3339.parse(text) else { throw NotFound("period") }
         let now = self.dependencies.clock()
         let showsInternal = try await self.dependencies.seesInternalFigures(context, agreementID: loaded.agreement.id)
         let full = context.facing(try await self.dependencies.useCases.explanation.explain(loaded, start: start, scope: context.scope, now: now))
