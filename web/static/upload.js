@@ -84,7 +84,8 @@
           var period = periods[start];
           var row = body.insertRow();
           link(row, "/objectives/" + form.dataset.objective + "/periods/" + start, start.slice(0, 10) + (period.closed ? "" : " (so far)"));
-          text(row, "td", period.attainment === null || period.attainment === undefined ? "no data" : period.attainment + " %");
+          // three decimals, cut rather than rounded, so a figure below a target never reads as reaching it
+          text(row, "td", period.attainment === null || period.attainment === undefined ? "no data" : (Math.floor(Number(period.attainment) * 1000) / 1000).toFixed(3) + " %");
           text(row, "td", period.status.replace(/_/g, " ") + (period.breached ? " (breach)" : ""));
           text(row, "td", period.revision ? (period.revision > 1 ? "revision " + period.revision : "recorded") : "open");
           if (period.credit_id) { link(row, "/credits/" + period.credit_id, period.currency + " " + period.credit_amount); }
