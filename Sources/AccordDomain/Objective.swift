@@ -103,13 +103,15 @@ public struct Objective: Sendable, Equatable {
     public var priorityGoals: [PriorityGoal]
     public var exclusionKinds: [ExclusionKind]
     public var credits: CreditSchedule
+    /// Seasons and a ramp: targets that move with the calendar (see `inForce(forPeriodStarting:)`).
+    public var movingTerms: MovingTerms
     public var rowVersion: Int
     public var updatedAt: Date
 
     public init(
         id: Int64, versionID: Int64, seriesID: Int64, name: String, sliKind: SLIKind, slaTarget: Decimal, sloTarget: Decimal, window: ObjectiveWindow,
         calendarID: Int64?, calendarName: String?, priorityGoals: [PriorityGoal], exclusionKinds: [ExclusionKind],
-        credits: CreditSchedule, rowVersion: Int, updatedAt: Date
+        credits: CreditSchedule, movingTerms: MovingTerms = .none, rowVersion: Int, updatedAt: Date
     ) {
         self.id = id
         self.versionID = versionID
@@ -124,6 +126,7 @@ public struct Objective: Sendable, Equatable {
         self.priorityGoals = priorityGoals
         self.exclusionKinds = exclusionKinds
         self.credits = credits
+        self.movingTerms = movingTerms
         self.rowVersion = rowVersion
         self.updatedAt = updatedAt
     }
@@ -132,7 +135,8 @@ public struct Objective: Sendable, Equatable {
     public var draft: ObjectiveDraft {
         ObjectiveDraft(
             name: self.name, sliKind: self.sliKind, slaTarget: self.slaTarget, sloTarget: self.sloTarget, window: self.window,
-            calendarID: self.calendarID, priorityGoals: self.priorityGoals, exclusionKinds: self.exclusionKinds, credits: self.credits
+            calendarID: self.calendarID, priorityGoals: self.priorityGoals, exclusionKinds: self.exclusionKinds, credits: self.credits,
+            movingTerms: self.movingTerms
         )
     }
 }
@@ -147,10 +151,11 @@ public struct ObjectiveDraft: Sendable, Equatable {
     public var priorityGoals: [PriorityGoal]
     public var exclusionKinds: [ExclusionKind]
     public var credits: CreditSchedule
+    public var movingTerms: MovingTerms
 
     public init(
         name: String, sliKind: SLIKind, slaTarget: Decimal?, sloTarget: Decimal?, window: ObjectiveWindow?, calendarID: Int64? = nil,
-        priorityGoals: [PriorityGoal] = [], exclusionKinds: [ExclusionKind] = [], credits: CreditSchedule = .none
+        priorityGoals: [PriorityGoal] = [], exclusionKinds: [ExclusionKind] = [], credits: CreditSchedule = .none, movingTerms: MovingTerms = .none
     ) {
         self.name = name
         self.sliKind = sliKind
@@ -161,6 +166,7 @@ public struct ObjectiveDraft: Sendable, Equatable {
         self.priorityGoals = priorityGoals
         self.exclusionKinds = exclusionKinds
         self.credits = credits
+        self.movingTerms = movingTerms
     }
 
     public func validate() -> ValidationErrors {
@@ -179,6 +185,7 @@ public struct ObjectiveDraft: Sendable, Equatable {
         }
         self.validateGoals(into: &errors)
         errors.merge(self.credits.validate())
+        errors.merge(self.movingTerms.validate(window: self.window))
         return errors
     }
 

@@ -73,6 +73,23 @@ public struct VersionComparison: Sendable, Encodable {
             ("Credit tiers", Self.tiers(objective.credits)),
             ("Credit cap", "\(objective.credits.capPercent.plain) % of the fee"),
             ("Probation factor", objective.credits.probationFactor.plain),
+            (
+                "Seasons",
+                objective.movingTerms.seasons.isEmpty
+                    ? "—"
+                    : objective.movingTerms.seasons.map {
+                        "\($0.name) \($0.from)–\($0.to): SLA \($0.slaTarget.plain) %" + (showsSLO ? ", SLO \($0.sloTarget.plain) %" : "")
+                            + ($0.creditTiers.map { "; \(Self.tiers(CreditSchedule(tiers: $0, capPercent: 100, probationFactor: 1)))" } ?? "")
+                    }.joined(separator: " | ")
+            ),
+            (
+                "Ramp",
+                objective.movingTerms.ramp.isEmpty
+                    ? "—"
+                    : objective.movingTerms.ramp.map {
+                        "to \($0.until): SLA \($0.slaTarget.plain) %" + (showsSLO ? ", SLO \($0.sloTarget.plain) %" : "")
+                    }.joined(separator: " | ")
+            ),
         ]
         return terms
     }

@@ -29,7 +29,8 @@ public struct ObjectiveRepository: Sendable {
         SELECT o.id, o.version_id, o.series_id, o.name, o.sli_kind, o.sla_target::text AS sla_target, o.slo_target::text AS slo_target, o.window_kind,
                o.window_days, o.calendar_id, k.name AS calendar_name, o.priority_goals::text AS priority_goals,
                array_to_string(o.exclusion_kinds, ',') AS exclusion_kinds, o.credit_tiers::text AS credit_tiers,
-               o.credit_cap_percent::text AS credit_cap_percent, o.probation_factor::text AS probation_factor, o.row_version, o.updated_at,
+               o.credit_cap_percent::text AS credit_cap_percent, o.probation_factor::text AS probation_factor,
+               o.moving_terms::text AS moving_terms, o.row_version, o.updated_at,
                av.agreement_id, av.number AS version_number, av.state AS version_state,
                to_char(av.effective_from, 'YYYY-MM-DD') AS effective_from
         """
@@ -61,6 +62,7 @@ public struct ObjectiveRepository: Sendable {
             calendarName: try cells.value("calendar_name"), priorityGoals: goals, exclusionKinds: kinds,
             credits: CreditSchedule(
                 tiers: tiers, capPercent: try cells.decimal("credit_cap_percent"), probationFactor: try cells.decimal("probation_factor")),
+            movingTerms: try decoder.decode(MovingTerms.self, from: Data((try cells.value("moving_terms", as: String.self)).utf8)),
             rowVersion: try cells.value("row_version"), updatedAt: try cells.value("updated_at"))
         let placement = ObjectivePlacement(
             agreementID: try cells.value("agreement_id"), versionNumber: try cells.value("version_number"),
@@ -195,11 +197,11 @@ public struct ObjectiveRepository: Sendable {
             let id = try await connection.rows(
                 """
                 INSERT INTO objectives (version_id, name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id,
-                    priority_goals, exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, updated_by)
+                    priority_goals, exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, moving_terms, updated_by)
                 VALUES (\(version.id), \(draft.name.trimmed), \(draft.sliKind.rawValue), \(values.sla)::numeric, \(values.slo)::numeric,
                     \(draft.window!.kind.rawValue), \(draft.window!.days), \(draft.calendarID), \(values.goals)::jsonb,
                     string_to_array(\(values.kinds), ',')::text[], \(values.tiers)::jsonb, \(values.cap)::numeric, \(values.factor)::numeric,
-                    \(actor.userID))
+                    \(values.moving)::jsonb, \(actor.userID))
                 RETURNING id
                 """, logger: logger
             ).first!.decode(Int64.self)
@@ -230,7 +232,7 @@ public struct ObjectiveRepository: Sendable {
                     calendar_id = \(draft.calendarID), priority_goals = \(values.goals)::jsonb,
                     exclusion_kinds = string_to_array(\(values.kinds), ',')::text[], credit_tiers = \(values.tiers)::jsonb,
                     credit_cap_percent = \(values.cap)::numeric, probation_factor = \(values.factor)::numeric,
-                    row_version = row_version + 1, updated_at = now(), updated_by = \(actor.userID)
+                    moving_terms = \(values.moving)::jsonb, row_version = row_version + 1, updated_at = now(), updated_by = \(actor.userID)
                 WHERE id = \(id)
                 """, logger: logger)
             let after = try await Self.lock(id: id, scope: scope, on: connection, logger: logger).0
@@ -263,6 +265,7 @@ public struct ObjectiveRepository: Sendable {
         var tiers: String
         var cap: String
         var factor: String
+        var moving: String
 
         init(_ draft: ObjectiveDraft) throws {
             self.sla = draft.slaTarget!.sqlText
@@ -272,6 +275,7 @@ public struct ObjectiveRepository: Sendable {
             self.tiers = try AuditRepository.json(draft.credits.tiers.sorted { $0.threshold > $1.threshold })!
             self.cap = draft.credits.capPercent.sqlText
             self.factor = draft.credits.probationFactor.sqlText
+            self.moving = try AuditRepository.json(draft.movingTerms)!
         }
     }
 }

@@ -100,9 +100,9 @@ public struct VersionRepository: Sendable {
         try await connection.rows(
             """
             INSERT INTO objectives (version_id, series_id, name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id,
-                priority_goals, exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, updated_by)
+                priority_goals, exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, moving_terms, updated_by)
             SELECT \(id), series_id, name, sli_kind, sla_target, slo_target, window_kind, window_days, calendar_id, priority_goals,
-                exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, \(actor.userID)
+                exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, moving_terms, \(actor.userID)
             FROM objectives WHERE version_id = \(latest.id) ORDER BY id
             """, logger: logger)
         let version = try await Self.lock(agreementID: agreementID, number: number, on: connection, logger: logger)

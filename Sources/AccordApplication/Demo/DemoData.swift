@@ -62,7 +62,13 @@ public struct DemoData: Sendable {
         let end = LocalDate(year: today.year + 1, month: 12, day: 31)!
         let master = try await self.activeAgreement(
             AgreementDraft(kind: .master, title: "Checkout end-to-end availability", serviceID: checkout.id, startDate: start, endDate: end),
-            objective: ObjectiveDraft(name: "Checkout availability", sliKind: .ratio, slaTarget: 99.5, sloTarget: 99.7, window: .calendarMonth))
+            // a ramp: the service opened on 1 January and was tightened step by step until it commenced in May
+            objective: ObjectiveDraft(
+                name: "Checkout availability", sliKind: .ratio, slaTarget: 99.5, sloTarget: 99.7, window: .calendarMonth,
+                movingTerms: MovingTerms(ramp: [
+                    RampStep(until: LocalDate(year: today.year, month: 2, day: 28)!, slaTarget: 99.0, sloTarget: 99.3),
+                    RampStep(until: LocalDate(year: today.year, month: 4, day: 30)!, slaTarget: 99.3, sloTarget: 99.5),
+                ])))
         let credits = CreditSchedule(
             tiers: [CreditTier(threshold: 99.9, percent: 10), CreditTier(threshold: 99.0, percent: 25), CreditTier(threshold: 95.0, percent: 100)],
             capPercent: 50, probationFactor: 1)
@@ -78,9 +84,16 @@ public struct DemoData: Sendable {
             AgreementDraft(
                 kind: .vendor, title: "Globex edge delivery", vendorID: globex.id, masterID: master.id, dependencyKind: .parallel,
                 parallelGroup: "edge", fee: 8000, currency: "EUR", startDate: start, endDate: end),
+            // seasons: retail peak in November and December is held to a tighter target, with steeper credits
             objective: ObjectiveDraft(
                 name: "Edge availability", sliKind: .ratio, slaTarget: 99.5, sloTarget: 99.8, window: .calendarMonth,
-                exclusionKinds: [.plannedMaintenance]))
+                exclusionKinds: [.plannedMaintenance],
+                credits: CreditSchedule(tiers: [CreditTier(threshold: 99.5, percent: 5)], capPercent: 30, probationFactor: 1),
+                movingTerms: MovingTerms(seasons: [
+                    Season(
+                        name: "peak", from: MonthDay(month: 11, day: 1)!, to: MonthDay(month: 12, day: 31)!, slaTarget: 99.8, sloTarget: 99.9,
+                        creditTiers: [CreditTier(threshold: 99.8, percent: 10), CreditTier(threshold: 99.0, percent: 25)])
+                ])))
         let initechSLA = try await self.activeAgreement(
             AgreementDraft(
                 kind: .vendor, title: "Initech second-line support", vendorID: initech.id, masterID: master.id, dependencyKind: .serial,

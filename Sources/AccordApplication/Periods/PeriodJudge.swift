@@ -46,7 +46,7 @@ struct PeriodJudge: Sendable {
         let planned = spans.compactMap { span -> PlannedPeriod? in
             let day = LocalDate.of(span.start, in: context.zone)
             guard let terms = context.terms.last(where: { $0.effectiveFrom <= day }) ?? context.terms.first else { return nil }
-            return PlannedPeriod(span: span, terms: terms)
+            return PlannedPeriod(span: span, terms: terms.inForce(forPeriodStarting: day))
         }
         return try await self.figures(planned, context: context, now: now)
     }
@@ -82,7 +82,10 @@ struct PeriodJudge: Sendable {
     func alerts(seriesID: Int64, now: Date) async throws -> [PeriodRecordRepository.AlertEvaluation] {
         guard let context = try await self.context(seriesID: seriesID) else { return [] }
         let day = LocalDate.of(now, in: context.zone)
-        let slo = (context.terms.last { $0.effectiveFrom <= day } ?? context.terms.last!).objective.sloTarget
+        // the SLO of the current period: the version, then the season or ramp step, in force today (seasons and steps
+        // follow period boundaries, so today's answer is the period's)
+        guard let current = context.terms.last(where: { $0.effectiveFrom <= day }) ?? context.terms.last else { return [] }
+        let slo = current.objective.inForce(forPeriodStarting: day).sloTarget
         let rules = BurnRateRule.workbook
         let lookbacks = Array(Set(rules.flatMap { [$0.longWindow, $0.shortWindow] })).sorted()
         let counts = try await self.repositories.measurements.recentCounts(

@@ -26,9 +26,10 @@ public struct ObjectiveContext: Sendable {
             zone: TimeZone(identifier: agreement.timeZone) ?? .gmt)
     }
 
-    /// The terms in force on the local day of `instant` (the earliest terms before the first version starts).
+    /// The terms in force on the local day of `instant` (the earliest terms before the first version starts), with the
+    /// season or ramp step of that day.
     public func terms(at instant: Date) -> SeriesTerms? {
         let day = LocalDate.of(instant, in: self.zone)
-        return self.terms.last { $0.effectiveFrom <= day } ?? self.terms.first
+        return (self.terms.last { $0.effectiveFrom <= day } ?? self.terms.first)?.inForce(forPeriodStarting: day)
     }
 }

@@ -46,6 +46,8 @@ public struct PeriodRow: Encodable, Sendable {
     /// Whether the customer's internal figures (SLO, its status and the error budget) are written out; false for a
     /// vendor's users unless the agreement shares them (`withholdingInternalFigures`).
     public var showsInternalFigures = true
+    /// What set the period's targets: `standard terms`, `season <name>` or `ramp step <n> (to <day>)`.
+    public var targetSource = MovingTerms.Source.base.label
 
     public struct PriorRevision: Encodable, Sendable {
         public var revision: Int
@@ -82,7 +84,7 @@ public struct PeriodRow: Encodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case start, end, closed, versionNumber, slaTarget, sloTarget, good, valid, goodExact, validExact, attainment, slaStatus, sloStatus
         case budgetConsumed, budgetRemaining, revision, revisionReason, onProbation, creditPercent, creditAmount, currency, creditStatus
-        case creditId, outlook, projectedAttainment, priorRevisions
+        case creditId, outlook, projectedAttainment, priorRevisions, targetSource
     }
 
     /// The SLO, its status and the error budget are null unless `showsInternalFigures`.
@@ -122,6 +124,7 @@ public struct PeriodRow: Encodable, Sendable {
         try container.encodeIfPresent(self.outlook, forKey: .outlook)
         try container.encodeIfPresent(self.projectedAttainment, forKey: .projectedAttainment)
         try container.encode(self.priorRevisions, forKey: .priorRevisions)
+        try container.encode(self.targetSource, forKey: .targetSource)
     }
 
     /// The row as a vendor's user sees it when the agreement does not share the customer's internal figures: no SLO,
@@ -200,6 +203,7 @@ public struct PeriodReport: Sendable {
                 budgetConsumed: judged.budgetConsumed, budgetRemaining: judged.budgetRemaining, revision: nil, revisionReason: nil,
                 onProbation: false, creditPercent: 0, creditAmount: Money.amount(0, context.agreement.currency), currency: context.agreement.currency,
                 creditStatus: nil, creditId: nil, outlook: nil, projectedAttainment: nil, priorRevisions: [])
+            row.targetSource = period.terms.objective.movingTerms.source(forPeriodStarting: LocalDate.of(period.span.start, in: zone)).label
             // the credit: as recorded, or as the terms give it for the figure shown
             let exact = records[period.span.start]?.last.flatMap { EventCounts(good: $0.good, valid: $0.valid).attainment } ?? judged.exactAttainment
             if period.terms.objective.window.days == nil {

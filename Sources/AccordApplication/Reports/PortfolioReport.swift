@@ -87,11 +87,16 @@ public struct PortfolioReport: Sendable {
         for (request, count) in zip(requests, counts) { counted[request.seriesID, default: [:]][request.span.start] = count }
         let firing = try await self.repositories.periodRecords.firingRules(seriesIDs: seriesIDs)
         return zip(entries, layouts).map { entry, layout in
+            // the current period under the season or ramp step in force on its first day
+            let zone = TimeZone(identifier: entry.timeZone) ?? utc
+            var entry = entry
+            entry.objective = entry.objective.inForce(forPeriodStarting: LocalDate.of(layout.current.start, in: zone))
             let objective = entry.objective
             let current = AttainmentCalculator.judge(
                 counted[objective.seriesID]?[layout.current.start] ?? .zero, slaTarget: objective.slaTarget, sloTarget: objective.sloTarget)
             let history = layout.past.map { span -> Decimal? in
                 if let record = recorded[objective.seriesID]?[span.start] { return record.attainment }
+                // attainment does not depend on the targets: only the counts
                 return AttainmentCalculator.judge(
                     counted[objective.seriesID]?[span.start] ?? .zero, slaTarget: objective.slaTarget, sloTarget: objective.sloTarget
                 ).attainment

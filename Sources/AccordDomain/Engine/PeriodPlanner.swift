@@ -42,7 +42,9 @@ public enum PeriodPlanner {
             }
             guard current.objective.window.days == nil else { break }
             let span = PeriodCalendar(window: current.objective.window, timeZone: timeZone).period(containing: cursor)
-            let planned = PlannedPeriod(span: span, terms: ordered.last { $0.effectiveFrom <= LocalDate.of(span.start, in: timeZone) } ?? current)
+            // the version in force at the period's start, then its season or ramp step in force that day
+            let first = LocalDate.of(span.start, in: timeZone)
+            let planned = PlannedPeriod(span: span, terms: (ordered.last { $0.effectiveFrom <= first } ?? current).inForce(forPeriodStarting: first))
             result.append(planned)
             cursor = span.end
         }

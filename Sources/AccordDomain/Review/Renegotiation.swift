@@ -245,6 +245,9 @@ public enum WhatIfReplay {
         public var counts: EventCounts
         public var periodFee: Decimal
         public var onProbation: Bool
+        /// The terms of this period when a season or ramp step sets them (nil: the terms the replay is given).
+        public var currentTerms: Terms?
+        public var proposedTerms: Terms?
 
         public init(start: Date, label: String, counts: EventCounts, periodFee: Decimal, onProbation: Bool) {
             self.start = start
@@ -324,6 +327,9 @@ public enum WhatIfReplay {
     public static func run(objectiveName: String, periods: [Period], current: Terms, proposed: Terms, currency: String) -> Result {
         var rows: [Row] = []
         for period in periods {
+            // a season or ramp step in force at the period's start sets its own terms, under both
+            let current = period.currentTerms ?? current
+            let proposed = period.proposedTerms ?? proposed
             let now = AttainmentCalculator.judge(period.counts, slaTarget: current.slaTarget, sloTarget: current.sloTarget)
             let then = AttainmentCalculator.judge(period.counts, slaTarget: proposed.slaTarget, sloTarget: proposed.sloTarget)
             func credit(_ terms: Terms) -> Decimal {

@@ -28,12 +28,30 @@ struct AgreementAPI {
         var creditTiers: [CreditTier]
         var creditCapPercent: Decimal
         var probationFactor: Decimal
+        var seasons: [SeasonOut]
+        var ramp: [RampOut]
         var rowVersion: Int
         var updatedAt: Date
 
+        /// A season as the API gives it; the SLO is nil where the caller does not see it.
+        struct SeasonOut: Encodable {
+            var name: String
+            var from: String
+            var to: String
+            var slaTarget: Decimal
+            var sloTarget: Decimal?
+            var creditTiers: [CreditTier]?
+        }
+
+        struct RampOut: Encodable {
+            var until: LocalDate
+            var slaTarget: Decimal
+            var sloTarget: Decimal?
+        }
+
         enum CodingKeys: String, CodingKey {
             case id, seriesId, agreementId, versionNumber, versionState, name, sliKind, slaTarget, sloTarget, windowKind, windowDays, calendarId
-            case priorityGoals, exclusionKinds, creditTiers, creditCapPercent, probationFactor, rowVersion, updatedAt
+            case priorityGoals, exclusionKinds, creditTiers, creditCapPercent, probationFactor, seasons, ramp, rowVersion, updatedAt
         }
 
         init(_ objective: Objective, _ placement: ObjectivePlacement, showsSLO: Bool = true) {
@@ -54,6 +72,12 @@ struct AgreementAPI {
             self.creditTiers = objective.credits.tiers
             self.creditCapPercent = objective.credits.capPercent
             self.probationFactor = objective.credits.probationFactor
+            self.seasons = objective.movingTerms.seasons.map {
+                SeasonOut(
+                    name: $0.name, from: $0.from.description, to: $0.to.description, slaTarget: $0.slaTarget, sloTarget: showsSLO ? $0.sloTarget : nil,
+                    creditTiers: $0.creditTiers)
+            }
+            self.ramp = objective.movingTerms.ramp.map { RampOut(until: $0.until, slaTarget: $0.slaTarget, sloTarget: showsSLO ? $0.sloTarget : nil) }
             self.rowVersion = objective.rowVersion
             self.updatedAt = objective.updatedAt
         }

@@ -22,6 +22,25 @@ struct ObjectivePages {
         var exclusions: [Choice]
         var goals: [Row]
         var tiers: [Row]
+        var seasons: [SeasonRow]
+        var ramp: [RampRow]
+
+        struct SeasonRow {
+            var index: Int
+            var name: String
+            var from: String
+            var to: String
+            var sla: String
+            var slo: String
+            var tiers: String
+        }
+
+        struct RampRow {
+            var index: Int
+            var until: String
+            var sla: String
+            var slo: String
+        }
 
         struct Row {
             var index: Int
@@ -167,7 +186,26 @@ struct ObjectivePages {
             },
             exclusions: ExclusionKind.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: chosen.contains($0.rawValue)) },
             goals: rows(goals, "priority", "goal_minutes", minimum: 3, adding: more == "priority_goals"),
-            tiers: rows(tiers, "threshold", "percent", minimum: 3, adding: more == "credit_tiers"))
+            tiers: rows(tiers, "threshold", "percent", minimum: 3, adding: more == "credit_tiers"),
+            seasons: {
+                let items = input.objects("seasons")
+                let count = min(max(items.count + (more == "seasons" ? 2 : 0), 1), MovingTerms.maximumSeasons)
+                return (0..<count).map { index in
+                    let item = index < items.count ? items[index] : Input([:])
+                    return FormView.SeasonRow(
+                        index: index, name: item.text("name") ?? "", from: item.text("from") ?? "", to: item.text("to") ?? "",
+                        sla: item.text("sla_target") ?? "", slo: item.text("slo_target") ?? "", tiers: item.text("credit_tiers") ?? "")
+                }
+            }(),
+            ramp: {
+                let items = input.objects("ramp")
+                let count = min(max(items.count + (more == "ramp" ? 2 : 0), 1), MovingTerms.maximumSteps)
+                return (0..<count).map { index in
+                    let item = index < items.count ? items[index] : Input([:])
+                    return FormView.RampRow(
+                        index: index, until: item.text("until") ?? "", sla: item.text("sla_target") ?? "", slo: item.text("slo_target") ?? "")
+                }
+            }())
         return self.renderer.response(
             view, template: "objectives/form", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }

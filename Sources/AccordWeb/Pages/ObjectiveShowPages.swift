@@ -27,6 +27,8 @@ struct ObjectiveShowPages {
         var valid: String
         var closed: Bool
         var revision: String
+        /// The season or ramp step that set the period's targets; nil under the standard terms.
+        var source: String?
 
         init(_ row: PeriodRow, label: String, revision: String) {
             self.label = label
@@ -52,6 +54,7 @@ struct ObjectiveShowPages {
             self.valid = Figures.count(row.valid)
             self.closed = row.closed
             self.revision = revision
+            self.source = row.targetSource == MovingTerms.Source.base.label ? nil : row.targetSource
         }
     }
 
@@ -106,6 +109,8 @@ struct ObjectiveShowPages {
         /// Whether the SLO, error budget, burn rates and alerts are shown (not to a vendor's user, unless shared).
         var showsInternal: Bool
         var printedAt: String
+        /// Seasons and ramp steps in words (the SLO only for those who see it).
+        var movingTerms: [String]
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
@@ -183,8 +188,24 @@ struct ObjectiveShowPages {
             isDraft: placement.versionState == .draft, canEdit: user.role.canManageContracts && placement.versionState == .draft,
             canManage: user.role.canManageContracts, canDispute: ClaimPages.mayFile(user.role), canIngest: user.role.canIngest, isTicketBased: objective.sliKind.isTicketBased,
             exclusions: exclusions.map { ExclusionPages.ExclusionLine($0, zone: zone) }, breaches: breaches, alertHistory: showsInternal ? history : [],
-            showsInternal: showsInternal, printedAt: Self.stamp(now, zone: zone))
+            showsInternal: showsInternal, printedAt: Self.stamp(now, zone: zone),
+            movingTerms: Self.movingTerms(objective.movingTerms, showsSLO: showsInternal))
         return self.dependencies.renderer.response(view, template: "objectives/show")
+    }
+
+    /// "Season peak: 11-01 to 12-31, SLA 99.5 %, SLO 99.8 %, credit tiers < 99.5 % → 10 %" and "Ramp step 1, to 2026-02-28: …".
+    static func movingTerms(_ terms: MovingTerms, showsSLO: Bool) -> [String] {
+        func targets(_ sla: Decimal, _ slo: Decimal) -> String {
+            "SLA \(Figures.target(sla))" + (showsSLO ? ", SLO \(Figures.target(slo))" : "")
+        }
+        let seasons = terms.seasons.map { season in
+            "Season \(season.name): \(season.from) to \(season.to) every year, \(targets(season.slaTarget, season.sloTarget))"
+                + (season.creditTiers.map { "; credit tiers \(VersionComparison.tiers(CreditSchedule(tiers: $0, capPercent: 100, probationFactor: 1)))" } ?? "")
+        }
+        let steps = terms.ramp.enumerated().map { index, step in
+            "Ramp step \(index + 1), periods starting up to \(Figures.date(step.until)): \(targets(step.slaTarget, step.sloTarget))"
+        }
+        return steps + seasons
     }
 
     /// Budget left at the end of each day of the current period so far.

@@ -62,12 +62,73 @@ extension DraftParsing {
         let credits = CreditSchedule(
             tiers: tiers, capPercent: reader.decimal("credit_cap_percent", label: "Credit cap") ?? 100,
             probationFactor: reader.decimal("probation_factor", label: "Probation factor") ?? 1)
+        let moving = Self.movingTerms(input, into: &reader.errors)
         let draft = ObjectiveDraft(
             name: reader.string("name"), sliKind: kind ?? .ratio, slaTarget: reader.decimal("sla_target", label: "SLA target"),
             sloTarget: reader.decimal("slo_target", label: "SLO target"), window: window, calendarID: reader.id("calendar_id", label: "Calendar"),
-            priorityGoals: kind?.isTicketBased == true ? goals : [], exclusionKinds: exclusions, credits: credits)
+            priorityGoals: kind?.isTicketBased == true ? goals : [], exclusionKinds: exclusions, credits: credits, movingTerms: moving)
         try reader.combined(with: draft.validate()).throwIfAny()
         return draft
+    }
+
+    /// `seasons` (rows of `name`, `from` and `to` as MM-DD, `sla_target`, `slo_target`, optional `credit_tiers`: a list
+    /// of threshold/percent objects, or in a form "99.5:10, 99:25") and `ramp` (rows of `until` as YYYY-MM-DD,
+    /// `sla_target`, `slo_target`). Each unreadable row is named under `moving_terms`.
+    static func movingTerms(_ input: Input, into errors: inout ValidationErrors) -> MovingTerms {
+        let locale = Locale(identifier: "en_US_POSIX")
+        func number(_ text: String?) -> Decimal? {
+            guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 40,
+                text.allSatisfy({ "0123456789.".contains($0) })
+            else { return nil }
+            return Decimal(string: text, locale: locale)
+        }
+        var seasons: [Season] = []
+        for (index, row) in input.objects("seasons").prefix(MovingTerms.maximumSeasons + 1).enumerated() {
+            let what = "Season \(index + 1)"
+            guard let from = row.text("from").flatMap(MonthDay.init), let to = row.text("to").flatMap(MonthDay.init) else {
+                errors.add("moving_terms", "\(what): give its first and last day as MM-DD, e.g. 11-01 and 12-31.")
+                continue
+            }
+            guard let sla = number(row.text("sla_target")), let slo = number(row.text("slo_target")) else {
+                errors.add("moving_terms", "\(what): give its SLA and SLO targets as numbers, e.g. 99.5 and 99.8.")
+                continue
+            }
+            var tiers: [CreditTier]?
+            let tierRows = row.objects("credit_tiers")
+            if !tierRows.isEmpty {
+                tiers = tierRows.compactMap { tier in
+                    guard let threshold = number(tier.text("threshold")), let percent = number(tier.text("percent")) else {
+                        errors.add("moving_terms", "\(what): a credit tier needs a threshold and a percent, both numbers.")
+                        return nil
+                    }
+                    return CreditTier(threshold: threshold, percent: percent)
+                }
+            } else if let text = row.text("credit_tiers"), !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                tiers = text.split(separator: ",").prefix(50).compactMap { pair in
+                    let parts = pair.split(separator: ":")
+                    guard parts.count == 2, let threshold = number(String(parts[0])), let percent = number(String(parts[1])) else {
+                        errors.add("moving_terms", "\(what): write credit tiers as threshold:percent pairs, e.g. 99.5:10, 99:25.")
+                        return nil
+                    }
+                    return CreditTier(threshold: threshold, percent: percent)
+                }
+            }
+            seasons.append(Season(name: row.text("name") ?? "", from: from, to: to, slaTarget: sla, sloTarget: slo, creditTiers: tiers))
+        }
+        var ramp: [RampStep] = []
+        for (index, row) in input.objects("ramp").prefix(MovingTerms.maximumSteps + 1).enumerated() {
+            let what = "Ramp step \(index + 1)"
+            guard let until = row.text("until").flatMap(LocalDate.init) else {
+                errors.add("moving_terms", "\(what): give its last day written YYYY-MM-DD.")
+                continue
+            }
+            guard let sla = number(row.text("sla_target")), let slo = number(row.text("slo_target")) else {
+                errors.add("moving_terms", "\(what): give its SLA and SLO targets as numbers, e.g. 99 and 99.5.")
+                continue
+            }
+            ramp.append(RampStep(until: until, slaTarget: sla, sloTarget: slo))
+        }
+        return MovingTerms(seasons: seasons, ramp: ramp)
     }
 }
 
@@ -96,6 +157,21 @@ extension Objective {
             "priority_goals": .list(
                 self.priorityGoals.map { .object(["priority": .text($0.priority), "goal_minutes": .text(String($0.goalMinutes))]) }),
             "credit_tiers": .list(self.credits.tiers.map { .object(["threshold": .text($0.threshold.plain), "percent": .text($0.percent.plain)]) }),
+            "seasons": .list(
+                self.movingTerms.seasons.map { season in
+                    var fields: [String: InputValue] = [
+                        "name": .text(season.name), "from": .text(season.from.description), "to": .text(season.to.description),
+                        "sla_target": .text(season.slaTarget.plain), "slo_target": .text(season.sloTarget.plain),
+                    ]
+                    if let tiers = season.creditTiers {
+                        fields["credit_tiers"] = .text(tiers.map { "\($0.threshold.plain):\($0.percent.plain)" }.joined(separator: ", "))
+                    }
+                    return .object(fields)
+                }),
+            "ramp": .list(
+                self.movingTerms.ramp.map {
+                    .object(["until": .text($0.until.description), "sla_target": .text($0.slaTarget.plain), "slo_target": .text($0.sloTarget.plain)])
+                }),
         ]
         if let days = self.window.days { fields["window_days"] = .text(String(days)) }
         if let calendar = self.calendarID { fields["calendar_id"] = .text(String(calendar)) }

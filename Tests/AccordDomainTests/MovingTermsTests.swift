@@ -1,0 +1,118 @@
+import AccordDomain
+import Foundation
+import Testing
+
+/// Seasons and ramps: which targets judge a period, and which terms are refused because they would split one.
+@Suite("Moving terms")
+struct MovingTermsTests {
+    static func d(_ text: String) -> Decimal { Decimal(string: text)! }
+    static func day(_ text: String) -> LocalDate { LocalDate(text)! }
+
+    static func season(_ name: String, _ from: String, _ to: String, sla: String, slo: String, tiers: [CreditTier]? = nil) -> Season {
+        Season(name: name, from: MonthDay(from)!, to: MonthDay(to)!, slaTarget: d(sla), sloTarget: d(slo), creditTiers: tiers)
+    }
+
+    static func objective(_ terms: MovingTerms, window: ObjectiveWindow = .calendarMonth) -> Objective {
+        Objective(
+            id: 1, versionID: 1, seriesID: 1, name: "Edge", sliKind: .ratio, slaTarget: d("99.5"), sloTarget: d("99.8"), window: window,
+            calendarID: nil, calendarName: nil, priorityGoals: [], exclusionKinds: [],
+            credits: CreditSchedule(tiers: [CreditTier(threshold: d("99.5"), percent: 5)], capPercent: 30, probationFactor: 1), movingTerms: terms,
+            rowVersion: 0, updatedAt: Date(timeIntervalSince1970: 0))
+    }
+
+    @Test func aPeriodTakesTheSeasonInForceOnItsFirstDayIncludingOneOverTheNewYear() {
+        let terms = MovingTerms(seasons: [
+            Self.season("peak", "11-01", "01-31", sla: "99.8", slo: "99.9", tiers: [CreditTier(threshold: Self.d("99.8"), percent: 10)])
+        ])
+        #expect(terms.validate(window: .calendarMonth).errors.isEmpty)
+        let objective = Self.objective(terms)
+        for (first, sla) in [("2026-10-01", "99.5"), ("2026-11-01", "99.8"), ("2026-12-01", "99.8"), ("2027-01-01", "99.8"), ("2027-02-01", "99.5")] {
+            #expect(objective.inForce(forPeriodStarting: Self.day(first)).slaTarget == Self.d(sla), "\(first)")
+        }
+        // a season's tiers replace the objective's; outside it the objective's apply
+        #expect(objective.inForce(forPeriodStarting: Self.day("2026-12-01")).credits.tiers == [CreditTier(threshold: Self.d("99.8"), percent: 10)])
+        #expect(objective.inForce(forPeriodStarting: Self.day("2026-12-01")).credits.capPercent == 30)
+        #expect(objective.inForce(forPeriodStarting: Self.day("2026-09-01")).credits.tiers.first?.percent == 5)
+        #expect(terms.source(forPeriodStarting: Self.day("2026-12-01")) == .season("peak"))
+    }
+
+    @Test func aDecemberBreachUnderTheStandardTermsIsMetUnderARelaxedPeakAndTheReverse() {
+        // 993 good of 1000: 99.3 %
+        let counts = EventCounts(good: 993, valid: 1000)
+        let relaxed = Self.objective(MovingTerms(seasons: [Self.season("peak", "12-01", "12-31", sla: "99.0", slo: "99.2")]))
+        let december = relaxed.inForce(forPeriodStarting: Self.day("2026-12-01"))
+        let november = relaxed.inForce(forPeriodStarting: Self.day("2026-11-01"))
+        #expect(AttainmentCalculator.judge(counts, slaTarget: november.slaTarget, sloTarget: november.sloTarget).slaStatus == .breached)
+        #expect(AttainmentCalculator.judge(counts, slaTarget: december.slaTarget, sloTarget: december.sloTarget).slaStatus == .met)
+        // a relaxed season without tiers of its own keeps only the tiers at or below its SLA: a met period owes nothing
+        #expect(december.credits.tiers.isEmpty && november.credits.tiers.count == 1)
+        #expect(december.credits.creditPercent(forExact: Fraction(Decimal(string: "99.3")!), onProbation: false) == 0)
+        // the reverse: 99.6 % meets the standard 99.5 % but not a tighter peak of 99.8 %
+        let better = EventCounts(good: 996, valid: 1000)
+        let tight = Self.objective(MovingTerms(seasons: [Self.season("peak", "12-01", "12-31", sla: "99.8", slo: "99.9")]))
+        let tightDecember = tight.inForce(forPeriodStarting: Self.day("2026-12-01"))
+        #expect(AttainmentCalculator.judge(better, slaTarget: tightDecember.slaTarget, sloTarget: tightDecember.sloTarget).slaStatus == .breached)
+        #expect(AttainmentCalculator.judge(better, slaTarget: november.slaTarget, sloTarget: november.sloTarget).slaStatus == .met)
+        // exactly at the season's target is met: 990 of 1000 against 99.0 %
+        #expect(AttainmentCalculator.judge(EventCounts(good: 990, valid: 1000), slaTarget: december.slaTarget, sloTarget: december.sloTarget).slaStatus == .met)
+    }
+
+    @Test func aRampLeadsUpToTheStandardTermsAndSeasonsWaitForIt() {
+        let terms = MovingTerms(
+            seasons: [Self.season("peak", "01-01", "03-31", sla: "99.7", slo: "99.9")],
+            ramp: [
+                RampStep(until: Self.day("2026-02-28"), slaTarget: Self.d("99.0"), sloTarget: Self.d("99.3")),
+                RampStep(until: Self.day("2026-04-30"), slaTarget: Self.d("99.3"), sloTarget: Self.d("99.6")),
+            ])
+        #expect(terms.validate(window: .calendarMonth).errors.isEmpty)
+        let objective = Self.objective(terms)
+        let expected: [(String, String, MovingTerms.Source)] = [
+            ("2026-01-01", "99.0", .ramp(step: 1, until: Self.day("2026-02-28"))),
+            ("2026-02-01", "99.0", .ramp(step: 1, until: Self.day("2026-02-28"))),
+            ("2026-03-01", "99.3", .ramp(step: 2, until: Self.day("2026-04-30"))),
+            ("2026-05-01", "99.5", .base),
+            ("2027-01-01", "99.7", .season("peak")),
+        ]
+        for (first, sla, source) in expected {
+            #expect(objective.inForce(forPeriodStarting: Self.day(first)).slaTarget == Self.d(sla), "\(first)")
+            #expect(terms.source(forPeriodStarting: Self.day(first)) == source, "\(first)")
+        }
+        #expect(MovingTerms.Source.ramp(step: 2, until: Self.day("2026-04-30")).label == "ramp step 2 (to 2026-04-30)")
+    }
+
+    @Test func termsThatWouldSplitAPeriodAreRefusedWithTheReason() {
+        func problems(_ terms: MovingTerms, _ window: ObjectiveWindow = .calendarMonth) -> [String] {
+            terms.validate(window: window).errors.map(\.message)
+        }
+        // the example: 20 November is inside a month
+        let late = problems(MovingTerms(seasons: [Self.season("peak", "11-20", "12-31", sla: "99.8", slo: "99.9")]))
+        #expect(late.count == 1 && late[0].contains("starts on 11-20, inside a calendar month") && late[0].contains("first day of a calendar month"))
+        #expect(problems(MovingTerms(seasons: [Self.season("peak", "11-01", "12-30", sla: "99.8", slo: "99.9")])).first?.contains("ends on 12-30") == true)
+        // 28 February ends February in every year
+        #expect(problems(MovingTerms(seasons: [Self.season("winter", "01-01", "02-28", sla: "99.8", slo: "99.9")])).isEmpty)
+        // quarters: a season of November and December splits the fourth quarter
+        #expect(problems(MovingTerms(seasons: [Self.season("peak", "11-01", "12-31", sla: "99.8", slo: "99.9")]), .calendarQuarter).count == 1)
+        #expect(problems(MovingTerms(seasons: [Self.season("peak", "10-01", "12-31", sla: "99.8", slo: "99.9")]), .calendarQuarter).isEmpty)
+        #expect(problems(MovingTerms(seasons: [Self.season("peak", "11-01", "12-31", sla: "99.8", slo: "99.9")]), .rollingDays(30)).first?.contains("rolling") == true)
+        // overlapping seasons, a season's SLO not above its SLA, a ramp step ending inside a month, steps out of order
+        #expect(
+            problems(MovingTerms(seasons: [Self.season("a", "11-01", "12-31", sla: "99.8", slo: "99.9"), Self.season("b", "12-01", "01-31", sla: "99", slo: "99.5")]))
+                .contains { $0.contains("overlap") })
+        #expect(problems(MovingTerms(seasons: [Self.season("peak", "11-01", "12-31", sla: "99.8", slo: "99.8")])).first?.contains("stricter") == true)
+        #expect(
+            problems(MovingTerms(ramp: [RampStep(until: Self.day("2026-02-27"), slaTarget: Self.d("99"), sloTarget: Self.d("99.5"))])).first?
+                .contains("ends inside a calendar month") == true)
+        #expect(
+            problems(
+                MovingTerms(ramp: [
+                    RampStep(until: Self.day("2026-04-30"), slaTarget: Self.d("99"), sloTarget: Self.d("99.5")),
+                    RampStep(until: Self.day("2026-02-28"), slaTarget: Self.d("99.2"), sloTarget: Self.d("99.5")),
+                ])
+            ).contains { $0.contains("date order") })
+        // the draft refuses them under moving_terms
+        let draft = ObjectiveDraft(
+            name: "Edge", sliKind: .ratio, slaTarget: Self.d("99.5"), sloTarget: Self.d("99.8"), window: .calendarMonth,
+            movingTerms: MovingTerms(seasons: [Self.season("peak", "11-20", "12-31", sla: "99.8", slo: "99.9")]))
+        #expect(draft.validate().errors.map(\.field) == ["moving_terms"])
+    }
+}

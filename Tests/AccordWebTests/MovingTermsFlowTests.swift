@@ -1,0 +1,156 @@
+import AccordDomain
+import AccordStorage
+import AccordTestSupport
+import Foundation
+import Testing
+
+/// Seasons and ramps through the API, the period close, credits and pages: every judgement follows one rule.
+@Suite("Moving terms in use")
+struct MovingTermsFlowTests {
+    /// A draft vendor SLA of vendor A (fee 1,000 a month, UTC), its objective sent through the API, then activated.
+    static func agreement(_ harness: Harness, objective json: String, start: String = "2026-01-01") async throws -> (Int64, Int64) {
+        let world = harness.world
+        let agreement = try await harness.repositories.agreements.create(
+            AgreementDraft(
+                kind: .vendor, title: "Alpha edge SLA", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial, fee: 1000,
+                startDate: LocalDate(start)),
+            scope: .organisation, actor: .system)
+        let manager = try await harness.token(for: world.manager)
+        let created = try await harness.api(.post, "/api/v1/agreements/\(agreement.id)/versions/1/objectives", token: manager, json: json)
+        try #require(created.status == .created, "\(created.text)")
+        let objective = try #require(created.json["id"] as? Int)
+        _ = try await harness.repositories.agreements.changeStatus(
+            id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
+        return (agreement.id, Int64(objective))
+    }
+
+    static func ingest(_ harness: Harness, objective: Int64, _ buckets: [(String, Int64, Int64)]) async throws {
+        let (found, _) = try await harness.repositories.objectives.find(id: objective, scope: .organisation)
+        _ = try await harness.repositories.measurements.ingest(
+            objectiveID: found.id, source: "probe",
+            buckets: buckets.map { start, good, valid in
+                let at = RFC3339.parse(start)!
+                return MeasurementBucket(start: at, end: at.addingTimeInterval(3600), good: good, valid: valid)
+            }, scope: .organisation, sender: BatchSender(userID: harness.world.analyst.id, credential: "test"))
+    }
+
+    @Test func aRelaxedPeakMeetsDecemberThatTheStandardTermsWouldBreachAndCreditsFollowTheSeason() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let manager = try await harness.token(for: world.manager)
+            // a season that would split a month is refused, naming the field and the rule
+            let refusedAgreement = try await harness.repositories.agreements.create(
+                AgreementDraft(
+                    kind: .vendor, title: "Refused", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial, fee: 1000,
+                    startDate: LocalDate("2026-01-01")),
+                scope: .organisation, actor: .system)
+            let refused = try await harness.api(
+                .post, "/api/v1/agreements/\(refusedAgreement.id)/versions/1/objectives", token: manager,
+                json: #"{"name":"Edge","sli_kind":"ratio","sla_target":99.5,"slo_target":99.8,"window_kind":"calendar_month","seasons":[{"name":"peak","from":"11-20","to":"12-31","sla_target":99,"slo_target":99.2}]}"#)
+            #expect(refused.status == .unprocessableContent && refused.text.contains("moving_terms") && refused.text.contains("starts on 11-20"), "\(refused.text)")
+            // setup: standard 99.5 % (credit 10 % below it); December a relaxed peak of 99.0 % with no credit tiers of its own
+            let (agreementID, objective) = try await Self.agreement(
+                harness,
+                objective: #"{"name":"Edge","sli_kind":"ratio","sla_target":99.5,"slo_target":99.8,"window_kind":"calendar_month","credit_tiers":[{"threshold":99.5,"percent":10}],"seasons":[{"name":"peak","from":"12-01","to":"12-31","sla_target":99,"slo_target":99.2}]}"#
+            )
+            // 99.3 % in November and in December
+            try await Self.ingest(harness, objective: objective, [("2026-11-10T00:00:00Z", 993, 1000), ("2026-12-10T00:00:00Z", 993, 1000)])
+            try await harness.repositories.periodRecords.syncSchedule()
+            try await TestJobs.runAll(harness.repositories, at: RFC3339.parse("2027-01-05T00:00:00Z")!)
+            // MUT: November is breached under the standard terms and owes its credit; December is met under the peak
+            let periods = try await harness.api(
+                .get, "/api/v1/objectives/\(objective)/periods?from=2026-11-01T00:00:00Z&to=2027-01-01T00:00:00Z", token: manager)
+            let items = try #require(periods.json["items"] as? [[String: Any]])
+            let november = try #require(items.first { $0["start"] as? String == "2026-11-01T00:00:00Z" })
+            let december = try #require(items.first { $0["start"] as? String == "2026-12-01T00:00:00Z" })
+            #expect(november["sla_status"] as? String == "breached" && november["target_source"] as? String == "standard terms", "\(november)")
+            #expect(november["sla_target"] as? Double == 99.5 && november["credit_amount"] as? String == "100.00")
+            #expect(december["sla_status"] as? String == "met" && december["target_source"] as? String == "season peak", "\(december)")
+            #expect(december["sla_target"] as? Double == 99 && december["slo_target"] as? Double == 99.2 && december["credit_amount"] as? String == "0.00")
+            // the records and the ledger agree: one breach, one credit
+            let (found, _) = try await harness.repositories.objectives.find(id: objective, scope: .organisation)
+            let breaches = try await harness.repositories.periodRecords.breaches(seriesID: found.seriesID)
+            #expect(breaches.filter { $0.severity == "sla" }.map { RFC3339.format($0.periodStart) } == ["2026-11-01T00:00:00Z"])
+            let credits = try await harness.repositories.credits.all(filter: .init(seriesID: found.seriesID), scope: .organisation)
+            #expect(credits.map { RFC3339.format($0.periodStart) } == ["2026-11-01T00:00:00Z"])
+            // the objective page names the season and the period it set; the vendor's copy has no SLO
+            let page = try await harness.get("/objectives/\(objective)", as: try await harness.session(for: world.manager))
+            #expect(page.text.contains("Season peak: 12-01 to 12-31 every year, SLA 99 %, SLO 99.2 %") && page.text.contains("season peak</span>"))
+            let vendorPage = try await harness.get("/objectives/\(objective)", as: try await harness.session(for: world.vendorUserA))
+            #expect(vendorPage.text.contains("Season peak: 12-01 to 12-31 every year, SLA 99 %") && !vendorPage.text.contains("SLO 99.2"))
+            let vendorAPI = try await harness.api(.get, "/api/v1/objectives/\(objective)", token: try await harness.token(for: world.vendorUserA))
+            let season = try #require((vendorAPI.json["seasons"] as? [[String: Any]])?.first)
+            #expect(season["from"] as? String == "12-01" && season["sla_target"] as? Double == 99 && season["slo_target"] is NSNull)
+            // an amendment keeps the seasons; the comparison shows them
+            let amended = try await harness.api(
+                .post, "/api/v1/agreements/\(agreementID)/versions", token: manager, json: #"{"effective_from":"2027-01-01","note":"next year"}"#)
+            #expect((amended.json["objectives"] as? [[String: Any]])?.first?["seasons"] as? [[String: Any]] != nil)
+            #expect(((amended.json["objectives"] as? [[String: Any]])?.first?["seasons"] as? [[String: Any]])?.count == 1)
+        }
+    }
+
+    @Test func aTighterPeakBreachesWhatTheStandardTermsMeetWithTheSeasonsOwnTiers() async throws {
+        try await Harness.run { harness in
+            let (_, objective) = try await Self.agreement(
+                harness,
+                objective: #"{"name":"Edge","sli_kind":"ratio","sla_target":99.5,"slo_target":99.8,"window_kind":"calendar_month","credit_tiers":[{"threshold":99.5,"percent":10}],"seasons":[{"name":"peak","from":"11-01","to":"12-31","sla_target":99.8,"slo_target":99.9,"credit_tiers":[{"threshold":99.8,"percent":20}]}]}"#
+            )
+            // 99.6 % in October and in November
+            try await Self.ingest(harness, objective: objective, [("2026-10-10T00:00:00Z", 996, 1000), ("2026-11-10T00:00:00Z", 996, 1000)])
+            try await harness.repositories.periodRecords.syncSchedule()
+            try await TestJobs.runAll(harness.repositories, at: RFC3339.parse("2026-12-05T00:00:00Z")!)
+            let manager = try await harness.token(for: harness.world.manager)
+            let periods = try await harness.api(
+                .get, "/api/v1/objectives/\(objective)/periods?from=2026-10-01T00:00:00Z&to=2026-12-01T00:00:00Z", token: manager)
+            let items = try #require(periods.json["items"] as? [[String: Any]])
+            let october = try #require(items.first { $0["start"] as? String == "2026-10-01T00:00:00Z" })
+            let november = try #require(items.first { $0["start"] as? String == "2026-11-01T00:00:00Z" })
+            #expect(october["sla_status"] as? String == "met" && october["credit_amount"] as? String == "0.00")
+            // the season's own tier: 20 % of 1,000
+            #expect(november["sla_status"] as? String == "breached" && november["credit_amount"] as? String == "200.00", "\(november)")
+        }
+    }
+
+    @Test func aRampCrossesAnAmendmentAndEndsInTheStandardTerms() async throws {
+        try await Harness.run { harness in
+            let manager = try await harness.token(for: harness.world.manager)
+            // version 1 from January: 99.0 % to February, 99.3 % to April, then 99.5 %
+            let (agreementID, objective) = try await Self.agreement(
+                harness,
+                objective: #"{"name":"Checkout","sli_kind":"ratio","sla_target":99.5,"slo_target":99.8,"window_kind":"calendar_month","ramp":[{"until":"2026-02-28","sla_target":99,"slo_target":99.3},{"until":"2026-04-30","sla_target":99.3,"slo_target":99.6}]}"#
+            )
+            // version 2 from April raises the standard target to 99.7 %; the ramp it copies still holds April
+            let amended = try await harness.api(
+                .post, "/api/v1/agreements/\(agreementID)/versions", token: manager, json: #"{"effective_from":"2026-04-01","note":"tighter"}"#)
+            let copy = try #require((amended.json["objectives"] as? [[String: Any]])?.first)
+            let copyID = try #require(copy["id"] as? Int)
+            let patched = try await harness.api(
+                .patch, "/api/v1/objectives/\(copyID)", token: manager, json: #"{"sla_target":99.7,"slo_target":99.85,"row_version":\#(copy["row_version"] as? Int ?? 0)}"#)
+            #expect(patched.status == .ok, "\(patched.text)")
+            let activated = try await harness.api(
+                .post, "/api/v1/agreements/\(agreementID)/versions/2/activate", token: manager, json: #"{"row_version":\#(amended.json["row_version"] as? Int ?? 0)}"#)
+            #expect(activated.status == .ok, "\(activated.text)")
+            // 99.4 % every month from January to June
+            try await Self.ingest(
+                harness, objective: objective, (1...6).map { (String(format: "2026-%02d-10T00:00:00Z", $0), 994, 1000) })
+            try await harness.repositories.periodRecords.syncSchedule()
+            try await TestJobs.runAll(harness.repositories, at: RFC3339.parse("2026-07-05T00:00:00Z")!)
+            let periods = try await harness.api(
+                .get, "/api/v1/objectives/\(objective)/periods?from=2026-01-01T00:00:00Z&to=2026-07-01T00:00:00Z", token: manager)
+            let items = try #require(periods.json["items"] as? [[String: Any]])
+            func row(_ month: Int) -> [String: Any]? { items.first { $0["start"] as? String == String(format: "2026-%02d-01T00:00:00Z", month) } }
+            // MUT: each period under its version and the step in force on its first day
+            let expected: [(Int, Int, Double, String, String)] = [
+                (1, 1, 99.0, "met", "ramp step 1 (to 2026-02-28)"), (2, 1, 99.0, "met", "ramp step 1 (to 2026-02-28)"),
+                (3, 1, 99.3, "met", "ramp step 2 (to 2026-04-30)"), (4, 2, 99.3, "met", "ramp step 2 (to 2026-04-30)"),
+                (5, 2, 99.7, "breached", "standard terms"), (6, 2, 99.7, "breached", "standard terms"),
+            ]
+            for (month, version, sla, status, source) in expected {
+                let period = try #require(row(month), "month \(month)")
+                #expect(period["version_number"] as? Int == version, "month \(month): \(period)")
+                #expect(period["sla_target"] as? Double == sla && period["sla_status"] as? String == status, "month \(month): \(period)")
+                #expect(period["target_source"] as? String == source, "month \(month)")
+            }
+        }
+    }
+}
