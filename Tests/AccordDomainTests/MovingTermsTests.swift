@@ -115,4 +115,27 @@ struct MovingTermsTests {
             movingTerms: MovingTerms(seasons: [Self.season("peak", "11-20", "12-31", sla: "99.8", slo: "99.9")]))
         #expect(draft.validate().errors.map(\.field) == ["moving_terms"])
     }
+
+    @Test func probationThatEndsAfterSixGoodPeriodsRaisesACandidateToTightenAndOtherwiseNone() {
+        let target = Self.d("99.5")
+        let good: [Decimal?] = ["99.4", "99.6", "99.7", "99.8", "99.5", "99.9", "99.7"].map { Self.d($0) }
+        // the last six met 99.5 % (99.5 itself counts as met): halfway from 99.5 to their mean 99.7
+        let found = RenegotiationRules.candidates(attainments: good, target: target, probationEnded: true)
+        let candidate = found.first { $0.kind == .probationEnded }
+        #expect(candidate?.suggestedTarget == Self.d("99.6"), "\(found)")
+        #expect(candidate?.message.contains("last 6 periods all met their SLA") == true && candidate?.message.contains("tighten the 99.5 % target") == true)
+        // not while probation lasts, nor with a miss, a period without data or fewer than six periods
+        #expect(!RenegotiationRules.candidates(attainments: good, target: target, probationEnded: false).contains { $0.kind == .probationEnded })
+        var missed = good
+        missed[4] = Self.d("99.49")
+        #expect(!RenegotiationRules.candidates(attainments: missed, target: target, probationEnded: true).contains { $0.kind == .probationEnded })
+        var gap = good
+        gap[3] = nil
+        #expect(RenegotiationRules.probationTightening(attainments: gap, target: target) == nil)
+        #expect(RenegotiationRules.probationTightening(attainments: Array(good.suffix(5)), target: target) == nil)
+        // configurable: four periods suffice when the settings say so
+        var settings = RenegotiationRules.Settings()
+        settings.probationGoodPeriods = 4
+        #expect((RenegotiationRules.probationTightening(attainments: Array(good.suffix(4)), target: target, settings: settings)?.target ?? 0) > target)
+    }
 }

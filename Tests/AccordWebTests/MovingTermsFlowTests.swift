@@ -153,4 +153,31 @@ struct MovingTermsFlowTests {
             }
         }
     }
+
+    @Test func aStrategicReviewOfAVendorOnProbationMeetsMonthlyByDefaultAndQuarterlyOtherwise() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let manager = try await harness.token(for: world.manager)
+            let today = LocalDate.of(harness.clock.now, in: .gmt)
+            // vendor A on probation to the end of next year; vendor B not
+            _ = try await harness.repositories.vendors.update(
+                id: world.vendorA.id, VendorDraft(name: world.vendorA.name, probationUntil: LocalDate(year: today.year + 1, month: 12, day: 31)),
+                expectedRowVersion: world.vendorA.rowVersion, scope: .organisation, actor: .system)
+            func create(_ vendor: Int64) async throws -> [String: Any] {
+                let created = try await harness.api(
+                    .post, "/api/v1/reviews", token: manager,
+                    json: #"{"title":"Business review","tier":"strategic","scope":"vendor:\#(vendor)","frequency":"usual","weekday":4,"start_time":"14:00","duration_minutes":90,"starts_on":"\#(today)"}"#)
+                try #require(created.status == .created, "\(created.text)")
+                return created.json
+            }
+            // MUT: the usual rhythm of a strategic review is quarterly, monthly while the vendor is on probation
+            #expect(try await create(world.vendorA.id)["frequency"] as? String == "monthly")
+            #expect(try await create(world.vendorB.id)["frequency"] as? String == "quarterly")
+            // an explicit rule is kept as given
+            let explicit = try await harness.api(
+                .post, "/api/v1/reviews", token: manager,
+                json: #"{"title":"Quarterly anyway","tier":"strategic","scope":"vendor:\#(world.vendorA.id)","frequency":"quarterly","weekday":4,"start_time":"14:00","duration_minutes":90,"starts_on":"\#(today)"}"#)
+            #expect(explicit.json["frequency"] as? String == "quarterly")
+        }
+    }
 }

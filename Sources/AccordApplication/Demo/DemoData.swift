@@ -47,7 +47,11 @@ public struct DemoData: Sendable {
             VendorDraft(name: "Northwind Cloud", description: "Hosting platform and managed Kubernetes.", website: "https://northwind.example"),
             scope: org, actor: actor)
         let globex = try await vendors.create(
-            VendorDraft(name: "Globex Edge", description: "Content delivery network.", website: "https://globex.example"), scope: org, actor: actor)
+            // its probation ended in March: with its periods since all met, its internal agendas suggest tightening its terms
+            VendorDraft(
+                name: "Globex Edge", description: "Content delivery network.", website: "https://globex.example",
+                probationUntil: LocalDate(year: today.year, month: 3, day: 31)),
+            scope: org, actor: actor)
         let initech = try await vendors.create(
             VendorDraft(
                 name: "Initech Service Desk", description: "Second-line support.", website: "https://initech.example",

@@ -56,6 +56,14 @@ public struct ReviewPackBuilder: Sendable {
         let closed = Dictionary(grouping: records.filter { $0.periodEnd <= now }, by: \.seriesID).mapValues { $0.sorted { $0.periodStart < $1.periodStart } }
         let firing = internalPack ? try await self.repositories.periodRecords.firingRules(seriesIDs: seriesIDs) : [:]
 
+        // the vendors whose probation has ended (their last day has passed): candidates to tighten their terms
+        var probationEnded = Set<Int64>()
+        if internalPack {
+            for vendorID in Set(entries.compactMap(\.vendorID)) {
+                let vendor = try await self.repositories.vendors.find(id: vendorID, scope: .organisation)
+                if let until = vendor.probationUntil, until < today { probationEnded.insert(vendorID) }
+            }
+        }
         var objectives: [AgendaFacts.Objective] = []
         var scorecard: [ReviewPack.ScoreRow] = []
         var candidates: [ReviewPack.Row] = []
@@ -66,6 +74,8 @@ public struct ReviewPackBuilder: Sendable {
             let party = entry.vendorName ?? "The customer"
             let history = closed[objective.seriesID] ?? []
             let latest = history.last
+            // the period's own target, as recorded at its close (a season or ramp step may have set it)
+            let target = latest?.slaTarget ?? objective.slaTarget
             let status: AgendaFacts.Status =
                 switch latest?.slaStatus {
                 case .breached: .breached
@@ -76,13 +86,13 @@ public struct ReviewPackBuilder: Sendable {
             let trend = history.suffix(6).map(\.attainment)
             objectives.append(
                 AgendaFacts.Objective(
-                    name: objective.name, party: party, target: objective.slaTarget, actual: latest?.attainment, status: status, trend: trend))
+                    name: objective.name, party: party, target: target, actual: latest?.attainment, status: status, trend: trend))
             scorecard.append(
                 ReviewPack.ScoreRow(
                     objectiveID: objective.id, objective: objective.name, agreement: entry.agreementTitle, party: party,
                     period: latest.map { ReviewText.periodLabel($0.periodStart, zone: entryZone, window: objective.window) } ?? "—",
-                    target: objective.slaTarget, actual: latest?.attainment.map { $0.rounded(places: 3) },
-                    variance: latest?.attainment.map { ($0 - objective.slaTarget).rounded(places: 3) }, status: status.rawValue, trend: trend,
+                    target: target, actual: latest?.attainment.map { $0.rounded(places: 3) },
+                    variance: latest?.attainment.map { ($0 - target).rounded(places: 3) }, status: status.rawValue, trend: trend,
                     source: objective.sliKind.isTicketBased ? "Ticket events (\(objective.sliKind.label.lowercased()))" : "Availability buckets (good / valid)",
                     lineage: latest.map { "/objectives/\(objective.id)/periods/\(RFC3339.format($0.periodStart))" }))
             // renegotiation candidates from the last 12 closed periods: the customer's negotiating position, internal only
@@ -90,12 +100,21 @@ public struct ReviewPackBuilder: Sendable {
             let window = history.suffix(12)
             // an objective in its first year (at most 12 periods recorded in the two years read) is new: its first target
             // can be set from its history
+            let ended = entry.vendorID.map { probationEnded.contains($0) } ?? false
             let found = RenegotiationRules.candidates(
-                attainments: window.map(\.attainment), target: objective.slaTarget,
-                budgetLeft: internalPack ? window.map { $0.budgetConsumed.map { 1 - $0 } } : [], isNew: history.count <= 12)
+                attainments: window.map(\.attainment), target: target,
+                budgetLeft: internalPack ? window.map { $0.budgetConsumed.map { 1 - $0 } } : [], isNew: history.count <= 12, probationEnded: ended,
+                standardTarget: objective.slaTarget, metTheirTargets: window.map { $0.slaStatus == .met })
             for candidate in found {
-                candidates.append(ReviewPack.Row(cells: [objective.name, party, candidate.kind.rawValue.replacingOccurrences(of: "_", with: " "), candidate.message], link: nil, flagged: false))
-                items.append(AgendaFacts.Item(kind: .renegotiation, text: "\(objective.name): \(candidate.message)", party: party))
+                var message = candidate.message
+                if candidate.kind == .probationEnded, let tighter = candidate.suggestedTarget {
+                    message += " " + (try await self.probationWhatIf(
+                        objective: objective, target: objective.slaTarget, tighter: tighter,
+                        periods: Array(window.suffix(RenegotiationRules.Settings().probationGoodPeriods)), agreementID: entry.placement.agreementID,
+                        zone: entryZone))
+                }
+                candidates.append(ReviewPack.Row(cells: [objective.name, party, candidate.kind.rawValue.replacingOccurrences(of: "_", with: " "), message], link: nil, flagged: false))
+                items.append(AgendaFacts.Item(kind: .renegotiation, text: "\(objective.name): \(message)", party: party))
             }
         }
 
@@ -303,5 +322,36 @@ public struct ReviewPackBuilder: Sendable {
                     title: section.title, minutes: section.minutes, items: section.items.map { ReviewPack.AgendaItem(text: $0.text, minutes: $0.minutes) })
             }, forInformation: agenda.forInformation.map(\.text), quiet: agenda.quiet, scorecard: scorecard, breaches: breachRows, tables: tables,
             proposals: proposals)
+    }
+
+    /// The what-if of a probation candidate: the periods that met the target replayed under the tighter one, from their
+    /// recorded exact counts (the credits each would owe, without the probation factor: probation has ended).
+    func probationWhatIf(
+        objective: Objective, target: Decimal, tighter: Decimal, periods: [PeriodRecord], agreementID: Int64, zone: TimeZone
+    ) async throws -> String {
+        let agreement = try await self.repositories.agreements.find(id: agreementID, scope: .organisation)
+        let credits = agreement.kind == .vendor && agreement.fee > 0 && objective.window.days == nil
+        let fee = credits ? CreditCalculator.periodFee(fee: agreement.fee, feePeriod: agreement.feePeriod, window: objective.window) : 0
+        let replay = WhatIfReplay.run(
+            objectiveName: objective.name,
+            periods: periods.map { record in
+                // each period under the terms in force on its first day: a season or ramp step keeps its own targets
+                let day = LocalDate.of(record.periodStart, in: zone)
+                var period = WhatIfReplay.Period(
+                    start: record.periodStart, label: ReviewText.periodLabel(record.periodStart, zone: zone, window: objective.window),
+                    counts: EventCounts(good: record.good, valid: record.valid), periodFee: fee, onProbation: false)
+                if objective.movingTerms.source(forPeriodStarting: day) != .base {
+                    let inForce = objective.inForce(forPeriodStarting: day)
+                    period.currentTerms = WhatIfReplay.Terms(slaTarget: inForce.slaTarget, sloTarget: inForce.sloTarget, credits: inForce.credits)
+                    period.proposedTerms = period.currentTerms
+                }
+                return period
+            },
+            current: WhatIfReplay.Terms(slaTarget: target, sloTarget: objective.sloTarget, credits: objective.credits),
+            proposed: WhatIfReplay.Terms(slaTarget: tighter, sloTarget: max(objective.sloTarget, tighter), credits: objective.credits),
+            currency: agreement.currency)
+        return "What-if over those \(replay.rows.count) periods at \(tighter.plain) %: \(replay.proposedBreaches) breached (now \(replay.currentBreaches)), "
+            + "credits \(CreditCalculator.minorUnitText(replay.proposedCredits, currency: agreement.currency)) \(agreement.currency) "
+            + "(now \(CreditCalculator.minorUnitText(replay.currentCredits, currency: agreement.currency)) \(agreement.currency))."
     }
 }

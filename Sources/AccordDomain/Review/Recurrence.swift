@@ -4,6 +4,27 @@ import Foundation
 /// the second Thursday of each quarter; the last Friday of November every year. `ordinal` 1…4 counts from the start
 /// of the month, −1 is the last.
 public enum Recurrence: Sendable, Equatable, Codable {
+    /// The usual rhythm of a tier on a weekday (and an ordinal and month where the rhythm needs them): operational
+    /// weekly, tactical monthly, strategic quarterly, annual yearly. While a vendor the series reviews is on
+    /// probation, a strategic review meets monthly and an annual one quarterly: a new vendor is watched more closely.
+    public static func usual(for tier: ReviewTier, ordinal: Int, weekday: Int, month: Int, onProbation: Bool) -> Recurrence {
+        switch tier {
+        case .operational: .weekly(weekday: weekday, everyWeeks: 1)
+        case .tactical: .monthly(ordinal: ordinal, weekday: weekday)
+        case .strategic: onProbation ? .monthly(ordinal: ordinal, weekday: weekday) : .quarterly(ordinal: ordinal, weekday: weekday)
+        case .annual: onProbation ? .quarterly(ordinal: ordinal, weekday: weekday) : .yearly(month: month, ordinal: ordinal, weekday: weekday)
+        }
+    }
+
+    /// This rule made denser for a vendor on probation (quarterly → monthly, yearly → quarterly); others unchanged.
+    public var duringProbation: Recurrence {
+        switch self {
+        case .quarterly(let ordinal, let weekday): .monthly(ordinal: ordinal, weekday: weekday)
+        case .yearly(_, let ordinal, let weekday): .quarterly(ordinal: ordinal, weekday: weekday)
+        default: self
+        }
+    }
+
     case weekly(weekday: Int, everyWeeks: Int)
     case monthly(ordinal: Int, weekday: Int)
     /// In the first month of each calendar quarter.

@@ -11,6 +11,8 @@ public struct RenegotiationCandidate: Sendable, Equatable {
         case initialTarget = "initial_target"
         /// Most of the error budget left unused period after period: the SLO (or SLA) could be tighter.
         case budgetUnused = "budget_unused"
+        /// The vendor's probation has ended and its last periods all met the SLA: tighten the terms it was given.
+        case probationEnded = "probation_ended"
     }
 
     public var kind: Kind
@@ -32,14 +34,30 @@ public enum RenegotiationRules {
         public var initialTargetPeriods = 9
         /// Average share of the error budget left at period end above which the budget counts as mostly unused.
         public var unusedBudgetShare: Decimal = Decimal(string: "0.8")!
+        /// Periods that must all have met the SLA, the latest ones, once probation has ended.
+        public var probationGoodPeriods = 6
 
         public init() {}
     }
 
+    /// `probationEnded`: the vendor's last day of probation has passed. `standardTarget`: the objective's own SLA, which
+    /// a tightening raises, and `metTheirTargets`: whether each period met the SLA in force for it (a season or ramp step
+    /// may have set it), when they differ from `target`.
     public static func candidates(
-        attainments: [Decimal?], target: Decimal, budgetLeft: [Decimal?] = [], isNew: Bool = false, settings: Settings = Settings()
+        attainments: [Decimal?], target: Decimal, budgetLeft: [Decimal?] = [], isNew: Bool = false, probationEnded: Bool = false,
+        standardTarget: Decimal? = nil, metTheirTargets: [Bool]? = nil, settings: Settings = Settings()
     ) -> [RenegotiationCandidate] {
         var found: [RenegotiationCandidate] = []
+        let standard = standardTarget ?? target
+        if probationEnded,
+            let tightened = Self.probationTightening(attainments: attainments, target: standard, met: metTheirTargets, settings: settings)
+        {
+            found.append(
+                .init(
+                    kind: .probationEnded,
+                    message: "Probation has ended and the last \(settings.probationGoodPeriods) periods all met their SLA (mean \(tightened.mean.rounded(places: 3).plain) %): tighten the \(standard.plain) % target halfway to the mean, to \(tightened.target.plain) %.",
+                    suggestedTarget: tightened.target))
+        }
         let measured = attainments.compactMap { $0 }
         // the latest run of consecutive periods above target
         var run: [Decimal] = []
@@ -84,6 +102,23 @@ public enum RenegotiationRules {
                     suggestedTarget: nil))
         }
         return found
+    }
+
+    /// The tighter target once probation has ended: when the last `probationGoodPeriods` periods all have data and met
+    /// `target` (attainment at or above it), halfway from the target to their mean, at most the cap; nil otherwise
+    /// (too few periods, one without data or below target, or no room above the target).
+    /// `met`: whether each period met the SLA in force for it; without it, whether its attainment reached `target`.
+    public static func probationTightening(
+        attainments: [Decimal?], target: Decimal, met: [Bool]? = nil, settings: Settings = Settings()
+    ) -> (target: Decimal, mean: Decimal)? {
+        let count = settings.probationGoodPeriods
+        guard count > 0, attainments.count >= count else { return nil }
+        let last = attainments.suffix(count).compactMap { $0 }
+        let allMet = met.map { $0.count >= count && $0.suffix(count).allSatisfy { $0 } } ?? last.allSatisfy { $0 >= target }
+        guard last.count == count, allMet else { return nil }
+        let mean = Self.mean(last)
+        let raised = min(settings.targetCap, target + (mean - target) / 2).rounded(places: 3)
+        return raised > target ? (raised, mean) : nil
     }
 
     static func mean(_ values: [Decimal]) -> Decimal {

@@ -96,6 +96,9 @@ public struct ReviewSeriesDraft: Sendable, Equatable {
     /// Customer users and vendor contacts who attend.
     public var attendeeUserIDs: [Int64]
     public var attendeeContactIDs: [Int64]
+    /// The rule is the tier's usual rhythm (`Recurrence.usual`): made denser when the series is created if a vendor it
+    /// reviews is on probation that day.
+    public var usualCadence = false
 
     public init(
         title: String = "", tier: ReviewTier? = nil, scope: ReviewScope? = nil, recurrence: Recurrence? = nil, timeZone: String = "UTC",

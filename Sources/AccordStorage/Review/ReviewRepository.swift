@@ -122,7 +122,7 @@ public struct ReviewRepository: Sendable {
     {
         guard scope == .organisation else { throw NotFound("review series") }
         var errors = draft.validate()
-        guard errors.isEmpty, let tier = draft.tier, let reviewScope = draft.scope, let recurrence = draft.recurrence, let time = draft.startTime,
+        guard errors.isEmpty, let tier = draft.tier, let reviewScope = draft.scope, var recurrence = draft.recurrence, let time = draft.startTime,
             let duration = draft.durationMinutes, let starts = draft.startsOn
         else { throw errors }
         return try await self.database.transaction { connection in
@@ -143,6 +143,14 @@ public struct ReviewRepository: Sendable {
             try errors.throwIfAny()
             let vendorIDs = try await Self.vendors(of: reviewScope, on: bound).map(\.id)
             try await Self.checkAttendees(draft, vendorIDs: vendorIDs, on: bound)
+            // the tier's usual rhythm is denser while a vendor the series reviews is on probation (its last day today or later)
+            if draft.usualCadence, !vendorIDs.isEmpty,
+                !(try await bound.query(
+                    "SELECT 1 FROM vendors WHERE id = ANY(\(vendorIDs)) AND probation_until >= (\(now) AT TIME ZONE \(draft.timeZone))::date"
+                ).isEmpty)
+            {
+                recurrence = recurrence.duringProbation
+            }
             let json = String(decoding: try JSONEncoder().encode(recurrence), as: UTF8.self)
             guard
                 let id = try await bound.query(

@@ -14,10 +14,15 @@ struct AttainmentChart {
         var text: String
         var slaMet: Bool
         var sloMet: Bool
+        /// The targets the period was judged against (a season or ramp step may set them).
+        var sla: Double?
+        var slo: Double?
 
         /// A point from a period row: its height from the figure, its words and colour from the exact statuses.
         init(label: String, row: PeriodRow) {
             self.label = label
+            self.sla = row.slaTarget.double
+            self.slo = row.showsInternalFigures ? row.sloTarget.double : nil
             self.attainment = row.attainment?.double
             self.text = Figures.attainment(row.attainment, targets: row.showsInternalFigures ? [row.slaTarget, row.sloTarget] : [row.slaTarget])
             self.slaMet = row.slaStatus != .breached
@@ -43,7 +48,7 @@ struct AttainmentChart {
 
     /// The lowest value on the axis: a little below the lowest of the SLA and the data, so a miss is visible.
     var floor: Double {
-        let lowest = ([self.sla] + self.points.compactMap(\.attainment)).min() ?? self.sla
+        let lowest = ([self.sla] + self.points.compactMap(\.sla) + self.points.compactMap(\.attainment)).min() ?? self.sla
         let span = max(100 - lowest, 0.01)
         return max(0, lowest - span * 0.25)
     }
@@ -58,6 +63,10 @@ struct AttainmentChart {
         let measured = self.points.filter { $0.attainment != nil }
         guard !measured.isEmpty else { return "No measured periods yet." }
         let below = measured.filter { !$0.slaMet }.count
+        if Set(self.points.compactMap(\.sla)).count > 1 {
+            let text = measured.map { "\($0.label): \($0.text) against \($0.sla.map { String(format: "%g", $0) } ?? "?") %" }.joined(separator: "; ")
+            return "Attainment per period against the SLA in force in each (a ramp or season moves it; standard SLA \(self.slaText)): \(text). \(below) of \(measured.count) below their SLA."
+        }
         let text = measured.map { "\($0.label): \($0.text)" }.joined(separator: "; ")
         return
             "Attainment per period against an SLA of \(self.slaText)\(self.sloText.map { " and an SLO of \($0)" } ?? ""): \(text). \(below) of \(measured.count) below the SLA."
@@ -72,10 +81,24 @@ struct AttainmentChart {
         )
         parts.append(#"<title id="chart-title">Attainment per period</title><desc id="chart-desc">\#(Self.escape(self.summary))</desc>"#)
         let lines = [(self.sla, "SLA", "sla")] + (self.slo.map { [($0, "SLO", "slo")] } ?? [])
-        for (value, label, css) in lines {
-            let y = String(format: "%.1f", self.y(value))
-            parts.append(#"<line x1="\#(Int(left))" x2="\#(Int(self.width - 10))" y1="\#(y)" y2="\#(y)" class="\#(css)"/>"#)
-            parts.append(#"<text x="2" y="\#(y)" class="axis">\#(label) \#(Self.escape(String(format: "%g", value)))</text>"#)
+        // targets that move (a ramp, seasons) are drawn as a step over each period; steady ones as one line
+        let moving = Set(self.points.compactMap(\.sla)).count > 1 || Set(self.points.compactMap(\.slo)).count > 1
+        if moving {
+            for (index, point) in self.points.enumerated() {
+                let x1 = left + Double(index) * step
+                for (value, css) in [(point.sla, "sla"), (self.slo == nil ? nil : point.slo, "slo")] {
+                    guard let value else { continue }
+                    let y = String(format: "%.1f", self.y(value))
+                    parts.append(String(format: #"<line x1="%.1f" x2="%.1f" y1="%@" y2="%@" class="%@ step"/>"#, x1, x1 + step, y, y, css))
+                }
+            }
+            parts.append(#"<text x="2" y="\#(String(format: "%.1f", self.y(self.points.last?.sla ?? self.sla)))" class="axis">SLA</text>"#)
+        } else {
+            for (value, label, css) in lines {
+                let y = String(format: "%.1f", self.y(value))
+                parts.append(#"<line x1="\#(Int(left))" x2="\#(Int(self.width - 10))" y1="\#(y)" y2="\#(y)" class="\#(css)"/>"#)
+                parts.append(#"<text x="2" y="\#(y)" class="axis">\#(label) \#(Self.escape(String(format: "%g", value)))</text>"#)
+            }
         }
         for (index, point) in self.points.enumerated() {
             let x = left + Double(index) * step

@@ -106,7 +106,7 @@ struct ReviewPages {
             return try await self.newForm(
                 context,
                 state: FormState(values: [
-                    "tier": "tactical", "frequency": "monthly", "ordinal": "1", "weekday": "3", "month": "1", "start_time": "10:00",
+                    "tier": "tactical", "frequency": "usual", "ordinal": "1", "weekday": "3", "month": "1", "start_time": "10:00",
                     "duration_minutes": "60", "time_zone": "UTC", "starts_on": today.description,
                 ]))
         }
@@ -201,7 +201,7 @@ struct ReviewPages {
             chrome: Chrome(title: "New review series", context: context), form: state,
             tiers: options(ReviewTier.allCases.map { ($0.rawValue, "\($0.label) (pack \($0.defaultPreReadDays) business day\($0.defaultPreReadDays == 1 ? "" : "s") ahead)") }, "tier"),
             scopes: scopes,
-            frequencies: options([("weekly", "Every week"), ("fortnightly", "Every other week"), ("monthly", "Monthly"), ("quarterly", "Quarterly (first month of each quarter)"), ("yearly", "Yearly")], "frequency"),
+            frequencies: options([("usual", "The tier's usual rhythm (a strategic review monthly, not quarterly, while a vendor is on probation)"), ("weekly", "Every week"), ("fortnightly", "Every other week"), ("monthly", "Monthly"), ("quarterly", "Quarterly (first month of each quarter)"), ("yearly", "Yearly")], "frequency"),
             ordinals: options([("1", "first"), ("2", "second"), ("3", "third"), ("4", "fourth"), ("-1", "last")], "ordinal"),
             weekdays: options(Array(zip((1...7).map(String.init), ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])), "weekday"),
             months: options(Array(zip((1...12).map(String.init), ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"])), "month"),

@@ -3,7 +3,7 @@ import Foundation
 
 /// Review series, meetings, minutes and proposals as forms and JSON bodies send them.
 extension DraftParsing {
-    static let frequencies = ["weekly", "fortnightly", "monthly", "quarterly", "yearly"]
+    static let frequencies = ["usual", "weekly", "fortnightly", "monthly", "quarterly", "yearly"]
 
     /// A series: `scope` as `agreement:ID`, `vendor:ID` or `master:ID` (or `scope_kind` and `scope_id`); the rule as
     /// `frequency`, `weekday` (1 Monday … 7 Sunday), `ordinal` (1…4, or -1 for the last) and `month`; attendees as
@@ -30,6 +30,7 @@ extension DraftParsing {
             } else if let weekday {
                 recurrence =
                     switch frequency {
+                    case "usual": Recurrence.usual(for: tier ?? .tactical, ordinal: ordinal, weekday: weekday, month: month, onProbation: false)
                     case "weekly": .weekly(weekday: weekday, everyWeeks: 1)
                     case "fortnightly": .weekly(weekday: weekday, everyWeeks: 2)
                     case "monthly": .monthly(ordinal: ordinal, weekday: weekday)
@@ -63,8 +64,10 @@ extension DraftParsing {
             startTime: startTime, durationMinutes: duration, preReadDays: preRead, calendarID: calendar,
             startsOn: reader.date("starts_on", label: "First day"), location: reader.string("location"), attendeeUserIDs: users,
             attendeeContactIDs: contacts)
-        try reader.combined(with: draft.validate()).throwIfAny()
-        return draft
+        var usual = draft
+        usual.usualCadence = input.text("frequency") == "usual"
+        try reader.combined(with: usual.validate()).throwIfAny()
+        return usual
     }
 
     /// A day and optional time for moving a meeting or adding one.
