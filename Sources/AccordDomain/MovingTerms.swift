@@ -105,15 +105,23 @@ public struct RampStep: Sendable, Codable, Equatable {
 public struct MovingTerms: Sendable, Codable, Equatable {
     public var seasons: [Season]
     public var ramp: [RampStep]
+    /// What a period whose volume passes a threshold is judged by (see `SurgeClause`).
+    public var surge: SurgeClause?
 
     public static let none = MovingTerms(seasons: [], ramp: [])
 
-    public init(seasons: [Season] = [], ramp: [RampStep] = []) {
+    public init(seasons: [Season] = [], ramp: [RampStep] = [], surge: SurgeClause? = nil) {
         self.seasons = seasons
         self.ramp = ramp
+        self.surge = surge
     }
 
-    public var isEmpty: Bool { self.seasons.isEmpty && self.ramp.isEmpty }
+    public var isEmpty: Bool { self.seasons.isEmpty && self.ramp.isEmpty && self.surge == nil }
+
+    /// The season containing `day`, whatever a ramp says (a surge forecast may name a season).
+    public func season(forPeriodStarting day: LocalDate) -> String? {
+        self.seasons.first { $0.contains(day) }?.name
+    }
 
     public static let maximumSeasons = 12
     public static let maximumSteps = 24
@@ -145,15 +153,17 @@ public struct MovingTerms: Sendable, Codable, Equatable {
         return .base
     }
 
-    /// Checks the terms against the objective's window; every problem names `moving_terms` and the season or step.
-    public func validate(window: ObjectiveWindow?) -> ValidationErrors {
+    /// Checks the terms against the objective's window and standard SLA; every problem names `moving_terms` and the
+    /// season, step or clause.
+    public func validate(window: ObjectiveWindow?, slaTarget: Decimal? = nil) -> ValidationErrors {
         var errors = ValidationErrors()
         guard !self.isEmpty else { return errors }
         let field = "moving_terms"
         guard let window, window.days == nil else {
-            errors.add(field, "Seasons and ramps follow calendar periods: a rolling window cannot have them.")
+            errors.add(field, "Seasons, ramps and surge clauses follow calendar periods: a rolling window cannot have them.")
             return errors
         }
+        self.surge?.validate(seasons: self.seasons, slaTarget: slaTarget, into: &errors)
         let months = window == .calendarQuarter ? 3 : 1
         let periodWord = months == 3 ? "calendar quarter" : "calendar month"
         if self.seasons.count > Self.maximumSeasons { errors.add(field, "At most \(Self.maximumSeasons) seasons.") }
@@ -224,13 +234,14 @@ public struct MovingTerms: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case seasons, ramp
+        case seasons, ramp, surge
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.seasons = try container.decodeIfPresent([Season].self, forKey: .seasons) ?? []
         self.ramp = try container.decodeIfPresent([RampStep].self, forKey: .ramp) ?? []
+        self.surge = try container.decodeIfPresent(SurgeClause.self, forKey: .surge)
     }
 }
 

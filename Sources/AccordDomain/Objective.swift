@@ -185,7 +185,7 @@ public struct ObjectiveDraft: Sendable, Equatable {
         }
         self.validateGoals(into: &errors)
         errors.merge(self.credits.validate())
-        errors.merge(self.movingTerms.validate(window: self.window))
+        errors.merge(self.movingTerms.validate(window: self.window, slaTarget: self.slaTarget))
         return errors
     }
 

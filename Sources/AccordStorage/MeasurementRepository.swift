@@ -154,6 +154,24 @@ public struct MeasurementRepository: Sendable {
         try await self.counts(spans.map { SpanRequest(seriesID: seriesID, sliKind: sliKind, span: $0) }, now: now)
     }
 
+    /// The distinct instants at which the series' events fall in `span`, in time order: bucket starts for ratio SLIs,
+    /// the instants ticket outcomes became known (up to `now`) for ticket SLIs. A surge cap walks them in order.
+    public func stepInstants(seriesID: Int64, sliKind: SLIKind, span: DateInterval, now: Date, limit: Int = 100_000) async throws -> [Date] {
+        let rows =
+            sliKind.isTicketBased
+            ? try await self.database.query(
+                """
+                SELECT DISTINCT known_at FROM ticket_outcomes WHERE series_id = \(seriesID) AND met IS NOT NULL
+                  AND known_at >= \(span.start) AND known_at < \(span.end) AND known_at <= \(now) ORDER BY known_at LIMIT \(limit)
+                """)
+            : try await self.database.query(
+                """
+                SELECT DISTINCT bucket_start FROM measurements WHERE series_id = \(seriesID)
+                  AND bucket_start >= \(span.start) AND bucket_start < \(span.end) ORDER BY bucket_start LIMIT \(limit)
+                """)
+        return try rows.map { try $0.decode(Date.self) }
+    }
+
     /// The rollup files a bucket under the UTC hour it starts in.
     static func rollupHour(_ start: Date) -> Date {
         Date(timeIntervalSince1970: (start.timeIntervalSince1970 / 3600).rounded(.down) * 3600)

@@ -138,4 +138,64 @@ struct MovingTermsTests {
         settings.probationGoodPeriods = 4
         #expect((RenegotiationRules.probationTightening(attainments: Array(good.suffix(4)), target: target, settings: settings)?.target ?? 0) > target)
     }
+
+    static func counts(_ good: Int64, _ valid: Int64) -> EventCounts { EventCounts(good: Fraction(good), valid: Fraction(valid)) }
+
+    @Test func aRelaxedSurgeAppliesOnlyAboveTheThreshold() {
+        // 150 % of a forecast of 1,000: the threshold is 1,500 valid events
+        let clause = SurgeClause(
+            forecast: 1000, thresholdPercent: 150, rule: .relaxedTarget, relaxedSLA: Self.d("99"), relaxedSLO: Self.d("99.3"))
+        #expect(clause.threshold(season: nil) == Fraction(1500))
+        for (valid, applies) in [(Int64(1499), false), (1500, false), (1501, true)] {
+            let result = clause.apply(total: Self.counts(valid - 10, valid), ordered: [], season: nil)
+            #expect(result.relaxed == applies && result.outcome.applied == applies, "\(valid)")
+            // the relaxed rule never changes the counts
+            #expect(result.counts == Self.counts(valid - 10, valid))
+        }
+        #expect(clause.apply(total: Self.counts(1490, 1501), ordered: [], season: nil).outcome.sentence.contains("judged against the relaxed target"))
+        #expect(clause.apply(total: Self.counts(1490, 1500), ordered: [], season: nil).outcome.sentence.contains("does not apply"))
+        // a season's own forecast sets its threshold
+        let seasonal = SurgeClause(forecast: 1000, seasonForecasts: ["peak": 2000], thresholdPercent: 150, rule: .relaxedTarget, relaxedSLA: 99, relaxedSLO: Self.d("99.3"))
+        #expect(seasonal.threshold(season: "peak") == Fraction(3000) && seasonal.threshold(season: nil) == Fraction(1500))
+    }
+
+    @Test func aVolumeCapCountsEventsInTimeOrderUpToTheThresholdTheCrossingBucketProRata() {
+        let clause = SurgeClause(forecast: 1000, thresholdPercent: 150, rule: .capVolume)
+        // just below and at the threshold nothing changes
+        for valid in [Int64(1499), 1500] {
+            let total = Self.counts(valid - 100, valid)
+            let result = clause.apply(total: total, ordered: [total], season: nil)
+            #expect(result.counts == total && !result.outcome.applied && result.outcome.beyondValid == "0", "\(valid)")
+        }
+        // just above: the steps up to 1,500 count whole, the last 2 events are beyond the threshold
+        let whole = clause.apply(total: Self.counts(1300, 1502), ordered: [Self.counts(900, 1000), Self.counts(400, 500), Self.counts(0, 2)], season: nil)
+        #expect(whole.outcome.applied && whole.counts == Self.counts(1300, 1500))
+        #expect(whole.outcome.beyondValid == "2" && whole.outcome.beyondGood == "0")
+        // the bucket that crosses the threshold counts pro rata: 500 of its 600 valid events, and 5/6 of its 400 good
+        let crossing = clause.apply(total: Self.counts(1390, 1600), ordered: [Self.counts(990, 1000), Self.counts(400, 600)], season: nil)
+        #expect(crossing.counts.valid == Fraction(1500))
+        #expect(crossing.counts.good == Fraction(990) + Fraction(2000).divided(by: Fraction(6))!)
+        #expect(crossing.outcome.beyondValid == "100" && crossing.outcome.beyondGood == "200/3")
+        // nothing is dropped silently: counted and beyond add up to the period's volume
+        #expect(Fraction(text: crossing.outcome.countedValid)! + Fraction(text: crossing.outcome.beyondValid)! == Fraction(1600))
+        #expect(crossing.outcome.sentence.contains("100 are beyond the surge threshold"))
+        // the attainment moves with what counts: 1,390 / 1,600 = 86.875 % on all of it, 88.222… % on what counts
+        #expect(crossing.counts.attainment! > Self.counts(1390, 1600).attainment!)
+    }
+
+    @Test func surgeClausesAreCheckedAgainstTheTerms() {
+        func problems(_ clause: SurgeClause, seasons: [Season] = []) -> [String] {
+            MovingTerms(seasons: seasons, surge: clause).validate(window: .calendarMonth, slaTarget: Self.d("99.5")).errors.map(\.message)
+        }
+        #expect(problems(SurgeClause(forecast: 1000, thresholdPercent: 150, rule: .capVolume)).isEmpty)
+        #expect(problems(SurgeClause(forecast: 0, thresholdPercent: 150, rule: .capVolume)).first?.contains("forecast") == true)
+        #expect(problems(SurgeClause(forecast: 1000, thresholdPercent: 90, rule: .capVolume)).first?.contains("100 % to 1,000 %") == true)
+        #expect(problems(SurgeClause(forecast: 1000, thresholdPercent: 150, rule: .relaxedTarget)).first?.contains("needs the relaxed") == true)
+        #expect(
+            problems(SurgeClause(forecast: 1000, thresholdPercent: 150, rule: .relaxedTarget, relaxedSLA: Self.d("99.7"), relaxedSLO: Self.d("99.8")))
+                .contains { $0.contains("may not be stricter than the standard one") })
+        #expect(problems(SurgeClause(forecast: 1000, seasonForecasts: ["summer": 10], thresholdPercent: 150, rule: .capVolume)).first?.contains("summer") == true)
+        #expect(
+            MovingTerms(surge: SurgeClause(forecast: 1000, thresholdPercent: 150, rule: .capVolume)).validate(window: .rollingDays(30)).errors.count == 1)
+    }
 }

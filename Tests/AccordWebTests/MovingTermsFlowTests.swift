@@ -180,4 +180,57 @@ struct MovingTermsFlowTests {
             #expect(explicit.json["frequency"] as? String == "quarterly")
         }
     }
+
+    @Test func aSurgeClauseJudgesPeriodsAboveItsThresholdByItsRuleAtTheCloseAndInTheAPI() async throws {
+        try await Harness.run { harness in
+            let manager = try await harness.token(for: harness.world.manager)
+            // the volume cap: a forecast of 1,000 a month, threshold 150 % = 1,500 valid events
+            let (_, capped) = try await Self.agreement(
+                harness,
+                objective: #"{"name":"Orders","sli_kind":"ratio","sla_target":99.5,"slo_target":99.8,"window_kind":"calendar_month","credit_tiers":[{"threshold":99.5,"percent":10}],"surge":{"forecast":1000,"threshold_percent":150,"rule":"cap_volume"}}"#
+            )
+            // the relaxed target: above 1,500 the period is judged against 99 %
+            let (_, relaxed) = try await Self.agreement(
+                harness,
+                objective: #"{"name":"Payments","sli_kind":"ratio","sla_target":99.5,"slo_target":99.8,"window_kind":"calendar_month","surge":{"forecast":1000,"threshold_percent":150,"rule":"relaxed_target","relaxed_sla_target":99,"relaxed_slo_target":99.3}}"#
+            )
+            // October: 1,500 perfect events, then a failing burst of 100 beyond the threshold; November: 1,499 then 1
+            try await Self.ingest(harness, objective: capped, [("2026-10-05T00:00:00Z", 1500, 1500), ("2026-10-20T00:00:00Z", 0, 100), ("2026-11-05T00:00:00Z", 1400, 1499), ("2026-11-06T00:00:00Z", 1, 1)])
+            // the relaxed one: October at the threshold (1,490 of 1,500, 99.33 %), November just above it (1,591 of 1,501 + 100)
+            try await Self.ingest(harness, objective: relaxed, [("2026-10-05T00:00:00Z", 1490, 1500), ("2026-11-05T00:00:00Z", 1490, 1501)])
+            try await harness.repositories.periodRecords.syncSchedule()
+            try await TestJobs.runAll(harness.repositories, at: RFC3339.parse("2026-12-05T00:00:00Z")!)
+            func periods(_ objective: Int64) async throws -> [String: [String: Any]] {
+                let answer = try await harness.api(
+                    .get, "/api/v1/objectives/\(objective)/periods?from=2026-10-01T00:00:00Z&to=2026-12-01T00:00:00Z", token: manager)
+                let items = try #require(answer.json["items"] as? [[String: Any]])
+                return Dictionary(uniqueKeysWithValues: items.compactMap { item in (item["start"] as? String).map { ($0, item) } })
+            }
+            // MUT: the cap counts the first 1,500: October is met (100 %), the 100 failing events beyond the threshold
+            let cap = try await periods(capped)
+            let october = try #require(cap["2026-10-01T00:00:00Z"])
+            #expect(october["sla_status"] as? String == "met" && october["good_exact"] as? String == "1500" && october["valid_exact"] as? String == "1500", "\(october)")
+            let surge = try #require(october["surge"] as? [String: Any])
+            #expect(surge["applied"] as? Bool == true && surge["volume"] as? String == "1600" && surge["threshold"] as? String == "1500")
+            #expect(surge["beyond_valid"] as? String == "100" && surge["beyond_good"] as? String == "0")
+            #expect(october["credit_amount"] as? String == "0.00")
+            // November stays at 1,500 exactly: the clause does not apply, and 1,401 of 1,500 is a breach with its credit
+            let november = try #require(cap["2026-11-01T00:00:00Z"])
+            #expect((november["surge"] as? [String: Any])?["applied"] as? Bool == false && november["sla_status"] as? String == "breached")
+            #expect(november["credit_amount"] as? String == "100.00")
+            // the relaxed target: at the threshold the standard 99.5 % (breached), just above it 99 % (met)
+            let relax = try await periods(relaxed)
+            #expect(relax["2026-10-01T00:00:00Z"]?["sla_status"] as? String == "breached" && relax["2026-10-01T00:00:00Z"]?["sla_target"] as? Double == 99.5)
+            #expect(relax["2026-11-01T00:00:00Z"]?["sla_status"] as? String == "met" && relax["2026-11-01T00:00:00Z"]?["sla_target"] as? Double == 99)
+            // the records the close made agree: one breach each, in November for the cap and October for the relaxed clause
+            for (objective, month) in [(capped, "2026-11-01T00:00:00Z"), (relaxed, "2026-10-01T00:00:00Z")] {
+                let (found, _) = try await harness.repositories.objectives.find(id: objective, scope: .organisation)
+                let breaches = try await harness.repositories.periodRecords.breaches(seriesID: found.seriesID).filter { $0.severity == "sla" }
+                #expect(breaches.map { RFC3339.format($0.periodStart) } == [month], "\(objective)")
+            }
+            // the period page says what the clause did
+            let page = try await harness.get("/objectives/\(capped)/periods/2026-10-01T00:00:00Z", as: try await harness.session(for: harness.world.manager))
+            #expect(page.text.contains("Surge clause applied: volume 1600 above the threshold of 1500; 1500 valid events count (1500 good), 100 are beyond the surge threshold"))
+        }
+    }
 }

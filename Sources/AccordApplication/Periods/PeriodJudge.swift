@@ -63,14 +63,20 @@ struct PeriodJudge: Sendable {
         guard !planned.isEmpty else { return [] }
         let counts = try await self.repositories.measurements.counts(
             seriesID: context.objective.seriesID, sliKind: context.objective.sliKind, spans: planned.map(\.span), now: now)
-        return zip(planned, counts).map { period, counts in
-            let terms = period.terms.objective
-            let judged = AttainmentCalculator.judge(counts, slaTarget: terms.slaTarget, sloTarget: terms.sloTarget)
-            return PeriodFigures(
-                span: period.span, objectiveID: terms.id, vendorID: context.agreement.vendorID, versionNumber: period.terms.versionNumber,
-                slaTarget: terms.slaTarget, sloTarget: terms.sloTarget, judgement: judged,
-                credit: Self.credit(attainment: judged.exactAttainment, terms: terms, period: period.span, context: context))
+        var figures: [PeriodFigures] = []
+        for (period, total) in zip(planned, counts) {
+            // a surge clause may relax the targets or count only the volume up to its threshold
+            let surged = try await SurgeJudgement(repositories: self.repositories).judge(
+                objective: period.terms.objective, span: period.span, zone: context.zone, total: total, now: now)
+            let terms = surged.objective
+            let judged = AttainmentCalculator.judge(surged.counts, slaTarget: terms.slaTarget, sloTarget: terms.sloTarget)
+            figures.append(
+                PeriodFigures(
+                    span: period.span, objectiveID: terms.id, vendorID: context.agreement.vendorID, versionNumber: period.terms.versionNumber,
+                    slaTarget: terms.slaTarget, sloTarget: terms.sloTarget, judgement: judged,
+                    credit: Self.credit(attainment: judged.exactAttainment, terms: terms, period: period.span, context: context)))
         }
+        return figures
     }
 
     static func credit(attainment: Fraction?, terms: Objective, period: DateInterval, context: SeriesContext) -> CreditFigures? {

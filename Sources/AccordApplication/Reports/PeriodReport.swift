@@ -48,6 +48,8 @@ public struct PeriodRow: Encodable, Sendable {
     public var showsInternalFigures = true
     /// What set the period's targets: `standard terms`, `season <name>` or `ramp step <n> (to <day>)`.
     public var targetSource = MovingTerms.Source.base.label
+    /// What the objective's surge clause did to the period (nil without a clause).
+    public var surge: SurgeOutcome?
 
     public struct PriorRevision: Encodable, Sendable {
         public var revision: Int
@@ -84,7 +86,7 @@ public struct PeriodRow: Encodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case start, end, closed, versionNumber, slaTarget, sloTarget, good, valid, goodExact, validExact, attainment, slaStatus, sloStatus
         case budgetConsumed, budgetRemaining, revision, revisionReason, onProbation, creditPercent, creditAmount, currency, creditStatus
-        case creditId, outlook, projectedAttainment, priorRevisions, targetSource
+        case creditId, outlook, projectedAttainment, priorRevisions, targetSource, surge
     }
 
     /// The SLO, its status and the error budget are null unless `showsInternalFigures`.
@@ -125,6 +127,7 @@ public struct PeriodRow: Encodable, Sendable {
         try container.encodeIfPresent(self.projectedAttainment, forKey: .projectedAttainment)
         try container.encode(self.priorRevisions, forKey: .priorRevisions)
         try container.encode(self.targetSource, forKey: .targetSource)
+        try container.encode(self.surge, forKey: .surge)
     }
 
     /// The row as a vendor's user sees it when the agreement does not share the customer's internal figures: no SLO,
@@ -176,7 +179,9 @@ public struct PeriodReport: Sendable {
         let records = Dictionary(
             grouping: try await self.repositories.periodRecords.records(seriesID: objective.seriesID, from: from, to: to), by: \.periodStart)
         // recorded periods are read from their record: only open or not yet recorded ones are counted from the rollup
-        let unrecorded = planned.filter { records[$0.span.start] == nil }
+        // (with a surge clause every period is, to say what the clause did)
+        let surgeClause = planned.contains { $0.terms.objective.movingTerms.surge != nil }
+        let unrecorded = planned.filter { records[$0.span.start] == nil || surgeClause }
         let counted = try await self.repositories.measurements.counts(
             seriesID: objective.seriesID, sliKind: objective.sliKind, spans: unrecorded.map(\.span), now: now)
         let countsByStart = Dictionary(zip(unrecorded.map(\.span.start), counted), uniquingKeysWith: { first, _ in first })
@@ -191,8 +196,17 @@ public struct PeriodReport: Sendable {
             try await self.repositories.credits.all(
                 filter: .init(seriesID: objective.seriesID, from: planned.first?.span.start ?? from, to: to), scope: .organisation)
                 .map { ($0.periodStart, $0) }, uniquingKeysWith: { first, _ in first })
+        var surged: [Date: SurgeJudgement.Judged] = [:]
+        if surgeClause {
+            for period in planned {
+                surged[period.span.start] = try await SurgeJudgement(repositories: self.repositories).judge(
+                    objective: period.terms.objective, span: period.span, zone: zone, total: countsByStart[period.span.start] ?? .zero, now: now)
+            }
+        }
         return planned.map { period in
-            let counts = countsByStart[period.span.start] ?? .zero
+            var period = period
+            if let judgedBySurge = surged[period.span.start] { period.terms.objective = judgedBySurge.objective }
+            let counts = surged[period.span.start]?.counts ?? countsByStart[period.span.start] ?? .zero
             let judged = AttainmentCalculator.judge(counts, slaTarget: period.terms.objective.slaTarget, sloTarget: period.terms.objective.sloTarget)
             var row = PeriodRow(
                 start: period.span.start, end: period.span.end, closed: period.span.end <= now && period.terms.objective.window.days == nil,
@@ -204,6 +218,7 @@ public struct PeriodReport: Sendable {
                 onProbation: false, creditPercent: 0, creditAmount: Money.amount(0, context.agreement.currency), currency: context.agreement.currency,
                 creditStatus: nil, creditId: nil, outlook: nil, projectedAttainment: nil, priorRevisions: [])
             row.targetSource = period.terms.objective.movingTerms.source(forPeriodStarting: LocalDate.of(period.span.start, in: zone)).label
+            row.surge = surged[period.span.start]?.outcome
             // the credit: as recorded, or as the terms give it for the figure shown
             let exact = records[period.span.start]?.last.flatMap { EventCounts(good: $0.good, valid: $0.valid).attainment } ?? judged.exactAttainment
             if period.terms.objective.window.days == nil {

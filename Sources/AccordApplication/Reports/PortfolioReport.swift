@@ -86,14 +86,24 @@ public struct PortfolioReport: Sendable {
         var counted: [Int64: [Date: EventCounts]] = [:]
         for (request, count) in zip(requests, counts) { counted[request.seriesID, default: [:]][request.span.start] = count }
         let firing = try await self.repositories.periodRecords.firingRules(seriesIDs: seriesIDs)
+        // the few objectives with a surge clause: their current period as the clause judges it
+        var surged: [Int64: SurgeJudgement.Judged] = [:]
+        for (entry, layout) in zip(entries, layouts) where entry.objective.movingTerms.surge != nil {
+            let zone = TimeZone(identifier: entry.timeZone) ?? utc
+            surged[entry.objective.seriesID] = try await SurgeJudgement(repositories: self.repositories).judge(
+                objective: entry.objective.inForce(forPeriodStarting: LocalDate.of(layout.current.start, in: zone)), span: layout.current, zone: zone,
+                total: counted[entry.objective.seriesID]?[layout.current.start] ?? .zero, now: now)
+        }
         return zip(entries, layouts).map { entry, layout in
-            // the current period under the season or ramp step in force on its first day
+            // the current period under the season or ramp step in force on its first day (and its surge clause)
             let zone = TimeZone(identifier: entry.timeZone) ?? utc
             var entry = entry
-            entry.objective = entry.objective.inForce(forPeriodStarting: LocalDate.of(layout.current.start, in: zone))
+            entry.objective = surged[entry.objective.seriesID]?.objective
+                ?? entry.objective.inForce(forPeriodStarting: LocalDate.of(layout.current.start, in: zone))
             let objective = entry.objective
             let current = AttainmentCalculator.judge(
-                counted[objective.seriesID]?[layout.current.start] ?? .zero, slaTarget: objective.slaTarget, sloTarget: objective.sloTarget)
+                surged[objective.seriesID]?.counts ?? counted[objective.seriesID]?[layout.current.start] ?? .zero, slaTarget: objective.slaTarget,
+                sloTarget: objective.sloTarget)
             let history = layout.past.map { span -> Decimal? in
                 if let record = recorded[objective.seriesID]?[span.start] { return record.attainment }
                 // attainment does not depend on the targets: only the counts

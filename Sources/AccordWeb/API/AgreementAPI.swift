@@ -30,6 +30,7 @@ struct AgreementAPI {
         var probationFactor: Decimal
         var seasons: [SeasonOut]
         var ramp: [RampOut]
+        var surge: SurgeClause?
         var rowVersion: Int
         var updatedAt: Date
 
@@ -51,7 +52,7 @@ struct AgreementAPI {
 
         enum CodingKeys: String, CodingKey {
             case id, seriesId, agreementId, versionNumber, versionState, name, sliKind, slaTarget, sloTarget, windowKind, windowDays, calendarId
-            case priorityGoals, exclusionKinds, creditTiers, creditCapPercent, probationFactor, seasons, ramp, rowVersion, updatedAt
+            case priorityGoals, exclusionKinds, creditTiers, creditCapPercent, probationFactor, seasons, ramp, surge, rowVersion, updatedAt
         }
 
         init(_ objective: Objective, _ placement: ObjectivePlacement, showsSLO: Bool = true) {
@@ -78,6 +79,11 @@ struct AgreementAPI {
                     creditTiers: $0.creditTiers)
             }
             self.ramp = objective.movingTerms.ramp.map { RampOut(until: $0.until, slaTarget: $0.slaTarget, sloTarget: showsSLO ? $0.sloTarget : nil) }
+            self.surge = objective.movingTerms.surge.map { clause in
+                var clause = clause
+                if !showsSLO { clause.relaxedSLO = nil }
+                return clause
+            }
             self.rowVersion = objective.rowVersion
             self.updatedAt = objective.updatedAt
         }

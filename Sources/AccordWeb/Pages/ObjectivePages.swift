@@ -23,6 +23,8 @@ struct ObjectivePages {
         var goals: [Row]
         var tiers: [Row]
         var seasons: [SeasonRow]
+        var surgeRules: [Choice]
+        var surge: [String: String]
         var ramp: [RampRow]
 
         struct SeasonRow {
@@ -33,6 +35,7 @@ struct ObjectivePages {
             var sla: String
             var slo: String
             var tiers: String
+            var forecast: String
         }
 
         struct RampRow {
@@ -169,6 +172,19 @@ struct ObjectivePages {
                     second: index < items.count ? items[index].text(second) ?? "" : "")
             }
         }
+        // the surge clause as typed (flat `surge_*` fields) or as stored (a `surge` object)
+        let surge: (values: [String: String], forecasts: [String: String]) = {
+            let keys = ["rule", "forecast", "threshold_percent", "relaxed_sla_target", "relaxed_slo_target"]
+            if case .object(let fields)? = input.fields["surge"] {
+                let clause = Input(fields)
+                var forecasts: [String: String] = [:]
+                if case .object(let byName)? = fields["season_forecasts"] {
+                    for (name, value) in byName { if case .text(let text) = value { forecasts[name] = text } }
+                }
+                return (Dictionary(uniqueKeysWithValues: keys.map { ($0, clause.text($0) ?? "") }), forecasts)
+            }
+            return (Dictionary(uniqueKeysWithValues: keys.map { ($0, input.text("surge_" + $0) ?? "") }), [:])
+        }()
         let view = FormView(
             chrome: Chrome(title: objective.map { "Edit \($0.name)" } ?? "New objective", context: context),
             heading: objective.map { "Edit \($0.name)" } ?? "New objective",
@@ -192,11 +208,16 @@ struct ObjectivePages {
                 let count = min(max(items.count + (more == "seasons" ? 2 : 0), 1), MovingTerms.maximumSeasons)
                 return (0..<count).map { index in
                     let item = index < items.count ? items[index] : Input([:])
+                    let name = item.text("name") ?? ""
                     return FormView.SeasonRow(
-                        index: index, name: item.text("name") ?? "", from: item.text("from") ?? "", to: item.text("to") ?? "",
-                        sla: item.text("sla_target") ?? "", slo: item.text("slo_target") ?? "", tiers: item.text("credit_tiers") ?? "")
+                        index: index, name: name, from: item.text("from") ?? "", to: item.text("to") ?? "",
+                        sla: item.text("sla_target") ?? "", slo: item.text("slo_target") ?? "", tiers: item.text("credit_tiers") ?? "",
+                        forecast: item.text("surge_forecast") ?? surge.forecasts[name] ?? "")
                 }
             }(),
+            surgeRules: [("", "No surge clause"), ("relaxed_target", "Relaxed target for the period"), ("cap_volume", "Only the volume up to the threshold counts")]
+                .map { Choice(value: $0.0, label: $0.1, selected: (surge.values["rule"] ?? "") == $0.0) },
+            surge: surge.values,
             ramp: {
                 let items = input.objects("ramp")
                 let count = min(max(items.count + (more == "ramp" ? 2 : 0), 1), MovingTerms.maximumSteps)

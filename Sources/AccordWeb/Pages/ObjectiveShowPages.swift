@@ -29,6 +29,9 @@ struct ObjectiveShowPages {
         var revision: String
         /// The season or ramp step that set the period's targets; nil under the standard terms.
         var source: String?
+        /// What the surge clause did, in words; nil without one (`surgeApplied`: only when it applied).
+        var surge: String?
+        var surgeApplied: String?
 
         init(_ row: PeriodRow, label: String, revision: String) {
             self.label = label
@@ -55,6 +58,8 @@ struct ObjectiveShowPages {
             self.closed = row.closed
             self.revision = revision
             self.source = row.targetSource == MovingTerms.Source.base.label ? nil : row.targetSource
+            self.surge = row.surge.map(\.sentence)
+            self.surgeApplied = row.surge.flatMap { $0.applied ? $0.sentence : nil }
         }
     }
 
@@ -205,7 +210,21 @@ struct ObjectiveShowPages {
         let steps = terms.ramp.enumerated().map { index, step in
             "Ramp step \(index + 1), periods starting up to \(Figures.date(step.until)): \(targets(step.slaTarget, step.sloTarget))"
         }
-        return steps + seasons
+        let surge = terms.surge.map { clause in
+            var text = "Surge clause: above \(clause.thresholdPercent.plain) % of a forecast of \(Figures.count(clause.forecast)) valid events a period"
+            if !clause.seasonForecasts.isEmpty {
+                text += " (" + clause.seasonForecasts.sorted { $0.key < $1.key }.map { "\($0.key): \(Figures.count($0.value))" }.joined(separator: ", ") + ")"
+            }
+            switch clause.rule {
+            case .relaxedTarget:
+                text += ", the period is judged against SLA \(clause.relaxedSLA.map(Figures.target) ?? "?")"
+                    + (showsSLO ? ", SLO \(clause.relaxedSLO.map(Figures.target) ?? "?")" : "")
+            case .capVolume:
+                text += ", only the volume up to the threshold counts (the rest is shown as beyond it)"
+            }
+            return text
+        }
+        return steps + seasons + (surge.map { [$0] } ?? [])
     }
 
     /// Budget left at the end of each day of the current period so far.

@@ -128,7 +128,63 @@ extension DraftParsing {
             }
             ramp.append(RampStep(until: until, slaTarget: sla, sloTarget: slo))
         }
-        return MovingTerms(seasons: seasons, ramp: ramp)
+        return MovingTerms(seasons: seasons, ramp: ramp, surge: Self.surge(input, seasons: seasons, number: number, into: &errors))
+    }
+
+    /// The surge clause: a `surge` object (JSON: `forecast`, `threshold_percent`, `rule`, `relaxed_sla_target`,
+    /// `relaxed_slo_target`, `season_forecasts` by season name) or, from a form, `surge_rule` (empty: no clause) with
+    /// the same fields prefixed `surge_` and each season row's `surge_forecast`.
+    static func surge(_ input: Input, seasons: [Season], number: (String?) -> Decimal?, into errors: inout ValidationErrors) -> SurgeClause? {
+        let clause: Input
+        var seasonForecasts: [String: String] = [:]
+        if case .object(let fields)? = input.fields["surge"] {
+            clause = Input(fields)
+            if case .object(let forecasts)? = fields["season_forecasts"] {
+                for (name, value) in forecasts.prefix(MovingTerms.maximumSeasons + 1) {
+                    switch value {
+                    case .text(let text): seasonForecasts[name] = text
+                    default: errors.add("moving_terms", "The surge forecast of season \(name.prefix(100)) is a number.")
+                    }
+                }
+            }
+        } else if input.text("surge_rule") != nil {
+            var fields: [String: InputValue] = [:]
+            for key in ["rule", "forecast", "threshold_percent", "relaxed_sla_target", "relaxed_slo_target"] {
+                if let value = input.fields["surge_" + key] { fields[key] = value }
+            }
+            clause = Input(fields)
+            for row in input.objects("seasons") {
+                if let name = row.text("name"), let forecast = row.text("surge_forecast") { seasonForecasts[name] = forecast }
+            }
+        } else {
+            return nil
+        }
+        guard let ruleText = clause.text("rule") else { return nil }
+        guard let rule = SurgeClause.Rule(rawValue: ruleText) else {
+            errors.add("moving_terms", "The surge rule is relaxed_target or cap_volume.")
+            return nil
+        }
+        guard let forecast = number(clause.text("forecast")), let percent = number(clause.text("threshold_percent")) else {
+            errors.add("moving_terms", "A surge clause needs the forecast valid events per period and the threshold in percent of it, e.g. 150.")
+            return nil
+        }
+        var forecasts: [String: Decimal] = [:]
+        for (name, text) in seasonForecasts {
+            guard let value = number(text) else {
+                errors.add("moving_terms", "The surge forecast of season \(name.prefix(100)) is a whole number of valid events.")
+                continue
+            }
+            forecasts[name] = value
+        }
+        let relaxedSLA = clause.text("relaxed_sla_target")
+        let relaxedSLO = clause.text("relaxed_slo_target")
+        if (relaxedSLA != nil && number(relaxedSLA) == nil) || (relaxedSLO != nil && number(relaxedSLO) == nil) {
+            errors.add("moving_terms", "The relaxed targets are numbers, e.g. 99 and 99.3.")
+        }
+        _ = seasons
+        return SurgeClause(
+            forecast: forecast, seasonForecasts: forecasts, thresholdPercent: percent, rule: rule, relaxedSLA: number(relaxedSLA),
+            relaxedSLO: number(relaxedSLO))
     }
 }
 
@@ -173,6 +229,15 @@ extension Objective {
                     .object(["until": .text($0.until.description), "sla_target": .text($0.slaTarget.plain), "slo_target": .text($0.sloTarget.plain)])
                 }),
         ]
+        if let surge = self.movingTerms.surge {
+            var clause: [String: InputValue] = [
+                "rule": .text(surge.rule.rawValue), "forecast": .text(surge.forecast.plain), "threshold_percent": .text(surge.thresholdPercent.plain),
+                "season_forecasts": .object(surge.seasonForecasts.mapValues { .text($0.plain) }),
+            ]
+            if let sla = surge.relaxedSLA { clause["relaxed_sla_target"] = .text(sla.plain) }
+            if let slo = surge.relaxedSLO { clause["relaxed_slo_target"] = .text(slo.plain) }
+            fields["surge"] = .object(clause)
+        }
         if let days = self.window.days { fields["window_days"] = .text(String(days)) }
         if let calendar = self.calendarID { fields["calendar_id"] = .text(String(calendar)) }
         return Input(fields)
