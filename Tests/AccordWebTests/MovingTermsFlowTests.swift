@@ -230,7 +230,7 @@ struct MovingTermsFlowTests {
             }
             // the period page says what the clause did
             let page = try await harness.get("/objectives/\(capped)/periods/2026-10-01T00:00:00Z", as: try await harness.session(for: harness.world.manager))
-            #expect(page.text.contains("Surge clause applied: volume 1600 above the threshold of 1500; 1500 valid events count (1500 good), 100 are beyond the surge threshold"))
+            #expect(page.text.contains("Surge clause applied: volume 1,600 above the threshold of 1,500; 1,500 valid events count (1,500 good), 100 are beyond the surge threshold"), "\(page.text)")
         }
     }
 }

@@ -81,9 +81,12 @@ public struct DemoData: Sendable {
                 kind: .vendor, title: "Northwind hosting platform", vendorID: northwind.id, masterID: master.id, dependencyKind: .serial,
                 fee: 42000, currency: "EUR", timeZone: "Europe/Berlin", startDate: start, endDate: end,
                 renewalDate: LocalDate(year: today.year + 1, month: 10, day: 1), noticeDate: LocalDate(year: today.year + 1, month: 9, day: 30)),
+            // a surge clause: above 150 % of a forecast of 2,480,000 requests a month (3,720,000), only the volume up to
+            // that counts; a busy month (August) shows it applied
             objective: ObjectiveDraft(
                 name: "Platform availability", sliKind: .ratio, slaTarget: 99.9, sloTarget: 99.95, window: .calendarMonth,
-                exclusionKinds: [.plannedMaintenance, .forceMajeure], credits: credits))
+                exclusionKinds: [.plannedMaintenance, .forceMajeure], credits: credits,
+                movingTerms: MovingTerms(surge: SurgeClause(forecast: 2_480_000, thresholdPercent: 150, rule: .capVolume))))
         let globexSLA = try await self.activeAgreement(
             AgreementDraft(
                 kind: .vendor, title: "Globex edge delivery", vendorID: globex.id, masterID: master.id, dependencyKind: .parallel,

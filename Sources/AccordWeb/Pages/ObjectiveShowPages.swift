@@ -58,8 +58,26 @@ struct ObjectiveShowPages {
             self.closed = row.closed
             self.revision = revision
             self.source = row.targetSource == MovingTerms.Source.base.label ? nil : row.targetSource
-            self.surge = row.surge.map(\.sentence)
-            self.surgeApplied = row.surge.flatMap { $0.applied ? $0.sentence : nil }
+            self.surge = row.surge.map(ObjectiveShowPages.surgeText)
+            self.surgeApplied = row.surge.flatMap { $0.applied ? ObjectiveShowPages.surgeText($0) : nil }
+        }
+    }
+
+    /// What a surge clause did, with counts as pages write them (thousands separated, to 3 decimals where a bucket
+    /// counted pro rata).
+    static func surgeText(_ outcome: SurgeOutcome) -> String {
+        func count(_ exact: String) -> String {
+            guard let fraction = Fraction(text: exact) else { return exact }
+            return Figures.count(Precision.shown(fraction))
+        }
+        guard outcome.applied else {
+            return "Surge clause: volume \(count(outcome.volume)) within the threshold of \(count(outcome.threshold)); it does not apply."
+        }
+        switch outcome.rule {
+        case .relaxedTarget:
+            return "Surge clause applied: volume \(count(outcome.volume)) above the threshold of \(count(outcome.threshold)); judged against the relaxed target."
+        case .capVolume:
+            return "Surge clause applied: volume \(count(outcome.volume)) above the threshold of \(count(outcome.threshold)); \(count(outcome.countedValid)) valid events count (\(count(outcome.countedGood)) good), \(count(outcome.beyondValid)) are beyond the surge threshold (\(count(outcome.beyondGood)) good)."
         }
     }
 
