@@ -54,7 +54,7 @@ struct PeriodReportTests {
             let page = try await harness.get("/objectives/\(copy.id)", as: try await harness.session(for: world.vendorUserA))
             #expect(page.status == .ok)
             #expect(page.text.contains("<svg"))
-            #expect(page.text.contains("<desc id=\"chart-desc\">Attainment per period against an SLA of 99 %"))
+            #expect(page.text.contains("<desc id=\"chart-desc\">Attainment per period against the SLA in force in each (a new version, a ramp or a season moves it; now 99 %)"))
             #expect(page.text.contains("<td data-label=\"Attainment\">99.800 %</td><td data-label=\"SLA\">99.9 % <span class=\"status-breached\">breached</span></td>"))
             #expect(page.text.contains("Dec 2026</a> <span class=\"hint\">(so far)</span>"))
         }

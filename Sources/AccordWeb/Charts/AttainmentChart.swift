@@ -65,7 +65,7 @@ struct AttainmentChart {
         let below = measured.filter { !$0.slaMet }.count
         if Set(self.points.compactMap(\.sla)).count > 1 {
             let text = measured.map { "\($0.label): \($0.text) against \($0.sla.map { String(format: "%g", $0) } ?? "?") %" }.joined(separator: "; ")
-            return "Attainment per period against the SLA in force in each (a ramp or season moves it; standard SLA \(self.slaText)): \(text). \(below) of \(measured.count) below their SLA."
+            return "Attainment per period against the SLA in force in each (a new version, a ramp or a season moves it; now \(self.slaText)): \(text). \(below) of \(measured.count) below their SLA."
         }
         let text = measured.map { "\($0.label): \($0.text)" }.joined(separator: "; ")
         return
