@@ -152,14 +152,25 @@ public struct DashboardRowRepository: Sendable {
             refreshedAt: try cells[24].decode(Date.self))
     }
 
+    /// The status a reader sees. `internalFiguresOf` nil: the stored one. Otherwise (a vendor's user) the agreements
+    /// whose internal figures it sees; on the others a row is at risk only when heading below the SLA, never for the
+    /// internal SLO, budget or an alert, which it may not learn of.
+    static func statusExpression(internalFiguresOf shared: Set<Int64>?) -> String {
+        guard let shared else { return "status" }
+        let sharing = shared.isEmpty ? "FALSE" : "agreement_id IN (\(shared.sorted().map(String.init).joined(separator: ",")))"
+        return "(CASE WHEN status = 'at_risk' AND NOT (\(sharing)) AND NOT coalesce(projected < sla_target, FALSE) THEN 'on_track' ELSE status END)"
+    }
+
     /// The `WHERE` of a scope and filter, as SQL text with integer literals and the search text bound as `$1`.
-    static func condition(_ filter: Filter, scope: AccessScope, status: Bool = true, alerting: Bool = true) -> String {
+    static func condition(
+        _ filter: Filter, scope: AccessScope, status: Bool = true, alerting: Bool = true, internalFiguresOf shared: Set<Int64>? = nil
+    ) -> String {
         var parts = ["TRUE"]
         if let vendor = scope.vendorID { parts.append("vendor_id = \(vendor)") }
         if let vendor = filter.vendorID { parts.append("vendor_id = \(vendor)") }
         if let service = filter.serviceID { parts.append("service_id = \(service)") }
         if let agreement = filter.agreementID { parts.append("(agreement_id = \(agreement) OR master_id = \(agreement))") }
-        if status, let value = filter.status { parts.append("status = '\(value.rawValue)'") }
+        if status, let value = filter.status { parts.append("\(Self.statusExpression(internalFiguresOf: shared)) = '\(value.rawValue)'") }
         if alerting, filter.alertingOnly { parts.append("cardinality(firing) > 0") }
         parts.append("($1::text IS NULL OR objective_name ILIKE $1 OR agreement_title ILIKE $1 OR vendor_name ILIKE $1)")
         return parts.joined(separator: " AND ")
@@ -189,13 +200,16 @@ public struct DashboardRowRepository: Sendable {
 
     /// The keys of one page of rows, filtered and sorted: the page reads whole rows only for those it has not shown
     /// as they are now.
-    public func pageKeys(_ filter: Filter, sort: Sort, page: PageRequest, scope: AccessScope) async throws -> [RowKey] {
+    public func pageKeys(
+        _ filter: Filter, sort: Sort, page: PageRequest, scope: AccessScope, internalFiguresOf shared: Set<Int64>? = nil
+    ) async throws -> [RowKey] {
         var bindings = PostgresBindings()
         bindings.append(Self.pattern(filter.search))
         return try await self.database.query(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT d.series_id, d.refreshed_at, d.source_version FROM dashboard_rows d WHERE \(Self.condition(filter, scope: scope))
+                    SELECT d.series_id, d.refreshed_at, d.source_version FROM dashboard_rows d
+                    WHERE \(Self.condition(filter, scope: scope, internalFiguresOf: shared))
                     ORDER BY \(Self.order(sort)) LIMIT \(page.size) OFFSET \(page.offset)
                     """, binds: bindings)
         ).map { row in
@@ -240,14 +254,15 @@ public struct DashboardRowRepository: Sendable {
 
     /// How many rows of each status the filter (without its status and alert choice) finds, and how many of them have
     /// an alert firing.
-    public func counts(_ filter: Filter, scope: AccessScope) async throws -> Counts {
+    public func counts(_ filter: Filter, scope: AccessScope, internalFiguresOf shared: Set<Int64>? = nil) async throws -> Counts {
         var bindings = PostgresBindings()
         bindings.append(Self.pattern(filter.search))
         let rows = try await self.database.query(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT status, count(*)::int8, count(*) FILTER (WHERE cardinality(firing) > 0)::int8 FROM dashboard_rows
-                    WHERE \(Self.condition(filter, scope: scope, status: false, alerting: false)) GROUP BY status
+                    SELECT \(Self.statusExpression(internalFiguresOf: shared)) AS seen, count(*)::int8,
+                           count(*) FILTER (WHERE cardinality(firing) > 0)::int8 FROM dashboard_rows
+                    WHERE \(Self.condition(filter, scope: scope, status: false, alerting: false)) GROUP BY seen
                     """, binds: bindings))
         var counts = Counts(byStatus: [:], alertingByStatus: [:], alerting: 0, total: 0)
         for row in rows {

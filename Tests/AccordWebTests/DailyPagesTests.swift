@@ -273,4 +273,30 @@ struct DailyPagesTests {
             #expect(!(try await harness.get("/", as: beta)).text.contains("below target so far this period"))
         }
     }
+    @Test func aVendorsDashboardCountsAnObjectiveBelowOnlyTheInternalSLOAsOnTrack() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            // setup: the current period at 99.92 %: above the SLA (99.9 %), below the internal SLO (99.95 %)
+            let minute = Date(timeIntervalSince1970: (harness.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 120)
+            let analyst = try await harness.token(for: world.analyst)
+            let sent = try await harness.api(
+                .post, "/api/v1/objectives/\(world.objectiveA.id)/measurements", token: analyst,
+                json: #"{"source":"probe","buckets":[{"start":"\#(RFC3339.format(minute))","end":"\#(RFC3339.format(minute.addingTimeInterval(60)))","good":9992,"valid":10000}]}"#)
+            #expect(sent.status == .created, "\(sent.text)")
+            // MUT: the customer counts it at risk; the vendor, who may not learn of the SLO, on track, and its at-risk filter finds nothing
+            let customer = try await harness.get("/dashboard?vendor=\(world.vendorA.id)", as: try await harness.session(for: world.manager))
+            #expect(customer.text.contains("1 at risk (below the SLO"), "\(customer.text)")
+            let alpha = try await harness.session(for: world.vendorUserA)
+            let seen = try await harness.get("/dashboard", as: alpha)
+            #expect(seen.text.contains("0 at risk (heading below the SLA)") && seen.text.contains("1 on track"), "\(seen.text)")
+            let filtered = try await harness.get("/dashboard?status=at_risk", as: alpha)
+            #expect(filtered.status == .ok && !filtered.text.contains(">Availability<"), "\(filtered.text)")
+            #expect((try await harness.get("/dashboard?status=on_track", as: alpha)).text.contains("Availability"))
+            // once the agreement shares its internal figures, the vendor counts it at risk as the customer does
+            let manager = try await harness.token(for: world.manager)
+            #expect(try await harness.api(.put, "/api/v1/agreements/\(world.agreementA.id)/governance", token: manager, json: Self.governance).status == .ok)
+            harness.clock.advance(by: 120)
+            #expect((try await harness.get("/dashboard", as: alpha)).text.contains("1 at risk"))
+        }
+    }
 }

@@ -33,12 +33,13 @@ struct Harness: Sendable {
     let world: World
     let clock: TestClock
 
-    /// `pool` and `wait` size the application's connection pool and how long a request waits for a connection.
+    /// `pool` and `wait` size the application's connection pool and how long a request waits for a connection; `now`
+    /// sets the clock's start for a test whose facts depend on the day it runs (the calendar moves on, the test must not).
     static func run(
-        behindTLS: Bool = false, pool: Int? = nil, wait: Duration? = nil, trustedProxies: Set<String> = [],
+        behindTLS: Bool = false, pool: Int? = nil, wait: Duration? = nil, trustedProxies: Set<String> = [], now: Date? = nil,
         _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
-        let clock = TestClock()
+        let clock = TestClock(now ?? Date())
         var settings = try await TestDatabase.create()
         if let pool { settings.maximumConnections = pool }
         if let wait { settings.connectionWait = wait }

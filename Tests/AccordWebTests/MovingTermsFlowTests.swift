@@ -233,4 +233,70 @@ struct MovingTermsFlowTests {
             #expect(page.text.contains("Surge clause applied: volume 1,600 above the threshold of 1,500; 1,500 valid events count (1,500 good), 100 are beyond the surge threshold"), "\(page.text)")
         }
     }
+    @Test func aProposalSetsARampThatTheWhatIfReplaysPeriodByPeriodAndTheNewVersionKeeps() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            try await ReviewGovernanceTests.threeMonths(harness)
+            let manager = try await harness.token(for: world.manager)
+            let alpha = try await harness.token(for: world.vendorUserA)
+            let beta = try await harness.token(for: world.vendorUserB)
+            let path = "/api/v1/agreements/\(world.agreementA.id)/proposals"
+            let effective = try #require(LocalDate.of(harness.clock.now, in: .gmt).adding(days: 40))
+            func body(_ ramp: String) -> String {
+                #"{"title":"A ramp after the migration","rationale":"The new platform settles in.","effective_from":"\#(effective)","replay_periods":3,"changes":[{"series_id":\#(world.objectiveA.seriesID),"ramp":\#(ramp)}]}"#
+            }
+            // validation: a vendor may not propose a ramp (its steps carry the internal SLO); a step inside a month and one without an SLO are refused
+            let byVendor = try await harness.api(.post, path, token: alpha, json: body(#"[{"until":"2026-10-31","sla_target":"99.8"}]"#))
+            #expect(byVendor.status == .unprocessableContent && byVendor.text.contains("changes[0].ramp"), "\(byVendor.text)")
+            let inside = try await harness.api(.post, path, token: manager, json: body(#"[{"until":"2026-10-15","sla_target":"99.8","slo_target":"99.9"}]"#))
+            #expect(inside.status == .unprocessableContent && inside.text.contains("ends inside a calendar month"), "\(inside.text)")
+            let noSLO = try await harness.api(.post, path, token: manager, json: body(#"[{"until":"2026-10-31","sla_target":"99.8"}]"#))
+            #expect(noSLO.status == .unprocessableContent && noSLO.text.contains("needs its SLO target"), "\(noSLO.text)")
+            #expect(try await harness.api(.post, path, token: beta, json: body("[]")).status == .notFound)
+            // MUT: the customer proposes 99.8 % to October and 99.4 % to January
+            let made = try await harness.api(
+                .post, path, token: manager,
+                json: body(#"[{"until":"2026-10-31","sla_target":"99.8","slo_target":"99.9"},{"until":"2027-01-31","sla_target":"99.4","slo_target":"99.6"}]"#))
+            #expect(made.status == .created, "\(made.text)")
+            let id = try #require(made.json["id"] as? Int)
+            // the replay by hand (fee 1,000, 10 % below 99.9; a step keeps the standard tiers at or below its SLA: none):
+            // Sep 99.96 met / met under step 1; Oct 99.85 breached (100) / met under step 1 (0); Nov 99.5 breached (100) / met under step 2 (0)
+            let replay = try #require((made.json["what_if"] as? [[String: Any]])?.first)
+            let rows = try #require(replay["rows"] as? [[String: Any]])
+            #expect(rows.map { $0["current_status"] as? String } == ["met", "breached", "breached"], "\(rows)")
+            #expect(rows.map { $0["proposed_status"] as? String } == ["met", "met", "met"], "\(rows)")
+            #expect(rows.map { "\($0["proposed_credit"] ?? "")" } == ["0", "0", "0"] && "\(replay["credit_difference"] ?? "")" == "-200")
+            // the vendor reads the ramp's SLA steps, never their SLO
+            let seen = try await harness.api(.get, "/api/v1/proposals/\(id)", token: alpha)
+            #expect(seen.status == .ok && seen.text.contains("99.4") && !seen.text.contains("99.6") && !seen.text.contains("99.95"), "\(seen.text)")
+            let page = try await harness.get("/proposals/\(id)", as: try await harness.session(for: world.vendorUserA))
+            #expect(page.text.contains("ramp to") && page.text.contains("SLA 99.4 %") && !page.text.contains("SLO 99.6"), "\(page.text)")
+            #expect(try await harness.api(.get, "/api/v1/proposals/\(id)", token: beta).status == .notFound)
+            // the vendor accepts: version 2 carries the ramp; the second step judges the periods to January
+            let accepted = try await harness.api(.post, "/api/v1/proposals/\(id)/accept", token: alpha, json: "{}")
+            #expect(accepted.status == .ok && accepted.json["applied_version"] as? Int == 2, "\(accepted.text)")
+            let versions = try await harness.repositories.versions.list(agreementID: world.agreementA.id, scope: .organisation)
+            let latest = try #require(versions.last?.id)
+            let objective = try #require(try await harness.repositories.objectives.list(versionID: latest, scope: .organisation).first)
+            #expect(objective.movingTerms.ramp == [
+                RampStep(until: LocalDate("2026-10-31")!, slaTarget: Decimal(string: "99.8")!, sloTarget: Decimal(string: "99.9")!),
+                RampStep(until: LocalDate("2027-01-31")!, slaTarget: Decimal(string: "99.4")!, sloTarget: Decimal(string: "99.6")!),
+            ])
+            #expect(objective.inForce(forPeriodStarting: LocalDate("2027-01-01")!).slaTarget == Decimal(string: "99.4"))
+            #expect(objective.inForce(forPeriodStarting: LocalDate("2027-02-01")!).slaTarget == Decimal(string: "99.9"))
+            // a later proposal ends the ramp through the form ("none")
+            let session = try await harness.session(for: world.manager)
+            let form = try await harness.get("/agreements/\(world.agreementA.id)/proposals/new", as: session)
+            #expect(form.text.contains("changes.0.ramp"), "\(form.text)")
+            let ended = try await harness.post(
+                "/agreements/\(world.agreementA.id)/proposals",
+                [
+                    ("title", "End the ramp"), ("rationale", "Settled."), ("effective_from", "\(try #require(effective.adding(days: 40)))"), ("replay_periods", "3"),
+                    ("changes.0.series_id", "\(world.objectiveA.seriesID)"), ("changes.0.ramp", "none"),
+                ], as: session)
+            #expect(ended.status == .seeOther, "\(ended.text)")
+            let listed = try await harness.api(.get, "/api/v1/proposals?open=true", token: manager)
+            #expect(listed.text.contains(#""ramp":[]"#), "\(listed.text)")
+        }
+    }
 }

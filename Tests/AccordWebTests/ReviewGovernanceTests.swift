@@ -37,7 +37,8 @@ struct ReviewGovernanceTests {
     }
 
     @Test func aMonthlyReviewIsPlannedPackedMinutedAndCarriedForward() async throws {
-        try await Harness.run { harness in
+        // the day after November closed: the first meeting (the first Wednesday, 2 December) reviews November
+        try await Harness.run(now: RFC3339.parse("2026-12-01T12:00:00Z")) { harness in
             // setup
             let world = harness.world
             try await Self.threeMonths(harness)

@@ -37,13 +37,8 @@ public struct RenegotiationService: Sendable {
             let closed = records.filter { $0.periodEnd <= now }.sorted { $0.periodStart < $1.periodStart }.suffix(proposal.replayPeriods)
             let credits = agreement.kind == .vendor && agreement.fee > 0 && objective.window.days == nil
             let fee = credits ? CreditCalculator.periodFee(fee: agreement.fee, feePeriod: agreement.feePeriod, window: objective.window) : 0
-            // the proposal changes the standard terms; a season or ramp step keeps its own targets under both
-            var changed = objective
-            changed.slaTarget = change.slaTarget ?? objective.slaTarget
-            changed.sloTarget = change.sloTarget ?? objective.sloTarget
-            changed.credits = CreditSchedule(
-                tiers: change.creditTiers ?? objective.credits.tiers, capPercent: change.creditCapPercent ?? objective.credits.capPercent,
-                probationFactor: objective.credits.probationFactor)
+            // the proposal changes the standard terms and may set a ramp; a season or ramp step sets its own targets
+            let changed = change.applied(to: objective)
             func terms(_ objective: Objective) -> WhatIfReplay.Terms {
                 WhatIfReplay.Terms(slaTarget: objective.slaTarget, sloTarget: objective.sloTarget, credits: objective.credits)
             }
@@ -53,7 +48,7 @@ public struct RenegotiationService: Sendable {
                     start: record.periodStart, label: ReviewText.periodLabel(record.periodStart, zone: zone, window: objective.window),
                     counts: EventCounts(good: record.good, valid: record.valid), periodFee: fee,
                     onProbation: vendor?.isOnProbation(on: day) ?? false)
-                if objective.movingTerms.source(forPeriodStarting: day) != .base {
+                if objective.movingTerms.source(forPeriodStarting: day) != .base || changed.movingTerms.source(forPeriodStarting: day) != .base {
                     period.currentTerms = terms(objective.inForce(forPeriodStarting: day))
                     period.proposedTerms = terms(changed.inForce(forPeriodStarting: day))
                 }

@@ -1,6 +1,30 @@
 import Foundation
 
-/// One objective's terms as a proposal would change them: any of the SLA and SLO targets, the credit tiers and the cap.
+/// One step of a ramp a proposal sets: its last day and targets. The SLO is the customer's: vendors read it as nil.
+public struct ProposedRampStep: Sendable, Equatable, Codable {
+    public var until: LocalDate
+    public var slaTarget: Decimal
+    public var sloTarget: Decimal?
+
+    public init(until: LocalDate, slaTarget: Decimal, sloTarget: Decimal?) {
+        self.until = until
+        self.slaTarget = slaTarget
+        self.sloTarget = sloTarget
+    }
+
+    public init(_ step: RampStep) {
+        self.init(until: step.until, slaTarget: step.slaTarget, sloTarget: step.sloTarget)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case until
+        case slaTarget = "sla_target"
+        case sloTarget = "slo_target"
+    }
+}
+
+/// One objective's terms as a proposal would change them: any of the SLA and SLO targets, the credit tiers, the cap
+/// and the ramp (a new schedule of steps replaces the old one whole; an empty one ends the ramp).
 public struct TermsChange: Sendable, Equatable, Codable {
     /// The objective's series: it names the objective across versions.
     public var seriesID: Int64
@@ -9,10 +33,12 @@ public struct TermsChange: Sendable, Equatable, Codable {
     public var sloTarget: Decimal?
     public var creditTiers: [CreditTier]?
     public var creditCapPercent: Decimal?
+    /// Nil: the ramp stays as it is.
+    public var ramp: [ProposedRampStep]?
 
     public init(
         seriesID: Int64, objectiveName: String, slaTarget: Decimal? = nil, sloTarget: Decimal? = nil, creditTiers: [CreditTier]? = nil,
-        creditCapPercent: Decimal? = nil
+        creditCapPercent: Decimal? = nil, ramp: [ProposedRampStep]? = nil
     ) {
         self.seriesID = seriesID
         self.objectiveName = objectiveName
@@ -20,9 +46,27 @@ public struct TermsChange: Sendable, Equatable, Codable {
         self.sloTarget = sloTarget
         self.creditTiers = creditTiers
         self.creditCapPercent = creditCapPercent
+        self.ramp = ramp
     }
 
-    public var isEmpty: Bool { self.slaTarget == nil && self.sloTarget == nil && self.creditTiers == nil && self.creditCapPercent == nil }
+    public var isEmpty: Bool {
+        self.slaTarget == nil && self.sloTarget == nil && self.creditTiers == nil && self.creditCapPercent == nil && self.ramp == nil
+    }
+
+    /// The objective with this change applied: targets, credits and ramp (steps without an SLO are refused by
+    /// `ProposalRules.check`; here they would keep the standard SLO).
+    public func applied(to objective: Objective) -> Objective {
+        var changed = objective
+        changed.slaTarget = self.slaTarget ?? objective.slaTarget
+        changed.sloTarget = self.sloTarget ?? objective.sloTarget
+        changed.credits = CreditSchedule(
+            tiers: self.creditTiers ?? objective.credits.tiers, capPercent: self.creditCapPercent ?? objective.credits.capPercent,
+            probationFactor: objective.credits.probationFactor)
+        if let ramp = self.ramp {
+            changed.movingTerms.ramp = ramp.map { RampStep(until: $0.until, slaTarget: $0.slaTarget, sloTarget: $0.sloTarget ?? changed.sloTarget) }
+        }
+        return changed
+    }
 
     enum CodingKeys: String, CodingKey {
         case seriesID = "series_id"
@@ -31,6 +75,7 @@ public struct TermsChange: Sendable, Equatable, Codable {
         case sloTarget = "slo_target"
         case creditTiers = "credit_tiers"
         case creditCapPercent = "credit_cap_percent"
+        case ramp
     }
 }
 
@@ -117,6 +162,7 @@ public struct RenegotiationProposal: Sendable, Equatable, Codable {
         facing.changes = self.changes.map { change in
             var shown = change
             shown.sloTarget = nil
+            shown.ramp = change.ramp?.map { ProposedRampStep(until: $0.until, slaTarget: $0.slaTarget, sloTarget: nil) }
             return shown
         }
         return facing
@@ -165,7 +211,7 @@ public enum ProposalRules {
         }
         if let periods = draft.replayPeriods, !(1...36).contains(periods) { errors.add("replay_periods", "Replay 1 to 36 periods.") }
         let changes = draft.changes.filter { !$0.isEmpty }
-        if changes.isEmpty { errors.add("changes", "Change at least one term: a target, the credit tiers or the cap.") }
+        if changes.isEmpty { errors.add("changes", "Change at least one term: a target, the credit tiers, the cap or the ramp.") }
         guard draft.changes.count <= 100 else {
             errors.add("changes", "At most 100 objectives in one proposal.")
             return errors
@@ -192,6 +238,20 @@ public enum ProposalRules {
                 tiers: change.creditTiers ?? objective.credits.tiers, capPercent: change.creditCapPercent ?? objective.credits.capPercent,
                 probationFactor: objective.credits.probationFactor)
             for error in schedule.validate().errors { errors.add("\(field).\(error.field)", "\(objective.name): \(error.message)") }
+            if let ramp = change.ramp {
+                if byVendor {
+                    errors.add(
+                        "\(field).ramp",
+                        "\(objective.name): a ramp's steps carry the customer's internal targets too; propose the SLA you would meet and ask the customer for a ramp.")
+                } else if let step = ramp.firstIndex(where: { $0.sloTarget == nil }) {
+                    errors.add("\(field).ramp", "\(objective.name): ramp step \(step + 1) needs its SLO target as well as its SLA.")
+                } else {
+                    let changed = change.applied(to: objective)
+                    for error in changed.movingTerms.validate(window: objective.window, slaTarget: changed.slaTarget).errors {
+                        errors.add("\(field).ramp", "\(objective.name): \(error.message)")
+                    }
+                }
+            }
         }
         return errors
     }

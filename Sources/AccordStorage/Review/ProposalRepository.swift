@@ -251,23 +251,23 @@ public struct ProposalRepository: Sendable {
                 throw RuleViolation("\(change.objectiveName) is no longer in the agreement: counter the proposal with the current objectives.")
             }
             // the terms must still hold together on the latest version they are applied to
-            let sla = change.slaTarget ?? objective.slaTarget
-            let slo = change.sloTarget ?? objective.sloTarget
-            let credits = CreditSchedule(
-                tiers: change.creditTiers ?? objective.credits.tiers, capPercent: change.creditCapPercent ?? objective.credits.capPercent,
-                probationFactor: objective.credits.probationFactor)
-            guard slo > sla, credits.validate().isEmpty else {
+            let changed = change.applied(to: objective)
+            let sla = changed.slaTarget
+            let slo = changed.sloTarget
+            let credits = changed.credits
+            guard slo > sla, credits.validate().isEmpty, changed.movingTerms.validate(window: changed.window, slaTarget: sla).isEmpty else {
                 throw RuleViolation(
                     byVendor
                         ? "\(objective.name): the proposal no longer fits the agreement's current terms; the customer will counter it."
-                        : "\(objective.name): with this proposal the internal SLO (\(slo.plain) %) would not be stricter than the SLA (\(sla.plain) %), or the credit schedule would not hold: counter it with the SLO or credits to match.")
+                        : "\(objective.name): with this proposal the internal SLO (\(slo.plain) %) would not be stricter than the SLA (\(sla.plain) %), or the credit schedule or ramp would not hold: counter it with the SLO, credits or ramp to match.")
             }
             let tiers = try change.creditTiers.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+            let moving = try AuditRepository.json(changed.movingTerms)
             try await database.query(
                 """
                 UPDATE objectives SET sla_target = \(sla)::numeric, slo_target = \(slo)::numeric,
                     credit_tiers = coalesce(\(tiers)::jsonb, credit_tiers), credit_cap_percent = \(credits.capPercent)::numeric,
-                    updated_by = \(actor.userID)
+                    moving_terms = \(moving)::jsonb, updated_by = \(actor.userID)
                 WHERE id = \(objective.id)
                 """)
         }

@@ -90,26 +90,30 @@ struct DashboardPages {
             // seconds; a page view only matches them to the objectives in force when those changed (one row read)
             try await rows.match(now: now)
             let scope = try context.scope
+            // a vendor's user sees the internal figures (and statuses drawn from them) only of agreements that share them
+            let shared: Set<Int64>? =
+                isVendor
+                ? try await self.repositories.governanceTerms.sharingInternalFigures(try await self.repositories.dashboardRows.agreementIDs(scope: scope))
+                : nil
             let countKey = "\(PortfolioCache.key(scope))|\(query.filter.vendorID ?? 0)|\(query.filter.serviceID ?? 0)|\(query.filter.agreementID ?? 0)|\(query.filter.search ?? "")"
             let counts = try await self.dependencies.portfolioCache.dashboardCounts(key: countKey, now: now) {
-                try await self.repositories.dashboardRows.counts(query.filter, scope: scope)
+                try await self.repositories.dashboardRows.counts(query.filter, scope: scope, internalFiguresOf: shared)
             }
             // the page's rows: keys first, whole rows only for those not shown since they were last computed
             let cache = self.dependencies.portfolioCache
             var html: [Int64: String] = [:]
             let keys: [DashboardRowRepository.RowKey]
             var internalColumns = true
-            if isVendor {
+            if let shared {
                 // a vendor's user: its own rows, rendered for it (not from the customer's cache), with the internal
                 // figures only of agreements that share them; no alert filter or budget sort unless one does
-                let shared = try await self.repositories.governanceTerms.sharingInternalFigures(
-                    try await self.repositories.dashboardRows.agreementIDs(scope: scope))
                 internalColumns = !shared.isEmpty
                 if !internalColumns {
                     query.filter.alertingOnly = false
                     if query.sort == .budget { query.sort = .risk }
                 }
-                keys = try await self.repositories.dashboardRows.pageKeys(query.filter, sort: query.sort, page: query.page, scope: scope)
+                keys = try await self.repositories.dashboardRows.pageKeys(
+                    query.filter, sort: query.sort, page: query.page, scope: scope, internalFiguresOf: shared)
                 for (series, row) in try await self.repositories.dashboardRows.rows(seriesIDs: keys.map(\.seriesID), scope: scope) {
                     html[series] = self.dependencies.renderer.render(
                         Self.line(row, columns: internalColumns, showsInternal: shared.contains(row.agreementID)), template: "dashboard-row")

@@ -39,6 +39,9 @@ struct ProposalPages {
         var slo: String
         var tiers: String
         var cap: String
+        var ramp: String
+        /// Calendar windows only: a rolling window has no ramp.
+        var takesRamp: Bool
     }
 
     struct FormView {
@@ -84,7 +87,19 @@ struct ProposalPages {
         if let slo = change.sloTarget { parts.append("SLO \(slo.plain) %") }
         if let tiers = change.creditTiers { parts.append("credits " + (tiers.isEmpty ? "none" : tiers.map { "below \($0.threshold.plain) %: \($0.percent.plain) %" }.joined(separator: ", "))) }
         if let cap = change.creditCapPercent { parts.append("cap \(cap.plain) %") }
+        if let ramp = change.ramp {
+            parts.append(
+                ramp.isEmpty
+                    ? "no ramp"
+                    : "ramp " + ramp.map { "to \(Figures.date($0.until)): SLA \($0.slaTarget.plain) %" + ($0.sloTarget.map { ", SLO \($0.plain) %" } ?? "") }
+                        .joined(separator: "; "))
+        }
         return "\(change.objectiveName): " + parts.joined(separator: "; ")
+    }
+
+    /// A ramp as the form writes it: "2027-02-28 99 99.5; 2027-04-30 99.5 99.8", or "none".
+    static func rampText(_ steps: [ProposedRampStep]) -> String {
+        steps.isEmpty ? "none" : steps.map { "\($0.until) \($0.slaTarget.plain)" + ($0.sloTarget.map { " \($0.plain)" } ?? "") }.joined(separator: "; ")
     }
 
     func vendorName(_ id: Int64?) async throws -> String? {
@@ -139,6 +154,7 @@ struct ProposalPages {
                 values["changes.\(index).slo_target"] = change.sloTarget?.plain ?? ""
                 values["changes.\(index).credit_cap_percent"] = change.creditCapPercent?.plain ?? ""
                 values["changes.\(index).credit_tiers"] = change.creditTiers.map { $0.map { "\($0.threshold.plain):\($0.percent.plain)" }.joined(separator: ", ") } ?? ""
+                values["changes.\(index).ramp"] = change.ramp.map(Self.rampText) ?? ""
             }
             return try await self.form(context, agreementID: parent.agreementID, parent: parent, state: FormState(values: values))
         }
@@ -174,12 +190,14 @@ struct ProposalPages {
             guard let objective = current[seriesID] else { return nil }
             let tiers = objective.credits.tiers.map { "\($0.threshold.plain):\($0.percent.plain)" }.joined(separator: ", ")
             // a vendor reads the contract's SLA and credits, not the customer's internal SLO
+            let steps = objective.movingTerms.ramp
             let now = "SLA \(objective.slaTarget.plain) %" + (vendor ? "" : ", SLO \(objective.sloTarget.plain) %")
                 + (tiers.isEmpty ? ", no credits" : ", credits \(tiers), cap \(objective.credits.capPercent.plain) %")
+                + (steps.isEmpty ? "" : "; ramp " + (vendor ? steps.map { "to \($0.until) SLA \($0.slaTarget.plain) %" }.joined(separator: ", ") : Self.rampText(steps.map(ProposedRampStep.init))))
             let value = { (key: String) in state.values["changes.\(index).\(key)"] ?? "" }
             return ObjectiveRow(
                 index: index, seriesID: seriesID, name: objective.name, current: now, sla: value("sla_target"), slo: value("slo_target"),
-                tiers: value("credit_tiers"), cap: value("credit_cap_percent"))
+                tiers: value("credit_tiers"), cap: value("credit_cap_percent"), ramp: value("ramp"), takesRamp: objective.window.days == nil)
         }
         var values = state.values
         if values["replay_periods"] == nil { values["replay_periods"] = "12" }

@@ -117,8 +117,61 @@ extension DraftParsing {
         return (draft, concerns)
     }
 
-    /// A proposal: `changes` rows of `series_id` with any of `sla_target`, `slo_target`, `credit_cap_percent` and
-    /// `credit_tiers` (a list of threshold/percent objects, or in a form "99.5:10, 99:25").
+    /// A proposed ramp: a JSON list of `until`/`sla_target`/`slo_target` objects (empty: end the ramp), or in a form
+    /// steps separated by ";" or new lines, each "YYYY-MM-DD SLA SLO" ("none": end the ramp). Absent or blank: unchanged.
+    static func proposedRamp(_ value: InputValue?, into errors: inout ValidationErrors) -> [ProposedRampStep]? {
+        let locale = Locale(identifier: "en_US_POSIX")
+        func number(_ text: String?) -> Decimal? {
+            guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 40, text.allSatisfy({ "0123456789.".contains($0) })
+            else { return nil }
+            return Decimal(string: text, locale: locale)
+        }
+        var rows: [(until: String?, sla: String?, slo: String?)] = []
+        switch value {
+        case .list(let items)?:
+            for item in items.prefix(MovingTerms.maximumSteps + 1) {
+                guard case .object(let fields) = item else {
+                    errors.add("ramp", "Each ramp step is an object with until, sla_target and slo_target.")
+                    return nil
+                }
+                let step = Input(fields)
+                rows.append((step.text("until"), step.text("sla_target"), step.text("slo_target")))
+            }
+        case .text(let text)?:
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty { return nil }
+            if trimmed.lowercased() == "none" { return [] }
+            for part in trimmed.split(whereSeparator: { $0 == ";" || $0 == "\n" }).prefix(MovingTerms.maximumSteps + 1) {
+                let words = part.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+                if words.isEmpty { continue }
+                rows.append((words.first, words.count > 1 ? words[1] : nil, words.count > 2 ? words[2] : nil))
+                if words.count > 3 { errors.add("ramp", "Write each ramp step as its last day, SLA and SLO, e.g. \"2027-02-28 99 99.5\".") }
+            }
+        case .null?, nil, .object?:
+            return nil
+        }
+        var steps: [ProposedRampStep] = []
+        for (index, row) in rows.enumerated() {
+            let what = "Ramp step \(index + 1)"
+            guard let until = row.until.flatMap(LocalDate.init) else {
+                errors.add("ramp", "\(what): give its last day written YYYY-MM-DD, e.g. \"2027-02-28 99 99.5\".")
+                continue
+            }
+            guard let sla = number(row.sla) else {
+                errors.add("ramp", "\(what): give its SLA target as a number, e.g. 99.")
+                continue
+            }
+            if row.slo != nil, number(row.slo) == nil {
+                errors.add("ramp", "\(what): its SLO target is a number, e.g. 99.5.")
+                continue
+            }
+            steps.append(ProposedRampStep(until: until, slaTarget: sla, sloTarget: number(row.slo)))
+        }
+        return steps
+    }
+
+    /// A proposal: `changes` rows of `series_id` with any of `sla_target`, `slo_target`, `credit_cap_percent`,
+    /// `credit_tiers` (a list of threshold/percent objects, or in a form "99.5:10, 99:25") and `ramp` (see `proposedRamp`).
     static func proposal(_ input: Input) throws(ValidationErrors) -> ProposalDraft {
         var reader = InputReader(input)
         var changes: [TermsChange] = []
@@ -157,9 +210,12 @@ extension DraftParsing {
                     return CreditTier(threshold: threshold, percent: percent)
                 }
             }
+            let ramp = Self.proposedRamp(row.fields["ramp"], into: &rowReader.errors)
             for error in rowReader.errors.errors { reader.errors.add("\(field).\(error.field)", error.message) }
             changes.append(
-                TermsChange(seriesID: series, objectiveName: row.raw("objective_name"), slaTarget: sla, sloTarget: slo, creditTiers: tiers, creditCapPercent: cap))
+                TermsChange(
+                    seriesID: series, objectiveName: row.raw("objective_name"), slaTarget: sla, sloTarget: slo, creditTiers: tiers, creditCapPercent: cap,
+                    ramp: ramp))
         }
         let periods = (input.text("replay_periods")?.isEmpty ?? true) ? nil : reader.integer("replay_periods", label: "Periods replayed")
         let meeting = (input.text("meeting_id")?.isEmpty ?? true) ? nil : reader.id("meeting_id", label: "Meeting")
