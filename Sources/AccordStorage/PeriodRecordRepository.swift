@@ -360,7 +360,7 @@ public struct PeriodRecordRepository: Sendable {
                 try await InboxRepository.announce(
                     Announcement(
                         event: .creditComputed, subjectKind: "credit", subjectID: creditID,
-                        title: "Credit of \(credit.amount.plain) \(credit.currency) computed for a breached period", link: "/credits/\(creditID)",
+                        title: "Credit of \(credit.currency) \(CreditCalculator.minorUnitText(credit.amount, currency: credit.currency).groupedThousands) computed for a breached period", link: "/credits/\(creditID)",
                         agreementID: credit.agreementID, vendorID: figures.vendorID),
                     actor: actor, at: record.computedAt, on: connection, logger: logger)
             }

@@ -188,7 +188,7 @@ struct DailyPagesTests {
             let periods = try #require(late.json["periods"] as? [[String: Any]])
             #expect(periods.count == 1)
             let october = try #require(periods.first)
-            #expect(october["start"] as? String == "2026-10-01T00:00:00Z" && october["closed"] as? Bool == true)
+            #expect(october["start"] as? String == "2026-10-01T00:00:00Z" && october["closed"] as? Bool == true && october["label"] as? String == "Oct 2026")
             #expect(october["status"] as? String == "breached" && october["breached"] as? Bool == true && october["revision"] as? Int == 2)
             let credit = try #require(try await harness.repositories.credits.all(filter: .init(vendorID: world.vendorA.id), scope: .organisation).first)
             #expect(october["credit_id"] as? Int == Int(credit.id))

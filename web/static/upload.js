@@ -72,23 +72,28 @@
         cell.appendChild(anchor);
         parent.appendChild(cell);
       }
+      // "21000.00" as pages write money: "21,000.00"
+      function grouped(amount) {
+        var parts = String(amount).split(".");
+        return parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (parts.length > 1 ? "." + parts[1] : "");
+      }
       function showPeriods() {
         var starts = Object.keys(periods).sort().reverse();
         if (starts.length === 0) { return; }
         text(summary, "h3", "What the upload changed");
         var table = document.createElement("table");
         var head = table.createTHead().insertRow();
-        ["Period from", "Attainment", "SLA status", "Record", "Credit"].forEach(function (title) { text(head, "th", title); });
+        ["Period", "Attainment", "SLA status", "Record", "Credit"].forEach(function (title) { text(head, "th", title); });
         var body = table.createTBody();
         starts.forEach(function (start) {
           var period = periods[start];
           var row = body.insertRow();
-          link(row, "/objectives/" + form.dataset.objective + "/periods/" + start, start.slice(0, 10) + (period.closed ? "" : " (so far)"));
+          link(row, "/objectives/" + form.dataset.objective + "/periods/" + start, (period.label || start.slice(0, 10)) + (period.closed ? "" : " (so far)"));
           // three decimals, cut rather than rounded, so a figure below a target never reads as reaching it
           text(row, "td", period.attainment === null || period.attainment === undefined ? "no data" : (Math.floor(Number(period.attainment) * 1000) / 1000).toFixed(3) + " %");
           text(row, "td", period.status.replace(/_/g, " ") + (period.breached ? " (breach)" : ""));
           text(row, "td", period.revision ? (period.revision > 1 ? "revision " + period.revision : "recorded") : "open");
-          if (period.credit_id) { link(row, "/credits/" + period.credit_id, period.currency + " " + period.credit_amount); }
+          if (period.credit_id) { link(row, "/credits/" + period.credit_id, period.currency + " " + grouped(period.credit_amount)); }
           else { text(row, "td", "none"); }
         });
         summary.appendChild(table);
@@ -96,7 +101,7 @@
       function finish() {
         showPeriods();
         var problems = refused.length === 1 ? "1 problem" : refused.length + " problems";
-        status.textContent = "Done: " + accepted + " rows accepted" + (refused.length ? "; " + problems + " in refused batches, listed below." : ".");
+        status.textContent = "Done: " + accepted + (accepted === 1 ? " row" : " rows") + " accepted" + (refused.length ? "; " + problems + " in refused batches, listed below." : ".");
         if (refused.length) {
           var table = document.createElement("table");
           var head = table.createTHead().insertRow();

@@ -176,7 +176,9 @@ public struct DemoData: Sendable {
                 while hour < next {
                     // the last six hours come in five-minute buckets, as a monitoring tool pushes them live
                     let step: TimeInterval = hour >= lastHour.addingTimeInterval(-6 * 3600) ? 300 : 3600
-                    let valid = Int64((4000 + random.next(2000)) * Int(step) / 3600)
+                    var valid = Int64((4000 + random.next(2000)) * Int(step) / 3600)
+                    // Northwind's August is busy (a third above its usual volume): its surge clause applies
+                    if agreement.id == northwind.id, utc.component(.month, from: hour) == 8 { valid = valid * 4 / 3 }
                     var rate = badRate * (0.5 + Double(random.next(100)) / 100)
                     if hitByOutage, hour >= outage, hour < outage.addingTimeInterval(3 * 3600) { rate = 0.6 }
                     if hitByOutage, hour >= october, hour < october.addingTimeInterval(2 * 3600) { rate = 0.6 }

@@ -113,7 +113,8 @@ public struct MeasurementIngest: Sendable {
             context, from: touched.start, to: max(touched.end, touched.start.addingTimeInterval(1)), now: now)
         return rows.filter { $0.start < max(touched.end, touched.start.addingTimeInterval(1)) && $0.end > touched.start }.suffix(36).map { row in
             PeriodImpact(
-                start: row.start, end: row.end, closed: row.closed, attainment: row.attainment,
+                start: row.start, end: row.end, label: ReviewText.periodLabel(row.start, zone: context.zone, window: context.objective.window),
+                closed: row.closed, attainment: row.attainment,
                 status: row.closed ? row.slaStatus.rawValue : (row.outlook?.rawValue ?? row.slaStatus.rawValue), revision: row.revision,
                 breached: row.closed && row.slaStatus == .breached, creditId: row.creditId, creditAmount: row.creditAmount, currency: row.currency)
         }

@@ -5,6 +5,8 @@ import Foundation
 public struct PeriodImpact: Sendable, Equatable, Codable {
     public var start: Date
     public var end: Date
+    /// The period as people name it, in the agreement's zone: "Nov 2026", "Q4 2026".
+    public var label: String
     public var closed: Bool
     public var attainment: Decimal?
     /// `met`, `breached` or `no_data` once closed; while open, the outlook (`on_track`, `at_risk`, `below_target`,
@@ -19,11 +21,12 @@ public struct PeriodImpact: Sendable, Equatable, Codable {
     public var currency: String
 
     public init(
-        start: Date, end: Date, closed: Bool, attainment: Decimal?, status: String, revision: Int?, breached: Bool, creditId: Int64?,
-        creditAmount: String, currency: String
+        start: Date, end: Date, label: String = "", closed: Bool, attainment: Decimal?, status: String, revision: Int?, breached: Bool,
+        creditId: Int64?, creditAmount: String, currency: String
     ) {
         self.start = start
         self.end = end
+        self.label = label
         self.closed = closed
         self.attainment = attainment
         self.status = status

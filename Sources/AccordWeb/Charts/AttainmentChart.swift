@@ -110,8 +110,17 @@ struct AttainmentChart {
                         format: #"<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar %@"><title>%@</title></rect>"#, x + step * 0.15, y,
                         step * 0.7, max(1, self.height - 30 - y), css, Self.escape("\(point.label): \(point.text)")))
             }
-            parts.append(
-                String(format: #"<text x="%.1f" y="%.1f" class="axis">%@</text>"#, x + step * 0.15, self.height - 12, Self.escape(point.label)))
+            // narrow columns name the month (or quarter) and write the year under the first and under each January
+            let words = point.label.split(separator: " ").map(String.init)
+            if step < 64, words.count == 2 {
+                parts.append(String(format: #"<text x="%.1f" y="%.1f" class="axis">%@</text>"#, x + step * 0.15, self.height - 16, Self.escape(words[0])))
+                if index == 0 || words[0] == "Jan" || words[0] == "Q1" {
+                    parts.append(String(format: #"<text x="%.1f" y="%.1f" class="axis">%@</text>"#, x + step * 0.15, self.height - 3, Self.escape(words[1])))
+                }
+            } else {
+                parts.append(
+                    String(format: #"<text x="%.1f" y="%.1f" class="axis">%@</text>"#, x + step * 0.15, self.height - 12, Self.escape(point.label)))
+            }
         }
         parts.append("</svg>")
         return parts.joined()

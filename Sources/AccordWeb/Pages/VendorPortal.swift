@@ -129,7 +129,7 @@ struct VendorPortal {
         }
         let credits = try await self.repositories.credits.list(filter: .init(vendorID: vendorID), page: first, scope: scope).items.map { credit in
             SimpleLine(
-                text: "\(credit.objectiveName), \(Figures.period(start: credit.periodStart, end: credit.periodEnd, zone: Stamp.zone(credit.timeZone))): \(CreditCalculator.minorUnitText(credit.amount, currency: credit.currency)) \(credit.currency)",
+                text: "\(credit.objectiveName), \(Figures.period(start: credit.periodStart, end: credit.periodEnd, zone: Stamp.zone(credit.timeZone))): \(Money.format(credit.amount, credit.currency))",
                 link: "/credits/\(credit.id)", status: credit.status.rawValue)
         }
         let claims = try await self.repositories.claims.list(.init(), page: PageRequest(number: 1, size: 5), scope: scope).items.map {
