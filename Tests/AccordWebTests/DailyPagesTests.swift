@@ -253,16 +253,21 @@ struct DailyPagesTests {
         }
     }
 
+    /// One minute bucket of objective A, two minutes ago, through the API.
+    static func sendThisMinute(_ harness: Harness, good: Int, valid: Int) async throws {
+        let minute = Date(timeIntervalSince1970: (harness.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 120)
+        let analyst = try await harness.token(for: harness.world.analyst)
+        let sent = try await harness.api(
+            .post, "/api/v1/objectives/\(harness.world.objectiveA.id)/measurements", token: analyst,
+            json: #"{"source":"probe","buckets":[{"start":"\#(RFC3339.format(minute))","end":"\#(RFC3339.format(minute.addingTimeInterval(60)))","good":\#(good),"valid":\#(valid)}]}"#)
+        #expect(sent.status == .created, "\(sent.text)")
+    }
+
     @Test func theVendorsLandingPageListsWhatItMustActOn() async throws {
         try await Harness.run { harness in
             let world = harness.world
             // setup: the current period far below the SLA
-            let minute = Date(timeIntervalSince1970: (harness.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 120)
-            let analyst = try await harness.token(for: world.analyst)
-            let sent = try await harness.api(
-                .post, "/api/v1/objectives/\(world.objectiveA.id)/measurements", token: analyst,
-                json: #"{"source":"probe","buckets":[{"start":"\#(RFC3339.format(minute))","end":"\#(RFC3339.format(minute.addingTimeInterval(60)))","good":50,"valid":100}]}"#)
-            #expect(sent.status == .created)
+            try await Self.sendThisMinute(harness, good: 50, valid: 100)
             // MUT: the portal's first section names the objective to act on; the other vendor's is not there
             let alpha = try await harness.session(for: world.vendorUserA)
             let home = try await harness.get("/", as: alpha)
@@ -277,12 +282,7 @@ struct DailyPagesTests {
         try await Harness.run { harness in
             let world = harness.world
             // setup: the current period at 99.92 %: above the SLA (99.9 %), below the internal SLO (99.95 %)
-            let minute = Date(timeIntervalSince1970: (harness.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 120)
-            let analyst = try await harness.token(for: world.analyst)
-            let sent = try await harness.api(
-                .post, "/api/v1/objectives/\(world.objectiveA.id)/measurements", token: analyst,
-                json: #"{"source":"probe","buckets":[{"start":"\#(RFC3339.format(minute))","end":"\#(RFC3339.format(minute.addingTimeInterval(60)))","good":9992,"valid":10000}]}"#)
-            #expect(sent.status == .created, "\(sent.text)")
+            try await Self.sendThisMinute(harness, good: 9992, valid: 10000)
             // MUT: the customer counts it at risk; the vendor, who may not learn of the SLO, on track, and its at-risk filter finds nothing
             let customer = try await harness.get("/dashboard?vendor=\(world.vendorA.id)", as: try await harness.session(for: world.manager))
             #expect(customer.text.contains("1 at risk (below the SLO"), "\(customer.text)")
