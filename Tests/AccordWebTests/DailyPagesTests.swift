@@ -2,6 +2,7 @@ import AccordDomain
 import AccordStorage
 import AccordTestSupport
 import Foundation
+import HummingbirdTesting
 import Testing
 
 /// The pages a contract manager lives in: vendor-facing figures, versions side by side, credits that lead to their
@@ -254,13 +255,31 @@ struct DailyPagesTests {
     }
 
     /// One minute bucket of objective A, two minutes ago, through the API.
-    static func sendThisMinute(_ harness: Harness, good: Int, valid: Int) async throws {
+    @discardableResult
+    static func sendThisMinute(_ harness: Harness, good: Int, valid: Int) async throws -> TestResponse {
         let minute = Date(timeIntervalSince1970: (harness.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 120)
         let analyst = try await harness.token(for: harness.world.analyst)
         let sent = try await harness.api(
             .post, "/api/v1/objectives/\(harness.world.objectiveA.id)/measurements", token: analyst,
             json: #"{"source":"probe","buckets":[{"start":"\#(RFC3339.format(minute))","end":"\#(RFC3339.format(minute.addingTimeInterval(60)))","good":\#(good),"valid":\#(valid)}]}"#)
         #expect(sent.status == .created, "\(sent.text)")
+        return sent
+    }
+
+    @Test func aLiveBatchAnswersItsOpenPeriodAsThePeriodListShowsIt() async throws {
+        try await Harness.run { harness in
+            // MUT: a live bucket far below the SLA: the answer is read from the dashboard's computation of the period
+            let sent = try await Self.sendThisMinute(harness, good: 50, valid: 100)
+            let impact = try #require((sent.json["periods"] as? [[String: Any]])?.first, "\(sent.text)")
+            // validation: the period list says the same (attainment, outlook, the credit the figure would owe: 10 % of 1,000)
+            let manager = try await harness.token(for: harness.world.manager)
+            let listed = try await harness.api(.get, "/api/v1/objectives/\(harness.world.objectiveA.id)/periods", token: manager)
+            let open = try #require((listed.json["items"] as? [[String: Any]])?.first { $0["closed"] as? Bool == false }, "\(listed.text)")
+            #expect(impact["start"] as? String == open["start"] as? String && impact["closed"] as? Bool == false && impact["revision"] is NSNull)
+            #expect("\(impact["attainment"] ?? "")" == "\(open["attainment"] ?? "-")" && impact["status"] as? String == open["outlook"] as? String)
+            #expect(impact["status"] as? String == "below_target" && impact["credit_amount"] as? String == "100.00")
+            #expect(impact["credit_amount"] as? String == open["credit_amount"] as? String, "\(impact) \(open)")
+        }
     }
 
     @Test func theVendorsLandingPageListsWhatItMustActOn() async throws {

@@ -81,15 +81,16 @@ public struct MeasurementIngest: Sendable {
             self.logger.warning("recompute after ingest deferred to the recompute job", metadata: ["error": "\(String(reflecting: error))"])
         }
         // the dashboard's row of this series follows at once; if this fails the dashboard-rows job refreshes it shortly
+        var current: PortfolioReport.Row?
         do {
-            try await DashboardRows(repositories: self.repositories).refresh(seriesIDs: [objective.seriesID], now: self.clock())
+            current = try await DashboardRows(repositories: self.repositories).refreshed(seriesIDs: [objective.seriesID], now: self.clock()).first
         } catch {
             self.logger.warning("dashboard row after ingest deferred to the dashboard-rows job", metadata: ["error": "\(String(reflecting: error))"])
         }
         // what the batch changed: the periods it touched as they now stand, with their breaches and credits
         if let touched {
             do {
-                let periods = try await self.impact(objectiveID: objective.id, touched: touched, scope: scope)
+                let periods = try await self.impact(objectiveID: objective.id, touched: touched, scope: scope, current: current)
                 switch result {
                 case .buckets(var batch):
                     batch.periods = periods
@@ -105,10 +106,27 @@ public struct MeasurementIngest: Sendable {
         return result
     }
 
-    /// The periods overlapping `touched` (at most the latest 36), as they stand now.
-    func impact(objectiveID: Int64, touched: DateInterval, scope: AccessScope) async throws -> [PeriodImpact] {
+    /// The periods overlapping `touched` (at most the latest 36), as they stand now. `current`: the dashboard's
+    /// computation of the objective's current period, just made; a batch within that period (a live feed) is answered
+    /// from it rather than by counting the period again, when it was judged under the same terms the period list uses.
+    func impact(objectiveID: Int64, touched: DateInterval, scope: AccessScope, current: PortfolioReport.Row? = nil) async throws -> [PeriodImpact] {
         let now = self.clock()
         let context = try await ObjectiveContext.load(objectiveID: objectiveID, scope: scope, repositories: self.repositories)
+        if let current, let outlook = current.outlook, touched.start >= current.currentSpan.start, touched.end <= current.currentSpan.end,
+            current.currentSpan.end > now, let terms = context.terms(at: current.currentSpan.start),
+            terms.objective.versionID == current.entry.objective.versionID, terms.objective.movingTerms.surge == nil
+        {
+            let span = current.currentSpan
+            let credit = CreditTerms.credit(
+                attainment: current.current.exactAttainment, terms: terms.objective, period: span, agreement: context.agreement, vendor: context.vendor,
+                zone: context.zone)
+            return [
+                PeriodImpact(
+                    start: span.start, end: span.end, label: ReviewText.periodLabel(span.start, zone: context.zone, window: terms.objective.window),
+                    closed: false, attainment: current.current.attainment, status: outlook.status.rawValue, revision: nil, breached: false, creditId: nil,
+                    creditAmount: Money.amount(credit?.amount ?? 0, context.agreement.currency), currency: context.agreement.currency)
+            ]
+        }
         let rows = try await PeriodReport(repositories: self.repositories).periods(
             context, from: touched.start, to: max(touched.end, touched.start.addingTimeInterval(1)), now: now)
         return rows.filter { $0.start < max(touched.end, touched.start.addingTimeInterval(1)) && $0.end > touched.start }.suffix(36).map { row in

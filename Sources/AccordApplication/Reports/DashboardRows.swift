@@ -22,7 +22,12 @@ public struct DashboardRows: Sendable {
     /// Computes and stores the rows of these series (those no longer in force are removed).
     @discardableResult
     public func refresh(seriesIDs: [Int64], now: Date) async throws -> Int {
-        guard !seriesIDs.isEmpty else { return 0 }
+        try await self.refreshed(seriesIDs: seriesIDs, now: now).count
+    }
+
+    /// As `refresh`, answering the portfolio rows the stored rows were computed from (their current periods).
+    public func refreshed(seriesIDs: [Int64], now: Date) async throws -> [PortfolioReport.Row] {
+        guard !seriesIDs.isEmpty else { return [] }
         // the versions are read first: a change committed while the rows are computed leaves them stale, to be redone
         let versions = try await self.repositories.dashboardRows.versions(seriesIDs: seriesIDs)
         let rows = try await PortfolioReport(repositories: self.repositories).rows(scope: .organisation, now: now, seriesIDs: seriesIDs)
@@ -30,7 +35,7 @@ public struct DashboardRows: Sendable {
         try await self.repositories.dashboardRows.upsert(computed)
         let kept = Set(computed.map(\.seriesID))
         try await self.repositories.dashboardRows.delete(seriesIDs: seriesIDs.filter { !kept.contains($0) })
-        return computed.count
+        return rows
     }
 
     /// Matches the rows to the objectives in force when agreements, versions, objectives or vendors changed (their
