@@ -157,8 +157,19 @@ public struct DashboardRowRepository: Sendable {
     /// internal SLO, budget or an alert, which it may not learn of.
     static func statusExpression(internalFiguresOf shared: Set<Int64>?) -> String {
         guard let shared else { return "status" }
-        let sharing = shared.isEmpty ? "FALSE" : "agreement_id IN (\(shared.sorted().map(String.init).joined(separator: ",")))"
-        return "(CASE WHEN status = 'at_risk' AND NOT (\(sharing)) AND NOT coalesce(projected < sla_target, FALSE) THEN 'on_track' ELSE status END)"
+        return "(CASE WHEN status = 'at_risk' AND NOT (\(Self.sharing(shared))) AND NOT coalesce(projected < sla_target, FALSE) THEN 'on_track' ELSE status END)"
+    }
+
+    /// Whether a row's agreement shares its internal figures with the reader (SQL over integer ids only).
+    static func sharing(_ shared: Set<Int64>) -> String {
+        shared.isEmpty ? "FALSE" : "agreement_id IN (\(shared.sorted().map(String.init).joined(separator: ",")))"
+    }
+
+    /// A burn-rate alert firing on a row, as the reader may know of it: only on agreements sharing internal figures
+    /// with a vendor's user.
+    static func alerting(internalFiguresOf shared: Set<Int64>?) -> String {
+        guard let shared else { return "cardinality(firing) > 0" }
+        return "(cardinality(firing) > 0 AND \(Self.sharing(shared)))"
     }
 
     /// The `WHERE` of a scope and filter, as SQL text with integer literals and the search text bound as `$1`.
@@ -171,7 +182,7 @@ public struct DashboardRowRepository: Sendable {
         if let service = filter.serviceID { parts.append("service_id = \(service)") }
         if let agreement = filter.agreementID { parts.append("(agreement_id = \(agreement) OR master_id = \(agreement))") }
         if status, let value = filter.status { parts.append("\(Self.statusExpression(internalFiguresOf: shared)) = '\(value.rawValue)'") }
-        if alerting, filter.alertingOnly { parts.append("cardinality(firing) > 0") }
+        if alerting, filter.alertingOnly { parts.append(Self.alerting(internalFiguresOf: shared)) }
         parts.append("($1::text IS NULL OR objective_name ILIKE $1 OR agreement_title ILIKE $1 OR vendor_name ILIKE $1)")
         return parts.joined(separator: " AND ")
     }
@@ -189,11 +200,14 @@ public struct DashboardRowRepository: Sendable {
         public var sourceVersion: Int64
     }
 
-    static func order(_ sort: Sort) -> String {
-        switch sort {
+    static func order(_ sort: Sort, internalFiguresOf shared: Set<Int64>? = nil) -> String {
+        // a vendor's rows are ordered by the budget only where it may see it
+        let budget = shared.map { "(CASE WHEN \(Self.sharing($0).replacingOccurrences(of: "agreement_id", with: "d.agreement_id")) THEN d.budget_remaining END)" }
+            ?? "d.budget_remaining"
+        return switch sort {
         // the table's columns, not the text the select list casts them to under the same names
-        case .risk: "d.shortfall DESC NULLS LAST, d.budget_remaining NULLS LAST, lower(d.objective_name), d.series_id"
-        case .budget: "d.budget_remaining NULLS LAST, d.shortfall DESC NULLS LAST, lower(d.objective_name), d.series_id"
+        case .risk: "d.shortfall DESC NULLS LAST, \(budget) NULLS LAST, lower(d.objective_name), d.series_id"
+        case .budget: "\(budget) NULLS LAST, d.shortfall DESC NULLS LAST, lower(d.objective_name), d.series_id"
         case .name: "d.is_master DESC, lower(d.agreement_title), lower(d.objective_name), d.series_id"
         }
     }
@@ -210,7 +224,7 @@ public struct DashboardRowRepository: Sendable {
                 unsafeSQL: """
                     SELECT d.series_id, d.refreshed_at, d.source_version FROM dashboard_rows d
                     WHERE \(Self.condition(filter, scope: scope, internalFiguresOf: shared))
-                    ORDER BY \(Self.order(sort)) LIMIT \(page.size) OFFSET \(page.offset)
+                    ORDER BY \(Self.order(sort, internalFiguresOf: shared)) LIMIT \(page.size) OFFSET \(page.offset)
                     """, binds: bindings)
         ).map { row in
             let (series, refreshed, version) = try row.decode((Int64, Date, Int64).self)
@@ -261,7 +275,7 @@ public struct DashboardRowRepository: Sendable {
             PostgresQuery(
                 unsafeSQL: """
                     SELECT \(Self.statusExpression(internalFiguresOf: shared)) AS seen, count(*)::int8,
-                           count(*) FILTER (WHERE cardinality(firing) > 0)::int8 FROM dashboard_rows
+                           count(*) FILTER (WHERE \(Self.alerting(internalFiguresOf: shared)))::int8 FROM dashboard_rows
                     WHERE \(Self.condition(filter, scope: scope, status: false, alerting: false)) GROUP BY seen
                     """, binds: bindings))
         var counts = Counts(byStatus: [:], alertingByStatus: [:], alerting: 0, total: 0)

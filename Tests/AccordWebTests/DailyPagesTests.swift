@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import AccordTestSupport
@@ -264,6 +265,29 @@ struct DailyPagesTests {
             json: #"{"source":"probe","buckets":[{"start":"\#(RFC3339.format(minute))","end":"\#(RFC3339.format(minute.addingTimeInterval(60)))","good":\#(good),"valid":\#(valid)}]}"#)
         #expect(sent.status == .created, "\(sent.text)")
         return sent
+    }
+
+    @Test func aVendorLearnsOfAlertsAndBudgetsOnlyWhereItsAgreementSharesThem() async throws {
+        try await Harness.run { harness in
+            // setup: vendor A's row at risk only for an alert firing (on track against the SLA), with a budget
+            let world = harness.world
+            try await DashboardRows(repositories: harness.repositories).match(now: harness.clock.now)
+            let repository = harness.repositories.dashboardRows
+            var row = try #require(try await repository.rows(seriesIDs: [world.objectiveA.seriesID], scope: .organisation)[world.objectiveA.seriesID])
+            row.firing = ["page"]
+            row.status = .atRisk
+            row.projected = 99.99
+            row.budgetRemaining = 12
+            try await repository.upsert([row])
+            let scope = AccessScope.vendor(world.vendorA.id)
+            // MUT: not shared: no alert counted or filtered, the row on track; shared: as the customer sees it
+            let hidden = try await repository.counts(.init(), scope: scope, internalFiguresOf: [])
+            #expect(hidden.alerting == 0 && hidden.byStatus[.onTrack] == 1 && hidden.byStatus[.atRisk] == nil, "\(hidden)")
+            #expect(try await repository.pageKeys(.init(alertingOnly: true), sort: .budget, page: PageRequest(number: 1, size: 50), scope: scope, internalFiguresOf: []).isEmpty)
+            let shown = try await repository.counts(.init(), scope: scope, internalFiguresOf: [world.agreementA.id])
+            #expect(shown.alerting == 1 && shown.byStatus[.atRisk] == 1, "\(shown)")
+            #expect(try await repository.pageKeys(.init(alertingOnly: true), sort: .budget, page: PageRequest(number: 1, size: 50), scope: scope, internalFiguresOf: [world.agreementA.id]).count == 1)
+        }
     }
 
     @Test func aLiveBatchAnswersItsOpenPeriodAsThePeriodListShowsIt() async throws {

@@ -248,7 +248,7 @@ struct MovingTermsFlowTests {
             // validation: a vendor may not propose a ramp (its steps carry the internal SLO); a step inside a month and one without an SLO are refused
             let byVendor = try await harness.api(.post, path, token: alpha, json: body(#"[{"until":"2026-10-31","sla_target":"99.8"}]"#))
             #expect(byVendor.status == .unprocessableContent && byVendor.text.contains("changes[0].ramp"), "\(byVendor.text)")
-            let inside = try await harness.api(.post, path, token: manager, json: body(#"[{"until":"2026-10-15","sla_target":"99.8","slo_target":"99.9"}]"#))
+            let inside = try await harness.api(.post, path, token: manager, json: body(#"[{"until":"2027-02-15","sla_target":"99.8","slo_target":"99.9"}]"#))
             #expect(inside.status == .unprocessableContent && inside.text.contains("ends inside a calendar month"), "\(inside.text)")
             let noSLO = try await harness.api(.post, path, token: manager, json: body(#"[{"until":"2026-10-31","sla_target":"99.8"}]"#))
             #expect(noSLO.status == .unprocessableContent && noSLO.text.contains("needs its SLO target"), "\(noSLO.text)")
@@ -297,6 +297,54 @@ struct MovingTermsFlowTests {
             #expect(ended.status == .seeOther, "\(ended.text)")
             let listed = try await harness.api(.get, "/api/v1/proposals?open=true", token: manager)
             #expect(listed.text.contains(#""ramp":[]"#), "\(listed.text)")
+        }
+    }
+    @Test func aSurgeRelaxationIsNeverStricterThanTheStepInForceAndTheWhatIfRelaxesAsTheCloseDid() async throws {
+        try await Harness.run { harness in
+            let manager = try await harness.token(for: harness.world.manager)
+            let alpha = try await harness.token(for: harness.world.vendorUserA)
+            // SLA 99.5 %, a first step to October at 98 %, and above 1,500 events a relaxed 99 %
+            let (agreementID, objective) = try await Self.agreement(
+                harness,
+                objective: #"{"name":"Payments","sli_kind":"ratio","sla_target":99.5,"slo_target":99.8,"window_kind":"calendar_month","ramp":[{"until":"2026-10-31","sla_target":98,"slo_target":98.5}],"surge":{"forecast":1000,"threshold_percent":150,"rule":"relaxed_target","relaxed_sla_target":99,"relaxed_slo_target":99.3}}"#
+            )
+            // October 98.75 % and November 99.375 %, both above the threshold
+            try await Self.ingest(harness, objective: objective, [("2026-10-05T00:00:00Z", 1580, 1600), ("2026-11-05T00:00:00Z", 1590, 1600)])
+            try await harness.repositories.periodRecords.syncSchedule()
+            try await TestJobs.runAll(harness.repositories, at: RFC3339.parse("2026-12-05T00:00:00Z")!)
+            // MUT: October is judged against the step's 98 % (the relaxation does not tighten it), November against 99 %
+            let answer = try await harness.api(
+                .get, "/api/v1/objectives/\(objective)/periods?from=2026-10-01T00:00:00Z&to=2026-12-01T00:00:00Z", token: manager)
+            let items = try #require(answer.json["items"] as? [[String: Any]])
+            let byStart = Dictionary(uniqueKeysWithValues: items.compactMap { item in (item["start"] as? String).map { ($0, item) } })
+            let october = try #require(byStart["2026-10-01T00:00:00Z"])
+            let november = try #require(byStart["2026-11-01T00:00:00Z"])
+            #expect(october["sla_target"] as? Double == 98 && october["sla_status"] as? String == "met", "\(october)")
+            #expect(november["sla_target"] as? Double == 99 && november["sla_status"] as? String == "met", "\(november)")
+            // the what-if judges both periods as the close did, under the current and the proposed terms
+            let (found, _) = try await harness.repositories.objectives.find(id: objective, scope: .organisation)
+            let effective = try #require(LocalDate.of(harness.clock.now, in: .gmt).adding(days: 40))
+            func body(_ change: String) -> String {
+                #"{"title":"Tighter","rationale":"Settled.","effective_from":"\#(effective)","replay_periods":2,"changes":[{"series_id":\#(found.seriesID),\#(change)}]}"#
+            }
+            let path = "/api/v1/agreements/\(agreementID)/proposals"
+            let made = try await harness.api(.post, path, token: manager, json: body(#""sla_target":"99.6","slo_target":"99.85""#))
+            #expect(made.status == .created, "\(made.text)")
+            let rows = try #require(((made.json["what_if"] as? [[String: Any]])?.first)?["rows"] as? [[String: Any]])
+            #expect(rows.map { $0["current_status"] as? String } == ["met", "met"] && rows.map { $0["proposed_status"] as? String } == ["met", "met"], "\(rows)")
+            // validation: an SLA below the clause's relaxed target is refused when proposed, not first when accepted
+            let below = try await harness.api(.post, path, token: manager, json: body(#""sla_target":"98.9","slo_target":"99.5""#))
+            #expect(below.status == .unprocessableContent && below.text.contains("changes[0].sla_target") && below.text.contains("relaxed"), "\(below.text)")
+            // a vendor hears that it does not fit, without the customer's internal figures
+            let vendor = try await harness.api(.post, path, token: alpha, json: body(#""sla_target":"98.9""#))
+            #expect(vendor.status == .unprocessableContent && vendor.text.contains("does not fit") && !vendor.text.contains("99.3") && !vendor.text.contains("99.8"), "\(vendor.text)")
+            // a ramp that ends before the new terms take effect would never apply, and a ramp must be a list
+            let early = try await harness.api(.post, path, token: manager, json: body(#""ramp":[{"until":"2026-12-31","sla_target":"98","slo_target":"98.5"}]"#))
+            #expect(early.status == .unprocessableContent && early.text.contains("would never apply"), "\(early.text)")
+            let object = try await harness.api(.post, path, token: manager, json: body(#""ramp":{"until":"2027-12-31"}"#))
+            #expect(object.status == .unprocessableContent && object.text.contains("list of steps"), "\(object.text)")
+            let twoDots = try await harness.api(.post, path, token: manager, json: body(#""ramp":[{"until":"2027-12-31","sla_target":"99.5.3","slo_target":"99.8"}]"#))
+            #expect(twoDots.status == .unprocessableContent, "\(twoDots.text)")
         }
     }
 }

@@ -15,7 +15,9 @@ struct ReviewPagesTests {
     static func location(_ response: TestResponse) -> String { response.location ?? "" }
 
     @Test func aContractManagerRunsAMonthlyReviewInTheBrowser() async throws {
-        try await Harness.run { harness in
+        // the day of the first meeting after November closed (Wednesday 2 December): the ad-hoc meeting at 00:00 Berlin
+        // that day reviews November whatever the hour this test runs
+        try await Harness.run(now: RFC3339.parse("2026-12-02T12:00:00Z")) { harness in
             // setup
             let world = harness.world
             try await ReviewGovernanceTests.threeMonths(harness)

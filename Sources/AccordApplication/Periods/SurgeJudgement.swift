@@ -25,11 +25,15 @@ struct SurgeJudgement: Sendable {
             ordered = try await self.steps(objective: objective, span: span, through: threshold, now: now)
         }
         let applied = clause.apply(total: total, ordered: ordered, season: season)
-        var terms = objective
-        if applied.relaxed, let sla = clause.relaxedSLA, let slo = clause.relaxedSLO {
-            terms = objective.relaxed(sla: sla, slo: slo)
-        }
-        return Judged(counts: applied.counts, objective: terms, outcome: applied.outcome)
+        return Judged(counts: applied.counts, objective: applied.relaxed ? objective.relaxedBySurge() : objective, outcome: applied.outcome)
+    }
+
+    /// The terms of a recorded period whose counts are `recorded` (for the volume cap, already those that count): the
+    /// relaxed targets when its volume passed the threshold of a relaxed-target clause, else `objective` as given.
+    static func terms(of objective: Objective, recorded: EventCounts, zone: TimeZone, periodStart: Date) -> Objective {
+        guard let clause = objective.movingTerms.surge, clause.rule == .relaxedTarget, objective.window.days == nil else { return objective }
+        let season = objective.movingTerms.season(forPeriodStarting: LocalDate.of(periodStart, in: zone))
+        return recorded.valid > clause.threshold(season: season) ? objective.relaxedBySurge() : objective
     }
 
     /// The period's counts in time order, fine enough for the cap: each hour up to the one in which the cumulative valid
@@ -65,6 +69,13 @@ struct SurgeJudgement: Sendable {
 }
 
 extension Objective {
+    /// The objective (as in force for a period) under its surge clause's relaxed targets, never stricter than the
+    /// targets in force (a ramp step or season may already be below the relaxed ones).
+    func relaxedBySurge() -> Objective {
+        guard let clause = self.movingTerms.surge, let sla = clause.relaxedSLA, let slo = clause.relaxedSLO else { return self }
+        return self.relaxed(sla: min(sla, self.slaTarget), slo: min(slo, self.sloTarget))
+    }
+
     /// The objective under a surge clause's relaxed targets: its tiers at or below the relaxed SLA, as for a season.
     func relaxed(sla: Decimal, slo: Decimal) -> Objective {
         var copy = self

@@ -48,9 +48,13 @@ public struct RenegotiationService: Sendable {
                     start: record.periodStart, label: ReviewText.periodLabel(record.periodStart, zone: zone, window: objective.window),
                     counts: EventCounts(good: record.good, valid: record.valid), periodFee: fee,
                     onProbation: vendor?.isOnProbation(on: day) ?? false)
-                if objective.movingTerms.source(forPeriodStarting: day) != .base || changed.movingTerms.source(forPeriodStarting: day) != .base {
-                    period.currentTerms = terms(objective.inForce(forPeriodStarting: day))
-                    period.proposedTerms = terms(changed.inForce(forPeriodStarting: day))
+                // the terms of the season or step in force on its first day, relaxed when a surge clause applied to it
+                let counts = EventCounts(good: record.good, valid: record.valid)
+                let held = SurgeJudgement.terms(of: objective.inForce(forPeriodStarting: day), recorded: counts, zone: zone, periodStart: record.periodStart)
+                let offered = SurgeJudgement.terms(of: changed.inForce(forPeriodStarting: day), recorded: counts, zone: zone, periodStart: record.periodStart)
+                if held != objective || offered != changed {
+                    period.currentTerms = terms(held)
+                    period.proposedTerms = terms(offered)
                 }
                 return period
             }

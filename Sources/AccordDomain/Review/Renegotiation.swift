@@ -243,14 +243,27 @@ public enum ProposalRules {
                     errors.add(
                         "\(field).ramp",
                         "\(objective.name): a ramp's steps carry the customer's internal targets too; propose the SLA you would meet and ask the customer for a ramp.")
+                    continue
                 } else if let step = ramp.firstIndex(where: { $0.sloTarget == nil }) {
                     errors.add("\(field).ramp", "\(objective.name): ramp step \(step + 1) needs its SLO target as well as its SLA.")
-                } else {
-                    let changed = change.applied(to: objective)
-                    for error in changed.movingTerms.validate(window: objective.window, slaTarget: changed.slaTarget).errors {
-                        errors.add("\(field).ramp", "\(objective.name): \(error.message)")
-                    }
+                    continue
+                } else if let last = ramp.last?.until, let effective = draft.effectiveFrom, last < effective {
+                    errors.add(
+                        "\(field).ramp",
+                        "\(objective.name): the ramp ends on \(last), before the new terms take effect (\(effective)): it would never apply. End it later, or send \"none\" to end the ramp.")
+                    continue
                 }
+            }
+            // the changed terms must still fit the objective's seasons, ramp and surge clause (as applying checks again)
+            let changed = change.applied(to: objective)
+            let problems = changed.movingTerms.validate(window: objective.window, slaTarget: changed.slaTarget).errors
+            if byVendor, !problems.isEmpty {
+                // the terms carry the customer's internal targets: say what does not fit without naming them
+                errors.add(
+                    "\(field).sla_target",
+                    "\(objective.name): this SLA does not fit the agreement's moving terms (a season, ramp step or surge clause's relaxed target); propose another or ask the customer.")
+            } else {
+                for problem in problems { errors.add("\(field).\(change.ramp == nil ? "sla_target" : "ramp")", "\(objective.name): \(problem.message)") }
             }
         }
         return errors

@@ -103,11 +103,11 @@ struct VendorPortal {
         // its objectives in force, most at risk first, from the rows the dashboard keeps (its own only); the customer's
         // internal figures only where an agreement shares them
         try await DashboardRows(repositories: self.repositories).match(now: now)
+        let shared = try await self.repositories.governanceTerms.sharingInternalFigures(try await self.repositories.dashboardRows.agreementIDs(scope: scope))
         let keys = try await self.repositories.dashboardRows.pageKeys(
-            DashboardRowRepository.Filter(), sort: .risk, page: PageRequest(number: 1, size: 50), scope: scope)
+            DashboardRowRepository.Filter(), sort: .risk, page: PageRequest(number: 1, size: 50), scope: scope, internalFiguresOf: shared)
         let found = try await self.repositories.dashboardRows.rows(seriesIDs: keys.map(\.seriesID), scope: scope)
         let rows = keys.compactMap { found[$0.seriesID] }
-        let shared = try await self.repositories.governanceTerms.sharingInternalFigures(Array(Set(rows.map(\.agreementID))))
         let objectives = rows.map { row in
             let line = DashboardPages.line(row, columns: !shared.isEmpty, showsInternal: shared.contains(row.agreementID))
             return ObjectiveLine(

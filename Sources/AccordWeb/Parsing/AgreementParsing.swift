@@ -78,7 +78,7 @@ extension DraftParsing {
         let locale = Locale(identifier: "en_US_POSIX")
         func number(_ text: String?) -> Decimal? {
             guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 40,
-                text.allSatisfy({ "0123456789.".contains($0) })
+                text.allSatisfy({ "0123456789.".contains($0) }), text.filter({ $0 == "." }).count <= 1, text.first != ".", text.last != "."
             else { return nil }
             return Decimal(string: text, locale: locale)
         }

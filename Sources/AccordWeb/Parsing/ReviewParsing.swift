@@ -122,7 +122,8 @@ extension DraftParsing {
     static func proposedRamp(_ value: InputValue?, into errors: inout ValidationErrors) -> [ProposedRampStep]? {
         let locale = Locale(identifier: "en_US_POSIX")
         func number(_ text: String?) -> Decimal? {
-            guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 40, text.allSatisfy({ "0123456789.".contains($0) })
+            guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 40, text.allSatisfy({ "0123456789.".contains($0) }),
+                text.filter({ $0 == "." }).count <= 1, text.first != ".", text.last != "."
             else { return nil }
             return Decimal(string: text, locale: locale)
         }
@@ -147,7 +148,10 @@ extension DraftParsing {
                 rows.append((words.first, words.count > 1 ? words[1] : nil, words.count > 2 ? words[2] : nil))
                 if words.count > 3 { errors.add("ramp", "Write each ramp step as its last day, SLA and SLO, e.g. \"2027-02-28 99 99.5\".") }
             }
-        case .null?, nil, .object?:
+        case .null?, nil:
+            return nil
+        case .object?:
+            errors.add("ramp", "The ramp is a list of steps (until, sla_target, slo_target); an empty list ends it.")
             return nil
         }
         var steps: [ProposedRampStep] = []
