@@ -266,6 +266,10 @@ struct MovingTermsFlowTests {
             #expect(rows.map { $0["current_status"] as? String } == ["met", "breached", "breached"], "\(rows)")
             #expect(rows.map { $0["proposed_status"] as? String } == ["met", "met", "met"], "\(rows)")
             #expect(rows.map { "\($0["proposed_credit"] ?? "")" } == ["0", "0", "0"] && "\(replay["credit_difference"] ?? "")" == "-200")
+            // each row names the SLA each side judged it against; the page says so where a step set it
+            #expect(rows.map { $0["proposed_sla_target"] as? Double } == [99.8, 99.8, 99.4] && rows.allSatisfy { $0["current_sla_target"] as? Double == 99.9 })
+            let customerPage = try await harness.get("/proposals/\(id)", as: try await harness.session(for: world.manager))
+            #expect(customerPage.text.contains("met (SLA 99.4 %)") && customerPage.text.contains("met (SLA 99.8 %)"), "\(customerPage.text)")
             // the vendor reads the ramp's SLA steps, never their SLO
             let seen = try await harness.api(.get, "/api/v1/proposals/\(id)", token: alpha)
             #expect(seen.status == .ok && seen.text.contains("99.4") && !seen.text.contains("99.6") && !seen.text.contains("99.95"), "\(seen.text)")

@@ -62,6 +62,10 @@ struct DemoGovernance {
             }
             // an A that also holds I is two letters: keep Carla's A alone where she is informed
             rows = rows.filter { !($0.party == person(people.carla) && $0.letter == .informed) }
+            // renegotiation: Carla proposes and accepts terms for the customer (R), Ada answers for them (A)
+            rows.removeAll { $0.activity == .renegotiation }
+            rows.append(RACIAssignment(activity: .renegotiation, party: person(people.carla), letter: .responsible))
+            rows.append(RACIAssignment(activity: .renegotiation, party: person(people.ada), letter: .accountable))
             for activity in GovernanceActivity.allCases where !rows.contains(where: { $0.activity == activity && $0.letter == .responsible }) {
                 rows.append(RACIAssignment(activity: activity, party: person(people.ari), letter: .responsible))
             }

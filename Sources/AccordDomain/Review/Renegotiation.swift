@@ -350,6 +350,10 @@ public enum WhatIfReplay {
         public var proposedStatus: TargetStatus
         public var currentCredit: Decimal
         public var proposedCredit: Decimal
+        /// The SLA each side judged this period against (a season, ramp step or surge clause may set it; nil in
+        /// replays stored before they were written).
+        public var currentTarget: Decimal?
+        public var proposedTarget: Decimal?
 
         enum CodingKeys: String, CodingKey {
             case period, attainment
@@ -357,6 +361,8 @@ public enum WhatIfReplay {
             case proposedStatus = "proposed_status"
             case currentCredit = "current_credit"
             case proposedCredit = "proposed_credit"
+            case currentTarget = "current_sla_target"
+            case proposedTarget = "proposed_sla_target"
         }
     }
 
@@ -413,7 +419,8 @@ public enum WhatIfReplay {
             rows.append(
                 Row(
                     period: period.label, attainment: now.exactAttainment.map { Precision.shown($0, below: [current.slaTarget, proposed.slaTarget]) },
-                    currentStatus: now.slaStatus, proposedStatus: then.slaStatus, currentCredit: credit(current), proposedCredit: credit(proposed)))
+                    currentStatus: now.slaStatus, proposedStatus: then.slaStatus, currentCredit: credit(current), proposedCredit: credit(proposed),
+                    currentTarget: current.slaTarget, proposedTarget: proposed.slaTarget))
         }
         func summary(_ terms: Terms) -> TermsSummary {
             TermsSummary(slaTarget: terms.slaTarget, creditTiers: terms.credits.tiers, creditCapPercent: terms.credits.capPercent)

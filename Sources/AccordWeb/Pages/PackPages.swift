@@ -181,10 +181,16 @@ extension PackPages.ReplayView {
         self.objective = result.objectiveName
         self.current = terms(result.current)
         self.proposed = terms(result.proposed)
+        // a period judged against another SLA than the summary's (a season, ramp step or surge clause) says which
+        func status(_ status: TargetStatus, _ target: Decimal?, _ summary: WhatIfReplay.TermsSummary) -> String {
+            guard let target, target != summary.slaTarget else { return status.rawValue }
+            return "\(status.rawValue) (SLA \(target.plain) %)"
+        }
         self.rows = result.rows.map { row in
             [
-                row.period, row.attainment.map { "\($0.rounded(places: 3).plain) %" } ?? "no data", row.currentStatus.rawValue, row.proposedStatus.rawValue,
-                row.currentCredit.plain, row.proposedCredit.plain,
+                // the replay already chose the places that keep a figure below a target from reading as reaching it
+                row.period, row.attainment.map { "\($0.plain) %" } ?? "no data", status(row.currentStatus, row.currentTarget, result.current),
+                status(row.proposedStatus, row.proposedTarget, result.proposed), row.currentCredit.plain, row.proposedCredit.plain,
             ]
         }
         self.totals =

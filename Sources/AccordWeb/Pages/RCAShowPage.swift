@@ -208,7 +208,7 @@ enum RCAMarkdown {
         lines += ["", "## Breaches and impact", "", "| Objective | Agreement | Period | Severity | Attainment | Target | Budget consumed | Credit |", "|---|---|---|---|---|---|---|---|"]
         lines += rca.breaches.map { breach in
             "| \(cell(breach.objectiveName)) | \(cell(breach.agreementTitle)) | \(Figures.period(start: breach.periodStart, end: breach.periodEnd, zone: zone)) | \(breach.severity) | "
-                + "\(breach.objectiveID > 0 ? breach.attainment.rounded(places: 3).plain + " %" : "—") | \(breach.objectiveID > 0 ? breach.target.plain + " %" : "—") | "
+                + "\(breach.objectiveID > 0 ? Figures.attainment(breach.attainment, targets: [breach.target]) : "—") | \(breach.objectiveID > 0 ? breach.target.plain + " %" : "—") | "
                 + "\(breach.budgetConsumed.map { ($0 * 100).rounded(places: 1).plain + " %" } ?? "—") | \(breach.creditAmount.map { "\($0) \(breach.currency ?? "")" } ?? "—") |"
         }
         lines += ["", "## Timeline (UTC)", ""]
