@@ -391,6 +391,13 @@ struct ReviewEdgeTests {
                 scope: .organisation, actor: .system)
             let unnamed = try await harness.api(.post, path, token: manager, json: body(#""sla_target":"99.8""#, effective: later))
             #expect(unnamed.status == .conflict && unnamed.text.contains(world.admin.name))
+            // a RACI naming only someone who may not manage contracts (an analyst) leaves it to any contract manager
+            _ = try await harness.repositories.raci.replace(
+                agreementID: world.agreementA.id,
+                [RACIAssignment(activity: .renegotiation, party: RACIParty(kind: .person, id: world.analyst.id, name: world.analyst.name), letter: .accountable)],
+                scope: .organisation, actor: .system)
+            let byManager = try await harness.api(.post, path, token: manager, json: body(#""sla_target":"99.8""#, effective: later))
+            #expect(byManager.status == .created, "\(byManager.text)")
             _ = try await harness.repositories.raci.replace(agreementID: world.agreementA.id, [], scope: .organisation, actor: .system)
             // terms never take effect backdated: accepted after the effective day has come, it is refused
             let soon = try #require(today.adding(days: 1))

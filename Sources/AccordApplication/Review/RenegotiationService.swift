@@ -69,10 +69,14 @@ public struct RenegotiationService: Sendable {
     }
 
     /// The customer accepts per the RACI's renegotiation activity: when it names people of the customer who act (R, or
-    /// an A without R), only they accept; otherwise any contract manager does.
+    /// an A without R) and may manage contracts, only they accept; otherwise any contract manager does (a RACI naming
+    /// only people without that right, an analyst say, would otherwise leave no one able to).
     public func mayAcceptForCustomer(agreementID: Int64, userID: Int64) async throws -> (Bool, [String]) {
         let matrix = try await self.repositories.raci.matrix(agreementID: agreementID, scope: .organisation)
-        let people = matrix.actors(for: .renegotiation).filter { $0.kind == .person }
+        var people: [RACIParty] = []
+        for party in matrix.actors(for: .renegotiation) where party.kind == .person {
+            if let user = try await self.repositories.users.find(id: party.id), user.role.canManageContracts, !user.disabled { people.append(party) }
+        }
         guard !people.isEmpty else { return (true, []) }
         return (people.contains { $0.id == userID }, people.map(\.name))
     }
