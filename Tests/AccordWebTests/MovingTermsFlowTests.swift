@@ -351,4 +351,65 @@ struct MovingTermsFlowTests {
             #expect(twoDots.status == .unprocessableContent, "\(twoDots.text)")
         }
     }
+    @Test func aProposalSetsSeasonsWithTheirOwnTiersReplayedAndKeptByTheNewVersion() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            try await ReviewGovernanceTests.threeMonths(harness)
+            let manager = try await harness.token(for: world.manager)
+            let alpha = try await harness.token(for: world.vendorUserA)
+            let path = "/api/v1/agreements/\(world.agreementA.id)/proposals"
+            let effective = try #require(LocalDate.of(harness.clock.now, in: .gmt).adding(days: 40))
+            func body(_ seasons: String) -> String {
+                #"{"title":"An autumn season","rationale":"Migrations run in autumn.","effective_from":"\#(effective)","replay_periods":3,"changes":[{"series_id":\#(world.objectiveA.seriesID),"seasons":\#(seasons)}]}"#
+            }
+            let autumn = #"[{"name":"autumn","from":"10-01","to":"11-30","sla_target":"99.5","slo_target":"99.7","credit_tiers":[{"threshold":"99.5","percent":"5"}]}]"#
+            // validation: a vendor may not propose seasons; a season starting inside a month is refused
+            let byVendor = try await harness.api(.post, path, token: alpha, json: body(#"[{"name":"autumn","from":"10-01","to":"11-30","sla_target":"99.5"}]"#))
+            #expect(byVendor.status == .unprocessableContent && byVendor.text.contains("changes[0].seasons"), "\(byVendor.text)")
+            let inside = try await harness.api(
+                .post, path, token: manager, json: body(#"[{"name":"autumn","from":"10-15","to":"11-30","sla_target":"99.5","slo_target":"99.7"}]"#))
+            #expect(inside.status == .unprocessableContent && inside.text.contains("inside a calendar month"), "\(inside.text)")
+            // MUT: autumn at 99.5 % with its own 5 % tier. By hand: Sep 99.96 met / met (standard); Oct 99.85 breached (100) /
+            // met (0); Nov 99.5 breached (100) / met at exactly 99.5 (0)
+            let made = try await harness.api(.post, path, token: manager, json: body(autumn))
+            #expect(made.status == .created, "\(made.text)")
+            let id = try #require(made.json["id"] as? Int)
+            let rows = try #require(((made.json["what_if"] as? [[String: Any]])?.first)?["rows"] as? [[String: Any]])
+            #expect(rows.map { $0["current_status"] as? String } == ["met", "breached", "breached"], "\(rows)")
+            #expect(rows.map { $0["proposed_status"] as? String } == ["met", "met", "met"], "\(rows)")
+            #expect(rows.map { $0["proposed_sla_target"] as? Double } == [99.9, 99.5, 99.5] && rows.map { "\($0["proposed_credit"] ?? "")" } == ["0", "0", "0"])
+            // the vendor reads the season's SLA and tiers, never its SLO
+            let seen = try await harness.api(.get, "/api/v1/proposals/\(id)", token: alpha)
+            #expect(seen.status == .ok && seen.text.contains("autumn") && !seen.text.contains("99.7"), "\(seen.text)")
+            // the vendor accepts: version 2 keeps the season with its tiers
+            let accepted = try await harness.api(.post, "/api/v1/proposals/\(id)/accept", token: alpha, json: "{}")
+            #expect(accepted.status == .ok && accepted.json["applied_version"] as? Int == 2, "\(accepted.text)")
+            let versions = try await harness.repositories.versions.list(agreementID: world.agreementA.id, scope: .organisation)
+            let latest = try #require(versions.last?.id)
+            let objective = try #require(try await harness.repositories.objectives.list(versionID: latest, scope: .organisation).first)
+            #expect(objective.movingTerms.seasons.map(\.name) == ["autumn"] && objective.movingTerms.seasons.first?.creditTiers?.first?.percent == 5)
+            #expect(objective.inForce(forPeriodStarting: LocalDate("2027-10-01")!).slaTarget == Decimal(string: "99.5"))
+            // through the form: seasons written as text, and "none" ends them
+            let session = try await harness.session(for: world.manager)
+            let form = try await harness.get("/agreements/\(world.agreementA.id)/proposals/new", as: session)
+            #expect(form.text.contains("changes.0.seasons"))
+            let later = try #require(effective.adding(days: 40))
+            let typed = try await harness.post(
+                "/agreements/\(world.agreementA.id)/proposals",
+                [
+                    ("title", "Winter too"), ("rationale", "Peak."), ("effective_from", "\(later)"), ("replay_periods", "3"),
+                    ("changes.0.series_id", "\(world.objectiveA.seriesID)"), ("changes.0.seasons", "winter peak 12-01 01-31 99.6 99.8; autumn 10-01 11-30 99.5 99.7"),
+                ], as: session)
+            #expect(typed.status == .seeOther, "\(typed.text)")
+            let garbled = try await harness.post(
+                "/agreements/\(world.agreementA.id)/proposals",
+                [
+                    ("title", "Garbled"), ("rationale", "x"), ("effective_from", "\(later)"), ("changes.0.series_id", "\(world.objectiveA.seriesID)"),
+                    ("changes.0.seasons", "11-01 12-31 99.6 99.8"),
+                ], as: session)
+            #expect(garbled.status == .unprocessableContent && garbled.text.contains("value=\"11-01 12-31 99.6 99.8\""), "\(garbled.text)")
+            let listed = try await harness.api(.get, "/api/v1/proposals?open=true", token: manager)
+            #expect(listed.text.contains("winter peak"), "\(listed.text)")
+        }
+    }
 }

@@ -23,8 +23,39 @@ public struct ProposedRampStep: Sendable, Equatable, Codable {
     }
 }
 
-/// One objective's terms as a proposal would change them: any of the SLA and SLO targets, the credit tiers, the cap
-/// and the ramp (a new schedule of steps replaces the old one whole; an empty one ends the ramp).
+/// One yearly season a proposal sets. The SLO is the customer's: vendors read it as nil.
+public struct ProposedSeason: Sendable, Equatable, Codable {
+    public var name: String
+    public var from: MonthDay
+    public var to: MonthDay
+    public var slaTarget: Decimal
+    public var sloTarget: Decimal?
+    public var creditTiers: [CreditTier]?
+
+    public init(name: String, from: MonthDay, to: MonthDay, slaTarget: Decimal, sloTarget: Decimal?, creditTiers: [CreditTier]? = nil) {
+        self.name = name
+        self.from = from
+        self.to = to
+        self.slaTarget = slaTarget
+        self.sloTarget = sloTarget
+        self.creditTiers = creditTiers
+    }
+
+    public init(_ season: Season) {
+        self.init(
+            name: season.name, from: season.from, to: season.to, slaTarget: season.slaTarget, sloTarget: season.sloTarget, creditTiers: season.creditTiers)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, from, to
+        case slaTarget = "sla_target"
+        case sloTarget = "slo_target"
+        case creditTiers = "credit_tiers"
+    }
+}
+
+/// One objective's terms as a proposal would change them: any of the SLA and SLO targets, the credit tiers, the cap,
+/// the ramp and the seasons (a new list replaces the old one whole; an empty one ends the ramp or the seasons).
 public struct TermsChange: Sendable, Equatable, Codable {
     /// The objective's series: it names the objective across versions.
     public var seriesID: Int64
@@ -35,10 +66,12 @@ public struct TermsChange: Sendable, Equatable, Codable {
     public var creditCapPercent: Decimal?
     /// Nil: the ramp stays as it is.
     public var ramp: [ProposedRampStep]?
+    /// Nil: the seasons stay as they are.
+    public var seasons: [ProposedSeason]?
 
     public init(
         seriesID: Int64, objectiveName: String, slaTarget: Decimal? = nil, sloTarget: Decimal? = nil, creditTiers: [CreditTier]? = nil,
-        creditCapPercent: Decimal? = nil, ramp: [ProposedRampStep]? = nil
+        creditCapPercent: Decimal? = nil, ramp: [ProposedRampStep]? = nil, seasons: [ProposedSeason]? = nil
     ) {
         self.seriesID = seriesID
         self.objectiveName = objectiveName
@@ -47,10 +80,12 @@ public struct TermsChange: Sendable, Equatable, Codable {
         self.creditTiers = creditTiers
         self.creditCapPercent = creditCapPercent
         self.ramp = ramp
+        self.seasons = seasons
     }
 
     public var isEmpty: Bool {
         self.slaTarget == nil && self.sloTarget == nil && self.creditTiers == nil && self.creditCapPercent == nil && self.ramp == nil
+            && self.seasons == nil
     }
 
     /// The objective with this change applied: targets, credits and ramp (steps without an SLO are refused by
@@ -65,6 +100,11 @@ public struct TermsChange: Sendable, Equatable, Codable {
         if let ramp = self.ramp {
             changed.movingTerms.ramp = ramp.map { RampStep(until: $0.until, slaTarget: $0.slaTarget, sloTarget: $0.sloTarget ?? changed.sloTarget) }
         }
+        if let seasons = self.seasons {
+            changed.movingTerms.seasons = seasons.map {
+                Season(name: $0.name, from: $0.from, to: $0.to, slaTarget: $0.slaTarget, sloTarget: $0.sloTarget ?? changed.sloTarget, creditTiers: $0.creditTiers)
+            }
+        }
         return changed
     }
 
@@ -75,7 +115,7 @@ public struct TermsChange: Sendable, Equatable, Codable {
         case sloTarget = "slo_target"
         case creditTiers = "credit_tiers"
         case creditCapPercent = "credit_cap_percent"
-        case ramp
+        case ramp, seasons
     }
 }
 
@@ -163,6 +203,11 @@ public struct RenegotiationProposal: Sendable, Equatable, Codable {
             var shown = change
             shown.sloTarget = nil
             shown.ramp = change.ramp?.map { ProposedRampStep(until: $0.until, slaTarget: $0.slaTarget, sloTarget: nil) }
+            shown.seasons = change.seasons?.map { season in
+                var facing = season
+                facing.sloTarget = nil
+                return facing
+            }
             return shown
         }
         return facing
@@ -211,7 +256,7 @@ public enum ProposalRules {
         }
         if let periods = draft.replayPeriods, !(1...36).contains(periods) { errors.add("replay_periods", "Replay 1 to 36 periods.") }
         let changes = draft.changes.filter { !$0.isEmpty }
-        if changes.isEmpty { errors.add("changes", "Change at least one term: a target, the credit tiers, the cap or the ramp.") }
+        if changes.isEmpty { errors.add("changes", "Change at least one term: a target, the credit tiers, the cap, the ramp or the seasons.") }
         guard draft.changes.count <= 100 else {
             errors.add("changes", "At most 100 objectives in one proposal.")
             return errors
@@ -254,6 +299,24 @@ public enum ProposalRules {
                     continue
                 }
             }
+            if let seasons = change.seasons {
+                if byVendor {
+                    errors.add(
+                        "\(field).seasons",
+                        "\(objective.name): seasons carry the customer's internal targets too; propose the SLA you would meet and ask the customer for seasonal terms.")
+                    continue
+                } else if let index = seasons.firstIndex(where: { $0.sloTarget == nil }) {
+                    errors.add("\(field).seasons", "\(objective.name): season \(index + 1) needs its SLO target as well as its SLA.")
+                    continue
+                } else if let surge = objective.movingTerms.surge, !surge.seasonForecasts.isEmpty,
+                    let missing = surge.seasonForecasts.keys.sorted().first(where: { name in !seasons.contains { $0.name == name } })
+                {
+                    errors.add(
+                        "\(field).seasons",
+                        "\(objective.name): the surge clause has a forecast for season \(missing), which these seasons no longer have; keep it or change the clause first.")
+                    continue
+                }
+            }
             // the changed terms must still fit the objective's seasons, ramp and surge clause (as applying checks again)
             let changed = change.applied(to: objective)
             let problems = changed.movingTerms.validate(window: objective.window, slaTarget: changed.slaTarget).errors
@@ -263,7 +326,8 @@ public enum ProposalRules {
                     "\(field).sla_target",
                     "\(objective.name): this SLA does not fit the agreement's moving terms (a season, ramp step or surge clause's relaxed target); propose another or ask the customer.")
             } else {
-                for problem in problems { errors.add("\(field).\(change.ramp == nil ? "sla_target" : "ramp")", "\(objective.name): \(problem.message)") }
+                let key = change.seasons != nil ? "seasons" : change.ramp != nil ? "ramp" : "sla_target"
+                for problem in problems { errors.add("\(field).\(key)", "\(objective.name): \(problem.message)") }
             }
         }
         return errors

@@ -40,7 +40,8 @@ struct ProposalPages {
         var tiers: String
         var cap: String
         var ramp: String
-        /// Calendar windows only: a rolling window has no ramp.
+        var seasons: String
+        /// Calendar windows only: a rolling window has no ramp or seasons.
         var takesRamp: Bool
     }
 
@@ -87,6 +88,17 @@ struct ProposalPages {
         if let slo = change.sloTarget { parts.append("SLO \(slo.plain) %") }
         if let tiers = change.creditTiers { parts.append("credits " + (tiers.isEmpty ? "none" : tiers.map { "below \($0.threshold.plain) %: \($0.percent.plain) %" }.joined(separator: ", "))) }
         if let cap = change.creditCapPercent { parts.append("cap \(cap.plain) %") }
+        if let seasons = change.seasons {
+            parts.append(
+                seasons.isEmpty
+                    ? "no seasons"
+                    : "seasons " + seasons.map { season in
+                        "\(season.name) \(season.from) to \(season.to): SLA \(season.slaTarget.plain) %" + (season.sloTarget.map { ", SLO \($0.plain) %" } ?? "")
+                            + (season.creditTiers.map { tiers in
+                                tiers.isEmpty ? ", no credits" : ", credits " + tiers.map { "below \($0.threshold.plain) %: \($0.percent.plain) %" }.joined(separator: ", ")
+                            } ?? "")
+                    }.joined(separator: "; "))
+        }
         if let ramp = change.ramp {
             parts.append(
                 ramp.isEmpty
@@ -100,6 +112,14 @@ struct ProposalPages {
     /// A ramp as the form writes it: "2027-02-28 99 99.5; 2027-04-30 99.5 99.8", or "none".
     static func rampText(_ steps: [ProposedRampStep]) -> String {
         steps.isEmpty ? "none" : steps.map { "\($0.until) \($0.slaTarget.plain)" + ($0.sloTarget.map { " \($0.plain)" } ?? "") }.joined(separator: "; ")
+    }
+
+    /// Seasons as the form writes them: "peak 11-01 12-31 99.8 99.9", or "none" (a form cannot carry seasons' own
+    /// credit tiers: the API can).
+    static func seasonsText(_ seasons: [ProposedSeason]) -> String {
+        seasons.isEmpty
+            ? "none"
+            : seasons.map { "\($0.name) \($0.from) \($0.to) \($0.slaTarget.plain)" + ($0.sloTarget.map { " \($0.plain)" } ?? "") }.joined(separator: "; ")
     }
 
     func vendorName(_ id: Int64?) async throws -> String? {
@@ -155,6 +175,7 @@ struct ProposalPages {
                 values["changes.\(index).credit_cap_percent"] = change.creditCapPercent?.plain ?? ""
                 values["changes.\(index).credit_tiers"] = change.creditTiers.map { $0.map { "\($0.threshold.plain):\($0.percent.plain)" }.joined(separator: ", ") } ?? ""
                 values["changes.\(index).ramp"] = change.ramp.map(Self.rampText) ?? ""
+                values["changes.\(index).seasons"] = change.seasons.map(Self.seasonsText) ?? ""
             }
             return try await self.form(context, agreementID: parent.agreementID, parent: parent, state: FormState(values: values))
         }
@@ -191,13 +212,26 @@ struct ProposalPages {
             let tiers = objective.credits.tiers.map { "\($0.threshold.plain):\($0.percent.plain)" }.joined(separator: ", ")
             // a vendor reads the contract's SLA and credits, not the customer's internal SLO
             let steps = objective.movingTerms.ramp
-            let now = "SLA \(objective.slaTarget.plain) %" + (vendor ? "" : ", SLO \(objective.sloTarget.plain) %")
-                + (tiers.isEmpty ? ", no credits" : ", credits \(tiers), cap \(objective.credits.capPercent.plain) %")
-                + (steps.isEmpty ? "" : "; ramp " + (vendor ? steps.map { "to \($0.until) SLA \($0.slaTarget.plain) %" }.joined(separator: ", ") : Self.rampText(steps.map(ProposedRampStep.init))))
+            let seasons = objective.movingTerms.seasons
+            var now = "SLA \(objective.slaTarget.plain) %" + (vendor ? "" : ", SLO \(objective.sloTarget.plain) %")
+            now += tiers.isEmpty ? ", no credits" : ", credits \(tiers), cap \(objective.credits.capPercent.plain) %"
+            if !steps.isEmpty {
+                let text: String =
+                    vendor
+                    ? steps.map { "to \($0.until) SLA \($0.slaTarget.plain) %" }.joined(separator: ", ") : Self.rampText(steps.map(ProposedRampStep.init))
+                now += "; ramp " + text
+            }
+            if !seasons.isEmpty {
+                let text: String =
+                    vendor
+                    ? seasons.map { "\($0.name) \($0.from) to \($0.to) SLA \($0.slaTarget.plain) %" }.joined(separator: ", ")
+                    : Self.seasonsText(seasons.map(ProposedSeason.init))
+                now += "; seasons " + text
+            }
             let value = { (key: String) in state.values["changes.\(index).\(key)"] ?? "" }
             return ObjectiveRow(
                 index: index, seriesID: seriesID, name: objective.name, current: now, sla: value("sla_target"), slo: value("slo_target"),
-                tiers: value("credit_tiers"), cap: value("credit_cap_percent"), ramp: value("ramp"), takesRamp: objective.window.days == nil)
+                tiers: value("credit_tiers"), cap: value("credit_cap_percent"), ramp: value("ramp"), seasons: value("seasons"), takesRamp: objective.window.days == nil)
         }
         var values = state.values
         if values["replay_periods"] == nil { values["replay_periods"] = "12" }

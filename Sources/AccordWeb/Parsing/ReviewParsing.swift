@@ -174,6 +174,83 @@ extension DraftParsing {
         return steps
     }
 
+    /// Proposed seasons: a JSON list of `name`/`from`/`to` (MM-DD)/`sla_target`/`slo_target` objects with optional
+    /// `credit_tiers` (threshold/percent objects; empty: none), an empty list ending the seasons; or in a form seasons
+    /// separated by ";" or new lines, each "name MM-DD MM-DD SLA SLO" ("none": end them). Absent or blank: unchanged.
+    static func proposedSeasons(_ value: InputValue?, into errors: inout ValidationErrors) -> [ProposedSeason]? {
+        let locale = Locale(identifier: "en_US_POSIX")
+        func number(_ text: String?) -> Decimal? {
+            guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 40, text.allSatisfy({ "0123456789.".contains($0) }),
+                text.filter({ $0 == "." }).count <= 1, text.first != ".", text.last != "."
+            else { return nil }
+            return Decimal(string: text, locale: locale)
+        }
+        var rows: [(name: String, from: String?, to: String?, sla: String?, slo: String?, tiers: [Input]?)] = []
+        switch value {
+        case .list(let items)?:
+            for item in items.prefix(MovingTerms.maximumSeasons + 1) {
+                guard case .object(let fields) = item else {
+                    errors.add("seasons", "Each season is an object with name, from, to, sla_target and slo_target.")
+                    return nil
+                }
+                let season = Input(fields)
+                let tiers: [Input]? = season.has("credit_tiers") ? season.objects("credit_tiers") : nil
+                rows.append((season.text("name") ?? "", season.text("from"), season.text("to"), season.text("sla_target"), season.text("slo_target"), tiers))
+            }
+        case .text(let text)?:
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty { return nil }
+            if trimmed.lowercased() == "none" { return [] }
+            for part in trimmed.split(whereSeparator: { $0 == ";" || $0 == "\n" }).prefix(MovingTerms.maximumSeasons + 1) {
+                let words = part.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+                if words.isEmpty { continue }
+                // the name runs up to the first MM-DD
+                guard let first = words.firstIndex(where: { MonthDay($0) != nil }), first > 0 else {
+                    errors.add("seasons", "Write each season as its name, first and last day (MM-DD), SLA and SLO, e.g. \"peak 11-01 12-31 99.8 99.9\".")
+                    continue
+                }
+                let rest = Array(words[first...])
+                if rest.count > 4 { errors.add("seasons", "Write each season as its name, first and last day (MM-DD), SLA and SLO, e.g. \"peak 11-01 12-31 99.8 99.9\".") }
+                func word(_ index: Int) -> String? { index < rest.count ? rest[index] : nil }
+                rows.append((words[..<first].joined(separator: " "), word(0), word(1), word(2), word(3), nil))
+            }
+        case .null?, nil:
+            return nil
+        case .object?:
+            errors.add("seasons", "The seasons are a list (name, from, to, sla_target, slo_target); an empty list ends them.")
+            return nil
+        }
+        var seasons: [ProposedSeason] = []
+        for (index, row) in rows.enumerated() {
+            let what = "Season \(index + 1)"
+            guard let from = row.from.flatMap(MonthDay.init), let to = row.to.flatMap(MonthDay.init) else {
+                errors.add("seasons", "\(what): give its first and last day as MM-DD, e.g. 11-01 and 12-31.")
+                continue
+            }
+            guard let sla = number(row.sla) else {
+                errors.add("seasons", "\(what): give its SLA target as a number, e.g. 99.8.")
+                continue
+            }
+            if row.slo != nil, number(row.slo) == nil {
+                errors.add("seasons", "\(what): its SLO target is a number, e.g. 99.9.")
+                continue
+            }
+            var tiers: [CreditTier]?
+            if let tierRows = row.tiers {
+                tiers = []
+                for tier in tierRows.prefix(51) {
+                    guard let threshold = number(tier.text("threshold")), let percent = number(tier.text("percent")) else {
+                        errors.add("seasons", "\(what): a credit tier needs a threshold and a percent, both numbers.")
+                        continue
+                    }
+                    tiers?.append(CreditTier(threshold: threshold, percent: percent))
+                }
+            }
+            seasons.append(ProposedSeason(name: row.name, from: from, to: to, slaTarget: sla, sloTarget: number(row.slo), creditTiers: tiers))
+        }
+        return seasons
+    }
+
     /// A proposal: `changes` rows of `series_id` with any of `sla_target`, `slo_target`, `credit_cap_percent`,
     /// `credit_tiers` (a list of threshold/percent objects, or in a form "99.5:10, 99:25") and `ramp` (see `proposedRamp`).
     static func proposal(_ input: Input) throws(ValidationErrors) -> ProposalDraft {
@@ -215,11 +292,12 @@ extension DraftParsing {
                 }
             }
             let ramp = Self.proposedRamp(row.fields["ramp"], into: &rowReader.errors)
+            let seasons = Self.proposedSeasons(row.fields["seasons"], into: &rowReader.errors)
             for error in rowReader.errors.errors { reader.errors.add("\(field).\(error.field)", error.message) }
             changes.append(
                 TermsChange(
                     seriesID: series, objectiveName: row.raw("objective_name"), slaTarget: sla, sloTarget: slo, creditTiers: tiers, creditCapPercent: cap,
-                    ramp: ramp))
+                    ramp: ramp, seasons: seasons))
         }
         let periods = (input.text("replay_periods")?.isEmpty ?? true) ? nil : reader.integer("replay_periods", label: "Periods replayed")
         let meeting = (input.text("meeting_id")?.isEmpty ?? true) ? nil : reader.id("meeting_id", label: "Meeting")
