@@ -97,7 +97,9 @@ struct AttainmentChart {
             for (value, label, css) in lines {
                 let y = String(format: "%.1f", self.y(value))
                 parts.append(#"<line x1="\#(Int(left))" x2="\#(Int(self.width - 10))" y1="\#(y)" y2="\#(y)" class="\#(css)"/>"#)
-                parts.append(#"<text x="2" y="\#(y)" class="axis">\#(label) \#(Self.escape(String(format: "%g", value)))</text>"#)
+                // the SLA's label sits below the SLO's when the two lines are too close to read apart
+                let labelY = css == "sla" ? String(format: "%.1f", max(self.y(value), self.slo.map { self.y($0) + 11 } ?? 0)) : y
+                parts.append(#"<text x="2" y="\#(labelY)" class="axis">\#(label) \#(Self.escape(String(format: "%g", value)))</text>"#)
             }
         }
         for (index, point) in self.points.enumerated() {
