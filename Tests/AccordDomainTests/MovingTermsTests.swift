@@ -80,6 +80,21 @@ struct MovingTermsTests {
         #expect(MovingTerms.Source.ramp(step: 2, until: Self.day("2026-04-30")).label == "ramp step 2 (to 2026-04-30)")
     }
 
+    @Test func aProposedSeasonKeepingItsNameKeepsItsOwnTiersUnlessTheProposalGivesTiers() {
+        let tiers = [CreditTier(threshold: Self.d("99.5"), percent: 5)]
+        let objective = Self.objective(MovingTerms(seasons: [Self.season("autumn", "10-01", "11-30", sla: "99.5", slo: "99.7", tiers: tiers)]))
+        func proposed(_ name: String, tiers: [CreditTier]?) -> Objective {
+            let season = ProposedSeason(
+                name: name, from: MonthDay("10-01")!, to: MonthDay("11-30")!, slaTarget: Self.d("99.6"), sloTarget: Self.d("99.8"), creditTiers: tiers)
+            return TermsChange(seriesID: objective.seriesID, objectiveName: objective.name, seasons: [season]).applied(to: objective)
+        }
+        // MUT: the form cannot carry tiers: the season of the same name keeps its own; a renamed one has none of its own
+        #expect(proposed("autumn", tiers: nil).movingTerms.seasons.first?.creditTiers == tiers)
+        #expect(proposed("fall", tiers: nil).movingTerms.seasons.first?.creditTiers == nil)
+        #expect(proposed("autumn", tiers: []).movingTerms.seasons.first?.creditTiers == [])
+        #expect(proposed("autumn", tiers: nil).movingTerms.seasons.first?.slaTarget == Self.d("99.6"))
+    }
+
     @Test func termsThatWouldSplitAPeriodAreRefusedWithTheReason() {
         func problems(_ terms: MovingTerms, _ window: ObjectiveWindow = .calendarMonth) -> [String] {
             terms.validate(window: window).errors.map(\.message)

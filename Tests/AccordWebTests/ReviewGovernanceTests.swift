@@ -398,6 +398,15 @@ struct ReviewEdgeTests {
                 scope: .organisation, actor: .system)
             let byManager = try await harness.api(.post, path, token: manager, json: body(#""sla_target":"99.8""#, effective: later))
             #expect(byManager.status == .created, "\(byManager.text)")
+            // the analyst responsible and the admin accountable: the admin, who may act, decides; not any contract manager
+            _ = try await harness.repositories.raci.replace(
+                agreementID: world.agreementA.id,
+                [
+                    RACIAssignment(activity: .renegotiation, party: RACIParty(kind: .person, id: world.analyst.id, name: world.analyst.name), letter: .responsible),
+                    RACIAssignment(activity: .renegotiation, party: RACIParty(kind: .person, id: world.admin.id, name: world.admin.name), letter: .accountable),
+                ], scope: .organisation, actor: .system)
+            let notTheAdmin = try await harness.api(.post, path, token: manager, json: body(#""sla_target":"99.8""#, effective: later))
+            #expect(notTheAdmin.status == .conflict && notTheAdmin.text.contains(world.admin.name), "\(notTheAdmin.text)")
             _ = try await harness.repositories.raci.replace(agreementID: world.agreementA.id, [], scope: .organisation, actor: .system)
             // terms never take effect backdated: accepted after the effective day has come, it is refused
             let soon = try #require(today.adding(days: 1))

@@ -112,7 +112,8 @@ public struct MeasurementIngest: Sendable {
     func impact(objectiveID: Int64, touched: DateInterval, scope: AccessScope, current: PortfolioReport.Row? = nil) async throws -> [PeriodImpact] {
         let now = self.clock()
         let context = try await ObjectiveContext.load(objectiveID: objectiveID, scope: scope, repositories: self.repositories)
-        if let current, let outlook = current.outlook, touched.start >= current.currentSpan.start, touched.end <= current.currentSpan.end,
+        if let current, let outlook = current.outlook, touched.start >= current.currentSpan.start, touched.start < current.currentSpan.end,
+            touched.end <= current.currentSpan.end,
             current.currentSpan.end > now, let terms = context.terms(at: current.currentSpan.start),
             terms.objective.versionID == current.entry.objective.versionID, terms.objective.movingTerms.surge == nil
         {

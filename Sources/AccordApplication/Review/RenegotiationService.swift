@@ -73,9 +73,16 @@ public struct RenegotiationService: Sendable {
     /// only people without that right, an analyst say, would otherwise leave no one able to).
     public func mayAcceptForCustomer(agreementID: Int64, userID: Int64) async throws -> (Bool, [String]) {
         let matrix = try await self.repositories.raci.matrix(agreementID: agreementID, scope: .organisation)
+        // those responsible who may act, else the accountable one who may, else any contract manager
         var people: [RACIParty] = []
-        for party in matrix.actors(for: .renegotiation) where party.kind == .person {
-            if let user = try await self.repositories.users.find(id: party.id), user.role.canManageContracts, !user.disabled { people.append(party) }
+        for letter in [RACILetter.responsible, .accountable] where people.isEmpty {
+            for assignment in matrix.assignments where assignment.activity == .renegotiation && assignment.letter == letter && assignment.party.kind == .person {
+                if let user = try await self.repositories.users.find(id: assignment.party.id), user.role.canManageContracts, !user.disabled,
+                    !people.contains(assignment.party)
+                {
+                    people.append(assignment.party)
+                }
+            }
         }
         guard !people.isEmpty else { return (true, []) }
         return (people.contains { $0.id == userID }, people.map(\.name))

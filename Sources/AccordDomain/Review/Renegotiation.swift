@@ -101,8 +101,12 @@ public struct TermsChange: Sendable, Equatable, Codable {
             changed.movingTerms.ramp = ramp.map { RampStep(until: $0.until, slaTarget: $0.slaTarget, sloTarget: $0.sloTarget ?? changed.sloTarget) }
         }
         if let seasons = self.seasons {
+            // a season named as one in force keeps that season's own tiers unless the proposal gives tiers (a form cannot)
+            let existing = Dictionary(objective.movingTerms.seasons.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             changed.movingTerms.seasons = seasons.map {
-                Season(name: $0.name, from: $0.from, to: $0.to, slaTarget: $0.slaTarget, sloTarget: $0.sloTarget ?? changed.sloTarget, creditTiers: $0.creditTiers)
+                Season(
+                    name: $0.name, from: $0.from, to: $0.to, slaTarget: $0.slaTarget, sloTarget: $0.sloTarget ?? changed.sloTarget,
+                    creditTiers: $0.creditTiers ?? existing[$0.name]?.creditTiers)
             }
         }
         return changed

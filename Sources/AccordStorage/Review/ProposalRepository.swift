@@ -22,9 +22,9 @@ public struct ProposalRepository: Sendable {
     static func proposal(_ row: PostgresRow) throws -> RenegotiationProposal? {
         let v = try row.decode(
             (Int64, Int64, String, Int64?, Int64?, Int64?, String, String, String, String, String, Int, Int64?, Date?, Date?, Int?, String, Date, Int).self)
-        guard let status = ProposalState(rawValue: v.6), let effective = LocalDate(v.9),
-            let changes = try? JSONDecoder().decode([TermsChange].self, from: Data(v.10.utf8))
-        else { return nil }
+        guard let status = ProposalState(rawValue: v.6), let effective = LocalDate(v.9) else { return nil }
+        // stored changes that no longer decode are an error to hear of, never a proposal quietly missing
+        let changes = try JSONDecoder().decode([TermsChange].self, from: Data(v.10.utf8))
         return RenegotiationProposal(
             id: v.0, agreementID: v.1, agreementTitle: v.2, vendorID: v.3, parentID: v.4, meetingID: v.5, status: status, title: v.7, rationale: v.8,
             effectiveFrom: effective, changes: changes, replayPeriods: v.11, proposedByVendorID: v.12, customerAcceptedAt: v.13, vendorAcceptedAt: v.14,

@@ -188,8 +188,9 @@ extension PackPages.ReplayView {
         }
         self.rows = result.rows.map { row in
             [
-                // the replay already chose the places that keep a figure below a target from reading as reaching it
-                row.period, row.attainment.map { "\($0.plain) %" } ?? "no data", status(row.currentStatus, row.currentTarget, result.current),
+                // three places, more where needed to keep a figure below a target from reading as reaching it
+                row.period, Figures.attainment(row.attainment, targets: [row.currentTarget, row.proposedTarget].compactMap { $0 }),
+                status(row.currentStatus, row.currentTarget, result.current),
                 status(row.proposedStatus, row.proposedTarget, result.proposed), row.currentCredit.plain, row.proposedCredit.plain,
             ]
         }

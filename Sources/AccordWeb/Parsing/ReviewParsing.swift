@@ -194,7 +194,14 @@ extension DraftParsing {
                     return nil
                 }
                 let season = Input(fields)
-                let tiers: [Input]? = season.has("credit_tiers") ? season.objects("credit_tiers") : nil
+                var tiers: [Input]?
+                switch fields["credit_tiers"] {
+                case nil, .null?: tiers = nil
+                case .list(let items)? where items.allSatisfy({ if case .object = $0 { true } else { false } }): tiers = season.objects("credit_tiers")
+                default:
+                    errors.add("seasons", "A season's credit_tiers is a list of threshold/percent objects (empty: no credits in the season).")
+                    return nil
+                }
                 rows.append((season.text("name") ?? "", season.text("from"), season.text("to"), season.text("sla_target"), season.text("slo_target"), tiers))
             }
         case .text(let text)?:
