@@ -68,6 +68,11 @@ struct GovernanceRulesTests {
             [RACIAssignment(activity: $0, party: Self.carla, letter: .accountable), RACIAssignment(activity: $0, party: Self.ari, letter: .responsible)]
         }
         #expect(RACIMatrix(assignments).findings().isEmpty)
+        // renegotiation decided by someone who may manage contracts (Carla, A): fine; by no one who may: a warning
+        #expect(RACIMatrix(assignments).findings(mayDecide: [Self.carla.id]).isEmpty)
+        let undecided = RACIMatrix(assignments).findings(mayDecide: [])
+        #expect(undecided.map(\.activity) == [.renegotiation] && undecided.first?.severity == .warning)
+        #expect(undecided.first?.message.contains("Ari Analyst, Carla Contract may not manage contracts") == true, "\(undecided)")
         // two A on the data feed, none on credit approval, two letters for one party on renewal, no R on disputes
         assignments.append(RACIAssignment(activity: .dataFeed, party: Self.nora, letter: .accountable))
         assignments.removeAll { $0.activity == .creditApproval && $0.letter == .accountable }

@@ -398,6 +398,8 @@ struct ReviewEdgeTests {
                 scope: .organisation, actor: .system)
             let byManager = try await harness.api(.post, path, token: manager, json: body(#""sla_target":"99.8""#, effective: later))
             #expect(byManager.status == .created, "\(byManager.text)")
+            let raci = try await harness.api(.get, "/api/v1/agreements/\(world.agreementA.id)/raci", token: manager)
+            #expect(raci.text.contains("may not manage contracts, so any contract manager proposes"), "\(raci.text)")
             // the analyst responsible and the admin accountable: the admin, who may act, decides; not any contract manager
             _ = try await harness.repositories.raci.replace(
                 agreementID: world.agreementA.id,

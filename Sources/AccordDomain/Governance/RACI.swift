@@ -96,8 +96,20 @@ public struct RACIMatrix: Sendable, Equatable {
         self.assignments = unique
     }
 
-    public func findings() -> [RACIFinding] {
+    /// `mayDecide`: the customer's people who may manage contracts (when known). A renegotiation whose R and A people
+    /// include none of them is decided by any contract manager: a warning, since the matrix does not say who decides.
+    public func findings(mayDecide: Set<Int64>? = nil) -> [RACIFinding] {
         var findings: [RACIFinding] = []
+        if let mayDecide {
+            let named = self.assignments.filter { $0.activity == .renegotiation && $0.letter != .consulted && $0.letter != .informed && $0.party.kind == .person }
+            if !named.isEmpty, !named.contains(where: { mayDecide.contains($0.party.id) }) {
+                let names = Set(named.map(\.party.name)).sorted().joined(separator: ", ")
+                findings.append(
+                    .init(
+                        activity: .renegotiation, severity: .warning,
+                        message: "\(GovernanceActivity.renegotiation.label): \(names) may not manage contracts, so any contract manager proposes and accepts terms instead; name a contract manager R or A."))
+            }
+        }
         for activity in GovernanceActivity.allCases {
             let rows = self.assignments.filter { $0.activity == activity }
             let accountable = rows.filter { $0.letter == .accountable }

@@ -47,6 +47,16 @@ public struct RACIRepository: Sendable {
 
     /// Who may hold a letter on an agreement: the customer's people (every internal user), and the agreement's vendor's
     /// contacts and users.
+    /// Of the people a matrix names, those who may manage contracts (admins and contract managers not disabled).
+    public func mayDecide(_ matrix: RACIMatrix) async throws -> Set<Int64> {
+        let people = Array(Set(matrix.assignments.filter { $0.party.kind == .person }.map(\.party.id)))
+        guard !people.isEmpty else { return [] }
+        return Set(
+            try await self.database.query(
+                "SELECT id FROM users WHERE id = ANY(\(people)) AND role IN ('admin', 'contract_manager') AND NOT disabled"
+            ).map { try $0.decode(Int64.self) })
+    }
+
     public func candidates(agreementID: Int64, scope: AccessScope) async throws -> [RACIParty] {
         let agreement = try await AgreementRepository(database: self.database).find(id: agreementID, scope: scope)
         var parties = try await self.database.query(
@@ -131,6 +141,8 @@ public struct RACIRepository: Sendable {
             LEFT JOIN vendor_contacts c ON r.party_kind = 'vendor_contact' AND c.id = r.party_id
             WHERE r.agreement_id = ANY(\(ids))
             """)
+        let deciders = ids.isEmpty ? [] : Set(
+            try await self.database.query("SELECT id FROM users WHERE role IN ('admin', 'contract_manager') AND NOT disabled").map { try $0.decode(Int64.self) })
         var byAgreement: [Int64: [RACIAssignment]] = [:]
         for row in rows {
             let (agreement, activity, kind, id, letter, name) = try row.decode((Int64, String, String, Int64, String, String).self)
@@ -139,7 +151,7 @@ public struct RACIRepository: Sendable {
             byAgreement[agreement, default: []].append(RACIAssignment(activity: activity, party: RACIParty(kind: kind, id: id, name: name), letter: letter))
         }
         return agreements.compactMap { agreement in
-            let findings = RACIMatrix(byAgreement[agreement.0] ?? []).findings()
+            let findings = RACIMatrix(byAgreement[agreement.0] ?? []).findings(mayDecide: deciders)
             guard !findings.isEmpty else { return nil }
             return Health(
                 agreementID: agreement.0, title: agreement.1, kind: AgreementKind(rawValue: agreement.2) ?? .vendor, vendorName: agreement.3,

@@ -138,7 +138,7 @@ struct RACIPages {
                     return names.isEmpty ? nil : "\(letter.rawValue): \(names.joined(separator: ", "))"
                 }.joined(separator: " · "))
         }
-        let findings = isVendor ? [] : matrix.findings()
+        let findings = isVendor ? [] : matrix.findings(mayDecide: try await self.raci.mayDecide(matrix))
         let view = MatrixView(
             chrome: Chrome(title: "RACI: \(agreement.title)", context: context, notice: notice), agreementID: id, title: agreement.title,
             columns: candidates.map { Column(key: Self.key($0), name: name($0), side: $0.kind == .person ? "customer" : "vendor") },
@@ -171,20 +171,22 @@ struct RACIAPI {
         var assignments: [Row]
         var findings: [Finding]
 
-        init(_ matrix: RACIMatrix, vendorFacing: Bool) {
+        init(_ matrix: RACIMatrix, vendorFacing: Bool, mayDecide: Set<Int64>? = nil) {
             self.assignments = matrix.assignments.map {
                 Row(
                     activity: $0.activity.rawValue, partyKind: $0.party.kind.rawValue, partyID: vendorFacing && $0.party.kind == .person ? 0 : $0.party.id,
                     partyName: vendorFacing && $0.party.kind == .person ? customerLabel : $0.party.name, letter: $0.letter.rawValue)
             }
-            self.findings = vendorFacing ? [] : matrix.findings().map { Finding(activity: $0.activity.rawValue, severity: $0.severity.rawValue, message: $0.message) }
+            self.findings = vendorFacing ? [] : matrix.findings(mayDecide: mayDecide).map { Finding(activity: $0.activity.rawValue, severity: $0.severity.rawValue, message: $0.message) }
         }
     }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("agreements/:id/raci") { _, context in
             let user = try context.requireUser()
-            return JSON.response(MatrixBody(try await self.raci.matrix(agreementID: try context.id(), scope: context.scope), vendorFacing: user.role == .vendor))
+            let matrix = try await self.raci.matrix(agreementID: try context.id(), scope: context.scope)
+            let vendor = user.role == .vendor
+            return JSON.response(MatrixBody(matrix, vendorFacing: vendor, mayDecide: vendor ? nil : try await self.raci.mayDecide(matrix)))
         }
         group.put("agreements/:id/raci") { request, context in
             let candidates = try await self.raci.candidates(agreementID: try context.id(), scope: context.scope)
@@ -209,7 +211,7 @@ struct RACIAPI {
             }
             try errors.throwIfAny()
             let matrix = try await self.raci.replace(agreementID: try context.id(), assignments, scope: context.scope, actor: context.actor)
-            return JSON.response(MatrixBody(matrix, vendorFacing: false))
+            return JSON.response(MatrixBody(matrix, vendorFacing: false, mayDecide: try await self.raci.mayDecide(matrix)))
         }
         group.get("raci/health") { _, context in
             _ = try context.requireUser { $0 != .vendor }
