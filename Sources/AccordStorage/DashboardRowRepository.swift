@@ -161,8 +161,8 @@ public struct DashboardRowRepository: Sendable {
     }
 
     /// Whether a row's agreement shares its internal figures with the reader (SQL over integer ids only).
-    static func sharing(_ shared: Set<Int64>) -> String {
-        shared.isEmpty ? "FALSE" : "agreement_id IN (\(shared.sorted().map(String.init).joined(separator: ",")))"
+    static func sharing(_ shared: Set<Int64>, column: String = "agreement_id") -> String {
+        shared.isEmpty ? "FALSE" : "\(column) IN (\(shared.sorted().map(String.init).joined(separator: ",")))"
     }
 
     /// A burn-rate alert firing on a row, as the reader may know of it: only on agreements sharing internal figures
@@ -202,8 +202,7 @@ public struct DashboardRowRepository: Sendable {
 
     static func order(_ sort: Sort, internalFiguresOf shared: Set<Int64>? = nil) -> String {
         // a vendor's rows are ordered by the budget only where it may see it
-        let budget = shared.map { "(CASE WHEN \(Self.sharing($0).replacingOccurrences(of: "agreement_id", with: "d.agreement_id")) THEN d.budget_remaining END)" }
-            ?? "d.budget_remaining"
+        let budget = shared.map { "(CASE WHEN \(Self.sharing($0, column: "d.agreement_id")) THEN d.budget_remaining END)" } ?? "d.budget_remaining"
         return switch sort {
         // the table's columns, not the text the select list casts them to under the same names
         case .risk: "d.shortfall DESC NULLS LAST, \(budget) NULLS LAST, lower(d.objective_name), d.series_id"

@@ -37,6 +37,13 @@ extension AppDependencies {
         return try await self.repositories.governanceTerms.sharingInternalFigures(agreementIDs)
     }
 
+    /// For a vendor's user, the agreements among its dashboard rows that share internal figures with it (what the
+    /// dashboard and the portal filter, count and order by); nil for the customer's people, who see them all.
+    func dashboardSharing(_ context: AccordRequestContext) async throws -> Set<Int64>? {
+        guard context.identity?.user.role == .vendor else { return nil }
+        return try await self.repositories.governanceTerms.sharingInternalFigures(try await self.repositories.dashboardRows.agreementIDs(scope: context.scope))
+    }
+
     /// Whether the caller sees the internal figures of one agreement (see `internalFigures(_:agreementIDs:)`).
     func seesInternalFigures(_ context: AccordRequestContext, agreementID: Int64) async throws -> Bool {
         try await self.internalFigures(context, agreementIDs: [agreementID]).contains(agreementID)

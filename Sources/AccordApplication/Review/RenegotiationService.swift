@@ -44,12 +44,11 @@ public struct RenegotiationService: Sendable {
             }
             let periods = closed.map { record in
                 let day = LocalDate.of(record.periodStart, in: zone)
+                let counts = EventCounts(good: record.good, valid: record.valid)
                 var period = WhatIfReplay.Period(
                     start: record.periodStart, label: ReviewText.periodLabel(record.periodStart, zone: zone, window: objective.window),
-                    counts: EventCounts(good: record.good, valid: record.valid), periodFee: fee,
-                    onProbation: vendor?.isOnProbation(on: day) ?? false)
+                    counts: counts, periodFee: fee, onProbation: vendor?.isOnProbation(on: day) ?? false)
                 // the terms of the season or step in force on its first day, relaxed when a surge clause applied to it
-                let counts = EventCounts(good: record.good, valid: record.valid)
                 let held = SurgeJudgement.terms(of: objective.inForce(forPeriodStarting: day), recorded: counts, zone: zone, periodStart: record.periodStart)
                 let offered = SurgeJudgement.terms(of: changed.inForce(forPeriodStarting: day), recorded: counts, zone: zone, periodStart: record.periodStart)
                 if held != objective || offered != changed {
@@ -68,22 +67,11 @@ public struct RenegotiationService: Sendable {
         return results
     }
 
-    /// The customer accepts per the RACI's renegotiation activity: when it names people of the customer who act (R, or
-    /// an A without R) and may manage contracts, only they accept; otherwise any contract manager does (a RACI naming
-    /// only people without that right, an analyst say, would otherwise leave no one able to).
+    /// The customer proposes and accepts per the RACI's renegotiation activity (`RACIMatrix.renegotiationDeciders`):
+    /// its R, else its A, among people who may manage contracts; when it names none of them, any contract manager.
     public func mayAcceptForCustomer(agreementID: Int64, userID: Int64) async throws -> (Bool, [String]) {
         let matrix = try await self.repositories.raci.matrix(agreementID: agreementID, scope: .organisation)
-        // those responsible who may act, else the accountable one who may, else any contract manager
-        var people: [RACIParty] = []
-        for letter in [RACILetter.responsible, .accountable] where people.isEmpty {
-            for assignment in matrix.assignments where assignment.activity == .renegotiation && assignment.letter == letter && assignment.party.kind == .person {
-                if let user = try await self.repositories.users.find(id: assignment.party.id), user.role.canManageContracts, !user.disabled,
-                    !people.contains(assignment.party)
-                {
-                    people.append(assignment.party)
-                }
-            }
-        }
+        let people = matrix.renegotiationDeciders(mayDecide: try await self.repositories.raci.mayDecide(matrix))
         guard !people.isEmpty else { return (true, []) }
         return (people.contains { $0.id == userID }, people.map(\.name))
     }

@@ -96,13 +96,28 @@ public struct RACIMatrix: Sendable, Equatable {
         self.assignments = unique
     }
 
+    /// Who decides renegotiations for the customer: the people responsible who may manage contracts (`mayDecide`),
+    /// else the accountable one if they may; empty when neither, and then any contract manager decides.
+    public func renegotiationDeciders(mayDecide: Set<Int64>) -> [RACIParty] {
+        for letter in [RACILetter.responsible, .accountable] {
+            var seen = Set<RACIParty>()
+            let people = self.assignments.filter {
+                $0.activity == .renegotiation && $0.letter == letter && $0.party.kind == .person && mayDecide.contains($0.party.id)
+            }.map(\.party).filter { seen.insert($0).inserted }
+            if !people.isEmpty { return people }
+        }
+        return []
+    }
+
     /// `mayDecide`: the customer's people who may manage contracts (when known). A renegotiation whose R and A people
     /// include none of them is decided by any contract manager: a warning, since the matrix does not say who decides.
     public func findings(mayDecide: Set<Int64>? = nil) -> [RACIFinding] {
         var findings: [RACIFinding] = []
-        if let mayDecide {
-            let named = self.assignments.filter { $0.activity == .renegotiation && $0.letter != .consulted && $0.letter != .informed && $0.party.kind == .person }
-            if !named.isEmpty, !named.contains(where: { mayDecide.contains($0.party.id) }) {
+        if let mayDecide, self.renegotiationDeciders(mayDecide: mayDecide).isEmpty {
+            let named = self.assignments.filter {
+                $0.activity == .renegotiation && [.responsible, .accountable].contains($0.letter) && $0.party.kind == .person
+            }
+            if !named.isEmpty {
                 let names = Set(named.map(\.party.name)).sorted().joined(separator: ", ")
                 findings.append(
                     .init(

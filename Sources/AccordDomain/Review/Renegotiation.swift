@@ -272,8 +272,8 @@ public enum ProposalRules {
                 errors.add(field, "This objective is not in the agreement's version in force.")
                 continue
             }
-            let sla = change.slaTarget ?? objective.slaTarget
-            let slo = change.sloTarget ?? objective.sloTarget
+            let changed = change.applied(to: objective)
+            let (sla, slo) = (changed.slaTarget, changed.sloTarget)
             for (name, value) in [("sla_target", change.slaTarget), ("slo_target", change.sloTarget)] {
                 if let value, !(value > 0 && value <= 100) { errors.add("\(field).\(name)", "A target is above 0 and at most 100 %.") }
                 if let value, value.rounded(places: 6) != value { errors.add("\(field).\(name)", "At most six decimals.") }
@@ -283,46 +283,31 @@ public enum ProposalRules {
             } else if slo <= sla {
                 errors.add("\(field).slo_target", "\(objective.name): the internal SLO (\(slo.plain) %) stays stricter than the SLA (\(sla.plain) %).")
             }
-            let schedule = CreditSchedule(
-                tiers: change.creditTiers ?? objective.credits.tiers, capPercent: change.creditCapPercent ?? objective.credits.capPercent,
-                probationFactor: objective.credits.probationFactor)
-            for error in schedule.validate().errors { errors.add("\(field).\(error.field)", "\(objective.name): \(error.message)") }
-            if let ramp = change.ramp {
-                if byVendor {
-                    errors.add(
-                        "\(field).ramp",
-                        "\(objective.name): a ramp's steps carry the customer's internal targets too; propose the SLA you would meet and ask the customer for a ramp.")
-                    continue
-                } else if let step = ramp.firstIndex(where: { $0.sloTarget == nil }) {
-                    errors.add("\(field).ramp", "\(objective.name): ramp step \(step + 1) needs its SLO target as well as its SLA.")
-                    continue
-                } else if let last = ramp.last?.until, let effective = draft.effectiveFrom, last < effective {
-                    errors.add(
-                        "\(field).ramp",
-                        "\(objective.name): the ramp ends on \(last), before the new terms take effect (\(effective)): it would never apply. End it later, or send \"none\" to end the ramp.")
-                    continue
-                }
+            for error in changed.credits.validate().errors { errors.add("\(field).\(error.field)", "\(objective.name): \(error.message)") }
+            // ramps and seasons carry the customer's internal SLO: only the customer proposes them, each with its SLO
+            let moving: [(key: String, what: String, missingSLO: Int?)] = [
+                change.ramp.map { ("ramp", "a ramp's steps", $0.firstIndex { $0.sloTarget == nil }) },
+                change.seasons.map { ("seasons", "seasons", $0.firstIndex { $0.sloTarget == nil }) },
+            ].compactMap { $0 }
+            if byVendor, let first = moving.first {
+                errors.add(
+                    "\(field).\(first.key)",
+                    "\(objective.name): \(first.what) carry the customer's internal targets too; propose the SLA you would meet and ask the customer for them.")
+                continue
             }
-            if let seasons = change.seasons {
-                if byVendor {
-                    errors.add(
-                        "\(field).seasons",
-                        "\(objective.name): seasons carry the customer's internal targets too; propose the SLA you would meet and ask the customer for seasonal terms.")
-                    continue
-                } else if let index = seasons.firstIndex(where: { $0.sloTarget == nil }) {
-                    errors.add("\(field).seasons", "\(objective.name): season \(index + 1) needs its SLO target as well as its SLA.")
-                    continue
-                } else if let surge = objective.movingTerms.surge, !surge.seasonForecasts.isEmpty,
-                    let missing = surge.seasonForecasts.keys.sorted().first(where: { name in !seasons.contains { $0.name == name } })
-                {
-                    errors.add(
-                        "\(field).seasons",
-                        "\(objective.name): the surge clause has a forecast for season \(missing), which these seasons no longer have; keep it or change the clause first.")
-                    continue
-                }
+            if let missing = moving.first(where: { $0.missingSLO != nil }), let index = missing.missingSLO {
+                let item = missing.key == "ramp" ? "ramp step" : "season"
+                errors.add("\(field).\(missing.key)", "\(objective.name): \(item) \(index + 1) needs its SLO target as well as its SLA.")
+                continue
             }
-            // the changed terms must still fit the objective's seasons, ramp and surge clause (as applying checks again)
-            let changed = change.applied(to: objective)
+            if let last = change.ramp?.last?.until, let effective = draft.effectiveFrom, last < effective {
+                errors.add(
+                    "\(field).ramp",
+                    "\(objective.name): the ramp ends on \(last), before the new terms take effect (\(effective)): it would never apply. End it later, or send \"none\" to end the ramp.")
+                continue
+            }
+            // the changed terms must still fit the objective's seasons, ramp and surge clause (as applying checks again;
+            // a season a surge forecast names and no longer given is one of these problems)
             let problems = changed.movingTerms.validate(window: objective.window, slaTarget: changed.slaTarget).errors
             if byVendor, !problems.isEmpty {
                 // the terms carry the customer's internal targets: say what does not fit without naming them

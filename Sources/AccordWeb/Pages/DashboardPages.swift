@@ -84,17 +84,13 @@ struct DashboardPages {
             _ = try context.requireUser()
             let now = self.dependencies.clock()
             var query = try DashboardQuery(request)
-            let isVendor = context.identity?.user.role == .vendor
             let rows = DashboardRows(repositories: self.repositories)
             // rows follow their data: an ingest computes the rows it changed, the dashboard-rows job any other change within
             // seconds; a page view only matches them to the objectives in force when those changed (one row read)
             try await rows.match(now: now)
             let scope = try context.scope
             // a vendor's user sees the internal figures (and statuses drawn from them) only of agreements that share them
-            let shared: Set<Int64>? =
-                isVendor
-                ? try await self.repositories.governanceTerms.sharingInternalFigures(try await self.repositories.dashboardRows.agreementIDs(scope: scope))
-                : nil
+            let shared = try await self.dependencies.dashboardSharing(context)
             let countKey = "\(PortfolioCache.key(scope))|\(query.filter.vendorID ?? 0)|\(query.filter.serviceID ?? 0)|\(query.filter.agreementID ?? 0)|\(query.filter.search ?? "")"
             let counts = try await self.dependencies.portfolioCache.dashboardCounts(key: countKey, now: now) {
                 try await self.repositories.dashboardRows.counts(query.filter, scope: scope, internalFiguresOf: shared)

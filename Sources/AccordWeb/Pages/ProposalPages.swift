@@ -86,7 +86,10 @@ struct ProposalPages {
         var parts: [String] = []
         if let sla = change.slaTarget { parts.append("SLA \(sla.plain) %") }
         if let slo = change.sloTarget { parts.append("SLO \(slo.plain) %") }
-        if let tiers = change.creditTiers { parts.append("credits " + (tiers.isEmpty ? "none" : tiers.map { "below \($0.threshold.plain) %: \($0.percent.plain) %" }.joined(separator: ", "))) }
+        func credits(_ tiers: [CreditTier]) -> String {
+            tiers.isEmpty ? "none" : tiers.map { "below \($0.threshold.plain) %: \($0.percent.plain) %" }.joined(separator: ", ")
+        }
+        if let tiers = change.creditTiers { parts.append("credits " + credits(tiers)) }
         if let cap = change.creditCapPercent { parts.append("cap \(cap.plain) %") }
         if let seasons = change.seasons {
             parts.append(
@@ -94,9 +97,7 @@ struct ProposalPages {
                     ? "no seasons"
                     : "seasons " + seasons.map { season in
                         "\(season.name) \(season.from) to \(season.to): SLA \(season.slaTarget.plain) %" + (season.sloTarget.map { ", SLO \($0.plain) %" } ?? "")
-                            + (season.creditTiers.map { tiers in
-                                tiers.isEmpty ? ", no credits" : ", credits " + tiers.map { "below \($0.threshold.plain) %: \($0.percent.plain) %" }.joined(separator: ", ")
-                            } ?? "")
+                            + (season.creditTiers.map { ", credits " + credits($0) } ?? "")
                     }.joined(separator: "; "))
         }
         if let ramp = change.ramp {

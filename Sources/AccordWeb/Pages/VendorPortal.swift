@@ -103,7 +103,7 @@ struct VendorPortal {
         // its objectives in force, most at risk first, from the rows the dashboard keeps (its own only); the customer's
         // internal figures only where an agreement shares them
         try await DashboardRows(repositories: self.repositories).match(now: now)
-        let shared = try await self.repositories.governanceTerms.sharingInternalFigures(try await self.repositories.dashboardRows.agreementIDs(scope: scope))
+        let shared = try await self.dependencies.dashboardSharing(context) ?? []
         let keys = try await self.repositories.dashboardRows.pageKeys(
             DashboardRowRepository.Filter(), sort: .risk, page: PageRequest(number: 1, size: 50), scope: scope, internalFiguresOf: shared)
         let found = try await self.repositories.dashboardRows.rows(seriesIDs: keys.map(\.seriesID), scope: scope)

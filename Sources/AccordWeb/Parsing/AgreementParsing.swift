@@ -74,14 +74,30 @@ extension DraftParsing {
     /// `seasons` (rows of `name`, `from` and `to` as MM-DD, `sla_target`, `slo_target`, optional `credit_tiers`: a list
     /// of threshold/percent objects, or in a form "99.5:10, 99:25") and `ramp` (rows of `until` as YYYY-MM-DD,
     /// `sla_target`, `slo_target`). Each unreadable row is named under `moving_terms`.
+    /// A plain decimal as moving terms and proposals write it: digits with at most one inner point, at most 40
+    /// characters; nil otherwise (never a prefix of something longer read as a number).
+    static func plainNumber(_ text: String?) -> Decimal? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 40,
+            text.allSatisfy({ "0123456789.".contains($0) }), text.filter({ $0 == "." }).count <= 1, text.first != ".", text.last != "."
+        else { return nil }
+        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// A list typed into one form field: entries separated by ";" or new lines, each split into words. `nil` when blank
+    /// (keep what is there), `[]` for "none" (end it).
+    static func textEntries(_ text: String, limit: Int) -> [[String]]? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return nil }
+        if trimmed.lowercased() == "none" { return [] }
+        let entries = trimmed.split(whereSeparator: { $0 == ";" || $0 == "\n" }).map { part in
+            part.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+        }.filter { !$0.isEmpty }.prefix(limit)
+        // separators alone are as blank: only "none" ends a list
+        return entries.isEmpty ? nil : Array(entries)
+    }
+
     static func movingTerms(_ input: Input, into errors: inout ValidationErrors) -> MovingTerms {
-        let locale = Locale(identifier: "en_US_POSIX")
-        func number(_ text: String?) -> Decimal? {
-            guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 40,
-                text.allSatisfy({ "0123456789.".contains($0) }), text.filter({ $0 == "." }).count <= 1, text.first != ".", text.last != "."
-            else { return nil }
-            return Decimal(string: text, locale: locale)
-        }
+        let number = Self.plainNumber
         var seasons: [Season] = []
         for (index, row) in input.objects("seasons").prefix(MovingTerms.maximumSeasons + 1).enumerated() {
             let what = "Season \(index + 1)"

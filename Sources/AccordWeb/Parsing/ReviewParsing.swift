@@ -120,13 +120,7 @@ extension DraftParsing {
     /// A proposed ramp: a JSON list of `until`/`sla_target`/`slo_target` objects (empty: end the ramp), or in a form
     /// steps separated by ";" or new lines, each "YYYY-MM-DD SLA SLO" ("none": end the ramp). Absent or blank: unchanged.
     static func proposedRamp(_ value: InputValue?, into errors: inout ValidationErrors) -> [ProposedRampStep]? {
-        let locale = Locale(identifier: "en_US_POSIX")
-        func number(_ text: String?) -> Decimal? {
-            guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 40, text.allSatisfy({ "0123456789.".contains($0) }),
-                text.filter({ $0 == "." }).count <= 1, text.first != ".", text.last != "."
-            else { return nil }
-            return Decimal(string: text, locale: locale)
-        }
+        let number = Self.plainNumber
         var rows: [(until: String?, sla: String?, slo: String?)] = []
         switch value {
         case .list(let items)?:
@@ -139,12 +133,9 @@ extension DraftParsing {
                 rows.append((step.text("until"), step.text("sla_target"), step.text("slo_target")))
             }
         case .text(let text)?:
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty { return nil }
-            if trimmed.lowercased() == "none" { return [] }
-            for part in trimmed.split(whereSeparator: { $0 == ";" || $0 == "\n" }).prefix(MovingTerms.maximumSteps + 1) {
-                let words = part.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
-                if words.isEmpty { continue }
+            guard let entries = Self.textEntries(text, limit: MovingTerms.maximumSteps + 1) else { return nil }
+            if entries.isEmpty { return [] }
+            for words in entries {
                 rows.append((words.first, words.count > 1 ? words[1] : nil, words.count > 2 ? words[2] : nil))
                 if words.count > 3 { errors.add("ramp", "Write each ramp step as its last day, SLA and SLO, e.g. \"2027-02-28 99 99.5\".") }
             }
@@ -178,13 +169,7 @@ extension DraftParsing {
     /// `credit_tiers` (threshold/percent objects; empty: none), an empty list ending the seasons; or in a form seasons
     /// separated by ";" or new lines, each "name MM-DD MM-DD SLA SLO" ("none": end them). Absent or blank: unchanged.
     static func proposedSeasons(_ value: InputValue?, into errors: inout ValidationErrors) -> [ProposedSeason]? {
-        let locale = Locale(identifier: "en_US_POSIX")
-        func number(_ text: String?) -> Decimal? {
-            guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 40, text.allSatisfy({ "0123456789.".contains($0) }),
-                text.filter({ $0 == "." }).count <= 1, text.first != ".", text.last != "."
-            else { return nil }
-            return Decimal(string: text, locale: locale)
-        }
+        let number = Self.plainNumber
         var rows: [(name: String, from: String?, to: String?, sla: String?, slo: String?, tiers: [Input]?)] = []
         switch value {
         case .list(let items)?:
@@ -205,12 +190,9 @@ extension DraftParsing {
                 rows.append((season.text("name") ?? "", season.text("from"), season.text("to"), season.text("sla_target"), season.text("slo_target"), tiers))
             }
         case .text(let text)?:
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty { return nil }
-            if trimmed.lowercased() == "none" { return [] }
-            for part in trimmed.split(whereSeparator: { $0 == ";" || $0 == "\n" }).prefix(MovingTerms.maximumSeasons + 1) {
-                let words = part.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
-                if words.isEmpty { continue }
+            guard let entries = Self.textEntries(text, limit: MovingTerms.maximumSeasons + 1) else { return nil }
+            if entries.isEmpty { return [] }
+            for words in entries {
                 // the name runs up to the first MM-DD
                 guard let first = words.firstIndex(where: { MonthDay($0) != nil }), first > 0 else {
                     errors.add("seasons", "Write each season as its name, first and last day (MM-DD), SLA and SLO, e.g. \"peak 11-01 12-31 99.8 99.9\".")
