@@ -10,19 +10,25 @@ public struct UseCases: Sendable {
     public let clock: @Sendable () -> Date
     public let logger: Logger
     public let ingestReach: IngestReach
+    /// Where outbound requests (webhook deliveries) may connect.
+    public let outbound: OutboundGuard
 
     public init(
-        repositories: Repositories, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger, ingestReach: IngestReach = .standard
+        repositories: Repositories, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger, ingestReach: IngestReach = .standard,
+        outbound: OutboundGuard = OutboundGuard()
     ) {
         self.repositories = repositories
         self.clock = clock
         self.logger = logger
         self.ingestReach = ingestReach
+        self.outbound = outbound
     }
 
     /// The same use cases inside a transaction already open (`Database.bound(to:)`): everything they do joins it.
     public func within(_ database: Database) -> UseCases {
-        UseCases(repositories: Repositories(database: database), clock: self.clock, logger: self.logger, ingestReach: self.ingestReach)
+        UseCases(
+            repositories: Repositories(database: database), clock: self.clock, logger: self.logger, ingestReach: self.ingestReach,
+            outbound: self.outbound)
     }
 
     public var ingest: MeasurementIngest {
@@ -32,6 +38,7 @@ public struct UseCases: Sendable {
     public var credits: CreditLedger { CreditLedger(repositories: self.repositories) }
     public var claims: ClaimDecisions { ClaimDecisions(repositories: self.repositories, clock: self.clock) }
     public var disputes: DisputeDecisions { DisputeDecisions(repositories: self.repositories, clock: self.clock) }
+    public var webhooks: WebhookRegistration { WebhookRegistration(repositories: self.repositories, outbound: self.outbound) }
     public var recompute: PeriodRecompute { PeriodRecompute(repositories: self.repositories) }
 
     public var periods: PeriodReport { PeriodReport(repositories: self.repositories) }
@@ -47,7 +54,7 @@ public struct UseCases: Sendable {
     /// The runner of the standard jobs (period closing, recompute, alerts, session purge) on this clock.
     public func jobRunner(logger: Logger? = nil) -> JobRunner {
         JobRunner(
-            jobs: StandardJobs.all(repositories: self.repositories), store: self.repositories.jobs, clock: self.clock,
+            jobs: StandardJobs.all(repositories: self.repositories, outbound: self.outbound), store: self.repositories.jobs, clock: self.clock,
             logger: logger ?? self.logger)
     }
 }

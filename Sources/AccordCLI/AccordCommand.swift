@@ -6,6 +6,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 @main
 struct AccordCommand: AsyncParsableCommand {
@@ -44,7 +45,16 @@ struct Environment {
                 futureDays: Int(env["ACCORD_INGEST_FUTURE_DAYS"] ?? "") ?? IngestWindow.defaultFutureDays),
             trustedProxies: Set((env["ACCORD_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                 !$0.isEmpty
-            }))
+            }),
+            webhookAllowList: try Self.webhookAllowList())
+    }
+
+    /// `ACCORD_WEBHOOK_ALLOW`: CIDR blocks of internal receivers the organisation's own webhooks may reach.
+    static func webhookAllowList() throws -> [AddressRange] {
+        switch OutboundPolicy.allowList(parsing: ProcessInfo.processInfo.environment["ACCORD_WEBHOOK_ALLOW"] ?? "") {
+        case .success(let ranges): return ranges
+        case .failure(let error): throw ValidationError("ACCORD_WEBHOOK_ALLOW: \(error.description)")
+        }
     }
 
     static func logger(_ label: String = "accord") -> Logger {
@@ -78,8 +88,15 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Migrate the database, then serve the web UI and the API.")
 
     func run() async throws {
-        let app = try await buildApplication(configuration: try Environment.configuration(), logger: Environment.logger())
-        try await app.runService()
+        let logger = Environment.logger()
+        let app = try await buildApplication(configuration: try Environment.configuration(), logger: logger)
+        // SIGTERM drains for a bounded time: requests in flight get `ACCORD_DRAIN_SECONDS` (default 20) to finish, then
+        // they are cancelled, and a process whose work ignores cancellation is ended 5 seconds later
+        let drain = Int(ProcessInfo.processInfo.environment["ACCORD_DRAIN_SECONDS"] ?? "").flatMap { (1...600).contains($0) ? $0 : nil } ?? 20
+        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(drain)
+        configuration.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: configuration).run()
     }
 }
 

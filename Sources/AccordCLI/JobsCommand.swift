@@ -9,7 +9,10 @@ struct JobsCommand: AsyncParsableCommand {
         commandName: "jobs", abstract: "Show the scheduled jobs and run one now.", subcommands: [List.self, Run.self])
 
     static func runner(_ repositories: Repositories) -> JobRunner {
-        UseCases(repositories: repositories, logger: Environment.logger("accord.jobs")).jobRunner()
+        UseCases(
+            repositories: repositories, logger: Environment.logger("accord.jobs"),
+            outbound: OutboundGuard(policy: OutboundPolicy(allowList: (try? Environment.webhookAllowList()) ?? []))
+        ).jobRunner()
     }
 
     struct List: AsyncParsableCommand {

@@ -50,18 +50,49 @@ public struct Database: Sendable {
         Database(bound: connection, to: self)
     }
 
-    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. Waits for a connection
+    /// no longer than `DatabaseSettings.connectionWait` (then `DatabaseBusy`), as `query` does: a transaction begun as
+    /// the database goes away is answered, not left waiting for the pool's breaker.
     public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         if let connection = self.connection { return try await body(connection) }
         try await self.gate.acquire()
         defer { self.gate.release() }
         do {
-            return try await self.client.withTransaction(logger: self.logger) { connection in
-                try await body(connection)
+            return try await withoutActuallyEscaping(body) { body in
+                let work = TransactionBody(run: body)
+                return try await self.leased { client, logger, leased in
+                    try await client.withTransaction(logger: logger) { connection in
+                        leased.set()
+                        return try await work.run(connection)
+                    }
+                }
             }
         } catch let error as PostgresTransactionError where error.rollbackError == nil && error.closureError != nil {
             // The rollback worked: what matters to the caller is why the body failed.
             throw error.closureError!
+        }
+    }
+
+    /// Runs `operation` (which leases a connection and calls `LeaseFlag.set()` once it has one) and gives up with
+    /// `DatabaseBusy` when no connection came within the configured wait. The pool's own wait for a connection to a
+    /// database that is down runs to its breaker (about a minute).
+    private func leased<Result: Sendable>(
+        _ operation: @escaping @Sendable (PostgresClient, Logger, LeaseFlag) async throws -> Result
+    ) async throws -> Result {
+        let (client, logger, wait) = (self.client, self.logger, self.settings.connectionWait)
+        let leased = LeaseFlag()
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await operation(client, logger, leased) }
+            group.addTask {
+                try await Task.sleep(for: wait)
+                if !leased.isSet { throw DatabaseBusy() }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let result = next { return result }
+            }
+            throw CancellationError()
         }
     }
 
@@ -70,28 +101,12 @@ public struct Database: Sendable {
         if let connection = self.connection { return try await connection.query(query, logger: self.logger).collect() }
         try await self.gate.acquire()
         defer { self.gate.release() }
-        let (client, logger, wait) = (self.client, self.logger, self.settings.connectionWait)
-        // the pool's own wait for a connection to a database that is down runs to its breaker (about a minute): give
-        // up on the lease after the configured wait instead, so every request's first query (authentication) answers
-        // 503 in seconds
-        let leased = LeaseFlag()
-        return try await withThrowingTaskGroup(of: [PostgresRow]?.self) { group in
-            group.addTask {
-                try await client.withConnection { connection in
-                    leased.set()
-                    return try await connection.query(query, logger: logger).collect()
-                }
+        // every request's first query (authentication) answers 503 in seconds when the database is down
+        return try await self.leased { client, logger, leased in
+            try await client.withConnection { connection in
+                leased.set()
+                return try await connection.query(query, logger: logger).collect()
             }
-            group.addTask {
-                try await Task.sleep(for: wait)
-                if !leased.isSet { throw DatabaseBusy() }
-                return nil
-            }
-            defer { group.cancelAll() }
-            while let next = try await group.next() {
-                if let rows = next { return rows }
-            }
-            throw CancellationError()
         }
     }
 }
@@ -121,6 +136,12 @@ extension PostgresRandomAccessRow {
 extension Decimal {
     /// The plain decimal text PostgreSQL's numeric input accepts.
     var sqlText: String { NSDecimalNumber(decimal: self).description(withLocale: Locale(identifier: "en_US_POSIX")) }
+}
+
+/// A transaction's body carried into the task that leases its connection. It runs there once, while the caller
+/// awaits the result (`withoutActuallyEscaping`), so it is never used from two places at once.
+private struct TransactionBody<Result>: @unchecked Sendable {
+    let run: (PostgresConnection) async throws -> Result
 }
 
 /// Whether an operation got its connection from the pool.

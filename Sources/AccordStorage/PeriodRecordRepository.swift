@@ -160,10 +160,17 @@ public struct PeriodRecordRepository: Sendable {
         return result
     }
 
-    /// Current breaches of a vendor's objectives in periods starting since `since`.
-    public func breachCount(vendorID: Int64, since: Date) async throws -> Int {
-        try await self.database.query(
-            "SELECT count(*)::int8 FROM breaches WHERE vendor_id = \(vendorID) AND current AND period_start >= \(since)"
+    /// The vendor's current breaches of periods starting since `since`. `internalFiguresOf` nil counts every breach (the
+    /// customer's people); otherwise (a vendor's user) SLA breaches, and breaches of the internal SLO only for the
+    /// agreements given, which share the customer's internal figures.
+    public func breachCount(vendorID: Int64, since: Date, internalFiguresOf shared: Set<Int64>? = nil) async throws -> Int {
+        let sharing = shared.map { Array($0) }
+        return try await self.database.query(
+            """
+            SELECT count(*)::int8 FROM breaches b JOIN objectives o ON o.id = b.objective_id JOIN agreement_versions av ON av.id = o.version_id
+            WHERE b.vendor_id = \(vendorID) AND b.current AND b.period_start >= \(since)
+              AND (\(sharing)::int8[] IS NULL OR b.severity = 'sla' OR av.agreement_id = ANY(\(sharing)::int8[]))
+            """
         ).first!.decode(Int64.self).asInt
     }
 

@@ -47,21 +47,34 @@ public enum DatabaseFailure: Sendable, Equatable {
     case invalidValue(String)
     /// Another change got there first (unique key, deadlock, serialization): 409, retry.
     case conflict(String)
-    /// The database is unreachable, shutting down or out of connections: 503, retry later.
+    /// The database is unreachable, shutting down or out of connections, before anything was done: 503, retry later.
     case unavailable
+    /// The connection died while the request was using it (a statement or COMMIT under way): 503, retry later; whether
+    /// a change was stored is not known, so the answer says a retry with the same idempotency key is safe.
+    case connectionLost
     /// Anything else: a 500, logged with its details.
     case unexpected
 
     /// Classifies `error` if it came from PostgreSQL or its connection pool; nil otherwise.
     public static func classify(_ error: any Error) -> DatabaseFailure? {
         if error is DatabaseBusy { return .unavailable }
+        if let transaction = error as? PostgresTransactionError {
+            // the connection died inside a transaction: at BEGIN nothing was done; in the body, at COMMIT or at ROLLBACK
+            // the outcome is the server's to tell, and it is gone
+            if let begin = transaction.beginError { return Self.classify(begin) }
+            let failures = [transaction.commitError, transaction.closureError, transaction.rollbackError].compactMap { $0 }
+            let kinds = failures.map(Self.classify)
+            if kinds.contains(where: { $0 == .unavailable || $0 == .connectionLost }) { return .connectionLost }
+            return kinds.compactMap { $0 }.first ?? .unexpected
+        }
         // the pool gave up creating connections (its module is internal to PostgresNIO, so it is known by name)
         if String(reflecting: type(of: error)).hasSuffix("ConnectionPoolError") { return .unavailable }
         guard let psql = error as? PSQLError else { return nil }
         guard let state = psql.serverInfo?[.sqlState] else {
             switch psql.code {
             case .server: return .unexpected
-            default: return .unavailable  // connection closed, pool shut down, timeouts, refused connections
+            case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .connectionError: return .connectionLost
+            default: return .unavailable  // pool shut down, timeouts, refused connections
             }
         }
         switch state {

@@ -13,7 +13,8 @@ public func buildApplication(
     let database = Database(settings: configuration.database, logger: logger)
     let dependencies = AppDependencies(
         configuration: configuration, useCases: UseCases(
-            repositories: Repositories(database: database), clock: clock, logger: logger, ingestReach: configuration.ingestReach),
+            repositories: Repositories(database: database), clock: clock, logger: logger, ingestReach: configuration.ingestReach,
+            outbound: OutboundGuard(policy: OutboundPolicy(allowList: configuration.webhookAllowList))),
         renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(cost: configuration.bcryptCost),
         migrations: try Migration.load(from: configuration.schemaDirectory))
     let router = try buildRouter(dependencies, logger: logger)
@@ -40,6 +41,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     router.add(middleware: ErrorMappingMiddleware(renderer: dependencies.renderer))
     router.add(middleware: QueryGuardMiddleware())
     // Inside the error mapping: it serves a file when the routes answer 404, which it only sees as a thrown error.
+    router.add(middleware: RangeGuardMiddleware(directory: dependencies.configuration.staticDirectory, urlBasePath: "/static"))
     router.add(middleware: FileMiddleware(dependencies.configuration.staticDirectory.path, urlBasePath: "/static", logger: logger))
     router.add(
         middleware: AuthenticationMiddleware(

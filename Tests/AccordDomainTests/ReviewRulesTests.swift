@@ -63,17 +63,18 @@ struct ReviewRulesTests {
             closedOn: nil, rowVersion: 1)
         let text = MinutesRules.canonicalContent(meeting: meeting, attendees: attendees, items: [item])
         #expect(
-            text == """
-                meeting 1 on 2026-12-02
-                attendance:
-                - Carla (The customer): present
-                - Nora (Northwind): absent
-                notes:
-                - Opening: Fine
-                items:
-                - #8 action Rehearse failover — owner Olli (Northwind), due 2026-12-16
-
-                """)
+            text
+                == #"{"attendance":[{"id":"2","name":"Carla","party":"The customer","present":true},{"id":"3","name":"Nora","party":"Northwind","present":false}],"#
+                + #""day":"2026-12-02","format":"accord-minutes/2","items":[{"decided_by":"","due_on":"2026-12-16","id":"8","kind":"action","#
+                + #""owner_name":"Olli","owner_party":"Northwind","text":"Rehearse failover"}],"meeting_id":"1","notes":[{"item":"Opening","text":"Fine"}]}"#)
+        // a newline in a note is not the same minutes as a literal backslash-n
+        var escaped = meeting
+        escaped.minutes.notes = [.init(item: "Opening", text: "Fine\nmore")]
+        var broken = meeting
+        broken.minutes.notes = [.init(item: "Opening", text: "Fine\\nmore")]
+        #expect(
+            MinutesRules.canonicalContent(meeting: escaped, attendees: attendees, items: [item])
+                != MinutesRules.canonicalContent(meeting: broken, attendees: attendees, items: [item]))
         item.status = .done
         #expect(MinutesRules.canonicalContent(meeting: meeting, attendees: attendees, items: [item]) == text)
     }

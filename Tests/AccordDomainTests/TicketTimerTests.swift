@@ -39,6 +39,39 @@ struct TicketTimerTests {
         #expect(late.knownAt == Self.instant("2026-03-02 11:05"))
     }
 
+    @Test func aStoppedTimersDeadlineMovesOnlyWithPausesInsideItsSpan() {
+        // responded at 08:30 within a 1 h goal: a pause after the response does not move the response's deadline
+        let response = TicketTimer(measure: .response, schedule: .allDay, goals: [PriorityGoal(priority: "P1", goalMinutes: 60)])
+        let responded = [
+            Self.event(.created, "2026-03-02 08:00"), Self.event(.responded, "2026-03-02 08:30"), Self.event(.paused, "2026-03-02 08:40"),
+            Self.event(.resumed, "2026-03-02 12:00"),
+        ]
+        let answered = response.outcomes(for: responded, now: Self.instant("2026-03-03 12:00"))[0]
+        #expect(answered.state == .met)
+        #expect(answered.deadline == Self.instant("2026-03-02 09:00"))
+
+        // the first cycle resolved at 09:00; the reopened cycle's pause, held open 90 days, is not the first cycle's
+        let resolution = TicketTimer(measure: .resolution, schedule: .allDay, goals: [PriorityGoal(priority: "P1", goalMinutes: 120)])
+        let cycles = [
+            Self.event(.created, "2026-03-02 08:00"), Self.event(.resolved, "2026-03-02 09:00"), Self.event(.reopened, "2026-03-02 11:00"),
+            Self.event(.paused, "2026-03-02 11:30"),
+        ]
+        let outcomes = resolution.outcomes(for: cycles, now: Self.instant("2026-05-31 11:30"))
+        #expect(outcomes[0].deadline == Self.instant("2026-03-02 10:00"))
+        #expect(outcomes[0].state == .met)
+        #expect(outcomes[1].state == .running)
+
+        // an exclusion approved over a span after the stop does not move the deadline either
+        let excluded = TimeSpans([DateInterval(start: Self.instant("2026-03-02 09:30"), end: Self.instant("2026-03-02 15:00"))])
+        let first = resolution.outcomes(for: Array(cycles.prefix(2)), excluded: excluded, now: Self.instant("2026-03-03 12:00"))[0]
+        #expect(first.deadline == Self.instant("2026-03-02 10:00"))
+        #expect(first.knownAt == Self.instant("2026-03-02 09:00"))
+
+        // a running timer still counts a pause that has begun
+        let running = resolution.outcomes(for: [Self.event(.created, "2026-03-02 08:00"), Self.event(.paused, "2026-03-02 09:00")], now: Self.instant("2026-03-02 09:30"))[0]
+        #expect(running.deadline == Self.instant("2026-03-02 10:30"))
+    }
+
     @Test func businessHoursCarryAGoalOverTheWeekend() {
         // Friday 16:30 with a 4 h goal in 09:00–17:00 Monday–Friday → Monday 12:30
         let schedule = Self.office("Europe/Berlin")

@@ -99,4 +99,79 @@ struct DatabaseRoleTests {
             #expect(owner == TestDatabase.ownerRole)
         }
     }
+
+    @Test func whatIsSignedOrFrozenCannotChangeForTheServersRole() async throws {
+        try await TestDatabase.withDatabase { database in
+            // setup: an RCA written, its parts and evidence, then accepted — all as the server's role writes them
+            let repositories = Repositories(database: database)
+            let vendor = try await repositories.vendors.create(VendorDraft(name: "Signer"), scope: .organisation, actor: .system)
+            let rca = try #require(
+                try await database.query("INSERT INTO rcas (title, due_on, status) VALUES ('Outage', '2026-12-01', 'in_progress') RETURNING id").first?
+                    .decode(Int64.self))
+            try await database.query("INSERT INTO rca_parties (rca_id, vendor_id, share, signed_hash) VALUES (\(rca), \(vendor.id), 100, 'h')")
+            try await database.query("INSERT INTO rca_timeline (rca_id, at, text) VALUES (\(rca), now(), 'Paged')")
+            try await database.query("INSERT INTO rca_factors (rca_id, category, description) VALUES (\(rca), 'capacity', 'Too small')")
+            try await database.query(
+                """
+                INSERT INTO evidence_files (subject_kind, subject_id, file_name, content_type, size, sha256, content)
+                VALUES ('rca', \(rca), 'log.txt', 'text/plain', 2, 'x', '\\x6869')
+                """)
+            try await database.query("UPDATE rcas SET root_cause = 'A full disk', content_hash = 'h', status = 'accepted', accepted_at = now() WHERE id = \(rca)")
+            #expect(database.settings.username == TestDatabase.serverRole)
+
+            // MUT + validation: each change of the signed content is refused by PostgreSQL
+            for statement in [
+                "UPDATE rcas SET root_cause = 'A full disk\\n' WHERE id = \(rca)", "UPDATE rcas SET content_hash = 'other' WHERE id = \(rca)",
+                "UPDATE rcas SET status = 'in_progress' WHERE id = \(rca)", "DELETE FROM rcas WHERE id = \(rca)",
+                "UPDATE rca_parties SET signed_hash = 'forged' WHERE rca_id = \(rca)", "UPDATE rca_parties SET share = 50 WHERE rca_id = \(rca)",
+                "INSERT INTO rca_parties (rca_id) VALUES (\(rca))", "DELETE FROM rca_parties WHERE rca_id = \(rca)",
+                "INSERT INTO rca_timeline (rca_id, at, text) VALUES (\(rca), now(), 'Later')", "UPDATE rca_timeline SET text = 'Edited' WHERE rca_id = \(rca)",
+                "DELETE FROM rca_timeline WHERE rca_id = \(rca)", "UPDATE rca_factors SET description = 'Edited' WHERE rca_id = \(rca)",
+                "DELETE FROM rca_factors WHERE rca_id = \(rca)",
+                "INSERT INTO evidence_files (subject_kind, subject_id, file_name, content_type, size, sha256, content) VALUES ('rca', \(rca), 'late.txt', 'text/plain', 1, 'y', '\\x68')",
+                "DELETE FROM evidence_files WHERE subject_kind = 'rca'", "UPDATE evidence_files SET content = '\\x6868', sha256 = 'z'",
+                "ALTER TABLE rcas DISABLE TRIGGER rcas_final", "DROP TRIGGER rca_timeline_final ON rca_timeline",
+                "ALTER TABLE review_packs DISABLE TRIGGER ALL",
+            ] {
+                await #expect(throws: PSQLError.self, "\(statement)") { try await database.query(PostgresQuery(unsafeSQL: statement)) }
+            }
+            // what may still happen: the customer closes it
+            try await database.query("UPDATE rcas SET status = 'closed', closed_at = now(), row_version = row_version + 1 WHERE id = \(rca)")
+            await #expect(throws: PSQLError.self) { try await database.query("UPDATE rcas SET closed_at = now() + interval '1 day' WHERE id = \(rca)") }
+
+            // setup: a meeting whose minutes lock, with an item and a frozen pack
+            let series = try #require(
+                try await database.query(
+                    """
+                    INSERT INTO review_series (title, tier, scope_kind, vendor_id, recurrence, time_zone, start_minute, duration_minutes, pre_read_days, starts_on)
+                    VALUES ('Monthly', 'tactical', 'vendor', \(vendor.id), '{}', 'UTC', 600, 60, 1, '2026-11-01') RETURNING id
+                    """
+                ).first?.decode(Int64.self))
+            let meeting = try #require(
+                try await database.query(
+                    """
+                    INSERT INTO review_meetings (series_id, day, starts_at, ends_at, pack_due_at, notes)
+                    VALUES (\(series), '2026-11-05', '2026-11-05T10:00:00Z', '2026-11-05T11:00:00Z', '2026-11-04T10:00:00Z', '[{"item":"a","text":"b"}]')
+                    RETURNING id
+                    """
+                ).first?.decode(Int64.self))
+            try await database.query(
+                "INSERT INTO review_items (meeting_id, series_id, kind, text, status, raised_on) VALUES (\(meeting), \(series), 'question', 'Why?', 'open', '2026-11-05')")
+            try await database.query(
+                "INSERT INTO review_packs (meeting_id, revision, snapshot, sha256) VALUES (\(meeting), 1, '{}', repeat('0', 64))")
+            try await database.query("UPDATE review_meetings SET locked_at = now(), minutes_hash = 'm' WHERE id = \(meeting)")
+            for statement in [
+                "UPDATE review_meetings SET notes = '[]' WHERE id = \(meeting)", "UPDATE review_meetings SET minutes_hash = 'forged' WHERE id = \(meeting)",
+                "UPDATE review_meetings SET locked_at = NULL WHERE id = \(meeting)", "DELETE FROM review_meetings WHERE id = \(meeting)",
+                "UPDATE review_items SET text = 'Edited' WHERE meeting_id = \(meeting)", "DELETE FROM review_items WHERE meeting_id = \(meeting)",
+                "INSERT INTO review_items (meeting_id, series_id, kind, text, status, raised_on) VALUES (\(meeting), \(series), 'question', 'Late', 'open', '2026-11-06')",
+                "UPDATE review_packs SET snapshot = '[]'", "DELETE FROM review_packs",
+            ] {
+                await #expect(throws: PSQLError.self, "\(statement)") { try await database.query(PostgresQuery(unsafeSQL: statement)) }
+            }
+            // an open item of locked minutes is still decided later
+            try await database.query("UPDATE review_items SET status = 'decided', outcome = 'Because', closed_on = '2026-12-01' WHERE meeting_id = \(meeting)")
+            try await database.query("UPDATE review_meetings SET sequence = sequence + 1 WHERE id = \(meeting)")
+        }
+    }
 }

@@ -216,4 +216,31 @@ struct StaticFileTests {
             #expect(try await harness.get("/static/../schema/0001_audit_log.sql", as: nil).status != .ok)
         }
     }
+
+    @Test func rangesPastTheEndAreRefusedAndOthersServed() async throws {
+        try await Harness.run { harness in
+            let whole = try await harness.get("/static/accord.css", as: nil)
+            let size = whole.body.readableBytes
+            func ranged(_ range: String) async throws -> TestResponse {
+                try await harness.client.execute(uri: "/static/accord.css", method: .get, headers: [.range: range])
+            }
+            // MUT + validation: past the end, 416 naming the size; the connection is not left waiting
+            for range in ["bytes=999999-", "bytes=\(size)-", "bytes=\(size)-\(size + 10)", "bytes=-0"] {
+                let refused = try await ranged(range)
+                #expect(refused.status == .rangeNotSatisfiable, "\(range)")
+                #expect(refused.headers[.contentRange] == "bytes */\(size)", "\(range)")
+            }
+            let head = try await ranged("bytes=0-9")
+            #expect(head.status == .partialContent && head.body.readableBytes == 10)
+            let tail = try await ranged("bytes=-5")
+            #expect(tail.status == .partialContent && tail.body.readableBytes == 5)
+            let clamped = try await ranged("bytes=\(size - 3)-999999")
+            #expect(clamped.status == .partialContent && clamped.body.readableBytes == 3)
+            // several ranges, another unit or nonsense: the whole file
+            for range in ["bytes=0-1,4-5", "items=0-1", "bytes=x-y", "bytes=9-2"] {
+                let plain = try await ranged(range)
+                #expect(plain.status == .ok && plain.body.readableBytes == size, "\(range)")
+            }
+        }
+    }
 }

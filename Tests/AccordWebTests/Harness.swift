@@ -37,7 +37,7 @@ struct Harness: Sendable {
     /// sets the clock's start for a test whose facts depend on the day it runs (the calendar moves on, the test must not).
     static func run(
         behindTLS: Bool = false, pool: Int? = nil, wait: Duration? = nil, trustedProxies: Set<String> = [], now: Date? = nil,
-        _ body: @Sendable (Harness) async throws -> Void
+        webhookAllowList: [AddressRange] = [], _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
         let clock = TestClock(now ?? Date())
         var settings = try await TestDatabase.create()
@@ -45,7 +45,8 @@ struct Harness: Sendable {
         if let wait { settings.connectionWait = wait }
         do {
             let configuration = AppConfiguration(
-                behindTLS: behindTLS, root: TestDatabase.root, database: settings, runsScheduler: false, trustedProxies: trustedProxies)
+                behindTLS: behindTLS, root: TestDatabase.root, database: settings, runsScheduler: false, trustedProxies: trustedProxies,
+                webhookAllowList: webhookAllowList)
             let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, clock: { clock.now })
             let database = Database(settings: settings, logger: TestDatabase.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -303,6 +303,24 @@ struct MovingTermsFlowTests {
             #expect(listed.text.contains(#""ramp":[]"#), "\(listed.text)")
         }
     }
+    @Test func burnRatesUseTheSLOInForceNotTheSurgeRelaxationOnceTheOpenPeriodPassesItsThreshold() async throws {
+        try await Harness.run(now: RFC3339.parse("2026-11-20T12:30:00Z")!) { harness in
+            // setup: above 1,500 valid events a month the period is judged against 99 / 99.3 %
+            let (_, relaxed) = try await Self.agreement(
+                harness,
+                objective: #"{"name":"Payments","sli_kind":"ratio","sla_target":99.5,"slo_target":99.8,"window_kind":"calendar_month","surge":{"forecast":1000,"threshold_percent":150,"rule":"relaxed_target","relaxed_sla_target":99,"relaxed_slo_target":99.3}}"#
+            )
+            // November so far: 1,500 perfect events, then 10 bad of 100 in the last hours (1,600: past the threshold)
+            try await Self.ingest(harness, objective: relaxed, [("2026-11-05T00:00:00Z", 1500, 1500), ("2026-11-20T11:00:00Z", 90, 100)])
+            // MUT
+            let status = try await harness.api(.get, "/api/v1/objectives/\(relaxed)/status", token: try await harness.token(for: harness.world.manager))
+            // validation: the period so far names the relaxed SLO; the burn rate spends the standard one (0.1 / 0.002 = 50, not 0.1 / 0.007)
+            #expect(status.status == .ok, "\(status.text)")
+            let rates = try #require(status.json["burn_rates"] as? [[String: Any]])
+            #expect(rates.first { $0["window"] as? String == "6h" }?["burn_rate"] as? Double == 50, "\(rates)")
+        }
+    }
+
     @Test func aSurgeRelaxationIsNeverStricterThanTheStepInForceAndTheWhatIfRelaxesAsTheCloseDid() async throws {
         try await Harness.run { harness in
             let manager = try await harness.token(for: harness.world.manager)

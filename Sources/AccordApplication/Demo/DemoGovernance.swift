@@ -130,12 +130,13 @@ struct DemoGovernance {
         // breaches below the terms' floor already opened an RCA on their own
         let analysed = try await rcas.analyses(ofBreaches: initechBreaches.map(\.id) + northwindBreaches.map(\.id))
         var spare = initechBreaches.map(\.id).filter { analysed[$0] == nil }
-        // the joint RCA of March: Northwind's outage and Initech's slow answers to the tickets it caused; accepted
+        // the joint RCA of March: Northwind's outage and Initech's slow answers to the tickets it caused; accepted. Initech's
+        // breaches may have missed only the internal SLO: the customer shares these RCAs, so Initech reads them against its SLA
         if let outage = northwindBreaches.filter({ analysed[$0.id] == nil }).min(by: { $0.periodStart < $1.periodStart }) {
             let joint = (spare.isEmpty ? [] : [spare.removeLast()]) + [outage.id]
             let opened = try await rcas.open(
                 breachIDs: joint, title: "Checkout outage: database failover and ticket backlog", scope: .organisation, actor: carla,
-                now: outage.periodEnd.addingTimeInterval(86_400))
+                now: outage.periodEnd.addingTimeInterval(86_400), shareWithVendors: true)
             try await self.write(opened.id, olli: olli, dana: dana, carla: carla, northwindID: northwind.vendorID!, initechID: initech.vendorID!)
             let parties = Set(opened.parties.compactMap(\.vendorID))
             for actor in [carla, olli, dana] {
@@ -176,7 +177,7 @@ struct DemoGovernance {
             guard spare.count > 1, let breach = spare.popLast() else { break }
             let opened = try await rcas.open(
                 breachIDs: [breach], title: "", scope: .organisation, actor: carla,
-                now: state == .inProgress ? now.addingTimeInterval(-20 * 86_400) : now.addingTimeInterval(-2 * 86_400))
+                now: state == .inProgress ? now.addingTimeInterval(-20 * 86_400) : now.addingTimeInterval(-2 * 86_400), shareWithVendors: true)
             guard state != .requested else { continue }
             let scope = AccessScope.vendor(initech.vendorID!)
             _ = try await rcas.addTimelineEntry(

@@ -39,19 +39,21 @@ public enum WebhookBackoff {
     }
 }
 
-/// Sends queued webhook deliveries: claims due ones (leased for two minutes, `SKIP LOCKED`), POSTs each signed body
-/// with a 10-second timeout, and records the outcome; a 2xx answer delivers it, anything else retries with backoff.
+/// Sends queued webhook deliveries: claims due ones (leased for five minutes, `SKIP LOCKED`), resolves each endpoint's
+/// host and decides on the address (`OutboundGuard`), POSTs the signed body to that address with a 10-second timeout,
+/// and records the outcome. A 2xx answer delivers it; a refusal by policy gives it up at once; anything else retries
+/// with backoff. The log keeps the answer's status or "no answer", never the network's error text (which would tell a
+/// vendor what listens where).
 public struct WebhookDeliveryJob: Job {
     let repositories: Repositories
-    let client: HTTPClient
+    let outbound: OutboundGuard
     static let batch = 20
+    static let refusedByPolicy = "refused by policy"
+    static let noAnswer = "no answer"
 
-    /// No redirects: an endpoint answers for itself, and never sends the server on to another address.
-    public static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
-
-    public init(repositories: Repositories, client: HTTPClient = WebhookDeliveryJob.client) {
+    public init(repositories: Repositories, outbound: OutboundGuard = OutboundGuard()) {
         self.repositories = repositories
-        self.client = client
+        self.outbound = outbound
     }
 
     public var name: String { "webhook-delivery" }
@@ -59,22 +61,38 @@ public struct WebhookDeliveryJob: Job {
     public var interval: Duration { .seconds(10) }
 
     public func run(now: Date) async throws -> JobReport {
-        // leased longer than a whole batch can take (20 sends of at most 10 seconds)
+        // leased longer than a whole batch can take (20 sends of at most 10 seconds and a resolution each)
         let due = try await self.repositories.webhooks.claimDue(limit: Self.batch, now: now, leaseUntil: now.addingTimeInterval(300))
         guard !due.isEmpty else { return .idle }
         var delivered = 0
         for item in due {
-            let (status, error) = await self.send(item, at: now)
-            let ok = status.map { (200..<300).contains($0) } ?? false
-            if ok { delivered += 1 }
+            let outcome = await self.send(item, at: now)
+            if outcome.delivered { delivered += 1 }
             try await self.repositories.webhooks.recordAttempt(
-                id: item.delivery.id, at: now, status: status, error: ok ? nil : error ?? "HTTP \(status ?? 0)", delivered: ok,
-                retryAt: ok ? nil : WebhookBackoff.retry(after: item.delivery.attempts + 1, from: now))
+                id: item.delivery.id, at: now, status: outcome.status, error: outcome.error, delivered: outcome.delivered,
+                retryAt: outcome.delivered || !outcome.retry ? nil : WebhookBackoff.retry(after: item.delivery.attempts + 1, from: now))
         }
         return JobReport(items: due.count, summary: "\(delivered) of \(due.count) deliveries accepted")
     }
 
-    func send(_ item: WebhookRepository.DueDelivery, at now: Date) async -> (Int?, String?) {
+    struct Outcome {
+        var status: Int?
+        var error: String?
+        var delivered: Bool { self.error == nil }
+        var retry = true
+    }
+
+    func send(_ item: WebhookRepository.DueDelivery, at now: Date) async -> Outcome {
+        // the organisation's own endpoints may reach internal receivers an admin allowed; a vendor's never
+        let verdict = await self.outbound.vet(url: item.url, allowListApplies: item.vendorID == nil)
+        guard case .connect(let host, let address) = verdict else {
+            if case .refused = verdict { return Outcome(status: nil, error: Self.refusedByPolicy, retry: false) }
+            return Outcome(status: nil, error: Self.noAnswer)
+        }
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        // connect to the address just checked: the client does not resolve the name again
+        configuration.dnsOverride = [host: address.description, "[\(host)]": address.description]
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         var request = HTTPClientRequest(url: item.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -83,12 +101,16 @@ public struct WebhookDeliveryJob: Job {
         request.headers.add(name: "Accord-Delivery", value: "\(item.delivery.id)")
         request.headers.add(name: "Accord-Signature", value: WebhookSignature.header(payload: item.delivery.payload, secret: item.secret, at: now))
         request.body = .bytes(ByteBuffer(string: item.delivery.payload))
+        let outcome: Outcome
         do {
-            let response = try await self.client.execute(request, timeout: .seconds(10))
+            let response = try await client.execute(request, timeout: .seconds(10))
             _ = try? await response.body.collect(upTo: 64 * 1024)
-            return (Int(response.status.code), nil)
+            let status = Int(response.status.code)
+            outcome = Outcome(status: status, error: (200..<300).contains(status) ? nil : "HTTP \(status)")
         } catch {
-            return (nil, "\(error)".prefix(300).description)
+            outcome = Outcome(status: nil, error: Self.noAnswer)
         }
+        try? await client.shutdown()
+        return outcome
     }
 }

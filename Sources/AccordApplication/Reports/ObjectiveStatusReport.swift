@@ -66,7 +66,9 @@ public struct ObjectiveStatusReport: Sendable {
         let lookbacks = Array(Set(rules.flatMap { [$0.longWindow, $0.shortWindow] })).sorted()
         let counts = try await self.repositories.measurements.recentCounts(
             seriesID: objective.seriesID, sliKind: objective.sliKind, lookbacks: lookbacks, now: now)
-        let slo = period?.sloTarget ?? objective.sloTarget
+        // the SLO of the season or ramp step in force, never a surge clause's relaxed one: burn rates warn before the
+        // period's volume is known to pass the threshold (as `alert-evaluation` judges them)
+        let slo = context.terms(at: now)?.objective.sloTarget ?? objective.sloTarget
         let rates = lookbacks.map { lookback in
             let windowCounts = counts[lookback] ?? .zero
             return ObjectiveStatus.Rate(

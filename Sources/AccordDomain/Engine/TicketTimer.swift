@@ -220,6 +220,10 @@ public struct TicketTimer: Sendable {
         ticket: String, cycle: Int, priority: String, goal: TimeInterval, start: Date, stop: Date?, paused: TimeSpans, now: Date
     ) -> TimerOutcome {
         let end = min(stop ?? now, now)
+        // a timer's deadline moves only with pauses inside its own span: not with a pause after its stop, a later
+        // cycle's pause or an exclusion approved after it stopped
+        let spanEnd = stop.flatMap { $0 <= now ? max(start, $0) : nil } ?? .distantFuture
+        let paused = paused.clipped(to: DateInterval(start: start, end: spanEnd))
         let counted = self.schedule.countedTime(from: start, to: max(start, end), paused: paused)
         let deadline = self.schedule.deadline(start: start, goal: goal, paused: paused)
         let breachAt = deadline.flatMap { self.schedule.nextCountingInstant(after: $0, paused: paused) }

@@ -35,6 +35,16 @@ public struct TimeSpans: Sendable, Equatable {
         return pieces
     }
 
+    /// The parts of these spans inside `span`.
+    public func clipped(to span: DateInterval) -> TimeSpans {
+        TimeSpans(
+            self.spans.compactMap { cut in
+                let start = max(cut.start, span.start)
+                let end = min(cut.end, span.end)
+                return start < end ? DateInterval(start: start, end: end) : nil
+            })
+    }
+
     /// How much of `span` these spans cover.
     public func overlap(with span: DateInterval) -> TimeInterval {
         span.duration - self.subtracted(from: span).reduce(0) { $0 + $1.duration }

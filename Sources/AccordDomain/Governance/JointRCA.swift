@@ -39,10 +39,15 @@ public struct RCABreach: Sendable, Codable, Equatable {
     public var budgetConsumed: Decimal?
     public var creditAmount: String?
     public var currency: String?
+    /// The SLA target the period was judged against (`target` is the SLO's for a breach of the SLO only).
+    public var slaTarget: Decimal
+    /// Whether the breached objective's agreement shares the customer's internal figures with its vendor.
+    public var sharesInternalFigures: Bool
 
     public init(
         id: Int64, objectiveID: Int64, objectiveName: String, agreementTitle: String, vendorID: Int64?, vendorName: String?, periodStart: Date,
-        periodEnd: Date, severity: String, attainment: Decimal, target: Decimal, budgetConsumed: Decimal?, creditAmount: String?, currency: String?
+        periodEnd: Date, severity: String, attainment: Decimal, target: Decimal, budgetConsumed: Decimal?, creditAmount: String?, currency: String?,
+        slaTarget: Decimal, sharesInternalFigures: Bool
     ) {
         self.id = id
         self.objectiveID = objectiveID
@@ -58,6 +63,8 @@ public struct RCABreach: Sendable, Codable, Equatable {
         self.budgetConsumed = budgetConsumed
         self.creditAmount = creditAmount
         self.currency = currency
+        self.slaTarget = slaTarget
+        self.sharesInternalFigures = sharesInternalFigures
     }
 }
 
@@ -163,12 +170,15 @@ public struct RootCauseAnalysis: Sendable, Codable, Equatable {
     public var factors: [ContributingFactor]
     public var actions: [CorrectiveAction]
     public var rowVersion: Int
+    /// Whether the customer shares the RCA with the vendors whose breaches missed only its internal SLO: they are
+    /// parties to it and read those breaches against their SLA. Without it such an RCA is the customer's alone.
+    public var sharedWithVendors: Bool
 
     public init(
         id: Int64, title: String, status: RCAState, masterID: Int64?, timeZone: String, dueOn: LocalDate, automatic: Bool, triggerRule: String,
         triggerStatement: String, rootCause: String, rootCauseCategory: RootCauseCategory?, fiveWhys: [String], contentHash: String,
         returnComment: String?, openedBy: String?, openedAt: Date, acceptedAt: Date?, parties: [RCAParty], breaches: [RCABreach],
-        timeline: [TimelineEntry], factors: [ContributingFactor], actions: [CorrectiveAction], rowVersion: Int
+        timeline: [TimelineEntry], factors: [ContributingFactor], actions: [CorrectiveAction], rowVersion: Int, sharedWithVendors: Bool = false
     ) {
         self.id = id
         self.title = title
@@ -193,6 +203,7 @@ public struct RootCauseAnalysis: Sendable, Codable, Equatable {
         self.factors = factors
         self.actions = actions
         self.rowVersion = rowVersion
+        self.sharedWithVendors = sharedWithVendors
     }
 
     /// Open and past its due date on `today`.

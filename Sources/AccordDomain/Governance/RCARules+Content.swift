@@ -80,16 +80,58 @@ extension RCARules {
         }
     }
 
-    /// The content the parties sign, in a fixed order: any edit of it changes the hash and voids earlier signatures.
-    public static func canonicalContent(_ rca: RootCauseAnalysis) -> String {
-        var lines = [
-            "title:\(rca.title)", "trigger:\(rca.triggerStatement)", "root_cause:\(rca.rootCause)",
-            "category:\(rca.rootCauseCategory?.rawValue ?? "")",
-        ]
-        lines += rca.fiveWhys.enumerated().map { "why \($0.offset + 1):\($0.element)" }
-        lines += rca.parties.sorted { ($0.vendorID ?? 0) < ($1.vendorID ?? 0) }.map { "share \($0.vendorID ?? 0):\($0.share?.plain ?? "-")" }
-        lines += rca.timeline.map { "timeline \($0.id):\(RFC3339.format($0.at))|\($0.authorVendorID ?? 0)|\($0.text)|\($0.evidenceURL)" }
-        lines += rca.factors.map { "factor \($0.id):\($0.category.rawValue)|\($0.responsibleVendorID ?? 0)|\($0.description)" }
-        return lines.map { $0.replacingOccurrences(of: "\n", with: "\\n") }.joined(separator: "\n")
+    /// The content format's name, inside the content: a party recomputing the hash knows which rules made it.
+    public static let contentFormat = "accord-rca-content/2"
+
+    /// The content the parties sign, as canonical JSON (`CanonicalJSON`): the title, trigger, root cause, category, whys,
+    /// each party's share, the timeline, the contributing factors and every evidence file's name and SHA-256. Ids,
+    /// instants (RFC 3339, UTC) and shares are strings. Any edit, and any evidence added, changes the hash (the SHA-256
+    /// of these UTF-8 bytes, hex) and so voids earlier signatures. README ("Joint root-cause analyses") shows the shape.
+    public static func canonicalContent(_ rca: RootCauseAnalysis, evidence: [EvidenceDigest]) -> String {
+        func id(_ value: Int64?) -> CanonicalJSON { .optional(value.map(String.init)) }
+        var content: [String: CanonicalJSON] = [:]
+        content["format"] = .string(Self.contentFormat)
+        content["title"] = .string(rca.title)
+        content["trigger"] = .string(rca.triggerStatement)
+        content["root_cause"] = .string(rca.rootCause)
+        content["category"] = .optional(rca.rootCauseCategory?.rawValue)
+        content["five_whys"] = .array(rca.fiveWhys.map(CanonicalJSON.string))
+        let parties = rca.parties.sorted { ($0.vendorID ?? 0) < ($1.vendorID ?? 0) }
+        content["shares"] = .array(parties.map { party -> CanonicalJSON in .object(["vendor_id": id(party.vendorID), "share": .optional(party.share?.plain)]) })
+        content["timeline"] = .array(
+            rca.timeline.map { entry -> CanonicalJSON in
+                var fields: [String: CanonicalJSON] = [:]
+                fields["id"] = id(entry.id)
+                fields["at"] = .string(RFC3339.format(entry.at))
+                fields["author_vendor_id"] = id(entry.authorVendorID)
+                fields["text"] = .string(entry.text)
+                fields["evidence_url"] = .string(entry.evidenceURL)
+                return .object(fields)
+            })
+        content["factors"] = .array(
+            rca.factors.map { factor -> CanonicalJSON in
+                var fields: [String: CanonicalJSON] = [:]
+                fields["id"] = id(factor.id)
+                fields["category"] = .string(factor.category.rawValue)
+                fields["responsible_vendor_id"] = id(factor.responsibleVendorID)
+                fields["description"] = .string(factor.description)
+                return .object(fields)
+            })
+        content["evidence"] = .array(
+            evidence.map { file -> CanonicalJSON in .object(["id": id(file.id), "file_name": .string(file.fileName), "sha256": .string(file.sha256)]) })
+        return CanonicalJSON.object(content).text
+    }
+}
+
+/// An evidence file as the signed content names it.
+public struct EvidenceDigest: Sendable, Equatable {
+    public var id: Int64
+    public var fileName: String
+    public var sha256: String
+
+    public init(id: Int64, fileName: String, sha256: String) {
+        self.id = id
+        self.fileName = fileName
+        self.sha256 = sha256
     }
 }

@@ -12,26 +12,11 @@ public struct WebhookDraft: Sendable, Equatable {
         self.description = description
     }
 
-    /// Hosts a vendor's endpoint may not name: this machine and private, link-local and unspecified addresses, so a
-    /// vendor cannot make the server probe the customer's own network.
-    public static func isInternal(host: String) -> Bool {
-        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]."))
-        if host == "localhost" || host.hasSuffix(".localhost") || host.hasSuffix(".local") || host.hasSuffix(".internal") || !host.contains(".") && !host.contains(":") {
-            return true
-        }
-        let octets = host.split(separator: ".").compactMap { UInt8($0) }
-        if octets.count == 4 {
-            switch (octets[0], octets[1]) {
-            case (0, _), (10, _), (127, _), (169, 254), (192, 168): return true
-            case (172, 16...31), (100, 64...127): return true
-            default: return false
-            }
-        }
-        if host.contains(":") {
-            return host == "::1" || host == "::" || host.hasPrefix("fc") || host.hasPrefix("fd") || host.hasPrefix("fe8") || host.hasPrefix("fe9")
-                || host.hasPrefix("fea") || host.hasPrefix("feb") || host.hasPrefix("::ffff:")
-        }
-        return false
+    /// Names that mean this machine or a local network whatever they resolve to: refused before any resolution.
+    public static func namesLocalHost(_ host: String) -> Bool {
+        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        return host == "localhost" || host.hasSuffix(".localhost") || host.hasSuffix(".local") || host.hasSuffix(".internal")
+            || host == "localhost.localdomain" || host.hasPrefix("ip6-")
     }
 
     public static let maximumPerVendor = 10

@@ -391,21 +391,37 @@ public enum MinutesRules {
         return today > commentUntil
     }
 
-    /// The text the lock's SHA-256 covers: attendance, notes and every item as minuted (not its later status), in a fixed
-    /// order and layout.
+    /// The text the lock's SHA-256 covers, as canonical JSON (`CanonicalJSON`): attendance, notes and every item as
+    /// minuted (not its later status). A newline inside a note is a character of that note, never a new line of the
+    /// minutes.
     public static func canonicalContent(meeting: ReviewMeeting, attendees: [ReviewAttendee], items: [ReviewItem]) -> String {
         let present = Set(meeting.minutes.attendance)
-        var lines = ["meeting \(meeting.id) on \(meeting.day)", "attendance:"]
-        lines += attendees.sorted { $0.id < $1.id }.map { "- \($0.name) (\($0.party)): \(present.contains($0.id) ? "present" : "absent")" }
-        lines.append("notes:")
-        lines += meeting.minutes.notes.map { "- \($0.item): \($0.text)" }
-        lines.append("items:")
-        lines += items.sorted { $0.id < $1.id }.map { item in
-            var line = "- #\(item.id) \(item.kind.rawValue) \(item.text)"
-            if item.kind == .action { line += " — owner \(item.ownerName) (\(item.ownerParty)), due \(item.dueOn?.description ?? "")" }
-            if item.kind == .decision { line += " — decided by \(item.decidedBy)" }
-            return line
-        }
-        return lines.joined(separator: "\n") + "\n"
+        var content: [String: CanonicalJSON] = [:]
+        content["format"] = .string("accord-minutes/2")
+        content["meeting_id"] = .string(String(meeting.id))
+        content["day"] = .string(meeting.day.description)
+        content["attendance"] = .array(
+            attendees.sorted { $0.id < $1.id }.map { attendee -> CanonicalJSON in
+                var fields: [String: CanonicalJSON] = [:]
+                fields["id"] = .string(String(attendee.id))
+                fields["name"] = .string(attendee.name)
+                fields["party"] = .string(attendee.party)
+                fields["present"] = .bool(present.contains(attendee.id))
+                return .object(fields)
+            })
+        content["notes"] = .array(meeting.minutes.notes.map { note -> CanonicalJSON in .object(["item": .string(note.item), "text": .string(note.text)]) })
+        content["items"] = .array(
+            items.sorted { $0.id < $1.id }.map { item -> CanonicalJSON in
+                var fields: [String: CanonicalJSON] = [:]
+                fields["id"] = .string(String(item.id))
+                fields["kind"] = .string(item.kind.rawValue)
+                fields["text"] = .string(item.text)
+                fields["owner_name"] = .string(item.ownerName)
+                fields["owner_party"] = .string(item.ownerParty)
+                fields["due_on"] = .optional(item.dueOn?.description)
+                fields["decided_by"] = .string(item.decidedBy)
+                return .object(fields)
+            })
+        return CanonicalJSON.object(content).text
     }
 }

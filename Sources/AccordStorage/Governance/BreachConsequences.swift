@@ -41,7 +41,8 @@ enum BreachConsequences {
             """
         ).isEmpty
         guard let rule = RCATriggers.rule(severity: severity, attainment: attainment, isRepeat: isRepeat, terms: terms) else { return }
-        if terms.adhocReviewOnTrigger {
+        // a review meeting is the vendor's too: a breach of the internal SLO alone adds one only where the terms share it
+        if terms.adhocReviewOnTrigger, severity == "sla" || terms.shareInternalFigures {
             try await Self.addReview(
                 agreementID: agreementID, vendorID: vendorID, reason: "\(rule): \(objective), \(month)",
                 key: "adhoc-review-\(record.seriesID)-\(RFC3339.format(record.periodStart))", now: record.computedAt, on: database)
@@ -53,7 +54,8 @@ enum BreachConsequences {
             """
         ).isEmpty
         guard !covered else { return }
-        // in a savepoint: an RCA that cannot be opened is logged, and the period is still recorded
+        // in a savepoint: an RCA that cannot be opened is logged, and the period is still recorded; one of a breach of the
+        // internal SLO alone stays the customer's unless the terms share the internal figures (`open` decides)
         try await database.query("SAVEPOINT automatic_rca")
         do {
             _ = try await RCARepository(database: database).open(

@@ -74,6 +74,13 @@ public struct EvidenceRepository: Sendable {
             if try await connection.rows(Self.visibility(subject, id: id, scope: scope), logger: logger).isEmpty {
                 throw NotFound(subject.rawValue)
             }
+            // an RCA's evidence is part of the content its parties sign: added only while it is written, and adding it
+            // changes the hash (earlier signatures no longer count)
+            let bound = self.database.bound(to: connection)
+            let rcaBefore = subject == .rca ? try await RCARepository.lock(id, scope: scope, on: bound) : nil
+            if let rcaBefore, !RCARepository.editable.contains(rcaBefore.status) {
+                throw RuleViolation("Evidence is added to an RCA while it is written; one that is \(rcaBefore.status.label) is final.")
+            }
             let existing = try await connection.rows(
                 "SELECT count(*)::int8 FROM evidence_files WHERE subject_kind = \(subject.rawValue) AND subject_id = \(id)", logger: logger
             ).first?.decode(Int.self) ?? 0
@@ -90,8 +97,15 @@ public struct EvidenceRepository: Sendable {
             ).first!.decode(Int64.self)
             let file = try Self.file(
                 try await connection.rows("\(unescaped: Self.columns) WHERE f.id = \(fileID)", logger: logger).first!, viewer: nil)
+            var voided = false
+            if let rcaBefore {
+                try await bound.query("UPDATE rcas SET status = 'in_progress' WHERE id = \(id) AND status <> 'in_progress'")
+                let after = try await RCARepository.refreshHash(id, on: bound)
+                voided = rcaBefore.parties.contains(where: \.signed) && after.contentHash != rcaBefore.contentHash
+            }
             try await GovernanceHistoryRepository.record(
-                subject, id: id, action: "evidence added", note: "\(name) (\(EvidenceRules.sizeText(upload.bytes.count)))", actor: actor,
+                subject, id: id, action: "evidence added",
+                note: "\(name) (\(EvidenceRules.sizeText(upload.bytes.count)))\(voided ? " (signatures voided)" : "")", actor: actor,
                 on: connection, logger: logger)
             try await AuditRepository.record(
                 on: connection, logger: logger, actor: actor, action: "attach", entity: "evidence_file", entityID: fileID, after: file)

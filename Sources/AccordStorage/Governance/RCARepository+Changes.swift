@@ -7,10 +7,13 @@ extension RCARepository {
     public static let maximumBreaches = 50
 
     /// Opens a joint RCA of breaches of one master SLA (one vendor's or several vendors'); the parties are the customer
-    /// and every vendor whose breach it covers. It falls due the terms' number of business days after today, on the
-    /// business calendar of the first breach's objective (Monday to Friday without one).
+    /// and every vendor whose breach it covers, except that a breach of the customer's internal SLO alone invites its
+    /// vendor only where the agreement shares the internal figures or `shareWithVendors` (the vendor then reads it
+    /// against its SLA). It falls due the terms' number of business days after today, on the business calendar of the
+    /// first breach's objective (Monday to Friday without one).
     public func open(
-        breachIDs: [Int64], title: String, scope: AccessScope, actor: AuditActor, now: Date, automaticRule: String? = nil
+        breachIDs: [Int64], title: String, scope: AccessScope, actor: AuditActor, now: Date, automaticRule: String? = nil,
+        shareWithVendors: Bool = false
     ) async throws -> RootCauseAnalysis {
         let ids = Array(Set(breachIDs)).sorted()
         guard !ids.isEmpty, ids.count <= Self.maximumBreaches else {
@@ -22,13 +25,14 @@ extension RCARepository {
             let bound = self.database.bound(to: connection)
             let rows = try await bound.query(
                 """
-                SELECT b.id, b.vendor_id, a.id, a.kind, a.master_id, a.time_zone, o.calendar_id, o.name, b.period_start, b.severity
+                SELECT b.id, b.vendor_id, a.id, a.kind, a.master_id, a.time_zone, o.calendar_id, o.name, b.period_start, b.severity,
+                       coalesce(g.share_internal_figures, false)
                 FROM breaches b JOIN objectives o ON o.id = b.objective_id JOIN agreement_versions av ON av.id = o.version_id
-                JOIN agreements a ON a.id = av.agreement_id
+                JOIN agreements a ON a.id = av.agreement_id LEFT JOIN agreement_governance g ON g.agreement_id = a.id
                 WHERE b.id = ANY(\(ids)) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
                 ORDER BY b.period_start, b.id
                 """)
-            let breaches = try rows.map { try $0.decode((Int64, Int64?, Int64, String, Int64?, String, Int64?, String, Date, String).self) }
+            let breaches = try rows.map { try $0.decode((Int64, Int64?, Int64, String, Int64?, String, Int64?, String, Date, String, Bool).self) }
             if let missing = ids.first(where: { id in !breaches.contains { $0.0 == id } }) {
                 throw ValidationErrors([FieldError("breach_ids", "Breach \(missing) was not found.")])
             }
@@ -48,22 +52,24 @@ extension RCARepository {
             }
             let today = LocalDate.of(now, in: zone)
             let due = BusinessDays.adding(terms.rcaDueBusinessDays, after: today, calendar: calendar) ?? today.adding(days: terms.rcaDueBusinessDays) ?? today
-            // a default title names the objective only when one vendor is involved (no party reads another's objective)
-            let vendorsInvolved = Set(breaches.compactMap(\.1))
-            let generated = vendorsInvolved.count > 1
-                ? "Joint RCA: breaches of \(Self.month(first.8, zone))" : "\(first.7): \(first.9.uppercased()) breach of \(Self.month(first.8, zone))"
+            // a vendor whose breaches missed only the customer's internal SLO is invited only when the RCA is shared with it
+            let shown = breaches.filter { $0.9 == "sla" || $0.10 || shareWithVendors }
+            let vendors = Array(Set(shown.compactMap(\.1))).sorted()
+            let named = shown.first { $0.1 != nil } ?? first
+            let involved = vendors.isEmpty ? Set(breaches.compactMap(\.1)).count : vendors.count
+            let generated = Self.defaultTitle(
+                objective: named.7, severity: named.9, month: Self.month(named.8, zone), joint: involved > 1, namesSLO: vendors.isEmpty || named.10)
             let name = title.isEmpty ? String(generated.prefix(200)) : title
             let id = try await bound.query(
                 """
-                INSERT INTO rcas (title, master_id, calendar_id, time_zone, due_on, automatic, trigger_rule, opened_by, opened_at)
+                INSERT INTO rcas (title, master_id, calendar_id, time_zone, due_on, automatic, trigger_rule, opened_by, opened_at, shared_with_vendors)
                 VALUES (\(name), \(master), \(first.6), \(zone.identifier), \(due.description)::date, \(automaticRule != nil), \(automaticRule ?? ""),
-                        \(actor.userID), \(now))
+                        \(actor.userID), \(now), \(shareWithVendors))
                 RETURNING id
                 """
             ).first!.decode(Int64.self)
             for breach in breaches { try await bound.query("INSERT INTO rca_breaches (rca_id, breach_id) VALUES (\(id), \(breach.0))") }
             try await bound.query("INSERT INTO rca_parties (rca_id, vendor_id) VALUES (\(id), NULL)")
-            let vendors = Array(Set(breaches.compactMap(\.1))).sorted()
             for vendor in vendors { try await bound.query("INSERT INTO rca_parties (rca_id, vendor_id) VALUES (\(id), \(vendor))") }
             let rca = try await Self.refreshHash(id, on: bound)
             try await GovernanceHistoryRepository.record(
@@ -82,6 +88,14 @@ extension RCARepository {
         }
     }
 
+    /// The title of an RCA opened without one: the objective's when one vendor is involved (no party reads another's
+    /// objective). `namesSLO`: no vendor reads the RCA against its SLA, so a breach of the SLO alone may say so.
+    static func defaultTitle(objective: String, severity: String, month: String, joint: Bool, namesSLO: Bool) -> String {
+        if joint { return "Joint RCA: breaches of \(month)" }
+        if severity == "sla" { return "\(objective): SLA breach of \(month)" }
+        return namesSLO ? "\(objective): SLO breach of \(month)" : "\(objective): analysis of \(month)"
+    }
+
     static func month(_ start: Date, _ zone: TimeZone) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
@@ -94,7 +108,7 @@ extension RCARepository {
     @discardableResult
     static func refreshHash(_ id: Int64, on database: Database) async throws -> RootCauseAnalysis {
         var rca = try await Self.load(id, on: database)
-        let hash = Self.hash(rca)
+        let hash = try await Self.hash(rca, on: database)
         if hash != rca.contentHash {
             try await database.query("UPDATE rcas SET content_hash = \(hash), row_version = row_version + 1 WHERE id = \(id)")
             rca = try await Self.load(id, on: database)

@@ -54,7 +54,7 @@ public struct RCARepository: Sendable {
                 """
                 SELECT r.id, r.title, r.status, r.master_id, r.time_zone, to_char(r.due_on, 'YYYY-MM-DD') AS due_on, r.automatic, r.trigger_rule,
                        r.trigger_statement, r.root_cause, r.root_cause_category, r.five_whys::text AS five_whys, r.content_hash, r.return_comment,
-                       u.name AS opened_by, r.opened_at, r.accepted_at, r.row_version
+                       u.name AS opened_by, r.opened_at, r.accepted_at, r.row_version, r.shared_with_vendors
                 FROM rcas r LEFT JOIN users u ON u.id = r.opened_by WHERE r.id = \(id)
                 """
             ).first
@@ -78,19 +78,25 @@ public struct RCARepository: Sendable {
                    b.target::text,
                    (SELECT pr.budget_consumed::text FROM period_results pr WHERE pr.series_id = b.series_id AND pr.period_start = b.period_start
                     ORDER BY pr.revision DESC LIMIT 1),
-                   c.amount::text, c.currency
+                   c.amount::text, c.currency,
+                   coalesce((SELECT pr.sla_target::text FROM period_results pr WHERE pr.series_id = b.series_id AND pr.period_start = b.period_start
+                             AND pr.revision = b.revision), o.sla_target::text),
+                   coalesce(g.share_internal_figures, false)
             FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id
             JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id
             LEFT JOIN vendors v ON v.id = b.vendor_id
             LEFT JOIN credits c ON c.series_id = b.series_id AND c.period_start = b.period_start
+            LEFT JOIN agreement_governance g ON g.agreement_id = a.id
             WHERE rb.rca_id = \(id) ORDER BY b.period_start, b.id
             """
         ).map { row in
-            let v = try row.decode((Int64, Int64, String, String, Int64?, String?, Date, Date, String, String, String, String?, String?, String?).self)
+            let v = try row.decode(
+                (Int64, Int64, String, String, Int64?, String?, Date, Date, String, String, String, String?, String?, String?, String, Bool).self)
             return RCABreach(
                 id: v.0, objectiveID: v.1, objectiveName: v.2, agreementTitle: v.3, vendorID: v.4, vendorName: v.5, periodStart: v.6, periodEnd: v.7,
                 severity: v.8, attainment: Decimal(string: v.9) ?? 0, target: Decimal(string: v.10) ?? 0,
-                budgetConsumed: v.11.flatMap { Decimal(string: $0) }, creditAmount: v.12, currency: v.13)
+                budgetConsumed: v.11.flatMap { Decimal(string: $0) }, creditAmount: v.12, currency: v.13, slaTarget: Decimal(string: v.14) ?? 0,
+                sharesInternalFigures: v.15)
         }
         let timeline = try await database.query(
             "SELECT id, at, text, evidence_url, author_vendor_id FROM rca_timeline WHERE rca_id = \(id) ORDER BY at, id"
@@ -115,7 +121,7 @@ public struct RCARepository: Sendable {
             fiveWhys: try JSONDecoder().decode([String].self, from: Data(try cells.value("five_whys", as: String.self).utf8)),
             contentHash: try cells.value("content_hash"), returnComment: try cells.value("return_comment"), openedBy: try cells.value("opened_by"),
             openedAt: try cells.value("opened_at"), acceptedAt: try cells.value("accepted_at"), parties: parties, breaches: breaches, timeline: timeline,
-            factors: factors, actions: actions, rowVersion: try cells.value("row_version"))
+            factors: factors, actions: actions, rowVersion: try cells.value("row_version"), sharedWithVendors: try cells.value("shared_with_vendors"))
     }
 
     public struct Filter: Sendable, Equatable {
@@ -216,7 +222,14 @@ public struct RCARepository: Sendable {
         }
     }
 
-    static func hash(_ rca: RootCauseAnalysis) -> String {
-        SHA256.hash(data: Data(RCARules.canonicalContent(rca).utf8)).map { String(format: "%02x", $0) }.joined()
+    /// The SHA-256 (hex) of the RCA's canonical content with its evidence files' digests.
+    static func hash(_ rca: RootCauseAnalysis, on database: Database) async throws -> String {
+        let evidence = try await database.query(
+            "SELECT id, file_name, sha256 FROM evidence_files WHERE subject_kind = 'rca' AND subject_id = \(rca.id) ORDER BY id"
+        ).map { row in
+            let v = try row.decode((Int64, String, String).self)
+            return EvidenceDigest(id: v.0, fileName: v.1, sha256: v.2)
+        }
+        return SHA256.hash(data: Data(RCARules.canonicalContent(rca, evidence: evidence).utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

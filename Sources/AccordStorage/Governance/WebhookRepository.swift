@@ -99,21 +99,12 @@ public struct WebhookRepository: Sendable {
         return try Self.webhook(row)
     }
 
-    /// The signing secret of an endpoint the caller sees.
-    public func secret(id: Int64, scope: AccessScope) async throws -> String {
-        _ = try await self.find(id: id, scope: scope)
-        return try await self.database.query("SELECT secret FROM webhooks WHERE id = \(id)").first?.decode(String.self) ?? ""
-    }
-
     public func create(_ draft: WebhookDraft, secret: String, scope: AccessScope, actor: AuditActor) async throws -> Webhook {
         try draft.validate().throwIfAny()
         let logger = self.database.logger
         return try await self.database.transaction { connection in
             if let vendorID = draft.vendorID { _ = try await VendorRepository.find(id: vendorID, scope: scope, on: connection, logger: logger) }
             if let vendorID = scope.vendorID {
-                if let host = URL(string: draft.url.trimmed)?.host, WebhookDraft.isInternal(host: host) {
-                    throw ValidationErrors([FieldError("url", "The endpoint must be a public address, not this machine or a private network.")])
-                }
                 let count = try await connection.rows("SELECT count(*)::int8 FROM webhooks WHERE vendor_id = \(vendorID)", logger: logger)
                     .first?.decode(Int.self) ?? 0
                 if count >= WebhookDraft.maximumPerVendor {
@@ -129,6 +120,27 @@ public struct WebhookRepository: Sendable {
             let created = try Self.webhook(try await connection.rows("\(unescaped: Self.select) WHERE w.id = \(id)", logger: logger).first!)
             try await AuditRepository.record(on: connection, logger: logger, actor: actor, action: "create", entity: "webhook", entityID: id, after: created)
             return created
+        }
+    }
+
+    /// Replaces an endpoint's signing secret (the caller shows the new one once); the audit entry records the rotation,
+    /// never the secret.
+    public func rotateSecret(id: Int64, secret: String, scope: AccessScope, actor: AuditActor) async throws -> Webhook {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            guard
+                let row = try await connection.rows(
+                    "\(unescaped: Self.select) WHERE w.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR w.vendor_id = \(scope.vendorID)) FOR UPDATE OF w",
+                    logger: logger
+                ).first
+            else { throw NotFound("webhook") }
+            let before = try Self.webhook(row)
+            try await connection.rows(
+                "UPDATE webhooks SET secret = \(secret), row_version = row_version + 1 WHERE id = \(id)", logger: logger)
+            let after = try Self.webhook(try await connection.rows("\(unescaped: Self.select) WHERE w.id = \(id)", logger: logger).first!)
+            try await AuditRepository.record(
+                on: connection, logger: logger, actor: actor, action: "rotate_secret", entity: "webhook", entityID: id, before: before, after: after)
+            return after
         }
     }
 
@@ -171,6 +183,8 @@ public struct WebhookRepository: Sendable {
         public var delivery: WebhookDelivery
         public var url: String
         public var secret: String
+        /// The endpoint's vendor, nil for the organisation's own.
+        public var vendorID: Int64?
     }
 
     /// Claims up to `limit` due deliveries of active endpoints with `FOR UPDATE SKIP LOCKED` and leases them until
@@ -180,14 +194,16 @@ public struct WebhookRepository: Sendable {
             let due = try await connection.rows(
                 """
                 SELECT d.id, d.webhook_id, d.event, d.payload, d.created_at, d.attempts, d.next_attempt_at, d.delivered_at, d.gave_up_at,
-                       d.last_status, d.last_error, d.last_attempt_at, w.url, w.secret
+                       d.last_status, d.last_error, d.last_attempt_at, w.url, w.secret, w.vendor_id AS endpoint_vendor_id
                 FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
                 WHERE d.delivered_at IS NULL AND d.gave_up_at IS NULL AND d.next_attempt_at <= \(now) AND w.active
                 ORDER BY d.next_attempt_at, d.id LIMIT \(limit) FOR UPDATE OF d SKIP LOCKED
                 """, logger: self.database.logger
             ).map { row in
                 let cells = row.makeRandomAccess()
-                return DueDelivery(delivery: try Self.delivery(row), url: try cells.value("url"), secret: try cells.value("secret"))
+                return DueDelivery(
+                    delivery: try Self.delivery(row), url: try cells.value("url"), secret: try cells.value("secret"),
+                    vendorID: try cells.value("endpoint_vendor_id"))
             }
             let ids = due.map(\.delivery.id)
             if !ids.isEmpty {

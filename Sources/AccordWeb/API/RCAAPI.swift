@@ -40,7 +40,8 @@ struct RCAAPI {
             let ids = DraftParsing.ids(input, "breach_ids", into: &errors)
             try errors.throwIfAny()
             let rca = try await self.repositories.rcas.open(
-                breachIDs: ids, title: input.text("title") ?? "", scope: context.scope, actor: context.actor, now: clock())
+                breachIDs: ids, title: input.text("title") ?? "", scope: context.scope, actor: context.actor, now: clock(),
+                shareWithVendors: DraftParsing.sharesWithVendors(input))
             return JSON.response(try await self.record(rca.id, context: context), status: .created)
         }
         group.get("rcas/:id") { _, context in

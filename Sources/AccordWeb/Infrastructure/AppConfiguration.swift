@@ -26,12 +26,16 @@ public struct AppConfiguration: Sendable {
     public var diagnostics: Bool
     /// How far from now an ingest batch may reach (`ACCORD_INGEST_PAST_DAYS`, `ACCORD_INGEST_FUTURE_DAYS`).
     public var ingestReach: IngestReach
+    /// Internal receivers the organisation's own webhooks may reach (`ACCORD_WEBHOOK_ALLOW`, CIDR blocks); a vendor's
+    /// endpoints never reach them.
+    public var webhookAllowList: [AddressRange]
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, behindTLS: Bool = false, root: URL, database: DatabaseSettings,
         migrationDatabase: DatabaseSettings? = nil,
         sessionPolicy: SessionPolicy = .standard, loginThrottle: LoginThrottle = .standard, bcryptCost: UInt8 = 12,
-        runsScheduler: Bool = true, diagnostics: Bool = false, ingestReach: IngestReach = .standard, trustedProxies: Set<String> = []
+        runsScheduler: Bool = true, diagnostics: Bool = false, ingestReach: IngestReach = .standard, trustedProxies: Set<String> = [],
+        webhookAllowList: [AddressRange] = []
     ) {
         self.host = host
         self.port = port
@@ -46,6 +50,7 @@ public struct AppConfiguration: Sendable {
         self.diagnostics = diagnostics
         self.ingestReach = ingestReach
         self.trustedProxies = trustedProxies
+        self.webhookAllowList = webhookAllowList
     }
 
     public var templatesDirectory: URL { self.root.appendingPathComponent("web/templates") }

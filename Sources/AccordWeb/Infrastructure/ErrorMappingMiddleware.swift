@@ -78,6 +78,11 @@ struct ErrorMappingMiddleware: RouterMiddleware {
             return Mapped(status: .conflict, code: "rule_violation", heading: "Not possible", message: rule.message)
         case is NIOTooManyBytesError:
             return Mapped(status: .contentTooLarge, code: "payload_too_large", heading: "Too large", message: "The request body is too large.")
+        case _ where Self.isClientGone(error):
+            // a client that hung up mid-body is no fault of the server's: nobody reads this answer, nobody is paged
+            context.logger.debug("client went away mid-request: \(String(reflecting: error))")
+            return Mapped(
+                status: .badRequest, code: "bad_request", heading: "Request cut short", message: "The request ended before its body was complete.")
         case let http as HTTPError:
             if http.status == .notFound { return Self.notFound }
             return Mapped(
@@ -92,6 +97,9 @@ struct ErrorMappingMiddleware: RouterMiddleware {
             case .unavailable?:
                 context.logger.warning("database unavailable: \(String(reflecting: error))")
                 return Self.unavailable
+            case .connectionLost?:
+                context.logger.warning("database connection lost mid-request: \(String(reflecting: error))")
+                return Self.connectionLost
             case .unexpected?, nil:
                 // a fresh id, logged with the details and shown to the person, so a report can be matched to the log line
                 let id = String(UInt64.random(in: .min ... .max), radix: 16)
@@ -103,9 +111,23 @@ struct ErrorMappingMiddleware: RouterMiddleware {
         }
     }
 
+    /// Errors of the connection to the client rather than of the request: the body stream ended early or the channel
+    /// closed while it was read.
+    static func isClientGone(_ error: any Error) -> Bool {
+        if error is ChannelError || error is IOError || error is CancellationError { return true }
+        let name = String(reflecting: type(of: error))
+        return name.hasSuffix("HTTPParserError") || name.hasSuffix("HTTPChannelError") || name.hasSuffix("NIOHTTP2Errors")
+    }
+
     static let unavailable = Mapped(
         status: .serviceUnavailable, code: "unavailable", heading: "Busy",
         message: "The database is busy or unreachable. Try again in a few seconds.")
+
+    /// The connection died while the request used it: a change may or may not have been stored.
+    static let connectionLost = Mapped(
+        status: .serviceUnavailable, code: "unavailable", heading: "Database unreachable",
+        message: "The database became unreachable during this request, so whether a change was stored is unknown. Sending the same "
+            + "request again with the same Idempotency-Key is safe: what was stored once is not stored twice.")
 
     static let notFound = Mapped(status: .notFound, code: "not_found", heading: "Not found", message: "There is nothing here, or you may not see it.")
 }

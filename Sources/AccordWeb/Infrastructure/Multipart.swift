@@ -17,7 +17,8 @@ struct MultipartForm: Sendable {
 
     var parts: [Part]
 
-    static let maximumParts = 64
+    /// The documented limit (README, "Bounds"): a form of evidence files carries the CSRF token and at most 15 files.
+    static let maximumParts = 16
     static let maximumHeaderBytes = 8192
 
     func value(_ name: String) -> String? { self.parts.first { $0.name == name }?.content }

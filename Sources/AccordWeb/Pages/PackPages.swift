@@ -244,28 +244,30 @@ enum PackMarkdown {
     /// Every table key a pack offers as CSV.
     static func keys(_ pack: ReviewPack) -> [String] { ["agenda", "scorecard", "breaches"] + pack.tables.map(\.key) + ["what-if"] }
 
+    /// The pack as a Markdown document. Every field goes through `MarkdownText`: a title, location, name or item cannot
+    /// add headings, lists, HTML or links of its own.
     static func render(_ pack: ReviewPack, revision: Int, sha256: String) -> String {
-        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        let text = MarkdownText.inline
         func table(_ columns: [String], _ rows: [[String]]) -> [String] {
-            ["| " + columns.map(cell).joined(separator: " | ") + " |", "|" + columns.map { _ in " --- |" }.joined()]
-                + rows.map { "| " + $0.map(cell).joined(separator: " | ") + " |" }
+            ["| " + columns.map(text).joined(separator: " | ") + " |", "|" + columns.map { _ in " --- |" }.joined()]
+                + rows.map { "| " + $0.map(text).joined(separator: " | ") + " |" }
         }
         var lines = [
-            "# \(pack.title) — \(pack.day)", "", "\(pack.tier) review · \(pack.audience) pack · revision \(revision)", "",
-            "- When: \(pack.when)", "- Scope: \(pack.scope)",
+            "# \(text(pack.title)) — \(text(pack.day))", "", "\(text(pack.tier)) review · \(text(pack.audience)) pack · revision \(revision)", "",
+            "- When: \(text(pack.when))", "- Scope: \(text(pack.scope))",
         ]
-        if !pack.location.isEmpty { lines.append("- Where: \(pack.location)") }
+        if !pack.location.isEmpty { lines.append("- Where: \(text(pack.location))") }
         lines += [
             "- Facts from \(RFC3339.format(pack.factsFrom)) to \(RFC3339.format(pack.factsTo))", "- Frozen \(RFC3339.format(pack.generatedAt)), SHA-256 `\(sha256)`",
-            "- Attendees: \(pack.attendees.map { "\($0.name) (\($0.party))" }.joined(separator: ", "))", "", "## Agenda", "",
+            "- Attendees: \(pack.attendees.map { "\(text($0.name)) (\(text($0.party)))" }.joined(separator: ", "))", "", "## Agenda", "",
         ]
         for section in pack.agenda {
-            lines.append("### \(section.title) (\(section.minutes) min)")
-            lines += section.items.map { "- \($0.text)\($0.minutes > 0 ? " (\($0.minutes) min)" : "")" }
+            lines.append("### \(text(section.title)) (\(section.minutes) min)")
+            lines += section.items.map { "- \(text($0.text))\($0.minutes > 0 ? " (\($0.minutes) min)" : "")" }
             lines.append("")
         }
         if !pack.forInformation.isEmpty {
-            lines += ["### For information"] + pack.forInformation.map { "- \($0)" } + [""]
+            lines += ["### For information"] + pack.forInformation.map { "- \(text($0))" } + [""]
         }
         for key in ["scorecard", "breaches"] {
             if let (columns, rows) = try? Self.table(pack, key: key) {
@@ -273,17 +275,17 @@ enum PackMarkdown {
             }
         }
         for item in pack.tables {
-            lines += ["## \(item.title)", ""] + (item.rows.isEmpty ? [item.empty] : table(item.columns, item.rows.map(\.cells))) + [""]
+            lines += ["## \(text(item.title))", ""] + (item.rows.isEmpty ? [text(item.empty)] : table(item.columns, item.rows.map(\.cells))) + [""]
         }
         if !pack.proposals.isEmpty {
             lines += ["## Renegotiation proposals", ""]
             for proposal in pack.proposals {
-                lines += ["### #\(proposal.id) \(proposal.title) (\(proposal.status), effective \(proposal.effectiveFrom))", ""]
+                lines += ["### #\(proposal.id) \(text(proposal.title)) (\(text(proposal.status)), effective \(text(proposal.effectiveFrom)))", ""]
                 for result in proposal.whatIf {
                     let view = PackPages.ReplayView(result)
-                    lines += ["\(view.objective): now \(view.current); proposed \(view.proposed).", ""]
+                    lines += ["\(text(view.objective)): now \(text(view.current)); proposed \(text(view.proposed)).", ""]
                     lines += table(["Period", "Attainment", "Status now", "Status proposed", "Credit now", "Credit proposed"], view.rows)
-                    lines += ["", view.totals, ""]
+                    lines += ["", text(view.totals), ""]
                 }
             }
         }

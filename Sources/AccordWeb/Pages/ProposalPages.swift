@@ -164,8 +164,10 @@ struct ProposalPages {
         }
         router.get("proposals/:id") { request, context in try await self.show(context, state: FormState(), notice: request.notice) }
         router.get("proposals/:id/counter") { _, context in
-            let parent = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
+            let found = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
+            // a vendor's form starts from the proposal as it reads it: without the customer's internal SLO
+            let parent = try context.scope.vendorID == nil ? found : found.vendorFacing
             var values = ["title": "Counter: \(parent.title)", "effective_from": parent.effectiveFrom.description, "replay_periods": "\(parent.replayPeriods)"]
             let current = try await RenegotiationService(repositories: self.repositories, clock: self.dependencies.clock)
                 .currentObjectives(agreementID: parent.agreementID, scope: context.scope)

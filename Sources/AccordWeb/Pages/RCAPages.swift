@@ -44,6 +44,8 @@ struct RCAPages {
         var breaches: [Choice]
         var form: FormState
         var isEmpty: Bool
+        /// The box that shares the RCA with vendors whose breaches missed only the internal SLO, as last submitted.
+        var share: Bool
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
@@ -60,7 +62,8 @@ struct RCAPages {
                 let ids = DraftParsing.ids(input, "breach_ids", into: &errors)
                 try errors.throwIfAny()
                 let rca = try await self.repositories.rcas.open(
-                    breachIDs: ids, title: input.text("title") ?? "", scope: context.scope, actor: context.actor, now: self.dependencies.clock())
+                    breachIDs: ids, title: input.text("title") ?? "", scope: context.scope, actor: context.actor, now: self.dependencies.clock(),
+                    shareWithVendors: DraftParsing.sharesWithVendors(input))
                 return Redirect.to("/rcas/\(rca.id)", notice: .created)
             }
         }
@@ -174,7 +177,8 @@ struct RCAPages {
         let chosen = Set((state.values["breach_ids"] ?? "").split(separator: ",").map(String.init))
         let view = NewView(
             chrome: Chrome(title: "New joint RCA", context: context),
-            breaches: open.map { Choice(value: "\($0.id)", label: $0.label, selected: chosen.contains("\($0.id)")) }, form: state, isEmpty: open.isEmpty)
+            breaches: open.map { Choice(value: "\($0.id)", label: $0.label, selected: chosen.contains("\($0.id)")) }, form: state, isEmpty: open.isEmpty,
+            share: !(state.values["share_with_vendors"] ?? "").isEmpty)
         return self.dependencies.renderer.response(
             view, template: "rcas/new", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }

@@ -72,6 +72,9 @@ struct RCAShowPage {
         var signedCount: Int
         var partyCount: Int
         var breaches: [BreachLine]
+        /// The budget column: only when a breach carries its error budget (never for a vendor whose agreement does
+        /// not share the customer's internal figures).
+        var showsBudget: Bool
         var timeline: [TimelineLine]
         var trigger: String?
         var rootCause: String?
@@ -159,12 +162,12 @@ struct RCAShowPage {
             breaches: rca.breaches.map { breach in
                 BreachLine(
                     objectiveID: breach.objectiveID, hasLink: breach.objectiveID > 0, objective: breach.objectiveName, agreement: breach.agreementTitle,
-                    period: Figures.period(start: breach.periodStart, end: breach.periodEnd, zone: rcaZone), severity: breach.severity.uppercased(),
+                    period: Figures.period(start: breach.periodStart, end: breach.periodEnd, zone: rcaZone), severity: breach.severityLabel,
                     attainment: breach.objectiveID > 0 ? Figures.attainment(breach.attainment, targets: [breach.target]) : "—",
                     target: breach.objectiveID > 0 ? "\(breach.target.plain) %" : "—",
                     budget: breach.budgetConsumed.map { "\(($0 * 100).rounded(places: 1).plain) % of the budget" } ?? "—",
                     credit: breach.creditAmount.map { "\($0) \(breach.currency ?? "")" } ?? "—")
-            },
+            }, showsBudget: rca.breaches.contains { $0.budgetConsumed != nil },
             timeline: rca.timeline.map {
                 TimelineLine(
                     at: Stamp.format($0.at, zone), utc: RFC3339.format($0.at), text: $0.text, link: $0.evidenceURL.isEmpty ? nil : $0.evidenceURL,
@@ -194,36 +197,56 @@ struct RCAShowPage {
     }
 }
 
-/// An RCA as a Markdown document, for mail and wikis.
+/// An RCA as a Markdown document, for mail and wikis. Every field goes through `MarkdownText`, so nothing a party
+/// wrote adds headings, lists, HTML or links of its own; evidence links only to http(s) addresses.
 enum RCAMarkdown {
     static func render(_ rca: RootCauseAnalysis) -> String {
-        let zone = Stamp.zone(rca.timeZone)
+        let text = MarkdownText.inline
         var lines = [
-            "# RCA \(rca.id): \(rca.title)", "",
+            "# RCA \(rca.id): \(text(rca.title))", "",
             "- Status: \(rca.status.label)", "- Due: \(rca.dueOn)", "- Opened: \(RFC3339.format(rca.openedAt))",
             "- Content hash: `\(rca.contentHash)`", "",
             "## Parties", "", "| Party | Share | Signed this version |", "|---|---|---|",
         ]
-        lines += rca.parties.map { "| \(cell($0.name)) | \($0.share.map { "\($0.plain) %" } ?? "—") | \($0.signed ? "yes" : "no") |" }
-        lines += ["", "## Breaches and impact", "", "| Objective | Agreement | Period | Severity | Attainment | Target | Budget consumed | Credit |", "|---|---|---|---|---|---|---|---|"]
-        lines += rca.breaches.map { breach in
-            "| \(cell(breach.objectiveName)) | \(cell(breach.agreementTitle)) | \(Figures.period(start: breach.periodStart, end: breach.periodEnd, zone: zone)) | \(breach.severity) | "
-                + "\(breach.objectiveID > 0 ? Figures.attainment(breach.attainment, targets: [breach.target]) : "—") | \(breach.objectiveID > 0 ? breach.target.plain + " %" : "—") | "
-                + "\(breach.budgetConsumed.map { ($0 * 100).rounded(places: 1).plain + " %" } ?? "—") | \(breach.creditAmount.map { "\($0) \(breach.currency ?? "")" } ?? "—") |"
-        }
+        lines += rca.parties.map { "| \(text($0.name)) | \($0.share.map { "\($0.plain) %" } ?? "—") | \($0.signed ? "yes" : "no") |" }
+        lines += Self.breaches(rca)
         lines += ["", "## Timeline (UTC)", ""]
-        lines += rca.timeline.map { "- \(RFC3339.format($0.at)) — \($0.authorParty): \(line($0.text))\($0.evidenceURL.isEmpty ? "" : " (<\($0.evidenceURL)>)")" }
-        lines += ["", "## Trigger", "", rca.triggerStatement.isEmpty ? "_Not written yet._" : rca.triggerStatement]
-        lines += ["", "## Root cause", "", rca.rootCause.isEmpty ? "_Not written yet._" : rca.rootCause]
+        lines += rca.timeline.map { entry -> String in
+            let evidence = entry.evidenceURL.isEmpty ? "" : " (\(MarkdownText.linkOrText(entry.evidenceURL)))"
+            return "- \(RFC3339.format(entry.at)) — \(text(entry.authorParty)): \(text(entry.text))\(evidence)"
+        }
+        lines += ["", "## Trigger", "", rca.triggerStatement.isEmpty ? "_Not written yet._" : MarkdownText.paragraph(rca.triggerStatement)]
+        lines += ["", "## Root cause", "", rca.rootCause.isEmpty ? "_Not written yet._" : MarkdownText.paragraph(rca.rootCause)]
         if let category = rca.rootCauseCategory { lines += ["", "Category: \(category.label)"] }
-        if !rca.fiveWhys.isEmpty { lines += ["", "### Five whys", ""] + rca.fiveWhys.enumerated().map { "\($0.offset + 1). \(line($0.element))" } }
+        if !rca.fiveWhys.isEmpty {
+            lines += ["", "### Five whys", ""] + rca.fiveWhys.enumerated().map { "\($0.offset + 1). \(text($0.element))" }
+        }
         lines += ["", "## Contributing factors", ""]
-        lines += rca.factors.map { "- **\($0.category.label)** (\($0.responsibleParty)): \(line($0.description))" }
+        lines += rca.factors.map { "- **\(text($0.category.label))** (\(text($0.responsibleParty))): \(text($0.description))" }
         lines += ["", "## Corrective and preventive actions", "", "| Type | Action | Owner | Due | Status |", "|---|---|---|---|---|"]
-        lines += rca.actions.map { "| \($0.type.rawValue) | \(cell($0.description)) | \(cell($0.ownerName)) (\(cell($0.ownerParty))) | \($0.dueOn) | \($0.status.label) |" }
+        lines += rca.actions.map {
+            "| \($0.type.rawValue) | \(text($0.description)) | \(text($0.ownerName)) (\(text($0.ownerParty))) | \($0.dueOn) | \($0.status.label) |"
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func cell(_ text: String) -> String { line(text).replacingOccurrences(of: "|", with: "\\|") }
-    static func line(_ text: String) -> String { text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") }
+    /// The breaches table; the budget column only when a breach carries its error budget (see `RCAShowPage`).
+    static func breaches(_ rca: RootCauseAnalysis) -> [String] {
+        let zone = Stamp.zone(rca.timeZone)
+        let showsBudget = rca.breaches.contains { $0.budgetConsumed != nil }
+        var columns = ["Objective", "Agreement", "Period", "Severity", "Attainment", "Target", "Credit"]
+        if showsBudget { columns.insert("Budget consumed", at: 6) }
+        let rows = rca.breaches.map { breach -> String in
+            let figures = breach.objectiveID > 0
+            var cells = [
+                MarkdownText.inline(breach.objectiveName), MarkdownText.inline(breach.agreementTitle),
+                Figures.period(start: breach.periodStart, end: breach.periodEnd, zone: zone), breach.severityLabel,
+                figures ? Figures.attainment(breach.attainment, targets: [breach.target]) : "—", figures ? "\(breach.target.plain) %" : "—",
+            ]
+            if showsBudget { cells.append(breach.budgetConsumed.map { "\(($0 * 100).rounded(places: 1).plain) %" } ?? "—") }
+            cells.append(breach.creditAmount.map { MarkdownText.inline("\($0) \(breach.currency ?? "")") } ?? "—")
+            return "| " + cells.joined(separator: " | ") + " |"
+        }
+        return ["", "## Breaches and impact", "", "| " + columns.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: columns.count)] + rows
+    }
 }

@@ -84,7 +84,10 @@ struct ScorecardPages {
                 record: measured.isEmpty ? "no closed periods with data" : "SLA met in \(met) of \(measured.count) periods with data")
         }
         let creditLines = try await self.dependencies.useCases.credits.byStatus(vendorID: vendor.id, scope: context.scope)
-        let breaches = try await self.repositories.periodRecords.breachCount(vendorID: vendor.id, since: now.addingTimeInterval(-365 * 86_400))
+        // a vendor's user counts breaches of the internal SLO only where its agreement shares the customer's figures
+        let sharing: Set<Int64>? = try context.scope.vendorID == nil ? nil : shared
+        let breaches = try await self.repositories.periodRecords.breachCount(
+            vendorID: vendor.id, since: now.addingTimeInterval(-365 * 86_400), internalFiguresOf: sharing)
         let today = LocalDate.of(now, in: TimeZone(identifier: "UTC")!)
         let share = try await self.repositories.portal.averageShare(vendorID: vendor.id)
         let view = ScorecardView(

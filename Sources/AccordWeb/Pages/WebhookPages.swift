@@ -42,7 +42,8 @@ struct WebhookPages {
     struct ShowView {
         var chrome: Chrome
         var webhook: Line
-        var secret: String
+        /// Only in the answer that created or rotated it: the secret is never read back.
+        var secret: String?
         var deliveries: [DeliveryLine]
         var isEmpty: Bool
         var pager: Pager
@@ -58,27 +59,20 @@ struct WebhookPages {
         router.post("webhooks") { request, context in
             _ = try context.requireUser(Self.mayManage)
             return try await submitForm(request, context: context, render: { try await self.list(context, state: $0, notice: nil) }) { input in
-                let webhook = try await self.create(input, context: context)
-                return Redirect.to("/webhooks/\(webhook.id)", notice: .created)
+                let registered = try await self.create(input, context: context)
+                return try await self.show(registered.webhook, secret: registered.secret, request: request, context: context, status: .created)
             }
         }
         router.get("webhooks/:id") { request, context in
             _ = try context.requireUser(Self.mayManage)
             let webhook = try await self.repositories.webhooks.find(id: try context.id(), scope: context.scope)
-            let page = try await self.repositories.webhooks.deliveries(webhookID: webhook.id, page: try request.page(), scope: context.scope)
-            let isVendor = try context.scope.vendorID != nil
-            let view = ShowView(
-                chrome: Chrome(title: "Webhook \(webhook.id)", context: context, notice: request.notice), webhook: Self.line(webhook),
-                secret: try await self.repositories.webhooks.secret(id: webhook.id, scope: context.scope),
-                deliveries: page.items.map {
-                    DeliveryLine(
-                        id: $0.id, event: $0.event, created: Stamp.format($0.createdAt, .gmt), state: $0.state, attempts: $0.attempts,
-                        lastStatus: $0.lastStatus.map(String.init) ?? "—",
-                        // a vendor's user reads that an attempt failed, not what the server's network said
-                        lastError: !isVendor ? $0.lastError ?? "" : ($0.lastError == nil ? "" : "not delivered"),
-                        next: $0.deliveredAt == nil && $0.gaveUpAt == nil ? Stamp.format($0.nextAttemptAt, .gmt) : "—")
-                }, isEmpty: page.items.isEmpty, pager: Pager(page, path: "/webhooks/\(webhook.id)", query: []))
-            return self.dependencies.renderer.response(view, template: "webhooks/show")
+            return try await self.show(webhook, secret: nil, request: request, context: context)
+        }
+        router.post("webhooks/:id/rotate-secret") { request, context in
+            _ = try await self.repositories.webhooks.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(Self.mayManage)
+            let rotated = try await self.dependencies.useCases.webhooks.rotateSecret(id: try context.id(), scope: context.scope, actor: context.actor)
+            return try await self.show(rotated.webhook, secret: rotated.secret, request: request, context: context)
         }
         for (action, active) in [("enable", true), ("disable", false)] {
             router.post("webhooks/:id/\(action)") { _, context in
@@ -90,15 +84,38 @@ struct WebhookPages {
         }
     }
 
+    /// An endpoint and its deliveries; `secret` only in the answer that created or rotated it, never stored in a cache.
+    func show(
+        _ webhook: Webhook, secret: String?, request: Request, context: AccordRequestContext, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let page = try await self.repositories.webhooks.deliveries(
+            webhookID: webhook.id, page: secret == nil ? try request.page() : PageRequest(), scope: context.scope)
+        let view = ShowView(
+                chrome: Chrome(title: "Webhook \(webhook.id)", context: context, notice: secret == nil ? request.notice : nil), webhook: Self.line(webhook),
+                secret: secret,
+                deliveries: page.items.map {
+                    DeliveryLine(
+                        id: $0.id, event: $0.event, created: Stamp.format($0.createdAt, .gmt), state: $0.state, attempts: $0.attempts,
+                        lastStatus: $0.lastStatus.map(String.init) ?? "—",
+                        // the log keeps "refused by policy", "no answer" or the answer's status, never the network's words
+                        lastError: $0.lastError ?? "",
+                        next: $0.deliveredAt == nil && $0.gaveUpAt == nil ? Stamp.format($0.nextAttemptAt, .gmt) : "—")
+                }, isEmpty: page.items.isEmpty, pager: Pager(page, path: "/webhooks/\(webhook.id)", query: []))
+        var response = self.dependencies.renderer.response(view, template: "webhooks/show", status: status)
+        if secret != nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+
     /// A vendor's user adds endpoints for its own vendor only, whatever the form says.
-    func create(_ input: Input, context: AccordRequestContext) async throws -> Webhook {
+    func create(_ input: Input, context: AccordRequestContext) async throws -> WebhookRegistration.Registered {
+        let user = try context.requireUser(Self.mayManage)
         var reader = InputReader(input)
         let chosen = reader.id("vendor_id", label: "Vendor")
         try reader.errors.throwIfAny()
         let scope = try context.scope
         let vendor = scope.vendorID ?? chosen
-        return try await self.repositories.webhooks.create(
-            WebhookDraft(vendorID: vendor, url: input.text("url") ?? "", description: input.text("description") ?? ""), secret: WebhookSignature.newSecret(),
+        return try await self.dependencies.useCases.webhooks.register(
+            WebhookDraft(vendorID: vendor, url: input.text("url") ?? "", description: input.text("description") ?? ""), role: user.role,
             scope: scope, actor: context.actor)
     }
 
@@ -139,6 +156,13 @@ struct WebhookAPI {
         enum Keys: String, CodingKey { case secret }
     }
 
+    /// An answer carrying a secret is never kept by a cache.
+    static func once(_ response: Response) -> Response {
+        var response = response
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("webhooks") { _, context in
             _ = try context.requireUser(WebhookPages.mayManage)
@@ -148,26 +172,23 @@ struct WebhookAPI {
             _ = try context.requireUser(WebhookPages.mayManage)
             var request = request
             let input = try await request.json(context: context)
-            let webhook = try await WebhookPages(dependencies: self.dependencies).create(input, context: context)
-            return JSON.response(
-                Created(webhook: webhook, secret: try await self.repositories.webhooks.secret(id: webhook.id, scope: context.scope)), status: .created)
+            let registered = try await WebhookPages(dependencies: self.dependencies).create(input, context: context)
+            return Self.once(JSON.response(Created(webhook: registered.webhook, secret: registered.secret), status: .created))
         }
         group.get("webhooks/:id") { _, context in
             _ = try context.requireUser(WebhookPages.mayManage)
-            let webhook = try await self.repositories.webhooks.find(id: try context.id(), scope: context.scope)
-            return JSON.response(Created(webhook: webhook, secret: try await self.repositories.webhooks.secret(id: webhook.id, scope: context.scope)))
+            return JSON.response(try await self.repositories.webhooks.find(id: try context.id(), scope: context.scope))
+        }
+        group.post("webhooks/:id/rotate-secret") { _, context in
+            _ = try await self.repositories.webhooks.find(id: try context.id(), scope: context.scope)
+            _ = try context.requireUser(WebhookPages.mayManage)
+            let rotated = try await self.dependencies.useCases.webhooks.rotateSecret(id: try context.id(), scope: context.scope, actor: context.actor)
+            return Self.once(JSON.response(Created(webhook: rotated.webhook, secret: rotated.secret)))
         }
         group.get("webhooks/:id/deliveries") { request, context in
             _ = try context.requireUser(WebhookPages.mayManage)
             let page = try await self.repositories.webhooks.deliveries(webhookID: try context.id(), page: request.apiPage(), scope: context.scope)
-            let isVendor = try context.scope.vendorID != nil
-            return JSON.response(
-                ListEnvelope(page) { delivery in
-                    var delivery = delivery
-                    // a vendor's user reads that an attempt failed, not what the server's network said
-                    if isVendor, delivery.lastError != nil { delivery.lastError = "not delivered" }
-                    return delivery
-                })
+            return JSON.response(ListEnvelope(page) { $0 })
         }
         for (action, active) in [("enable", true), ("disable", false)] {
             group.post("webhooks/:id/\(action)") { _, context in

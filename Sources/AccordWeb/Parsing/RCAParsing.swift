@@ -2,6 +2,12 @@ import AccordDomain
 import Foundation
 
 extension DraftParsing {
+    /// Whether an RCA is opened shared with the vendors whose breaches missed only the customer's internal SLO
+    /// (`share_with_vendors`: a ticked box, or `true`).
+    static func sharesWithVendors(_ input: Input) -> Bool {
+        ["true", "on", "1", "yes"].contains(input.text("share_with_vendors")?.lowercased() ?? "false")
+    }
+
     /// A party as forms and the API name it: `customer`, or a vendor's id. `.some(nil)` is the customer; nil is
     /// absent or not a party's name (reported under `field`).
     static func party(_ text: String?, field: String, into errors: inout ValidationErrors) -> Int64?? {
