@@ -91,12 +91,34 @@ struct Serve: AsyncParsableCommand {
         let logger = Environment.logger()
         let app = try await buildApplication(configuration: try Environment.configuration(), logger: logger)
         // SIGTERM drains for a bounded time: requests in flight get `ACCORD_DRAIN_SECONDS` (default 20) to finish, then
-        // they are cancelled, and a process whose work ignores cancellation is ended 5 seconds later
+        // they are cancelled, and a process whose work ignores cancellation ends 5 seconds later all the same
         let drain = Int(ProcessInfo.processInfo.environment["ACCORD_DRAIN_SECONDS"] ?? "").flatMap { (1...600).contains($0) ? $0 : nil } ?? 20
-        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var configuration = ServiceGroupConfiguration(
+            services: [
+                .init(service: app),
+                .init(service: DrainDeadline(seconds: drain + 5, logger: logger), successTerminationBehavior: .ignore),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(drain)
-        configuration.maximumCancellationDuration = .seconds(5)
         try await ServiceGroup(configuration: configuration).run()
+    }
+}
+
+/// Ends the process a fixed time after shutdown begins, whatever is still running: work that ignores cancellation
+/// (a request stuck on a connection the database never closed) cannot keep a replica from stopping.
+struct DrainDeadline: ServiceLifecycle.Service {
+    let seconds: Int
+    let logger: Logger
+
+    func run() async throws {
+        // returns when the group begins its graceful shutdown
+        try? await gracefulShutdown()
+        let (seconds, logger) = (self.seconds, self.logger)
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: TimeInterval(seconds))
+            logger.warning("work was still running \(seconds) s after shutdown began; exiting")
+            exit(0)
+        }
     }
 }
 

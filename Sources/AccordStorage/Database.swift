@@ -57,20 +57,38 @@ public struct Database: Sendable {
         if let connection = self.connection { return try await body(connection) }
         try await self.gate.acquire()
         defer { self.gate.release() }
-        do {
-            return try await withoutActuallyEscaping(body) { body in
-                let work = TransactionBody(run: body)
-                return try await self.leased { client, logger, leased in
-                    try await client.withTransaction(logger: logger) { connection in
-                        leased.set()
-                        return try await work.run(connection)
-                    }
+        return try await withoutActuallyEscaping(body) { body in
+            let work = TransactionBody(run: body)
+            return try await self.leased { client, logger, leased in
+                try await client.withConnection { connection in
+                    leased.set()
+                    return try await Self.inTransaction(on: connection, logger: logger, work.run)
                 }
             }
-        } catch let error as PostgresTransactionError where error.rollbackError == nil && error.closureError != nil {
-            // The rollback worked: what matters to the caller is why the body failed.
-            throw error.closureError!
         }
+    }
+
+    /// BEGIN, the body, then COMMIT, or ROLLBACK when the body throws (its error is what the caller gets). Every
+    /// statement goes through `PostgresConnection.rows`, which refuses a closed connection instead of waiting on it; a
+    /// COMMIT the database never answered fails with the connection's error (`DatabaseFailure.connectionLost`).
+    static func inTransaction<Result>(
+        on connection: PostgresConnection, logger: Logger, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await connection.rows("BEGIN", logger: logger)
+        let value: Result
+        do {
+            value = try await body(connection)
+        } catch {
+            if !connection.isClosed { _ = try? await connection.rows("ROLLBACK", logger: logger) }
+            throw error
+        }
+        do {
+            try await connection.rows("COMMIT", logger: logger)
+        } catch {
+            if !connection.isClosed { _ = try? await connection.rows("ROLLBACK", logger: logger) }
+            throw error
+        }
+        return value
     }
 
     /// Runs `operation` (which leases a connection and calls `LeaseFlag.set()` once it has one) and gives up with
@@ -98,7 +116,7 @@ public struct Database: Sendable {
 
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        if let connection = self.connection { return try await connection.query(query, logger: self.logger).collect() }
+        if let connection = self.connection { return try await connection.rows(query, logger: self.logger) }
         try await self.gate.acquire()
         defer { self.gate.release() }
         // every request's first query (authentication) answers 503 in seconds when the database is down
@@ -112,10 +130,20 @@ public struct Database: Sendable {
 }
 
 extension PostgresConnection {
+    /// Runs one statement and collects its rows. A connection the database has closed is refused before anything is
+    /// written to it: PostgresNIO would queue the statement on a channel that no longer reads, and it would never be
+    /// answered (a request that caught the first failure and went on would wait until its client hung up).
     @discardableResult
     func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
-        try await self.query(query, logger: logger).collect()
+        if self.isClosed { throw ConnectionLost() }
+        return try await self.query(query, logger: logger).collect()
     }
+}
+
+/// The connection a transaction runs on was closed by the database (it stopped or restarted): the transaction cannot
+/// go on, and whether it committed is for the caller to find out. Answered 503 with `Retry-After`.
+public struct ConnectionLost: Error, Sendable, Equatable {
+    public init() {}
 }
 
 extension PostgresRandomAccessRow {

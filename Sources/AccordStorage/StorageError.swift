@@ -58,6 +58,7 @@ public enum DatabaseFailure: Sendable, Equatable {
     /// Classifies `error` if it came from PostgreSQL or its connection pool; nil otherwise.
     public static func classify(_ error: any Error) -> DatabaseFailure? {
         if error is DatabaseBusy { return .unavailable }
+        if error is ConnectionLost { return .connectionLost }
         if let transaction = error as? PostgresTransactionError {
             // the connection died inside a transaction: at BEGIN nothing was done; in the body, at COMMIT or at ROLLBACK
             // the outcome is the server's to tell, and it is gone

@@ -78,13 +78,16 @@ struct InternalFigures {
                     for answer in [periods.text, status.text] {
                         figures.budgets.formUnion(Self.tokens(["budget_consumed", "budget_remaining"], in: answer))
                         figures.burnRates.formUnion(Self.tokens(["burn_rate", "long_burn", "short_burn"], in: answer))
-                        figures.seen.formUnion(Self.numbers(["attainment", "projected_attainment", "sla_target"], in: answer))
+                        figures.seen.formUnion(Self.numbers(["attainment", "projected_attainment", "sla_target", "credit_percent"], in: answer))
                     }
                 }
             }
         }
         let proposals = try await harness.api(.get, "/api/v1/proposals?per_page=200", token: token)
         figures.seen.formUnion(Self.numbers(["sla_target", "threshold", "percent", "credit_cap_percent"], in: proposals.text))
+        // credits as the vendor reads them: a probation factor makes percents of their own (`2.5 %`)
+        let credits = try await harness.api(.get, "/api/v1/credits?vendor_id=\(vendorID)&per_page=200", token: token)
+        figures.seen.formUnion(Self.numbers(["percent", "tier_percent", "tier_threshold", "attainment"], in: credits.text))
         return figures
     }
 
@@ -154,7 +157,7 @@ struct InternalFigures {
 /// is searched as it arrives.
 struct VendorCrawl {
     static let pageLimit = 1500
-    static let variantLimit = 300
+    static let variantLimit = 150
     static let answersPerRoute = 60
     /// Links not followed: static files, the API description (it documents every field), feeds and signing in or out.
     static let skipped = ["/static/", "/api/", "/feeds/", "/login", "/logout"]

@@ -58,6 +58,7 @@ def start_server(log):
     sys.exit("the server did not start")
 
 
+STARTED = time.time()
 FIRST = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(days=20)
 
 
@@ -73,14 +74,15 @@ def send(n):
         f"{BASE}/api/v1/objectives/{OBJECTIVE}/measurements", data=body(n), method="POST",
         headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json", "Idempotency-Key": f"outage-{n}"})
     began = time.monotonic()
+    at = f"{time.time() - STARTED:.1f}"
     try:
         with urllib.request.urlopen(request, timeout=ANSWER_LIMIT + 30) as response:
-            return {"n": n, "status": response.status, "seconds": time.monotonic() - began, "retry_after": None, "text": ""}
+            return {"n": n, "status": response.status, "seconds": time.monotonic() - began, "retry_after": None, "text": "", "sent_at": at}
     except urllib.error.HTTPError as error:
         return {"n": n, "status": error.code, "seconds": time.monotonic() - began, "retry_after": error.headers.get("Retry-After"),
-                "text": error.read().decode(errors="replace")}
+                "text": error.read().decode(errors="replace"), "sent_at": at}
     except Exception as error:  # no answer at all: a connection reset or a timeout
-        return {"n": n, "status": None, "seconds": time.monotonic() - began, "retry_after": None, "text": repr(error)}
+        return {"n": n, "status": None, "seconds": time.monotonic() - began, "retry_after": None, "text": repr(error), "sent_at": at}
 
 
 def main():
@@ -93,10 +95,10 @@ def main():
     def outage():
         time.sleep(1.5)
         kill_cluster()
-        print(f"  PostgreSQL killed (kill -9); restarting in {OUTAGE_SECONDS:.0f} s")
+        print(f"  PostgreSQL killed (kill -9) at {time.time() - STARTED:.1f} s; restarting in {OUTAGE_SECONDS:.0f} s")
         time.sleep(OUTAGE_SECONDS)
         start_cluster()
-        print("  PostgreSQL restarted")
+        print(f"  PostgreSQL restarted at {time.time() - STARTED:.1f} s")
 
     killer = threading.Thread(target=outage)
     killer.start()
