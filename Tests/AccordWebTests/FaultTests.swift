@@ -153,4 +153,17 @@ struct FaultTests {
             #expect(ContinuousClock.now - started < .seconds(20))
         }
     }
+
+    @Test func aClientThatHangsUpIsNotAServerErrorAndALostConnectionIsAnUnknownOutcome() {
+        // a body cut short by the client is the client's doing: logged at debug, not as an unhandled error
+        #expect(ErrorMappingMiddleware.isClientGone(ChannelError.ioOnClosedChannel))
+        #expect(ErrorMappingMiddleware.isClientGone(ChannelError.eof))
+        #expect(!ErrorMappingMiddleware.isClientGone(ValidationErrors([FieldError("x", "y")])))
+        #expect(!ErrorMappingMiddleware.isClientGone(DatabaseBusy()))
+        // a connection the database closed mid-request: 503 like a busy database, saying the outcome is unknown
+        #expect(DatabaseFailure.classify(ConnectionLost()) == .connectionLost)
+        #expect(DatabaseFailure.classify(DatabaseBusy()) == .unavailable)
+        #expect(ErrorMappingMiddleware.connectionLost.status == .serviceUnavailable)
+        #expect(ErrorMappingMiddleware.connectionLost.message.contains("unknown") && ErrorMappingMiddleware.connectionLost.message.contains("Idempotency-Key"))
+    }
 }
