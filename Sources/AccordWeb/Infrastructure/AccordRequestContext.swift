@@ -61,6 +61,11 @@ public struct AccordRequestContext: RequestContext {
         return user
     }
 
+    /// The signed-in user if their role holds `capability`, or 403.
+    public func requireUser(_ capability: Capability) throws -> User {
+        try self.requireUser { $0.may(capability) }
+    }
+
     /// The signed-in user if their role passes `allowed`, or 403.
     public func requireUser(_ allowed: (Role) -> Bool) throws -> User {
         let user = try self.requireUser()

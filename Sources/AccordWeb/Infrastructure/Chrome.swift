@@ -15,6 +15,16 @@ struct Chrome {
         /// "3", or "99+" past what is counted.
         var unread: String
         var hasUnread: Bool
+        /// What the person may do (`{{#chrome.user.may.fileClaims}}`): a page shows a link or a button only to a person
+        /// who may follow it.
+        var may: Capabilities
+    }
+
+    /// A role's capabilities as templates read them, by the capability's name.
+    struct Capabilities: MustacheParent {
+        let role: Role
+
+        func child(named name: String) -> Any? { Capability(rawValue: name).map(self.role.may) }
     }
 
     var title: String
@@ -31,7 +41,7 @@ struct Chrome {
                 name: user.name, roleLabel: user.role.label, canManage: user.role.canManageContracts, isAdmin: user.role.isAdmin,
                 isVendor: user.role == .vendor, isInternal: user.role != .vendor,
                 unread: (context.identity?.unread ?? 0) >= UserRepository.unreadShown ? "\(UserRepository.unreadShown - 1)+" : "\(context.identity?.unread ?? 0)",
-                hasUnread: (context.identity?.unread ?? 0) > 0)
+                hasUnread: (context.identity?.unread ?? 0) > 0, may: Capabilities(role: user.role))
         }
     }
 }
@@ -109,6 +119,7 @@ extension Chrome.SignedIn: MustacheParent {
         case "isInternal": self.isInternal
         case "unread": self.unread
         case "hasUnread": self.hasUnread
+        case "may": self.may
         default: nil
         }
     }

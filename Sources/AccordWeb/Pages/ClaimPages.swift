@@ -138,7 +138,7 @@ struct ClaimPages {
     }
 
     /// Vendors file for themselves; contract managers on a vendor's behalf.
-    static func mayFile(_ role: Role) -> Bool { role == .vendor || role.canManageContracts }
+    static func mayFile(_ role: Role) -> Bool { role.may(.fileClaims) }
 
     private func list(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
         let user = try context.requireUser()

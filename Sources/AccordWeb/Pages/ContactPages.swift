@@ -17,7 +17,7 @@ struct ContactPages {
         var form: FormState
     }
 
-    static func mayEdit(_ role: Role) -> Bool { role.canManageContracts || role == .vendor }
+    static func mayEdit(_ role: Role) -> Bool { role.may(.editContacts) }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("vendors/:id/contacts/new") { _, context in

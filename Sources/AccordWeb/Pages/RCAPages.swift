@@ -138,7 +138,7 @@ struct RCAPages {
     }
 
     /// The customer's contract managers and the invited vendors' users write an RCA.
-    static func mayWrite(_ role: Role) -> Bool { role == .vendor || role.canManageContracts }
+    static func mayWrite(_ role: Role) -> Bool { role.may(.writeRCAs) }
 
     private func list(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
         let user = try context.requireUser()

@@ -49,7 +49,7 @@ struct WebhookPages {
         var pager: Pager
     }
 
-    static func mayManage(_ role: Role) -> Bool { role == .vendor || role.canManageContracts }
+    static func mayManage(_ role: Role) -> Bool { role.may(.manageWebhooks) }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("webhooks") { request, context in
