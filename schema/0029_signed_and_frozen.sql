@@ -35,36 +35,69 @@ $$;
 CREATE TRIGGER rcas_final BEFORE UPDATE OR DELETE ON rcas FOR EACH ROW EXECUTE FUNCTION rcas_guard_final();
 
 -- Rows that make up an RCA's signed content: none added, changed or removed once it is accepted. A reference set to
--- NULL because a user was removed is not a change of content.
-CREATE FUNCTION rca_parts_guard_final() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    rca bigint := CASE WHEN TG_OP = 'INSERT' THEN NEW.rca_id ELSE OLD.rca_id END;
+-- NULL because a user or vendor was removed is not a change of content. One function per table, since PL/pgSQL plans
+-- every field a condition names, whatever table fired it.
+-- Whether a row's RCA (before and after the change) is final.
+CREATE FUNCTION rca_row_is_final(operation text, old_rca bigint, new_rca bigint) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT (operation <> 'INSERT' AND accord_rca_is_final(old_rca)) OR (operation <> 'DELETE' AND accord_rca_is_final(new_rca))
+$$;
+
+CREATE FUNCTION rca_parties_guard_final() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NOT accord_rca_is_final(rca) THEN
+    IF NOT rca_row_is_final(TG_OP, CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE OLD.rca_id END, CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE NEW.rca_id END) THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
-    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'rca_parties'
-        AND NEW.rca_id = OLD.rca_id AND NEW.vendor_id IS NOT DISTINCT FROM OLD.vendor_id AND NEW.share IS NOT DISTINCT FROM OLD.share
+    IF TG_OP = 'UPDATE' AND NEW.rca_id = OLD.rca_id AND NEW.vendor_id IS NOT DISTINCT FROM OLD.vendor_id AND NEW.share IS NOT DISTINCT FROM OLD.share
         AND NEW.signed_hash IS NOT DISTINCT FROM OLD.signed_hash AND NEW.signed_at IS NOT DISTINCT FROM OLD.signed_at THEN
         RETURN NEW;
     END IF;
-    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'rca_timeline'
-        AND NEW.rca_id = OLD.rca_id AND NEW.at = OLD.at AND NEW.text = OLD.text AND NEW.evidence_url = OLD.evidence_url THEN
-        RETURN NEW;
-    END IF;
-    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'rca_factors'
-        AND NEW.rca_id = OLD.rca_id AND NEW.category = OLD.category AND NEW.description = OLD.description THEN
-        RETURN NEW;
-    END IF;
-    PERFORM accord_refuse_frozen('an accepted RCA''s ' || TG_TABLE_NAME);
+    PERFORM accord_refuse_frozen('an accepted RCA''s parties');
     RETURN NULL;
 END;
 $$;
 
-CREATE TRIGGER rca_parties_final BEFORE INSERT OR UPDATE OR DELETE ON rca_parties FOR EACH ROW EXECUTE FUNCTION rca_parts_guard_final();
-CREATE TRIGGER rca_timeline_final BEFORE INSERT OR UPDATE OR DELETE ON rca_timeline FOR EACH ROW EXECUTE FUNCTION rca_parts_guard_final();
-CREATE TRIGGER rca_factors_final BEFORE INSERT OR UPDATE OR DELETE ON rca_factors FOR EACH ROW EXECUTE FUNCTION rca_parts_guard_final();
-CREATE TRIGGER rca_breaches_final BEFORE INSERT OR UPDATE OR DELETE ON rca_breaches FOR EACH ROW EXECUTE FUNCTION rca_parts_guard_final();
+CREATE FUNCTION rca_timeline_guard_final() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT rca_row_is_final(TG_OP, CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE OLD.rca_id END, CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE NEW.rca_id END) THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.rca_id = OLD.rca_id AND NEW.at = OLD.at AND NEW.text = OLD.text AND NEW.evidence_url = OLD.evidence_url
+        AND (NEW.author_vendor_id IS NOT DISTINCT FROM OLD.author_vendor_id OR NEW.author_vendor_id IS NULL) THEN
+        RETURN NEW;
+    END IF;
+    PERFORM accord_refuse_frozen('an accepted RCA''s timeline');
+    RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION rca_factors_guard_final() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT rca_row_is_final(TG_OP, CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE OLD.rca_id END, CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE NEW.rca_id END) THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.rca_id = OLD.rca_id AND NEW.category = OLD.category AND NEW.description = OLD.description
+        AND (NEW.responsible_vendor_id IS NOT DISTINCT FROM OLD.responsible_vendor_id OR NEW.responsible_vendor_id IS NULL) THEN
+        RETURN NEW;
+    END IF;
+    PERFORM accord_refuse_frozen('an accepted RCA''s factors');
+    RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION rca_breaches_guard_final() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT rca_row_is_final(TG_OP, CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE OLD.rca_id END, CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE NEW.rca_id END) THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    PERFORM accord_refuse_frozen('an accepted RCA''s breaches');
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER rca_parties_final BEFORE INSERT OR UPDATE OR DELETE ON rca_parties FOR EACH ROW EXECUTE FUNCTION rca_parties_guard_final();
+CREATE TRIGGER rca_timeline_final BEFORE INSERT OR UPDATE OR DELETE ON rca_timeline FOR EACH ROW EXECUTE FUNCTION rca_timeline_guard_final();
+CREATE TRIGGER rca_factors_final BEFORE INSERT OR UPDATE OR DELETE ON rca_factors FOR EACH ROW EXECUTE FUNCTION rca_factors_guard_final();
+CREATE TRIGGER rca_breaches_final BEFORE INSERT OR UPDATE OR DELETE ON rca_breaches FOR EACH ROW EXECUTE FUNCTION rca_breaches_guard_final();
 
 -- Evidence files never change; an accepted RCA's evidence (its digests are in the signed content) is neither added to
 -- nor removed.
@@ -87,8 +120,16 @@ $$;
 
 CREATE TRIGGER evidence_files_frozen BEFORE INSERT OR UPDATE OR DELETE ON evidence_files FOR EACH ROW EXECUTE FUNCTION evidence_files_guard();
 
--- Frozen packs were already never updated; they are not deleted either.
-CREATE TRIGGER review_packs_no_delete BEFORE DELETE ON review_packs FOR EACH ROW EXECUTE FUNCTION review_packs_frozen();
+-- Frozen packs were already never updated; they are not deleted either, and both refusals say so as a lack of privilege.
+CREATE FUNCTION review_packs_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM accord_refuse_frozen('a frozen pack (add a revision instead)');
+    RETURN NULL;
+END;
+$$;
+
+DROP TRIGGER review_packs_no_update ON review_packs;
+CREATE TRIGGER review_packs_no_update BEFORE UPDATE OR DELETE ON review_packs FOR EACH ROW EXECUTE FUNCTION review_packs_guard();
 
 -- Locked minutes: attendance, notes, the lock and its hash stay; a meeting with locked minutes is not deleted.
 CREATE FUNCTION review_meetings_guard_locked() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -97,6 +138,7 @@ BEGIN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
     IF TG_OP = 'DELETE' OR NEW.attendance IS DISTINCT FROM OLD.attendance OR NEW.notes IS DISTINCT FROM OLD.notes
+        OR NEW.day IS DISTINCT FROM OLD.day
         OR NEW.locked_at IS DISTINCT FROM OLD.locked_at OR NEW.minutes_hash IS DISTINCT FROM OLD.minutes_hash
         OR NEW.minutes_opened_at IS DISTINCT FROM OLD.minutes_opened_at OR NEW.comment_until IS DISTINCT FROM OLD.comment_until THEN
         PERFORM accord_refuse_frozen('locked minutes');
@@ -118,7 +160,9 @@ BEGIN
     END IF;
     IF TG_OP <> 'UPDATE' OR NEW.meeting_id <> OLD.meeting_id OR NEW.kind <> OLD.kind OR NEW.text <> OLD.text
         OR NEW.party_vendor_id IS DISTINCT FROM OLD.party_vendor_id OR NEW.owner_name <> OLD.owner_name
-        OR NEW.due_on IS DISTINCT FROM OLD.due_on OR NEW.raised_on <> OLD.raised_on THEN
+        OR NEW.due_on IS DISTINCT FROM OLD.due_on OR NEW.raised_on <> OLD.raised_on
+        OR (NEW.owner_vendor_id IS DISTINCT FROM OLD.owner_vendor_id AND NEW.owner_vendor_id IS NOT NULL)
+        OR (OLD.kind = 'decision' AND NEW.decided_by <> OLD.decided_by) THEN
         PERFORM accord_refuse_frozen('an item of locked minutes');
     END IF;
     RETURN NEW;

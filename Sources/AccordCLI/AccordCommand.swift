@@ -117,7 +117,7 @@ struct DrainDeadline: ServiceLifecycle.Service {
         Thread.detachNewThread {
             Thread.sleep(forTimeInterval: TimeInterval(seconds))
             logger.warning("work was still running \(seconds) s after shutdown began; exiting")
-            exit(0)
+            exit(1)
         }
     }
 }

@@ -8,10 +8,10 @@ struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs", abstract: "Show the scheduled jobs and run one now.", subcommands: [List.self, Run.self])
 
-    static func runner(_ repositories: Repositories) -> JobRunner {
+    static func runner(_ repositories: Repositories) throws -> JobRunner {
         UseCases(
             repositories: repositories, logger: Environment.logger("accord.jobs"),
-            outbound: OutboundGuard(policy: OutboundPolicy(allowList: (try? Environment.webhookAllowList()) ?? []))
+            outbound: OutboundGuard(policy: OutboundPolicy(allowList: try Environment.webhookAllowList()))
         ).jobRunner()
     }
 
@@ -45,7 +45,7 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             let name = self.name
             let run = try await Environment.withRepositories { repositories, _ in
-                let runner = JobsCommand.runner(repositories)
+                let runner = try JobsCommand.runner(repositories)
                 guard runner.job(named: name) != nil else {
                     throw ValidationError("No job named \(name). Jobs: \(runner.jobs.map(\.name).joined(separator: ", ")).")
                 }

@@ -61,7 +61,7 @@ public struct Database: Sendable {
             let work = TransactionBody(run: body)
             return try await self.leased { client, logger, leased in
                 try await client.withConnection { connection in
-                    leased.set()
+                    try leased.take()
                     return try await Self.inTransaction(on: connection, logger: logger, work.run)
                 }
             }
@@ -91,19 +91,20 @@ public struct Database: Sendable {
         return value
     }
 
-    /// Runs `operation` (which leases a connection and calls `LeaseFlag.set()` once it has one) and gives up with
+    /// Runs `operation` (which leases a connection and calls `Lease.take()` before using it) and gives up with
     /// `DatabaseBusy` when no connection came within the configured wait. The pool's own wait for a connection to a
-    /// database that is down runs to its breaker (about a minute).
+    /// database that is down runs to its breaker (about a minute). Exactly one side wins: a connection that arrives
+    /// after the wait ran out is handed back unused, so "busy" always means nothing was done.
     private func leased<Result: Sendable>(
-        _ operation: @escaping @Sendable (PostgresClient, Logger, LeaseFlag) async throws -> Result
+        _ operation: @escaping @Sendable (PostgresClient, Logger, Lease) async throws -> Result
     ) async throws -> Result {
         let (client, logger, wait) = (self.client, self.logger, self.settings.connectionWait)
-        let leased = LeaseFlag()
+        let leased = Lease()
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask { try await operation(client, logger, leased) }
             group.addTask {
                 try await Task.sleep(for: wait)
-                if !leased.isSet { throw DatabaseBusy() }
+                if leased.expire() { throw DatabaseBusy() }
                 return nil
             }
             defer { group.cancelAll() }
@@ -122,8 +123,8 @@ public struct Database: Sendable {
         // every request's first query (authentication) answers 503 in seconds when the database is down
         return try await self.leased { client, logger, leased in
             try await client.withConnection { connection in
-                leased.set()
-                return try await connection.query(query, logger: logger).collect()
+                try leased.take()
+                return try await connection.rows(query, logger: logger)
             }
         }
     }
@@ -172,11 +173,28 @@ private struct TransactionBody<Result>: @unchecked Sendable {
     let run: (PostgresConnection) async throws -> Result
 }
 
-/// Whether an operation got its connection from the pool.
-final class LeaseFlag: Sendable {
-    private let value = Mutex(false)
+/// Whether an operation got its connection from the pool before its wait ran out: exactly one of `take` and `expire`
+/// wins.
+final class Lease: Sendable {
+    private enum State { case waiting, leased, expired }
+    private let state = Mutex(State.waiting)
 
-    func set() { self.value.withLock { $0 = true } }
+    /// Called with a connection in hand, before anything is sent: throws `DatabaseBusy` when the wait already ran out.
+    func take() throws {
+        let won = self.state.withLock { state -> Bool in
+            guard state == .waiting else { return false }
+            state = .leased
+            return true
+        }
+        if !won { throw DatabaseBusy() }
+    }
 
-    var isSet: Bool { self.value.withLock { $0 } }
+    /// Called when the wait runs out: true when no connection was taken (the operation will do nothing).
+    func expire() -> Bool {
+        self.state.withLock { state in
+            guard state == .waiting else { return false }
+            state = .expired
+            return true
+        }
+    }
 }

@@ -65,7 +65,7 @@ struct ReviewRulesTests {
         #expect(
             text
                 == #"{"attendance":[{"id":"2","name":"Carla","party":"The customer","present":true},{"id":"3","name":"Nora","party":"Northwind","present":false}],"#
-                + #""day":"2026-12-02","format":"accord-minutes/2","items":[{"decided_by":"","due_on":"2026-12-16","id":"8","kind":"action","#
+                + #""day":"2026-12-02","format":"accord-minutes/2","items":[{"due_on":"2026-12-16","id":"8","kind":"action","#
                 + #""owner_name":"Olli","owner_party":"Northwind","text":"Rehearse failover"}],"meeting_id":"1","notes":[{"item":"Opening","text":"Fine"}]}"#)
         // a newline in a note is not the same minutes as a literal backslash-n
         var escaped = meeting

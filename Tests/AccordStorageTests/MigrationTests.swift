@@ -100,6 +100,19 @@ struct DatabaseRoleTests {
         }
     }
 
+    /// `statement` is refused for lack of privilege (42501: the triggers' refusal, or not owning the table), not for
+    /// any other reason.
+    static func expectRefused(_ statement: String, on database: Database) async {
+        do {
+            try await database.query(PostgresQuery(unsafeSQL: statement))
+            Issue.record("\(statement) was not refused")
+        } catch let error as PSQLError {
+            #expect(error.serverInfo?[.sqlState] == "42501", "\(statement): \(String(reflecting: error))")
+        } catch {
+            Issue.record("\(statement): \(error)")
+        }
+    }
+
     @Test func whatIsSignedOrFrozenCannotChangeForTheServersRole() async throws {
         try await TestDatabase.withDatabase { database in
             // setup: an RCA written, its parts and evidence, then accepted — all as the server's role writes them
@@ -133,9 +146,12 @@ struct DatabaseRoleTests {
                 "ALTER TABLE rcas DISABLE TRIGGER rcas_final", "DROP TRIGGER rca_timeline_final ON rca_timeline",
                 "ALTER TABLE review_packs DISABLE TRIGGER ALL",
             ] {
-                await #expect(throws: PSQLError.self, "\(statement)") { try await database.query(PostgresQuery(unsafeSQL: statement)) }
+                await Self.expectRefused(statement, on: database)
             }
-            // what may still happen: the customer closes it
+            // what may still happen: a removed person's or vendor's reference becomes NULL, and the customer closes it
+            try await database.query("UPDATE rca_parties SET signed_by = NULL WHERE rca_id = \(rca)")
+            try await database.query("UPDATE rca_timeline SET author_user_id = NULL, author_vendor_id = NULL WHERE rca_id = \(rca)")
+            try await database.query("UPDATE rca_factors SET responsible_vendor_id = NULL WHERE rca_id = \(rca)")
             try await database.query("UPDATE rcas SET status = 'closed', closed_at = now(), row_version = row_version + 1 WHERE id = \(rca)")
             await #expect(throws: PSQLError.self) { try await database.query("UPDATE rcas SET closed_at = now() + interval '1 day' WHERE id = \(rca)") }
 
@@ -165,9 +181,10 @@ struct DatabaseRoleTests {
                 "UPDATE review_meetings SET locked_at = NULL WHERE id = \(meeting)", "DELETE FROM review_meetings WHERE id = \(meeting)",
                 "UPDATE review_items SET text = 'Edited' WHERE meeting_id = \(meeting)", "DELETE FROM review_items WHERE meeting_id = \(meeting)",
                 "INSERT INTO review_items (meeting_id, series_id, kind, text, status, raised_on) VALUES (\(meeting), \(series), 'question', 'Late', 'open', '2026-11-06')",
-                "UPDATE review_packs SET snapshot = '[]'", "DELETE FROM review_packs",
+                "UPDATE review_packs SET snapshot = '[]'", "DELETE FROM review_packs", "UPDATE review_meetings SET day = '2026-11-06' WHERE id = \(meeting)",
+                "UPDATE rca_factors SET responsible_vendor_id = \(vendor.id) WHERE rca_id = \(rca)",
             ] {
-                await #expect(throws: PSQLError.self, "\(statement)") { try await database.query(PostgresQuery(unsafeSQL: statement)) }
+                await Self.expectRefused(statement, on: database)
             }
             // an open item of locked minutes is still decided later
             try await database.query("UPDATE review_items SET status = 'decided', outcome = 'Because', closed_on = '2026-12-01' WHERE meeting_id = \(meeting)")

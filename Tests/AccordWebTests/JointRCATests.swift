@@ -114,7 +114,7 @@ struct JointRCATests {
             #expect(try await harness.api(.post, "/api/v1/rcas/\(id)/submit", token: alpha, json: "{}").json["status"] as? String == "submitted")
             let accepted = try await harness.api(.post, "/api/v1/rcas/\(id)/accept", token: manager, json: "{}")
             #expect(accepted.json["status"] as? String == "accepted")
-            // evidence is part of the signed content: an accepted RCA takes none, and a form of 17 parts is refused whole
+            // evidence is part of the signed content: an accepted RCA takes none, and a form of 17 files is refused whole
             func upload(_ count: Int) async throws -> TestResponse {
                 let (type, body) = ClaimsAndDisputesTests.multipart((0..<count).map { ("late-\($0).txt", "text/plain", Array("after the fact".utf8)) })
                 var headers = HTTPFields()
@@ -125,7 +125,7 @@ struct JointRCATests {
             let late = try await upload(1)
             #expect(late.status == .conflict && late.text.contains("final"), "\(late.text)")
             let many = try await upload(17)
-            #expect(many.status == .unprocessableContent && many.text.contains("16 parts"), "\(many.text)")
+            #expect(many.status == .unprocessableContent && many.text.contains("16 files"), "\(many.text)")
             #expect(try await harness.database.query("SELECT count(*)::int8 FROM evidence_files WHERE subject_kind = 'rca'").first?.decode(Int.self) == 0)
             // an action: owner and due date required; closing needs evidence; the customer verifies
             #expect(try await harness.api(.post, "/api/v1/rcas/\(id)/actions", token: alpha, json: #"{"type":"prevent","description":"Gate deploys on purge completion","owner_party":"\#(world.vendorA.id)"}"#).status == .unprocessableContent)

@@ -220,13 +220,24 @@ struct WebhookTests {
                 try await harness.database.query("INSERT INTO webhooks (vendor_id, url, secret) VALUES (\(world.vendorA.id), \(url), 'not-shown')")
                 let admin = try await harness.api(.post, "/api/v1/webhooks", token: try await harness.token(for: world.admin), json: #"{"url":"\#(url)"}"#)
                 #expect(admin.status == .created, "\(admin.text)")
+                // a name, not an address: resolved once, judged, and the delivery connects to the address judged
+                try await harness.database.query(
+                    "INSERT INTO webhooks (url, secret, created_by) VALUES (\("http://localhost:\(port)/hook"), 'not-shown', \(world.admin.id))")
+                // a name a contract manager registered while it resolved elsewhere does not get the admin's allow-list
+                try await harness.database.query(
+                    "INSERT INTO webhooks (url, secret, created_by) VALUES (\("http://localhost:\(port)/hook"), 'not-shown', \(world.manager.id))")
                 try await Self.fileClaim(harness, token: vendor)
-                _ = try await WebhookDeliveryJob(repositories: harness.repositories, outbound: Self.allowLoopback).run(now: Date())
-                #expect(received.deliveries.withLock { $0.count } == 1, "the organisation's endpoint only")
+                let allowBoth = OutboundGuard(policy: OutboundPolicy(allowList: [AddressRange("127.0.0.1")!, AddressRange("::1")!]))
+                _ = try await WebhookDeliveryJob(repositories: harness.repositories, outbound: allowBoth).run(now: Date())
+                #expect(received.deliveries.withLock { $0.count } == 2, "the admin's two endpoints, by address and by name")
                 let errors = try await harness.database.query(
                     "SELECT d.last_error FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.vendor_id IS NOT NULL"
                 ).map { try $0.decode(String?.self) }
                 #expect(errors == ["refused by policy"])
+                let managers = try await harness.database.query(
+                    "SELECT d.last_error FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.created_by = \(world.manager.id)"
+                ).map { try $0.decode(String?.self) }
+                #expect(managers == ["refused by policy"])
             }
         }
     }

@@ -30,6 +30,9 @@ def package_modules():
     """Module name -> package identity (the checkout folder), from the resolved checkouts' Sources folders."""
     modules = {}
     checkouts = os.path.join(ROOT, ".build", "checkouts")
+    if not os.path.isdir(checkouts):
+        # a fresh clone: the packages' sources are needed to know which modules each declared product brings
+        subprocess.run(["swift", "package", "resolve"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     for package in sorted(os.listdir(checkouts)) if os.path.isdir(checkouts) else []:
         sources = os.path.join(checkouts, package, "Sources")
         for module in os.listdir(sources) if os.path.isdir(sources) else []:

@@ -39,7 +39,7 @@ public enum WebhookBackoff {
     }
 }
 
-/// Sends queued webhook deliveries: claims due ones (leased for five minutes, `SKIP LOCKED`), resolves each endpoint's
+/// Sends queued webhook deliveries: claims due ones (leased for ten minutes, `SKIP LOCKED`), resolves each endpoint's
 /// host and decides on the address (`OutboundGuard`), POSTs the signed body to that address with a 10-second timeout,
 /// and records the outcome. A 2xx answer delivers it; a refusal by policy gives it up at once; anything else retries
 /// with backoff. The log keeps the answer's status or "no answer", never the network's error text (which would tell a
@@ -61,8 +61,8 @@ public struct WebhookDeliveryJob: Job {
     public var interval: Duration { .seconds(10) }
 
     public func run(now: Date) async throws -> JobReport {
-        // leased longer than a whole batch can take (20 sends of at most 10 seconds and a resolution each)
-        let due = try await self.repositories.webhooks.claimDue(limit: Self.batch, now: now, leaseUntil: now.addingTimeInterval(300))
+        // leased longer than a whole batch can take (20 sends of at most 10 seconds and a 5-second resolution each)
+        let due = try await self.repositories.webhooks.claimDue(limit: Self.batch, now: now, leaseUntil: now.addingTimeInterval(600))
         guard !due.isEmpty else { return .idle }
         var delivered = 0
         for item in due {
@@ -83,8 +83,8 @@ public struct WebhookDeliveryJob: Job {
     }
 
     func send(_ item: WebhookRepository.DueDelivery, at now: Date) async -> Outcome {
-        // the organisation's own endpoints may reach internal receivers an admin allowed; a vendor's never
-        let verdict = await self.outbound.vet(url: item.url, allowListApplies: item.vendorID == nil)
+        // the organisation's endpoints an admin added may reach internal receivers the admin allowed; a vendor's never
+        let verdict = await self.outbound.vet(url: item.url, allowListApplies: item.vendorID == nil && item.addedByAdmin)
         guard case .connect(let host, let address) = verdict else {
             if case .refused = verdict { return Outcome(status: nil, error: Self.refusedByPolicy, retry: false) }
             return Outcome(status: nil, error: Self.noAnswer)

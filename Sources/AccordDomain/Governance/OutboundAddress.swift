@@ -189,7 +189,7 @@ public struct OutboundPolicy: Sendable, Equatable {
 
     /// The address to connect to among those a host resolved to: refused when any of them is refused (a host that
     /// also names an internal address could be switched to it between two requests), unless every refused one is on the
-    /// allow-list and the allow-list applies.
+    /// allow-list and the allow-list applies. Of the addresses, the first IPv4 one is connected to, else the first.
     public func decide(_ addresses: [IPAddress], allowListApplies: Bool) -> Decision {
         guard let first = addresses.first else { return .unresolved }
         for address in addresses {
@@ -199,7 +199,8 @@ public struct OutboundPolicy: Sendable, Equatable {
             }
             return .refused(refusal)
         }
-        return .connect(first)
+        // IPv4 first when a name has both: many hosts (and containers) have no IPv6 route
+        return .connect(addresses.first(where: \.isIPv4) ?? first)
     }
 
     /// Whether the host's addresses are internal ones only the allow-list lets through.

@@ -416,10 +416,13 @@ public enum MinutesRules {
                 fields["id"] = .string(String(item.id))
                 fields["kind"] = .string(item.kind.rawValue)
                 fields["text"] = .string(item.text)
-                fields["owner_name"] = .string(item.ownerName)
-                fields["owner_party"] = .string(item.ownerParty)
-                fields["due_on"] = .optional(item.dueOn?.description)
-                fields["decided_by"] = .string(item.decidedBy)
+                // as minuted: an action's owner and due date, a decision's maker (a question decided later keeps its hash)
+                if item.kind == .action {
+                    fields["owner_name"] = .string(item.ownerName)
+                    fields["owner_party"] = .string(item.ownerParty)
+                    fields["due_on"] = .optional(item.dueOn?.description)
+                }
+                if item.kind == .decision { fields["decided_by"] = .string(item.decidedBy) }
                 return .object(fields)
             })
         return CanonicalJSON.object(content).text

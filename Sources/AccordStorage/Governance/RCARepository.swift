@@ -143,7 +143,11 @@ public struct RCARepository: Sendable {
             SELECT r.id, r.title, r.status, to_char(r.due_on, 'YYYY-MM-DD'), r.opened_at, r.automatic,
                    (SELECT string_agg(coalesce(v.name, 'The customer'), ', ' ORDER BY p.vendor_id NULLS FIRST) FROM rca_parties p
                     LEFT JOIN vendors v ON v.id = p.vendor_id WHERE p.rca_id = r.id),
-                   (SELECT count(*)::int8 FROM rca_breaches rb WHERE rb.rca_id = r.id),
+                   (SELECT count(*)::int8 FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id
+                    JOIN agreement_versions av ON av.id = o.version_id LEFT JOIN agreement_governance g ON g.agreement_id = av.agreement_id
+                    -- a vendor counts the breaches it reads (RCABreach.isShownToVendors)
+                    WHERE rb.rca_id = r.id AND (\(scope.vendorID)::int8 IS NULL OR b.severity = 'sla' OR r.shared_with_vendors
+                                               OR coalesce(g.share_internal_figures, false))),
                    count(*) OVER ()
             FROM rcas r
             WHERE (\(scope.vendorID)::int8 IS NULL OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = r.id AND p.vendor_id = \(scope.vendorID)))

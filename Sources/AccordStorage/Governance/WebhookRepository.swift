@@ -185,6 +185,9 @@ public struct WebhookRepository: Sendable {
         public var secret: String
         /// The endpoint's vendor, nil for the organisation's own.
         public var vendorID: Int64?
+        /// An organisation endpoint an admin added: only such an endpoint may reach the admin's allow-list (a name a
+        /// contract manager registered cannot be pointed at an internal receiver later).
+        public var addedByAdmin: Bool
     }
 
     /// Claims up to `limit` due deliveries of active endpoints with `FOR UPDATE SKIP LOCKED` and leases them until
@@ -194,7 +197,8 @@ public struct WebhookRepository: Sendable {
             let due = try await connection.rows(
                 """
                 SELECT d.id, d.webhook_id, d.event, d.payload, d.created_at, d.attempts, d.next_attempt_at, d.delivered_at, d.gave_up_at,
-                       d.last_status, d.last_error, d.last_attempt_at, w.url, w.secret, w.vendor_id AS endpoint_vendor_id
+                       d.last_status, d.last_error, d.last_attempt_at, w.url, w.secret, w.vendor_id AS endpoint_vendor_id,
+                       EXISTS (SELECT 1 FROM users u WHERE u.id = w.created_by AND u.role = 'admin') AS added_by_admin
                 FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
                 WHERE d.delivered_at IS NULL AND d.gave_up_at IS NULL AND d.next_attempt_at <= \(now) AND w.active
                 ORDER BY d.next_attempt_at, d.id LIMIT \(limit) FOR UPDATE OF d SKIP LOCKED
@@ -203,7 +207,7 @@ public struct WebhookRepository: Sendable {
                 let cells = row.makeRandomAccess()
                 return DueDelivery(
                     delivery: try Self.delivery(row), url: try cells.value("url"), secret: try cells.value("secret"),
-                    vendorID: try cells.value("endpoint_vendor_id"))
+                    vendorID: try cells.value("endpoint_vendor_id"), addedByAdmin: try cells.value("added_by_admin"))
             }
             let ids = due.map(\.delivery.id)
             if !ids.isEmpty {

@@ -114,7 +114,8 @@ struct ErrorMappingMiddleware: RouterMiddleware {
     /// Errors of the connection to the client rather than of the request: the body stream ended early or the channel
     /// closed while it was read.
     static func isClientGone(_ error: any Error) -> Bool {
-        if error is ChannelError || error is IOError || error is CancellationError { return true }
+        // (a cancelled handler is how a client's hang-up reaches it; an IOError may be the server's own and stays an error)
+        if error is ChannelError || error is CancellationError { return true }
         let name = String(reflecting: type(of: error))
         return name.hasSuffix("HTTPParserError") || name.hasSuffix("HTTPChannelError") || name.hasSuffix("NIOHTTP2Errors")
     }
@@ -126,8 +127,9 @@ struct ErrorMappingMiddleware: RouterMiddleware {
     /// The connection died while the request used it: a change may or may not have been stored.
     static let connectionLost = Mapped(
         status: .serviceUnavailable, code: "unavailable", heading: "Database unreachable",
-        message: "The database became unreachable during this request, so whether a change was stored is unknown. Sending the same "
-            + "request again with the same Idempotency-Key is safe: what was stored once is not stored twice.")
+        message: "The database became unreachable during this request, so whether a change was stored is unknown: look before "
+            + "sending it again. A batch sent with an Idempotency-Key is safe to send again with the same key: what was stored once is not "
+            + "stored twice.")
 
     static let notFound = Mapped(status: .notFound, code: "not_found", heading: "Not found", message: "There is nothing here, or you may not see it.")
 }

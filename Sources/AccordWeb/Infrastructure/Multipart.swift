@@ -17,8 +17,10 @@ struct MultipartForm: Sendable {
 
     var parts: [Part]
 
-    /// The documented limit (README, "Bounds"): a form of evidence files carries the CSRF token and at most 15 files.
-    static let maximumParts = 16
+    /// The documented limits (README, "Bounds"): at most 64 parts (a claim form carries a field per objective ticked),
+    /// of which at most 16 are files.
+    static let maximumParts = 64
+    static let maximumFiles = 16
     static let maximumHeaderBytes = 8192
 
     func value(_ name: String) -> String? { self.parts.first { $0.name == name }?.content }
@@ -72,7 +74,12 @@ struct MultipartForm: Sendable {
                 throw Malformed(reason: "A part of the form has no headers, or headers longer than \(Self.maximumHeaderBytes) bytes.")
             }
             let headers = String(decoding: body[cursor..<split], as: UTF8.self)
-            if let part = Self.part(headers: headers, bytes: Array(body[(split + 4)..<section.endIndex])) { parts.append(part) }
+            if let part = Self.part(headers: headers, bytes: Array(body[(split + 4)..<section.endIndex])) {
+                if part.filename != nil, parts.count(where: { $0.filename != nil }) >= Self.maximumFiles {
+                    throw Malformed(reason: "The form has more than \(Self.maximumFiles) files.")
+                }
+                parts.append(part)
+            }
             cursor = next + delimiter.count
         }
     }
