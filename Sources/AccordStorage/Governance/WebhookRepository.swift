@@ -126,26 +126,22 @@ public struct WebhookRepository: Sendable {
     /// Replaces an endpoint's signing secret (the caller shows the new one once); the audit entry records the rotation,
     /// never the secret.
     public func rotateSecret(id: Int64, secret: String, scope: AccessScope, actor: AuditActor) async throws -> Webhook {
-        let logger = self.database.logger
-        return try await self.database.transaction { connection in
-            guard
-                let row = try await connection.rows(
-                    "\(unescaped: Self.select) WHERE w.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR w.vendor_id = \(scope.vendorID)) FOR UPDATE OF w",
-                    logger: logger
-                ).first
-            else { throw NotFound("webhook") }
-            let before = try Self.webhook(row)
-            try await connection.rows(
-                "UPDATE webhooks SET secret = \(secret), row_version = row_version + 1 WHERE id = \(id)", logger: logger)
-            let after = try Self.webhook(try await connection.rows("\(unescaped: Self.select) WHERE w.id = \(id)", logger: logger).first!)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "rotate_secret", entity: "webhook", entityID: id, before: before, after: after)
-            return after
+        try await self.change(id: id, scope: scope, actor: actor, action: "rotate_secret") { connection, logger in
+            try await connection.rows("UPDATE webhooks SET secret = \(secret), row_version = row_version + 1 WHERE id = \(id)", logger: logger)
         }
     }
 
     /// Turns an endpoint off (its queued deliveries stay, unsent) or on again.
     public func setActive(id: Int64, active: Bool, scope: AccessScope, actor: AuditActor) async throws -> Webhook {
+        try await self.change(id: id, scope: scope, actor: actor, action: active ? "enable" : "disable") { connection, logger in
+            try await connection.rows("UPDATE webhooks SET active = \(active), row_version = row_version + 1 WHERE id = \(id)", logger: logger)
+        }
+    }
+
+    /// Locks an endpoint the caller sees, runs `update` on it, and records the change with the endpoint before and after.
+    private func change(
+        id: Int64, scope: AccessScope, actor: AuditActor, action: String, update: (PostgresConnection, Logger) async throws -> Void
+    ) async throws -> Webhook {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
             guard
@@ -155,12 +151,10 @@ public struct WebhookRepository: Sendable {
                 ).first
             else { throw NotFound("webhook") }
             let before = try Self.webhook(row)
-            try await connection.rows(
-                "UPDATE webhooks SET active = \(active), row_version = row_version + 1 WHERE id = \(id)", logger: logger)
+            try await update(connection, logger)
             let after = try Self.webhook(try await connection.rows("\(unescaped: Self.select) WHERE w.id = \(id)", logger: logger).first!)
             try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: active ? "enable" : "disable", entity: "webhook", entityID: id, before: before,
-                after: after)
+                on: connection, logger: logger, actor: actor, action: action, entity: "webhook", entityID: id, before: before, after: after)
             return after
         }
     }
