@@ -112,8 +112,20 @@ struct InternalFigures {
             if Self.decimals(token) >= 4 { needles.insert(token) }
             if let value = Decimal(string: token) { needles.insert("\(value.rounded(places: 3).plain)×") }
         }
-        return needles.subtracting(self.seen.flatMap(Self.renderings))
+        return needles.subtracting(self.seen.flatMap(Self.renderings)).subtracting(Self.templateFigures)
     }
+
+    /// Figures the templates write whatever the data (a form's example, `below 99.5 % credit 10 %`): a budget that
+    /// happens to read the same is not the page telling it.
+    static let templateFigures: Set<String> = {
+        let folder = TestDatabase.root.appendingPathComponent("web/templates")
+        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        return files.filter { $0.pathExtension == "mustache" }.reduce(into: Set<String>()) { figures, file in
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else { return }
+            let literal = text.replacingOccurrences(of: "\\{\\{[^}]*\\}\\}", with: " ", options: .regularExpression)
+            figures.formUnion(VendorCrawl.numberTokens(in: literal))
+        }
+    }()
 
     /// Words that go with an internal figure: the SLO named beside its value (a chart's label), and an SLO breach.
     var phrases: [String] {
@@ -223,7 +235,7 @@ struct VendorCrawl {
     /// beside its value), and in JSON a withheld field that is not null.
     mutating func check(_ text: String, at path: String, isJSON: Bool) {
         let found = Self.numberTokens(in: text).intersection(self.needles)
-        if !found.isEmpty { self.leaks.append("\(path): \(found.sorted().joined(separator: ", "))") }
+        if !found.isEmpty { self.leaks.append("\(path): \(found.sorted().map { "\($0) in “\(Self.context(of: $0, in: text))”" }.joined(separator: ", "))") }
         for phrase in self.phrases where text.contains(phrase) { self.leaks.append("\(path): \"\(phrase)\"") }
         if isJSON, let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) {
             for problem in Self.withheld(json, at: "") { self.leaks.append("\(path): \(problem)") }
@@ -282,6 +294,14 @@ struct VendorCrawl {
     }
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    /// The text around the first place `needle` is written in `text`, so a failure says where the figure stood.
+    static func context(of needle: String, in text: String) -> String {
+        guard let range = text.range(of: needle) else { return needle }
+        let from = text.index(range.lowerBound, offsetBy: -80, limitedBy: text.startIndex) ?? text.startIndex
+        let to = text.index(range.upperBound, offsetBy: 40, limitedBy: text.endIndex) ?? text.endIndex
+        return text[from..<to].split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
 
     /// The site's own links of a page (`href="/…"`), without fragments.
     static func links(in html: String) -> [String] {
