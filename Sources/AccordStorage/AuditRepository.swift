@@ -56,6 +56,16 @@ public struct AuditRepository: Sendable {
             """, logger: logger)
     }
 
+    /// Appends one record, in the caller's transaction when the repository is bound to one.
+    public func append(_ record: AuditRecord, actor: AuditActor) async throws {
+        let logger = self.database.logger
+        try await self.database.transaction { connection in
+            try await Self.record(
+                on: connection, logger: logger, actor: actor, action: record.action, entity: record.entity, entityID: record.entityID, before: record.before,
+                after: record.after)
+        }
+    }
+
     /// Appends one entry in a transaction of its own (sign-in events).
     public func record(actor: AuditActor, action: String, entity: String, entityID: Int64?, after: (any Encodable & Sendable)? = nil) async throws {
         let logger = self.database.logger

@@ -27,6 +27,7 @@ public struct Repositories: Sendable {
     public let evidence: EvidenceRepository
     public let raci: RACIRepository
     public let inbox: InboxRepository
+    public let history: GovernanceHistoryRepository
     public let webhooks: WebhookRepository
     public let rcas: RCARepository
     public let actions: ActionRepository
@@ -66,6 +67,7 @@ public struct Repositories: Sendable {
         self.evidence = EvidenceRepository(database: database)
         self.raci = RACIRepository(database: database)
         self.inbox = InboxRepository(database: database)
+        self.history = GovernanceHistoryRepository(database: database)
         self.webhooks = WebhookRepository(database: database)
         self.rcas = RCARepository(database: database)
         self.actions = ActionRepository(database: database)

@@ -67,26 +67,49 @@ struct ClaimAndDisputeRulesTests {
             .message(for: "ends_at") != nil)
     }
 
+    static func decide<S: DecidedStatus>(_ status: S, to next: S, reason: String = "Because", expected: Int? = nil) throws -> Decision<S> {
+        try Decision.decide(from: status, to: next, reason: reason, rowVersion: 3, expected: expected, changedBy: "Carla", changedAt: Self.now)
+    }
+
     @Test func everyClaimAndDisputeStepAllowedAndRefused() throws {
         for status in ClaimStatus.allCases {
             for next in ClaimStatus.allCases {
-                let result = Result { try ClaimRules.decide(status, to: next, reason: "Because") }
+                let result = Result { try Self.decide(status, to: next).status }
                 let allowed = status == .pending && next != .pending
                 #expect((try? result.get()) == (allowed ? next : nil), "\(status) → \(next)")
             }
         }
-        #expect(throws: ValidationErrors.self) { try ClaimRules.decide(.pending, to: .rejected, reason: " ") }
-        #expect(try ClaimRules.decide(.pending, to: .approved, reason: "") == .approved)
+        #expect(throws: ValidationErrors.self) { try Self.decide(ClaimStatus.pending, to: .rejected, reason: " ") }
+        #expect(try Self.decide(ClaimStatus.pending, to: .approved, reason: " ") == Decision(status: .approved, reason: nil))
+        #expect(throws: ValidationErrors.self) { try Self.decide(ClaimStatus.pending, to: .approved, reason: String(repeating: "x", count: 4001)) }
         for status in DisputeStatus.allCases {
             for next in DisputeStatus.allCases {
-                let result = Result { try DisputeRules.decide(status, to: next, reason: "Because") }
+                let result = Result { try Self.decide(status, to: next).status }
                 let allowed = status == .open && next != .open
                 #expect((try? result.get()) == (allowed ? next : nil), "\(status) → \(next)")
             }
         }
-        #expect(throws: ValidationErrors.self) { try DisputeRules.decide(.open, to: .upheld, reason: "") }
+        #expect(throws: ValidationErrors.self) { try Self.decide(DisputeStatus.open, to: .upheld, reason: "") }
+        #expect(try Self.decide(DisputeStatus.open, to: .withdrawn, reason: "") == Decision(status: .withdrawn, reason: nil))
+        // a decision on a row changed since it was read is a conflict, whatever the decision
+        #expect(throws: EditConflict.self) { try Self.decide(DisputeStatus.open, to: .rejected, expected: 2) }
+        #expect(try Self.decide(DisputeStatus.open, to: .rejected, expected: 3).reason == "Because")
         #expect(throws: RuleViolation.self) { try DisputeRules.checkRemedy(status: .open) }
         try DisputeRules.checkRemedy(status: .upheld)
+    }
+
+    @Test func aDecisionAnnouncesItselfUnlessWithdrawn() throws {
+        let announcement = Announcement(
+            event: .claimDecided, subjectKind: "claim", subjectID: 7, title: "Claim 7 approved", link: "/claims/7", agreementID: 1, vendorID: 2)
+        let approved = try Self.decide(ClaimStatus.pending, to: .approved).effects(subject: .claim, id: 7, announcing: announcement)
+        #expect(approved.count == 2)
+        guard case .history(.claim, 7, "approved", "Because") = approved[0], case .announce(let sent) = approved[1] else {
+            Issue.record("unexpected effects \(approved)")
+            return
+        }
+        #expect(sent.title == "Claim 7 approved")
+        let withdrawn = try Self.decide(ClaimStatus.pending, to: .withdrawn).effects(subject: .claim, id: 7, announcing: announcement)
+        #expect(withdrawn.count == 1)
     }
 
     @Test func aDisputeIsTakenUntilTheWindowClosesAndACreditOnlyWhileNotIssued() {

@@ -96,8 +96,8 @@ struct VendorIsolationTests {
                 objectiveID: world.objectiveB.id, periodStart: RFC3339.parse("2026-10-01T00:00:00Z"), subject: .credit,
                 statement: "Beta dispute statement", evidence: ""),
             scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
-        _ = try await harness.repositories.claims.decide(
-            id: claim.id, to: .rejected, reason: "Not customer caused", expectedRowVersion: nil, scope: .organisation, actor: manager, now: now)
+        _ = try await DecideClaim(repositories: harness.repositories, clock: { now })(
+            id: claim.id, to: .rejected, reason: "Not customer caused", expectedRowVersion: nil, scope: .organisation, actor: manager)
         let inbox = try await harness.repositories.inbox.list(userID: world.vendorUserB.id, unreadOnly: false, page: PageRequest(number: 1, size: 5))
         let rca = try #require(
             try await harness.repositories.rcas.list(.init(), today: LocalDate("2026-12-15")!, page: PageRequest(number: 1, size: 5), scope: .vendor(world.vendorB.id))

@@ -89,7 +89,12 @@ struct DemoGovernance {
                 announcedAt: may.addingTimeInterval(-7 * 86_400), statement: "Kubernetes control plane upgrade (change CHG-2210), announced on the status page.",
                 evidence: "https://status.northwind.example/incidents/2210"),
             scope: .vendor(northwind.vendorID!), actor: olli, now: may.addingTimeInterval(-7 * 86_400))
-        _ = try await claims.decide(id: approved.id, to: .approved, reason: "Announced in time, outside any freeze.", expectedRowVersion: nil, scope: .organisation, actor: carla, now: may)
+        // decided when they were, judged as of today
+        func decide(at instant: Date) -> DecideClaim {
+            DecideClaim(change: Change(repositories: self.repositories, clock: { instant }, judgedAt: { now }))
+        }
+        _ = try await decide(at: may)(
+            id: approved.id, to: .approved, reason: "Announced in time, outside any freeze.", expectedRowVersion: nil, scope: .organisation, actor: carla)
         // rejected: a cause the customer does not recognise
         let july = try Self.instant("\(LocalDate.of(now, in: .gmt).year)-07-03T09:00:00Z")
         let rejected = try await claims.file(
@@ -98,9 +103,9 @@ struct DemoGovernance {
                 objectiveIDs: [objective.id], kind: .forceMajeure, startsAt: july, endsAt: july.addingTimeInterval(5400), announcedAt: nil,
                 statement: "Upstream transit provider outage in Frankfurt.", evidence: ""),
             scope: .vendor(northwind.vendorID!), actor: olli, now: july.addingTimeInterval(86_400))
-        _ = try await claims.decide(
+        _ = try await decide(at: july.addingTimeInterval(2 * 86_400))(
             id: rejected.id, to: .rejected, reason: "Transit redundancy is part of the hosting service; not force majeure under clause 14.2.",
-            expectedRowVersion: nil, scope: .organisation, actor: carla, now: july.addingTimeInterval(2 * 86_400))
+            expectedRowVersion: nil, scope: .organisation, actor: carla)
         // pending, filed by the contract manager for Globex
         let soon = now.addingTimeInterval(5 * 86_400)
         _ = try await claims.file(

@@ -27,13 +27,4 @@ public struct ClaimDecisions: Sendable {
             return claim
         }
     }
-
-    public func decide(id: Int64, to status: ClaimStatus, reason: String, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor)
-        async throws -> ExclusionClaim
-    {
-        let decided = try await self.repositories.claims.decide(
-            id: id, to: status, reason: reason, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, now: self.clock())
-        if decided.status == .approved { try await PeriodRecompute(repositories: self.repositories).run(now: self.clock()) }
-        return decided
-    }
 }

@@ -25,13 +25,6 @@ public struct DisputeDecisions: Sendable {
         }
     }
 
-    public func decide(id: Int64, to status: DisputeStatus, reason: String, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor)
-        async throws -> Dispute
-    {
-        try await self.repositories.disputes.decide(
-            id: id, to: status, reason: reason, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, now: self.clock())
-    }
-
     /// Remedies an upheld dispute with an exclusion of the disputed objective, recomputed before the answer.
     public func remedyWithExclusion(id: Int64, _ draft: ExclusionDraft, scope: AccessScope, actor: AuditActor) async throws -> Dispute {
         let now = self.clock()

@@ -166,23 +166,6 @@ public enum DisputeRules {
         return errors
     }
 
-    /// The status after a decision; only an open dispute is decided, and upholding or rejecting needs a reason.
-    public static func decide(_ status: DisputeStatus, to next: DisputeStatus, reason: String) throws -> DisputeStatus {
-        guard status == .open else { throw RuleViolation("This dispute was already \(status.rawValue).") }
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        switch next {
-        case .upheld, .rejected:
-            guard !reason.isEmpty, reason.count <= ClaimRules.statementLength else {
-                throw ValidationErrors([FieldError("reason", "Say why the dispute is \(next.rawValue): the vendor reads it.")])
-            }
-        case .withdrawn:
-            if reason.count > ClaimRules.statementLength { throw ValidationErrors([FieldError("reason", "At most 4000 characters.")]) }
-        case .open:
-            throw RuleViolation("A dispute cannot be reopened.")
-        }
-        return next
-    }
-
     /// A remedy is recorded only for an upheld dispute.
     public static func checkRemedy(status: DisputeStatus) throws {
         guard status == .upheld else { throw RuleViolation("A remedy is recorded once the dispute is upheld.") }

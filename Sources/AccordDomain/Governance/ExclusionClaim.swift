@@ -196,25 +196,14 @@ public enum ClaimRules {
         }
     }
 
+    /// The exclusion an approved claim makes of each claimed objective: the claimed window, of the claimed kind.
+    public static func exclusion(approving claim: ExclusionClaim) -> ExclusionDraft {
+        let text = "Claim \(claim.id): \(claim.statement)"
+        return ExclusionDraft(kind: claim.kind, reason: String(text.prefix(2000)), startsAt: claim.startsAt, endsAt: claim.endsAt)
+    }
+
     static func hoursText(_ hours: Double) -> String {
         let tenths = (hours * 10).rounded(.down) / 10
         return tenths == tenths.rounded() ? "\(Int(tenths)) hours" : "\(tenths) hours"
-    }
-
-    /// The status after a contract manager's decision or the filer's withdrawal; only a pending claim moves.
-    public static func decide(_ status: ClaimStatus, to next: ClaimStatus, reason: String) throws -> ClaimStatus {
-        guard status == .pending else { throw RuleViolation("This claim was already \(status.rawValue).") }
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        switch next {
-        case .approved, .withdrawn:
-            if reason.count > Self.statementLength { throw ValidationErrors([FieldError("reason", "At most 4000 characters.")]) }
-        case .rejected:
-            guard !reason.isEmpty, reason.count <= Self.statementLength else {
-                throw ValidationErrors([FieldError("reason", "Say why the claim is rejected: the vendor reads it.")])
-            }
-        case .pending:
-            throw RuleViolation("A claim cannot go back to pending.")
-        }
-        return next
     }
 }

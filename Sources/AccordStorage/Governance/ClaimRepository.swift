@@ -161,11 +161,8 @@ public struct ClaimRepository: Sendable {
         }
     }
 
-    /// Approves, rejects or withdraws a pending claim. Approval creates one exclusion per objective, linked to the claim;
-    /// the caller then recomputes the periods they touch.
-    public func decide(
-        id: Int64, to status: ClaimStatus, reason: String, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor, now: Date
-    ) async throws -> ExclusionClaim {
+    /// The claim, locked for a decision in the caller's transaction.
+    public func lock(id: Int64, scope: AccessScope) async throws -> ExclusionClaim {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
             guard
@@ -174,47 +171,20 @@ public struct ClaimRepository: Sendable {
                     logger: logger
                 ).first
             else { throw NotFound("claim") }
-            let before = try Self.claim(row)
-            if let expectedRowVersion, expectedRowVersion != before.rowVersion {
-                throw EditConflict(
-                    entity: "claim", changedBy: before.decidedBy ?? "another user", changedAt: before.decidedAt ?? before.filedAt,
-                    currentRowVersion: before.rowVersion)
-            }
-            let next = try ClaimRules.decide(before.status, to: status, reason: reason)
-            if next == .approved {
-                for claimed in before.objectives {
-                    let (objective, _) = try await ObjectiveRepository.lock(id: claimed.objectiveID, scope: scope, on: connection, logger: logger)
-                    let text = "Claim \(id): \(before.statement)"
-                    let exclusion = try await ExclusionRepository.insert(
-                        ExclusionDraft(kind: before.kind, reason: String(text.prefix(2000)), startsAt: before.startsAt, endsAt: before.endsAt),
-                        objective: objective, actor: actor, on: connection, logger: logger)
-                    try await connection.rows(
-                        """
-                        UPDATE exclusion_claim_objectives SET exclusion_id = \(exclusion.id)
-                        WHERE claim_id = \(id) AND objective_id = \(claimed.objectiveID)
-                        """, logger: logger)
-                }
-            }
-            try await connection.rows(
-                """
-                UPDATE exclusion_claims SET status = \(next.rawValue), decided_by = \(actor.userID), decided_at = \(now),
-                    decision_reason = \(reason.trimmed.isEmpty ? nil : reason.trimmed), row_version = row_version + 1
-                WHERE id = \(id)
-                """, logger: logger)
-            let after = try Self.claim(try await connection.rows("\(unescaped: Self.select) WHERE c.id = \(id)", logger: logger).first!)
-            try await GovernanceHistoryRepository.record(
-                .claim, id: id, action: next.rawValue, note: reason.trimmed, actor: actor, on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: next.rawValue, entity: "claim", entityID: id, before: before, after: after)
-            if next != .withdrawn {
-                try await InboxRepository.announce(
-                    Announcement(
-                        event: .claimDecided, subjectKind: "claim", subjectID: id,
-                        title: "Claim \(id) on \(after.agreementTitle) \(next.rawValue)", link: "/claims/\(id)", agreementID: after.agreementID,
-                        vendorID: after.vendorID),
-                    actor: actor, at: now, on: connection, logger: logger)
-            }
-            return after
+            return try Self.claim(row)
         }
+    }
+
+    /// Records the exclusion an approved claim created for one of its objectives.
+    public func link(claimID: Int64, objectiveID: Int64, exclusionID: Int64) async throws {
+        try await self.database.query(
+            "UPDATE exclusion_claim_objectives SET exclusion_id = \(exclusionID) WHERE claim_id = \(claimID) AND objective_id = \(objectiveID)")
+    }
+
+    /// Writes a decision on a claim locked in the caller's transaction and reads the claim back.
+    public func record(_ decision: Decision<ClaimStatus>, id: Int64, actor: AuditActor, now: Date) async throws -> ExclusionClaim {
+        try await DecisionRows.record(decision, table: "exclusion_claims", id: id, actor: actor, now: now, on: self.database)
+        guard let row = try await self.database.query("\(unescaped: Self.select) WHERE c.id = \(id)").first else { throw NotFound("claim") }
+        return try Self.claim(row)
     }
 }

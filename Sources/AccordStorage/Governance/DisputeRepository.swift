@@ -177,40 +177,17 @@ public struct DisputeRepository: Sendable {
         return try Self.dispute(row)
     }
 
-    /// Upholds, rejects or withdraws an open dispute.
-    public func decide(
-        id: Int64, to status: DisputeStatus, reason: String, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor, now: Date
-    ) async throws -> Dispute {
+    /// The dispute, locked for a decision in the caller's transaction.
+    public func lock(id: Int64, scope: AccessScope) async throws -> Dispute {
         let logger = self.database.logger
-        return try await self.database.transaction { connection in
-            let before = try await Self.lock(id: id, scope: scope, on: connection, logger: logger)
-            if let expectedRowVersion, expectedRowVersion != before.rowVersion {
-                throw EditConflict(
-                    entity: "dispute", changedBy: before.decidedBy ?? "another user", changedAt: before.decidedAt ?? before.filedAt,
-                    currentRowVersion: before.rowVersion)
-            }
-            let next = try DisputeRules.decide(before.status, to: status, reason: reason)
-            try await connection.rows(
-                """
-                UPDATE disputes SET status = \(next.rawValue), decided_by = \(actor.userID), decided_at = \(now),
-                    decision_reason = \(reason.trimmed.isEmpty ? nil : reason.trimmed), row_version = row_version + 1
-                WHERE id = \(id)
-                """, logger: logger)
-            let after = try Self.dispute(try await connection.rows("\(unescaped: Self.select) WHERE d.id = \(id)", logger: logger).first!)
-            try await GovernanceHistoryRepository.record(
-                .dispute, id: id, action: next.rawValue, note: reason.trimmed, actor: actor, on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: next.rawValue, entity: "dispute", entityID: id, before: before, after: after)
-            if next != .withdrawn {
-                try await InboxRepository.announce(
-                    Announcement(
-                        event: .disputeDecided, subjectKind: "dispute", subjectID: id,
-                        title: "Dispute \(id) of \(after.objectiveName) \(next.rawValue)", link: "/disputes/\(id)", agreementID: after.agreementID,
-                        vendorID: after.vendorID),
-                    actor: actor, at: now, on: connection, logger: logger)
-            }
-            return after
-        }
+        return try await self.database.transaction { connection in try await Self.lock(id: id, scope: scope, on: connection, logger: logger) }
+    }
+
+    /// Writes a decision on a dispute locked in the caller's transaction and reads the dispute back.
+    public func record(_ decision: Decision<DisputeStatus>, id: Int64, actor: AuditActor, now: Date) async throws -> Dispute {
+        try await DecisionRows.record(decision, table: "disputes", id: id, actor: actor, now: now, on: self.database)
+        guard let row = try await self.database.query("\(unescaped: Self.select) WHERE d.id = \(id)").first else { throw NotFound("dispute") }
+        return try Self.dispute(row)
     }
 
     /// Links a remedy made through its own flow (an exclusion, a corrected upload, the waived credit) to an upheld

@@ -5,7 +5,22 @@ import PostgresNIO
 
 /// The steps of claims, disputes, root-cause analyses and actions as both parties read them. Written in the
 /// transaction of each step; read only after the caller found the subject through its scope.
-enum GovernanceHistoryRepository {
+/// The history each governance record (claim, dispute, RCA, action, proposal) shows its parties.
+public struct GovernanceHistoryRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Appends a line, in the caller's transaction when the repository is bound to one.
+    public func append(_ subject: GovernanceSubject, id: Int64, action: String, note: String, actor: AuditActor) async throws {
+        let logger = self.database.logger
+        try await self.database.transaction { connection in
+            try await Self.record(subject, id: id, action: action, note: note, actor: actor, on: connection, logger: logger)
+        }
+    }
+
     static func record(
         _ subject: GovernanceSubject, id: Int64, action: String, note: String = "", actor: AuditActor, on connection: PostgresConnection,
         logger: Logger

@@ -99,7 +99,7 @@ struct GovernanceAPI {
                 let user = try context.requireUser()
                 guard status == .withdrawn ? ClaimPages.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
                 let (reason, rowVersion) = try await Self.decision(request, context: context)
-                _ = try await self.dependencies.useCases.claims.decide(
+                _ = try await self.dependencies.useCases.decideClaim(
                     id: try context.id(), to: status, reason: reason, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
                 return JSON.response(try await self.claimRecord(try context.id(), context: context))
             }
@@ -131,7 +131,7 @@ struct GovernanceAPI {
                 let user = try context.requireUser()
                 guard status == .withdrawn ? ClaimPages.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
                 let (reason, rowVersion) = try await Self.decision(request, context: context)
-                _ = try await self.dependencies.useCases.disputes.decide(
+                _ = try await self.dependencies.useCases.decideDispute(
                     id: try context.id(), to: status, reason: reason, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
                 return JSON.response(try await self.disputeRecord(try context.id(), context: context))
             }

@@ -125,7 +125,7 @@ struct ClaimPages {
                 guard status == .withdrawn ? Self.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
                 return try await submitForm(request, context: context, render: { try await self.show(context, id: claim.id, state: $0, notice: nil) }) {
                     input in
-                    _ = try await self.dependencies.useCases.claims.decide(
+                    _ = try await self.dependencies.useCases.decideClaim(
                         id: claim.id, to: status, reason: input.text("reason") ?? "", expectedRowVersion: input.text("row_version").flatMap { Int($0) },
                         scope: context.scope, actor: context.actor)
                     return Redirect.to("/claims/\(claim.id)", notice: .statusChanged)

@@ -124,7 +124,7 @@ struct DisputePages {
                 guard status == .withdrawn ? ClaimPages.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
                 return try await submitForm(request, context: context, render: { try await self.show(context, id: dispute.id, state: $0, notice: nil) }) {
                     input in
-                    _ = try await self.dependencies.useCases.disputes.decide(
+                    _ = try await self.dependencies.useCases.decideDispute(
                         id: dispute.id, to: status, reason: input.text("reason") ?? "",
                         expectedRowVersion: input.text("row_version").flatMap { Int($0) }, scope: context.scope, actor: context.actor)
                     return Redirect.to("/disputes/\(dispute.id)", notice: .statusChanged)
