@@ -41,6 +41,13 @@ public struct UseCases: Sendable {
     public var disputes: DisputeDecisions { DisputeDecisions(repositories: self.repositories, clock: self.clock) }
     public var decideDispute: DecideDispute { DecideDispute(repositories: self.repositories, clock: self.clock) }
     public var webhooks: WebhookRegistration { WebhookRegistration(repositories: self.repositories, outbound: self.outbound) }
+    public var acceptProposal: AcceptProposal { AcceptProposal(repositories: self.repositories, clock: self.clock) }
+    public var rejectProposal: RejectProposal { RejectProposal(repositories: self.repositories, clock: self.clock) }
+    public var withdrawProposal: WithdrawProposal { WithdrawProposal(repositories: self.repositories, clock: self.clock) }
+    /// Who `actor` answers a proposal of the agreement as: its side, and whether the RACI lets them decide for it.
+    public func proposalAnswerer(_ actor: AuditActor, scope: AccessScope, agreementID: Int64) async throws -> ProposalRules.Answerer {
+        try await ProposalAnswerer.of(actor, scope: scope, agreementID: agreementID, repositories: self.repositories)
+    }
     public var recompute: PeriodRecompute { PeriodRecompute(repositories: self.repositories) }
 
     public var periods: PeriodReport { PeriodReport(repositories: self.repositories) }

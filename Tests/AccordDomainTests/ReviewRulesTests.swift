@@ -100,17 +100,39 @@ struct ReviewRulesTests {
             id: 1, agreementID: 2, agreementTitle: "SLA", vendorID: 4, parentID: nil, meetingID: nil, status: .proposed, title: "Relax", rationale: "Why",
             effectiveFrom: LocalDate("2027-01-01")!, changes: [], replayPeriods: 12, proposedByVendorID: 4, customerAcceptedAt: nil, vendorAcceptedAt: nil,
             appliedVersion: nil, reason: "", createdAt: Date(timeIntervalSince1970: 0), rowVersion: 1)
-        #expect(try ProposalRules.accept(proposal, by: .customer) == .agreed)
-        #expect(throws: RuleViolation.self) { try ProposalRules.accept(proposal, by: .vendor) }
-        #expect(throws: ValidationErrors.self) { try ProposalRules.reject(proposal, by: .customer, reason: " ") }
-        #expect(try ProposalRules.reject(proposal, by: .customer, reason: "Too loose") == .rejected)
-        #expect(throws: RuleViolation.self) { try ProposalRules.withdraw(proposal, by: .customer) }
-        #expect(try ProposalRules.withdraw(proposal, by: .vendor) == .withdrawn)
+        let customer = ProposalRules.Answerer(side: .customer, userID: 10)
+        let vendor = ProposalRules.Answerer(side: .vendor, userID: 20)
+        let today = LocalDate("2026-12-07")!
+        func answer(_ step: ProposalRules.Step, by answerer: ProposalRules.Answerer, _ proposal: RenegotiationProposal = proposal, expected: Int? = nil) throws
+            -> ProposalState
+        {
+            try ProposalRules.answer(proposal, step, by: answerer, today: today, now: Date(timeIntervalSince1970: 0), rowVersion: expected).next
+        }
+        #expect(try answer(.accept, by: customer) == .applied)
+        #expect(throws: RuleViolation.self) { try answer(.accept, by: vendor) }
+        #expect(throws: ValidationErrors.self) { try answer(.reject(" "), by: customer) }
+        #expect(throws: ValidationErrors.self) { try answer(.reject(String(repeating: "x", count: 4001)), by: customer) }
+        #expect(try answer(.reject("Too loose"), by: customer) == .rejected)
+        #expect(throws: RuleViolation.self) { try answer(.withdraw, by: customer) }
+        #expect(try answer(.withdraw, by: vendor) == .withdrawn)
+        #expect(throws: EditConflict.self) { try answer(.withdraw, by: vendor, expected: 2) }
         try ProposalRules.counter(proposal, by: .customer)
+        // terms take effect from a day still ahead
+        var late = proposal
+        late.effectiveFrom = today
+        #expect(throws: RuleViolation.self) { try answer(.accept, by: customer, late) }
+        // the RACI's deciders accept and counter for the customer; anyone of the customer may reject
+        let named = ProposalRules.Answerer(side: .customer, userID: 10, deciders: [RACIParty(kind: .person, id: 11, name: "Carla")])
+        #expect(throws: RuleViolation.self) { try answer(.accept, by: named) }
+        #expect(try answer(.reject("No"), by: named) == .rejected)
+        #expect(ProposalRules.steps(proposal, for: named) == ProposalRules.Steps(accept: false, reject: true, counter: false, withdraw: false))
+        #expect(ProposalRules.steps(proposal, for: customer) == ProposalRules.Steps(accept: true, reject: true, counter: true, withdraw: false))
+        #expect(ProposalRules.steps(proposal, for: vendor) == ProposalRules.Steps(accept: false, reject: false, counter: false, withdraw: true))
         var closed = proposal
         closed.status = .applied
-        #expect(throws: RuleViolation.self) { try ProposalRules.accept(closed, by: .customer) }
+        #expect(throws: RuleViolation.self) { try answer(.accept, by: customer, closed) }
         #expect(throws: RuleViolation.self) { try ProposalRules.counter(closed, by: .customer) }
+        #expect(ProposalRules.steps(closed, for: customer) == .none)
     }
 
     /// Four months, fee 3,000 a month, tiers below 99.9: 10 %, below 99: 25 %, cap 30 %; the second month on probation

@@ -66,15 +66,6 @@ public struct RenegotiationService: Sendable {
         }
         return results
     }
-
-    /// The customer proposes and accepts per the RACI's renegotiation activity (`RACIMatrix.renegotiationDeciders`):
-    /// its R, else its A, among people who may manage contracts; when it names none of them, any contract manager.
-    public func mayAcceptForCustomer(agreementID: Int64, userID: Int64) async throws -> (Bool, [String]) {
-        let matrix = try await self.repositories.raci.matrix(agreementID: agreementID, scope: .organisation)
-        let people = matrix.renegotiationDeciders(mayDecide: try await self.repositories.raci.mayDecide(matrix))
-        guard !people.isEmpty else { return (true, []) }
-        return (people.contains { $0.id == userID }, people.map(\.name))
-    }
 }
 
 /// Labels shared by packs, agendas and replays.

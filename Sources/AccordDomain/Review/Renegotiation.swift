@@ -327,30 +327,116 @@ public enum ProposalRules {
         case vendor
     }
 
-    /// Accepting: the side that did not propose it agrees (the proposer's acceptance is implied); with both, it is
-    /// agreed and applied next.
-    public static func accept(_ proposal: RenegotiationProposal, by side: Side) throws -> ProposalState {
-        guard proposal.status.isOpen else { throw RuleViolation("This proposal is \(proposal.status.label.lowercased()): nothing to accept.") }
-        let proposer: Side = proposal.proposedByCustomer ? .customer : .vendor
-        guard side != proposer else { throw RuleViolation("The other side accepts a proposal; its proposer may withdraw it.") }
-        return .agreed
-    }
+    /// Who answers a proposal: a side, and for the customer the people the agreement's RACI names to decide its
+    /// renegotiations (empty: any contract manager decides).
+    public struct Answerer: Sendable, Equatable {
+        public var side: Side
+        public var userID: Int64?
+        public var deciders: [RACIParty]
 
-    public static func reject(_ proposal: RenegotiationProposal, by side: Side, reason: String) throws -> ProposalState {
-        guard proposal.status.isOpen else { throw RuleViolation("This proposal is \(proposal.status.label.lowercased()): it can no longer be rejected.") }
-        let proposer: Side = proposal.proposedByCustomer ? .customer : .vendor
-        guard side != proposer else { throw RuleViolation("Withdraw your own proposal instead of rejecting it.") }
-        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw ValidationErrors([FieldError("reason", "Say why the proposal is rejected.")])
+        public init(side: Side, userID: Int64?, deciders: [RACIParty] = []) {
+            self.side = side
+            self.userID = userID
+            self.deciders = deciders
         }
-        return .rejected
+
+        /// Whether this person may propose, accept or counter for their side: a vendor's people always may; the
+        /// customer's when the RACI names nobody or names them.
+        public var decides: Bool {
+            self.side == .vendor || self.deciders.isEmpty || self.deciders.contains { $0.id == self.userID }
+        }
+
+        /// Refuses a customer's person the RACI does not name, naming who decides instead.
+        public func checkDecides(_ doing: String) throws {
+            guard self.decides else {
+                throw RuleViolation(
+                    "The RACI names \(self.deciders.map(\.name).joined(separator: ", ")) to decide renegotiations of this agreement: they \(doing) for the customer.")
+            }
+        }
     }
 
-    public static func withdraw(_ proposal: RenegotiationProposal, by side: Side) throws -> ProposalState {
-        guard proposal.status.isOpen else { throw RuleViolation("This proposal is \(proposal.status.label.lowercased()): it can no longer be withdrawn.") }
+    /// A step either side takes on a proposal.
+    public enum Step: Sendable, Equatable {
+        case accept
+        case reject(String)
+        case withdraw
+    }
+
+    /// The steps `answerer` may take on `proposal` now: the other side accepts, rejects or counters (accepting and
+    /// countering for the customer as its RACI says); the proposer withdraws.
+    public static func steps(_ proposal: RenegotiationProposal, for answerer: Answerer) -> Steps {
+        guard proposal.status.isOpen else { return .none }
         let proposer: Side = proposal.proposedByCustomer ? .customer : .vendor
-        guard side == proposer else { throw RuleViolation("Only its proposer withdraws a proposal; reject it or counter it instead.") }
-        return .withdrawn
+        let other = answerer.side != proposer
+        return Steps(accept: other && answerer.decides, reject: other, counter: other && answerer.decides, withdraw: !other)
+    }
+
+    public struct Steps: Sendable, Equatable {
+        public var accept: Bool
+        public var reject: Bool
+        public var counter: Bool
+        public var withdraw: Bool
+
+        public static let none = Steps(accept: false, reject: false, counter: false, withdraw: false)
+
+        public init(accept: Bool, reject: Bool, counter: Bool, withdraw: Bool) {
+            self.accept = accept
+            self.reject = reject
+            self.counter = counter
+            self.withdraw = withdraw
+        }
+    }
+
+    /// An answer to a proposal: its next state and the note its history keeps. Accepting by the other side agrees the
+    /// proposal and applies it at once, so it must take effect from a day still ahead (`today` in the agreement's zone).
+    public struct Answer: Sendable, Equatable {
+        public var next: ProposalState
+        public var note: String
+
+        /// The history line, the audit record and the announcement to both parties, once the proposal reads `after`.
+        public func effects(before: RenegotiationProposal, after: RenegotiationProposal) -> [Effect] {
+            let action = self.next == .applied ? "agreed and applied" : self.next.rawValue
+            return [
+                .history(.proposal, id: before.id, action: action, note: self.note),
+                .audit(AuditRecord(action: self.next.rawValue, entity: "renegotiation_proposal", entityID: before.id, before: before, after: after)),
+                .announce(
+                    Announcement(
+                        event: .proposalDecided, subjectKind: "proposal", subjectID: before.id, title: "Proposal \(action): \(before.title)",
+                        link: "/proposals/\(before.id)", agreementID: before.agreementID, vendorID: before.vendorID)),
+            ]
+        }
+    }
+
+    public static func answer(
+        _ proposal: RenegotiationProposal, _ step: Step, by answerer: Answerer, today: LocalDate, now: Date, rowVersion expected: Int?
+    ) throws -> Answer {
+        if let expected, expected != proposal.rowVersion {
+            throw EditConflict(entity: "proposal", changedBy: "the other side", changedAt: now, currentRowVersion: proposal.rowVersion)
+        }
+        let state = proposal.status.label.lowercased()
+        let proposer: Side = proposal.proposedByCustomer ? .customer : .vendor
+        switch step {
+        case .accept:
+            guard proposal.status.isOpen else { throw RuleViolation("This proposal is \(state): nothing to accept.") }
+            guard answerer.side != proposer else { throw RuleViolation("The other side accepts a proposal; its proposer may withdraw it.") }
+            try answerer.checkDecides("accept")
+            // terms take effect from a day still ahead: a late acceptance does not backdate them
+            guard proposal.effectiveFrom > today else {
+                throw RuleViolation("This proposal takes effect \(proposal.effectiveFrom), which is no longer ahead: counter it with a later date.")
+            }
+            return Answer(next: .applied, note: "")
+        case .reject(let reason):
+            guard proposal.status.isOpen else { throw RuleViolation("This proposal is \(state): it can no longer be rejected.") }
+            guard answerer.side != proposer else { throw RuleViolation("Withdraw your own proposal instead of rejecting it.") }
+            let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !reason.isEmpty else { throw ValidationErrors([FieldError("reason", "Say why the proposal is rejected.")]) }
+            guard reason.count <= 4000 else { throw ValidationErrors([FieldError("reason", "At most 4,000 characters.")]) }
+            return Answer(next: .rejected, note: reason)
+        case .withdraw:
+            guard proposal.status.isOpen else { throw RuleViolation("This proposal is \(state): it can no longer be withdrawn.") }
+            guard answerer.side == proposer else { throw RuleViolation("Only its proposer withdraws a proposal; reject it or counter it instead.") }
+            return Answer(next: .withdrawn, note: "")
+        }
     }
 
     /// A counter-proposal answers an open proposal of the other side; the original is superseded.

@@ -158,84 +158,53 @@ public struct ProposalRepository: Sendable {
         }
     }
 
-    public enum Step: Sendable, Equatable {
-        case accept
-        case reject(String)
-        case withdraw
+    /// The proposal, locked for an answer in the caller's transaction, with its agreement's time zone.
+    public func lock(id: Int64, scope: AccessScope) async throws -> (RenegotiationProposal, zone: TimeZone) {
+        guard
+            let row = try await self.database.query(
+                """
+                \(unescaped: Self.columns)
+                WHERE p.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) FOR UPDATE OF p
+                """
+            ).first,
+            let proposal = try Self.proposal(row)
+        else { throw NotFound("proposal") }
+        let zone = try await self.database.query("SELECT time_zone FROM agreements WHERE id = \(proposal.agreementID)").first?.decode(String.self)
+        return (proposal, zone.flatMap(TimeZone.init(identifier:)) ?? .gmt)
     }
 
-    /// Accepts, rejects or withdraws. Accepting by the other side agrees the proposal and applies it at once: a new
-    /// version of the agreement, copied from the latest and changed as proposed, effective from the proposal's date,
-    /// activated in the same transaction.
-    public func perform(
-        _ step: Step, id: Int64, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor, now: Date
+    /// Writes an answer on a proposal locked in the caller's transaction (an acceptance by `side`, the version it
+    /// applied) and reads the proposal back.
+    public func record(
+        _ answer: ProposalRules.Answer, id: Int64, acceptedBy side: ProposalRules.Side?, appliedVersion: Int?, actor: AuditActor, now: Date
     ) async throws -> RenegotiationProposal {
-        try await self.database.transaction { connection in
-            let bound = self.database.bound(to: connection)
-            guard
-                let row = try await bound.query(
-                    """
-                    \(unescaped: Self.columns)
-                    WHERE p.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) FOR UPDATE OF p
-                    """
-                ).first,
-                let before = try Self.proposal(row)
-            else { throw NotFound("proposal") }
-            if let expectedRowVersion, expectedRowVersion != before.rowVersion {
-                throw EditConflict(entity: "proposal", changedBy: "the other side", changedAt: now, currentRowVersion: before.rowVersion)
-            }
-            let side: ProposalRules.Side = scope.vendorID == nil ? .customer : .vendor
-            var note = ""
-            var applied: Int?
-            let next: ProposalState
-            switch step {
-            case .accept:
-                _ = try ProposalRules.accept(before, by: side)
-                // terms take effect from a day still ahead: a late acceptance does not backdate them
-                let zone = try await bound.query("SELECT time_zone FROM agreements WHERE id = \(before.agreementID)").first?.decode(String.self)
-                let today = LocalDate.of(now, in: zone.flatMap(TimeZone.init(identifier:)) ?? .gmt)
-                guard before.effectiveFrom > today else {
-                    throw RuleViolation("This proposal takes effect \(before.effectiveFrom), which is no longer ahead: counter it with a later date.")
-                }
-                applied = try await Self.apply(before, byVendor: side == .vendor, actor: actor, on: bound)
-                next = .applied
-                try await bound.query(
-                    """
-                    UPDATE renegotiation_proposals SET
-                        customer_accepted_by = coalesce(customer_accepted_by, CASE WHEN \(side == .customer) THEN \(actor.userID) END),
-                        customer_accepted_at = coalesce(customer_accepted_at, CASE WHEN \(side == .customer) THEN \(now) END),
-                        vendor_accepted_by = coalesce(vendor_accepted_by, CASE WHEN \(side == .vendor) THEN \(actor.userID) END),
-                        vendor_accepted_at = coalesce(vendor_accepted_at, CASE WHEN \(side == .vendor) THEN \(now) END)
-                    WHERE id = \(id)
-                    """)
-                note = "version \(applied ?? 0) effective from \(before.effectiveFrom)"
-            case .reject(let reason):
-                next = try ProposalRules.reject(before, by: side, reason: reason)
-                note = reason.trimmed
-                guard note.count <= 4000 else { throw ValidationErrors([FieldError("reason", "At most 4,000 characters.")]) }
-            case .withdraw:
-                next = try ProposalRules.withdraw(before, by: side)
-            }
-            try await bound.query(
+        if let side {
+            try await self.database.query(
                 """
-                UPDATE renegotiation_proposals SET status = \(next.rawValue), applied_version = \(applied), reason = \(note),
-                    row_version = row_version + 1
+                UPDATE renegotiation_proposals SET
+                    customer_accepted_by = coalesce(customer_accepted_by, CASE WHEN \(side == .customer) THEN \(actor.userID) END),
+                    customer_accepted_at = coalesce(customer_accepted_at, CASE WHEN \(side == .customer) THEN \(now) END),
+                    vendor_accepted_by = coalesce(vendor_accepted_by, CASE WHEN \(side == .vendor) THEN \(actor.userID) END),
+                    vendor_accepted_at = coalesce(vendor_accepted_at, CASE WHEN \(side == .vendor) THEN \(now) END)
                 WHERE id = \(id)
                 """)
-            guard let row = try await bound.query("\(unescaped: Self.columns) WHERE p.id = \(id)").first, let after = try Self.proposal(row) else {
-                throw NotFound("proposal")
-            }
-            let action = next == .applied ? "agreed and applied" : next.rawValue
-            try await GovernanceHistoryRepository.record(.proposal, id: id, action: action, note: note, actor: actor, on: connection, logger: bound.logger)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: next.rawValue, entity: "renegotiation_proposal", entityID: id, before: before,
-                after: after)
-            try await InboxRepository.announce(
-                Announcement(
-                    event: .proposalDecided, subjectKind: "proposal", subjectID: id, title: "Proposal \(action): \(before.title)",
-                    link: "/proposals/\(id)", agreementID: before.agreementID, vendorID: before.vendorID),
-                actor: actor, at: now, on: connection, logger: bound.logger)
-            return after
+        }
+        try await self.database.query(
+            """
+            UPDATE renegotiation_proposals SET status = \(answer.next.rawValue), applied_version = \(appliedVersion), reason = \(answer.note),
+                row_version = row_version + 1
+            WHERE id = \(id)
+            """)
+        guard let row = try await self.database.query("\(unescaped: Self.columns) WHERE p.id = \(id)").first, let after = try Self.proposal(row) else {
+            throw NotFound("proposal")
+        }
+        return after
+    }
+
+    /// Applies an accepted proposal in the caller's transaction; returns the number of the version it activated.
+    public func apply(_ proposal: RenegotiationProposal, byVendor: Bool, actor: AuditActor) async throws -> Int {
+        try await self.database.transaction { connection in
+            try await Self.apply(proposal, byVendor: byVendor, actor: actor, on: self.database.bound(to: connection))
         }
     }
 

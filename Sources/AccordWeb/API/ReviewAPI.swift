@@ -248,13 +248,7 @@ struct ProposalAPI {
         let draft = try DraftParsing.proposal(input)
         let service = RenegotiationService(repositories: dependencies.repositories, clock: dependencies.clock)
         // the customer's proposal counts as its acceptance: it follows the RACI's renegotiation activity as accepting does
-        if try context.scope.vendorID == nil {
-            let user = try context.requireUser()
-            let (may, names) = try await service.mayAcceptForCustomer(agreementID: agreementID, userID: user.id)
-            if !may {
-                throw RuleViolation("The RACI names \(names.joined(separator: ", ")) to decide renegotiations of this agreement: they propose for the customer.")
-            }
-        }
+        try await dependencies.useCases.proposalAnswerer(context.actor, scope: context.scope, agreementID: agreementID).checkDecides("propose")
         let current = try await service.currentObjectives(agreementID: agreementID, scope: context.scope)
         let agreement = try await dependencies.repositories.agreements.find(id: agreementID, scope: context.scope)
         let now = dependencies.clock()
@@ -263,21 +257,18 @@ struct ProposalAPI {
             today: LocalDate.of(now, in: TimeZone(identifier: agreement.timeZone) ?? .gmt))
     }
 
-    /// Accepting for the customer follows the RACI's renegotiation activity.
+    /// Accepts, rejects or withdraws through the use case for each step.
     static func perform(
-        _ step: ProposalRepository.Step, id: Int64, rowVersion: Int?, dependencies: AppDependencies, context: AccordRequestContext
+        _ step: ProposalRules.Step, id: Int64, rowVersion: Int?, dependencies: AppDependencies, context: AccordRequestContext
     ) async throws {
-        let user = try context.requireUser { $0.canManageContracts || $0 == .vendor }
-        let proposal = try await dependencies.repositories.proposals.find(id: id, scope: context.scope)
-        if step == .accept, user.role != .vendor {
-            let (may, names) = try await RenegotiationService(repositories: dependencies.repositories, clock: dependencies.clock)
-                .mayAcceptForCustomer(agreementID: proposal.agreementID, userID: user.id)
-            if !may {
-                throw RuleViolation("The RACI names \(names.joined(separator: ", ")) to decide renegotiations of this agreement: they accept for the customer.")
-            }
+        _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
+        let useCases = dependencies.useCases
+        switch step {
+        case .accept: _ = try await useCases.acceptProposal(id: id, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
+        case .reject(let reason):
+            _ = try await useCases.rejectProposal(id: id, reason: reason, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
+        case .withdraw: _ = try await useCases.withdrawProposal(id: id, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
         }
-        _ = try await dependencies.repositories.proposals.perform(
-            step, id: id, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor, now: dependencies.clock())
     }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
@@ -316,7 +307,7 @@ struct ProposalAPI {
             group.post("proposals/:id/\(step)") { request, context in
                 _ = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
                 let (reason, rowVersion) = try await GovernanceAPI.decision(request, context: context)
-                let parsed: ProposalRepository.Step = step == "accept" ? .accept : step == "reject" ? .reject(reason) : .withdraw
+                let parsed: ProposalRules.Step = step == "accept" ? .accept : step == "reject" ? .reject(reason) : .withdraw
                 try await Self.perform(parsed, id: try context.id(), rowVersion: rowVersion, dependencies: self.dependencies, context: context)
                 return JSON.response(try await Self.out(try context.id(), dependencies: self.dependencies, scope: context.scope))
             }

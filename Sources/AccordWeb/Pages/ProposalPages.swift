@@ -195,7 +195,7 @@ struct ProposalPages {
             router.post("proposals/:id/\(step)") { request, context in
                 _ = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
                 return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { input in
-                    let parsed: ProposalRepository.Step = step == "accept" ? .accept : step == "reject" ? .reject(input.text("reason") ?? "") : .withdraw
+                    let parsed: ProposalRules.Step = step == "accept" ? .accept : step == "reject" ? .reject(input.text("reason") ?? "") : .withdraw
                     try await ProposalAPI.perform(
                         parsed, id: try context.id(), rowVersion: input.text("row_version").flatMap { Int($0) }, dependencies: self.dependencies,
                         context: context)
@@ -259,9 +259,10 @@ struct ProposalPages {
         for id in out.thread where id != proposal.id {
             thread.append(Self.line(try await self.repositories.proposals.find(id: id, scope: scope), vendorName: vendorName))
         }
-        let side: ProposalRules.Side = scope.vendorID == nil ? .customer : .vendor
-        let proposer: ProposalRules.Side = proposal.proposedByCustomer ? .customer : .vendor
         let acts = (user.role.canManageContracts && scope == .organisation) || user.role == .vendor
+        // the buttons are the steps the rule allows this person: the RACI's deciders accept and counter for the customer
+        let answerer = try await self.dependencies.useCases.proposalAnswerer(context.actor, scope: scope, agreementID: proposal.agreementID)
+        let steps = acts ? ProposalRules.steps(proposal, for: answerer) : .none
         let zone = TimeZone.gmt
         let view = ShowView(
             chrome: Chrome(title: "Proposal #\(proposal.id)", context: context, notice: notice), proposal: Self.line(proposal, vendorName: vendorName),
@@ -272,8 +273,7 @@ struct ProposalPages {
                 return Self.describe(shown)
             },
             replays: out.whatIf.map(PackPages.ReplayView.init), thread: thread, history: out.history.map { HistoryLine($0, zone: zone) },
-            canAccept: acts && proposal.status.isOpen && side != proposer, canReject: acts && proposal.status.isOpen && side != proposer,
-            canWithdraw: acts && proposal.status.isOpen && side == proposer, canCounter: acts && proposal.status.isOpen && side != proposer,
+            canAccept: steps.accept, canReject: steps.reject, canWithdraw: steps.withdraw, canCounter: steps.counter,
             rowVersion: proposal.rowVersion, form: state)
         return self.dependencies.renderer.response(
             view, template: "proposals/show", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
