@@ -48,6 +48,8 @@ public struct UseCases: Sendable {
     public func proposalAnswerer(_ actor: AuditActor, scope: AccessScope, agreementID: Int64) async throws -> ProposalRules.Answerer {
         try await ProposalAnswerer.of(actor, scope: scope, agreementID: agreementID, repositories: self.repositories)
     }
+    public var signRCA: SignRCA { SignRCA(repositories: self.repositories, clock: self.clock) }
+    public var advanceRCA: AdvanceRCA { AdvanceRCA(repositories: self.repositories, clock: self.clock) }
     public var recompute: PeriodRecompute { PeriodRecompute(repositories: self.repositories) }
 
     public var periods: PeriodReport { PeriodReport(repositories: self.repositories) }

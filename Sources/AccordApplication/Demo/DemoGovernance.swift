@@ -129,6 +129,8 @@ struct DemoGovernance {
     func rcas(
         northwind: Agreement, initech: Agreement, people: People, carla: AuditActor, olli: AuditActor, dana: AuditActor, now: Date, today: LocalDate
     ) async throws {
+        let sign = SignRCA(repositories: self.repositories, clock: { now })
+        let advance = AdvanceRCA(repositories: self.repositories, clock: { now })
         let rcas = self.repositories.rcas
         let northwindBreaches = try await self.repositories.periodRecords.breaches(seriesID: try await self.firstObjective(northwind).seriesID)
         let initechBreaches = try await self.repositories.periodRecords.breaches(seriesID: try await self.firstObjective(initech).seriesID)
@@ -147,10 +149,10 @@ struct DemoGovernance {
             for actor in [carla, olli, dana] {
                 let scope = self.scope(actor, northwind, initech)
                 if let vendor = scope.vendorID, !parties.contains(vendor) { continue }
-                _ = try await rcas.sign(id: opened.id, scope: scope, actor: actor, now: now)
+                _ = try await sign(id: opened.id, scope: scope, actor: actor)
             }
-            _ = try await rcas.perform(.submit, id: opened.id, byCustomer: false, scope: self.scope(olli, northwind, initech), actor: olli, now: now)
-            _ = try await rcas.perform(.accept, id: opened.id, byCustomer: true, scope: .organisation, actor: carla, now: now)
+            _ = try await advance(.submit, id: opened.id, byCustomer: false, scope: self.scope(olli, northwind, initech), actor: olli)
+            _ = try await advance(.accept, id: opened.id, byCustomer: true, scope: .organisation, actor: carla)
             let actions = self.repositories.actions
             let verified = try await actions.create(
                 rcaID: opened.id,
@@ -195,15 +197,15 @@ struct DemoGovernance {
                     triggerStatement: "A P1 incident took both first-line engineers", rootCause: "The roster has no cover when a P1 runs past an hour",
                     category: .capacity, fiveWhys: [], shares: [:]),
                 scope: scope, actor: dana)
-            _ = try await rcas.sign(id: opened.id, scope: scope, actor: dana, now: now)
-            _ = try await rcas.sign(id: opened.id, scope: .organisation, actor: carla, now: now)
-            _ = try await rcas.perform(.submit, id: opened.id, byCustomer: false, scope: scope, actor: dana, now: now)
+            _ = try await sign(id: opened.id, scope: scope, actor: dana)
+            _ = try await sign(id: opened.id, scope: .organisation, actor: carla)
+            _ = try await advance(.submit, id: opened.id, byCustomer: false, scope: scope, actor: dana)
             switch state {
             case .returned:
-                _ = try await rcas.perform(.giveBack(comment: "Say why the P1 took both engineers: is there no escalation path?"), id: opened.id, byCustomer: true, scope: .organisation, actor: carla, now: now)
+                _ = try await advance(.giveBack(comment: "Say why the P1 took both engineers: is there no escalation path?"), id: opened.id, byCustomer: true, scope: .organisation, actor: carla)
             case .closed:
-                _ = try await rcas.perform(.accept, id: opened.id, byCustomer: true, scope: .organisation, actor: carla, now: now)
-                _ = try await rcas.perform(.close, id: opened.id, byCustomer: true, scope: .organisation, actor: carla, now: now)
+                _ = try await advance(.accept, id: opened.id, byCustomer: true, scope: .organisation, actor: carla)
+                _ = try await advance(.close, id: opened.id, byCustomer: true, scope: .organisation, actor: carla)
             default:
                 break
             }

@@ -78,7 +78,7 @@ public struct EvidenceRepository: Sendable {
             // changes the hash (earlier signatures no longer count)
             let bound = self.database.bound(to: connection)
             let rcaBefore = subject == .rca ? try await RCARepository.lock(id, scope: scope, on: bound) : nil
-            if let rcaBefore, !RCARepository.editable.contains(rcaBefore.status) {
+            if let rcaBefore, !rcaBefore.status.isEditable {
                 throw RuleViolation("Evidence is added to an RCA while it is written; one that is \(rcaBefore.status.label) is final.")
             }
             let existing = try await connection.rows(

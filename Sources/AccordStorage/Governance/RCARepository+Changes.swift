@@ -116,7 +116,6 @@ extension RCARepository {
         return rca
     }
 
-    static let editable: Set<RCAState> = [.requested, .inProgress, .returned]
 
     /// Runs a change of content on an RCA the caller is a party to, while it is being written; the RCA moves to in
     /// progress, its hash is refreshed and the change recorded.
@@ -127,7 +126,7 @@ extension RCARepository {
         try await self.database.transaction { connection in
             let bound = self.database.bound(to: connection)
             let before = try await Self.lock(id, scope: scope, on: bound)
-            guard Self.editable.contains(before.status) else {
+            guard before.status.isEditable else {
                 throw RuleViolation("An RCA that is \(before.status.label) is not edited\(before.status == .submitted ? "; the customer returns it first" : "").")
             }
             try await change(before, bound)
@@ -189,66 +188,44 @@ extension RCARepository {
         }
     }
 
-    /// The caller's party signs the current content.
-    public func sign(id: Int64, scope: AccessScope, actor: AuditActor, now: Date) async throws -> RootCauseAnalysis {
-        try await self.database.transaction { connection in
-            let bound = self.database.bound(to: connection)
-            let rca = try await Self.lock(id, scope: scope, on: bound)
-            guard Self.editable.contains(rca.status) else { throw RuleViolation("An RCA that is \(rca.status.label) is not signed.") }
-            try await bound.query(
-                """
-                UPDATE rca_parties SET signed_hash = \(rca.contentHash), signed_by = \(actor.userID), signed_at = \(now)
-                WHERE rca_id = \(id) AND coalesce(vendor_id, 0) = \(scope.vendorID ?? 0)
-                """)
-            let after = try await Self.load(id, on: bound)
-            try await GovernanceHistoryRepository.record(
-                .rca, id: id, action: "signed", note: "version \(rca.contentHash.prefix(12))", actor: actor, on: connection, logger: bound.logger)
-            try await AuditRepository.record(on: connection, logger: bound.logger, actor: actor, action: "sign", entity: "rca", entityID: id, after: after)
-            return after
-        }
+    /// The RCA, locked for a change in the caller's transaction.
+    public func lock(id: Int64, scope: AccessScope) async throws -> RootCauseAnalysis {
+        try await self.database.transaction { connection in try await Self.lock(id, scope: scope, on: self.database.bound(to: connection)) }
     }
 
-    /// Starts, submits, accepts, returns or closes an RCA.
-    public func perform(
-        _ step: RCAStep, id: Int64, byCustomer: Bool, scope: AccessScope, actor: AuditActor, now: Date
-    ) async throws -> RootCauseAnalysis {
-        try await self.database.transaction { connection in
-            let bound = self.database.bound(to: connection)
-            let before = try await Self.lock(id, scope: scope, on: bound)
-            let parties = before.parties.map { RACIParty(kind: .vendorUser, id: $0.vendorID ?? 0, name: $0.name) }
-            var signed: [RACIParty: String] = [:]
-            for (party, state) in zip(parties, before.parties) where state.signed { signed[party] = before.contentHash }
-            if step == .submit { try RCARules.checkComplete(before).throwIfAny() }
-            let next = try RCARules.apply(
-                step, to: before.status, byCustomer: byCustomer, signatures: RCASignatures(parties: parties, contentHash: before.contentHash, signed: signed))
-            var comment: String? = before.returnComment
-            if case .giveBack(let text) = step { comment = text.trimmed }
-            try await bound.query(
-                """
-                UPDATE rcas SET status = \(next.rawValue), return_comment = \(comment),
-                    accepted_by = CASE WHEN \(next.rawValue) = 'accepted' THEN \(actor.userID) ELSE accepted_by END,
-                    accepted_at = CASE WHEN \(next.rawValue) = 'accepted' THEN \(now) ELSE accepted_at END,
-                    closed_at = CASE WHEN \(next.rawValue) = 'closed' THEN \(now) ELSE closed_at END, row_version = row_version + 1
-                WHERE id = \(id)
-                """)
-            let after = try await Self.load(id, on: bound)
-            let note = if case .giveBack(let text) = step { text.trimmed } else { "" }
-            try await GovernanceHistoryRepository.record(
-                .rca, id: id, action: RCARules.pastTense(step), note: note, actor: actor, on: connection, logger: bound.logger)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: step.name, entity: "rca", entityID: id, before: before, after: after)
-            let event: InboxEvent? =
-                switch next {
-                case .submitted: .rcaSubmitted
-                case .returned: .rcaReturned
-                case .accepted: .rcaAccepted
-                default: nil
-                }
-            if let event {
-                try await Self.announce(event, rca: after, actor: actor, now: now, on: bound)
-            }
-            return after
-        }
+    /// Records a party's signature (`party` nil: the customer's) on the content whose hash is given, and reads the RCA back.
+    public func recordSignature(id: Int64, hash: String, party: Int64?, actor: AuditActor, now: Date) async throws -> RootCauseAnalysis {
+        try await self.database.query(
+            """
+            UPDATE rca_parties SET signed_hash = \(hash), signed_by = \(actor.userID), signed_at = \(now)
+            WHERE rca_id = \(id) AND coalesce(vendor_id, 0) = \(party ?? 0)
+            """)
+        return try await Self.load(id, on: self.database)
+    }
+
+    /// Records an RCA's next state (who accepted it and when, when it closed) and reads it back.
+    public func recordStep(id: Int64, to next: RCAState, returnComment: String?, actor: AuditActor, now: Date) async throws -> RootCauseAnalysis {
+        try await self.database.query(
+            """
+            UPDATE rcas SET status = \(next.rawValue), return_comment = \(returnComment),
+                accepted_by = CASE WHEN \(next.rawValue) = 'accepted' THEN \(actor.userID) ELSE accepted_by END,
+                accepted_at = CASE WHEN \(next.rawValue) = 'accepted' THEN \(now) ELSE accepted_at END,
+                closed_at = CASE WHEN \(next.rawValue) = 'closed' THEN \(now) ELSE closed_at END, row_version = row_version + 1
+            WHERE id = \(id)
+            """)
+        return try await Self.load(id, on: self.database)
+    }
+
+    /// For each vendor party, the agreement of its breach in the RCA: the one its announcements route through.
+    public func partyAgreements(id: Int64) async throws -> [Int64: Int64] {
+        let rows = try await self.database.query(
+            """
+            SELECT DISTINCT ON (a.vendor_id) a.vendor_id, a.id
+            FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id
+            JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id
+            WHERE rb.rca_id = \(id) AND a.vendor_id IS NOT NULL ORDER BY a.vendor_id, rb.breach_id
+            """)
+        return try Dictionary(rows.map { try $0.decode((Int64, Int64).self) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Announces an RCA event to each vendor party (and, through the RACI or fallback, the customer).

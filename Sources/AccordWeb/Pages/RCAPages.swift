@@ -118,7 +118,7 @@ struct RCAPages {
             _ = try await rcas.addFactor(id: id, try DraftParsing.factor(input), scope: context.scope, actor: context.actor, now: clock())
         }
         change("sign", allowed: RCAPages.mayWrite) { _, context, id in
-            _ = try await rcas.sign(id: id, scope: context.scope, actor: context.actor, now: clock())
+            _ = try await self.dependencies.useCases.signRCA(id: id, scope: context.scope, actor: context.actor)
         }
         for step in ["start", "submit", "accept", "return", "close"] {
             let customerOnly = ["accept", "return", "close"].contains(step)
@@ -126,7 +126,7 @@ struct RCAPages {
             change(step, allowed: allowed) { input, context, id in
                 guard let parsed = DraftParsing.rcaStep(step, input) else { throw NotFound("step") }
                 let user = try context.requireUser()
-                _ = try await rcas.perform(parsed, id: id, byCustomer: user.role != .vendor, scope: context.scope, actor: context.actor, now: clock())
+                _ = try await self.dependencies.useCases.advanceRCA(parsed, id: id, byCustomer: user.role != .vendor, scope: context.scope, actor: context.actor)
             }
         }
         change("actions", allowed: RCAPages.mayWrite) { input, context, id in
