@@ -13,4 +13,10 @@ public enum AccessScope: Sendable, Equatable {
         case .vendor(let id): id
         }
     }
+
+    /// The scope of an audience: a vendor's own rows, or the organisation's when `vendorID` is nil (a pack or agenda
+    /// for the customer).
+    public init(audience vendorID: Int64?) {
+        self = vendorID.map(AccessScope.vendor) ?? .organisation
+    }
 }

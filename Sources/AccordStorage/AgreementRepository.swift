@@ -61,7 +61,7 @@ public struct AgreementRepository: Sendable {
         let rows = try await self.database.query(
             """
             \(unescaped: Self.select.replacingOccurrences(of: "a.updated_at\n", with: "a.updated_at, count(*) OVER () AS total\n"))
-            WHERE (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+            WHERE \(visibleTo: scope, vendor: "a.vendor_id")
               AND (\(pattern)::text IS NULL OR a.title ILIKE \(pattern) OR s.name ILIKE \(pattern) OR v.name ILIKE \(pattern))
               AND (\(filter.kind?.rawValue)::text IS NULL OR a.kind = \(filter.kind?.rawValue))
               AND (\(filter.status?.rawValue)::text IS NULL OR a.status = \(filter.status?.rawValue))
@@ -81,7 +81,7 @@ public struct AgreementRepository: Sendable {
 
     public func find(id: Int64, scope: AccessScope) async throws -> Agreement {
         let rows = try await self.database.query(
-            "\(unescaped: Self.select) WHERE a.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))")
+            "\(unescaped: Self.select) WHERE a.id = \(id) AND \(visibleTo: scope, vendor: "a.vendor_id")")
         guard let row = rows.first else { throw NotFound("agreement") }
         return try Self.agreement(row)
     }
@@ -89,7 +89,7 @@ public struct AgreementRepository: Sendable {
     static func lock(id: Int64, scope: AccessScope, on connection: PostgresConnection, logger: Logger) async throws -> Agreement {
         let rows = try await connection.rows(
             """
-            \(unescaped: Self.select) WHERE a.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+            \(unescaped: Self.select) WHERE a.id = \(id) AND \(visibleTo: scope, vendor: "a.vendor_id")
             FOR UPDATE OF a
             """, logger: logger)
         guard let row = rows.first else { throw NotFound("agreement") }

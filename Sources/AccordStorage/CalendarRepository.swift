@@ -29,9 +29,7 @@ public struct CalendarRepository: Sendable {
         let rows = try await self.database.query(
             """
             SELECT \(unescaped: Self.columns), count(*) OVER () AS total FROM calendars k
-            WHERE (\(scope.vendorID)::int8 IS NULL OR EXISTS (
-                    SELECT 1 FROM objectives o JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id
-                    WHERE o.calendar_id = k.id AND a.vendor_id = \(scope.vendorID)))
+            WHERE \(visibleTo: scope, when: "EXISTS ( SELECT 1 FROM objectives o JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id WHERE o.calendar_id = k.id AND a.vendor_id = $vendor)")
               AND (\(pattern)::text IS NULL OR k.name ILIKE \(pattern) OR k.time_zone ILIKE \(pattern))
             ORDER BY lower(k.name), k.id LIMIT \(page.size) OFFSET \(page.offset)
             """)
@@ -47,9 +45,7 @@ public struct CalendarRepository: Sendable {
         let rows = try await self.database.query(
             """
             SELECT \(unescaped: Self.columns) FROM calendars k WHERE k.id = \(id)
-              AND (\(scope.vendorID)::int8 IS NULL OR EXISTS (
-                    SELECT 1 FROM objectives o JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id
-                    WHERE o.calendar_id = k.id AND a.vendor_id = \(scope.vendorID)))
+              AND \(visibleTo: scope, when: "EXISTS ( SELECT 1 FROM objectives o JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id WHERE o.calendar_id = k.id AND a.vendor_id = $vendor)")
             """)
         guard let row = rows.first else { throw NotFound("calendar") }
         return try Self.calendar(row)

@@ -77,7 +77,7 @@ public struct CreditRepository: Sendable {
         try await self.database.query(
             """
             \(unescaped: Self.columns), count(*) OVER () AS total \(unescaped: Self.tables)
-            WHERE (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))
+            WHERE \(visibleTo: scope, vendor: "c.vendor_id")
               AND (\(filter.vendorID)::int8 IS NULL OR c.vendor_id = \(filter.vendorID))
               AND (\(filter.seriesID)::int8 IS NULL OR c.series_id = \(filter.seriesID))
               AND (\(filter.status?.rawValue)::text IS NULL OR c.status = \(filter.status?.rawValue))
@@ -90,7 +90,7 @@ public struct CreditRepository: Sendable {
     public func find(id: Int64, scope: AccessScope) async throws -> Credit {
         guard
             let row = try await self.database.query(
-                "\(unescaped: Self.select) WHERE c.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))"
+                "\(unescaped: Self.select) WHERE c.id = \(id) AND \(visibleTo: scope, vendor: "c.vendor_id")"
             ).first
         else { throw NotFound("credit") }
         return try Self.credit(row)
@@ -149,7 +149,7 @@ public struct CreditRepository: Sendable {
     ) async throws -> Credit {
         guard
             let row = try await connection.rows(
-                "\(unescaped: Self.select) WHERE c.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID)) FOR UPDATE OF c",
+                "\(unescaped: Self.select) WHERE c.id = \(id) AND \(visibleTo: scope, vendor: "c.vendor_id") FOR UPDATE OF c",
                 logger: logger
             ).first
         else { throw NotFound("credit") }
@@ -240,7 +240,7 @@ public struct CreditRepository: Sendable {
                    coalesce(sum(c.amount) FILTER (WHERE c.status = 'issued'), 0)::text,
                    coalesce(sum(c.amount) FILTER (WHERE c.status = 'waived'), 0)::text
             \(unescaped: Self.tables)
-            WHERE (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))
+            WHERE \(visibleTo: scope, vendor: "c.vendor_id")
               AND (\(filter.vendorID)::int8 IS NULL OR c.vendor_id = \(filter.vendorID))
               AND (\(filter.seriesID)::int8 IS NULL OR c.series_id = \(filter.seriesID))
               AND (\(filter.status?.rawValue)::text IS NULL OR c.status = \(filter.status?.rawValue))

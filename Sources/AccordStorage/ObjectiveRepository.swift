@@ -74,7 +74,7 @@ public struct ObjectiveRepository: Sendable {
         try await self.database.query(
             """
             \(unescaped: Self.select)
-            WHERE o.version_id = \(versionID) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) ORDER BY o.id
+            WHERE o.version_id = \(versionID) AND \(visibleTo: scope, vendor: "a.vendor_id") ORDER BY o.id
             """
         ).map { try Self.objective($0).0 }
     }
@@ -84,7 +84,7 @@ public struct ObjectiveRepository: Sendable {
         let rows = try await self.database.query(
             """
             \(unescaped: Self.select)
-            WHERE o.series_id = \(seriesID) AND av.state = 'active' AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+            WHERE o.series_id = \(seriesID) AND av.state = 'active' AND \(visibleTo: scope, vendor: "a.vendor_id")
             ORDER BY av.effective_from
             """)
         return try rows.map { row in
@@ -117,7 +117,7 @@ public struct ObjectiveRepository: Sendable {
             """
             WITH in_force AS (
                 SELECT DISTINCT ON (av.agreement_id) av.id FROM agreement_versions av JOIN agreements a ON a.id = av.agreement_id
-                WHERE av.state = 'active' AND a.status = 'active' AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+                WHERE av.state = 'active' AND a.status = 'active' AND \(visibleTo: scope, vendor: "a.vendor_id")
                 ORDER BY av.agreement_id, (av.effective_from <= \(today.description)::date) DESC, av.effective_from DESC
             )
             \(unescaped: Self.columns), a.title AS agreement_title, a.kind AS agreement_kind, v.name AS vendor_name, a.time_zone AS agreement_zone,
@@ -144,7 +144,7 @@ public struct ObjectiveRepository: Sendable {
 
     public func find(id: Int64, scope: AccessScope) async throws -> (Objective, ObjectivePlacement) {
         let rows = try await self.database.query(
-            "\(unescaped: Self.select) WHERE o.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))")
+            "\(unescaped: Self.select) WHERE o.id = \(id) AND \(visibleTo: scope, vendor: "a.vendor_id")")
         guard let row = rows.first else { throw NotFound("objective") }
         return try Self.objective(row)
     }
@@ -160,7 +160,7 @@ public struct ObjectiveRepository: Sendable {
     ) async throws -> (Objective, ObjectivePlacement) {
         let rows = try await connection.rows(
             """
-            \(unescaped: Self.select) WHERE o.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+            \(unescaped: Self.select) WHERE o.id = \(id) AND \(visibleTo: scope, vendor: "a.vendor_id")
             \(unescaped: forChange ? "FOR UPDATE OF o" : "FOR SHARE OF o")
             """,
             logger: logger)

@@ -25,7 +25,7 @@ public struct ServiceRepository: Sendable {
         let rows = try await self.database.query(
             """
             SELECT \(unescaped: Self.columns), count(*) OVER () AS total FROM services s
-            WHERE (\(scope.vendorID)::int8 IS NULL OR EXISTS (SELECT 1 FROM agreements a WHERE a.service_id = s.id AND a.vendor_id = \(scope.vendorID)))
+            WHERE \(visibleTo: scope, when: "EXISTS (SELECT 1 FROM agreements a WHERE a.service_id = s.id AND a.vendor_id = $vendor)")
               AND (\(pattern)::text IS NULL OR s.name ILIKE \(pattern) OR s.description ILIKE \(pattern) OR s.owner ILIKE \(pattern))
             ORDER BY lower(s.name), s.id LIMIT \(page.size) OFFSET \(page.offset)
             """)
@@ -41,7 +41,7 @@ public struct ServiceRepository: Sendable {
         let rows = try await self.database.query(
             """
             SELECT \(unescaped: Self.columns) FROM services s WHERE s.id = \(id)
-              AND (\(scope.vendorID)::int8 IS NULL OR EXISTS (SELECT 1 FROM agreements a WHERE a.service_id = s.id AND a.vendor_id = \(scope.vendorID)))
+              AND \(visibleTo: scope, when: "EXISTS (SELECT 1 FROM agreements a WHERE a.service_id = s.id AND a.vendor_id = $vendor)")
             """)
         guard let row = rows.first else { throw NotFound("service") }
         return try Self.service(row)

@@ -3,12 +3,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The row does not exist, or is outside the caller's scope: callers cannot tell which, by design.
-public struct NotFound: Error, Sendable, Equatable {
-    public var entity: String
-    public init(_ entity: String) { self.entity = entity }
-}
-
 extension Error {
     /// The SQLSTATE of a PostgreSQL error, if this is one.
     var sqlState: String? {

@@ -25,7 +25,7 @@ public struct VendorContactRepository: Sendable {
         try await self.database.query(
             """
             SELECT \(unescaped: Self.columns) FROM vendor_contacts c
-            WHERE c.vendor_id = \(vendorID) AND (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))
+            WHERE c.vendor_id = \(vendorID) AND \(visibleTo: scope, vendor: "c.vendor_id")
             ORDER BY lower(c.name), c.id
             """
         ).map(Self.contact)
@@ -35,7 +35,7 @@ public struct VendorContactRepository: Sendable {
         let rows = try await self.database.query(
             """
             SELECT \(unescaped: Self.columns) FROM vendor_contacts c
-            WHERE c.id = \(id) AND c.vendor_id = \(vendorID) AND (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))
+            WHERE c.id = \(id) AND c.vendor_id = \(vendorID) AND \(visibleTo: scope, vendor: "c.vendor_id")
             """)
         guard let row = rows.first else { throw NotFound("contact") }
         return try Self.contact(row)
@@ -46,63 +46,54 @@ public struct VendorContactRepository: Sendable {
         let rows = try await connection.rows(
             """
             SELECT \(unescaped: Self.columns) FROM vendor_contacts c
-            WHERE c.id = \(id) AND c.vendor_id = \(vendorID) AND (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))
+            WHERE c.id = \(id) AND c.vendor_id = \(vendorID) AND \(visibleTo: scope, vendor: "c.vendor_id")
             FOR UPDATE
             """, logger: logger)
         guard let row = rows.first else { throw NotFound("contact") }
         return try Self.contact(row)
     }
 
-    public func create(vendorID: Int64, _ draft: VendorContactDraft, scope: AccessScope, actor: AuditActor) async throws -> VendorContact {
-        try draft.validate().throwIfAny()
+    /// Inserts a contact of a vendor the scope reads (a forged vendor id is not found) in the caller's transaction.
+    public func insert(vendorID: Int64, _ draft: VendorContactDraft, scope: AccessScope, actor: AuditActor) async throws -> VendorContact {
+        _ = try await VendorRepository(database: self.database).lock(id: vendorID, scope: scope)
+        let id = try await self.database.query(
+            """
+            INSERT INTO vendor_contacts (vendor_id, name, email, phone, title, updated_by)
+            VALUES (\(vendorID), \(draft.name.trimmed), \(draft.email.trimmed), \(draft.phone.trimmed), \(draft.title.trimmed), \(actor.userID))
+            RETURNING id
+            """
+        ).first.map { try $0.decode(Int64.self) }
+        guard let id else { throw NotFound("contact") }
+        return try await self.find(id: id, vendorID: vendorID, scope: scope)
+    }
+
+    /// The contact, locked for a change in the caller's transaction.
+    public func lock(id: Int64, vendorID: Int64, scope: AccessScope) async throws -> VendorContact {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
-            // The parent is looked up through the caller's scope, so a forged vendor id is refused as not found.
-            _ = try await VendorRepository.find(id: vendorID, scope: scope, on: connection, logger: logger)
-            let rows = try await connection.rows(
-                """
-                INSERT INTO vendor_contacts (vendor_id, name, email, phone, title, updated_by)
-                VALUES (\(vendorID), \(draft.name.trimmed), \(draft.email.trimmed), \(draft.phone.trimmed), \(draft.title.trimmed), \(actor.userID))
-                RETURNING id
-                """, logger: logger)
-            let id = try rows.first!.decode(Int64.self)
-            let contact = try await Self.find(id: id, vendorID: vendorID, scope: scope, on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "create", entity: "vendor_contact", entityID: id, after: contact)
-            return contact
+            try await Self.find(id: id, vendorID: vendorID, scope: scope, on: connection, logger: logger)
         }
     }
 
-    public func update(
-        id: Int64, vendorID: Int64, _ draft: VendorContactDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor
-    ) async throws -> VendorContact {
-        try draft.validate().throwIfAny()
+    public func conflict(id: Int64) async throws -> EditConflict {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
-            let before = try await Self.find(id: id, vendorID: vendorID, scope: scope, on: connection, logger: logger)
-            guard before.rowVersion == expectedRowVersion else {
-                throw try await editConflict(entity: "contact", table: "vendor_contacts", id: id, on: connection, logger: logger)
-            }
-            try await connection.rows(
-                """
-                UPDATE vendor_contacts SET name = \(draft.name.trimmed), email = \(draft.email.trimmed), phone = \(draft.phone.trimmed),
-                    title = \(draft.title.trimmed), row_version = row_version + 1, updated_at = now(), updated_by = \(actor.userID)
-                WHERE id = \(id)
-                """, logger: logger)
-            let after = try await Self.find(id: id, vendorID: vendorID, scope: scope, on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "update", entity: "vendor_contact", entityID: id, before: before, after: after)
-            return after
+            try await editConflict(entity: "contact", table: "vendor_contacts", id: id, on: connection, logger: logger)
         }
     }
 
-    public func delete(id: Int64, vendorID: Int64, scope: AccessScope, actor: AuditActor) async throws {
-        let logger = self.database.logger
-        try await self.database.transaction { connection in
-            let before = try await Self.find(id: id, vendorID: vendorID, scope: scope, on: connection, logger: logger)
-            try await connection.rows("DELETE FROM vendor_contacts WHERE id = \(id)", logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "delete", entity: "vendor_contact", entityID: id, before: before)
-        }
+    /// Writes a contact locked in the caller's transaction and reads it back.
+    public func write(id: Int64, vendorID: Int64, _ draft: VendorContactDraft, actor: AuditActor) async throws -> VendorContact {
+        try await self.database.query(
+            """
+            UPDATE vendor_contacts SET name = \(draft.name.trimmed), email = \(draft.email.trimmed), phone = \(draft.phone.trimmed),
+                title = \(draft.title.trimmed), row_version = row_version + 1, updated_at = now(), updated_by = \(actor.userID)
+            WHERE id = \(id)
+            """)
+        return try await self.find(id: id, vendorID: vendorID, scope: .organisation)
+    }
+
+    public func remove(id: Int64) async throws {
+        try await self.database.query("DELETE FROM vendor_contacts WHERE id = \(id)")
     }
 }

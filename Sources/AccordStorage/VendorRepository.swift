@@ -27,7 +27,7 @@ public struct VendorRepository: Sendable {
         let rows = try await self.database.query(
             """
             SELECT \(unescaped: Self.columns), count(*) OVER () AS total FROM vendors v
-            WHERE (\(scope.vendorID)::int8 IS NULL OR v.id = \(scope.vendorID))
+            WHERE \(visibleTo: scope, vendor: "v.id")
               AND (\(pattern)::text IS NULL OR v.name ILIKE \(pattern) OR v.description ILIKE \(pattern))
             ORDER BY lower(v.name), v.id LIMIT \(page.size) OFFSET \(page.offset)
             """)
@@ -40,14 +40,14 @@ public struct VendorRepository: Sendable {
         try await self.database.query(
             """
             SELECT \(unescaped: Self.columns) FROM vendors v
-            WHERE (\(scope.vendorID)::int8 IS NULL OR v.id = \(scope.vendorID)) ORDER BY lower(v.name)
+            WHERE \(visibleTo: scope, vendor: "v.id") ORDER BY lower(v.name)
             """
         ).map(Self.vendor)
     }
 
     public func find(id: Int64, scope: AccessScope) async throws -> Vendor {
         let rows = try await self.database.query(
-            "SELECT \(unescaped: Self.columns) FROM vendors v WHERE v.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR v.id = \(scope.vendorID))")
+            "SELECT \(unescaped: Self.columns) FROM vendors v WHERE v.id = \(id) AND \(visibleTo: scope, vendor: "v.id")")
         guard let row = rows.first else { throw NotFound("vendor") }
         return try Self.vendor(row)
     }
@@ -56,76 +56,70 @@ public struct VendorRepository: Sendable {
         let rows = try await connection.rows(
             """
             SELECT \(unescaped: Self.columns) FROM vendors v
-            WHERE v.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR v.id = \(scope.vendorID)) FOR UPDATE
+            WHERE v.id = \(id) AND \(visibleTo: scope, vendor: "v.id") FOR UPDATE
             """, logger: logger)
         guard let row = rows.first else { throw NotFound("vendor") }
         return try Self.vendor(row)
     }
 
-    public func create(_ draft: VendorDraft, scope: AccessScope, actor: AuditActor) async throws -> Vendor {
-        try draft.validate().throwIfAny()
-        guard scope == .organisation else { throw NotFound("vendor") }
-        let logger = self.database.logger
+    /// Inserts a vendor in the caller's transaction and reads it back; a taken name is a field error.
+    public func insert(_ draft: VendorDraft, actor: AuditActor) async throws -> Vendor {
         do {
-            return try await self.database.transaction { connection in
-                let rows = try await connection.rows(
-                    """
-                    INSERT INTO vendors (name, description, website, probation_until, updated_by)
-                    VALUES (\(draft.name.trimmed), \(draft.description), \(draft.website), \(draft.probationUntil?.description)::date, \(actor.userID))
-                    RETURNING id
-                    """, logger: logger)
-                let id = try rows.first!.decode(Int64.self)
-                let vendor = try await Self.find(id: id, scope: scope, on: connection, logger: logger)
-                try await AuditRepository.record(
-                    on: connection, logger: logger, actor: actor, action: "create", entity: "vendor", entityID: id, after: vendor)
-                return vendor
-            }
+            let id = try await self.database.query(
+                """
+                INSERT INTO vendors (name, description, website, probation_until, updated_by)
+                VALUES (\(draft.name.trimmed), \(draft.description), \(draft.website), \(draft.probationUntil?.description)::date, \(actor.userID))
+                RETURNING id
+                """
+            ).first.map { try $0.decode(Int64.self) }
+            guard let id else { throw NotFound("vendor") }
+            return try await self.find(id: id, scope: .organisation)
         } catch {
-            throw mapUniqueViolation(
-                error, constraint: "vendors_name_key", field: "name", message: "A vendor named \(draft.name.trimmed) already exists.")
+            throw Self.taken(error, name: draft.name)
         }
     }
 
-    public func update(id: Int64, _ draft: VendorDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws -> Vendor {
-        try draft.validate().throwIfAny()
+    /// The vendor, locked for a change in the caller's transaction.
+    public func lock(id: Int64, scope: AccessScope) async throws -> Vendor {
         let logger = self.database.logger
-        do {
-            return try await self.database.transaction { connection in
-                let before = try await Self.find(id: id, scope: scope, on: connection, logger: logger)
-                guard before.rowVersion == expectedRowVersion else {
-                    throw try await editConflict(entity: "vendor", table: "vendors", id: id, on: connection, logger: logger)
-                }
-                try await connection.rows(
-                    """
-                    UPDATE vendors SET name = \(draft.name.trimmed), description = \(draft.description), website = \(draft.website),
-                        probation_until = \(draft.probationUntil?.description)::date, row_version = row_version + 1,
-                        updated_at = now(), updated_by = \(actor.userID)
-                    WHERE id = \(id)
-                    """, logger: logger)
-                let after = try await Self.find(id: id, scope: scope, on: connection, logger: logger)
-                try await AuditRepository.record(
-                    on: connection, logger: logger, actor: actor, action: "update", entity: "vendor", entityID: id, before: before, after: after)
-                return after
-            }
-        } catch {
-            throw mapUniqueViolation(
-                error, constraint: "vendors_name_key", field: "name", message: "A vendor named \(draft.name.trimmed) already exists.")
+        return try await self.database.transaction { connection in try await Self.find(id: id, scope: scope, on: connection, logger: logger) }
+    }
+
+    /// Who changed the vendor last and its row version now: the conflict an edit of an older version meets.
+    public func conflict(id: Int64) async throws -> EditConflict {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            try await editConflict(entity: "vendor", table: "vendors", id: id, on: connection, logger: logger)
         }
     }
 
-    public func delete(id: Int64, scope: AccessScope, actor: AuditActor) async throws {
-        guard scope == .organisation else { throw NotFound("vendor") }
-        let logger = self.database.logger
+    /// Writes a vendor locked in the caller's transaction and reads it back.
+    public func write(id: Int64, _ draft: VendorDraft, actor: AuditActor) async throws -> Vendor {
         do {
-            try await self.database.transaction { connection in
-                let before = try await Self.find(id: id, scope: scope, on: connection, logger: logger)
-                try await connection.rows("DELETE FROM vendors WHERE id = \(id)", logger: logger)
-                try await AuditRepository.record(
-                    on: connection, logger: logger, actor: actor, action: "delete", entity: "vendor", entityID: id, before: before)
-            }
-        } catch  where error.sqlState == "23503" {
+            try await self.database.query(
+                """
+                UPDATE vendors SET name = \(draft.name.trimmed), description = \(draft.description), website = \(draft.website),
+                    probation_until = \(draft.probationUntil?.description)::date, row_version = row_version + 1,
+                    updated_at = now(), updated_by = \(actor.userID)
+                WHERE id = \(id)
+                """)
+        } catch {
+            throw Self.taken(error, name: draft.name)
+        }
+        return try await self.find(id: id, scope: .organisation)
+    }
+
+    /// Deletes a vendor; one still referred to by agreements or user accounts is refused.
+    public func remove(id: Int64) async throws {
+        do {
+            try await self.database.query("DELETE FROM vendors WHERE id = \(id)")
+        } catch where error.sqlState == "23503" {
             throw RuleViolation("This vendor still has agreements or user accounts: end or move them before deleting the vendor.")
         }
+    }
+
+    static func taken(_ error: any Error, name: String) -> any Error {
+        mapUniqueViolation(error, constraint: "vendors_name_key", field: "name", message: "A vendor named \(name.trimmed) already exists.")
     }
 }
 

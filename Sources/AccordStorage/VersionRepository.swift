@@ -30,7 +30,7 @@ public struct VersionRepository: Sendable {
         try await self.database.query(
             """
             \(unescaped: Self.select)
-            WHERE av.agreement_id = \(agreementID) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+            WHERE av.agreement_id = \(agreementID) AND \(visibleTo: scope, vendor: "a.vendor_id")
             ORDER BY av.number
             """
         ).map(Self.version)
@@ -40,7 +40,7 @@ public struct VersionRepository: Sendable {
         let rows = try await self.database.query(
             """
             \(unescaped: Self.select)
-            WHERE av.agreement_id = \(agreementID) AND av.number = \(number) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+            WHERE av.agreement_id = \(agreementID) AND av.number = \(number) AND \(visibleTo: scope, vendor: "a.vendor_id")
             """)
         guard let row = rows.first else { throw NotFound("version") }
         return try Self.version(row)

@@ -75,7 +75,8 @@ struct DatabaseRoleTests {
         try await TestDatabase.withDatabase { database in
             // setup: an audit entry written the way the application writes them
             let repositories = Repositories(database: database)
-            _ = try await repositories.vendors.create(VendorDraft(name: "Audited"), scope: .organisation, actor: .system)
+            let audited = try await repositories.vendors.insert(VendorDraft(name: "Audited"), actor: .system)
+            try await repositories.audit.append(AuditRecord(action: "create", entity: "vendor", entityID: audited.id, after: audited), actor: .system)
             #expect(database.settings.username == TestDatabase.serverRole)
             // MUT + validation: each is refused by PostgreSQL for the server's role
             for statement in [
@@ -117,7 +118,7 @@ struct DatabaseRoleTests {
         try await TestDatabase.withDatabase { database in
             // setup: an RCA written, its parts and evidence, then accepted — all as the server's role writes them
             let repositories = Repositories(database: database)
-            let vendor = try await repositories.vendors.create(VendorDraft(name: "Signer"), scope: .organisation, actor: .system)
+            let vendor = try await repositories.vendors.insert(VendorDraft(name: "Signer"), actor: .system)
             let rca = try #require(
                 try await database.query("INSERT INTO rcas (title, due_on, status) VALUES ('Outage', '2026-12-01', 'in_progress') RETURNING id").first?
                     .decode(Int64.self))

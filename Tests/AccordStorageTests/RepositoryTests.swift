@@ -22,12 +22,10 @@ struct RepositoryTests {
             #expect(try await repositories.agreements.list(.init(), page: PageRequest(), scope: scopeA).items.map(\.id) == [world.agreementA.id])
             // writes
             await #expect(throws: NotFound.self) {
-                try await repositories.contacts.create(vendorID: world.vendorB.id, VendorContactDraft(name: "X"), scope: scopeA, actor: .system)
+                try await repositories.contacts.insert(vendorID: world.vendorB.id, VendorContactDraft(name: "X"), scope: scopeA, actor: .system)
             }
             await #expect(throws: NotFound.self) {
-                try await repositories.contacts.update(
-                    id: world.contactB.id, vendorID: world.vendorA.id, VendorContactDraft(name: "X"), expectedRowVersion: 1, scope: scopeA,
-                    actor: .system)
+                try await repositories.contacts.lock(id: world.contactB.id, vendorID: world.vendorA.id, scope: scopeA)
             }
             await #expect(throws: NotFound.self) { try await repositories.objectives.delete(id: world.objectiveB.id, scope: scopeA, actor: .system) }
             // and the vendor's own data is reachable
@@ -60,13 +58,13 @@ struct RepositoryTests {
             let repositories = Repositories(database: database)
             let world = try await World.seed(repositories)
             do {
-                _ = try await repositories.vendors.create(VendorDraft(name: "alpha hosting"), scope: .organisation, actor: .system)
+                _ = try await repositories.vendors.insert(VendorDraft(name: "alpha hosting"), actor: .system)
                 Issue.record("duplicate accepted")
             } catch let errors as ValidationErrors {
                 #expect(errors.message(for: "name") == "A vendor named alpha hosting already exists.")
             }
             await #expect(throws: RuleViolation.self) {
-                try await repositories.vendors.delete(id: world.vendorA.id, scope: .organisation, actor: .system)
+                try await repositories.vendors.remove(id: world.vendorA.id)
             }
             await #expect(throws: RuleViolation.self) {
                 try await repositories.services.delete(id: world.serviceA.id, scope: .organisation, actor: .system)

@@ -35,11 +35,12 @@ public struct World: Sendable {
         let actor = AuditActor.system
         let org = AccessScope.organisation
         let hours = (1...5).map { WeeklyHours(weekday: $0, opens: ClockTime("09:00")!, closes: ClockTime("17:00")!) }
-        let vendorA = try await repositories.vendors.create(VendorDraft(name: "Alpha Hosting"), scope: org, actor: actor)
-        let vendorB = try await repositories.vendors.create(VendorDraft(name: vendorBName), scope: org, actor: actor)
-        let contactA = try await repositories.contacts.create(
+        let useCases = UseCases(repositories: repositories, logger: TestDatabase.logger)
+        let vendorA = try await useCases.createVendor(VendorDraft(name: "Alpha Hosting"), scope: org, actor: actor)
+        let vendorB = try await useCases.createVendor(VendorDraft(name: vendorBName), scope: org, actor: actor)
+        let contactA = try await useCases.addContact(
             vendorID: vendorA.id, VendorContactDraft(name: "Ann Alpha", email: "ann@alpha.example"), scope: org, actor: actor)
-        let contactB = try await repositories.contacts.create(
+        let contactB = try await useCases.addContact(
             vendorID: vendorB.id, VendorContactDraft(name: "Ben Beta", email: "ben@beta.example"), scope: org, actor: actor)
         let serviceA = try await repositories.services.create(ServiceDraft(name: "Checkout"), scope: org, actor: actor)
         let serviceB = try await repositories.services.create(ServiceDraft(name: "Payroll"), scope: org, actor: actor)

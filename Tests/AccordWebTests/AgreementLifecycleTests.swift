@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import AccordTestSupport
@@ -175,7 +176,7 @@ struct AgreementLifecycleTests {
     @Test func listsSearchAndPaginate() async throws {
         try await Harness.run { harness in
             for index in 1...30 {
-                _ = try await harness.repositories.vendors.create(
+                _ = try await UseCases(repositories: harness.repositories, logger: TestDatabase.logger).createVendor(
                     VendorDraft(name: String(format: "Zeta %02d", index)), scope: .organisation, actor: .system)
             }
             let session = try await harness.session(for: harness.world.viewer)

@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import AccordTestSupport
@@ -11,7 +12,7 @@ struct AuditTrailTests {
         try await TestDatabase.withDatabase { database in
             // setup
             let repositories = Repositories(database: database)
-            _ = try await repositories.vendors.create(VendorDraft(name: "Audited"), scope: .organisation, actor: .system)
+            _ = try await UseCases(repositories: repositories, logger: TestDatabase.logger).createVendor(VendorDraft(name: "Audited"), scope: .organisation, actor: .system)
             let count = try await database.query("SELECT count(*) FROM audit_log").first!.decode(Int.self)
             #expect(count == 1)
             // MUT + validation: each statement is refused by PostgreSQL itself

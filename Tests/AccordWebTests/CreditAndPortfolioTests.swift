@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import AccordTestSupport
@@ -90,7 +91,7 @@ struct CreditAndPortfolioTests {
         try await Harness.run { harness in
             let world = harness.world
             // vendor A on probation through 2026 with a factor of 0.5 on a new version's objective
-            _ = try await harness.repositories.vendors.update(
+            _ = try await UseCases(repositories: harness.repositories, logger: TestDatabase.logger).editVendor(
                 id: world.vendorA.id, VendorDraft(name: world.vendorA.name, probationUntil: LocalDate("2026-12-31")),
                 expectedRowVersion: world.vendorA.rowVersion, scope: .organisation, actor: .system)
             let v2 = try await harness.repositories.versions.amend(

@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import AccordTestSupport
@@ -12,7 +13,7 @@ struct EscapingTests {
         try await Harness.run { harness in
             // setup: vendor B carries the hostile name, with an agreement, a contact and a user
             let world = harness.world
-            let vendor = try await harness.repositories.vendors.update(
+            let vendor = try await UseCases(repositories: harness.repositories, logger: TestDatabase.logger).editVendor(
                 id: world.vendorB.id, VendorDraft(name: Self.hostile, description: Self.hostile, website: ""),
                 expectedRowVersion: world.vendorB.rowVersion,
                 scope: .organisation, actor: .system)

@@ -90,7 +90,7 @@ struct ProbationTests {
             let world = harness.world
             // setup: probation ends on 1 October (Berlin); a Berlin SLA at 10 % below 99.9, halved on probation
             let vendor = try await repositories.vendors.find(id: world.vendorA.id, scope: .organisation)
-            _ = try await repositories.vendors.update(
+            _ = try await UseCases(repositories: repositories, logger: TestDatabase.logger).editVendor(
                 id: vendor.id, VendorDraft(name: vendor.name, probationUntil: LocalDate("2026-10-01")), expectedRowVersion: vendor.rowVersion,
                 scope: .organisation, actor: .system)
             let objective = try await harness.ratioObjective(

@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import AccordTestSupport
@@ -160,7 +161,7 @@ struct MovingTermsFlowTests {
             let manager = try await harness.token(for: world.manager)
             let today = LocalDate.of(harness.clock.now, in: .gmt)
             // vendor A on probation to the end of next year; vendor B not
-            _ = try await harness.repositories.vendors.update(
+            _ = try await UseCases(repositories: harness.repositories, logger: TestDatabase.logger).editVendor(
                 id: world.vendorA.id, VendorDraft(name: world.vendorA.name, probationUntil: LocalDate(year: today.year + 1, month: 12, day: 31)),
                 expectedRowVersion: world.vendorA.rowVersion, scope: .organisation, actor: .system)
             func create(_ vendor: Int64) async throws -> [String: Any] {

@@ -42,23 +42,23 @@ public struct DemoData: Sendable {
             BusinessCalendarDraft(name: "Berlin office hours", timeZone: "Europe/Berlin", weeklyHours: hours, holidays: holidays), scope: org,
             actor: actor)
 
-        let vendors = self.repositories.vendors
-        let northwind = try await vendors.create(
+        let addVendor = CreateVendor(repositories: self.repositories, clock: { Date() })
+        let northwind = try await addVendor(
             VendorDraft(name: "Northwind Cloud", description: "Hosting platform and managed Kubernetes.", website: "https://northwind.example"),
             scope: org, actor: actor)
-        let globex = try await vendors.create(
+        let globex = try await addVendor(
             // its probation ended in March: with its periods since all met, its internal agendas suggest tightening its terms
             VendorDraft(
                 name: "Globex Edge", description: "Content delivery network.", website: "https://globex.example",
                 probationUntil: LocalDate(year: today.year, month: 3, day: 31)),
             scope: org, actor: actor)
-        let initech = try await vendors.create(
+        let initech = try await addVendor(
             VendorDraft(
                 name: "Initech Service Desk", description: "Second-line support.", website: "https://initech.example",
                 probationUntil: LocalDate(year: today.year + 1, month: 3, day: 31)),
             scope: org, actor: actor)
-        _ = try await vendors.create(VendorDraft(name: "Umbrella Payments", description: "Payment gateway."), scope: org, actor: actor)
-        _ = try await self.repositories.contacts.create(
+        _ = try await addVendor(VendorDraft(name: "Umbrella Payments", description: "Payment gateway."), scope: org, actor: actor)
+        _ = try await AddContact(repositories: self.repositories, clock: { Date() })(
             vendorID: northwind.id, VendorContactDraft(name: "Nora Quist", email: "nora@northwind.example", title: "Service delivery manager"),
             scope: org, actor: actor)
 

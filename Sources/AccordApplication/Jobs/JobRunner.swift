@@ -1,3 +1,4 @@
+import AccordDomain
 import AccordStorage
 import Foundation
 import Logging

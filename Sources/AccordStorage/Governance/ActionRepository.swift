@@ -35,7 +35,7 @@ public struct ActionRepository: Sendable {
     static func visible(_ id: Int64, scope: AccessScope) -> PostgresQuery {
         """
         SELECT ca.rca_id FROM corrective_actions ca WHERE ca.id = \(id)
-          AND (\(scope.vendorID)::int8 IS NULL OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = ca.rca_id AND p.vendor_id = \(scope.vendorID)))
+          AND \(visibleTo: scope, when: Visible.rcaParty("ca.rca_id"))
         """
     }
 
@@ -63,7 +63,7 @@ public struct ActionRepository: Sendable {
         let rows = try await self.database.query(
             """
             \(unescaped: Self.columns)
-            WHERE (\(scope.vendorID)::int8 IS NULL OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = ca.rca_id AND p.vendor_id = \(scope.vendorID)))
+            WHERE \(visibleTo: scope, when: Visible.rcaParty("ca.rca_id"))
               AND (NOT \(filter.openOnly) OR ca.status IN ('open', 'in_progress'))
               AND (\(filter.ownerVendorID)::int8 IS NULL OR ca.owner_vendor_id = \(filter.ownerVendorID))
               AND (\(filter.overdueOn?.description)::date IS NULL
@@ -73,7 +73,7 @@ public struct ActionRepository: Sendable {
         let total = try await self.database.query(
             """
             SELECT count(*)::int8 FROM corrective_actions ca
-            WHERE (\(scope.vendorID)::int8 IS NULL OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = ca.rca_id AND p.vendor_id = \(scope.vendorID)))
+            WHERE \(visibleTo: scope, when: Visible.rcaParty("ca.rca_id"))
               AND (NOT \(filter.openOnly) OR ca.status IN ('open', 'in_progress'))
               AND (\(filter.ownerVendorID)::int8 IS NULL OR ca.owner_vendor_id = \(filter.ownerVendorID))
               AND (\(filter.overdueOn?.description)::date IS NULL

@@ -62,7 +62,7 @@ public struct ClaimRepository: Sendable {
         let rows = try await self.database.query(
             """
             \(unescaped: Self.select)
-            WHERE (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))
+            WHERE \(visibleTo: scope, vendor: "c.vendor_id")
               AND (\(filter.vendorID)::int8 IS NULL OR c.vendor_id = \(filter.vendorID))
               AND (\(filter.agreementID)::int8 IS NULL OR c.agreement_id = \(filter.agreementID))
               AND (\(filter.status?.rawValue)::text IS NULL OR c.status = \(filter.status?.rawValue))
@@ -71,7 +71,7 @@ public struct ClaimRepository: Sendable {
         let total = try await self.database.query(
             """
             SELECT count(*)::int8 FROM exclusion_claims c
-            WHERE (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))
+            WHERE \(visibleTo: scope, vendor: "c.vendor_id")
               AND (\(filter.vendorID)::int8 IS NULL OR c.vendor_id = \(filter.vendorID))
               AND (\(filter.agreementID)::int8 IS NULL OR c.agreement_id = \(filter.agreementID))
               AND (\(filter.status?.rawValue)::text IS NULL OR c.status = \(filter.status?.rawValue))
@@ -83,7 +83,7 @@ public struct ClaimRepository: Sendable {
     public func find(id: Int64, scope: AccessScope) async throws -> ExclusionClaim {
         guard
             let row = try await self.database.query(
-                "\(unescaped: Self.select) WHERE c.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID))"
+                "\(unescaped: Self.select) WHERE c.id = \(id) AND \(visibleTo: scope, vendor: "c.vendor_id")"
             ).first
         else { throw NotFound("claim") }
         return try Self.claim(row)
@@ -167,7 +167,7 @@ public struct ClaimRepository: Sendable {
         return try await self.database.transaction { connection in
             guard
                 let row = try await connection.rows(
-                    "\(unescaped: Self.select) WHERE c.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR c.vendor_id = \(scope.vendorID)) FOR UPDATE OF c",
+                    "\(unescaped: Self.select) WHERE c.id = \(id) AND \(visibleTo: scope, vendor: "c.vendor_id") FOR UPDATE OF c",
                     logger: logger
                 ).first
             else { throw NotFound("claim") }

@@ -81,7 +81,7 @@ public struct DisputeRepository: Sendable {
         let rows = try await self.database.query(
             """
             \(unescaped: Self.columns), count(*) OVER () AS total \(unescaped: Self.tables)
-            WHERE (\(scope.vendorID)::int8 IS NULL OR d.vendor_id = \(scope.vendorID))
+            WHERE \(visibleTo: scope, vendor: "d.vendor_id")
               AND (\(filter.vendorID)::int8 IS NULL OR d.vendor_id = \(filter.vendorID))
               AND (\(filter.creditID)::int8 IS NULL OR d.credit_id = \(filter.creditID))
               AND (\(filter.status?.rawValue)::text IS NULL OR d.status = \(filter.status?.rawValue))
@@ -94,7 +94,7 @@ public struct DisputeRepository: Sendable {
     public func find(id: Int64, scope: AccessScope) async throws -> Dispute {
         guard
             let row = try await self.database.query(
-                "\(unescaped: Self.select) WHERE d.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR d.vendor_id = \(scope.vendorID))"
+                "\(unescaped: Self.select) WHERE d.id = \(id) AND \(visibleTo: scope, vendor: "d.vendor_id")"
             ).first
         else { throw NotFound("dispute") }
         return try Self.dispute(row)
@@ -170,7 +170,7 @@ public struct DisputeRepository: Sendable {
     static func lock(id: Int64, scope: AccessScope, on connection: PostgresConnection, logger: Logger) async throws -> Dispute {
         guard
             let row = try await connection.rows(
-                "\(unescaped: Self.select) WHERE d.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR d.vendor_id = \(scope.vendorID)) FOR UPDATE OF d",
+                "\(unescaped: Self.select) WHERE d.id = \(id) AND \(visibleTo: scope, vendor: "d.vendor_id") FOR UPDATE OF d",
                 logger: logger
             ).first
         else { throw NotFound("dispute") }

@@ -17,15 +17,15 @@ public struct EvidenceRepository: Sendable {
     static func visibility(_ subject: GovernanceSubject, id: Int64, scope: AccessScope) -> PostgresQuery {
         switch subject {
         case .claim:
-            "SELECT 1 FROM exclusion_claims WHERE id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR vendor_id = \(scope.vendorID))"
+            "SELECT 1 FROM exclusion_claims WHERE id = \(id) AND \(visibleTo: scope, vendor: "vendor_id")"
         case .dispute:
-            "SELECT 1 FROM disputes WHERE id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR vendor_id = \(scope.vendorID))"
+            "SELECT 1 FROM disputes WHERE id = \(id) AND \(visibleTo: scope, vendor: "vendor_id")"
         case .rca:
-            "SELECT 1 FROM rca_parties WHERE rca_id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR vendor_id = \(scope.vendorID)) LIMIT 1"
+            "SELECT 1 FROM rca_parties WHERE rca_id = \(id) AND \(visibleTo: scope, vendor: "vendor_id") LIMIT 1"
         case .action:
             """
             SELECT 1 FROM corrective_actions ca JOIN rca_parties p ON p.rca_id = ca.rca_id
-            WHERE ca.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR p.vendor_id = \(scope.vendorID)) LIMIT 1
+            WHERE ca.id = \(id) AND \(visibleTo: scope, vendor: "p.vendor_id") LIMIT 1
             """
         case .meeting, .reviewItem, .proposal:
             // review records carry no evidence files

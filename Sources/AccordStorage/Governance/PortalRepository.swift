@@ -22,13 +22,11 @@ public struct PortalRepository: Sendable {
             """
             SELECT (SELECT count(*)::int8 FROM (SELECT 1 FROM rcas r
                     WHERE r.status IN ('requested', 'in_progress', 'returned') AND r.due_on < \(today.description)::date
-                      AND (\(scope.vendorID)::int8 IS NULL
-                           OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = r.id AND p.vendor_id = \(scope.vendorID)))
+                      AND \(visibleTo: scope, when: Visible.rcaParty("r.id"))
                     LIMIT \(Self.overdueShown)) AS shown),
                    (SELECT count(*)::int8 FROM (SELECT 1 FROM corrective_actions ca
                     WHERE ca.status IN ('open', 'in_progress') AND ca.due_on < \(today.description)::date
-                      AND (\(scope.vendorID)::int8 IS NULL
-                           OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = ca.rca_id AND p.vendor_id = \(scope.vendorID)))
+                      AND \(visibleTo: scope, when: Visible.rcaParty("ca.rca_id"))
                     LIMIT \(Self.overdueShown)) AS shown)
             """
         ).first

@@ -127,7 +127,7 @@ public struct RACIRepository: Sendable {
         let agreements = try await self.database.query(
             """
             SELECT a.id, a.title, a.kind, v.name FROM agreements a LEFT JOIN vendors v ON v.id = a.vendor_id
-            WHERE a.status = 'active' AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+            WHERE a.status = 'active' AND \(visibleTo: scope, vendor: "a.vendor_id")
             ORDER BY a.kind, lower(a.title), a.id
             """
         ).map { try $0.decode((Int64, String, String, String?).self) }

@@ -29,7 +29,7 @@ extension RCARepository {
                        coalesce(g.share_internal_figures, false)
                 FROM breaches b JOIN objectives o ON o.id = b.objective_id JOIN agreement_versions av ON av.id = o.version_id
                 JOIN agreements a ON a.id = av.agreement_id LEFT JOIN agreement_governance g ON g.agreement_id = a.id
-                WHERE b.id = ANY(\(ids)) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+                WHERE b.id = ANY(\(ids)) AND \(visibleTo: scope, vendor: "a.vendor_id")
                 ORDER BY b.period_start, b.id
                 """)
             let breaches = try rows.map { try $0.decode((Int64, Int64?, Int64, String, Int64?, String, Int64?, String, Date, String, Bool).self) }

@@ -31,7 +31,7 @@ public struct RCARepository: Sendable {
     static func visible(_ id: Int64, scope: AccessScope) -> PostgresQuery {
         """
         SELECT 1 FROM rcas r WHERE r.id = \(id)
-          AND (\(scope.vendorID)::int8 IS NULL OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = r.id AND p.vendor_id = \(scope.vendorID)))
+          AND \(visibleTo: scope, when: Visible.rcaParty("r.id"))
         """
     }
 
@@ -146,11 +146,10 @@ public struct RCARepository: Sendable {
                    (SELECT count(*)::int8 FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id
                     JOIN agreement_versions av ON av.id = o.version_id LEFT JOIN agreement_governance g ON g.agreement_id = av.agreement_id
                     -- a vendor counts the breaches it reads (RCABreach.isShownToVendors)
-                    WHERE rb.rca_id = r.id AND (\(scope.vendorID)::int8 IS NULL OR b.severity = 'sla' OR r.shared_with_vendors
-                                               OR coalesce(g.share_internal_figures, false))),
+                    WHERE rb.rca_id = r.id AND \(visibleTo: scope, when: "b.severity = 'sla' OR r.shared_with_vendors OR coalesce(g.share_internal_figures, false)")),
                    count(*) OVER ()
             FROM rcas r
-            WHERE (\(scope.vendorID)::int8 IS NULL OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = r.id AND p.vendor_id = \(scope.vendorID)))
+            WHERE \(visibleTo: scope, when: Visible.rcaParty("r.id"))
               AND (\(filter.vendorID)::int8 IS NULL OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = r.id AND p.vendor_id = \(filter.vendorID)))
               AND (\(filter.status?.rawValue)::text IS NULL OR r.status = \(filter.status?.rawValue))
               AND (\(filter.overdueOn?.description)::date IS NULL
@@ -183,7 +182,7 @@ public struct RCARepository: Sendable {
             """
             SELECT f.responsible_vendor_id, coalesce(v.name, 'The customer'), f.category, count(*)::int8
             FROM rca_factors f LEFT JOIN vendors v ON v.id = f.responsible_vendor_id
-            WHERE (\(scope.vendorID)::int8 IS NULL OR f.responsible_vendor_id = \(scope.vendorID))
+            WHERE \(visibleTo: scope, vendor: "f.responsible_vendor_id")
             GROUP BY 1, 2, 3 ORDER BY 2, 4 DESC
             """
         ).compactMap { row in
@@ -215,7 +214,7 @@ public struct RCARepository: Sendable {
             FROM breaches b JOIN objectives o ON o.id = b.objective_id JOIN agreement_versions av ON av.id = o.version_id
             JOIN agreements a ON a.id = av.agreement_id LEFT JOIN vendors v ON v.id = b.vendor_id
             WHERE b.current AND a.kind = 'vendor' AND NOT EXISTS (SELECT 1 FROM rca_breaches rb WHERE rb.breach_id = b.id)
-              AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))
+              AND \(visibleTo: scope, vendor: "a.vendor_id")
             ORDER BY b.period_start DESC, b.id DESC LIMIT 300
             """
         ).map { row in

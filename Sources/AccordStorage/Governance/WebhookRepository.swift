@@ -86,14 +86,14 @@ public struct WebhookRepository: Sendable {
 
     public func list(scope: AccessScope) async throws -> [Webhook] {
         try await self.database.query(
-            "\(unescaped: Self.select) WHERE (\(scope.vendorID)::int8 IS NULL OR w.vendor_id = \(scope.vendorID)) ORDER BY w.vendor_id NULLS FIRST, w.id"
+            "\(unescaped: Self.select) WHERE \(visibleTo: scope, vendor: "w.vendor_id") ORDER BY w.vendor_id NULLS FIRST, w.id"
         ).map(Self.webhook)
     }
 
     public func find(id: Int64, scope: AccessScope) async throws -> Webhook {
         guard
             let row = try await self.database.query(
-                "\(unescaped: Self.select) WHERE w.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR w.vendor_id = \(scope.vendorID))"
+                "\(unescaped: Self.select) WHERE w.id = \(id) AND \(visibleTo: scope, vendor: "w.vendor_id")"
             ).first
         else { throw NotFound("webhook") }
         return try Self.webhook(row)
@@ -146,7 +146,7 @@ public struct WebhookRepository: Sendable {
         return try await self.database.transaction { connection in
             guard
                 let row = try await connection.rows(
-                    "\(unescaped: Self.select) WHERE w.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR w.vendor_id = \(scope.vendorID)) FOR UPDATE OF w",
+                    "\(unescaped: Self.select) WHERE w.id = \(id) AND \(visibleTo: scope, vendor: "w.vendor_id") FOR UPDATE OF w",
                     logger: logger
                 ).first
             else { throw NotFound("webhook") }

@@ -45,7 +45,7 @@ public struct PackRepository: Sendable {
         try await self.database.query(
             """
             SELECT DISTINCT ON (coalesce(p.audience_vendor_id, 0)) \(unescaped: String(Self.columns.dropFirst("SELECT ".count)))
-            WHERE p.meeting_id = \(meetingID) AND (\(scope.vendorID)::int8 IS NULL OR p.audience_vendor_id = \(scope.vendorID))
+            WHERE p.meeting_id = \(meetingID) AND \(visibleTo: scope, vendor: "p.audience_vendor_id")
             ORDER BY coalesce(p.audience_vendor_id, 0), p.revision DESC
             """
         ).map(Self.pack)
@@ -60,7 +60,7 @@ public struct PackRepository: Sendable {
             SELECT DISTINCT ON (p.meeting_id, coalesce(p.audience_vendor_id, 0)) p.id, p.meeting_id, p.audience_vendor_id, p.revision, '', p.sha256,
                    p.moved::text, p.generated_at, u.name
             FROM review_packs p LEFT JOIN users u ON u.id = p.generated_by
-            WHERE p.meeting_id = ANY(\(meetingIDs)::int8[]) AND (\(scope.vendorID)::int8 IS NULL OR p.audience_vendor_id = \(scope.vendorID))
+            WHERE p.meeting_id = ANY(\(meetingIDs)::int8[]) AND \(visibleTo: scope, vendor: "p.audience_vendor_id")
             ORDER BY p.meeting_id, coalesce(p.audience_vendor_id, 0), p.revision DESC
             """
         ).map(Self.pack)
@@ -74,7 +74,7 @@ public struct PackRepository: Sendable {
             try await self.database.query(
                 """
                 SELECT DISTINCT meeting_id FROM review_packs
-                WHERE meeting_id = ANY(\(meetingIDs)::int8[]) AND (\(scope.vendorID)::int8 IS NULL OR audience_vendor_id = \(scope.vendorID))
+                WHERE meeting_id = ANY(\(meetingIDs)::int8[]) AND \(visibleTo: scope, vendor: "audience_vendor_id")
                 """
             ).map { try $0.decode(Int64.self) })
     }
@@ -85,7 +85,7 @@ public struct PackRepository: Sendable {
             let row = try await self.database.query(
                 """
                 \(unescaped: Self.columns)
-                WHERE p.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR p.audience_vendor_id = \(scope.vendorID))
+                WHERE p.id = \(id) AND \(visibleTo: scope, vendor: "p.audience_vendor_id")
                   AND p.meeting_id IN (SELECT m.id FROM review_meetings m WHERE m.series_id IN (\(unescaped: ReviewRepository.visibleSeries(scope))))
                 """
             ).first

@@ -34,7 +34,7 @@ public struct ProposalRepository: Sendable {
     public func find(id: Int64, scope: AccessScope) async throws -> RenegotiationProposal {
         guard
             let row = try await self.database.query(
-                "\(unescaped: Self.columns) WHERE p.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID))"
+                "\(unescaped: Self.columns) WHERE p.id = \(id) AND \(visibleTo: scope, vendor: "a.vendor_id")"
             ).first,
             let proposal = try Self.proposal(row)
         else { throw NotFound("proposal") }
@@ -45,7 +45,7 @@ public struct ProposalRepository: Sendable {
         let rows = try await self.database.query(
             """
             \(unescaped: Self.columns)
-            WHERE (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) AND (\(agreementID)::int8 IS NULL OR p.agreement_id = \(agreementID))
+            WHERE \(visibleTo: scope, vendor: "a.vendor_id") AND (\(agreementID)::int8 IS NULL OR p.agreement_id = \(agreementID))
               AND (NOT \(openOnly) OR p.status IN ('proposed', 'in_negotiation'))
             ORDER BY p.status NOT IN ('proposed', 'in_negotiation'), p.created_at DESC, p.id DESC LIMIT \(page.size) OFFSET \(page.offset)
             """)
@@ -53,7 +53,7 @@ public struct ProposalRepository: Sendable {
             try await self.database.query(
                 """
                 SELECT count(*)::int8 FROM renegotiation_proposals p JOIN agreements a ON a.id = p.agreement_id
-                WHERE (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) AND (\(agreementID)::int8 IS NULL OR p.agreement_id = \(agreementID))
+                WHERE \(visibleTo: scope, vendor: "a.vendor_id") AND (\(agreementID)::int8 IS NULL OR p.agreement_id = \(agreementID))
                   AND (NOT \(openOnly) OR p.status IN ('proposed', 'in_negotiation'))
                 """
             ).first?.decode(Int.self) ?? 0
@@ -66,7 +66,7 @@ public struct ProposalRepository: Sendable {
             """
             \(unescaped: Self.columns)
             WHERE p.agreement_id = ANY(\(agreementIDs)::int8[]) AND p.status IN ('proposed', 'in_negotiation')
-              AND (\(vendorID)::int8 IS NULL OR a.vendor_id = \(vendorID))
+              AND \(visibleTo: AccessScope(audience: vendorID), vendor: "a.vendor_id")
             ORDER BY p.created_at, p.id LIMIT 50
             """
         ).compactMap(Self.proposal)
@@ -164,7 +164,7 @@ public struct ProposalRepository: Sendable {
             let row = try await self.database.query(
                 """
                 \(unescaped: Self.columns)
-                WHERE p.id = \(id) AND (\(scope.vendorID)::int8 IS NULL OR a.vendor_id = \(scope.vendorID)) FOR UPDATE OF p
+                WHERE p.id = \(id) AND \(visibleTo: scope, vendor: "a.vendor_id") FOR UPDATE OF p
                 """
             ).first,
             let proposal = try Self.proposal(row)

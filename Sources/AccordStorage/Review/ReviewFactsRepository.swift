@@ -37,7 +37,7 @@ public struct ReviewFactsRepository: Sendable {
             FROM breaches b JOIN objectives o ON o.id = b.objective_id JOIN agreement_versions av ON av.id = o.version_id
             JOIN agreements a ON a.id = av.agreement_id LEFT JOIN vendors v ON v.id = b.vendor_id
             WHERE a.id = ANY(\(agreementIDs)::int8[]) AND b.current AND b.severity = 'sla' AND b.period_end > \(from) AND b.period_end <= \(to)
-              AND (\(vendorID)::int8 IS NULL OR b.vendor_id = \(vendorID))
+              AND \(visibleTo: AccessScope(audience: vendorID), vendor: "b.vendor_id")
             ORDER BY b.period_end DESC, b.id LIMIT \(Self.listLimit)
             """
         ).map { row in
@@ -92,7 +92,7 @@ public struct ReviewFactsRepository: Sendable {
               AND EXISTS (SELECT 1 FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id
                           JOIN agreement_versions av ON av.id = o.version_id
                           WHERE rb.rca_id = r.id AND av.agreement_id = ANY(\(agreementIDs)::int8[]))
-              AND (\(vendorID)::int8 IS NULL OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = r.id AND p.vendor_id = \(vendorID)))
+              AND \(visibleTo: AccessScope(audience: vendorID), when: Visible.rcaParty("r.id"))
             ORDER BY r.due_on, r.id LIMIT \(Self.listLimit)
             """
         ).compactMap { row in
@@ -123,7 +123,7 @@ public struct ReviewFactsRepository: Sendable {
               AND EXISTS (SELECT 1 FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id
                           JOIN agreement_versions av ON av.id = o.version_id
                           WHERE rb.rca_id = ca.rca_id AND av.agreement_id = ANY(\(agreementIDs)::int8[]))
-              AND (\(vendorID)::int8 IS NULL OR EXISTS (SELECT 1 FROM rca_parties p WHERE p.rca_id = ca.rca_id AND p.vendor_id = \(vendorID)))
+              AND \(visibleTo: AccessScope(audience: vendorID), when: Visible.rcaParty("ca.rca_id"))
             ORDER BY ca.due_on, ca.id LIMIT \(Self.listLimit)
             """
         ).compactMap { row in
@@ -147,7 +147,7 @@ public struct ReviewFactsRepository: Sendable {
         try await self.database.query(
             """
             SELECT c.id, c.kind, v.name, c.starts_at, c.ends_at, c.filed_at FROM exclusion_claims c JOIN vendors v ON v.id = c.vendor_id
-            WHERE c.status = 'pending' AND c.agreement_id = ANY(\(agreementIDs)::int8[]) AND (\(vendorID)::int8 IS NULL OR c.vendor_id = \(vendorID))
+            WHERE c.status = 'pending' AND c.agreement_id = ANY(\(agreementIDs)::int8[]) AND \(visibleTo: AccessScope(audience: vendorID), vendor: "c.vendor_id")
             ORDER BY c.filed_at, c.id LIMIT \(Self.listLimit)
             """
         ).map { row in
@@ -172,7 +172,7 @@ public struct ReviewFactsRepository: Sendable {
             """
             SELECT d.id, d.objective_id, d.subject, o.name, v.name, d.period_start, d.filed_at, a.time_zone
             FROM disputes d JOIN vendors v ON v.id = d.vendor_id JOIN objectives o ON o.id = d.objective_id JOIN agreements a ON a.id = d.agreement_id
-            WHERE d.status = 'open' AND d.agreement_id = ANY(\(agreementIDs)::int8[]) AND (\(vendorID)::int8 IS NULL OR d.vendor_id = \(vendorID))
+            WHERE d.status = 'open' AND d.agreement_id = ANY(\(agreementIDs)::int8[]) AND \(visibleTo: AccessScope(audience: vendorID), vendor: "d.vendor_id")
             ORDER BY d.filed_at, d.id LIMIT \(Self.listLimit)
             """
         ).map { row in
@@ -199,7 +199,7 @@ public struct ReviewFactsRepository: Sendable {
             """
             SELECT c.id, c.objective_id, o.name, coalesce(v.name, 'The customer'), c.period_start, c.amount::text, c.currency, c.status, a.time_zone
             FROM credits c JOIN objectives o ON o.id = c.objective_id JOIN agreements a ON a.id = c.agreement_id LEFT JOIN vendors v ON v.id = c.vendor_id
-            WHERE c.agreement_id = ANY(\(agreementIDs)::int8[]) AND (\(vendorID)::int8 IS NULL OR c.vendor_id = \(vendorID))
+            WHERE c.agreement_id = ANY(\(agreementIDs)::int8[]) AND \(visibleTo: AccessScope(audience: vendorID), vendor: "c.vendor_id")
               AND (c.status = 'computed' OR (c.period_end > \(from) AND c.period_end <= \(to)))
             ORDER BY c.period_start DESC, c.id LIMIT \(Self.listLimit)
             """
@@ -229,7 +229,7 @@ public struct ReviewFactsRepository: Sendable {
             FROM agreements a LEFT JOIN agreement_governance g ON g.agreement_id = a.id
             WHERE a.status = 'active' AND coalesce(a.notice_date, a.end_date - g.notice_period_days) IS NOT NULL
               AND (\(agreementIDs)::int8[] IS NULL OR a.id = ANY(\(agreementIDs)::int8[]))
-              AND (\(vendorID)::int8 IS NULL OR a.vendor_id = \(vendorID))
+              AND \(visibleTo: AccessScope(audience: vendorID), vendor: "a.vendor_id")
             ORDER BY 5, a.id LIMIT 1000
             """
         ).compactMap { row in

@@ -1,12 +1,13 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// A vendor's contacts: contract managers, and the vendor's own users, keep them current.
 struct ContactPages {
     let dependencies: AppDependencies
-    var contacts: VendorContactRepository { self.dependencies.repositories.contacts }
+    var vendors: VendorQueries { self.dependencies.useCases.vendors }
+    var useCases: UseCases { self.dependencies.useCases }
 
     struct FormView {
         var chrome: Chrome
@@ -21,15 +22,15 @@ struct ContactPages {
 
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("vendors/:id/contacts/new") { _, context in
-            let vendor = try await self.dependencies.repositories.vendors.find(id: try context.id(), scope: context.scope)
+            let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(Self.mayEdit)
             return self.form(context, vendor: vendor, contact: nil, state: FormState())
         }
         router.post("vendors/:id/contacts") { request, context in
-            let vendor = try await self.dependencies.repositories.vendors.find(id: try context.id(), scope: context.scope)
+            let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(Self.mayEdit)
             return try await submitForm(request, context: context, render: { self.form(context, vendor: vendor, contact: nil, state: $0) }) { input in
-                _ = try await self.contacts.create(vendorID: vendor.id, try DraftParsing.contact(input), scope: context.scope, actor: context.actor)
+                _ = try await self.useCases.addContact(vendorID: vendor.id, try DraftParsing.contact(input), scope: context.scope, actor: context.actor)
                 return Redirect.to("/vendors/\(vendor.id)", notice: .created)
             }
         }
@@ -43,7 +44,7 @@ struct ContactPages {
             _ = try context.requireUser(Self.mayEdit)
             return try await submitForm(request, context: context, render: { self.form(context, vendor: vendor, contact: contact, state: $0) }) {
                 input in
-                _ = try await self.contacts.update(
+                _ = try await self.useCases.editContact(
                     id: contact.id, vendorID: vendor.id, try DraftParsing.contact(input), expectedRowVersion: try DraftParsing.rowVersion(input),
                     scope: context.scope, actor: context.actor)
                 return Redirect.to("/vendors/\(vendor.id)", notice: .updated)
@@ -61,14 +62,14 @@ struct ContactPages {
         router.post("vendors/:id/contacts/:contact/delete") { _, context in
             let (vendor, contact) = try await self.load(context)
             _ = try context.requireUser(Self.mayEdit)
-            try await self.contacts.delete(id: contact.id, vendorID: vendor.id, scope: context.scope, actor: context.actor)
+            try await self.useCases.removeContact(id: contact.id, vendorID: vendor.id, scope: context.scope, actor: context.actor)
             return Redirect.to("/vendors/\(vendor.id)", notice: .deleted)
         }
     }
 
     private func load(_ context: AccordRequestContext) async throws -> (Vendor, VendorContact) {
-        let vendor = try await self.dependencies.repositories.vendors.find(id: try context.id(), scope: context.scope)
-        let contact = try await self.contacts.find(id: try context.id("contact"), vendorID: vendor.id, scope: context.scope)
+        let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
+        let contact = try await self.vendors.contact(id: try context.id("contact"), vendorID: vendor.id, scope: context.scope)
         return (vendor, contact)
     }
 

@@ -1,12 +1,13 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// The vendor pages: list, detail, create, edit, delete, and the vendor's contacts.
 struct VendorPages {
     let dependencies: AppDependencies
-    var vendors: VendorRepository { self.dependencies.repositories.vendors }
+    var vendors: VendorQueries { self.dependencies.useCases.vendors }
+    var useCases: UseCases { self.dependencies.useCases }
     var renderer: PageRenderer { self.dependencies.renderer }
 
     struct ListView {
@@ -66,7 +67,7 @@ struct VendorPages {
             let id = try context.id()
             _ = try await self.vendors.find(id: id, scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
-            try await self.vendors.delete(id: id, scope: context.scope, actor: context.actor)
+            try await self.useCases.deleteVendor(id: id, scope: context.scope, actor: context.actor)
             return Redirect.to("/vendors", notice: .deleted)
         }
         ContactPages(dependencies: self.dependencies).addRoutes(to: router)
@@ -91,15 +92,14 @@ struct VendorPages {
     private func show(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
-        let contacts = try await self.dependencies.repositories.contacts.list(vendorID: vendor.id, scope: context.scope)
-        let agreements = try await self.dependencies.repositories.agreements.list(
-            .init(vendorID: vendor.id), page: PageRequest(number: 1, size: 200), scope: context.scope)
+        let contacts = try await self.vendors.contacts(vendorID: vendor.id, scope: context.scope)
+        let agreements = try await self.vendors.agreements(vendorID: vendor.id, scope: context.scope)
         let today = LocalDate.of(self.dependencies.clock(), in: TimeZone(identifier: "UTC")!)
         let view = ShowView(
             chrome: Chrome(title: vendor.name, context: context, notice: request.notice), vendor: vendor,
             website: vendor.website.isEmpty ? nil : vendor.website, description: vendor.description.isEmpty ? nil : vendor.description,
             probation: vendor.isOnProbation(on: today) ? vendor.probationUntil.map(Figures.date) : nil, contacts: contacts, hasContacts: !contacts.isEmpty,
-            agreements: agreements.items,
+            agreements: agreements,
             canManage: user.role.canManageContracts, canEditContacts: user.role.canManageContracts || user.role == .vendor,
             url: "/vendors/\(vendor.id)")
         return self.renderer.response(view, template: "vendors/show")
@@ -114,7 +114,7 @@ struct VendorPages {
     private func create(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
         _ = try context.requireUser(\.canManageContracts)
         return try await submitForm(request, context: context, render: { self.form(context, vendor: nil, state: $0) }) { input in
-            let vendor = try await self.vendors.create(try DraftParsing.vendor(input), scope: context.scope, actor: context.actor)
+            let vendor = try await self.useCases.createVendor(try DraftParsing.vendor(input), scope: context.scope, actor: context.actor)
             return Redirect.to("/vendors/\(vendor.id)", notice: .created)
         }
     }
@@ -123,7 +123,7 @@ struct VendorPages {
         let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
         _ = try context.requireUser(\.canManageContracts)
         return try await submitForm(request, context: context, render: { self.form(context, vendor: vendor, state: $0) }) { input in
-            _ = try await self.vendors.update(
+            _ = try await self.useCases.editVendor(
                 id: vendor.id, try DraftParsing.vendor(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
                 actor: context.actor)
             return Redirect.to("/vendors/\(vendor.id)", notice: .updated)
