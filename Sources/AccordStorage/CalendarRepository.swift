@@ -62,59 +62,55 @@ public struct CalendarRepository: Sendable {
         return try Self.calendar(row)
     }
 
-    public func create(_ draft: BusinessCalendarDraft, scope: AccessScope, actor: AuditActor) async throws -> BusinessCalendar {
-        try draft.validate().throwIfAny()
-        guard scope == .organisation else { throw NotFound("calendar") }
-        let logger = self.database.logger
+    /// Inserts a calendar in the caller's transaction and reads it back; a taken name is a field error.
+    public func insert(_ draft: BusinessCalendarDraft, actor: AuditActor) async throws -> BusinessCalendar {
         let hours = try AuditRepository.json(draft.weeklyHours.sorted { $0.weekday < $1.weekday })
         let holidays = try AuditRepository.json(draft.holidays.sorted { $0.date < $1.date })
         do {
-            return try await self.database.transaction { connection in
-                let id = try await connection.rows(
-                    """
-                    INSERT INTO calendars (name, time_zone, weekly_hours, holidays, updated_by)
-                    VALUES (\(draft.name.trimmed), \(draft.timeZone), \(hours)::jsonb, \(holidays)::jsonb, \(actor.userID)) RETURNING id
-                    """, logger: logger
-                ).first!.decode(Int64.self)
-                let calendar = try await Self.lock(id: id, on: connection, logger: logger)
-                try await AuditRepository.record(
-                    on: connection, logger: logger, actor: actor, action: "create", entity: "calendar", entityID: id, after: calendar)
-                return calendar
-            }
+            let id = try await self.database.query(
+                """
+                INSERT INTO calendars (name, time_zone, weekly_hours, holidays, updated_by)
+                VALUES (\(draft.name.trimmed), \(draft.timeZone), \(hours)::jsonb, \(holidays)::jsonb, \(actor.userID)) RETURNING id
+                """
+            ).first.map { try $0.decode(Int64.self) }
+            guard let id else { throw NotFound("calendar") }
+            return try await self.lock(id: id)
         } catch {
-            throw mapUniqueViolation(
-                error, constraint: "calendars_name_key", field: "name", message: "A calendar named \(draft.name.trimmed) already exists.")
+            throw Self.taken(error, name: draft.name)
         }
     }
 
-    public func update(
-        id: Int64, _ draft: BusinessCalendarDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor
-    ) async throws -> BusinessCalendar {
-        try draft.validate().throwIfAny()
-        guard scope == .organisation else { throw NotFound("calendar") }
+    /// The calendar, locked for a change in the caller's transaction.
+    public func lock(id: Int64) async throws -> BusinessCalendar {
         let logger = self.database.logger
+        return try await self.database.transaction { connection in try await Self.lock(id: id, on: connection, logger: logger) }
+    }
+
+    public func conflict(id: Int64) async throws -> EditConflict {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            try await editConflict(entity: "calendar", table: "calendars", id: id, on: connection, logger: logger)
+        }
+    }
+
+    /// Writes a calendar locked in the caller's transaction and reads it back.
+    public func write(id: Int64, _ draft: BusinessCalendarDraft, actor: AuditActor) async throws -> BusinessCalendar {
         let hours = try AuditRepository.json(draft.weeklyHours.sorted { $0.weekday < $1.weekday })
         let holidays = try AuditRepository.json(draft.holidays.sorted { $0.date < $1.date })
         do {
-            return try await self.database.transaction { connection in
-                let before = try await Self.lock(id: id, on: connection, logger: logger)
-                guard before.rowVersion == expectedRowVersion else {
-                    throw try await editConflict(entity: "calendar", table: "calendars", id: id, on: connection, logger: logger)
-                }
-                try await connection.rows(
-                    """
-                    UPDATE calendars SET name = \(draft.name.trimmed), time_zone = \(draft.timeZone), weekly_hours = \(hours)::jsonb,
-                        holidays = \(holidays)::jsonb, row_version = row_version + 1, updated_at = now(), updated_by = \(actor.userID)
-                    WHERE id = \(id)
-                    """, logger: logger)
-                let after = try await Self.lock(id: id, on: connection, logger: logger)
-                try await AuditRepository.record(
-                    on: connection, logger: logger, actor: actor, action: "update", entity: "calendar", entityID: id, before: before, after: after)
-                return after
-            }
+            try await self.database.query(
+                """
+                UPDATE calendars SET name = \(draft.name.trimmed), time_zone = \(draft.timeZone), weekly_hours = \(hours)::jsonb,
+                    holidays = \(holidays)::jsonb, row_version = row_version + 1, updated_at = now(), updated_by = \(actor.userID)
+                WHERE id = \(id)
+                """)
         } catch {
-            throw mapUniqueViolation(
-                error, constraint: "calendars_name_key", field: "name", message: "A calendar named \(draft.name.trimmed) already exists.")
+            throw Self.taken(error, name: draft.name)
         }
+        return try await self.lock(id: id)
+    }
+
+    static func taken(_ error: any Error, name: String) -> any Error {
+        mapUniqueViolation(error, constraint: "calendars_name_key", field: "name", message: "A calendar named \(name.trimmed) already exists.")
     }
 }

@@ -53,68 +53,60 @@ public struct ServiceRepository: Sendable {
         return try Self.service(row)
     }
 
-    public func create(_ draft: ServiceDraft, scope: AccessScope, actor: AuditActor) async throws -> Service {
-        try draft.validate().throwIfAny()
-        guard scope == .organisation else { throw NotFound("service") }
-        let logger = self.database.logger
+    /// Inserts a service in the caller's transaction and reads it back; a taken name is a field error.
+    public func insert(_ draft: ServiceDraft, actor: AuditActor) async throws -> Service {
         do {
-            return try await self.database.transaction { connection in
-                let id = try await connection.rows(
-                    """
-                    INSERT INTO services (name, description, owner, updated_by)
-                    VALUES (\(draft.name.trimmed), \(draft.description), \(draft.owner.trimmed), \(actor.userID)) RETURNING id
-                    """, logger: logger
-                ).first!.decode(Int64.self)
-                let service = try await Self.lock(id: id, on: connection, logger: logger)
-                try await AuditRepository.record(
-                    on: connection, logger: logger, actor: actor, action: "create", entity: "service", entityID: id, after: service)
-                return service
-            }
+            let id = try await self.database.query(
+                """
+                INSERT INTO services (name, description, owner, updated_by)
+                VALUES (\(draft.name.trimmed), \(draft.description), \(draft.owner.trimmed), \(actor.userID)) RETURNING id
+                """
+            ).first.map { try $0.decode(Int64.self) }
+            guard let id else { throw NotFound("service") }
+            return try await self.lock(id: id)
         } catch {
-            throw mapUniqueViolation(
-                error, constraint: "services_name_key", field: "name", message: "A service named \(draft.name.trimmed) already exists.")
+            throw Self.taken(error, name: draft.name)
         }
     }
 
-    public func update(id: Int64, _ draft: ServiceDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws -> Service {
-        try draft.validate().throwIfAny()
-        guard scope == .organisation else { throw NotFound("service") }
+    /// The service, locked for a change in the caller's transaction.
+    public func lock(id: Int64) async throws -> Service {
         let logger = self.database.logger
-        do {
-            return try await self.database.transaction { connection in
-                let before = try await Self.lock(id: id, on: connection, logger: logger)
-                guard before.rowVersion == expectedRowVersion else {
-                    throw try await editConflict(entity: "service", table: "services", id: id, on: connection, logger: logger)
-                }
-                try await connection.rows(
-                    """
-                    UPDATE services SET name = \(draft.name.trimmed), description = \(draft.description), owner = \(draft.owner.trimmed),
-                        row_version = row_version + 1, updated_at = now(), updated_by = \(actor.userID)
-                    WHERE id = \(id)
-                    """, logger: logger)
-                let after = try await Self.lock(id: id, on: connection, logger: logger)
-                try await AuditRepository.record(
-                    on: connection, logger: logger, actor: actor, action: "update", entity: "service", entityID: id, before: before, after: after)
-                return after
-            }
-        } catch {
-            throw mapUniqueViolation(
-                error, constraint: "services_name_key", field: "name", message: "A service named \(draft.name.trimmed) already exists.")
+        return try await self.database.transaction { connection in try await Self.lock(id: id, on: connection, logger: logger) }
+    }
+
+    public func conflict(id: Int64) async throws -> EditConflict {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            try await editConflict(entity: "service", table: "services", id: id, on: connection, logger: logger)
         }
     }
 
-    public func delete(id: Int64, scope: AccessScope, actor: AuditActor) async throws {
-        guard scope == .organisation else { throw NotFound("service") }
-        let logger = self.database.logger
+    /// Writes a service locked in the caller's transaction and reads it back.
+    public func write(id: Int64, _ draft: ServiceDraft, actor: AuditActor) async throws -> Service {
         do {
-            try await self.database.transaction { connection in
-                let before = try await Self.lock(id: id, on: connection, logger: logger)
-                try await connection.rows("DELETE FROM services WHERE id = \(id)", logger: logger)
-                try await AuditRepository.record(
-                    on: connection, logger: logger, actor: actor, action: "delete", entity: "service", entityID: id, before: before)
-            }
-        } catch  where error.sqlState == "23503" {
+            try await self.database.query(
+                """
+                UPDATE services SET name = \(draft.name.trimmed), description = \(draft.description), owner = \(draft.owner.trimmed),
+                    row_version = row_version + 1, updated_at = now(), updated_by = \(actor.userID)
+                WHERE id = \(id)
+                """)
+        } catch {
+            throw Self.taken(error, name: draft.name)
+        }
+        return try await self.lock(id: id)
+    }
+
+    /// Deletes a service; one agreements still cover is refused.
+    public func remove(id: Int64) async throws {
+        do {
+            try await self.database.query("DELETE FROM services WHERE id = \(id)")
+        } catch where error.sqlState == "23503" {
             throw RuleViolation("Agreements still cover this service: delete or move them before deleting the service.")
         }
+    }
+
+    static func taken(_ error: any Error, name: String) -> any Error {
+        mapUniqueViolation(error, constraint: "services_name_key", field: "name", message: "A service named \(name.trimmed) already exists.")
     }
 }

@@ -39,16 +39,10 @@ struct RepositoryTests {
             let repositories = Repositories(database: database)
             let world = try await World.seed(repositories)
             let actor = AuditActor(userID: world.manager.id, label: "Carla")
-            _ = try await repositories.services.update(
-                id: world.serviceA.id, ServiceDraft(name: "Checkout v2"), expectedRowVersion: 1, scope: .organisation, actor: actor)
-            do {
-                _ = try await repositories.services.update(
-                    id: world.serviceA.id, ServiceDraft(name: "Checkout v3"), expectedRowVersion: 1, scope: .organisation, actor: .system)
-                Issue.record("a stale edit was accepted")
-            } catch let conflict as EditConflict {
-                #expect(conflict.changedBy == "Carla Contract")
-                #expect(conflict.currentRowVersion == 2)
-            }
+            _ = try await repositories.services.write(id: world.serviceA.id, ServiceDraft(name: "Checkout v2"), actor: actor)
+            let conflict = try await repositories.services.conflict(id: world.serviceA.id)
+            #expect(conflict.changedBy == "Carla Contract")
+            #expect(conflict.currentRowVersion == 2)
             #expect(try await repositories.services.find(id: world.serviceA.id, scope: .organisation).name == "Checkout v2")
         }
     }
@@ -67,7 +61,7 @@ struct RepositoryTests {
                 try await repositories.vendors.remove(id: world.vendorA.id)
             }
             await #expect(throws: RuleViolation.self) {
-                try await repositories.services.delete(id: world.serviceA.id, scope: .organisation, actor: .system)
+                try await repositories.services.remove(id: world.serviceA.id)
             }
             #expect(try await repositories.vendors.find(id: world.vendorA.id, scope: .organisation).id == world.vendorA.id)
         }

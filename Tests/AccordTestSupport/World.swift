@@ -42,11 +42,11 @@ public struct World: Sendable {
             vendorID: vendorA.id, VendorContactDraft(name: "Ann Alpha", email: "ann@alpha.example"), scope: org, actor: actor)
         let contactB = try await useCases.addContact(
             vendorID: vendorB.id, VendorContactDraft(name: "Ben Beta", email: "ben@beta.example"), scope: org, actor: actor)
-        let serviceA = try await repositories.services.create(ServiceDraft(name: "Checkout"), scope: org, actor: actor)
-        let serviceB = try await repositories.services.create(ServiceDraft(name: "Payroll"), scope: org, actor: actor)
-        let calendarA = try await repositories.calendars.create(
+        let serviceA = try await useCases.createService(ServiceDraft(name: "Checkout"), scope: org, actor: actor)
+        let serviceB = try await useCases.createService(ServiceDraft(name: "Payroll"), scope: org, actor: actor)
+        let calendarA = try await useCases.createCalendar(
             BusinessCalendarDraft(name: "Berlin hours", timeZone: "Europe/Berlin", weeklyHours: hours), scope: org, actor: actor)
-        let calendarB = try await repositories.calendars.create(
+        let calendarB = try await useCases.createCalendar(
             BusinessCalendarDraft(name: "New York hours", timeZone: "America/New_York", weeklyHours: hours), scope: org, actor: actor)
         let start = LocalDate("2026-01-01")!
         func activeAgreement(_ draft: AgreementDraft, calendar: Int64?) async throws -> (Agreement, Objective) {

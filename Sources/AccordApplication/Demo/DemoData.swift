@@ -30,15 +30,15 @@ public struct DemoData: Sendable {
         guard try await self.repositories.users.credentials(email: "admin@accord.example") == nil else { return false }
         let actor = AuditActor.system
         let org = AccessScope.organisation
-        let services = self.repositories.services
-        let checkout = try await services.create(
+        let addService = CreateService(repositories: self.repositories, clock: { Date() })
+        let checkout = try await addService(
             ServiceDraft(name: "Checkout", description: "Basket, payment and order confirmation in the web shop.", owner: "Digital Commerce"),
             scope: org, actor: actor)
-        _ = try await services.create(
+        _ = try await addService(
             ServiceDraft(name: "Payments", description: "Card and wallet payments.", owner: "Finance IT"), scope: org, actor: actor)
         let hours = (1...5).map { WeeklyHours(weekday: $0, opens: ClockTime("09:00")!, closes: ClockTime("17:00")!) }
         let holidays = ["2026-12-24", "2026-12-25", "2026-12-26", "2027-01-01"].map { Holiday(date: LocalDate($0)!, name: "Public holiday") }
-        let office = try await self.repositories.calendars.create(
+        let office = try await CreateCalendar(repositories: self.repositories, clock: { Date() })(
             BusinessCalendarDraft(name: "Berlin office hours", timeZone: "Europe/Berlin", weeklyHours: hours, holidays: holidays), scope: org,
             actor: actor)
 

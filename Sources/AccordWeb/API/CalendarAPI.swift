@@ -1,12 +1,13 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// `/api/v1/calendars`.
 struct CalendarAPI {
     let dependencies: AppDependencies
-    var calendars: CalendarRepository { self.dependencies.repositories.calendars }
+    var calendars: CalendarQueries { self.dependencies.useCases.calendars }
+    var useCases: UseCases { self.dependencies.useCases }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("calendars") { request, context in
@@ -19,7 +20,7 @@ struct CalendarAPI {
             var request = request
             let input = try await request.json(context: context)
             return JSON.response(
-                try await self.calendars.create(try DraftParsing.calendar(input), scope: context.scope, actor: context.actor), status: .created)
+                try await self.useCases.createCalendar(try DraftParsing.calendar(input), scope: context.scope, actor: context.actor), status: .created)
         }
         group.get("calendars/:id") { _, context in
             _ = try context.requireUser()
@@ -31,7 +32,7 @@ struct CalendarAPI {
             var request = request
             let input = try await request.json(context: context)
             return JSON.response(
-                try await self.calendars.update(
+                try await self.useCases.editCalendar(
                     id: calendar.id, try DraftParsing.calendar(input, fallback: calendar), expectedRowVersion: try DraftParsing.rowVersion(input),
                     scope: context.scope, actor: context.actor))
         }

@@ -1,12 +1,13 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// `/api/v1/services`.
 struct ServiceAPI {
     let dependencies: AppDependencies
-    var services: ServiceRepository { self.dependencies.repositories.services }
+    var services: ServiceQueries { self.dependencies.useCases.services }
+    var useCases: UseCases { self.dependencies.useCases }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("services") { request, context in
@@ -19,7 +20,7 @@ struct ServiceAPI {
             var request = request
             let input = try await request.json(context: context)
             return JSON.response(
-                try await self.services.create(try DraftParsing.service(input), scope: context.scope, actor: context.actor), status: .created)
+                try await self.useCases.createService(try DraftParsing.service(input), scope: context.scope, actor: context.actor), status: .created)
         }
         group.get("services/:id") { _, context in
             _ = try context.requireUser()
@@ -31,7 +32,7 @@ struct ServiceAPI {
             var request = request
             let input = try await request.json(context: context)
             return JSON.response(
-                try await self.services.update(
+                try await self.useCases.editService(
                     id: service.id, try DraftParsing.service(input, fallback: service.formValues),
                     expectedRowVersion: try DraftParsing.rowVersion(input),
                     scope: context.scope, actor: context.actor))
@@ -39,7 +40,7 @@ struct ServiceAPI {
         group.delete("services/:id") { _, context in
             let service = try await self.services.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
-            try await self.services.delete(id: service.id, scope: context.scope, actor: context.actor)
+            try await self.useCases.deleteService(id: service.id, scope: context.scope, actor: context.actor)
             return Response.noContent
         }
     }

@@ -211,7 +211,7 @@ struct AgreementPages {
 
     private func form(_ context: AccordRequestContext, agreement: Agreement?, state: FormState) async throws -> Response {
         let values = state.values
-        let services = try await self.repositories.services.all()
+        let services = try await self.dependencies.useCases.services.all()
         let vendors = try await self.repositories.vendors.all(scope: .organisation)
         let masters = try await self.repositories.agreements.masters()
         let view = FormView(

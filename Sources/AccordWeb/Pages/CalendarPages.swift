@@ -1,12 +1,13 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// Business calendars: weekly hours in a time zone, plus holidays.
 struct CalendarPages {
     let dependencies: AppDependencies
-    var calendars: CalendarRepository { self.dependencies.repositories.calendars }
+    var calendars: CalendarQueries { self.dependencies.useCases.calendars }
+    var useCases: UseCases { self.dependencies.useCases }
     var renderer: PageRenderer { self.dependencies.renderer }
 
     struct ListView {
@@ -106,7 +107,7 @@ struct CalendarPages {
         router.post("calendars") { request, context in
             _ = try context.requireUser(\.canManageContracts)
             return try await submitForm(request, context: context, render: { self.form(context, calendar: nil, state: $0) }) { input in
-                let calendar = try await self.calendars.create(try DraftParsing.calendar(input), scope: context.scope, actor: context.actor)
+                let calendar = try await self.useCases.createCalendar(try DraftParsing.calendar(input), scope: context.scope, actor: context.actor)
                 return Redirect.to("/calendars/\(calendar.id)", notice: .created)
             }
         }
@@ -133,7 +134,7 @@ struct CalendarPages {
             let calendar = try await self.calendars.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             return try await submitForm(request, context: context, render: { self.form(context, calendar: calendar, state: $0) }) { input in
-                _ = try await self.calendars.update(
+                _ = try await self.useCases.editCalendar(
                     id: calendar.id, try DraftParsing.calendar(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
                     actor: context.actor)
                 return Redirect.to("/calendars/\(calendar.id)", notice: .updated)

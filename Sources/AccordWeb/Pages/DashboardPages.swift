@@ -147,7 +147,7 @@ struct DashboardPages {
             }
             let (vendors, services) = try await self.dependencies.portfolioCache.filterChoices(scope: scope, now: moment) {
                 let vendors = scope.vendorID == nil ? try await self.repositories.vendors.all(scope: scope).map { ($0.id, $0.name) } : []
-                let services = try await self.repositories.services.list(search: nil, page: PageRequest(number: 1, size: 200), scope: scope).items
+                let services = try await self.dependencies.useCases.services.list(search: nil, page: PageRequest(number: 1, size: 200), scope: scope).items
                     .map { ($0.id, $0.name) }
                 return (vendors, services)
             }

@@ -159,7 +159,7 @@ struct ObjectivePages {
         placement: ObjectivePlacement? = nil, more: String? = nil
     ) async throws -> Response {
         let values = state.values
-        let calendars = try await self.repositories.calendars.all()
+        let calendars = try await self.dependencies.useCases.calendars.all()
         let chosen = Set(input.texts("exclusion_kinds"))
         let goals = input.objects("priority_goals")
         let tiers = input.objects("credit_tiers")

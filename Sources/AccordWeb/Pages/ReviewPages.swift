@@ -185,7 +185,7 @@ struct ReviewPages {
     private func newForm(_ context: AccordRequestContext, state: FormState) async throws -> Response {
         let agreements = try await self.repositories.agreements.list(.init(status: .active), page: PageRequest(number: 1, size: 200), scope: .organisation)
         let vendors = try await self.repositories.vendors.all(scope: .organisation)
-        let calendars = try await self.repositories.calendars.all()
+        let calendars = try await self.dependencies.useCases.calendars.all()
         let chosen = state.values["scope"] ?? ""
         var scopes = agreements.items.map { agreement in
             Option(value: "agreement:\(agreement.id)", label: "Agreement: \(agreement.title)", selected: chosen == "agreement:\(agreement.id)")

@@ -1,12 +1,13 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// The business services that master SLAs cover.
 struct ServicePages {
     let dependencies: AppDependencies
-    var services: ServiceRepository { self.dependencies.repositories.services }
+    var services: ServiceQueries { self.dependencies.useCases.services }
+    var useCases: UseCases { self.dependencies.useCases }
     var renderer: PageRenderer { self.dependencies.renderer }
 
     struct ListView {
@@ -42,18 +43,17 @@ struct ServicePages {
         router.post("services") { request, context in
             _ = try context.requireUser(\.canManageContracts)
             return try await submitForm(request, context: context, render: { self.form(context, service: nil, state: $0) }) { input in
-                let service = try await self.services.create(try DraftParsing.service(input), scope: context.scope, actor: context.actor)
+                let service = try await self.useCases.createService(try DraftParsing.service(input), scope: context.scope, actor: context.actor)
                 return Redirect.to("/services/\(service.id)", notice: .created)
             }
         }
         router.get("services/:id") { request, context in
             let user = try context.requireUser()
             let service = try await self.services.find(id: try context.id(), scope: context.scope)
-            let agreements = try await self.dependencies.repositories.agreements.list(
-                .init(serviceID: service.id), page: PageRequest(number: 1, size: 200), scope: context.scope)
+            let agreements = try await self.services.agreements(serviceID: service.id, scope: context.scope)
             let view = ShowView(
                 chrome: Chrome(title: service.name, context: context, notice: request.notice), service: service,
-                agreements: agreements.items, canManage: user.role.canManageContracts)
+                agreements: agreements, canManage: user.role.canManageContracts)
             return self.renderer.response(view, template: "services/show")
         }
         router.get("services/:id/edit") { _, context in
@@ -65,7 +65,7 @@ struct ServicePages {
             let service = try await self.services.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             return try await submitForm(request, context: context, render: { self.form(context, service: service, state: $0) }) { input in
-                _ = try await self.services.update(
+                _ = try await self.useCases.editService(
                     id: service.id, try DraftParsing.service(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
                     actor: context.actor)
                 return Redirect.to("/services/\(service.id)", notice: .updated)
@@ -83,7 +83,7 @@ struct ServicePages {
         router.post("services/:id/delete") { _, context in
             let service = try await self.services.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
-            try await self.services.delete(id: service.id, scope: context.scope, actor: context.actor)
+            try await self.useCases.deleteService(id: service.id, scope: context.scope, actor: context.actor)
             return Redirect.to("/services", notice: .deleted)
         }
     }
