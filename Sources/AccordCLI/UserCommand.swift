@@ -37,8 +37,8 @@ struct UserCommand: AsyncParsableCommand {
                 guard problems.isEmpty else {
                     throw ValidationError(problems.errors.map { "\($0.field): \($0.message)" }.joined(separator: "\n"))
                 }
-                let hash = try await PasswordHasher(cost: configuration.bcryptCost).hash(password)
-                return try await repositories.users.create(draft, passwordHash: hash, actor: .system)
+                let useCases = UseCases(repositories: repositories, logger: Environment.logger())
+                return try await useCases.createUser(hasher: PasswordHasher(cost: configuration.bcryptCost))(draft, actor: .system)
             }
             print("Added user \(user.id): \(user.email) (\(user.role.rawValue)).")
         }

@@ -5,3 +5,8 @@ public struct NotFound: Error, Sendable, Equatable {
     public var entity: String
     public init(_ entity: String) { self.entity = entity }
 }
+
+/// The caller may see the row but its role may not change it.
+public struct Forbidden: Error, Sendable, Equatable {
+    public init() {}
+}

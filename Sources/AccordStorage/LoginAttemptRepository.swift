@@ -45,17 +45,9 @@ public struct LoginAttemptRepository: Sendable {
         ).first.map { try $0.decode(Int64.self) }.map(Int.init) ?? 0
     }
 
-    /// A pair of account and address with recent failures, and until when the throttle holds it (nil: not held now).
-    public struct Throttled: Sendable, Equatable, Codable {
-        public var email: String
-        public var address: String
-        public var failures: Int
-        public var lastFailure: Date
-        public var blockedUntil: Date?
-    }
 
     /// Every account and address with failures in the throttle's window, the most failures first, with their wait.
-    public func throttled(throttle: LoginThrottle, now: Date, limit: Int = 100) async throws -> [Throttled] {
+    public func throttled(throttle: LoginThrottle, now: Date, limit: Int = 100) async throws -> [ThrottledSignIn] {
         let since = now.addingTimeInterval(-throttle.window)
         let rows = try await self.database.query(
             """
@@ -64,7 +56,7 @@ public struct LoginAttemptRepository: Sendable {
             """)
         return try rows.map { row in
             let (email, address, failures, last) = try row.decode((String, String, Int64, Date).self)
-            return Throttled(
+            return ThrottledSignIn(
                 email: email, address: address, failures: Int(failures), lastFailure: last,
                 blockedUntil: throttle.pairBlockedUntil(failures: Int(failures), last: last, now: now))
         }

@@ -279,8 +279,3 @@ public struct ObjectiveRepository: Sendable {
         }
     }
 }
-
-/// The caller may see the row but its role may not change it.
-public struct Forbidden: Error, Sendable, Equatable {
-    public init() {}
-}

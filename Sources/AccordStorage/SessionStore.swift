@@ -4,12 +4,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// A signed-in browser session as the server holds it.
-public struct StoredSession: Sendable, Equatable {
-    public var userID: Int64
-    public var csrfToken: String
-}
-
 /// Server-side sessions in PostgreSQL, so several replicas share them. Only a hash of the session id is stored.
 public struct SessionStore: Sendable {
     let database: Database
@@ -82,23 +76,5 @@ public struct SessionStore: Sendable {
             SELECT count(*)::int8 FROM gone
             """
         ).first.map { try $0.decode(Int64.self) }.map(Int.init) ?? 0
-    }
-}
-
-/// Random, URL-safe secrets for session ids, CSRF tokens and API tokens.
-public enum SecureToken {
-    public static func make(bytes: Int = 32) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let raw = (0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(raw).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    /// Compares two secrets without an early exit, so timing does not reveal how much matched.
-    public static func constantTimeEquals(_ lhs: some Collection<UInt8>, _ rhs: some Collection<UInt8>) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(lhs, rhs) { difference |= a ^ b }
-        return difference == 0
     }
 }

@@ -62,53 +62,44 @@ public struct UserRepository: Sendable {
         return PageOf(items: try rows.map(Self.user), total: total, request: page)
     }
 
-    /// Creates an account. `draft.password` is ignored: `passwordHash` is stored instead.
-    public func create(_ draft: UserDraft, passwordHash: String, actor: AuditActor) async throws -> User {
+    /// Inserts an account in the caller's transaction (`draft.password` is ignored: `passwordHash` is stored); a vendor
+    /// that does not exist and a taken email are field errors.
+    public func insert(_ draft: UserDraft, passwordHash: String, actor: AuditActor) async throws -> User {
         var errors = draft.validate()
-        let logger = self.database.logger
+        if let vendorID = draft.vendorID, try await self.database.query("SELECT 1 FROM vendors WHERE id = \(vendorID)").isEmpty {
+            errors.add("vendor_id", "Choose an existing vendor.")
+        }
+        try errors.throwIfAny()
+        guard let role = draft.role else { throw ValidationErrors([FieldError("role", "Choose a role.")]) }
         do {
-            return try await self.database.transaction { connection in
-                if let vendorID = draft.vendorID, try await connection.rows("SELECT 1 FROM vendors WHERE id = \(vendorID)", logger: logger).isEmpty {
-                    errors.add("vendor_id", "Choose an existing vendor.")
-                }
-                try errors.throwIfAny()
-                let row = try await connection.rows(
+            guard
+                let row = try await self.database.query(
                     """
                     INSERT INTO users (email, name, role, vendor_id, password_hash, updated_by)
-                    VALUES (\(draft.email.trimmed), \(draft.name.trimmed), \(draft.role!.rawValue), \(draft.vendorID), \(passwordHash), \(actor.userID))
+                    VALUES (\(draft.email.trimmed), \(draft.name.trimmed), \(role.rawValue), \(draft.vendorID), \(passwordHash), \(actor.userID))
                     RETURNING \(unescaped: Self.columns.replacingOccurrences(of: "u.", with: ""))
-                    """, logger: logger
-                ).first!
-                let user = try Self.user(row)
-                try await AuditRepository.record(
-                    on: connection, logger: logger, actor: actor, action: "create", entity: "user", entityID: user.id, after: user)
-                return user
-            }
+                    """
+                ).first
+            else { throw NotFound("user") }
+            return try Self.user(row)
         } catch {
             throw mapUniqueViolation(
                 error, constraint: "users_email_key", field: "email", message: "An account with email \(draft.email.trimmed) already exists.")
         }
     }
 
-    public func setDisabled(id: Int64, disabled: Bool, actor: AuditActor) async throws -> User {
-        let logger = self.database.logger
-        return try await self.database.transaction { connection in
-            guard
-                let beforeRow = try await connection.rows(
-                    "SELECT \(unescaped: Self.columns) FROM users u WHERE id = \(id) FOR UPDATE", logger: logger
-                ).first
-            else { throw NotFound("user") }
-            let before = try Self.user(beforeRow)
-            try await connection.rows(
-                "UPDATE users SET disabled = \(disabled), row_version = row_version + 1, updated_at = now(), updated_by = \(actor.userID) WHERE id = \(id)",
-                logger: logger)
-            if disabled { try await connection.rows("DELETE FROM sessions WHERE user_id = \(id)", logger: logger) }
-            var after = before
-            after.disabled = disabled
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: disabled ? "disable" : "enable", entity: "user", entityID: id,
-                before: before, after: after)
-            return after
+    /// The account, locked for a change in the caller's transaction.
+    public func lock(id: Int64) async throws -> User {
+        guard let row = try await self.database.query("SELECT \(unescaped: Self.columns) FROM users u WHERE id = \(id) FOR UPDATE").first else {
+            throw NotFound("user")
         }
+        return try Self.user(row)
+    }
+
+    /// Disables or enables an account locked in the caller's transaction; a disabled account's sessions end with it.
+    public func writeDisabled(id: Int64, _ disabled: Bool, actor: AuditActor) async throws {
+        try await self.database.query(
+            "UPDATE users SET disabled = \(disabled), row_version = row_version + 1, updated_at = now(), updated_by = \(actor.userID) WHERE id = \(id)")
+        if disabled { try await self.database.query("DELETE FROM sessions WHERE user_id = \(id)") }
     }
 }

@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Logging
 
@@ -11,12 +10,11 @@ public struct AppDependencies: Sendable {
     public let useCases: UseCases
     public let renderer: PageRenderer
     public let hasher: PasswordHasher
-    public let migrations: [Migration]
+    /// The database behind the use cases (readiness, the benchmark's baseline).
+    public let backend: Backend
     /// Rendered dashboard tables, per process.
     public let portfolioCache = PortfolioCache()
 
-    /// The repositories behind the use cases: records that pages list, show and edit as they are.
-    public var repositories: Repositories { self.useCases.repositories }
     /// The current instant; tests pass a clock they can move.
     public var clock: @Sendable () -> Date { self.useCases.clock }
 
@@ -34,14 +32,14 @@ extension AppDependencies {
     /// share them. The answer holds the agreements that may show them.
     func internalFigures(_ context: AccordRequestContext, agreementIDs: [Int64]) async throws -> Set<Int64> {
         guard context.identity?.user.role == .vendor else { return Set(agreementIDs) }
-        return try await self.repositories.governanceTerms.sharingInternalFigures(agreementIDs)
+        return try await self.useCases.sharing.internalFigures(agreementIDs)
     }
 
     /// For a vendor's user, the agreements among its dashboard rows that share internal figures with it (what the
     /// dashboard and the portal filter, count and order by); nil for the customer's people, who see them all.
     func dashboardSharing(_ context: AccordRequestContext) async throws -> Set<Int64>? {
         guard context.identity?.user.role == .vendor else { return nil }
-        return try await self.repositories.governanceTerms.sharingInternalFigures(try await self.repositories.dashboardRows.agreementIDs(scope: context.scope))
+        return try await self.useCases.sharing.dashboardAgreements(scope: context.scope)
     }
 
     /// Whether the caller sees the internal figures of one agreement (see `internalFigures(_:agreementIDs:)`).

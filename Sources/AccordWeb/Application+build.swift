@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -10,26 +9,22 @@ import Logging
 public func buildApplication(
     configuration: AppConfiguration, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }
 ) async throws -> some ApplicationProtocol {
-    let database = Database(settings: configuration.database, logger: logger)
+    let backend = try Backend(settings: configuration.database, schemaDirectory: configuration.schemaDirectory, logger: logger)
     let dependencies = AppDependencies(
-        configuration: configuration, useCases: UseCases(
-            repositories: Repositories(database: database), clock: clock, logger: logger, ingestReach: configuration.ingestReach,
+        configuration: configuration,
+        useCases: backend.useCases(
+            clock: clock, logger: logger, ingestReach: configuration.ingestReach,
             outbound: OutboundGuard(policy: OutboundPolicy(allowList: configuration.webhookAllowList))),
         renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(cost: configuration.bcryptCost),
-        migrations: try Migration.load(from: configuration.schemaDirectory))
+        backend: backend)
     let router = try buildRouter(dependencies, logger: logger)
     var app = Application(
         router: router, server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
-        services: [database.client] + (configuration.runsScheduler ? [dependencies.jobRunner] : []), logger: logger)
+        services: [backend.service] + (configuration.runsScheduler ? [dependencies.jobRunner] : []), logger: logger)
     app.beforeServerStarts {
         // the schema's owner migrates when one is configured (the server's own role has no DDL rights)
-        if let owner = configuration.migrationDatabase {
-            try await MigrationRunner.migrate(
-                settings: owner, serverRole: configuration.database.username, migrations: dependencies.migrations, logger: logger)
-        } else {
-            try await MigrationRunner(database: database, migrations: dependencies.migrations).migrate()
-        }
+        try await backend.migrate(owner: configuration.migrationDatabase, serverRole: configuration.database.username, logger: logger)
     }
     return app
 }
@@ -43,11 +38,9 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     // Inside the error mapping: it serves a file when the routes answer 404, which it only sees as a thrown error.
     router.add(middleware: RangeGuardMiddleware(directory: dependencies.configuration.staticDirectory, urlBasePath: "/static"))
     router.add(middleware: FileMiddleware(dependencies.configuration.staticDirectory.path, urlBasePath: "/static", logger: logger))
-    router.add(
-        middleware: AuthenticationMiddleware(
-            repositories: dependencies.repositories, configuration: dependencies.configuration, clock: dependencies.clock))
+    router.add(middleware: AuthenticationMiddleware(authentication: dependencies.useCases.authentication, configuration: dependencies.configuration))
     // inside authentication, so it knows who was refused; outside CSRF, so it sees those refusals too
-    router.add(middleware: SecurityEventMiddleware(events: dependencies.repositories.securityEvents, clock: dependencies.clock))
+    router.add(middleware: SecurityEventMiddleware(authentication: dependencies.useCases.authentication))
     router.add(middleware: CSRFMiddleware(configuration: dependencies.configuration))
     HealthController(dependencies: dependencies).addRoutes(to: router)
     SessionController(dependencies: dependencies).addRoutes(to: router)

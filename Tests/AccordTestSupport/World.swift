@@ -78,7 +78,7 @@ public struct World: Sendable {
             calendar: calendarB.id)
         let hash = try await Self.passwordHash.value
         func user(_ email: String, _ name: String, _ role: Role, _ vendorID: Int64? = nil) async throws -> User {
-            try await repositories.users.create(
+            try await repositories.users.insert(
                 UserDraft(email: email, name: name, role: role, vendorID: vendorID, password: Self.password), passwordHash: hash, actor: actor)
         }
         return World(

@@ -132,11 +132,12 @@ struct FaultTests {
         var settings = DatabaseSettings(endpoint: .tcp(host: "127.0.0.1", port: 1), username: "nobody", password: nil, database: "none")
         settings.connectionWait = .seconds(1)
         let configuration = AppConfiguration(root: TestDatabase.root, database: settings, runsScheduler: false)
+        let backend = try Backend(settings: settings, schemaDirectory: configuration.schemaDirectory, logger: TestDatabase.logger)
         let router = try buildRouter(
             AppDependencies(
                 configuration: configuration,
-                useCases: UseCases(repositories: Repositories(database: Database(settings: settings, logger: TestDatabase.logger)), logger: TestDatabase.logger),
-                renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(), migrations: []),
+                useCases: backend.useCases(clock: { Date() }, logger: TestDatabase.logger, ingestReach: .standard, outbound: OutboundGuard()),
+                renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(), backend: backend),
             logger: TestDatabase.logger)
         let app = Application(router: router, logger: TestDatabase.logger)
         try await app.test(.router) { client in

@@ -15,7 +15,7 @@ struct RACITests {
             // setup
             let world = harness.world
             let manager = try await harness.token(for: world.manager)
-            let other = try await harness.repositories.users.create(
+            let other = try await harness.repositories.users.insert(
                 UserDraft(email: "dan@test.example", name: "Dan Deputy", role: .contractManager, vendorID: nil, password: World.password),
                 passwordHash: try await World.passwordHash.value, actor: .system)
             // MUT: Carla accountable and Dan informed for exclusion approval; Olli (vendor A's user) consulted; two accountable for

@@ -21,10 +21,11 @@ enum RouteTable {
     static func all() async throws -> [Route] {
         let settings = DatabaseSettings(endpoint: .tcp(host: "127.0.0.1", port: 1), username: "unused", password: nil, database: "unused")
         let configuration = AppConfiguration(root: TestDatabase.root, database: settings)
+        let backend = try Backend(settings: settings, schemaDirectory: configuration.schemaDirectory, logger: TestDatabase.logger)
         let dependencies = AppDependencies(
             configuration: configuration,
-            useCases: UseCases(repositories: Repositories(database: Database(settings: settings, logger: TestDatabase.logger)), logger: TestDatabase.logger),
-            renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(), migrations: [])
+            useCases: backend.useCases(clock: { Date() }, logger: TestDatabase.logger, ingestReach: .standard, outbound: OutboundGuard()),
+            renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(), backend: backend)
         let router = try buildRouter(dependencies, logger: TestDatabase.logger)
         return router.routes.map { Route(method: $0.method, path: "\($0.path)".hasPrefix("/") ? "\($0.path)" : "/\($0.path)") }
     }

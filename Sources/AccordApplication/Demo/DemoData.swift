@@ -116,7 +116,6 @@ public struct DemoData: Sendable {
                 credits: CreditSchedule(
                     tiers: [CreditTier(threshold: 95, percent: 5), CreditTier(threshold: 90, percent: 15)], capPercent: 15, probationFactor: 0.5)))
 
-        let hash = try await self.hasher.hash(Self.password)
         let people: [(String, String, Role, Int64?)] = [
             ("admin@accord.example", "Ada Admin", .admin, nil),
             ("carla@accord.example", "Carla Contract", .contractManager, nil),
@@ -127,8 +126,8 @@ public struct DemoData: Sendable {
         ]
         var users: [String: User] = [:]
         for (email, name, role, vendorID) in people {
-            users[email] = try await self.repositories.users.create(
-                UserDraft(email: email, name: name, role: role, vendorID: vendorID, password: Self.password), passwordHash: hash, actor: actor)
+            users[email] = try await CreateUser(change: Change(repositories: self.repositories, clock: { Date() }), hasher: self.hasher)(
+                UserDraft(email: email, name: name, role: role, vendorID: vendorID, password: Self.password), actor: actor)
         }
         try await self.measurements(
             master: master, northwind: northwindSLA, globex: globexSLA, initech: initechSLA, analystID: users["ari@accord.example"]?.id, today: today)

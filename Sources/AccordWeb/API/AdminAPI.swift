@@ -1,18 +1,17 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// `/api/v1/me`, `/api/v1/users` and `/api/v1/audit`.
 struct AdminAPI {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("me") { _, context in JSON.response(try context.requireUser()) }
         group.get("users") { request, context in
             _ = try context.requireUser(\.isAdmin)
-            return JSON.response(ListEnvelope(try await self.repositories.users.list(search: request.query("q"), page: request.apiPage())) { $0 })
+            return JSON.response(ListEnvelope(try await self.dependencies.useCases.accounts.users(search: request.query("q"), page: request.apiPage())) { $0 })
         }
         group.post("users") { request, context in
             _ = try context.requireUser(\.isAdmin)
@@ -23,7 +22,7 @@ struct AdminAPI {
         }
         group.get("audit") { request, context in
             _ = try context.requireUser(\.isAdmin)
-            let page = try await self.repositories.audit.list(filter: AdminPages.auditFilter(request), page: request.apiPage())
+            let page = try await self.dependencies.useCases.accounts.audit(AdminPages.auditFilter(request), page: request.apiPage())
             return JSON.response(ListEnvelope(page) { $0 })
         }
     }

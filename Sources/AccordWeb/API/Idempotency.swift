@@ -1,23 +1,22 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Runs an API write under an `Idempotency-Key` (see `IdempotencyStore` for the rules): the work runs in one
-/// transaction with the key's claim, on the database it is given.
+/// Runs an API write under an `Idempotency-Key` (`UseCases.idempotently`): the work runs in one transaction with the
+/// key's claim, on the use cases bound to it.
 struct Idempotency {
-    let store: IdempotencyStore
-    let clock: @Sendable () -> Date
+    let useCases: UseCases
 
     func run(
-        userID: Int64, key: String, requestHash: String, _ work: (Database) async throws -> (HTTPResponse.Status, String)
+        userID: Int64, key: String, requestHash: String, _ work: (UseCases) async throws -> (HTTPResponse.Status, String)
     ) async throws -> Response {
         guard !key.isEmpty, key.count <= 255, key.firstControlCharacter == nil else {
             throw ValidationErrors([FieldError("Idempotency-Key", "The Idempotency-Key header must be 1 to 255 characters.")])
         }
-        let outcome = try await self.store.run(userID: userID, key: key, requestHash: requestHash, now: self.clock()) { database in
-            let (status, text) = try await work(database)
+        let outcome = try await self.useCases.idempotently(userID: userID, key: key, requestHash: requestHash) { useCases in
+            let (status, text) = try await work(useCases)
             return (Int(status.code), text)
         }
         switch outcome {

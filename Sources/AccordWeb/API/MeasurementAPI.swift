@@ -51,10 +51,9 @@ struct MeasurementAPI {
             let (status, text) = try await run(useCases)
             return JSON.raw(text, status: status)
         }
-        let hash = SessionStore.hash(
+        let hash = UseCases.requestHash(
             "\(request.uri.path)|\(objective.id)|\(contentType ?? "")|\(request.uri.query ?? "")|\(String(buffer: body))")
-        return try await Idempotency(store: self.dependencies.repositories.idempotency, clock: self.dependencies.clock)
-            .run(userID: user.id, key: key, requestHash: hash) { database in try await run(useCases.within(database)) }
+        return try await Idempotency(useCases: useCases).run(userID: user.id, key: key, requestHash: hash) { bound in try await run(bound) }
     }
 
     /// `GET /api/v1/objectives/{id}/periods?from=…&to=…`: the calendar periods between two RFC 3339 instants

@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 
 /// Everything `accord serve` needs to know, read from the environment by the command line.

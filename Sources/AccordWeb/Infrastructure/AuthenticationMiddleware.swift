@@ -1,14 +1,13 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// Works out who is calling: an API token in `Authorization: Bearer`, or a session cookie.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = AccordRequestContext
-    let repositories: Repositories
+    let authentication: Authentication
     let configuration: AppConfiguration
-    let clock: @Sendable () -> Date
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -16,18 +15,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
             context.remoteAddress = Self.client(peer: context.remoteAddress, forwardedFor: forwarded, trusted: self.configuration.trustedProxies)
         }
         if let authorization = request.headers[.authorization] {
-            guard authorization.hasPrefix("Bearer "),
-                let user = try await self.repositories.tokens.user(forToken: String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-            else {
-                // a token that matches none: a guess or a forgery
-                try? await self.repositories.securityEvents.record(
-                    kind: .invalidToken, userID: nil, vendorID: nil, address: context.remoteAddress, path: request.uri.path, at: self.clock())
+            let token = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
+            // a token that matches none (a guess or a forgery) is recorded as a security event
+            guard let user = try await self.authentication.user(forToken: token, address: context.remoteAddress, path: request.uri.path) else {
                 throw Unauthenticated()
             }
             context.identity = Identity(user: user, credential: .apiToken)
         } else if let sessionID = request.cookies[self.configuration.sessionCookieName]?.value,
-            let session = try await self.repositories.sessions.touch(id: sessionID, now: self.clock()),
-            let (user, unread) = try await self.repositories.users.findWithUnread(id: session.userID), !user.disabled
+            let (session, user, unread) = try await self.authentication.session(sessionID)
         {
             context.identity = Identity(user: user, credential: .session(id: sessionID, csrfToken: session.csrfToken), unread: unread)
         }

@@ -1,5 +1,5 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Mustache
 
@@ -40,7 +40,7 @@ struct Chrome {
             self.user = SignedIn(
                 name: user.name, roleLabel: user.role.label, canManage: user.role.canManageContracts, isAdmin: user.role.isAdmin,
                 isVendor: user.role == .vendor, isInternal: user.role != .vendor,
-                unread: (context.identity?.unread ?? 0) >= UserRepository.unreadShown ? "\(UserRepository.unreadShown - 1)+" : "\(context.identity?.unread ?? 0)",
+                unread: (context.identity?.unread ?? 0) >= Authentication.unreadShown ? "\(Authentication.unreadShown - 1)+" : "\(context.identity?.unread ?? 0)",
                 hasUnread: (context.identity?.unread ?? 0) > 0, may: Capabilities(role: user.role))
         }
     }

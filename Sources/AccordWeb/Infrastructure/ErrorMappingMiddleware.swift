@@ -1,5 +1,5 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -89,7 +89,7 @@ struct ErrorMappingMiddleware: RouterMiddleware {
                 status: http.status, code: http.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
                 heading: http.status.reasonPhrase, message: http.body ?? http.status.reasonPhrase)
         default:
-            switch DatabaseFailure.classify(error) {
+            switch BackendFailure.classify(error) {
             case .invalidValue(let message)?:
                 return Mapped(status: .unprocessableContent, code: "validation_failed", heading: "Invalid input", message: message)
             case .conflict(let message)?:

@@ -1,5 +1,5 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -7,17 +7,16 @@ import Hummingbird
 /// with who was refused, then lets the error go on to be answered. Recording never changes the answer.
 struct SecurityEventMiddleware: RouterMiddleware {
     typealias Context = AccordRequestContext
-    let events: SecurityEventRepository
-    let clock: @Sendable () -> Date
+    let authentication: Authentication
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
             if let kind = Self.kind(of: error, context: context) {
-                try? await self.events.record(
-                    kind: kind, userID: context.identity?.user.id, vendorID: context.identity?.user.vendorID, address: context.remoteAddress,
-                    path: request.uri.path, at: self.clock())
+                await self.authentication.record(
+                    kind, userID: context.identity?.user.id, vendorID: context.identity?.user.vendorID, address: context.remoteAddress,
+                    path: request.uri.path)
             }
             throw error
         }

@@ -1,12 +1,11 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// Administrators: user accounts and the audit trail.
 struct AdminPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
     var renderer: PageRenderer { self.dependencies.renderer }
 
     struct UserListView {
@@ -58,8 +57,8 @@ struct AdminPages {
         router.get("users") { request, context in
             _ = try context.requireUser(\.isAdmin)
             let search = request.query("q")
-            let page = try await self.repositories.users.list(search: search, page: request.page())
-            let vendors = Dictionary(uniqueKeysWithValues: try await self.repositories.vendors.all(scope: .organisation).map { ($0.id, $0.name) })
+            let page = try await self.dependencies.useCases.accounts.users(search: search, page: request.page())
+            let vendors = Dictionary(uniqueKeysWithValues: try await self.dependencies.useCases.vendors.all(scope: .organisation).map { ($0.id, $0.name) })
             let rows = page.items.map {
                 UserListView.Row(
                     id: $0.id, name: $0.name, email: $0.email, role: $0.role.label, vendor: $0.vendorID.flatMap { vendors[$0] }, disabled: $0.disabled
@@ -88,27 +87,27 @@ struct AdminPages {
         }
         router.post("users/:id/disable") { _, context in
             _ = try context.requireUser(\.isAdmin)
-            _ = try await self.repositories.users.setDisabled(id: try context.id(), disabled: true, actor: context.actor)
+            _ = try await self.dependencies.useCases.setUserDisabled(id: try context.id(), disabled: true, actor: context.actor)
             return Redirect.to("/users", notice: .updated)
         }
         router.post("users/:id/enable") { _, context in
             _ = try context.requireUser(\.isAdmin)
-            _ = try await self.repositories.users.setDisabled(id: try context.id(), disabled: false, actor: context.actor)
+            _ = try await self.dependencies.useCases.setUserDisabled(id: try context.id(), disabled: false, actor: context.actor)
             return Redirect.to("/users", notice: .updated)
         }
         router.get("audit") { request, context in
             _ = try context.requireUser(\.isAdmin)
             let filter = Self.auditFilter(request)
-            let page = try await self.repositories.audit.list(filter: filter, page: request.page())
+            let page = try await self.dependencies.useCases.accounts.audit(filter, page: request.page())
             let formatter = ISO8601DateFormatter()
-            let vendors = try await self.repositories.vendors.all(scope: .organisation)
+            let vendors = try await self.dependencies.useCases.vendors.all(scope: .organisation)
             let vendorNames = Dictionary(uniqueKeysWithValues: vendors.map { ($0.id, $0.name) })
             let rows = page.items.map {
                 AuditView.Row(
                     at: formatter.string(from: $0.at), actor: $0.actorLabel, action: $0.action, entity: $0.entity, entityID: $0.entityID ?? "",
                     address: $0.address ?? "", vendor: $0.vendorID.flatMap { vendorNames[$0] }, before: $0.before, after: $0.after)
             }
-            let entities = try await self.repositories.audit.entities()
+            let entities = try await self.dependencies.useCases.accounts.auditedEntities()
             let query: [(String, String?)] = [
                 ("entity", filter.entity), ("action", filter.action), ("actor", filter.actor), ("from", filter.from?.description),
                 ("to", filter.to?.description), ("vendor_id", filter.vendorID.map(String.init)),
@@ -136,12 +135,11 @@ struct AdminPages {
             email: reader.string("email"), name: reader.string("name"), role: reader.choice("role", label: "Role", as: Role.self),
             vendorID: reader.id("vendor_id", label: "Vendor"), password: input.raw("password"))
         try reader.combined(with: draft.validate()).throwIfAny()
-        let hash = try await self.dependencies.hasher.hash(draft.password)
-        return try await self.repositories.users.create(draft, passwordHash: hash, actor: context.actor)
+        return try await self.dependencies.useCases.createUser(hasher: self.dependencies.hasher)(draft, actor: context.actor)
     }
 
     private func userForm(_ context: AccordRequestContext, state: FormState) async throws -> Response {
-        let vendors = try await self.repositories.vendors.all(scope: .organisation)
+        let vendors = try await self.dependencies.useCases.vendors.all(scope: .organisation)
         let view = UserFormView(
             chrome: Chrome(title: "New user", context: context), form: state,
             roles: Role.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: state.values["role"] == $0.rawValue) },

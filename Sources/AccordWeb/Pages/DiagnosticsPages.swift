@@ -20,12 +20,7 @@ struct DiagnosticsPages {
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("diagnostics/baseline") { _, context in
             _ = try context.requireUser()
-            let rows = try await self.dependencies.repositories.database.query(
-                "SELECT n, to_char(date '2026-01-01' + (n - 1) * interval '1 month', 'Mon YYYY') FROM generate_series(1, 12) AS n"
-            ).map { row in
-                let (number, label) = try row.decode((Int, String).self)
-                return Row(number: number, label: label)
-            }
+            let rows = try await self.dependencies.backend.baselineRows().map { Row(number: $0.number, label: $0.label) }
             return self.dependencies.renderer.response(
                 BaselineView(chrome: Chrome(title: "Baseline", context: context), rows: rows), template: "diagnostics/baseline")
         }

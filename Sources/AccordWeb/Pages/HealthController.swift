@@ -1,4 +1,4 @@
-import AccordStorage
+import AccordApplication
 import Foundation
 import Hummingbird
 
@@ -32,11 +32,11 @@ struct HealthController {
 
     /// The migration check raced against the deadline; whichever ends first answers, the other is cancelled.
     func readiness() async -> Readiness {
-        let runner = MigrationRunner(database: self.dependencies.repositories.database, migrations: self.dependencies.migrations)
+        let backend = self.dependencies.backend
         return await withTaskGroup(of: Readiness.self) { group in
             group.addTask {
-                guard let pending = try? await runner.pending() else { return .unreachable }
-                return pending.isEmpty ? .ready : .pending(pending.map(\.name))
+                guard let pending = try? await backend.pendingMigrations() else { return .unreachable }
+                return pending.isEmpty ? .ready : .pending(pending)
             }
             group.addTask {
                 try? await Task.sleep(for: Self.readinessDeadline)

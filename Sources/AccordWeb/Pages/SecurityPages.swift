@@ -1,12 +1,11 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// Administrators: refused requests recorded as security events, on a page and through the API, filtered by vendor.
 struct SecurityPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct Line {
         var hour: String
@@ -46,8 +45,8 @@ struct SecurityPages {
         router.get("security") { request, context in
             _ = try context.requireUser(\.isAdmin)
             let vendorID = request.query("vendor_id").flatMap { Int64($0) }
-            let page = try await self.repositories.securityEvents.list(vendorID: vendorID, page: try request.page())
-            let vendors = try await self.repositories.vendors.all(scope: .organisation)
+            let page = try await self.dependencies.useCases.accounts.securityEvents(vendorID: vendorID, page: try request.page())
+            let vendors = try await self.dependencies.useCases.vendors.all(scope: .organisation)
             let lines = page.items.map { event in
                 Line(
                     hour: JobPages.stamp(event.hour), kind: Self.kinds[event.kind] ?? event.kind.rawValue,
@@ -69,8 +68,8 @@ struct SecurityPages {
     }
 
     /// Accounts and addresses with recent failed sign-ins, and until when each is slowed down.
-    func throttled() async throws -> [LoginAttemptRepository.Throttled] {
-        try await self.repositories.loginAttempts.throttled(throttle: self.dependencies.configuration.loginThrottle, now: self.dependencies.clock())
+    func throttled() async throws -> [ThrottledSignIn] {
+        try await self.dependencies.useCases.accounts.throttled(self.dependencies.configuration.loginThrottle)
     }
 
     func addAPIRoutes(to group: RouterGroup<AccordRequestContext>) {
@@ -80,7 +79,7 @@ struct SecurityPages {
         }
         group.get("security-events") { request, context in
             _ = try context.requireUser(\.isAdmin)
-            let page = try await self.repositories.securityEvents.list(
+            let page = try await self.dependencies.useCases.accounts.securityEvents(
                 vendorID: request.query("vendor_id").flatMap { Int64($0) }, page: try request.apiPage())
             return JSON.response(ListEnvelope(page) { $0 })
         }

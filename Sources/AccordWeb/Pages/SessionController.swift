@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -66,45 +65,33 @@ struct SessionController {
         let email = input.text("email") ?? ""
         let password = input.raw("password")
         let next = Self.safeNext(input.text("next"))
-        let repositories = self.dependencies.repositories
         let now = self.dependencies.clock()
-        let throttle = self.configuration.loginThrottle
-        let failures = try await repositories.loginAttempts.recentFailures(
-            email: email, address: context.remoteAddress, since: now.addingTimeInterval(-throttle.window))
-        if case .blocked(let until) = throttle.decide(pairFailures: failures.pair, addressFailures: failures.address, now: now) {
+        var oldSession: String?
+        if case .session(let oldID, _)? = context.identity?.credential { oldSession = oldID }
+        let signIn = self.dependencies.useCases.signIn(hasher: self.dependencies.hasher, throttle: self.configuration.loginThrottle)
+        let session: String
+        switch try await signIn(email: email, password: password, address: context.remoteAddress, replacing: oldSession) {
+        case .throttled(let until):
             let seconds = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
             let wait = seconds < 90 ? "\(seconds) seconds" : "\(Int((Double(seconds) / 60).rounded(.up))) minutes"
             let message = "Too many failed sign-ins for this account from your network. Wait \(wait) and try again."
             return self.loginForm(request, context: context, email: email, next: next, error: message, status: .tooManyRequests)
-        }
-        let credentials = try await repositories.users.credentials(email: email)
-        let matches = try await self.dependencies.hasher.verify(password, hash: credentials?.1 ?? PasswordHasher.decoy)
-        guard let (user, _) = credentials, matches, !user.disabled else {
-            try await repositories.loginAttempts.record(email: email, address: context.remoteAddress, succeeded: false, at: now)
-            try await repositories.audit.record(
-                actor: AuditActor(userID: credentials?.0.id, label: email.isEmpty ? "(no email)" : email, address: context.remoteAddress),
-                action: "login_failed", entity: "session", entityID: nil)
+        case .refused:
             return self.loginForm(request, context: context, email: email, next: next, error: "Email or password is not correct.", status: .unauthorized)
+        case .signedIn(_, let sessionID):
+            session = sessionID
         }
-        try await repositories.loginAttempts.record(email: email, address: context.remoteAddress, succeeded: true, at: now)
-        if case .session(let oldID, _)? = context.identity?.credential { try await repositories.sessions.delete(id: oldID) }
-        let session = try await repositories.sessions.create(userID: user.id, now: now)
-        try await repositories.audit.record(
-            actor: AuditActor(userID: user.id, label: "\(user.name) <\(user.email)>", address: context.remoteAddress),
-            action: "login", entity: "session", entityID: user.id)
         var response = Response.redirect(to: next, type: .normal)
         response.setCookie(
             self.cookie(
-                name: self.configuration.sessionCookieName, value: session.id, maxAge: Int(self.configuration.sessionPolicy.absoluteTimeout)))
+                name: self.configuration.sessionCookieName, value: session, maxAge: Int(self.configuration.sessionPolicy.absoluteTimeout)))
         response.setCookie(self.cookie(name: self.configuration.loginCookieName, value: "", maxAge: 0))
         return response
     }
 
     private func logout(context: AccordRequestContext) async throws -> Response {
         if case .session(let id, _)? = context.identity?.credential {
-            try await self.dependencies.repositories.sessions.delete(id: id)
-            try await self.dependencies.repositories.audit.record(
-                actor: context.actor, action: "logout", entity: "session", entityID: context.identity?.user.id)
+            try await self.dependencies.useCases.signOut(sessionID: id, userID: context.identity?.user.id, actor: context.actor)
         }
         var response = Response.redirect(to: "/login", type: .normal)
         response.setCookie(self.cookie(name: self.configuration.sessionCookieName, value: "", maxAge: 0))
