@@ -34,11 +34,8 @@ public struct UseCases: Sendable {
     public var ingest: MeasurementIngest {
         MeasurementIngest(repositories: self.repositories, clock: self.clock, logger: self.logger, reach: self.ingestReach)
     }
-    public var exclusions: ExclusionDecisions { ExclusionDecisions(repositories: self.repositories, clock: self.clock) }
     public var credits: CreditLedger { CreditLedger(repositories: self.repositories) }
-    public var claims: ClaimDecisions { ClaimDecisions(repositories: self.repositories, clock: self.clock) }
     public var decideClaim: DecideClaim { DecideClaim(repositories: self.repositories, clock: self.clock) }
-    public var disputes: DisputeDecisions { DisputeDecisions(repositories: self.repositories, clock: self.clock) }
     public var decideDispute: DecideDispute { DecideDispute(repositories: self.repositories, clock: self.clock) }
     public var webhooks: WebhookRegistration { WebhookRegistration(repositories: self.repositories, outbound: self.outbound) }
     public var acceptProposal: AcceptProposal { AcceptProposal(repositories: self.repositories, clock: self.clock) }

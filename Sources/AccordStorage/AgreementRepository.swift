@@ -35,28 +35,8 @@ public struct AgreementRepository: Sendable {
             rowVersion: try cells.value("row_version"), updatedAt: try cells.value("updated_at"))
     }
 
-    public struct ListFilter: Sendable {
-        public var search: String?
-        public var kind: AgreementKind?
-        public var status: AgreementStatus?
-        public var vendorID: Int64?
-        public var masterID: Int64?
-        public var serviceID: Int64?
 
-        public init(
-            search: String? = nil, kind: AgreementKind? = nil, status: AgreementStatus? = nil, vendorID: Int64? = nil, masterID: Int64? = nil,
-            serviceID: Int64? = nil
-        ) {
-            self.search = search
-            self.kind = kind
-            self.status = status
-            self.vendorID = vendorID
-            self.masterID = masterID
-            self.serviceID = serviceID
-        }
-    }
-
-    public func list(_ filter: ListFilter, page: PageRequest, scope: AccessScope) async throws -> PageOf<Agreement> {
+    public func list(_ filter: AgreementFilter, page: PageRequest, scope: AccessScope) async throws -> PageOf<Agreement> {
         let pattern = filter.search?.nilIfEmpty.map { "%\($0)%" }
         let rows = try await self.database.query(
             """

@@ -45,35 +45,20 @@ public struct CreditRepository: Sendable {
             timeZone: try cells.value("time_zone"))
     }
 
-    public struct Filter: Sendable, Equatable {
-        public var vendorID: Int64?
-        public var seriesID: Int64?
-        public var status: CreditStatus?
-        public var from: Date?
-        public var to: Date?
 
-        public init(vendorID: Int64? = nil, seriesID: Int64? = nil, status: CreditStatus? = nil, from: Date? = nil, to: Date? = nil) {
-            self.vendorID = vendorID
-            self.seriesID = seriesID
-            self.status = status
-            self.from = from
-            self.to = to
-        }
-    }
-
-    public func list(filter: Filter, page: PageRequest, scope: AccessScope) async throws -> PageOf<Credit> {
+    public func list(filter: CreditFilter, page: PageRequest, scope: AccessScope) async throws -> PageOf<Credit> {
         let rows = try await self.rows(filter: filter, page: page, scope: scope)
         let total = try rows.first?.makeRandomAccess().value("total", as: Int.self) ?? 0
         return PageOf(items: try rows.map(Self.credit), total: total, request: page)
     }
 
     /// Every credit the filter matches, for the CSV export (no paging).
-    public func all(filter: Filter, scope: AccessScope) async throws -> [Credit] {
+    public func all(filter: CreditFilter, scope: AccessScope) async throws -> [Credit] {
         try await self.rows(filter: filter, page: nil, scope: scope).map(Self.credit)
     }
 
     /// The credits a filter matches, newest period first, with the total before paging; every one without `page`.
-    func rows(filter: Filter, page: PageRequest?, scope: AccessScope) async throws -> [PostgresRow] {
+    func rows(filter: CreditFilter, page: PageRequest?, scope: AccessScope) async throws -> [PostgresRow] {
         try await self.database.query(
             """
             \(unescaped: Self.columns), count(*) OVER () AS total \(unescaped: Self.tables)
@@ -232,7 +217,7 @@ public struct CreditRepository: Sendable {
         public var waived: Decimal
     }
 
-    public func summary(filter: Filter, scope: AccessScope) async throws -> [SummaryRow] {
+    public func summary(filter: CreditFilter, scope: AccessScope) async throws -> [SummaryRow] {
         try await self.database.query(
             """
             SELECT c.vendor_id, v.name, to_char(c.period_start AT TIME ZONE a.time_zone, 'YYYY "Q"Q') AS quarter, c.currency, count(*)::int8,

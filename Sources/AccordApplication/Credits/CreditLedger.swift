@@ -11,7 +11,7 @@ public struct CreditLedger: Sendable {
         self.repositories = repositories
     }
 
-    public func page(filter: CreditRepository.Filter, page: PageRequest, scope: AccessScope) async throws -> PageOf<Credit> {
+    public func page(filter: CreditFilter, page: PageRequest, scope: AccessScope) async throws -> PageOf<Credit> {
         try await self.repositories.credits.list(filter: filter, page: page, scope: scope)
     }
 
@@ -20,7 +20,7 @@ public struct CreditLedger: Sendable {
     }
 
     /// The amounts owed under `filter` per currency (waived credits left out), as "EUR 1234.50", currencies in order.
-    public func totals(filter: CreditRepository.Filter, scope: AccessScope) async throws -> [String] {
+    public func totals(filter: CreditFilter, scope: AccessScope) async throws -> [String] {
         let credits = try await self.repositories.credits.all(filter: filter, scope: scope)
         return Self.totals(credits.filter { $0.status != .waived })
     }
@@ -32,7 +32,7 @@ public struct CreditLedger: Sendable {
     }
 
     /// Every credit under `filter` as RFC 4180 CSV for finance.
-    public func export(filter: CreditRepository.Filter, scope: AccessScope) async throws -> String {
+    public func export(filter: CreditFilter, scope: AccessScope) async throws -> String {
         CreditExport.csv(try await self.repositories.credits.all(filter: filter, scope: scope))
     }
 
@@ -56,7 +56,7 @@ public struct CreditLedger: Sendable {
     }
 
     /// Totals per vendor, quarter and currency.
-    public func summary(filter: CreditRepository.Filter, scope: AccessScope) async throws -> [CreditRepository.SummaryRow] {
+    public func summary(filter: CreditFilter, scope: AccessScope) async throws -> [CreditRepository.SummaryRow] {
         try await self.repositories.credits.summary(filter: filter, scope: scope)
     }
 

@@ -3,7 +3,7 @@ import AccordStorage
 import Foundation
 
 /// A contract manager upholds or rejects an open dispute, or its filer withdraws it. An upheld dispute is remedied
-/// afterwards, each remedy through the flow that owns it (`DisputeDecisions`).
+/// afterwards, each remedy through the flow that owns it (`RemedyDispute`).
 public struct DecideDispute: Sendable {
     let change: Change
 

@@ -46,20 +46,8 @@ public struct ActionRepository: Sendable {
         return action
     }
 
-    public struct Filter: Sendable, Equatable {
-        /// Only actions open on this day and due before it.
-        public var overdueOn: LocalDate?
-        public var openOnly: Bool
-        public var ownerVendorID: Int64?
 
-        public init(overdueOn: LocalDate? = nil, openOnly: Bool = false, ownerVendorID: Int64? = nil) {
-            self.overdueOn = overdueOn
-            self.openOnly = openOnly
-            self.ownerVendorID = ownerVendorID
-        }
-    }
-
-    public func list(_ filter: Filter, page: PageRequest, scope: AccessScope) async throws -> PageOf<CorrectiveAction> {
+    public func list(_ filter: ActionFilter, page: PageRequest, scope: AccessScope) async throws -> PageOf<CorrectiveAction> {
         let rows = try await self.database.query(
             """
             \(unescaped: Self.columns)

@@ -45,20 +45,9 @@ public struct ClaimRepository: Sendable {
             timeZone: try cells.value("time_zone"), rowVersion: try cells.value("row_version"))
     }
 
-    public struct Filter: Sendable, Equatable {
-        public var status: ClaimStatus?
-        public var vendorID: Int64?
-        public var agreementID: Int64?
-
-        public init(status: ClaimStatus? = nil, vendorID: Int64? = nil, agreementID: Int64? = nil) {
-            self.status = status
-            self.vendorID = vendorID
-            self.agreementID = agreementID
-        }
-    }
 
     /// Claims the filter matches, pending first, then newest.
-    public func list(_ filter: Filter, page: PageRequest, scope: AccessScope) async throws -> PageOf<ExclusionClaim> {
+    public func list(_ filter: ClaimFilter, page: PageRequest, scope: AccessScope) async throws -> PageOf<ExclusionClaim> {
         let rows = try await self.database.query(
             """
             \(unescaped: Self.select)

@@ -64,20 +64,9 @@ public struct DisputeRepository: Sendable {
             timeZone: try cells.value("time_zone"), rowVersion: try cells.value("row_version"))
     }
 
-    public struct Filter: Sendable, Equatable {
-        public var status: DisputeStatus?
-        public var vendorID: Int64?
-        public var creditID: Int64?
-
-        public init(status: DisputeStatus? = nil, vendorID: Int64? = nil, creditID: Int64? = nil) {
-            self.status = status
-            self.vendorID = vendorID
-            self.creditID = creditID
-        }
-    }
 
     /// Disputes the filter matches, open first, then newest.
-    public func list(_ filter: Filter, page: PageRequest, scope: AccessScope) async throws -> PageOf<Dispute> {
+    public func list(_ filter: DisputeFilter, page: PageRequest, scope: AccessScope) async throws -> PageOf<Dispute> {
         let rows = try await self.database.query(
             """
             \(unescaped: Self.columns), count(*) OVER () AS total \(unescaped: Self.tables)

@@ -34,21 +34,8 @@ public struct PortalRepository: Sendable {
         return (rcas, actions)
     }
 
-    /// One vendor SLA's contribution to its master over `[since, now)`.
-    public struct Contribution: Sendable {
-        public var agreementID: Int64
-        public var agreementTitle: String
-        public var serviceName: String
-        public var dependency: String
-        /// Closed periods in which the master breached its SLA.
-        public var masterBreaches: Int
-        /// Of those, the ones overlapping a period in which this vendor SLA breached its own.
-        public var alsoBreached: Int
-        /// This vendor's average share of responsibility in accepted joint RCAs of the master, in percent.
-        public var averageShare: Decimal?
-    }
 
-    public func contributions(vendorID: Int64, since: Date) async throws -> [Contribution] {
+    public func contributions(vendorID: Int64, since: Date) async throws -> [PortalContribution] {
         try await self.database.query(
             """
             SELECT a.id, a.title, s.name, a.dependency_kind,
@@ -69,7 +56,7 @@ public struct PortalRepository: Sendable {
             """
         ).map { row in
             let v = try row.decode((Int64, String, String, String?, Int, Int, String?).self)
-            return Contribution(
+            return PortalContribution(
                 agreementID: v.0, agreementTitle: v.1, serviceName: v.2, dependency: v.3 ?? "serial", masterBreaches: v.4, alsoBreached: v.5,
                 averageShare: v.6.flatMap { Decimal(string: $0) }.map { $0.rounded(places: 1) })
         }
@@ -102,17 +89,6 @@ public struct PortalRepository: Sendable {
         return (share.flatMap { Decimal(string: $0) }.map { $0.rounded(places: 1) }, count)
     }
 
-    /// A breach of a vendor's SLA as its portal lists it (SLO breaches are the customer's internal matter).
-    public struct VendorBreach: Sendable {
-        public var objectiveID: Int64
-        public var objectiveName: String
-        public var agreementTitle: String
-        public var periodStart: Date
-        public var periodEnd: Date
-        public var timeZone: String
-        public var attainment: Decimal
-        public var target: Decimal
-    }
 
     public func recentBreaches(vendorID: Int64, since: Date, limit: Int = 20) async throws -> [VendorBreach] {
         try await self.database.query(

@@ -113,17 +113,9 @@ public struct RACIRepository: Sendable {
         }
     }
 
-    /// One agreement's place on the health page.
-    public struct Health: Sendable {
-        public var agreementID: Int64
-        public var title: String
-        public var kind: AgreementKind
-        public var vendorName: String?
-        public var findings: [RACIFinding]
-    }
 
     /// Every active agreement the scope sees whose matrix breaks a rule, errors first, in two queries.
-    public func health(scope: AccessScope) async throws -> [Health] {
+    public func health(scope: AccessScope) async throws -> [RACIHealth] {
         let agreements = try await self.database.query(
             """
             SELECT a.id, a.title, a.kind, v.name FROM agreements a LEFT JOIN vendors v ON v.id = a.vendor_id
@@ -153,7 +145,7 @@ public struct RACIRepository: Sendable {
         return agreements.compactMap { agreement in
             let findings = RACIMatrix(byAgreement[agreement.0] ?? []).findings(mayDecide: deciders)
             guard !findings.isEmpty else { return nil }
-            return Health(
+            return RACIHealth(
                 agreementID: agreement.0, title: agreement.1, kind: AgreementKind(rawValue: agreement.2) ?? .vendor, vendorName: agreement.3,
                 findings: findings)
         }

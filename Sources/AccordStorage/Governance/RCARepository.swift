@@ -4,18 +4,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// One RCA as lists show it.
-public struct RCASummary: Sendable, Codable, Equatable {
-    public var id: Int64
-    public var title: String
-    public var status: RCAState
-    public var dueOn: LocalDate
-    public var openedAt: Date
-    public var automatic: Bool
-    public var parties: [String]
-    public var breachCount: Int
-    public var overdue: Bool
-}
 
 /// Joint root-cause analyses. A vendor's users reach an RCA only when their vendor is a party to it; the customer's
 /// people reach every one. Every change of content recomputes the content hash, which voids earlier signatures.
@@ -124,20 +112,9 @@ public struct RCARepository: Sendable {
             factors: factors, actions: actions, rowVersion: try cells.value("row_version"), sharedWithVendors: try cells.value("shared_with_vendors"))
     }
 
-    public struct Filter: Sendable, Equatable {
-        public var status: RCAState?
-        public var overdueOn: LocalDate?
-        public var vendorID: Int64?
-
-        public init(status: RCAState? = nil, overdueOn: LocalDate? = nil, vendorID: Int64? = nil) {
-            self.status = status
-            self.overdueOn = overdueOn
-            self.vendorID = vendorID
-        }
-    }
 
     /// RCAs the filter matches, the earliest due first among open ones; `today` decides which are overdue.
-    public func list(_ filter: Filter, today: LocalDate, page: PageRequest, scope: AccessScope) async throws -> PageOf<RCASummary> {
+    public func list(_ filter: RCAFilter, today: LocalDate, page: PageRequest, scope: AccessScope) async throws -> PageOf<RCASummary> {
         let rows = try await self.database.query(
             """
             SELECT r.id, r.title, r.status, to_char(r.due_on, 'YYYY-MM-DD'), r.opened_at, r.automatic,
@@ -200,14 +177,9 @@ public struct RCARepository: Sendable {
             uniquingKeysWith: { first, _ in first })
     }
 
-    /// A breach not yet analysed, as the form to open an RCA lists it.
-    public struct OpenBreach: Sendable {
-        public var id: Int64
-        public var label: String
-    }
 
     /// Current breaches of vendor SLAs the scope sees that no RCA covers, newest first (at most 300).
-    public func unanalysedBreaches(scope: AccessScope) async throws -> [OpenBreach] {
+    public func unanalysedBreaches(scope: AccessScope) async throws -> [UnanalysedBreach] {
         try await self.database.query(
             """
             SELECT b.id, o.name, a.title, coalesce(v.name, ''), b.period_start, a.time_zone, b.severity, b.attainment::text
@@ -221,7 +193,7 @@ public struct RCARepository: Sendable {
             let v = try row.decode((Int64, String, String, String, Date, String, String, String).self)
             let month = Self.month(v.4, TimeZone(identifier: v.5) ?? .gmt)
             let attainment = (Decimal(string: v.7) ?? 0).rounded(places: 3).plain
-            return OpenBreach(id: v.0, label: "\(v.1) · \(v.2) (\(v.3)) · \(month) · \(v.6.uppercased()) · \(attainment) %")
+            return UnanalysedBreach(id: v.0, label: "\(v.1) · \(v.2) (\(v.3)) · \(month) · \(v.6.uppercased()) · \(attainment) %")
         }
     }
 

@@ -110,7 +110,7 @@ struct AgreementAPI {
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("agreements") { request, context in
             _ = try context.requireUser()
-            let filter = AgreementRepository.ListFilter(
+            let filter = AgreementFilter(
                 search: request.query("q"), kind: request.query("kind").flatMap(AgreementKind.init(rawValue:)),
                 status: request.query("status").flatMap(AgreementStatus.init(rawValue:)), vendorID: request.query("vendor_id").flatMap { Int64($0) },
                 // a vendor's user does not filter by what it may not see

@@ -65,7 +65,7 @@ struct CreditAPI {
         }
     }
 
-    static func filter(_ request: Request) throws -> CreditRepository.Filter {
+    static func filter(_ request: Request) throws -> CreditFilter {
         var errors = ValidationErrors()
         let status = request.query("status")
         if let status, CreditStatus(rawValue: status) == nil {
@@ -76,7 +76,7 @@ struct CreditAPI {
         let from = MeasurementAPI.instant(request.query("from"), field: "from", into: &errors)
         let to = MeasurementAPI.instant(request.query("to"), field: "to", into: &errors)
         try errors.throwIfAny()
-        return CreditRepository.Filter(
+        return CreditFilter(
             vendorID: vendor.flatMap { Int64($0) }, status: status.flatMap(CreditStatus.init(rawValue:)), from: from, to: to)
     }
 }

@@ -1,12 +1,12 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// `/api/v1/objectives/{id}/exclusions`: listed by anyone who sees the objective, created and revoked by contract managers.
 struct ExclusionAPI {
     let dependencies: AppDependencies
-    var exclusions: ExclusionRepository { self.dependencies.repositories.exclusions }
+    var exclusions: ExclusionQueries { self.dependencies.useCases.exclusions }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("objectives/:id/exclusions") { _, context in
@@ -15,13 +15,13 @@ struct ExclusionAPI {
                 ItemsEnvelope(items: try await self.exclusions.list(objectiveID: try context.id(), scope: context.scope).map(context.facing)))
         }
         group.post("objectives/:id/exclusions") { request, context in
-            let (_, placement) = try await self.dependencies.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            let (_, placement) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
-            let agreement = try await self.dependencies.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
+            let agreement = try await self.dependencies.useCases.agreements.find(id: placement.agreementID, scope: context.scope)
             let draft = DraftParsing.exclusion(input, zone: TimeZone(identifier: agreement.timeZone) ?? .gmt)
-            let created = try await self.dependencies.useCases.exclusions.apply(
+            let created = try await self.dependencies.useCases.applyExclusion(
                 draft, objectiveID: try context.id(), scope: context.scope, actor: context.actor)
             return JSON.response(created, status: .created)
         }
@@ -35,7 +35,7 @@ struct ExclusionAPI {
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
-            let revoked = try await self.dependencies.useCases.exclusions.revoke(
+            let revoked = try await self.dependencies.useCases.revokeExclusion(
                 id: try context.id("exclusion"), objectiveID: try context.id(), reason: input.text("reason") ?? "", scope: context.scope,
                 actor: context.actor)
             return JSON.response(revoked)

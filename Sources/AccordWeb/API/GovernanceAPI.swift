@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -23,7 +22,6 @@ struct GovernanceRecord<Record: Encodable & Sendable>: Encodable, Sendable {
 /// `/api/v1/claims`, `/api/v1/disputes`, `/api/v1/agreements/{id}/governance` and `/api/v1/inbox`.
 struct GovernanceAPI {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         self.addClaimRoutes(to: group)
@@ -55,24 +53,24 @@ struct GovernanceAPI {
     func claimRecord(_ id: Int64, context: AccordRequestContext) async throws -> GovernanceRecord<ExclusionClaim> {
         let scope = try context.scope
         return GovernanceRecord(
-            record: context.facing(try await self.repositories.claims.find(id: id, scope: scope)),
-            files: try await self.repositories.evidence.list(.claim, id: id, scope: scope),
-            history: try await self.repositories.claims.history(id: id, scope: scope).map(context.facing))
+            record: context.facing(try await self.dependencies.useCases.claims.find(id: id, scope: scope)),
+            files: try await self.dependencies.useCases.claims.evidence(id: id, scope: scope),
+            history: try await self.dependencies.useCases.claims.history(id: id, scope: scope).map(context.facing))
     }
 
     func disputeRecord(_ id: Int64, context: AccordRequestContext) async throws -> GovernanceRecord<Dispute> {
         let scope = try context.scope
         return GovernanceRecord(
-            record: context.facing(try await self.repositories.disputes.find(id: id, scope: scope)),
-            files: try await self.repositories.evidence.list(.dispute, id: id, scope: scope),
-            history: try await self.repositories.disputes.history(id: id, scope: scope).map(context.facing))
+            record: context.facing(try await self.dependencies.useCases.disputes.find(id: id, scope: scope)),
+            files: try await self.dependencies.useCases.disputes.evidence(id: id, scope: scope),
+            history: try await self.dependencies.useCases.disputes.history(id: id, scope: scope).map(context.facing))
     }
 
     func addClaimRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("claims") { request, context in
             _ = try context.requireUser()
             let status = try request.queryChoice("status", as: ClaimStatus.self)
-            let page = try await self.repositories.claims.list(.init(status: status), page: request.apiPage(), scope: context.scope)
+            let page = try await self.dependencies.useCases.claims.list(.init(status: status), page: request.apiPage(), scope: context.scope)
             return JSON.response(ListEnvelope(page) { context.facing($0) })
         }
         group.post("claims") { request, context in
@@ -83,9 +81,9 @@ struct GovernanceAPI {
             let agreementID = reader.id("agreement_id", label: "Agreement")
             try reader.errors.throwIfAny()
             guard let agreementID else { throw ValidationErrors([FieldError("agreement_id", "agreement_id is required.")]) }
-            let agreement = try await self.repositories.agreements.find(id: agreementID, scope: context.scope)
+            let agreement = try await self.dependencies.useCases.agreements.find(id: agreementID, scope: context.scope)
             let draft = try DraftParsing.claim(input, zone: Stamp.zone(agreement.timeZone))
-            let claim = try await self.dependencies.useCases.claims.file(
+            let claim = try await self.dependencies.useCases.fileClaim(
                 agreementID: agreement.id, draft, evidence: [], scope: context.scope, actor: context.actor)
             return JSON.response(try await self.claimRecord(claim.id, context: context), status: .created)
         }
@@ -95,7 +93,7 @@ struct GovernanceAPI {
         }
         for (action, status) in [("approve", ClaimStatus.approved), ("reject", .rejected), ("withdraw", .withdrawn)] {
             group.post("claims/:id/\(action)") { request, context in
-                _ = try await self.repositories.claims.find(id: try context.id(), scope: context.scope)
+                _ = try await self.dependencies.useCases.claims.find(id: try context.id(), scope: context.scope)
                 let user = try context.requireUser()
                 guard status == .withdrawn ? ClaimPages.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
                 let (reason, rowVersion) = try await Self.decision(request, context: context)
@@ -111,14 +109,14 @@ struct GovernanceAPI {
         group.get("disputes") { request, context in
             _ = try context.requireUser()
             let status = try request.queryChoice("status", as: DisputeStatus.self)
-            let page = try await self.repositories.disputes.list(.init(status: status), page: request.apiPage(), scope: context.scope)
+            let page = try await self.dependencies.useCases.disputes.list(.init(status: status), page: request.apiPage(), scope: context.scope)
             return JSON.response(ListEnvelope(page) { context.facing($0) })
         }
         group.post("disputes") { request, context in
             _ = try context.requireUser(ClaimPages.mayFile)
             var request = request
             let draft = try DraftParsing.dispute(try await request.json(context: context))
-            let dispute = try await self.dependencies.useCases.disputes.file(draft, evidence: [], scope: context.scope, actor: context.actor)
+            let dispute = try await self.dependencies.useCases.fileDispute(draft, evidence: [], scope: context.scope, actor: context.actor)
             return JSON.response(try await self.disputeRecord(dispute.id, context: context), status: .created)
         }
         group.get("disputes/:id") { _, context in
@@ -127,7 +125,7 @@ struct GovernanceAPI {
         }
         for (action, status) in [("uphold", DisputeStatus.upheld), ("reject", .rejected), ("withdraw", .withdrawn)] {
             group.post("disputes/:id/\(action)") { request, context in
-                _ = try await self.repositories.disputes.find(id: try context.id(), scope: context.scope)
+                _ = try await self.dependencies.useCases.disputes.find(id: try context.id(), scope: context.scope)
                 let user = try context.requireUser()
                 guard status == .withdrawn ? ClaimPages.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
                 let (reason, rowVersion) = try await Self.decision(request, context: context)
@@ -137,7 +135,7 @@ struct GovernanceAPI {
             }
         }
         group.post("disputes/:id/remedies/:kind") { request, context in
-            let dispute = try await self.repositories.disputes.find(id: try context.id(), scope: context.scope)
+            let dispute = try await self.dependencies.useCases.disputes.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             guard let kind = RemedyKind(rawValue: context.parameters.get("kind") ?? "") else { throw NotFound("remedy") }
             var request = request
@@ -151,33 +149,33 @@ struct GovernanceAPI {
     func addTermsAndInboxRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("agreements/:id/governance") { _, context in
             _ = try context.requireUser()
-            return JSON.response(try await self.repositories.governanceTerms.find(agreementID: try context.id(), scope: context.scope))
+            return JSON.response(try await self.dependencies.useCases.governanceTerms.find(agreementID: try context.id(), scope: context.scope))
         }
         group.put("agreements/:id/governance") { request, context in
-            let current = try await self.repositories.governanceTerms.find(agreementID: try context.id(), scope: context.scope)
+            let current = try await self.dependencies.useCases.governanceTerms.find(agreementID: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
             let terms = try DraftParsing.governanceTerms(input, rowVersion: current.rowVersion)
             let expected = try DraftParsing.rowVersion(input)
             return JSON.response(
-                try await self.repositories.governanceTerms.save(
+                try await self.dependencies.useCases.saveGovernanceTerms(
                     agreementID: try context.id(), terms, expectedRowVersion: expected, scope: context.scope, actor: context.actor))
         }
         group.get("inbox") { request, context in
             let user = try context.requireUser()
             let unread = request.query("unread") == "true"
-            let page = try await self.repositories.inbox.list(userID: user.id, unreadOnly: unread, page: request.apiPage())
+            let page = try await self.dependencies.useCases.inbox.list(userID: user.id, unreadOnly: unread, page: request.apiPage())
             return JSON.response(ListEnvelope(page) { $0 })
         }
         group.post("inbox/:id/read") { _, context in
             let user = try context.requireUser()
-            try await self.repositories.inbox.markRead(userID: user.id, id: try context.id(), at: self.dependencies.clock())
+            try await self.dependencies.useCases.markRead(userID: user.id, id: try context.id())
             return Response.noContent
         }
         group.post("inbox/read-all") { _, context in
             let user = try context.requireUser()
-            try await self.repositories.inbox.markRead(userID: user.id, id: nil, at: self.dependencies.clock())
+            try await self.dependencies.useCases.markRead(userID: user.id, id: nil)
             return Response.noContent
         }
     }

@@ -1,21 +1,19 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// `/api/v1/rcas` and `/api/v1/actions`: joint root-cause analyses and their corrective actions, as the pages offer them.
 struct RCAAPI {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     func record(_ id: Int64, context: AccordRequestContext) async throws -> GovernanceRecord<RootCauseAnalysis> {
         let scope = try context.scope
-        var rca = try await self.repositories.rcas.find(id: id, scope: scope)
+        var rca = try await self.dependencies.useCases.rcas.find(id: id, scope: scope)
         if let vendor = scope.vendorID { rca = rca.facing(vendorID: vendor) }
         return GovernanceRecord(
-            record: rca, files: try await self.repositories.evidence.list(.rca, id: id, scope: scope),
-            history: try await self.repositories.rcas.history(id: id, scope: scope).map { entry in
+            record: rca, files: try await self.dependencies.useCases.rcas.evidence(id: id, scope: scope),
+            history: try await self.dependencies.useCases.rcas.history(id: id, scope: scope).map { entry in
                 let parties = Dictionary(rca.parties.compactMap { party in party.vendorID.map { ($0, party.name) } }, uniquingKeysWith: { first, _ in first })
                 return scope.vendorID.map { entry.facing(vendorID: $0, parties: parties) } ?? entry
             })
@@ -27,7 +25,7 @@ struct RCAAPI {
             _ = try context.requireUser()
             let status = try request.queryChoice("status", as: RCAState.self)
             let today = LocalDate.of(clock(), in: .gmt)
-            let page = try await self.repositories.rcas.list(
+            let page = try await self.dependencies.useCases.rcas.list(
                 .init(status: status, overdueOn: request.query("overdue") == "true" ? today : nil), today: today, page: request.apiPage(),
                 scope: context.scope)
             return JSON.response(ListEnvelope(page) { $0 })
@@ -39,9 +37,9 @@ struct RCAAPI {
             var errors = ValidationErrors()
             let ids = DraftParsing.ids(input, "breach_ids", into: &errors)
             try errors.throwIfAny()
-            let rca = try await self.repositories.rcas.open(
-                breachIDs: ids, title: input.text("title") ?? "", scope: context.scope, actor: context.actor, now: clock(),
-                shareWithVendors: DraftParsing.sharesWithVendors(input))
+            let rca = try await self.dependencies.useCases.openRCA(
+                breachIDs: ids, title: input.text("title") ?? "", shareWithVendors: DraftParsing.sharesWithVendors(input), scope: context.scope,
+                actor: context.actor)
             return JSON.response(try await self.record(rca.id, context: context), status: .created)
         }
         group.get("rcas/:id") { _, context in
@@ -57,7 +55,7 @@ struct RCAAPI {
         }
         func change(_ path: String, customerOnly: Bool = false, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
             group.post("rcas/:id/\(path)") { request, context in
-                _ = try await self.repositories.rcas.find(id: try context.id(), scope: context.scope)
+                _ = try await self.dependencies.useCases.rcas.find(id: try context.id(), scope: context.scope)
                 _ = try context.requireUser { role in customerOnly ? role.canManageContracts : RCAPages.mayWrite(role) }
                 var request = request
                 let input = try await request.json(context: context)
@@ -65,15 +63,15 @@ struct RCAAPI {
                 return JSON.response(try await self.record(try context.id(), context: context))
             }
         }
-        let rcas = self.repositories.rcas
+        let rcas = self.dependencies.useCases.writeRCA
         change("analysis") { input, context, id in
-            _ = try await rcas.editAnalysis(id: id, try DraftParsing.analysis(input), scope: context.scope, actor: context.actor)
+            _ = try await rcas.analysis(id: id, try DraftParsing.analysis(input), scope: context.scope, actor: context.actor)
         }
         change("timeline") { input, context, id in
-            _ = try await rcas.addTimelineEntry(id: id, try DraftParsing.timeline(input, zone: .gmt), scope: context.scope, actor: context.actor, now: clock())
+            _ = try await rcas.timelineEntry(id: id, try DraftParsing.timeline(input, zone: .gmt), scope: context.scope, actor: context.actor)
         }
         change("factors") { input, context, id in
-            _ = try await rcas.addFactor(id: id, try DraftParsing.factor(input), scope: context.scope, actor: context.actor, now: clock())
+            _ = try await rcas.factor(id: id, try DraftParsing.factor(input), scope: context.scope, actor: context.actor)
         }
         change("sign") { _, context, id in
             _ = try await self.dependencies.useCases.signRCA(id: id, scope: context.scope, actor: context.actor)
@@ -86,7 +84,7 @@ struct RCAAPI {
             }
         }
         change("actions") { input, context, id in
-            _ = try await self.repositories.actions.create(rcaID: id, try DraftParsing.action(input), scope: context.scope, actor: context.actor, now: clock())
+            _ = try await self.dependencies.useCases.addAction(rcaID: id, try DraftParsing.action(input), scope: context.scope, actor: context.actor)
         }
         EvidenceRoutes.rcas(self.dependencies).addAPIRoutes(to: group)
         self.addActionRoutes(to: group)
@@ -97,7 +95,7 @@ struct RCAAPI {
         group.get("actions") { request, context in
             _ = try context.requireUser()
             let today = LocalDate.of(clock(), in: .gmt)
-            let page = try await self.repositories.actions.list(
+            let page = try await self.dependencies.useCases.actions.list(
                 .init(overdueOn: request.query("overdue") == "true" ? today : nil, openOnly: request.query("open") == "true"), page: request.apiPage(),
                 scope: context.scope)
             let vendor = try context.scope.vendorID
@@ -105,13 +103,13 @@ struct RCAAPI {
         }
         group.get("actions/:id") { _, context in
             _ = try context.requireUser()
-            let action = try await self.repositories.actions.find(id: try context.id(), scope: context.scope)
+            let action = try await self.dependencies.useCases.actions.find(id: try context.id(), scope: context.scope)
             let vendor = try context.scope.vendorID
             return JSON.response(vendor.map(action.facing(vendorID:)) ?? action)
         }
         for step in ["start", "finish", "verify", "reopen", "cancel"] {
             group.post("actions/:id/\(step)") { request, context in
-                _ = try await self.repositories.actions.find(id: try context.id(), scope: context.scope)
+                _ = try await self.dependencies.useCases.actions.find(id: try context.id(), scope: context.scope)
                 let user = try context.requireUser(RCAPages.mayWrite)
                 var request = request
                 let input = try await request.json(context: context)
@@ -119,9 +117,9 @@ struct RCAAPI {
                 let rowVersion = reader.integer("row_version", label: "row_version")
                 try reader.errors.throwIfAny()
                 guard let parsed = DraftParsing.actionStep(step, input) else { throw NotFound("step") }
-                let action = try await self.repositories.actions.perform(
+                let action = try await self.dependencies.useCases.advanceAction(
                     parsed, id: try context.id(), byCustomer: user.role != .vendor, expectedRowVersion: rowVersion, scope: context.scope,
-                    actor: context.actor, now: clock())
+                    actor: context.actor)
                 let vendor = try context.scope.vendorID
                 return JSON.response(vendor.map(action.facing(vendorID:)) ?? action)
             }

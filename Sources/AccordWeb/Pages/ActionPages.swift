@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -8,7 +7,6 @@ import Hummingbird
 /// its steps (closing needs evidence, the customer verifies or reopens) and its effectiveness check.
 struct ActionPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct ListView {
         var chrome: Chrome
@@ -46,7 +44,7 @@ struct ActionPages {
             let openOnly = request.uri.queryParameters.get("open") == "true"
             let overdueOnly = request.uri.queryParameters.get("overdue") == "true"
             let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
-            let page = try await self.repositories.actions.list(
+            let page = try await self.dependencies.useCases.actions.list(
                 .init(overdueOn: overdueOnly ? today : nil, openOnly: openOnly), page: try request.page(), scope: context.scope)
             let vendor = try context.scope.vendorID
             let actions = page.items.map { vendor.map($0.facing(vendorID:)) ?? $0 }
@@ -60,13 +58,13 @@ struct ActionPages {
         router.get("actions/:id") { request, context in try await self.show(context, state: FormState(), notice: request.notice) }
         for step in ["start", "finish", "verify", "reopen", "cancel"] {
             router.post("actions/:id/\(step)") { request, context in
-                _ = try await self.repositories.actions.find(id: try context.id(), scope: context.scope)
+                _ = try await self.dependencies.useCases.actions.find(id: try context.id(), scope: context.scope)
                 let user = try context.requireUser(RCAPages.mayWrite)
                 return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { input in
                     guard let parsed = DraftParsing.actionStep(step, input) else { throw NotFound("step") }
-                    _ = try await self.repositories.actions.perform(
+                    _ = try await self.dependencies.useCases.advanceAction(
                         parsed, id: try context.id(), byCustomer: user.role != .vendor, expectedRowVersion: input.text("row_version").flatMap { Int($0) },
-                        scope: context.scope, actor: context.actor, now: self.dependencies.clock())
+                        scope: context.scope, actor: context.actor)
                     return Redirect.to("/actions/\(try context.id())", notice: .statusChanged)
                 }
             }
@@ -83,8 +81,8 @@ struct ActionPages {
     private func show(_ context: AccordRequestContext, state: FormState, notice: String?) async throws -> Response {
         let user = try context.requireUser()
         let vendor = try context.scope.vendorID
-        var action = try await self.repositories.actions.find(id: try context.id(), scope: context.scope)
-        var rca = try await self.repositories.rcas.find(id: action.rcaID, scope: context.scope)
+        var action = try await self.dependencies.useCases.actions.find(id: try context.id(), scope: context.scope)
+        var rca = try await self.dependencies.useCases.rcas.find(id: action.rcaID, scope: context.scope)
         // a vendor's users read the effectiveness of their own objectives only
         if let vendor {
             action = action.facing(vendorID: vendor)
@@ -93,14 +91,14 @@ struct ActionPages {
         let zone = Stamp.zone(rca.timeZone)
         let now = self.dependencies.clock()
         let today = LocalDate.of(now, in: zone)
-        let check = try await ActionEffectiveness(repositories: self.repositories).check(action, rca: rca, now: now)
+        let check = try await self.dependencies.useCases.actionEffectiveness.check(action, rca: rca, now: now)
         let effectiveness: String? = check.map { result in
             if !result.due { return "The check is due from \(Figures.date(result.since))." }
             if result.periods == 0 { return "No closed period since \(Figures.date(result.since)) yet." }
             return "Since \(Figures.date(result.since)): \(result.met) of \(result.periods) closed periods met their SLA"
                 + (result.effective ? " — effective." : "; \(result.breached) breached — not effective yet.")
         }
-        let history = try await self.repositories.actions.history(id: action.id, scope: context.scope).map(context.facing)
+        let history = try await self.dependencies.useCases.actions.history(id: action.id, scope: context.scope).map(context.facing)
         // a vendor moves only the actions its party owns
         let writes = RCAPages.mayWrite(user.role) && (vendor == nil || action.ownerVendorID == vendor)
         let customer = user.role.canManageContracts

@@ -102,7 +102,7 @@ struct AgreementPages {
         let search = request.query("q")
         let kind = request.query("kind").flatMap(AgreementKind.init(rawValue:))
         let status = request.query("status").flatMap(AgreementStatus.init(rawValue:))
-        let filter = AgreementRepository.ListFilter(
+        let filter = AgreementFilter(
             search: search, kind: kind, status: status, vendorID: request.query("vendor_id").flatMap { Int64($0) },
             masterID: request.query("master_id").flatMap { Int64($0) })
         let page = try await self.repositories.agreements.list(filter, page: request.page(), scope: context.scope)

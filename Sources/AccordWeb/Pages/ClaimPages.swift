@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -8,7 +7,6 @@ import Hummingbird
 /// contract manager approves or rejects it with a reason; both sides read its history.
 struct ClaimPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct Line {
         var id: Int64
@@ -106,11 +104,11 @@ struct ClaimPages {
         router.post("claims") { request, context in
             _ = try context.requireUser(Self.mayFile)
             let agreementID = Int64(request.uri.queryParameters.get("agreement") ?? "") ?? 0
-            let agreement = try await self.repositories.agreements.find(id: agreementID, scope: context.scope)
+            let agreement = try await self.dependencies.useCases.agreements.find(id: agreementID, scope: context.scope)
             return try await submitEvidenceForm(request, context: context, render: { try await self.form(context, agreementID: agreement.id, state: $0) }) {
                 input, files in
                 let draft = try DraftParsing.claim(input, zone: Stamp.zone(agreement.timeZone))
-                let claim = try await self.dependencies.useCases.claims.file(
+                let claim = try await self.dependencies.useCases.fileClaim(
                     agreementID: agreement.id, draft, evidence: files, scope: context.scope, actor: context.actor)
                 return Redirect.to("/claims/\(claim.id)", notice: .created)
             }
@@ -120,7 +118,7 @@ struct ClaimPages {
         }
         for (action, status) in [("approve", ClaimStatus.approved), ("reject", .rejected), ("withdraw", .withdrawn)] {
             router.post("claims/:id/\(action)") { request, context in
-                let claim = try await self.repositories.claims.find(id: try context.id(), scope: context.scope)
+                let claim = try await self.dependencies.useCases.claims.find(id: try context.id(), scope: context.scope)
                 let user = try context.requireUser()
                 guard status == .withdrawn ? Self.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
                 return try await submitForm(request, context: context, render: { try await self.show(context, id: claim.id, state: $0, notice: nil) }) {
@@ -144,7 +142,7 @@ struct ClaimPages {
         let user = try context.requireUser()
         let status = request.uri.queryParameters.get("status").flatMap { ClaimStatus(rawValue: String($0)) }
         let page = try request.page()
-        let claims = try await self.repositories.claims.list(.init(status: status), page: page, scope: context.scope)
+        let claims = try await self.dependencies.useCases.claims.list(.init(status: status), page: page, scope: context.scope)
         let view = ListView(
             chrome: Chrome(title: "Exclusion claims", context: context, notice: request.notice), claims: claims.items.map(Line.init),
             isEmpty: claims.items.isEmpty,
@@ -154,7 +152,7 @@ struct ClaimPages {
     }
 
     private func chooseAgreement(_ context: AccordRequestContext) async throws -> Response {
-        let agreements = try await self.repositories.agreements.list(
+        let agreements = try await self.dependencies.useCases.agreements.list(
             .init(status: .active), page: PageRequest(number: 1, size: 500), scope: context.scope)
         let choices = agreements.items.filter { $0.kind == .vendor }.map {
             Choice(value: "\($0.id)", label: "\($0.title)\($0.vendorName.map { " (\($0))" } ?? "")", selected: false)
@@ -165,12 +163,12 @@ struct ClaimPages {
 
     private func form(_ context: AccordRequestContext, agreementID: Int64, state: FormState) async throws -> Response {
         let user = try context.requireUser()
-        let agreement = try await self.repositories.agreements.find(id: agreementID, scope: context.scope)
+        let agreement = try await self.dependencies.useCases.agreements.find(id: agreementID, scope: context.scope)
         guard agreement.kind == .vendor else { throw NotFound("agreement") }
         let zone = Stamp.zone(agreement.timeZone)
         let today = LocalDate.of(self.dependencies.clock(), in: zone)
-        let objectives = try await self.repositories.claims.claimable(agreementID: agreement.id, on: today, scope: context.scope)
-        let terms = try await self.repositories.governanceTerms.find(agreementID: agreement.id, scope: context.scope)
+        let objectives = try await self.dependencies.useCases.claims.claimable(agreementID: agreement.id, on: today, scope: context.scope)
+        let terms = try await self.dependencies.useCases.governanceTerms.find(agreementID: agreement.id, scope: context.scope)
         let chosen = Set((state.values["objective_ids"] ?? "").split(separator: ",").map(String.init))
         let kinds = Set(objectives.flatMap(\.kinds))
         let view = FormView(
@@ -189,10 +187,10 @@ struct ClaimPages {
 
     private func show(_ context: AccordRequestContext, id: Int64, state: FormState, notice: String?) async throws -> Response {
         let user = try context.requireUser()
-        let claim = context.facing(try await self.repositories.claims.find(id: id, scope: context.scope))
+        let claim = context.facing(try await self.dependencies.useCases.claims.find(id: id, scope: context.scope))
         let zone = Stamp.zone(claim.timeZone)
-        let files = try await self.repositories.evidence.list(.claim, id: id, scope: context.scope)
-        let history = try await self.repositories.claims.history(id: id, scope: context.scope).map(context.facing)
+        let files = try await self.dependencies.useCases.claims.evidence(id: id, scope: context.scope)
+        let history = try await self.dependencies.useCases.claims.history(id: id, scope: context.scope).map(context.facing)
         let view = ShowView(
             chrome: Chrome(title: "Claim \(claim.id)", context: context, notice: notice), claim: Line(claim), statement: claim.statement,
             evidence: claim.evidence.nonEmpty, announced: claim.announcedAt.map { Stamp.format($0, zone) },
@@ -203,7 +201,7 @@ struct ClaimPages {
             canWithdraw: claim.status == .pending && Self.mayFile(user.role), canAttach: Self.mayFile(user.role), rowVersion: claim.rowVersion,
             form: state, accepted: EvidenceRules.acceptedText,
             decider: claim.status == .pending
-                ? try await actingParties(agreementID: claim.agreementID, activity: .exclusionApproval, repositories: self.repositories, context: context)
+                ? try await actingParties(agreementID: claim.agreementID, activity: .exclusionApproval, useCases: self.dependencies.useCases, context: context)
                 : nil)
         return self.dependencies.renderer.response(
             view, template: "claims/show", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)

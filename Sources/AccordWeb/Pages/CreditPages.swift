@@ -159,8 +159,8 @@ struct CreditPages {
             status: credit.status.rawValue, rowVersion: credit.rowVersion, approvable: credit.status == .computed)
     }
 
-    func filter(_ request: Request, _ context: AccordRequestContext) async throws -> CreditRepository.Filter {
-        CreditRepository.Filter(
+    func filter(_ request: Request, _ context: AccordRequestContext) async throws -> CreditFilter {
+        CreditFilter(
             vendorID: request.query("vendor").flatMap { Int64($0) }, status: request.query("status").flatMap(CreditStatus.init(rawValue:)))
     }
 

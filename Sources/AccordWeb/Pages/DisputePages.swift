@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -8,7 +7,6 @@ import Hummingbird
 /// remedies made through their own flows) or rejected by a contract manager.
 struct DisputePages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct Line {
         var id: Int64
@@ -104,13 +102,13 @@ struct DisputePages {
         router.post("disputes") { request, context in
             _ = try context.requireUser(ClaimPages.mayFile)
             let objectiveID = Int64(request.uri.queryParameters.get("objective") ?? "") ?? 0
-            _ = try await self.repositories.objectives.find(id: objectiveID, scope: context.scope)
+            _ = try await self.dependencies.useCases.objectives.find(id: objectiveID, scope: context.scope)
             return try await submitEvidenceForm(request, context: context, render: { try await self.form(context, objectiveID: objectiveID, state: $0) }) {
                 input, files in
                 var fields = input.fields
                 fields["objective_id"] = .text("\(objectiveID)")
                 let draft = try DraftParsing.dispute(Input(fields))
-                let dispute = try await self.dependencies.useCases.disputes.file(draft, evidence: files, scope: context.scope, actor: context.actor)
+                let dispute = try await self.dependencies.useCases.fileDispute(draft, evidence: files, scope: context.scope, actor: context.actor)
                 return Redirect.to("/disputes/\(dispute.id)", notice: .created)
             }
         }
@@ -119,7 +117,7 @@ struct DisputePages {
         }
         for (action, status) in [("uphold", DisputeStatus.upheld), ("reject", .rejected), ("withdraw", .withdrawn)] {
             router.post("disputes/:id/\(action)") { request, context in
-                let dispute = try await self.repositories.disputes.find(id: try context.id(), scope: context.scope)
+                let dispute = try await self.dependencies.useCases.disputes.find(id: try context.id(), scope: context.scope)
                 let user = try context.requireUser()
                 guard status == .withdrawn ? ClaimPages.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
                 return try await submitForm(request, context: context, render: { try await self.show(context, id: dispute.id, state: $0, notice: nil) }) {
@@ -132,7 +130,7 @@ struct DisputePages {
             }
         }
         router.post("disputes/:id/remedies/:kind") { request, context in
-            let dispute = try await self.repositories.disputes.find(id: try context.id(), scope: context.scope)
+            let dispute = try await self.dependencies.useCases.disputes.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             guard let kind = RemedyKind(rawValue: context.parameters.get("kind") ?? "") else { throw NotFound("remedy") }
             return try await submitForm(request, context: context, render: { try await self.show(context, id: dispute.id, state: $0, notice: nil) }) {
@@ -148,18 +146,18 @@ struct DisputePages {
 
     /// Makes a remedy through the flow that owns it and links it to the dispute.
     func remedy(_ kind: RemedyKind, dispute: Dispute, input: Input, context: AccordRequestContext) async throws {
-        let useCases = self.dependencies.useCases.disputes
+        let useCases = self.dependencies.useCases.remedyDispute
         switch kind {
         case .exclusion:
             let draft = DraftParsing.exclusion(input, zone: Stamp.zone(dispute.timeZone))
-            _ = try await useCases.remedyWithExclusion(id: dispute.id, draft, scope: context.scope, actor: context.actor)
+            _ = try await useCases.withExclusion(id: dispute.id, draft, scope: context.scope, actor: context.actor)
         case .waivedCredit:
-            _ = try await useCases.remedyByWaivingCredit(id: dispute.id, reason: input.text("reason") ?? "", scope: context.scope, actor: context.actor)
+            _ = try await useCases.byWaivingCredit(id: dispute.id, reason: input.text("reason") ?? "", scope: context.scope, actor: context.actor)
         case .correctedData:
             var reader = InputReader(input)
             let batch = reader.id("batch_id", label: "Batch")
             try reader.errors.throwIfAny()
-            _ = try await useCases.remedyWithCorrectedData(
+            _ = try await useCases.withCorrectedData(
                 id: dispute.id, batchID: batch, note: input.text("note") ?? "", scope: context.scope, actor: context.actor)
         }
     }
@@ -168,7 +166,7 @@ struct DisputePages {
         let user = try context.requireUser()
         let status = request.uri.queryParameters.get("status").flatMap { DisputeStatus(rawValue: String($0)) }
         let page = try request.page()
-        let disputes = try await self.repositories.disputes.list(.init(status: status), page: page, scope: context.scope)
+        let disputes = try await self.dependencies.useCases.disputes.list(.init(status: status), page: page, scope: context.scope)
         let view = ListView(
             chrome: Chrome(title: "Disputes", context: context, notice: request.notice), disputes: disputes.items.map(Line.init),
             isEmpty: disputes.items.isEmpty,
@@ -179,11 +177,11 @@ struct DisputePages {
 
     private func form(_ context: AccordRequestContext, objectiveID: Int64, state: FormState) async throws -> Response {
         let objective = try await self.dependencies.useCases.objective(objectiveID, scope: context.scope)
-        let terms = try await self.repositories.governanceTerms.find(agreementID: objective.agreement.id, scope: context.scope)
+        let terms = try await self.dependencies.useCases.governanceTerms.find(agreementID: objective.agreement.id, scope: context.scope)
         let now = self.dependencies.clock()
         let zone = Stamp.zone(objective.agreement.timeZone)
         let from = now.addingTimeInterval(-Double(terms.disputeWindowDays + 93) * 86_400)
-        let records = try await self.repositories.periodRecords.records(seriesID: objective.objective.seriesID, from: from, to: now)
+        let records = try await self.dependencies.useCases.periodRecords(seriesID: objective.objective.seriesID, from: from, to: now)
         var latest: [Date: PeriodRecord] = [:]
         for record in records { latest[record.periodStart] = record }
         let open = latest.values.filter { now < DisputeRules.deadline(periodEnd: $0.periodEnd, terms: terms, zone: zone) }.sorted { $0.periodStart > $1.periodStart }
@@ -205,10 +203,10 @@ struct DisputePages {
 
     private func show(_ context: AccordRequestContext, id: Int64, state: FormState, notice: String?) async throws -> Response {
         let user = try context.requireUser()
-        let dispute = context.facing(try await self.repositories.disputes.find(id: id, scope: context.scope))
+        let dispute = context.facing(try await self.dependencies.useCases.disputes.find(id: id, scope: context.scope))
         let zone = Stamp.zone(dispute.timeZone)
-        let files = try await self.repositories.evidence.list(.dispute, id: id, scope: context.scope)
-        let history = try await self.repositories.disputes.history(id: id, scope: context.scope).map(context.facing)
+        let files = try await self.dependencies.useCases.disputes.evidence(id: id, scope: context.scope)
+        let history = try await self.dependencies.useCases.disputes.history(id: id, scope: context.scope).map(context.facing)
         let view = ShowView(
             chrome: Chrome(title: "Dispute \(dispute.id)", context: context, notice: notice), dispute: Line(dispute), statement: dispute.statement,
             evidence: dispute.evidence.nonEmpty, periodStart: RFC3339.format(dispute.periodStart), creditID: dispute.creditID, decidedBy: dispute.decidedBy,
@@ -227,7 +225,7 @@ struct DisputePages {
             canRemedy: dispute.status == .upheld && user.role.canManageContracts, canAttach: ClaimPages.mayFile(user.role), zone: zone.identifier,
             rowVersion: dispute.rowVersion, form: state, accepted: EvidenceRules.acceptedText,
             decider: dispute.status == .open
-                ? try await actingParties(agreementID: dispute.agreementID, activity: .disputeDecision, repositories: self.repositories, context: context)
+                ? try await actingParties(agreementID: dispute.agreementID, activity: .disputeDecision, useCases: self.dependencies.useCases, context: context)
                 : nil)
         return self.dependencies.renderer.response(
             view, template: "disputes/show", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)

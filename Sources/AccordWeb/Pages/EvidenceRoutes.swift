@@ -1,5 +1,5 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -14,15 +14,14 @@ struct EvidenceRoutes: Sendable {
     /// Finds the record through the caller's scope (throws `NotFound` otherwise).
     let find: @Sendable (_ id: Int64, _ context: AccordRequestContext) async throws -> Void
 
-    var evidence: EvidenceRepository { self.dependencies.repositories.evidence }
 
     func attach(_ files: [EvidenceUpload], id: Int64, context: AccordRequestContext) async throws -> [EvidenceFile] {
-        try await self.evidence.attachAll(self.subject, id: id, files, scope: context.scope, actor: context.actor, now: self.dependencies.clock())
+        try await self.dependencies.useCases.attachEvidence(self.subject, id: id, files, scope: context.scope, actor: context.actor)
     }
 
     func download(_ context: AccordRequestContext) async throws -> Response {
         _ = try context.requireUser()
-        let (file, bytes) = try await self.evidence.content(self.subject, id: try context.id(), fileID: try context.id("file"), scope: context.scope)
+        let (file, bytes) = try await self.dependencies.useCases.evidence.content(self.subject, id: try context.id(), fileID: try context.id("file"), scope: context.scope)
         return evidenceDownload(file, bytes: bytes)
     }
 
@@ -58,19 +57,19 @@ struct EvidenceRoutes: Sendable {
 extension EvidenceRoutes {
     static func claims(_ dependencies: AppDependencies) -> EvidenceRoutes {
         EvidenceRoutes(dependencies: dependencies, subject: .claim, path: "claims", mayAttach: ClaimPages.mayFile) { id, context in
-            _ = try await dependencies.repositories.claims.find(id: id, scope: context.scope)
+            _ = try await dependencies.useCases.claims.find(id: id, scope: context.scope)
         }
     }
 
     static func disputes(_ dependencies: AppDependencies) -> EvidenceRoutes {
         EvidenceRoutes(dependencies: dependencies, subject: .dispute, path: "disputes", mayAttach: ClaimPages.mayFile) { id, context in
-            _ = try await dependencies.repositories.disputes.find(id: id, scope: context.scope)
+            _ = try await dependencies.useCases.disputes.find(id: id, scope: context.scope)
         }
     }
 
     static func rcas(_ dependencies: AppDependencies) -> EvidenceRoutes {
         EvidenceRoutes(dependencies: dependencies, subject: .rca, path: "rcas", mayAttach: RCAPages.mayWrite) { id, context in
-            _ = try await dependencies.repositories.rcas.find(id: id, scope: context.scope)
+            _ = try await dependencies.useCases.rcas.find(id: id, scope: context.scope)
         }
     }
 }

@@ -1,12 +1,11 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// Exclusions from an objective's page: a form to add one, a confirmation with a reason to revoke one.
 struct ExclusionPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct FormView {
         var chrome: Chrome
@@ -68,7 +67,7 @@ struct ExclusionPages {
             _ = try context.requireUser(\.canManageContracts)
             return try await submitForm(request, context: context, render: { self.form(context, objective: objective, zone: zone, state: $0) }) {
                 input in
-                _ = try await self.dependencies.useCases.exclusions.apply(
+                _ = try await self.dependencies.useCases.applyExclusion(
                     DraftParsing.exclusion(input, zone: zone), objectiveID: objective.id, scope: context.scope, actor: context.actor)
                 return Redirect.to("/objectives/\(objective.id)#exclusions", notice: .created)
             }
@@ -76,19 +75,19 @@ struct ExclusionPages {
         router.get("objectives/:id/exclusions/:exclusion/revoke") { _, context in
             let (objective, zone) = try await self.load(context)
             _ = try context.requireUser(\.canManageContracts)
-            let exclusion = try await self.repositories.exclusions.find(
+            let exclusion = try await self.dependencies.useCases.exclusions.find(
                 id: try context.id("exclusion"), objectiveID: objective.id, scope: context.scope)
             return self.revokeForm(context, objective: objective, exclusion: exclusion, zone: zone, state: FormState())
         }
         router.post("objectives/:id/exclusions/:exclusion/revoke") { request, context in
             let (objective, zone) = try await self.load(context)
             _ = try context.requireUser(\.canManageContracts)
-            let exclusion = try await self.repositories.exclusions.find(
+            let exclusion = try await self.dependencies.useCases.exclusions.find(
                 id: try context.id("exclusion"), objectiveID: objective.id, scope: context.scope)
             return try await submitForm(
                 request, context: context, render: { self.revokeForm(context, objective: objective, exclusion: exclusion, zone: zone, state: $0) }
             ) { input in
-                _ = try await self.dependencies.useCases.exclusions.revoke(
+                _ = try await self.dependencies.useCases.revokeExclusion(
                     id: exclusion.id, objectiveID: objective.id, reason: input.text("reason") ?? "", scope: context.scope, actor: context.actor)
                 return Redirect.to("/objectives/\(objective.id)#exclusions", notice: .updated)
             }
@@ -96,8 +95,8 @@ struct ExclusionPages {
     }
 
     private func load(_ context: AccordRequestContext) async throws -> (Objective, TimeZone) {
-        let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
-        let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
+        let (objective, placement) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
+        let agreement = try await self.dependencies.useCases.agreements.find(id: placement.agreementID, scope: context.scope)
         return (objective, TimeZone(identifier: agreement.timeZone) ?? .gmt)
     }
 

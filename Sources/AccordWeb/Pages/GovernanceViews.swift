@@ -1,5 +1,5 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 
 /// How governance pages write an instant: day, time and zone abbreviation in the zone the page is about.
@@ -22,8 +22,8 @@ extension String {
 
 /// Who acts on an activity of an agreement, by its RACI (those responsible, or the accountable party without them);
 /// a vendor's users read the customer's people as the customer. Nil when the matrix names no one.
-func actingParties(agreementID: Int64, activity: GovernanceActivity, repositories: Repositories, context: AccordRequestContext) async throws -> String? {
-    let matrix = try await repositories.raci.matrix(agreementID: agreementID, scope: context.scope)
+func actingParties(agreementID: Int64, activity: GovernanceActivity, useCases: UseCases, context: AccordRequestContext) async throws -> String? {
+    let matrix = try await useCases.raci.matrix(agreementID: agreementID, scope: context.scope)
     let vendorFacing = context.identity?.user.role == .vendor
     var names: [String] = []
     for party in matrix.actors(for: activity) {

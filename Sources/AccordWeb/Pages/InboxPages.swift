@@ -1,5 +1,5 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -30,7 +30,7 @@ struct InboxPages {
         router.get("inbox") { request, context in
             let user = try context.requireUser()
             let unreadOnly = request.uri.queryParameters.get("unread") == "true"
-            let page = try await self.dependencies.repositories.inbox.list(userID: user.id, unreadOnly: unreadOnly, page: try request.page())
+            let page = try await self.dependencies.useCases.inbox.list(userID: user.id, unreadOnly: unreadOnly, page: try request.page())
             let view = ListView(
                 chrome: Chrome(title: "Inbox", context: context, notice: request.notice),
                 items: page.items.map {
@@ -43,12 +43,12 @@ struct InboxPages {
         }
         router.post("inbox/:id/read") { _, context in
             let user = try context.requireUser()
-            try await self.dependencies.repositories.inbox.markRead(userID: user.id, id: try context.id(), at: self.dependencies.clock())
+            try await self.dependencies.useCases.markRead(userID: user.id, id: try context.id())
             return Redirect.to("/inbox")
         }
         router.post("inbox/read-all") { _, context in
             let user = try context.requireUser()
-            try await self.dependencies.repositories.inbox.markRead(userID: user.id, id: nil, at: self.dependencies.clock())
+            try await self.dependencies.useCases.markRead(userID: user.id, id: nil)
             return Redirect.to("/inbox", notice: .updated)
         }
     }

@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -8,7 +7,6 @@ import Hummingbird
 /// by the customer and every invited vendor, signed version by version, submitted, then accepted or returned.
 struct RCAPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct Line {
         var id: Int64
@@ -61,9 +59,9 @@ struct RCAPages {
                 var errors = ValidationErrors()
                 let ids = DraftParsing.ids(input, "breach_ids", into: &errors)
                 try errors.throwIfAny()
-                let rca = try await self.repositories.rcas.open(
-                    breachIDs: ids, title: input.text("title") ?? "", scope: context.scope, actor: context.actor, now: self.dependencies.clock(),
-                    shareWithVendors: DraftParsing.sharesWithVendors(input))
+                let rca = try await self.dependencies.useCases.openRCA(
+                    breachIDs: ids, title: input.text("title") ?? "", shareWithVendors: DraftParsing.sharesWithVendors(input), scope: context.scope,
+                    actor: context.actor)
                 return Redirect.to("/rcas/\(rca.id)", notice: .created)
             }
         }
@@ -86,7 +84,7 @@ struct RCAPages {
 
     /// The RCA as the caller may read it.
     func load(_ id: Int64, _ context: AccordRequestContext) async throws -> RootCauseAnalysis {
-        let rca = try await self.repositories.rcas.find(id: id, scope: context.scope)
+        let rca = try await self.dependencies.useCases.rcas.find(id: id, scope: context.scope)
         if let vendor = try context.scope.vendorID { return rca.facing(vendorID: vendor) }
         return rca
     }
@@ -95,7 +93,7 @@ struct RCAPages {
         let show = RCAShowPage(dependencies: self.dependencies)
         func change(_ path: String, allowed: @escaping @Sendable (Role) -> Bool, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
             router.post("rcas/:id/\(path)") { request, context in
-                _ = try await self.repositories.rcas.find(id: try context.id(), scope: context.scope)
+                _ = try await self.dependencies.useCases.rcas.find(id: try context.id(), scope: context.scope)
                 _ = try context.requireUser(allowed)
                 let id = try context.id()
                 return try await submitForm(request, context: context, render: { try await show.render(request, context, state: $0, notice: nil) }) { input in
@@ -105,17 +103,17 @@ struct RCAPages {
             }
         }
         let clock = self.dependencies.clock
-        let rcas = self.repositories.rcas
+        let rcas = self.dependencies.useCases.writeRCA
         change("analysis", allowed: RCAPages.mayWrite) { input, context, id in
-            _ = try await rcas.editAnalysis(id: id, try DraftParsing.analysis(input), scope: context.scope, actor: context.actor)
+            _ = try await rcas.analysis(id: id, try DraftParsing.analysis(input), scope: context.scope, actor: context.actor)
         }
         change("timeline", allowed: RCAPages.mayWrite) { input, context, id in
-            let rca = try await rcas.find(id: id, scope: context.scope)
+            let rca = try await self.dependencies.useCases.rcas.find(id: id, scope: context.scope)
             let zone = RCAShowPage.zone(input.text("zone"), rca: rca)
-            _ = try await rcas.addTimelineEntry(id: id, try DraftParsing.timeline(input, zone: zone), scope: context.scope, actor: context.actor, now: clock())
+            _ = try await rcas.timelineEntry(id: id, try DraftParsing.timeline(input, zone: zone), scope: context.scope, actor: context.actor)
         }
         change("factors", allowed: RCAPages.mayWrite) { input, context, id in
-            _ = try await rcas.addFactor(id: id, try DraftParsing.factor(input), scope: context.scope, actor: context.actor, now: clock())
+            _ = try await rcas.factor(id: id, try DraftParsing.factor(input), scope: context.scope, actor: context.actor)
         }
         change("sign", allowed: RCAPages.mayWrite) { _, context, id in
             _ = try await self.dependencies.useCases.signRCA(id: id, scope: context.scope, actor: context.actor)
@@ -130,7 +128,7 @@ struct RCAPages {
             }
         }
         change("actions", allowed: RCAPages.mayWrite) { input, context, id in
-            _ = try await self.repositories.actions.create(rcaID: id, try DraftParsing.action(input), scope: context.scope, actor: context.actor, now: clock())
+            _ = try await self.dependencies.useCases.addAction(rcaID: id, try DraftParsing.action(input), scope: context.scope, actor: context.actor)
         }
         EvidenceRoutes.rcas(self.dependencies).addPageRoutes(to: router) { request, context, _, state in
             try await show.render(request, context, state: state, notice: nil)
@@ -145,9 +143,9 @@ struct RCAPages {
         let status = request.uri.queryParameters.get("status").flatMap { RCAState(rawValue: String($0)) }
         let overdueOnly = request.uri.queryParameters.get("overdue") == "true"
         let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
-        let page = try await self.repositories.rcas.list(
+        let page = try await self.dependencies.useCases.rcas.list(
             .init(status: status, overdueOn: overdueOnly ? today : nil), today: today, page: try request.page(), scope: context.scope)
-        let counts = try await self.repositories.rcas.categoryCounts(scope: context.scope)
+        let counts = try await self.dependencies.useCases.rcas.categoryCounts(scope: context.scope)
         var charts: [ListView.Chart] = []
         if !counts.isEmpty {
             func chart(_ title: String, _ rows: [(vendorID: Int64?, vendorName: String, category: RootCauseCategory, count: Int)]) -> ListView.Chart {
@@ -173,7 +171,7 @@ struct RCAPages {
     }
 
     private func newForm(_ context: AccordRequestContext, state: FormState) async throws -> Response {
-        let open = try await self.repositories.rcas.unanalysedBreaches(scope: context.scope)
+        let open = try await self.dependencies.useCases.rcas.unanalysedBreaches(scope: context.scope)
         let chosen = Set((state.values["breach_ids"] ?? "").split(separator: ",").map(String.init))
         let view = NewView(
             chrome: Chrome(title: "New joint RCA", context: context),

@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -125,16 +124,16 @@ struct RCAShowPage {
     {
         let user = try context.requireUser()
         let id = try context.id()
-        let repositories = self.dependencies.repositories
-        var rca = try await repositories.rcas.find(id: id, scope: context.scope)
+        let rcas = self.dependencies.useCases.rcas
+        var rca = try await rcas.find(id: id, scope: context.scope)
         let vendor = try context.scope.vendorID
         if let vendor { rca = rca.facing(vendorID: vendor) }
         let zone = Self.zone(request.uri.queryParameters.get("zone").map { String($0) }, rca: rca)
         let rcaZone = Stamp.zone(rca.timeZone)
         let today = LocalDate.of(self.dependencies.clock(), in: rcaZone)
-        let files = try await repositories.evidence.list(.rca, id: id, scope: context.scope)
+        let files = try await rcas.evidence(id: id, scope: context.scope)
         let parties = Dictionary(rca.parties.compactMap { party in party.vendorID.map { ($0, party.name) } }, uniquingKeysWith: { first, _ in first })
-        let history = try await repositories.rcas.history(id: id, scope: context.scope).map { entry in
+        let history = try await rcas.history(id: id, scope: context.scope).map { entry in
             vendor.map { entry.facing(vendorID: $0, parties: parties) } ?? entry
         }
         let editable = [RCAState.requested, .inProgress, .returned].contains(rca.status)

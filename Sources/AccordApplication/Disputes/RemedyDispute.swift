@@ -2,9 +2,9 @@ import AccordDomain
 import AccordStorage
 import Foundation
 
-/// Disputes of closed periods and credits, and the remedies of an upheld one: each made through the flow that owns
-/// the change (the exclusion flow, the credit ledger, a corrected upload), linked to the dispute in the same transaction.
-public struct DisputeDecisions: Sendable {
+/// The remedies of an upheld dispute: each made through the flow that owns the change (the exclusion flow, the credit
+/// ledger, a corrected upload), linked to the dispute in the same transaction.
+public struct RemedyDispute: Sendable {
     let repositories: Repositories
     let clock: @Sendable () -> Date
 
@@ -13,20 +13,8 @@ public struct DisputeDecisions: Sendable {
         self.clock = clock
     }
 
-    public func file(_ draft: DisputeDraft, evidence files: [EvidenceUpload], scope: AccessScope, actor: AuditActor) async throws -> Dispute {
-        let now = self.clock()
-        return try await self.repositories.database.transaction { connection in
-            let repositories = Repositories(database: self.repositories.database.bound(to: connection))
-            let dispute = try await repositories.disputes.file(draft, scope: scope, actor: actor, now: now)
-            for file in files {
-                _ = try await repositories.evidence.attach(.dispute, id: dispute.id, file, scope: scope, actor: actor, now: now)
-            }
-            return dispute
-        }
-    }
-
     /// Remedies an upheld dispute with an exclusion of the disputed objective, recomputed before the answer.
-    public func remedyWithExclusion(id: Int64, _ draft: ExclusionDraft, scope: AccessScope, actor: AuditActor) async throws -> Dispute {
+    public func withExclusion(id: Int64, _ draft: ExclusionDraft, scope: AccessScope, actor: AuditActor) async throws -> Dispute {
         let now = self.clock()
         let remedied = try await self.repositories.database.transaction { connection in
             let repositories = Repositories(database: self.repositories.database.bound(to: connection))
@@ -41,7 +29,7 @@ public struct DisputeDecisions: Sendable {
     }
 
     /// Remedies an upheld dispute by waiving the disputed period's credit through the ledger.
-    public func remedyByWaivingCredit(id: Int64, reason: String, scope: AccessScope, actor: AuditActor) async throws -> Dispute {
+    public func byWaivingCredit(id: Int64, reason: String, scope: AccessScope, actor: AuditActor) async throws -> Dispute {
         let now = self.clock()
         return try await self.repositories.database.transaction { connection in
             let repositories = Repositories(database: self.repositories.database.bound(to: connection))
@@ -58,7 +46,7 @@ public struct DisputeDecisions: Sendable {
     }
 
     /// Links a corrected upload (a batch already sent for the disputed objective) to an upheld dispute.
-    public func remedyWithCorrectedData(id: Int64, batchID: Int64?, note: String, scope: AccessScope, actor: AuditActor) async throws -> Dispute {
+    public func withCorrectedData(id: Int64, batchID: Int64?, note: String, scope: AccessScope, actor: AuditActor) async throws -> Dispute {
         try await self.repositories.disputes.recordRemedy(
             id: id, kind: .correctedData, linkedID: batchID, note: note, scope: scope, actor: actor, now: self.clock())
     }

@@ -1,0 +1,148 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+
+/// A contract manager drafts an agreement (a master SLA of a business service, or a vendor SLA under one).
+public struct CreateAgreement: Sendable {
+    let repositories: Repositories
+
+    public func callAsFunction(_ draft: AgreementDraft, scope: AccessScope, actor: AuditActor) async throws -> Agreement {
+        try await self.repositories.agreements.create(draft, scope: scope, actor: actor)
+    }
+}
+
+/// A contract manager edits an agreement's header, against the version read.
+public struct EditAgreement: Sendable {
+    let repositories: Repositories
+
+    public func callAsFunction(id: Int64, _ draft: AgreementDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws
+        -> Agreement
+    {
+        try await self.repositories.agreements.update(id: id, draft, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+    }
+}
+
+/// A contract manager moves an agreement through its life (draft, active, suspended, ended).
+public struct ChangeAgreementStatus: Sendable {
+    let repositories: Repositories
+
+    public func callAsFunction(id: Int64, to status: AgreementStatus, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws
+        -> Agreement
+    {
+        try await self.repositories.agreements.changeStatus(id: id, to: status, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+    }
+}
+
+/// A contract manager starts a new draft version of an agreement, copied from the latest.
+public struct AmendAgreement: Sendable {
+    let repositories: Repositories
+
+    public func callAsFunction(agreementID: Int64, effectiveFrom: LocalDate?, note: String, scope: AccessScope, actor: AuditActor) async throws
+        -> AgreementVersion
+    {
+        try await self.repositories.versions.amend(agreementID: agreementID, effectiveFrom: effectiveFrom, note: note, scope: scope, actor: actor)
+    }
+}
+
+/// A contract manager activates a draft version: its terms govern from its effective date.
+public struct ActivateVersion: Sendable {
+    let repositories: Repositories
+
+    public func callAsFunction(agreementID: Int64, number: Int, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws
+        -> AgreementVersion
+    {
+        try await self.repositories.versions.activate(
+            agreementID: agreementID, number: number, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+    }
+}
+
+/// A contract manager adds an objective to a draft version.
+public struct AddObjective: Sendable {
+    let repositories: Repositories
+
+    public func callAsFunction(agreementID: Int64, versionNumber: Int, _ draft: ObjectiveDraft, scope: AccessScope, actor: AuditActor) async throws
+        -> Objective
+    {
+        try await self.repositories.objectives.create(agreementID: agreementID, versionNumber: versionNumber, draft, scope: scope, actor: actor)
+    }
+}
+
+/// A contract manager edits an objective of a draft version, against the version read.
+public struct EditObjective: Sendable {
+    let repositories: Repositories
+
+    public func callAsFunction(id: Int64, _ draft: ObjectiveDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws
+        -> Objective
+    {
+        try await self.repositories.objectives.update(id: id, draft, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+    }
+}
+
+/// A contract manager removes an objective from a draft version.
+public struct RemoveObjective: Sendable {
+    let repositories: Repositories
+
+    public func callAsFunction(id: Int64, scope: AccessScope, actor: AuditActor) async throws {
+        try await self.repositories.objectives.delete(id: id, scope: scope, actor: actor)
+    }
+}
+
+/// What pages and the API read of agreements, their versions and objectives.
+public struct AgreementQueries: Sendable {
+    let repositories: Repositories
+
+    public func list(_ filter: AgreementFilter, page: PageRequest, scope: AccessScope) async throws -> PageOf<Agreement> {
+        try await self.repositories.agreements.list(filter, page: page, scope: scope)
+    }
+
+    /// Every master SLA, for choosing the one a vendor SLA underpins.
+    public func masters() async throws -> [Agreement] {
+        try await self.repositories.agreements.masters()
+    }
+
+    public func find(id: Int64, scope: AccessScope) async throws -> Agreement {
+        try await self.repositories.agreements.find(id: id, scope: scope)
+    }
+
+    public func versions(agreementID: Int64, scope: AccessScope) async throws -> [AgreementVersion] {
+        try await self.repositories.versions.list(agreementID: agreementID, scope: scope)
+    }
+
+    public func version(agreementID: Int64, number: Int, scope: AccessScope) async throws -> AgreementVersion {
+        try await self.repositories.versions.find(agreementID: agreementID, number: number, scope: scope)
+    }
+}
+
+public struct ObjectiveQueries: Sendable {
+    let repositories: Repositories
+
+    /// The objective and where it sits (its agreement, version number and the version's state).
+    public func find(id: Int64, scope: AccessScope) async throws -> (Objective, ObjectivePlacement) {
+        try await self.repositories.objectives.find(id: id, scope: scope)
+    }
+
+    public func list(versionID: Int64, scope: AccessScope) async throws -> [Objective] {
+        try await self.repositories.objectives.list(versionID: versionID, scope: scope)
+    }
+}
+
+extension UseCases {
+    public var createAgreement: CreateAgreement { CreateAgreement(repositories: self.repositories) }
+    public var editAgreement: EditAgreement { EditAgreement(repositories: self.repositories) }
+    public var changeAgreementStatus: ChangeAgreementStatus { ChangeAgreementStatus(repositories: self.repositories) }
+    public var amendAgreement: AmendAgreement { AmendAgreement(repositories: self.repositories) }
+    public var activateVersion: ActivateVersion { ActivateVersion(repositories: self.repositories) }
+    public var addObjective: AddObjective { AddObjective(repositories: self.repositories) }
+    public var editObjective: EditObjective { EditObjective(repositories: self.repositories) }
+    public var removeObjective: RemoveObjective { RemoveObjective(repositories: self.repositories) }
+    public var agreements: AgreementQueries { AgreementQueries(repositories: self.repositories) }
+    public var objectives: ObjectiveQueries { ObjectiveQueries(repositories: self.repositories) }
+
+    /// The recorded periods of a series between two instants (every revision).
+    public func periodRecords(seriesID: Int64, from: Date, to: Date) async throws -> [PeriodRecord] {
+        try await self.repositories.periodRecords.records(seriesID: seriesID, from: from, to: to)
+    }
+
+    /// Whether a corrective action worked: the periods since its check date all met their SLA.
+    public var actionEffectiveness: ActionEffectiveness { ActionEffectiveness(repositories: self.repositories) }
+}

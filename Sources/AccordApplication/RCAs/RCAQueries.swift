@@ -1,0 +1,114 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+
+/// Parties open an RCA over breaches (a customer may share one of internal-SLO breaches with the vendors).
+public struct OpenRCA: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+
+    public func callAsFunction(breachIDs: [Int64], title: String, shareWithVendors: Bool, scope: AccessScope, actor: AuditActor) async throws
+        -> RootCauseAnalysis
+    {
+        try await self.repositories.rcas.open(
+            breachIDs: breachIDs, title: title, scope: scope, actor: actor, now: self.clock(), shareWithVendors: shareWithVendors)
+    }
+}
+
+/// The parties write an RCA while it is in their hands: its analysis, timeline and contributing factors (each edit
+/// changes the content hash, so signatures given before no longer count).
+public struct WriteRCA: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+
+    public func analysis(id: Int64, _ draft: RCAAnalysisDraft, scope: AccessScope, actor: AuditActor) async throws -> RootCauseAnalysis {
+        try await self.repositories.rcas.editAnalysis(id: id, draft, scope: scope, actor: actor)
+    }
+
+    public func timelineEntry(id: Int64, _ draft: TimelineDraft, scope: AccessScope, actor: AuditActor) async throws -> RootCauseAnalysis {
+        try await self.repositories.rcas.addTimelineEntry(id: id, draft, scope: scope, actor: actor, now: self.clock())
+    }
+
+    public func factor(id: Int64, _ draft: FactorDraft, scope: AccessScope, actor: AuditActor) async throws -> RootCauseAnalysis {
+        try await self.repositories.rcas.addFactor(id: id, draft, scope: scope, actor: actor, now: self.clock())
+    }
+}
+
+/// What pages and the API read of RCAs.
+public struct RCAQueries: Sendable {
+    let repositories: Repositories
+
+    public func find(id: Int64, scope: AccessScope) async throws -> RootCauseAnalysis {
+        try await self.repositories.rcas.find(id: id, scope: scope)
+    }
+
+    public func list(_ filter: RCAFilter, today: LocalDate, page: PageRequest, scope: AccessScope) async throws -> PageOf<RCASummary> {
+        try await self.repositories.rcas.list(filter, today: today, page: page, scope: scope)
+    }
+
+    public func history(id: Int64, scope: AccessScope) async throws -> [HistoryEntry] {
+        try await self.repositories.rcas.history(id: id, scope: scope)
+    }
+
+    public func evidence(id: Int64, scope: AccessScope) async throws -> [EvidenceFile] {
+        try await self.repositories.evidence.list(.rca, id: id, scope: scope)
+    }
+
+    /// How many accepted RCAs name each root-cause category, per vendor.
+    public func categoryCounts(scope: AccessScope) async throws -> [(vendorID: Int64?, vendorName: String, category: RootCauseCategory, count: Int)] {
+        try await self.repositories.rcas.categoryCounts(scope: scope)
+    }
+
+    /// Current breaches no RCA covers, for the form that opens one.
+    public func unanalysedBreaches(scope: AccessScope) async throws -> [UnanalysedBreach] {
+        try await self.repositories.rcas.unanalysedBreaches(scope: scope)
+    }
+}
+
+/// A party adds a corrective action to an RCA.
+public struct AddAction: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+
+    public func callAsFunction(rcaID: Int64, _ draft: ActionDraft, scope: AccessScope, actor: AuditActor) async throws -> CorrectiveAction {
+        try await self.repositories.actions.create(rcaID: rcaID, draft, scope: scope, actor: actor, now: self.clock())
+    }
+}
+
+/// A corrective action moves a step: its owner starts and completes it, the customer verifies it or reopens it.
+public struct AdvanceAction: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+
+    public func callAsFunction(_ step: ActionStep, id: Int64, byCustomer: Bool, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor)
+        async throws -> CorrectiveAction
+    {
+        try await self.repositories.actions.perform(
+            step, id: id, byCustomer: byCustomer, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, now: self.clock())
+    }
+}
+
+public struct ActionQueries: Sendable {
+    let repositories: Repositories
+
+    public func find(id: Int64, scope: AccessScope) async throws -> CorrectiveAction {
+        try await self.repositories.actions.find(id: id, scope: scope)
+    }
+
+    public func list(_ filter: ActionFilter, page: PageRequest, scope: AccessScope) async throws -> PageOf<CorrectiveAction> {
+        try await self.repositories.actions.list(filter, page: page, scope: scope)
+    }
+
+    public func history(id: Int64, scope: AccessScope) async throws -> [HistoryEntry] {
+        try await self.repositories.actions.history(id: id, scope: scope)
+    }
+}
+
+extension UseCases {
+    public var openRCA: OpenRCA { OpenRCA(repositories: self.repositories, clock: self.clock) }
+    public var writeRCA: WriteRCA { WriteRCA(repositories: self.repositories, clock: self.clock) }
+    public var rcas: RCAQueries { RCAQueries(repositories: self.repositories) }
+    public var addAction: AddAction { AddAction(repositories: self.repositories, clock: self.clock) }
+    public var advanceAction: AdvanceAction { AdvanceAction(repositories: self.repositories, clock: self.clock) }
+    public var actions: ActionQueries { ActionQueries(repositories: self.repositories) }
+}
