@@ -116,3 +116,49 @@ public struct PeriodRevision: Sendable, Codable {
         self.after = after
     }
 }
+
+/// A recorded change of an alert's state.
+public struct AlertEvent: Sendable, Encodable {
+    public var rule: String
+    public var severity: String
+    public var state: String
+    public var at: Date
+    public var longBurn: Decimal?
+    public var shortBurn: Decimal?
+
+    public init(rule: String, severity: String, state: String, at: Date, longBurn: Decimal?, shortBurn: Decimal?) {
+        self.rule = rule
+        self.severity = severity
+        self.state = state
+        self.at = at
+        self.longBurn = longBurn
+        self.shortBurn = shortBurn
+    }
+}
+
+/// Breaches of one series, current revisions only.
+public struct BreachRow: Sendable, Encodable {
+    public var id: Int64
+    public var periodStart: Date
+    public var periodEnd: Date
+    public var revision: Int
+    public var severity: String
+    public var attainment: Decimal
+    public var target: Decimal
+    public var good: Decimal
+    public var valid: Decimal
+    public var recordedAt: Date
+
+    public init(id: Int64, periodStart: Date, periodEnd: Date, revision: Int, severity: String, attainment: Decimal, target: Decimal, good: Decimal, valid: Decimal, recordedAt: Date) {
+        self.id = id
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.revision = revision
+        self.severity = severity
+        self.attainment = attainment
+        self.target = target
+        self.good = good
+        self.valid = valid
+        self.recordedAt = recordedAt
+    }
+}

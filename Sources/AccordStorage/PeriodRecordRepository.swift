@@ -350,15 +350,6 @@ public struct PeriodRecordRepository: Sendable {
         }
     }
 
-    /// A recorded change of an alert's state.
-    public struct AlertEvent: Sendable, Encodable {
-        public var rule: String
-        public var severity: String
-        public var state: String
-        public var at: Date
-        public var longBurn: Decimal?
-        public var shortBurn: Decimal?
-    }
 
     public func alertEvents(seriesID: Int64, limit: Int = 50) async throws -> [AlertEvent] {
         try await self.database.query(
@@ -374,19 +365,6 @@ public struct PeriodRecordRepository: Sendable {
         }
     }
 
-    /// Breaches of one series, current revisions only.
-    public struct BreachRow: Sendable, Encodable {
-        public var id: Int64
-        public var periodStart: Date
-        public var periodEnd: Date
-        public var revision: Int
-        public var severity: String
-        public var attainment: Decimal
-        public var target: Decimal
-        public var good: Decimal
-        public var valid: Decimal
-        public var recordedAt: Date
-    }
 
     public func breaches(seriesID: Int64) async throws -> [BreachRow] {
         try await self.database.query(

@@ -124,6 +124,21 @@ public struct ObjectiveQueries: Sendable {
     public func list(versionID: Int64, scope: AccessScope) async throws -> [Objective] {
         try await self.repositories.objectives.list(versionID: versionID, scope: scope)
     }
+
+    /// The series' breaches, current revisions only.
+    public func breaches(seriesID: Int64) async throws -> [BreachRow] {
+        try await self.repositories.periodRecords.breaches(seriesID: seriesID)
+    }
+
+    /// The latest alert transitions of a series (at most `limit`).
+    public func alertEvents(seriesID: Int64, limit: Int = 50) async throws -> [AlertEvent] {
+        try await self.repositories.periodRecords.alertEvents(seriesID: seriesID, limit: limit)
+    }
+
+    /// The good and valid counts of a series over each span, as measured by `now`.
+    public func counts(seriesID: Int64, sliKind: SLIKind, spans: [DateInterval], now: Date) async throws -> [EventCounts] {
+        try await self.repositories.measurements.counts(seriesID: seriesID, sliKind: sliKind, spans: spans, now: now)
+    }
 }
 
 extension UseCases {

@@ -35,6 +35,10 @@ public struct ExclusionQueries: Sendable {
         try await self.repositories.exclusions.list(objectiveID: objectiveID, scope: scope)
     }
 
+    public func list(of objective: Objective, scope: AccessScope) async throws -> [Exclusion] {
+        try await self.repositories.exclusions.list(of: objective, scope: scope)
+    }
+
     public func find(id: Int64, objectiveID: Int64, scope: AccessScope) async throws -> Exclusion {
         try await self.repositories.exclusions.find(id: id, objectiveID: objectiveID, scope: scope)
     }

@@ -59,6 +59,11 @@ public struct RCAQueries: Sendable {
         try await self.repositories.rcas.categoryCounts(scope: scope)
     }
 
+    /// For each breach among these, the RCA that analyses it.
+    public func analyses(ofBreaches ids: [Int64]) async throws -> [Int64: Int64] {
+        try await self.repositories.rcas.analyses(ofBreaches: ids)
+    }
+
     /// Current breaches no RCA covers, for the form that opens one.
     public func unanalysedBreaches(scope: AccessScope) async throws -> [UnanalysedBreach] {
         try await self.repositories.rcas.unanalysedBreaches(scope: scope)

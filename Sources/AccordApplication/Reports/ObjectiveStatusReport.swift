@@ -26,7 +26,7 @@ public struct ObjectiveStatus: Encodable, Sendable {
     public var burnRates: [Rate]
     public var alerts: [Alert]
     /// The latest recorded changes of alert state (newest first), as the alert job saw them.
-    public var alertHistory: [PeriodRecordRepository.AlertEvent]
+    public var alertHistory: [AlertEvent]
 
     /// The status as a vendor's user sees it when the agreement does not share the customer's internal figures: the
     /// period against the SLA only, no burn rates (they spend the SLO's budget) and no alerts.

@@ -1,12 +1,11 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// `/api/v1/agreements`, their versions and objectives.
 struct AgreementAPI {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     /// An objective as the API shows it: the same flat fields it accepts.
     struct ObjectiveResource: Encodable {
@@ -115,7 +114,7 @@ struct AgreementAPI {
                 status: request.query("status").flatMap(AgreementStatus.init(rawValue:)), vendorID: request.query("vendor_id").flatMap { Int64($0) },
                 // a vendor's user does not filter by what it may not see
                 masterID: context.identity?.user.role == .vendor ? nil : request.query("master_id").flatMap { Int64($0) })
-            let page = try await self.repositories.agreements.list(filter, page: request.apiPage(), scope: context.scope)
+            let page = try await self.dependencies.useCases.agreements.list(filter, page: request.apiPage(), scope: context.scope)
             return JSON.response(ListEnvelope(page) { context.facing($0) })
         }
         group.post("agreements") { request, context in
@@ -123,26 +122,26 @@ struct AgreementAPI {
             var request = request
             let input = try await request.json(context: context)
             return JSON.response(
-                try await self.repositories.agreements.create(try DraftParsing.agreement(input), scope: context.scope, actor: context.actor),
+                try await self.dependencies.useCases.createAgreement(try DraftParsing.agreement(input), scope: context.scope, actor: context.actor),
                 status: .created)
         }
         group.get("agreements/:id") { _, context in
             _ = try context.requireUser()
-            return JSON.response(context.facing(try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)))
+            return JSON.response(context.facing(try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)))
         }
         group.patch("agreements/:id") { request, context in
-            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
             return JSON.response(
-                try await self.repositories.agreements.update(
+                try await self.dependencies.useCases.editAgreement(
                     id: agreement.id, try DraftParsing.agreement(input.over(agreement.asInput)),
                     expectedRowVersion: try DraftParsing.rowVersion(input),
                     scope: context.scope, actor: context.actor))
         }
         group.post("agreements/:id/status") { request, context in
-            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
@@ -150,23 +149,23 @@ struct AgreementAPI {
                 throw ValidationErrors([FieldError("status", "status must be one of: draft, active, expired, terminated.")])
             }
             return JSON.response(
-                try await self.repositories.agreements.changeStatus(
+                try await self.dependencies.useCases.changeAgreementStatus(
                     id: agreement.id, to: target, expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope, actor: context.actor))
         }
         group.get("agreements/:id/versions") { _, context in
             _ = try context.requireUser()
-            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
-            return JSON.response(ItemsEnvelope(items: try await self.repositories.versions.list(agreementID: agreement.id, scope: context.scope)))
+            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
+            return JSON.response(ItemsEnvelope(items: try await self.dependencies.useCases.agreements.versions(agreementID: agreement.id, scope: context.scope)))
         }
         group.post("agreements/:id/versions") { request, context in
-            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
             var reader = InputReader(input)
             let effective = reader.date("effective_from", label: "effective_from")
             try reader.errors.throwIfAny()
-            let version = try await self.repositories.versions.amend(
+            let version = try await self.dependencies.useCases.amendAgreement(
                 agreementID: agreement.id, effectiveFrom: effective, note: reader.string("note"), scope: context.scope, actor: context.actor)
             return JSON.response(try await self.versionResource(version, context: context), status: .created)
         }
@@ -176,17 +175,17 @@ struct AgreementAPI {
         }
         group.get("agreements/:id/versions/:number") { _, context in
             _ = try context.requireUser()
-            let version = try await self.repositories.versions.find(
+            let version = try await self.dependencies.useCases.agreements.version(
                 agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
             return JSON.response(try await self.versionResource(version, context: context))
         }
         group.post("agreements/:id/versions/:number/activate") { request, context in
-            let version = try await self.repositories.versions.find(
+            let version = try await self.dependencies.useCases.agreements.version(
                 agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
-            let activated = try await self.repositories.versions.activate(
+            let activated = try await self.dependencies.useCases.activateVersion(
                 agreementID: version.agreementID, number: version.number, expectedRowVersion: try DraftParsing.rowVersion(input),
                 scope: context.scope,
                 actor: context.actor)
@@ -196,7 +195,7 @@ struct AgreementAPI {
     }
 
     func versionResource(_ version: AgreementVersion, context: AccordRequestContext) async throws -> VersionResource {
-        let objectives = try await self.repositories.objectives.list(versionID: version.id, scope: context.scope)
+        let objectives = try await self.dependencies.useCases.objectives.list(versionID: version.id, scope: context.scope)
         let placement = ObjectivePlacement(agreementID: version.agreementID, versionNumber: version.number, versionState: version.state)
         let showsSLO = try await self.dependencies.seesInternalFigures(context, agreementID: version.agreementID)
         return VersionResource(version: version, objectives: objectives.map { ObjectiveResource($0, placement, showsSLO: showsSLO) })
@@ -206,25 +205,24 @@ struct AgreementAPI {
 /// `/api/v1/agreements/{id}/versions/{n}/objectives` and `/api/v1/objectives/{id}`.
 struct ObjectiveAPI {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("agreements/:id/versions/:number/objectives") { _, context in
             _ = try context.requireUser()
-            let version = try await self.repositories.versions.find(
+            let version = try await self.dependencies.useCases.agreements.version(
                 agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
             let placement = ObjectivePlacement(agreementID: version.agreementID, versionNumber: version.number, versionState: version.state)
-            let objectives = try await self.repositories.objectives.list(versionID: version.id, scope: context.scope)
+            let objectives = try await self.dependencies.useCases.objectives.list(versionID: version.id, scope: context.scope)
             let showsSLO = try await self.dependencies.seesInternalFigures(context, agreementID: version.agreementID)
             return JSON.response(ItemsEnvelope(items: objectives.map { AgreementAPI.ObjectiveResource($0, placement, showsSLO: showsSLO) }))
         }
         group.post("agreements/:id/versions/:number/objectives") { request, context in
-            let version = try await self.repositories.versions.find(
+            let version = try await self.dependencies.useCases.agreements.version(
                 agreementID: try context.id(), number: try context.number("number"), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
-            let objective = try await self.repositories.objectives.create(
+            let objective = try await self.dependencies.useCases.addObjective(
                 agreementID: version.agreementID, versionNumber: version.number, try DraftParsing.objective(input), scope: context.scope,
                 actor: context.actor)
             let placement = ObjectivePlacement(agreementID: version.agreementID, versionNumber: version.number, versionState: version.state)
@@ -232,24 +230,24 @@ struct ObjectiveAPI {
         }
         group.get("objectives/:id") { _, context in
             _ = try context.requireUser()
-            let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            let (objective, placement) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
             let showsSLO = try await self.dependencies.seesInternalFigures(context, agreementID: placement.agreementID)
             return JSON.response(AgreementAPI.ObjectiveResource(objective, placement, showsSLO: showsSLO))
         }
         group.patch("objectives/:id") { request, context in
-            let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            let (objective, placement) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.json(context: context)
-            let updated = try await self.repositories.objectives.update(
+            let updated = try await self.dependencies.useCases.editObjective(
                 id: objective.id, try DraftParsing.objective(input.over(objective.asInput)), expectedRowVersion: try DraftParsing.rowVersion(input),
                 scope: context.scope, actor: context.actor)
             return JSON.response(AgreementAPI.ObjectiveResource(updated, placement))
         }
         group.delete("objectives/:id") { _, context in
-            let (objective, _) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            let (objective, _) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
-            try await self.repositories.objectives.delete(id: objective.id, scope: context.scope, actor: context.actor)
+            try await self.dependencies.useCases.removeObjective(id: objective.id, scope: context.scope, actor: context.actor)
             return Response.noContent
         }
     }

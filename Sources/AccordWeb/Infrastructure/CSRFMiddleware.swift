@@ -1,5 +1,4 @@
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 

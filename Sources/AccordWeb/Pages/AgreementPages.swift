@@ -1,13 +1,11 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// Master and vendor SLAs: list, detail with versions and objectives, create, edit, status changes.
 struct AgreementPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
     var renderer: PageRenderer { self.dependencies.renderer }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
@@ -26,7 +24,7 @@ struct AgreementPages {
             var request = request
             let input = try await request.form(context: context)
             return try await saveOrRedisplay(input: input, render: { state in try await self.form(context, agreement: nil, state: state) }) {
-                let agreement = try await self.repositories.agreements.create(
+                let agreement = try await self.dependencies.useCases.createAgreement(
                     try DraftParsing.agreement(input), scope: context.scope, actor: context.actor)
                 return Redirect.to("/agreements/\(agreement.id)", notice: .created)
             }
@@ -36,13 +34,13 @@ struct AgreementPages {
             try await self.show(request, context, versionNumber: try context.number("number"))
         }
         router.get("agreements/:id/edit") { _, context in
-            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             return try await self.form(
                 context, agreement: agreement, state: FormState(values: agreement.formValues, rowVersion: agreement.rowVersion))
         }
         router.post("agreements/:id/edit") { request, context in
-            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.form(context: context)
@@ -55,7 +53,7 @@ struct AgreementPages {
                     return try await self.form(context, agreement: agreement, state: state)
                 }
             ) {
-                _ = try await self.repositories.agreements.update(
+                _ = try await self.dependencies.useCases.editAgreement(
                     id: agreement.id, try DraftParsing.agreement(merged), expectedRowVersion: try DraftParsing.rowVersion(input),
                     scope: context.scope,
                     actor: context.actor)
@@ -63,7 +61,7 @@ struct AgreementPages {
             }
         }
         router.get("agreements/:id/status") { request, context in
-            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             guard let target = request.query("to").flatMap(AgreementStatus.init(rawValue:)) else { throw NotFound("status") }
             let view = StatusConfirmView(
@@ -75,14 +73,14 @@ struct AgreementPages {
             return self.renderer.response(view, template: "agreements/status")
         }
         router.post("agreements/:id/status") { request, context in
-            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.form(context: context)
             guard let target = input.text("status").flatMap(AgreementStatus.init(rawValue:)) else {
                 throw ValidationErrors([FieldError("status", "Choose draft, active, expired or terminated.")])
             }
-            _ = try await self.repositories.agreements.changeStatus(
+            _ = try await self.dependencies.useCases.changeAgreementStatus(
                 id: agreement.id, to: target, expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope, actor: context.actor)
             return Redirect.to("/agreements/\(agreement.id)", notice: target == .active ? .activated : .statusChanged)
         }
@@ -105,7 +103,7 @@ struct AgreementPages {
         let filter = AgreementFilter(
             search: search, kind: kind, status: status, vendorID: request.query("vendor_id").flatMap { Int64($0) },
             masterID: request.query("master_id").flatMap { Int64($0) })
-        let page = try await self.repositories.agreements.list(filter, page: request.page(), scope: context.scope)
+        let page = try await self.dependencies.useCases.agreements.list(filter, page: request.page(), scope: context.scope)
         let rows = page.items.map {
             AgreementViews.ListView.Row(
                 id: $0.id, title: $0.title, kind: $0.kind == .master ? "Master SLA" : "Vendor SLA", party: $0.vendorName ?? $0.serviceName,
@@ -124,8 +122,8 @@ struct AgreementPages {
 
     private func show(_ request: Request, _ context: AccordRequestContext, versionNumber: Int?) async throws -> Response {
         let user = try context.requireUser()
-        let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
-        let versions = try await self.repositories.versions.list(agreementID: agreement.id, scope: context.scope)
+        let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
+        let versions = try await self.dependencies.useCases.agreements.versions(agreementID: agreement.id, scope: context.scope)
         let today = LocalDate.of(self.dependencies.clock(), in: TimeZone(identifier: agreement.timeZone) ?? .gmt)
         let selectedVersion: AgreementVersion?
         if let versionNumber {
@@ -138,7 +136,7 @@ struct AgreementPages {
         let open = agreement.status == .draft || agreement.status == .active
         var detail: AgreementViews.VersionDetail?
         if let version = selectedVersion {
-            let objectives = try await self.repositories.objectives.list(versionID: version.id, scope: context.scope)
+            let objectives = try await self.dependencies.useCases.objectives.list(versionID: version.id, scope: context.scope)
             let editable = canManage && version.state == .draft && open
             detail = AgreementViews.VersionDetail(
                 number: version.number, effectiveFrom: Figures.date(version.effectiveFrom), state: VersionRules.stateLabel(version, on: today, among: versions), note: version.note,
@@ -149,12 +147,12 @@ struct AgreementPages {
         }
         var supporting: [Agreement] = []
         if agreement.kind == .master {
-            supporting = try await self.repositories.agreements.list(
+            supporting = try await self.dependencies.useCases.agreements.list(
                 .init(masterID: agreement.id), page: PageRequest(number: 1, size: 200), scope: context.scope
             ).items
         }
         // the notice deadline: the agreement's notice date, or its end less the notice period of its governance terms
-        let terms = try await self.repositories.governanceTerms.find(agreementID: agreement.id, scope: context.scope)
+        let terms = try await self.dependencies.useCases.governanceTerms.find(agreementID: agreement.id, scope: context.scope)
         let deadline = agreement.noticeDate ?? RenewalRules.noticeDeadline(endDate: agreement.endDate, noticeDays: terms.noticePeriodDays ?? -1)
         let notice: String = deadline.map { deadline in
             let left = deadline.daysSince1970 - today.daysSince1970
@@ -212,8 +210,8 @@ struct AgreementPages {
     private func form(_ context: AccordRequestContext, agreement: Agreement?, state: FormState) async throws -> Response {
         let values = state.values
         let services = try await self.dependencies.useCases.services.all()
-        let vendors = try await self.repositories.vendors.all(scope: .organisation)
-        let masters = try await self.repositories.agreements.masters()
+        let vendors = try await self.dependencies.useCases.vendors.all(scope: .organisation)
+        let masters = try await self.dependencies.useCases.agreements.masters()
         let view = FormView(
             chrome: Chrome(title: agreement.map { "Edit \($0.title)" } ?? "New agreement", context: context),
             heading: agreement.map { "Edit \($0.title)" } ?? "New agreement", action: agreement.map { "/agreements/\($0.id)/edit" } ?? "/agreements",

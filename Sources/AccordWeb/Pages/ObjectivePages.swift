@@ -1,12 +1,11 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// Objectives: added to, changed in and removed from draft versions only.
 struct ObjectivePages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
     var renderer: PageRenderer { self.dependencies.renderer }
 
     struct FormView {
@@ -77,7 +76,7 @@ struct ObjectivePages {
                     try await self.form(context, agreement: agreement, version: version, objective: nil, input: input, state: state)
                 }
             ) {
-                _ = try await self.repositories.objectives.create(
+                _ = try await self.dependencies.useCases.addObjective(
                     agreementID: agreement.id, versionNumber: version.number, try DraftParsing.objective(input), scope: context.scope,
                     actor: context.actor)
                 return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .created)
@@ -110,7 +109,7 @@ struct ObjectivePages {
                         context, agreement: agreement, version: version, objective: objective, input: input, state: state, placement: placement)
                 }
             ) {
-                _ = try await self.repositories.objectives.update(
+                _ = try await self.dependencies.useCases.editObjective(
                     id: objective.id, try DraftParsing.objective(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
                     actor: context.actor)
                 return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .updated)
@@ -128,7 +127,7 @@ struct ObjectivePages {
         router.post("objectives/:id/delete") { _, context in
             let (objective, _, agreement, version) = try await self.loadObjective(context)
             _ = try context.requireUser(\.canManageContracts)
-            try await self.repositories.objectives.delete(id: objective.id, scope: context.scope, actor: context.actor)
+            try await self.dependencies.useCases.removeObjective(id: objective.id, scope: context.scope, actor: context.actor)
             return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .deleted)
         }
     }
@@ -142,15 +141,15 @@ struct ObjectivePages {
     }
 
     private func loadVersion(_ context: AccordRequestContext) async throws -> (Agreement, AgreementVersion) {
-        let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
-        let version = try await self.repositories.versions.find(agreementID: agreement.id, number: try context.number("number"), scope: context.scope)
+        let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
+        let version = try await self.dependencies.useCases.agreements.version(agreementID: agreement.id, number: try context.number("number"), scope: context.scope)
         return (agreement, version)
     }
 
     private func loadObjective(_ context: AccordRequestContext) async throws -> (Objective, ObjectivePlacement, Agreement, AgreementVersion) {
-        let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
-        let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
-        let version = try await self.repositories.versions.find(agreementID: agreement.id, number: placement.versionNumber, scope: context.scope)
+        let (objective, placement) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
+        let agreement = try await self.dependencies.useCases.agreements.find(id: placement.agreementID, scope: context.scope)
+        let version = try await self.dependencies.useCases.agreements.version(agreementID: agreement.id, number: placement.versionNumber, scope: context.scope)
         return (objective, placement, agreement, version)
     }
 

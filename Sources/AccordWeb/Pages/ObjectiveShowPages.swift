@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -8,7 +7,6 @@ import Hummingbird
 /// "how this number was computed" page.
 struct ObjectiveShowPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct PeriodLine {
         var label: String
@@ -182,11 +180,11 @@ struct ObjectiveShowPages {
             rates: status.burnRates.map { "\($0.window) \(Figures.rate($0.burnRate))" }.joined(separator: " · "),
             alerts: alerts, hasAlerts: !alerts.isEmpty)
         let burnDown = try await self.burnDown(objective: objective, period: status.period, zone: zone, now: now)
-        let exclusions = try await self.repositories.exclusions.list(of: objective, scope: context.scope).map(context.facing)
+        let exclusions = try await self.dependencies.useCases.exclusions.list(of: objective, scope: context.scope).map(context.facing)
         // a vendor's user sees breaches of the SLA only, unless the agreement shares the SLO
-        let breachRows = try await self.repositories.periodRecords.breaches(seriesID: objective.seriesID).filter { showsInternal || $0.severity == "sla" }
+        let breachRows = try await self.dependencies.useCases.objectives.breaches(seriesID: objective.seriesID).filter { showsInternal || $0.severity == "sla" }
         let credits = Dictionary(rows.compactMap { row in row.creditId.map { (row.start, ($0, Decimal(string: row.creditAmount).map { Money.format($0, row.currency) } ?? row.creditAmount)) } }) { first, _ in first }
-        let analyses = try await self.repositories.rcas.analyses(ofBreaches: breachRows.map(\.id))
+        let analyses = try await self.dependencies.useCases.rcas.analyses(ofBreaches: breachRows.map(\.id))
         let mayOpen = user.role.canManageContracts && agreement.kind == .vendor
         let breaches = breachRows.map {
             BreachLine(
@@ -197,7 +195,7 @@ struct ObjectiveShowPages {
                 revision: $0.revision, periodStart: RFC3339.format($0.periodStart), creditID: credits[$0.periodStart]?.0,
                 credit: credits[$0.periodStart]?.1 ?? "")
         }
-        let history = try await self.repositories.periodRecords.alertEvents(seriesID: objective.seriesID, limit: 20).map {
+        let history = try await self.dependencies.useCases.objectives.alertEvents(seriesID: objective.seriesID, limit: 20).map {
             AlertLine(
                 at: Self.stamp($0.at, zone: zone),
                 text:
@@ -257,7 +255,7 @@ struct ObjectiveShowPages {
             cursor = next
         }
         let totalDays = max(1, calendar.dateComponents([.day], from: period.start, to: period.end).day ?? 30)
-        let counts = try await self.repositories.measurements.counts(
+        let counts = try await self.dependencies.useCases.objectives.counts(
             seriesID: objective.seriesID, sliKind: objective.sliKind, spans: days.map { DateInterval(start: period.start, end: $0.end) }, now: now)
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")

@@ -1,12 +1,11 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// Amendments (new versions), their activation, and the objectives inside a draft version.
 struct VersionPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
     var renderer: PageRenderer { self.dependencies.renderer }
 
     struct AmendView {
@@ -31,9 +30,9 @@ struct VersionPages {
     static func compare(
         _ request: Request, _ context: AccordRequestContext, dependencies: AppDependencies
     ) async throws -> (Agreement, [AgreementVersion], VersionComparison) {
-        let repositories = dependencies.repositories
-        let agreement = try await repositories.agreements.find(id: try context.id(), scope: context.scope)
-        let versions = try await repositories.versions.list(agreementID: agreement.id, scope: context.scope)
+        let useCases = dependencies.useCases
+        let agreement = try await useCases.agreements.find(id: try context.id(), scope: context.scope)
+        let versions = try await useCases.agreements.versions(agreementID: agreement.id, scope: context.scope)
         var errors = ValidationErrors()
         func pick(_ field: String, default fallback: AgreementVersion?) -> AgreementVersion? {
             guard let text = request.query(field), !text.isEmpty else { return fallback }
@@ -47,8 +46,8 @@ struct VersionPages {
         let to = pick("to", default: versions.last)
         try errors.throwIfAny()
         guard let from, let to else { throw NotFound("version") }
-        let before = try await repositories.objectives.list(versionID: from.id, scope: context.scope)
-        let after = try await repositories.objectives.list(versionID: to.id, scope: context.scope)
+        let before = try await useCases.objectives.list(versionID: from.id, scope: context.scope)
+        let after = try await useCases.objectives.list(versionID: to.id, scope: context.scope)
         let showsSLO = try await dependencies.seesInternalFigures(context, agreementID: agreement.id)
         return (agreement, versions, VersionComparison(from: from, before, to: to, after, showsSLO: showsSLO))
     }
@@ -68,16 +67,16 @@ struct VersionPages {
             return self.renderer.response(view, template: "agreements/compare")
         }
         router.get("agreements/:id/amend") { _, context in
-            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             let today = LocalDate.of(self.dependencies.clock(), in: TimeZone(identifier: agreement.timeZone) ?? .gmt)
-            let versions = try await self.repositories.versions.list(agreementID: agreement.id, scope: context.scope)
+            let versions = try await self.dependencies.useCases.agreements.versions(agreementID: agreement.id, scope: context.scope)
             let proposed = VersionRules.proposedEffectiveDate(today: today, agreement: agreement, existing: versions)
             return try await self.amendForm(
                 context, agreement: agreement, state: FormState(values: ["effective_from": proposed?.description ?? ""]))
         }
         router.post("agreements/:id/versions") { request, context in
-            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.form(context: context)
@@ -85,19 +84,19 @@ struct VersionPages {
                 var reader = InputReader(input)
                 let effective = reader.date("effective_from", label: "Effective from")
                 try reader.errors.throwIfAny()
-                let version = try await self.repositories.versions.amend(
+                let version = try await self.dependencies.useCases.amendAgreement(
                     agreementID: agreement.id, effectiveFrom: effective, note: reader.string("note"), scope: context.scope, actor: context.actor)
                 return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .amended)
             }
         }
         router.post("agreements/:id/versions/:number/activate") { request, context in
-            let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
-            let version = try await self.repositories.versions.find(
+            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
+            let version = try await self.dependencies.useCases.agreements.version(
                 agreementID: agreement.id, number: try context.number("number"), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let input = try await request.form(context: context)
-            _ = try await self.repositories.versions.activate(
+            _ = try await self.dependencies.useCases.activateVersion(
                 agreementID: agreement.id, number: version.number, expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
                 actor: context.actor)
             return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .activated)
@@ -106,7 +105,7 @@ struct VersionPages {
     }
 
     private func amendForm(_ context: AccordRequestContext, agreement: Agreement, state: FormState) async throws -> Response {
-        let versions = try await self.repositories.versions.list(agreementID: agreement.id, scope: context.scope)
+        let versions = try await self.dependencies.useCases.agreements.versions(agreementID: agreement.id, scope: context.scope)
         let latest = versions.last.map { "Version \($0.number), effective from \($0.effectiveFrom)" } ?? ""
         let view = AmendView(chrome: Chrome(title: "Amend \(agreement.title)", context: context), agreement: agreement, form: state, latest: latest)
         return self.renderer.response(
