@@ -5,7 +5,7 @@ import Logging
 
 /// Every use case over one database and one clock: what the web layer and the command line call.
 public struct UseCases: Sendable {
-    public let repositories: Repositories
+    let repositories: Repositories
     /// The current instant; tests pass a clock they can move.
     public let clock: @Sendable () -> Date
     public let logger: Logger
@@ -37,7 +37,7 @@ public struct UseCases: Sendable {
     public var credits: CreditLedger { CreditLedger(repositories: self.repositories) }
     public var decideClaim: DecideClaim { DecideClaim(repositories: self.repositories, clock: self.clock) }
     public var decideDispute: DecideDispute { DecideDispute(repositories: self.repositories, clock: self.clock) }
-    public var webhooks: WebhookRegistration { WebhookRegistration(repositories: self.repositories, outbound: self.outbound) }
+    public var webhookRegistration: WebhookRegistration { WebhookRegistration(repositories: self.repositories, outbound: self.outbound) }
     public var acceptProposal: AcceptProposal { AcceptProposal(repositories: self.repositories, clock: self.clock) }
     public var rejectProposal: RejectProposal { RejectProposal(repositories: self.repositories, clock: self.clock) }
     public var withdrawProposal: WithdrawProposal { WithdrawProposal(repositories: self.repositories, clock: self.clock) }

@@ -168,20 +168,9 @@ public struct CreditRepository: Sendable {
         return after
     }
 
-    /// One step of a credit's history, from the audit trail: when, what, by whom (nil: Accord itself, at a period's
-    /// close or recompute), and the status after it.
-    public struct HistoryStep: Sendable, Encodable, Equatable {
-        public var at: Date
-        public var action: String
-        public var status: String?
-        /// The person's label; nil for Accord itself.
-        public var by: String?
-        public var byUser: Bool
-        public var note: String?
-    }
 
     /// The credit's history, oldest first (the credit must be visible in `scope`).
-    public func history(id: Int64, scope: AccessScope) async throws -> [HistoryStep] {
+    public func history(id: Int64, scope: AccessScope) async throws -> [CreditHistoryStep] {
         let credit = try await self.find(id: id, scope: scope)
         let steps = try await self.database.query(
             """
@@ -197,27 +186,15 @@ public struct CreditRepository: Sendable {
                 case "waive": reason.isEmpty ? nil : reason
                 default: nil
                 }
-            return HistoryStep(at: at, action: action, status: status, by: byUser ? label : nil, byUser: byUser, note: note)
+            return CreditHistoryStep(at: at, action: action, status: status, by: byUser ? label : nil, byUser: byUser, note: note)
         }
         // a credit recorded at a period's first close is audited with the period's record, not on its own: its row says when
         if steps.first?.action == "create" { return steps }
-        return [HistoryStep(at: credit.createdAt, action: "create", status: CreditStatus.computed.rawValue, by: nil, byUser: false, note: nil)] + steps
+        return [CreditHistoryStep(at: credit.createdAt, action: "create", status: CreditStatus.computed.rawValue, by: nil, byUser: false, note: nil)] + steps
     }
 
-    /// Totals of the credits a filter matches per vendor, quarter (in each agreement's zone) and currency: owed
-    /// (computed or approved), issued and waived, each a sum in the currency.
-    public struct SummaryRow: Sendable, Encodable, Equatable {
-        public var vendorId: Int64?
-        public var vendorName: String?
-        public var quarter: String
-        public var currency: String
-        public var credits: Int
-        public var owed: Decimal
-        public var issued: Decimal
-        public var waived: Decimal
-    }
 
-    public func summary(filter: CreditFilter, scope: AccessScope) async throws -> [SummaryRow] {
+    public func summary(filter: CreditFilter, scope: AccessScope) async throws -> [CreditSummaryRow] {
         try await self.database.query(
             """
             SELECT c.vendor_id, v.name, to_char(c.period_start AT TIME ZONE a.time_zone, 'YYYY "Q"Q') AS quarter, c.currency, count(*)::int8,
@@ -237,7 +214,7 @@ public struct CreditRepository: Sendable {
         ).map { row in
             let (vendorID, vendorName, quarter, currency, count, owed, issued, waived) = try row.decode(
                 (Int64?, String?, String, String, Int, String, String, String).self)
-            return SummaryRow(
+            return CreditSummaryRow(
                 vendorId: vendorID, vendorName: vendorName, quarter: quarter, currency: currency, credits: count, owed: Decimal(string: owed) ?? 0,
                 issued: Decimal(string: issued) ?? 0, waived: Decimal(string: waived) ?? 0)
         }

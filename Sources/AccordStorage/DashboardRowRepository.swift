@@ -3,84 +3,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// One objective in force as the dashboard lists it: its current period so far, computed when its data changed.
-public struct DashboardRow: Sendable, Equatable {
-    public enum Status: String, Sendable, CaseIterable {
-        case breached
-        case atRisk = "at_risk"
-        case onTrack = "on_track"
-        case noData = "no_data"
-
-        public var label: String {
-            switch self {
-            case .breached: "breached"
-            case .atRisk: "at risk"
-            case .onTrack: "on track"
-            case .noData: "no data"
-            }
-        }
-    }
-
-    public var seriesID: Int64
-    public var objectiveID: Int64
-    public var agreementID: Int64
-    public var vendorID: Int64?
-    public var masterID: Int64?
-    public var serviceID: Int64?
-    public var objectiveName: String
-    public var agreementTitle: String
-    public var vendorName: String?
-    public var isMaster: Bool
-    public var slaTarget: Decimal
-    public var sloTarget: Decimal
-    public var attainment: Decimal?
-    public var slaStatus: TargetStatus
-    public var sloStatus: TargetStatus
-    public var outlook: PeriodOutlook.Status?
-    public var projected: Decimal?
-    public var budgetRemaining: Decimal?
-    public var firing: [String]
-    /// The last twelve periods' attainment, oldest first.
-    public var history: [Decimal?]
-    public var status: Status
-    public var shortfall: Decimal?
-    public var sourceVersion: Int64
-    public var periodEnd: Date?
-    public var refreshedAt: Date
-
-    public init(
-        seriesID: Int64, objectiveID: Int64, agreementID: Int64, vendorID: Int64?, masterID: Int64?, serviceID: Int64?, objectiveName: String,
-        agreementTitle: String, vendorName: String?, isMaster: Bool, slaTarget: Decimal, sloTarget: Decimal, attainment: Decimal?,
-        slaStatus: TargetStatus, sloStatus: TargetStatus, outlook: PeriodOutlook.Status?, projected: Decimal?, budgetRemaining: Decimal?,
-        firing: [String], history: [Decimal?], status: Status, shortfall: Decimal?, sourceVersion: Int64, periodEnd: Date?, refreshedAt: Date
-    ) {
-        self.seriesID = seriesID
-        self.objectiveID = objectiveID
-        self.agreementID = agreementID
-        self.vendorID = vendorID
-        self.masterID = masterID
-        self.serviceID = serviceID
-        self.objectiveName = objectiveName
-        self.agreementTitle = agreementTitle
-        self.vendorName = vendorName
-        self.isMaster = isMaster
-        self.slaTarget = slaTarget
-        self.sloTarget = sloTarget
-        self.attainment = attainment
-        self.slaStatus = slaStatus
-        self.sloStatus = sloStatus
-        self.outlook = outlook
-        self.projected = projected
-        self.budgetRemaining = budgetRemaining
-        self.firing = firing
-        self.history = history
-        self.status = status
-        self.shortfall = shortfall
-        self.sourceVersion = sourceVersion
-        self.periodEnd = periodEnd
-        self.refreshedAt = refreshedAt
-    }
-}
 
 /// The dashboard's rows. Reads take the caller's scope (a vendor's users see their vendor's rows only); writes come
 /// from the refresh that computes them.
@@ -91,33 +13,7 @@ public struct DashboardRowRepository: Sendable {
         self.database = database
     }
 
-    public enum Sort: String, Sendable, CaseIterable {
-        /// The largest projected shortfall first, then the least budget left.
-        case risk
-        case budget
-        case name
-    }
 
-    public struct Filter: Sendable, Equatable {
-        public var vendorID: Int64?
-        public var serviceID: Int64?
-        public var agreementID: Int64?
-        public var status: DashboardRow.Status?
-        public var alertingOnly: Bool
-        public var search: String?
-
-        public init(
-            vendorID: Int64? = nil, serviceID: Int64? = nil, agreementID: Int64? = nil, status: DashboardRow.Status? = nil, alertingOnly: Bool = false,
-            search: String? = nil
-        ) {
-            self.vendorID = vendorID
-            self.serviceID = serviceID
-            self.agreementID = agreementID
-            self.status = status
-            self.alertingOnly = alertingOnly
-            self.search = search
-        }
-    }
 
     static let columns = """
         SELECT series_id, objective_id, agreement_id, vendor_id, master_id, service_id, objective_name, agreement_title, vendor_name, is_master,
@@ -174,7 +70,7 @@ public struct DashboardRowRepository: Sendable {
 
     /// The `WHERE` of a scope and filter, as SQL text with integer literals and the search text bound as `$1`.
     static func condition(
-        _ filter: Filter, scope: AccessScope, status: Bool = true, alerting: Bool = true, internalFiguresOf shared: Set<Int64>? = nil
+        _ filter: DashboardFilter, scope: AccessScope, status: Bool = true, alerting: Bool = true, internalFiguresOf shared: Set<Int64>? = nil
     ) -> String {
         var parts = ["TRUE"]
         if let vendor = scope.vendorID { parts.append("vendor_id = \(vendor)") }
@@ -193,14 +89,8 @@ public struct DashboardRowRepository: Sendable {
         return "%\(escaped)%"
     }
 
-    /// What tells whether a page's row is still as last shown: its series, when it was computed and from which version.
-    public struct RowKey: Sendable, Equatable {
-        public var seriesID: Int64
-        public var refreshedAt: Date
-        public var sourceVersion: Int64
-    }
 
-    static func order(_ sort: Sort, internalFiguresOf shared: Set<Int64>? = nil) -> String {
+    static func order(_ sort: DashboardSort, internalFiguresOf shared: Set<Int64>? = nil) -> String {
         // a vendor's rows are ordered by the budget only where it may see it
         let budget = shared.map { "(CASE WHEN \(Self.sharing($0, column: "d.agreement_id")) THEN d.budget_remaining END)" } ?? "d.budget_remaining"
         return switch sort {
@@ -214,8 +104,8 @@ public struct DashboardRowRepository: Sendable {
     /// The keys of one page of rows, filtered and sorted: the page reads whole rows only for those it has not shown
     /// as they are now.
     public func pageKeys(
-        _ filter: Filter, sort: Sort, page: PageRequest, scope: AccessScope, internalFiguresOf shared: Set<Int64>? = nil
-    ) async throws -> [RowKey] {
+        _ filter: DashboardFilter, sort: DashboardSort, page: PageRequest, scope: AccessScope, internalFiguresOf shared: Set<Int64>? = nil
+    ) async throws -> [DashboardRowKey] {
         var bindings = PostgresBindings()
         bindings.append(Self.pattern(filter.search))
         return try await self.database.query(
@@ -227,7 +117,7 @@ public struct DashboardRowRepository: Sendable {
                     """, binds: bindings)
         ).map { row in
             let (series, refreshed, version) = try row.decode((Int64, Date, Int64).self)
-            return RowKey(seriesID: series, refreshedAt: refreshed, sourceVersion: version)
+            return DashboardRowKey(seriesID: series, refreshedAt: refreshed, sourceVersion: version)
         }
     }
 
@@ -248,26 +138,10 @@ public struct DashboardRowRepository: Sendable {
         return Dictionary(try rows.compactMap(Self.row).map { ($0.seriesID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    public struct Counts: Sendable, Equatable {
-        public var byStatus: [DashboardRow.Status: Int]
-        public var alertingByStatus: [DashboardRow.Status: Int]
-        public var alerting: Int
-        public var total: Int
-
-        /// How many rows a filter with this status and alert choice finds.
-        public func matching(status: DashboardRow.Status?, alertingOnly: Bool) -> Int {
-            switch (status, alertingOnly) {
-            case (nil, false): self.total
-            case (nil, true): self.alerting
-            case (let status?, false): self.byStatus[status] ?? 0
-            case (let status?, true): self.alertingByStatus[status] ?? 0
-            }
-        }
-    }
 
     /// How many rows of each status the filter (without its status and alert choice) finds, and how many of them have
     /// an alert firing.
-    public func counts(_ filter: Filter, scope: AccessScope, internalFiguresOf shared: Set<Int64>? = nil) async throws -> Counts {
+    public func counts(_ filter: DashboardFilter, scope: AccessScope, internalFiguresOf shared: Set<Int64>? = nil) async throws -> DashboardCounts {
         var bindings = PostgresBindings()
         bindings.append(Self.pattern(filter.search))
         let rows = try await self.database.query(
@@ -277,7 +151,7 @@ public struct DashboardRowRepository: Sendable {
                            count(*) FILTER (WHERE \(Self.alerting(internalFiguresOf: shared)))::int8 FROM dashboard_rows
                     WHERE \(Self.condition(filter, scope: scope, status: false, alerting: false)) GROUP BY seen
                     """, binds: bindings))
-        var counts = Counts(byStatus: [:], alertingByStatus: [:], alerting: 0, total: 0)
+        var counts = DashboardCounts(byStatus: [:], alertingByStatus: [:], alerting: 0, total: 0)
         for row in rows {
             let (status, count, alerting) = try row.decode((String, Int, Int).self)
             if let status = DashboardRow.Status(rawValue: status) {

@@ -16,16 +16,6 @@ public struct IngestedBatch: Sendable, Equatable, Codable {
     public var periods: [PeriodImpact] = []
 }
 
-/// Who sent a batch: the user, and whether through a session or which API token.
-public struct BatchSender: Sendable, Equatable {
-    public var userID: Int64?
-    public var credential: String
-
-    public init(userID: Int64?, credential: String) {
-        self.userID = userID
-        self.credential = credential
-    }
-}
 
 /// Ratio measurements: stored in month partitions, with an hourly rollup kept in the same transaction.
 ///

@@ -216,42 +216,24 @@ public struct TicketRepository: Sendable {
         return .business(try CalendarRepository.calendar(row))
     }
 
-    /// One ticket's timer cycle as stored: the tickets behind a period's figure.
-    public struct OutcomeRow: Sendable, Encodable {
-        public var ticket: String
-        public var cycle: Int
-        public var priority: String
-        public var startedAt: Date
-        public var deadline: Date?
-        public var stoppedAt: Date?
-        public var knownAt: Date?
-        public var met: Bool?
-        /// Events of the ticket that could not apply, with the reason.
-        public var ignoredEvents: [IgnoredEventRow]
-    }
 
-    public struct IgnoredEventRow: Sendable, Encodable {
-        public var type: String
-        public var at: Date
-        public var reason: String
-    }
 
     static let outcomeColumns = "ticket, cycle, priority, started_at, deadline, stopped_at, known_at, met"
 
-    static func outcome(_ row: PostgresRow) throws -> OutcomeRow {
+    static func outcome(_ row: PostgresRow) throws -> TicketOutcomeRow {
         let v = try row.decode((String, Int, String, Date, Date?, Date?, Date?, Bool?).self)
-        return OutcomeRow(
+        return TicketOutcomeRow(
             ticket: v.0, cycle: v.1, priority: v.2, startedAt: v.3, deadline: v.4, stoppedAt: v.5, knownAt: v.6, met: v.7, ignoredEvents: [])
     }
 
     /// Outcomes known inside a span, breaches first: the tickets behind a period's figure.
-    public func outcomes(seriesID: Int64, span: DateInterval, limit: Int = 200) async throws -> [OutcomeRow] {
+    public func outcomes(seriesID: Int64, span: DateInterval, limit: Int = 200) async throws -> [TicketOutcomeRow] {
         try await self.outcomes(seriesID: seriesID, span: span, page: PageRequest(number: 1, size: limit)).items
     }
 
     /// One page of the outcomes known inside a span (breaches first, then by the instant they became known), each with
     /// its ticket's ignored events.
-    public func outcomes(seriesID: Int64, span: DateInterval, page: PageRequest) async throws -> PageOf<OutcomeRow> {
+    public func outcomes(seriesID: Int64, span: DateInterval, page: PageRequest) async throws -> PageOf<TicketOutcomeRow> {
         let rows = try await self.database.query(
             """
             SELECT \(unescaped: Self.outcomeColumns), count(*) OVER ()::int8 FROM ticket_outcomes
@@ -290,20 +272,6 @@ public struct TicketRepository: Sendable {
     /// The most ignored events each row of a period's ticket list carries; the ticket's lineage has them all.
     public static let ignoredPerRow = 20
 
-    public struct TicketHistory: Sendable, Encodable {
-        public struct EventRow: Sendable, Encodable {
-            public var type: String
-            public var priority: String
-            public var at: Date
-            public var batchId: Int64
-            public var applied: Bool
-            public var reason: String?
-        }
-
-        public var ticket: String
-        public var events: [EventRow]
-        public var cycles: [OutcomeRow]
-    }
 
     public func history(seriesID: Int64, ticket: String) async throws -> TicketHistory {
         let ignored = try await self.ignoredEvents(seriesID: seriesID, tickets: [ticket])[ticket] ?? []

@@ -135,6 +135,11 @@ public struct ObjectiveQueries: Sendable {
         try await self.repositories.periodRecords.alertEvents(seriesID: seriesID, limit: limit)
     }
 
+    /// The events of one ticket of a series and the timer cycles they made.
+    public func ticketHistory(seriesID: Int64, ticket: String) async throws -> TicketHistory {
+        try await self.repositories.tickets.history(seriesID: seriesID, ticket: ticket)
+    }
+
     /// The good and valid counts of a series over each span, as measured by `now`.
     public func counts(seriesID: Int64, sliKind: SLIKind, spans: [DateInterval], now: Date) async throws -> [EventCounts] {
         try await self.repositories.measurements.counts(seriesID: seriesID, sliKind: sliKind, spans: spans, now: now)

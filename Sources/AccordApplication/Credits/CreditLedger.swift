@@ -47,7 +47,7 @@ public struct CreditLedger: Sendable {
     }
 
     /// Who moved the credit along and when; a vendor's user reads the customer's people as "the customer".
-    public func history(id: Int64, scope: AccessScope, vendorFacing: Bool) async throws -> [CreditRepository.HistoryStep] {
+    public func history(id: Int64, scope: AccessScope, vendorFacing: Bool) async throws -> [CreditHistoryStep] {
         try await self.repositories.credits.history(id: id, scope: scope).map { step in
             var step = step
             if vendorFacing && step.byUser { step.by = customerLabel }
@@ -56,7 +56,7 @@ public struct CreditLedger: Sendable {
     }
 
     /// Totals per vendor, quarter and currency.
-    public func summary(filter: CreditFilter, scope: AccessScope) async throws -> [CreditRepository.SummaryRow] {
+    public func summary(filter: CreditFilter, scope: AccessScope) async throws -> [CreditSummaryRow] {
         try await self.repositories.credits.summary(filter: filter, scope: scope)
     }
 

@@ -99,6 +99,14 @@ public struct SetRACI: Sendable {
 public struct PortalQueries: Sendable {
     let repositories: Repositories
 
+    /// Overdue counts stop at this number (the page writes "100+").
+    public static let overdueShown = PortalRepository.overdueShown
+
+    /// A vendor's SLA breaches since an instant (of the agreements in `shared` when given, SLO breaches too).
+    public func breachCount(vendorID: Int64, since: Date, internalFiguresOf shared: Set<Int64>? = nil) async throws -> Int {
+        try await self.repositories.periodRecords.breachCount(vendorID: vendorID, since: since, internalFiguresOf: shared)
+    }
+
     public func overdueCounts(today: LocalDate, scope: AccessScope) async throws -> (rcas: Int, actions: Int) {
         try await self.repositories.portal.overdueCounts(today: today, scope: scope)
     }

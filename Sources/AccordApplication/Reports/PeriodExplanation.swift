@@ -15,7 +15,7 @@ public struct PeriodExplanation: Sendable {
         public var period: PeriodRow
         public var exclusions: [Exclusion]
         public var batches: [MeasurementRepository.LineageEntry]
-        public var tickets: [TicketRepository.OutcomeRow]
+        public var tickets: [TicketOutcomeRow]
     }
 
     /// The period of `context`'s objective that starts at `start`: a calendar period starting exactly there, or for a
@@ -31,7 +31,7 @@ public struct PeriodExplanation: Sendable {
     }
 
     /// One page of the ticket outcomes a period counts (breaches first).
-    public func tickets(_ context: ObjectiveContext, start: Date, page: PageRequest, now: Date) async throws -> PageOf<TicketRepository.OutcomeRow> {
+    public func tickets(_ context: ObjectiveContext, start: Date, page: PageRequest, now: Date) async throws -> PageOf<TicketOutcomeRow> {
         guard context.objective.sliKind.isTicketBased else { throw NotFound("period") }
         let period = try await self.period(context, start: start, now: now)
         return try await self.repositories.tickets.outcomes(

@@ -91,7 +91,7 @@ public struct RenewalReminders: Sendable {
     public func send(now: Date) async throws -> Int {
         let reminders = ReminderRepository(database: self.repositories.database)
         let today = LocalDate.of(now, in: .gmt)
-        let due = try await self.repositories.reviewFacts.notices(agreementIDs: nil, vendorID: nil).compactMap { notice -> (ReviewFactsRepository.Notice, String)? in
+        let due = try await self.repositories.reviewFacts.notices(agreementIDs: nil, vendorID: nil).compactMap { notice -> (NoticeDeadline, String)? in
             RenewalRules.reminder(deadline: notice.deadline, today: today).map { (notice, "renewal-\(notice.agreementID)-\(notice.deadline)-\($0)") }
         }
         let sent = try await reminders.sent(due.map(\.1))

@@ -3,35 +3,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// An endpoint that receives the organisation's events (no vendor) or one vendor's.
-public struct Webhook: Sendable, Codable, Equatable {
-    public var id: Int64
-    public var vendorID: Int64?
-    public var vendorName: String?
-    public var url: String
-    public var description: String
-    public var active: Bool
-    public var createdAt: Date
-    public var rowVersion: Int
-}
 
-/// One event queued for one endpoint, and how its delivery went.
-public struct WebhookDelivery: Sendable, Codable, Equatable {
-    public var id: Int64
-    public var webhookID: Int64
-    public var event: String
-    public var payload: String
-    public var createdAt: Date
-    public var attempts: Int
-    public var nextAttemptAt: Date
-    public var deliveredAt: Date?
-    public var gaveUpAt: Date?
-    public var lastStatus: Int?
-    public var lastError: String?
-    public var lastAttemptAt: Date?
-
-    public var state: String { self.deliveredAt != nil ? "delivered" : self.gaveUpAt != nil ? "failed" : self.attempts == 0 ? "queued" : "retrying" }
-}
 
 /// Webhook endpoints and their outbox. Deliveries are written in the transaction of the event they announce and
 /// taken by the job runner with `FOR UPDATE SKIP LOCKED`, so two replicas never send the same one at once.

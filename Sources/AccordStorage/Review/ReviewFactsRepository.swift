@@ -211,17 +211,9 @@ public struct ReviewFactsRepository: Sendable {
         }
     }
 
-    public struct Notice: Sendable, Equatable {
-        public var agreementID: Int64
-        public var title: String
-        public var vendorID: Int64?
-        public var endDate: LocalDate?
-        public var deadline: LocalDate
-        public var autoRenews: Bool
-    }
 
     /// Agreements with a notice deadline: the agreement's notice date, or its end less the notice period of its terms.
-    public func notices(agreementIDs: [Int64]?, vendorID: Int64?) async throws -> [Notice] {
+    public func notices(agreementIDs: [Int64]?, vendorID: Int64?) async throws -> [NoticeDeadline] {
         try await self.database.query(
             """
             SELECT a.id, a.title, a.vendor_id, to_char(a.end_date, 'YYYY-MM-DD'),
@@ -235,7 +227,7 @@ public struct ReviewFactsRepository: Sendable {
         ).compactMap { row in
             let v = try row.decode((Int64, String, Int64?, String?, String, Bool).self)
             return LocalDate(v.4).map {
-                Notice(agreementID: v.0, title: v.1, vendorID: v.2, endDate: v.3.flatMap(LocalDate.init), deadline: $0, autoRenews: v.5)
+                NoticeDeadline(agreementID: v.0, title: v.1, vendorID: v.2, endDate: v.3.flatMap(LocalDate.init), deadline: $0, autoRenews: v.5)
             }
         }
     }

@@ -209,18 +209,10 @@ extension ReviewRepository {
         }
     }
 
-    public enum ItemStep: Sendable, Equatable {
-        /// An action item done.
-        case done
-        /// An action item or question dropped, with a reason.
-        case cancel(String)
-        /// An open question decided, with the decision.
-        case decide(String)
-    }
 
     /// Closes an open item: in any later meeting of the series too, since open items roll forward. A vendor marks done
     /// only the action items its vendor owns.
-    public func perform(_ step: ItemStep, itemID: Int64, scope: AccessScope, actor: AuditActor, now: Date) async throws -> ReviewItem {
+    public func perform(_ step: ReviewItemStep, itemID: Int64, scope: AccessScope, actor: AuditActor, now: Date) async throws -> ReviewItem {
         try await self.database.transaction { connection in
             let bound = self.database.bound(to: connection)
             guard

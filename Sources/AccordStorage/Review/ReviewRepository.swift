@@ -299,17 +299,8 @@ public struct ReviewRepository: Sendable {
         }
     }
 
-    /// Who could attend a review of `scope`: the customer's people, the vendors' contacts and users; `proposed` marks
-    /// those the RACI names on review chairing or pack preparation for one of the scope's agreements.
-    public struct Candidate: Sendable, Equatable {
-        public var userID: Int64?
-        public var contactID: Int64?
-        public var name: String
-        public var party: String
-        public var proposed: Bool
-    }
 
-    public func candidates(for reviewScope: ReviewScope) async throws -> [Candidate] {
+    public func candidates(for reviewScope: ReviewScope) async throws -> [AttendeeCandidate] {
         let agreements = try await Self.agreementIDs(of: reviewScope, on: self.database)
         let vendors = try await Self.vendors(of: reviewScope, on: self.database).map(\.id)
         return try await self.database.query(
@@ -333,7 +324,7 @@ public struct ReviewRepository: Sendable {
             """
         ).map { row in
             let v = try row.decode((Int64?, Int64?, String, String, Bool).self)
-            return Candidate(userID: v.0, contactID: v.1, name: v.2, party: v.3, proposed: v.4)
+            return AttendeeCandidate(userID: v.0, contactID: v.1, name: v.2, party: v.3, proposed: v.4)
         }
     }
 

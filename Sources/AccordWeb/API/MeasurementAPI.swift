@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 import SwiftCSV
@@ -34,7 +33,7 @@ struct MeasurementAPI {
         _ request: Request, context: AccordRequestContext,
         rows: @escaping @Sendable (Objective, ByteBuffer, String?) throws -> (source: String, rows: IngestRows)
     ) async throws -> Response {
-        let (objective, _) = try await self.dependencies.repositories.objectives.find(id: try context.id(), scope: context.scope)
+        let (objective, _) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
         let user = try context.requireUser(\.canIngest)
         var request = request
         let body = try await request.collectBody(upTo: Self.maximumBody)
@@ -107,7 +106,7 @@ struct MeasurementAPI {
             guard objective.objective.sliKind.isTicketBased, let ticket = context.parameters.get("ticket"), !ticket.isEmpty, ticket.count <= 200 else {
                 throw NotFound("ticket")
             }
-            return JSON.response(try await self.dependencies.repositories.tickets.history(seriesID: objective.objective.seriesID, ticket: ticket))
+            return JSON.response(try await self.dependencies.useCases.objectives.ticketHistory(seriesID: objective.objective.seriesID, ticket: ticket))
         }
     }
 

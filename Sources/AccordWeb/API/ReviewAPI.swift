@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -9,26 +8,25 @@ import Hummingbird
 /// series, their meetings, frozen packs, minutes and renegotiation, as the pages offer them.
 struct ReviewAPI {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     /// A meeting with its items and its packs' latest revisions, as the viewer may read them.
     static func meetingOut(_ id: Int64, dependencies: AppDependencies, context: AccordRequestContext) async throws -> MeetingOut {
         let scope = try context.scope
-        let meeting = try await dependencies.repositories.reviews.meeting(id: id, scope: scope)
+        let meeting = try await dependencies.useCases.reviews.meeting(id: id, scope: scope)
         guard let out = try await Self.meetingOuts([meeting], dependencies: dependencies, scope: scope).first else { throw NotFound("meeting") }
         return out
     }
 
     /// Many meetings in a handful of queries: their items and packs read together, their series' vendors once each.
     static func meetingOuts(_ meetings: [(ReviewMeeting, ReviewSeries)], dependencies: AppDependencies, scope: AccessScope) async throws -> [MeetingOut] {
-        let repositories = dependencies.repositories
+        let reviews = dependencies.useCases.reviews
         let ids = meetings.map(\.0.id)
-        let items = try await repositories.reviews.items(meetingIDs: ids, scope: scope)
-        let packs = try await repositories.packs.latest(meetingIDs: ids, scope: scope)
+        let items = try await reviews.items(meetingIDs: ids, scope: scope)
+        let packs = try await dependencies.useCases.packs.latest(meetingIDs: ids, scope: scope)
         var vendors: [Int64: [(id: Int64, name: String)]] = [:]
         var result: [MeetingOut] = []
         for (meeting, series) in meetings {
-            if vendors[series.id] == nil { vendors[series.id] = try await repositories.reviews.vendors(of: series.scope) }
+            if vendors[series.id] == nil { vendors[series.id] = try await reviews.vendors(of: series.scope) }
             let names = vendors[series.id] ?? []
             let today = LocalDate.of(dependencies.clock(), in: TimeZone(identifier: series.timeZone) ?? .gmt)
             var out = MeetingOut(
@@ -44,35 +42,32 @@ struct ReviewAPI {
         return result
     }
 
-    static func seriesOut(_ series: ReviewSeries, repositories: Repositories, scope: AccessScope) async throws -> SeriesOut {
-        SeriesOut(series, attendees: try await repositories.reviews.attendees(seriesID: series.id), viewerVendorID: scope.vendorID)
+    static func seriesOut(_ series: ReviewSeries, useCases: UseCases, scope: AccessScope) async throws -> SeriesOut {
+        SeriesOut(series, attendees: try await useCases.reviews.attendees(seriesID: series.id), viewerVendorID: scope.vendorID)
     }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         let clock = self.dependencies.clock
-        let reviews = self.repositories.reviews
+        let reviews = self.dependencies.useCases.reviews
         group.get("reviews") { request, context in
             _ = try context.requireUser()
             let scope = try context.scope
             let page = try await reviews.listSeries(scope: scope, page: request.apiPage())
             var items: [SeriesOut] = []
-            for series in page.items { items.append(try await Self.seriesOut(series, repositories: self.repositories, scope: scope)) }
+            for series in page.items { items.append(try await Self.seriesOut(series, useCases: self.dependencies.useCases, scope: scope)) }
             return JSON.response(ListEnvelope(PageOf(items: items, total: page.total, request: page.request)) { $0 })
         }
         group.post("reviews") { request, context in
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let draft = try DraftParsing.series(try await request.json(context: context))
-            let now = clock()
-            let series = try await reviews.createSeries(
-                draft, through: LocalDate.of(now, in: .gmt).adding(days: ReviewMeetingsJob.planningDays) ?? LocalDate.of(now, in: .gmt),
-                scope: context.scope, actor: context.actor, now: now)
-            return JSON.response(try await Self.seriesOut(series, repositories: self.repositories, scope: context.scope), status: .created)
+            let series = try await self.dependencies.useCases.createReviewSeries(draft, scope: context.scope, actor: context.actor)
+            return JSON.response(try await Self.seriesOut(series, useCases: self.dependencies.useCases, scope: context.scope), status: .created)
         }
         group.get("reviews/:id") { _, context in
             _ = try context.requireUser()
             let series = try await reviews.series(id: try context.id(), scope: context.scope)
-            return JSON.response(try await Self.seriesOut(series, repositories: self.repositories, scope: context.scope))
+            return JSON.response(try await Self.seriesOut(series, useCases: self.dependencies.useCases, scope: context.scope))
         }
         group.get("reviews/:id/meetings") { _, context in
             _ = try context.requireUser()
@@ -83,16 +78,16 @@ struct ReviewAPI {
         group.post("reviews/:id/end") { _, context in
             _ = try await reviews.series(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
-            let series = try await reviews.endSeries(id: try context.id(), scope: context.scope, actor: context.actor, now: clock())
-            return JSON.response(try await Self.seriesOut(series, repositories: self.repositories, scope: context.scope))
+            let series = try await self.dependencies.useCases.endReviewSeries(id: try context.id(), scope: context.scope, actor: context.actor)
+            return JSON.response(try await Self.seriesOut(series, useCases: self.dependencies.useCases, scope: context.scope))
         }
         group.post("reviews/:id/meetings") { request, context in
             _ = try await reviews.series(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             var request = request
             let (day, time, reason) = try DraftParsing.meetingSlot(try await request.json(context: context))
-            let meeting = try await reviews.addMeeting(
-                seriesID: try context.id(), day: day, time: time, reason: reason, scope: context.scope, actor: context.actor, now: clock())
+            let meeting = try await self.dependencies.useCases.addMeeting(
+                seriesID: try context.id(), day: day, time: time, reason: reason, scope: context.scope, actor: context.actor)
             return JSON.response(try await Self.meetingOut(meeting.id, dependencies: self.dependencies, context: context), status: .created)
         }
         group.get("meetings") { request, context in
@@ -115,8 +110,7 @@ struct ReviewAPI {
         group.get("meetings/:id/agenda") { _, context in
             _ = try context.requireUser()
             let (meeting, series) = try await reviews.meeting(id: try context.id(), scope: context.scope)
-            let pack = try await ReviewPackBuilder(repositories: self.repositories, clock: clock).build(
-                meeting: meeting, series: series, audienceVendorID: try context.scope.vendorID)
+            let pack = try await reviews.pack(meeting: meeting, series: series, audienceVendorID: try context.scope.vendorID, clock: clock)
             return JSON.response(AgendaOut(pack: pack))
         }
         func change(_ path: String, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
@@ -149,19 +143,19 @@ struct ReviewAPI {
                 _ = try context.requireUser(RCAPages.mayWrite)
                 var request = request
                 let input = try await request.json(context: context)
-                let parsed: ReviewRepository.ItemStep =
+                let parsed: ReviewItemStep =
                     switch step {
                     case "done": .done
                     case "cancel": .cancel(input.text("reason") ?? "")
                     default: .decide(input.text("decision") ?? "")
                     }
-                let item = try await reviews.perform(parsed, itemID: try context.id(), scope: context.scope, actor: context.actor, now: clock())
+                let item = try await self.dependencies.useCases.advanceReviewItem(parsed, itemID: try context.id(), scope: context.scope, actor: context.actor)
                 return JSON.response(ItemOut(item, viewerVendorID: try context.scope.vendorID, today: LocalDate.of(clock(), in: .gmt)))
             }
         }
         group.get("packs/:id") { _, context in
             _ = try context.requireUser()
-            let pack = try await self.repositories.packs.find(id: try context.id(), scope: context.scope)
+            let pack = try await self.dependencies.useCases.packs.find(id: try context.id(), scope: context.scope)
             var headers = HTTPFields()
             headers[.contentType] = "application/json; charset=utf-8"
             headers[HTTPField.Name("Accord-Pack-SHA256")!] = pack.sha256
@@ -178,27 +172,25 @@ enum MeetingStep: String, CaseIterable, Sendable {
 
     /// Carries the step out; an item step answers the item it recorded.
     func apply(_ input: Input, meetingID id: Int64, context: AccordRequestContext, dependencies: AppDependencies) async throws -> ReviewItem? {
-        let reviews = dependencies.repositories.reviews
-        let now = dependencies.clock()
+        let meetings = dependencies.useCases.changeMeeting
         let rowVersion = input.text("row_version").flatMap { Int($0) }
         switch self {
         case .move:
             let (day, time, reason) = try DraftParsing.meetingSlot(input)
-            _ = try await reviews.move(
-                meetingID: id, to: day, at: time, reason: reason, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor, now: now)
+            _ = try await meetings.move(
+                meetingID: id, to: day, at: time, reason: reason, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
         case .cancel:
-            _ = try await reviews.cancel(
-                meetingID: id, reason: input.text("reason") ?? "", expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor, now: now)
+            _ = try await meetings.cancel(
+                meetingID: id, reason: input.text("reason") ?? "", expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
         case .minutes:
             let (present, notes) = try DraftParsing.minutes(input)
-            _ = try await reviews.saveMinutes(
-                meetingID: id, attendance: present, notes: notes, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor, now: now)
+            _ = try await meetings.saveMinutes(
+                meetingID: id, attendance: present, notes: notes, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
         case .items:
             let (draft, party) = try DraftParsing.reviewItem(input)
-            return try await reviews.addItem(meetingID: id, draft, partyVendorID: party, scope: context.scope, actor: context.actor, now: now)
+            return try await meetings.addItem(meetingID: id, draft, partyVendorID: party, scope: context.scope, actor: context.actor)
         case .packs:
-            _ = try await ReviewPacks(repositories: dependencies.repositories, clock: dependencies.clock).freeze(
-                meetingID: id, scheduled: false, actor: context.actor)
+            _ = try await meetings.freezePacks(meetingID: id, actor: context.actor)
         }
         return nil
     }
@@ -227,16 +219,15 @@ struct AgendaOut: Encodable, Sendable {
 /// `/api/v1/proposals`: renegotiation proposals, their what-if replay, and the steps of both sides.
 struct ProposalAPI {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     static func out(_ id: Int64, dependencies: AppDependencies, scope: AccessScope) async throws -> ProposalOut {
-        let repositories = dependencies.repositories
-        let proposal = try await repositories.proposals.find(id: id, scope: scope)
+        let proposals = dependencies.useCases.proposals
+        let proposal = try await proposals.find(id: id, scope: scope)
         return ProposalOut(
             proposal: scope.vendorID == nil ? proposal : proposal.vendorFacing,
-            whatIf: try await RenegotiationService(repositories: repositories, clock: dependencies.clock).whatIf(proposal, scope: scope),
-            thread: try await repositories.proposals.thread(of: proposal).map(\.id),
-            history: try await repositories.proposals.history(id: id, scope: scope).map { entry in
+            whatIf: try await proposals.whatIf(proposal, scope: scope),
+            thread: try await proposals.thread(of: proposal).map(\.id),
+            history: try await proposals.history(id: id, scope: scope).map { entry in
                 scope.vendorID.map { entry.facing(vendorID: $0, parties: [:]) } ?? entry
             })
     }
@@ -245,16 +236,9 @@ struct ProposalAPI {
     static func file(
         agreementID: Int64, input: Input, parentID: Int64?, dependencies: AppDependencies, context: AccordRequestContext
     ) async throws -> RenegotiationProposal {
-        let draft = try DraftParsing.proposal(input)
-        let service = RenegotiationService(repositories: dependencies.repositories, clock: dependencies.clock)
         // the customer's proposal counts as its acceptance: it follows the RACI's renegotiation activity as accepting does
-        try await dependencies.useCases.proposalAnswerer(context.actor, scope: context.scope, agreementID: agreementID).checkDecides("propose")
-        let current = try await service.currentObjectives(agreementID: agreementID, scope: context.scope)
-        let agreement = try await dependencies.repositories.agreements.find(id: agreementID, scope: context.scope)
-        let now = dependencies.clock()
-        return try await dependencies.repositories.proposals.create(
-            agreementID: agreementID, draft, parentID: parentID, current: current, scope: context.scope, actor: context.actor, now: now,
-            today: LocalDate.of(now, in: TimeZone(identifier: agreement.timeZone) ?? .gmt))
+        try await dependencies.useCases.proposeTerms(
+            agreementID: agreementID, try DraftParsing.proposal(input), parentID: parentID, scope: context.scope, actor: context.actor)
     }
 
     /// Accepts, rejects or withdraws through the use case for each step.
@@ -277,13 +261,13 @@ struct ProposalAPI {
             var reader = InputReader(Input(request.uri.queryParameters.reduce(into: [:]) { $0[String($1.key)] = .text(String($1.value)) }))
             let agreement = reader.id("agreement_id", label: "agreement_id")
             try reader.errors.throwIfAny()
-            let page = try await self.repositories.proposals.list(
+            let page = try await self.dependencies.useCases.proposals.list(
                 agreementID: agreement, openOnly: request.query("open") == "true", page: request.apiPage(), scope: context.scope)
             let vendor = try context.scope.vendorID != nil
             return JSON.response(ListEnvelope(page) { vendor ? $0.vendorFacing : $0 })
         }
         group.post("agreements/:id/proposals") { request, context in
-            _ = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            _ = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
             var request = request
             let input = try await request.json(context: context)
@@ -295,7 +279,7 @@ struct ProposalAPI {
             return JSON.response(try await Self.out(try context.id(), dependencies: self.dependencies, scope: context.scope))
         }
         group.post("proposals/:id/counter") { request, context in
-            let parent = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
+            let parent = try await self.dependencies.useCases.proposals.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
             var request = request
             let input = try await request.json(context: context)
@@ -305,7 +289,7 @@ struct ProposalAPI {
         }
         for step in ["accept", "reject", "withdraw"] {
             group.post("proposals/:id/\(step)") { request, context in
-                _ = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
+                _ = try await self.dependencies.useCases.proposals.find(id: try context.id(), scope: context.scope)
                 let (reason, rowVersion) = try await GovernanceAPI.decision(request, context: context)
                 let parsed: ProposalRules.Step = step == "accept" ? .accept : step == "reject" ? .reject(reason) : .withdraw
                 try await Self.perform(parsed, id: try context.id(), rowVersion: rowVersion, dependencies: self.dependencies, context: context)

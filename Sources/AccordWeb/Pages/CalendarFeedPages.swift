@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -9,7 +8,6 @@ import Hummingbird
 /// customer's people, notice deadlines), shown once when issued; replacing it or revoking it ends the old URL.
 struct CalendarFeedPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct View {
         var chrome: Chrome
@@ -38,7 +36,7 @@ struct CalendarFeedPages {
 
     func page(_ context: AccordRequestContext, url: String?, notice: String?) async throws -> Response {
         let user = try context.requireUser()
-        let issued = try await self.repositories.calendarFeeds.issuedAt(userID: user.id)
+        let issued = try await self.dependencies.useCases.calendarFeeds.issuedAt(userID: user.id)
         let view = View(chrome: Chrome(title: "Calendar feed", context: context, notice: notice), issuedAt: issued.map { Stamp.format($0, .gmt) }, url: url)
         return self.dependencies.renderer.response(view, template: "reviews/calendar")
     }
@@ -47,21 +45,21 @@ struct CalendarFeedPages {
         router.get("calendar") { request, context in try await self.page(context, url: nil, notice: request.notice) }
         router.post("calendar/feed") { request, context in
             let user = try context.requireUser()
-            let secret = try await self.repositories.calendarFeeds.issue(userID: user.id, actor: context.actor, now: self.dependencies.clock())
+            let secret = try await self.dependencies.useCases.calendarFeed.issue(userID: user.id, actor: context.actor)
             return try await self.page(context, url: self.url(request, secret: secret), notice: nil)
         }
         router.post("calendar/feed/revoke") { _, context in
             let user = try context.requireUser()
-            try await self.repositories.calendarFeeds.revoke(userID: user.id, actor: context.actor)
+            try await self.dependencies.useCases.calendarFeed.revoke(userID: user.id, actor: context.actor)
             return Redirect.to("/calendar", notice: .deleted)
         }
         // public: the secret in the path is the credential
         router.get("feeds/:secret/calendar.ics") { _, context in
-            guard let secret = context.parameters.get("secret"), let user = try await self.repositories.calendarFeeds.user(forSecret: secret) else {
+            guard let secret = context.parameters.get("secret"), let user = try await self.dependencies.useCases.calendarFeeds.user(forSecret: secret) else {
                 throw NotFound("feed")
             }
             let scope: AccessScope = user.vendorID.map { .vendor($0) } ?? .organisation
-            let text = try await ReviewCalendar(repositories: self.repositories, clock: self.dependencies.clock).feed(
+            let text = try await self.dependencies.useCases.calendarFeeds.feed(
                 scope: scope, name: "Accord reviews (\(user.name))")
             var headers = HTTPFields()
             headers[.contentType] = "text/calendar; charset=utf-8"
@@ -73,18 +71,18 @@ struct CalendarFeedPages {
     func addAPIRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("calendar-feed") { _, context in
             let user = try context.requireUser()
-            let issued = try await self.repositories.calendarFeeds.issuedAt(userID: user.id)
+            let issued = try await self.dependencies.useCases.calendarFeeds.issuedAt(userID: user.id)
             return JSON.response(FeedOut(active: issued != nil, issuedAt: issued, url: nil))
         }
         group.post("calendar-feed") { request, context in
             let user = try context.requireUser()
             let now = self.dependencies.clock()
-            let secret = try await self.repositories.calendarFeeds.issue(userID: user.id, actor: context.actor, now: now)
+            let secret = try await self.dependencies.useCases.calendarFeed.issue(userID: user.id, actor: context.actor)
             return JSON.response(FeedOut(active: true, issuedAt: now, url: self.url(request, secret: secret)), status: .created)
         }
         group.delete("calendar-feed") { _, context in
             let user = try context.requireUser()
-            try await self.repositories.calendarFeeds.revoke(userID: user.id, actor: context.actor)
+            try await self.dependencies.useCases.calendarFeed.revoke(userID: user.id, actor: context.actor)
             return Response(status: .noContent)
         }
     }

@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -170,7 +169,7 @@ struct CreditPages {
         let user = try context.requireUser()
         let filter = try await self.filter(request, context)
         let page = try await self.credits.page(filter: filter, page: request.page(), scope: context.scope)
-        let vendors = try await self.dependencies.repositories.vendors.list(
+        let vendors = try await self.dependencies.useCases.vendors.list(
             search: nil, page: PageRequest(number: 1, size: 200), scope: context.scope)
         let totals = try await self.credits.totals(filter: filter, scope: context.scope)
         let summary = try await self.credits.summary(filter: filter, scope: context.scope).map {

@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 import Mustache
@@ -9,7 +8,6 @@ import Mustache
 /// composition and coverage check.
 struct DashboardPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct Line {
         var objectiveID: Int64
@@ -84,7 +82,7 @@ struct DashboardPages {
             _ = try context.requireUser()
             let now = self.dependencies.clock()
             var query = try DashboardQuery(request)
-            let rows = DashboardRows(repositories: self.repositories)
+            let rows = self.dependencies.useCases.dashboard
             // rows follow their data: an ingest computes the rows it changed, the dashboard-rows job any other change within
             // seconds; a page view only matches them to the objectives in force when those changed (one row read)
             try await rows.match(now: now)
@@ -93,12 +91,12 @@ struct DashboardPages {
             let shared = try await self.dependencies.dashboardSharing(context)
             let countKey = "\(PortfolioCache.key(scope))|\(query.filter.vendorID ?? 0)|\(query.filter.serviceID ?? 0)|\(query.filter.agreementID ?? 0)|\(query.filter.search ?? "")"
             let counts = try await self.dependencies.portfolioCache.dashboardCounts(key: countKey, now: now) {
-                try await self.repositories.dashboardRows.counts(query.filter, scope: scope, internalFiguresOf: shared)
+                try await self.dependencies.useCases.dashboard.counts(query.filter, scope: scope, internalFiguresOf: shared)
             }
             // the page's rows: keys first, whole rows only for those not shown since they were last computed
             let cache = self.dependencies.portfolioCache
             var html: [Int64: String] = [:]
-            let keys: [DashboardRowRepository.RowKey]
+            let keys: [DashboardRowKey]
             var internalColumns = true
             if let shared {
                 // a vendor's user: its own rows, rendered for it (not from the customer's cache), with the internal
@@ -108,19 +106,19 @@ struct DashboardPages {
                     query.filter.alertingOnly = false
                     if query.sort == .budget { query.sort = .risk }
                 }
-                keys = try await self.repositories.dashboardRows.pageKeys(
+                keys = try await self.dependencies.useCases.dashboard.pageKeys(
                     query.filter, sort: query.sort, page: query.page, scope: scope, internalFiguresOf: shared)
-                for (series, row) in try await self.repositories.dashboardRows.rows(seriesIDs: keys.map(\.seriesID), scope: scope) {
+                for (series, row) in try await self.dependencies.useCases.dashboard.rows(seriesIDs: keys.map(\.seriesID), scope: scope) {
                     html[series] = self.dependencies.renderer.render(
                         Self.line(row, columns: internalColumns, showsInternal: shared.contains(row.agreementID)), template: "dashboard-row")
                 }
             } else {
-                keys = try await self.repositories.dashboardRows.pageKeys(query.filter, sort: query.sort, page: query.page, scope: scope)
+                keys = try await self.dependencies.useCases.dashboard.pageKeys(query.filter, sort: query.sort, page: query.page, scope: scope)
                 for key in keys {
                     html[key.seriesID] = cache.cachedRowHTML(seriesID: key.seriesID, refreshedAt: key.refreshedAt, version: key.sourceVersion)
                 }
                 let missing = keys.map(\.seriesID).filter { html[$0] == nil }
-                for (series, row) in try await self.repositories.dashboardRows.rows(seriesIDs: missing, scope: scope) {
+                for (series, row) in try await self.dependencies.useCases.dashboard.rows(seriesIDs: missing, scope: scope) {
                     let rendered = self.dependencies.renderer.render(Self.line(row), template: "dashboard-row")
                     cache.storeRowHTML(rendered, seriesID: series, refreshedAt: row.refreshedAt, version: row.sourceVersion)
                     html[series] = rendered
@@ -131,10 +129,10 @@ struct DashboardPages {
                 request: query.page)
             let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
             let (lateRCAs, lateActions) = try await self.dependencies.portfolioCache.overdueCounts(scope: scope, now: self.dependencies.clock()) {
-                try await self.dependencies.repositories.portal.overdueCounts(today: today, scope: scope)
+                try await self.dependencies.useCases.portal.overdueCounts(today: today, scope: scope)
             }
             var overdue: [OverdueLink] = []
-            func count(_ n: Int) -> String { n >= PortalRepository.overdueShown ? "\(PortalRepository.overdueShown)+" : "\(n)" }
+            func count(_ n: Int) -> String { n >= PortalQueries.overdueShown ? "\(PortalQueries.overdueShown)+" : "\(n)" }
             if lateRCAs > 0 {
                 overdue.append(OverdueLink(text: "\(count(lateRCAs)) root-cause analys\(lateRCAs == 1 ? "is" : "es") overdue", link: "/rcas?overdue=true"))
             }
@@ -146,7 +144,7 @@ struct DashboardPages {
                 try await self.governanceReminders(scope: scope, now: moment)
             }
             let (vendors, services) = try await self.dependencies.portfolioCache.filterChoices(scope: scope, now: moment) {
-                let vendors = scope.vendorID == nil ? try await self.repositories.vendors.all(scope: scope).map { ($0.id, $0.name) } : []
+                let vendors = scope.vendorID == nil ? try await self.dependencies.useCases.vendors.all(scope: scope).map { ($0.id, $0.name) } : []
                 let services = try await self.dependencies.useCases.services.list(search: nil, page: PageRequest(number: 1, size: 200), scope: scope).items
                     .map { ($0.id, $0.name) }
                 return (vendors, services)
@@ -186,7 +184,7 @@ struct DashboardPages {
             let view = DashboardView(
                 chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, reminders: reminders,
                 rowsHTML: page.items.joined(separator: "\n"),
-                isEmpty: page.items.isEmpty, nothingInForce: counts.total == 0 && query.filter == DashboardRowRepository.Filter(), counts: countLinks,
+                isEmpty: page.items.isEmpty, nothingInForce: counts.total == 0 && query.filter == DashboardFilter(), counts: countLinks,
                 vendors: [ReviewPages.Option(value: "", label: "Every vendor", selected: query.filter.vendorID == nil)]
                     + vendors.map { ReviewPages.Option(value: "\($0.0)", label: $0.1, selected: query.filter.vendorID == $0.0) },
                 services: [ReviewPages.Option(value: "", label: "Every service", selected: query.filter.serviceID == nil)]
@@ -200,7 +198,7 @@ struct DashboardPages {
                     ReviewPages.Option(value: $0.0, label: $0.1, selected: query.sort.rawValue == $0.0)
                 },
                 search: query.filter.search ?? "", alertingOnly: query.filter.alertingOnly, showVendorFilter: scope.vendorID == nil,
-                filtered: query.filter != DashboardRowRepository.Filter(), pager: Pager(page, path: "/dashboard", query: query.pairs),
+                filtered: query.filter != DashboardFilter(), pager: Pager(page, path: "/dashboard", query: query.pairs),
                 internalColumns: internalColumns)
             return self.dependencies.renderer.response(view, template: "dashboard")
         }
@@ -211,7 +209,7 @@ struct DashboardPages {
         var links: [OverdueLink] = []
         let today = LocalDate.of(now, in: .gmt)
         if scope.vendorID == nil {
-            for notice in try await self.dependencies.repositories.reviewFacts.notices(agreementIDs: nil, vendorID: nil) {
+            for notice in try await self.dependencies.useCases.reviews.notices(agreementIDs: nil, vendorID: nil) {
                 let left = notice.deadline.daysSince1970 - today.daysSince1970
                 guard (0...RenewalRules.reminderDays[0]).contains(left) else { continue }
                 links.append(
@@ -220,7 +218,7 @@ struct DashboardPages {
                         link: "/agreements/\(notice.agreementID)"))
             }
         }
-        let upcoming = try await self.dependencies.repositories.reviews.meetings(
+        let upcoming = try await self.dependencies.useCases.reviews.meetings(
             from: now, to: now.addingTimeInterval(7 * 86_400), scope: scope, includeCancelled: false, limit: 3)
         for (meeting, series) in upcoming {
             links.append(
@@ -273,8 +271,8 @@ struct DashboardPages {
 /// `vendor`, `service`, `agreement`, `status` (breached, at_risk, on_track, no_data), `alerts=true`, `q`, `sort` (risk,
 /// budget, name) and `page`.
 struct DashboardQuery: Equatable {
-    var filter: DashboardRowRepository.Filter
-    var sort: DashboardRowRepository.Sort
+    var filter: DashboardFilter
+    var sort: DashboardSort
     var page: PageRequest
 
     static let pageSize = 50
@@ -289,7 +287,7 @@ struct DashboardQuery: Equatable {
             }
             return value
         }
-        var filter = DashboardRowRepository.Filter(vendorID: id("vendor"), serviceID: id("service"), agreementID: id("agreement"))
+        var filter = DashboardFilter(vendorID: id("vendor"), serviceID: id("service"), agreementID: id("agreement"))
         if let text = request.uri.queryParameters.get("status"), !text.isEmpty {
             filter.status = DashboardRow.Status(rawValue: text)
             if filter.status == nil { errors.add("status", "status is one of: breached, at_risk, on_track, no_data.") }
@@ -302,9 +300,9 @@ struct DashboardQuery: Equatable {
                 filter.search = search
             }
         }
-        var sort = DashboardRowRepository.Sort.risk
+        var sort = DashboardSort.risk
         if let text = request.uri.queryParameters.get("sort"), !text.isEmpty {
-            if let chosen = DashboardRowRepository.Sort(rawValue: text) { sort = chosen } else { errors.add("sort", "sort is one of: risk, budget, name.") }
+            if let chosen = DashboardSort(rawValue: text) { sort = chosen } else { errors.add("sort", "sort is one of: risk, budget, name.") }
         }
         let requested = try request.page()
         try errors.throwIfAny()

@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import Foundation
 import Hummingbird
@@ -32,16 +33,16 @@ struct GovernanceTermsPages {
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("agreements/:id/governance") { request, context in
             _ = try context.requireUser()
-            let terms = try await self.dependencies.repositories.governanceTerms.find(agreementID: try context.id(), scope: context.scope)
+            let terms = try await self.dependencies.useCases.governanceTerms.find(agreementID: try context.id(), scope: context.scope)
             return try await self.render(context, state: FormState(values: Self.values(terms), rowVersion: terms.rowVersion), notice: request.notice)
         }
         router.post("agreements/:id/governance") { request, context in
-            _ = try await self.dependencies.repositories.governanceTerms.find(agreementID: try context.id(), scope: context.scope)
+            _ = try await self.dependencies.useCases.governanceTerms.find(agreementID: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             return try await submitForm(request, context: context, render: { try await self.render(context, state: $0, notice: nil) }) { input in
                 let expected = try DraftParsing.rowVersion(input)
                 let terms = try DraftParsing.governanceTerms(input, rowVersion: expected)
-                _ = try await self.dependencies.repositories.governanceTerms.save(
+                _ = try await self.dependencies.useCases.saveGovernanceTerms(
                     agreementID: try context.id(), terms, expectedRowVersion: expected, scope: context.scope, actor: context.actor)
                 return Redirect.to("/agreements/\(try context.id())/governance", notice: .updated)
             }
@@ -67,7 +68,7 @@ struct GovernanceTermsPages {
 
     private func render(_ context: AccordRequestContext, state: FormState, notice: String?) async throws -> Response {
         let user = try context.requireUser()
-        let agreement = try await self.dependencies.repositories.agreements.find(id: try context.id(), scope: context.scope)
+        let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
         let used = state.values.keys.compactMap { key -> Int? in
             let parts = key.split(separator: ".")
             // row numbers come from the submitted form: only those of real rows count

@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -9,7 +8,6 @@ import Hummingbird
 /// pack itself renders as a printable document, Markdown, CSV per table, and the meeting as an invitation.
 struct MeetingPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct PackLine {
         var id: Int64
@@ -92,7 +90,7 @@ struct MeetingPages {
         }
         func change(_ path: String, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
             router.post("meetings/:id/\(path)") { request, context in
-                _ = try await self.repositories.reviews.meeting(id: try context.id(), scope: context.scope)
+                _ = try await self.dependencies.useCases.reviews.meeting(id: try context.id(), scope: context.scope)
                 _ = try context.requireUser(\.canManageContracts)
                 return try await submitForm(
                     request, context: context, render: { try await self.show(context, meetingID: try context.id(), state: $0, notice: nil) }
@@ -106,7 +104,7 @@ struct MeetingPages {
             change(step.rawValue) { input, context, id in _ = try await step.apply(input, meetingID: id, context: context, dependencies: self.dependencies) }
         }
         let clock = self.dependencies.clock
-        let reviews = self.repositories.reviews
+        let reviews = self.dependencies.useCases.reviews
         for step in ["done", "cancel", "decide"] {
             router.post("review-items/:id/\(step)") { request, context in
                 let item = try await reviews.item(id: try context.id(), scope: context.scope)
@@ -115,13 +113,13 @@ struct MeetingPages {
                 return try await submitForm(
                     request, context: context, render: { try await self.show(context, meetingID: item.meetingID, state: $0, notice: nil) }
                 ) { input in
-                    let parsed: ReviewRepository.ItemStep =
+                    let parsed: ReviewItemStep =
                         switch step {
                         case "done": .done
                         case "cancel": .cancel(input.text("reason") ?? "")
                         default: .decide(input.text("decision") ?? "")
                         }
-                    _ = try await reviews.perform(parsed, itemID: item.id, scope: context.scope, actor: context.actor, now: clock())
+                    _ = try await self.dependencies.useCases.advanceReviewItem(parsed, itemID: item.id, scope: context.scope, actor: context.actor)
                     return Redirect.to("/meetings/\(item.meetingID)", notice: .statusChanged)
                 }
             }
@@ -132,14 +130,14 @@ struct MeetingPages {
     private func show(_ context: AccordRequestContext, meetingID id: Int64, state: FormState, notice: String?) async throws -> Response {
         let user = try context.requireUser()
         let scope = try context.scope
-        let (meeting, series) = try await self.repositories.reviews.meeting(id: id, scope: scope)
+        let (meeting, series) = try await self.dependencies.useCases.reviews.meeting(id: id, scope: scope)
         let out = try await ReviewAPI.meetingOut(id, dependencies: self.dependencies, context: context)
         let zone = TimeZone(identifier: series.timeZone) ?? .gmt
         let now = self.dependencies.clock()
         let today = LocalDate.of(now, in: zone)
-        let vendors = try await self.repositories.reviews.vendors(of: series.scope)
+        let vendors = try await self.dependencies.useCases.reviews.vendors(of: series.scope)
         // the agenda of the latest frozen pack the viewer may read, or a draft from today's data
-        let stored = try await self.repositories.packs.latest(meetingID: id, scope: scope)
+        let stored = try await self.dependencies.useCases.packs.latest(meetingID: id, scope: scope)
         let mine = stored.first { $0.audienceVendorID == scope.vendorID } ?? stored.first
         let pack: ReviewPack
         let isDraft: Bool
@@ -147,13 +145,13 @@ struct MeetingPages {
             pack = frozen
             isDraft = false
         } else {
-            pack = try await ReviewPackBuilder(repositories: self.repositories, clock: self.dependencies.clock).build(
-                meeting: meeting, series: series, audienceVendorID: scope.vendorID)
+            pack = try await self.dependencies.useCases.reviews.pack(
+                meeting: meeting, series: series, audienceVendorID: scope.vendorID, clock: self.dependencies.clock)
             isDraft = true
         }
         var packs: [PackLine] = []
         for latest in stored {
-            for revision in try await self.repositories.packs.revisions(meetingID: id, audienceVendorID: latest.audienceVendorID, scope: scope) {
+            for revision in try await self.dependencies.useCases.packs.revisions(meetingID: id, audienceVendorID: latest.audienceVendorID, scope: scope) {
                 let audience = revision.audienceVendorID.map { vendorID in vendors.first { $0.id == vendorID }?.name ?? "Vendor" } ?? "Internal"
                 packs.append(
                     PackLine(
@@ -162,8 +160,8 @@ struct MeetingPages {
                         generatedBy: PackOut(revision, audience: audience, viewerVendorID: scope.vendorID).generatedBy, moved: revision.moved))
             }
         }
-        let items = try await self.repositories.reviews.items(meetingID: id, scope: scope)
-        let attendees = try await self.repositories.reviews.attendees(seriesID: series.id)
+        let items = try await self.dependencies.useCases.reviews.items(meetingID: id, scope: scope)
+        let attendees = try await self.dependencies.useCases.reviews.attendees(seriesID: series.id)
         let present = Set(meeting.minutes.attendance)
         let canManage = user.role.canManageContracts && scope == .organisation
         let minutesOpen = meeting.status == .planned && !meeting.minutes.locked && meeting.startsAt <= now.addingTimeInterval(86_400)
@@ -204,7 +202,7 @@ struct MeetingPages {
             minutesOpen: minutesOpen, minutesLocked: meeting.minutes.locked, lockedAt: meeting.minutes.lockedAt.map { Stamp.format($0, zone) },
             commentUntil: meeting.minutes.commentUntil?.description, canManage: canManage, canMinute: canManage && minutesOpen,
             canMove: canManage && meeting.status == .planned && meeting.minutes.openedAt == nil,
-            history: try await self.repositories.reviews.history(meetingID: id, scope: scope).map { HistoryLine(context.facing($0), zone: zone) },
+            history: try await self.dependencies.useCases.reviews.history(meetingID: id, scope: scope).map { HistoryLine(context.facing($0), zone: zone) },
             form: state)
         return self.dependencies.renderer.response(
             view, template: "meetings/show", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)

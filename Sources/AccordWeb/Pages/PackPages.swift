@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -8,7 +7,6 @@ import Hummingbird
 /// table; and the meeting as an iCalendar invitation. A vendor's users get their own vendor's pack only.
 struct PackPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct ScoreLine {
         var objective: String
@@ -93,16 +91,16 @@ struct PackPages {
     func stored(_ request: Request, context: AccordRequestContext) async throws -> StoredPack {
         let scope = try context.scope
         let meetingID = try context.id()
-        _ = try await self.repositories.reviews.meeting(id: meetingID, scope: scope)
+        _ = try await self.dependencies.useCases.reviews.meeting(id: meetingID, scope: scope)
         if let text = request.uri.queryParameters.get("revision"), !text.isEmpty {
             guard let id = Int64(text) else { throw NotFound("pack") }
-            let pack = try await self.repositories.packs.find(id: id, scope: scope)
+            let pack = try await self.dependencies.useCases.packs.find(id: id, scope: scope)
             guard pack.meetingID == meetingID else { throw NotFound("pack") }
             return pack
         }
         let audience: Int64? =
             if let vendor = scope.vendorID { vendor } else { request.uri.queryParameters.get("audience").flatMap { Int64($0) } }
-        guard let pack = try await self.repositories.packs.latest(meetingID: meetingID, scope: scope).first(where: { $0.audienceVendorID == audience })
+        guard let pack = try await self.dependencies.useCases.packs.latest(meetingID: meetingID, scope: scope).first(where: { $0.audienceVendorID == audience })
         else { throw NotFound("pack") }
         return pack
     }
@@ -144,7 +142,7 @@ struct PackPages {
         }
         router.get("meetings/:id/invite.ics") { _, context in
             _ = try context.requireUser()
-            let text = try await ReviewCalendar(repositories: self.repositories, clock: self.dependencies.clock).invitation(
+            let text = try await self.dependencies.useCases.calendarFeeds.invitation(
                 meetingID: try context.id(), scope: context.scope)
             return Self.download(text, type: "text/calendar; charset=utf-8; method=REQUEST", name: "meeting-\(try context.id()).ics")
         }

@@ -1,5 +1,5 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Synchronization
 
@@ -81,12 +81,12 @@ public final class PortfolioCache: Sendable {
 
     /// The dashboard's status counts per scope and filter, for two seconds: under a live feed every view would count
     /// every row again; a summary a second or two old is still the picture (the rows themselves are always current).
-    private let counts = Mutex<[String: (counts: DashboardRowRepository.Counts, at: Date)]>([:])
+    private let counts = Mutex<[String: (counts: DashboardCounts, at: Date)]>([:])
     static let countsLifetime: TimeInterval = 2
 
     func dashboardCounts(
-        key: String, now: Date, read: () async throws -> DashboardRowRepository.Counts
-    ) async throws -> DashboardRowRepository.Counts {
+        key: String, now: Date, read: () async throws -> DashboardCounts
+    ) async throws -> DashboardCounts {
         if let cached = self.counts.withLock({ $0[key] }), now.timeIntervalSince(cached.at) < Self.countsLifetime, cached.at <= now {
             return cached.counts
         }

@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -9,7 +8,6 @@ import Hummingbird
 /// accepts, rejects or counters; the proposer withdraws.
 struct ProposalPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct Line {
         var id: Int64
@@ -125,7 +123,7 @@ struct ProposalPages {
 
     func vendorName(_ id: Int64?) async throws -> String? {
         guard let id else { return nil }
-        return try await self.repositories.vendors.find(id: id, scope: .organisation).name
+        return try await self.dependencies.useCases.vendors.find(id: id, scope: .organisation).name
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
@@ -133,10 +131,10 @@ struct ProposalPages {
             _ = try context.requireUser()
             let scope = try context.scope
             let openOnly = request.uri.queryParameters.get("open") == "true"
-            let page = try await self.repositories.proposals.list(agreementID: nil, openOnly: openOnly, page: try request.page(), scope: scope)
+            let page = try await self.dependencies.useCases.proposals.list(agreementID: nil, openOnly: openOnly, page: try request.page(), scope: scope)
             var lines: [Line] = []
             for proposal in page.items { lines.append(Self.line(proposal, vendorName: try await self.vendorName(proposal.vendorID))) }
-            let agreements = try await self.repositories.agreements.list(.init(status: .active), page: PageRequest(number: 1, size: 200), scope: scope)
+            let agreements = try await self.dependencies.useCases.agreements.list(.init(status: .active), page: PageRequest(number: 1, size: 200), scope: scope)
             let view = ListView(
                 chrome: Chrome(title: "Renegotiation proposals", context: context, notice: request.notice), proposals: lines, isEmpty: lines.isEmpty,
                 openOnly: openOnly,
@@ -155,7 +153,7 @@ struct ProposalPages {
             return try await self.form(context, agreementID: try context.id(), parent: nil, state: FormState())
         }
         router.post("agreements/:id/proposals") { request, context in
-            _ = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+            _ = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
             return try await submitForm(request, context: context, render: { try await self.form(context, agreementID: try context.id(), parent: nil, state: $0) }) { input in
                 let proposal = try await ProposalAPI.file(agreementID: try context.id(), input: input, parentID: nil, dependencies: self.dependencies, context: context)
@@ -164,13 +162,12 @@ struct ProposalPages {
         }
         router.get("proposals/:id") { request, context in try await self.show(context, state: FormState(), notice: request.notice) }
         router.get("proposals/:id/counter") { _, context in
-            let found = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
+            let found = try await self.dependencies.useCases.proposals.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
             // a vendor's form starts from the proposal as it reads it: without the customer's internal SLO
             let parent = try context.scope.vendorID == nil ? found : found.vendorFacing
             var values = ["title": "Counter: \(parent.title)", "effective_from": parent.effectiveFrom.description, "replay_periods": "\(parent.replayPeriods)"]
-            let current = try await RenegotiationService(repositories: self.repositories, clock: self.dependencies.clock)
-                .currentObjectives(agreementID: parent.agreementID, scope: context.scope)
+            let current = try await self.dependencies.useCases.proposals.currentObjectives(agreementID: parent.agreementID, scope: context.scope)
             for (index, seriesID) in current.keys.sorted().enumerated() {
                 guard let change = parent.changes.first(where: { $0.seriesID == seriesID }) else { continue }
                 values["changes.\(index).sla_target"] = change.slaTarget?.plain ?? ""
@@ -183,7 +180,7 @@ struct ProposalPages {
             return try await self.form(context, agreementID: parent.agreementID, parent: parent, state: FormState(values: values))
         }
         router.post("proposals/:id/counter") { request, context in
-            let parent = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
+            let parent = try await self.dependencies.useCases.proposals.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
             return try await submitForm(request, context: context, render: { try await self.form(context, agreementID: parent.agreementID, parent: parent, state: $0) }) { input in
                 let proposal = try await ProposalAPI.file(
@@ -193,7 +190,7 @@ struct ProposalPages {
         }
         for step in ["accept", "reject", "withdraw"] {
             router.post("proposals/:id/\(step)") { request, context in
-                _ = try await self.repositories.proposals.find(id: try context.id(), scope: context.scope)
+                _ = try await self.dependencies.useCases.proposals.find(id: try context.id(), scope: context.scope)
                 return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { input in
                     let parsed: ProposalRules.Step = step == "accept" ? .accept : step == "reject" ? .reject(input.text("reason") ?? "") : .withdraw
                     try await ProposalAPI.perform(
@@ -206,9 +203,8 @@ struct ProposalPages {
     }
 
     private func form(_ context: AccordRequestContext, agreementID: Int64, parent: RenegotiationProposal?, state: FormState) async throws -> Response {
-        let agreement = try await self.repositories.agreements.find(id: agreementID, scope: context.scope)
-        let current = try await RenegotiationService(repositories: self.repositories, clock: self.dependencies.clock)
-            .currentObjectives(agreementID: agreementID, scope: context.scope)
+        let agreement = try await self.dependencies.useCases.agreements.find(id: agreementID, scope: context.scope)
+        let current = try await self.dependencies.useCases.proposals.currentObjectives(agreementID: agreementID, scope: context.scope)
         let vendor = try context.scope.vendorID != nil
         let rows = current.keys.sorted().enumerated().compactMap { index, seriesID -> ObjectiveRow? in
             guard let objective = current[seriesID] else { return nil }
@@ -257,7 +253,7 @@ struct ProposalPages {
         let vendorName = try await self.vendorName(proposal.vendorID)
         var thread: [Line] = []
         for id in out.thread where id != proposal.id {
-            thread.append(Self.line(try await self.repositories.proposals.find(id: id, scope: scope), vendorName: vendorName))
+            thread.append(Self.line(try await self.dependencies.useCases.proposals.find(id: id, scope: scope), vendorName: vendorName))
         }
         let acts = (user.role.canManageContracts && scope == .organisation) || user.role == .vendor
         // the buttons are the steps the rule allows this person: the RACI's deciders accept and counter for the customer

@@ -1,5 +1,5 @@
+import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -7,7 +7,7 @@ import Hummingbird
 /// activity), its rule findings, and the health page of every agreement whose matrix breaks a rule.
 struct RACIPages {
     let dependencies: AppDependencies
-    var raci: RACIRepository { self.dependencies.repositories.raci }
+    var raci: RACIQueries { self.dependencies.useCases.raci }
 
     struct Column {
         var key: String
@@ -92,7 +92,7 @@ struct RACIPages {
             let candidates = try await self.raci.candidates(agreementID: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             return try await submitForm(request, context: context, render: { try await self.matrix(context, notice: nil, state: $0) }) { input in
-                _ = try await self.raci.replace(
+                _ = try await self.dependencies.useCases.setRACI(
                     agreementID: try context.id(), try Self.assignments(input, candidates: candidates), scope: context.scope, actor: context.actor)
                 return Redirect.to("/agreements/\(try context.id())/raci", notice: .updated)
             }
@@ -115,7 +115,7 @@ struct RACIPages {
     private func matrix(_ context: AccordRequestContext, notice: String?, state: FormState) async throws -> Response {
         let user = try context.requireUser()
         let id = try context.id()
-        let agreement = try await self.dependencies.repositories.agreements.find(id: id, scope: context.scope)
+        let agreement = try await self.dependencies.useCases.agreements.find(id: id, scope: context.scope)
         let matrix = try await self.raci.matrix(agreementID: id, scope: context.scope)
         let isVendor = user.role == .vendor
         var candidates = try await self.raci.candidates(agreementID: id, scope: context.scope)
@@ -151,7 +151,7 @@ struct RACIPages {
 /// `/api/v1/agreements/{id}/raci` and `/api/v1/raci/health`.
 struct RACIAPI {
     let dependencies: AppDependencies
-    var raci: RACIRepository { self.dependencies.repositories.raci }
+    var raci: RACIQueries { self.dependencies.useCases.raci }
 
     struct MatrixBody: Encodable {
         struct Row: Encodable {
@@ -210,7 +210,7 @@ struct RACIAPI {
                 assignments.append(RACIAssignment(activity: activity, party: party, letter: letter))
             }
             try errors.throwIfAny()
-            let matrix = try await self.raci.replace(agreementID: try context.id(), assignments, scope: context.scope, actor: context.actor)
+            let matrix = try await self.dependencies.useCases.setRACI(agreementID: try context.id(), assignments, scope: context.scope, actor: context.actor)
             return JSON.response(MatrixBody(matrix, vendorFacing: false, mayDecide: try await self.raci.mayDecide(matrix)))
         }
         group.get("raci/health") { _, context in

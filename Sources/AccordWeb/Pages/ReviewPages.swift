@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -8,7 +7,6 @@ import Hummingbird
 /// meetings, and one meeting with its agenda, packs, minutes and items.
 struct ReviewPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct SeriesLine {
         var id: Int64
@@ -89,9 +87,9 @@ struct ReviewPages {
         router.get("reviews") { request, context in
             let user = try context.requireUser()
             let scope = try context.scope
-            let page = try await self.repositories.reviews.listSeries(scope: scope, page: try request.page())
+            let page = try await self.dependencies.useCases.reviews.listSeries(scope: scope, page: try request.page())
             let now = self.dependencies.clock()
-            let upcoming = try await self.repositories.reviews.meetings(
+            let upcoming = try await self.dependencies.useCases.reviews.meetings(
                 from: now.addingTimeInterval(-86_400), to: now.addingTimeInterval(62 * 86_400), scope: scope, limit: 50)
             let view = ListView(
                 chrome: Chrome(title: "Reviews", context: context, notice: request.notice),
@@ -114,16 +112,13 @@ struct ReviewPages {
             _ = try context.requireUser(\.canManageContracts)
             return try await submitForm(request, context: context, render: { try await self.newForm(context, state: $0) }) { input in
                 let draft = try DraftParsing.series(input)
-                let now = self.dependencies.clock()
-                let series = try await self.repositories.reviews.createSeries(
-                    draft, through: LocalDate.of(now, in: .gmt).adding(days: ReviewMeetingsJob.planningDays) ?? LocalDate.of(now, in: .gmt),
-                    scope: context.scope, actor: context.actor, now: now)
+                let series = try await self.dependencies.useCases.createReviewSeries(draft, scope: context.scope, actor: context.actor)
                 return Redirect.to("/reviews/\(series.id)", notice: .created)
             }
         }
         router.get("reviews/:id") { request, context in try await self.show(context, state: FormState(), notice: request.notice) }
         router.post("reviews/:id/attendees") { request, context in
-            _ = try await self.repositories.reviews.series(id: try context.id(), scope: context.scope)
+            _ = try await self.dependencies.useCases.reviews.series(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { input in
                 var users: [Int64] = []
@@ -133,28 +128,26 @@ struct ReviewPages {
                     guard parts.count == 2, let id = Int64(parts[1]) else { continue }
                     if parts[0] == "user" { users.append(id) } else if parts[0] == "contact" { contacts.append(id) }
                 }
-                _ = try await self.repositories.reviews.setAttendees(
+                _ = try await self.dependencies.useCases.setAttendees(
                     seriesID: try context.id(), userIDs: users, contactIDs: contacts, scope: context.scope, actor: context.actor)
                 return Redirect.to("/reviews/\(try context.id())", notice: .updated)
             }
         }
         router.post("reviews/:id/meetings") { request, context in
-            _ = try await self.repositories.reviews.series(id: try context.id(), scope: context.scope)
+            _ = try await self.dependencies.useCases.reviews.series(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { input in
                 let (day, time, reason) = try DraftParsing.meetingSlot(input)
-                let meeting = try await self.repositories.reviews.addMeeting(
-                    seriesID: try context.id(), day: day, time: time, reason: reason, scope: context.scope, actor: context.actor,
-                    now: self.dependencies.clock())
+                let meeting = try await self.dependencies.useCases.addMeeting(
+                    seriesID: try context.id(), day: day, time: time, reason: reason, scope: context.scope, actor: context.actor)
                 return Redirect.to("/meetings/\(meeting.id)", notice: .created)
             }
         }
         router.post("reviews/:id/end") { request, context in
-            _ = try await self.repositories.reviews.series(id: try context.id(), scope: context.scope)
+            _ = try await self.dependencies.useCases.reviews.series(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canManageContracts)
             return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { _ in
-                _ = try await self.repositories.reviews.endSeries(
-                    id: try context.id(), scope: context.scope, actor: context.actor, now: self.dependencies.clock())
+                _ = try await self.dependencies.useCases.endReviewSeries(id: try context.id(), scope: context.scope, actor: context.actor)
                 return Redirect.to("/reviews/\(try context.id())", notice: .statusChanged)
             }
         }
@@ -171,7 +164,7 @@ struct ReviewPages {
     }
 
     func meetingLines(_ meetings: [(ReviewMeeting, ReviewSeries)], scope: AccessScope) async throws -> [MeetingLine] {
-        let packed = try await self.repositories.packs.packed(meetingIDs: meetings.map(\.0.id), scope: scope)
+        let packed = try await self.dependencies.useCases.packs.packed(meetingIDs: meetings.map(\.0.id), scope: scope)
         return meetings.map { meeting, series in
             let zone = TimeZone(identifier: series.timeZone) ?? .gmt
             return MeetingLine(
@@ -183,8 +176,8 @@ struct ReviewPages {
     }
 
     private func newForm(_ context: AccordRequestContext, state: FormState) async throws -> Response {
-        let agreements = try await self.repositories.agreements.list(.init(status: .active), page: PageRequest(number: 1, size: 200), scope: .organisation)
-        let vendors = try await self.repositories.vendors.all(scope: .organisation)
+        let agreements = try await self.dependencies.useCases.agreements.list(.init(status: .active), page: PageRequest(number: 1, size: 200), scope: .organisation)
+        let vendors = try await self.dependencies.useCases.vendors.all(scope: .organisation)
         let calendars = try await self.dependencies.useCases.calendars.all()
         let chosen = state.values["scope"] ?? ""
         var scopes = agreements.items.map { agreement in
@@ -215,9 +208,9 @@ struct ReviewPages {
     private func show(_ context: AccordRequestContext, state: FormState, notice: String?) async throws -> Response {
         let user = try context.requireUser()
         let scope = try context.scope
-        let series = try await self.repositories.reviews.series(id: try context.id(), scope: scope)
-        let attendees = try await self.repositories.reviews.attendees(seriesID: series.id)
-        let meetings = try await self.repositories.reviews.meetings(seriesID: series.id, scope: scope)
+        let series = try await self.dependencies.useCases.reviews.series(id: try context.id(), scope: scope)
+        let attendees = try await self.dependencies.useCases.reviews.attendees(seriesID: series.id)
+        let meetings = try await self.dependencies.useCases.reviews.meetings(seriesID: series.id, scope: scope)
         let now = self.dependencies.clock()
         let lines = try await self.meetingLines(meetings.map { ($0, series) }, scope: scope)
         let upcoming = zip(meetings, lines).filter { $0.0.endsAt >= now }.map(\.1)
@@ -228,7 +221,7 @@ struct ReviewPages {
             // a refused change shows the boxes as they were ticked
             let submitted = state.values["attendees"].map { Set($0.split(separator: ",").map(String.init)) }
             let chosen = submitted ?? Set(attendees.map { $0.userID.map { "user:\($0)" } ?? "contact:\($0.contactID ?? 0)" })
-            candidates = try await self.repositories.reviews.candidates(for: series.scope).map { candidate in
+            candidates = try await self.dependencies.useCases.reviews.candidates(for: series.scope).map { candidate in
                 let value = candidate.userID.map { "user:\($0)" } ?? "contact:\(candidate.contactID ?? 0)"
                 return CandidateLine(
                     value: value, name: candidate.name, party: candidate.party, checked: chosen.contains(value) || (attendees.isEmpty && candidate.proposed),

@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 
 /// Review series, meetings and items as the API gives them and the pages show them; a vendor's users get them without

@@ -1,13 +1,11 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
 /// A vendor's scorecard, and a master SLA's composition from the vendor SLAs under it with the coverage check.
 struct ScorecardPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct ScoreLine {
         var line: DashboardPages.Line
@@ -68,7 +66,7 @@ struct ScorecardPages {
 
     func scorecard(_ context: AccordRequestContext) async throws -> Response {
         _ = try context.requireUser()
-        let vendor = try await self.repositories.vendors.find(id: try context.id(), scope: context.scope)
+        let vendor = try await self.dependencies.useCases.vendors.find(id: try context.id(), scope: context.scope)
         let now = self.dependencies.clock()
         let rows = try await self.dependencies.useCases.portfolio.rows(scope: context.scope, now: now) {
             $0.vendorID == vendor.id
@@ -86,10 +84,10 @@ struct ScorecardPages {
         let creditLines = try await self.dependencies.useCases.credits.byStatus(vendorID: vendor.id, scope: context.scope)
         // a vendor's user counts breaches of the internal SLO only where its agreement shares the customer's figures
         let sharing: Set<Int64>? = try context.scope.vendorID == nil ? nil : shared
-        let breaches = try await self.repositories.periodRecords.breachCount(
+        let breaches = try await self.dependencies.useCases.portal.breachCount(
             vendorID: vendor.id, since: now.addingTimeInterval(-365 * 86_400), internalFiguresOf: sharing)
         let today = LocalDate.of(now, in: TimeZone(identifier: "UTC")!)
-        let share = try await self.repositories.portal.averageShare(vendorID: vendor.id)
+        let share = try await self.dependencies.useCases.portal.averageShare(vendorID: vendor.id)
         let view = ScorecardView(
             chrome: Chrome(title: "\(vendor.name) scorecard", context: context), vendor: vendor, lines: lines, isEmpty: lines.isEmpty,
             credits: creditLines, breaches: breaches,
@@ -101,7 +99,7 @@ struct ScorecardPages {
 
     func composition(_ context: AccordRequestContext) async throws -> Response {
         _ = try context.requireUser()
-        let agreement = try await self.repositories.agreements.find(id: try context.id(), scope: context.scope)
+        let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
         guard agreement.kind == .master else {
             throw RuleViolation("Composition applies to master SLAs: this is a vendor SLA under \(agreement.masterTitle ?? "a master").")
         }
@@ -175,7 +173,7 @@ struct ScorecardPages {
                         gap: own.flatMap { own in composed.map { String(format: "%+.3f", own - $0) } } ?? "—"))
             }
         }
-        let shares = try await self.repositories.portal.averageShares(masterID: agreement.id)
+        let shares = try await self.dependencies.useCases.portal.averageShares(masterID: agreement.id)
         let view = CompositionView(
             chrome: Chrome(title: "\(agreement.title): composition", context: context), agreement: agreement,
             masterObjective: master?.entry.objective.name ?? "—", masterTarget: master.map { Figures.target($0.entry.objective.slaTarget) } ?? "—",

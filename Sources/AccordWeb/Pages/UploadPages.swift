@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -9,7 +8,6 @@ import Hummingbird
 /// bar, ending with the same summary (rows accepted; rejected rows with their reasons).
 struct UploadPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct Problem {
         var row: String
@@ -48,12 +46,12 @@ struct UploadPages {
 
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("objectives/:id/upload") { _, context in
-            let (objective, _) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            let (objective, _) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(\.canIngest)
             return self.page(context, objective: objective, source: "csv upload", accepted: nil, errors: nil, error: nil)
         }
         router.post("objectives/:id/upload") { request, context in
-            let (objective, placement) = try await self.repositories.objectives.find(id: try context.id(), scope: context.scope)
+            let (objective, placement) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
             let user = try context.requireUser(\.canIngest)
             var request = request
             let body = try await request.collectBody(upTo: MeasurementAPI.maximumBody)
@@ -90,7 +88,7 @@ struct UploadPages {
                     accepted = "\(batch.accepted) buckets accepted as batch \(batch.batchID) (content hash \(batch.contentHash.prefix(16))…)."
                     periods = batch.periods
                 }
-                let agreement = try await self.repositories.agreements.find(id: placement.agreementID, scope: context.scope)
+                let agreement = try await self.dependencies.useCases.agreements.find(id: placement.agreementID, scope: context.scope)
                 return self.page(
                     context, objective: objective, source: source, accepted: accepted, errors: nil, error: nil,
                     impact: Self.impact(periods, objective: objective, zone: TimeZone(identifier: agreement.timeZone) ?? .gmt))

@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -9,7 +8,6 @@ import Hummingbird
 /// underpin. Only its own vendor's data, read through its scope.
 struct VendorPortal {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct ActItem {
         var text: String
@@ -68,32 +66,32 @@ struct VendorPortal {
         let scope = try context.scope
         let now = self.dependencies.clock()
         let today = LocalDate.of(now, in: .gmt)
-        let vendor = try await self.repositories.vendors.find(id: vendorID, scope: scope)
+        let vendor = try await self.dependencies.useCases.vendors.find(id: vendorID, scope: scope)
         let first = PageRequest(number: 1, size: 10)
         var toAct: [ActItem] = []
-        for rca in try await self.repositories.rcas.list(.init(), today: today, page: PageRequest(number: 1, size: 50), scope: scope).items
+        for rca in try await self.dependencies.useCases.rcas.list(.init(), today: today, page: PageRequest(number: 1, size: 50), scope: scope).items
         where [.requested, .inProgress, .returned].contains(rca.status) {
             toAct.append(ActItem(text: "RCA \(rca.title): \(rca.status.label), due \(Figures.date(rca.dueOn))", link: "/rcas/\(rca.id)", overdue: rca.overdue))
         }
-        for action in try await self.repositories.actions.list(.init(openOnly: true, ownerVendorID: vendorID), page: PageRequest(number: 1, size: 50), scope: scope).items {
+        for action in try await self.dependencies.useCases.actions.list(.init(openOnly: true, ownerVendorID: vendorID), page: PageRequest(number: 1, size: 50), scope: scope).items {
             toAct.append(
                 ActItem(
                     text: "Action: \(action.description.prefix(100)), due \(Figures.date(action.dueOn))", link: "/actions/\(action.id)",
                     overdue: ActionRules.isOverdue(state: action.status, due: action.dueOn, today: today)))
         }
         // proposals of the customer waiting on the vendor's answer, and open review action items the vendor owns
-        for proposal in try await self.repositories.proposals.list(agreementID: nil, openOnly: true, page: PageRequest(number: 1, size: 20), scope: scope).items
+        for proposal in try await self.dependencies.useCases.proposals.list(agreementID: nil, openOnly: true, page: PageRequest(number: 1, size: 20), scope: scope).items
         where proposal.proposedByCustomer {
             toAct.append(ActItem(text: "Proposal to answer: \(proposal.title) (\(proposal.agreementTitle))", link: "/proposals/\(proposal.id)", overdue: false))
         }
-        for item in try await self.repositories.reviews.openItems(ownerVendorID: vendorID, scope: scope) {
+        for item in try await self.dependencies.useCases.reviews.openItems(ownerVendorID: vendorID, scope: scope) {
             toAct.append(
                 ActItem(
                     text: "Review action: \(item.text.prefix(100)), due \(item.dueOn.map(Figures.date) ?? "")", link: "/meetings/\(item.meetingID)",
                     overdue: item.dueOn.map { $0 < today } ?? false))
         }
         toAct.sort { $0.overdue && !$1.overdue }
-        let meetings = try await self.repositories.reviews.meetings(
+        let meetings = try await self.dependencies.useCases.reviews.meetings(
             from: now.addingTimeInterval(-3600), to: now.addingTimeInterval(45 * 86_400), scope: scope, includeCancelled: false, limit: 5
         ).map { meeting, series in
             SimpleLine(
@@ -102,11 +100,11 @@ struct VendorPortal {
         }
         // its objectives in force, most at risk first, from the rows the dashboard keeps (its own only); the customer's
         // internal figures only where an agreement shares them
-        try await DashboardRows(repositories: self.repositories).match(now: now)
+        try await self.dependencies.useCases.dashboard.match(now: now)
         let shared = try await self.dependencies.dashboardSharing(context) ?? []
-        let keys = try await self.repositories.dashboardRows.pageKeys(
-            DashboardRowRepository.Filter(), sort: .risk, page: PageRequest(number: 1, size: 50), scope: scope, internalFiguresOf: shared)
-        let found = try await self.repositories.dashboardRows.rows(seriesIDs: keys.map(\.seriesID), scope: scope)
+        let keys = try await self.dependencies.useCases.dashboard.pageKeys(
+            DashboardFilter(), sort: .risk, page: PageRequest(number: 1, size: 50), scope: scope, internalFiguresOf: shared)
+        let found = try await self.dependencies.useCases.dashboard.rows(seriesIDs: keys.map(\.seriesID), scope: scope)
         let rows = keys.compactMap { found[$0.seriesID] }
         let objectives = rows.map { row in
             let line = DashboardPages.line(row, columns: !shared.isEmpty, showsInternal: shared.contains(row.agreementID))
@@ -122,24 +120,24 @@ struct VendorPortal {
                     text: "\(line.objective) (\(line.agreement)) is \(line.statusText) this period: \(line.attainment) against an SLA of \(line.sla)",
                     link: "/objectives/\(line.objectiveID)", overdue: false))
         }
-        let breaches = try await self.repositories.portal.recentBreaches(vendorID: vendorID, since: now.addingTimeInterval(-366 * 86_400)).map { breach in
+        let breaches = try await self.dependencies.useCases.portal.recentBreaches(vendorID: vendorID, since: now.addingTimeInterval(-366 * 86_400)).map { breach in
             SimpleLine(
                 text: "\(breach.objectiveName) (\(breach.agreementTitle)), \(Figures.period(start: breach.periodStart, end: breach.periodEnd, zone: Stamp.zone(breach.timeZone))): \(Figures.attainment(breach.attainment, targets: [breach.target])) against \(Figures.target(breach.target))",
                 link: "/objectives/\(breach.objectiveID)", status: "breached")
         }
-        let credits = try await self.repositories.credits.list(filter: .init(vendorID: vendorID), page: first, scope: scope).items.map { credit in
+        let credits = try await self.dependencies.useCases.credits.page(filter: .init(vendorID: vendorID), page: first, scope: scope).items.map { credit in
             SimpleLine(
                 text: "\(credit.objectiveName), \(Figures.period(start: credit.periodStart, end: credit.periodEnd, zone: Stamp.zone(credit.timeZone))): \(Money.format(credit.amount, credit.currency))",
                 link: "/credits/\(credit.id)", status: credit.status.rawValue)
         }
-        let claims = try await self.repositories.claims.list(.init(), page: PageRequest(number: 1, size: 5), scope: scope).items.map {
+        let claims = try await self.dependencies.useCases.claims.list(.init(), page: PageRequest(number: 1, size: 5), scope: scope).items.map {
             SimpleLine(text: "Claim \($0.id): \($0.kind.label) on \($0.agreementTitle)", link: "/claims/\($0.id)", status: $0.status.rawValue)
         }
-        let disputes = try await self.repositories.disputes.list(.init(), page: PageRequest(number: 1, size: 5), scope: scope).items.map {
+        let disputes = try await self.dependencies.useCases.disputes.list(.init(), page: PageRequest(number: 1, size: 5), scope: scope).items.map {
             SimpleLine(text: "Dispute \($0.id): the \($0.subject == .credit ? "credit" : "figure") of \($0.objectiveName)", link: "/disputes/\($0.id)", status: $0.status.rawValue)
         }
-        let inbox = try await self.repositories.inbox.list(userID: user.id, unreadOnly: true, page: PageRequest(number: 1, size: 5))
-        let contributions = try await self.repositories.portal.contributions(vendorID: vendorID, since: now.addingTimeInterval(-366 * 86_400)).map {
+        let inbox = try await self.dependencies.useCases.inbox.list(userID: user.id, unreadOnly: true, page: PageRequest(number: 1, size: 5))
+        let contributions = try await self.dependencies.useCases.portal.contributions(vendorID: vendorID, since: now.addingTimeInterval(-366 * 86_400)).map {
             ContributionLine(
                 agreementID: $0.agreementID, agreement: $0.agreementTitle, service: $0.serviceName,
                 dependency: $0.dependency == "parallel" ? "redundant (parallel)" : "serial: needed for the service",

@@ -1,6 +1,5 @@
 import AccordApplication
 import AccordDomain
-import AccordStorage
 import Foundation
 import Hummingbird
 
@@ -9,7 +8,6 @@ import Hummingbird
 /// manage their vendor's.
 struct WebhookPages {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct Line {
         var id: Int64
@@ -65,20 +63,20 @@ struct WebhookPages {
         }
         router.get("webhooks/:id") { request, context in
             _ = try context.requireUser(Self.mayManage)
-            let webhook = try await self.repositories.webhooks.find(id: try context.id(), scope: context.scope)
+            let webhook = try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope)
             return try await self.show(webhook, secret: nil, request: request, context: context)
         }
         router.post("webhooks/:id/rotate-secret") { request, context in
-            _ = try await self.repositories.webhooks.find(id: try context.id(), scope: context.scope)
+            _ = try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(Self.mayManage)
-            let rotated = try await self.dependencies.useCases.webhooks.rotateSecret(id: try context.id(), scope: context.scope, actor: context.actor)
+            let rotated = try await self.dependencies.useCases.webhookRegistration.rotateSecret(id: try context.id(), scope: context.scope, actor: context.actor)
             return try await self.show(rotated.webhook, secret: rotated.secret, request: request, context: context)
         }
         for (action, active) in [("enable", true), ("disable", false)] {
             router.post("webhooks/:id/\(action)") { _, context in
-                _ = try await self.repositories.webhooks.find(id: try context.id(), scope: context.scope)
+                _ = try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope)
                 _ = try context.requireUser(Self.mayManage)
-                _ = try await self.repositories.webhooks.setActive(id: try context.id(), active: active, scope: context.scope, actor: context.actor)
+                _ = try await self.dependencies.useCases.setWebhookActive(id: try context.id(), active: active, scope: context.scope, actor: context.actor)
                 return Redirect.to("/webhooks/\(try context.id())", notice: .updated)
             }
         }
@@ -88,7 +86,7 @@ struct WebhookPages {
     func show(
         _ webhook: Webhook, secret: String?, request: Request, context: AccordRequestContext, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let page = try await self.repositories.webhooks.deliveries(
+        let page = try await self.dependencies.useCases.webhooks.deliveries(
             webhookID: webhook.id, page: secret == nil ? try request.page() : PageRequest(), scope: context.scope)
         let view = ShowView(
                 chrome: Chrome(title: "Webhook \(webhook.id)", context: context, notice: secret == nil ? request.notice : nil), webhook: Self.line(webhook),
@@ -114,7 +112,7 @@ struct WebhookPages {
         try reader.errors.throwIfAny()
         let scope = try context.scope
         let vendor = scope.vendorID ?? chosen
-        return try await self.dependencies.useCases.webhooks.register(
+        return try await self.dependencies.useCases.webhookRegistration.register(
             WebhookDraft(vendorID: vendor, url: input.text("url") ?? "", description: input.text("description") ?? ""), role: user.role,
             scope: scope, actor: context.actor)
     }
@@ -127,8 +125,8 @@ struct WebhookPages {
 
     private func list(_ context: AccordRequestContext, state: FormState, notice: String?) async throws -> Response {
         let user = try context.requireUser()
-        let webhooks = try await self.repositories.webhooks.list(scope: context.scope)
-        let vendors = user.role == .vendor ? [] : try await self.repositories.vendors.all(scope: context.scope)
+        let webhooks = try await self.dependencies.useCases.webhooks.list(scope: context.scope)
+        let vendors = user.role == .vendor ? [] : try await self.dependencies.useCases.vendors.all(scope: context.scope)
         let view = ListView(
             chrome: Chrome(title: "Webhooks", context: context, notice: notice), webhooks: webhooks.map(Self.line), isEmpty: webhooks.isEmpty,
             vendors: vendors.map { Choice(value: "\($0.id)", label: $0.name, selected: state.values["vendor_id"] == "\($0.id)") },
@@ -141,7 +139,6 @@ struct WebhookPages {
 /// `/api/v1/webhooks`: the same endpoints and delivery logs.
 struct WebhookAPI {
     let dependencies: AppDependencies
-    var repositories: Repositories { self.dependencies.repositories }
 
     struct Created: Encodable {
         var webhook: Webhook
@@ -166,7 +163,7 @@ struct WebhookAPI {
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("webhooks") { _, context in
             _ = try context.requireUser(WebhookPages.mayManage)
-            return JSON.response(ItemsEnvelope(items: try await self.repositories.webhooks.list(scope: context.scope)))
+            return JSON.response(ItemsEnvelope(items: try await self.dependencies.useCases.webhooks.list(scope: context.scope)))
         }
         group.post("webhooks") { request, context in
             _ = try context.requireUser(WebhookPages.mayManage)
@@ -177,25 +174,25 @@ struct WebhookAPI {
         }
         group.get("webhooks/:id") { _, context in
             _ = try context.requireUser(WebhookPages.mayManage)
-            return JSON.response(try await self.repositories.webhooks.find(id: try context.id(), scope: context.scope))
+            return JSON.response(try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope))
         }
         group.post("webhooks/:id/rotate-secret") { _, context in
-            _ = try await self.repositories.webhooks.find(id: try context.id(), scope: context.scope)
+            _ = try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope)
             _ = try context.requireUser(WebhookPages.mayManage)
-            let rotated = try await self.dependencies.useCases.webhooks.rotateSecret(id: try context.id(), scope: context.scope, actor: context.actor)
+            let rotated = try await self.dependencies.useCases.webhookRegistration.rotateSecret(id: try context.id(), scope: context.scope, actor: context.actor)
             return Self.once(JSON.response(Created(webhook: rotated.webhook, secret: rotated.secret)))
         }
         group.get("webhooks/:id/deliveries") { request, context in
             _ = try context.requireUser(WebhookPages.mayManage)
-            let page = try await self.repositories.webhooks.deliveries(webhookID: try context.id(), page: request.apiPage(), scope: context.scope)
+            let page = try await self.dependencies.useCases.webhooks.deliveries(webhookID: try context.id(), page: request.apiPage(), scope: context.scope)
             return JSON.response(ListEnvelope(page) { $0 })
         }
         for (action, active) in [("enable", true), ("disable", false)] {
             group.post("webhooks/:id/\(action)") { _, context in
-                _ = try await self.repositories.webhooks.find(id: try context.id(), scope: context.scope)
+                _ = try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope)
                 _ = try context.requireUser(WebhookPages.mayManage)
                 return JSON.response(
-                    try await self.repositories.webhooks.setActive(id: try context.id(), active: active, scope: context.scope, actor: context.actor))
+                    try await self.dependencies.useCases.setWebhookActive(id: try context.id(), active: active, scope: context.scope, actor: context.actor))
             }
         }
     }

@@ -1,0 +1,137 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+
+/// A contract manager sets up a review series (its cadence, scope and first meetings, planned ahead).
+public struct CreateReviewSeries: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+
+    public func callAsFunction(_ draft: ReviewSeriesDraft, scope: AccessScope, actor: AuditActor) async throws -> ReviewSeries {
+        let now = self.clock()
+        let today = LocalDate.of(now, in: .gmt)
+        return try await self.repositories.reviews.createSeries(
+            draft, through: today.adding(days: ReviewMeetingsJob.planningDays) ?? today, scope: scope, actor: actor, now: now)
+    }
+}
+
+/// A contract manager names a series' attendees (the customer's people and vendor contacts).
+public struct SetAttendees: Sendable {
+    let repositories: Repositories
+
+    public func callAsFunction(seriesID: Int64, userIDs: [Int64], contactIDs: [Int64], scope: AccessScope, actor: AuditActor) async throws
+        -> [ReviewAttendee]
+    {
+        try await self.repositories.reviews.setAttendees(seriesID: seriesID, userIDs: userIDs, contactIDs: contactIDs, scope: scope, actor: actor)
+    }
+}
+
+/// A contract manager adds an ad-hoc meeting to a series.
+public struct AddMeeting: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+
+    public func callAsFunction(seriesID: Int64, day: LocalDate, time: ClockTime?, reason: String, scope: AccessScope, actor: AuditActor) async throws
+        -> ReviewMeeting
+    {
+        try await self.repositories.reviews.addMeeting(seriesID: seriesID, day: day, time: time, reason: reason, scope: scope, actor: actor, now: self.clock())
+    }
+}
+
+/// A contract manager ends a series: no meeting is planned after today.
+public struct EndReviewSeries: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+
+    public func callAsFunction(id: Int64, scope: AccessScope, actor: AuditActor) async throws -> ReviewSeries {
+        try await self.repositories.reviews.endSeries(id: id, scope: scope, actor: actor, now: self.clock())
+    }
+}
+
+/// A meeting is moved, cancelled or minuted, an item added to it, or its packs frozen by hand.
+public struct ChangeMeeting: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+
+    public func move(meetingID: Int64, to day: LocalDate, at time: ClockTime?, reason: String, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor)
+        async throws -> ReviewMeeting
+    {
+        try await self.repositories.reviews.move(
+            meetingID: meetingID, to: day, at: time, reason: reason, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, now: self.clock())
+    }
+
+    public func cancel(meetingID: Int64, reason: String, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor) async throws -> ReviewMeeting {
+        try await self.repositories.reviews.cancel(
+            meetingID: meetingID, reason: reason, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, now: self.clock())
+    }
+
+    public func saveMinutes(
+        meetingID: Int64, attendance: [Int64], notes: [ReviewMeeting.Minutes.Note], expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor
+    ) async throws -> ReviewMeeting {
+        try await self.repositories.reviews.saveMinutes(
+            meetingID: meetingID, attendance: attendance, notes: notes, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, now: self.clock())
+    }
+
+    public func addItem(meetingID: Int64, _ draft: ReviewItemDraft, partyVendorID: Int64?, scope: AccessScope, actor: AuditActor) async throws -> ReviewItem {
+        try await self.repositories.reviews.addItem(meetingID: meetingID, draft, partyVendorID: partyVendorID, scope: scope, actor: actor, now: self.clock())
+    }
+
+    /// Freezes each audience's pack now (a new revision when one exists).
+    public func freezePacks(meetingID: Int64, actor: AuditActor) async throws -> [StoredPack] {
+        try await ReviewPacks(repositories: self.repositories, clock: self.clock).freeze(meetingID: meetingID, scheduled: false, actor: actor)
+    }
+}
+
+/// An item of a meeting is done, dropped with a reason, or (a question) decided.
+public struct AdvanceReviewItem: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+
+    public func callAsFunction(_ step: ReviewItemStep, itemID: Int64, scope: AccessScope, actor: AuditActor) async throws -> ReviewItem {
+        try await self.repositories.reviews.perform(step, itemID: itemID, scope: scope, actor: actor, now: self.clock())
+    }
+}
+
+/// Either side proposes new terms for an agreement, or counters the other side's proposal (`parentID`). For the
+/// customer, only the people the RACI names to decide renegotiations propose.
+public struct ProposeTerms: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+
+    public func callAsFunction(agreementID: Int64, _ draft: ProposalDraft, parentID: Int64?, scope: AccessScope, actor: AuditActor) async throws
+        -> RenegotiationProposal
+    {
+        try await ProposalAnswerer.of(actor, scope: scope, agreementID: agreementID, repositories: self.repositories).checkDecides("propose")
+        let current = try await RenegotiationService(repositories: self.repositories, clock: self.clock).currentObjectives(agreementID: agreementID, scope: scope)
+        let agreement = try await self.repositories.agreements.find(id: agreementID, scope: scope)
+        let now = self.clock()
+        return try await self.repositories.proposals.create(
+            agreementID: agreementID, draft, parentID: parentID, current: current, scope: scope, actor: actor, now: now,
+            today: LocalDate.of(now, in: TimeZone(identifier: agreement.timeZone) ?? .gmt))
+    }
+}
+
+/// A person's calendar feed address is issued (replacing any earlier one) or revoked.
+public struct CalendarFeedChanges: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+
+    public func issue(userID: Int64, actor: AuditActor) async throws -> String {
+        try await self.repositories.calendarFeeds.issue(userID: userID, actor: actor, now: self.clock())
+    }
+
+    public func revoke(userID: Int64, actor: AuditActor) async throws {
+        try await self.repositories.calendarFeeds.revoke(userID: userID, actor: actor)
+    }
+}
+
+extension UseCases {
+    public var createReviewSeries: CreateReviewSeries { CreateReviewSeries(repositories: self.repositories, clock: self.clock) }
+    public var setAttendees: SetAttendees { SetAttendees(repositories: self.repositories) }
+    public var addMeeting: AddMeeting { AddMeeting(repositories: self.repositories, clock: self.clock) }
+    public var endReviewSeries: EndReviewSeries { EndReviewSeries(repositories: self.repositories, clock: self.clock) }
+    public var changeMeeting: ChangeMeeting { ChangeMeeting(repositories: self.repositories, clock: self.clock) }
+    public var advanceReviewItem: AdvanceReviewItem { AdvanceReviewItem(repositories: self.repositories, clock: self.clock) }
+    public var proposeTerms: ProposeTerms { ProposeTerms(repositories: self.repositories, clock: self.clock) }
+    public var calendarFeed: CalendarFeedChanges { CalendarFeedChanges(repositories: self.repositories, clock: self.clock) }
+}
