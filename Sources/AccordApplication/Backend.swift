@@ -13,9 +13,12 @@ public typealias DatabaseSettings = AccordStorage.DatabaseSettings
 public struct Backend: Sendable {
     let database: Database
     let migrations: [Migration]
+    /// The role the server signs in as, granted its rights after a migration by the schema's owner.
+    let serverRole: String
 
     public init(settings: DatabaseSettings, schemaDirectory: URL, logger: Logger) throws {
         self.database = Database(settings: settings, logger: logger)
+        self.serverRole = settings.username
         self.migrations = try Migration.load(from: schemaDirectory)
     }
 
@@ -25,9 +28,9 @@ public struct Backend: Sendable {
     /// Applies pending migrations: as the schema's owner when one is configured (the server's own role has no DDL
     /// rights; it is granted its rights afterwards), else as the server's role. Returns the names applied.
     @discardableResult
-    public func migrate(owner: DatabaseSettings?, serverRole: String, logger: Logger) async throws -> [String] {
+    public func migrate(owner: DatabaseSettings?, logger: Logger) async throws -> [String] {
         if let owner {
-            return try await MigrationRunner.migrate(settings: owner, serverRole: serverRole, migrations: self.migrations, logger: logger)
+            return try await MigrationRunner.migrate(settings: owner, serverRole: self.serverRole, migrations: self.migrations, logger: logger)
         }
         return try await MigrationRunner(database: self.database, migrations: self.migrations).migrate()
     }

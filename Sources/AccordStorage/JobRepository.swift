@@ -3,21 +3,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// A registered job as the runner records it: its schedule, its next slot and its last run.
-public struct JobRecord: Sendable, Equatable, Encodable {
-    public var name: String
-    public var intervalSeconds: Int
-    public var nextDueAt: Date
-    public var lastStartedAt: Date?
-    public var lastFinishedAt: Date?
-    public var lastDurationMs: Int64?
-    public var lastOutcome: String?
-    public var lastSummary: String?
-    public var lastError: String?
-    public var lastRunner: String?
-    public var runs: Int64
-    public var failures: Int64
-}
 
 /// The `jobs` table: which runner takes each scheduled slot of a job, and what each job's last run did.
 ///

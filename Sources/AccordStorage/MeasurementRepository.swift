@@ -4,17 +4,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// What an accepted batch became, for the response and for lineage.
-public struct IngestedBatch: Sendable, Equatable, Codable {
-    public var batchID: Int64
-    public var seriesID: Int64
-    public var source: String
-    public var accepted: Int
-    public var contentHash: String
-    public var receivedAt: Date
-    /// The periods the batch touched, after closed ones were recorded again (filled by the ingest use case).
-    public var periods: [PeriodImpact] = []
-}
 
 
 /// Ratio measurements: stored in month partitions, with an hourly rollup kept in the same transaction.
@@ -377,25 +366,6 @@ public struct MeasurementRepository: Sendable {
         return result
     }
 
-    /// One batch that fed a span of a series: for tracing a period's figure back to the data behind it. The counted
-    /// figures are what the period sums once approved exclusions are removed: over all batches they add up exactly to
-    /// the period's good and valid.
-    public struct LineageEntry: Sendable, Encodable {
-        public var batchId: Int64
-        public var source: String
-        public var receivedAt: Date
-        public var userId: Int64?
-        public var credential: String
-        public var rowCount: Int
-        public var contentHash: String
-        public var bucketsInPeriod: Int
-        public var goodInPeriod: Int64
-        public var validInPeriod: Int64
-        public var countedGood: Decimal
-        public var countedValid: Decimal
-        public var countedGoodExact: String
-        public var countedValidExact: String
-    }
 
     public func lineage(seriesID: Int64, span: DateInterval) async throws -> [LineageEntry] {
         let rows = try await self.database.query(
@@ -474,9 +444,9 @@ public struct MeasurementRepository: Sendable {
     }
 }
 
-extension MeasurementRepository.LineageEntry: VendorFacing {
+extension LineageEntry: VendorFacing {
     /// Who sent a batch is the customer's business: the vendor sees when and how, not the user.
-    public var vendorFacing: MeasurementRepository.LineageEntry {
+    public var vendorFacing: LineageEntry {
         var copy = self
         copy.userId = nil
         return copy

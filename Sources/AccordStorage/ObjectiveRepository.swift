@@ -82,20 +82,6 @@ public struct ObjectiveRepository: Sendable {
         }
     }
 
-    /// An objective in force in an active agreement, with what the dashboard shows about its agreement.
-    public struct PortfolioEntry: Sendable {
-        public var objective: Objective
-        public var placement: ObjectivePlacement
-        public var agreementTitle: String
-        public var agreementKind: AgreementKind
-        public var vendorID: Int64?
-        public var vendorName: String?
-        public var masterID: Int64?
-        public var dependencyKind: DependencyKind?
-        public var parallelGroup: String?
-        public var timeZone: String
-        public var serviceID: Int64?
-    }
 
     /// Every objective of the version in force today of every active agreement the scope sees, in one query:
     /// masters first, then by agreement title.

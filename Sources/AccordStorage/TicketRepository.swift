@@ -4,20 +4,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// What an accepted ticket-event batch became.
-public struct IngestedTicketBatch: Sendable, Equatable, Codable {
-    public var batchID: Int64
-    public var seriesID: Int64
-    public var source: String
-    public var accepted: Int
-    /// Events already stored (same ticket, type and instant), ignored.
-    public var duplicates: Int
-    public var ticketsRecomputed: Int
-    public var contentHash: String
-    public var receivedAt: Date
-    /// The periods the batch touched, after closed ones were recorded again (filled by the ingest use case).
-    public var periods: [PeriodImpact] = []
-}
 
 /// Ticket events and the timer outcomes computed from each ticket's whole stored history.
 ///

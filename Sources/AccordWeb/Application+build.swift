@@ -24,7 +24,7 @@ public func buildApplication(
         services: [backend.service] + (configuration.runsScheduler ? [dependencies.jobRunner] : []), logger: logger)
     app.beforeServerStarts {
         // the schema's owner migrates when one is configured (the server's own role has no DDL rights)
-        try await backend.migrate(owner: configuration.migrationDatabase, serverRole: configuration.database.username, logger: logger)
+        try await backend.migrate(owner: configuration.migrationDatabase, logger: logger)
     }
     return app
 }

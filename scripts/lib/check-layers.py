@@ -8,9 +8,9 @@ target's sources must name one of them, a module of a package the target declare
 modules, such as HummingbirdCore under Hummingbird), or a module of the toolchain. Prints each undeclared import with
 its file and line, and exits 1 when there is one.
 
-While the web layer's pages move onto use cases, the files that still import storage are listed in
-scripts/lib/layers-pending.txt: a ratchet. A listed file may keep its import; a file not listed may not add one; a
-listed file that no longer imports storage must leave the list, so the list only shrinks until it is empty.
+An import is not the only way across a layer: without it, Swift still lets code use the members of a type from a
+module it sees transitively (a storage row returned through the application). The targets in MEMBER_VISIBILITY (the
+web layer) must keep Swift's MemberImportVisibility feature on, so the compiler refuses that too.
 Usage: scripts/lib/check-layers.py [ROOT]
 """
 import json
@@ -23,6 +23,8 @@ ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.pat
 # what the toolchain brings: no package needs declaring for these
 TOOLCHAIN = {"Foundation", "FoundationEssentials", "FoundationNetworking", "Dispatch", "Glibc", "Darwin", "Synchronization", "Testing",
              "XCTest", "PackageDescription", "_Concurrency", "Observation", "os"}
+# targets whose code must not use members of modules it does not import
+MEMBER_VISIBILITY = {"AccordWeb"}
 IMPORT = re.compile(r"^\s*(?:@[\w()]+\s+)*import\s+(?:(?:struct|class|enum|protocol|func|var|let|typealias)\s+)?([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -50,13 +52,10 @@ def main():
             for entry in dependency.get(kind, []):
                 identities[entry["identity"].lower()] = entry["identity"].lower()
     modules = package_modules()
-    pending_file = os.path.join(ROOT, "scripts", "lib", "layers-pending.txt")
-    pending = set()
-    if os.path.exists(pending_file):
-        with open(pending_file, encoding="utf-8") as handle:
-            pending = {line.strip() for line in handle if line.strip() and not line.startswith("#")}
-    still_pending = set()
     problems = []
+    for name in sorted(MEMBER_VISIBILITY):
+        if "MemberImportVisibility" not in json.dumps(own.get(name, {}).get("settings", [])):
+            problems.append(f"Package.swift: {name} must enable the upcoming feature MemberImportVisibility")
     for name, target in own.items():
         declared_modules, declared_packages = set(), set()
         for dependency in target.get("dependencies", []):
@@ -87,20 +86,15 @@ def main():
                         if module not in own and modules.get(module) in declared_packages:
                             continue
                         where = os.path.relpath(full, ROOT)
-                        if f"{where} {module}" in pending:
-                            still_pending.add(f"{where} {module}")
-                            continue
                         what = "a module of this package" if module in own else "a module"
                         problems.append(f"{where}:{number}: {name} imports {module}, {what} its Package.swift entry does not declare")
-    for gone in sorted(pending - still_pending):
-        problems.append(f"{gone.split()[0]}: no longer imports {gone.split()[1]}: take it off scripts/lib/layers-pending.txt")
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} undeclared import(s): declare the dependency in Package.swift, or reach it through a layer that may", file=sys.stderr)
         sys.exit(1)
-    print(f"Layers hold: every import of {len(own)} targets is declared in Package.swift"
-          + (f" ({len(still_pending)} web files still import storage, listed in scripts/lib/layers-pending.txt)." if still_pending else "."))
+    print(f"Layers hold: every import of {len(own)} targets is declared in Package.swift, and {', '.join(sorted(MEMBER_VISIBILITY))} "
+          "uses no member of a module it does not import.")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ public struct PeriodExplanation: Sendable {
     public struct Result: Encodable, Sendable {
         public var period: PeriodRow
         public var exclusions: [Exclusion]
-        public var batches: [MeasurementRepository.LineageEntry]
+        public var batches: [LineageEntry]
         public var tickets: [TicketOutcomeRow]
     }
 

@@ -15,7 +15,7 @@ public struct PortfolioReport: Sendable {
     }
 
     public struct Row: Sendable {
-        public var entry: ObjectiveRepository.PortfolioEntry
+        public var entry: PortfolioEntry
         public var current: PeriodJudgement
         public var currentSpan: DateInterval
         /// Oldest first; nil where a period had no valid events.
@@ -30,7 +30,7 @@ public struct PortfolioReport: Sendable {
 
     /// The rows of the objectives in force that `include` keeps (all by default); only those are counted.
     public func rows(
-        scope: AccessScope, now: Date, seriesIDs: [Int64]? = nil, include: (ObjectiveRepository.PortfolioEntry) -> Bool = { _ in true }
+        scope: AccessScope, now: Date, seriesIDs: [Int64]? = nil, include: (PortfolioEntry) -> Bool = { _ in true }
     ) async throws -> [Row] {
         let utc = TimeZone(identifier: "UTC")!
         let entries = try await self.repositories.objectives.portfolio(scope: scope, today: LocalDate.of(now, in: utc), seriesIDs: seriesIDs)

@@ -27,7 +27,7 @@ extension Request {
         guard self.headers[.contentType]?.hasPrefix("application/json") == true else {
             throw HTTPError(.unsupportedMediaType, message: "Send the body as application/json.")
         }
-        return try Input.json(Data(buffer: try await self.collectBody(upTo: context.maxUploadSize)))
+        return try Input.json(Data(try await self.collectBody(upTo: context.maxUploadSize).readableBytesView))
     }
 
     /// `page` (1 to 100,000) and `per_page` (1 to 200, default 50); anything else is refused naming the parameter.

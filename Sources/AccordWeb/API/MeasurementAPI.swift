@@ -128,7 +128,7 @@ struct MeasurementAPI {
         guard type.hasPrefix("application/json") else {
             throw HTTPError(.unsupportedMediaType, message: "Send application/json or text/csv.")
         }
-        let input = try Input.json(Data(buffer: body))
+        let input = try Input.json(Data(body.readableBytesView))
         guard case .list(let items)? = input.fields["buckets"] else {
             throw ValidationErrors([FieldError("buckets", "buckets must be a list of {start, end, good, valid}.")])
         }
@@ -151,7 +151,7 @@ struct MeasurementAPI {
         guard type.hasPrefix("application/json") else {
             throw HTTPError(.unsupportedMediaType, message: "Send application/json or text/csv.")
         }
-        let input = try Input.json(Data(buffer: body))
+        let input = try Input.json(Data(body.readableBytesView))
         guard case .list(let items)? = input.fields["events"] else {
             throw ValidationErrors([FieldError("events", "events must be a list of {ticket, priority, type, at}.")])
         }

@@ -3,6 +3,7 @@ import AccordDomain
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 
 /// Turns errors into responses: the JSON error shape under `/api/`, an HTML page elsewhere.

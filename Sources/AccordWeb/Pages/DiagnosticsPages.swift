@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import Foundation
 import Hummingbird
