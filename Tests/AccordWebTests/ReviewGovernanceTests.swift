@@ -87,6 +87,8 @@ struct ReviewGovernanceTests {
             let snapshot = try await harness.api(.get, "/api/v1/packs/\(internalID)", token: manager)
             let digest = SHA256.hash(data: Data(snapshot.text.utf8)).map { String(format: "%02x", $0) }.joined()
             #expect(snapshot.headers[HTTPField.Name("Accord-Pack-SHA256")!] == digest)
+            // the pack answers in snake_case like every other endpoint
+            #expect(snapshot.text.contains("\"meeting_id\"") && snapshot.text.contains("\"facts_from\"") && !snapshot.text.contains("\"meetingID\""))
             #expect(packs.first?["sha256"] as? String == digest)
             // the vendor's pack holds no SLO, no alerts, no customer staff names; the internal pack is not the vendor's
             let vendorPack = try await harness.api(.get, "/api/v1/packs/\(vendorPackID)", token: alpha)

@@ -103,20 +103,72 @@ public struct ReviewPack: Sendable, Equatable, Codable {
 }
 
 extension ReviewPack {
-    /// The canonical bytes: the same pack always gives the same text.
+    /// The canonical bytes: the same pack always gives the same text, its keys in snake_case like every API answer
+    /// (`meeting_id`, `facts_from`).
     public func canonicalJSON() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .custom { path in SnakeKey(Self.snakeCase(path.last?.stringValue ?? "")) }
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
+    /// Reads a frozen snapshot: in snake_case, or with the camelCase keys of packs frozen before the API spoke
+    /// snake_case everywhere (their bytes are kept as signed by their hash).
     public static func decode(_ text: String) throws -> ReviewPack {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
+        decoder.keyDecodingStrategy = .custom { path in SnakeKey(Self.camelCase(path.last?.stringValue ?? "")) }
         return try decoder.decode(ReviewPack.self, from: Data(text.utf8))
     }
 
+    /// `meetingID` → `meeting_id`, `audienceVendorID` → `audience_vendor_id`, `whatIf` → `what_if`.
+    static func snakeCase(_ key: String) -> String {
+        var words: [String] = []
+        var current = ""
+        let characters = Array(key)
+        for (index, character) in characters.enumerated() {
+            let next = index + 1 < characters.count ? characters[index + 1] : nil
+            // a capital starts a word, unless it continues a run of capitals (ID) that the next capital does not end
+            let previousIsUpper = index > 0 && characters[index - 1].isUppercase
+            let startsWord = character.isUppercase && (!previousIsUpper || (next?.isLowercase ?? false))
+            if startsWord, !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+            current.append(character)
+        }
+        if !current.isEmpty { words.append(current) }
+        return words.map { $0.lowercased() }.joined(separator: "_")
+    }
+
+    /// `meeting_id` → `meetingID`; a key without an underscore is taken as it is (camelCase packs).
+    static func camelCase(_ key: String) -> String {
+        guard key.contains("_") else { return key }
+        let words = key.split(separator: "_").map(String.init)
+        return ([words.first ?? ""] + words.dropFirst().map { $0 == "id" ? "ID" : $0.prefix(1).uppercased() + $0.dropFirst() }).joined()
+    }
+}
+
+/// A coding key made from a converted name.
+struct SnakeKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(_ string: String) {
+        self.stringValue = string
+    }
+
+    init?(stringValue: String) {
+        self.stringValue = stringValue
+    }
+
+    init?(intValue: Int) {
+        return nil
+    }
+}
+
+extension ReviewPack {
     /// The headline figures that differ from an earlier revision, as sentences: each objective's actual and status,
     /// the breaches counted, and the credits in each table's total.
     public func moved(since earlier: ReviewPack) -> [String] {

@@ -29,19 +29,100 @@ public struct ReviewPackBuilder: Sendable {
         try await self.repositories.reviews.vendors(of: series.scope)
     }
 
+    /// What every section of one pack reads by: the meeting's series, the audience (nil: the customer's internal
+    /// pack), the span of facts, the objectives in scope and the agreements they belong to.
+    struct Facts: Sendable {
+        var meeting: ReviewMeeting
+        var series: ReviewSeries
+        var audienceVendorID: Int64?
+        var now: Date
+        var zone: TimeZone
+        var today: LocalDate
+        var factsFrom: Date
+        var factsTo: Date
+        var vendors: [(id: Int64, name: String)]
+        var entries: [PortfolioEntry]
+        var agreementIDs: [Int64]
+
+        var scope: AccessScope { self.audienceVendorID.map { .vendor($0) } ?? .organisation }
+        var internalPack: Bool { self.audienceVendorID == nil }
+        var seriesIDs: [Int64] { self.entries.map(\.objective.seriesID) }
+        var windows: [Int64: ObjectiveWindow] {
+            Dictionary(self.entries.map { ($0.objective.id, $0.objective.window) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        /// "2026-12-02 10:00 CET" in the series' zone.
+        func stamp(_ date: Date) -> String {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_GB")
+            formatter.timeZone = self.zone
+            formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
+            return formatter.string(from: date)
+        }
+
+        /// A vendor's pack names its own people only: the customer's and other vendors' people appear as their party.
+        func owner(_ name: String, vendorID: Int64?, party: String) -> String {
+            self.audienceVendorID == nil || (vendorID != nil && vendorID == self.audienceVendorID) ? name : party
+        }
+
+        func periodLabel(_ start: Date, timeZone: String, objectiveID: Int64) -> String {
+            ReviewText.periodLabel(start, zone: TimeZone(identifier: timeZone) ?? .gmt, window: self.windows[objectiveID] ?? .calendarMonth)
+        }
+    }
+
+    /// What one section adds: agenda items (for the agenda builder to weigh) and tables.
+    struct Section: Sendable {
+        var items: [AgendaFacts.Item] = []
+        var tables: [ReviewPack.Table] = []
+    }
+
+    /// The pack of a meeting for an audience: each section read in turn, then the agenda built from their items.
     public func build(meeting: ReviewMeeting, series: ReviewSeries, audienceVendorID: Int64?) async throws -> ReviewPack {
+        let facts = try await self.facts(meeting: meeting, series: series, audienceVendorID: audienceVendorID)
+        let objectives = try await self.objectives(facts)
+        let breaches = try await self.breaches(facts)
+        let (proposals, proposalItems) = try await self.proposals(facts)
+        var sections = [objectives.section, breaches.section]
+        for section in [self.alerts, self.rcas, self.actions, self.claims, self.disputes, self.credits, self.notices] {
+            sections.append(try await section(facts))
+        }
+        if facts.internalPack {
+            sections.append(
+                Section(tables: [
+                    ReviewPack.Table(
+                        key: "candidates", title: "Renegotiation candidates", columns: ["Objective", "Party", "Rule", "Evidence"],
+                        rows: objectives.candidates, empty: "The data suggests no change of terms.")
+                ]))
+        }
+        sections.append(try await self.carried(facts))
+        sections.append(Section(items: proposalItems))
+        let agenda = ReviewAgendaBuilder.build(
+            AgendaFacts(
+                tier: series.tier, title: "\(series.title) — \(meeting.day)", meetingDay: meeting.day, durationMinutes: series.durationMinutes,
+                objectives: objectives.facts, items: sections.flatMap(\.items)))
+        let audienceName = audienceVendorID.map { id in facts.vendors.first { $0.id == id }?.name ?? "Vendor" } ?? "Internal"
+        return ReviewPack(
+            meetingID: meeting.id, seriesID: series.id, title: series.title, tier: series.tier.label, audience: audienceName,
+            audienceVendorID: audienceVendorID,
+            scope: facts.internalPack ? series.scopeLabel : "\(audienceName): \(series.tier.label.lowercased()) review",
+            day: meeting.day.description, when: ReviewText.meetingTime(start: meeting.startsAt, end: meeting.endsAt, zone: facts.zone),
+            startsAt: meeting.startsAt, endsAt: meeting.endsAt, timeZone: series.timeZone, location: series.location, factsFrom: facts.factsFrom,
+            factsTo: facts.factsTo, generatedAt: facts.now, attendees: try await self.attendees(facts),
+            agenda: agenda.sections.map { section in
+                ReviewPack.AgendaSection(
+                    title: section.title, minutes: section.minutes, items: section.items.map { ReviewPack.AgendaItem(text: $0.text, minutes: $0.minutes) })
+            }, forInformation: agenda.forInformation.map(\.text), quiet: agenda.quiet, scorecard: objectives.scorecard, breaches: breaches.rows,
+            tables: sections.flatMap(\.tables), proposals: proposals)
+    }
+
+    /// The span of facts (since the previous meeting, or the tier's span before the first) and the objectives in the
+    /// series' scope (a vendor's own only).
+    func facts(meeting: ReviewMeeting, series: ReviewSeries, audienceVendorID: Int64?) async throws -> Facts {
         let now = self.clock()
         let zone = TimeZone(identifier: series.timeZone) ?? .gmt
         let today = LocalDate.of(now, in: zone)
         let scope: AccessScope = audienceVendorID.map { .vendor($0) } ?? .organisation
-        let internalPack = audienceVendorID == nil
         let previous = try await self.repositories.reviews.previousMeeting(before: meeting)
-        let factsFrom = previous?.startsAt ?? meeting.startsAt.addingTimeInterval(-Self.firstSpan(series.tier))
-        let factsTo = min(now, meeting.startsAt)
-        let vendors = try await self.audiences(series)
-        let audienceName = audienceVendorID.map { id in vendors.first { $0.id == id }?.name ?? "Vendor" } ?? "Internal"
-
-        // objectives in the series' scope (a vendor's own only)
         let entries = try await self.repositories.objectives.portfolio(scope: scope, today: today).filter { entry in
             switch series.scope {
             case .agreement(let id): entry.placement.agreementID == id
@@ -49,28 +130,30 @@ public struct ReviewPackBuilder: Sendable {
             case .master(let id): entry.placement.agreementID == id || entry.masterID == id
             }
         }
-        let agreementIDs = Array(Set(entries.map(\.placement.agreementID) + [series.scope.agreementID].compactMap { $0 })).sorted()
-        let seriesIDs = entries.map(\.objective.seriesID)
-        let records = try await self.repositories.periodRecords.latestRecords(
-            seriesIDs: seriesIDs, from: now.addingTimeInterval(-2 * 366 * 86_400), to: now)
-        let closed = Dictionary(grouping: records.filter { $0.periodEnd <= now }, by: \.seriesID).mapValues { $0.sorted { $0.periodStart < $1.periodStart } }
-        let firing = internalPack ? try await self.repositories.periodRecords.firingRules(seriesIDs: seriesIDs) : [:]
+        return Facts(
+            meeting: meeting, series: series, audienceVendorID: audienceVendorID, now: now, zone: zone, today: today,
+            factsFrom: previous?.startsAt ?? meeting.startsAt.addingTimeInterval(-Self.firstSpan(series.tier)), factsTo: min(now, meeting.startsAt),
+            vendors: try await self.audiences(series), entries: entries,
+            agreementIDs: Array(Set(entries.map(\.placement.agreementID) + [series.scope.agreementID].compactMap { $0 })).sorted())
+    }
 
-        // the vendors whose probation has ended (their last day has passed): candidates to tighten their terms
-        var probationEnded = Set<Int64>()
-        if internalPack {
-            for vendorID in Set(entries.compactMap(\.vendorID)) {
-                let vendor = try await self.repositories.vendors.find(id: vendorID, scope: .organisation)
-                if let until = vendor.probationUntil, until < today { probationEnded.insert(vendorID) }
-            }
-        }
+    /// Each objective's last closed period against its own target: the scorecard, the agenda's facts, and (internal
+    /// only) the renegotiation candidates of its last 12 periods, the customer's negotiating position.
+    func objectives(_ facts: Facts) async throws
+        -> (facts: [AgendaFacts.Objective], scorecard: [ReviewPack.ScoreRow], candidates: [ReviewPack.Row], section: Section)
+    {
+        let now = facts.now
+        let records = try await self.repositories.periodRecords.latestRecords(
+            seriesIDs: facts.seriesIDs, from: now.addingTimeInterval(-2 * 366 * 86_400), to: now)
+        let closed = Dictionary(grouping: records.filter { $0.periodEnd <= now }, by: \.seriesID).mapValues { $0.sorted { $0.periodStart < $1.periodStart } }
+        let firing = facts.internalPack ? try await self.repositories.periodRecords.firingRules(seriesIDs: facts.seriesIDs) : [:]
+        let probationEnded = facts.internalPack ? try await self.probationEnded(facts) : []
         var objectives: [AgendaFacts.Objective] = []
         var scorecard: [ReviewPack.ScoreRow] = []
         var candidates: [ReviewPack.Row] = []
-        var items: [AgendaFacts.Item] = []
-        for entry in entries {
+        var section = Section()
+        for entry in facts.entries {
             let objective = entry.objective
-            let entryZone = TimeZone(identifier: entry.timeZone) ?? .gmt
             let party = entry.vendorName ?? "The customer"
             let history = closed[objective.seriesID] ?? []
             let latest = history.last
@@ -80,175 +163,228 @@ public struct ReviewPackBuilder: Sendable {
                 switch latest?.slaStatus {
                 case .breached: .breached
                 case .met:
-                    internalPack && (latest?.sloStatus == .breached || !(firing[objective.seriesID] ?? []).isEmpty) ? .atRisk : .met
+                    facts.internalPack && (latest?.sloStatus == .breached || !(firing[objective.seriesID] ?? []).isEmpty) ? .atRisk : .met
                 default: .noData
                 }
             let trend = history.suffix(6).map(\.attainment)
             objectives.append(
-                AgendaFacts.Objective(
-                    name: objective.name, party: party, target: target, actual: latest?.attainment, status: status, trend: trend))
-            scorecard.append(
-                ReviewPack.ScoreRow(
-                    objectiveID: objective.id, objective: objective.name, agreement: entry.agreementTitle, party: party,
-                    period: latest.map { ReviewText.periodLabel($0.periodStart, zone: entryZone, window: objective.window) } ?? "—",
-                    target: target, actual: latest?.attainment.map { $0.rounded(places: 3) },
-                    variance: latest?.attainment.map { ($0 - target).rounded(places: 3) }, status: status.rawValue, trend: trend,
-                    source: objective.sliKind.isTicketBased ? "Ticket events (\(objective.sliKind.label.lowercased()))" : "Availability buckets (good / valid)",
-                    lineage: latest.map { "/objectives/\(objective.id)/periods/\(RFC3339.format($0.periodStart))" }))
-            // renegotiation candidates from the last 12 closed periods: the customer's negotiating position, internal only
-            guard internalPack else { continue }
-            let window = history.suffix(12)
-            // an objective in its first year (at most 12 periods recorded in the two years read) is new: its first target
-            // can be set from its history
-            let ended = entry.vendorID.map { probationEnded.contains($0) } ?? false
-            let found = RenegotiationRules.candidates(
-                attainments: window.map(\.attainment), target: target,
-                budgetLeft: internalPack ? window.map { $0.budgetConsumed.map { 1 - $0 } } : [], isNew: history.count <= 12, probationEnded: ended,
-                standardTarget: objective.slaTarget, metTheirTargets: window.map { $0.slaStatus == .met })
-            for candidate in found {
-                var message = candidate.message
-                if candidate.kind == .probationEnded, let tighter = candidate.suggestedTarget {
-                    message += " " + (try await self.probationWhatIf(
-                        objective: objective, target: objective.slaTarget, tighter: tighter,
-                        periods: Array(window.suffix(RenegotiationRules.Settings().probationGoodPeriods)), agreementID: entry.placement.agreementID,
-                        zone: entryZone))
-                }
-                candidates.append(ReviewPack.Row(cells: [objective.name, party, candidate.kind.rawValue.replacingOccurrences(of: "_", with: " "), message], link: nil, flagged: false))
-                items.append(AgendaFacts.Item(kind: .renegotiation, text: "\(objective.name): \(message)", party: party))
+                AgendaFacts.Objective(name: objective.name, party: party, target: target, actual: latest?.attainment, status: status, trend: trend))
+            scorecard.append(Self.scoreRow(entry, latest: latest, target: target, status: status, trend: trend))
+            guard facts.internalPack else { continue }
+            for (row, item) in try await self.candidates(entry, history: history, target: target, probationEnded: probationEnded) {
+                candidates.append(row)
+                section.items.append(item)
             }
         }
+        return (objectives, scorecard, candidates, section)
+    }
 
-        let facts = self.repositories.reviewFacts
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
-        func stamp(_ date: Date) -> String { formatter.string(from: date) }
-        let breaches = try await facts.breaches(agreementIDs: agreementIDs, vendorID: audienceVendorID, from: factsFrom, to: factsTo)
-        let windows = Dictionary(entries.map { ($0.objective.id, $0.objective.window) }, uniquingKeysWith: { first, _ in first })
-        let breachRows = breaches.map { breach in
+    static func scoreRow(_ entry: PortfolioEntry, latest: PeriodRecord?, target: Decimal, status: AgendaFacts.Status, trend: [Decimal?]) -> ReviewPack.ScoreRow {
+        let objective = entry.objective
+        return ReviewPack.ScoreRow(
+            objectiveID: objective.id, objective: objective.name, agreement: entry.agreementTitle, party: entry.vendorName ?? "The customer",
+            period: latest.map { ReviewText.periodLabel($0.periodStart, zone: TimeZone(identifier: entry.timeZone) ?? .gmt, window: objective.window) } ?? "—",
+            target: target, actual: latest?.attainment.map { $0.rounded(places: 3) },
+            variance: latest?.attainment.map { ($0 - target).rounded(places: 3) }, status: status.rawValue, trend: trend,
+            source: objective.sliKind.isTicketBased ? "Ticket events (\(objective.sliKind.label.lowercased()))" : "Availability buckets (good / valid)",
+            lineage: latest.map { "/objectives/\(objective.id)/periods/\(RFC3339.format($0.periodStart))" })
+    }
+
+    /// The vendors whose probation has ended (their last day has passed): candidates to tighten their terms.
+    func probationEnded(_ facts: Facts) async throws -> Set<Int64> {
+        var ended = Set<Int64>()
+        for vendorID in Set(facts.entries.compactMap(\.vendorID)) {
+            let vendor = try await self.repositories.vendors.find(id: vendorID, scope: .organisation)
+            if let until = vendor.probationUntil, until < facts.today { ended.insert(vendorID) }
+        }
+        return ended
+    }
+
+    /// One objective's renegotiation candidates from its last 12 closed periods, with a probation candidate's what-if.
+    func candidates(_ entry: PortfolioEntry, history: [PeriodRecord], target: Decimal, probationEnded: Set<Int64>) async throws
+        -> [(ReviewPack.Row, AgendaFacts.Item)]
+    {
+        let objective = entry.objective
+        let party = entry.vendorName ?? "The customer"
+        let window = history.suffix(12)
+        // an objective in its first year (at most 12 periods recorded in the two years read) is new: its first target can
+        // be set from its history
+        let found = RenegotiationRules.candidates(
+            attainments: window.map(\.attainment), target: target, budgetLeft: window.map { $0.budgetConsumed.map { 1 - $0 } },
+            isNew: history.count <= 12, probationEnded: entry.vendorID.map { probationEnded.contains($0) } ?? false,
+            standardTarget: objective.slaTarget, metTheirTargets: window.map { $0.slaStatus == .met })
+        var result: [(ReviewPack.Row, AgendaFacts.Item)] = []
+        for candidate in found {
+            var message = candidate.message
+            if candidate.kind == .probationEnded, let tighter = candidate.suggestedTarget {
+                message += " " + (try await self.probationWhatIf(
+                    objective: objective, target: objective.slaTarget, tighter: tighter,
+                    periods: Array(window.suffix(RenegotiationRules.Settings().probationGoodPeriods)), agreementID: entry.placement.agreementID,
+                    zone: TimeZone(identifier: entry.timeZone) ?? .gmt))
+            }
+            result.append(
+                (ReviewPack.Row(cells: [objective.name, party, candidate.kind.rawValue.replacingOccurrences(of: "_", with: " "), message], link: nil, flagged: false),
+                 AgendaFacts.Item(kind: .renegotiation, text: "\(objective.name): \(message)", party: party)))
+        }
+        return result
+    }
+
+    /// SLA breaches recorded in the span, each with its lineage.
+    func breaches(_ facts: Facts) async throws -> (rows: [ReviewPack.BreachRow], section: Section) {
+        let breaches = try await self.repositories.reviewFacts.breaches(
+            agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID, from: facts.factsFrom, to: facts.factsTo)
+        let rows = breaches.map { breach in
             ReviewPack.BreachRow(
                 objective: breach.objectiveName, party: breach.party,
-                period: ReviewText.periodLabel(
-                    breach.periodStart, zone: TimeZone(identifier: breach.timeZone) ?? .gmt, window: windows[breach.objectiveID] ?? .calendarMonth),
+                period: facts.periodLabel(breach.periodStart, timeZone: breach.timeZone, objectiveID: breach.objectiveID),
                 attainment: breach.attainment.rounded(places: 3), target: breach.target,
                 lineage: "/objectives/\(breach.objectiveID)/periods/\(RFC3339.format(breach.periodStart))")
         }
-        for breach in breachRows {
-            items.append(
-                AgendaFacts.Item(
-                    kind: .breach, text: "SLA breach: \(breach.objective), \(breach.period): \(breach.attainment.plain) % against \(breach.target.plain) %",
-                    party: breach.party, shortfall: breach.target - breach.attainment))
+        let items = rows.map { breach in
+            AgendaFacts.Item(
+                kind: .breach, text: "SLA breach: \(breach.objective), \(breach.period): \(breach.attainment.plain) % against \(breach.target.plain) %",
+                party: breach.party, shortfall: breach.target - breach.attainment)
         }
-        var tables: [ReviewPack.Table] = []
-        if internalPack {
-            let alerts = try await facts.alertsFired(seriesIDs: seriesIDs, from: factsFrom, to: factsTo)
-            for alert in alerts {
-                items.append(AgendaFacts.Item(kind: .alert, text: "Burn-rate alert (\(alert.severity)): \(alert.objectiveName)", party: alert.party))
-            }
-            tables.append(
+        return (rows, Section(items: items))
+    }
+
+    /// Burn-rate alerts fired in the span: internal only.
+    func alerts(_ facts: Facts) async throws -> Section {
+        guard facts.internalPack else { return Section() }
+        let alerts = try await self.repositories.reviewFacts.alertsFired(seriesIDs: facts.seriesIDs, from: facts.factsFrom, to: facts.factsTo)
+        return Section(
+            items: alerts.map { AgendaFacts.Item(kind: .alert, text: "Burn-rate alert (\($0.severity)): \($0.objectiveName)", party: $0.party) },
+            tables: [
                 ReviewPack.Table(
                     key: "alerts", title: "Burn-rate alerts fired", columns: ["Objective", "Party", "Rule", "Severity", "Fired at"],
-                    rows: alerts.map { ReviewPack.Row(cells: [$0.objectiveName, $0.party, $0.rule, $0.severity, stamp($0.at)], link: nil, flagged: false) },
-                    empty: "No alert fired."))
-        }
-        let rcas = try await facts.openRCAs(agreementIDs: agreementIDs, vendorID: audienceVendorID)
-        for rca in rcas {
-            let late = max(0, today.daysSince1970 - rca.dueOn.daysSince1970)
-            items.append(
+                    rows: alerts.map { ReviewPack.Row(cells: [$0.objectiveName, $0.party, $0.rule, $0.severity, facts.stamp($0.at)], link: nil, flagged: false) },
+                    empty: "No alert fired.")
+            ])
+    }
+
+    /// Root-cause analyses open, the overdue flagged.
+    func rcas(_ facts: Facts) async throws -> Section {
+        let today = facts.today
+        let rcas = try await self.repositories.reviewFacts.openRCAs(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID)
+        return Section(
+            items: rcas.map { rca in
                 AgendaFacts.Item(
                     kind: .rca, text: "RCA #\(rca.id) \(rca.title) (\(rca.status.replacingOccurrences(of: "_", with: " ")))", party: rca.parties,
-                    days: late, overdue: rca.dueOn < today))
-        }
-        tables.append(
-            ReviewPack.Table(
-                key: "rcas", title: "Root-cause analyses open", columns: ["RCA", "Title", "Status", "Due", "Parties"],
-                rows: rcas.map {
-                    ReviewPack.Row(
-                        cells: ["#\($0.id)", $0.title, $0.status.replacingOccurrences(of: "_", with: " "), $0.dueOn.description, $0.parties],
-                        link: "/rcas/\($0.id)", flagged: $0.dueOn < today)
-                }, empty: "No RCA open."))
-        // a vendor's pack names its own people only: the customer's and other vendors' people appear as their party
-        func owner(_ name: String, vendorID: Int64?, party: String) -> String {
-            audienceVendorID == nil || (vendorID != nil && vendorID == audienceVendorID) ? name : party
-        }
-        let actions = try await facts.openActions(agreementIDs: agreementIDs, vendorID: audienceVendorID).map { action in
+                    days: max(0, today.daysSince1970 - rca.dueOn.daysSince1970), overdue: rca.dueOn < today)
+            },
+            tables: [
+                ReviewPack.Table(
+                    key: "rcas", title: "Root-cause analyses open", columns: ["RCA", "Title", "Status", "Due", "Parties"],
+                    rows: rcas.map {
+                        ReviewPack.Row(
+                            cells: ["#\($0.id)", $0.title, $0.status.replacingOccurrences(of: "_", with: " "), $0.dueOn.description, $0.parties],
+                            link: "/rcas/\($0.id)", flagged: $0.dueOn < today)
+                    }, empty: "No RCA open.")
+            ])
+    }
+
+    /// Corrective actions open, each owner named as the audience may read them.
+    func actions(_ facts: Facts) async throws -> Section {
+        let today = facts.today
+        let actions = try await self.repositories.reviewFacts.openActions(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID).map { action in
             var shown = action
-            shown.ownerName = owner(action.ownerName, vendorID: action.ownerVendorID, party: action.party)
+            shown.ownerName = facts.owner(action.ownerName, vendorID: action.ownerVendorID, party: action.party)
             return shown
         }
-        for action in actions {
-            items.append(
+        return Section(
+            items: actions.map { action in
                 AgendaFacts.Item(
                     kind: .action, text: "Action #\(action.id) (RCA #\(action.rcaID)): \(action.description) — \(action.ownerName)", party: action.party,
-                    days: max(0, today.daysSince1970 - action.dueOn.daysSince1970), overdue: action.dueOn < today))
-        }
-        tables.append(
-            ReviewPack.Table(
-                key: "actions", title: "Corrective actions open", columns: ["Action", "Description", "Owner", "Party", "Due", "Status"],
-                rows: actions.map {
-                    ReviewPack.Row(
-                        cells: ["#\($0.id)", $0.description, $0.ownerName, $0.party, $0.dueOn.description, $0.status.replacingOccurrences(of: "_", with: " ")],
-                        link: "/actions/\($0.id)", flagged: $0.dueOn < today)
-                }, empty: "No corrective action open."))
-        let claims = try await facts.pendingClaims(agreementIDs: agreementIDs, vendorID: audienceVendorID)
-        for claim in claims {
-            items.append(AgendaFacts.Item(kind: .claim, text: "Exclusion claim #\(claim.id) (\(claim.kind.replacingOccurrences(of: "_", with: " "))) awaiting a decision", party: claim.party))
-        }
-        tables.append(
-            ReviewPack.Table(
-                key: "claims", title: "Exclusion claims awaiting a decision", columns: ["Claim", "Kind", "Vendor", "From", "To", "Filed"],
-                rows: claims.map {
-                    ReviewPack.Row(
-                        cells: ["#\($0.id)", $0.kind.replacingOccurrences(of: "_", with: " "), $0.party, stamp($0.startsAt), stamp($0.endsAt),
-                                LocalDate.of($0.filedAt, in: zone).description], link: "/claims/\($0.id)", flagged: false)
-                }, empty: "No claim pending."))
-        let disputes = try await facts.openDisputes(agreementIDs: agreementIDs, vendorID: audienceVendorID)
-        for dispute in disputes {
-            items.append(AgendaFacts.Item(kind: .dispute, text: "Dispute #\(dispute.id) of \(dispute.objectiveName) (\(dispute.subject))", party: dispute.party))
-        }
-        tables.append(
-            ReviewPack.Table(
-                key: "disputes", title: "Disputes open", columns: ["Dispute", "Objective", "Subject", "Vendor", "Period", "Filed"],
-                rows: disputes.map {
-                    ReviewPack.Row(
-                        cells: ["#\($0.id)", $0.objectiveName, $0.subject, $0.party,
-                                ReviewText.periodLabel($0.periodStart, zone: TimeZone(identifier: $0.timeZone) ?? .gmt, window: windows[$0.objectiveID] ?? .calendarMonth),
-                                LocalDate.of($0.filedAt, in: zone).description],
-                        link: "/disputes/\($0.id)", flagged: false)
-                }, empty: "No dispute open."))
-        let credits = try await facts.credits(agreementIDs: agreementIDs, vendorID: audienceVendorID, from: factsFrom, to: factsTo)
-        for credit in credits where credit.status == "computed" {
-            items.append(
+                    days: max(0, today.daysSince1970 - action.dueOn.daysSince1970), overdue: action.dueOn < today)
+            },
+            tables: [
+                ReviewPack.Table(
+                    key: "actions", title: "Corrective actions open", columns: ["Action", "Description", "Owner", "Party", "Due", "Status"],
+                    rows: actions.map {
+                        ReviewPack.Row(
+                            cells: ["#\($0.id)", $0.description, $0.ownerName, $0.party, $0.dueOn.description, $0.status.replacingOccurrences(of: "_", with: " ")],
+                            link: "/actions/\($0.id)", flagged: $0.dueOn < today)
+                    }, empty: "No corrective action open.")
+            ])
+    }
+
+    /// Exclusion claims awaiting a decision.
+    func claims(_ facts: Facts) async throws -> Section {
+        let claims = try await self.repositories.reviewFacts.pendingClaims(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID)
+        return Section(
+            items: claims.map {
+                AgendaFacts.Item(kind: .claim, text: "Exclusion claim #\($0.id) (\($0.kind.replacingOccurrences(of: "_", with: " "))) awaiting a decision", party: $0.party)
+            },
+            tables: [
+                ReviewPack.Table(
+                    key: "claims", title: "Exclusion claims awaiting a decision", columns: ["Claim", "Kind", "Vendor", "From", "To", "Filed"],
+                    rows: claims.map {
+                        ReviewPack.Row(
+                            cells: ["#\($0.id)", $0.kind.replacingOccurrences(of: "_", with: " "), $0.party, facts.stamp($0.startsAt), facts.stamp($0.endsAt),
+                                    LocalDate.of($0.filedAt, in: facts.zone).description], link: "/claims/\($0.id)", flagged: false)
+                    }, empty: "No claim pending.")
+            ])
+    }
+
+    /// Disputes open.
+    func disputes(_ facts: Facts) async throws -> Section {
+        let disputes = try await self.repositories.reviewFacts.openDisputes(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID)
+        return Section(
+            items: disputes.map { AgendaFacts.Item(kind: .dispute, text: "Dispute #\($0.id) of \($0.objectiveName) (\($0.subject))", party: $0.party) },
+            tables: [
+                ReviewPack.Table(
+                    key: "disputes", title: "Disputes open", columns: ["Dispute", "Objective", "Subject", "Vendor", "Period", "Filed"],
+                    rows: disputes.map {
+                        ReviewPack.Row(
+                            cells: ["#\($0.id)", $0.objectiveName, $0.subject, $0.party,
+                                    facts.periodLabel($0.periodStart, timeZone: $0.timeZone, objectiveID: $0.objectiveID),
+                                    LocalDate.of($0.filedAt, in: facts.zone).description],
+                            link: "/disputes/\($0.id)", flagged: false)
+                    }, empty: "No dispute open.")
+            ])
+    }
+
+    /// Service credits of the span, those awaiting approval on the agenda.
+    func credits(_ facts: Facts) async throws -> Section {
+        let credits = try await self.repositories.reviewFacts.credits(
+            agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID, from: facts.factsFrom, to: facts.factsTo)
+        return Section(
+            items: credits.filter { $0.status == "computed" }.map { credit in
                 AgendaFacts.Item(
                     kind: .credit,
-                    text: "Credit awaiting approval: \(credit.objectiveName), \(ReviewText.periodLabel(credit.periodStart, zone: TimeZone(identifier: credit.timeZone) ?? .gmt, window: windows[credit.objectiveID] ?? .calendarMonth)): \(credit.amount.plain) \(credit.currency)",
-                    party: credit.party))
-        }
-        tables.append(
-            ReviewPack.Table(
-                key: "credits", title: "Service credits", columns: ["Objective", "Party", "Period start", "Amount", "Currency", "Status"],
-                rows: credits.map {
-                    ReviewPack.Row(
-                        cells: [$0.objectiveName, $0.party, LocalDate.of($0.periodStart, in: TimeZone(identifier: $0.timeZone) ?? .gmt).description,
-                                $0.amount.plain, $0.currency, $0.status],
-                        link: internalPack ? "/credits/\($0.id)" : nil, flagged: $0.status == "computed")
-                }, empty: "No credit in this span."))
-        // notice deadlines within 180 days, and those passed while the term runs: the customer's renewal decision, internal only
-        let notices = (internalPack ? try await facts.notices(agreementIDs: agreementIDs, vendorID: nil) : []).filter { notice in
+                    text: "Credit awaiting approval: \(credit.objectiveName), \(facts.periodLabel(credit.periodStart, timeZone: credit.timeZone, objectiveID: credit.objectiveID)): \(credit.amount.plain) \(credit.currency)",
+                    party: credit.party)
+            },
+            tables: [
+                ReviewPack.Table(
+                    key: "credits", title: "Service credits", columns: ["Objective", "Party", "Period start", "Amount", "Currency", "Status"],
+                    rows: credits.map {
+                        ReviewPack.Row(
+                            cells: [$0.objectiveName, $0.party, LocalDate.of($0.periodStart, in: TimeZone(identifier: $0.timeZone) ?? .gmt).description,
+                                    $0.amount.plain, $0.currency, $0.status],
+                            link: facts.internalPack ? "/credits/\($0.id)" : nil, flagged: $0.status == "computed")
+                    }, empty: "No credit in this span.")
+            ])
+    }
+
+    /// Notice deadlines within 180 days, and those passed while the term runs: the customer's renewal decision,
+    /// internal only.
+    func notices(_ facts: Facts) async throws -> Section {
+        guard facts.internalPack else { return Section() }
+        let today = facts.today
+        let notices = try await self.repositories.reviewFacts.notices(agreementIDs: facts.agreementIDs, vendorID: nil).filter { notice in
             let left = notice.deadline.daysSince1970 - today.daysSince1970
             return left <= 180 && (left >= 0 || (notice.endDate.map { $0 >= today } ?? false))
         }
-        for notice in notices {
-            let left = notice.deadline.daysSince1970 - today.daysSince1970
-            items.append(
-                AgendaFacts.Item(
+        return Section(
+            items: notices.map { notice in
+                let left = notice.deadline.daysSince1970 - today.daysSince1970
+                return AgendaFacts.Item(
                     kind: .notice,
                     text: left >= 0 ? "Notice deadline for \(notice.title): \(notice.deadline)" : "\(notice.title): \(RenewalRules.afterDeadline(autoRenews: notice.autoRenews))",
-                    party: vendors.first { $0.id == notice.vendorID }?.name ?? "The customer", days: max(0, left)))
-        }
-        if internalPack {
-            tables.append(
+                    party: facts.vendors.first { $0.id == notice.vendorID }?.name ?? "The customer", days: max(0, left))
+            },
+            tables: [
                 ReviewPack.Table(
                     key: "notices", title: "Notice deadlines (next 180 days)", columns: ["Agreement", "Deadline", "Days left", "Term ends", "After the deadline"],
                     rows: notices.map { notice in
@@ -257,71 +393,64 @@ public struct ReviewPackBuilder: Sendable {
                             cells: [notice.title, notice.deadline.description, "\(left)", notice.endDate?.description ?? "",
                                     notice.autoRenews ? "renews automatically" : "expires"],
                             link: "/agreements/\(notice.agreementID)", flagged: left <= 30)
-                    }, empty: "No notice deadline within 180 days."))
-            tables.append(
-                ReviewPack.Table(
-                    key: "candidates", title: "Renegotiation candidates", columns: ["Objective", "Party", "Rule", "Evidence"], rows: candidates,
-                    empty: "The data suggests no change of terms."))
-        }
-        // items carried from earlier meetings of the series
-        let carried = try await self.repositories.reviews.carriedItems(seriesID: series.id, before: meeting.day, scope: scope).map { item in
+                    }, empty: "No notice deadline within 180 days.")
+            ])
+    }
+
+    /// Items carried from earlier meetings of the series.
+    func carried(_ facts: Facts) async throws -> Section {
+        let today = facts.today
+        let carried = try await self.repositories.reviews.carriedItems(seriesID: facts.series.id, before: facts.meeting.day, scope: facts.scope).map { item in
             var shown = item
-            shown.ownerName = owner(item.ownerName, vendorID: item.ownerVendorID, party: item.ownerParty)
+            shown.ownerName = facts.owner(item.ownerName, vendorID: item.ownerVendorID, party: item.ownerParty)
             return shown
         }
-        for item in carried {
-            let owner = item.kind == .action ? " — \(item.ownerName), due \(item.dueOn?.description ?? "")" : ""
-            items.append(
-                AgendaFacts.Item(
+        return Section(
+            items: carried.map { item in
+                let owner = item.kind == .action ? " — \(item.ownerName), due \(item.dueOn?.description ?? "")" : ""
+                return AgendaFacts.Item(
                     kind: .carried, text: "\(item.kind == .action ? "Action item" : "Open question"): \(item.text)\(owner)", party: item.ownerParty,
                     days: item.dueOn.map { max(0, today.daysSince1970 - $0.daysSince1970) }, overdue: item.dueOn.map { $0 < today } ?? false,
-                    raisedOn: item.raisedOn))
-        }
-        tables.append(
-            ReviewPack.Table(
-                key: "carried", title: "Open items from earlier meetings", columns: ["Kind", "Item", "Owner", "Party", "Due", "Raised"],
-                rows: carried.map {
-                    ReviewPack.Row(
-                        cells: [$0.kind.rawValue, $0.text, $0.ownerName, $0.ownerParty, $0.dueOn?.description ?? "", $0.raisedOn.description],
-                        link: "/meetings/\($0.meetingID)", flagged: $0.dueOn.map { $0 < today } ?? false)
-                }, empty: "Nothing carried over."))
-        // open proposals with their what-if
+                    raisedOn: item.raisedOn)
+            },
+            tables: [
+                ReviewPack.Table(
+                    key: "carried", title: "Open items from earlier meetings", columns: ["Kind", "Item", "Owner", "Party", "Due", "Raised"],
+                    rows: carried.map {
+                        ReviewPack.Row(
+                            cells: [$0.kind.rawValue, $0.text, $0.ownerName, $0.ownerParty, $0.dueOn?.description ?? "", $0.raisedOn.description],
+                            link: "/meetings/\($0.meetingID)", flagged: $0.dueOn.map { $0 < today } ?? false)
+                    }, empty: "Nothing carried over.")
+            ])
+    }
+
+    /// Open proposals with their what-if.
+    func proposals(_ facts: Facts) async throws -> ([ReviewPack.Proposal], [AgendaFacts.Item]) {
         let service = RenegotiationService(repositories: self.repositories, clock: self.clock)
         var proposals: [ReviewPack.Proposal] = []
-        for proposal in try await self.repositories.proposals.open(agreementIDs: agreementIDs, vendorID: audienceVendorID) {
+        var items: [AgendaFacts.Item] = []
+        for proposal in try await self.repositories.proposals.open(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID) {
             items.append(
                 AgendaFacts.Item(
                     kind: .renegotiation, text: "Proposal #\(proposal.id): \(proposal.title) (\(proposal.status.label.lowercased()))",
-                    party: proposal.proposedByVendorID.flatMap { id in vendors.first { $0.id == id }?.name } ?? "The customer"))
+                    party: proposal.proposedByVendorID.flatMap { id in facts.vendors.first { $0.id == id }?.name } ?? "The customer"))
             proposals.append(
                 ReviewPack.Proposal(
                     id: proposal.id, title: proposal.title, status: proposal.status.label, effectiveFrom: proposal.effectiveFrom.description,
-                    whatIf: try await service.whatIf(proposal, scope: scope)))
+                    whatIf: try await service.whatIf(proposal, scope: facts.scope)))
         }
+        return (proposals, items)
+    }
 
-        let agendaFacts = AgendaFacts(
-            tier: series.tier, title: "\(series.title) — \(meeting.day)", meetingDay: meeting.day, durationMinutes: series.durationMinutes,
-            objectives: objectives, items: items)
-        let agenda = ReviewAgendaBuilder.build(agendaFacts)
-        let all = try await self.repositories.reviews.attendees(seriesID: series.id)
-        var attendees = all.map { ReviewPack.Attendee(name: $0.name, party: $0.party) }
-        if let audienceVendorID {
-            // a vendor's pack names its own people only: the customer's are counted, other vendors' left out
-            let customer = all.filter { $0.vendorID == nil }.count
-            attendees = all.filter { $0.vendorID == audienceVendorID }.map { ReviewPack.Attendee(name: $0.name, party: $0.party) }
-            if customer > 0 { attendees.insert(ReviewPack.Attendee(name: "\(customer) \(customer == 1 ? "person" : "people")", party: "The customer"), at: 0) }
-        }
-        return ReviewPack(
-            meetingID: meeting.id, seriesID: series.id, title: series.title, tier: series.tier.label, audience: audienceName,
-            audienceVendorID: audienceVendorID, scope: internalPack ? series.scopeLabel : "\(audienceName): \(series.tier.label.lowercased()) review",
-            day: meeting.day.description, when: ReviewText.meetingTime(start: meeting.startsAt, end: meeting.endsAt, zone: zone),
-            startsAt: meeting.startsAt, endsAt: meeting.endsAt, timeZone: series.timeZone, location: series.location, factsFrom: factsFrom,
-            factsTo: factsTo, generatedAt: now, attendees: attendees,
-            agenda: agenda.sections.map { section in
-                ReviewPack.AgendaSection(
-                    title: section.title, minutes: section.minutes, items: section.items.map { ReviewPack.AgendaItem(text: $0.text, minutes: $0.minutes) })
-            }, forInformation: agenda.forInformation.map(\.text), quiet: agenda.quiet, scorecard: scorecard, breaches: breachRows, tables: tables,
-            proposals: proposals)
+    /// The attendees as the audience reads them: a vendor's pack names its own people only, the customer's counted and
+    /// other vendors' left out.
+    func attendees(_ facts: Facts) async throws -> [ReviewPack.Attendee] {
+        let all = try await self.repositories.reviews.attendees(seriesID: facts.series.id)
+        guard let audienceVendorID = facts.audienceVendorID else { return all.map { ReviewPack.Attendee(name: $0.name, party: $0.party) } }
+        let customer = all.filter { $0.vendorID == nil }.count
+        var attendees = all.filter { $0.vendorID == audienceVendorID }.map { ReviewPack.Attendee(name: $0.name, party: $0.party) }
+        if customer > 0 { attendees.insert(ReviewPack.Attendee(name: "\(customer) \(customer == 1 ? "person" : "people")", party: "The customer"), at: 0) }
+        return attendees
     }
 
     /// The what-if of a probation candidate: the periods that met the target replayed under the tighter one, from their
