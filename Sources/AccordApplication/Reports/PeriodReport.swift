@@ -2,6 +2,43 @@ import AccordDomain
 import AccordStorage
 import Foundation
 
+/// A figure the customer keeps internal (the SLO, its status, the error budget): encoded as its value, or as null
+/// where the reader may not see it (every documented field is always present). One way for every row that carries one.
+@propertyWrapper
+public struct Withheld<Value: Encodable & Sendable>: Encodable, Sendable {
+    public var wrappedValue: Value
+    public var isShown = true
+
+    public init(wrappedValue: Value) {
+        self.wrappedValue = wrappedValue
+    }
+
+    public var projectedValue: Withheld<Value> {
+        get { self }
+        set { self = newValue }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if self.isShown { try container.encode(self.wrappedValue) } else { try container.encodeNil() }
+    }
+}
+
+/// An optional field written as null when it has no value (as the API documents it), never left out.
+@propertyWrapper
+public struct Nullable<Value: Encodable & Sendable>: Encodable, Sendable {
+    public var wrappedValue: Value?
+
+    public init(wrappedValue: Value?) {
+        self.wrappedValue = wrappedValue
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.wrappedValue)
+    }
+}
+
 /// One judged period of an objective series, as pages and the API show it.
 public struct PeriodRow: Encodable, Sendable {
     public var start: Date
@@ -9,7 +46,7 @@ public struct PeriodRow: Encodable, Sendable {
     public var closed: Bool
     public var versionNumber: Int
     public var slaTarget: Decimal
-    public var sloTarget: Decimal
+    @Withheld public var sloTarget: Decimal
     /// Counts, to 12 decimals once an exclusion covers part of a bucket (otherwise whole numbers).
     public var good: Decimal
     public var valid: Decimal
@@ -18,9 +55,9 @@ public struct PeriodRow: Encodable, Sendable {
     public var validExact: String
     public var attainment: Decimal?
     public var slaStatus: TargetStatus
-    public var sloStatus: TargetStatus
-    public var budgetConsumed: Decimal?
-    public var budgetRemaining: Decimal?
+    @Withheld public var sloStatus: TargetStatus
+    @Withheld public var budgetConsumed: Decimal?
+    @Withheld public var budgetRemaining: Decimal?
     /// The recorded revision shown, once the period is closed and recorded; nil while it is open.
     public var revision: Int?
     /// Why the shown revision was recorded: `close`, `late_data` or `exclusion`.
@@ -45,11 +82,11 @@ public struct PeriodRow: Encodable, Sendable {
     public var priorRevisions: [PriorRevision]
     /// Whether the customer's internal figures (SLO, its status and the error budget) are written out; false for a
     /// vendor's users unless the agreement shares them (`withholdingInternalFigures`).
-    public var showsInternalFigures = true
+    public var showsInternalFigures: Bool { self.$sloTarget.isShown }
     /// What set the period's targets: `standard terms`, `season <name>` or `ramp step <n> (to <day>)`.
     public var targetSource = MovingTerms.Source.base.label
     /// What the objective's surge clause did to the period (nil without a clause).
-    public var surge: SurgeOutcome?
+    @Nullable public var surge: SurgeOutcome?
 
     public struct PriorRevision: Encodable, Sendable {
         public var revision: Int
@@ -61,26 +98,7 @@ public struct PeriodRow: Encodable, Sendable {
         public var validExact: String
         public var attainment: Decimal?
         public var slaStatus: TargetStatus
-        public var sloStatus: TargetStatus
-        var showsInternalFigures = true
-
-        enum CodingKeys: String, CodingKey {
-            case revision, reason, computedAt, good, valid, goodExact, validExact, attainment, slaStatus, sloStatus
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(self.revision, forKey: .revision)
-            try container.encode(self.reason, forKey: .reason)
-            try container.encode(self.computedAt, forKey: .computedAt)
-            try container.encode(self.good, forKey: .good)
-            try container.encode(self.valid, forKey: .valid)
-            try container.encode(self.goodExact, forKey: .goodExact)
-            try container.encode(self.validExact, forKey: .validExact)
-            try container.encodeIfPresent(self.attainment, forKey: .attainment)
-            try container.encode(self.slaStatus, forKey: .slaStatus)
-            if self.showsInternalFigures { try container.encode(self.sloStatus, forKey: .sloStatus) } else { try container.encodeNil(forKey: .sloStatus) }
-        }
+        @Withheld public var sloStatus: TargetStatus
     }
 
     enum CodingKeys: String, CodingKey {
@@ -89,55 +107,17 @@ public struct PeriodRow: Encodable, Sendable {
         case creditId, outlook, projectedAttainment, priorRevisions, targetSource, surge
     }
 
-    /// The SLO, its status and the error budget are null unless `showsInternalFigures`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.start, forKey: .start)
-        try container.encode(self.end, forKey: .end)
-        try container.encode(self.closed, forKey: .closed)
-        try container.encode(self.versionNumber, forKey: .versionNumber)
-        try container.encode(self.slaTarget, forKey: .slaTarget)
-        try container.encode(self.good, forKey: .good)
-        try container.encode(self.valid, forKey: .valid)
-        try container.encode(self.goodExact, forKey: .goodExact)
-        try container.encode(self.validExact, forKey: .validExact)
-        try container.encodeIfPresent(self.attainment, forKey: .attainment)
-        try container.encode(self.slaStatus, forKey: .slaStatus)
-        // withheld figures are written as null, as every documented field is always present
-        if self.showsInternalFigures {
-            try container.encode(self.sloTarget, forKey: .sloTarget)
-            try container.encode(self.sloStatus, forKey: .sloStatus)
-            try container.encodeIfPresent(self.budgetConsumed, forKey: .budgetConsumed)
-            try container.encodeIfPresent(self.budgetRemaining, forKey: .budgetRemaining)
-        } else {
-            try container.encodeNil(forKey: .sloTarget)
-            try container.encodeNil(forKey: .sloStatus)
-            try container.encodeNil(forKey: .budgetConsumed)
-            try container.encodeNil(forKey: .budgetRemaining)
-        }
-        try container.encodeIfPresent(self.revision, forKey: .revision)
-        try container.encodeIfPresent(self.revisionReason, forKey: .revisionReason)
-        try container.encode(self.onProbation, forKey: .onProbation)
-        try container.encode(self.creditPercent, forKey: .creditPercent)
-        try container.encode(self.creditAmount, forKey: .creditAmount)
-        try container.encode(self.currency, forKey: .currency)
-        try container.encodeIfPresent(self.creditStatus, forKey: .creditStatus)
-        try container.encodeIfPresent(self.creditId, forKey: .creditId)
-        try container.encodeIfPresent(self.outlook, forKey: .outlook)
-        try container.encodeIfPresent(self.projectedAttainment, forKey: .projectedAttainment)
-        try container.encode(self.priorRevisions, forKey: .priorRevisions)
-        try container.encode(self.targetSource, forKey: .targetSource)
-        try container.encode(self.surge, forKey: .surge)
-    }
-
     /// The row as a vendor's user sees it when the agreement does not share the customer's internal figures: no SLO,
     /// no error budget, and an open period "at risk" only when it is heading below the SLA.
     public var withholdingInternalFigures: PeriodRow {
         var copy = self
-        copy.showsInternalFigures = false
+        copy.$sloTarget.isShown = false
+        copy.$sloStatus.isShown = false
+        copy.$budgetConsumed.isShown = false
+        copy.$budgetRemaining.isShown = false
         copy.priorRevisions = self.priorRevisions.map {
             var revision = $0
-            revision.showsInternalFigures = false
+            revision.$sloStatus.isShown = false
             return revision
         }
         if copy.outlook == .atRisk, !(self.projectedAttainment.map { $0 < self.slaTarget } ?? false) { copy.outlook = .onTrack }
