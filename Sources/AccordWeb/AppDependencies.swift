@@ -12,7 +12,8 @@ public struct AppDependencies: Sendable {
     public let hasher: PasswordHasher
     /// The database behind the use cases (readiness, the benchmark's baseline).
     public let backend: Backend
-    /// Rendered dashboard tables, per process.
+    /// The dashboard's short-lived lines and rendered rows, per process (each replica its own; see `PortfolioCache` for
+    /// why that stays correct with several).
     public let portfolioCache = PortfolioCache()
 
     /// The current instant; tests pass a clock they can move.

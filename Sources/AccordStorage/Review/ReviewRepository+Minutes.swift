@@ -138,10 +138,7 @@ extension ReviewRepository {
         try errors.throwIfAny()
         return try await self.database.transaction { connection in
             let bound = self.database.bound(to: connection)
-            let locked = try await Self.lockMeeting(meetingID, scope: scope, on: bound)
-            if let expectedRowVersion, expectedRowVersion != locked.rowVersion {
-                throw EditConflict(entity: "minutes", changedBy: "another user", changedAt: locked.updatedAt, currentRowVersion: locked.rowVersion)
-            }
+            let locked = try await Self.lockMeeting(meetingID, scope: scope, expected: expectedRowVersion, entity: "minutes", on: bound)
             let series = try await Self.loadSeries(locked.seriesID, on: bound)
             let before = try await Self.openMinutes(locked, series: series, now: now, on: bound)
             let known = Set(try await Self.attendees(seriesID: series.id, on: bound).map(\.id))

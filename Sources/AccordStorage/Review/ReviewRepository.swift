@@ -419,13 +419,20 @@ public struct ReviewRepository: Sendable {
         return (meeting, try await Self.loadSeries(meeting.seriesID, on: self.database))
     }
 
-    static func lockMeeting(_ id: Int64, scope: AccessScope, on database: Database) async throws -> ReviewMeeting {
+    /// The meeting, locked in the caller's transaction; when the caller read a row version (`expected`), a meeting
+    /// changed since is a conflict named after what was being edited (`entity`).
+    static func lockMeeting(_ id: Int64, scope: AccessScope, expected: Int? = nil, entity: String = "meeting", on database: Database) async throws
+        -> ReviewMeeting
+    {
         guard
             let row = try await database.query(
                 "\(unescaped: Self.meetingColumns) WHERE m.id = \(id) AND m.series_id IN (\(unescaped: Self.visibleSeries(scope))) FOR UPDATE OF m"
             ).first,
             let meeting = try Self.meeting(row)
         else { throw NotFound("meeting") }
+        if let expected, expected != meeting.rowVersion {
+            throw EditConflict(entity: entity, changedBy: "another user", changedAt: meeting.updatedAt, currentRowVersion: meeting.rowVersion)
+        }
         return meeting
     }
 
@@ -465,10 +472,7 @@ public struct ReviewRepository: Sendable {
         guard scope == .organisation else { throw NotFound("meeting") }
         return try await self.database.transaction { connection in
             let bound = self.database.bound(to: connection)
-            let before = try await Self.lockMeeting(meetingID, scope: scope, on: bound)
-            if let expectedRowVersion, expectedRowVersion != before.rowVersion {
-                throw EditConflict(entity: "meeting", changedBy: "another user", changedAt: before.updatedAt, currentRowVersion: before.rowVersion)
-            }
+            let before = try await Self.lockMeeting(meetingID, scope: scope, expected: expectedRowVersion, on: bound)
             let series = try await Self.loadSeries(before.seriesID, on: bound)
             guard before.status == .planned else { throw RuleViolation("This meeting is cancelled: add an ad-hoc meeting instead.") }
             guard before.minutes.openedAt == nil else { throw RuleViolation("This meeting has minutes: it took place and cannot move.") }
@@ -532,10 +536,7 @@ public struct ReviewRepository: Sendable {
         guard reason.count <= 2000 else { throw ValidationErrors([FieldError("reason", "At most 2,000 characters.")]) }
         return try await self.database.transaction { connection in
             let bound = self.database.bound(to: connection)
-            let before = try await Self.lockMeeting(meetingID, scope: scope, on: bound)
-            if let expectedRowVersion, expectedRowVersion != before.rowVersion {
-                throw EditConflict(entity: "meeting", changedBy: "another user", changedAt: before.updatedAt, currentRowVersion: before.rowVersion)
-            }
+            let before = try await Self.lockMeeting(meetingID, scope: scope, expected: expectedRowVersion, on: bound)
             guard before.status == .planned else { throw RuleViolation("This meeting is already cancelled.") }
             guard before.minutes.openedAt == nil else { throw RuleViolation("This meeting has minutes: it took place and cannot be cancelled.") }
             try await bound.query(

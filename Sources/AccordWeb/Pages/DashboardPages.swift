@@ -78,130 +78,144 @@ struct DashboardPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("dashboard") { request, context in
-            _ = try context.requireUser()
-            let now = self.dependencies.clock()
-            var query = try DashboardQuery(request)
-            let rows = self.dependencies.useCases.dashboard
-            // rows follow their data: an ingest computes the rows it changed, the dashboard-rows job any other change within
-            // seconds; a page view only matches them to the objectives in force when those changed (one row read)
-            try await rows.match(now: now)
-            let scope = try context.scope
-            // a vendor's user sees the internal figures (and statuses drawn from them) only of agreements that share them
-            let shared = try await self.dependencies.dashboardSharing(context)
-            let countKey = "\(PortfolioCache.key(scope))|\(query.filter.vendorID ?? 0)|\(query.filter.serviceID ?? 0)|\(query.filter.agreementID ?? 0)|\(query.filter.search ?? "")"
-            let counts = try await self.dependencies.portfolioCache.dashboardCounts(key: countKey, now: now) {
-                try await self.dependencies.useCases.dashboard.counts(query.filter, scope: scope, internalFiguresOf: shared)
-            }
-            // the page's rows: keys first, whole rows only for those not shown since they were last computed
-            let cache = self.dependencies.portfolioCache
-            var html: [Int64: String] = [:]
-            let keys: [DashboardRowKey]
-            var internalColumns = true
-            if let shared {
-                // a vendor's user: its own rows, rendered for it (not from the customer's cache), with the internal
-                // figures only of agreements that share them; no alert filter or budget sort unless one does
-                internalColumns = !shared.isEmpty
-                if !internalColumns {
-                    query.filter.alertingOnly = false
-                    if query.sort == .budget { query.sort = .risk }
-                }
-                keys = try await self.dependencies.useCases.dashboard.pageKeys(
-                    query.filter, sort: query.sort, page: query.page, scope: scope, internalFiguresOf: shared)
-                for (series, row) in try await self.dependencies.useCases.dashboard.rows(seriesIDs: keys.map(\.seriesID), scope: scope) {
-                    html[series] = self.dependencies.renderer.render(
-                        Self.line(row, columns: internalColumns, showsInternal: shared.contains(row.agreementID)), template: "dashboard-row")
-                }
-            } else {
-                keys = try await self.dependencies.useCases.dashboard.pageKeys(query.filter, sort: query.sort, page: query.page, scope: scope)
-                for key in keys {
-                    html[key.seriesID] = cache.cachedRowHTML(seriesID: key.seriesID, refreshedAt: key.refreshedAt, version: key.sourceVersion)
-                }
-                let missing = keys.map(\.seriesID).filter { html[$0] == nil }
-                for (series, row) in try await self.dependencies.useCases.dashboard.rows(seriesIDs: missing, scope: scope) {
-                    let rendered = self.dependencies.renderer.render(Self.line(row), template: "dashboard-row")
-                    cache.storeRowHTML(rendered, seriesID: series, refreshedAt: row.refreshedAt, version: row.sourceVersion)
-                    html[series] = rendered
-                }
-            }
-            let page = PageOf(
-                items: keys.compactMap { key in html[key.seriesID] }, total: counts.matching(status: query.filter.status, alertingOnly: query.filter.alertingOnly),
-                request: query.page)
-            let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
-            let (lateRCAs, lateActions) = try await self.dependencies.portfolioCache.overdueCounts(scope: scope, now: self.dependencies.clock()) {
-                try await self.dependencies.useCases.portal.overdueCounts(today: today, scope: scope)
-            }
-            var overdue: [OverdueLink] = []
-            func count(_ n: Int) -> String { n >= PortalQueries.overdueShown ? "\(PortalQueries.overdueShown)+" : "\(n)" }
-            if lateRCAs > 0 {
-                overdue.append(OverdueLink(text: "\(count(lateRCAs)) root-cause analys\(lateRCAs == 1 ? "is" : "es") overdue", link: "/rcas?overdue=true"))
-            }
-            if lateActions > 0 {
-                overdue.append(OverdueLink(text: "\(count(lateActions)) corrective action\(lateActions == 1 ? "" : "s") overdue", link: "/actions?overdue=true"))
-            }
-            let moment = self.dependencies.clock()
-            let reminders = try await self.dependencies.portfolioCache.governanceReminders(scope: scope, now: moment) {
-                try await self.governanceReminders(scope: scope, now: moment)
-            }
-            let (vendors, services) = try await self.dependencies.portfolioCache.filterChoices(scope: scope, now: moment) {
-                let vendors = scope.vendorID == nil ? try await self.dependencies.useCases.vendors.all(scope: scope).map { ($0.id, $0.name) } : []
-                let services = try await self.dependencies.useCases.services.list(search: nil, page: PageRequest(number: 1, size: 200), scope: scope).items
-                    .map { ($0.id, $0.name) }
-                return (vendors, services)
-            }
-            func link(_ status: DashboardRow.Status?, alerting: Bool = false) -> String {
-                var changed = query
-                changed.filter.status = status
-                changed.filter.alertingOnly = alerting
-                changed.page = PageRequest(number: 1, size: query.page.size)
-                return changed.url
-            }
-            var countLinks = [
-                CountLink(
-                    text: "\(counts.total) objective\(counts.total == 1 ? "" : "s") in force", link: link(nil), status: "all",
-                    current: query.filter.status == nil && !query.filter.alertingOnly)
-            ]
-            for status in DashboardRow.Status.allCases {
-                let count = counts.byStatus[status] ?? 0
-                let words =
-                    switch status {
-                    case .breached: "below the SLA so far this period"
-                    case .atRisk:
-                        internalColumns
-                            ? "at risk (below the SLO, heading below the SLA at the last day's rate, or alerting)"
-                            : "at risk (heading below the SLA)"
-                    case .onTrack: "on track"
-                    case .noData: "without data this period"
-                    }
-                countLinks.append(CountLink(text: "\(count) \(words)", link: link(status), status: status.rawValue, current: query.filter.status == status))
-            }
-            if internalColumns {
-                countLinks.append(
-                    CountLink(
-                        text: "\(counts.alerting) with a burn-rate alert", link: link(nil, alerting: true), status: "alerting",
-                        current: query.filter.alertingOnly))
-            }
-            let view = DashboardView(
-                chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: overdue, reminders: reminders,
-                rowsHTML: page.items.joined(separator: "\n"),
-                isEmpty: page.items.isEmpty, nothingInForce: counts.total == 0 && query.filter == DashboardFilter(), counts: countLinks,
-                vendors: [ReviewPages.Option(value: "", label: "Every vendor", selected: query.filter.vendorID == nil)]
-                    + vendors.map { ReviewPages.Option(value: "\($0.0)", label: $0.1, selected: query.filter.vendorID == $0.0) },
-                services: [ReviewPages.Option(value: "", label: "Every service", selected: query.filter.serviceID == nil)]
-                    + services.map { ReviewPages.Option(value: "\($0.0)", label: $0.1, selected: query.filter.serviceID == $0.0) },
-                statuses: [ReviewPages.Option(value: "", label: "Any status", selected: query.filter.status == nil)]
-                    + DashboardRow.Status.allCases.map {
-                        ReviewPages.Option(value: $0.rawValue, label: $0.label.prefix(1).uppercased() + $0.label.dropFirst(), selected: query.filter.status == $0)
-                    },
-                sorts: [("risk", "Most at risk first"), ("budget", "Least budget left first"), ("name", "By agreement and name")]
-                    .filter { internalColumns || $0.0 != "budget" }.map {
+        router.get("dashboard", use: self.dashboard)
+    }
+
+    /// `GET /dashboard`: the status counts, one page of rows, the overdue and reminder lines and the filters.
+    @Sendable func dashboard(_ request: Request, context: AccordRequestContext) async throws -> Response {
+        _ = try context.requireUser()
+        let now = self.dependencies.clock()
+        var query = try DashboardQuery(request)
+        // rows follow their data: an ingest computes the rows it changed, the dashboard-rows job any other change within
+        // seconds; a page view only matches them to the objectives in force when those changed (one row read)
+        try await self.dependencies.useCases.dashboard.match(now: now)
+        let scope = try context.scope
+        // a vendor's user sees the internal figures (and statuses drawn from them) only of agreements that share them
+        let shared = try await self.dependencies.dashboardSharing(context)
+        let internalColumns = shared.map { !$0.isEmpty } ?? true
+        if !internalColumns {
+            // no alert filter or budget sort unless an agreement shares them
+            query.filter.alertingOnly = false
+            if query.sort == .budget { query.sort = .risk }
+        }
+        let countKey = "\(PortfolioCache.key(scope))|\(query.filter.vendorID ?? 0)|\(query.filter.serviceID ?? 0)|\(query.filter.agreementID ?? 0)|\(query.filter.search ?? "")"
+        let counts = try await self.dependencies.portfolioCache.dashboardCounts(key: countKey, now: now) {
+            try await self.dependencies.useCases.dashboard.counts(query.filter, scope: scope, internalFiguresOf: shared)
+        }
+        let rows = try await self.rowsHTML(query, scope: scope, shared: shared, internalColumns: internalColumns)
+        let page = PageOf(
+            items: rows, total: counts.matching(status: query.filter.status, alertingOnly: query.filter.alertingOnly), request: query.page)
+        let (vendors, services) = try await self.dependencies.portfolioCache.filterChoices(scope: scope, now: now) {
+            let vendors = scope.vendorID == nil ? try await self.dependencies.useCases.vendors.all(scope: scope).map { ($0.id, $0.name) } : []
+            let services = try await self.dependencies.useCases.services.list(search: nil, page: PageRequest(number: 1, size: 200), scope: scope).items
+                .map { ($0.id, $0.name) }
+            return (vendors, services)
+        }
+        let view = DashboardView(
+            chrome: Chrome(title: "Dashboard", context: context, notice: request.notice), overdue: try await self.overdueLines(scope: scope, now: now),
+            reminders: try await self.dependencies.portfolioCache.governanceReminders(scope: scope, now: now) {
+                try await self.governanceReminders(scope: scope, now: now)
+            },
+            rowsHTML: page.items.joined(separator: "\n"),
+            isEmpty: page.items.isEmpty, nothingInForce: counts.total == 0 && query.filter == DashboardFilter(),
+            counts: Self.countLinks(counts, query: query, internalColumns: internalColumns),
+            vendors: [ReviewPages.Option(value: "", label: "Every vendor", selected: query.filter.vendorID == nil)]
+                + vendors.map { ReviewPages.Option(value: "\($0.0)", label: $0.1, selected: query.filter.vendorID == $0.0) },
+            services: [ReviewPages.Option(value: "", label: "Every service", selected: query.filter.serviceID == nil)]
+                + services.map { ReviewPages.Option(value: "\($0.0)", label: $0.1, selected: query.filter.serviceID == $0.0) },
+            statuses: [ReviewPages.Option(value: "", label: "Any status", selected: query.filter.status == nil)]
+                + DashboardRow.Status.allCases.map {
+                    ReviewPages.Option(value: $0.rawValue, label: $0.label.prefix(1).uppercased() + $0.label.dropFirst(), selected: query.filter.status == $0)
+                },
+            sorts: [("risk", "Most at risk first"), ("budget", "Least budget left first"), ("name", "By agreement and name")]
+                .filter { internalColumns || $0.0 != "budget" }.map {
                     ReviewPages.Option(value: $0.0, label: $0.1, selected: query.sort.rawValue == $0.0)
                 },
-                search: query.filter.search ?? "", alertingOnly: query.filter.alertingOnly, showVendorFilter: scope.vendorID == nil,
-                filtered: query.filter != DashboardFilter(), pager: Pager(page, path: "/dashboard", query: query.pairs),
-                internalColumns: internalColumns)
-            return self.dependencies.renderer.response(view, template: "dashboard")
+            search: query.filter.search ?? "", alertingOnly: query.filter.alertingOnly, showVendorFilter: scope.vendorID == nil,
+            filtered: query.filter != DashboardFilter(), pager: Pager(page, path: "/dashboard", query: query.pairs),
+            internalColumns: internalColumns)
+        return self.dependencies.renderer.response(view, template: "dashboard")
+    }
+
+    /// The page's rows as HTML, in order: keys first, whole rows only for those not shown since they were last computed.
+    /// A vendor's user gets its own rows rendered for it (not from the customer's cache), with the internal figures only
+    /// of agreements that share them.
+    func rowsHTML(_ query: DashboardQuery, scope: AccessScope, shared: Set<Int64>?, internalColumns: Bool) async throws -> [String] {
+        let dashboard = self.dependencies.useCases.dashboard
+        let cache = self.dependencies.portfolioCache
+        var html: [Int64: String] = [:]
+        let keys: [DashboardRowKey]
+        if let shared {
+            keys = try await dashboard.pageKeys(query.filter, sort: query.sort, page: query.page, scope: scope, internalFiguresOf: shared)
+            for (series, row) in try await dashboard.rows(seriesIDs: keys.map(\.seriesID), scope: scope) {
+                html[series] = self.dependencies.renderer.render(
+                    Self.line(row, columns: internalColumns, showsInternal: shared.contains(row.agreementID)), template: "dashboard-row")
+            }
+        } else {
+            keys = try await dashboard.pageKeys(query.filter, sort: query.sort, page: query.page, scope: scope)
+            for key in keys {
+                html[key.seriesID] = cache.cachedRowHTML(seriesID: key.seriesID, refreshedAt: key.refreshedAt, version: key.sourceVersion)
+            }
+            let missing = keys.map(\.seriesID).filter { html[$0] == nil }
+            for (series, row) in try await dashboard.rows(seriesIDs: missing, scope: scope) {
+                let rendered = self.dependencies.renderer.render(Self.line(row), template: "dashboard-row")
+                cache.storeRowHTML(rendered, seriesID: series, refreshedAt: row.refreshedAt, version: row.sourceVersion)
+                html[series] = rendered
+            }
         }
+        return keys.compactMap { key in html[key.seriesID] }
+    }
+
+    /// "3 root-cause analyses overdue", "1 corrective action overdue": counted up to `PortalQueries.overdueShown`.
+    func overdueLines(scope: AccessScope, now: Date) async throws -> [OverdueLink] {
+        let today = LocalDate.of(now, in: .gmt)
+        let (lateRCAs, lateActions) = try await self.dependencies.portfolioCache.overdueCounts(scope: scope, now: now) {
+            try await self.dependencies.useCases.portal.overdueCounts(today: today, scope: scope)
+        }
+        func count(_ n: Int) -> String { n >= PortalQueries.overdueShown ? "\(PortalQueries.overdueShown)+" : "\(n)" }
+        var overdue: [OverdueLink] = []
+        if lateRCAs > 0 {
+            overdue.append(OverdueLink(text: "\(count(lateRCAs)) root-cause analys\(lateRCAs == 1 ? "is" : "es") overdue", link: "/rcas?overdue=true"))
+        }
+        if lateActions > 0 {
+            overdue.append(OverdueLink(text: "\(count(lateActions)) corrective action\(lateActions == 1 ? "" : "s") overdue", link: "/actions?overdue=true"))
+        }
+        return overdue
+    }
+
+    /// The count links above the table, each a filter: every objective, each status, and (with internal figures) alerting.
+    static func countLinks(_ counts: DashboardCounts, query: DashboardQuery, internalColumns: Bool) -> [CountLink] {
+        func link(_ status: DashboardRow.Status?, alerting: Bool = false) -> String {
+            var changed = query
+            changed.filter.status = status
+            changed.filter.alertingOnly = alerting
+            changed.page = PageRequest(number: 1, size: query.page.size)
+            return changed.url
+        }
+        var links = [
+            CountLink(
+                text: "\(counts.total) objective\(counts.total == 1 ? "" : "s") in force", link: link(nil), status: "all",
+                current: query.filter.status == nil && !query.filter.alertingOnly)
+        ]
+        for status in DashboardRow.Status.allCases {
+            let count = counts.byStatus[status] ?? 0
+            let words =
+                switch status {
+                case .breached: "below the SLA so far this period"
+                case .atRisk:
+                    internalColumns
+                        ? "at risk (below the SLO, heading below the SLA at the last day's rate, or alerting)"
+                        : "at risk (heading below the SLA)"
+                case .onTrack: "on track"
+                case .noData: "without data this period"
+                }
+            links.append(CountLink(text: "\(count) \(words)", link: link(status), status: status.rawValue, current: query.filter.status == status))
+        }
+        if internalColumns {
+            links.append(
+                CountLink(text: "\(counts.alerting) with a burn-rate alert", link: link(nil, alerting: true), status: "alerting", current: query.filter.alertingOnly))
+        }
+        return links
     }
 
     /// Notice deadlines within 90 days (the customer's people) and reviews in the next seven days.

@@ -5,6 +5,11 @@ import Synchronization
 
 /// The dashboard's governance lines (overdue RCAs and actions, notice deadlines, reviews near), kept per scope for a
 /// minute. The table itself needs no cache: its rows are kept current in `dashboard_rows` and read a page at a time.
+///
+/// Per process: each replica keeps its own, and no write (on this replica or another) clears it. It stays correct with
+/// several replicas because nothing in it outlives a bound the page states or checks: the governance lines and filter
+/// choices are at most a minute old, the status counts two seconds, and a row's rendered HTML is used only while the
+/// `refreshed_at` and series version read from the database with the page are the ones it was rendered from.
 public final class PortfolioCache: Sendable {
     static let capacity = 256
 
