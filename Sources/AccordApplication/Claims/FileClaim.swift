@@ -11,14 +11,8 @@ public struct FileClaim: Sendable {
     public func callAsFunction(agreementID: Int64, _ draft: ExclusionClaimDraft, evidence files: [EvidenceUpload], scope: AccessScope, actor: AuditActor)
         async throws -> ExclusionClaim
     {
-        let now = self.clock()
-        return try await self.repositories.database.transaction { connection in
-            let repositories = Repositories(database: self.repositories.database.bound(to: connection))
-            let claim = try await repositories.claims.file(agreementID: agreementID, draft, scope: scope, actor: actor, now: now)
-            for file in files {
-                _ = try await repositories.evidence.attach(.claim, id: claim.id, file, scope: scope, actor: actor, now: now)
-            }
-            return claim
+        try await FiledWithEvidence(repositories: self.repositories, clock: self.clock)(.claim, files: files, scope: scope, actor: actor, id: \.id) {
+            repositories, now in try await repositories.claims.file(agreementID: agreementID, draft, scope: scope, actor: actor, now: now)
         }
     }
 }

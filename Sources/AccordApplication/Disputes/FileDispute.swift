@@ -8,14 +8,8 @@ public struct FileDispute: Sendable {
     let clock: @Sendable () -> Date
 
     public func callAsFunction(_ draft: DisputeDraft, evidence files: [EvidenceUpload], scope: AccessScope, actor: AuditActor) async throws -> Dispute {
-        let now = self.clock()
-        return try await self.repositories.database.transaction { connection in
-            let repositories = Repositories(database: self.repositories.database.bound(to: connection))
-            let dispute = try await repositories.disputes.file(draft, scope: scope, actor: actor, now: now)
-            for file in files {
-                _ = try await repositories.evidence.attach(.dispute, id: dispute.id, file, scope: scope, actor: actor, now: now)
-            }
-            return dispute
+        try await FiledWithEvidence(repositories: self.repositories, clock: self.clock)(.dispute, files: files, scope: scope, actor: actor, id: \.id) {
+            repositories, now in try await repositories.disputes.file(draft, scope: scope, actor: actor, now: now)
         }
     }
 }

@@ -228,35 +228,15 @@ extension RCARepository {
         return try Dictionary(rows.map { try $0.decode((Int64, Int64).self) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Announces an RCA event to each vendor party (and, through the RACI or fallback, the customer).
+    /// Announces an RCA event to each vendor party (and, through the RACI or fallback, the customer), as
+    /// `RCARules.announcements` words it.
     static func announce(_ event: InboxEvent, rca: RootCauseAnalysis, actor: AuditActor, now: Date, on database: Database, dedupe: String? = nil)
         async throws
     {
-        let title: String =
-            switch event {
-            case .rcaSubmitted: "RCA submitted: \(rca.title)"
-            case .rcaReturned: "RCA returned: \(rca.title)"
-            case .rcaAccepted: "RCA accepted: \(rca.title)"
-            case .rcaDueSoon: "RCA due tomorrow (\(rca.dueOn)): \(rca.title)"
-            case .rcaOverdue: "RCA overdue since \(rca.dueOn): \(rca.title)"
-            default: rca.title
-            }
-        // one announcement per vendor party; the customer's people hear of it once (the same key for every party)
-        let key = dedupe ?? "rca-\(rca.id)-\(event.rawValue)-\(Int64(now.timeIntervalSince1970 * 1000))"
+        let agreements = try await RCARepository(database: database).partyAgreements(id: rca.id)
         try await database.transaction { connection in
-            for vendor in rca.parties.compactMap(\.vendorID) {
-                let agreement = try await database.query(
-                    """
-                    SELECT a.id FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id
-                    JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id
-                    WHERE rb.rca_id = \(rca.id) AND a.vendor_id = \(vendor) LIMIT 1
-                    """
-                ).first?.decode(Int64.self)
-                try await InboxRepository.announce(
-                    Announcement(
-                        event: event, subjectKind: "rca", subjectID: rca.id, title: title, link: "/rcas/\(rca.id)", agreementID: agreement ?? rca.masterID,
-                        vendorID: vendor, dedupeKey: key),
-                    actor: actor, at: now, on: connection, logger: database.logger)
+            for case .announce(let announcement) in RCARules.announcements(event, rca: rca, agreements: agreements, now: now, dedupe: dedupe) {
+                try await InboxRepository.announce(announcement, actor: actor, at: now, on: connection, logger: database.logger)
             }
         }
     }

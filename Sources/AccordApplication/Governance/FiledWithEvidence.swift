@@ -1,0 +1,25 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+
+/// Files a governance record (a claim, a dispute) and attaches its evidence in one transaction: a refused file leaves
+/// no record behind.
+struct FiledWithEvidence: Sendable {
+    let repositories: Repositories
+    let clock: @Sendable () -> Date
+
+    func callAsFunction<Record: Sendable>(
+        _ subject: GovernanceSubject, files: [EvidenceUpload], scope: AccessScope, actor: AuditActor, id: @Sendable (Record) -> Int64,
+        file: (_ repositories: Repositories, _ now: Date) async throws -> Record
+    ) async throws -> Record {
+        let now = self.clock()
+        return try await self.repositories.database.transaction { connection in
+            let repositories = Repositories(database: self.repositories.database.bound(to: connection))
+            let record = try await file(repositories, now)
+            for upload in files {
+                _ = try await repositories.evidence.attach(subject, id: id(record), upload, scope: scope, actor: actor, now: now)
+            }
+            return record
+        }
+    }
+}
