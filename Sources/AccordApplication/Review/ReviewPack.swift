@@ -142,11 +142,18 @@ extension ReviewPack {
         return words.map { $0.lowercased() }.joined(separator: "_")
     }
 
-    /// `meeting_id` → `meetingID`; a key without an underscore is taken as it is (camelCase packs).
+    /// The pack's own keys that snake_case changes, read back by their snake_case form. Only these are read back:
+    /// the what-if rows inside a pack name their keys in snake_case themselves (`objective_name`).
+    static let ownKeys = [
+        "audienceVendorID", "effectiveFrom", "endsAt", "factsFrom", "factsTo", "forInformation", "generatedAt", "meetingID", "objectiveID",
+        "seriesID", "startsAt", "timeZone", "whatIf",
+    ]
+    static let readBack = Dictionary(uniqueKeysWithValues: Self.ownKeys.map { (Self.snakeCase($0), $0) })
+
+    /// `meeting_id` → `meetingID` for the pack's own keys; any other key (a camelCase key of an older pack, a what-if
+    /// row's own snake_case key) is taken as it is.
     static func camelCase(_ key: String) -> String {
-        guard key.contains("_") else { return key }
-        let words = key.split(separator: "_").map(String.init)
-        return ([words.first ?? ""] + words.dropFirst().map { $0 == "id" ? "ID" : $0.prefix(1).uppercased() + $0.dropFirst() }).joined()
+        Self.readBack[key] ?? key
     }
 }
 
