@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import AccordTestSupport
@@ -72,7 +73,7 @@ struct CalendarFeedTests {
             let moved = try #require(meetings[1]["id"] as? Int)
             let cancelled = try #require(meetings[2]["id"] as? Int)
             // a notice deadline 40 days out
-            _ = try await harness.repositories.governanceTerms.save(
+            _ = try await UseCases(repositories: harness.repositories, logger: TestDatabase.logger).saveGovernanceTerms(
                 agreementID: world.agreementA.id, GovernanceTerms(noticePeriodDays: 0), expectedRowVersion: 0, scope: .organisation, actor: .system)
             let end = try #require(today.adding(days: 40))
             try await harness.database.query("UPDATE agreements SET end_date = \(end.description)::date WHERE id = \(world.agreementA.id)")

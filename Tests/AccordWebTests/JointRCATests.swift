@@ -34,7 +34,7 @@ struct JointRCATests {
         _ = try await repositories.agreements.changeStatus(
             id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
         for id in [world.agreementA.id, agreement.id] {
-            _ = try await repositories.governanceTerms.save(
+            _ = try await UseCases(repositories: repositories, logger: TestDatabase.logger).saveGovernanceTerms(
                 agreementID: id, GovernanceTerms(rcaOnSLABreach: false), expectedRowVersion: 0, scope: .organisation, actor: .system)
         }
         let start = RFC3339.parse("2026-10-05T00:00:00Z")!

@@ -162,7 +162,7 @@ struct ReviewGovernanceTests {
         try await Harness.run { harness in
             // setup: the terms ask for an ad-hoc review; a quarterly series that does not meet in early December
             let world = harness.world
-            _ = try await harness.repositories.governanceTerms.save(
+            _ = try await UseCases(repositories: harness.repositories, logger: TestDatabase.logger).saveGovernanceTerms(
                 agreementID: world.agreementA.id, GovernanceTerms(rcaOnSLABreach: true, adhocReviewOnTrigger: true), expectedRowVersion: 0,
                 scope: .organisation, actor: .system)
             let today = LocalDate.of(harness.clock.now, in: .gmt)

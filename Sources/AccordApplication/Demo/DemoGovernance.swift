@@ -27,7 +27,7 @@ struct DemoGovernance {
             let freeze = agreement.id == northwind.id
                 ? [DenyPeriod(from: LocalDate(year: today.year, month: 12, day: 15)!, to: LocalDate(year: today.year + 1, month: 1, day: 5)!, label: "Year-end trading freeze")]
                 : []
-            _ = try await self.repositories.governanceTerms.save(
+            _ = try await SaveGovernanceTerms(change: Change(repositories: self.repositories, clock: { Date() }))(
                 agreementID: agreement.id,
                 GovernanceTerms(noticeHours: agreement.id == northwind.id ? 48 : 72, rcaOnSLABreach: false, rcaAttainmentFloor: 90, denyPeriods: freeze),
                 expectedRowVersion: 0, scope: org, actor: .system)

@@ -34,7 +34,7 @@ struct DemoReviews {
             var terms = try await self.repositories.governanceTerms.find(agreementID: agreement.id, scope: org)
             terms.noticePeriodDays = end.daysSince1970 - deadline.daysSince1970
             terms.autoRenews = autoRenews
-            _ = try await self.repositories.governanceTerms.save(
+            _ = try await SaveGovernanceTerms(change: Change(repositories: self.repositories, clock: { Date() }))(
                 agreementID: agreement.id, terms, expectedRowVersion: terms.rowVersion, scope: org, actor: carla)
         }
 

@@ -30,15 +30,23 @@ public struct GovernanceTermsQueries: Sendable {
     }
 }
 
-/// A contract manager sets an agreement's governance terms, against the version read.
+/// A contract manager sets an agreement's governance terms (notice, freezes, dispute window, RCA triggers, what the
+/// vendor reads), against the version read.
 public struct SaveGovernanceTerms: Sendable {
-    let repositories: Repositories
+    let change: Change
 
     public func callAsFunction(agreementID: Int64, _ terms: GovernanceTerms, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor)
         async throws -> GovernanceTerms
     {
-        try await self.repositories.governanceTerms.save(
-            agreementID: agreementID, terms, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+        try terms.validate().throwIfAny()
+        return try await self.change.run(actor: actor) { repositories, _ in
+            let before = try await repositories.governanceTerms.lock(agreementID: agreementID, expected: expectedRowVersion, scope: scope)
+            let after = try await repositories.governanceTerms.write(agreementID: agreementID, terms, actor: actor)
+            return (
+                after,
+                [.audit(AuditRecord(action: "update", entity: "agreement_governance", entityID: agreementID, before: before, after: after))]
+            )
+        }
     }
 }
 
@@ -132,7 +140,7 @@ extension UseCases {
     public var inbox: InboxQueries { InboxQueries(repositories: self.repositories) }
     public var markRead: MarkRead { MarkRead(repositories: self.repositories, clock: self.clock) }
     public var governanceTerms: GovernanceTermsQueries { GovernanceTermsQueries(repositories: self.repositories) }
-    public var saveGovernanceTerms: SaveGovernanceTerms { SaveGovernanceTerms(repositories: self.repositories) }
+    public var saveGovernanceTerms: SaveGovernanceTerms { SaveGovernanceTerms(change: Change(repositories: self.repositories, clock: self.clock)) }
     public var attachEvidence: AttachEvidence { AttachEvidence(repositories: self.repositories, clock: self.clock) }
     public var evidence: EvidenceQueries { EvidenceQueries(repositories: self.repositories) }
     public var raci: RACIQueries { RACIQueries(repositories: self.repositories) }

@@ -55,22 +55,28 @@ public struct GovernanceTermsRepository: Sendable {
             ?? .standard
     }
 
-    /// Replaces the terms, checking the row version the person saw (0 for the standard terms never saved).
-    public func save(
-        agreementID: Int64, _ terms: GovernanceTerms, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor
-    ) async throws -> GovernanceTerms {
-        try terms.validate().throwIfAny()
+    /// The agreement's terms, locked with the agreement for a change in the caller's transaction; a row version other
+    /// than `expected` is a conflict.
+    public func lock(agreementID: Int64, expected: Int, scope: AccessScope) async throws -> GovernanceTerms {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
             _ = try await AgreementRepository.lock(id: agreementID, scope: scope, on: connection, logger: logger)
             let before = try await Self.find(agreementID: agreementID, on: connection, logger: logger)
-            guard before.rowVersion == expectedRowVersion else {
+            guard before.rowVersion == expected else {
                 let changedAt = try await connection.rows(
                     "SELECT updated_at FROM agreement_governance WHERE agreement_id = \(agreementID)", logger: logger
                 ).first?.decode(Date.self)
                 throw EditConflict(
                     entity: "governance terms", changedBy: "another user", changedAt: changedAt ?? Bounds.earliest, currentRowVersion: before.rowVersion)
             }
+            return before
+        }
+    }
+
+    /// Writes terms locked in the caller's transaction and reads them back.
+    public func write(agreementID: Int64, _ terms: GovernanceTerms, actor: AuditActor) async throws -> GovernanceTerms {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
             let deny = String(decoding: try JSONEncoder().encode(terms.denyPeriods), as: UTF8.self)
             try await connection.rows(
                 """
@@ -86,11 +92,7 @@ public struct GovernanceTermsRepository: Sendable {
                     adhoc_review_on_trigger = excluded.adhoc_review_on_trigger, share_internal_figures = excluded.share_internal_figures,
                     updated_by = excluded.updated_by, updated_at = now(), row_version = agreement_governance.row_version + 1
                 """, logger: logger)
-            let after = try await Self.find(agreementID: agreementID, on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "update", entity: "agreement_governance", entityID: agreementID,
-                before: before, after: after)
-            return after
+            return try await Self.find(agreementID: agreementID, on: connection, logger: logger)
         }
     }
 }
