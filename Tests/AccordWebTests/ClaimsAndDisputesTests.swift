@@ -123,6 +123,9 @@ struct ClaimsAndDisputesTests {
             #expect(saved.status == .ok, "\(saved.text)")
             #expect(saved.json["notice_hours"] as? Int == 48)
             #expect(try await harness.api(.put, "/api/v1/agreements/\(world.agreementA.id)/governance", token: manager, json: terms).status == .conflict)
+            // the change is audited once, with the terms before and after; the refused one left no line
+            let audited = try await harness.repositories.audit.list(filter: AuditFilter(entity: "agreement_governance"), page: PageRequest(number: 1, size: 10))
+            #expect(audited.items.count == 1 && audited.items.first?.after?.contains("Black Friday") == true, "\(audited.items)")
             let now = harness.clock.now
             func claim(start: Date, announced: Date) -> String {
                 """
