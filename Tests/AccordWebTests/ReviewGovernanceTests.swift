@@ -252,13 +252,13 @@ struct ReviewGovernanceTests {
             #expect(try await harness.api(.post, "/api/v1/proposals/\(id)/accept", token: alpha, json: "{}").status == .conflict)
             #expect(try await harness.api(.get, "/api/v1/proposals/\(id)", token: beta).status == .notFound)
             // the RACI names another person on renegotiation: the manager may not accept for the customer
-            _ = try await harness.repositories.raci.replace(
+            _ = try await UseCases(repositories: harness.repositories, logger: TestDatabase.logger).setRACI(
                 agreementID: world.agreementA.id,
                 [RACIAssignment(activity: .renegotiation, party: RACIParty(kind: .person, id: world.admin.id, name: world.admin.name), letter: .accountable)],
                 scope: .organisation, actor: .system)
             let notMine = try await harness.api(.post, "/api/v1/proposals/\(id)/accept", token: manager, json: "{}")
             #expect(notMine.status == .conflict && notMine.text.contains(world.admin.name))
-            _ = try await harness.repositories.raci.replace(agreementID: world.agreementA.id, [], scope: .organisation, actor: .system)
+            _ = try await UseCases(repositories: harness.repositories, logger: TestDatabase.logger).setRACI(agreementID: world.agreementA.id, [], scope: .organisation, actor: .system)
             // the customer accepts: version 2 from the effective date, with the new target and tiers
             let accepted = try await harness.api(.post, "/api/v1/proposals/\(id)/accept", token: manager, json: "{}")
             #expect(accepted.status == .ok, "\(accepted.text)")
@@ -387,14 +387,14 @@ struct ReviewEdgeTests {
             #expect(seen.status == .ok && !seen.text.contains("99.97") && seen.text.contains("99.92"))
             #expect(!(try await harness.api(.get, "/api/v1/proposals", token: alpha)).text.contains("99.97"))
             // the RACI names another person on renegotiation: the manager may not propose for the customer
-            _ = try await harness.repositories.raci.replace(
+            _ = try await UseCases(repositories: harness.repositories, logger: TestDatabase.logger).setRACI(
                 agreementID: world.agreementA.id,
                 [RACIAssignment(activity: .renegotiation, party: RACIParty(kind: .person, id: world.admin.id, name: world.admin.name), letter: .accountable)],
                 scope: .organisation, actor: .system)
             let unnamed = try await harness.api(.post, path, token: manager, json: body(#""sla_target":"99.8""#, effective: later))
             #expect(unnamed.status == .conflict && unnamed.text.contains(world.admin.name))
             // a RACI naming only someone who may not manage contracts (an analyst) leaves it to any contract manager
-            _ = try await harness.repositories.raci.replace(
+            _ = try await UseCases(repositories: harness.repositories, logger: TestDatabase.logger).setRACI(
                 agreementID: world.agreementA.id,
                 [RACIAssignment(activity: .renegotiation, party: RACIParty(kind: .person, id: world.analyst.id, name: world.analyst.name), letter: .accountable)],
                 scope: .organisation, actor: .system)
@@ -403,7 +403,7 @@ struct ReviewEdgeTests {
             let raci = try await harness.api(.get, "/api/v1/agreements/\(world.agreementA.id)/raci", token: manager)
             #expect(raci.text.contains("may not manage contracts, so any contract manager proposes"), "\(raci.text)")
             // the analyst responsible and the admin accountable: the admin, who may act, decides; not any contract manager
-            _ = try await harness.repositories.raci.replace(
+            _ = try await UseCases(repositories: harness.repositories, logger: TestDatabase.logger).setRACI(
                 agreementID: world.agreementA.id,
                 [
                     RACIAssignment(activity: .renegotiation, party: RACIParty(kind: .person, id: world.analyst.id, name: world.analyst.name), letter: .responsible),
@@ -411,7 +411,7 @@ struct ReviewEdgeTests {
                 ], scope: .organisation, actor: .system)
             let notTheAdmin = try await harness.api(.post, path, token: manager, json: body(#""sla_target":"99.8""#, effective: later))
             #expect(notTheAdmin.status == .conflict && notTheAdmin.text.contains(world.admin.name), "\(notTheAdmin.text)")
-            _ = try await harness.repositories.raci.replace(agreementID: world.agreementA.id, [], scope: .organisation, actor: .system)
+            _ = try await UseCases(repositories: harness.repositories, logger: TestDatabase.logger).setRACI(agreementID: world.agreementA.id, [], scope: .organisation, actor: .system)
             // terms never take effect backdated: accepted after the effective day has come, it is refused
             let soon = try #require(today.adding(days: 1))
             let quick = try await harness.api(.post, path, token: alpha, json: body(#""sla_target":"99.85""#, effective: soon))

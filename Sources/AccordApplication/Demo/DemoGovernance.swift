@@ -72,7 +72,7 @@ struct DemoGovernance {
             if agreement.id == northwind.id {
                 rows.append(RACIAssignment(activity: .creditApproval, party: person(people.ada), letter: .accountable))
             }
-            _ = try await self.repositories.raci.replace(agreementID: agreement.id, rows, scope: .organisation, actor: .system)
+            _ = try await SetRACI(change: Change(repositories: self.repositories, clock: { Date() }))(agreementID: agreement.id, rows, scope: .organisation, actor: .system)
         }
     }
 

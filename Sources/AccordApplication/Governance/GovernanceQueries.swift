@@ -94,12 +94,19 @@ public struct RACIQueries: Sendable {
     }
 }
 
-/// A contract manager sets an agreement's RACI matrix whole.
+/// A contract manager sets an agreement's RACI matrix whole: every party named must be a party of the agreement.
 public struct SetRACI: Sendable {
-    let repositories: Repositories
+    let change: Change
 
     public func callAsFunction(agreementID: Int64, _ assignments: [RACIAssignment], scope: AccessScope, actor: AuditActor) async throws -> RACIMatrix {
-        try await self.repositories.raci.replace(agreementID: agreementID, assignments, scope: scope, actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            let before = try await repositories.raci.lock(agreementID: agreementID, scope: scope)
+            try RACIMatrix.check(assignments, candidates: try await repositories.raci.candidates(agreementID: agreementID, scope: scope)).throwIfAny()
+            let after = try await repositories.raci.write(agreementID: agreementID, RACIMatrix(assignments))
+            return (
+                after, [.audit(AuditRecord(action: "update", entity: "raci", entityID: agreementID, before: before.assignments, after: after.assignments))]
+            )
+        }
     }
 }
 
@@ -144,6 +151,6 @@ extension UseCases {
     public var attachEvidence: AttachEvidence { AttachEvidence(repositories: self.repositories, clock: self.clock) }
     public var evidence: EvidenceQueries { EvidenceQueries(repositories: self.repositories) }
     public var raci: RACIQueries { RACIQueries(repositories: self.repositories) }
-    public var setRACI: SetRACI { SetRACI(repositories: self.repositories) }
+    public var setRACI: SetRACI { SetRACI(change: Change(repositories: self.repositories, clock: self.clock)) }
     public var portal: PortalQueries { PortalQueries(repositories: self.repositories) }
 }

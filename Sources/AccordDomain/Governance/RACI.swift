@@ -166,3 +166,17 @@ public struct RACIMatrix: Sendable, Equatable {
         return self.assignments.filter { $0.activity == activity }.map(\.party).filter { seen.insert($0).inserted }
     }
 }
+
+extension RACIMatrix {
+    /// What a replacement matrix must be: at most 50 assignments per letter and activity, each naming a party of the
+    /// agreement (`candidates`), the first row that does not named.
+    public static func check(_ assignments: [RACIAssignment], candidates: [RACIParty]) -> ValidationErrors {
+        if assignments.count > GovernanceActivity.allCases.count * 4 * 50 { return ValidationErrors([FieldError("assignments", "Too many assignments.")]) }
+        for (index, assignment) in assignments.enumerated() where !candidates.contains(assignment.party) {
+            return ValidationErrors([
+                FieldError("assignments", "Row \(index + 1): \(assignment.party.kind.rawValue) \(assignment.party.id) is not a party of this agreement.")
+            ])
+        }
+        return ValidationErrors()
+    }
+}

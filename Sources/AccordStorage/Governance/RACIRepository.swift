@@ -82,22 +82,21 @@ public struct RACIRepository: Sendable {
 
     /// Replaces the matrix of an agreement. Every party must be one of its candidates; the rules' findings are not
     /// refused here (an incomplete matrix can be saved and is listed on the health page until it is put right).
-    public func replace(agreementID: Int64, _ assignments: [RACIAssignment], scope: AccessScope, actor: AuditActor) async throws -> RACIMatrix {
-        let candidates = try await self.candidates(agreementID: agreementID, scope: scope)
-        if assignments.count > GovernanceActivity.allCases.count * 4 * 50 {
-            throw ValidationErrors([FieldError("assignments", "Too many assignments.")])
-        }
-        for (index, assignment) in assignments.enumerated() where !candidates.contains(assignment.party) {
-            throw ValidationErrors([
-                FieldError("assignments", "Row \(index + 1): \(assignment.party.kind.rawValue) \(assignment.party.id) is not a party of this agreement.")
-            ])
-        }
+    /// The agreement's matrix, the agreement locked for a change in the caller's transaction.
+    public func lock(agreementID: Int64, scope: AccessScope) async throws -> RACIMatrix {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
             _ = try await AgreementRepository.lock(id: agreementID, scope: scope, on: connection, logger: logger)
-            let before = try await Self.matrix(agreementID: agreementID, on: connection, logger: logger)
+            return try await Self.matrix(agreementID: agreementID, on: connection, logger: logger)
+        }
+    }
+
+    /// Replaces the matrix of an agreement locked in the caller's transaction and reads it back.
+    public func write(agreementID: Int64, _ matrix: RACIMatrix) async throws -> RACIMatrix {
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
             try await connection.rows("DELETE FROM raci_assignments WHERE agreement_id = \(agreementID)", logger: logger)
-            for assignment in RACIMatrix(assignments).assignments {
+            for assignment in matrix.assignments {
                 try await connection.rows(
                     """
                     INSERT INTO raci_assignments (agreement_id, activity, party_kind, party_id, letter)
@@ -105,14 +104,9 @@ public struct RACIRepository: Sendable {
                             \(assignment.letter.rawValue))
                     """, logger: logger)
             }
-            let after = try await Self.matrix(agreementID: agreementID, on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "update", entity: "raci", entityID: agreementID, before: before.assignments,
-                after: after.assignments)
-            return after
+            return try await Self.matrix(agreementID: agreementID, on: connection, logger: logger)
         }
     }
-
 
     /// Every active agreement the scope sees whose matrix breaks a rule, errors first, in two queries.
     public func health(scope: AccessScope) async throws -> [RACIHealth] {
