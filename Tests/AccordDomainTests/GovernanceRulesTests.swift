@@ -160,4 +160,16 @@ struct GovernanceRulesTests {
         #expect(ActionRules.isOverdue(state: .inProgress, due: LocalDate("2026-12-01")!, today: LocalDate("2026-12-02")!))
         #expect(!ActionRules.isOverdue(state: .done, due: LocalDate("2026-12-01")!, today: LocalDate("2026-12-02")!))
     }
+
+    @Test func aMatrixNamesOnlyTheAgreementsPartiesAndNotTooMany() {
+        let carla = RACIParty(kind: .person, id: 1, name: "Carla")
+        let stranger = RACIParty(kind: .person, id: 9, name: "Stranger")
+        let good = [RACIAssignment(activity: .renegotiation, party: carla, letter: .responsible)]
+        #expect(RACIMatrix.check(good, candidates: [carla]).isEmpty)
+        let bad = good + [RACIAssignment(activity: .renegotiation, party: stranger, letter: .accountable)]
+        #expect(RACIMatrix.check(bad, candidates: [carla]).message(for: "assignments")?.hasPrefix("Row 2: person 9 is not a party") == true)
+        let many = Array(repeating: good[0], count: GovernanceActivity.allCases.count * 4 * 50 + 1)
+        #expect(RACIMatrix.check(many, candidates: [carla]).message(for: "assignments") == "Too many assignments.")
+    }
 }
+
