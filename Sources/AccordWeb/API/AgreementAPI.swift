@@ -107,6 +107,12 @@ struct AgreementAPI {
     }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
+        self.addAgreementRoutes(to: group)
+        self.addVersionRoutes(to: group)
+    }
+
+    /// `/agreements`: list, create, read, edit and move through their life.
+    func addAgreementRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("agreements") { request, context in
             _ = try context.requireUser()
             let filter = AgreementFilter(
@@ -152,6 +158,10 @@ struct AgreementAPI {
                 try await self.dependencies.useCases.changeAgreementStatus(
                     id: agreement.id, to: target, expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope, actor: context.actor))
         }
+    }
+
+    /// `/agreements/{id}/versions`: list, amend, compare, read and activate.
+    func addVersionRoutes(to group: RouterGroup<AccordRequestContext>) {
         group.get("agreements/:id/versions") { _, context in
             _ = try context.requireUser()
             let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)

@@ -47,7 +47,14 @@ struct ReviewAPI {
     }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
-        let clock = self.dependencies.clock
+        self.addSeriesRoutes(to: group)
+        self.addMeetingRoutes(to: group)
+        self.addItemAndPackRoutes(to: group)
+        ProposalAPI(dependencies: self.dependencies).addRoutes(to: group)
+    }
+
+    /// `/reviews`: series, their meetings, ending one, adding an ad-hoc meeting.
+    func addSeriesRoutes(to group: RouterGroup<AccordRequestContext>) {
         let reviews = self.dependencies.useCases.reviews
         group.get("reviews") { request, context in
             _ = try context.requireUser()
@@ -90,6 +97,12 @@ struct ReviewAPI {
                 seriesID: try context.id(), day: day, time: time, reason: reason, scope: context.scope, actor: context.actor)
             return JSON.response(try await Self.meetingOut(meeting.id, dependencies: self.dependencies, context: context), status: .created)
         }
+    }
+
+    /// `/meetings`: the calendar, one meeting, its live agenda and its changes (move, cancel, minutes, packs, items).
+    func addMeetingRoutes(to group: RouterGroup<AccordRequestContext>) {
+        let clock = self.dependencies.clock
+        let reviews = self.dependencies.useCases.reviews
         group.get("meetings") { request, context in
             _ = try context.requireUser()
             var reader = InputReader(Input(request.uri.queryParameters.reduce(into: [:]) { $0[String($1.key)] = .text(String($1.value)) }))
@@ -137,6 +150,12 @@ struct ReviewAPI {
             let today = LocalDate.of(clock(), in: .gmt)
             return JSON.response(ItemOut(item, viewerVendorID: nil, today: today), status: .created)
         }
+    }
+
+    /// `/review-items/{id}/…` steps and `/packs/{id}`, a frozen pack's bytes.
+    func addItemAndPackRoutes(to group: RouterGroup<AccordRequestContext>) {
+        let clock = self.dependencies.clock
+        let reviews = self.dependencies.useCases.reviews
         for step in ["done", "cancel", "decide"] {
             group.post("review-items/:id/\(step)") { request, context in
                 _ = try await reviews.item(id: try context.id(), scope: context.scope)
@@ -161,7 +180,6 @@ struct ReviewAPI {
             headers[HTTPField.Name("Accord-Pack-SHA256")!] = pack.sha256
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: pack.snapshot)))
         }
-        ProposalAPI(dependencies: self.dependencies).addRoutes(to: group)
     }
 }
 

@@ -65,79 +65,107 @@ struct VendorPortal {
         guard let vendorID = user.vendorID else { throw AccessDenied() }
         let scope = try context.scope
         let now = self.dependencies.clock()
-        let today = LocalDate.of(now, in: .gmt)
-        let vendor = try await self.dependencies.useCases.vendors.find(id: vendorID, scope: scope)
-        let first = PageRequest(number: 1, size: 10)
-        var toAct: [ActItem] = []
-        for rca in try await self.dependencies.useCases.rcas.list(.init(), today: today, page: PageRequest(number: 1, size: 50), scope: scope).items
-        where [.requested, .inProgress, .returned].contains(rca.status) {
-            toAct.append(ActItem(text: "RCA \(rca.title): \(rca.status.label), due \(Figures.date(rca.dueOn))", link: "/rcas/\(rca.id)", overdue: rca.overdue))
-        }
-        for action in try await self.dependencies.useCases.actions.list(.init(openOnly: true, ownerVendorID: vendorID), page: PageRequest(number: 1, size: 50), scope: scope).items {
-            toAct.append(
-                ActItem(
-                    text: "Action: \(action.description.prefix(100)), due \(Figures.date(action.dueOn))", link: "/actions/\(action.id)",
-                    overdue: ActionRules.isOverdue(state: action.status, due: action.dueOn, today: today)))
-        }
-        // proposals of the customer waiting on the vendor's answer, and open review action items the vendor owns
-        for proposal in try await self.dependencies.useCases.proposals.list(agreementID: nil, openOnly: true, page: PageRequest(number: 1, size: 20), scope: scope).items
-        where proposal.proposedByCustomer {
-            toAct.append(ActItem(text: "Proposal to answer: \(proposal.title) (\(proposal.agreementTitle))", link: "/proposals/\(proposal.id)", overdue: false))
-        }
-        for item in try await self.dependencies.useCases.reviews.openItems(ownerVendorID: vendorID, scope: scope) {
-            toAct.append(
-                ActItem(
-                    text: "Review action: \(item.text.prefix(100)), due \(item.dueOn.map(Figures.date) ?? "")", link: "/meetings/\(item.meetingID)",
-                    overdue: item.dueOn.map { $0 < today } ?? false))
-        }
-        toAct.sort { $0.overdue && !$1.overdue }
-        let meetings = try await self.dependencies.useCases.reviews.meetings(
-            from: now.addingTimeInterval(-3600), to: now.addingTimeInterval(45 * 86_400), scope: scope, includeCancelled: false, limit: 5
-        ).map { meeting, series in
-            SimpleLine(
-                text: "\(series.title), \(ReviewText.meetingTime(start: meeting.startsAt, end: meeting.endsAt, zone: TimeZone(identifier: series.timeZone) ?? .gmt))",
-                link: "/meetings/\(meeting.id)", status: meeting.status.rawValue)
-        }
-        // its objectives in force, most at risk first, from the rows the dashboard keeps (its own only); the customer's
-        // internal figures only where an agreement shares them
-        try await self.dependencies.useCases.dashboard.match(now: now)
+        let useCases = self.dependencies.useCases
+        let vendor = try await useCases.vendors.find(id: vendorID, scope: scope)
+        // its objectives in force, most at risk first; the customer's internal figures only where an agreement shares them
         let shared = try await self.dependencies.dashboardSharing(context) ?? []
-        let keys = try await self.dependencies.useCases.dashboard.pageKeys(
-            DashboardFilter(), sort: .risk, page: PageRequest(number: 1, size: 50), scope: scope, internalFiguresOf: shared)
-        let found = try await self.dependencies.useCases.dashboard.rows(seriesIDs: keys.map(\.seriesID), scope: scope)
-        let rows = keys.compactMap { found[$0.seriesID] }
-        let objectives = rows.map { row in
-            let line = DashboardPages.line(row, columns: !shared.isEmpty, showsInternal: shared.contains(row.agreementID))
-            return ObjectiveLine(
-                objectiveID: row.objectiveID, objective: row.objectiveName, agreement: row.agreementTitle, attainment: line.attainment, sla: line.sla,
-                status: line.slaStatus, statusText: line.slaStatusText, budget: line.showsInternal ? line.budget : "not shared",
-                alert: line.showsInternal ? line.alert : "—")
-        }
+        let objectives = try await self.objectiveLines(scope: scope, shared: shared, now: now)
         // an open period below its SLA so far, or heading below it, is something to act on before it closes
+        var toAct = try await self.waitingOn(vendorID: vendorID, scope: scope, today: LocalDate.of(now, in: .gmt))
         for line in objectives where line.status == PeriodOutlook.Status.belowTarget.rawValue || line.status == PeriodOutlook.Status.atRisk.rawValue {
             toAct.append(
                 ActItem(
                     text: "\(line.objective) (\(line.agreement)) is \(line.statusText) this period: \(line.attainment) against an SLA of \(line.sla)",
                     link: "/objectives/\(line.objectiveID)", overdue: false))
         }
-        let breaches = try await self.dependencies.useCases.portal.recentBreaches(vendorID: vendorID, since: now.addingTimeInterval(-366 * 86_400)).map { breach in
+        let meetings = try await useCases.reviews.meetings(
+            from: now.addingTimeInterval(-3600), to: now.addingTimeInterval(45 * 86_400), scope: scope, includeCancelled: false, limit: 5
+        ).map { meeting, series in
+            SimpleLine(
+                text: "\(series.title), \(ReviewText.meetingTime(start: meeting.startsAt, end: meeting.endsAt, zone: TimeZone(identifier: series.timeZone) ?? .gmt))",
+                link: "/meetings/\(meeting.id)", status: meeting.status.rawValue)
+        }
+        let inbox = try await useCases.inbox.list(userID: user.id, unreadOnly: true, page: PageRequest(number: 1, size: 5))
+        let records = try await self.records(vendorID: vendorID, scope: scope, now: now)
+        let view = View(
+            chrome: Chrome(title: "\(vendor.name) portal", context: context, notice: request.notice), vendor: vendor.name, vendorID: vendorID, toAct: toAct,
+            objectives: objectives, breaches: records.breaches, credits: records.credits, claims: records.claims, disputes: records.disputes,
+            inbox: inbox.items.map { SimpleLine(text: $0.title, link: $0.link, status: "", tag: $0.toAct ? "to act" : nil) }, unread: inbox.total,
+            contributions: try await self.contributions(vendorID: vendorID, now: now), meetings: meetings, anyShared: !shared.isEmpty)
+        return self.dependencies.renderer.response(view, template: "portal")
+    }
+
+    /// What waits on the vendor, the overdue first: RCAs to write, its open actions, the customer's proposals to
+    /// answer, review action items it owns.
+    func waitingOn(vendorID: Int64, scope: AccessScope, today: LocalDate) async throws -> [ActItem] {
+        let useCases = self.dependencies.useCases
+        var toAct: [ActItem] = []
+        for rca in try await useCases.rcas.list(.init(), today: today, page: PageRequest(number: 1, size: 50), scope: scope).items
+        where [.requested, .inProgress, .returned].contains(rca.status) {
+            toAct.append(ActItem(text: "RCA \(rca.title): \(rca.status.label), due \(Figures.date(rca.dueOn))", link: "/rcas/\(rca.id)", overdue: rca.overdue))
+        }
+        for action in try await useCases.actions.list(.init(openOnly: true, ownerVendorID: vendorID), page: PageRequest(number: 1, size: 50), scope: scope).items {
+            toAct.append(
+                ActItem(
+                    text: "Action: \(action.description.prefix(100)), due \(Figures.date(action.dueOn))", link: "/actions/\(action.id)",
+                    overdue: ActionRules.isOverdue(state: action.status, due: action.dueOn, today: today)))
+        }
+        for proposal in try await useCases.proposals.list(agreementID: nil, openOnly: true, page: PageRequest(number: 1, size: 20), scope: scope).items
+        where proposal.proposedByCustomer {
+            toAct.append(ActItem(text: "Proposal to answer: \(proposal.title) (\(proposal.agreementTitle))", link: "/proposals/\(proposal.id)", overdue: false))
+        }
+        for item in try await useCases.reviews.openItems(ownerVendorID: vendorID, scope: scope) {
+            toAct.append(
+                ActItem(
+                    text: "Review action: \(item.text.prefix(100)), due \(item.dueOn.map(Figures.date) ?? "")", link: "/meetings/\(item.meetingID)",
+                    overdue: item.dueOn.map { $0 < today } ?? false))
+        }
+        toAct.sort { $0.overdue && !$1.overdue }
+        return toAct
+    }
+
+    /// The vendor's objectives in force, most at risk first, from the rows the dashboard keeps (its own only).
+    func objectiveLines(scope: AccessScope, shared: Set<Int64>, now: Date) async throws -> [ObjectiveLine] {
+        let dashboard = self.dependencies.useCases.dashboard
+        try await dashboard.match(now: now)
+        let keys = try await dashboard.pageKeys(DashboardFilter(), sort: .risk, page: PageRequest(number: 1, size: 50), scope: scope, internalFiguresOf: shared)
+        let found = try await dashboard.rows(seriesIDs: keys.map(\.seriesID), scope: scope)
+        return keys.compactMap { found[$0.seriesID] }.map { row in
+            let line = DashboardPages.line(row, columns: !shared.isEmpty, showsInternal: shared.contains(row.agreementID))
+            return ObjectiveLine(
+                objectiveID: row.objectiveID, objective: row.objectiveName, agreement: row.agreementTitle, attainment: line.attainment, sla: line.sla,
+                status: line.slaStatus, statusText: line.slaStatusText, budget: line.showsInternal ? line.budget : "not shared",
+                alert: line.showsInternal ? line.alert : "—")
+        }
+    }
+
+    /// The year's SLA breaches and the latest credits, claims and disputes.
+    func records(vendorID: Int64, scope: AccessScope, now: Date) async throws
+        -> (breaches: [SimpleLine], credits: [SimpleLine], claims: [SimpleLine], disputes: [SimpleLine])
+    {
+        let useCases = self.dependencies.useCases
+        let breaches = try await useCases.portal.recentBreaches(vendorID: vendorID, since: now.addingTimeInterval(-366 * 86_400)).map { breach in
             SimpleLine(
                 text: "\(breach.objectiveName) (\(breach.agreementTitle)), \(Figures.period(start: breach.periodStart, end: breach.periodEnd, zone: Stamp.zone(breach.timeZone))): \(Figures.attainment(breach.attainment, targets: [breach.target])) against \(Figures.target(breach.target))",
                 link: "/objectives/\(breach.objectiveID)", status: "breached")
         }
-        let credits = try await self.dependencies.useCases.credits.page(filter: .init(vendorID: vendorID), page: first, scope: scope).items.map { credit in
+        let credits = try await useCases.credits.page(filter: .init(vendorID: vendorID), page: PageRequest(number: 1, size: 10), scope: scope).items.map { credit in
             SimpleLine(
                 text: "\(credit.objectiveName), \(Figures.period(start: credit.periodStart, end: credit.periodEnd, zone: Stamp.zone(credit.timeZone))): \(Money.format(credit.amount, credit.currency))",
                 link: "/credits/\(credit.id)", status: credit.status.rawValue)
         }
-        let claims = try await self.dependencies.useCases.claims.list(.init(), page: PageRequest(number: 1, size: 5), scope: scope).items.map {
+        let claims = try await useCases.claims.list(.init(), page: PageRequest(number: 1, size: 5), scope: scope).items.map {
             SimpleLine(text: "Claim \($0.id): \($0.kind.label) on \($0.agreementTitle)", link: "/claims/\($0.id)", status: $0.status.rawValue)
         }
-        let disputes = try await self.dependencies.useCases.disputes.list(.init(), page: PageRequest(number: 1, size: 5), scope: scope).items.map {
+        let disputes = try await useCases.disputes.list(.init(), page: PageRequest(number: 1, size: 5), scope: scope).items.map {
             SimpleLine(text: "Dispute \($0.id): the \($0.subject == .credit ? "credit" : "figure") of \($0.objectiveName)", link: "/disputes/\($0.id)", status: $0.status.rawValue)
         }
-        let inbox = try await self.dependencies.useCases.inbox.list(userID: user.id, unreadOnly: true, page: PageRequest(number: 1, size: 5))
-        let contributions = try await self.dependencies.useCases.portal.contributions(vendorID: vendorID, since: now.addingTimeInterval(-366 * 86_400)).map {
+        return (breaches, credits, claims, disputes)
+    }
+
+    /// What each of the vendor's SLAs contributed to its master over the last year.
+    func contributions(vendorID: Int64, now: Date) async throws -> [ContributionLine] {
+        try await self.dependencies.useCases.portal.contributions(vendorID: vendorID, since: now.addingTimeInterval(-366 * 86_400)).map {
             ContributionLine(
                 agreementID: $0.agreementID, agreement: $0.agreementTitle, service: $0.serviceName,
                 dependency: $0.dependency == "parallel" ? "redundant (parallel)" : "serial: needed for the service",
@@ -146,11 +174,5 @@ struct VendorPortal {
                     : "The service breached its commitment in \($0.masterBreaches) period\($0.masterBreaches == 1 ? "" : "s") of the last year; this SLA was breached too in \($0.alsoBreached) of them.",
                 share: $0.averageShare.map { "\($0.plain) % on average in accepted joint RCAs" } ?? "no shares agreed in accepted joint RCAs")
         }
-        let view = View(
-            chrome: Chrome(title: "\(vendor.name) portal", context: context, notice: request.notice), vendor: vendor.name, vendorID: vendorID, toAct: toAct,
-            objectives: objectives, breaches: breaches, credits: credits, claims: claims, disputes: disputes,
-            inbox: inbox.items.map { SimpleLine(text: $0.title, link: $0.link, status: "", tag: $0.toAct ? "to act" : nil) }, unread: inbox.total,
-            contributions: contributions, meetings: meetings, anyShared: !shared.isEmpty)
-        return self.dependencies.renderer.response(view, template: "portal")
     }
 }
