@@ -97,82 +97,41 @@ struct ScorecardPages {
         return self.dependencies.renderer.response(view, template: "vendors/scorecard")
     }
 
+    /// A vendor SLA under a master, with its first ratio objective in force (nil: it has none).
+    struct Member {
+        var row: PortfolioReport.Row?
+        var agreementID: Int64
+        var title: String
+        var vendor: String
+        var vendorID: Int64?
+        var kind: DependencyKind
+        var group: String?
+    }
+
     func composition(_ context: AccordRequestContext) async throws -> Response {
         _ = try context.requireUser()
         let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
         guard agreement.kind == .master else {
             throw RuleViolation("Composition applies to master SLAs: this is a vendor SLA under \(agreement.masterTitle ?? "a master").")
         }
-        let now = self.dependencies.clock()
-        let rows = try await self.dependencies.useCases.portfolio.rows(scope: context.scope, now: now) {
+        let rows = try await self.dependencies.useCases.portfolio.rows(scope: context.scope, now: self.dependencies.clock()) {
             $0.placement.agreementID == agreement.id || $0.masterID == agreement.id
         }
         let master = rows.first { $0.entry.placement.agreementID == agreement.id && $0.entry.objective.sliKind == .ratio }
-        // each vendor SLA under the master takes part with its first ratio objective in force
-        var members: [(row: PortfolioReport.Row?, agreementID: Int64, title: String, vendor: String, vendorID: Int64?, kind: DependencyKind, group: String?)] = []
-        var seen = Set<Int64>()
-        for row in rows where row.entry.masterID == agreement.id && !seen.contains(row.entry.placement.agreementID) {
-            let id = row.entry.placement.agreementID
-            let ratio = rows.first { $0.entry.placement.agreementID == id && $0.entry.objective.sliKind == .ratio }
-            seen.insert(id)
-            members.append(
-                (ratio, id, row.entry.agreementTitle, row.entry.vendorName ?? "—", row.entry.vendorID, row.entry.dependencyKind ?? .serial, row.entry.parallelGroup))
-        }
-        var notes: [String] = []
+        let members = Self.members(of: agreement.id, rows: rows)
         let composable = members.filter { $0.row != nil }
+        var notes: [String] = []
         if composable.count < members.count {
             notes.append("Vendor SLAs without an availability (ratio) objective are listed but left out of the composition.")
         }
         if agreement.status != .active || master == nil { notes.append("The master has no ratio objective in force to compare with.") }
         let coverage = master.flatMap { master in
             Composition.coverage(
-                vendorTargets: composable.map {
-                    Composition.Member(dependency: $0.kind, group: $0.group, availability: $0.row!.entry.objective.slaTarget.double)
+                vendorTargets: composable.compactMap { member in
+                    member.row.map { Composition.Member(dependency: member.kind, group: member.group, availability: $0.entry.objective.slaTarget.double) }
                 }, masterTarget: master.entry.objective.slaTarget.double)
         }
-        let coverageText: String
-        if let coverage {
-            coverageText =
-                coverage.isCovered
-                ? String(
-                    format: "Covered: the vendors' SLA targets compose to %.4f %%, at least the master's %.4f %%.", coverage.composedTarget,
-                    coverage.masterTarget)
-                : String(
-                    format:
-                        "Not covered: the vendors' SLA targets compose to %.4f %%, %.4f points below the master's %.4f %%. The vendors can all keep their promises while the master is breached.",
-                    coverage.composedTarget, coverage.shortfall, coverage.masterTarget)
-        } else {
-            coverageText = "No coverage check: the master needs a ratio objective and at least one vendor SLA with one."
-        }
-        let zone = TimeZone(identifier: agreement.timeZone) ?? .gmt
-        var periods: [PeriodLine] = []
-        if let master {
-            let spans = master.historySpans + [master.currentSpan]
-            let measured = master.history + [master.current.attainment]
-            for (index, span) in spans.enumerated() {
-                let values = composable.map { member -> Double? in
-                    guard let row = member.row else { return nil }
-                    let all = row.history + [row.current.attainment]
-                    return index < all.count ? all[index]?.double : nil
-                }
-                let composed: Double? =
-                    values.contains(where: { $0 == nil }) || values.isEmpty
-                    ? nil
-                    : Composition.compose(
-                        zip(composable, values).map { Composition.Member(dependency: $0.kind, group: $0.group, availability: $1! / 100) }
-                    ).map { $0 * 100 }
-                let own = measured[index]?.double
-                periods.append(
-                    PeriodLine(
-                        label: ObjectivePages.label(span.start, zone: zone, window: master.entry.objective.window)
-                            + (index == spans.count - 1 ? " (so far)" : ""),
-                        measured: measured[index].map {
-                            Figures.attainment($0, targets: [master.entry.objective.slaTarget, master.entry.objective.sloTarget])
-                        } ?? "no data",
-                        composed: composed.map { "\(Decimal($0).fixed(3)) %" } ?? "incomplete",
-                        gap: own.flatMap { own in composed.map { String(format: "%+.3f", own - $0) } } ?? "—"))
-            }
-        }
+        let periods = master.map { Self.periodLines(master: $0, composable: composable, zone: TimeZone(identifier: agreement.timeZone) ?? .gmt) } ?? []
         let shares = try await self.dependencies.useCases.portal.averageShares(masterID: agreement.id)
         let view = CompositionView(
             chrome: Chrome(title: "\(agreement.title): composition", context: context), agreement: agreement,
@@ -187,7 +146,63 @@ struct ScorecardPages {
                         Figures.attainment(row.current.attainment, targets: [row.entry.objective.slaTarget, row.entry.objective.sloTarget])
                     } ?? "no data",
                     share: member.vendorID.flatMap { shares[$0] }.map { "\($0.plain) %" } ?? "—")
-            }, hasMembers: !members.isEmpty, coverage: coverageText, covered: coverage?.isCovered ?? true, periods: periods.reversed(), notes: notes)
+            }, hasMembers: !members.isEmpty, coverage: Self.coverageText(coverage), covered: coverage?.isCovered ?? true, periods: periods.reversed(),
+            notes: notes)
         return self.dependencies.renderer.response(view, template: "agreements/composition")
+    }
+
+    /// Each vendor SLA under the master, once, with its first ratio objective in force.
+    static func members(of masterID: Int64, rows: [PortfolioReport.Row]) -> [Member] {
+        var members: [Member] = []
+        var seen = Set<Int64>()
+        for row in rows where row.entry.masterID == masterID && !seen.contains(row.entry.placement.agreementID) {
+            let id = row.entry.placement.agreementID
+            seen.insert(id)
+            members.append(
+                Member(
+                    row: rows.first { $0.entry.placement.agreementID == id && $0.entry.objective.sliKind == .ratio }, agreementID: id,
+                    title: row.entry.agreementTitle, vendor: row.entry.vendorName ?? "—", vendorID: row.entry.vendorID,
+                    kind: row.entry.dependencyKind ?? .serial, group: row.entry.parallelGroup))
+        }
+        return members
+    }
+
+    static func coverageText(_ coverage: Composition.Coverage?) -> String {
+        guard let coverage else { return "No coverage check: the master needs a ratio objective and at least one vendor SLA with one." }
+        return coverage.isCovered
+            ? String(format: "Covered: the vendors' SLA targets compose to %.4f %%, at least the master's %.4f %%.", coverage.composedTarget, coverage.masterTarget)
+            : String(
+                format:
+                    "Not covered: the vendors' SLA targets compose to %.4f %%, %.4f points below the master's %.4f %%. The vendors can all keep their promises while the master is breached.",
+                coverage.composedTarget, coverage.shortfall, coverage.masterTarget)
+    }
+
+    /// Each period of the master, measured beside what its vendors' attainments compose to.
+    static func periodLines(master: PortfolioReport.Row, composable: [Member], zone: TimeZone) -> [PeriodLine] {
+        let spans = master.historySpans + [master.currentSpan]
+        let measured = master.history + [master.current.attainment]
+        var periods: [PeriodLine] = []
+        for (index, span) in spans.enumerated() {
+            let values = composable.map { member -> Double? in
+                guard let row = member.row else { return nil }
+                let all = row.history + [row.current.attainment]
+                return index < all.count ? all[index]?.double : nil
+            }
+            let known = values.compactMap { $0 }
+            let composed: Double? =
+                known.count < values.count || values.isEmpty
+                ? nil
+                : Composition.compose(zip(composable, known).map { Composition.Member(dependency: $0.kind, group: $0.group, availability: $1 / 100) })
+                    .map { $0 * 100 }
+            let own = measured[index]?.double
+            periods.append(
+                PeriodLine(
+                    label: ObjectivePages.label(span.start, zone: zone, window: master.entry.objective.window) + (index == spans.count - 1 ? " (so far)" : ""),
+                    measured: measured[index].map { Figures.attainment($0, targets: [master.entry.objective.slaTarget, master.entry.objective.sloTarget]) }
+                        ?? "no data",
+                    composed: composed.map { "\(Decimal($0).fixed(3)) %" } ?? "incomplete",
+                    gap: own.flatMap { own in composed.map { String(format: "%+.3f", own - $0) } } ?? "—"))
+        }
+        return periods
     }
 }
