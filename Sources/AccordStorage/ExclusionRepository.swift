@@ -74,6 +74,9 @@ public struct ExclusionRepository: Sendable {
         try Self.spans(try await self.database.query(Self.approvedSpansQuery(seriesID: seriesID, from: from, to: to)))
     }
 
+    /// Excludes a window from an objective the scope reaches (its kind one the objective allows), in the caller's
+    /// transaction when bound to one: the ticket timers it covers are recomputed and the closed periods it touches
+    /// asked to be. The audit line is the caller's (`ApplyExclusion`).
     public func create(objectiveID: Int64, _ draft: ExclusionDraft, scope: AccessScope, actor: AuditActor) async throws -> Exclusion {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
@@ -82,7 +85,7 @@ public struct ExclusionRepository: Sendable {
         }
     }
 
-    /// Inserts an exclusion of an objective already locked in the transaction, recomputes what it touches and audits it.
+    /// Inserts an exclusion of an objective already locked in the transaction and recomputes what it touches.
     static func insert(
         _ draft: ExclusionDraft, objective: Objective, actor: AuditActor, on connection: PostgresConnection, logger: Logger
     ) async throws -> Exclusion {
@@ -97,13 +100,14 @@ public struct ExclusionRepository: Sendable {
         ).first!.decode(Int64.self)
         let created = try Self.exclusion(try await connection.rows("\(unescaped: Self.select) WHERE x.id = \(id)", logger: logger).first!)
         try await Self.applyChange(of: created, objective: objective, on: connection, logger: logger)
-        try await AuditRepository.record(
-            on: connection, logger: logger, actor: actor, action: "create", entity: "exclusion", entityID: id, after: created)
         return created
     }
 
-    /// Withdraws an approved exclusion; the covered time counts again from the next computation.
-    public func revoke(id: Int64, objectiveID: Int64, reason: String, scope: AccessScope, actor: AuditActor) async throws -> Exclusion {
+    /// Withdraws an approved exclusion; the covered time counts again from the next computation. Returns it before and
+    /// after; the audit line is the caller's (`RevokeExclusion`).
+    public func revoke(id: Int64, objectiveID: Int64, reason: String, scope: AccessScope, actor: AuditActor) async throws
+        -> (before: Exclusion, after: Exclusion)
+    {
         let logger = self.database.logger
         let reason = reason.trimmed
         guard !reason.isEmpty, reason.count <= 2000 else {
@@ -126,9 +130,7 @@ public struct ExclusionRepository: Sendable {
                 """, logger: logger)
             let after = try Self.exclusion(try await connection.rows("\(unescaped: Self.select) WHERE x.id = \(id)", logger: logger).first!)
             try await Self.applyChange(of: after, objective: objective, on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "revoke", entity: "exclusion", entityID: id, before: before, after: after)
-            return after
+            return (before, after)
         }
     }
 

@@ -75,6 +75,11 @@ struct ClaimsAndDisputesTests {
             let objectives = try #require(approved.json["objectives"] as? [[String: Any]])
             #expect(objectives.first?["exclusion_id"] is Int)
             #expect(try await Self.october(harness, token: manager)["attainment"] as? Double == 100)
+            // the approval and the exclusion it made are each audited once, by the manager
+            let trail = try await harness.repositories.audit.list(filter: AuditFilter(), page: PageRequest(number: 1, size: 50)).items
+            let exclusionID = objectives.first?["exclusion_id"] as? Int
+            #expect(trail.filter { $0.entity == "exclusion" && $0.action == "create" && $0.entityID == exclusionID.map(String.init) }.count == 1)
+            #expect(trail.filter { $0.entity == "claim" && $0.action == "approved" && $0.entityID == "\(second)" }.map(\.actorID) == [world.manager.id])
             // a decided claim stays decided
             #expect(try await harness.api(.post, "/api/v1/claims/\(second)/reject", token: manager, json: #"{"reason":"x"}"#).status == .conflict)
             // both sides read the history; the vendor sees the customer, not the manager's name

@@ -23,11 +23,13 @@ public struct DecideClaim: Sendable {
             let decision = try Decision.decide(
                 from: before.status, to: status, reason: reason, rowVersion: before.rowVersion, expected: expectedRowVersion,
                 changedBy: before.decidedBy ?? "another user", changedAt: before.decidedAt ?? before.filedAt)
+            var exclusions: [Effect] = []
             if decision.status == .approved {
                 for claimed in before.objectives {
                     let exclusion = try await repositories.exclusions.create(
                         objectiveID: claimed.objectiveID, ClaimRules.exclusion(approving: before), scope: scope, actor: actor)
                     try await repositories.claims.link(claimID: id, objectiveID: claimed.objectiveID, exclusionID: exclusion.id)
+                    exclusions += Exclusion.created(exclusion)
                 }
             }
             let after = try await repositories.claims.record(decision, id: id, actor: actor, now: now)
@@ -36,8 +38,7 @@ public struct DecideClaim: Sendable {
                 link: "/claims/\(id)", agreementID: after.agreementID, vendorID: after.vendorID)
             var effects = decision.effects(subject: .claim, id: id, announcing: announcement)
             effects.append(.audit(AuditRecord(action: decision.status.rawValue, entity: "claim", entityID: id, before: before, after: after)))
-            if decision.status == .approved { effects.append(.recomputePeriods) }
-            return (after, effects)
+            return (after, exclusions + effects)
         }
     }
 }

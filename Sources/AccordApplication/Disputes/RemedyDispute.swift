@@ -15,17 +15,14 @@ public struct RemedyDispute: Sendable {
 
     /// Remedies an upheld dispute with an exclusion of the disputed objective, recomputed before the answer.
     public func withExclusion(id: Int64, _ draft: ExclusionDraft, scope: AccessScope, actor: AuditActor) async throws -> Dispute {
-        let now = self.clock()
-        let remedied = try await self.repositories.database.transaction { connection in
-            let repositories = Repositories(database: self.repositories.database.bound(to: connection))
+        try await Change(repositories: self.repositories, clock: self.clock).run(actor: actor) { repositories, now in
             let dispute = try await repositories.disputes.find(id: id, scope: scope)
             try DisputeRules.checkRemedy(status: dispute.status)
             let exclusion = try await repositories.exclusions.create(objectiveID: dispute.objectiveID, draft, scope: scope, actor: actor)
-            return try await repositories.disputes.recordRemedy(
+            let remedied = try await repositories.disputes.recordRemedy(
                 id: id, kind: .exclusion, linkedID: exclusion.id, note: draft.reason, scope: scope, actor: actor, now: now)
+            return (remedied, Exclusion.created(exclusion))
         }
-        try await PeriodRecompute(repositories: self.repositories).run(now: self.clock())
-        return remedied
     }
 
     /// Remedies an upheld dispute by waiving the disputed period's credit through the ledger.
