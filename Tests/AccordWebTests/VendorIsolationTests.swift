@@ -109,7 +109,7 @@ struct VendorIsolationTests {
         let rcaFile = try await harness.repositories.evidence.attach(
             .rca, id: rca.id, EvidenceUpload(fileName: "beta-rca.txt", declaredType: "text/plain", bytes: Array("Beta RCA evidence".utf8)),
             scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
-        let webhook = try await harness.repositories.webhooks.create(
+        let webhook = try await harness.repositories.webhooks.insert(
             WebhookDraft(vendorID: world.vendorB.id, url: "https://hooks.beta.example/accord", description: "Beta hook"), secret: "beta-secret",
             scope: .vendor(world.vendorB.id), actor: vendorB)
         // vendor B's review: a series, a meeting held today with a pack, minutes with an action item, and a proposal

@@ -54,15 +54,19 @@ public struct WebhookQueries: Sendable {
 
 /// An endpoint is switched off (nothing more is sent to it) or on again.
 public struct SetWebhookActive: Sendable {
-    let repositories: Repositories
+    let change: Change
 
     public func callAsFunction(id: Int64, active: Bool, scope: AccessScope, actor: AuditActor) async throws -> Webhook {
-        try await self.repositories.webhooks.setActive(id: id, active: active, scope: scope, actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            let before = try await repositories.webhooks.lock(id: id, scope: scope)
+            let after = try await repositories.webhooks.writeActive(id: id, active)
+            return (after, [.audit(AuditRecord(action: active ? "enable" : "disable", entity: "webhook", entityID: id, before: before, after: after))])
+        }
     }
 }
 
 extension UseCases {
     public var dashboard: DashboardQueries { DashboardQueries(repositories: self.repositories) }
     public var webhooks: WebhookQueries { WebhookQueries(repositories: self.repositories) }
-    public var setWebhookActive: SetWebhookActive { SetWebhookActive(repositories: self.repositories) }
+    public var setWebhookActive: SetWebhookActive { SetWebhookActive(change: Change(repositories: self.repositories, clock: self.clock)) }
 }

@@ -25,13 +25,21 @@ public struct WebhookRegistration: Sendable {
         try draft.validate().throwIfAny()
         try await self.vet(url: draft.url.trimmingCharacters(in: .whitespacesAndNewlines), forVendor: draft.vendorID != nil, role: role)
         let secret = WebhookSignature.newSecret()
-        let webhook = try await self.repositories.webhooks.create(draft, secret: secret, scope: scope, actor: actor)
+        let webhook = try await Change(repositories: self.repositories, clock: { Date() }).run(actor: actor) { repositories, _ in
+            let created = try await repositories.webhooks.insert(draft, secret: secret, scope: scope, actor: actor)
+            return (created, [.audit(AuditRecord(action: "create", entity: "webhook", entityID: created.id, after: created))])
+        }
         return Registered(webhook: webhook, secret: secret)
     }
 
     public func rotateSecret(id: Int64, scope: AccessScope, actor: AuditActor) async throws -> Registered {
         let secret = WebhookSignature.newSecret()
-        let webhook = try await self.repositories.webhooks.rotateSecret(id: id, secret: secret, scope: scope, actor: actor)
+        // the audit line records the rotation, never the secret (a webhook's JSON leaves it out)
+        let webhook = try await Change(repositories: self.repositories, clock: { Date() }).run(actor: actor) { repositories, _ in
+            let before = try await repositories.webhooks.lock(id: id, scope: scope)
+            let after = try await repositories.webhooks.writeSecret(id: id, secret)
+            return (after, [.audit(AuditRecord(action: "rotate_secret", entity: "webhook", entityID: id, before: before, after: after))])
+        }
         return Registered(webhook: webhook, secret: secret)
     }
 

@@ -71,7 +71,9 @@ public struct WebhookRepository: Sendable {
         return try Self.webhook(row)
     }
 
-    public func create(_ draft: WebhookDraft, secret: String, scope: AccessScope, actor: AuditActor) async throws -> Webhook {
+    /// Inserts an endpoint of the organisation or of a vendor the scope reaches (at most `maximumPerVendor` a vendor),
+    /// in the caller's transaction when bound to one; the audit line is the caller's (`WebhookRegistration`).
+    public func insert(_ draft: WebhookDraft, secret: String, scope: AccessScope, actor: AuditActor) async throws -> Webhook {
         try draft.validate().throwIfAny()
         let logger = self.database.logger
         return try await self.database.transaction { connection in
@@ -89,46 +91,30 @@ public struct WebhookRepository: Sendable {
                 VALUES (\(draft.vendorID), \(draft.url.trimmed), \(secret), \(draft.description.trimmed), \(actor.userID)) RETURNING id
                 """, logger: logger
             ).first!.decode(Int64.self)
-            let created = try Self.webhook(try await connection.rows("\(unescaped: Self.select) WHERE w.id = \(id)", logger: logger).first!)
-            try await AuditRepository.record(on: connection, logger: logger, actor: actor, action: "create", entity: "webhook", entityID: id, after: created)
-            return created
+            return try Self.webhook(try await connection.rows("\(unescaped: Self.select) WHERE w.id = \(id)", logger: logger).first!)
         }
     }
 
-    /// Replaces an endpoint's signing secret (the caller shows the new one once); the audit entry records the rotation,
-    /// never the secret.
-    public func rotateSecret(id: Int64, secret: String, scope: AccessScope, actor: AuditActor) async throws -> Webhook {
-        try await self.change(id: id, scope: scope, actor: actor, action: "rotate_secret") { connection, logger in
-            try await connection.rows("UPDATE webhooks SET secret = \(secret), row_version = row_version + 1 WHERE id = \(id)", logger: logger)
-        }
+    /// The endpoint, locked for a change in the caller's transaction.
+    public func lock(id: Int64, scope: AccessScope) async throws -> Webhook {
+        guard
+            let row = try await self.database.query(
+                "\(unescaped: Self.select) WHERE w.id = \(id) AND \(visibleTo: scope, vendor: "w.vendor_id") FOR UPDATE OF w"
+            ).first
+        else { throw NotFound("webhook") }
+        return try Self.webhook(row)
     }
 
-    /// Turns an endpoint off (its queued deliveries stay, unsent) or on again.
-    public func setActive(id: Int64, active: Bool, scope: AccessScope, actor: AuditActor) async throws -> Webhook {
-        try await self.change(id: id, scope: scope, actor: actor, action: active ? "enable" : "disable") { connection, logger in
-            try await connection.rows("UPDATE webhooks SET active = \(active), row_version = row_version + 1 WHERE id = \(id)", logger: logger)
-        }
+    /// Replaces the signing secret of an endpoint locked in the caller's transaction (the caller shows the new one once).
+    public func writeSecret(id: Int64, _ secret: String) async throws -> Webhook {
+        try await self.database.query("UPDATE webhooks SET secret = \(secret), row_version = row_version + 1 WHERE id = \(id)")
+        return try await self.lock(id: id, scope: .organisation)
     }
 
-    /// Locks an endpoint the caller sees, runs `update` on it, and records the change with the endpoint before and after.
-    private func change(
-        id: Int64, scope: AccessScope, actor: AuditActor, action: String, update: (PostgresConnection, Logger) async throws -> Void
-    ) async throws -> Webhook {
-        let logger = self.database.logger
-        return try await self.database.transaction { connection in
-            guard
-                let row = try await connection.rows(
-                    "\(unescaped: Self.select) WHERE w.id = \(id) AND \(visibleTo: scope, vendor: "w.vendor_id") FOR UPDATE OF w",
-                    logger: logger
-                ).first
-            else { throw NotFound("webhook") }
-            let before = try Self.webhook(row)
-            try await update(connection, logger)
-            let after = try Self.webhook(try await connection.rows("\(unescaped: Self.select) WHERE w.id = \(id)", logger: logger).first!)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: action, entity: "webhook", entityID: id, before: before, after: after)
-            return after
-        }
+    /// Turns an endpoint locked in the caller's transaction off (its queued deliveries stay, unsent) or on again.
+    public func writeActive(id: Int64, _ active: Bool) async throws -> Webhook {
+        try await self.database.query("UPDATE webhooks SET active = \(active), row_version = row_version + 1 WHERE id = \(id)")
+        return try await self.lock(id: id, scope: .organisation)
     }
 
     /// The newest deliveries of an endpoint the caller sees.
