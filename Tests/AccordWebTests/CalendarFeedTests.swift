@@ -131,6 +131,12 @@ struct CalendarFeedTests {
             #expect(try await harness.api(.delete, "/api/v1/calendar-feed", token: manager).status == .noContent)
             #expect(try await harness.get(newPath, as: nil).status == .notFound)
             #expect(try await harness.api(.get, "/api/v1/calendar-feed", token: manager).json["active"] as? Bool == false)
+            // each issue and the revoke are audited, never with the secret; revoking nothing writes nothing
+            #expect(try await harness.api(.delete, "/api/v1/calendar-feed", token: manager).status == .noContent)
+            let trail = try await harness.repositories.audit.list(filter: AuditFilter(entity: "calendar_feed"), page: PageRequest(number: 1, size: 50))
+            let managers = trail.items.filter { $0.entityID == "\(world.manager.id)" }.map(\.action)
+            #expect(managers.sorted() == ["issue", "issue", "revoke"], "\(managers)")
+            #expect(!trail.items.contains { ($0.after ?? "").contains("cal_") })
         }
     }
 }

@@ -111,17 +111,25 @@ public struct ProposeTerms: Sendable {
     }
 }
 
-/// A person's calendar feed address is issued (replacing any earlier one) or revoked.
+/// A person's calendar feed address is issued (replacing any earlier one) or revoked; the secret in the address is
+/// shown once and kept only as its SHA-256.
 public struct CalendarFeedChanges: Sendable {
-    let repositories: Repositories
-    let clock: @Sendable () -> Date
+    let change: Change
 
     public func issue(userID: Int64, actor: AuditActor) async throws -> String {
-        try await self.repositories.calendarFeeds.issue(userID: userID, actor: actor, now: self.clock())
+        let secret = "cal_\(SecureToken.make())"
+        try await self.change.run(actor: actor) { repositories, now in
+            try await repositories.calendarFeeds.store(secret: secret, userID: userID, now: now)
+            return ((), [.audit(AuditRecord(action: "issue", entity: "calendar_feed", entityID: userID, after: ["user_id": "\(userID)"]))])
+        }
+        return secret
     }
 
     public func revoke(userID: Int64, actor: AuditActor) async throws {
-        try await self.repositories.calendarFeeds.revoke(userID: userID, actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            let removed = try await repositories.calendarFeeds.remove(userID: userID)
+            return ((), removed ? [.audit(AuditRecord(action: "revoke", entity: "calendar_feed", entityID: userID, after: ["user_id": "\(userID)"]))] : [])
+        }
     }
 }
 
@@ -133,5 +141,5 @@ extension UseCases {
     public var changeMeeting: ChangeMeeting { ChangeMeeting(repositories: self.repositories, clock: self.clock) }
     public var advanceReviewItem: AdvanceReviewItem { AdvanceReviewItem(repositories: self.repositories, clock: self.clock) }
     public var proposeTerms: ProposeTerms { ProposeTerms(repositories: self.repositories, clock: self.clock) }
-    public var calendarFeed: CalendarFeedChanges { CalendarFeedChanges(repositories: self.repositories, clock: self.clock) }
+    public var calendarFeed: CalendarFeedChanges { CalendarFeedChanges(change: Change(repositories: self.repositories, clock: self.clock)) }
 }

@@ -13,34 +13,19 @@ public struct CalendarFeedRepository: Sendable {
         self.database = database
     }
 
-    /// Issues a new secret for `userID`, revoking any earlier one, and returns it; it cannot be read back later.
-    public func issue(userID: Int64, actor: AuditActor, now: Date) async throws -> String {
-        let secret = "cal_\(SecureToken.make())"
-        let hash = SessionStore.hash(secret)
-        try await self.database.transaction { connection in
-            let bound = self.database.bound(to: connection)
-            try await bound.query(
-                """
-                INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES (\(userID), \(hash), \(now))
-                ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at
-                """)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: "issue", entity: "calendar_feed", entityID: userID,
-                after: ["user_id": "\(userID)"])
-        }
-        return secret
+    /// Stores the SHA-256 of a new secret for `userID`, replacing (and so revoking) any earlier one; the secret itself
+    /// is the caller's to show once.
+    public func store(secret: String, userID: Int64, now: Date) async throws {
+        try await self.database.query(
+            """
+            INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES (\(userID), \(SessionStore.hash(secret)), \(now))
+            ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at
+            """)
     }
 
-    public func revoke(userID: Int64, actor: AuditActor) async throws {
-        try await self.database.transaction { connection in
-            let bound = self.database.bound(to: connection)
-            let removed = try await bound.query("DELETE FROM calendar_feeds WHERE user_id = \(userID) RETURNING user_id")
-            if !removed.isEmpty {
-                try await AuditRepository.record(
-                    on: connection, logger: bound.logger, actor: actor, action: "revoke", entity: "calendar_feed", entityID: userID,
-                    after: ["user_id": "\(userID)"])
-            }
-        }
+    /// Removes the user's feed; whether there was one.
+    public func remove(userID: Int64) async throws -> Bool {
+        !(try await self.database.query("DELETE FROM calendar_feeds WHERE user_id = \(userID) RETURNING user_id").isEmpty)
     }
 
     /// When the user's current feed secret was issued, if there is one.
