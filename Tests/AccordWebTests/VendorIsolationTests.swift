@@ -82,20 +82,21 @@ struct VendorIsolationTests {
         let vendorB = AuditActor(userID: world.vendorUserB.id, label: world.vendorUserB.name)
         let manager = AuditActor(userID: world.manager.id, label: world.manager.name)
         let now = RFC3339.parse("2026-11-10T00:00:00Z")!
-        let claim = try await harness.repositories.claims.file(
+        let useCases = UseCases(repositories: harness.repositories, clock: { now }, logger: TestDatabase.logger)
+        let claim = try await useCases.fileClaim(
             agreementID: world.agreementB.id,
             ExclusionClaimDraft(
                 objectiveIDs: [world.objectiveB.id], kind: .customerCaused, startsAt: start, endsAt: start.addingTimeInterval(600), announcedAt: nil,
                 statement: "Beta claim statement", evidence: ""),
-            scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
+            evidence: [], scope: .vendor(world.vendorB.id), actor: vendorB)
         let file = try await harness.repositories.evidence.attach(
             .claim, id: claim.id, EvidenceUpload(fileName: "beta.txt", declaredType: "text/plain", bytes: Array("Beta evidence".utf8)),
             scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
-        let dispute = try await harness.repositories.disputes.file(
+        let dispute = try await useCases.fileDispute(
             DisputeDraft(
                 objectiveID: world.objectiveB.id, periodStart: RFC3339.parse("2026-10-01T00:00:00Z"), subject: .credit,
                 statement: "Beta dispute statement", evidence: ""),
-            scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
+            evidence: [], scope: .vendor(world.vendorB.id), actor: vendorB)
         _ = try await DecideClaim(repositories: harness.repositories, clock: { now })(
             id: claim.id, to: .rejected, reason: "Not customer caused", expectedRowVersion: nil, scope: .organisation, actor: manager)
         let inbox = try await harness.repositories.inbox.list(userID: world.vendorUserB.id, unreadOnly: false, page: PageRequest(number: 1, size: 5))

@@ -12,7 +12,9 @@ public struct FileClaim: Sendable {
         async throws -> ExclusionClaim
     {
         try await FiledWithEvidence(repositories: self.repositories, clock: self.clock)(.claim, files: files, scope: scope, actor: actor, id: \.id) {
-            repositories, now in try await repositories.claims.file(agreementID: agreementID, draft, scope: scope, actor: actor, now: now)
+            repositories, now in
+            let claim = try await repositories.claims.file(agreementID: agreementID, draft, scope: scope, actor: actor, now: now)
+            return (claim, claim.filed)
         }
     }
 }

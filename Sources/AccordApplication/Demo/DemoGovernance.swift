@@ -77,18 +77,19 @@ struct DemoGovernance {
     }
 
     func claims(northwind: Agreement, globex: Agreement, carla: AuditActor, olli: AuditActor, now: Date) async throws {
-        let claims = self.repositories.claims
+        // filed when they were, through the use case (history, audit and the customer's inbox follow)
+        func file(at instant: Date) -> FileClaim { FileClaim(repositories: self.repositories, clock: { instant }) }
         let objective = try await self.firstObjective(northwind)
         let globexObjective = try await self.firstObjective(globex)
         // approved: a maintenance window in May announced a week before
         let may = try Self.instant("\(LocalDate.of(now, in: .gmt).year)-05-14T01:00:00Z")
-        let approved = try await claims.file(
+        let approved = try await file(at: may.addingTimeInterval(-7 * 86_400))(
             agreementID: northwind.id,
             ExclusionClaimDraft(
                 objectiveIDs: [objective.id], kind: .plannedMaintenance, startsAt: may, endsAt: may.addingTimeInterval(2 * 3600),
                 announcedAt: may.addingTimeInterval(-7 * 86_400), statement: "Kubernetes control plane upgrade (change CHG-2210), announced on the status page.",
                 evidence: "https://status.northwind.example/incidents/2210"),
-            scope: .vendor(northwind.vendorID!), actor: olli, now: may.addingTimeInterval(-7 * 86_400))
+            evidence: [], scope: .vendor(northwind.vendorID!), actor: olli)
         // decided when they were, judged as of today
         func decide(at instant: Date) -> DecideClaim {
             DecideClaim(change: Change(repositories: self.repositories, clock: { instant }, judgedAt: { now }))
@@ -97,32 +98,32 @@ struct DemoGovernance {
             id: approved.id, to: .approved, reason: "Announced in time, outside any freeze.", expectedRowVersion: nil, scope: .organisation, actor: carla)
         // rejected: a cause the customer does not recognise
         let july = try Self.instant("\(LocalDate.of(now, in: .gmt).year)-07-03T09:00:00Z")
-        let rejected = try await claims.file(
+        let rejected = try await file(at: july.addingTimeInterval(86_400))(
             agreementID: northwind.id,
             ExclusionClaimDraft(
                 objectiveIDs: [objective.id], kind: .forceMajeure, startsAt: july, endsAt: july.addingTimeInterval(5400), announcedAt: nil,
                 statement: "Upstream transit provider outage in Frankfurt.", evidence: ""),
-            scope: .vendor(northwind.vendorID!), actor: olli, now: july.addingTimeInterval(86_400))
+            evidence: [], scope: .vendor(northwind.vendorID!), actor: olli)
         _ = try await decide(at: july.addingTimeInterval(2 * 86_400))(
             id: rejected.id, to: .rejected, reason: "Transit redundancy is part of the hosting service; not force majeure under clause 14.2.",
             expectedRowVersion: nil, scope: .organisation, actor: carla)
         // pending, filed by the contract manager for Globex
         let soon = now.addingTimeInterval(5 * 86_400)
-        _ = try await claims.file(
+        _ = try await file(at: now)(
             agreementID: globex.id,
             ExclusionClaimDraft(
                 objectiveIDs: [globexObjective.id], kind: .plannedMaintenance, startsAt: soon, endsAt: soon.addingTimeInterval(3600),
                 announcedAt: now.addingTimeInterval(-3600), statement: "Edge certificate rotation, agreed on the weekly call.", evidence: ""),
-            scope: .organisation, actor: carla, now: now)
+            evidence: [], scope: .organisation, actor: carla)
         // an open dispute of the last closed month's figure, if it is still within the window
         let records = try await self.repositories.periodRecords.records(seriesID: objective.seriesID, from: now.addingTimeInterval(-40 * 86_400), to: now)
         if let last = records.last {
-            _ = try? await self.repositories.disputes.file(
+            _ = try? await FileDispute(repositories: self.repositories, clock: { now })(
                 DisputeDraft(
                     objectiveID: objective.id, periodStart: last.periodStart, subject: .period,
                     statement: "Our probes in three regions saw the platform up while yours failed: we believe your probe's DNS resolver was at fault.",
                     evidence: "https://status.northwind.example/probes"),
-                scope: .vendor(northwind.vendorID!), actor: olli, now: now)
+                evidence: [], scope: .vendor(northwind.vendorID!), actor: olli)
         }
     }
 

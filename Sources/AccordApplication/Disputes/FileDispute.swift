@@ -9,7 +9,9 @@ public struct FileDispute: Sendable {
 
     public func callAsFunction(_ draft: DisputeDraft, evidence files: [EvidenceUpload], scope: AccessScope, actor: AuditActor) async throws -> Dispute {
         try await FiledWithEvidence(repositories: self.repositories, clock: self.clock)(.dispute, files: files, scope: scope, actor: actor, id: \.id) {
-            repositories, now in try await repositories.disputes.file(draft, scope: scope, actor: actor, now: now)
+            repositories, now in
+            let dispute = try await repositories.disputes.file(draft, scope: scope, actor: actor, now: now)
+            return (dispute, dispute.filed)
         }
     }
 }

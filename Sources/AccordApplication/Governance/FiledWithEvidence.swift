@@ -10,16 +10,14 @@ struct FiledWithEvidence: Sendable {
 
     func callAsFunction<Record: Sendable>(
         _ subject: GovernanceSubject, files: [EvidenceUpload], scope: AccessScope, actor: AuditActor, id: @Sendable (Record) -> Int64,
-        file: (_ repositories: Repositories, _ now: Date) async throws -> Record
+        file: (_ repositories: Repositories, _ now: Date) async throws -> (Record, [Effect])
     ) async throws -> Record {
-        let now = self.clock()
-        return try await self.repositories.database.transaction { connection in
-            let repositories = Repositories(database: self.repositories.database.bound(to: connection))
-            let record = try await file(repositories, now)
+        try await Change(repositories: self.repositories, clock: self.clock).run(actor: actor) { repositories, now in
+            let (record, effects) = try await file(repositories, now)
             for upload in files {
                 _ = try await repositories.evidence.attach(subject, id: id(record), upload, scope: scope, actor: actor, now: now)
             }
-            return record
+            return (record, effects)
         }
     }
 }

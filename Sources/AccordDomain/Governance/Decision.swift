@@ -58,3 +58,33 @@ public struct Decision<Status: DecidedStatus>: Sendable, Equatable {
         return effects
     }
 }
+
+extension ExclusionClaim {
+    /// What filing a claim leaves: its first history line, the audit record and the announcement to the customer.
+    public var filed: [Effect] {
+        [
+            .history(.claim, id: self.id, action: "filed", note: ""),
+            .audit(AuditRecord(action: "file", entity: "claim", entityID: self.id, after: self)),
+            .announce(
+                Announcement(
+                    event: .claimFiled, subjectKind: "claim", subjectID: self.id,
+                    title: "\(self.vendorName) claims \(self.kind.label.lowercased()) on \(self.agreementTitle)", link: "/claims/\(self.id)",
+                    agreementID: self.agreementID, vendorID: self.vendorID)),
+        ]
+    }
+}
+
+extension Dispute {
+    /// What filing a dispute leaves: its first history line, the audit record and the announcement to the customer.
+    public var filed: [Effect] {
+        [
+            .history(.dispute, id: self.id, action: "filed", note: ""),
+            .audit(AuditRecord(action: "file", entity: "dispute", entityID: self.id, after: self)),
+            .announce(
+                Announcement(
+                    event: .disputeFiled, subjectKind: "dispute", subjectID: self.id,
+                    title: "\(self.vendorName) disputes the \(self.subject == .credit ? "credit" : "figure") of \(self.objectiveName)",
+                    link: "/disputes/\(self.id)", agreementID: self.agreementID, vendorID: self.vendorID)),
+        ]
+    }
+}

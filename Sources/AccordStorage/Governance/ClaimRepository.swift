@@ -137,16 +137,8 @@ public struct ClaimRepository: Sendable {
                 try await connection.rows(
                     "INSERT INTO exclusion_claim_objectives (claim_id, objective_id) VALUES (\(id), \(objectiveID))", logger: logger)
             }
-            let claim = try Self.claim(try await connection.rows("\(unescaped: Self.select) WHERE c.id = \(id)", logger: logger).first!)
-            try await GovernanceHistoryRepository.record(.claim, id: id, action: "filed", actor: actor, on: connection, logger: logger)
-            try await AuditRepository.record(on: connection, logger: logger, actor: actor, action: "file", entity: "claim", entityID: id, after: claim)
-            try await InboxRepository.announce(
-                Announcement(
-                    event: .claimFiled, subjectKind: "claim", subjectID: id,
-                    title: "\(claim.vendorName) claims \(kind.label.lowercased()) on \(claim.agreementTitle)", link: "/claims/\(id)",
-                    agreementID: agreementID, vendorID: vendorID),
-                actor: actor, at: now, on: connection, logger: logger)
-            return claim
+            // the history line, audit and announcement are the caller's (`ExclusionClaim.filed`)
+            return try Self.claim(try await connection.rows("\(unescaped: Self.select) WHERE c.id = \(id)", logger: logger).first!)
         }
     }
 

@@ -143,16 +143,8 @@ public struct DisputeRepository: Sendable {
                 RETURNING id
                 """, logger: logger
             ).first!.decode(Int64.self)
-            let dispute = try Self.dispute(try await connection.rows("\(unescaped: Self.select) WHERE d.id = \(id)", logger: logger).first!)
-            try await GovernanceHistoryRepository.record(.dispute, id: id, action: "filed", actor: actor, on: connection, logger: logger)
-            try await AuditRepository.record(on: connection, logger: logger, actor: actor, action: "file", entity: "dispute", entityID: id, after: dispute)
-            try await InboxRepository.announce(
-                Announcement(
-                    event: .disputeFiled, subjectKind: "dispute", subjectID: id,
-                    title: "\(dispute.vendorName) disputes the \(subject == .credit ? "credit" : "figure") of \(dispute.objectiveName)",
-                    link: "/disputes/\(id)", agreementID: agreement.id, vendorID: vendorID),
-                actor: actor, at: now, on: connection, logger: logger)
-            return dispute
+            // the history line, audit and announcement are the caller's (`Dispute.filed`)
+            return try Self.dispute(try await connection.rows("\(unescaped: Self.select) WHERE d.id = \(id)", logger: logger).first!)
         }
     }
 
