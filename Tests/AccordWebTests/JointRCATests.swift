@@ -144,6 +144,10 @@ struct JointRCATests {
             #expect(try await harness.api(.post, "/api/v1/actions/\(action)/finish", token: alpha, json: #"{"evidence":"CHG-1042 merged"}"#).json["status"] as? String == "done")
             #expect(try await harness.api(.post, "/api/v1/actions/\(action)/verify", token: alpha, json: "{}").status == .conflict)
             #expect(try await harness.api(.post, "/api/v1/actions/\(action)/verify", token: manager, json: "{}").json["status"] as? String == "verified")
+            // each step is in the action's history once (refused steps left none), with the evidence given
+            let steps = try await harness.repositories.actions.history(id: Int64(action), scope: .organisation)
+            #expect(steps.map(\.action) == ["raised", "done", "verified"], "\(steps)")
+            #expect(steps.first { $0.action == "done" }?.note == "CHG-1042 merged")
             // validation: each vendor reads the other's breach without its figures, and no staff names
             let seen = try await harness.api(.get, "/api/v1/rcas/\(id)", token: alpha)
             let breaches = try #require(seen.json["breaches"] as? [[String: Any]])

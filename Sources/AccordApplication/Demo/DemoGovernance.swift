@@ -154,29 +154,30 @@ struct DemoGovernance {
             }
             _ = try await advance(.submit, id: opened.id, byCustomer: false, scope: self.scope(olli, northwind, initech), actor: olli)
             _ = try await advance(.accept, id: opened.id, byCustomer: true, scope: .organisation, actor: carla)
-            let actions = self.repositories.actions
-            let verified = try await actions.create(
+            let raise = AddAction(change: Change(repositories: self.repositories, clock: { now }))
+            let move = AdvanceAction(change: Change(repositories: self.repositories, clock: { now }))
+            let verified = try await raise(
                 rcaID: opened.id,
                 ActionDraft(type: .prevent, description: "Failover drill every quarter with the customer watching", ownerName: "Nora Quist",
                             ownerVendorID: northwind.vendorID, dueOn: today.adding(days: -60), checkAfter: today.adding(days: -45)),
-                scope: .organisation, actor: carla, now: now)
-            _ = try await actions.perform(.finish(evidence: "Drill report DR-2026-07 attached to CHG-2301"), id: verified.id, byCustomer: false, expectedRowVersion: nil, scope: .vendor(northwind.vendorID!), actor: olli, now: now)
-            _ = try await actions.perform(.verify, id: verified.id, byCustomer: true, expectedRowVersion: nil, scope: .organisation, actor: carla, now: now)
-            _ = try await actions.create(
+                scope: .organisation, actor: carla)
+            _ = try await move(.finish(evidence: "Drill report DR-2026-07 attached to CHG-2301"), id: verified.id, byCustomer: false, expectedRowVersion: nil, scope: .vendor(northwind.vendorID!), actor: olli)
+            _ = try await move(.verify, id: verified.id, byCustomer: true, expectedRowVersion: nil, scope: .organisation, actor: carla)
+            _ = try await raise(
                 rcaID: opened.id,
                 ActionDraft(type: .detect, description: "Alert on replication lag above 30 s", ownerName: "Olli Ops", ownerVendorID: northwind.vendorID,
                             dueOn: today.adding(days: -10), checkAfter: nil),
-                scope: .organisation, actor: carla, now: now)
-            _ = try await actions.create(
+                scope: .organisation, actor: carla)
+            _ = try await raise(
                 rcaID: opened.id,
                 ActionDraft(type: .mitigate, description: "Surge roster for the service desk during platform incidents", ownerName: "Dana Desk",
                             ownerVendorID: initech.vendorID, dueOn: today.adding(days: -3), checkAfter: nil),
-                scope: .organisation, actor: carla, now: now)
-            _ = try await actions.create(
+                scope: .organisation, actor: carla)
+            _ = try await raise(
                 rcaID: opened.id,
                 ActionDraft(type: .repair, description: "Runbook for customer-side cache warm-up", ownerName: people.carla.name, ownerVendorID: nil,
                             dueOn: today.adding(days: 21), checkAfter: nil),
-                scope: .organisation, actor: carla, now: now)
+                scope: .organisation, actor: carla)
         }
         // Initech's other breaches: one RCA in each remaining state
         // (the newest breach stays unanalysed: the browser walk opens a joint RCA of it)

@@ -72,24 +72,28 @@ public struct RCAQueries: Sendable {
 
 /// A party adds a corrective action to an RCA.
 public struct AddAction: Sendable {
-    let repositories: Repositories
-    let clock: @Sendable () -> Date
+    let change: Change
 
     public func callAsFunction(rcaID: Int64, _ draft: ActionDraft, scope: AccessScope, actor: AuditActor) async throws -> CorrectiveAction {
-        try await self.repositories.actions.create(rcaID: rcaID, draft, scope: scope, actor: actor, now: self.clock())
+        try await self.change.run(actor: actor) { repositories, now in
+            let action = try await repositories.actions.create(rcaID: rcaID, draft, scope: scope, actor: actor, now: now)
+            return (action, action.raised)
+        }
     }
 }
 
 /// A corrective action moves a step: its owner starts and completes it, the customer verifies it or reopens it.
 public struct AdvanceAction: Sendable {
-    let repositories: Repositories
-    let clock: @Sendable () -> Date
+    let change: Change
 
     public func callAsFunction(_ step: ActionStep, id: Int64, byCustomer: Bool, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor)
         async throws -> CorrectiveAction
     {
-        try await self.repositories.actions.perform(
-            step, id: id, byCustomer: byCustomer, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, now: self.clock())
+        try await self.change.run(actor: actor) { repositories, now in
+            let (before, after) = try await repositories.actions.perform(
+                step, id: id, byCustomer: byCustomer, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, now: now)
+            return (after, step.moved(before: before, after: after))
+        }
     }
 }
 
@@ -113,7 +117,7 @@ extension UseCases {
     public var openRCA: OpenRCA { OpenRCA(repositories: self.repositories, clock: self.clock) }
     public var writeRCA: WriteRCA { WriteRCA(repositories: self.repositories, clock: self.clock) }
     public var rcas: RCAQueries { RCAQueries(repositories: self.repositories) }
-    public var addAction: AddAction { AddAction(repositories: self.repositories, clock: self.clock) }
-    public var advanceAction: AdvanceAction { AdvanceAction(repositories: self.repositories, clock: self.clock) }
+    public var addAction: AddAction { AddAction(change: Change(repositories: self.repositories, clock: self.clock)) }
+    public var advanceAction: AdvanceAction { AdvanceAction(change: Change(repositories: self.repositories, clock: self.clock)) }
     public var actions: ActionQueries { ActionQueries(repositories: self.repositories) }
 }

@@ -25,6 +25,43 @@ public enum ActionStep: Sendable, Equatable {
     case cancel(reason: String)
 }
 
+extension ActionStep {
+    /// The step as the action's history names it.
+    public var pastTense: String {
+        switch self {
+        case .start: "started"
+        case .finish: "done"
+        case .verify: "verified"
+        case .reopen: "reopened"
+        case .cancel: "cancelled"
+        }
+    }
+
+    /// What moving an action this step leaves: its history line (with the evidence or reason given) and the audit record.
+    public func moved(before: CorrectiveAction, after: CorrectiveAction) -> [Effect] {
+        let note: String =
+            switch self {
+            case .finish(let text), .reopen(let text), .cancel(let text): text.trimmingCharacters(in: .whitespacesAndNewlines)
+            case .start, .verify: ""
+            }
+        return [
+            .history(.action, id: after.id, action: self.pastTense, note: note),
+            .audit(AuditRecord(action: self.pastTense, entity: "corrective_action", entityID: after.id, before: before, after: after)),
+        ]
+    }
+}
+
+extension CorrectiveAction {
+    /// What raising an action leaves: its first history line, a line in its RCA's history, and the audit record.
+    public var raised: [Effect] {
+        [
+            .history(.action, id: self.id, action: "raised", note: ""),
+            .history(.rca, id: self.rcaID, action: "action raised", note: "\(self.type.rawValue): \(self.description.prefix(200))"),
+            .audit(AuditRecord(action: "create", entity: "corrective_action", entityID: self.id, after: self)),
+        ]
+    }
+}
+
 public enum ActionRules {
     /// The state after `step`, or why it cannot be taken. The customer verifies and reopens.
     public static func apply(_ step: ActionStep, to state: ActionState, byCustomer: Bool) throws -> ActionState {

@@ -96,14 +96,8 @@ public struct ActionRepository: Sendable {
                 RETURNING id
                 """
             ).first!.decode(Int64.self)
-            let action = try await self.reload(id, on: bound)
-            try await GovernanceHistoryRepository.record(.action, id: id, action: "raised", actor: actor, on: connection, logger: bound.logger)
-            try await GovernanceHistoryRepository.record(
-                .rca, id: rcaID, action: "action raised", note: "\(type.rawValue): \(draft.description.trimmed.prefix(200))", actor: actor,
-                on: connection, logger: bound.logger)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: "create", entity: "corrective_action", entityID: id, after: action)
-            return action
+            // the history lines and the audit record are the caller's (`CorrectiveAction.raised`)
+            return try await self.reload(id, on: bound)
         }
     }
 
@@ -114,10 +108,11 @@ public struct ActionRepository: Sendable {
         return action
     }
 
-    /// Moves an action along; closing needs evidence, the customer verifies and reopens.
+    /// Moves an action along; closing needs evidence, the customer verifies and reopens. Returns it before and after:
+    /// the history line and audit record are the caller's (`ActionStep.moved`).
     public func perform(
         _ step: ActionStep, id: Int64, byCustomer: Bool, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor, now: Date
-    ) async throws -> CorrectiveAction {
+    ) async throws -> (before: CorrectiveAction, after: CorrectiveAction) {
         try await self.database.transaction { connection in
             let bound = self.database.bound(to: connection)
             guard try await !bound.query(Self.visible(id, scope: scope)).isEmpty else { throw NotFound("action") }
@@ -132,13 +127,10 @@ public struct ActionRepository: Sendable {
             let next = try ActionRules.apply(step, to: before.status, byCustomer: byCustomer)
             var evidence = before.evidence
             var reason = before.reason
-            var name = "start"
             switch step {
-            case .start: name = "started"
-            case .finish(let text): evidence = text.trimmed; name = "done"
-            case .verify: name = "verified"
-            case .reopen(let text): reason = text.trimmed; name = "reopened"
-            case .cancel(let text): reason = text.trimmed; name = "cancelled"
+            case .start, .verify: break
+            case .finish(let text): evidence = text.trimmed
+            case .reopen(let text), .cancel(let text): reason = text.trimmed
             }
             try await bound.query(
                 """
@@ -147,16 +139,7 @@ public struct ActionRepository: Sendable {
                     verified_at = CASE WHEN \(next.rawValue) = 'verified' THEN \(now) END, row_version = row_version + 1
                 WHERE id = \(id)
                 """)
-            let after = try await self.reload(id, on: bound)
-            let note: String =
-                switch step {
-                case .finish(let text), .reopen(let text), .cancel(let text): text.trimmed
-                default: ""
-                }
-            try await GovernanceHistoryRepository.record(.action, id: id, action: name, note: note, actor: actor, on: connection, logger: bound.logger)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: name, entity: "corrective_action", entityID: id, before: before, after: after)
-            return after
+            return (before, try await self.reload(id, on: bound))
         }
     }
 }
