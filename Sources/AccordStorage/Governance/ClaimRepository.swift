@@ -138,7 +138,10 @@ public struct ClaimRepository: Sendable {
                     "INSERT INTO exclusion_claim_objectives (claim_id, objective_id) VALUES (\(id), \(objectiveID))", logger: logger)
             }
             // the history line, audit and announcement are the caller's (`ExclusionClaim.filed`)
-            return try Self.claim(try await connection.rows("\(unescaped: Self.select) WHERE c.id = \(id)", logger: logger).first!)
+            guard let row = try await connection.rows("\(unescaped: Self.select) WHERE c.id = \(id)", logger: logger).first else {
+                throw NotFound("claim")
+            }
+            return try Self.claim(row)
         }
     }
 

@@ -144,7 +144,10 @@ public struct DisputeRepository: Sendable {
                 """, logger: logger
             ).first!.decode(Int64.self)
             // the history line, audit and announcement are the caller's (`Dispute.filed`)
-            return try Self.dispute(try await connection.rows("\(unescaped: Self.select) WHERE d.id = \(id)", logger: logger).first!)
+            guard let row = try await connection.rows("\(unescaped: Self.select) WHERE d.id = \(id)", logger: logger).first else {
+                throw NotFound("dispute")
+            }
+            return try Self.dispute(row)
         }
     }
 

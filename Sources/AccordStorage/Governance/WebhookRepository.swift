@@ -91,7 +91,10 @@ public struct WebhookRepository: Sendable {
                 VALUES (\(draft.vendorID), \(draft.url.trimmed), \(secret), \(draft.description.trimmed), \(actor.userID)) RETURNING id
                 """, logger: logger
             ).first!.decode(Int64.self)
-            return try Self.webhook(try await connection.rows("\(unescaped: Self.select) WHERE w.id = \(id)", logger: logger).first!)
+            guard let row = try await connection.rows("\(unescaped: Self.select) WHERE w.id = \(id)", logger: logger).first else {
+                throw NotFound("webhook")
+            }
+            return try Self.webhook(row)
         }
     }
 
