@@ -34,7 +34,7 @@ public struct UseCases: Sendable {
     public var ingest: MeasurementIngest {
         MeasurementIngest(repositories: self.repositories, clock: self.clock, logger: self.logger, reach: self.ingestReach)
     }
-    public var credits: CreditLedger { CreditLedger(repositories: self.repositories) }
+    public var credits: CreditLedger { CreditLedger(repositories: self.repositories, clock: self.clock) }
     public var decideClaim: DecideClaim { DecideClaim(repositories: self.repositories, clock: self.clock) }
     public var decideDispute: DecideDispute { DecideDispute(repositories: self.repositories, clock: self.clock) }
     public var webhookRegistration: WebhookRegistration { WebhookRegistration(repositories: self.repositories, outbound: self.outbound) }

@@ -2,9 +2,21 @@
 /// person who has it. Roles grant capabilities; a vendor's user holds them only for its own vendor's records (the
 /// scope decides which rows, the capability whether the action at all).
 public enum Capability: String, Sendable, CaseIterable {
-    /// Create and change agreements, vendors, services, calendars, governance terms and RACI; decide claims, disputes
-    /// and credits; open and accept RCAs; run reviews and answer proposals for the customer.
+    /// Create and change agreements, vendors, services, calendars, governance terms, RACI and exclusions; open RCAs
+    /// and propose terms.
     case manageContracts
+    /// Decide exclusion claims and disputes, and apply a dispute's remedy.
+    case decideClaims
+    /// Approve or waive computed service credits.
+    case approveCredits
+    /// Accept, return or close a joint RCA.
+    case acceptRCAs
+    /// Run review series and meetings: attendees, agendas, packs and minutes.
+    case runReviews
+    /// Answer a renegotiation proposal for one's own side (the customer's contract managers, or the vendor's users).
+    case answerProposals
+    /// Read the customer's own portfolio views that no vendor sees (RACI health across agreements).
+    case readPortfolio
     /// Push measurements and ticket events.
     case ingest
     /// Manage user accounts, read the audit trail and the security page, run jobs.
@@ -25,7 +37,9 @@ extension Role {
     /// Whether the role holds `capability`.
     public func may(_ capability: Capability) -> Bool {
         switch capability {
-        case .manageContracts: self.canManageContracts
+        case .manageContracts, .decideClaims, .approveCredits, .acceptRCAs, .runReviews: self.canManageContracts
+        case .readPortfolio: self != .vendor
+        case .answerProposals: self == .vendor || self.canManageContracts
         case .ingest: self.canIngest
         case .administer: self.isAdmin
         case .fileClaims, .writeRCAs, .manageWebhooks, .editContacts, .attachEvidence: self == .vendor || self.canManageContracts

@@ -48,6 +48,37 @@ public enum CreditAction: Sendable, Equatable {
     }
 }
 
+/// What a step writes on a credit: its new status, and the invoice reference or waive reason it records.
+public struct CreditStep: Sendable, Equatable {
+    public var status: CreditStatus
+    public var invoiceReference: String?
+    public var waiveReason: String?
+}
+
+extension CreditAction {
+    /// The step on `credit` as the rules allow it: refused when the credit changed since `expectedRowVersion` was read,
+    /// when its status does not allow it, or (to issue) while `openDispute` of its period waits for a decision.
+    public func decide(on credit: Credit, expectedRowVersion: Int, openDispute: Int64?) throws -> CreditStep {
+        guard credit.rowVersion == expectedRowVersion else {
+            throw EditConflict(entity: "credit", changedBy: "another user", changedAt: credit.updatedAt, currentRowVersion: credit.rowVersion)
+        }
+        let status = try self.apply(to: credit.status)
+        if case .issue = self, let openDispute {
+            throw RuleViolation("Dispute \(openDispute) of this period is open: the credit is issued once it is decided.")
+        }
+        switch self {
+        case .approve: return CreditStep(status: status)
+        case .issue(let reference): return CreditStep(status: status, invoiceReference: reference.trimmingCharacters(in: .whitespacesAndNewlines))
+        case .waive(let reason): return CreditStep(status: status, waiveReason: reason.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
+    /// The audit line of the step taken: the credit before and after.
+    public func effects(before: Credit, after: Credit) -> [Effect] {
+        [.audit(AuditRecord(action: self.name, entity: "credit", entityID: after.id, before: before, after: after))]
+    }
+}
+
 /// A credit in the ledger, with what it is for.
 public struct Credit: Sendable, Equatable, Encodable {
     public var id: Int64

@@ -20,11 +20,11 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     }
 
     /// Whether the role may create and change agreements, vendors, services and calendars.
-    public var canManageContracts: Bool { self == .admin || self == .contractManager }
+    var canManageContracts: Bool { self == .admin || self == .contractManager }
 
     /// Whether the role may push measurements (monitoring tools use an analyst's or a manager's token).
-    public var canIngest: Bool { self == .admin || self == .contractManager || self == .analyst }
+    var canIngest: Bool { self == .admin || self == .contractManager || self == .analyst }
 
     /// Whether the role may manage user accounts and read the audit trail.
-    public var isAdmin: Bool { self == .admin }
+    var isAdmin: Bool { self == .admin }
 }

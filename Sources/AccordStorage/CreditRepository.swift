@@ -81,93 +81,27 @@ public struct CreditRepository: Sendable {
         return try Self.credit(row)
     }
 
-    /// Moves a credit along (approve, issue, waive), checking the row version the person saw.
-    public func perform(_ action: CreditAction, id: Int64, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws -> Credit {
-        let logger = self.database.logger
-        return try await self.database.transaction { connection in
-            try await Self.perform(action, id: id, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, on: connection, logger: logger)
-        }
-    }
-
-    /// Approves every credit listed (id and the row version the person saw) in one transaction: all of them, or none
-    /// when any is not found, changed since it was read or not awaiting approval; the refusal names each by its row
-    /// (1 is the first).
-    public func approveAll(_ credits: [(id: Int64, rowVersion: Int)], scope: AccessScope, actor: AuditActor) async throws -> [Credit] {
-        guard !credits.isEmpty else { throw ValidationErrors([FieldError("credits", "Choose at least one credit to approve.")]) }
-        guard credits.count <= Self.maximumBulk else {
-            throw ValidationErrors([FieldError("credits", "At most \(Self.maximumBulk) credits are approved at once.")])
-        }
-        guard Set(credits.map(\.id)).count == credits.count else {
-            throw ValidationErrors([FieldError("credits", "Each credit may be listed once.")])
-        }
-        let logger = self.database.logger
-        return try await self.database.transaction { connection in
-            var errors = ValidationErrors()
-            var approved: [Credit] = []
-            for (index, item) in credits.enumerated() {
-                do {
-                    approved.append(
-                        try await Self.perform(
-                            .approve, id: item.id, expectedRowVersion: item.rowVersion, scope: scope, actor: actor, on: connection, logger: logger))
-                } catch is NotFound {
-                    errors.add(FieldError("credits", "Credit \(item.id) was not found.", row: index + 1))
-                } catch let conflict as EditConflict {
-                    errors.add(
-                        FieldError(
-                            "credits", "Credit \(item.id) changed since it was read (row version \(item.rowVersion), now \(conflict.currentRowVersion)).",
-                            row: index + 1))
-                } catch let rule as RuleViolation {
-                    errors.add(FieldError("credits", "Credit \(item.id): \(rule.message)", row: index + 1))
-                }
-            }
-            // one refusal undoes the approvals before it: the transaction rolls back
-            try errors.throwIfAny()
-            return approved
-        }
-    }
-
-    public static let maximumBulk = 500
-
-    static func perform(
-        _ action: CreditAction, id: Int64, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor, on connection: PostgresConnection,
-        logger: Logger
-    ) async throws -> Credit {
+    /// The credit, locked for a change, if `scope` sees it.
+    public func lock(id: Int64, scope: AccessScope) async throws -> Credit {
         guard
-            let row = try await connection.rows(
-                "\(unescaped: Self.select) WHERE c.id = \(id) AND \(visibleTo: scope, vendor: "c.vendor_id") FOR UPDATE OF c",
-                logger: logger
+            let row = try await self.database.query(
+                "\(unescaped: Self.select) WHERE c.id = \(id) AND \(visibleTo: scope, vendor: "c.vendor_id") FOR UPDATE OF c"
             ).first
         else { throw NotFound("credit") }
-        let before = try Self.credit(row)
-        guard before.rowVersion == expectedRowVersion else {
-            throw EditConflict(entity: "credit", changedBy: "another user", changedAt: before.updatedAt, currentRowVersion: before.rowVersion)
-        }
-        let status = try action.apply(to: before.status)
-        if case .issue = action,
-            let dispute = try await DisputeRepository.openDispute(
-                creditSeries: before.seriesID, periodStart: before.periodStart, on: connection, logger: logger)
-        {
-            throw RuleViolation("Dispute \(dispute) of this period is open: the credit is issued once it is decided.")
-        }
-        var invoice: String? = nil
-        var reason: String? = nil
-        if case .issue(let reference) = action { invoice = reference.trimmed }
-        if case .waive(let text) = action { reason = text.trimmed }
-        try await connection.rows(
-            """
-            UPDATE credits SET status = \(status.rawValue), invoice_reference = coalesce(\(invoice), invoice_reference),
-                waive_reason = coalesce(\(reason), waive_reason), row_version = row_version + 1, updated_at = now()
-            WHERE id = \(id)
-            """, logger: logger)
-        guard let changed = try await connection.rows("\(unescaped: Self.select) WHERE c.id = \(id)", logger: logger).first else {
-            throw NotFound("credit")
-        }
-        let after = try Self.credit(changed)
-        try await AuditRepository.record(
-            on: connection, logger: logger, actor: actor, action: action.name, entity: "credit", entityID: id, before: before, after: after)
-        return after
+        return try Self.credit(row)
     }
 
+    /// Writes a step's status, invoice reference and waive reason on the credit; returns the credit as written.
+    public func write(_ step: CreditStep, id: Int64) async throws -> Credit {
+        try await self.database.query(
+            """
+            UPDATE credits SET status = \(step.status.rawValue), invoice_reference = coalesce(\(step.invoiceReference), invoice_reference),
+                waive_reason = coalesce(\(step.waiveReason), waive_reason), row_version = row_version + 1, updated_at = now()
+            WHERE id = \(id)
+            """)
+        guard let changed = try await self.database.query("\(unescaped: Self.select) WHERE c.id = \(id)").first else { throw NotFound("credit") }
+        return try Self.credit(changed)
+    }
 
     /// The credit's history, oldest first (the credit must be visible in `scope`).
     public func history(id: Int64, scope: AccessScope) async throws -> [CreditHistoryStep] {

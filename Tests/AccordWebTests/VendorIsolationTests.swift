@@ -91,7 +91,8 @@ struct VendorIsolationTests {
             evidence: [], scope: .vendor(world.vendorB.id), actor: vendorB)
         let file = try await harness.repositories.evidence.attach(
             .claim, id: claim.id, EvidenceUpload(fileName: "beta.txt", declaredType: "text/plain", bytes: Array("Beta evidence".utf8)),
-            scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
+            scope: .vendor(world.vendorB.id), actor: vendorB, now: now
+        ).file
         let dispute = try await useCases.fileDispute(
             DisputeDraft(
                 objectiveID: world.objectiveB.id, periodStart: RFC3339.parse("2026-10-01T00:00:00Z"), subject: .credit,
@@ -109,7 +110,8 @@ struct VendorIsolationTests {
             scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
         let rcaFile = try await harness.repositories.evidence.attach(
             .rca, id: rca.id, EvidenceUpload(fileName: "beta-rca.txt", declaredType: "text/plain", bytes: Array("Beta RCA evidence".utf8)),
-            scope: .vendor(world.vendorB.id), actor: vendorB, now: now)
+            scope: .vendor(world.vendorB.id), actor: vendorB, now: now
+        ).file
         let webhook = try await harness.repositories.webhooks.insert(
             WebhookDraft(vendorID: world.vendorB.id, url: "https://hooks.beta.example/accord", description: "Beta hook"), secret: "beta-secret",
             scope: .vendor(world.vendorB.id), actor: vendorB)

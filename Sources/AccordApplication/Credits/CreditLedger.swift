@@ -6,10 +6,14 @@ import Foundation
 /// takes (approve, issue with an invoice reference, waive with a reason), each audited.
 public struct CreditLedger: Sendable {
     let repositories: Repositories
+    let clock: @Sendable () -> Date
 
-    public init(repositories: Repositories) {
+    public init(repositories: Repositories, clock: @escaping @Sendable () -> Date) {
         self.repositories = repositories
+        self.clock = clock
     }
+
+    var moves: MoveCredit { MoveCredit(change: Change(repositories: self.repositories, clock: self.clock)) }
 
     public func page(filter: CreditFilter, page: PageRequest, scope: AccessScope) async throws -> PageOf<Credit> {
         try await self.repositories.credits.list(filter: filter, page: page, scope: scope)
@@ -38,12 +42,12 @@ public struct CreditLedger: Sendable {
 
     /// One status step, refused with 409 when the credit changed since `expectedRowVersion` was read.
     public func perform(_ action: CreditAction, id: Int64, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws -> Credit {
-        try await self.repositories.credits.perform(action, id: id, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+        try await self.moves.perform(action, id: id, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
     }
 
-    /// Approves the credits listed, all or none (see `CreditRepository.approveAll`).
+    /// Approves the credits listed, all or none (see `MoveCredit.approveAll`).
     public func approveAll(_ credits: [(id: Int64, rowVersion: Int)], scope: AccessScope, actor: AuditActor) async throws -> [Credit] {
-        try await self.repositories.credits.approveAll(credits, scope: scope, actor: actor)
+        try await self.moves.approveAll(credits, scope: scope, actor: actor)
     }
 
     /// Who moved the credit along and when; a vendor's user reads the customer's people as "the customer".

@@ -114,17 +114,22 @@ struct DemoReviews {
         // renegotiation in progress: Northwind proposes relaxing availability, the customer counters
         let service = RenegotiationService(repositories: self.repositories, clock: { now })
         let current = try await service.currentObjectives(agreementID: northwind.id, scope: org)
+        func propose(_ draft: ProposalDraft, parentID: Int64?, scope: AccessScope, actor: AuditActor) async throws -> RenegotiationProposal {
+            try await Change(repositories: self.repositories, clock: { now }).run(actor: actor) { repositories, now in
+                try await ProposeTerms.file(
+                    agreementID: northwind.id, draft, parentID: parentID, current: current, scope: scope, actor: actor, now: now, today: today,
+                    on: repositories)
+            }
+        }
         if let (seriesID, objective) = current.first, let effective = LocalDate(year: today.year + 1, month: 2, day: 1) {
-            let proposal = try await self.repositories.proposals.create(
-                agreementID: northwind.id,
+            let proposal = try await propose(
                 ProposalDraft(
                     title: "Relax platform availability to 99.8 %",
                     rationale: "The March outage aside, the platform ran between 99.8 and 99.9 % in most months; a 99.8 % target with the same credit tiers matches what the shared architecture can deliver.",
                     effectiveFrom: effective,
                     changes: [TermsChange(seriesID: seriesID, objectiveName: objective.name, slaTarget: Decimal(string: "99.8"))], replayPeriods: 12),
-                parentID: nil, current: current, scope: .vendor(northwind.vendorID ?? 0), actor: olli, now: now, today: today)
-            _ = try await self.repositories.proposals.create(
-                agreementID: northwind.id,
+                parentID: nil, scope: .vendor(northwind.vendorID ?? 0), actor: olli)
+            _ = try await propose(
                 ProposalDraft(
                     title: "Counter: 99.85 % with a steeper first credit tier",
                     rationale: "Checkout depends on the platform at peak; we can accept 99.85 % if the first credit tier starts at 99.85 % with 15 %.",
@@ -137,7 +142,7 @@ struct DemoReviews {
                                 CreditTier(threshold: 95, percent: 100),
                             ])
                     ], replayPeriods: 12),
-                parentID: proposal.id, current: current, scope: org, actor: carla, now: now, today: today)
+                parentID: proposal.id, scope: org, actor: carla)
         }
     }
 }

@@ -13,9 +13,10 @@ struct FiledWithEvidence: Sendable {
         file: (_ repositories: Repositories, _ now: Date) async throws -> (Record, [Effect])
     ) async throws -> Record {
         try await Change(repositories: self.repositories, clock: self.clock).run(actor: actor) { repositories, now in
-            let (record, effects) = try await file(repositories, now)
+            var (record, effects) = try await file(repositories, now)
             for upload in files {
-                _ = try await repositories.evidence.attach(subject, id: id(record), upload, scope: scope, actor: actor, now: now)
+                let attached = try await repositories.evidence.attach(subject, id: id(record), upload, scope: scope, actor: actor, now: now)
+                effects += attached.effects(subject: subject, id: id(record))
             }
             return (record, effects)
         }

@@ -58,7 +58,10 @@ public struct AttachEvidence: Sendable {
     public func callAsFunction(_ subject: GovernanceSubject, id: Int64, _ files: [EvidenceUpload], scope: AccessScope, actor: AuditActor)
         async throws -> [EvidenceFile]
     {
-        try await self.repositories.evidence.attachAll(subject, id: id, files, scope: scope, actor: actor, now: self.clock())
+        try await Change(repositories: self.repositories, clock: self.clock).run(actor: actor) { repositories, now in
+            let attached = try await repositories.evidence.attachAll(subject, id: id, files, scope: scope, actor: actor, now: now)
+            return (attached.map(\.file), attached.flatMap { $0.effects(subject: subject, id: id) })
+        }
     }
 }
 

@@ -104,10 +104,22 @@ public struct ProposeTerms: Sendable {
         try await ProposalAnswerer.of(actor, scope: scope, agreementID: agreementID, repositories: self.repositories).checkDecides("propose")
         let current = try await RenegotiationService(repositories: self.repositories, clock: self.clock).currentObjectives(agreementID: agreementID, scope: scope)
         let agreement = try await self.repositories.agreements.find(id: agreementID, scope: scope)
-        let now = self.clock()
-        return try await self.repositories.proposals.create(
-            agreementID: agreementID, draft, parentID: parentID, current: current, scope: scope, actor: actor, now: now,
-            today: LocalDate.of(now, in: TimeZone(identifier: agreement.timeZone) ?? .gmt))
+        return try await Change(repositories: self.repositories, clock: self.clock).run(actor: actor) { repositories, now in
+            try await Self.file(
+                agreementID: agreementID, draft, parentID: parentID, current: current, scope: scope, actor: actor, now: now,
+                today: LocalDate.of(now, in: TimeZone(identifier: agreement.timeZone) ?? .gmt), on: repositories)
+        }
+    }
+
+    /// Stores the proposal (superseding the one it counters) on repositories bound to the caller's transaction; the
+    /// effects are the caller's to apply.
+    static func file(
+        agreementID: Int64, _ draft: ProposalDraft, parentID: Int64?, current: [Int64: Objective], scope: AccessScope, actor: AuditActor, now: Date,
+        today: LocalDate, on repositories: Repositories
+    ) async throws -> (RenegotiationProposal, [Effect]) {
+        let proposal = try await repositories.proposals.create(
+            agreementID: agreementID, draft, parentID: parentID, current: current, scope: scope, actor: actor, now: now, today: today)
+        return (proposal, ProposalRules.filed(proposal))
     }
 }
 

@@ -170,4 +170,12 @@ public enum DisputeRules {
     public static func checkRemedy(status: DisputeStatus) throws {
         guard status == .upheld else { throw RuleViolation("A remedy is recorded once the dispute is upheld.") }
     }
+
+    /// What recording a remedy leaves: a line in the dispute's history its parties read, and the audit line.
+    public static func remedied(_ kind: RemedyKind, note: String, before: Dispute, after: Dispute) -> [Effect] {
+        [
+            .history(.dispute, id: after.id, action: "remedy: \(kind.label.lowercased())", note: note.trimmingCharacters(in: .whitespacesAndNewlines)),
+            .audit(AuditRecord(action: "remedy", entity: "dispute", entityID: after.id, before: before, after: after)),
+        ]
+    }
 }

@@ -109,3 +109,24 @@ public enum EvidenceRules {
         return "\(tenths / 10).\(tenths % 10) MiB"
     }
 }
+
+/// A file just attached to a claim, a dispute or an RCA, and whether adding it voided the RCA's signatures.
+public struct AttachedEvidence: Sendable {
+    public var file: EvidenceFile
+    public var voidedSignatures: Bool
+
+    public init(file: EvidenceFile, voidedSignatures: Bool) {
+        self.file = file
+        self.voidedSignatures = voidedSignatures
+    }
+
+    /// The record's history line its parties read ("evidence added: log.txt (2 KB)"), and the audit line.
+    public func effects(subject: GovernanceSubject, id: Int64) -> [Effect] {
+        [
+            .history(
+                subject, id: id, action: "evidence added",
+                note: "\(self.file.fileName) (\(EvidenceRules.sizeText(self.file.size)))\(self.voidedSignatures ? " (signatures voided)" : "")"),
+            .audit(AuditRecord(action: "attach", entity: "evidence_file", entityID: self.file.id, after: self.file)),
+        ]
+    }
+}

@@ -241,6 +241,23 @@ public struct ProposalDraft: Sendable, Equatable {
 
 /// What a proposal may say and how it moves.
 public enum ProposalRules {
+    /// What filing a proposal leaves: a line in the history of the proposal it counters (if any) and in its own, the
+    /// audit line, and the announcement to the other side.
+    public static func filed(_ proposal: RenegotiationProposal) -> [Effect] {
+        var effects: [Effect] = []
+        if let parentID = proposal.parentID { effects.append(.history(.proposal, id: parentID, action: "countered", note: "")) }
+        effects += [
+            .history(.proposal, id: proposal.id, action: proposal.parentID == nil ? "proposed" : "counter-proposed", note: proposal.title),
+            .audit(AuditRecord(action: "create", entity: "renegotiation_proposal", entityID: proposal.id, after: proposal)),
+            .announce(
+                Announcement(
+                    event: .proposalMade, subjectKind: "proposal", subjectID: proposal.id,
+                    title: "Terms proposed on \(proposal.agreementTitle): \(proposal.title)", link: "/proposals/\(proposal.id)",
+                    agreementID: proposal.agreementID, vendorID: proposal.vendorID)),
+        ]
+        return effects
+    }
+
     /// `current`: the objectives of the version in force, by series, with their present terms. `byVendor`: the vendor
     /// proposes: it may not set the customer's internal SLO, and no message names it (whether an SLA would reach the
     /// SLO is checked when the customer accepts).

@@ -174,60 +174,45 @@ public struct DisputeRepository: Sendable {
         return try Self.dispute(row)
     }
 
-    /// Links a remedy made through its own flow (an exclusion, a corrected upload, the waived credit) to an upheld
-    /// dispute. The linked record must belong to the disputed series; a waived credit must be the disputed period's.
-    public func recordRemedy(
-        id: Int64, kind: RemedyKind, linkedID: Int64?, note: String, scope: AccessScope, actor: AuditActor, now: Date
-    ) async throws -> Dispute {
-        let logger = self.database.logger
-        return try await self.database.transaction { connection in
-            let dispute = try await Self.lock(id: id, scope: scope, on: connection, logger: logger)
-            try DisputeRules.checkRemedy(status: dispute.status)
-            if note.count > ClaimRules.statementLength { throw ValidationErrors([FieldError("note", "At most 4000 characters.")]) }
-            let series = dispute.seriesID
-            var exclusionID: Int64?
-            var batchID: Int64?
-            var creditID: Int64?
-            switch kind {
-            case .exclusion:
-                guard let linkedID,
-                    try await !connection.rows("SELECT 1 FROM exclusions WHERE id = \(linkedID) AND series_id = \(series)", logger: logger).isEmpty
-                else { throw ValidationErrors([FieldError("exclusion_id", "Name an exclusion of the disputed objective.")]) }
-                exclusionID = linkedID
-            case .correctedData:
-                guard let linkedID,
-                    try await !connection.rows(
-                        "SELECT 1 FROM measurement_batches WHERE id = \(linkedID) AND series_id = \(series)", logger: logger
-                    ).isEmpty
-                else { throw ValidationErrors([FieldError("batch_id", "Name a batch of data sent for the disputed objective.")]) }
-                batchID = linkedID
-            case .waivedCredit:
-                guard
-                    let credit = try await connection.rows(
-                        "SELECT id, status FROM credits WHERE series_id = \(series) AND period_start = \(dispute.periodStart)", logger: logger
-                    ).first?.decode((Int64, String).self), credit.1 == CreditStatus.waived.rawValue
-                else { throw RuleViolation("Waive the disputed period's credit first; then it is linked here.") }
-                creditID = credit.0
-            }
-            try await connection.rows(
-                """
-                INSERT INTO dispute_remedies (dispute_id, kind, exclusion_id, batch_id, credit_id, note, recorded_by, recorded_at)
-                VALUES (\(id), \(kind.rawValue), \(exclusionID), \(batchID), \(creditID), \(note.trimmed), \(actor.userID), \(now))
-                """, logger: logger)
-            let after = try Self.dispute(try await connection.rows("\(unescaped: Self.select) WHERE d.id = \(id)", logger: logger).first!)
-            try await GovernanceHistoryRepository.record(
-                .dispute, id: id, action: "remedy: \(kind.label.lowercased())", note: note.trimmed, actor: actor, on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "remedy", entity: "dispute", entityID: id, before: dispute, after: after)
-            return after
+    /// Links a remedy to the dispute (locked by the caller): the exclusion or batch named must be of the disputed
+    /// objective, a waived credit must be the disputed period's; returns the dispute with its remedies.
+    public func linkRemedy(_ kind: RemedyKind, linkedID: Int64?, note: String, to dispute: Dispute, actor: AuditActor, now: Date) async throws -> Dispute {
+        if note.count > ClaimRules.statementLength { throw ValidationErrors([FieldError("note", "At most 4000 characters.")]) }
+        let series = dispute.seriesID
+        var exclusionID: Int64?
+        var batchID: Int64?
+        var creditID: Int64?
+        switch kind {
+        case .exclusion:
+            guard let linkedID, try await !self.database.query("SELECT 1 FROM exclusions WHERE id = \(linkedID) AND series_id = \(series)").isEmpty
+            else { throw ValidationErrors([FieldError("exclusion_id", "Name an exclusion of the disputed objective.")]) }
+            exclusionID = linkedID
+        case .correctedData:
+            guard let linkedID,
+                try await !self.database.query("SELECT 1 FROM measurement_batches WHERE id = \(linkedID) AND series_id = \(series)").isEmpty
+            else { throw ValidationErrors([FieldError("batch_id", "Name a batch of data sent for the disputed objective.")]) }
+            batchID = linkedID
+        case .waivedCredit:
+            guard
+                let credit = try await self.database.query(
+                    "SELECT id, status FROM credits WHERE series_id = \(series) AND period_start = \(dispute.periodStart)"
+                ).first?.decode((Int64, String).self), credit.1 == CreditStatus.waived.rawValue
+            else { throw RuleViolation("Waive the disputed period's credit first; then it is linked here.") }
+            creditID = credit.0
         }
+        try await self.database.query(
+            """
+            INSERT INTO dispute_remedies (dispute_id, kind, exclusion_id, batch_id, credit_id, note, recorded_by, recorded_at)
+            VALUES (\(dispute.id), \(kind.rawValue), \(exclusionID), \(batchID), \(creditID), \(note.trimmed), \(actor.userID), \(now))
+            """)
+        guard let row = try await self.database.query("\(unescaped: Self.select) WHERE d.id = \(dispute.id)").first else { throw NotFound("dispute") }
+        return try Self.dispute(row)
     }
 
-    /// Whether a credit has an open dispute (of the credit or of its period's figure): it is not issued until decided.
-    static func openDispute(creditSeries series: Int64, periodStart: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int64? {
-        try await connection.rows(
-            "SELECT id FROM disputes WHERE series_id = \(series) AND period_start = \(periodStart) AND status = 'open' ORDER BY id LIMIT 1",
-            logger: logger
+    /// The open dispute of a series' period, if one is open.
+    public func openDispute(creditSeries series: Int64, periodStart: Date) async throws -> Int64? {
+        try await self.database.query(
+            "SELECT id FROM disputes WHERE series_id = \(series) AND period_start = \(periodStart) AND status = 'open' ORDER BY id LIMIT 1"
         ).first?.decode(Int64.self)
     }
 }

@@ -67,7 +67,7 @@ public struct EvidenceRepository: Sendable {
 
     /// Checks and stores a file; refused (field `file`) when it is too large, of a type not accepted, or one too many.
     public func attach(_ subject: GovernanceSubject, id: Int64, _ upload: EvidenceUpload, scope: AccessScope, actor: AuditActor, now: Date)
-        async throws -> EvidenceFile
+        async throws -> AttachedEvidence
     {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
@@ -103,24 +103,18 @@ public struct EvidenceRepository: Sendable {
                 let after = try await RCARepository.refreshHash(id, on: bound)
                 voided = rcaBefore.parties.contains(where: \.signed) && after.contentHash != rcaBefore.contentHash
             }
-            try await GovernanceHistoryRepository.record(
-                subject, id: id, action: "evidence added",
-                note: "\(name) (\(EvidenceRules.sizeText(upload.bytes.count)))\(voided ? " (signatures voided)" : "")", actor: actor,
-                on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "attach", entity: "evidence_file", entityID: fileID, after: file)
-            return file
+            return AttachedEvidence(file: file, voidedSignatures: voided)
         }
     }
 
     /// Attaches every file or none: one refused file leaves the record as it was.
     public func attachAll(_ subject: GovernanceSubject, id: Int64, _ uploads: [EvidenceUpload], scope: AccessScope, actor: AuditActor, now: Date)
-        async throws -> [EvidenceFile]
+        async throws -> [AttachedEvidence]
     {
         guard !uploads.isEmpty else { throw ValidationErrors([FieldError("file", "Choose a file to attach.")]) }
         return try await self.database.transaction { connection in
             let evidence = EvidenceRepository(database: self.database.bound(to: connection))
-            var stored: [EvidenceFile] = []
+            var stored: [AttachedEvidence] = []
             for upload in uploads { stored.append(try await evidence.attach(subject, id: id, upload, scope: scope, actor: actor, now: now)) }
             return stored
         }

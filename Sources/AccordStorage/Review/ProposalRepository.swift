@@ -116,8 +116,6 @@ public struct ProposalRepository: Sendable {
                 try ProposalRules.counter(parent, by: scope.vendorID == nil ? .customer : .vendor)
                 try await bound.query(
                     "UPDATE renegotiation_proposals SET status = 'superseded', row_version = row_version + 1 WHERE id = \(parentID)")
-                try await GovernanceHistoryRepository.record(
-                    .proposal, id: parentID, action: "countered", actor: actor, on: connection, logger: bound.logger)
             }
             if let meeting = draft.meetingID,
                 try await bound.query(
@@ -144,16 +142,6 @@ public struct ProposalRepository: Sendable {
             guard let row = try await bound.query("\(unescaped: Self.columns) WHERE p.id = \(id)").first, let proposal = try Self.proposal(row) else {
                 throw NotFound("proposal")
             }
-            try await GovernanceHistoryRepository.record(
-                .proposal, id: id, action: parentID == nil ? "proposed" : "counter-proposed", note: draft.title.trimmed, actor: actor, on: connection,
-                logger: bound.logger)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: "create", entity: "renegotiation_proposal", entityID: id, after: proposal)
-            try await InboxRepository.announce(
-                Announcement(
-                    event: .proposalMade, subjectKind: "proposal", subjectID: id, title: "Terms proposed on \(agreement.title): \(draft.title.trimmed)",
-                    link: "/proposals/\(id)", agreementID: agreementID, vendorID: agreement.vendorID),
-                actor: actor, at: now, on: connection, logger: bound.logger)
             return proposal
         }
     }

@@ -9,51 +9,17 @@ struct CreditAPI {
     var credits: CreditLedger { self.dependencies.useCases.credits }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
-        group.get("credits") { request, context in
-            _ = try context.requireUser()
-            let page = try await self.credits.page(filter: try Self.filter(request), page: request.apiPage(), scope: context.scope)
-            return JSON.response(ListEnvelope(page) { $0 })
-        }
-        group.get("credits.csv") { request, context in
-            _ = try context.requireUser()
-            return CSVDownload.response(
-                try await self.credits.export(filter: try Self.filter(request), scope: context.scope), filename: "accord-credits.csv")
-        }
-        group.get("credits/summary") { request, context in
-            _ = try context.requireUser()
-            return JSON.response(ItemsEnvelope(items: try await self.credits.summary(filter: try Self.filter(request), scope: context.scope)))
-        }
+        group.get("credits", use: self.getCredits)
+        group.get("credits.csv", use: self.getCreditsCSV)
+        group.get("credits/summary", use: self.getCreditsSummary)
         // approve many credits at once: {"credits": [{"id": 1, "row_version": 0}, ...]}, all or none
-        group.post("credits/approve") { request, context in
-            _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.json(context: context)
-            var errors = ValidationErrors()
-            var chosen: [(id: Int64, rowVersion: Int)] = []
-            for (index, row) in input.objects("credits").enumerated() {
-                guard let id = row.text("id").flatMap({ Int64($0) }), id > 0, let version = row.text("row_version").flatMap({ Int($0) }) else {
-                    errors.add(FieldError("credits", "Each credit needs its id and the row_version read with it.", row: index + 1))
-                    continue
-                }
-                chosen.append((id, version))
-            }
-            try errors.throwIfAny()
-            let approved = try await self.credits.approveAll(chosen, scope: context.scope, actor: context.actor)
-            return JSON.response(ItemsEnvelope(items: approved))
-        }
-        group.get("credits/:id/history") { _, context in
-            let user = try context.requireUser()
-            return JSON.response(
-                ItemsEnvelope(items: try await self.credits.history(id: try context.id(), scope: context.scope, vendorFacing: user.role == .vendor)))
-        }
-        group.get("credits/:id") { _, context in
-            _ = try context.requireUser()
-            return JSON.response(try await self.credits.find(id: try context.id(), scope: context.scope))
-        }
+        group.post("credits/approve", use: self.postCreditsApprove)
+        group.get("credits/:id/history", use: self.getCreditHistory)
+        group.get("credits/:id", use: self.getCredit)
         for action in ["approve", "issue", "waive"] {
             group.post("credits/:id/\(action)") { request, context in
                 _ = try await self.credits.find(id: try context.id(), scope: context.scope)
-                _ = try context.requireUser(\.canManageContracts)
+                _ = try context.requireUser(.approveCredits)
                 var request = request
                 let input = try await request.json(context: context)
                 return JSON.response(
@@ -62,6 +28,52 @@ struct CreditAPI {
                         scope: context.scope, actor: context.actor))
             }
         }
+    }
+
+    @Sendable func getCredits(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let page = try await self.credits.page(filter: try Self.filter(request), page: request.apiPage(), scope: context.scope)
+        return JSON.response(ListEnvelope(page) { $0 })
+    }
+
+    @Sendable func getCreditsCSV(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        return CSVDownload.response(
+            try await self.credits.export(filter: try Self.filter(request), scope: context.scope), filename: "accord-credits.csv")
+    }
+
+    @Sendable func getCreditsSummary(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        return JSON.response(ItemsEnvelope(items: try await self.credits.summary(filter: try Self.filter(request), scope: context.scope)))
+    }
+
+    @Sendable func postCreditsApprove(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.approveCredits)
+        var request = request
+        let input = try await request.json(context: context)
+        var errors = ValidationErrors()
+        var chosen: [(id: Int64, rowVersion: Int)] = []
+        for (index, row) in input.objects("credits").enumerated() {
+            guard let id = row.text("id").flatMap({ Int64($0) }), id > 0, let version = row.text("row_version").flatMap({ Int($0) }) else {
+                errors.add(FieldError("credits", "Each credit needs its id and the row_version read with it.", row: index + 1))
+                continue
+            }
+            chosen.append((id, version))
+        }
+        try errors.throwIfAny()
+        let approved = try await self.credits.approveAll(chosen, scope: context.scope, actor: context.actor)
+        return JSON.response(ItemsEnvelope(items: approved))
+    }
+
+    @Sendable func getCreditHistory(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        return JSON.response(
+            ItemsEnvelope(items: try await self.credits.history(id: try context.id(), scope: context.scope, vendorFacing: user.role == .vendor)))
+    }
+
+    @Sendable func getCredit(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        return JSON.response(try await self.credits.find(id: try context.id(), scope: context.scope))
     }
 
     static func filter(_ request: Request) throws -> CreditFilter {

@@ -67,35 +67,14 @@ struct GovernanceAPI {
     }
 
     func addClaimRoutes(to group: RouterGroup<AccordRequestContext>) {
-        group.get("claims") { request, context in
-            _ = try context.requireUser()
-            let status = try request.queryChoice("status", as: ClaimStatus.self)
-            let page = try await self.dependencies.useCases.claims.list(.init(status: status), page: request.apiPage(), scope: context.scope)
-            return JSON.response(ListEnvelope(page) { context.facing($0) })
-        }
-        group.post("claims") { request, context in
-            _ = try context.requireUser(ClaimPages.mayFile)
-            var request = request
-            let input = try await request.json(context: context)
-            var reader = InputReader(input)
-            let agreementID = reader.id("agreement_id", label: "Agreement")
-            try reader.errors.throwIfAny()
-            guard let agreementID else { throw ValidationErrors([FieldError("agreement_id", "agreement_id is required.")]) }
-            let agreement = try await self.dependencies.useCases.agreements.find(id: agreementID, scope: context.scope)
-            let draft = try DraftParsing.claim(input, zone: Stamp.zone(agreement.timeZone))
-            let claim = try await self.dependencies.useCases.fileClaim(
-                agreementID: agreement.id, draft, evidence: [], scope: context.scope, actor: context.actor)
-            return JSON.response(try await self.claimRecord(claim.id, context: context), status: .created)
-        }
-        group.get("claims/:id") { _, context in
-            _ = try context.requireUser()
-            return JSON.response(try await self.claimRecord(try context.id(), context: context))
-        }
+        group.get("claims", use: self.getClaims)
+        group.post("claims", use: self.postClaims)
+        group.get("claims/:id", use: self.getClaim)
         for (action, status) in [("approve", ClaimStatus.approved), ("reject", .rejected), ("withdraw", .withdrawn)] {
             group.post("claims/:id/\(action)") { request, context in
                 _ = try await self.dependencies.useCases.claims.find(id: try context.id(), scope: context.scope)
                 let user = try context.requireUser()
-                guard status == .withdrawn ? ClaimPages.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
+                guard status == .withdrawn ? user.role.may(.fileClaims) : user.role.may(.manageContracts) else { throw AccessDenied() }
                 let (reason, rowVersion) = try await Self.decision(request, context: context)
                 _ = try await self.dependencies.useCases.decideClaim(
                     id: try context.id(), to: status, reason: reason, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
@@ -105,78 +84,123 @@ struct GovernanceAPI {
         EvidenceRoutes.claims(self.dependencies).addAPIRoutes(to: group)
     }
 
+    @Sendable func getClaims(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let status = try request.queryChoice("status", as: ClaimStatus.self)
+        let page = try await self.dependencies.useCases.claims.list(.init(status: status), page: request.apiPage(), scope: context.scope)
+        return JSON.response(ListEnvelope(page) { context.facing($0) })
+    }
+
+    @Sendable func postClaims(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.fileClaims)
+        var request = request
+        let input = try await request.json(context: context)
+        var reader = InputReader(input)
+        let agreementID = reader.id("agreement_id", label: "Agreement")
+        try reader.errors.throwIfAny()
+        guard let agreementID else { throw ValidationErrors([FieldError("agreement_id", "agreement_id is required.")]) }
+        let agreement = try await self.dependencies.useCases.agreements.find(id: agreementID, scope: context.scope)
+        let draft = try DraftParsing.claim(input, zone: Stamp.zone(agreement.timeZone))
+        let claim = try await self.dependencies.useCases.fileClaim(
+            agreementID: agreement.id, draft, evidence: [], scope: context.scope, actor: context.actor)
+        return JSON.response(try await self.claimRecord(claim.id, context: context), status: .created)
+    }
+
+    @Sendable func getClaim(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        return JSON.response(try await self.claimRecord(try context.id(), context: context))
+    }
+
     func addDisputeRoutes(to group: RouterGroup<AccordRequestContext>) {
-        group.get("disputes") { request, context in
-            _ = try context.requireUser()
-            let status = try request.queryChoice("status", as: DisputeStatus.self)
-            let page = try await self.dependencies.useCases.disputes.list(.init(status: status), page: request.apiPage(), scope: context.scope)
-            return JSON.response(ListEnvelope(page) { context.facing($0) })
-        }
-        group.post("disputes") { request, context in
-            _ = try context.requireUser(ClaimPages.mayFile)
-            var request = request
-            let draft = try DraftParsing.dispute(try await request.json(context: context))
-            let dispute = try await self.dependencies.useCases.fileDispute(draft, evidence: [], scope: context.scope, actor: context.actor)
-            return JSON.response(try await self.disputeRecord(dispute.id, context: context), status: .created)
-        }
-        group.get("disputes/:id") { _, context in
-            _ = try context.requireUser()
-            return JSON.response(try await self.disputeRecord(try context.id(), context: context))
-        }
+        group.get("disputes", use: self.getDisputes)
+        group.post("disputes", use: self.postDisputes)
+        group.get("disputes/:id", use: self.getDispute)
         for (action, status) in [("uphold", DisputeStatus.upheld), ("reject", .rejected), ("withdraw", .withdrawn)] {
             group.post("disputes/:id/\(action)") { request, context in
                 _ = try await self.dependencies.useCases.disputes.find(id: try context.id(), scope: context.scope)
                 let user = try context.requireUser()
-                guard status == .withdrawn ? ClaimPages.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
+                guard status == .withdrawn ? user.role.may(.fileClaims) : user.role.may(.manageContracts) else { throw AccessDenied() }
                 let (reason, rowVersion) = try await Self.decision(request, context: context)
                 _ = try await self.dependencies.useCases.decideDispute(
                     id: try context.id(), to: status, reason: reason, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
                 return JSON.response(try await self.disputeRecord(try context.id(), context: context))
             }
         }
-        group.post("disputes/:id/remedies/:kind") { request, context in
-            let dispute = try await self.dependencies.useCases.disputes.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            guard let kind = RemedyKind(rawValue: context.parameters.get("kind") ?? "") else { throw NotFound("remedy") }
-            var request = request
-            let input = try await request.json(context: context)
-            try await DisputePages(dependencies: self.dependencies).remedy(kind, dispute: dispute, input: input, context: context)
-            return JSON.response(try await self.disputeRecord(dispute.id, context: context))
-        }
+        group.post("disputes/:id/remedies/:kind", use: self.postDisputeRemedy)
         EvidenceRoutes.disputes(self.dependencies).addAPIRoutes(to: group)
     }
 
+    @Sendable func getDisputes(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let status = try request.queryChoice("status", as: DisputeStatus.self)
+        let page = try await self.dependencies.useCases.disputes.list(.init(status: status), page: request.apiPage(), scope: context.scope)
+        return JSON.response(ListEnvelope(page) { context.facing($0) })
+    }
+
+    @Sendable func postDisputes(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.fileClaims)
+        var request = request
+        let draft = try DraftParsing.dispute(try await request.json(context: context))
+        let dispute = try await self.dependencies.useCases.fileDispute(draft, evidence: [], scope: context.scope, actor: context.actor)
+        return JSON.response(try await self.disputeRecord(dispute.id, context: context), status: .created)
+    }
+
+    @Sendable func getDispute(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        return JSON.response(try await self.disputeRecord(try context.id(), context: context))
+    }
+
+    @Sendable func postDisputeRemedy(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let dispute = try await self.dependencies.useCases.disputes.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        guard let kind = RemedyKind(rawValue: context.parameters.get("kind") ?? "") else { throw NotFound("remedy") }
+        var request = request
+        let input = try await request.json(context: context)
+        try await DisputePages(dependencies: self.dependencies).remedy(kind, dispute: dispute, input: input, context: context)
+        return JSON.response(try await self.disputeRecord(dispute.id, context: context))
+    }
+
     func addTermsAndInboxRoutes(to group: RouterGroup<AccordRequestContext>) {
-        group.get("agreements/:id/governance") { _, context in
-            _ = try context.requireUser()
-            return JSON.response(try await self.dependencies.useCases.governanceTerms.find(agreementID: try context.id(), scope: context.scope))
-        }
-        group.put("agreements/:id/governance") { request, context in
-            let current = try await self.dependencies.useCases.governanceTerms.find(agreementID: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.json(context: context)
-            let terms = try DraftParsing.governanceTerms(input, rowVersion: current.rowVersion)
-            let expected = try DraftParsing.rowVersion(input)
-            return JSON.response(
-                try await self.dependencies.useCases.saveGovernanceTerms(
-                    agreementID: try context.id(), terms, expectedRowVersion: expected, scope: context.scope, actor: context.actor))
-        }
-        group.get("inbox") { request, context in
-            let user = try context.requireUser()
-            let unread = request.query("unread") == "true"
-            let page = try await self.dependencies.useCases.inbox.list(userID: user.id, unreadOnly: unread, page: request.apiPage())
-            return JSON.response(ListEnvelope(page) { $0 })
-        }
-        group.post("inbox/:id/read") { _, context in
-            let user = try context.requireUser()
-            try await self.dependencies.useCases.markRead(userID: user.id, id: try context.id())
-            return Response.noContent
-        }
-        group.post("inbox/read-all") { _, context in
-            let user = try context.requireUser()
-            try await self.dependencies.useCases.markRead(userID: user.id, id: nil)
-            return Response.noContent
-        }
+        group.get("agreements/:id/governance", use: self.getAgreementGovernance)
+        group.put("agreements/:id/governance", use: self.putAgreementGovernance)
+        group.get("inbox", use: self.getInbox)
+        group.post("inbox/:id/read", use: self.postInboxRead)
+        group.post("inbox/read-all", use: self.postInboxReadAll)
+    }
+
+    @Sendable func getAgreementGovernance(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        return JSON.response(try await self.dependencies.useCases.governanceTerms.find(agreementID: try context.id(), scope: context.scope))
+    }
+
+    @Sendable func putAgreementGovernance(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let current = try await self.dependencies.useCases.governanceTerms.find(agreementID: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        var request = request
+        let input = try await request.json(context: context)
+        let terms = try DraftParsing.governanceTerms(input, rowVersion: current.rowVersion)
+        let expected = try DraftParsing.rowVersion(input)
+        return JSON.response(
+            try await self.dependencies.useCases.saveGovernanceTerms(
+                agreementID: try context.id(), terms, expectedRowVersion: expected, scope: context.scope, actor: context.actor))
+    }
+
+    @Sendable func getInbox(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        let unread = request.query("unread") == "true"
+        let page = try await self.dependencies.useCases.inbox.list(userID: user.id, unreadOnly: unread, page: request.apiPage())
+        return JSON.response(ListEnvelope(page) { $0 })
+    }
+
+    @Sendable func postInboxRead(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        try await self.dependencies.useCases.markRead(userID: user.id, id: try context.id())
+        return Response.noContent
+    }
+
+    @Sendable func postInboxReadAll(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        try await self.dependencies.useCases.markRead(userID: user.id, id: nil)
+        return Response.noContent
     }
 }

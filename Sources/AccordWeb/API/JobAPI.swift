@@ -18,17 +18,21 @@ struct JobAPI {
     }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
-        group.get("jobs") { _, context in
-            _ = try context.requireUser(\.isAdmin)
-            return JSON.response(ItemsEnvelope(items: try await self.dependencies.jobRunner.overview()))
-        }
-        group.post("jobs/{name}/run") { _, context in
-            _ = try context.requireUser(\.isAdmin)
-            let run = try await self.dependencies.jobRunner.runNow(named: context.parameters.get("name") ?? "")
-            return JSON.response(
-                RunResult(
-                    job: run.job, startedAt: run.startedAt, durationMs: run.durationMilliseconds,
-                    outcome: run.succeeded ? "succeeded" : "failed", items: run.report?.items, summary: run.report?.summary, error: run.error))
-        }
+        group.get("jobs", use: self.getJobs)
+        group.post("jobs/{name}/run", use: self.postJobRun)
+    }
+
+    @Sendable func getJobs(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.administer)
+        return JSON.response(ItemsEnvelope(items: try await self.dependencies.jobRunner.overview()))
+    }
+
+    @Sendable func postJobRun(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.administer)
+        let run = try await self.dependencies.jobRunner.runNow(named: context.parameters.get("name") ?? "")
+        return JSON.response(
+            RunResult(
+                job: run.job, startedAt: run.startedAt, durationMs: run.durationMilliseconds,
+                outcome: run.succeeded ? "succeeded" : "failed", items: run.report?.items, summary: run.report?.summary, error: run.error))
     }
 }

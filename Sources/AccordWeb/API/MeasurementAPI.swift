@@ -13,17 +13,21 @@ struct MeasurementAPI {
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
         self.addReadRoutes(to: group)
-        group.post("objectives/{id}/measurements") { request, context in
-            try await self.receive(request, context: context) { objective, body, contentType in
-                let (source, rows) = try Self.rows(body: body, contentType: contentType, query: request.query("source"))
-                return (source, .buckets(rows))
-            }
+        group.post("objectives/{id}/measurements", use: self.postObjectiveMeasurements)
+        group.post("objectives/{id}/ticket-events", use: self.postObjectiveTicketEvents)
+    }
+
+    @Sendable func postObjectiveMeasurements(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.receive(request, context: context) { objective, body, contentType in
+            let (source, rows) = try Self.rows(body: body, contentType: contentType, query: request.query("source"))
+            return (source, .buckets(rows))
         }
-        group.post("objectives/{id}/ticket-events") { request, context in
-            try await self.receive(request, context: context) { objective, body, contentType in
-                let (source, rows) = try Self.ticketRows(body: body, contentType: contentType, query: request.query("source"))
-                return (source, .ticketEvents(rows))
-            }
+    }
+
+    @Sendable func postObjectiveTicketEvents(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.receive(request, context: context) { objective, body, contentType in
+            let (source, rows) = try Self.ticketRows(body: body, contentType: contentType, query: request.query("source"))
+            return (source, .ticketEvents(rows))
         }
     }
 
@@ -34,7 +38,7 @@ struct MeasurementAPI {
         rows: @escaping @Sendable (Objective, ByteBuffer, String?) throws -> (source: String, rows: IngestRows)
     ) async throws -> Response {
         let (objective, _) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
-        let user = try context.requireUser(\.canIngest)
+        let user = try context.requireUser(.ingest)
         var request = request
         let body = try await request.collectBody(upTo: Self.maximumBody)
         let contentType = request.headers[.contentType]
@@ -58,56 +62,66 @@ struct MeasurementAPI {
     /// `GET /api/v1/objectives/{id}/periods?from=…&to=…`: the calendar periods between two RFC 3339 instants
     /// (default: the twelve months up to `to`, and `to` now). A rolling window gives its N days up to `to` (or now).
     func addReadRoutes(to group: RouterGroup<AccordRequestContext>) {
-        group.get("objectives/{id}/periods") { request, context in
-            _ = try context.requireUser()
-            let now = self.dependencies.clock()
-            var errors = ValidationErrors()
-            let asked = Self.instant(request.query("from"), field: "from", into: &errors)
-            let to = Self.instant(request.query("to"), field: "to", into: &errors) ?? now
-            let from = asked ?? to.addingTimeInterval(-365 * 86_400)
-            if to <= from { errors.add("to", "to must be after from.") }
-            try errors.throwIfAny()
-            let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
-            let rows = try await self.dependencies.useCases.periods.periods(objective, from: from, to: to, now: now)
-            let shows = try await self.dependencies.seesInternalFigures(context, agreementID: objective.agreement.id)
-            return JSON.response(ItemsEnvelope(items: shows ? rows : rows.map(\.withholdingInternalFigures)))
+        group.get("objectives/{id}/periods", use: self.getObjectivePeriods)
+        group.get("objectives/{id}/status", use: self.getObjectiveStatus)
+        group.get("objectives/{id}/periods/{start}/lineage", use: self.getPeriodLineage)
+        group.get("objectives/{id}/periods/{start}/tickets", use: self.getPeriodTickets)
+        group.get("objectives/{id}/tickets/{ticket}", use: self.getObjectiveTicket)
+    }
+
+    @Sendable func getObjectivePeriods(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let now = self.dependencies.clock()
+        var errors = ValidationErrors()
+        let asked = Self.instant(request.query("from"), field: "from", into: &errors)
+        let to = Self.instant(request.query("to"), field: "to", into: &errors) ?? now
+        let from = asked ?? to.addingTimeInterval(-365 * 86_400)
+        if to <= from { errors.add("to", "to must be after from.") }
+        try errors.throwIfAny()
+        let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
+        let rows = try await self.dependencies.useCases.periods.periods(objective, from: from, to: to, now: now)
+        let shows = try await self.dependencies.seesInternalFigures(context, agreementID: objective.agreement.id)
+        return JSON.response(ItemsEnvelope(items: shows ? rows : rows.map(\.withholdingInternalFigures)))
+    }
+
+    @Sendable func getObjectiveStatus(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
+        let status = try await self.dependencies.useCases.status.status(objective, now: self.dependencies.clock())
+        let shows = try await self.dependencies.seesInternalFigures(context, agreementID: objective.agreement.id)
+        return JSON.response(shows ? status : status.withholdingInternalFigures)
+    }
+
+    @Sendable func getPeriodLineage(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
+        guard let text = context.parameters.get("start")?.removingPercentEncoding, let start = RFC3339.parse(text) else {
+            throw ValidationErrors([FieldError("start", "start must be the RFC 3339 start of a period, as the periods list gives it.")])
         }
-        group.get("objectives/{id}/status") { _, context in
-            _ = try context.requireUser()
-            let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
-            let status = try await self.dependencies.useCases.status.status(objective, now: self.dependencies.clock())
-            let shows = try await self.dependencies.seesInternalFigures(context, agreementID: objective.agreement.id)
-            return JSON.response(shows ? status : status.withholdingInternalFigures)
+        let explanation = context.facing(
+            try await self.dependencies.useCases.explanation.explain(objective, start: start, scope: context.scope, now: self.dependencies.clock()))
+        let shows = try await self.dependencies.seesInternalFigures(context, agreementID: objective.agreement.id)
+        return JSON.response(shows ? explanation : explanation.withholdingInternalFigures)
+    }
+
+    @Sendable func getPeriodTickets(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
+        guard let text = context.parameters.get("start")?.removingPercentEncoding, let start = RFC3339.parse(text) else {
+            throw ValidationErrors([FieldError("start", "start must be the RFC 3339 start of a period, as the periods list gives it.")])
         }
-        group.get("objectives/{id}/periods/{start}/lineage") { _, context in
-            _ = try context.requireUser()
-            let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
-            guard let text = context.parameters.get("start")?.removingPercentEncoding, let start = RFC3339.parse(text) else {
-                throw ValidationErrors([FieldError("start", "start must be the RFC 3339 start of a period, as the periods list gives it.")])
-            }
-            let explanation = context.facing(
-                try await self.dependencies.useCases.explanation.explain(objective, start: start, scope: context.scope, now: self.dependencies.clock()))
-            let shows = try await self.dependencies.seesInternalFigures(context, agreementID: objective.agreement.id)
-            return JSON.response(shows ? explanation : explanation.withholdingInternalFigures)
+        let page = try await self.dependencies.useCases.explanation.tickets(
+            objective, start: start, page: try request.apiPage(), now: self.dependencies.clock())
+        return JSON.response(ListEnvelope(page) { $0 })
+    }
+
+    @Sendable func getObjectiveTicket(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
+        guard objective.objective.sliKind.isTicketBased, let ticket = context.parameters.get("ticket"), !ticket.isEmpty, ticket.count <= 200 else {
+            throw NotFound("ticket")
         }
-        group.get("objectives/{id}/periods/{start}/tickets") { request, context in
-            _ = try context.requireUser()
-            let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
-            guard let text = context.parameters.get("start")?.removingPercentEncoding, let start = RFC3339.parse(text) else {
-                throw ValidationErrors([FieldError("start", "start must be the RFC 3339 start of a period, as the periods list gives it.")])
-            }
-            let page = try await self.dependencies.useCases.explanation.tickets(
-                objective, start: start, page: try request.apiPage(), now: self.dependencies.clock())
-            return JSON.response(ListEnvelope(page) { $0 })
-        }
-        group.get("objectives/{id}/tickets/{ticket}") { _, context in
-            _ = try context.requireUser()
-            let objective = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
-            guard objective.objective.sliKind.isTicketBased, let ticket = context.parameters.get("ticket"), !ticket.isEmpty, ticket.count <= 200 else {
-                throw NotFound("ticket")
-            }
-            return JSON.response(try await self.dependencies.useCases.objectives.ticketHistory(seriesID: objective.objective.seriesID, ticket: ticket))
-        }
+        return JSON.response(try await self.dependencies.useCases.objectives.ticketHistory(seriesID: objective.objective.seriesID, ticket: ticket))
     }
 
     static func instant(_ text: String?, field: String, into errors: inout ValidationErrors) -> Date? {

@@ -10,10 +10,12 @@ struct OpenAPIController {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("api/openapi.yaml") { _, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "application/yaml; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: self.document)))
-        }
+        router.get("api/openapi.yaml", use: self.getAPIOpenAPIYaml)
+    }
+
+    @Sendable func getAPIOpenAPIYaml(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/yaml; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: self.document)))
     }
 }

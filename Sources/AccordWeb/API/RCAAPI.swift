@@ -6,6 +6,7 @@ import Hummingbird
 /// `/api/v1/rcas` and `/api/v1/actions`: joint root-cause analyses and their corrective actions, as the pages offer them.
 struct RCAAPI {
     let dependencies: AppDependencies
+    var clock: @Sendable () -> Date { self.dependencies.clock }
 
     func record(_ id: Int64, context: AccordRequestContext) async throws -> GovernanceRecord<RootCauseAnalysis> {
         let scope = try context.scope
@@ -20,43 +21,14 @@ struct RCAAPI {
     }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
-        let clock = self.dependencies.clock
-        group.get("rcas") { request, context in
-            _ = try context.requireUser()
-            let status = try request.queryChoice("status", as: RCAState.self)
-            let today = LocalDate.of(clock(), in: .gmt)
-            let page = try await self.dependencies.useCases.rcas.list(
-                .init(status: status, overdueOn: request.query("overdue") == "true" ? today : nil), today: today, page: request.apiPage(),
-                scope: context.scope)
-            return JSON.response(ListEnvelope(page) { $0 })
-        }
-        group.post("rcas") { request, context in
-            _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.json(context: context)
-            var errors = ValidationErrors()
-            let ids = DraftParsing.ids(input, "breach_ids", into: &errors)
-            try errors.throwIfAny()
-            let rca = try await self.dependencies.useCases.openRCA(
-                breachIDs: ids, title: input.text("title") ?? "", shareWithVendors: DraftParsing.sharesWithVendors(input), scope: context.scope,
-                actor: context.actor)
-            return JSON.response(try await self.record(rca.id, context: context), status: .created)
-        }
-        group.get("rcas/:id") { _, context in
-            _ = try context.requireUser()
-            return JSON.response(try await self.record(try context.id(), context: context))
-        }
-        group.get("rcas/:id/export.md") { _, context in
-            _ = try context.requireUser()
-            let record = try await self.record(try context.id(), context: context)
-            var headers = HTTPFields()
-            headers[.contentType] = "text/markdown; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: RCAMarkdown.render(record.record))))
-        }
+        group.get("rcas", use: self.getRCAs)
+        group.post("rcas", use: self.postRCAs)
+        group.get("rcas/:id", use: self.getRCA)
+        group.get("rcas/:id/export.md", use: self.getRCAExportMarkdown)
         func change(_ path: String, customerOnly: Bool = false, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
             group.post("rcas/:id/\(path)") { request, context in
                 _ = try await self.dependencies.useCases.rcas.find(id: try context.id(), scope: context.scope)
-                _ = try context.requireUser { role in customerOnly ? role.canManageContracts : RCAPages.mayWrite(role) }
+                _ = try context.requireUser(customerOnly ? .acceptRCAs : .writeRCAs)
                 var request = request
                 let input = try await request.json(context: context)
                 try await body(input, context, try context.id())
@@ -90,27 +62,49 @@ struct RCAAPI {
         self.addActionRoutes(to: group)
     }
 
+    @Sendable func getRCAs(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let status = try request.queryChoice("status", as: RCAState.self)
+        let today = LocalDate.of(clock(), in: .gmt)
+        let page = try await self.dependencies.useCases.rcas.list(
+            .init(status: status, overdueOn: request.query("overdue") == "true" ? today : nil), today: today, page: request.apiPage(),
+            scope: context.scope)
+        return JSON.response(ListEnvelope(page) { $0 })
+    }
+
+    @Sendable func postRCAs(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageContracts)
+        var request = request
+        let input = try await request.json(context: context)
+        var errors = ValidationErrors()
+        let ids = DraftParsing.ids(input, "breach_ids", into: &errors)
+        try errors.throwIfAny()
+        let rca = try await self.dependencies.useCases.openRCA(
+            breachIDs: ids, title: input.text("title") ?? "", shareWithVendors: DraftParsing.sharesWithVendors(input), scope: context.scope,
+            actor: context.actor)
+        return JSON.response(try await self.record(rca.id, context: context), status: .created)
+    }
+
+    @Sendable func getRCA(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        return JSON.response(try await self.record(try context.id(), context: context))
+    }
+
+    @Sendable func getRCAExportMarkdown(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let record = try await self.record(try context.id(), context: context)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/markdown; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: RCAMarkdown.render(record.record))))
+    }
+
     func addActionRoutes(to group: RouterGroup<AccordRequestContext>) {
-        let clock = self.dependencies.clock
-        group.get("actions") { request, context in
-            _ = try context.requireUser()
-            let today = LocalDate.of(clock(), in: .gmt)
-            let page = try await self.dependencies.useCases.actions.list(
-                .init(overdueOn: request.query("overdue") == "true" ? today : nil, openOnly: request.query("open") == "true"), page: request.apiPage(),
-                scope: context.scope)
-            let vendor = try context.scope.vendorID
-            return JSON.response(ListEnvelope(page) { action in vendor.map(action.facing(vendorID:)) ?? action })
-        }
-        group.get("actions/:id") { _, context in
-            _ = try context.requireUser()
-            let action = try await self.dependencies.useCases.actions.find(id: try context.id(), scope: context.scope)
-            let vendor = try context.scope.vendorID
-            return JSON.response(vendor.map(action.facing(vendorID:)) ?? action)
-        }
+        group.get("actions", use: self.getActions)
+        group.get("actions/:id", use: self.getAction)
         for step in ["start", "finish", "verify", "reopen", "cancel"] {
             group.post("actions/:id/\(step)") { request, context in
                 _ = try await self.dependencies.useCases.actions.find(id: try context.id(), scope: context.scope)
-                let user = try context.requireUser(RCAPages.mayWrite)
+                let user = try context.requireUser(.writeRCAs)
                 var request = request
                 let input = try await request.json(context: context)
                 var reader = InputReader(input)
@@ -124,5 +118,22 @@ struct RCAAPI {
                 return JSON.response(vendor.map(action.facing(vendorID:)) ?? action)
             }
         }
+    }
+
+    @Sendable func getActions(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let today = LocalDate.of(clock(), in: .gmt)
+        let page = try await self.dependencies.useCases.actions.list(
+            .init(overdueOn: request.query("overdue") == "true" ? today : nil, openOnly: request.query("open") == "true"), page: request.apiPage(),
+            scope: context.scope)
+        let vendor = try context.scope.vendorID
+        return JSON.response(ListEnvelope(page) { action in vendor.map(action.facing(vendorID:)) ?? action })
+    }
+
+    @Sendable func getAction(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let action = try await self.dependencies.useCases.actions.find(id: try context.id(), scope: context.scope)
+        let vendor = try context.scope.vendorID
+        return JSON.response(vendor.map(action.facing(vendorID:)) ?? action)
     }
 }

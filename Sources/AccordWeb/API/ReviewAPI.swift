@@ -8,6 +8,8 @@ import Hummingbird
 /// series, their meetings, frozen packs, minutes and renegotiation, as the pages offer them.
 struct ReviewAPI {
     let dependencies: AppDependencies
+    var clock: @Sendable () -> Date { self.dependencies.clock }
+    var reviews: ReviewQueries { self.dependencies.useCases.reviews }
 
     /// A meeting with its items and its packs' latest revisions, as the viewer may read them.
     static func meetingOut(_ id: Int64, dependencies: AppDependencies, context: AccordRequestContext) async throws -> MeetingOut {
@@ -55,81 +57,71 @@ struct ReviewAPI {
 
     /// `/reviews`: series, their meetings, ending one, adding an ad-hoc meeting.
     func addSeriesRoutes(to group: RouterGroup<AccordRequestContext>) {
-        let reviews = self.dependencies.useCases.reviews
-        group.get("reviews") { request, context in
-            _ = try context.requireUser()
-            let scope = try context.scope
-            let page = try await reviews.listSeries(scope: scope, page: request.apiPage())
-            var items: [SeriesOut] = []
-            for series in page.items { items.append(try await Self.seriesOut(series, useCases: self.dependencies.useCases, scope: scope)) }
-            return JSON.response(ListEnvelope(PageOf(items: items, total: page.total, request: page.request)) { $0 })
-        }
-        group.post("reviews") { request, context in
-            _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let draft = try DraftParsing.series(try await request.json(context: context))
-            let series = try await self.dependencies.useCases.createReviewSeries(draft, scope: context.scope, actor: context.actor)
-            return JSON.response(try await Self.seriesOut(series, useCases: self.dependencies.useCases, scope: context.scope), status: .created)
-        }
-        group.get("reviews/:id") { _, context in
-            _ = try context.requireUser()
-            let series = try await reviews.series(id: try context.id(), scope: context.scope)
-            return JSON.response(try await Self.seriesOut(series, useCases: self.dependencies.useCases, scope: context.scope))
-        }
-        group.get("reviews/:id/meetings") { _, context in
-            _ = try context.requireUser()
-            let series = try await reviews.series(id: try context.id(), scope: context.scope)
-            let meetings = try await reviews.meetings(seriesID: series.id, scope: context.scope).suffix(200).map { ($0, series) }
-            return JSON.response(ItemsEnvelope(items: try await Self.meetingOuts(meetings, dependencies: self.dependencies, scope: context.scope)))
-        }
-        group.post("reviews/:id/end") { _, context in
-            _ = try await reviews.series(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            let series = try await self.dependencies.useCases.endReviewSeries(id: try context.id(), scope: context.scope, actor: context.actor)
-            return JSON.response(try await Self.seriesOut(series, useCases: self.dependencies.useCases, scope: context.scope))
-        }
-        group.post("reviews/:id/meetings") { request, context in
-            _ = try await reviews.series(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let (day, time, reason) = try DraftParsing.meetingSlot(try await request.json(context: context))
-            let meeting = try await self.dependencies.useCases.addMeeting(
-                seriesID: try context.id(), day: day, time: time, reason: reason, scope: context.scope, actor: context.actor)
-            return JSON.response(try await Self.meetingOut(meeting.id, dependencies: self.dependencies, context: context), status: .created)
-        }
+        group.get("reviews", use: self.getReviews)
+        group.post("reviews", use: self.postReviews)
+        group.get("reviews/:id", use: self.getReview)
+        group.get("reviews/:id/meetings", use: self.getReviewMeetings)
+        group.post("reviews/:id/end", use: self.postReviewEnd)
+        group.post("reviews/:id/meetings", use: self.postReviewMeetings)
+    }
+
+    @Sendable func getReviews(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let scope = try context.scope
+        let page = try await reviews.listSeries(scope: scope, page: request.apiPage())
+        var items: [SeriesOut] = []
+        for series in page.items { items.append(try await Self.seriesOut(series, useCases: self.dependencies.useCases, scope: scope)) }
+        return JSON.response(ListEnvelope(PageOf(items: items, total: page.total, request: page.request)) { $0 })
+    }
+
+    @Sendable func postReviews(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.runReviews)
+        var request = request
+        let draft = try DraftParsing.series(try await request.json(context: context))
+        let series = try await self.dependencies.useCases.createReviewSeries(draft, scope: context.scope, actor: context.actor)
+        return JSON.response(try await Self.seriesOut(series, useCases: self.dependencies.useCases, scope: context.scope), status: .created)
+    }
+
+    @Sendable func getReview(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let series = try await reviews.series(id: try context.id(), scope: context.scope)
+        return JSON.response(try await Self.seriesOut(series, useCases: self.dependencies.useCases, scope: context.scope))
+    }
+
+    @Sendable func getReviewMeetings(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let series = try await reviews.series(id: try context.id(), scope: context.scope)
+        let meetings = try await reviews.meetings(seriesID: series.id, scope: context.scope).suffix(200).map { ($0, series) }
+        return JSON.response(ItemsEnvelope(items: try await Self.meetingOuts(meetings, dependencies: self.dependencies, scope: context.scope)))
+    }
+
+    @Sendable func postReviewEnd(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try await reviews.series(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.runReviews)
+        let series = try await self.dependencies.useCases.endReviewSeries(id: try context.id(), scope: context.scope, actor: context.actor)
+        return JSON.response(try await Self.seriesOut(series, useCases: self.dependencies.useCases, scope: context.scope))
+    }
+
+    @Sendable func postReviewMeetings(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try await reviews.series(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.runReviews)
+        var request = request
+        let (day, time, reason) = try DraftParsing.meetingSlot(try await request.json(context: context))
+        let meeting = try await self.dependencies.useCases.addMeeting(
+            seriesID: try context.id(), day: day, time: time, reason: reason, scope: context.scope, actor: context.actor)
+        return JSON.response(try await Self.meetingOut(meeting.id, dependencies: self.dependencies, context: context), status: .created)
     }
 
     /// `/meetings`: the calendar, one meeting, its live agenda and its changes (move, cancel, minutes, packs, items).
     func addMeetingRoutes(to group: RouterGroup<AccordRequestContext>) {
-        let clock = self.dependencies.clock
         let reviews = self.dependencies.useCases.reviews
-        group.get("meetings") { request, context in
-            _ = try context.requireUser()
-            var reader = InputReader(Input(request.uri.queryParameters.reduce(into: [:]) { $0[String($1.key)] = .text(String($1.value)) }))
-            let now = clock()
-            let from = reader.date("from", label: "from") ?? LocalDate.of(now, in: .gmt)
-            let to = reader.date("to", label: "to") ?? from.adding(days: 90) ?? from
-            if to.daysSince1970 - from.daysSince1970 > 400 || to < from { reader.errors.add("to", "Ask for at most 400 days, to on or after from.") }
-            try reader.errors.throwIfAny()
-            guard let start = PeriodPlanner.startInstant(from, in: .gmt), let end = to.adding(days: 1).flatMap({ PeriodPlanner.startInstant($0, in: .gmt) })
-            else { throw ValidationErrors([FieldError("from", "Not a day this server handles.")]) }
-            let meetings = try await reviews.meetings(from: start, to: end, scope: context.scope, limit: 500)
-            return JSON.response(ItemsEnvelope(items: try await Self.meetingOuts(meetings, dependencies: self.dependencies, scope: context.scope)))
-        }
-        group.get("meetings/:id") { _, context in
-            _ = try context.requireUser()
-            return JSON.response(try await Self.meetingOut(try context.id(), dependencies: self.dependencies, context: context))
-        }
-        group.get("meetings/:id/agenda") { _, context in
-            _ = try context.requireUser()
-            let (meeting, series) = try await reviews.meeting(id: try context.id(), scope: context.scope)
-            let pack = try await reviews.pack(meeting: meeting, series: series, audienceVendorID: try context.scope.vendorID, clock: clock)
-            return JSON.response(AgendaOut(pack: pack))
-        }
+        group.get("meetings", use: self.getMeetings)
+        group.get("meetings/:id", use: self.getMeeting)
+        group.get("meetings/:id/agenda", use: self.getMeetingAgenda)
         func change(_ path: String, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
             group.post("meetings/:id/\(path)") { request, context in
                 _ = try await reviews.meeting(id: try context.id(), scope: context.scope)
-                _ = try context.requireUser(\.canManageContracts)
+                _ = try context.requireUser(.runReviews)
                 var request = request
                 let input = try await request.json(context: context)
                 try await body(input, context, try context.id())
@@ -139,17 +131,45 @@ struct ReviewAPI {
         for step in MeetingStep.allCases where step != .items {
             change(step.rawValue) { input, context, id in _ = try await step.apply(input, meetingID: id, context: context, dependencies: self.dependencies) }
         }
-        group.post("meetings/:id/items") { request, context in
-            _ = try await reviews.meeting(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            guard
-                let item = try await MeetingStep.items.apply(
-                    try await request.json(context: context), meetingID: try context.id(), context: context, dependencies: self.dependencies)
-            else { throw NotFound("review item") }
-            let today = LocalDate.of(clock(), in: .gmt)
-            return JSON.response(ItemOut(item, viewerVendorID: nil, today: today), status: .created)
-        }
+        group.post("meetings/:id/items", use: self.postMeetingItems)
+    }
+
+    @Sendable func getMeetings(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        var reader = InputReader(Input(request.uri.queryParameters.reduce(into: [:]) { $0[String($1.key)] = .text(String($1.value)) }))
+        let now = clock()
+        let from = reader.date("from", label: "from") ?? LocalDate.of(now, in: .gmt)
+        let to = reader.date("to", label: "to") ?? from.adding(days: 90) ?? from
+        if to.daysSince1970 - from.daysSince1970 > 400 || to < from { reader.errors.add("to", "Ask for at most 400 days, to on or after from.") }
+        try reader.errors.throwIfAny()
+        guard let start = PeriodPlanner.startInstant(from, in: .gmt), let end = to.adding(days: 1).flatMap({ PeriodPlanner.startInstant($0, in: .gmt) })
+        else { throw ValidationErrors([FieldError("from", "Not a day this server handles.")]) }
+        let meetings = try await reviews.meetings(from: start, to: end, scope: context.scope, limit: 500)
+        return JSON.response(ItemsEnvelope(items: try await Self.meetingOuts(meetings, dependencies: self.dependencies, scope: context.scope)))
+    }
+
+    @Sendable func getMeeting(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        return JSON.response(try await Self.meetingOut(try context.id(), dependencies: self.dependencies, context: context))
+    }
+
+    @Sendable func getMeetingAgenda(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let (meeting, series) = try await reviews.meeting(id: try context.id(), scope: context.scope)
+        let pack = try await reviews.pack(meeting: meeting, series: series, audienceVendorID: try context.scope.vendorID, clock: clock)
+        return JSON.response(AgendaOut(pack: pack))
+    }
+
+    @Sendable func postMeetingItems(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try await reviews.meeting(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.runReviews)
+        var request = request
+        guard
+            let item = try await MeetingStep.items.apply(
+                try await request.json(context: context), meetingID: try context.id(), context: context, dependencies: self.dependencies)
+        else { throw NotFound("review item") }
+        let today = LocalDate.of(clock(), in: .gmt)
+        return JSON.response(ItemOut(item, viewerVendorID: nil, today: today), status: .created)
     }
 
     /// `/review-items/{id}/…` steps and `/packs/{id}`, a frozen pack's bytes.
@@ -159,7 +179,7 @@ struct ReviewAPI {
         for step in ["done", "cancel", "decide"] {
             group.post("review-items/:id/\(step)") { request, context in
                 _ = try await reviews.item(id: try context.id(), scope: context.scope)
-                _ = try context.requireUser(RCAPages.mayWrite)
+                _ = try context.requireUser(.writeRCAs)
                 var request = request
                 let input = try await request.json(context: context)
                 let parsed: ReviewItemStep =
@@ -172,14 +192,16 @@ struct ReviewAPI {
                 return JSON.response(ItemOut(item, viewerVendorID: try context.scope.vendorID, today: LocalDate.of(clock(), in: .gmt)))
             }
         }
-        group.get("packs/:id") { _, context in
-            _ = try context.requireUser()
-            let pack = try await self.dependencies.useCases.packs.find(id: try context.id(), scope: context.scope)
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json; charset=utf-8"
-            headers[HTTPField.Name("Accord-Pack-SHA256")!] = pack.sha256
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: pack.snapshot)))
-        }
+        group.get("packs/:id", use: self.getPack)
+    }
+
+    @Sendable func getPack(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let pack = try await self.dependencies.useCases.packs.find(id: try context.id(), scope: context.scope)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[HTTPField.Name("Accord-Pack-SHA256")!] = pack.sha256
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: pack.snapshot)))
     }
 }
 
@@ -263,7 +285,7 @@ struct ProposalAPI {
     static func perform(
         _ step: ProposalRules.Step, id: Int64, rowVersion: Int?, dependencies: AppDependencies, context: AccordRequestContext
     ) async throws {
-        _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
+        _ = try context.requireUser(.answerProposals)
         let useCases = dependencies.useCases
         switch step {
         case .accept: _ = try await useCases.acceptProposal(id: id, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
@@ -274,37 +296,10 @@ struct ProposalAPI {
     }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
-        group.get("proposals") { request, context in
-            _ = try context.requireUser()
-            var reader = InputReader(Input(request.uri.queryParameters.reduce(into: [:]) { $0[String($1.key)] = .text(String($1.value)) }))
-            let agreement = reader.id("agreement_id", label: "agreement_id")
-            try reader.errors.throwIfAny()
-            let page = try await self.dependencies.useCases.proposals.list(
-                agreementID: agreement, openOnly: request.query("open") == "true", page: request.apiPage(), scope: context.scope)
-            let vendor = try context.scope.vendorID != nil
-            return JSON.response(ListEnvelope(page) { vendor ? $0.vendorFacing : $0 })
-        }
-        group.post("agreements/:id/proposals") { request, context in
-            _ = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
-            var request = request
-            let input = try await request.json(context: context)
-            let proposal = try await Self.file(agreementID: try context.id(), input: input, parentID: nil, dependencies: self.dependencies, context: context)
-            return JSON.response(try await Self.out(proposal.id, dependencies: self.dependencies, scope: context.scope), status: .created)
-        }
-        group.get("proposals/:id") { _, context in
-            _ = try context.requireUser()
-            return JSON.response(try await Self.out(try context.id(), dependencies: self.dependencies, scope: context.scope))
-        }
-        group.post("proposals/:id/counter") { request, context in
-            let parent = try await self.dependencies.useCases.proposals.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
-            var request = request
-            let input = try await request.json(context: context)
-            let proposal = try await Self.file(
-                agreementID: parent.agreementID, input: input, parentID: parent.id, dependencies: self.dependencies, context: context)
-            return JSON.response(try await Self.out(proposal.id, dependencies: self.dependencies, scope: context.scope), status: .created)
-        }
+        group.get("proposals", use: self.getProposals)
+        group.post("agreements/:id/proposals", use: self.postAgreementProposals)
+        group.get("proposals/:id", use: self.getProposal)
+        group.post("proposals/:id/counter", use: self.postProposalCounter)
         for step in ["accept", "reject", "withdraw"] {
             group.post("proposals/:id/\(step)") { request, context in
                 _ = try await self.dependencies.useCases.proposals.find(id: try context.id(), scope: context.scope)
@@ -314,5 +309,40 @@ struct ProposalAPI {
                 return JSON.response(try await Self.out(try context.id(), dependencies: self.dependencies, scope: context.scope))
             }
         }
+    }
+
+    @Sendable func getProposals(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        var reader = InputReader(Input(request.uri.queryParameters.reduce(into: [:]) { $0[String($1.key)] = .text(String($1.value)) }))
+        let agreement = reader.id("agreement_id", label: "agreement_id")
+        try reader.errors.throwIfAny()
+        let page = try await self.dependencies.useCases.proposals.list(
+            agreementID: agreement, openOnly: request.query("open") == "true", page: request.apiPage(), scope: context.scope)
+        let vendor = try context.scope.vendorID != nil
+        return JSON.response(ListEnvelope(page) { vendor ? $0.vendorFacing : $0 })
+    }
+
+    @Sendable func postAgreementProposals(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.answerProposals)
+        var request = request
+        let input = try await request.json(context: context)
+        let proposal = try await Self.file(agreementID: try context.id(), input: input, parentID: nil, dependencies: self.dependencies, context: context)
+        return JSON.response(try await Self.out(proposal.id, dependencies: self.dependencies, scope: context.scope), status: .created)
+    }
+
+    @Sendable func getProposal(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        return JSON.response(try await Self.out(try context.id(), dependencies: self.dependencies, scope: context.scope))
+    }
+
+    @Sendable func postProposalCounter(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let parent = try await self.dependencies.useCases.proposals.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.answerProposals)
+        var request = request
+        let input = try await request.json(context: context)
+        let proposal = try await Self.file(
+            agreementID: parent.agreementID, input: input, parentID: parent.id, dependencies: self.dependencies, context: context)
+        return JSON.response(try await Self.out(proposal.id, dependencies: self.dependencies, scope: context.scope), status: .created)
     }
 }

@@ -63,13 +63,8 @@ public struct AccordRequestContext: RequestContext {
 
     /// The signed-in user if their role holds `capability`, or 403.
     public func requireUser(_ capability: Capability) throws -> User {
-        try self.requireUser { $0.may(capability) }
-    }
-
-    /// The signed-in user if their role passes `allowed`, or 403.
-    public func requireUser(_ allowed: (Role) -> Bool) throws -> User {
         let user = try self.requireUser()
-        guard allowed(user.role) else { throw AccessDenied() }
+        guard user.role.may(capability) else { throw AccessDenied() }
         return user
     }
 

@@ -38,7 +38,7 @@ struct Chrome {
         self.notice = notice
         if let user = context.identity?.user {
             self.user = SignedIn(
-                name: user.name, roleLabel: user.role.label, canManage: user.role.canManageContracts, isAdmin: user.role.isAdmin,
+                name: user.name, roleLabel: user.role.label, canManage: user.role.may(.manageContracts), isAdmin: user.role.may(.administer),
                 isVendor: user.role == .vendor, isInternal: user.role != .vendor,
                 unread: (context.identity?.unread ?? 0) >= Authentication.unreadShown ? "\(Authentication.unreadShown - 1)+" : "\(context.identity?.unread ?? 0)",
                 hasUnread: (context.identity?.unread ?? 0) > 0, may: Capabilities(role: user.role))

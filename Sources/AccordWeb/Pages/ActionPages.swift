@@ -39,27 +39,12 @@ struct ActionPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("actions") { request, context in
-            _ = try context.requireUser()
-            let openOnly = request.uri.queryParameters.get("open") == "true"
-            let overdueOnly = request.uri.queryParameters.get("overdue") == "true"
-            let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
-            let page = try await self.dependencies.useCases.actions.list(
-                .init(overdueOn: overdueOnly ? today : nil, openOnly: openOnly), page: try request.page(), scope: context.scope)
-            let vendor = try context.scope.vendorID
-            let actions = page.items.map { vendor.map($0.facing(vendorID:)) ?? $0 }
-            let view = ListView(
-                chrome: Chrome(title: "Corrective actions", context: context, notice: request.notice),
-                actions: actions.map { Self.line($0, today: today) }, rcaTitles: actions.map(\.rcaTitle), isEmpty: actions.isEmpty, openOnly: openOnly,
-                overdueOnly: overdueOnly,
-                pager: Pager(page, path: "/actions", query: [("open", openOnly ? "true" : nil), ("overdue", overdueOnly ? "true" : nil)]))
-            return self.dependencies.renderer.response(view, template: "actions/list")
-        }
-        router.get("actions/:id") { request, context in try await self.show(context, state: FormState(), notice: request.notice) }
+        router.get("actions", use: self.getActions)
+        router.get("actions/:id", use: self.getAction)
         for step in ["start", "finish", "verify", "reopen", "cancel"] {
             router.post("actions/:id/\(step)") { request, context in
                 _ = try await self.dependencies.useCases.actions.find(id: try context.id(), scope: context.scope)
-                let user = try context.requireUser(RCAPages.mayWrite)
+                let user = try context.requireUser(.writeRCAs)
                 return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { input in
                     guard let parsed = DraftParsing.actionStep(step, input) else { throw NotFound("step") }
                     _ = try await self.dependencies.useCases.advanceAction(
@@ -69,6 +54,27 @@ struct ActionPages {
                 }
             }
         }
+    }
+
+    @Sendable func getActions(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let openOnly = request.uri.queryParameters.get("open") == "true"
+        let overdueOnly = request.uri.queryParameters.get("overdue") == "true"
+        let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
+        let page = try await self.dependencies.useCases.actions.list(
+            .init(overdueOn: overdueOnly ? today : nil, openOnly: openOnly), page: try request.page(), scope: context.scope)
+        let vendor = try context.scope.vendorID
+        let actions = page.items.map { vendor.map($0.facing(vendorID:)) ?? $0 }
+        let view = ListView(
+            chrome: Chrome(title: "Corrective actions", context: context, notice: request.notice),
+            actions: actions.map { Self.line($0, today: today) }, rcaTitles: actions.map(\.rcaTitle), isEmpty: actions.isEmpty, openOnly: openOnly,
+            overdueOnly: overdueOnly,
+            pager: Pager(page, path: "/actions", query: [("open", openOnly ? "true" : nil), ("overdue", overdueOnly ? "true" : nil)]))
+        return self.dependencies.renderer.response(view, template: "actions/list")
+    }
+
+    @Sendable func getAction(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.show(context, state: FormState(), notice: request.notice)
     }
 
     static func line(_ action: CorrectiveAction, today: LocalDate) -> RCAShowPage.ActionLine {
@@ -100,8 +106,8 @@ struct ActionPages {
         }
         let history = try await self.dependencies.useCases.actions.history(id: action.id, scope: context.scope).map(context.facing)
         // a vendor moves only the actions its party owns
-        let writes = RCAPages.mayWrite(user.role) && (vendor == nil || action.ownerVendorID == vendor)
-        let customer = user.role.canManageContracts
+        let writes = user.role.may(.writeRCAs) && (vendor == nil || action.ownerVendorID == vendor)
+        let customer = user.role.may(.manageContracts)
         let view = ShowView(
             chrome: Chrome(title: "Action \(action.id)", context: context, notice: notice), action: Self.line(action, today: today), rcaID: rca.id,
             rcaTitle: rca.title, evidence: action.evidence.nonEmpty, reason: action.reason.nonEmpty, checkAfter: action.checkAfter.map(Figures.date),

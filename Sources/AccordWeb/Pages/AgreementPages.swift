@@ -9,82 +9,104 @@ struct AgreementPages {
     var renderer: PageRenderer { self.dependencies.renderer }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("agreements") { request, context in try await self.list(request, context) }
-        router.get("agreements/new") { request, context in
-            _ = try context.requireUser(\.canManageContracts)
-            var values = ["kind": request.query("kind") ?? "vendor", "currency": "EUR", "fee_period": "month", "time_zone": "UTC", "fee": "0"]
-            values["master_id"] = request.query("master_id")
-            // "Add SLA" on a vendor's page starts with that vendor chosen
-            values["vendor_id"] = request.query("vendor_id")
-            values["dependency_kind"] = "serial"
-            return try await self.form(context, agreement: nil, state: FormState(values: values))
-        }
-        router.post("agreements") { request, context in
-            _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.form(context: context)
-            return try await saveOrRedisplay(input: input, render: { state in try await self.form(context, agreement: nil, state: state) }) {
-                let agreement = try await self.dependencies.useCases.createAgreement(
-                    try DraftParsing.agreement(input), scope: context.scope, actor: context.actor)
-                return Redirect.to("/agreements/\(agreement.id)", notice: .created)
-            }
-        }
-        router.get("agreements/:id") { request, context in try await self.show(request, context, versionNumber: nil) }
-        router.get("agreements/:id/versions/:number") { request, context in
-            try await self.show(request, context, versionNumber: try context.number("number"))
-        }
-        router.get("agreements/:id/edit") { _, context in
-            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            return try await self.form(
-                context, agreement: agreement, state: FormState(values: agreement.formValues, rowVersion: agreement.rowVersion))
-        }
-        router.post("agreements/:id/edit") { request, context in
-            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.form(context: context)
-            let merged = input.over(agreement.asInput)
-            return try await saveOrRedisplay(
-                input: merged,
-                render: { state in
-                    var state = state
-                    state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
-                    return try await self.form(context, agreement: agreement, state: state)
-                }
-            ) {
-                _ = try await self.dependencies.useCases.editAgreement(
-                    id: agreement.id, try DraftParsing.agreement(merged), expectedRowVersion: try DraftParsing.rowVersion(input),
-                    scope: context.scope,
-                    actor: context.actor)
-                return Redirect.to("/agreements/\(agreement.id)", notice: .updated)
-            }
-        }
-        router.get("agreements/:id/status") { request, context in
-            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            guard let target = request.query("to").flatMap(AgreementStatus.init(rawValue:)) else { throw NotFound("status") }
-            let view = StatusConfirmView(
-                chrome: Chrome(title: "Change status", context: context), agreement: agreement, target: target.rawValue,
-                question: "Mark \(agreement.title) as \(target.rawValue)?",
-                detail: target == .terminated
-                    ? "A terminated agreement can no longer be changed or amended. Its history stays viewable."
-                    : "An expired agreement can no longer be changed or amended. Its history stays viewable.")
-            return self.renderer.response(view, template: "agreements/status")
-        }
-        router.post("agreements/:id/status") { request, context in
-            let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.form(context: context)
-            guard let target = input.text("status").flatMap(AgreementStatus.init(rawValue:)) else {
-                throw ValidationErrors([FieldError("status", "Choose draft, active, expired or terminated.")])
-            }
-            _ = try await self.dependencies.useCases.changeAgreementStatus(
-                id: agreement.id, to: target, expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope, actor: context.actor)
-            return Redirect.to("/agreements/\(agreement.id)", notice: target == .active ? .activated : .statusChanged)
-        }
+        router.get("agreements", use: self.getAgreements)
+        router.get("agreements/new", use: self.getAgreementsNew)
+        router.post("agreements", use: self.postAgreements)
+        router.get("agreements/:id", use: self.getAgreement)
+        router.get("agreements/:id/versions/:number", use: self.getAgreementVersion)
+        router.get("agreements/:id/edit", use: self.getAgreementEdit)
+        router.post("agreements/:id/edit", use: self.postAgreementEdit)
+        router.get("agreements/:id/status", use: self.getAgreementStatus)
+        router.post("agreements/:id/status", use: self.postAgreementStatus)
         VersionPages(dependencies: self.dependencies).addRoutes(to: router)
+    }
+
+    @Sendable func getAgreements(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.list(request, context)
+    }
+
+    @Sendable func getAgreementsNew(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageContracts)
+        var values = ["kind": request.query("kind") ?? "vendor", "currency": "EUR", "fee_period": "month", "time_zone": "UTC", "fee": "0"]
+        values["master_id"] = request.query("master_id")
+        // "Add SLA" on a vendor's page starts with that vendor chosen
+        values["vendor_id"] = request.query("vendor_id")
+        values["dependency_kind"] = "serial"
+        return try await self.form(context, agreement: nil, state: FormState(values: values))
+    }
+
+    @Sendable func postAgreements(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageContracts)
+        var request = request
+        let input = try await request.form(context: context)
+        return try await saveOrRedisplay(input: input, render: { state in try await self.form(context, agreement: nil, state: state) }) {
+            let agreement = try await self.dependencies.useCases.createAgreement(
+                try DraftParsing.agreement(input), scope: context.scope, actor: context.actor)
+            return Redirect.to("/agreements/\(agreement.id)", notice: .created)
+        }
+    }
+
+    @Sendable func getAgreement(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.show(request, context, versionNumber: nil)
+    }
+
+    @Sendable func getAgreementVersion(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.show(request, context, versionNumber: try context.number("number"))
+    }
+
+    @Sendable func getAgreementEdit(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        return try await self.form(
+            context, agreement: agreement, state: FormState(values: agreement.formValues, rowVersion: agreement.rowVersion))
+    }
+
+    @Sendable func postAgreementEdit(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        var request = request
+        let input = try await request.form(context: context)
+        let merged = input.over(agreement.asInput)
+        return try await saveOrRedisplay(
+            input: merged,
+            render: { state in
+                var state = state
+                state.rowVersion = state.rowVersion ?? Int(input.text("row_version") ?? "")
+                return try await self.form(context, agreement: agreement, state: state)
+            }
+        ) {
+            _ = try await self.dependencies.useCases.editAgreement(
+                id: agreement.id, try DraftParsing.agreement(merged), expectedRowVersion: try DraftParsing.rowVersion(input),
+                scope: context.scope,
+                actor: context.actor)
+            return Redirect.to("/agreements/\(agreement.id)", notice: .updated)
+        }
+    }
+
+    @Sendable func getAgreementStatus(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        guard let target = request.query("to").flatMap(AgreementStatus.init(rawValue:)) else { throw NotFound("status") }
+        let view = StatusConfirmView(
+            chrome: Chrome(title: "Change status", context: context), agreement: agreement, target: target.rawValue,
+            question: "Mark \(agreement.title) as \(target.rawValue)?",
+            detail: target == .terminated
+                ? "A terminated agreement can no longer be changed or amended. Its history stays viewable."
+                : "An expired agreement can no longer be changed or amended. Its history stays viewable.")
+        return self.renderer.response(view, template: "agreements/status")
+    }
+
+    @Sendable func postAgreementStatus(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let agreement = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        var request = request
+        let input = try await request.form(context: context)
+        guard let target = input.text("status").flatMap(AgreementStatus.init(rawValue:)) else {
+            throw ValidationErrors([FieldError("status", "Choose draft, active, expired or terminated.")])
+        }
+        _ = try await self.dependencies.useCases.changeAgreementStatus(
+            id: agreement.id, to: target, expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope, actor: context.actor)
+        return Redirect.to("/agreements/\(agreement.id)", notice: target == .active ? .activated : .statusChanged)
     }
 
     struct StatusConfirmView {
@@ -116,7 +138,7 @@ struct AgreementPages {
             },
             statuses: AgreementStatus.allCases.map { Choice(value: $0.rawValue, label: $0.rawValue.capitalized, selected: $0 == status) },
             pager: Pager(page, path: "/agreements", query: [("q", search), ("kind", kind?.rawValue), ("status", status?.rawValue)]),
-            canManage: user.role.canManageContracts, isEmpty: rows.isEmpty)
+            canManage: user.role.may(.manageContracts), isEmpty: rows.isEmpty)
         return self.renderer.response(view, template: "agreements/list")
     }
 
@@ -132,7 +154,7 @@ struct AgreementPages {
         } else {
             selectedVersion = VersionRules.version(inForceOn: today, among: versions) ?? versions.last
         }
-        let canManage = user.role.canManageContracts
+        let canManage = user.role.may(.manageContracts)
         let open = agreement.status == .draft || agreement.status == .active
         var detail: AgreementViews.VersionDetail?
         if let version = selectedVersion {

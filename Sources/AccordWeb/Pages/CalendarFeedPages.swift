@@ -42,48 +42,64 @@ struct CalendarFeedPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("calendar") { request, context in try await self.page(context, url: nil, notice: request.notice) }
-        router.post("calendar/feed") { request, context in
-            let user = try context.requireUser()
-            let secret = try await self.dependencies.useCases.calendarFeed.issue(userID: user.id, actor: context.actor)
-            return try await self.page(context, url: self.url(request, secret: secret), notice: nil)
-        }
-        router.post("calendar/feed/revoke") { _, context in
-            let user = try context.requireUser()
-            try await self.dependencies.useCases.calendarFeed.revoke(userID: user.id, actor: context.actor)
-            return Redirect.to("/calendar", notice: .deleted)
-        }
+        router.get("calendar", use: self.getCalendar)
+        router.post("calendar/feed", use: self.postCalendarFeed)
+        router.post("calendar/feed/revoke", use: self.postCalendarFeedRevoke)
         // public: the secret in the path is the credential
-        router.get("feeds/:secret/calendar.ics") { _, context in
-            guard let secret = context.parameters.get("secret"), let user = try await self.dependencies.useCases.calendarFeeds.user(forSecret: secret) else {
-                throw NotFound("feed")
-            }
-            let scope: AccessScope = user.vendorID.map { .vendor($0) } ?? .organisation
-            let text = try await self.dependencies.useCases.calendarFeeds.feed(
-                scope: scope, name: "Accord reviews (\(user.name))")
-            var headers = HTTPFields()
-            headers[.contentType] = "text/calendar; charset=utf-8"
-            headers[.cacheControl] = "private, max-age=300"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        router.get("feeds/:secret/calendar.ics", use: self.getFeedCalendarICS)
+    }
+
+    @Sendable func getCalendar(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.page(context, url: nil, notice: request.notice)
+    }
+
+    @Sendable func postCalendarFeed(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        let secret = try await self.dependencies.useCases.calendarFeed.issue(userID: user.id, actor: context.actor)
+        return try await self.page(context, url: self.url(request, secret: secret), notice: nil)
+    }
+
+    @Sendable func postCalendarFeedRevoke(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        try await self.dependencies.useCases.calendarFeed.revoke(userID: user.id, actor: context.actor)
+        return Redirect.to("/calendar", notice: .deleted)
+    }
+
+    @Sendable func getFeedCalendarICS(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        guard let secret = context.parameters.get("secret"), let user = try await self.dependencies.useCases.calendarFeeds.user(forSecret: secret) else {
+            throw NotFound("feed")
         }
+        let scope: AccessScope = user.vendorID.map { .vendor($0) } ?? .organisation
+        let text = try await self.dependencies.useCases.calendarFeeds.feed(
+            scope: scope, name: "Accord reviews (\(user.name))")
+        var headers = HTTPFields()
+        headers[.contentType] = "text/calendar; charset=utf-8"
+        headers[.cacheControl] = "private, max-age=300"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     func addAPIRoutes(to group: RouterGroup<AccordRequestContext>) {
-        group.get("calendar-feed") { _, context in
-            let user = try context.requireUser()
-            let issued = try await self.dependencies.useCases.calendarFeeds.issuedAt(userID: user.id)
-            return JSON.response(FeedOut(active: issued != nil, issuedAt: issued, url: nil))
-        }
-        group.post("calendar-feed") { request, context in
-            let user = try context.requireUser()
-            let now = self.dependencies.clock()
-            let secret = try await self.dependencies.useCases.calendarFeed.issue(userID: user.id, actor: context.actor)
-            return JSON.response(FeedOut(active: true, issuedAt: now, url: self.url(request, secret: secret)), status: .created)
-        }
-        group.delete("calendar-feed") { _, context in
-            let user = try context.requireUser()
-            try await self.dependencies.useCases.calendarFeed.revoke(userID: user.id, actor: context.actor)
-            return Response(status: .noContent)
-        }
+        group.get("calendar-feed", use: self.getCalendarFeed)
+        group.post("calendar-feed", use: self.postCalendarFeed2)
+        group.delete("calendar-feed", use: self.deleteCalendarFeed)
+    }
+
+    @Sendable func getCalendarFeed(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        let issued = try await self.dependencies.useCases.calendarFeeds.issuedAt(userID: user.id)
+        return JSON.response(FeedOut(active: issued != nil, issuedAt: issued, url: nil))
+    }
+
+    @Sendable func postCalendarFeed2(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        let now = self.dependencies.clock()
+        let secret = try await self.dependencies.useCases.calendarFeed.issue(userID: user.id, actor: context.actor)
+        return JSON.response(FeedOut(active: true, issuedAt: now, url: self.url(request, secret: secret)), status: .created)
+    }
+
+    @Sendable func deleteCalendarFeed(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        try await self.dependencies.useCases.calendarFeed.revoke(userID: user.id, actor: context.actor)
+        return Response(status: .noContent)
     }
 }

@@ -85,60 +85,72 @@ struct CalendarPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("calendars") { request, context in
-            let user = try context.requireUser()
-            let search = request.query("q")
-            let page = try await self.calendars.list(search: search, page: request.page(), scope: context.scope)
-            let rows = page.items.map { ListView.Row(id: $0.id, name: $0.name, timeZone: $0.timeZone, summary: Self.hoursSummary($0)) }
-            let view = ListView(
-                chrome: Chrome(title: "Calendars", context: context, notice: request.notice), calendars: rows, search: search.orEmpty,
-                pager: Pager(page, path: "/calendars", query: [("q", search)]), canManage: user.role.canManageContracts, isEmpty: rows.isEmpty)
-            return self.renderer.response(view, template: "calendars/list")
+        router.get("calendars", use: self.getCalendars)
+        router.get("calendars/new", use: self.getCalendarsNew)
+        router.post("calendars", use: self.postCalendars)
+        router.get("calendars/:id", use: self.getCalendar)
+        router.get("calendars/:id/edit", use: self.getCalendarEdit)
+        router.post("calendars/:id/edit", use: self.postCalendarEdit)
+    }
+
+    @Sendable func getCalendars(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        let search = request.query("q")
+        let page = try await self.calendars.list(search: search, page: request.page(), scope: context.scope)
+        let rows = page.items.map { ListView.Row(id: $0.id, name: $0.name, timeZone: $0.timeZone, summary: Self.hoursSummary($0)) }
+        let view = ListView(
+            chrome: Chrome(title: "Calendars", context: context, notice: request.notice), calendars: rows, search: search.orEmpty,
+            pager: Pager(page, path: "/calendars", query: [("q", search)]), canManage: user.role.may(.manageContracts), isEmpty: rows.isEmpty)
+        return self.renderer.response(view, template: "calendars/list")
+    }
+
+    @Sendable func getCalendarsNew(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageContracts)
+        var values = ["time_zone": "UTC"]
+        for index in 0..<5 {
+            values["weekly_hours.\(index).opens"] = "09:00"
+            values["weekly_hours.\(index).closes"] = "17:00"
         }
-        router.get("calendars/new") { _, context in
-            _ = try context.requireUser(\.canManageContracts)
-            var values = ["time_zone": "UTC"]
-            for index in 0..<5 {
-                values["weekly_hours.\(index).opens"] = "09:00"
-                values["weekly_hours.\(index).closes"] = "17:00"
-            }
-            return self.form(context, calendar: nil, state: FormState(values: values))
+        return self.form(context, calendar: nil, state: FormState(values: values))
+    }
+
+    @Sendable func postCalendars(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageContracts)
+        return try await submitForm(request, context: context, render: { self.form(context, calendar: nil, state: $0) }) { input in
+            let calendar = try await self.useCases.createCalendar(try DraftParsing.calendar(input), scope: context.scope, actor: context.actor)
+            return Redirect.to("/calendars/\(calendar.id)", notice: .created)
         }
-        router.post("calendars") { request, context in
-            _ = try context.requireUser(\.canManageContracts)
-            return try await submitForm(request, context: context, render: { self.form(context, calendar: nil, state: $0) }) { input in
-                let calendar = try await self.useCases.createCalendar(try DraftParsing.calendar(input), scope: context.scope, actor: context.actor)
-                return Redirect.to("/calendars/\(calendar.id)", notice: .created)
-            }
+    }
+
+    @Sendable func getCalendar(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        let calendar = try await self.calendars.find(id: try context.id(), scope: context.scope)
+        let days = (1...7).map { weekday in
+            ShowView.Day(
+                name: WeeklyHours.weekdayNames[weekday - 1],
+                hours: calendar.openings(on: weekday).isEmpty ? "Closed" : Self.spansText(calendar.openings(on: weekday)))
         }
-        router.get("calendars/:id") { request, context in
-            let user = try context.requireUser()
-            let calendar = try await self.calendars.find(id: try context.id(), scope: context.scope)
-            let days = (1...7).map { weekday in
-                ShowView.Day(
-                    name: WeeklyHours.weekdayNames[weekday - 1],
-                    hours: calendar.openings(on: weekday).isEmpty ? "Closed" : Self.spansText(calendar.openings(on: weekday)))
-            }
-            let view = ShowView(
-                chrome: Chrome(title: calendar.name, context: context, notice: request.notice), calendar: calendar, days: days,
-                holidays: calendar.holidays.map { ShowView.HolidayLine(date: Figures.date($0.date), name: $0.name, closed: $0.closedText) },
-                canManage: user.role.canManageContracts)
-            return self.renderer.response(view, template: "calendars/show")
-        }
-        router.get("calendars/:id/edit") { _, context in
-            let calendar = try await self.calendars.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            return self.form(context, calendar: calendar, state: FormState(values: calendar.formValues, rowVersion: calendar.rowVersion))
-        }
-        router.post("calendars/:id/edit") { request, context in
-            let calendar = try await self.calendars.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            return try await submitForm(request, context: context, render: { self.form(context, calendar: calendar, state: $0) }) { input in
-                _ = try await self.useCases.editCalendar(
-                    id: calendar.id, try DraftParsing.calendar(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
-                    actor: context.actor)
-                return Redirect.to("/calendars/\(calendar.id)", notice: .updated)
-            }
+        let view = ShowView(
+            chrome: Chrome(title: calendar.name, context: context, notice: request.notice), calendar: calendar, days: days,
+            holidays: calendar.holidays.map { ShowView.HolidayLine(date: Figures.date($0.date), name: $0.name, closed: $0.closedText) },
+            canManage: user.role.may(.manageContracts))
+        return self.renderer.response(view, template: "calendars/show")
+    }
+
+    @Sendable func getCalendarEdit(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let calendar = try await self.calendars.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        return self.form(context, calendar: calendar, state: FormState(values: calendar.formValues, rowVersion: calendar.rowVersion))
+    }
+
+    @Sendable func postCalendarEdit(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let calendar = try await self.calendars.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        return try await submitForm(request, context: context, render: { self.form(context, calendar: calendar, state: $0) }) { input in
+            _ = try await self.useCases.editCalendar(
+                id: calendar.id, try DraftParsing.calendar(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
+                actor: context.actor)
+            return Redirect.to("/calendars/\(calendar.id)", notice: .updated)
         }
     }
 

@@ -94,33 +94,15 @@ struct ClaimPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("claims") { request, context in try await self.list(request, context) }
-        router.get("claims/new") { request, context in
-            _ = try context.requireUser(Self.mayFile)
-            guard let text = request.uri.queryParameters.get("agreement") else { return try await self.chooseAgreement(context) }
-            guard let agreementID = Int64(text), agreementID > 0 else { throw NotFound("agreement") }
-            return try await self.form(context, agreementID: agreementID, state: FormState(values: ["kind": ExclusionKind.plannedMaintenance.rawValue]))
-        }
-        router.post("claims") { request, context in
-            _ = try context.requireUser(Self.mayFile)
-            let agreementID = Int64(request.uri.queryParameters.get("agreement") ?? "") ?? 0
-            let agreement = try await self.dependencies.useCases.agreements.find(id: agreementID, scope: context.scope)
-            return try await submitEvidenceForm(request, context: context, render: { try await self.form(context, agreementID: agreement.id, state: $0) }) {
-                input, files in
-                let draft = try DraftParsing.claim(input, zone: Stamp.zone(agreement.timeZone))
-                let claim = try await self.dependencies.useCases.fileClaim(
-                    agreementID: agreement.id, draft, evidence: files, scope: context.scope, actor: context.actor)
-                return Redirect.to("/claims/\(claim.id)", notice: .created)
-            }
-        }
-        router.get("claims/:id") { request, context in
-            try await self.show(context, id: try context.id(), state: FormState(), notice: request.notice)
-        }
+        router.get("claims", use: self.getClaims)
+        router.get("claims/new", use: self.getClaimsNew)
+        router.post("claims", use: self.postClaims)
+        router.get("claims/:id", use: self.getClaim)
         for (action, status) in [("approve", ClaimStatus.approved), ("reject", .rejected), ("withdraw", .withdrawn)] {
             router.post("claims/:id/\(action)") { request, context in
                 let claim = try await self.dependencies.useCases.claims.find(id: try context.id(), scope: context.scope)
                 let user = try context.requireUser()
-                guard status == .withdrawn ? Self.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
+                guard status == .withdrawn ? user.role.may(.fileClaims) : user.role.may(.decideClaims) else { throw AccessDenied() }
                 return try await submitForm(request, context: context, render: { try await self.show(context, id: claim.id, state: $0, notice: nil) }) {
                     input in
                     _ = try await self.dependencies.useCases.decideClaim(
@@ -135,9 +117,35 @@ struct ClaimPages {
         }
     }
 
-    /// Vendors file for themselves; contract managers on a vendor's behalf.
-    static func mayFile(_ role: Role) -> Bool { role.may(.fileClaims) }
+    @Sendable func getClaims(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.list(request, context)
+    }
 
+    @Sendable func getClaimsNew(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.fileClaims)
+        guard let text = request.uri.queryParameters.get("agreement") else { return try await self.chooseAgreement(context) }
+        guard let agreementID = Int64(text), agreementID > 0 else { throw NotFound("agreement") }
+        return try await self.form(context, agreementID: agreementID, state: FormState(values: ["kind": ExclusionKind.plannedMaintenance.rawValue]))
+    }
+
+    @Sendable func postClaims(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.fileClaims)
+        let agreementID = Int64(request.uri.queryParameters.get("agreement") ?? "") ?? 0
+        let agreement = try await self.dependencies.useCases.agreements.find(id: agreementID, scope: context.scope)
+        return try await submitEvidenceForm(request, context: context, render: { try await self.form(context, agreementID: agreement.id, state: $0) }) {
+            input, files in
+            let draft = try DraftParsing.claim(input, zone: Stamp.zone(agreement.timeZone))
+            let claim = try await self.dependencies.useCases.fileClaim(
+                agreementID: agreement.id, draft, evidence: files, scope: context.scope, actor: context.actor)
+            return Redirect.to("/claims/\(claim.id)", notice: .created)
+        }
+    }
+
+    @Sendable func getClaim(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.show(context, id: try context.id(), state: FormState(), notice: request.notice)
+    }
+
+    /// Vendors file for themselves; contract managers on a vendor's behalf.
     private func list(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let status = request.uri.queryParameters.get("status").flatMap { ClaimStatus(rawValue: String($0)) }
@@ -197,8 +205,8 @@ struct ClaimPages {
             objectives: claim.objectives.map { .init(id: $0.objectiveID, name: $0.name, exclusionID: $0.exclusionID) },
             decidedBy: claim.decidedBy, decidedAt: claim.decidedAt.map { Stamp.format($0, zone) }, decisionReason: claim.decisionReason,
             filedBy: claim.filedBy ?? "—", files: files.map { EvidenceLine($0, base: "/claims/\(id)", zone: zone) },
-            history: history.map { HistoryLine($0, zone: zone) }, canDecide: claim.status == .pending && user.role.canManageContracts,
-            canWithdraw: claim.status == .pending && Self.mayFile(user.role), canAttach: Self.mayFile(user.role), rowVersion: claim.rowVersion,
+            history: history.map { HistoryLine($0, zone: zone) }, canDecide: claim.status == .pending && user.role.may(.decideClaims),
+            canWithdraw: claim.status == .pending && user.role.may(.fileClaims), canAttach: user.role.may(.fileClaims), rowVersion: claim.rowVersion,
             form: state, accepted: EvidenceRules.acceptedText,
             decider: claim.status == .pending
                 ? try await actingParties(agreementID: claim.agreementID, activity: .exclusionApproval, useCases: self.dependencies.useCases, context: context)

@@ -79,47 +79,15 @@ struct CreditPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("credits") { request, context in try await self.list(request, context) }
-        router.get("credits.csv") { request, context in
-            _ = try context.requireUser()
-            let filter = try await self.filter(request, context)
-            return CSVDownload.response(try await self.credits.export(filter: filter, scope: context.scope), filename: "accord-credits.csv")
-        }
+        router.get("credits", use: self.getCredits)
+        router.get("credits.csv", use: self.getCreditsCSV)
         // approve every credit ticked on the list, all or none
-        router.post("credits/approve") { request, context in
-            _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.form(context: context)
-            let back = CreditPages.returnPath(input.text("return"))
-            var chosen: [(id: Int64, rowVersion: Int)] = []
-            var problems: [String] = []
-            for value in input.texts("credit") {
-                let parts = value.split(separator: ":")
-                guard parts.count == 2, let id = Int64(parts[0]), let version = Int(parts[1]) else {
-                    problems.append("A ticked credit could not be read (\(value.prefix(40))): reload the list and try again.")
-                    continue
-                }
-                chosen.append((id, version))
-            }
-            do {
-                if !problems.isEmpty { throw ValidationErrors(problems.map { FieldError("credits", $0) }) }
-                let approved = try await self.credits.approveAll(chosen, scope: context.scope, actor: context.actor)
-                _ = approved
-                return Redirect.to(back, notice: .approved)
-            } catch let errors as ValidationErrors {
-                let lines = errors.errors.map { error in error.row.map { "Row \($0): \(error.message)" } ?? error.message }
-                return try await self.list(request, context, errors: ["Nothing was approved."] + lines, status: .unprocessableContent)
-            }
-        }
-        router.get("credits/:id") { request, context in
-            _ = try context.requireUser()
-            let credit = try await self.credits.find(id: try context.id(), scope: context.scope)
-            return try await self.show(context, credit: credit, state: FormState(), notice: request.notice)
-        }
+        router.post("credits/approve", use: self.postCreditsApprove)
+        router.get("credits/:id", use: self.getCredit)
         for action in ["approve", "issue", "waive"] {
             router.post("credits/:id/\(action)") { request, context in
                 let credit = try await self.credits.find(id: try context.id(), scope: context.scope)
-                _ = try context.requireUser(\.canManageContracts)
+                _ = try context.requireUser(.approveCredits)
                 return try await submitForm(
                     request, context: context, render: { try await self.show(context, credit: credit, state: $0, notice: nil) }
                 ) {
@@ -131,6 +99,48 @@ struct CreditPages {
                 }
             }
         }
+    }
+
+    @Sendable func getCredits(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.list(request, context)
+    }
+
+    @Sendable func getCreditsCSV(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let filter = try await self.filter(request, context)
+        return CSVDownload.response(try await self.credits.export(filter: filter, scope: context.scope), filename: "accord-credits.csv")
+    }
+
+    @Sendable func postCreditsApprove(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.approveCredits)
+        var request = request
+        let input = try await request.form(context: context)
+        let back = CreditPages.returnPath(input.text("return"))
+        var chosen: [(id: Int64, rowVersion: Int)] = []
+        var problems: [String] = []
+        for value in input.texts("credit") {
+            let parts = value.split(separator: ":")
+            guard parts.count == 2, let id = Int64(parts[0]), let version = Int(parts[1]) else {
+                problems.append("A ticked credit could not be read (\(value.prefix(40))): reload the list and try again.")
+                continue
+            }
+            chosen.append((id, version))
+        }
+        do {
+            if !problems.isEmpty { throw ValidationErrors(problems.map { FieldError("credits", $0) }) }
+            let approved = try await self.credits.approveAll(chosen, scope: context.scope, actor: context.actor)
+            _ = approved
+            return Redirect.to(back, notice: .approved)
+        } catch let errors as ValidationErrors {
+            let lines = errors.errors.map { error in error.row.map { "Row \($0): \(error.message)" } ?? error.message }
+            return try await self.list(request, context, errors: ["Nothing was approved."] + lines, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func getCredit(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let credit = try await self.credits.find(id: try context.id(), scope: context.scope)
+        return try await self.show(context, credit: credit, state: FormState(), notice: request.notice)
     }
 
     static func action(_ name: String, _ input: Input) throws -> CreditAction {
@@ -186,7 +196,7 @@ struct CreditPages {
             statuses: CreditStatus.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: filter.status == $0) },
             exportURL: "/credits.csv" + (exportQuery.isEmpty ? "" : "?\(exportQuery)"), totals: totals,
             pager: Pager(page, path: "/credits", query: query), isVendor: user.role == .vendor,
-            canApprove: user.role.canManageContracts && page.items.contains { $0.status == .computed }, summary: summary, errors: errors,
+            canApprove: user.role.may(.approveCredits) && page.items.contains { $0.status == .computed }, summary: summary, errors: errors,
             returnURL: "/credits" + (exportQuery.isEmpty ? "" : "?\(exportQuery)"),
             asOf: Figures.date(LocalDate.of(self.dependencies.clock(), in: .gmt)),
             filterText: { (words: [String]) in words.isEmpty ? nil : words.joined(separator: ", ") }(
@@ -199,7 +209,7 @@ struct CreditPages {
 
     func show(_ context: AccordRequestContext, credit: Credit, state: FormState, notice: String?) async throws -> Response {
         let user = try context.requireUser()
-        let manage = user.role.canManageContracts
+        let manage = user.role.may(.manageContracts)
         let figures: [ShowView.Fact] = [
             .init(
                 label: "Period",

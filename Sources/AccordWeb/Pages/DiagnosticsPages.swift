@@ -19,11 +19,13 @@ struct DiagnosticsPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("diagnostics/baseline") { _, context in
-            _ = try context.requireUser()
-            let rows = try await self.dependencies.backend.baselineRows().map { Row(number: $0.number, label: $0.label) }
-            return self.dependencies.renderer.response(
-                BaselineView(chrome: Chrome(title: "Baseline", context: context), rows: rows), template: "diagnostics/baseline")
-        }
+        router.get("diagnostics/baseline", use: self.getDiagnosticsBaseline)
+    }
+
+    @Sendable func getDiagnosticsBaseline(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let rows = try await self.dependencies.backend.baselineRows().map { Row(number: $0.number, label: $0.label) }
+        return self.dependencies.renderer.response(
+            BaselineView(chrome: Chrome(title: "Baseline", context: context), rows: rows), template: "diagnostics/baseline")
     }
 }

@@ -90,36 +90,15 @@ struct DisputePages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("disputes") { request, context in try await self.list(request, context) }
-        router.get("disputes/new") { request, context in
-            _ = try context.requireUser(ClaimPages.mayFile)
-            guard let objectiveID = Int64(request.uri.queryParameters.get("objective") ?? ""), objectiveID > 0 else { throw NotFound("objective") }
-            var values = ["subject": DisputeSubject.period.rawValue]
-            if let start = request.uri.queryParameters.get("period") { values["period_start"] = String(start) }
-            if let subject = request.uri.queryParameters.get("subject") { values["subject"] = String(subject) }
-            return try await self.form(context, objectiveID: objectiveID, state: FormState(values: values))
-        }
-        router.post("disputes") { request, context in
-            _ = try context.requireUser(ClaimPages.mayFile)
-            let objectiveID = Int64(request.uri.queryParameters.get("objective") ?? "") ?? 0
-            _ = try await self.dependencies.useCases.objectives.find(id: objectiveID, scope: context.scope)
-            return try await submitEvidenceForm(request, context: context, render: { try await self.form(context, objectiveID: objectiveID, state: $0) }) {
-                input, files in
-                var fields = input.fields
-                fields["objective_id"] = .text("\(objectiveID)")
-                let draft = try DraftParsing.dispute(Input(fields))
-                let dispute = try await self.dependencies.useCases.fileDispute(draft, evidence: files, scope: context.scope, actor: context.actor)
-                return Redirect.to("/disputes/\(dispute.id)", notice: .created)
-            }
-        }
-        router.get("disputes/:id") { request, context in
-            try await self.show(context, id: try context.id(), state: FormState(), notice: request.notice)
-        }
+        router.get("disputes", use: self.getDisputes)
+        router.get("disputes/new", use: self.getDisputesNew)
+        router.post("disputes", use: self.postDisputes)
+        router.get("disputes/:id", use: self.getDispute)
         for (action, status) in [("uphold", DisputeStatus.upheld), ("reject", .rejected), ("withdraw", .withdrawn)] {
             router.post("disputes/:id/\(action)") { request, context in
                 let dispute = try await self.dependencies.useCases.disputes.find(id: try context.id(), scope: context.scope)
                 let user = try context.requireUser()
-                guard status == .withdrawn ? ClaimPages.mayFile(user.role) : user.role.canManageContracts else { throw AccessDenied() }
+                guard status == .withdrawn ? user.role.may(.fileClaims) : user.role.may(.decideClaims) else { throw AccessDenied() }
                 return try await submitForm(request, context: context, render: { try await self.show(context, id: dispute.id, state: $0, notice: nil) }) {
                     input in
                     _ = try await self.dependencies.useCases.decideDispute(
@@ -129,18 +108,51 @@ struct DisputePages {
                 }
             }
         }
-        router.post("disputes/:id/remedies/:kind") { request, context in
-            let dispute = try await self.dependencies.useCases.disputes.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            guard let kind = RemedyKind(rawValue: context.parameters.get("kind") ?? "") else { throw NotFound("remedy") }
-            return try await submitForm(request, context: context, render: { try await self.show(context, id: dispute.id, state: $0, notice: nil) }) {
-                input in
-                try await self.remedy(kind, dispute: dispute, input: input, context: context)
-                return Redirect.to("/disputes/\(dispute.id)", notice: .updated)
-            }
-        }
+        router.post("disputes/:id/remedies/:kind", use: self.postDisputeRemedy)
         EvidenceRoutes.disputes(self.dependencies).addPageRoutes(to: router) { _, context, id, state in
             try await self.show(context, id: id, state: state, notice: nil)
+        }
+    }
+
+    @Sendable func getDisputes(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.list(request, context)
+    }
+
+    @Sendable func getDisputesNew(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.fileClaims)
+        guard let objectiveID = Int64(request.uri.queryParameters.get("objective") ?? ""), objectiveID > 0 else { throw NotFound("objective") }
+        var values = ["subject": DisputeSubject.period.rawValue]
+        if let start = request.uri.queryParameters.get("period") { values["period_start"] = String(start) }
+        if let subject = request.uri.queryParameters.get("subject") { values["subject"] = String(subject) }
+        return try await self.form(context, objectiveID: objectiveID, state: FormState(values: values))
+    }
+
+    @Sendable func postDisputes(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.fileClaims)
+        let objectiveID = Int64(request.uri.queryParameters.get("objective") ?? "") ?? 0
+        _ = try await self.dependencies.useCases.objectives.find(id: objectiveID, scope: context.scope)
+        return try await submitEvidenceForm(request, context: context, render: { try await self.form(context, objectiveID: objectiveID, state: $0) }) {
+            input, files in
+            var fields = input.fields
+            fields["objective_id"] = .text("\(objectiveID)")
+            let draft = try DraftParsing.dispute(Input(fields))
+            let dispute = try await self.dependencies.useCases.fileDispute(draft, evidence: files, scope: context.scope, actor: context.actor)
+            return Redirect.to("/disputes/\(dispute.id)", notice: .created)
+        }
+    }
+
+    @Sendable func getDispute(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.show(context, id: try context.id(), state: FormState(), notice: request.notice)
+    }
+
+    @Sendable func postDisputeRemedy(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let dispute = try await self.dependencies.useCases.disputes.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.decideClaims)
+        guard let kind = RemedyKind(rawValue: context.parameters.get("kind") ?? "") else { throw NotFound("remedy") }
+        return try await submitForm(request, context: context, render: { try await self.show(context, id: dispute.id, state: $0, notice: nil) }) {
+            input in
+            try await self.remedy(kind, dispute: dispute, input: input, context: context)
+            return Redirect.to("/disputes/\(dispute.id)", notice: .updated)
         }
     }
 
@@ -221,8 +233,8 @@ struct DisputePages {
                 return .init(kind: remedy.kind.label, link: link.0, linkText: link.1, note: remedy.note.nonEmpty, at: Stamp.format(remedy.recordedAt, zone))
             },
             files: files.map { EvidenceLine($0, base: "/disputes/\(id)", zone: zone) }, history: history.map { HistoryLine($0, zone: zone) },
-            canDecide: dispute.status == .open && user.role.canManageContracts, canWithdraw: dispute.status == .open && ClaimPages.mayFile(user.role),
-            canRemedy: dispute.status == .upheld && user.role.canManageContracts, canAttach: ClaimPages.mayFile(user.role), zone: zone.identifier,
+            canDecide: dispute.status == .open && user.role.may(.decideClaims), canWithdraw: dispute.status == .open && user.role.may(.fileClaims),
+            canRemedy: dispute.status == .upheld && user.role.may(.decideClaims), canAttach: user.role.may(.fileClaims), zone: zone.identifier,
             rowVersion: dispute.rowVersion, form: state, accepted: EvidenceRules.acceptedText,
             decider: dispute.status == .open
                 ? try await actingParties(agreementID: dispute.agreementID, activity: .disputeDecision, useCases: self.dependencies.useCases, context: context)

@@ -10,7 +10,7 @@ struct EvidenceRoutes: Sendable {
     let subject: GovernanceSubject
     /// The records' path: `claims`, `disputes`, `rcas`.
     let path: String
-    let mayAttach: @Sendable (Role) -> Bool
+    let mayAttach: Capability
     /// Finds the record through the caller's scope (throws `NotFound` otherwise).
     let find: @Sendable (_ id: Int64, _ context: AccordRequestContext) async throws -> Void
 
@@ -56,19 +56,19 @@ struct EvidenceRoutes: Sendable {
 
 extension EvidenceRoutes {
     static func claims(_ dependencies: AppDependencies) -> EvidenceRoutes {
-        EvidenceRoutes(dependencies: dependencies, subject: .claim, path: "claims", mayAttach: ClaimPages.mayFile) { id, context in
+        EvidenceRoutes(dependencies: dependencies, subject: .claim, path: "claims", mayAttach: .fileClaims) { id, context in
             _ = try await dependencies.useCases.claims.find(id: id, scope: context.scope)
         }
     }
 
     static func disputes(_ dependencies: AppDependencies) -> EvidenceRoutes {
-        EvidenceRoutes(dependencies: dependencies, subject: .dispute, path: "disputes", mayAttach: ClaimPages.mayFile) { id, context in
+        EvidenceRoutes(dependencies: dependencies, subject: .dispute, path: "disputes", mayAttach: .fileClaims) { id, context in
             _ = try await dependencies.useCases.disputes.find(id: id, scope: context.scope)
         }
     }
 
     static func rcas(_ dependencies: AppDependencies) -> EvidenceRoutes {
-        EvidenceRoutes(dependencies: dependencies, subject: .rca, path: "rcas", mayAttach: RCAPages.mayWrite) { id, context in
+        EvidenceRoutes(dependencies: dependencies, subject: .rca, path: "rcas", mayAttach: .writeRCAs) { id, context in
             _ = try await dependencies.useCases.rcas.find(id: id, scope: context.scope)
         }
     }

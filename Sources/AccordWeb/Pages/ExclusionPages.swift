@@ -56,41 +56,49 @@ struct ExclusionPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("objectives/:id/exclusions/new") { _, context in
-            let (objective, zone) = try await self.load(context)
-            _ = try context.requireUser(\.canManageContracts)
-            return self.form(
-                context, objective: objective, zone: zone, state: FormState(values: ["kind": objective.exclusionKinds.first?.rawValue ?? ""]))
+        router.get("objectives/:id/exclusions/new", use: self.getObjectiveExclusionsNew)
+        router.post("objectives/:id/exclusions", use: self.postObjectiveExclusions)
+        router.get("objectives/:id/exclusions/:exclusion/revoke", use: self.getObjectiveExclusionRevoke)
+        router.post("objectives/:id/exclusions/:exclusion/revoke", use: self.postObjectiveExclusionRevoke)
+    }
+
+    @Sendable func getObjectiveExclusionsNew(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let (objective, zone) = try await self.load(context)
+        _ = try context.requireUser(.manageContracts)
+        return self.form(
+            context, objective: objective, zone: zone, state: FormState(values: ["kind": objective.exclusionKinds.first?.rawValue ?? ""]))
+    }
+
+    @Sendable func postObjectiveExclusions(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let (objective, zone) = try await self.load(context)
+        _ = try context.requireUser(.manageContracts)
+        return try await submitForm(request, context: context, render: { self.form(context, objective: objective, zone: zone, state: $0) }) {
+            input in
+            _ = try await self.dependencies.useCases.applyExclusion(
+                DraftParsing.exclusion(input, zone: zone), objectiveID: objective.id, scope: context.scope, actor: context.actor)
+            return Redirect.to("/objectives/\(objective.id)#exclusions", notice: .created)
         }
-        router.post("objectives/:id/exclusions") { request, context in
-            let (objective, zone) = try await self.load(context)
-            _ = try context.requireUser(\.canManageContracts)
-            return try await submitForm(request, context: context, render: { self.form(context, objective: objective, zone: zone, state: $0) }) {
-                input in
-                _ = try await self.dependencies.useCases.applyExclusion(
-                    DraftParsing.exclusion(input, zone: zone), objectiveID: objective.id, scope: context.scope, actor: context.actor)
-                return Redirect.to("/objectives/\(objective.id)#exclusions", notice: .created)
-            }
-        }
-        router.get("objectives/:id/exclusions/:exclusion/revoke") { _, context in
-            let (objective, zone) = try await self.load(context)
-            _ = try context.requireUser(\.canManageContracts)
-            let exclusion = try await self.dependencies.useCases.exclusions.find(
-                id: try context.id("exclusion"), objectiveID: objective.id, scope: context.scope)
-            return self.revokeForm(context, objective: objective, exclusion: exclusion, zone: zone, state: FormState())
-        }
-        router.post("objectives/:id/exclusions/:exclusion/revoke") { request, context in
-            let (objective, zone) = try await self.load(context)
-            _ = try context.requireUser(\.canManageContracts)
-            let exclusion = try await self.dependencies.useCases.exclusions.find(
-                id: try context.id("exclusion"), objectiveID: objective.id, scope: context.scope)
-            return try await submitForm(
-                request, context: context, render: { self.revokeForm(context, objective: objective, exclusion: exclusion, zone: zone, state: $0) }
-            ) { input in
-                _ = try await self.dependencies.useCases.revokeExclusion(
-                    id: exclusion.id, objectiveID: objective.id, reason: input.text("reason") ?? "", scope: context.scope, actor: context.actor)
-                return Redirect.to("/objectives/\(objective.id)#exclusions", notice: .updated)
-            }
+    }
+
+    @Sendable func getObjectiveExclusionRevoke(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let (objective, zone) = try await self.load(context)
+        _ = try context.requireUser(.manageContracts)
+        let exclusion = try await self.dependencies.useCases.exclusions.find(
+            id: try context.id("exclusion"), objectiveID: objective.id, scope: context.scope)
+        return self.revokeForm(context, objective: objective, exclusion: exclusion, zone: zone, state: FormState())
+    }
+
+    @Sendable func postObjectiveExclusionRevoke(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let (objective, zone) = try await self.load(context)
+        _ = try context.requireUser(.manageContracts)
+        let exclusion = try await self.dependencies.useCases.exclusions.find(
+            id: try context.id("exclusion"), objectiveID: objective.id, scope: context.scope)
+        return try await submitForm(
+            request, context: context, render: { self.revokeForm(context, objective: objective, exclusion: exclusion, zone: zone, state: $0) }
+        ) { input in
+            _ = try await self.dependencies.useCases.revokeExclusion(
+                id: exclusion.id, objectiveID: objective.id, reason: input.text("reason") ?? "", scope: context.scope, actor: context.actor)
+            return Redirect.to("/objectives/\(objective.id)#exclusions", notice: .updated)
         }
     }
 

@@ -31,21 +31,25 @@ struct GovernanceTermsPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("agreements/:id/governance") { request, context in
-            _ = try context.requireUser()
-            let terms = try await self.dependencies.useCases.governanceTerms.find(agreementID: try context.id(), scope: context.scope)
-            return try await self.render(context, state: FormState(values: Self.values(terms), rowVersion: terms.rowVersion), notice: request.notice)
-        }
-        router.post("agreements/:id/governance") { request, context in
-            _ = try await self.dependencies.useCases.governanceTerms.find(agreementID: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            return try await submitForm(request, context: context, render: { try await self.render(context, state: $0, notice: nil) }) { input in
-                let expected = try DraftParsing.rowVersion(input)
-                let terms = try DraftParsing.governanceTerms(input, rowVersion: expected)
-                _ = try await self.dependencies.useCases.saveGovernanceTerms(
-                    agreementID: try context.id(), terms, expectedRowVersion: expected, scope: context.scope, actor: context.actor)
-                return Redirect.to("/agreements/\(try context.id())/governance", notice: .updated)
-            }
+        router.get("agreements/:id/governance", use: self.getAgreementGovernance)
+        router.post("agreements/:id/governance", use: self.postAgreementGovernance)
+    }
+
+    @Sendable func getAgreementGovernance(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let terms = try await self.dependencies.useCases.governanceTerms.find(agreementID: try context.id(), scope: context.scope)
+        return try await self.render(context, state: FormState(values: Self.values(terms), rowVersion: terms.rowVersion), notice: request.notice)
+    }
+
+    @Sendable func postAgreementGovernance(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try await self.dependencies.useCases.governanceTerms.find(agreementID: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        return try await submitForm(request, context: context, render: { try await self.render(context, state: $0, notice: nil) }) { input in
+            let expected = try DraftParsing.rowVersion(input)
+            let terms = try DraftParsing.governanceTerms(input, rowVersion: expected)
+            _ = try await self.dependencies.useCases.saveGovernanceTerms(
+                agreementID: try context.id(), terms, expectedRowVersion: expected, scope: context.scope, actor: context.actor)
+            return Redirect.to("/agreements/\(try context.id())/governance", notice: .updated)
         }
     }
 
@@ -82,7 +86,7 @@ struct GovernanceTermsPages {
         }
         let view = FormView(
             chrome: Chrome(title: "Governance terms", context: context, notice: notice), agreementID: agreement.id, agreementTitle: agreement.title,
-            zone: agreement.timeZone, canEdit: user.role.canManageContracts, onBreach: !(state.values["rca_on_sla_breach"] ?? "").isEmpty,
+            zone: agreement.timeZone, canEdit: user.role.may(.manageContracts), onBreach: !(state.values["rca_on_sla_breach"] ?? "").isEmpty,
             autoRenews: !(state.values["auto_renews"] ?? "").isEmpty, adhocReview: !(state.values["adhoc_review_on_trigger"] ?? "").isEmpty,
             shareInternal: !(state.values["share_internal_figures"] ?? "").isEmpty, rows: rows, form: state)
         return self.dependencies.renderer.response(

@@ -15,18 +15,24 @@ struct HealthController {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("healthz") { _, _ in JSON.response(["status": "ok"]) }
-        router.get("readyz") { _, _ in
-            switch await self.readiness() {
-            case .ready:
-                return JSON.response(["status": "ready"])
-            case .pending(let names):
-                return JSON.response(["status": "migrations_pending", "pending": names.joined(separator: ",")], status: .serviceUnavailable)
-            case .unreachable:
-                var response = JSON.response(["status": "database_unreachable"], status: .serviceUnavailable)
-                response.headers[.retryAfter] = "5"
-                return response
-            }
+        router.get("healthz", use: self.getHealthz)
+        router.get("readyz", use: self.getReadyz)
+    }
+
+    @Sendable func getHealthz(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        JSON.response(["status": "ok"])
+    }
+
+    @Sendable func getReadyz(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        switch await self.readiness() {
+        case .ready:
+            return JSON.response(["status": "ready"])
+        case .pending(let names):
+            return JSON.response(["status": "migrations_pending", "pending": names.joined(separator: ",")], status: .serviceUnavailable)
+        case .unreachable:
+            var response = JSON.response(["status": "database_unreachable"], status: .serviceUnavailable)
+            response.headers[.retryAfter] = "5"
+            return response
         }
     }
 

@@ -18,18 +18,20 @@ struct HomeController {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("/") { request, context in
-            let user = try context.requireUser()
-            if user.role == .vendor { return try await VendorPortal(dependencies: self.dependencies).render(request, context, user: user) }
-            let one = PageRequest(number: 1, size: 1)
-            let vendors = try await self.dependencies.useCases.vendors.list(search: nil, page: one, scope: context.scope).total
-            let all = try await self.dependencies.useCases.agreements.list(.init(), page: one, scope: context.scope).total
-            let active = try await self.dependencies.useCases.agreements.list(.init(status: .active), page: one, scope: context.scope).total
-            let drafts = try await self.dependencies.useCases.agreements.list(.init(status: .draft), page: one, scope: context.scope).total
-            let view = HomeView(
-                chrome: Chrome(title: "Overview", context: context, notice: request.notice), name: user.name, vendorCount: vendors,
-                agreementCount: all, activeCount: active, draftCount: drafts, isInternal: user.role != .vendor)
-            return self.dependencies.renderer.response(view, template: "home")
-        }
+        router.get("/", use: self.get)
+    }
+
+    @Sendable func get(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        if user.role == .vendor { return try await VendorPortal(dependencies: self.dependencies).render(request, context, user: user) }
+        let one = PageRequest(number: 1, size: 1)
+        let vendors = try await self.dependencies.useCases.vendors.list(search: nil, page: one, scope: context.scope).total
+        let all = try await self.dependencies.useCases.agreements.list(.init(), page: one, scope: context.scope).total
+        let active = try await self.dependencies.useCases.agreements.list(.init(status: .active), page: one, scope: context.scope).total
+        let drafts = try await self.dependencies.useCases.agreements.list(.init(status: .draft), page: one, scope: context.scope).total
+        let view = HomeView(
+            chrome: Chrome(title: "Overview", context: context, notice: request.notice), name: user.name, vendorCount: vendors,
+            agreementCount: all, activeCount: active, draftCount: drafts, isInternal: user.role != .vendor)
+        return self.dependencies.renderer.response(view, template: "home")
     }
 }

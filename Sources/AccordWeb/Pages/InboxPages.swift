@@ -27,30 +27,36 @@ struct InboxPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("inbox") { request, context in
-            let user = try context.requireUser()
-            let unreadOnly = request.uri.queryParameters.get("unread") == "true"
-            let page = try await self.dependencies.useCases.inbox.list(userID: user.id, unreadOnly: unreadOnly, page: try request.page())
-            let view = ListView(
-                chrome: Chrome(title: "Inbox", context: context, notice: request.notice),
-                items: page.items.map {
-                    Line(
-                        id: $0.id, title: $0.title, link: $0.link, event: Self.label($0.event), toAct: $0.toAct, unread: $0.readAt == nil,
-                        at: Stamp.format($0.createdAt, .gmt))
-                }, isEmpty: page.items.isEmpty, unreadOnly: unreadOnly,
-                pager: Pager(page, path: "/inbox", query: [("unread", unreadOnly ? "true" : nil)]))
-            return self.dependencies.renderer.response(view, template: "inbox/list")
-        }
-        router.post("inbox/:id/read") { _, context in
-            let user = try context.requireUser()
-            try await self.dependencies.useCases.markRead(userID: user.id, id: try context.id())
-            return Redirect.to("/inbox")
-        }
-        router.post("inbox/read-all") { _, context in
-            let user = try context.requireUser()
-            try await self.dependencies.useCases.markRead(userID: user.id, id: nil)
-            return Redirect.to("/inbox", notice: .updated)
-        }
+        router.get("inbox", use: self.getInbox)
+        router.post("inbox/:id/read", use: self.postInboxRead)
+        router.post("inbox/read-all", use: self.postInboxReadAll)
+    }
+
+    @Sendable func getInbox(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        let unreadOnly = request.uri.queryParameters.get("unread") == "true"
+        let page = try await self.dependencies.useCases.inbox.list(userID: user.id, unreadOnly: unreadOnly, page: try request.page())
+        let view = ListView(
+            chrome: Chrome(title: "Inbox", context: context, notice: request.notice),
+            items: page.items.map {
+                Line(
+                    id: $0.id, title: $0.title, link: $0.link, event: Self.label($0.event), toAct: $0.toAct, unread: $0.readAt == nil,
+                    at: Stamp.format($0.createdAt, .gmt))
+            }, isEmpty: page.items.isEmpty, unreadOnly: unreadOnly,
+            pager: Pager(page, path: "/inbox", query: [("unread", unreadOnly ? "true" : nil)]))
+        return self.dependencies.renderer.response(view, template: "inbox/list")
+    }
+
+    @Sendable func postInboxRead(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        try await self.dependencies.useCases.markRead(userID: user.id, id: try context.id())
+        return Redirect.to("/inbox")
+    }
+
+    @Sendable func postInboxReadAll(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        try await self.dependencies.useCases.markRead(userID: user.id, id: nil)
+        return Redirect.to("/inbox", notice: .updated)
     }
 
     static func label(_ event: InboxEvent) -> String {

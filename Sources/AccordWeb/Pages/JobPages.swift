@@ -27,17 +27,21 @@ struct JobPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("jobs") { request, context in
-            _ = try context.requireUser(\.isAdmin)
-            let jobs = try await self.dependencies.jobRunner.overview().map(Self.line)
-            let view = ListView(chrome: Chrome(title: "Jobs", context: context, notice: request.notice), jobs: jobs)
-            return self.dependencies.renderer.response(view, template: "jobs/list")
-        }
-        router.post("jobs/{name}/run") { _, context in
-            _ = try context.requireUser(\.isAdmin)
-            _ = try await self.dependencies.jobRunner.runNow(named: context.parameters.get("name") ?? "")
-            return Redirect.to("/jobs", notice: .jobRan)
-        }
+        router.get("jobs", use: self.getJobs)
+        router.post("jobs/{name}/run", use: self.postJobRun)
+    }
+
+    @Sendable func getJobs(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.administer)
+        let jobs = try await self.dependencies.jobRunner.overview().map(Self.line)
+        let view = ListView(chrome: Chrome(title: "Jobs", context: context, notice: request.notice), jobs: jobs)
+        return self.dependencies.renderer.response(view, template: "jobs/list")
+    }
+
+    @Sendable func postJobRun(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.administer)
+        _ = try await self.dependencies.jobRunner.runNow(named: context.parameters.get("name") ?? "")
+        return Redirect.to("/jobs", notice: .jobRan)
     }
 
     static func line(_ job: JobOverview) -> Line {

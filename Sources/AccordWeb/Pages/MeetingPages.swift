@@ -85,13 +85,11 @@ struct MeetingPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("meetings/:id") { request, context in
-            try await self.show(context, meetingID: try context.id(), state: FormState(), notice: request.notice)
-        }
+        router.get("meetings/:id", use: self.getMeeting)
         func change(_ path: String, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
             router.post("meetings/:id/\(path)") { request, context in
                 _ = try await self.dependencies.useCases.reviews.meeting(id: try context.id(), scope: context.scope)
-                _ = try context.requireUser(\.canManageContracts)
+                _ = try context.requireUser(.runReviews)
                 return try await submitForm(
                     request, context: context, render: { try await self.show(context, meetingID: try context.id(), state: $0, notice: nil) }
                 ) { input in
@@ -103,12 +101,11 @@ struct MeetingPages {
         for step in MeetingStep.allCases {
             change(step.rawValue) { input, context, id in _ = try await step.apply(input, meetingID: id, context: context, dependencies: self.dependencies) }
         }
-        let clock = self.dependencies.clock
         let reviews = self.dependencies.useCases.reviews
         for step in ["done", "cancel", "decide"] {
             router.post("review-items/:id/\(step)") { request, context in
                 let item = try await reviews.item(id: try context.id(), scope: context.scope)
-                _ = try context.requireUser(RCAPages.mayWrite)
+                _ = try context.requireUser(.writeRCAs)
                 // a refused step shows the meeting again with the reason
                 return try await submitForm(
                     request, context: context, render: { try await self.show(context, meetingID: item.meetingID, state: $0, notice: nil) }
@@ -125,6 +122,10 @@ struct MeetingPages {
             }
         }
         PackPages(dependencies: self.dependencies).addRoutes(to: router)
+    }
+
+    @Sendable func getMeeting(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.show(context, meetingID: try context.id(), state: FormState(), notice: request.notice)
     }
 
     private func show(_ context: AccordRequestContext, meetingID id: Int64, state: FormState, notice: String?) async throws -> Response {
@@ -163,7 +164,7 @@ struct MeetingPages {
         let items = try await self.dependencies.useCases.reviews.items(meetingID: id, scope: scope)
         let attendees = try await self.dependencies.useCases.reviews.attendees(seriesID: series.id)
         let present = Set(meeting.minutes.attendance)
-        let canManage = user.role.canManageContracts && scope == .organisation
+        let canManage = user.role.may(.runReviews) && scope == .organisation
         let minutesOpen = meeting.status == .planned && !meeting.minutes.locked && meeting.startsAt <= now.addingTimeInterval(86_400)
         let sectionTitles = pack.agenda.map(\.title)
         let saved = Dictionary(meeting.minutes.notes.map { ($0.item, $0.text) }, uniquingKeysWith: { first, _ in first })
@@ -179,7 +180,7 @@ struct MeetingPages {
             agendaIsDraft: isDraft, agenda: PackPages.agenda(pack.agenda), forInformation: pack.forInformation, quiet: pack.quiet, packs: packs,
             items: items.map { item in
                 let line = ItemOut(item, viewerVendorID: scope.vendorID, today: today)
-                let writes = RCAPages.mayWrite(user.role)
+                let writes = user.role.may(.writeRCAs)
                 return ItemLine(
                     item: line, isAction: item.kind == .action, isQuestion: item.kind == .question, isDecision: item.kind == .decision,
                     canDone: writes && item.kind == .action && item.status == .open && (scope.vendorID == nil || scope.vendorID == item.ownerVendorID),

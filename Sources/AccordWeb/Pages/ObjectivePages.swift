@@ -52,84 +52,96 @@ struct ObjectivePages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("agreements/:id/versions/:number/objectives/new") { _, context in
-            let (agreement, version) = try await self.loadVersion(context)
-            _ = try context.requireUser(\.canManageContracts)
-            let values = ["sli_kind": "ratio", "window_kind": "calendar_month", "credit_cap_percent": "100", "probation_factor": "1"]
+        router.get("agreements/:id/versions/:number/objectives/new", use: self.getAgreementVersionObjectivesNew)
+        router.post("agreements/:id/versions/:number/objectives", use: self.postAgreementVersionObjectives)
+        router.get("objectives/:id/edit", use: self.getObjectiveEdit)
+        router.post("objectives/:id/edit", use: self.postObjectiveEdit)
+        router.get("objectives/:id/delete", use: self.getObjectiveDelete)
+        router.post("objectives/:id/delete", use: self.postObjectiveDelete)
+    }
+
+    @Sendable func getAgreementVersionObjectivesNew(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let (agreement, version) = try await self.loadVersion(context)
+        _ = try context.requireUser(.manageContracts)
+        let values = ["sli_kind": "ratio", "window_kind": "calendar_month", "credit_cap_percent": "100", "probation_factor": "1"]
+        return try await self.form(
+            context, agreement: agreement, version: version, objective: nil, input: Input(values.mapValues(InputValue.text)),
+            state: FormState(values: values))
+    }
+
+    @Sendable func postAgreementVersionObjectives(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let (agreement, version) = try await self.loadVersion(context)
+        _ = try context.requireUser(.manageContracts)
+        var request = request
+        let input = try await request.form(context: context)
+        if let more = input.text("_more") {
+            // "Add more tiers" / "Add more priorities": the same form with its values and more empty rows, nothing saved
             return try await self.form(
-                context, agreement: agreement, version: version, objective: nil, input: Input(values.mapValues(InputValue.text)),
-                state: FormState(values: values))
+                context, agreement: agreement, version: version, objective: nil, input: input, state: FormState(values: input.formValues), more: more)
         }
-        router.post("agreements/:id/versions/:number/objectives") { request, context in
-            let (agreement, version) = try await self.loadVersion(context)
-            _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.form(context: context)
-            if let more = input.text("_more") {
-                // "Add more tiers" / "Add more priorities": the same form with its values and more empty rows, nothing saved
-                return try await self.form(
-                    context, agreement: agreement, version: version, objective: nil, input: input, state: FormState(values: input.formValues), more: more)
+        return try await saveOrRedisplay(
+            input: input,
+            render: { state in
+                try await self.form(context, agreement: agreement, version: version, objective: nil, input: input, state: state)
             }
-            return try await saveOrRedisplay(
-                input: input,
-                render: { state in
-                    try await self.form(context, agreement: agreement, version: version, objective: nil, input: input, state: state)
-                }
-            ) {
-                _ = try await self.dependencies.useCases.addObjective(
-                    agreementID: agreement.id, versionNumber: version.number, try DraftParsing.objective(input), scope: context.scope,
-                    actor: context.actor)
-                return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .created)
-            }
+        ) {
+            _ = try await self.dependencies.useCases.addObjective(
+                agreementID: agreement.id, versionNumber: version.number, try DraftParsing.objective(input), scope: context.scope,
+                actor: context.actor)
+            return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .created)
         }
-        router.get("objectives/:id/edit") { _, context in
-            let (objective, placement, agreement, version) = try await self.loadObjective(context)
-            _ = try context.requireUser(\.canManageContracts)
-            let input = objective.asInput
+    }
+
+    @Sendable func getObjectiveEdit(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let (objective, placement, agreement, version) = try await self.loadObjective(context)
+        _ = try context.requireUser(.manageContracts)
+        let input = objective.asInput
+        return try await self.form(
+            context, agreement: agreement, version: version, objective: objective, input: input,
+            state: FormState(values: input.formValues, rowVersion: objective.rowVersion), placement: placement)
+    }
+
+    @Sendable func postObjectiveEdit(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let (objective, placement, agreement, version) = try await self.loadObjective(context)
+        _ = try context.requireUser(.manageContracts)
+        var request = request
+        let input = try await request.form(context: context)
+        if let more = input.text("_more") {
             return try await self.form(
                 context, agreement: agreement, version: version, objective: objective, input: input,
-                state: FormState(values: input.formValues, rowVersion: objective.rowVersion), placement: placement)
+                state: FormState(values: input.formValues, rowVersion: input.text("row_version").flatMap { Int($0) }), placement: placement, more: more)
         }
-        router.post("objectives/:id/edit") { request, context in
-            let (objective, placement, agreement, version) = try await self.loadObjective(context)
-            _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.form(context: context)
-            if let more = input.text("_more") {
+        return try await saveOrRedisplay(
+            input: input,
+            render: { state in
+                var state = state
+                state.rowVersion = state.rowVersion ?? input.text("row_version").flatMap { Int($0) }
                 return try await self.form(
-                    context, agreement: agreement, version: version, objective: objective, input: input,
-                    state: FormState(values: input.formValues, rowVersion: input.text("row_version").flatMap { Int($0) }), placement: placement, more: more)
+                    context, agreement: agreement, version: version, objective: objective, input: input, state: state, placement: placement)
             }
-            return try await saveOrRedisplay(
-                input: input,
-                render: { state in
-                    var state = state
-                    state.rowVersion = state.rowVersion ?? input.text("row_version").flatMap { Int($0) }
-                    return try await self.form(
-                        context, agreement: agreement, version: version, objective: objective, input: input, state: state, placement: placement)
-                }
-            ) {
-                _ = try await self.dependencies.useCases.editObjective(
-                    id: objective.id, try DraftParsing.objective(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
-                    actor: context.actor)
-                return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .updated)
-            }
+        ) {
+            _ = try await self.dependencies.useCases.editObjective(
+                id: objective.id, try DraftParsing.objective(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,
+                actor: context.actor)
+            return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .updated)
         }
-        router.get("objectives/:id/delete") { _, context in
-            let (objective, _, agreement, version) = try await self.loadObjective(context)
-            _ = try context.requireUser(\.canManageContracts)
-            let view = ConfirmView(
-                chrome: Chrome(title: "Remove objective", context: context), question: "Remove \(objective.name) from version \(version.number)?",
-                detail: "Only draft versions can lose objectives; the audit trail keeps a record.", action: "/objectives/\(objective.id)/delete",
-                cancelURL: "/agreements/\(agreement.id)/versions/\(version.number)", button: "Remove objective")
-            return self.renderer.response(view, template: "confirm")
-        }
-        router.post("objectives/:id/delete") { _, context in
-            let (objective, _, agreement, version) = try await self.loadObjective(context)
-            _ = try context.requireUser(\.canManageContracts)
-            try await self.dependencies.useCases.removeObjective(id: objective.id, scope: context.scope, actor: context.actor)
-            return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .deleted)
-        }
+    }
+
+    @Sendable func getObjectiveDelete(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let (objective, _, agreement, version) = try await self.loadObjective(context)
+        _ = try context.requireUser(.manageContracts)
+        let view = ConfirmView(
+            chrome: Chrome(title: "Remove objective", context: context), question: "Remove \(objective.name) from version \(version.number)?",
+            detail: "Only draft versions can lose objectives; the audit trail keeps a record.", action: "/objectives/\(objective.id)/delete",
+            cancelURL: "/agreements/\(agreement.id)/versions/\(version.number)", button: "Remove objective")
+        return self.renderer.response(view, template: "confirm")
+    }
+
+    @Sendable func postObjectiveDelete(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let (objective, _, agreement, version) = try await self.loadObjective(context)
+        _ = try context.requireUser(.manageContracts)
+        try await self.dependencies.useCases.removeObjective(id: objective.id, scope: context.scope, actor: context.actor)
+        return Redirect.to("/agreements/\(agreement.id)/versions/\(version.number)", notice: .deleted)
     }
 
     static func label(_ start: Date, zone: TimeZone, window: ObjectiveWindow) -> String {

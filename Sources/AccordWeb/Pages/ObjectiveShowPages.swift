@@ -135,8 +135,16 @@ struct ObjectiveShowPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("objectives/:id") { request, context in try await self.show(request, context) }
-        router.get("objectives/:id/periods/:start") { _, context in try await self.period(context) }
+        router.get("objectives/:id", use: self.getObjective)
+        router.get("objectives/:id/periods/:start", use: self.getObjectivePeriod)
+    }
+
+    @Sendable func getObjective(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.show(request, context)
+    }
+
+    @Sendable func getObjectivePeriod(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.period(context)
     }
 
     static func stamp(_ date: Date, zone: TimeZone) -> String { ExclusionPages.ExclusionLine.format(date, zone) }
@@ -185,7 +193,7 @@ struct ObjectiveShowPages {
         let breachRows = try await self.dependencies.useCases.objectives.breaches(seriesID: objective.seriesID).filter { showsInternal || $0.severity == "sla" }
         let credits = Dictionary(rows.compactMap { row in row.creditId.map { (row.start, ($0, Decimal(string: row.creditAmount).map { Money.format($0, row.currency) } ?? row.creditAmount)) } }) { first, _ in first }
         let analyses = try await self.dependencies.useCases.rcas.analyses(ofBreaches: breachRows.map(\.id))
-        let mayOpen = user.role.canManageContracts && agreement.kind == .vendor
+        let mayOpen = user.role.may(.manageContracts) && agreement.kind == .vendor
         let breaches = breachRows.map {
             BreachLine(
                 id: $0.id, rcaID: analyses[$0.id], canOpenRCA: mayOpen && analyses[$0.id] == nil,
@@ -206,8 +214,8 @@ struct ObjectiveShowPages {
             chrome: Chrome(title: objective.name, context: context, notice: request.notice), status: statusView, periods: lines.reversed(),
             hasPeriods: !lines.isEmpty, chart: chart.svg, chartSummary: chart.summary, burnDown: burnDown.svg, burnDownSummary: burnDown.summary,
             objective: AgreementViews.objectiveRow(objective), agreement: agreement, versionNumber: placement.versionNumber,
-            isDraft: placement.versionState == .draft, canEdit: user.role.canManageContracts && placement.versionState == .draft,
-            canManage: user.role.canManageContracts, canDispute: ClaimPages.mayFile(user.role), canIngest: user.role.canIngest, isTicketBased: objective.sliKind.isTicketBased,
+            isDraft: placement.versionState == .draft, canEdit: user.role.may(.manageContracts) && placement.versionState == .draft,
+            canManage: user.role.may(.manageContracts), canDispute: user.role.may(.fileClaims), canIngest: user.role.may(.ingest), isTicketBased: objective.sliKind.isTicketBased,
             exclusions: exclusions.map { ExclusionPages.ExclusionLine($0, zone: zone) }, breaches: breaches, alertHistory: showsInternal ? history : [],
             showsInternal: showsInternal, printedAt: Self.stamp(now, zone: zone),
             movingTerms: Self.movingTerms(objective.movingTerms, showsSLO: showsInternal))

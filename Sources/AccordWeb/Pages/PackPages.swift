@@ -106,46 +106,54 @@ struct PackPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("meetings/:id/pack") { request, context in
-            _ = try context.requireUser()
-            let stored = try await self.stored(request, context: context)
-            let pack = try ReviewPack.decode(stored.snapshot)
-            let zone = TimeZone(identifier: pack.timeZone) ?? .gmt
-            let view = View(
-                chrome: Chrome(title: "\(pack.title), \(pack.day): pack", context: context), pack: pack, agenda: Self.agenda(pack.agenda), packID: stored.id, meetingID: pack.meetingID,
-                revision: stored.revision, sha256: stored.sha256, generated: Stamp.format(stored.generatedAt, zone),
-                span: "\(Stamp.format(pack.factsFrom, zone)) – \(Stamp.format(pack.factsTo, zone))", moved: stored.moved,
-                scorecard: pack.scorecard.map(Self.scoreLine), breaches: pack.breaches,
-                tables: pack.tables.map { TableView(key: $0.key, title: $0.title, columns: $0.columns, rows: $0.rows, isEmpty: $0.rows.isEmpty, empty: $0.empty) },
-                proposals: pack.proposals.map(Self.proposalView),
-                audienceQuery: stored.audienceVendorID.map { "\($0)" } ?? "internal")
-            return self.dependencies.renderer.response(view, template: "meetings/pack")
-        }
-        router.get("meetings/:id/pack.md") { request, context in
-            _ = try context.requireUser()
-            let stored = try await self.stored(request, context: context)
-            let text = PackMarkdown.render(try ReviewPack.decode(stored.snapshot), revision: stored.revision, sha256: stored.sha256)
-            return Self.download(text, type: "text/markdown; charset=utf-8", name: "pack-\(stored.meetingID)-r\(stored.revision).md")
-        }
-        router.get("meetings/:id/pack.csv") { request, context in
-            _ = try context.requireUser()
-            let stored = try await self.stored(request, context: context)
-            let pack = try ReviewPack.decode(stored.snapshot)
-            let key = request.uri.queryParameters.get("table") ?? "scorecard"
-            let (columns, rows) = try PackMarkdown.table(pack, key: key)
-            // numbers stay numbers; any text a spreadsheet would run as a formula is defused
-            let csv = ([columns] + rows).map { row in
-                row.map { CreditExport.cell(Decimal(string: $0) != nil && $0.allSatisfy { "0123456789.-".contains($0) } ? .number($0) : .text($0)) }
-                    .joined(separator: ",")
-            }.joined(separator: "\r\n") + "\r\n"
-            return Self.download(csv, type: "text/csv; charset=utf-8", name: "pack-\(stored.meetingID)-r\(stored.revision)-\(key).csv")
-        }
-        router.get("meetings/:id/invite.ics") { _, context in
-            _ = try context.requireUser()
-            let text = try await self.dependencies.useCases.calendarFeeds.invitation(
-                meetingID: try context.id(), scope: context.scope)
-            return Self.download(text, type: "text/calendar; charset=utf-8; method=REQUEST", name: "meeting-\(try context.id()).ics")
-        }
+        router.get("meetings/:id/pack", use: self.getMeetingPack)
+        router.get("meetings/:id/pack.md", use: self.getMeetingPackMarkdown)
+        router.get("meetings/:id/pack.csv", use: self.getMeetingPackCSV)
+        router.get("meetings/:id/invite.ics", use: self.getMeetingInviteICS)
+    }
+
+    @Sendable func getMeetingPack(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let stored = try await self.stored(request, context: context)
+        let pack = try ReviewPack.decode(stored.snapshot)
+        let zone = TimeZone(identifier: pack.timeZone) ?? .gmt
+        let view = View(
+            chrome: Chrome(title: "\(pack.title), \(pack.day): pack", context: context), pack: pack, agenda: Self.agenda(pack.agenda), packID: stored.id, meetingID: pack.meetingID,
+            revision: stored.revision, sha256: stored.sha256, generated: Stamp.format(stored.generatedAt, zone),
+            span: "\(Stamp.format(pack.factsFrom, zone)) – \(Stamp.format(pack.factsTo, zone))", moved: stored.moved,
+            scorecard: pack.scorecard.map(Self.scoreLine), breaches: pack.breaches,
+            tables: pack.tables.map { TableView(key: $0.key, title: $0.title, columns: $0.columns, rows: $0.rows, isEmpty: $0.rows.isEmpty, empty: $0.empty) },
+            proposals: pack.proposals.map(Self.proposalView),
+            audienceQuery: stored.audienceVendorID.map { "\($0)" } ?? "internal")
+        return self.dependencies.renderer.response(view, template: "meetings/pack")
+    }
+
+    @Sendable func getMeetingPackMarkdown(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let stored = try await self.stored(request, context: context)
+        let text = PackMarkdown.render(try ReviewPack.decode(stored.snapshot), revision: stored.revision, sha256: stored.sha256)
+        return Self.download(text, type: "text/markdown; charset=utf-8", name: "pack-\(stored.meetingID)-r\(stored.revision).md")
+    }
+
+    @Sendable func getMeetingPackCSV(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let stored = try await self.stored(request, context: context)
+        let pack = try ReviewPack.decode(stored.snapshot)
+        let key = request.uri.queryParameters.get("table") ?? "scorecard"
+        let (columns, rows) = try PackMarkdown.table(pack, key: key)
+        // numbers stay numbers; any text a spreadsheet would run as a formula is defused
+        let csv = ([columns] + rows).map { row in
+            row.map { CreditExport.cell(Decimal(string: $0) != nil && $0.allSatisfy { "0123456789.-".contains($0) } ? .number($0) : .text($0)) }
+                .joined(separator: ",")
+        }.joined(separator: "\r\n") + "\r\n"
+        return Self.download(csv, type: "text/csv; charset=utf-8", name: "pack-\(stored.meetingID)-r\(stored.revision)-\(key).csv")
+    }
+
+    @Sendable func getMeetingInviteICS(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let text = try await self.dependencies.useCases.calendarFeeds.invitation(
+            meetingID: try context.id(), scope: context.scope)
+        return Self.download(text, type: "text/calendar; charset=utf-8; method=REQUEST", name: "meeting-\(try context.id()).ics")
     }
 
     static func download(_ text: String, type: String, name: String) -> Response {

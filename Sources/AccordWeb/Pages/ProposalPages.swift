@@ -127,67 +127,13 @@ struct ProposalPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("proposals") { request, context in
-            _ = try context.requireUser()
-            let scope = try context.scope
-            let openOnly = request.uri.queryParameters.get("open") == "true"
-            let page = try await self.dependencies.useCases.proposals.list(agreementID: nil, openOnly: openOnly, page: try request.page(), scope: scope)
-            var lines: [Line] = []
-            for proposal in page.items { lines.append(Self.line(proposal, vendorName: try await self.vendorName(proposal.vendorID))) }
-            let agreements = try await self.dependencies.useCases.agreements.list(.init(status: .active), page: PageRequest(number: 1, size: 200), scope: scope)
-            let view = ListView(
-                chrome: Chrome(title: "Renegotiation proposals", context: context, notice: request.notice), proposals: lines, isEmpty: lines.isEmpty,
-                openOnly: openOnly,
-                agreements: agreements.items.filter { $0.kind == .vendor || scope == .organisation }.map {
-                    ReviewPages.Option(value: "\($0.id)", label: $0.title, selected: false)
-                },
-                pager: Pager(page, path: "/proposals", query: [("open", openOnly ? "true" : nil)]))
-            return self.dependencies.renderer.response(view, template: "proposals/list")
-        }
-        router.get("proposals/new") { request, context in
-            guard let text = request.uri.queryParameters.get("agreement_id"), let id = Int64(text) else { throw NotFound("agreement") }
-            return Redirect.to("/agreements/\(id)/proposals/new")
-        }
-        router.get("agreements/:id/proposals/new") { _, context in
-            _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
-            return try await self.form(context, agreementID: try context.id(), parent: nil, state: FormState())
-        }
-        router.post("agreements/:id/proposals") { request, context in
-            _ = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
-            return try await submitForm(request, context: context, render: { try await self.form(context, agreementID: try context.id(), parent: nil, state: $0) }) { input in
-                let proposal = try await ProposalAPI.file(agreementID: try context.id(), input: input, parentID: nil, dependencies: self.dependencies, context: context)
-                return Redirect.to("/proposals/\(proposal.id)", notice: .created)
-            }
-        }
-        router.get("proposals/:id") { request, context in try await self.show(context, state: FormState(), notice: request.notice) }
-        router.get("proposals/:id/counter") { _, context in
-            let found = try await self.dependencies.useCases.proposals.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
-            // a vendor's form starts from the proposal as it reads it: without the customer's internal SLO
-            let parent = try context.scope.vendorID == nil ? found : found.vendorFacing
-            var values = ["title": "Counter: \(parent.title)", "effective_from": parent.effectiveFrom.description, "replay_periods": "\(parent.replayPeriods)"]
-            let current = try await self.dependencies.useCases.proposals.currentObjectives(agreementID: parent.agreementID, scope: context.scope)
-            for (index, seriesID) in current.keys.sorted().enumerated() {
-                guard let change = parent.changes.first(where: { $0.seriesID == seriesID }) else { continue }
-                values["changes.\(index).sla_target"] = change.slaTarget?.plain ?? ""
-                values["changes.\(index).slo_target"] = change.sloTarget?.plain ?? ""
-                values["changes.\(index).credit_cap_percent"] = change.creditCapPercent?.plain ?? ""
-                values["changes.\(index).credit_tiers"] = change.creditTiers.map { $0.map { "\($0.threshold.plain):\($0.percent.plain)" }.joined(separator: ", ") } ?? ""
-                values["changes.\(index).ramp"] = change.ramp.map(Self.rampText) ?? ""
-                values["changes.\(index).seasons"] = change.seasons.map(Self.seasonsText) ?? ""
-            }
-            return try await self.form(context, agreementID: parent.agreementID, parent: parent, state: FormState(values: values))
-        }
-        router.post("proposals/:id/counter") { request, context in
-            let parent = try await self.dependencies.useCases.proposals.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser { $0.canManageContracts || $0 == .vendor }
-            return try await submitForm(request, context: context, render: { try await self.form(context, agreementID: parent.agreementID, parent: parent, state: $0) }) { input in
-                let proposal = try await ProposalAPI.file(
-                    agreementID: parent.agreementID, input: input, parentID: parent.id, dependencies: self.dependencies, context: context)
-                return Redirect.to("/proposals/\(proposal.id)", notice: .created)
-            }
-        }
+        router.get("proposals", use: self.getProposals)
+        router.get("proposals/new", use: self.getProposalsNew)
+        router.get("agreements/:id/proposals/new", use: self.getAgreementProposalsNew)
+        router.post("agreements/:id/proposals", use: self.postAgreementProposals)
+        router.get("proposals/:id", use: self.getProposal)
+        router.get("proposals/:id/counter", use: self.getProposalCounter)
+        router.post("proposals/:id/counter", use: self.postProposalCounter)
         for step in ["accept", "reject", "withdraw"] {
             router.post("proposals/:id/\(step)") { request, context in
                 _ = try await self.dependencies.useCases.proposals.find(id: try context.id(), scope: context.scope)
@@ -199,6 +145,76 @@ struct ProposalPages {
                     return Redirect.to("/proposals/\(try context.id())", notice: .statusChanged)
                 }
             }
+        }
+    }
+
+    @Sendable func getProposals(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let scope = try context.scope
+        let openOnly = request.uri.queryParameters.get("open") == "true"
+        let page = try await self.dependencies.useCases.proposals.list(agreementID: nil, openOnly: openOnly, page: try request.page(), scope: scope)
+        var lines: [Line] = []
+        for proposal in page.items { lines.append(Self.line(proposal, vendorName: try await self.vendorName(proposal.vendorID))) }
+        let agreements = try await self.dependencies.useCases.agreements.list(.init(status: .active), page: PageRequest(number: 1, size: 200), scope: scope)
+        let view = ListView(
+            chrome: Chrome(title: "Renegotiation proposals", context: context, notice: request.notice), proposals: lines, isEmpty: lines.isEmpty,
+            openOnly: openOnly,
+            agreements: agreements.items.filter { $0.kind == .vendor || scope == .organisation }.map {
+                ReviewPages.Option(value: "\($0.id)", label: $0.title, selected: false)
+            },
+            pager: Pager(page, path: "/proposals", query: [("open", openOnly ? "true" : nil)]))
+        return self.dependencies.renderer.response(view, template: "proposals/list")
+    }
+
+    @Sendable func getProposalsNew(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        guard let text = request.uri.queryParameters.get("agreement_id"), let id = Int64(text) else { throw NotFound("agreement") }
+        return Redirect.to("/agreements/\(id)/proposals/new")
+    }
+
+    @Sendable func getAgreementProposalsNew(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.answerProposals)
+        return try await self.form(context, agreementID: try context.id(), parent: nil, state: FormState())
+    }
+
+    @Sendable func postAgreementProposals(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try await self.dependencies.useCases.agreements.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.answerProposals)
+        return try await submitForm(request, context: context, render: { try await self.form(context, agreementID: try context.id(), parent: nil, state: $0) }) { input in
+            let proposal = try await ProposalAPI.file(agreementID: try context.id(), input: input, parentID: nil, dependencies: self.dependencies, context: context)
+            return Redirect.to("/proposals/\(proposal.id)", notice: .created)
+        }
+    }
+
+    @Sendable func getProposal(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.show(context, state: FormState(), notice: request.notice)
+    }
+
+    @Sendable func getProposalCounter(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let found = try await self.dependencies.useCases.proposals.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.answerProposals)
+        // a vendor's form starts from the proposal as it reads it: without the customer's internal SLO
+        let parent = try context.scope.vendorID == nil ? found : found.vendorFacing
+        var values = ["title": "Counter: \(parent.title)", "effective_from": parent.effectiveFrom.description, "replay_periods": "\(parent.replayPeriods)"]
+        let current = try await self.dependencies.useCases.proposals.currentObjectives(agreementID: parent.agreementID, scope: context.scope)
+        for (index, seriesID) in current.keys.sorted().enumerated() {
+            guard let change = parent.changes.first(where: { $0.seriesID == seriesID }) else { continue }
+            values["changes.\(index).sla_target"] = change.slaTarget?.plain ?? ""
+            values["changes.\(index).slo_target"] = change.sloTarget?.plain ?? ""
+            values["changes.\(index).credit_cap_percent"] = change.creditCapPercent?.plain ?? ""
+            values["changes.\(index).credit_tiers"] = change.creditTiers.map { $0.map { "\($0.threshold.plain):\($0.percent.plain)" }.joined(separator: ", ") } ?? ""
+            values["changes.\(index).ramp"] = change.ramp.map(Self.rampText) ?? ""
+            values["changes.\(index).seasons"] = change.seasons.map(Self.seasonsText) ?? ""
+        }
+        return try await self.form(context, agreementID: parent.agreementID, parent: parent, state: FormState(values: values))
+    }
+
+    @Sendable func postProposalCounter(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let parent = try await self.dependencies.useCases.proposals.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.answerProposals)
+        return try await submitForm(request, context: context, render: { try await self.form(context, agreementID: parent.agreementID, parent: parent, state: $0) }) { input in
+            let proposal = try await ProposalAPI.file(
+                agreementID: parent.agreementID, input: input, parentID: parent.id, dependencies: self.dependencies, context: context)
+            return Redirect.to("/proposals/\(proposal.id)", notice: .created)
         }
     }
 
@@ -255,7 +271,7 @@ struct ProposalPages {
         for id in out.thread where id != proposal.id {
             thread.append(Self.line(try await self.dependencies.useCases.proposals.find(id: id, scope: scope), vendorName: vendorName))
         }
-        let acts = (user.role.canManageContracts && scope == .organisation) || user.role == .vendor
+        let acts = user.role.may(.answerProposals) && (scope == .organisation || user.role == .vendor)
         // the buttons are the steps the rule allows this person: the RACI's deciders accept and counter for the customer
         let answerer = try await self.dependencies.useCases.proposalAnswerer(context.actor, scope: scope, agreementID: proposal.agreementID)
         let steps = acts ? ProposalRules.steps(proposal, for: answerer) : .none

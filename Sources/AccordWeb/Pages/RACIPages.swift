@@ -85,31 +85,37 @@ struct RACIPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("agreements/:id/raci") { request, context in
-            try await self.matrix(context, notice: request.notice, state: FormState())
+        router.get("agreements/:id/raci", use: self.getAgreementRACI)
+        router.post("agreements/:id/raci", use: self.postAgreementRACI)
+        router.get("raci", use: self.getRACI)
+    }
+
+    @Sendable func getAgreementRACI(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.matrix(context, notice: request.notice, state: FormState())
+    }
+
+    @Sendable func postAgreementRACI(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let candidates = try await self.raci.candidates(agreementID: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        return try await submitForm(request, context: context, render: { try await self.matrix(context, notice: nil, state: $0) }) { input in
+            _ = try await self.dependencies.useCases.setRACI(
+                agreementID: try context.id(), try Self.assignments(input, candidates: candidates), scope: context.scope, actor: context.actor)
+            return Redirect.to("/agreements/\(try context.id())/raci", notice: .updated)
         }
-        router.post("agreements/:id/raci") { request, context in
-            let candidates = try await self.raci.candidates(agreementID: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            return try await submitForm(request, context: context, render: { try await self.matrix(context, notice: nil, state: $0) }) { input in
-                _ = try await self.dependencies.useCases.setRACI(
-                    agreementID: try context.id(), try Self.assignments(input, candidates: candidates), scope: context.scope, actor: context.actor)
-                return Redirect.to("/agreements/\(try context.id())/raci", notice: .updated)
-            }
-        }
-        router.get("raci") { request, context in
-            _ = try context.requireUser { $0 != .vendor }
-            let health = try await self.raci.health(scope: context.scope)
-            let view = HealthView(
-                chrome: Chrome(title: "RACI health", context: context, notice: request.notice),
-                agreements: health.map { entry in
-                    .init(
-                        id: entry.agreementID, title: entry.title, vendor: entry.vendorName ?? "master SLA",
-                        errors: entry.findings.filter { $0.severity == .error }.count, warnings: entry.findings.filter { $0.severity == .warning }.count,
-                        findings: entry.findings.map { FindingLine(severity: $0.severity.rawValue, message: $0.message) })
-                }, isEmpty: health.isEmpty)
-            return self.dependencies.renderer.response(view, template: "raci/health")
-        }
+    }
+
+    @Sendable func getRACI(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.readPortfolio)
+        let health = try await self.raci.health(scope: context.scope)
+        let view = HealthView(
+            chrome: Chrome(title: "RACI health", context: context, notice: request.notice),
+            agreements: health.map { entry in
+                .init(
+                    id: entry.agreementID, title: entry.title, vendor: entry.vendorName ?? "master SLA",
+                    errors: entry.findings.filter { $0.severity == .error }.count, warnings: entry.findings.filter { $0.severity == .warning }.count,
+                    findings: entry.findings.map { FindingLine(severity: $0.severity.rawValue, message: $0.message) })
+            }, isEmpty: health.isEmpty)
+        return self.dependencies.renderer.response(view, template: "raci/health")
     }
 
     private func matrix(_ context: AccordRequestContext, notice: String?, state: FormState) async throws -> Response {
@@ -143,7 +149,7 @@ struct RACIPages {
             chrome: Chrome(title: "RACI: \(agreement.title)", context: context, notice: notice), agreementID: id, title: agreement.title,
             columns: candidates.map { Column(key: Self.key($0), name: name($0), side: $0.kind == .person ? "customer" : "vendor") },
             rows: rows, findings: findings.map { FindingLine(severity: $0.severity.rawValue, message: $0.message) }, healthy: findings.isEmpty,
-            canEdit: user.role.canManageContracts, isVendor: isVendor)
+            canEdit: user.role.may(.manageContracts), isVendor: isVendor)
         return self.dependencies.renderer.response(view, template: "raci/matrix", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }
 }
@@ -182,48 +188,54 @@ struct RACIAPI {
     }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
-        group.get("agreements/:id/raci") { _, context in
-            let user = try context.requireUser()
-            let matrix = try await self.raci.matrix(agreementID: try context.id(), scope: context.scope)
-            let vendor = user.role == .vendor
-            return JSON.response(MatrixBody(matrix, vendorFacing: vendor, mayDecide: vendor ? nil : try await self.raci.mayDecide(matrix)))
-        }
-        group.put("agreements/:id/raci") { request, context in
-            let candidates = try await self.raci.candidates(agreementID: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            var request = request
-            let input = try await request.json(context: context)
-            var assignments: [RACIAssignment] = []
-            var errors = ValidationErrors()
-            for (index, row) in input.objects("assignments").enumerated() {
-                guard let activity = row.text("activity").flatMap(GovernanceActivity.init(rawValue:)),
-                    let kind = row.text("party_kind").flatMap(RACIParty.Kind.init(rawValue:)), let id = row.text("party_id").flatMap({ Int64($0) }),
-                    let letter = row.text("letter").flatMap(RACILetter.init(rawValue:))
-                else {
-                    errors.add("assignments", "Row \(index + 1) needs an activity, a party_kind (person, vendor_contact, vendor_user), a party_id and a letter (R, A, C, I).")
-                    continue
-                }
-                guard let party = candidates.first(where: { $0.kind == kind && $0.id == id }) else {
-                    errors.add("assignments", "Row \(index + 1): \(kind.rawValue) \(id) is not a party of this agreement.")
-                    continue
-                }
-                assignments.append(RACIAssignment(activity: activity, party: party, letter: letter))
+        group.get("agreements/:id/raci", use: self.getAgreementRACI2)
+        group.put("agreements/:id/raci", use: self.putAgreementRACI)
+        group.get("raci/health", use: self.getRACIHealth)
+    }
+
+    @Sendable func getAgreementRACI2(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        let matrix = try await self.raci.matrix(agreementID: try context.id(), scope: context.scope)
+        let vendor = user.role == .vendor
+        return JSON.response(MatrixBody(matrix, vendorFacing: vendor, mayDecide: vendor ? nil : try await self.raci.mayDecide(matrix)))
+    }
+
+    @Sendable func putAgreementRACI(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let candidates = try await self.raci.candidates(agreementID: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        var request = request
+        let input = try await request.json(context: context)
+        var assignments: [RACIAssignment] = []
+        var errors = ValidationErrors()
+        for (index, row) in input.objects("assignments").enumerated() {
+            guard let activity = row.text("activity").flatMap(GovernanceActivity.init(rawValue:)),
+                let kind = row.text("party_kind").flatMap(RACIParty.Kind.init(rawValue:)), let id = row.text("party_id").flatMap({ Int64($0) }),
+                let letter = row.text("letter").flatMap(RACILetter.init(rawValue:))
+            else {
+                errors.add("assignments", "Row \(index + 1) needs an activity, a party_kind (person, vendor_contact, vendor_user), a party_id and a letter (R, A, C, I).")
+                continue
             }
-            try errors.throwIfAny()
-            let matrix = try await self.dependencies.useCases.setRACI(agreementID: try context.id(), assignments, scope: context.scope, actor: context.actor)
-            return JSON.response(MatrixBody(matrix, vendorFacing: false, mayDecide: try await self.raci.mayDecide(matrix)))
+            guard let party = candidates.first(where: { $0.kind == kind && $0.id == id }) else {
+                errors.add("assignments", "Row \(index + 1): \(kind.rawValue) \(id) is not a party of this agreement.")
+                continue
+            }
+            assignments.append(RACIAssignment(activity: activity, party: party, letter: letter))
         }
-        group.get("raci/health") { _, context in
-            _ = try context.requireUser { $0 != .vendor }
-            let health = try await self.raci.health(scope: context.scope)
-            return JSON.response(
-                ItemsEnvelope(
-                    items: health.map { entry in
-                        HealthRow(
-                            agreementID: entry.agreementID, title: entry.title,
-                            findings: entry.findings.map { MatrixBody.Finding(activity: $0.activity.rawValue, severity: $0.severity.rawValue, message: $0.message) })
-                    }))
-        }
+        try errors.throwIfAny()
+        let matrix = try await self.dependencies.useCases.setRACI(agreementID: try context.id(), assignments, scope: context.scope, actor: context.actor)
+        return JSON.response(MatrixBody(matrix, vendorFacing: false, mayDecide: try await self.raci.mayDecide(matrix)))
+    }
+
+    @Sendable func getRACIHealth(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.readPortfolio)
+        let health = try await self.raci.health(scope: context.scope)
+        return JSON.response(
+            ItemsEnvelope(
+                items: health.map { entry in
+                    HealthRow(
+                        agreementID: entry.agreementID, title: entry.title,
+                        findings: entry.findings.map { MatrixBody.Finding(activity: $0.activity.rawValue, severity: $0.severity.rawValue, message: $0.message) })
+                }))
     }
 
     struct HealthRow: Encodable {

@@ -47,39 +47,53 @@ struct RCAPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("rcas") { request, context in try await self.list(request, context) }
-        router.get("rcas/new") { request, context in
-            _ = try context.requireUser(\.canManageContracts)
-            let chosen = request.uri.queryParameters.get("breach").map { String($0) } ?? ""
-            return try await self.newForm(context, state: FormState(values: ["breach_ids": chosen]))
-        }
-        router.post("rcas") { request, context in
-            _ = try context.requireUser(\.canManageContracts)
-            return try await submitForm(request, context: context, render: { try await self.newForm(context, state: $0) }) { input in
-                var errors = ValidationErrors()
-                let ids = DraftParsing.ids(input, "breach_ids", into: &errors)
-                try errors.throwIfAny()
-                let rca = try await self.dependencies.useCases.openRCA(
-                    breachIDs: ids, title: input.text("title") ?? "", shareWithVendors: DraftParsing.sharesWithVendors(input), scope: context.scope,
-                    actor: context.actor)
-                return Redirect.to("/rcas/\(rca.id)", notice: .created)
-            }
-        }
-        router.get("rcas/:id") { request, context in
-            try await RCAShowPage(dependencies: self.dependencies).render(request, context, state: FormState(), notice: request.notice)
-        }
-        router.get("rcas/:id/print") { request, context in
-            try await RCAShowPage(dependencies: self.dependencies).render(request, context, state: FormState(), notice: nil, template: "rcas/print")
-        }
-        router.get("rcas/:id/export.md") { _, context in
-            _ = try context.requireUser()
-            let rca = try await self.load(try context.id(), context)
-            var headers = HTTPFields()
-            headers[.contentType] = "text/markdown; charset=utf-8"
-            headers[.contentDisposition] = "attachment; filename=\"rca-\(rca.id).md\""
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: RCAMarkdown.render(rca))))
-        }
+        router.get("rcas", use: self.getRCAs)
+        router.get("rcas/new", use: self.getRCAsNew)
+        router.post("rcas", use: self.postRCAs)
+        router.get("rcas/:id", use: self.getRCA)
+        router.get("rcas/:id/print", use: self.getRCAPrint)
+        router.get("rcas/:id/export.md", use: self.getRCAExportMarkdown)
         self.addChangeRoutes(to: router)
+    }
+
+    @Sendable func getRCAs(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.list(request, context)
+    }
+
+    @Sendable func getRCAsNew(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageContracts)
+        let chosen = request.uri.queryParameters.get("breach").map { String($0) } ?? ""
+        return try await self.newForm(context, state: FormState(values: ["breach_ids": chosen]))
+    }
+
+    @Sendable func postRCAs(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageContracts)
+        return try await submitForm(request, context: context, render: { try await self.newForm(context, state: $0) }) { input in
+            var errors = ValidationErrors()
+            let ids = DraftParsing.ids(input, "breach_ids", into: &errors)
+            try errors.throwIfAny()
+            let rca = try await self.dependencies.useCases.openRCA(
+                breachIDs: ids, title: input.text("title") ?? "", shareWithVendors: DraftParsing.sharesWithVendors(input), scope: context.scope,
+                actor: context.actor)
+            return Redirect.to("/rcas/\(rca.id)", notice: .created)
+        }
+    }
+
+    @Sendable func getRCA(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await RCAShowPage(dependencies: self.dependencies).render(request, context, state: FormState(), notice: request.notice)
+    }
+
+    @Sendable func getRCAPrint(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await RCAShowPage(dependencies: self.dependencies).render(request, context, state: FormState(), notice: nil, template: "rcas/print")
+    }
+
+    @Sendable func getRCAExportMarkdown(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser()
+        let rca = try await self.load(try context.id(), context)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/markdown; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"rca-\(rca.id).md\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: RCAMarkdown.render(rca))))
     }
 
     /// The RCA as the caller may read it.
@@ -91,7 +105,7 @@ struct RCAPages {
 
     func addChangeRoutes(to router: Router<AccordRequestContext>) {
         let show = RCAShowPage(dependencies: self.dependencies)
-        func change(_ path: String, allowed: @escaping @Sendable (Role) -> Bool, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
+        func change(_ path: String, allowed: Capability, _ body: @escaping @Sendable (Input, AccordRequestContext, Int64) async throws -> Void) {
             router.post("rcas/:id/\(path)") { request, context in
                 _ = try await self.dependencies.useCases.rcas.find(id: try context.id(), scope: context.scope)
                 _ = try context.requireUser(allowed)
@@ -102,32 +116,30 @@ struct RCAPages {
                 }
             }
         }
-        let clock = self.dependencies.clock
         let rcas = self.dependencies.useCases.writeRCA
-        change("analysis", allowed: RCAPages.mayWrite) { input, context, id in
+        change("analysis", allowed: .writeRCAs) { input, context, id in
             _ = try await rcas.analysis(id: id, try DraftParsing.analysis(input), scope: context.scope, actor: context.actor)
         }
-        change("timeline", allowed: RCAPages.mayWrite) { input, context, id in
+        change("timeline", allowed: .writeRCAs) { input, context, id in
             let rca = try await self.dependencies.useCases.rcas.find(id: id, scope: context.scope)
             let zone = RCAShowPage.zone(input.text("zone"), rca: rca)
             _ = try await rcas.timelineEntry(id: id, try DraftParsing.timeline(input, zone: zone), scope: context.scope, actor: context.actor)
         }
-        change("factors", allowed: RCAPages.mayWrite) { input, context, id in
+        change("factors", allowed: .writeRCAs) { input, context, id in
             _ = try await rcas.factor(id: id, try DraftParsing.factor(input), scope: context.scope, actor: context.actor)
         }
-        change("sign", allowed: RCAPages.mayWrite) { _, context, id in
+        change("sign", allowed: .writeRCAs) { _, context, id in
             _ = try await self.dependencies.useCases.signRCA(id: id, scope: context.scope, actor: context.actor)
         }
         for step in ["start", "submit", "accept", "return", "close"] {
             let customerOnly = ["accept", "return", "close"].contains(step)
-            let allowed: @Sendable (Role) -> Bool = { role in customerOnly ? role.canManageContracts : RCAPages.mayWrite(role) }
-            change(step, allowed: allowed) { input, context, id in
+            change(step, allowed: customerOnly ? .acceptRCAs : .writeRCAs) { input, context, id in
                 guard let parsed = DraftParsing.rcaStep(step, input) else { throw NotFound("step") }
                 let user = try context.requireUser()
                 _ = try await self.dependencies.useCases.advanceRCA(parsed, id: id, byCustomer: user.role != .vendor, scope: context.scope, actor: context.actor)
             }
         }
-        change("actions", allowed: RCAPages.mayWrite) { input, context, id in
+        change("actions", allowed: .writeRCAs) { input, context, id in
             _ = try await self.dependencies.useCases.addAction(rcaID: id, try DraftParsing.action(input), scope: context.scope, actor: context.actor)
         }
         EvidenceRoutes.rcas(self.dependencies).addPageRoutes(to: router) { request, context, _, state in
@@ -136,8 +148,6 @@ struct RCAPages {
     }
 
     /// The customer's contract managers and the invited vendors' users write an RCA.
-    static func mayWrite(_ role: Role) -> Bool { role.may(.writeRCAs) }
-
     private func list(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let status = request.uri.queryParameters.get("status").flatMap { RCAState(rawValue: String($0)) }
@@ -166,7 +176,7 @@ struct RCAPages {
             }, isEmpty: page.items.isEmpty,
             statuses: RCAState.allCases.map { Choice(value: $0.rawValue, label: $0.label.capitalized, selected: $0 == status) }, overdueOnly: overdueOnly,
             pager: Pager(page, path: "/rcas", query: [("status", status?.rawValue), ("overdue", overdueOnly ? "true" : nil)]), charts: charts,
-            canOpen: user.role.canManageContracts)
+            canOpen: user.role.may(.manageContracts))
         return self.dependencies.renderer.response(view, template: "rcas/list")
     }
 

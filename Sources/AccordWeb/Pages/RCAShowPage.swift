@@ -179,10 +179,10 @@ struct RCAShowPage {
                     status: $0.status.rawValue, statusLabel: $0.status.label, overdue: ActionRules.isOverdue(state: $0.status, due: $0.dueOn, today: today))
             }, files: files.map { EvidenceLine($0, base: "/rcas/\(id)", zone: zone) }, history: history.map { HistoryLine($0, zone: zone) },
             zone: zone.identifier, zoneIsRCA: zone.identifier == rcaZone.identifier, rcaZone: rcaZone.identifier,
-            canWrite: editable && RCAPages.mayWrite(user.role), canSign: editable && RCAPages.mayWrite(user.role) && !(mine?.signed ?? false),
-            canStart: [RCAState.requested, .returned].contains(rca.status) && RCAPages.mayWrite(user.role),
-            canSubmit: rca.status == .inProgress && RCAPages.mayWrite(user.role), canDecide: rca.status == .submitted && isCustomer && user.role.canManageContracts,
-            canClose: rca.status == .accepted && user.role.canManageContracts, canRaise: rca.status != .closed && RCAPages.mayWrite(user.role),
+            canWrite: editable && user.role.may(.writeRCAs), canSign: editable && user.role.may(.writeRCAs) && !(mine?.signed ?? false),
+            canStart: [RCAState.requested, .returned].contains(rca.status) && user.role.may(.writeRCAs),
+            canSubmit: rca.status == .inProgress && user.role.may(.writeRCAs), canDecide: rca.status == .submitted && isCustomer && user.role.may(.manageContracts),
+            canClose: rca.status == .accepted && user.role.may(.manageContracts), canRaise: rca.status != .closed && user.role.may(.writeRCAs),
             categories: RootCauseCategory.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: values["category"] == $0.rawValue) },
             partyChoices: rca.parties.map { Choice(value: $0.vendorID.map(String.init) ?? "customer", label: $0.name, selected: $0.vendorID == vendor) },
             shareRows: rca.parties.enumerated().map { index, party in

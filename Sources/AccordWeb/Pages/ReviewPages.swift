@@ -84,74 +84,90 @@ struct ReviewPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("reviews") { request, context in
-            let user = try context.requireUser()
-            let scope = try context.scope
-            let page = try await self.dependencies.useCases.reviews.listSeries(scope: scope, page: try request.page())
-            let now = self.dependencies.clock()
-            let upcoming = try await self.dependencies.useCases.reviews.meetings(
-                from: now.addingTimeInterval(-86_400), to: now.addingTimeInterval(62 * 86_400), scope: scope, limit: 50)
-            let view = ListView(
-                chrome: Chrome(title: "Reviews", context: context, notice: request.notice),
-                series: page.items.map { Self.line($0, viewerVendorID: scope.vendorID) },
-                isEmpty: page.items.isEmpty, upcoming: try await self.meetingLines(upcoming, scope: scope), canManage: user.role.canManageContracts,
-                pager: Pager(page, path: "/reviews", query: []))
-            return self.dependencies.renderer.response(view, template: "reviews/list")
-        }
-        router.get("reviews/new") { _, context in
-            _ = try context.requireUser(\.canManageContracts)
-            let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
-            return try await self.newForm(
-                context,
-                state: FormState(values: [
-                    "tier": "tactical", "frequency": "usual", "ordinal": "1", "weekday": "3", "month": "1", "start_time": "10:00",
-                    "duration_minutes": "60", "time_zone": "UTC", "starts_on": today.description,
-                ]))
-        }
-        router.post("reviews") { request, context in
-            _ = try context.requireUser(\.canManageContracts)
-            return try await submitForm(request, context: context, render: { try await self.newForm(context, state: $0) }) { input in
-                let draft = try DraftParsing.series(input)
-                let series = try await self.dependencies.useCases.createReviewSeries(draft, scope: context.scope, actor: context.actor)
-                return Redirect.to("/reviews/\(series.id)", notice: .created)
-            }
-        }
-        router.get("reviews/:id") { request, context in try await self.show(context, state: FormState(), notice: request.notice) }
-        router.post("reviews/:id/attendees") { request, context in
-            _ = try await self.dependencies.useCases.reviews.series(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { input in
-                var users: [Int64] = []
-                var contacts: [Int64] = []
-                for entry in input.texts("attendees") {
-                    let parts = entry.split(separator: ":").map(String.init)
-                    guard parts.count == 2, let id = Int64(parts[1]) else { continue }
-                    if parts[0] == "user" { users.append(id) } else if parts[0] == "contact" { contacts.append(id) }
-                }
-                _ = try await self.dependencies.useCases.setAttendees(
-                    seriesID: try context.id(), userIDs: users, contactIDs: contacts, scope: context.scope, actor: context.actor)
-                return Redirect.to("/reviews/\(try context.id())", notice: .updated)
-            }
-        }
-        router.post("reviews/:id/meetings") { request, context in
-            _ = try await self.dependencies.useCases.reviews.series(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { input in
-                let (day, time, reason) = try DraftParsing.meetingSlot(input)
-                let meeting = try await self.dependencies.useCases.addMeeting(
-                    seriesID: try context.id(), day: day, time: time, reason: reason, scope: context.scope, actor: context.actor)
-                return Redirect.to("/meetings/\(meeting.id)", notice: .created)
-            }
-        }
-        router.post("reviews/:id/end") { request, context in
-            _ = try await self.dependencies.useCases.reviews.series(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { _ in
-                _ = try await self.dependencies.useCases.endReviewSeries(id: try context.id(), scope: context.scope, actor: context.actor)
-                return Redirect.to("/reviews/\(try context.id())", notice: .statusChanged)
-            }
-        }
+        router.get("reviews", use: self.getReviews)
+        router.get("reviews/new", use: self.getReviewsNew)
+        router.post("reviews", use: self.postReviews)
+        router.get("reviews/:id", use: self.getReview)
+        router.post("reviews/:id/attendees", use: self.postReviewAttendees)
+        router.post("reviews/:id/meetings", use: self.postReviewMeetings)
+        router.post("reviews/:id/end", use: self.postReviewEnd)
         MeetingPages(dependencies: self.dependencies).addRoutes(to: router)
+    }
+
+    @Sendable func getReviews(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        let scope = try context.scope
+        let page = try await self.dependencies.useCases.reviews.listSeries(scope: scope, page: try request.page())
+        let now = self.dependencies.clock()
+        let upcoming = try await self.dependencies.useCases.reviews.meetings(
+            from: now.addingTimeInterval(-86_400), to: now.addingTimeInterval(62 * 86_400), scope: scope, limit: 50)
+        let view = ListView(
+            chrome: Chrome(title: "Reviews", context: context, notice: request.notice),
+            series: page.items.map { Self.line($0, viewerVendorID: scope.vendorID) },
+            isEmpty: page.items.isEmpty, upcoming: try await self.meetingLines(upcoming, scope: scope), canManage: user.role.may(.runReviews),
+            pager: Pager(page, path: "/reviews", query: []))
+        return self.dependencies.renderer.response(view, template: "reviews/list")
+    }
+
+    @Sendable func getReviewsNew(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.runReviews)
+        let today = LocalDate.of(self.dependencies.clock(), in: .gmt)
+        return try await self.newForm(
+            context,
+            state: FormState(values: [
+                "tier": "tactical", "frequency": "usual", "ordinal": "1", "weekday": "3", "month": "1", "start_time": "10:00",
+                "duration_minutes": "60", "time_zone": "UTC", "starts_on": today.description,
+            ]))
+    }
+
+    @Sendable func postReviews(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.runReviews)
+        return try await submitForm(request, context: context, render: { try await self.newForm(context, state: $0) }) { input in
+            let draft = try DraftParsing.series(input)
+            let series = try await self.dependencies.useCases.createReviewSeries(draft, scope: context.scope, actor: context.actor)
+            return Redirect.to("/reviews/\(series.id)", notice: .created)
+        }
+    }
+
+    @Sendable func getReview(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.show(context, state: FormState(), notice: request.notice)
+    }
+
+    @Sendable func postReviewAttendees(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try await self.dependencies.useCases.reviews.series(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.runReviews)
+        return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { input in
+            var users: [Int64] = []
+            var contacts: [Int64] = []
+            for entry in input.texts("attendees") {
+                let parts = entry.split(separator: ":").map(String.init)
+                guard parts.count == 2, let id = Int64(parts[1]) else { continue }
+                if parts[0] == "user" { users.append(id) } else if parts[0] == "contact" { contacts.append(id) }
+            }
+            _ = try await self.dependencies.useCases.setAttendees(
+                seriesID: try context.id(), userIDs: users, contactIDs: contacts, scope: context.scope, actor: context.actor)
+            return Redirect.to("/reviews/\(try context.id())", notice: .updated)
+        }
+    }
+
+    @Sendable func postReviewMeetings(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try await self.dependencies.useCases.reviews.series(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.runReviews)
+        return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { input in
+            let (day, time, reason) = try DraftParsing.meetingSlot(input)
+            let meeting = try await self.dependencies.useCases.addMeeting(
+                seriesID: try context.id(), day: day, time: time, reason: reason, scope: context.scope, actor: context.actor)
+            return Redirect.to("/meetings/\(meeting.id)", notice: .created)
+        }
+    }
+
+    @Sendable func postReviewEnd(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try await self.dependencies.useCases.reviews.series(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.runReviews)
+        return try await submitForm(request, context: context, render: { try await self.show(context, state: $0, notice: nil) }) { _ in
+            _ = try await self.dependencies.useCases.endReviewSeries(id: try context.id(), scope: context.scope, actor: context.actor)
+            return Redirect.to("/reviews/\(try context.id())", notice: .statusChanged)
+        }
     }
 
     /// A vendor's users do not see the master SLA a multi-vendor review covers.
@@ -215,7 +231,7 @@ struct ReviewPages {
         let lines = try await self.meetingLines(meetings.map { ($0, series) }, scope: scope)
         let upcoming = zip(meetings, lines).filter { $0.0.endsAt >= now }.map(\.1)
         let past = zip(meetings, lines).filter { $0.0.endsAt < now }.map(\.1).reversed()
-        let canManage = user.role.canManageContracts && scope == .organisation
+        let canManage = user.role.may(.runReviews) && scope == .organisation
         var candidates: [CandidateLine] = []
         if canManage {
             // a refused change shows the boxes as they were ticked

@@ -60,8 +60,16 @@ struct ScorecardPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("vendors/:id/scorecard") { _, context in try await self.scorecard(context) }
-        router.get("agreements/:id/composition") { _, context in try await self.composition(context) }
+        router.get("vendors/:id/scorecard", use: self.getVendorScorecard)
+        router.get("agreements/:id/composition", use: self.getAgreementComposition)
+    }
+
+    @Sendable func getVendorScorecard(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.scorecard(context)
+    }
+
+    @Sendable func getAgreementComposition(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.composition(context)
     }
 
     func scorecard(_ context: AccordRequestContext) async throws -> Response {

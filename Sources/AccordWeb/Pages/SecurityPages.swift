@@ -42,29 +42,31 @@ struct SecurityPages {
     ]
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("security") { request, context in
-            _ = try context.requireUser(\.isAdmin)
-            let vendorID = request.query("vendor_id").flatMap { Int64($0) }
-            let page = try await self.dependencies.useCases.accounts.securityEvents(vendorID: vendorID, page: try request.page())
-            let vendors = try await self.dependencies.useCases.vendors.all(scope: .organisation)
-            let lines = page.items.map { event in
-                Line(
-                    hour: JobPages.stamp(event.hour), kind: Self.kinds[event.kind] ?? event.kind.rawValue,
-                    who: event.userLabel ?? (event.route == "*" ? "many (overflow)" : "anonymous"), vendor: event.vendorName,
-                    address: event.address, route: event.route, count: event.count, last: JobPages.stamp(event.lastAt))
-            }
-            let throttled = try await self.throttled().map {
-                ThrottleLine(
-                    email: $0.email, address: $0.address, failures: $0.failures, last: JobPages.stamp($0.lastFailure),
-                    until: $0.blockedUntil.map(JobPages.stamp) ?? "not waiting now")
-            }
-            let view = ListView(
-                chrome: Chrome(title: "Security events", context: context), throttled: throttled, hasThrottled: !throttled.isEmpty,
-                events: lines, isEmpty: lines.isEmpty,
-                vendors: vendors.map { Choice(value: "\($0.id)", label: $0.name, selected: $0.id == vendorID) },
-                pager: Pager(page, path: "/security", query: [("vendor_id", vendorID.map(String.init))]))
-            return self.dependencies.renderer.response(view, template: "security/list")
+        router.get("security", use: self.getSecurity)
+    }
+
+    @Sendable func getSecurity(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.administer)
+        let vendorID = request.query("vendor_id").flatMap { Int64($0) }
+        let page = try await self.dependencies.useCases.accounts.securityEvents(vendorID: vendorID, page: try request.page())
+        let vendors = try await self.dependencies.useCases.vendors.all(scope: .organisation)
+        let lines = page.items.map { event in
+            Line(
+                hour: JobPages.stamp(event.hour), kind: Self.kinds[event.kind] ?? event.kind.rawValue,
+                who: event.userLabel ?? (event.route == "*" ? "many (overflow)" : "anonymous"), vendor: event.vendorName,
+                address: event.address, route: event.route, count: event.count, last: JobPages.stamp(event.lastAt))
         }
+        let throttled = try await self.throttled().map {
+            ThrottleLine(
+                email: $0.email, address: $0.address, failures: $0.failures, last: JobPages.stamp($0.lastFailure),
+                until: $0.blockedUntil.map(JobPages.stamp) ?? "not waiting now")
+        }
+        let view = ListView(
+            chrome: Chrome(title: "Security events", context: context), throttled: throttled, hasThrottled: !throttled.isEmpty,
+            events: lines, isEmpty: lines.isEmpty,
+            vendors: vendors.map { Choice(value: "\($0.id)", label: $0.name, selected: $0.id == vendorID) },
+            pager: Pager(page, path: "/security", query: [("vendor_id", vendorID.map(String.init))]))
+        return self.dependencies.renderer.response(view, template: "security/list")
     }
 
     /// Accounts and addresses with recent failed sign-ins, and until when each is slowed down.
@@ -73,15 +75,19 @@ struct SecurityPages {
     }
 
     func addAPIRoutes(to group: RouterGroup<AccordRequestContext>) {
-        group.get("throttled-sign-ins") { _, context in
-            _ = try context.requireUser(\.isAdmin)
-            return JSON.response(ItemsEnvelope(items: try await self.throttled()))
-        }
-        group.get("security-events") { request, context in
-            _ = try context.requireUser(\.isAdmin)
-            let page = try await self.dependencies.useCases.accounts.securityEvents(
-                vendorID: request.query("vendor_id").flatMap { Int64($0) }, page: try request.apiPage())
-            return JSON.response(ListEnvelope(page) { $0 })
-        }
+        group.get("throttled-sign-ins", use: self.getThrottledSignIns)
+        group.get("security-events", use: self.getSecurityEvents)
+    }
+
+    @Sendable func getThrottledSignIns(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.administer)
+        return JSON.response(ItemsEnvelope(items: try await self.throttled()))
+    }
+
+    @Sendable func getSecurityEvents(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.administer)
+        let page = try await self.dependencies.useCases.accounts.securityEvents(
+            vendorID: request.query("vendor_id").flatMap { Int64($0) }, page: try request.apiPage())
+        return JSON.response(ListEnvelope(page) { $0 })
     }
 }

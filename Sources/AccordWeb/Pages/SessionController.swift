@@ -16,12 +16,22 @@ struct SessionController {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("login") { request, context in
-            if context.identity != nil { return Response.redirect(to: "/", type: .normal) }
-            return self.loginForm(request, context: context, email: "", next: Self.safeNext(request.query("next")), error: nil)
-        }
-        router.post("login") { request, context in try await self.login(request, context: context) }
-        router.post("logout") { _, context in try await self.logout(context: context) }
+        router.get("login", use: self.getLogin)
+        router.post("login", use: self.postLogin)
+        router.post("logout", use: self.postLogout)
+    }
+
+    @Sendable func getLogin(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        if context.identity != nil { return Response.redirect(to: "/", type: .normal) }
+        return self.loginForm(request, context: context, email: "", next: Self.safeNext(request.query("next")), error: nil)
+    }
+
+    @Sendable func postLogin(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.login(request, context: context)
+    }
+
+    @Sendable func postLogout(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.logout(context: context)
     }
 
     private var configuration: AppConfiguration { self.dependencies.configuration }

@@ -45,58 +45,62 @@ struct UploadPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("objectives/:id/upload") { _, context in
-            let (objective, _) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canIngest)
-            return self.page(context, objective: objective, source: "csv upload", accepted: nil, errors: nil, error: nil)
+        router.get("objectives/:id/upload", use: self.getObjectiveUpload)
+        router.post("objectives/:id/upload", use: self.postObjectiveUpload)
+    }
+
+    @Sendable func getObjectiveUpload(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let (objective, _) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.ingest)
+        return self.page(context, objective: objective, source: "csv upload", accepted: nil, errors: nil, error: nil)
+    }
+
+    @Sendable func postObjectiveUpload(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let (objective, placement) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
+        let user = try context.requireUser(.ingest)
+        var request = request
+        let body = try await request.collectBody(upTo: MeasurementAPI.maximumBody)
+        guard let boundary = MultipartForm.boundary(of: request.headers[.contentType]) else {
+            return self.page(
+                context, objective: objective, source: "csv upload", accepted: nil, errors: nil, error: "Choose a CSV file to upload.")
         }
-        router.post("objectives/:id/upload") { request, context in
-            let (objective, placement) = try await self.dependencies.useCases.objectives.find(id: try context.id(), scope: context.scope)
-            let user = try context.requireUser(\.canIngest)
-            var request = request
-            let body = try await request.collectBody(upTo: MeasurementAPI.maximumBody)
-            guard let boundary = MultipartForm.boundary(of: request.headers[.contentType]) else {
-                return self.page(
-                    context, objective: objective, source: "csv upload", accepted: nil, errors: nil, error: "Choose a CSV file to upload.")
+        let form: MultipartForm
+        do {
+            form = try MultipartForm(body: Array(body.readableBytesView), boundary: boundary)
+        } catch let error as MultipartForm.Malformed {
+            return self.page(
+                context, objective: objective, source: "csv upload", accepted: nil, errors: nil,
+                error: "The upload did not arrive whole: \(error.reason) Nothing was stored; try again.")
+        }
+        let typed = form.value("source")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let source = typed.isEmpty ? "csv upload" : typed
+        guard let file = form.parts.first(where: { $0.name == "file" }), !file.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
+            return self.page(context, objective: objective, source: source, accepted: nil, errors: nil, error: "Choose a CSV file to upload.")
+        }
+        let sender = BatchSender(userID: user.id, credential: "session")
+        do {
+            let rows: IngestRows =
+                objective.sliKind.isTicketBased
+                ? .ticketEvents(try MeasurementAPI.ticketCSVRows(file.content)) : .buckets(try MeasurementAPI.csvRows(file.content))
+            let accepted: String
+            let periods: [PeriodImpact]
+            switch try await self.dependencies.useCases.ingest.ingest(rows, objective: objective, source: source, scope: context.scope, sender: sender) {
+            case .ticketEvents(let batch):
+                accepted = "\(batch.accepted) events accepted as batch \(batch.batchID) (\(batch.duplicates) already stored)."
+                periods = batch.periods
+            case .buckets(let batch):
+                accepted = "\(batch.accepted) buckets accepted as batch \(batch.batchID) (content hash \(batch.contentHash.prefix(16))…)."
+                periods = batch.periods
             }
-            let form: MultipartForm
-            do {
-                form = try MultipartForm(body: Array(body.readableBytesView), boundary: boundary)
-            } catch let error as MultipartForm.Malformed {
-                return self.page(
-                    context, objective: objective, source: "csv upload", accepted: nil, errors: nil,
-                    error: "The upload did not arrive whole: \(error.reason) Nothing was stored; try again.")
-            }
-            let typed = form.value("source")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            let source = typed.isEmpty ? "csv upload" : typed
-            guard let file = form.parts.first(where: { $0.name == "file" }), !file.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-            else {
-                return self.page(context, objective: objective, source: source, accepted: nil, errors: nil, error: "Choose a CSV file to upload.")
-            }
-            let sender = BatchSender(userID: user.id, credential: "session")
-            do {
-                let rows: IngestRows =
-                    objective.sliKind.isTicketBased
-                    ? .ticketEvents(try MeasurementAPI.ticketCSVRows(file.content)) : .buckets(try MeasurementAPI.csvRows(file.content))
-                let accepted: String
-                let periods: [PeriodImpact]
-                switch try await self.dependencies.useCases.ingest.ingest(rows, objective: objective, source: source, scope: context.scope, sender: sender) {
-                case .ticketEvents(let batch):
-                    accepted = "\(batch.accepted) events accepted as batch \(batch.batchID) (\(batch.duplicates) already stored)."
-                    periods = batch.periods
-                case .buckets(let batch):
-                    accepted = "\(batch.accepted) buckets accepted as batch \(batch.batchID) (content hash \(batch.contentHash.prefix(16))…)."
-                    periods = batch.periods
-                }
-                let agreement = try await self.dependencies.useCases.agreements.find(id: placement.agreementID, scope: context.scope)
-                return self.page(
-                    context, objective: objective, source: source, accepted: accepted, errors: nil, error: nil,
-                    impact: Self.impact(periods, objective: objective, zone: TimeZone(identifier: agreement.timeZone) ?? .gmt))
-            } catch let errors as ValidationErrors {
-                return self.page(context, objective: objective, source: source, accepted: nil, errors: errors, error: nil)
-            } catch let rule as RuleViolation {
-                return self.page(context, objective: objective, source: source, accepted: nil, errors: nil, error: rule.message)
-            }
+            let agreement = try await self.dependencies.useCases.agreements.find(id: placement.agreementID, scope: context.scope)
+            return self.page(
+                context, objective: objective, source: source, accepted: accepted, errors: nil, error: nil,
+                impact: Self.impact(periods, objective: objective, zone: TimeZone(identifier: agreement.timeZone) ?? .gmt))
+        } catch let errors as ValidationErrors {
+            return self.page(context, objective: objective, source: source, accepted: nil, errors: errors, error: nil)
+        } catch let rule as RuleViolation {
+            return self.page(context, objective: objective, source: source, accepted: nil, errors: nil, error: rule.message)
         }
     }
 

@@ -41,36 +41,60 @@ struct VendorPages {
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("vendors") { request, context in try await self.list(request, context) }
-        router.get("vendors/new") { _, context in
-            _ = try context.requireUser(\.canManageContracts)
-            return self.form(context, vendor: nil, state: FormState())
-        }
-        router.post("vendors") { request, context in try await self.create(request, context) }
-        router.get("vendors/:id") { request, context in try await self.show(request, context) }
-        router.get("vendors/:id/edit") { _, context in
-            let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            return self.form(context, vendor: vendor, state: FormState(values: vendor.formValues, rowVersion: vendor.rowVersion))
-        }
-        router.post("vendors/:id/edit") { request, context in try await self.update(request, context) }
-        router.get("vendors/:id/delete") { _, context in
-            let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            let view = ConfirmView(
-                chrome: Chrome(title: "Delete \(vendor.name)", context: context), question: "Delete the vendor \(vendor.name)?",
-                detail: "Its contacts are deleted with it. A vendor with agreements or user accounts cannot be deleted.",
-                action: "/vendors/\(vendor.id)/delete", cancelURL: "/vendors/\(vendor.id)", button: "Delete vendor")
-            return self.renderer.response(view, template: "confirm")
-        }
-        router.post("vendors/:id/delete") { _, context in
-            let id = try context.id()
-            _ = try await self.vendors.find(id: id, scope: context.scope)
-            _ = try context.requireUser(\.canManageContracts)
-            try await self.useCases.deleteVendor(id: id, scope: context.scope, actor: context.actor)
-            return Redirect.to("/vendors", notice: .deleted)
-        }
+        router.get("vendors", use: self.getVendors)
+        router.get("vendors/new", use: self.getVendorsNew)
+        router.post("vendors", use: self.postVendors)
+        router.get("vendors/:id", use: self.getVendor)
+        router.get("vendors/:id/edit", use: self.getVendorEdit)
+        router.post("vendors/:id/edit", use: self.postVendorEdit)
+        router.get("vendors/:id/delete", use: self.getVendorDelete)
+        router.post("vendors/:id/delete", use: self.postVendorDelete)
         ContactPages(dependencies: self.dependencies).addRoutes(to: router)
+    }
+
+    @Sendable func getVendors(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.list(request, context)
+    }
+
+    @Sendable func getVendorsNew(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageContracts)
+        return self.form(context, vendor: nil, state: FormState())
+    }
+
+    @Sendable func postVendors(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.create(request, context)
+    }
+
+    @Sendable func getVendor(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.show(request, context)
+    }
+
+    @Sendable func getVendorEdit(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        return self.form(context, vendor: vendor, state: FormState(values: vendor.formValues, rowVersion: vendor.rowVersion))
+    }
+
+    @Sendable func postVendorEdit(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        try await self.update(request, context)
+    }
+
+    @Sendable func getVendorDelete(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        let view = ConfirmView(
+            chrome: Chrome(title: "Delete \(vendor.name)", context: context), question: "Delete the vendor \(vendor.name)?",
+            detail: "Its contacts are deleted with it. A vendor with agreements or user accounts cannot be deleted.",
+            action: "/vendors/\(vendor.id)/delete", cancelURL: "/vendors/\(vendor.id)", button: "Delete vendor")
+        return self.renderer.response(view, template: "confirm")
+    }
+
+    @Sendable func postVendorDelete(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let id = try context.id()
+        _ = try await self.vendors.find(id: id, scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        try await self.useCases.deleteVendor(id: id, scope: context.scope, actor: context.actor)
+        return Redirect.to("/vendors", notice: .deleted)
     }
 
     private func list(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
@@ -85,7 +109,7 @@ struct VendorPages {
         }
         let view = ListView(
             chrome: Chrome(title: "Vendors", context: context, notice: request.notice), vendors: rows, search: search.orEmpty,
-            pager: Pager(page, path: "/vendors", query: [("q", search)]), canManage: user.role.canManageContracts, isEmpty: rows.isEmpty)
+            pager: Pager(page, path: "/vendors", query: [("q", search)]), canManage: user.role.may(.manageContracts), isEmpty: rows.isEmpty)
         return self.renderer.response(view, template: "vendors/list")
     }
 
@@ -100,7 +124,7 @@ struct VendorPages {
             website: vendor.website.isEmpty ? nil : vendor.website, description: vendor.description.isEmpty ? nil : vendor.description,
             probation: vendor.isOnProbation(on: today) ? vendor.probationUntil.map(Figures.date) : nil, contacts: contacts, hasContacts: !contacts.isEmpty,
             agreements: agreements,
-            canManage: user.role.canManageContracts, canEditContacts: user.role.canManageContracts || user.role == .vendor,
+            canManage: user.role.may(.manageContracts), canEditContacts: user.role.may(.manageContracts) || user.role == .vendor,
             url: "/vendors/\(vendor.id)")
         return self.renderer.response(view, template: "vendors/show")
     }
@@ -112,7 +136,7 @@ struct VendorPages {
     }
 
     private func create(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
-        _ = try context.requireUser(\.canManageContracts)
+        _ = try context.requireUser(.manageContracts)
         return try await submitForm(request, context: context, render: { self.form(context, vendor: nil, state: $0) }) { input in
             let vendor = try await self.useCases.createVendor(try DraftParsing.vendor(input), scope: context.scope, actor: context.actor)
             return Redirect.to("/vendors/\(vendor.id)", notice: .created)
@@ -121,7 +145,7 @@ struct VendorPages {
 
     private func update(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
         let vendor = try await self.vendors.find(id: try context.id(), scope: context.scope)
-        _ = try context.requireUser(\.canManageContracts)
+        _ = try context.requireUser(.manageContracts)
         return try await submitForm(request, context: context, render: { self.form(context, vendor: vendor, state: $0) }) { input in
             _ = try await self.useCases.editVendor(
                 id: vendor.id, try DraftParsing.vendor(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope,

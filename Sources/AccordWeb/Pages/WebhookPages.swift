@@ -47,39 +47,45 @@ struct WebhookPages {
         var pager: Pager
     }
 
-    static func mayManage(_ role: Role) -> Bool { role.may(.manageWebhooks) }
-
     func addRoutes(to router: Router<AccordRequestContext>) {
-        router.get("webhooks") { request, context in
-            _ = try context.requireUser(Self.mayManage)
-            return try await self.list(context, state: FormState(), notice: request.notice)
-        }
-        router.post("webhooks") { request, context in
-            _ = try context.requireUser(Self.mayManage)
-            return try await submitForm(request, context: context, render: { try await self.list(context, state: $0, notice: nil) }) { input in
-                let registered = try await self.create(input, context: context)
-                return try await self.show(registered.webhook, secret: registered.secret, request: request, context: context, status: .created)
-            }
-        }
-        router.get("webhooks/:id") { request, context in
-            _ = try context.requireUser(Self.mayManage)
-            let webhook = try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope)
-            return try await self.show(webhook, secret: nil, request: request, context: context)
-        }
-        router.post("webhooks/:id/rotate-secret") { request, context in
-            _ = try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(Self.mayManage)
-            let rotated = try await self.dependencies.useCases.webhookRegistration.rotateSecret(id: try context.id(), scope: context.scope, actor: context.actor)
-            return try await self.show(rotated.webhook, secret: rotated.secret, request: request, context: context)
-        }
+        router.get("webhooks", use: self.getWebhooks)
+        router.post("webhooks", use: self.postWebhooks)
+        router.get("webhooks/:id", use: self.getWebhook)
+        router.post("webhooks/:id/rotate-secret", use: self.postWebhookRotateSecret)
         for (action, active) in [("enable", true), ("disable", false)] {
             router.post("webhooks/:id/\(action)") { _, context in
                 _ = try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope)
-                _ = try context.requireUser(Self.mayManage)
+                _ = try context.requireUser(.manageWebhooks)
                 _ = try await self.dependencies.useCases.setWebhookActive(id: try context.id(), active: active, scope: context.scope, actor: context.actor)
                 return Redirect.to("/webhooks/\(try context.id())", notice: .updated)
             }
         }
+    }
+
+    @Sendable func getWebhooks(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageWebhooks)
+        return try await self.list(context, state: FormState(), notice: request.notice)
+    }
+
+    @Sendable func postWebhooks(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageWebhooks)
+        return try await submitForm(request, context: context, render: { try await self.list(context, state: $0, notice: nil) }) { input in
+            let registered = try await self.create(input, context: context)
+            return try await self.show(registered.webhook, secret: registered.secret, request: request, context: context, status: .created)
+        }
+    }
+
+    @Sendable func getWebhook(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageWebhooks)
+        let webhook = try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope)
+        return try await self.show(webhook, secret: nil, request: request, context: context)
+    }
+
+    @Sendable func postWebhookRotateSecret(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageWebhooks)
+        let rotated = try await self.dependencies.useCases.webhookRegistration.rotateSecret(id: try context.id(), scope: context.scope, actor: context.actor)
+        return try await self.show(rotated.webhook, secret: rotated.secret, request: request, context: context)
     }
 
     /// An endpoint and its deliveries; `secret` only in the answer that created or rotated it, never stored in a cache.
@@ -106,7 +112,7 @@ struct WebhookPages {
 
     /// A vendor's user adds endpoints for its own vendor only, whatever the form says.
     func create(_ input: Input, context: AccordRequestContext) async throws -> WebhookRegistration.Registered {
-        let user = try context.requireUser(Self.mayManage)
+        let user = try context.requireUser(.manageWebhooks)
         var reader = InputReader(input)
         let chosen = reader.id("vendor_id", label: "Vendor")
         try reader.errors.throwIfAny()
@@ -161,39 +167,49 @@ struct WebhookAPI {
     }
 
     func addRoutes(to group: RouterGroup<AccordRequestContext>) {
-        group.get("webhooks") { _, context in
-            _ = try context.requireUser(WebhookPages.mayManage)
-            return JSON.response(ItemsEnvelope(items: try await self.dependencies.useCases.webhooks.list(scope: context.scope)))
-        }
-        group.post("webhooks") { request, context in
-            _ = try context.requireUser(WebhookPages.mayManage)
-            var request = request
-            let input = try await request.json(context: context)
-            let registered = try await WebhookPages(dependencies: self.dependencies).create(input, context: context)
-            return Self.once(JSON.response(Created(webhook: registered.webhook, secret: registered.secret), status: .created))
-        }
-        group.get("webhooks/:id") { _, context in
-            _ = try context.requireUser(WebhookPages.mayManage)
-            return JSON.response(try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope))
-        }
-        group.post("webhooks/:id/rotate-secret") { _, context in
-            _ = try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope)
-            _ = try context.requireUser(WebhookPages.mayManage)
-            let rotated = try await self.dependencies.useCases.webhookRegistration.rotateSecret(id: try context.id(), scope: context.scope, actor: context.actor)
-            return Self.once(JSON.response(Created(webhook: rotated.webhook, secret: rotated.secret)))
-        }
-        group.get("webhooks/:id/deliveries") { request, context in
-            _ = try context.requireUser(WebhookPages.mayManage)
-            let page = try await self.dependencies.useCases.webhooks.deliveries(webhookID: try context.id(), page: request.apiPage(), scope: context.scope)
-            return JSON.response(ListEnvelope(page) { $0 })
-        }
+        group.get("webhooks", use: self.getWebhooks2)
+        group.post("webhooks", use: self.postWebhooks2)
+        group.get("webhooks/:id", use: self.getWebhook2)
+        group.post("webhooks/:id/rotate-secret", use: self.postWebhookRotateSecret2)
+        group.get("webhooks/:id/deliveries", use: self.getWebhookDeliveries)
         for (action, active) in [("enable", true), ("disable", false)] {
             group.post("webhooks/:id/\(action)") { _, context in
                 _ = try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope)
-                _ = try context.requireUser(WebhookPages.mayManage)
+                _ = try context.requireUser(.manageWebhooks)
                 return JSON.response(
                     try await self.dependencies.useCases.setWebhookActive(id: try context.id(), active: active, scope: context.scope, actor: context.actor))
             }
         }
+    }
+
+    @Sendable func getWebhooks2(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageWebhooks)
+        return JSON.response(ItemsEnvelope(items: try await self.dependencies.useCases.webhooks.list(scope: context.scope)))
+    }
+
+    @Sendable func postWebhooks2(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageWebhooks)
+        var request = request
+        let input = try await request.json(context: context)
+        let registered = try await WebhookPages(dependencies: self.dependencies).create(input, context: context)
+        return Self.once(JSON.response(Created(webhook: registered.webhook, secret: registered.secret), status: .created))
+    }
+
+    @Sendable func getWebhook2(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageWebhooks)
+        return JSON.response(try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope))
+    }
+
+    @Sendable func postWebhookRotateSecret2(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try await self.dependencies.useCases.webhooks.find(id: try context.id(), scope: context.scope)
+        _ = try context.requireUser(.manageWebhooks)
+        let rotated = try await self.dependencies.useCases.webhookRegistration.rotateSecret(id: try context.id(), scope: context.scope, actor: context.actor)
+        return Self.once(JSON.response(Created(webhook: rotated.webhook, secret: rotated.secret)))
+    }
+
+    @Sendable func getWebhookDeliveries(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        _ = try context.requireUser(.manageWebhooks)
+        let page = try await self.dependencies.useCases.webhooks.deliveries(webhookID: try context.id(), page: request.apiPage(), scope: context.scope)
+        return JSON.response(ListEnvelope(page) { $0 })
     }
 }
