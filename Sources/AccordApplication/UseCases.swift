@@ -31,6 +31,9 @@ public struct UseCases: Sendable {
             outbound: self.outbound)
     }
 
+    /// The one way a use case applies its effects, in its own transaction.
+    var change: Change { Change(repositories: self.repositories, clock: self.clock) }
+
     public var ingest: MeasurementIngest {
         MeasurementIngest(repositories: self.repositories, clock: self.clock, logger: self.logger, reach: self.ingestReach)
     }

@@ -326,8 +326,7 @@ struct ReviewEdgeTests {
             }
             // changing the attendees keeps those who stay, so the minutes still name them present
             _ = try await harness.repositories.reviews.setAttendees(
-                seriesID: Int64(seriesID), userIDs: [world.manager.id, world.vendorUserA.id], contactIDs: [world.contactA.id], scope: .organisation,
-                actor: .system)
+                seriesID: Int64(seriesID), userIDs: [world.manager.id, world.vendorUserA.id], contactIDs: [world.contactA.id], scope: .organisation)
             let after = try await harness.repositories.reviews.attendees(seriesID: Int64(seriesID))
             let kept = Set(attendees.filter { $0.userID != world.vendorUserB.id }.map(\.id))
             #expect(kept.isSubset(of: Set(after.map(\.id))) && after.count == 3)

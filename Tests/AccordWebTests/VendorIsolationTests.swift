@@ -123,7 +123,7 @@ struct VendorIsolationTests {
                 timeZone: "UTC", startTime: ClockTime("10:00"), durationMinutes: 60, startsOn: today, attendeeUserIDs: [world.vendorUserB.id]),
             through: try #require(today.adding(days: 90)), scope: .organisation, actor: manager, now: harness.clock.now)
         let meeting = try await harness.repositories.reviews.addMeeting(
-            seriesID: series.id, day: today, time: ClockTime("00:00"), reason: "Beta review", scope: .organisation, actor: manager,
+            seriesID: series.id, day: today, time: ClockTime("00:00"), reason: "Beta review", scope: .organisation,
             now: harness.clock.now)
         let packs = try await ReviewPacks(repositories: harness.repositories, clock: { harness.clock.now }).freeze(
             meetingID: meeting.id, scheduled: false, actor: manager)

@@ -22,7 +22,7 @@ struct DemoReviews {
         let olli = AuditActor(userID: people.olli.id, label: people.olli.name)
         let berlin = TimeZone(identifier: "Europe/Berlin") ?? .gmt
         let today = LocalDate.of(now, in: berlin)
-        guard let horizon = today.adding(days: 180), let fourMonthsAgo = today.adding(days: -122), let threeWeeksAgo = today.adding(days: -21),
+        guard let fourMonthsAgo = today.adding(days: -122), let threeWeeksAgo = today.adding(days: -21),
             let halfYearAgo = today.adding(days: -183), let yearAgo = today.adding(days: -366)
         else { return }
         let nora = try await self.repositories.contacts.list(vendorID: northwind.vendorID ?? 0, scope: org).first
@@ -38,35 +38,36 @@ struct DemoReviews {
                 agreementID: agreement.id, terms, expectedRowVersion: terms.rowVersion, scope: org, actor: carla)
         }
 
+        let createSeries = CreateReviewSeries(change: Change(repositories: self.repositories, clock: { now }))
         // tactical: Northwind's monthly service review, four months of history
-        let monthly = try await self.repositories.reviews.createSeries(
+        let monthly = try await createSeries(
             ReviewSeriesDraft(
                 title: "Northwind monthly service review", tier: .tactical, scope: .agreement(northwind.id),
                 recurrence: .monthly(ordinal: 1, weekday: 3), timeZone: "Europe/Berlin", startTime: ClockTime("10:00"), durationMinutes: 60,
                 startsOn: fourMonthsAgo, location: "Room Spree / video call", attendeeUserIDs: [people.carla.id, people.ari.id, people.olli.id],
                 attendeeContactIDs: nora.map { [$0.id] } ?? []),
-            through: horizon, scope: org, actor: carla, now: now)
+            scope: org, actor: carla)
         // operational: Initech's weekly service desk check, three weeks of history
-        let weekly = try await self.repositories.reviews.createSeries(
+        let weekly = try await createSeries(
             ReviewSeriesDraft(
                 title: "Initech weekly service desk check", tier: .operational, scope: .agreement(initech.id),
                 recurrence: .weekly(weekday: 1, everyWeeks: 1), timeZone: "Europe/Berlin", startTime: ClockTime("09:30"), durationMinutes: 30,
                 startsOn: threeWeeksAgo, location: "Video call", attendeeUserIDs: [people.carla.id, people.dana.id]),
-            through: horizon, scope: org, actor: carla, now: now)
+            scope: org, actor: carla)
         // strategic: the quarterly business review of the checkout service with every vendor under it
-        let quarterly = try await self.repositories.reviews.createSeries(
+        let quarterly = try await createSeries(
             ReviewSeriesDraft(
                 title: "Checkout quarterly business review", tier: .strategic, scope: .master(master.id),
                 recurrence: .quarterly(ordinal: 1, weekday: 4), timeZone: "Europe/Berlin", startTime: ClockTime("14:00"), durationMinutes: 90,
                 startsOn: halfYearAgo, location: "Board room", attendeeUserIDs: [people.carla.id, people.ada.id, people.olli.id, people.dana.id]),
-            through: horizon, scope: org, actor: carla, now: now)
+            scope: org, actor: carla)
         // annual: Globex's relationship review
-        let annual = try await self.repositories.reviews.createSeries(
+        let annual = try await createSeries(
             ReviewSeriesDraft(
                 title: "Globex annual relationship review", tier: .annual, scope: .vendor(globex.vendorID ?? 0),
                 recurrence: .yearly(month: 11, ordinal: -1, weekday: 2), timeZone: "Europe/Berlin", startTime: ClockTime("11:00"), durationMinutes: 120,
                 startsOn: yearAgo, attendeeUserIDs: [people.carla.id, people.ada.id]),
-            through: horizon, scope: org, actor: carla, now: now)
+            scope: org, actor: carla)
         for (series, from) in [(monthly, fourMonthsAgo), (weekly, threeWeeksAgo), (quarterly, halfYearAgo), (annual, yearAgo)] {
             _ = try await self.repositories.reviews.backfill(seriesID: series.id, from: from, now: now)
         }
@@ -81,35 +82,39 @@ struct DemoReviews {
                 try await packs.freeze(
                     meetingID: meeting.id, scheduled: true, announce: index == held.count - 1 && series.id == monthly.id,
                     actor: AuditActor(userID: nil, label: "review-meetings job"))
-                _ = try await self.repositories.reviews.saveMinutes(
+                let minutes = ChangeMeeting(repositories: self.repositories, clock: { meeting.endsAt })
+                _ = try await minutes.saveMinutes(
                     meetingID: meeting.id, attendance: attendees.prefix(max(1, attendees.count - index % 2)).map(\.id),
                     notes: [
                         .init(item: "Opening and scorecard", text: "Scorecard walked through; figures agreed as in the pack."),
                         .init(item: "Decisions, actions and close", text: "Actions below; next review as planned."),
-                    ], expectedRowVersion: nil, scope: org, actor: carla, now: meeting.endsAt)
-                _ = try await self.repositories.reviews.addItem(
+                    ], expectedRowVersion: nil, scope: org, actor: carla)
+                _ = try await minutes.addItem(
                     meetingID: meeting.id,
                     ReviewItemDraft(kind: .decision, text: "The pack's figures are accepted as the record of the period.", decidedBy: "The meeting"),
-                    partyVendorID: nil, scope: org, actor: carla, now: meeting.endsAt)
+                    partyVendorID: nil, scope: org, actor: carla)
                 if series.id == monthly.id, let due = meeting.day.adding(days: 14) {
-                    let action = try await self.repositories.reviews.addItem(
+                    let action = try await minutes.addItem(
                         meetingID: meeting.id,
                         ReviewItemDraft(
                             kind: .action, text: Self.actionTexts[index % Self.actionTexts.count],
                             ownerName: "Olli Ops", ownerVendorID: northwind.vendorID, dueOn: due),
-                        partyVendorID: northwind.vendorID, scope: org, actor: carla, now: meeting.endsAt)
+                        partyVendorID: northwind.vendorID, scope: org, actor: carla)
                     // the first month's action is done; later ones stay open and roll into the next agenda
-                    if index == 0 { _ = try await self.repositories.reviews.perform(.done, itemID: action.id, scope: .vendor(northwind.vendorID ?? 0), actor: olli, now: now) }
+                    if index == 0 {
+                        _ = try await AdvanceReviewItem(change: Change(repositories: self.repositories, clock: { now }))(
+                            .done, itemID: action.id, scope: .vendor(northwind.vendorID ?? 0), actor: olli)
+                    }
                 }
                 if series.id == monthly.id, index == held.count - 1 {
-                    _ = try await self.repositories.reviews.addItem(
+                    _ = try await minutes.addItem(
                         meetingID: meeting.id, ReviewItemDraft(kind: .question, text: "Should the peak season in December have its own target?"),
-                        partyVendorID: nil, scope: org, actor: carla, now: meeting.endsAt)
+                        partyVendorID: nil, scope: org, actor: carla)
                 }
             }
         }
         // minutes whose three-business-day comment period has ended are locked with their hash
-        _ = try await self.repositories.reviews.lockDueMinutes(now: now)
+        _ = try await ReviewMeetingsJob.lockDueMinutes(repositories: self.repositories, now: now)
 
         // renegotiation in progress: Northwind proposes relaxing availability, the customer counters
         let service = RenegotiationService(repositories: self.repositories, clock: { now })

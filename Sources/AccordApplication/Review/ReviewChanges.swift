@@ -4,47 +4,56 @@ import Foundation
 
 /// A contract manager sets up a review series (its cadence, scope and first meetings, planned ahead).
 public struct CreateReviewSeries: Sendable {
-    let repositories: Repositories
-    let clock: @Sendable () -> Date
+    let change: Change
 
     public func callAsFunction(_ draft: ReviewSeriesDraft, scope: AccessScope, actor: AuditActor) async throws -> ReviewSeries {
-        let now = self.clock()
-        let today = LocalDate.of(now, in: .gmt)
-        return try await self.repositories.reviews.createSeries(
-            draft, through: today.adding(days: ReviewMeetingsJob.planningDays) ?? today, scope: scope, actor: actor, now: now)
+        try await self.change.run(actor: actor) { repositories, now in
+            let today = LocalDate.of(now, in: .gmt)
+            let series = try await repositories.reviews.createSeries(
+                draft, through: today.adding(days: ReviewMeetingsJob.planningDays) ?? today, scope: scope, actor: actor, now: now)
+            return (series, ReviewEffects.seriesCreated(series))
+        }
     }
 }
 
 /// A contract manager names a series' attendees (the customer's people and vendor contacts).
 public struct SetAttendees: Sendable {
-    let repositories: Repositories
+    let change: Change
 
     public func callAsFunction(seriesID: Int64, userIDs: [Int64], contactIDs: [Int64], scope: AccessScope, actor: AuditActor) async throws
         -> [ReviewAttendee]
     {
-        try await self.repositories.reviews.setAttendees(seriesID: seriesID, userIDs: userIDs, contactIDs: contactIDs, scope: scope, actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            let (before, after) = try await repositories.reviews.setAttendees(seriesID: seriesID, userIDs: userIDs, contactIDs: contactIDs, scope: scope)
+            return (after, ReviewEffects.attendeesSet(seriesID: seriesID, before: before, after: after))
+        }
     }
 }
 
 /// A contract manager adds an ad-hoc meeting to a series.
 public struct AddMeeting: Sendable {
-    let repositories: Repositories
-    let clock: @Sendable () -> Date
+    let change: Change
 
     public func callAsFunction(seriesID: Int64, day: LocalDate, time: ClockTime?, reason: String, scope: AccessScope, actor: AuditActor) async throws
         -> ReviewMeeting
     {
-        try await self.repositories.reviews.addMeeting(seriesID: seriesID, day: day, time: time, reason: reason, scope: scope, actor: actor, now: self.clock())
+        try await self.change.run(actor: actor) { repositories, now in
+            let meeting = try await repositories.reviews.addMeeting(seriesID: seriesID, day: day, time: time, reason: reason, scope: scope, now: now)
+            return (meeting, ReviewEffects.meetingAdded(meeting, reason: reason))
+        }
     }
 }
 
 /// A contract manager ends a series: no meeting is planned after today.
 public struct EndReviewSeries: Sendable {
-    let repositories: Repositories
-    let clock: @Sendable () -> Date
+    let change: Change
 
     public func callAsFunction(id: Int64, scope: AccessScope, actor: AuditActor) async throws -> ReviewSeries {
-        try await self.repositories.reviews.endSeries(id: id, scope: scope, actor: actor, now: self.clock())
+        try await self.change.run(actor: actor) { repositories, now in
+            let (before, after) = try await repositories.reviews.endSeries(id: id, scope: scope, now: now)
+            let vendors = try await repositories.reviews.vendors(of: after.scope).map(\.id)
+            return (after, ReviewEffects.seriesEnded(before: before, after: after, vendorIDs: vendors))
+        }
     }
 }
 
@@ -52,28 +61,43 @@ public struct EndReviewSeries: Sendable {
 public struct ChangeMeeting: Sendable {
     let repositories: Repositories
     let clock: @Sendable () -> Date
+    var change: Change { Change(repositories: self.repositories, clock: self.clock) }
 
     public func move(meetingID: Int64, to day: LocalDate, at time: ClockTime?, reason: String, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor)
         async throws -> ReviewMeeting
     {
-        try await self.repositories.reviews.move(
-            meetingID: meetingID, to: day, at: time, reason: reason, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, now: self.clock())
+        try await self.change.run(actor: actor) { repositories, now in
+            let (before, after, series) = try await repositories.reviews.move(
+                meetingID: meetingID, to: day, at: time, reason: reason, expectedRowVersion: expectedRowVersion, scope: scope, now: now)
+            let vendors = try await repositories.reviews.vendors(of: series.scope).map(\.id)
+            return (after, ReviewEffects.meetingMoved(before: before, after: after, series: series, vendorIDs: vendors, reason: reason))
+        }
     }
 
     public func cancel(meetingID: Int64, reason: String, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor) async throws -> ReviewMeeting {
-        try await self.repositories.reviews.cancel(
-            meetingID: meetingID, reason: reason, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, now: self.clock())
+        try await self.change.run(actor: actor) { repositories, now in
+            let (before, after, series) = try await repositories.reviews.cancel(
+                meetingID: meetingID, reason: reason, expectedRowVersion: expectedRowVersion, scope: scope, now: now)
+            let vendors = try await repositories.reviews.vendors(of: series.scope).map(\.id)
+            return (after, ReviewEffects.meetingCancelled(before: before, after: after, series: series, vendorIDs: vendors, reason: reason))
+        }
     }
 
     public func saveMinutes(
         meetingID: Int64, attendance: [Int64], notes: [ReviewMeeting.Minutes.Note], expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor
     ) async throws -> ReviewMeeting {
-        try await self.repositories.reviews.saveMinutes(
-            meetingID: meetingID, attendance: attendance, notes: notes, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor, now: self.clock())
+        try await self.change.run(actor: actor) { repositories, now in
+            let (before, after) = try await repositories.reviews.saveMinutes(
+                meetingID: meetingID, attendance: attendance, notes: notes, expectedRowVersion: expectedRowVersion, scope: scope, now: now)
+            return (after, ReviewEffects.minutesSaved(before: before, after: after))
+        }
     }
 
     public func addItem(meetingID: Int64, _ draft: ReviewItemDraft, partyVendorID: Int64?, scope: AccessScope, actor: AuditActor) async throws -> ReviewItem {
-        try await self.repositories.reviews.addItem(meetingID: meetingID, draft, partyVendorID: partyVendorID, scope: scope, actor: actor, now: self.clock())
+        try await self.change.run(actor: actor) { repositories, now in
+            let item = try await repositories.reviews.addItem(meetingID: meetingID, draft, partyVendorID: partyVendorID, scope: scope, actor: actor, now: now)
+            return (item, ReviewEffects.itemRecorded(item))
+        }
     }
 
     /// Freezes each audience's pack now (a new revision when one exists).
@@ -84,11 +108,13 @@ public struct ChangeMeeting: Sendable {
 
 /// An item of a meeting is done, dropped with a reason, or (a question) decided.
 public struct AdvanceReviewItem: Sendable {
-    let repositories: Repositories
-    let clock: @Sendable () -> Date
+    let change: Change
 
     public func callAsFunction(_ step: ReviewItemStep, itemID: Int64, scope: AccessScope, actor: AuditActor) async throws -> ReviewItem {
-        try await self.repositories.reviews.perform(step, itemID: itemID, scope: scope, actor: actor, now: self.clock())
+        try await self.change.run(actor: actor) { repositories, now in
+            let (before, after) = try await repositories.reviews.perform(step, itemID: itemID, scope: scope, actor: actor, now: now)
+            return (after, ReviewEffects.itemClosed(before: before, after: after))
+        }
     }
 }
 
@@ -146,12 +172,12 @@ public struct CalendarFeedChanges: Sendable {
 }
 
 extension UseCases {
-    public var createReviewSeries: CreateReviewSeries { CreateReviewSeries(repositories: self.repositories, clock: self.clock) }
-    public var setAttendees: SetAttendees { SetAttendees(repositories: self.repositories) }
-    public var addMeeting: AddMeeting { AddMeeting(repositories: self.repositories, clock: self.clock) }
-    public var endReviewSeries: EndReviewSeries { EndReviewSeries(repositories: self.repositories, clock: self.clock) }
+    public var createReviewSeries: CreateReviewSeries { CreateReviewSeries(change: self.change) }
+    public var setAttendees: SetAttendees { SetAttendees(change: self.change) }
+    public var addMeeting: AddMeeting { AddMeeting(change: self.change) }
+    public var endReviewSeries: EndReviewSeries { EndReviewSeries(change: self.change) }
     public var changeMeeting: ChangeMeeting { ChangeMeeting(repositories: self.repositories, clock: self.clock) }
-    public var advanceReviewItem: AdvanceReviewItem { AdvanceReviewItem(repositories: self.repositories, clock: self.clock) }
+    public var advanceReviewItem: AdvanceReviewItem { AdvanceReviewItem(change: self.change) }
     public var proposeTerms: ProposeTerms { ProposeTerms(repositories: self.repositories, clock: self.clock) }
-    public var calendarFeed: CalendarFeedChanges { CalendarFeedChanges(change: Change(repositories: self.repositories, clock: self.clock)) }
+    public var calendarFeed: CalendarFeedChanges { CalendarFeedChanges(change: self.change) }
 }

@@ -35,8 +35,10 @@ public struct ReviewPacks: Sendable {
                 PackRepository.NewPack(
                     audienceVendorID: audience, snapshot: text, sha256: Self.sha256(text), moved: earlier.map { pack.moved(since: $0) } ?? []))
         }
-        return try await self.repositories.packs.freeze(
-            meetingID: meetingID, packs, scheduled: scheduled, announce: announce, actor: actor, now: self.clock())
+        return try await Change(repositories: self.repositories, clock: self.clock).run(actor: actor) { repositories, now in
+            let stored = try await repositories.packs.freeze(meetingID: meetingID, packs, scheduled: scheduled, actor: actor, now: now)
+            return (stored, StoredPack.frozen(stored, meeting: meeting, series: series, announce: announce))
+        }
     }
 }
 
@@ -58,6 +60,14 @@ public struct ReviewMeetingsJob: Job {
     public var purpose: String { "Plans review meetings, freezes packs at their pre-read deadline, locks minutes, reminds of notice deadlines." }
     public var interval: Duration { .seconds(300) }
 
+    /// Locks the minutes whose comment period has ended, each meeting's history saying so; returns how many.
+    static func lockDueMinutes(repositories: Repositories, now: Date) async throws -> Int {
+        try await Change(repositories: repositories, clock: { now }).run(actor: AuditActor(userID: nil, label: "review-meetings job")) { repositories, _ in
+            let locked = try await repositories.reviews.lockDueMinutes(now: now)
+            return (locked.count, locked.flatMap { ReviewEffects.minutesLocked(meetingID: $0.meetingID, sha256: $0.sha256) })
+        }
+    }
+
     public func run(now: Date) async throws -> JobReport {
         var planned = 0
         if let through = LocalDate.of(now, in: .gmt).adding(days: Self.planningDays) {
@@ -70,7 +80,7 @@ public struct ReviewMeetingsJob: Job {
         for meeting in try await self.repositories.packs.claimDue(now: now) {
             frozen += try await packs.freeze(meetingID: meeting, scheduled: true, actor: AuditActor(userID: nil, label: "review-meetings job")).isEmpty ? 0 : 1
         }
-        let locked = try await self.repositories.reviews.lockDueMinutes(now: now)
+        let locked = try await Self.lockDueMinutes(repositories: self.repositories, now: now)
         let reminded = try await RenewalReminders(repositories: self.repositories).send(now: now)
         let total = planned + frozen + locked + reminded
         guard total > 0 else { return .idle }

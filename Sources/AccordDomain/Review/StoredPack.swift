@@ -27,3 +27,33 @@ public struct StoredPack: Sendable, Equatable {
         self.generatedBy = generatedBy
     }
 }
+
+extension StoredPack {
+    /// What freezing a meeting's packs leaves: an audit line per pack, a line in the meeting's history for the first
+    /// (the internal) pack, and unless `announce` is off the announcement of each pack to its audience: the RACI of a
+    /// single agreement routes it, a vendor or master review falls back to contract managers and the vendor's users.
+    public static func frozen(_ packs: [StoredPack], meeting: ReviewMeeting, series: ReviewSeries, announce: Bool) -> [Effect] {
+        var effects: [Effect] = packs.map { pack in
+            .audit(
+                AuditRecord(
+                    action: "freeze", entity: "review_pack", entityID: pack.id,
+                    after: ["meeting": "\(meeting.id)", "revision": "\(pack.revision)", "sha256": pack.sha256]))
+        }
+        if let internalPack = packs.first {
+            effects.append(
+                .history(.meeting, id: meeting.id, action: "pack frozen", note: "revision \(internalPack.revision), SHA-256 \(internalPack.sha256)"))
+        }
+        guard announce else { return effects }
+        let agreementID: Int64? = if case .agreement(let id) = series.scope { id } else { nil }
+        for pack in packs {
+            effects.append(
+                .announce(
+                    Announcement(
+                        event: .packFrozen, subjectKind: "meeting", subjectID: meeting.id,
+                        title: "Meeting pack ready: \(series.title), \(meeting.day) (revision \(pack.revision))", link: "/meetings/\(meeting.id)/pack",
+                        agreementID: agreementID, vendorID: pack.audienceVendorID,
+                        dedupeKey: "pack-\(meeting.id)-\(pack.audienceVendorID ?? 0)-\(pack.revision)")))
+        }
+        return effects
+    }
+}

@@ -125,12 +125,9 @@ public struct PackRepository: Sendable {
         }
     }
 
-    /// Freezes a meeting's packs: one revision per audience, all or none. `scheduled`: the job's run, which stores
+    /// Stores a meeting's packs: one revision per audience, all or none. `scheduled`: the job's run, which stores
     /// nothing when a pack was made since the pre-read deadline (so the scheduled pack is made once, whatever the runners).
-    /// `announce`: tell the inboxes and webhooks (not for packs of meetings held before the series was set up).
-    public func freeze(
-        meetingID: Int64, _ packs: [NewPack], scheduled: Bool, announce: Bool = true, actor: AuditActor, now: Date
-    ) async throws -> [StoredPack] {
+    public func freeze(meetingID: Int64, _ packs: [NewPack], scheduled: Bool, actor: AuditActor, now: Date) async throws -> [StoredPack] {
         try await self.database.transaction { connection in
             let bound = self.database.bound(to: connection)
             guard try await !bound.query("SELECT 1 FROM review_meetings WHERE id = \(meetingID) FOR UPDATE").isEmpty else { throw NotFound("meeting") }
@@ -161,39 +158,8 @@ public struct PackRepository: Sendable {
                 let id = try row.decode(Int64.self)
                 guard let saved = try await bound.query("\(unescaped: Self.columns) WHERE p.id = \(id)").first.map(Self.pack) else { continue }
                 stored.append(saved)
-                try await AuditRepository.record(
-                    on: connection, logger: bound.logger, actor: actor, action: "freeze", entity: "review_pack", entityID: id,
-                    after: ["meeting": "\(meetingID)", "revision": "\(saved.revision)", "sha256": saved.sha256])
             }
-            if let internalPack = stored.first {
-                try await GovernanceHistoryRepository.record(
-                    .meeting, id: meetingID, action: "pack frozen", note: "revision \(internalPack.revision), SHA-256 \(internalPack.sha256)", actor: actor,
-                    on: connection, logger: bound.logger)
-            }
-            if announce { try await Self.announce(meetingID: meetingID, packs: stored, actor: actor, now: now, on: bound) }
             return stored
-        }
-    }
-
-    /// The tactical pack is the monthly attainment report: each vendor hears of its own pack, the customer of the internal one.
-    static func announce(meetingID: Int64, packs: [StoredPack], actor: AuditActor, now: Date, on database: Database) async throws {
-        guard let connection = database.connection,
-            let row = try await database.query(
-                """
-                SELECT rs.title, rs.agreement_id, rs.scope_kind, to_char(m.day, 'YYYY-MM-DD') FROM review_meetings m JOIN review_series rs ON rs.id = m.series_id
-                WHERE m.id = \(meetingID)
-                """
-            ).first
-        else { return }
-        let (title, agreementID, kind, day) = try row.decode((String, Int64?, String, String).self)
-        for pack in packs {
-            // the RACI of a single agreement routes it; a vendor or master review falls back to contract managers and the vendor's users
-            try await InboxRepository.announce(
-                Announcement(
-                    event: .packFrozen, subjectKind: "meeting", subjectID: meetingID, title: "Meeting pack ready: \(title), \(day) (revision \(pack.revision))",
-                    link: "/meetings/\(meetingID)/pack", agreementID: kind == "agreement" ? agreementID : nil, vendorID: pack.audienceVendorID,
-                    dedupeKey: "pack-\(meetingID)-\(pack.audienceVendorID ?? 0)-\(pack.revision)"),
-                actor: actor, at: now, on: connection, logger: database.logger)
         }
     }
 }

@@ -125,9 +125,8 @@ extension ReviewRepository {
 
     /// Saves attendance and notes per agenda item.
     public func saveMinutes(
-        meetingID: Int64, attendance: [Int64], notes: [ReviewMeeting.Minutes.Note], expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor,
-        now: Date
-    ) async throws -> ReviewMeeting {
+        meetingID: Int64, attendance: [Int64], notes: [ReviewMeeting.Minutes.Note], expectedRowVersion: Int?, scope: AccessScope, now: Date
+    ) async throws -> (before: ReviewMeeting, after: ReviewMeeting) {
         guard scope == .organisation else { throw NotFound("meeting") }
         var errors = ValidationErrors()
         if notes.count > 100 { errors.add("notes", "At most 100 notes.") }
@@ -153,12 +152,7 @@ extension ReviewRepository {
                     row_version = row_version + 1
                 WHERE id = \(meetingID)
                 """)
-            let after = try await Self.lockMeeting(meetingID, scope: scope, on: bound)
-            try await GovernanceHistoryRepository.record(.meeting, id: meetingID, action: "minutes saved", actor: actor, on: connection, logger: bound.logger)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: "minutes", entity: "review_meeting", entityID: meetingID, before: before,
-                after: after)
-            return after
+            return (before, try await Self.lockMeeting(meetingID, scope: scope, on: bound))
         }
     }
 
@@ -197,11 +191,6 @@ extension ReviewRepository {
             guard let row = try await bound.query("\(unescaped: Self.itemColumns) WHERE i.id = \(id)").first, let item = try Self.item(row) else {
                 throw NotFound("review item")
             }
-            // the meeting's history names the item, not its text: in a review of several vendors each reads only its own items
-            try await GovernanceHistoryRepository.record(
-                .meeting, id: meetingID, action: "\(kind.rawValue) recorded", note: "item #\(id)", actor: actor, on: connection, logger: bound.logger)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: "create", entity: "review_item", entityID: id, after: item)
             return item
         }
     }
@@ -209,7 +198,9 @@ extension ReviewRepository {
 
     /// Closes an open item: in any later meeting of the series too, since open items roll forward. A vendor marks done
     /// only the action items its vendor owns.
-    public func perform(_ step: ReviewItemStep, itemID: Int64, scope: AccessScope, actor: AuditActor, now: Date) async throws -> ReviewItem {
+    public func perform(_ step: ReviewItemStep, itemID: Int64, scope: AccessScope, actor: AuditActor, now: Date) async throws
+        -> (before: ReviewItem, after: ReviewItem)
+    {
         try await self.database.transaction { connection in
             let bound = self.database.bound(to: connection)
             guard
@@ -218,33 +209,12 @@ extension ReviewRepository {
                 ).first,
                 let before = try Self.item(row)
             else { throw NotFound("review item") }
-            guard before.status == .open else { throw RuleViolation("This item is \(before.status.rawValue): nothing left to do.") }
-            if let vendor = scope.vendorID, before.ownerVendorID != vendor || step != .done {
-                throw RuleViolation("A vendor marks done the action items its party owns; the customer closes the rest.")
-            }
+            let (status, outcome, decidedBy) = try step.decide(on: before, vendorID: scope.vendorID, actorLabel: actor.label)
             let series = try await Self.loadSeries(before.seriesID, on: bound)
             let today = LocalDate.of(now, in: TimeZone(identifier: series.timeZone) ?? .gmt)
-            var status = ReviewItem.Status.done
-            var note = ""
-            var decidedBy = before.decidedBy
-            switch step {
-            case .done:
-                guard before.kind == .action else { throw RuleViolation("Only an action item is done; decide or drop a question.") }
-            case .cancel(let reason):
-                guard !reason.trimmed.isEmpty else { throw ValidationErrors([FieldError("reason", "Say why the item is dropped.")]) }
-                status = .cancelled
-                note = reason.trimmed
-            case .decide(let decision):
-                guard before.kind == .question else { throw RuleViolation("Only an open question is decided.") }
-                guard !decision.trimmed.isEmpty else { throw ValidationErrors([FieldError("decision", "Say what was decided.")]) }
-                status = .decided
-                note = decision.trimmed
-                decidedBy = actor.label.isEmpty ? "The customer" : String(actor.label.prefix(200))
-            }
-            guard note.count <= 4000 else { throw ValidationErrors([FieldError("reason", "At most 4,000 characters.")]) }
             try await bound.query(
                 """
-                UPDATE review_items SET status = \(status.rawValue), closed_on = \(today.description)::date, outcome = \(note),
+                UPDATE review_items SET status = \(status.rawValue), closed_on = \(today.description)::date, outcome = \(outcome),
                     decided_by = \(decidedBy), decided_at = CASE WHEN \(status.rawValue) = 'decided' THEN \(now) ELSE decided_at END,
                     row_version = row_version + 1
                 WHERE id = \(itemID)
@@ -252,18 +222,13 @@ extension ReviewRepository {
             guard let row = try await bound.query("\(unescaped: Self.itemColumns) WHERE i.id = \(itemID)").first, let after = try Self.item(row) else {
                 throw NotFound("review item")
             }
-            try await GovernanceHistoryRepository.record(
-                .reviewItem, id: itemID, action: status.rawValue, note: note, actor: actor, on: connection, logger: bound.logger)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: status.rawValue, entity: "review_item", entityID: itemID, before: before,
-                after: after)
-            return after
+            return (before, after)
         }
     }
 
     /// Locks the minutes whose comment period has ended (in each series' zone): their content hash is kept. Claims the
-    /// meetings with `SKIP LOCKED`, so two runners lock each once. Returns how many were locked.
-    public func lockDueMinutes(now: Date) async throws -> Int {
+    /// meetings with `SKIP LOCKED`, so two runners lock each once. Returns the meetings locked with their minutes' hash.
+    public func lockDueMinutes(now: Date) async throws -> [(meetingID: Int64, sha256: String)] {
         // the latest calendar day anywhere: a comment period that ended there may have ended everywhere east of it
         let latest = LocalDate.of(now, in: TimeZone(secondsFromGMT: 14 * 3600) ?? .gmt)
         return try await self.database.transaction { connection in
@@ -275,7 +240,7 @@ extension ReviewRepository {
                 ORDER BY m.comment_until, m.id LIMIT 200 FOR UPDATE OF m SKIP LOCKED
                 """
             ).compactMap(Self.meeting)
-            var locked = 0
+            var locked: [(meetingID: Int64, sha256: String)] = []
             for meeting in due {
                 let series = try await Self.loadSeries(meeting.seriesID, on: bound)
                 let today = LocalDate.of(now, in: TimeZone(identifier: series.timeZone) ?? .gmt)
@@ -286,10 +251,7 @@ extension ReviewRepository {
                 let hash = SHA256.hash(data: Data(content.utf8)).map { String(format: "%02x", $0) }.joined()
                 try await bound.query(
                     "UPDATE review_meetings SET locked_at = \(now), minutes_hash = \(hash), row_version = row_version + 1 WHERE id = \(meeting.id)")
-                try await GovernanceHistoryRepository.record(
-                    .meeting, id: meeting.id, action: "minutes locked", note: "SHA-256 \(hash)", actor: AuditActor(userID: nil, label: "review-meetings job"), on: connection,
-                    logger: bound.logger)
-                locked += 1
+                locked.append((meeting.id, hash))
             }
             return locked
         }

@@ -172,8 +172,6 @@ public struct ReviewRepository: Sendable {
             }
             let series = try await Self.loadSeries(id, on: bound)
             _ = try await Self.plan(series, through: through, today: LocalDate.of(now, in: TimeZone(identifier: series.timeZone) ?? .gmt), on: bound)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: "create", entity: "review_series", entityID: id, after: series)
             return series
         }
     }
@@ -206,7 +204,7 @@ public struct ReviewRepository: Sendable {
     }
 
     /// Ends a series: its planned meetings from today on are cancelled (their calendar entries follow).
-    public func endSeries(id: Int64, scope: AccessScope, actor: AuditActor, now: Date) async throws -> ReviewSeries {
+    public func endSeries(id: Int64, scope: AccessScope, now: Date) async throws -> (before: ReviewSeries, after: ReviewSeries) {
         guard scope == .organisation else { throw NotFound("review series") }
         return try await self.database.transaction { connection in
             let bound = self.database.bound(to: connection)
@@ -219,27 +217,15 @@ public struct ReviewRepository: Sendable {
                     row_version = row_version + 1
                 WHERE series_id = \(id) AND status = 'planned' AND starts_at > \(now)
                 """)
-            let after = try await Self.loadSeries(id, on: bound)
-            let agreementID = after.scope.kind == "agreement" ? after.scope.agreementID : nil
-            for vendor in [nil] + (try await Self.vendors(of: after.scope, on: bound)).map({ Optional($0.id) }) {
-                try await InboxRepository.announce(
-                    Announcement(
-                        event: .meetingChanged, subjectKind: "review_series", subjectID: id,
-                        title: "\(after.title) has ended: its planned meetings are cancelled", link: "/reviews/\(id)", agreementID: agreementID,
-                        vendorID: vendor, dedupeKey: "series-ended-\(id)"),
-                    actor: actor, at: now, on: connection, logger: bound.logger)
-            }
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: "end", entity: "review_series", entityID: id, before: before, after: after)
-            return after
+            return (before, try await Self.loadSeries(id, on: bound))
         }
     }
 
     // MARK: - Attendees
 
     /// Replaces a series' attendees: the customer's people and the contacts and users of the series' vendors.
-    public func setAttendees(seriesID: Int64, userIDs: [Int64], contactIDs: [Int64], scope: AccessScope, actor: AuditActor) async throws
-        -> [ReviewAttendee]
+    public func setAttendees(seriesID: Int64, userIDs: [Int64], contactIDs: [Int64], scope: AccessScope) async throws
+        -> (before: [ReviewAttendee], after: [ReviewAttendee])
     {
         guard scope == .organisation else { throw NotFound("review series") }
         guard userIDs.count + contactIDs.count <= 100 else { throw ValidationErrors([FieldError("attendees", "At most 100 attendees.")]) }
@@ -271,11 +257,7 @@ public struct ReviewRepository: Sendable {
                     ON CONFLICT (series_id, coalesce(user_id, 0), coalesce(contact_id, 0)) DO NOTHING
                     """)
             }
-            let after = try await Self.attendees(seriesID: seriesID, on: bound)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: "attendees", entity: "review_series", entityID: seriesID,
-                before: before.map(\.name), after: after.map(\.name))
-            return after
+            return (before, try await Self.attendees(seriesID: seriesID, on: bound))
         }
     }
 
@@ -466,9 +448,8 @@ public struct ReviewRepository: Sendable {
 
     /// Moves a meeting to another day and time; its pack's due date follows; calendar entries get a new sequence.
     public func move(
-        meetingID: Int64, to day: LocalDate, at time: ClockTime?, reason: String, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor,
-        now: Date
-    ) async throws -> ReviewMeeting {
+        meetingID: Int64, to day: LocalDate, at time: ClockTime?, reason: String, expectedRowVersion: Int?, scope: AccessScope, now: Date
+    ) async throws -> (before: ReviewMeeting, after: ReviewMeeting, series: ReviewSeries) {
         guard scope == .organisation else { throw NotFound("meeting") }
         return try await self.database.transaction { connection in
             let bound = self.database.bound(to: connection)
@@ -488,32 +469,7 @@ public struct ReviewRepository: Sendable {
                     row_version = row_version + 1
                 WHERE id = \(meetingID)
                 """)
-            let after = try await Self.lockMeeting(meetingID, scope: scope, on: bound)
-            try await Self.announceChange(
-                after, series: series, title: "\(series.title): moved from \(before.day) to \(day)", actor: actor, now: now, on: bound)
-            try await GovernanceHistoryRepository.record(
-                .meeting, id: meetingID, action: "moved", note: "from \(before.day) to \(day)\(reason.trimmed.isEmpty ? "" : ": \(reason.trimmed)")",
-                actor: actor, on: connection, logger: bound.logger)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: "move", entity: "review_meeting", entityID: meetingID, before: before,
-                after: after)
-            return after
-        }
-    }
-
-    /// Tells the series' parties of a moved or cancelled meeting: the customer and each vendor of the review.
-    static func announceChange(_ meeting: ReviewMeeting, series: ReviewSeries, title: String, actor: AuditActor, now: Date, on database: Database)
-        async throws
-    {
-        guard let connection = database.connection else { return }
-        let agreementID = series.scope.kind == "agreement" ? series.scope.agreementID : nil
-        let vendors = try await Self.vendors(of: series.scope, on: database).map(\.id)
-        for vendor in [nil] + vendors.map(Optional.some) {
-            try await InboxRepository.announce(
-                Announcement(
-                    event: .meetingChanged, subjectKind: "meeting", subjectID: meeting.id, title: title, link: "/meetings/\(meeting.id)",
-                    agreementID: agreementID, vendorID: vendor, dedupeKey: "meeting-\(meeting.id)-\(meeting.sequence)"),
-                actor: actor, at: now, on: connection, logger: database.logger)
+            return (before, try await Self.lockMeeting(meetingID, scope: scope, on: bound), series)
         }
     }
 
@@ -528,8 +484,8 @@ public struct ReviewRepository: Sendable {
             packDueAt: PeriodPlanner.startInstant(due, in: zone) ?? start)
     }
 
-    public func cancel(meetingID: Int64, reason: String, expectedRowVersion: Int?, scope: AccessScope, actor: AuditActor, now: Date) async throws
-        -> ReviewMeeting
+    public func cancel(meetingID: Int64, reason: String, expectedRowVersion: Int?, scope: AccessScope, now: Date) async throws
+        -> (before: ReviewMeeting, after: ReviewMeeting, series: ReviewSeries)
     {
         guard scope == .organisation else { throw NotFound("meeting") }
         guard !reason.trimmed.isEmpty else { throw ValidationErrors([FieldError("reason", "Say why the meeting is cancelled; attendees see it.")]) }
@@ -546,21 +502,13 @@ public struct ReviewRepository: Sendable {
                 WHERE id = \(meetingID)
                 """)
             let after = try await Self.lockMeeting(meetingID, scope: scope, on: bound)
-            let series = try await Self.loadSeries(before.seriesID, on: bound)
-            try await Self.announceChange(
-                after, series: series, title: "\(series.title) on \(before.day) is cancelled", actor: actor, now: now, on: bound)
-            try await GovernanceHistoryRepository.record(
-                .meeting, id: meetingID, action: "cancelled", note: reason.trimmed, actor: actor, on: connection, logger: bound.logger)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: "cancel", entity: "review_meeting", entityID: meetingID, before: before,
-                after: after)
-            return after
+            return (before, after, try await Self.loadSeries(before.seriesID, on: bound))
         }
     }
 
     /// An ad-hoc meeting of a series (after a breach, or on request).
     public func addMeeting(
-        seriesID: Int64, day: LocalDate, time: ClockTime?, reason: String, scope: AccessScope, actor: AuditActor, now: Date
+        seriesID: Int64, day: LocalDate, time: ClockTime?, reason: String, scope: AccessScope, now: Date
     ) async throws -> ReviewMeeting {
         guard scope == .organisation else { throw NotFound("review series") }
         return try await self.database.transaction { connection in
@@ -568,12 +516,7 @@ public struct ReviewRepository: Sendable {
             let series = try await Self.loadSeries(seriesID, on: bound)
             guard series.active else { throw RuleViolation("This series has ended.") }
             let id = try await Self.insertAdHoc(series, day: day, time: time, reason: reason, now: now, on: bound)
-            let meeting = try await Self.lockMeeting(id, scope: scope, on: bound)
-            try await GovernanceHistoryRepository.record(
-                .meeting, id: id, action: "added", note: reason.trimmed, actor: actor, on: connection, logger: bound.logger)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: "create", entity: "review_meeting", entityID: id, after: meeting)
-            return meeting
+            return try await Self.lockMeeting(id, scope: scope, on: bound)
         }
     }
 
