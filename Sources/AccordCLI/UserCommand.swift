@@ -57,10 +57,11 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let (email, name) = (self.email, self.name)
             let token = try await Environment.withRepositories { repositories, _ in
-                guard let (user, _) = try await repositories.users.credentials(email: email) else {
+                do {
+                    return try await UseCases(repositories: repositories, logger: Environment.logger()).issueAPIToken(email: email, name: name, actor: .system)
+                } catch is NotFound {
                     throw ValidationError("No user with email \(email).")
                 }
-                return try await repositories.tokens.create(userID: user.id, name: name, actor: .system)
             }
             print(token)
         }

@@ -94,3 +94,26 @@ public enum VersionRules {
         return errors
     }
 }
+
+/// A version put in force, as it stood before and after.
+public struct VersionActivation: Sendable {
+    public var before: AgreementVersion
+    public var after: AgreementVersion
+
+    public init(before: AgreementVersion, after: AgreementVersion) {
+        self.before = before
+        self.after = after
+    }
+
+    /// The audit line of the activation.
+    public var effects: [Effect] {
+        [.audit(AuditRecord(action: "activate", entity: "agreement_version", entityID: self.after.id, before: self.before, after: self.after))]
+    }
+}
+
+extension AgreementVersion {
+    /// The audit line of a new draft version (an amendment).
+    public var amended: [Effect] {
+        [.audit(AuditRecord(action: "amend", entity: "agreement_version", entityID: self.id, after: self))]
+    }
+}

@@ -79,6 +79,38 @@ extension CreditAction {
     }
 }
 
+/// What recording a period revision did to its credit.
+public enum CreditRecomputation: Sendable {
+    /// No credit was owed and none stood.
+    case none
+    /// A credit was recorded: `id`.
+    case created(Int64)
+    /// The credit stood approved, issued or waived: it keeps its amount, and the figures that differ are noted.
+    case kept(Credit)
+    /// No credit is owed any more: the computed one was withdrawn.
+    case withdrawn(Credit)
+    /// The computed credit took the revision's figures.
+    case updated(Credit)
+
+    /// The credit created, if one was.
+    public var createdID: Int64? {
+        if case .created(let id) = self { id } else { nil }
+    }
+
+    /// The audit lines: a credit recorded at a period's first close is audited with the period's record, not on its
+    /// own; one a later revision creates, and every change to one that stood, is.
+    public func effects(figures: CreditFigures?, revision: Int) -> [Effect] {
+        switch self {
+        case .none: []
+        case .created(let id): revision > 1 ? [.audit(AuditRecord(action: "create", entity: "credit", entityID: id, after: figures))] : []
+        case .kept(let credit):
+            [.audit(AuditRecord(action: "recompute_differs", entity: "credit", entityID: credit.id, before: credit, after: figures))]
+        case .withdrawn(let credit): [.audit(AuditRecord(action: "withdraw", entity: "credit", entityID: credit.id, before: credit))]
+        case .updated(let credit): [.audit(AuditRecord(action: "recompute", entity: "credit", entityID: credit.id, before: credit, after: figures))]
+        }
+    }
+}
+
 /// A credit in the ledger, with what it is for.
 public struct Credit: Sendable, Equatable, Encodable {
     public var id: Int64

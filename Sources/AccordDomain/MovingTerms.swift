@@ -44,19 +44,47 @@ public struct MonthDay: Sendable, Hashable, Comparable, Codable, CustomStringCon
     }
 }
 
+/// An internal SLO target as terms carry it: a figure in terms in force (`Decimal`), and possibly none in a proposal
+/// (`Decimal?`: the SLO is the customer's, so a vendor's proposal has none and vendors read it as nil). A missing
+/// optional target is left out of the JSON, never written as null.
+public protocol SLOTarget: Sendable, Equatable, Codable {
+    init<Key: CodingKey>(from container: KeyedDecodingContainer<Key>, forKey key: Key) throws
+    func encode<Key: CodingKey>(to container: inout KeyedEncodingContainer<Key>, forKey key: Key) throws
+}
+
+extension Decimal: SLOTarget {
+    public init<Key: CodingKey>(from container: KeyedDecodingContainer<Key>, forKey key: Key) throws {
+        self = try container.decode(Decimal.self, forKey: key)
+    }
+
+    public func encode<Key: CodingKey>(to container: inout KeyedEncodingContainer<Key>, forKey key: Key) throws {
+        try container.encode(self, forKey: key)
+    }
+}
+
+extension Optional: SLOTarget where Wrapped == Decimal {
+    public init<Key: CodingKey>(from container: KeyedDecodingContainer<Key>, forKey key: Key) throws {
+        self = try container.decodeIfPresent(Decimal.self, forKey: key)
+    }
+
+    public func encode<Key: CodingKey>(to container: inout KeyedEncodingContainer<Key>, forKey key: Key) throws {
+        try container.encodeIfPresent(self, forKey: key)
+    }
+}
+
 /// Targets in force for a part of every year (`peak`: 1 November to 31 December), with their own SLA, SLO and,
 /// optionally, credit tiers. A season may run over the new year (1 December to 31 January).
-public struct Season: Sendable, Codable, Equatable {
+public struct SeasonTerms<SLO: SLOTarget>: Sendable, Codable, Equatable {
     public var name: String
     public var from: MonthDay
     /// The last day of the season, inclusive.
     public var to: MonthDay
     public var slaTarget: Decimal
-    public var sloTarget: Decimal
+    public var sloTarget: SLO
     /// Replaces the objective's tiers during the season; nil keeps those at or below the season's SLA target.
     public var creditTiers: [CreditTier]?
 
-    public init(name: String, from: MonthDay, to: MonthDay, slaTarget: Decimal, sloTarget: Decimal, creditTiers: [CreditTier]? = nil) {
+    public init(name: String, from: MonthDay, to: MonthDay, slaTarget: Decimal, sloTarget: SLO, creditTiers: [CreditTier]? = nil) {
         self.name = name
         self.from = from
         self.to = to
@@ -77,16 +105,47 @@ public struct Season: Sendable, Codable, Equatable {
         case sloTarget = "slo_target"
         case creditTiers = "credit_tiers"
     }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name), from: try container.decode(MonthDay.self, forKey: .from),
+            to: try container.decode(MonthDay.self, forKey: .to), slaTarget: try container.decode(Decimal.self, forKey: .slaTarget),
+            sloTarget: try SLO(from: container, forKey: .sloTarget), creditTiers: try container.decodeIfPresent([CreditTier].self, forKey: .creditTiers))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.name, forKey: .name)
+        try container.encode(self.from, forKey: .from)
+        try container.encode(self.to, forKey: .to)
+        try container.encode(self.slaTarget, forKey: .slaTarget)
+        try self.sloTarget.encode(to: &container, forKey: .sloTarget)
+        try container.encodeIfPresent(self.creditTiers, forKey: .creditTiers)
+    }
+}
+
+/// A season in force.
+public typealias Season = SeasonTerms<Decimal>
+/// A season a proposal sets.
+public typealias ProposedSeason = SeasonTerms<Decimal?>
+
+extension SeasonTerms where SLO == Decimal? {
+    /// The season in force, as a proposal would carry it on.
+    public init(_ season: Season) {
+        self.init(
+            name: season.name, from: season.from, to: season.to, slaTarget: season.slaTarget, sloTarget: season.sloTarget, creditTiers: season.creditTiers)
+    }
 }
 
 /// One step of a ramp: the targets in force from the previous step's end (or the first period) through `until`.
-public struct RampStep: Sendable, Codable, Equatable {
+public struct RampStepTerms<SLO: SLOTarget>: Sendable, Codable, Equatable {
     /// The last day of the step, inclusive, in the agreement's zone.
     public var until: LocalDate
     public var slaTarget: Decimal
-    public var sloTarget: Decimal
+    public var sloTarget: SLO
 
-    public init(until: LocalDate, slaTarget: Decimal, sloTarget: Decimal) {
+    public init(until: LocalDate, slaTarget: Decimal, sloTarget: SLO) {
         self.until = until
         self.slaTarget = slaTarget
         self.sloTarget = sloTarget
@@ -96,6 +155,32 @@ public struct RampStep: Sendable, Codable, Equatable {
         case until
         case slaTarget = "sla_target"
         case sloTarget = "slo_target"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            until: try container.decode(LocalDate.self, forKey: .until), slaTarget: try container.decode(Decimal.self, forKey: .slaTarget),
+            sloTarget: try SLO(from: container, forKey: .sloTarget))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.until, forKey: .until)
+        try container.encode(self.slaTarget, forKey: .slaTarget)
+        try self.sloTarget.encode(to: &container, forKey: .sloTarget)
+    }
+}
+
+/// A ramp step in force.
+public typealias RampStep = RampStepTerms<Decimal>
+/// A ramp step a proposal sets.
+public typealias ProposedRampStep = RampStepTerms<Decimal?>
+
+extension RampStepTerms where SLO == Decimal? {
+    /// The step in force, as a proposal would carry it on.
+    public init(_ step: RampStep) {
+        self.init(until: step.until, slaTarget: step.slaTarget, sloTarget: step.sloTarget)
     }
 }
 

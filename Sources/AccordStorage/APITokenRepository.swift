@@ -12,22 +12,17 @@ public struct APITokenRepository: Sendable {
         self.database = database
     }
 
-    /// Issues a token for `userID` and returns it in full; it cannot be read back later.
-    public func create(userID: Int64, name: String, actor: AuditActor) async throws -> String {
+    /// Stores a new token for `userID` (in the caller's transaction) and returns it in full with its id and prefix; it
+    /// cannot be read back later.
+    public func insert(userID: Int64, name: String) async throws -> (id: Int64, token: String, prefix: String) {
         let prefix = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
         let token = "acc_\(prefix)_\(SecureToken.make())"
-        let hash = SessionStore.hash(token)
-        let logger = self.database.logger
-        try await self.database.transaction { connection in
-            let id = try await connection.rows(
-                "INSERT INTO api_tokens (user_id, name, prefix, token_hash) VALUES (\(userID), \(name), \(prefix), \(hash)) RETURNING id",
-                logger: logger
-            ).first!.decode(Int64.self)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "create", entity: "api_token", entityID: id,
-                after: ["user_id": "\(userID)", "name": name, "prefix": prefix])
-        }
-        return token
+        guard
+            let id = try await self.database.query(
+                "INSERT INTO api_tokens (user_id, name, prefix, token_hash) VALUES (\(userID), \(name), \(prefix), \(SessionStore.hash(token))) RETURNING id"
+            ).first?.decode(Int64.self)
+        else { throw NotFound("api token") }
+        return (id, token, prefix)
     }
 
     /// The user a presented token belongs to, if it is valid and not revoked.

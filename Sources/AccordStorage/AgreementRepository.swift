@@ -121,15 +121,14 @@ public struct AgreementRepository: Sendable {
                 INSERT INTO agreement_versions (agreement_id, number, effective_from, note, updated_by)
                 VALUES (\(id), 1, \(draft.startDate!.description)::date, 'Initial terms', \(actor.userID))
                 """, logger: logger)
-            let agreement = try await Self.lock(id: id, scope: scope, on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "create", entity: "agreement", entityID: id, after: agreement)
-            return agreement
+            return try await Self.lock(id: id, scope: scope, on: connection, logger: logger)
         }
     }
 
     /// Changes the frame of an agreement. Kind, service, vendor and master never change; the fee only while a draft.
-    public func update(id: Int64, _ draft: AgreementDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws -> Agreement {
+    public func update(id: Int64, _ draft: AgreementDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws
+        -> (before: Agreement, after: Agreement)
+    {
         guard scope == .organisation else { throw NotFound("agreement") }
         let logger = self.database.logger
         return try await self.database.transaction { connection in
@@ -168,17 +167,14 @@ public struct AgreementRepository: Sendable {
                     "UPDATE agreement_versions SET effective_from = \(effective.startDate!.description)::date WHERE agreement_id = \(id) AND number = 1",
                     logger: logger)
             }
-            let after = try await Self.lock(id: id, scope: scope, on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "update", entity: "agreement", entityID: id, before: before, after: after)
-            return after
+            return (before, try await Self.lock(id: id, scope: scope, on: connection, logger: logger))
         }
     }
 
     /// Moves an agreement along draft → active → expired | terminated. Activating also activates version 1.
     public func changeStatus(
         id: Int64, to status: AgreementStatus, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor
-    ) async throws -> Agreement {
+    ) async throws -> (before: Agreement, after: Agreement, activation: VersionActivation?) {
         guard scope == .organisation else { throw NotFound("agreement") }
         let logger = self.database.logger
         return try await self.database.transaction { connection in
@@ -189,21 +185,18 @@ public struct AgreementRepository: Sendable {
             guard before.status.allowedTransitions.contains(status) else {
                 throw RuleViolation("A \(before.status.rawValue) agreement cannot become \(status.rawValue).")
             }
+            var activation: VersionActivation?
             if status == .active {
                 let first = try await VersionRepository.lock(agreementID: id, number: 1, on: connection, logger: logger)
                 try VersionRules.validateActivation(of: first).throwIfAny()
-                try await VersionRepository.markActive(first, on: connection, logger: logger, actor: actor)
+                activation = try await VersionRepository.markActive(first, on: connection, logger: logger, actor: actor)
             }
             try await connection.rows(
                 """
                 UPDATE agreements SET status = \(status.rawValue), row_version = row_version + 1, updated_at = now(), updated_by = \(actor.userID)
                 WHERE id = \(id)
                 """, logger: logger)
-            let after = try await Self.lock(id: id, scope: scope, on: connection, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "status:\(status.rawValue)", entity: "agreement", entityID: id,
-                before: before, after: after)
-            return after
+            return (before, try await Self.lock(id: id, scope: scope, on: connection, logger: logger), activation)
         }
     }
 }

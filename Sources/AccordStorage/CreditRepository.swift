@@ -154,23 +154,17 @@ public struct CreditRepository: Sendable {
         }
     }
 
-    /// Records, updates or withdraws the computed credit of a recorded period revision; returns the id of a credit it
-    /// created.
-    @discardableResult
-    static func apply(
-        _ figures: CreditFigures?, for record: PeriodRecord, actor: AuditActor, on connection: PostgresConnection, logger: Logger
-    )
-        async throws -> Int64?
-    {
-        let existing = try await connection.rows(
-            "\(unescaped: Self.select) WHERE c.series_id = \(record.seriesID) AND c.period_start = \(record.periodStart) FOR UPDATE OF c",
-            logger: logger
+    /// Records, updates or withdraws the computed credit of a recorded period revision (in the caller's transaction);
+    /// says which it did.
+    public func apply(_ figures: CreditFigures?, for record: PeriodRecord) async throws -> CreditRecomputation {
+        let existing = try await self.database.query(
+            "\(unescaped: Self.select) WHERE c.series_id = \(record.seriesID) AND c.period_start = \(record.periodStart) FOR UPDATE OF c"
         ).first.map(Self.credit)
         switch (existing, figures) {
         case (nil, nil):
-            return nil
+            return .none
         case (nil, let figures?):
-            let id = try await connection.rows(
+            let id = try await self.database.query(
                 """
                 INSERT INTO credits (series_id, objective_id, agreement_id, vendor_id, period_start, period_end, revision, attainment, tier_percent,
                     tier_threshold, percent, on_probation, period_fee, currency, amount)
@@ -180,23 +174,16 @@ public struct CreditRepository: Sendable {
                     \(figures.amount.description)::numeric)
                 ON CONFLICT (series_id, period_start) DO NOTHING
                 RETURNING id
-                """, logger: logger
+                """
             ).first?.decode(Int64.self)
-            if let id, record.revision > 1 {
-                try await AuditRepository.record(
-                    on: connection, logger: logger, actor: actor, action: "create", entity: "credit", entityID: id, after: figures)
-            }
-            return id
+            return id.map(CreditRecomputation.created) ?? .none
         case (let credit?, _) where credit.status != .computed:
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "recompute_differs", entity: "credit", entityID: credit.id, before: credit,
-                after: figures)
+            return .kept(credit)
         case (let credit?, nil):
-            try await connection.rows("DELETE FROM credits WHERE id = \(credit.id)", logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "withdraw", entity: "credit", entityID: credit.id, before: credit)
+            try await self.database.query("DELETE FROM credits WHERE id = \(credit.id)")
+            return .withdrawn(credit)
         case (let credit?, let figures?):
-            try await connection.rows(
+            try await self.database.query(
                 """
                 UPDATE credits SET revision = \(record.revision), attainment = \((figures.attainment ?? record.attainment ?? 0).description)::numeric,
                     tier_percent = \(figures.tierPercent.description)::numeric, tier_threshold = \(figures.tierThreshold?.description)::numeric,
@@ -204,11 +191,8 @@ public struct CreditRepository: Sendable {
                     on_probation = \(figures.onProbation), period_fee = \(figures.periodFee.description)::numeric, amount = \(figures.amount.description)::numeric,
                     row_version = row_version + 1, updated_at = now()
                 WHERE id = \(credit.id)
-                """, logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "recompute", entity: "credit", entityID: credit.id, before: credit,
-                after: figures)
+                """)
+            return .updated(credit)
         }
-        return nil
     }
 }

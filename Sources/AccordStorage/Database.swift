@@ -115,6 +115,21 @@ public struct Database: Sendable {
         }
     }
 
+    /// Runs `body` in a savepoint of the transaction this database is bound to: what it wrote is undone when it throws,
+    /// and the transaction goes on. Returns its result, or the error it threw.
+    public func savepoint<Result: Sendable>(_ name: String, _ body: () async throws -> Result) async throws -> Swift.Result<Result, any Error> {
+        precondition(self.connection != nil, "a savepoint is taken inside a transaction")
+        try await self.query("SAVEPOINT \(unescaped: name)")
+        do {
+            let result = try await body()
+            try await self.query("RELEASE SAVEPOINT \(unescaped: name)")
+            return .success(result)
+        } catch {
+            try await self.query("ROLLBACK TO SAVEPOINT \(unescaped: name)")
+            return .failure(error)
+        }
+    }
+
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
         if let connection = self.connection { return try await connection.rows(query, logger: self.logger) }

@@ -179,14 +179,13 @@ public struct ObjectiveRepository: Sendable {
                 RETURNING id
                 """, logger: logger
             ).first!.decode(Int64.self)
-            let objective = try await Self.lock(id: id, scope: scope, on: connection, logger: logger).0
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "create", entity: "objective", entityID: id, after: objective)
-            return objective
+            return try await Self.lock(id: id, scope: scope, on: connection, logger: logger).0
         }
     }
 
-    public func update(id: Int64, _ draft: ObjectiveDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws -> Objective {
+    public func update(id: Int64, _ draft: ObjectiveDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws
+        -> (before: Objective, after: Objective)
+    {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
             let (before, placement) = try await Self.lock(id: id, scope: scope, forChange: true, on: connection, logger: logger)
@@ -209,24 +208,22 @@ public struct ObjectiveRepository: Sendable {
                     moving_terms = \(values.moving)::jsonb, row_version = row_version + 1, updated_at = now(), updated_by = \(actor.userID)
                 WHERE id = \(id)
                 """, logger: logger)
-            let after = try await Self.lock(id: id, scope: scope, on: connection, logger: logger).0
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "update", entity: "objective", entityID: id, before: before, after: after)
-            return after
+            return (before, try await Self.lock(id: id, scope: scope, on: connection, logger: logger).0)
         }
     }
 
-    public func delete(id: Int64, scope: AccessScope, actor: AuditActor) async throws {
+    /// Removes an objective of a draft version; returns it as it was.
+    @discardableResult
+    public func delete(id: Int64, scope: AccessScope) async throws -> Objective {
         let logger = self.database.logger
-        try await self.database.transaction { connection in
+        return try await self.database.transaction { connection in
             let (before, placement) = try await Self.lock(id: id, scope: scope, forChange: true, on: connection, logger: logger)
             guard scope == .organisation else { throw Forbidden() }
             let version = try await VersionRepository.lock(
                 agreementID: placement.agreementID, number: placement.versionNumber, on: connection, logger: logger)
             try Self.requireDraft(version)
             try await connection.rows("DELETE FROM objectives WHERE id = \(id)", logger: logger)
-            try await AuditRepository.record(
-                on: connection, logger: logger, actor: actor, action: "delete", entity: "objective", entityID: id, before: before)
+            return before
         }
     }
 

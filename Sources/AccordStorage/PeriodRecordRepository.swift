@@ -136,10 +136,12 @@ public struct PeriodRecordRepository: Sendable {
     }
 
     /// Claims up to `limit` series due for closing (rows other replicas hold are skipped), records revision 1 of every
-    /// period that ended with its breach and credit, and returns the periods recorded.
-    /// `plan` reads through the repositories it is given, bound to the claiming transaction's connection.
+    /// period that ended, and returns the periods recorded. `plan` reads through the repositories it is given, bound to
+    /// the claiming transaction's connection; `recorded` follows each new record up (its breach, credit, announcements)
+    /// on the same connection.
     public func closeDuePeriods(
-        now: Date, limit: Int, plan: @Sendable (_ repositories: Repositories, _ seriesID: Int64, _ closedThrough: Date?) async throws -> ClosePlan
+        now: Date, limit: Int, plan: @Sendable (_ repositories: Repositories, _ seriesID: Int64, _ closedThrough: Date?) async throws -> ClosePlan,
+        recorded follow: @Sendable (_ repositories: Repositories, _ figures: PeriodFigures, _ record: PeriodRecord) async throws -> Void
     ) async throws -> [PeriodRecord] {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
@@ -156,7 +158,7 @@ public struct PeriodRecordRepository: Sendable {
                     if let record = try await Self.insert(
                         figures, seriesID: series, revision: 1, reason: "close", on: connection, logger: logger)
                     {
-                        try await Self.recordConsequences(of: figures, record: record, on: self.database.bound(to: connection))
+                        try await follow(Repositories(database: self.database.bound(to: connection)), figures, record)
                         recorded.append(record)
                     }
                 }
@@ -172,10 +174,12 @@ public struct PeriodRecordRepository: Sendable {
     }
 
     /// Takes up to `limit` recompute requests (others' claims are skipped) and records a new revision of every closed
-    /// period whose figures changed, with the audit entry saying what changed. Returns how many requests it took and the revisions made.
+    /// period whose figures changed; `recorded` follows each revision up on the same connection. Returns how many
+    /// requests it took and the revisions made.
     public func recomputeRequested(
-        limit: Int, actor: AuditActor,
-        judge: @Sendable (_ repositories: Repositories, _ seriesID: Int64, _ spans: [DateInterval]) async throws -> [PeriodFigures]
+        limit: Int,
+        judge: @Sendable (_ repositories: Repositories, _ seriesID: Int64, _ spans: [DateInterval]) async throws -> [PeriodFigures],
+        recorded follow: @Sendable (_ repositories: Repositories, _ figures: PeriodFigures, _ revision: PeriodRevision) async throws -> Void
     ) async throws -> (claimed: Int, revisions: [PeriodRevision]) {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
@@ -214,11 +218,9 @@ public struct PeriodRecordRepository: Sendable {
                     else { continue }
                     try await connection.rows(
                         "UPDATE breaches SET current = false WHERE series_id = \(series) AND period_start = \(before.periodStart)", logger: logger)
-                    try await Self.recordConsequences(of: figures, record: after, actor: actor, on: self.database.bound(to: connection))
-                    try await AuditRepository.record(
-                        on: connection, logger: logger, actor: actor, action: "recompute", entity: "period", entityID: series,
-                        before: before, after: after)
-                    revisions.append(PeriodRevision(before: before, after: after))
+                    let revision = PeriodRevision(before: before, after: after)
+                    try await follow(Repositories(database: self.database.bound(to: connection)), figures, revision)
+                    revisions.append(revision)
                     try await Self.touch(seriesID: series, on: connection, logger: logger)
                 }
             }
@@ -246,43 +248,41 @@ public struct PeriodRecordRepository: Sendable {
         ).first.map(Self.record)
     }
 
-    /// The breach (SLA, or else SLO) and credit a recorded revision carries, announced to the people and endpoints
-    /// they concern; a breach meeting the agreement's triggers opens a joint RCA in the same transaction.
-    static func recordConsequences(
-        of figures: PeriodFigures, record: PeriodRecord, actor: AuditActor = .system, on database: Database
-    ) async throws {
-        let logger = database.logger
-        try await database.transaction { connection in
-            let severity: String? =
-                record.slaStatus == .breached ? "sla" : record.sloStatus == .breached ? "slo" : nil
-            var breachID: Int64?
-            if let severity, let attainment = record.attainment {
-                let target = severity == "sla" ? record.slaTarget : record.sloTarget
-                breachID = try await connection.rows(
-                    """
-                    INSERT INTO breaches (series_id, objective_id, vendor_id, period_start, period_end, revision, severity, attainment, target, good, valid)
-                    VALUES (\(record.seriesID), \(record.objectiveID), \(figures.vendorID), \(record.periodStart), \(record.periodEnd), \(record.revision),
-                        \(severity), \(attainment.description)::numeric, \(target.description)::numeric, \(Precision.shown(record.good).description)::numeric,
-                        \(Precision.shown(record.valid).description)::numeric)
-                    ON CONFLICT DO NOTHING
-                    RETURNING id
-                    """, logger: logger
-                ).first?.decode(Int64.self)
-            }
-            let creditID = try await CreditRepository.apply(figures.credit, for: record, actor: actor, on: connection, logger: logger)
-            if let breachID, let severity {
-                try await BreachConsequences.breachRecorded(
-                    breachID, severity: severity, record: record, vendorID: figures.vendorID, actor: actor, on: database)
-            }
-            if let creditID, let credit = figures.credit {
-                try await InboxRepository.announce(
-                    Announcement(
-                        event: .creditComputed, subjectKind: "credit", subjectID: creditID,
-                        title: "Credit of \(credit.currency) \(CreditCalculator.minorUnitText(credit.amount, currency: credit.currency).groupedThousands) computed for a breached period", link: "/credits/\(creditID)",
-                        agreementID: credit.agreementID, vendorID: figures.vendorID),
-                    actor: actor, at: record.computedAt, on: connection, logger: logger)
-            }
-        }
+    /// Records the breach a period revision carries (in the caller's transaction); its id, or nil when it was recorded
+    /// already (another replica got there first).
+    public func insertBreach(_ severity: BreachSeverity, of record: PeriodRecord, attainment: Decimal, vendorID: Int64?) async throws -> Int64? {
+        let target = severity == .sla ? record.slaTarget : record.sloTarget
+        return try await self.database.query(
+            """
+            INSERT INTO breaches (series_id, objective_id, vendor_id, period_start, period_end, revision, severity, attainment, target, good, valid)
+            VALUES (\(record.seriesID), \(record.objectiveID), \(vendorID), \(record.periodStart), \(record.periodEnd), \(record.revision),
+                \(severity.rawValue), \(attainment.description)::numeric, \(target.description)::numeric, \(Precision.shown(record.good).description)::numeric,
+                \(Precision.shown(record.valid).description)::numeric)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """
+        ).first?.decode(Int64.self)
+    }
+
+    /// Whether another current breach of the series fell in the `within - 1` closed periods before `periodStart`.
+    public func isRepeatBreach(seriesID: Int64, breachID: Int64, periodStart: Date, within: Int) async throws -> Bool {
+        try await !self.database.query(
+            """
+            SELECT 1 FROM breaches b WHERE b.series_id = \(seriesID) AND b.current AND b.id <> \(breachID)
+              AND b.period_start IN (SELECT DISTINCT period_start FROM period_results WHERE series_id = \(seriesID)
+                                     AND period_start < \(periodStart) ORDER BY period_start DESC LIMIT \(max(0, within - 1)))
+            """
+        ).isEmpty
+    }
+
+    /// What a breach's follow-up names: the objective's agreement, its kind, title and zone, and the objective's name.
+    public func breachContext(objectiveID: Int64) async throws -> (agreementID: Int64, kind: String, title: String, timeZone: String, objective: String)? {
+        try await self.database.query(
+            """
+            SELECT a.id, a.kind, a.title, a.time_zone, o.name FROM objectives o JOIN agreement_versions av ON av.id = o.version_id
+            JOIN agreements a ON a.id = av.agreement_id WHERE o.id = \(objectiveID)
+            """
+        ).first?.decode((Int64, String, String, String, String).self)
     }
 
     // MARK: - Alerts

@@ -30,6 +30,7 @@ public struct Repositories: Sendable {
     public let history: GovernanceHistoryRepository
     public let webhooks: WebhookRepository
     public let rcas: RCARepository
+    public let reminders: ReminderRepository
     public let actions: ActionRepository
     public let portal: PortalRepository
     public let reviews: ReviewRepository
@@ -70,6 +71,7 @@ public struct Repositories: Sendable {
         self.history = GovernanceHistoryRepository(database: database)
         self.webhooks = WebhookRepository(database: database)
         self.rcas = RCARepository(database: database)
+        self.reminders = ReminderRepository(database: database)
         self.actions = ActionRepository(database: database)
         self.portal = PortalRepository(database: database)
         self.reviews = ReviewRepository(database: database)

@@ -53,18 +53,17 @@ public struct VersionRepository: Sendable {
         return try Self.version(row)
     }
 
-    static func markActive(_ version: AgreementVersion, on connection: PostgresConnection, logger: Logger, actor: AuditActor) async throws {
+    static func markActive(_ version: AgreementVersion, on connection: PostgresConnection, logger: Logger, actor: AuditActor) async throws
+        -> VersionActivation
+    {
         try await connection.rows(
             """
             UPDATE agreement_versions SET state = 'active', activated_at = now(), row_version = row_version + 1, updated_at = now(),
                 updated_by = \(actor.userID)
             WHERE id = \(version.id)
             """, logger: logger)
-        var after = version
-        after.state = .active
-        try await AuditRepository.record(
-            on: connection, logger: logger, actor: actor, action: "activate", entity: "agreement_version", entityID: version.id,
-            before: version, after: after)
+        let after = try await Self.lock(agreementID: version.agreementID, number: version.number, on: connection, logger: logger)
+        return VersionActivation(before: version, after: after)
     }
 
     /// Makes a new draft version effective from `effectiveFrom`, starting from a copy of the latest version's objectives.
@@ -105,23 +104,22 @@ public struct VersionRepository: Sendable {
                 exclusion_kinds, credit_tiers, credit_cap_percent, probation_factor, moving_terms, \(actor.userID)
             FROM objectives WHERE version_id = \(latest.id) ORDER BY id
             """, logger: logger)
-        let version = try await Self.lock(agreementID: agreementID, number: number, on: connection, logger: logger)
-        try await AuditRepository.record(
-            on: connection, logger: logger, actor: actor, action: "amend", entity: "agreement_version", entityID: id, after: version)
-        return version
+        return try await Self.lock(agreementID: agreementID, number: number, on: connection, logger: logger)
     }
 
     /// Puts a draft amendment in force inside the caller's transaction, after the same checks as `activate`.
-    static func activate(_ version: AgreementVersion, actor: AuditActor, on connection: PostgresConnection, logger: Logger) async throws {
+    static func activate(_ version: AgreementVersion, actor: AuditActor, on connection: PostgresConnection, logger: Logger) async throws
+        -> VersionActivation
+    {
         let locked = try await Self.lock(agreementID: version.agreementID, number: version.number, on: connection, logger: logger)
         try VersionRules.validateActivation(of: locked).throwIfAny()
-        try await Self.markActive(locked, on: connection, logger: logger, actor: actor)
+        return try await Self.markActive(locked, on: connection, logger: logger, actor: actor)
     }
 
     /// Puts a draft amendment in force. Version 1 is activated with its agreement instead.
     public func activate(
         agreementID: Int64, number: Int, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor
-    ) async throws -> AgreementVersion {
+    ) async throws -> VersionActivation {
         guard scope == .organisation else { throw NotFound("version") }
         let logger = self.database.logger
         return try await self.database.transaction { connection in
@@ -134,8 +132,7 @@ public struct VersionRepository: Sendable {
                 throw RuleViolation("Activate the agreement itself first; its version 1 becomes active with it.")
             }
             try VersionRules.validateActivation(of: version).throwIfAny()
-            try await Self.markActive(version, on: connection, logger: logger, actor: actor)
-            return try await Self.lock(agreementID: agreementID, number: number, on: connection, logger: logger)
+            return try await Self.markActive(version, on: connection, logger: logger, actor: actor)
         }
     }
 }

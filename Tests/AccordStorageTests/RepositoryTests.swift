@@ -27,7 +27,7 @@ struct RepositoryTests {
             await #expect(throws: NotFound.self) {
                 try await repositories.contacts.lock(id: world.contactB.id, vendorID: world.vendorA.id, scope: scopeA)
             }
-            await #expect(throws: NotFound.self) { try await repositories.objectives.delete(id: world.objectiveB.id, scope: scopeA, actor: .system) }
+            await #expect(throws: NotFound.self) { try await repositories.objectives.delete(id: world.objectiveB.id, scope: scopeA) }
             // and the vendor's own data is reachable
             #expect(try await repositories.vendors.find(id: world.vendorA.id, scope: scopeA).name == "Alpha Hosting")
             #expect(try await repositories.services.find(id: world.serviceA.id, scope: scopeA).name == "Checkout")
@@ -100,7 +100,7 @@ struct RepositoryTests {
             let world = try await World.seed(repositories)
             let now = Date()
             let session = try await repositories.sessions.create(userID: world.viewer.id, now: now)
-            let token = try await repositories.tokens.create(userID: world.viewer.id, name: "ci", actor: .system)
+            let token = try await repositories.tokens.insert(userID: world.viewer.id, name: "ci").token
             let stored = try await database.query("SELECT id_hash FROM sessions").first!.decode(String.self)
             #expect(stored != session.id && stored.count == 64)
             #expect(try await database.query("SELECT count(*) FROM api_tokens WHERE token_hash = \(token)").first!.decode(Int.self) == 0)
@@ -128,7 +128,7 @@ struct RepositoryTests {
             #expect(try await lastSeen() == start.addingTimeInterval(60))
             #expect(try await repositories.sessions.touch(id: session.id, now: start.addingTimeInterval(60 + 29 * 60)) != nil)
             // tokens: the first use is written, the next ones within the minute are not
-            let token = try await repositories.tokens.create(userID: world.viewer.id, name: "feed", actor: .system)
+            let token = try await repositories.tokens.insert(userID: world.viewer.id, name: "feed").token
             #expect(try await repositories.tokens.user(forToken: token)?.id == world.viewer.id)
             let first = try await database.query("SELECT last_used_at FROM api_tokens").first!.decode(Date?.self)
             #expect(first != nil)

@@ -59,7 +59,8 @@ public struct World: Sendable {
                     credits: CreditSchedule(tiers: [CreditTier(threshold: 99.9, percent: 10)], capPercent: 30, probationFactor: 1)),
                 scope: org, actor: actor)
             let active = try await repositories.agreements.changeStatus(
-                id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: org, actor: actor)
+                id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: org, actor: actor
+            ).after
             return (active, objective)
         }
         let (masterA, _) = try await activeAgreement(

@@ -112,7 +112,7 @@ struct Harness: Sendable {
     }
 
     func token(for user: User) async throws -> String {
-        try await self.repositories.tokens.create(userID: user.id, name: "test", actor: .system)
+        try await self.repositories.tokens.insert(userID: user.id, name: "test").token
     }
 
     // MARK: - Browser requests

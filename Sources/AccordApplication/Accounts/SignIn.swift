@@ -28,30 +28,35 @@ public struct SignIn: Sendable {
         let credentials = try await self.repositories.users.credentials(email: email)
         // the decoy keeps the answer's timing the same whether the account exists or not
         let matches = try await self.hasher.verify(password, hash: credentials?.1 ?? PasswordHasher.decoy)
+        let change = Change(repositories: self.repositories, clock: { now })
         guard let (user, _) = credentials, matches, !user.disabled else {
-            try await self.repositories.loginAttempts.record(email: email, address: address, succeeded: false, at: now)
-            try await self.repositories.audit.append(
-                AuditRecord(action: "login_failed", entity: "session", entityID: nil),
-                actor: AuditActor(userID: credentials?.0.id, label: email.isEmpty ? "(no email)" : email, address: address))
+            let actor = AuditActor(userID: credentials?.0.id, label: email.isEmpty ? "(no email)" : email, address: address)
+            try await change.run(actor: actor) { repositories, _ in
+                try await repositories.loginAttempts.record(email: email, address: address, succeeded: false, at: now)
+                return ((), [.audit(AuditRecord(action: "login_failed", entity: "session", entityID: nil))])
+            }
             return .refused
         }
-        try await self.repositories.loginAttempts.record(email: email, address: address, succeeded: true, at: now)
-        if let oldSession { try await self.repositories.sessions.delete(id: oldSession) }
-        let session = try await self.repositories.sessions.create(userID: user.id, now: now)
-        try await self.repositories.audit.append(
-            AuditRecord(action: "login", entity: "session", entityID: user.id),
-            actor: AuditActor(userID: user.id, label: "\(user.name) <\(user.email)>", address: address))
+        let actor = AuditActor(userID: user.id, label: "\(user.name) <\(user.email)>", address: address)
+        let session = try await change.run(actor: actor) { repositories, _ in
+            try await repositories.loginAttempts.record(email: email, address: address, succeeded: true, at: now)
+            if let oldSession { try await repositories.sessions.delete(id: oldSession) }
+            let session = try await repositories.sessions.create(userID: user.id, now: now)
+            return (session, [.audit(AuditRecord(action: "login", entity: "session", entityID: user.id))])
+        }
         return .signedIn(user, sessionID: session.id)
     }
 }
 
 /// A person signs out: the session ends and the trail says so.
 public struct SignOut: Sendable {
-    let repositories: Repositories
+    let change: Change
 
     public func callAsFunction(sessionID: String, userID: Int64?, actor: AuditActor) async throws {
-        try await self.repositories.sessions.delete(id: sessionID)
-        try await self.repositories.audit.append(AuditRecord(action: "logout", entity: "session", entityID: userID), actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            try await repositories.sessions.delete(id: sessionID)
+            return ((), [.audit(AuditRecord(action: "logout", entity: "session", entityID: userID))])
+        }
     }
 }
 
@@ -116,6 +121,22 @@ public struct SetUserDisabled: Sendable {
 }
 
 /// What admins read: accounts, the audit trail, security events and throttled sign-ins.
+/// An admin issues an API token for a user (a monitoring tool acts as that user): shown once, stored as its hash.
+public struct IssueAPIToken: Sendable {
+    let change: Change
+
+    /// The token in full, for the caller to print once; `email` names the user it acts as.
+    public func callAsFunction(email: String, name: String, actor: AuditActor) async throws -> String {
+        try await self.change.run(actor: actor) { repositories, _ in
+            guard let (user, _) = try await repositories.users.credentials(email: email) else { throw NotFound("user") }
+            let issued = try await repositories.tokens.insert(userID: user.id, name: name)
+            let audit = AuditRecord(
+                action: "create", entity: "api_token", entityID: issued.id, after: ["user_id": "\(user.id)", "name": name, "prefix": issued.prefix])
+            return (issued.token, [.audit(audit)])
+        }
+    }
+}
+
 public struct AccountQueries: Sendable {
     let repositories: Repositories
     let clock: @Sendable () -> Date
@@ -147,9 +168,10 @@ extension UseCases {
     public func signIn(hasher: PasswordHasher, throttle: LoginThrottle) -> SignIn {
         SignIn(repositories: self.repositories, clock: self.clock, hasher: hasher, throttle: throttle)
     }
-    public var signOut: SignOut { SignOut(repositories: self.repositories) }
+    public var signOut: SignOut { SignOut(change: self.change) }
     public var authentication: Authentication { Authentication(repositories: self.repositories, clock: self.clock) }
-    public func createUser(hasher: PasswordHasher) -> CreateUser { CreateUser(change: Change(repositories: self.repositories, clock: self.clock), hasher: hasher) }
-    public var setUserDisabled: SetUserDisabled { SetUserDisabled(change: Change(repositories: self.repositories, clock: self.clock)) }
+    public func createUser(hasher: PasswordHasher) -> CreateUser { CreateUser(change: self.change, hasher: hasher) }
+    public var setUserDisabled: SetUserDisabled { SetUserDisabled(change: self.change) }
+    public var issueAPIToken: IssueAPIToken { IssueAPIToken(change: self.change) }
     public var accounts: AccountQueries { AccountQueries(repositories: self.repositories, clock: self.clock) }
 }

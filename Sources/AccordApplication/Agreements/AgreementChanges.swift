@@ -4,86 +4,117 @@ import Foundation
 
 /// A contract manager drafts an agreement (a master SLA of a business service, or a vendor SLA under one).
 public struct CreateAgreement: Sendable {
-    let repositories: Repositories
+    let change: Change
 
     public func callAsFunction(_ draft: AgreementDraft, scope: AccessScope, actor: AuditActor) async throws -> Agreement {
-        try await self.repositories.agreements.create(draft, scope: scope, actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            let agreement = try await repositories.agreements.create(draft, scope: scope, actor: actor)
+            return (agreement, [.audit(AuditRecord(action: "create", entity: "agreement", entityID: agreement.id, after: agreement))])
+        }
     }
 }
 
 /// A contract manager edits an agreement's header, against the version read.
 public struct EditAgreement: Sendable {
-    let repositories: Repositories
+    let change: Change
 
     public func callAsFunction(id: Int64, _ draft: AgreementDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws
         -> Agreement
     {
-        try await self.repositories.agreements.update(id: id, draft, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            let (before, after) = try await repositories.agreements.update(
+                id: id, draft, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+            return (after, [.audit(AuditRecord(action: "update", entity: "agreement", entityID: id, before: before, after: after))])
+        }
     }
 }
 
-/// A contract manager moves an agreement through its life (draft, active, suspended, ended).
+/// A contract manager moves an agreement through its life (draft, active, suspended, ended); activating it puts its
+/// version 1 in force.
 public struct ChangeAgreementStatus: Sendable {
-    let repositories: Repositories
+    let change: Change
 
     public func callAsFunction(id: Int64, to status: AgreementStatus, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws
         -> Agreement
     {
-        try await self.repositories.agreements.changeStatus(id: id, to: status, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            let (before, after, activation) = try await repositories.agreements.changeStatus(
+                id: id, to: status, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+            let audit = AuditRecord(action: "status:\(status.rawValue)", entity: "agreement", entityID: id, before: before, after: after)
+            return (after, (activation?.effects ?? []) + [.audit(audit)])
+        }
     }
 }
 
 /// A contract manager starts a new draft version of an agreement, copied from the latest.
 public struct AmendAgreement: Sendable {
-    let repositories: Repositories
+    let change: Change
 
     public func callAsFunction(agreementID: Int64, effectiveFrom: LocalDate?, note: String, scope: AccessScope, actor: AuditActor) async throws
         -> AgreementVersion
     {
-        try await self.repositories.versions.amend(agreementID: agreementID, effectiveFrom: effectiveFrom, note: note, scope: scope, actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            let version = try await repositories.versions.amend(
+                agreementID: agreementID, effectiveFrom: effectiveFrom, note: note, scope: scope, actor: actor)
+            return (version, version.amended)
+        }
     }
 }
 
 /// A contract manager activates a draft version: its terms govern from its effective date.
 public struct ActivateVersion: Sendable {
-    let repositories: Repositories
+    let change: Change
 
     public func callAsFunction(agreementID: Int64, number: Int, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws
         -> AgreementVersion
     {
-        try await self.repositories.versions.activate(
-            agreementID: agreementID, number: number, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            let activation = try await repositories.versions.activate(
+                agreementID: agreementID, number: number, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+            return (activation.after, activation.effects)
+        }
     }
 }
 
 /// A contract manager adds an objective to a draft version.
 public struct AddObjective: Sendable {
-    let repositories: Repositories
+    let change: Change
 
     public func callAsFunction(agreementID: Int64, versionNumber: Int, _ draft: ObjectiveDraft, scope: AccessScope, actor: AuditActor) async throws
         -> Objective
     {
-        try await self.repositories.objectives.create(agreementID: agreementID, versionNumber: versionNumber, draft, scope: scope, actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            let objective = try await repositories.objectives.create(
+                agreementID: agreementID, versionNumber: versionNumber, draft, scope: scope, actor: actor)
+            return (objective, [.audit(AuditRecord(action: "create", entity: "objective", entityID: objective.id, after: objective))])
+        }
     }
 }
 
 /// A contract manager edits an objective of a draft version, against the version read.
 public struct EditObjective: Sendable {
-    let repositories: Repositories
+    let change: Change
 
     public func callAsFunction(id: Int64, _ draft: ObjectiveDraft, expectedRowVersion: Int, scope: AccessScope, actor: AuditActor) async throws
         -> Objective
     {
-        try await self.repositories.objectives.update(id: id, draft, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            let (before, after) = try await repositories.objectives.update(
+                id: id, draft, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
+            return (after, [.audit(AuditRecord(action: "update", entity: "objective", entityID: id, before: before, after: after))])
+        }
     }
 }
 
 /// A contract manager removes an objective from a draft version.
 public struct RemoveObjective: Sendable {
-    let repositories: Repositories
+    let change: Change
 
     public func callAsFunction(id: Int64, scope: AccessScope, actor: AuditActor) async throws {
-        try await self.repositories.objectives.delete(id: id, scope: scope, actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            let before = try await repositories.objectives.delete(id: id, scope: scope)
+            return ((), [.audit(AuditRecord(action: "delete", entity: "objective", entityID: id, before: before))])
+        }
     }
 }
 
@@ -147,14 +178,14 @@ public struct ObjectiveQueries: Sendable {
 }
 
 extension UseCases {
-    public var createAgreement: CreateAgreement { CreateAgreement(repositories: self.repositories) }
-    public var editAgreement: EditAgreement { EditAgreement(repositories: self.repositories) }
-    public var changeAgreementStatus: ChangeAgreementStatus { ChangeAgreementStatus(repositories: self.repositories) }
-    public var amendAgreement: AmendAgreement { AmendAgreement(repositories: self.repositories) }
-    public var activateVersion: ActivateVersion { ActivateVersion(repositories: self.repositories) }
-    public var addObjective: AddObjective { AddObjective(repositories: self.repositories) }
-    public var editObjective: EditObjective { EditObjective(repositories: self.repositories) }
-    public var removeObjective: RemoveObjective { RemoveObjective(repositories: self.repositories) }
+    public var createAgreement: CreateAgreement { CreateAgreement(change: self.change) }
+    public var editAgreement: EditAgreement { EditAgreement(change: self.change) }
+    public var changeAgreementStatus: ChangeAgreementStatus { ChangeAgreementStatus(change: self.change) }
+    public var amendAgreement: AmendAgreement { AmendAgreement(change: self.change) }
+    public var activateVersion: ActivateVersion { ActivateVersion(change: self.change) }
+    public var addObjective: AddObjective { AddObjective(change: self.change) }
+    public var editObjective: EditObjective { EditObjective(change: self.change) }
+    public var removeObjective: RemoveObjective { RemoveObjective(change: self.change) }
     public var agreements: AgreementQueries { AgreementQueries(repositories: self.repositories) }
     public var objectives: ObjectiveQueries { ObjectiveQueries(repositories: self.repositories) }
 

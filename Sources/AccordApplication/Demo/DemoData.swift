@@ -30,37 +30,7 @@ public struct DemoData: Sendable {
         guard try await self.repositories.users.credentials(email: "admin@accord.example") == nil else { return false }
         let actor = AuditActor.system
         let org = AccessScope.organisation
-        let addService = CreateService(repositories: self.repositories, clock: { Date() })
-        let checkout = try await addService(
-            ServiceDraft(name: "Checkout", description: "Basket, payment and order confirmation in the web shop.", owner: "Digital Commerce"),
-            scope: org, actor: actor)
-        _ = try await addService(
-            ServiceDraft(name: "Payments", description: "Card and wallet payments.", owner: "Finance IT"), scope: org, actor: actor)
-        let hours = (1...5).map { WeeklyHours(weekday: $0, opens: ClockTime("09:00")!, closes: ClockTime("17:00")!) }
-        let holidays = ["2026-12-24", "2026-12-25", "2026-12-26", "2027-01-01"].map { Holiday(date: LocalDate($0)!, name: "Public holiday") }
-        let office = try await CreateCalendar(repositories: self.repositories, clock: { Date() })(
-            BusinessCalendarDraft(name: "Berlin office hours", timeZone: "Europe/Berlin", weeklyHours: hours, holidays: holidays), scope: org,
-            actor: actor)
-
-        let addVendor = CreateVendor(repositories: self.repositories, clock: { Date() })
-        let northwind = try await addVendor(
-            VendorDraft(name: "Northwind Cloud", description: "Hosting platform and managed Kubernetes.", website: "https://northwind.example"),
-            scope: org, actor: actor)
-        let globex = try await addVendor(
-            // its probation ended in March: with its periods since all met, its internal agendas suggest tightening its terms
-            VendorDraft(
-                name: "Globex Edge", description: "Content delivery network.", website: "https://globex.example",
-                probationUntil: LocalDate(year: today.year, month: 3, day: 31)),
-            scope: org, actor: actor)
-        let initech = try await addVendor(
-            VendorDraft(
-                name: "Initech Service Desk", description: "Second-line support.", website: "https://initech.example",
-                probationUntil: LocalDate(year: today.year + 1, month: 3, day: 31)),
-            scope: org, actor: actor)
-        _ = try await addVendor(VendorDraft(name: "Umbrella Payments", description: "Payment gateway."), scope: org, actor: actor)
-        _ = try await AddContact(repositories: self.repositories, clock: { Date() })(
-            vendorID: northwind.id, VendorContactDraft(name: "Nora Quist", email: "nora@northwind.example", title: "Service delivery manager"),
-            scope: org, actor: actor)
+        let (checkout, office, northwind, globex, initech) = try await self.directory(today: today)
 
         let start = LocalDate(year: today.year, month: 1, day: 1)!
         let end = LocalDate(year: today.year + 1, month: 12, day: 31)!
@@ -142,6 +112,44 @@ public struct DemoData: Sendable {
                 master: master, northwind: northwindSLA, globex: globexSLA, initech: initechSLA, people: people, now: now)
         }
         return true
+    }
+
+    /// The services, the office calendar and the vendors (with Northwind's contact) the agreements name.
+    private func directory(today: LocalDate) async throws -> (checkout: Service, office: BusinessCalendar, northwind: Vendor, globex: Vendor, initech: Vendor) {
+        let actor = AuditActor.system
+        let org = AccessScope.organisation
+        let addService = CreateService(repositories: self.repositories, clock: { Date() })
+        let checkout = try await addService(
+            ServiceDraft(name: "Checkout", description: "Basket, payment and order confirmation in the web shop.", owner: "Digital Commerce"),
+            scope: org, actor: actor)
+        _ = try await addService(
+            ServiceDraft(name: "Payments", description: "Card and wallet payments.", owner: "Finance IT"), scope: org, actor: actor)
+        let hours = (1...5).map { WeeklyHours(weekday: $0, opens: ClockTime("09:00")!, closes: ClockTime("17:00")!) }
+        let holidays = ["2026-12-24", "2026-12-25", "2026-12-26", "2027-01-01"].map { Holiday(date: LocalDate($0)!, name: "Public holiday") }
+        let office = try await CreateCalendar(repositories: self.repositories, clock: { Date() })(
+            BusinessCalendarDraft(name: "Berlin office hours", timeZone: "Europe/Berlin", weeklyHours: hours, holidays: holidays), scope: org,
+            actor: actor)
+
+        let addVendor = CreateVendor(repositories: self.repositories, clock: { Date() })
+        let northwind = try await addVendor(
+            VendorDraft(name: "Northwind Cloud", description: "Hosting platform and managed Kubernetes.", website: "https://northwind.example"),
+            scope: org, actor: actor)
+        let globex = try await addVendor(
+            // its probation ended in March: with its periods since all met, its internal agendas suggest tightening its terms
+            VendorDraft(
+                name: "Globex Edge", description: "Content delivery network.", website: "https://globex.example",
+                probationUntil: LocalDate(year: today.year, month: 3, day: 31)),
+            scope: org, actor: actor)
+        let initech = try await addVendor(
+            VendorDraft(
+                name: "Initech Service Desk", description: "Second-line support.", website: "https://initech.example",
+                probationUntil: LocalDate(year: today.year + 1, month: 3, day: 31)),
+            scope: org, actor: actor)
+        _ = try await addVendor(VendorDraft(name: "Umbrella Payments", description: "Payment gateway."), scope: org, actor: actor)
+        _ = try await AddContact(repositories: self.repositories, clock: { Date() })(
+            vendorID: northwind.id, VendorContactDraft(name: "Nora Quist", email: "nora@northwind.example", title: "Service delivery manager"),
+            scope: org, actor: actor)
+        return (checkout, office, northwind, globex, initech)
     }
 
     /// The year so far: hourly availability buckets (a March outage on Northwind, partly excluded as maintenance, and a
@@ -243,10 +251,10 @@ public struct DemoData: Sendable {
     }
 
     private func activeAgreement(_ draft: AgreementDraft, objective: ObjectiveDraft) async throws -> Agreement {
-        let agreement = try await self.repositories.agreements.create(draft, scope: .organisation, actor: .system)
-        _ = try await self.repositories.objectives.create(
-            agreementID: agreement.id, versionNumber: 1, objective, scope: .organisation, actor: .system)
-        return try await self.repositories.agreements.changeStatus(
+        let change = Change(repositories: self.repositories, clock: { Date() })
+        let agreement = try await CreateAgreement(change: change)(draft, scope: .organisation, actor: .system)
+        _ = try await AddObjective(change: change)(agreementID: agreement.id, versionNumber: 1, objective, scope: .organisation, actor: .system)
+        return try await ChangeAgreementStatus(change: change)(
             id: agreement.id, to: .active, expectedRowVersion: agreement.rowVersion, scope: .organisation, actor: .system)
     }
 }

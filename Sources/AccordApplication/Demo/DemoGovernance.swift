@@ -142,9 +142,9 @@ struct DemoGovernance {
         // breaches may have missed only the internal SLO: the customer shares these RCAs, so Initech reads them against its SLA
         if let outage = northwindBreaches.filter({ analysed[$0.id] == nil }).min(by: { $0.periodStart < $1.periodStart }) {
             let joint = (spare.isEmpty ? [] : [spare.removeLast()]) + [outage.id]
-            let opened = try await rcas.open(
-                breachIDs: joint, title: "Checkout outage: database failover and ticket backlog", scope: .organisation, actor: carla,
-                now: outage.periodEnd.addingTimeInterval(86_400), shareWithVendors: true)
+            let opened = try await self.opener(at: outage.periodEnd.addingTimeInterval(86_400))(
+                breachIDs: joint, title: "Checkout outage: database failover and ticket backlog", shareWithVendors: true, scope: .organisation,
+                actor: carla)
             try await self.write(opened.id, olli: olli, dana: dana, carla: carla, northwindID: northwind.vendorID!, initechID: initech.vendorID!)
             let parties = Set(opened.parties.compactMap(\.vendorID))
             for actor in [carla, olli, dana] {
@@ -184,16 +184,15 @@ struct DemoGovernance {
         let states: [RCAState] = [.inProgress, .returned, .submitted, .closed, .requested]
         for state in states {
             guard spare.count > 1, let breach = spare.popLast() else { break }
-            let opened = try await rcas.open(
-                breachIDs: [breach], title: "", scope: .organisation, actor: carla,
-                now: state == .inProgress ? now.addingTimeInterval(-20 * 86_400) : now.addingTimeInterval(-2 * 86_400), shareWithVendors: true)
+            let opened = try await self.opener(at: state == .inProgress ? now.addingTimeInterval(-20 * 86_400) : now.addingTimeInterval(-2 * 86_400))(
+                breachIDs: [breach], title: "", shareWithVendors: true, scope: .organisation, actor: carla)
             guard state != .requested else { continue }
             let scope = AccessScope.vendor(initech.vendorID!)
-            _ = try await rcas.addTimelineEntry(
+            _ = try await self.writer(at: now).timelineEntry(
                 id: opened.id, TimelineDraft(at: opened.openedAt.addingTimeInterval(-3 * 86_400), text: "P2 tickets queued behind a P1 incident", evidenceURL: ""),
-                scope: scope, actor: dana, now: now)
+                scope: scope, actor: dana)
             guard state != .inProgress else { continue }
-            _ = try await rcas.editAnalysis(
+            _ = try await self.writer(at: Date()).analysis(
                 id: opened.id,
                 RCAAnalysisDraft(
                     triggerStatement: "A P1 incident took both first-line engineers", rootCause: "The roster has no cover when a P1 runs past an hour",
@@ -216,30 +215,29 @@ struct DemoGovernance {
 
     /// The joint RCA's content: a merged timeline from both vendors, the analysis with shares, and factors.
     func write(_ id: Int64, olli: AuditActor, dana: AuditActor, carla: AuditActor, northwindID: Int64, initechID: Int64) async throws {
-        let rcas = self.repositories.rcas
-        let rca = try await rcas.find(id: id, scope: .organisation)
+        let rca = try await self.repositories.rcas.find(id: id, scope: .organisation)
         // the outage of 12 March, 02:00 UTC, in the month of Northwind's breach
         let start = rca.breaches.first { $0.vendorID == northwindID }?.periodStart ?? Date()
         let outage = start.addingTimeInterval(11 * 86_400 + 3 * 3600)
-        _ = try await rcas.addTimelineEntry(
+        _ = try await self.writer(at: outage).timelineEntry(
             id: id, TimelineDraft(at: outage, text: "Primary database stops accepting writes", evidenceURL: "https://status.northwind.example/incidents/1042"),
-            scope: .vendor(northwindID), actor: olli, now: outage)
-        _ = try await rcas.addTimelineEntry(
+            scope: .vendor(northwindID), actor: olli)
+        _ = try await self.writer(at: outage).timelineEntry(
             id: id, TimelineDraft(at: outage.addingTimeInterval(40 * 60), text: "Ticket volume triples; first responses queue", evidenceURL: ""),
-            scope: .vendor(initechID), actor: dana, now: outage)
-        _ = try await rcas.addTimelineEntry(
+            scope: .vendor(initechID), actor: dana)
+        _ = try await self.writer(at: outage).timelineEntry(
             id: id, TimelineDraft(at: outage.addingTimeInterval(3 * 3600), text: "Failover completes; checkout recovers", evidenceURL: ""),
-            scope: .vendor(northwindID), actor: olli, now: outage)
-        _ = try await rcas.addFactor(
+            scope: .vendor(northwindID), actor: olli)
+        _ = try await self.writer(at: outage).factor(
             id: id, FactorDraft(category: .infrastructureFailure, description: "Failover needed a manual step at night", responsibleVendorID: northwindID),
-            scope: .vendor(northwindID), actor: olli, now: outage)
-        _ = try await rcas.addFactor(
+            scope: .vendor(northwindID), actor: olli)
+        _ = try await self.writer(at: outage).factor(
             id: id, FactorDraft(category: .deployOrChange, description: "Replica lag from a schema change the day before", responsibleVendorID: northwindID),
-            scope: .vendor(northwindID), actor: olli, now: outage)
-        _ = try await rcas.addFactor(
+            scope: .vendor(northwindID), actor: olli)
+        _ = try await self.writer(at: outage).factor(
             id: id, FactorDraft(category: .capacity, description: "No surge roster for platform incidents", responsibleVendorID: initechID),
-            scope: .vendor(initechID), actor: dana, now: outage)
-        _ = try await rcas.editAnalysis(
+            scope: .vendor(initechID), actor: dana)
+        _ = try await self.writer(at: Date()).analysis(
             id: id,
             RCAAnalysisDraft(
                 triggerStatement: "The primary database failed during the nightly batch.",
@@ -248,6 +246,10 @@ struct DemoGovernance {
                 shares: rca.parties.count == 3 ? [nil: 0, northwindID: 80, initechID: 20] : [:]),
             scope: .organisation, actor: carla)
     }
+
+    func opener(at instant: Date) -> OpenRCA { OpenRCA(change: Change(repositories: self.repositories, clock: { instant })) }
+
+    func writer(at instant: Date) -> WriteRCA { WriteRCA(change: Change(repositories: self.repositories, clock: { instant })) }
 
     func scope(_ actor: AuditActor, _ northwind: Agreement, _ initech: Agreement) -> AccessScope {
         actor.label == "Olli Ops" ? .vendor(northwind.vendorID!) : actor.label == "Dana Desk" ? .vendor(initech.vendorID!) : .organisation

@@ -72,15 +72,26 @@ struct DemoReviews {
             _ = try await self.repositories.reviews.backfill(seriesID: series.id, from: from, now: now)
         }
 
-        // past meetings: packs frozen, minutes written; the monthly's items roll forward until done
+        try await self.heldMeetings(of: [monthly, weekly, quarterly, annual], monthlyID: monthly.id, northwind: northwind, carla: carla, olli: olli, now: now)
+        // minutes whose three-business-day comment period has ended are locked with their hash
+        _ = try await ReviewMeetingsJob.lockDueMinutes(repositories: self.repositories, now: now)
+
+        try await self.renegotiation(northwind: northwind, carla: carla, olli: olli, now: now, today: today)
+    }
+
+    /// Past meetings: packs frozen, minutes written; the monthly's items roll forward until done.
+    private func heldMeetings(
+        of allSeries: [ReviewSeries], monthlyID: Int64, northwind: Agreement, carla: AuditActor, olli: AuditActor, now: Date
+    ) async throws {
+        let org = AccessScope.organisation
         let packs = ReviewPacks(repositories: self.repositories, clock: { now })
-        for series in [monthly, weekly, quarterly, annual] {
+        for series in allSeries {
             let held = try await self.repositories.reviews.meetings(seriesID: series.id, scope: org).filter { $0.endsAt < now }
             let attendees = try await self.repositories.reviews.attendees(seriesID: series.id)
             for (index, meeting) in held.enumerated() {
                 // history: only the latest meeting's pack is announced
                 try await packs.freeze(
-                    meetingID: meeting.id, scheduled: true, announce: index == held.count - 1 && series.id == monthly.id,
+                    meetingID: meeting.id, scheduled: true, announce: index == held.count - 1 && series.id == monthlyID,
                     actor: AuditActor(userID: nil, label: "review-meetings job"))
                 let minutes = ChangeMeeting(repositories: self.repositories, clock: { meeting.endsAt })
                 _ = try await minutes.saveMinutes(
@@ -93,7 +104,7 @@ struct DemoReviews {
                     meetingID: meeting.id,
                     ReviewItemDraft(kind: .decision, text: "The pack's figures are accepted as the record of the period.", decidedBy: "The meeting"),
                     partyVendorID: nil, scope: org, actor: carla)
-                if series.id == monthly.id, let due = meeting.day.adding(days: 14) {
+                if series.id == monthlyID, let due = meeting.day.adding(days: 14) {
                     let action = try await minutes.addItem(
                         meetingID: meeting.id,
                         ReviewItemDraft(
@@ -106,17 +117,18 @@ struct DemoReviews {
                             .done, itemID: action.id, scope: .vendor(northwind.vendorID ?? 0), actor: olli)
                     }
                 }
-                if series.id == monthly.id, index == held.count - 1 {
+                if series.id == monthlyID, index == held.count - 1 {
                     _ = try await minutes.addItem(
                         meetingID: meeting.id, ReviewItemDraft(kind: .question, text: "Should the peak season in December have its own target?"),
                         partyVendorID: nil, scope: org, actor: carla)
                 }
             }
         }
-        // minutes whose three-business-day comment period has ended are locked with their hash
-        _ = try await ReviewMeetingsJob.lockDueMinutes(repositories: self.repositories, now: now)
+    }
 
-        // renegotiation in progress: Northwind proposes relaxing availability, the customer counters
+    /// A renegotiation in progress: Northwind proposes relaxing availability, the customer counters.
+    private func renegotiation(northwind: Agreement, carla: AuditActor, olli: AuditActor, now: Date, today: LocalDate) async throws {
+        let org = AccessScope.organisation
         let service = RenegotiationService(repositories: self.repositories, clock: { now })
         let current = try await service.currentObjectives(agreementID: northwind.id, scope: org)
         func propose(_ draft: ProposalDraft, parentID: Int64?, scope: AccessScope, actor: AuditActor) async throws -> RenegotiationProposal {

@@ -20,9 +20,12 @@ public struct PeriodClosingJob: Job {
         try await self.repositories.periodRecords.syncSchedule()
         var closed = 0
         while true {
-            let recorded = try await self.repositories.periodRecords.closeDuePeriods(now: now, limit: Self.batch) { bound, series, closedThrough in
-                try await PeriodJudge(repositories: bound).closePlan(seriesID: series, closedThrough: closedThrough, now: now)
-            }
+            let recorded = try await self.repositories.periodRecords.closeDuePeriods(
+                now: now, limit: Self.batch,
+                plan: { bound, series, closedThrough in
+                    try await PeriodJudge(repositories: bound).closePlan(seriesID: series, closedThrough: closedThrough, now: now)
+                },
+                recorded: { bound, figures, record in try await PeriodFollowUp.follow(figures, record: record, on: bound) })
             closed += recorded.count
             if recorded.isEmpty { break }
         }

@@ -18,10 +18,12 @@ public struct PeriodRecompute: Sendable {
         var revised: [PeriodRevision] = []
         while true {
             // the judge reads on the claiming transaction's connection: no second connection is leased while it holds one
-            let (claimed, revisions) = try await self.repositories.periodRecords.recomputeRequested(limit: 100, actor: .system) {
-                bound, series, spans in
-                try await PeriodJudge(repositories: bound).judge(seriesID: series, spans: spans, now: now)
-            }
+            let (claimed, revisions) = try await self.repositories.periodRecords.recomputeRequested(
+                limit: 100,
+                judge: { bound, series, spans in try await PeriodJudge(repositories: bound).judge(seriesID: series, spans: spans, now: now) },
+                recorded: { bound, figures, revision in
+                    try await PeriodFollowUp.follow(figures, record: revision.after, revising: revision.before, on: bound)
+                })
             revised += revisions
             if claimed == 0 { break }
         }

@@ -4,33 +4,55 @@ import Foundation
 
 /// Parties open an RCA over breaches (a customer may share one of internal-SLO breaches with the vendors).
 public struct OpenRCA: Sendable {
-    let repositories: Repositories
-    let clock: @Sendable () -> Date
+    let change: Change
 
     public func callAsFunction(breachIDs: [Int64], title: String, shareWithVendors: Bool, scope: AccessScope, actor: AuditActor) async throws
         -> RootCauseAnalysis
     {
-        try await self.repositories.rcas.open(
-            breachIDs: breachIDs, title: title, scope: scope, actor: actor, now: self.clock(), shareWithVendors: shareWithVendors)
+        try await self.change.run(actor: actor) { repositories, now in
+            try await Self.open(breachIDs: breachIDs, title: title, shareWithVendors: shareWithVendors, scope: scope, actor: actor, now: now, on: repositories)
+        }
+    }
+
+    /// Opens the RCA on repositories bound to the caller's transaction (a person's change, or a breach's follow-up with
+    /// the trigger rule that opened it); the effects are the caller's to apply.
+    static func open(
+        breachIDs: [Int64], title: String, shareWithVendors: Bool = false, scope: AccessScope, actor: AuditActor, now: Date, automaticRule: String? = nil,
+        on repositories: Repositories
+    ) async throws -> (RootCauseAnalysis, [Effect]) {
+        let rca = try await repositories.rcas.open(
+            breachIDs: breachIDs, title: title, scope: scope, actor: actor, now: now, automaticRule: automaticRule, shareWithVendors: shareWithVendors)
+        let agreements = try await repositories.rcas.partyAgreements(id: rca.id)
+        return (rca, RCARules.opened(rca, automaticRule: automaticRule, agreements: agreements))
     }
 }
 
 /// The parties write an RCA while it is in their hands: its analysis, timeline and contributing factors (each edit
 /// changes the content hash, so signatures given before no longer count).
 public struct WriteRCA: Sendable {
-    let repositories: Repositories
-    let clock: @Sendable () -> Date
+    let change: Change
 
     public func analysis(id: Int64, _ draft: RCAAnalysisDraft, scope: AccessScope, actor: AuditActor) async throws -> RootCauseAnalysis {
-        try await self.repositories.rcas.editAnalysis(id: id, draft, scope: scope, actor: actor)
+        try await self.change.run(actor: actor) { repositories, _ in
+            let (before, after) = try await repositories.rcas.editAnalysis(id: id, draft, scope: scope)
+            return (after, RCARules.contentChanged(action: "analysis edited", note: "", before: before, after: after))
+        }
     }
 
     public func timelineEntry(id: Int64, _ draft: TimelineDraft, scope: AccessScope, actor: AuditActor) async throws -> RootCauseAnalysis {
-        try await self.repositories.rcas.addTimelineEntry(id: id, draft, scope: scope, actor: actor, now: self.clock())
+        try await self.change.run(actor: actor) { repositories, now in
+            let (before, after) = try await repositories.rcas.addTimelineEntry(id: id, draft, scope: scope, actor: actor, now: now)
+            let note = String(draft.text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+            return (after, RCARules.contentChanged(action: "timeline entry", note: note, before: before, after: after))
+        }
     }
 
     public func factor(id: Int64, _ draft: FactorDraft, scope: AccessScope, actor: AuditActor) async throws -> RootCauseAnalysis {
-        try await self.repositories.rcas.addFactor(id: id, draft, scope: scope, actor: actor, now: self.clock())
+        try await self.change.run(actor: actor) { repositories, now in
+            let (before, after) = try await repositories.rcas.addFactor(id: id, draft, scope: scope, now: now)
+            let note = String(draft.description.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+            return (after, RCARules.contentChanged(action: "contributing factor", note: note, before: before, after: after))
+        }
     }
 }
 
@@ -114,8 +136,8 @@ public struct ActionQueries: Sendable {
 }
 
 extension UseCases {
-    public var openRCA: OpenRCA { OpenRCA(repositories: self.repositories, clock: self.clock) }
-    public var writeRCA: WriteRCA { WriteRCA(repositories: self.repositories, clock: self.clock) }
+    public var openRCA: OpenRCA { OpenRCA(change: self.change) }
+    public var writeRCA: WriteRCA { WriteRCA(change: self.change) }
     public var rcas: RCAQueries { RCAQueries(repositories: self.repositories) }
     public var addAction: AddAction { AddAction(change: Change(repositories: self.repositories, clock: self.clock)) }
     public var advanceAction: AdvanceAction { AdvanceAction(change: Change(repositories: self.repositories, clock: self.clock)) }

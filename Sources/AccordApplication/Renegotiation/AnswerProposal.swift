@@ -58,14 +58,16 @@ struct AnswerProposal: Sendable {
             let answerer = try await ProposalAnswerer.of(actor, scope: scope, agreementID: before.agreementID, repositories: repositories)
             var answer = try ProposalRules.answer(before, step, by: answerer, today: LocalDate.of(now, in: zone), now: now, rowVersion: expectedRowVersion)
             var applied: Int?
+            var versionEffects: [Effect] = []
             if step == .accept {
-                let version = try await repositories.proposals.apply(before, byVendor: answerer.side == .vendor, actor: actor)
-                answer.note = "version \(version) effective from \(before.effectiveFrom)"
-                applied = version
+                let (amended, activation) = try await repositories.proposals.apply(before, byVendor: answerer.side == .vendor, actor: actor)
+                answer.note = "version \(amended.number) effective from \(before.effectiveFrom)"
+                applied = amended.number
+                versionEffects = amended.amended + activation.effects
             }
             let after = try await repositories.proposals.record(
                 answer, id: id, acceptedBy: step == .accept ? answerer.side : nil, appliedVersion: applied, actor: actor, now: now)
-            return (after, answer.effects(before: before, after: after))
+            return (after, versionEffects + answer.effects(before: before, after: after))
         }
     }
 }

@@ -205,11 +205,7 @@ public struct PeriodReport: Sendable {
                 row.onProbation = CreditTerms.onProbation(period: period.span, vendor: context.vendor, zone: zone)
             }
             if let credit = credits[period.span.start] {
-                row.onProbation = credit.onProbation
-                row.creditPercent = credit.percent
-                row.creditAmount = Money.amount(credit.amount, credit.currency)
-                row.creditStatus = credit.status.rawValue
-                row.creditId = credit.id
+                row.show(credit)
             } else if let figures = CreditTerms.credit(
                 attainment: exact, terms: period.terms.objective, period: period.span, agreement: context.agreement, vendor: context.vendor,
                 zone: zone)
@@ -225,29 +221,8 @@ public struct PeriodReport: Sendable {
                 row.outlook = outlook.status
                 row.projectedAttainment = outlook.projectedAttainment
             }
-            if let revisions = records[period.span.start], let latest = revisions.last {
-                // a recorded period shows its figure of record; the live computation only fills periods not yet recorded
-                row.revision = latest.revision
-                row.revisionReason = latest.reason
-                row.versionNumber = latest.versionNumber
-                row.slaTarget = latest.slaTarget
-                row.sloTarget = latest.sloTarget
-                row.good = Precision.shown(latest.good)
-                row.valid = Precision.shown(latest.valid)
-                row.goodExact = latest.good.description
-                row.validExact = latest.valid.description
-                row.attainment = Self.shown(latest.attainment, of: latest)
-                row.slaStatus = latest.slaStatus
-                row.sloStatus = latest.sloStatus
-                row.budgetConsumed = latest.budgetConsumed.map { Precision.shown(Fraction($0), above: [1]) }
-                row.budgetRemaining = latest.budgetConsumed.map { Precision.shown(1 - Fraction($0), below: [0]) }
-                row.priorRevisions = revisions.dropLast().map {
-                    PeriodRow.PriorRevision(
-                        revision: $0.revision, reason: $0.reason, computedAt: $0.computedAt, good: Precision.shown($0.good),
-                        valid: Precision.shown($0.valid), goodExact: $0.good.description, validExact: $0.valid.description,
-                        attainment: Self.shown($0.attainment, of: $0), slaStatus: $0.slaStatus, sloStatus: $0.sloStatus)
-                }
-            }
+            // a recorded period shows its figure of record; the live computation only fills periods not yet recorded
+            if let revisions = records[period.span.start], !revisions.isEmpty { row.show(recorded: revisions) }
             return row
         }
     }
@@ -257,5 +232,42 @@ public struct PeriodReport: Sendable {
     /// A recorded attainment as the API gives it (records made before figures were kept to 12 decimals hold more).
     static func shown(_ attainment: Decimal?, of record: PeriodRecord) -> Decimal? {
         attainment.map { Precision.shown(Fraction($0), below: [record.slaTarget, record.sloTarget]) }
+    }
+}
+
+extension PeriodRow {
+    /// The credit recorded for the period, as the ledger holds it.
+    mutating func show(_ credit: Credit) {
+        self.onProbation = credit.onProbation
+        self.creditPercent = credit.percent
+        self.creditAmount = Money.amount(credit.amount, credit.currency)
+        self.creditStatus = credit.status.rawValue
+        self.creditId = credit.id
+    }
+
+    /// The figures of record of a recorded period (`revisions` oldest first): the latest revision's, with the earlier
+    /// ones listed.
+    mutating func show(recorded revisions: [PeriodRecord]) {
+        guard let latest = revisions.last else { return }
+        self.revision = latest.revision
+        self.revisionReason = latest.reason
+        self.versionNumber = latest.versionNumber
+        self.slaTarget = latest.slaTarget
+        self.sloTarget = latest.sloTarget
+        self.good = Precision.shown(latest.good)
+        self.valid = Precision.shown(latest.valid)
+        self.goodExact = latest.good.description
+        self.validExact = latest.valid.description
+        self.attainment = PeriodReport.shown(latest.attainment, of: latest)
+        self.slaStatus = latest.slaStatus
+        self.sloStatus = latest.sloStatus
+        self.budgetConsumed = latest.budgetConsumed.map { Precision.shown(Fraction($0), above: [1]) }
+        self.budgetRemaining = latest.budgetConsumed.map { Precision.shown(1 - Fraction($0), below: [0]) }
+        self.priorRevisions = revisions.dropLast().map {
+            PeriodRow.PriorRevision(
+                revision: $0.revision, reason: $0.reason, computedAt: $0.computedAt, good: Precision.shown($0.good),
+                valid: Precision.shown($0.valid), goodExact: $0.good.description, validExact: $0.valid.description,
+                attainment: PeriodReport.shown($0.attainment, of: $0), slaStatus: $0.slaStatus, sloStatus: $0.sloStatus)
+        }
     }
 }

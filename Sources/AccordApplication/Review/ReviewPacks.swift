@@ -99,7 +99,7 @@ public struct RenewalReminders: Sendable {
     }
 
     public func send(now: Date) async throws -> Int {
-        let reminders = ReminderRepository(database: self.repositories.database)
+        let reminders = self.repositories.reminders
         let today = LocalDate.of(now, in: .gmt)
         let due = try await self.repositories.reviewFacts.notices(agreementIDs: nil, vendorID: nil).compactMap { notice -> (NoticeDeadline, String)? in
             RenewalRules.reminder(deadline: notice.deadline, today: today).map { (notice, "renewal-\(notice.agreementID)-\(notice.deadline)-\($0)") }
@@ -108,10 +108,12 @@ public struct RenewalReminders: Sendable {
         var count = 0
         for (notice, key) in due where !sent.contains(key) {
             let left = notice.deadline.daysSince1970 - today.daysSince1970
-            if try await reminders.remindRenewal(
-                agreementID: notice.agreementID, title: "Notice deadline for \(notice.title) in \(left) day\(left == 1 ? "" : "s"): \(notice.deadline)", key: key,
-                now: now)
-            {
+            let title = "Notice deadline for \(notice.title) in \(left) day\(left == 1 ? "" : "s"): \(notice.deadline)"
+            // those the RACI names on the renewal decision (or the contract managers) hear of it; vendors do not
+            let reminder = Announcement(
+                event: .renewalNoticeDue, subjectKind: "agreement", subjectID: notice.agreementID, title: title, link: "/agreements/\(notice.agreementID)",
+                agreementID: notice.agreementID, vendorID: nil, dedupeKey: key)
+            if try await GovernanceRemindersJob.remind(key: key, now: now, on: self.repositories, { _ in [.announce(reminder)] }) {
                 count += 1
             }
         }

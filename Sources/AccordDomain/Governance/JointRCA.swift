@@ -211,3 +211,15 @@ public struct RootCauseAnalysis: Sendable, Codable, Equatable {
         ![.submitted, .accepted, .closed].contains(self.status) && self.dueOn < today
     }
 }
+
+extension CorrectiveAction {
+    /// The reminder of an action due today or overdue, to its owner's party and the customer (through `agreementID`).
+    public static func reminder(_ action: CorrectiveAction, event: InboxEvent, agreementID: Int64?) -> Announcement {
+        let title =
+            event == .actionOverdue
+            ? "Action overdue since \(action.dueOn): \(action.description.prefix(120))" : "Action due \(action.dueOn): \(action.description.prefix(120))"
+        return Announcement(
+            event: event, subjectKind: "action", subjectID: action.id, title: title, link: "/actions/\(action.id)", agreementID: agreementID,
+            vendorID: action.ownerVendorID)
+    }
+}

@@ -6,6 +6,40 @@ extension RCAState {
 }
 
 extension RCARules {
+    /// What opening an RCA leaves: the "requested" line in its history (naming the trigger rule of one opened by
+    /// itself), the audit record, and the request to each vendor party through the agreement it reads it under.
+    public static func opened(_ rca: RootCauseAnalysis, automaticRule: String?, agreements: [Int64: Int64]) -> [Effect] {
+        var effects: [Effect] = [
+            .history(.rca, id: rca.id, action: "requested", note: automaticRule.map { "Opened automatically: \($0)" } ?? ""),
+            .audit(AuditRecord(action: "open", entity: "rca", entityID: rca.id, after: rca)),
+        ]
+        for vendor in rca.parties.compactMap(\.vendorID) {
+            effects.append(
+                .announce(
+                    Announcement(
+                        event: .rcaRequested, subjectKind: "rca", subjectID: rca.id, title: "Joint RCA requested: \(rca.title), due \(rca.dueOn)",
+                        link: "/rcas/\(rca.id)", agreementID: agreements[vendor] ?? rca.masterID, vendorID: vendor, dedupeKey: "rca-\(rca.id)-requested")))
+        }
+        return effects
+    }
+
+    /// What a change of the content leaves (`action`: "timeline entry", "analysis edited" …): the history line, which
+    /// says when the change voided signatures given before, and the audit record.
+    public static func contentChanged(action: String, note: String, before: RootCauseAnalysis, after: RootCauseAnalysis) -> [Effect] {
+        let voided = before.parties.contains(where: \.signed) && after.contentHash != before.contentHash
+        return [
+            .history(.rca, id: after.id, action: action, note: note + (voided ? " (signatures voided)" : "")),
+            .audit(AuditRecord(action: action, entity: "rca", entityID: after.id, before: before, after: after)),
+        ]
+    }
+
+    /// A reminder of an RCA falling due or overdue: the announcements, keyed so each is sent once, and the history line.
+    public static func reminded(_ event: InboxEvent, rca: RootCauseAnalysis, agreements: [Int64: Int64], now: Date, key: String) -> [Effect] {
+        Self.announcements(event, rca: rca, agreements: agreements, now: now, dedupe: key) + [
+            .history(.rca, id: rca.id, action: event == .rcaOverdue ? "overdue" : "due tomorrow", note: "")
+        ]
+    }
+
     /// A party signs the current content: only while the RCA is editable.
     public static func checkSign(_ rca: RootCauseAnalysis) throws {
         guard rca.status.isEditable else { throw RuleViolation("An RCA that is \(rca.status.label) is not signed.") }

@@ -1,59 +1,5 @@
 import Foundation
 
-/// One step of a ramp a proposal sets: its last day and targets. The SLO is the customer's: vendors read it as nil.
-public struct ProposedRampStep: Sendable, Equatable, Codable {
-    public var until: LocalDate
-    public var slaTarget: Decimal
-    public var sloTarget: Decimal?
-
-    public init(until: LocalDate, slaTarget: Decimal, sloTarget: Decimal?) {
-        self.until = until
-        self.slaTarget = slaTarget
-        self.sloTarget = sloTarget
-    }
-
-    public init(_ step: RampStep) {
-        self.init(until: step.until, slaTarget: step.slaTarget, sloTarget: step.sloTarget)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case until
-        case slaTarget = "sla_target"
-        case sloTarget = "slo_target"
-    }
-}
-
-/// One yearly season a proposal sets. The SLO is the customer's: vendors read it as nil.
-public struct ProposedSeason: Sendable, Equatable, Codable {
-    public var name: String
-    public var from: MonthDay
-    public var to: MonthDay
-    public var slaTarget: Decimal
-    public var sloTarget: Decimal?
-    public var creditTiers: [CreditTier]?
-
-    public init(name: String, from: MonthDay, to: MonthDay, slaTarget: Decimal, sloTarget: Decimal?, creditTiers: [CreditTier]? = nil) {
-        self.name = name
-        self.from = from
-        self.to = to
-        self.slaTarget = slaTarget
-        self.sloTarget = sloTarget
-        self.creditTiers = creditTiers
-    }
-
-    public init(_ season: Season) {
-        self.init(
-            name: season.name, from: season.from, to: season.to, slaTarget: season.slaTarget, sloTarget: season.sloTarget, creditTiers: season.creditTiers)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name, from, to
-        case slaTarget = "sla_target"
-        case sloTarget = "slo_target"
-        case creditTiers = "credit_tiers"
-    }
-}
-
 /// One objective's terms as a proposal would change them: any of the SLA and SLO targets, the credit tiers, the cap,
 /// the ramp and the seasons (a new list replaces the old one whole; an empty one ends the ramp or the seasons).
 public struct TermsChange: Sendable, Equatable, Codable {

@@ -71,20 +71,7 @@ extension RCARepository {
             for breach in breaches { try await bound.query("INSERT INTO rca_breaches (rca_id, breach_id) VALUES (\(id), \(breach.0))") }
             try await bound.query("INSERT INTO rca_parties (rca_id, vendor_id) VALUES (\(id), NULL)")
             for vendor in vendors { try await bound.query("INSERT INTO rca_parties (rca_id, vendor_id) VALUES (\(id), \(vendor))") }
-            let rca = try await Self.refreshHash(id, on: bound)
-            try await GovernanceHistoryRepository.record(
-                .rca, id: id, action: "requested", note: automaticRule.map { "Opened automatically: \($0)" } ?? "", actor: actor, on: connection,
-                logger: bound.logger)
-            try await AuditRepository.record(on: connection, logger: bound.logger, actor: actor, action: "open", entity: "rca", entityID: id, after: rca)
-            for vendor in vendors {
-                let agreement = breaches.first { $0.1 == vendor }?.2
-                try await InboxRepository.announce(
-                    Announcement(
-                        event: .rcaRequested, subjectKind: "rca", subjectID: id, title: "Joint RCA requested: \(name), due \(due)", link: "/rcas/\(id)",
-                        agreementID: agreement, vendorID: vendor, dedupeKey: "rca-\(id)-requested"),
-                    actor: actor, at: now, on: connection, logger: bound.logger)
-            }
-            return rca
+            return try await Self.refreshHash(id, on: bound)
         }
     }
 
@@ -96,13 +83,7 @@ extension RCARepository {
         return namesSLO ? "\(objective): SLO breach of \(month)" : "\(objective): analysis of \(month)"
     }
 
-    static func month(_ start: Date, _ zone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = "MMMM yyyy"
-        return formatter.string(from: start)
-    }
+    static func month(_ start: Date, _ zone: TimeZone) -> String { PeriodEffects.month(start, zone) }
 
     /// Stores the hash of the current content; signatures on another hash no longer count.
     @discardableResult
@@ -118,11 +99,10 @@ extension RCARepository {
 
 
     /// Runs a change of content on an RCA the caller is a party to, while it is being written; the RCA moves to in
-    /// progress, its hash is refreshed and the change recorded.
+    /// progress and its hash is refreshed. Returns the RCA before and after.
     func changeContent(
-        _ id: Int64, scope: AccessScope, actor: AuditActor, action: String, note: String,
-        change: (RootCauseAnalysis, Database) async throws -> Void
-    ) async throws -> RootCauseAnalysis {
+        _ id: Int64, scope: AccessScope, change: (RootCauseAnalysis, Database) async throws -> Void
+    ) async throws -> (before: RootCauseAnalysis, after: RootCauseAnalysis) {
         try await self.database.transaction { connection in
             let bound = self.database.bound(to: connection)
             let before = try await Self.lock(id, scope: scope, on: bound)
@@ -131,18 +111,12 @@ extension RCARepository {
             }
             try await change(before, bound)
             try await bound.query("UPDATE rcas SET status = 'in_progress' WHERE id = \(id) AND status <> 'in_progress'")
-            let after = try await Self.refreshHash(id, on: bound)
-            let voided = before.parties.contains(where: \.signed) && after.contentHash != before.contentHash
-            try await GovernanceHistoryRepository.record(
-                .rca, id: id, action: action, note: note + (voided ? " (signatures voided)" : ""), actor: actor, on: connection, logger: bound.logger)
-            try await AuditRepository.record(
-                on: connection, logger: bound.logger, actor: actor, action: action, entity: "rca", entityID: id, before: before, after: after)
-            return after
+            return (before, try await Self.refreshHash(id, on: bound))
         }
     }
 
-    public func editAnalysis(id: Int64, _ draft: RCAAnalysisDraft, scope: AccessScope, actor: AuditActor) async throws -> RootCauseAnalysis {
-        try await self.changeContent(id, scope: scope, actor: actor, action: "analysis edited", note: "") { rca, database in
+    public func editAnalysis(id: Int64, _ draft: RCAAnalysisDraft, scope: AccessScope) async throws -> (before: RootCauseAnalysis, after: RootCauseAnalysis) {
+        try await self.changeContent(id, scope: scope) { rca, database in
             let names = Dictionary(uniqueKeysWithValues: rca.parties.map { ($0.vendorID, $0.name) })
             try RCARules.check(draft, partyNames: names).throwIfAny()
             let whys = String(
@@ -161,10 +135,12 @@ extension RCARepository {
         }
     }
 
-    public func addTimelineEntry(id: Int64, _ draft: TimelineDraft, scope: AccessScope, actor: AuditActor, now: Date) async throws -> RootCauseAnalysis {
+    public func addTimelineEntry(id: Int64, _ draft: TimelineDraft, scope: AccessScope, actor: AuditActor, now: Date) async throws
+        -> (before: RootCauseAnalysis, after: RootCauseAnalysis)
+    {
         try RCARules.check(draft).throwIfAny()
         guard let at = draft.at else { throw ValidationErrors([FieldError("at", "Give the instant of the entry.")]) }
-        return try await self.changeContent(id, scope: scope, actor: actor, action: "timeline entry", note: String(draft.text.trimmed.prefix(200))) { _, database in
+        return try await self.changeContent(id, scope: scope) { _, database in
             try await database.query(
                 """
                 INSERT INTO rca_timeline (rca_id, at, text, evidence_url, author_vendor_id, author_user_id, created_at)
@@ -173,10 +149,8 @@ extension RCARepository {
         }
     }
 
-    public func addFactor(id: Int64, _ draft: FactorDraft, scope: AccessScope, actor: AuditActor, now: Date) async throws -> RootCauseAnalysis {
-        try await self.changeContent(
-            id, scope: scope, actor: actor, action: "contributing factor", note: String(draft.description.trimmed.prefix(200))
-        ) { rca, database in
+    public func addFactor(id: Int64, _ draft: FactorDraft, scope: AccessScope, now: Date) async throws -> (before: RootCauseAnalysis, after: RootCauseAnalysis) {
+        try await self.changeContent(id, scope: scope) { rca, database in
             let names = Dictionary(uniqueKeysWithValues: rca.parties.map { ($0.vendorID, $0.name) })
             try RCARules.check(draft, partyNames: names).throwIfAny()
             guard let category = draft.category else { throw ValidationErrors([FieldError("category", "Choose the factor's category.")]) }
@@ -228,16 +202,13 @@ extension RCARepository {
         return try Dictionary(rows.map { try $0.decode((Int64, Int64).self) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Announces an RCA event to each vendor party (and, through the RACI or fallback, the customer), as
-    /// `RCARules.announcements` words it.
-    static func announce(_ event: InboxEvent, rca: RootCauseAnalysis, actor: AuditActor, now: Date, on database: Database, dedupe: String? = nil)
-        async throws
-    {
-        let agreements = try await RCARepository(database: database).partyAgreements(id: rca.id)
-        try await database.transaction { connection in
-            for case .announce(let announcement) in RCARules.announcements(event, rca: rca, agreements: agreements, now: now, dedupe: dedupe) {
-                try await InboxRepository.announce(announcement, actor: actor, at: now, on: connection, logger: database.logger)
-            }
-        }
+    /// Whether an RCA already covers the series' period (any breach of it).
+    public func coversPeriod(seriesID: Int64, periodStart: Date) async throws -> Bool {
+        try await !self.database.query(
+            """
+            SELECT 1 FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id
+            WHERE b.series_id = \(seriesID) AND b.period_start = \(periodStart)
+            """
+        ).isEmpty
     }
 }

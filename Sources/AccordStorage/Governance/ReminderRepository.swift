@@ -61,61 +61,26 @@ public struct ReminderRepository: Sendable {
         return actions.map { ($0, zones[$0.rcaID] ?? "UTC") }
     }
 
-    /// Sends an RCA reminder once per key; false when it was already sent.
-    public func remindRCA(_ id: Int64, event: InboxEvent, key: String, now: Date) async throws -> Bool {
-        try await self.database.transaction { connection in
-            let bound = self.database.bound(to: connection)
-            guard try await Self.claim(key, on: bound) else { return false }
-            let rca = try await RCARepository.load(id, on: bound)
-            try await RCARepository.announce(event, rca: rca, actor: .system, now: now, on: bound, dedupe: key)
-            try await GovernanceHistoryRepository.record(
-                .rca, id: id, action: event == .rcaOverdue ? "overdue" : "due tomorrow", actor: .system, on: connection, logger: bound.logger)
-            return true
-        }
+    /// Claims a reminder's key in the caller's transaction: true the first time, false when it was sent already.
+    public func claim(_ key: String) async throws -> Bool {
+        try await Self.claim(key, on: self.database)
     }
 
-    /// Sends an action reminder once per key to the owner's party and the customer.
-    public func remindAction(_ action: CorrectiveAction, event: InboxEvent, key: String, now: Date) async throws -> Bool {
-        try await self.database.transaction { connection in
-            let bound = self.database.bound(to: connection)
-            guard try await Self.claim(key, on: bound) else { return false }
-            let agreement = try await bound.query(
-                """
-                SELECT a.id FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id
-                JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id
-                WHERE rb.rca_id = \(action.rcaID) AND (\(action.ownerVendorID)::int8 IS NULL OR a.vendor_id = \(action.ownerVendorID)) LIMIT 1
-                """
-            ).first?.decode(Int64.self)
-            let title = event == .actionOverdue ? "Action overdue since \(action.dueOn): \(action.description.prefix(120))"
-                : "Action due \(action.dueOn): \(action.description.prefix(120))"
-            try await InboxRepository.announce(
-                Announcement(
-                    event: event, subjectKind: "action", subjectID: action.id, title: title, link: "/actions/\(action.id)", agreementID: agreement,
-                    vendorID: action.ownerVendorID),
-                actor: .system, at: now, on: connection, logger: bound.logger)
-            return true
-        }
+    /// The agreement an action's reminder routes through: its owner's agreement among the RCA's breaches.
+    public func agreement(of action: CorrectiveAction) async throws -> Int64? {
+        try await self.database.query(
+            """
+            SELECT a.id FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id
+            JOIN agreement_versions av ON av.id = o.version_id JOIN agreements a ON a.id = av.agreement_id
+            WHERE rb.rca_id = \(action.rcaID) AND (\(action.ownerVendorID)::int8 IS NULL OR a.vendor_id = \(action.ownerVendorID)) LIMIT 1
+            """
+        ).first?.decode(Int64.self)
     }
 
     /// Which of these reminder keys were already sent: one query, so a run skips them without a transaction each.
     public func sent(_ keys: [String]) async throws -> Set<String> {
         guard !keys.isEmpty else { return [] }
         return Set(try await self.database.query("SELECT key FROM governance_reminders WHERE key = ANY(\(keys)::text[])").map { try $0.decode(String.self) })
-    }
-
-    /// Sends a notice-deadline reminder once per key to those the RACI names on the renewal decision (or the contract
-    /// managers); vendors do not hear of it.
-    public func remindRenewal(agreementID: Int64, title: String, key: String, now: Date) async throws -> Bool {
-        try await self.database.transaction { connection in
-            let bound = self.database.bound(to: connection)
-            guard try await Self.claim(key, on: bound) else { return false }
-            try await InboxRepository.announce(
-                Announcement(
-                    event: .renewalNoticeDue, subjectKind: "agreement", subjectID: agreementID, title: title, link: "/agreements/\(agreementID)",
-                    agreementID: agreementID, vendorID: nil, dedupeKey: key),
-                actor: .system, at: now, on: connection, logger: bound.logger)
-            return true
-        }
     }
 
     static func claim(_ key: String, on database: Database) async throws -> Bool {

@@ -189,15 +189,19 @@ public struct ProposalRepository: Sendable {
         return after
     }
 
-    /// Applies an accepted proposal in the caller's transaction; returns the number of the version it activated.
-    public func apply(_ proposal: RenegotiationProposal, byVendor: Bool, actor: AuditActor) async throws -> Int {
+    /// Applies an accepted proposal in the caller's transaction; returns the version it made and its activation.
+    public func apply(_ proposal: RenegotiationProposal, byVendor: Bool, actor: AuditActor) async throws
+        -> (amended: AgreementVersion, activation: VersionActivation)
+    {
         try await self.database.transaction { connection in
             try await Self.apply(proposal, byVendor: byVendor, actor: actor, on: self.database.bound(to: connection))
         }
     }
 
     /// The amended version: copied from the latest, the proposal's terms set on its objectives, activated.
-    static func apply(_ proposal: RenegotiationProposal, byVendor: Bool, actor: AuditActor, on database: Database) async throws -> Int {
+    static func apply(_ proposal: RenegotiationProposal, byVendor: Bool, actor: AuditActor, on database: Database) async throws
+        -> (amended: AgreementVersion, activation: VersionActivation)
+    {
         guard let connection = database.connection else { throw RuleViolation("Applying a proposal needs a transaction.") }
         let version = try await VersionRepository.amend(
             agreementID: proposal.agreementID, effectiveFrom: proposal.effectiveFrom, note: "Renegotiation proposal #\(proposal.id): \(proposal.title)",
@@ -228,8 +232,7 @@ public struct ProposalRepository: Sendable {
                 WHERE id = \(objective.id)
                 """)
         }
-        try await VersionRepository.activate(version, actor: actor, on: connection, logger: database.logger)
-        return version.number
+        return (version, try await VersionRepository.activate(version, actor: actor, on: connection, logger: database.logger))
     }
 
     public func history(id: Int64, scope: AccessScope) async throws -> [HistoryEntry] {

@@ -520,6 +520,32 @@ public struct ReviewRepository: Sendable {
         }
     }
 
+    /// After a breach: an ad-hoc meeting of the agreement's (or its vendor's) most frequent active review series, two
+    /// business days after `now`, unless the series meets within five days anyway; once per `key` (the breached
+    /// period). Returns the meeting added, if one was.
+    public func addAfterBreach(agreementID: Int64, vendorID: Int64?, reason: String, key: String, now: Date) async throws -> Int64? {
+        guard
+            let seriesID = try await self.database.query(
+                """
+                SELECT id FROM review_series WHERE active AND (agreement_id = \(agreementID) OR vendor_id = \(vendorID))
+                ORDER BY array_position(ARRAY['operational', 'tactical', 'strategic', 'annual'], tier), id LIMIT 1
+                """
+            ).first?.decode(Int64.self),
+            try await self.database.query(
+                """
+                SELECT 1 FROM review_meetings WHERE series_id = \(seriesID) AND status = 'planned'
+                  AND starts_at >= \(now) AND starts_at < \(now.addingTimeInterval(5 * 86_400))
+                """
+            ).isEmpty,
+            try await ReminderRepository.claim(key, on: self.database)
+        else { return nil }
+        let series = try await Self.loadSeries(seriesID, on: self.database)
+        let zone = TimeZone(identifier: series.timeZone) ?? .gmt
+        let calendar = try await series.calendarID.asyncFlatMap { try await CalendarRepository.load($0, on: self.database) }
+        guard let day = BusinessDays.adding(2, after: LocalDate.of(now, in: zone), calendar: calendar) else { return nil }
+        return try await Self.insertAdHoc(series, day: day, time: nil, reason: "Ad-hoc review after a breach (\(reason))", now: now, on: self.database)
+    }
+
     static func insertAdHoc(_ series: ReviewSeries, day: LocalDate, time: ClockTime?, reason: String, now: Date, on database: Database) async throws
         -> Int64
     {
