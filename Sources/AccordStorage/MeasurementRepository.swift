@@ -28,7 +28,7 @@ public struct MeasurementRepository: Sendable {
 
     /// Stores a batch all-or-nothing; the caller has validated each row with `BucketBatchParser`.
     public func ingest(
-        objectiveID: Int64, source: String, buckets: [MeasurementBucket], scope: AccessScope, sender: BatchSender
+        objectiveID: Int64, source: String, buckets: [MeasurementBucket], scope: AccessScope, sender: BatchSender, pulled: String? = nil
     ) async throws -> IngestedBatch {
         let source = source.trimmed
         guard !source.isEmpty, source.count <= 200 else {
@@ -82,8 +82,10 @@ public struct MeasurementRepository: Sendable {
             }
             let batch = try await connection.rows(
                 """
-                INSERT INTO measurement_batches (series_id, objective_id, source, kind, user_id, credential, row_count, content_hash, first_start, last_end)
-                VALUES (\(series), \(objectiveID), \(source), 'buckets', \(sender.userID), \(sender.credential), \(buckets.count), \(hash), \(first), \(last))
+                INSERT INTO measurement_batches (series_id, objective_id, source, kind, user_id, credential, row_count, content_hash, first_start, last_end,
+                    pulled)
+                VALUES (\(series), \(objectiveID), \(source), 'buckets', \(sender.userID), \(sender.credential), \(buckets.count), \(hash), \(first), \(last),
+                    \(pulled)::jsonb)
                 RETURNING id, received_at
                 """, logger: logger
             ).first!.decode((Int64, Date).self)

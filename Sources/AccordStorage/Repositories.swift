@@ -31,6 +31,7 @@ public struct Repositories: Sendable {
     public let webhooks: WebhookRepository
     public let rcas: RCARepository
     public let reminders: ReminderRepository
+    public let dataSources: DataSourceRepository
     public let actions: ActionRepository
     public let portal: PortalRepository
     public let reviews: ReviewRepository
@@ -72,6 +73,7 @@ public struct Repositories: Sendable {
         self.webhooks = WebhookRepository(database: database)
         self.rcas = RCARepository(database: database)
         self.reminders = ReminderRepository(database: database)
+        self.dataSources = DataSourceRepository(database: database)
         self.actions = ActionRepository(database: database)
         self.portal = PortalRepository(database: database)
         self.reviews = ReviewRepository(database: database)

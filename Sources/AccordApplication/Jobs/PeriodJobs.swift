@@ -150,7 +150,7 @@ public enum StandardJobs {
             PeriodClosingJob(repositories: repositories), RecomputeJob(repositories: repositories), AlertEvaluationJob(repositories: repositories),
             SessionPurgeJob(repositories: repositories), TicketReplayJob(repositories: repositories), WebhookDeliveryJob(repositories: repositories, outbound: outbound),
             GovernanceRemindersJob(repositories: repositories), ReviewMeetingsJob(repositories: repositories),
-            DashboardRowsJob(repositories: repositories),
+            DashboardRowsJob(repositories: repositories), SourcePullJob(repositories: repositories),
         ]
     }
 }

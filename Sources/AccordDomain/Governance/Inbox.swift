@@ -21,6 +21,8 @@ public enum InboxEvent: String, Sendable, Codable, CaseIterable {
     case proposalMade = "proposal.made"
     case proposalDecided = "proposal.decided"
     case renewalNoticeDue = "renewal.notice_due"
+    /// An objective's pulled data is behind by more than its source's threshold.
+    case dataStale = "data.stale"
 
     /// Who hears of it on each side: those who act on it, everyone on the activity, or no one.
     public enum Audience: Sendable, Equatable {
@@ -45,12 +47,13 @@ public enum InboxEvent: String, Sendable, Codable, CaseIterable {
         case .meetingChanged: .reviewChairing
         case .proposalMade, .proposalDecided: .renegotiation
         case .renewalNoticeDue: .renewalDecision
+        case .dataStale: .dataFeed
         }
     }
 
     public var customer: Audience {
         switch self {
-        case .claimFiled, .disputeFiled, .rcaSubmitted, .creditComputed, .proposalMade, .renewalNoticeDue: .actors
+        case .claimFiled, .disputeFiled, .rcaSubmitted, .creditComputed, .proposalMade, .renewalNoticeDue, .dataStale: .actors
         case .rcaReturned: .none
         default: .informed
         }
@@ -58,7 +61,7 @@ public enum InboxEvent: String, Sendable, Codable, CaseIterable {
 
     public var vendor: Audience {
         switch self {
-        case .claimFiled, .disputeFiled, .rcaSubmitted, .renewalNoticeDue: .none
+        case .claimFiled, .disputeFiled, .rcaSubmitted, .renewalNoticeDue, .dataStale: .none
         case .rcaRequested, .rcaDueSoon, .rcaOverdue, .rcaReturned, .actionDue, .actionOverdue, .proposalMade: .actors
         default: .informed
         }

@@ -80,6 +80,7 @@ struct InboxPages {
         case .proposalMade: "Terms proposed"
         case .proposalDecided: "Proposal decided"
         case .renewalNoticeDue: "Notice deadline near"
+        case .dataStale: "Data behind"
         }
     }
 }

@@ -65,12 +65,12 @@ struct UploadPages {
                 context, objective: objective, source: "csv upload", accepted: nil, errors: nil, error: "Choose a CSV file to upload.")
         }
         let form: MultipartForm
-        do {
-            form = try MultipartForm(body: Array(body.readableBytesView), boundary: boundary)
-        } catch let error as MultipartForm.Malformed {
+        switch Result(catching: { () throws(MultipartForm.Malformed) in try MultipartForm(body: Array(body.readableBytesView), boundary: boundary) }) {
+        case .success(let parsed): form = parsed
+        case .failure(let malformed):
             return self.page(
                 context, objective: objective, source: "csv upload", accepted: nil, errors: nil,
-                error: "The upload did not arrive whole: \(error.reason) Nothing was stored; try again.")
+                error: "The upload did not arrive whole: \(malformed.reason) Nothing was stored; try again.")
         }
         let typed = form.value("source")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let source = typed.isEmpty ? "csv upload" : typed
