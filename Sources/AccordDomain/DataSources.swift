@@ -29,7 +29,7 @@ public struct DataSource: Sendable, Equatable, Encodable {
     /// Minutes without a successful pull after which the objectives' RACI hear of it.
     public var staleMinutes: Int
     /// How many objectives pull from it.
-    public var pulls: Int
+    public var pullCount: Int
     /// The latest successful pull of any of its objectives.
     public var lastSuccessAt: Date?
     /// The latest failure of any of its objectives, if it failed after its last success.
@@ -40,7 +40,7 @@ public struct DataSource: Sendable, Equatable, Encodable {
 
     public init(
         id: Int64, name: String, kind: String, baseURL: String, auth: DataSourceAuth, hasBearerToken: Bool, basicUser: String, hasBasicPassword: Bool,
-        verifyTLS: Bool, timeoutSeconds: Int, staleMinutes: Int, pulls: Int, lastSuccessAt: Date?, lastError: String?, createdAt: Date,
+        verifyTLS: Bool, timeoutSeconds: Int, staleMinutes: Int, pullCount: Int, lastSuccessAt: Date?, lastError: String?, createdAt: Date,
         updatedAt: Date, rowVersion: Int
     ) {
         self.id = id
@@ -54,7 +54,7 @@ public struct DataSource: Sendable, Equatable, Encodable {
         self.verifyTLS = verifyTLS
         self.timeoutSeconds = timeoutSeconds
         self.staleMinutes = staleMinutes
-        self.pulls = pulls
+        self.pullCount = pullCount
         self.lastSuccessAt = lastSuccessAt
         self.lastError = lastError
         self.createdAt = createdAt

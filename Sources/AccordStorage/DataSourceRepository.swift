@@ -28,7 +28,7 @@ public struct DataSourceRepository: Sendable {
             id: try cells.value("id"), name: try cells.value("name"), kind: try cells.value("kind"), baseURL: try cells.value("base_url"),
             auth: DataSourceAuth(rawValue: try cells.value("auth_kind")) ?? .none, hasBearerToken: try cells.value("has_token"),
             basicUser: try cells.value("basic_user"), hasBasicPassword: try cells.value("has_password"), verifyTLS: try cells.value("verify_tls"),
-            timeoutSeconds: try cells.value("timeout_seconds"), staleMinutes: try cells.value("stale_minutes"), pulls: try cells.value("pulls"),
+            timeoutSeconds: try cells.value("timeout_seconds"), staleMinutes: try cells.value("stale_minutes"), pullCount: try cells.value("pulls"),
             lastSuccessAt: try cells.value("last_success_at"), lastError: try cells.value("last_error", as: String?.self),
             createdAt: try cells.value("created_at"), updatedAt: try cells.value("updated_at"), rowVersion: try cells.value("row_version"))
     }

@@ -69,6 +69,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     if dependencies.configuration.diagnostics { DiagnosticsPages(dependencies: dependencies).addRoutes(to: router) }
     AdminPages(dependencies: dependencies).addRoutes(to: router)
     JobPages(dependencies: dependencies).addRoutes(to: router)
+    DataSourcePages(dependencies: dependencies).addRoutes(to: router)
     SecurityPages(dependencies: dependencies).addRoutes(to: router)
     openAPI.addRoutes(to: router)
     let api = router.group("api/v1")
@@ -87,6 +88,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     CalendarFeedPages(dependencies: dependencies).addAPIRoutes(to: api)
     AdminAPI(dependencies: dependencies).addRoutes(to: api)
     JobAPI(dependencies: dependencies).addRoutes(to: api)
+    DataSourceAPI(dependencies: dependencies).addRoutes(to: api)
     SecurityPages(dependencies: dependencies).addAPIRoutes(to: api)
     return router
 }

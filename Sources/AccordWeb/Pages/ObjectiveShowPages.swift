@@ -132,11 +132,72 @@ struct ObjectiveShowPages {
         var printedAt: String
         /// Seasons and ramp steps in words (the SLO only for those who see it).
         var movingTerms: [String]
+        /// Where a ratio objective's data is pulled from, for the customer's staff; nil for a vendor's user.
+        var dataPull: DataPullView?
+    }
+
+    struct DataPullView {
+        var pulls: Bool
+        var source: String
+        var goodQuery: String
+        var validQuery: String
+        var step: String
+        var from: String
+        var behind: String
+        var lastSuccess: String
+        var lastError: String?
+        var canSet: Bool
+        var hasSources: Bool
+        var form: FormState
+        var sources: [Choice]
+        var steps: [Choice]
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("objectives/:id", use: self.getObjective)
         router.get("objectives/:id/periods/:start", use: self.getObjectivePeriod)
+        router.post("objectives/:id/pull", use: self.postObjectivePull)
+        router.post("objectives/:id/pull/remove", use: self.postObjectivePullRemove)
+    }
+
+    @Sendable func postObjectivePull(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let id = try context.id()
+        _ = try await self.dependencies.useCases.objectives.find(id: id, scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        return try await submitForm(request, context: context, render: { try await self.show(request, context, pullForm: $0) }) { input in
+            _ = try await self.dependencies.useCases.setPull.set(objectiveID: id, try DraftParsing.pull(input), scope: context.scope, actor: context.actor)
+            return Redirect.to("/objectives/\(id)#data-pull", notice: .updated)
+        }
+    }
+
+    @Sendable func postObjectivePullRemove(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let id = try context.id()
+        _ = try await self.dependencies.useCases.objectives.find(id: id, scope: context.scope)
+        _ = try context.requireUser(.manageContracts)
+        try await self.dependencies.useCases.setPull.remove(objectiveID: id, scope: context.scope, actor: context.actor)
+        return Redirect.to("/objectives/\(id)#data-pull", notice: .updated)
+    }
+
+    /// The data pull section: what the series pulls and how far behind it is, and (for contract managers, on a ratio
+    /// objective) the form that sets it; the form keeps what was typed when it is refused.
+    func dataPull(_ objective: Objective, user: User, scope: AccessScope, now: Date, form: FormState?) async throws -> DataPullView? {
+        guard scope == .organisation, !objective.sliKind.isTicketBased else { return nil }
+        let pull = try await self.dependencies.useCases.dataSources.pull(objectiveID: objective.id, scope: scope)
+        let canSet = user.role.may(.manageContracts)
+        let sources = canSet ? try await self.dependencies.useCases.dataSources.list() : []
+        let state =
+            form
+            ?? FormState(values: [
+                "source_id": pull.map { "\($0.sourceID)" } ?? "", "good_query": pull?.goodQuery ?? "", "valid_query": pull?.validQuery ?? "",
+                "step_seconds": "\(pull?.stepSeconds ?? 60)", "pull_from": pull.map { LocalDate.of($0.pullFrom, in: .gmt).description } ?? "",
+            ])
+        return DataPullView(
+            pulls: pull != nil, source: pull?.sourceName ?? "", goodQuery: pull?.goodQuery ?? "", validQuery: pull?.validQuery ?? "",
+            step: pull.map { "\($0.stepSeconds / 60) min" } ?? "", from: pull.map { Stamp.format($0.pullFrom, .gmt) } ?? "",
+            behind: pull.map { DataSourcePages.behind($0, now: now) } ?? "", lastSuccess: pull?.lastSuccessAt.map { Stamp.format($0, .gmt) } ?? "never",
+            lastError: pull.flatMap { $0.lastError.isEmpty ? nil : $0.lastError }, canSet: canSet, hasSources: !sources.isEmpty, form: state,
+            sources: sources.map { Choice(value: "\($0.id)", label: $0.name, selected: state.values["source_id"] == "\($0.id)") },
+            steps: [60, 300].map { Choice(value: "\($0)", label: "\($0 / 60) minute\($0 == 60 ? "" : "s")", selected: state.values["step_seconds"] == "\($0)") })
     }
 
     @Sendable func getObjective(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
@@ -149,7 +210,7 @@ struct ObjectiveShowPages {
 
     static func stamp(_ date: Date, zone: TimeZone) -> String { ExclusionPages.ExclusionLine.format(date, zone) }
 
-    func show(_ request: Request, _ context: AccordRequestContext) async throws -> Response {
+    func show(_ request: Request, _ context: AccordRequestContext, pullForm: FormState? = nil) async throws -> Response {
         let user = try context.requireUser()
         let loaded = try await self.dependencies.useCases.objective(try context.id(), scope: context.scope)
         let (objective, placement, agreement, zone) = (loaded.objective, loaded.placement, loaded.agreement, loaded.zone)
@@ -218,8 +279,10 @@ struct ObjectiveShowPages {
             canManage: user.role.may(.manageContracts), canDispute: user.role.may(.fileClaims), canIngest: user.role.may(.ingest), isTicketBased: objective.sliKind.isTicketBased,
             exclusions: exclusions.map { ExclusionPages.ExclusionLine($0, zone: zone) }, breaches: breaches, alertHistory: showsInternal ? history : [],
             showsInternal: showsInternal, printedAt: Self.stamp(now, zone: zone),
-            movingTerms: Self.movingTerms(objective.movingTerms, showsSLO: showsInternal))
-        return self.dependencies.renderer.response(view, template: "objectives/show")
+            movingTerms: Self.movingTerms(objective.movingTerms, showsSLO: showsInternal),
+            dataPull: try await self.dataPull(objective, user: user, scope: context.scope, now: now, form: pullForm))
+        let refused = pullForm.map { !$0.errors.isEmpty || $0.conflict != nil } ?? false
+        return self.dependencies.renderer.response(view, template: "objectives/show", status: refused ? .unprocessableContent : .ok)
     }
 
     /// "Season peak: 11-01 to 12-31, SLA 99.5 %, SLO 99.8 %, credit tiers < 99.5 % → 10 %" and "Ramp step 1, to 2026-02-28: …".
