@@ -18,6 +18,8 @@ public struct LineageEntry: Sendable, Encodable {
     public var countedValid: Decimal
     public var countedGoodExact: String
     public var countedValidExact: String
+    /// Where a batch Accord pulled came from; nil for a pushed batch.
+    public var pulled: PulledFrom?
 
     public init(batchId: Int64, source: String, receivedAt: Date, userId: Int64?, credential: String, rowCount: Int, contentHash: String, bucketsInPeriod: Int, goodInPeriod: Int64, validInPeriod: Int64, countedGood: Decimal, countedValid: Decimal, countedGoodExact: String, countedValidExact: String) {
         self.batchId = batchId
@@ -34,6 +36,27 @@ public struct LineageEntry: Sendable, Encodable {
         self.countedValid = countedValid
         self.countedGoodExact = countedGoodExact
         self.countedValidExact = countedValidExact
+    }
+}
+
+/// The lineage of a pulled batch: the data source, the two queries (the customer's: a vendor reads them as nil), the
+/// steps asked for and the SHA-256 of the two answers as they arrived.
+public struct PulledFrom: Sendable, Codable, Equatable {
+    public var source: String
+    public var goodQuery: String?
+    public var validQuery: String?
+    public var from: Date
+    public var to: Date
+    public var stepSeconds: Int
+    public var sha256: String
+
+    enum CodingKeys: String, CodingKey {
+        case source
+        case goodQuery = "good_query"
+        case validQuery = "valid_query"
+        case from, to
+        case stepSeconds = "step_seconds"
+        case sha256
     }
 }
 

@@ -121,9 +121,11 @@ public struct DataSourceRepository: Sendable {
         try await self.database.query("\(unescaped: Self.pullColumns) WHERE p.series_id = \(seriesID)").first.map(Self.pull)
     }
 
-    /// The pulls of a source, by series.
-    public func pulls(sourceID: Int64) async throws -> [SeriesPull] {
-        try await self.database.query("\(unescaped: Self.pullColumns) WHERE p.source_id = \(sourceID) ORDER BY p.series_id").map(Self.pull)
+    /// The pulls of a source, those failing first, then by series; at most `limit` (the source's `pullCount` says how many).
+    public func pulls(sourceID: Int64, limit: Int = 500) async throws -> [SeriesPull] {
+        try await self.database.query(
+            "\(unescaped: Self.pullColumns) WHERE p.source_id = \(sourceID) ORDER BY p.failures = 0, p.series_id LIMIT \(min(max(limit, 1), 2000))"
+        ).map(Self.pull)
     }
 
     /// Sets what a series pulls (in the caller's transaction). A new pull, or one whose source, queries or step

@@ -373,22 +373,30 @@ public struct MeasurementRepository: Sendable {
         let rows = try await self.database.query(
             """
             SELECT b.id, b.source, b.received_at, b.user_id, b.credential, b.row_count, b.content_hash,
-                   count(*)::int8, sum(m.good)::int8, sum(m.valid)::int8
+                   count(*)::int8, sum(m.good)::int8, sum(m.valid)::int8, b.pulled::text
             FROM measurements m JOIN measurement_batches b ON b.id = m.batch_id
             WHERE m.series_id = \(seriesID) AND m.bucket_start >= \(span.start) AND m.bucket_start < \(span.end)
             GROUP BY b.id ORDER BY b.received_at, b.id
             """)
         let removed = try await self.excludedShares(seriesID: seriesID, span: span)
         return try rows.map { row in
-            let values = try row.decode((Int64, String, Date, Int64?, String, Int, String, Int64, Int64, Int64).self)
+            let values = try row.decode((Int64, String, Date, Int64?, String, Int, String, Int64, Int64, Int64, String?).self)
             let counted = EventCounts(good: Fraction(values.8), valid: Fraction(values.9)) - (removed[values.0] ?? .zero)
-            return LineageEntry(
+            var entry = LineageEntry(
                 batchId: values.0, source: values.1, receivedAt: values.2, userId: values.3, credential: values.4, rowCount: values.5,
                 contentHash: values.6, bucketsInPeriod: Int(values.7), goodInPeriod: values.8, validInPeriod: values.9,
                 countedGood: Precision.shown(counted.good), countedValid: Precision.shown(counted.valid),
                 countedGoodExact: counted.good.description, countedValidExact: counted.valid.description)
+            entry.pulled = try values.10.map { try Self.pulledDecoder.decode(PulledFrom.self, from: Data($0.utf8)) }
+            return entry
         }
     }
+
+    static let pulledDecoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
 
     /// Per batch, the counts approved exclusions take away from the buckets starting in `span`.
     func excludedShares(seriesID: Int64, span: DateInterval) async throws -> [Int64: EventCounts] {
@@ -451,6 +459,8 @@ extension LineageEntry: VendorFacing {
     public var vendorFacing: LineageEntry {
         var copy = self
         copy.userId = nil
+        copy.pulled?.goodQuery = nil
+        copy.pulled?.validQuery = nil
         return copy
     }
 }

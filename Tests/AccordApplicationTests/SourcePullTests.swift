@@ -98,17 +98,25 @@ struct SourcePullTests {
             #expect(pull.lastError.contains("No answer from Metrics"))
             #expect(pull.failures == 1)
             #expect(try await useCases.dataSources.find(id: source.id).lastError?.contains("No answer") == true)
+            // two days without a success, past the source's hour: the customer's people hear of it once, the vendor not
+            let stale = try await database.query(
+                "SELECT u.vendor_id, n.title FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.event = 'data.stale'"
+            ).map { try $0.decode((Int64?, String).self) }
+            #expect(!stale.isEmpty && stale.allSatisfy { $0.0 == nil && $0.1.contains("minutes behind") })
+            _ = try await job.run(now: awayRun.addingTimeInterval(60))
+            #expect(try await database.query("SELECT count(*)::int8 FROM notifications WHERE event = 'data.stale'").first?.decode(Int64.self) == Int64(stale.count))
             try await Self.expectStored(Self.expectedBuckets(samples, through: eightDays), series: world.objectiveA.seriesID, database: database)
 
             // it comes back: after the backoff the job catches up, every step once
             try await prometheus.start()
-            let backRun = awayRun.addingTimeInterval(PullPlan.retryDelay(failures: 1))
+            let backRun = awayRun.addingTimeInterval(60 + PullPlan.retryDelay(failures: 2))
             let back = try await job.run(now: backRun)
             #expect(back.items == 1)
             let end = Self.start.addingTimeInterval(Double(Self.days) * 86_400)
             try await Self.expectStored(Self.expectedBuckets(samples, through: end), series: world.objectiveA.seriesID, database: database)
             pull = try #require(try await repositories.dataSources.pull(seriesID: world.objectiveA.seriesID))
-            #expect(pull.watermark == end)
+            // every settled step is asked for: those after the data are gaps, so the watermark passes its end
+            #expect(pull.watermark == PullPlan.aligned(backRun.addingTimeInterval(-PullPlan.settleLag - 59), stepSeconds: 60))
             #expect(pull.lastError.isEmpty && pull.failures == 0)
             #expect(try await job.run(now: backRun).items == 0)
 

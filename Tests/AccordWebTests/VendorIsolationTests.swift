@@ -25,6 +25,7 @@ struct VendorIsolationTests {
         }
         if trimmed.hasPrefix("/users") { return ["id": "\(world.vendorUserB.id)"] }
         if trimmed.hasPrefix("/jobs") { return ["name": "period-closing"] }
+        if trimmed.hasPrefix("/data-sources") { return ["id": "1"] }
         if trimmed.hasPrefix("/claims") { return ["id": "\(activity.claimB)", "file": "\(activity.claimFileB)"] }
         if trimmed.hasPrefix("/disputes") { return ["id": "\(activity.disputeB)", "file": "\(activity.claimFileB)", "kind": "exclusion"] }
         if trimmed.hasPrefix("/inbox") { return ["id": "\(activity.notificationB)"] }
@@ -177,8 +178,9 @@ struct VendorIsolationTests {
                     continue
                 }
                 let response = try await self.request(harness, route, path: path, session: session, token: token)
-                // validation: users and jobs are not vendor data; their admin-only routes refuse by role
-                let expected: HTTPResponse.Status = route.path.contains("/users/") || route.path.contains("/jobs/") ? .forbidden : .notFound
+                // validation: users, jobs and data sources are not vendor data; their admin-only routes refuse by role
+                let adminOnly = ["/users/", "/jobs/", "/data-sources/"].contains { route.path.contains($0) }
+                let expected: HTTPResponse.Status = adminOnly ? .forbidden : .notFound
                 #expect(response.status == expected, "\(route) as vendor A with vendor B's ids answered \(response.status)")
                 #expect(!response.text.contains(world.vendorB.name), "\(route) leaked vendor B's name")
                 checked += 1

@@ -36,6 +36,8 @@ public struct EditDataSource: Sendable {
 /// the day the form gives, or else from the start of the objective's current period.
 public struct SetPull: Sendable {
     let change: Change
+    /// A pull reaches back no further than a pushed batch may.
+    let reach: IngestReach
 
     public func set(objectiveID: Int64, _ draft: SeriesPullDraft, scope: AccessScope, actor: AuditActor) async throws -> SeriesPull {
         guard scope == .organisation else { throw NotFound("objective") }
@@ -45,6 +47,9 @@ public struct SetPull: Sendable {
             guard let step = draft.stepSeconds else { throw ValidationErrors([FieldError("step_seconds", "Choose the step.")]) }
             let from = PullPlan.aligned(draft.pullFrom ?? Self.currentPeriodStart(context, now: now), stepSeconds: step)
             guard from <= now else { throw ValidationErrors([FieldError("pull_from", "Pull from a day that has begun.")]) }
+            guard from >= now.addingTimeInterval(-Double(self.reach.pastDays) * 86_400) else {
+                throw ValidationErrors([FieldError("pull_from", "Pull from at most \(self.reach.pastDays) days back, as far as a pushed batch may reach.")])
+            }
             let before = try await repositories.dataSources.pull(seriesID: context.objective.seriesID)
             let after = try await repositories.dataSources.setPull(
                 seriesID: context.objective.seriesID, objectiveID: objectiveID, draft, pullFrom: from, at: now)
@@ -97,6 +102,6 @@ public struct DataSourceQueries: Sendable {
 extension UseCases {
     public var createDataSource: CreateDataSource { CreateDataSource(change: self.change) }
     public var editDataSource: EditDataSource { EditDataSource(change: self.change) }
-    public var setPull: SetPull { SetPull(change: self.change) }
+    public var setPull: SetPull { SetPull(change: self.change, reach: self.ingestReach) }
     public var dataSources: DataSourceQueries { DataSourceQueries(repositories: self.repositories) }
 }

@@ -413,7 +413,8 @@ struct ObjectiveShowPages {
             batches: explanation.batches.map {
                 BatchLine(
                     id: $0.batchId, source: $0.source, receivedAt: Self.stamp($0.receivedAt, zone: zone),
-                    sender: $0.credential == "api_token" ? "API token" : "signed-in user", rows: $0.rowCount,
+                    sender: $0.pulled.map { "pulled from \($0.source), \(Self.stamp($0.from, zone: zone)) to \(Self.stamp($0.to, zone: zone)), answers SHA-256 \($0.sha256.prefix(16))…" }
+                        ?? ($0.credential == "api_token" ? "API token" : "signed-in user"), rows: $0.rowCount,
                     inPeriod: "\(Figures.count(Decimal($0.bucketsInPeriod))) buckets: \(Figures.count(Decimal($0.goodInPeriod))) good of \(Figures.count(Decimal($0.validInPeriod))) valid"
                         + ($0.countedValidExact == String($0.validInPeriod) ? "" : "; \(Figures.count($0.countedGood)) good of \(Figures.count($0.countedValid)) valid counted after exclusions"),
                     hash: String($0.contentHash.prefix(16)))
