@@ -46,7 +46,16 @@ struct Environment {
             trustedProxies: Set((env["ACCORD_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                 !$0.isEmpty
             }),
-            webhookAllowList: try Self.webhookAllowList())
+            webhookAllowList: try Self.webhookAllowList(), metricsToken: try Self.metricsToken(env["ACCORD_METRICS_TOKEN"]))
+    }
+
+    /// `ACCORD_METRICS_TOKEN`: at least 32 characters, or unset (no `/metrics`).
+    static func metricsToken(_ value: String?) throws -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        guard value.count >= 32, value.count <= 512, value.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw ValidationError("ACCORD_METRICS_TOKEN must be 32 to 512 printable characters without spaces (for example: openssl rand -hex 32).")
+        }
+        return value
     }
 
     /// `ACCORD_WEBHOOK_ALLOW`: CIDR blocks of internal receivers the organisation's own webhooks may reach.

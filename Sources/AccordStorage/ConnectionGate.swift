@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Synchronization
 
 /// The database is saturated: no connection came free within the wait allowed. Answered 503 with `Retry-After`.
@@ -40,6 +41,13 @@ final class ConnectionGate: Sendable {
             return state.nextID
         }
         guard let id else { return }
+        // a turn had to be waited for: how often and how long is what /metrics shows of the pool
+        let waitStarted = ContinuousClock.now
+        defer {
+            let waited = ContinuousClock.now - waitStarted
+            let (seconds, attoseconds) = waited.components
+            Metrics.Timer(label: "accord_db_connection_wait_seconds").recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 self.state.withLock { $0.waiters.append(Waiter(id: id, continuation: continuation)) }

@@ -295,14 +295,22 @@ public struct PeriodRecordRepository: Sendable {
         public var firing: Bool
         public var longBurn: Decimal?
         public var shortBurn: Decimal?
+        /// The lookbacks the two burn rates are over, in seconds.
+        public var longWindow: Int
+        public var shortWindow: Int
 
-        public init(objectiveID: Int64, rule: String, severity: String, firing: Bool, longBurn: Decimal?, shortBurn: Decimal?) {
+        public init(
+            objectiveID: Int64, rule: String, severity: String, firing: Bool, longBurn: Decimal?, shortBurn: Decimal?, longWindow: Int = 0,
+            shortWindow: Int = 0
+        ) {
             self.objectiveID = objectiveID
             self.rule = rule
             self.severity = severity
             self.firing = firing
             self.longBurn = longBurn
             self.shortBurn = shortBurn
+            self.longWindow = longWindow
+            self.shortWindow = shortWindow
         }
     }
 
@@ -327,6 +335,19 @@ public struct PeriodRecordRepository: Sendable {
                 let known = Dictionary(states, uniquingKeysWith: { first, _ in first })
                 let evaluations = try await evaluate(Repositories(database: self.database.bound(to: connection)), series)
                 let interval = evaluations.contains(where: \.firing) ? firingEvery : quietEvery
+                var rates: [Int: Decimal?] = [:]
+                for evaluation in evaluations {
+                    if evaluation.longWindow > 0 { rates[evaluation.longWindow] = evaluation.longBurn }
+                    if evaluation.shortWindow > 0 { rates[evaluation.shortWindow] = evaluation.shortBurn }
+                }
+                for (lookback, rate) in rates {
+                    try await connection.rows(
+                        """
+                        INSERT INTO series_burn_rates (series_id, lookback, burn_rate, evaluated_at)
+                        VALUES (\(series), \(lookback), \(rate?.description)::numeric, \(now))
+                        ON CONFLICT (series_id, lookback) DO UPDATE SET burn_rate = excluded.burn_rate, evaluated_at = excluded.evaluated_at
+                        """, logger: logger)
+                }
                 for evaluation in evaluations where (known[evaluation.rule] ?? false) != evaluation.firing {
                     try await connection.rows(
                         """

@@ -32,6 +32,7 @@ public struct Repositories: Sendable {
     public let rcas: RCARepository
     public let reminders: ReminderRepository
     public let dataSources: DataSourceRepository
+    public let metrics: MetricsRepository
     public let actions: ActionRepository
     public let portal: PortalRepository
     public let reviews: ReviewRepository
@@ -74,6 +75,7 @@ public struct Repositories: Sendable {
         self.rcas = RCARepository(database: database)
         self.reminders = ReminderRepository(database: database)
         self.dataSources = DataSourceRepository(database: database)
+        self.metrics = MetricsRepository(database: database)
         self.actions = ActionRepository(database: database)
         self.portal = PortalRepository(database: database)
         self.reviews = ReviewRepository(database: database)

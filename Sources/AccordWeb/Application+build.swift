@@ -32,6 +32,9 @@ public func buildApplication(
 func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Router<AccordRequestContext> {
     let openAPI = try OpenAPIController(file: dependencies.configuration.openAPIFile)
     let router = Router(context: AccordRequestContext.self)
+    // requests and their durations by route, for /metrics
+    AccordMetrics.bootstrap()
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMappingMiddleware(renderer: dependencies.renderer))
     router.add(middleware: QueryGuardMiddleware())
@@ -70,6 +73,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     AdminPages(dependencies: dependencies).addRoutes(to: router)
     JobPages(dependencies: dependencies).addRoutes(to: router)
     DataSourcePages(dependencies: dependencies).addRoutes(to: router)
+    MetricsController(dependencies: dependencies).addRoutes(to: router)
     SecurityPages(dependencies: dependencies).addRoutes(to: router)
     openAPI.addRoutes(to: router)
     let api = router.group("api/v1")

@@ -17,15 +17,30 @@ public final class PrometheusServer: @unchecked Sendable {
 
     public var baseURL: String { "http://127.0.0.1:\(self.port)" }
 
-    /// Builds the TSDB from `openMetrics` (ending with `# EOF`).
-    public init(openMetrics: String) throws {
+    /// Builds the TSDB from `openMetrics` (ending with `# EOF`), if given; `configuration` is the server's
+    /// prometheus.yml (scrape jobs), by default none.
+    public init(openMetrics: String? = nil, configuration: String = "global:\n  scrape_interval: 1h\n") throws {
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("accord-prometheus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
-        let input = self.directory.appendingPathComponent("series.om")
-        try openMetrics.write(to: input, atomically: true, encoding: .utf8)
-        let data = self.directory.appendingPathComponent("data")
-        try Self.run(Self.binary("promtool"), ["tsdb", "create-blocks-from", "openmetrics", input.path, data.path])
-        try "global:\n  scrape_interval: 1h\n".write(to: self.directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
+        if let openMetrics {
+            let input = self.directory.appendingPathComponent("series.om")
+            try openMetrics.write(to: input, atomically: true, encoding: .utf8)
+            let data = self.directory.appendingPathComponent("data")
+            try Self.run(Self.binary("promtool"), ["tsdb", "create-blocks-from", "openmetrics", input.path, data.path])
+        }
+        try configuration.write(to: self.directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
+    }
+
+    /// An instant query's single value, if the answer holds one series.
+    public func value(of query: String) async throws -> Double? {
+        var components = URLComponents(string: "\(self.baseURL)/api/v1/query")
+        components?.queryItems = [URLQueryItem(name: "query", value: query)]
+        guard let url = components?.url else { return nil }
+        let (data, _) = try await URLSession.shared.data(from: url)
+        guard let answer = try JSONSerialization.jsonObject(with: data) as? [String: Any], let result = (answer["data"] as? [String: Any])?["result"] as? [[String: Any]],
+            result.count == 1, let value = result[0]["value"] as? [Any], value.count == 2, let text = value[1] as? String
+        else { return nil }
+        return Double(text)
     }
 
     deinit {

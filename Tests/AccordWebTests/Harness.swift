@@ -37,7 +37,7 @@ struct Harness: Sendable {
     /// sets the clock's start for a test whose facts depend on the day it runs (the calendar moves on, the test must not).
     static func run(
         behindTLS: Bool = false, pool: Int? = nil, wait: Duration? = nil, trustedProxies: Set<String> = [], now: Date? = nil,
-        webhookAllowList: [AddressRange] = [], _ body: @Sendable (Harness) async throws -> Void
+        webhookAllowList: [AddressRange] = [], metricsToken: String? = nil, live: Bool = false, _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
         let clock = TestClock(now ?? Date())
         var settings = try await TestDatabase.create()
@@ -46,7 +46,7 @@ struct Harness: Sendable {
         do {
             let configuration = AppConfiguration(
                 behindTLS: behindTLS, root: TestDatabase.root, database: settings, runsScheduler: false, trustedProxies: trustedProxies,
-                webhookAllowList: webhookAllowList)
+                webhookAllowList: webhookAllowList, metricsToken: metricsToken)
             let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, clock: { clock.now })
             let database = Database(settings: settings, logger: TestDatabase.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -54,7 +54,7 @@ struct Harness: Sendable {
                 defer { group.cancelAll() }
                 let repositories = Repositories(database: database)
                 let world = try await World.seed(repositories)
-                try await app.test(.router) { client in
+                try await app.test(live ? .live : .router) { client in
                     try await body(Harness(client: client, repositories: repositories, world: world, clock: clock))
                 }
             }

@@ -81,6 +81,7 @@ public struct SourcePullJob: Job {
                 throw PullFailure(rule.message)
             }
             stored += buckets.count
+            AccordMetrics.rowsStored(buckets.count, kind: "buckets", via: "pull")
             watermark = span.end
         }
         try await self.repositories.dataSources.release(seriesID: pull.seriesID)

@@ -67,11 +67,13 @@ public struct MeasurementIngest: Sendable {
             result = .buckets(
                 try await self.repositories.measurements.ingest(
                     objectiveID: objective.id, source: source, buckets: buckets, scope: scope, sender: sender))
+            AccordMetrics.rowsStored(buckets.count, kind: "buckets", via: "push")
         case .ticketEvents(let rows):
             let events = try TicketEventBatchParser.parse(rows, priorities: objective.priorityGoals.map(\.priority), window: window)
             touched = events.map(\.at).min().flatMap { first in events.map(\.at).max().map { DateInterval(start: first, end: $0) } }
             result = .ticketEvents(
                 try await self.repositories.tickets.ingest(objectiveID: objective.id, source: source, events: events, scope: scope, sender: sender))
+            AccordMetrics.rowsStored(events.count, kind: "ticket_events", via: "push")
         }
         // Late data: the periods it changed are recorded again now. The batch is stored either way; if this fails the
         // recompute job records them shortly.

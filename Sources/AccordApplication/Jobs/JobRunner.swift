@@ -109,6 +109,7 @@ public struct JobRunner: ServiceLifecycle.Service, Sendable {
             self.logger.error("job failed", metadata: ["job": "\(job.name)", "error": "\(String(reflecting: error))"])
         }
         run.duration = ContinuousClock.now - started
+        AccordMetrics.jobRan(job.name, succeeded: run.succeeded, duration: run.duration)
         try await self.store.recordRun(
             name: job.name, startedAt: startedAt, finishedAt: startedAt.addingTimeInterval(Double(run.duration.milliseconds) / 1000),
             durationMs: run.duration.milliseconds, succeeded: run.succeeded, summary: run.report?.summary, error: run.error, runner: self.runnerName)

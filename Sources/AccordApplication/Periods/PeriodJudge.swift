@@ -103,7 +103,8 @@ struct PeriodJudge: Sendable {
                 objectiveID: context.objective.id, rule: Self.ruleName(rule), severity: rule.severity.rawValue,
                 firing: rule.fires(long: long, short: short, sloTarget: slo),
                 longBurn: BurnRate.of(long, sloTarget: slo).map { PeriodReport.rounded($0, places: 3) },
-                shortBurn: BurnRate.of(short, sloTarget: slo).map { PeriodReport.rounded($0, places: 3) })
+                shortBurn: BurnRate.of(short, sloTarget: slo).map { PeriodReport.rounded($0, places: 3) }, longWindow: Int(rule.longWindow),
+                shortWindow: Int(rule.shortWindow))
         }
     }
 

@@ -28,13 +28,15 @@ public struct AppConfiguration: Sendable {
     /// Internal receivers the organisation's own webhooks may reach (`ACCORD_WEBHOOK_ALLOW`, CIDR blocks); a vendor's
     /// endpoints never reach them.
     public var webhookAllowList: [AddressRange]
+    /// The bearer token Prometheus presents to read `/metrics` (`ACCORD_METRICS_TOKEN`); unset: no `/metrics`.
+    public var metricsToken: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, behindTLS: Bool = false, root: URL, database: DatabaseSettings,
         migrationDatabase: DatabaseSettings? = nil,
         sessionPolicy: SessionPolicy = .standard, loginThrottle: LoginThrottle = .standard, bcryptCost: UInt8 = 12,
         runsScheduler: Bool = true, diagnostics: Bool = false, ingestReach: IngestReach = .standard, trustedProxies: Set<String> = [],
-        webhookAllowList: [AddressRange] = []
+        webhookAllowList: [AddressRange] = [], metricsToken: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -50,6 +52,7 @@ public struct AppConfiguration: Sendable {
         self.ingestReach = ingestReach
         self.trustedProxies = trustedProxies
         self.webhookAllowList = webhookAllowList
+        self.metricsToken = metricsToken
     }
 
     public var templatesDirectory: URL { self.root.appendingPathComponent("web/templates") }

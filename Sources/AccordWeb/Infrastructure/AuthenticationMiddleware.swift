@@ -14,6 +14,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let forwarded = request.headers[.xForwardedFor] {
             context.remoteAddress = Self.client(peer: context.remoteAddress, forwardedFor: forwarded, trusted: self.configuration.trustedProxies)
         }
+        // /metrics answers to its own token (MetricsController), never to a person's session or API token
+        if request.uri.path == "/metrics" { return try await next(request, context) }
         if let authorization = request.headers[.authorization] {
             let token = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
             // a token that matches none (a guess or a forgery) is recorded as a security event
