@@ -421,6 +421,9 @@ def bench_live():
             break
         time.sleep(5)
     time.sleep(10)
+    scrape_size, scrape_series, scrape_p50, page_p50 = bench_scrape(cookie)
+    print(f"live: /metrics at {series_count():,} series: {scrape_size / 1024:,.0f} KiB, {scrape_series:,} samples, scraped in {scrape_p50 * 1000:.0f} ms (p50 of 5) "
+          f"vs the baseline page {page_p50 * 1000:.0f} ms: ratio {scrape_p50 / page_p50:.1f}", flush=True)
     server = int(os.environ["BENCH_SERVER_PID"])
     postmaster = int(os.environ["BENCH_PG_PID"])
     pids = cluster_pids(postmaster)
@@ -434,6 +437,24 @@ def bench_live():
     print(f"live: idle scheduler with {series:,} series: {share:.2f} % of a core over {IDLE_SECONDS} s (server and PostgreSQL), "
           f"{per_thousand:.2f} % per 1,000 series (aim < 2 %)")
     return ratio, per_thousand
+
+
+def series_count():
+    return int(psql("SELECT count(*) FROM dashboard_rows"))
+
+
+def bench_scrape(cookie):
+    """The /metrics scrape Prometheus makes: its size, its samples and its time, against the baseline page."""
+    token = os.environ["ACCORD_METRICS_TOKEN"]
+
+    def scrape():
+        request = urllib.request.Request(BASE + "/metrics", headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.read()
+
+    body = scrape()
+    samples = sum(1 for line in body.decode().splitlines() if line and not line.startswith("#"))
+    return len(body), samples, timed(scrape, 5), timed(lambda: get_page("/diagnostics/baseline", cookie), 5)
 
 
 def main():

@@ -31,6 +31,17 @@ public final class PrometheusServer: @unchecked Sendable {
         try configuration.write(to: self.directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
     }
 
+    /// Prometheus's answer to an instant query: "success", or its error type and message.
+    public func outcome(of query: String) async throws -> String {
+        var components = URLComponents(string: "\(self.baseURL)/api/v1/query")
+        components?.queryItems = [URLQueryItem(name: "query", value: query)]
+        guard let url = components?.url else { return "no URL" }
+        let (data, _) = try await URLSession.shared.data(from: url)
+        guard let answer = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { return "not JSON" }
+        if answer["status"] as? String == "success" { return "success" }
+        return "\(answer["errorType"] ?? ""): \(answer["error"] ?? "")"
+    }
+
     /// An instant query's single value, if the answer holds one series.
     public func value(of query: String) async throws -> Double? {
         var components = URLComponents(string: "\(self.baseURL)/api/v1/query")

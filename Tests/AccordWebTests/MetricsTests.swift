@@ -62,6 +62,16 @@ struct MetricsTests {
             }
             #expect(value == shown, "Prometheus has \(value.map { "\($0)" } ?? "nothing"), the status \(shown)")
             #expect(try await prometheus.value(of: "up{job=\"accord\"}") == 1)
+            // every query of the Grafana dashboard in the repository is one this Prometheus accepts
+            let dashboard = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: TestDatabase.root.appendingPathComponent("docs/grafana/accord-portfolio.json"))) as? [String: Any]
+            let panels = try #require(dashboard?["panels"] as? [[String: Any]])
+            let queries = panels.flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
+            #expect(queries.count == panels.count)
+            for query in queries {
+                let concrete = query.replacingOccurrences(of: "$vendor", with: ".*").replacingOccurrences(of: "$objective", with: ".*")
+                #expect(try await prometheus.outcome(of: concrete) == "success", "\(query)")
+            }
         }
     }
 
