@@ -53,8 +53,13 @@ public struct Backend: Sendable {
         ).map { row in try row.decode((Int, String).self) }
     }
 
-    public func useCases(clock: @escaping @Sendable () -> Date, logger: Logger, ingestReach: IngestReach, outbound: OutboundGuard) -> UseCases {
-        UseCases(repositories: Repositories(database: self.database), clock: clock, logger: logger, ingestReach: ingestReach, outbound: outbound)
+    public func useCases(
+        clock: @escaping @Sendable () -> Date, logger: Logger, ingestReach: IngestReach, outbound: OutboundGuard,
+        pullSettle: TimeInterval = PullPlan.settleLag
+    ) -> UseCases {
+        UseCases(
+            repositories: Repositories(database: self.database), clock: clock, logger: logger, ingestReach: ingestReach, outbound: outbound,
+            pullSettle: pullSettle)
     }
 }
 

@@ -12,23 +12,26 @@ public struct UseCases: Sendable {
     public let ingestReach: IngestReach
     /// Where outbound requests (webhook deliveries) may connect.
     public let outbound: OutboundGuard
+    /// How long after a step ends it is pulled from a data source (`ACCORD_PULL_SETTLE_SECONDS`).
+    public let pullSettle: TimeInterval
 
     public init(
         repositories: Repositories, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger, ingestReach: IngestReach = .standard,
-        outbound: OutboundGuard = OutboundGuard()
+        outbound: OutboundGuard = OutboundGuard(), pullSettle: TimeInterval = PullPlan.settleLag
     ) {
         self.repositories = repositories
         self.clock = clock
         self.logger = logger
         self.ingestReach = ingestReach
         self.outbound = outbound
+        self.pullSettle = pullSettle
     }
 
     /// The same use cases inside a transaction already open (`Database.bound(to:)`): everything they do joins it.
     public func within(_ database: Database) -> UseCases {
         UseCases(
             repositories: Repositories(database: database), clock: self.clock, logger: self.logger, ingestReach: self.ingestReach,
-            outbound: self.outbound)
+            outbound: self.outbound, pullSettle: self.pullSettle)
     }
 
     /// The one way a use case applies its effects, in its own transaction.
@@ -65,7 +68,7 @@ public struct UseCases: Sendable {
     /// The runner of the standard jobs (period closing, recompute, alerts, session purge) on this clock.
     public func jobRunner(logger: Logger? = nil) -> JobRunner {
         JobRunner(
-            jobs: StandardJobs.all(repositories: self.repositories, outbound: self.outbound), store: self.repositories.jobs, clock: self.clock,
+            jobs: StandardJobs.all(repositories: self.repositories, outbound: self.outbound, pullSettle: self.pullSettle), store: self.repositories.jobs, clock: self.clock,
             logger: logger ?? self.logger)
     }
 }

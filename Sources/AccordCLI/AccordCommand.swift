@@ -46,7 +46,17 @@ struct Environment {
             trustedProxies: Set((env["ACCORD_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                 !$0.isEmpty
             }),
-            webhookAllowList: try Self.webhookAllowList(), metricsToken: try Self.metricsToken(env["ACCORD_METRICS_TOKEN"]))
+            webhookAllowList: try Self.webhookAllowList(), metricsToken: try Self.metricsToken(env["ACCORD_METRICS_TOKEN"]),
+            pullSettle: try Self.pullSettle(env["ACCORD_PULL_SETTLE_SECONDS"]))
+    }
+
+    /// `ACCORD_PULL_SETTLE_SECONDS`: 0 to 3,600; unset: two minutes.
+    static func pullSettle(_ value: String?) throws -> TimeInterval {
+        guard let value, !value.isEmpty else { return PullPlan.settleLag }
+        guard let seconds = Int(value), (0...3600).contains(seconds) else {
+            throw ValidationError("ACCORD_PULL_SETTLE_SECONDS must be a whole number of seconds from 0 to 3600.")
+        }
+        return TimeInterval(seconds)
     }
 
     /// `ACCORD_METRICS_TOKEN`: at least 32 characters, or unset (no `/metrics`).

@@ -14,7 +14,7 @@ public func buildApplication(
         configuration: configuration,
         useCases: backend.useCases(
             clock: clock, logger: logger, ingestReach: configuration.ingestReach,
-            outbound: OutboundGuard(policy: OutboundPolicy(allowList: configuration.webhookAllowList))),
+            outbound: OutboundGuard(policy: OutboundPolicy(allowList: configuration.webhookAllowList)), pullSettle: configuration.pullSettle),
         renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(cost: configuration.bcryptCost),
         backend: backend)
     let router = try buildRouter(dependencies, logger: logger)

@@ -11,9 +11,12 @@ import Foundation
 public struct SourcePullJob: Job {
     let repositories: Repositories
     let client = PrometheusClient()
+    /// How long after a step ends it is pulled, so the monitoring system has all its samples.
+    let settle: TimeInterval
 
-    public init(repositories: Repositories) {
+    public init(repositories: Repositories, settle: TimeInterval = PullPlan.settleLag) {
         self.repositories = repositories
+        self.settle = settle
     }
 
     public var name: String { "source-pull" }
@@ -31,7 +34,7 @@ public struct SourcePullJob: Job {
         var pulled = 0
         var failed = 0
         while pulled + failed < Self.claimsPerRun,
-            let claim = try await self.repositories.dataSources.claimDue(now: now, settle: PullPlan.settleLag, lease: Self.lease)
+            let claim = try await self.repositories.dataSources.claimDue(now: now, settle: self.settle, lease: Self.lease)
         {
             do {
                 stored += try await self.pull(claim, now: now)
@@ -56,7 +59,7 @@ public struct SourcePullJob: Job {
         var watermark = pull.watermark
         var stored = 0
         for _ in 0..<Self.chunksPerClaim {
-            guard let span = PullPlan.next(watermark: watermark, stepSeconds: pull.stepSeconds, now: now) else { break }
+            guard let span = PullPlan.next(watermark: watermark, stepSeconds: pull.stepSeconds, now: now, settle: self.settle) else { break }
             let goodAnswer = try await self.client.queryRange(pull.goodQuery, span: span, stepSeconds: pull.stepSeconds, source: claim.source)
             let validAnswer = try await self.client.queryRange(pull.validQuery, span: span, stepSeconds: pull.stepSeconds, source: claim.source)
             let buckets = try PrometheusAnswer.buckets(

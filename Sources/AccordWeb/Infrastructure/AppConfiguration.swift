@@ -30,13 +30,15 @@ public struct AppConfiguration: Sendable {
     public var webhookAllowList: [AddressRange]
     /// The bearer token Prometheus presents to read `/metrics` (`ACCORD_METRICS_TOKEN`); unset: no `/metrics`.
     public var metricsToken: String?
+    /// How long after a step ends it is pulled from a data source (`ACCORD_PULL_SETTLE_SECONDS`, 0 to 3,600).
+    public var pullSettle: TimeInterval
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, behindTLS: Bool = false, root: URL, database: DatabaseSettings,
         migrationDatabase: DatabaseSettings? = nil,
         sessionPolicy: SessionPolicy = .standard, loginThrottle: LoginThrottle = .standard, bcryptCost: UInt8 = 12,
         runsScheduler: Bool = true, diagnostics: Bool = false, ingestReach: IngestReach = .standard, trustedProxies: Set<String> = [],
-        webhookAllowList: [AddressRange] = [], metricsToken: String? = nil
+        webhookAllowList: [AddressRange] = [], metricsToken: String? = nil, pullSettle: TimeInterval = PullPlan.settleLag
     ) {
         self.host = host
         self.port = port
@@ -53,6 +55,7 @@ public struct AppConfiguration: Sendable {
         self.trustedProxies = trustedProxies
         self.webhookAllowList = webhookAllowList
         self.metricsToken = metricsToken
+        self.pullSettle = pullSettle
     }
 
     public var templatesDirectory: URL { self.root.appendingPathComponent("web/templates") }
