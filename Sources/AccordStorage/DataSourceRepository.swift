@@ -214,6 +214,18 @@ public struct DataSourceRepository: Sendable {
         guard !moved.isEmpty else { throw RuleViolation("Another runner pulled these steps first.") }
     }
 
+    /// The buckets of `source` already stored for the series in `span` (by start), so that steps pulled again (after
+    /// the pull was pointed back) are left as they were rather than refused as overlapping.
+    public func storedStarts(seriesID: Int64, source: String, span: DateInterval) async throws -> Set<Date> {
+        Set(
+            try await self.database.query(
+                """
+                SELECT bucket_start FROM measurements
+                WHERE series_id = \(seriesID) AND source = \(source) AND bucket_start >= \(span.start) AND bucket_start < \(span.end)
+                """
+            ).map { try $0.decode(Date.self) })
+    }
+
     /// Ends a run: the lease is given back.
     public func release(seriesID: Int64) async throws {
         try await self.database.query("UPDATE series_pulls SET lease_until = NULL WHERE series_id = \(seriesID)")

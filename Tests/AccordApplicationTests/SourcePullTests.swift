@@ -131,6 +131,18 @@ struct SourcePullTests {
             ).map { try $0.decode((String?, String?, Int?).self) }
             #expect(lineage.count == 3)
             #expect(lineage.allSatisfy { $0.0 == "Metrics" && $0.1 == "sum(increase(test_good_total[1m]))" && $0.2 == 64 })
+
+            // pointed back a day: the steps pulled again are already stored, so nothing is stored twice and nothing refused
+            let later = UseCases(repositories: repositories, clock: { backRun }, logger: TestDatabase.logger)
+            _ = try await later.setPull.set(
+                objectiveID: world.objectiveA.id,
+                SeriesPullDraft(
+                    sourceID: source.id, goodQuery: "sum(increase(test_good_total[1m]))", validQuery: "sum(increase(test_valid_total[1m]))",
+                    stepSeconds: 60, pullFrom: Self.start.addingTimeInterval(9 * 86_400)),
+                scope: .organisation, actor: .system)
+            let again = try await job.run(now: backRun)
+            #expect(again.items == 1 && !again.summary.contains("failed"), "\(again.summary)")
+            try await Self.expectStored(Self.expectedBuckets(samples, through: end), series: world.objectiveA.seriesID, database: database)
         }
         prometheus.stop()
     }

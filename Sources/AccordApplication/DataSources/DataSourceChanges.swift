@@ -45,12 +45,13 @@ public struct SetPull: Sendable {
             let context = try await ObjectiveContext.load(objectiveID: objectiveID, scope: scope, repositories: repositories)
             try draft.validate(sliKind: context.objective.sliKind).throwIfAny()
             guard let step = draft.stepSeconds else { throw ValidationErrors([FieldError("step_seconds", "Choose the step.")]) }
-            let from = PullPlan.aligned(draft.pullFrom ?? Self.currentPeriodStart(context, now: now), stepSeconds: step)
+            let before = try await repositories.dataSources.pull(seriesID: context.objective.seriesID)
+            // no day given: a pull keeps where it pulls from; a new one starts with the current period
+            let from = PullPlan.aligned(draft.pullFrom ?? before?.pullFrom ?? Self.currentPeriodStart(context, now: now), stepSeconds: step)
             guard from <= now else { throw ValidationErrors([FieldError("pull_from", "Pull from a day that has begun.")]) }
             guard from >= now.addingTimeInterval(-Double(self.reach.pastDays) * 86_400) else {
                 throw ValidationErrors([FieldError("pull_from", "Pull from at most \(self.reach.pastDays) days back, as far as a pushed batch may reach.")])
             }
-            let before = try await repositories.dataSources.pull(seriesID: context.objective.seriesID)
             let after = try await repositories.dataSources.setPull(
                 seriesID: context.objective.seriesID, objectiveID: objectiveID, draft, pullFrom: from, at: now)
             return (after, [.audit(AuditRecord(action: "set_pull", entity: "objective", entityID: objectiveID, before: before, after: after))])

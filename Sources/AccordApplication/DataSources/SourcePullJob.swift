@@ -62,15 +62,18 @@ public struct SourcePullJob: Job {
             guard let span = PullPlan.next(watermark: watermark, stepSeconds: pull.stepSeconds, now: now, settle: self.settle) else { break }
             let goodAnswer = try await self.client.queryRange(pull.goodQuery, span: span, stepSeconds: pull.stepSeconds, source: claim.source)
             let validAnswer = try await self.client.queryRange(pull.validQuery, span: span, stepSeconds: pull.stepSeconds, source: claim.source)
-            let buckets = try PrometheusAnswer.buckets(
+            let answered = try PrometheusAnswer.buckets(
                 good: try PrometheusAnswer.points(goodAnswer, query: pull.goodQuery), valid: try PrometheusAnswer.points(validAnswer, query: pull.validQuery),
                 span: span, stepSeconds: pull.stepSeconds)
             let lineage = PullLineage(
                 source: claim.source.name, sourceID: claim.source.id, goodQuery: pull.goodQuery, validQuery: pull.validQuery, from: span.start, to: span.end,
                 stepSeconds: pull.stepSeconds, sha256: SHA256.hash(data: goodAnswer + validAnswer).map { String(format: "%02x", $0) }.joined())
+            var buckets: [MeasurementBucket] = []
             do {
                 try await self.repositories.database.transaction { connection in
                     let bound = Repositories(database: self.repositories.database.bound(to: connection))
+                    let stored = try await bound.dataSources.storedStarts(seriesID: pull.seriesID, source: PullLineage.sourceLabel(claim.source.name), span: span)
+                    buckets = answered.filter { !stored.contains($0.start) }
                     if !buckets.isEmpty {
                         _ = try await bound.measurements.ingest(
                             objectiveID: pull.objectiveID, source: PullLineage.sourceLabel(claim.source.name), buckets: buckets, scope: .organisation,

@@ -180,7 +180,7 @@ struct ObjectiveShowPages {
 
     /// The data pull section: what the series pulls and how far behind it is, and (for contract managers, on a ratio
     /// objective) the form that sets it; the form keeps what was typed when it is refused.
-    func dataPull(_ objective: Objective, user: User, scope: AccessScope, now: Date, form: FormState?) async throws -> DataPullView? {
+    func dataPull(_ objective: Objective, user: User, scope: AccessScope, now: Date, zone: TimeZone, form: FormState?) async throws -> DataPullView? {
         guard scope == .organisation, !objective.sliKind.isTicketBased else { return nil }
         let pull = try await self.dependencies.useCases.dataSources.pull(objectiveID: objective.id, scope: scope)
         let canSet = user.role.may(.manageContracts)
@@ -189,11 +189,11 @@ struct ObjectiveShowPages {
             form
             ?? FormState(values: [
                 "source_id": pull.map { "\($0.sourceID)" } ?? "", "good_query": pull?.goodQuery ?? "", "valid_query": pull?.validQuery ?? "",
-                "step_seconds": "\(pull?.stepSeconds ?? 60)", "pull_from": pull.map { LocalDate.of($0.pullFrom, in: .gmt).description } ?? "",
+                "step_seconds": "\(pull?.stepSeconds ?? 60)", "pull_from": "",
             ])
         return DataPullView(
             pulls: pull != nil, source: pull?.sourceName ?? "", goodQuery: pull?.goodQuery ?? "", validQuery: pull?.validQuery ?? "",
-            step: pull.map { "\($0.stepSeconds / 60) min" } ?? "", from: pull.map { Stamp.format($0.pullFrom, .gmt) } ?? "",
+            step: pull.map { "\($0.stepSeconds / 60) min" } ?? "", from: pull.map { Stamp.format($0.pullFrom, zone) } ?? "",
             behind: pull.map { DataSourcePages.behind($0, now: now) } ?? "", lastSuccess: pull?.lastSuccessAt.map { Stamp.format($0, .gmt) } ?? "never",
             lastError: pull.flatMap { $0.lastError.isEmpty ? nil : $0.lastError }, canSet: canSet, hasSources: !sources.isEmpty, form: state,
             sources: sources.map { Choice(value: "\($0.id)", label: $0.name, selected: state.values["source_id"] == "\($0.id)") },
@@ -280,7 +280,7 @@ struct ObjectiveShowPages {
             exclusions: exclusions.map { ExclusionPages.ExclusionLine($0, zone: zone) }, breaches: breaches, alertHistory: showsInternal ? history : [],
             showsInternal: showsInternal, printedAt: Self.stamp(now, zone: zone),
             movingTerms: Self.movingTerms(objective.movingTerms, showsSLO: showsInternal),
-            dataPull: try await self.dataPull(objective, user: user, scope: context.scope, now: now, form: pullForm))
+            dataPull: try await self.dataPull(objective, user: user, scope: context.scope, now: now, zone: zone, form: pullForm))
         let refused = pullForm.map { !$0.errors.isEmpty || $0.conflict != nil } ?? false
         return self.dependencies.renderer.response(view, template: "objectives/show", status: refused ? .unprocessableContent : .ok)
     }
