@@ -74,6 +74,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     JobPages(dependencies: dependencies).addRoutes(to: router)
     DataSourcePages(dependencies: dependencies).addRoutes(to: router)
     MetricsController(dependencies: dependencies).addRoutes(to: router)
+    OpenSLOAPI(dependencies: dependencies).addPageRoutes(to: router)
     SecurityPages(dependencies: dependencies).addRoutes(to: router)
     openAPI.addRoutes(to: router)
     let api = router.group("api/v1")
@@ -93,6 +94,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     AdminAPI(dependencies: dependencies).addRoutes(to: api)
     JobAPI(dependencies: dependencies).addRoutes(to: api)
     DataSourceAPI(dependencies: dependencies).addRoutes(to: api)
+    OpenSLOAPI(dependencies: dependencies).addRoutes(to: api)
     SecurityPages(dependencies: dependencies).addAPIRoutes(to: api)
     return router
 }

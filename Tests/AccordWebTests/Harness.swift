@@ -139,6 +139,14 @@ struct Harness: Sendable {
 
     // MARK: - API requests
 
+    /// A request with a YAML body.
+    func yaml(_ method: HTTPRequest.Method, _ path: String, token: String, body: String) async throws -> TestResponse {
+        var headers = HTTPFields()
+        headers[.authorization] = "Bearer \(token)"
+        headers[.contentType] = "application/yaml"
+        return try await self.client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: body))
+    }
+
     func api(_ method: HTTPRequest.Method, _ path: String, token: String?, json: String? = nil) async throws -> TestResponse {
         var headers = HTTPFields()
         if let token { headers[.authorization] = "Bearer \(token)" }
