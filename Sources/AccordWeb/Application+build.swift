@@ -75,6 +75,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     DataSourcePages(dependencies: dependencies).addRoutes(to: router)
     MetricsController(dependencies: dependencies).addRoutes(to: router)
     OpenSLOAPI(dependencies: dependencies).addPageRoutes(to: router)
+    OpenSLOPages(dependencies: dependencies).addRoutes(to: router)
     SecurityPages(dependencies: dependencies).addRoutes(to: router)
     openAPI.addRoutes(to: router)
     let api = router.group("api/v1")

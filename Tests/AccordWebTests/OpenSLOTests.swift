@@ -131,3 +131,51 @@ struct OpenSLOTests {
         }
     }
 }
+
+extension OpenSLOTests {
+    @Test func thePagePreviewsKeepsTheYAMLOnARefusalAndImports() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let manager = try await harness.session(for: world.manager)
+            let draft = try await harness.repositories.agreements.create(
+                AgreementDraft(
+                    kind: .vendor, title: "Search", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial, fee: 1000,
+                    timeZone: "UTC", startDate: LocalDate("2026-01-01")),
+                scope: .organisation, actor: .system)
+            let agreementPage = try await harness.get("/agreements/\(draft.id)", as: manager)
+            #expect(agreementPage.text.contains("/agreements/\(draft.id)/openslo/import"))
+            let good = """
+                apiVersion: openslo/v1
+                kind: SLO
+                metadata: { name: main-page, displayName: Main page, annotations: { accord.dev/sla-target-percent: '98.5' } }
+                spec:
+                  service: web-shop
+                  indicator:
+                    metadata: { name: response-code }
+                    spec:
+                      ratioMetric:
+                        good: { metricSource: { type: Prometheus, spec: { query: good_total } } }
+                        total: { metricSource: { type: Prometheus, spec: { query: all_total } } }
+                  timeWindow: [{ duration: 28d, isRolling: true }]
+                  budgetingMethod: Occurrences
+                  objectives: [{ target: 0.99 }]
+                """
+            // a refusal keeps the YAML typed and lists each problem
+            let bad = good.replacingOccurrences(of: "28d", with: "5y")
+            let refused = try await harness.post("/agreements/\(draft.id)/openslo/import", [("documents", bad), ("step", "preview")], as: manager)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("5y") && refused.text.contains("Document 1 (main-page)"))
+            // the preview shows what would be added and adds nothing
+            let preview = try await harness.post("/agreements/\(draft.id)/openslo/import", [("documents", good), ("step", "preview")], as: manager)
+            #expect(preview.status == .ok && preview.text.contains("Main page") && preview.text.contains("rolling 28 days") && preview.text.contains("Import 1 objective"))
+            let versions = try await harness.repositories.versions.list(agreementID: draft.id, scope: .organisation)
+            #expect(try await harness.repositories.objectives.list(versionID: versions[0].id, scope: .organisation).isEmpty)
+            let imported = try await harness.post("/agreements/\(draft.id)/openslo/import", [("documents", good), ("step", "import")], as: manager)
+            #expect(imported.status == .seeOther)
+            #expect(try await harness.repositories.objectives.list(versionID: versions[0].id, scope: .organisation).map(\.name) == ["Main page"])
+            // a viewer may not import; a vendor's user finds no agreement of another vendor
+            let viewer = try await harness.session(for: world.viewer)
+            #expect(try await harness.get("/agreements/\(draft.id)/openslo/import", as: viewer).status == .forbidden)
+        }
+    }
+}

@@ -84,15 +84,19 @@ public struct OpenSLOExchange: Sendable {
         }
     }
 
+    /// What an import of `yaml` would add, without adding it: the objectives, or every problem by document and field.
+    public func preview(_ yaml: String) throws(ValidationErrors) -> [OpenSLO.Imported] {
+        switch OpenSLO.objectives(of: try Self.documents(yaml)) {
+        case .success(let objectives): return objectives
+        case .failure(let errors): throw errors
+        }
+    }
+
     /// Adds the SLO documents' objectives to the agreement's draft version, all or none, with their pulls where the
     /// documents give Prometheus queries and the source is named.
     public func importDocuments(_ yaml: String, agreementID: Int64, sourceID: Int64?, scope: AccessScope, actor: AuditActor) async throws -> [Objective] {
         guard scope == .organisation else { throw NotFound("agreement") }
-        let imported: [OpenSLO.Imported]
-        switch OpenSLO.objectives(of: try Self.documents(yaml)) {
-        case .success(let objectives): imported = objectives
-        case .failure(let errors): throw errors
-        }
+        let imported = try self.preview(yaml)
         return try await self.change.run(actor: actor) { repositories, now in
             let versions = try await repositories.versions.list(agreementID: agreementID, scope: scope)
             guard let draft = versions.last, draft.state == .draft else {
