@@ -128,6 +128,8 @@ struct OpenSLOTests {
             let broken = try await harness.yaml(.post, "/api/v1/agreements/\(draft.id)/openslo", token: manager, body: "apiVersion: openslo/v1\nkind: SLO\n")
             #expect(broken.status == .unprocessableContent && broken.text.contains("metadata"))
             #expect(try await harness.yaml(.post, "/api/v1/agreements/\(draft.id)/openslo", token: manager, body: "{ [").status == .unprocessableContent)
+            let notOpenSLO = try await harness.yaml(.post, "/api/v1/agreements/\(draft.id)/openslo", token: manager, body: "- just\n- a list\n")
+            #expect(notOpenSLO.status == .unprocessableContent && notOpenSLO.text.contains("not an OpenSLO document"))
         }
     }
 }

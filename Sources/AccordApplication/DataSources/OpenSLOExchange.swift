@@ -77,7 +77,9 @@ public struct OpenSLOExchange: Sendable {
     static func reason(_ error: DecodingError) -> String {
         switch error {
         case .keyNotFound(let key, _): "\(key.stringValue) is required."
-        case .typeMismatch(let type, _): "expected \(type)."
+        case .typeMismatch(let type, let context):
+            context.codingPath.isEmpty
+                ? "this is not an OpenSLO document: give apiVersion, kind, metadata and spec." : "expected \(type == String.self ? "text" : "\(type)")."
         case .valueNotFound(let type, _): "expected \(type), found nothing."
         case .dataCorrupted(let context): context.debugDescription
         @unknown default: "not read."

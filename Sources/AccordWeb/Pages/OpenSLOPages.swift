@@ -14,6 +14,8 @@ struct OpenSLOPages {
         var agreementID: Int64
         var agreementTitle: String
         var versionNumber: Int
+        /// Whether the agreement's latest version is a draft: objectives are imported into nothing else.
+        var hasDraft: Bool
         var form: FormState
         var problems: [String]
         var hasProblems: Bool
@@ -82,7 +84,7 @@ struct OpenSLOPages {
         }
         let view = ImportView(
             chrome: Chrome(title: "Import OpenSLO", context: context), agreementID: agreement.id, agreementTitle: agreement.title,
-            versionNumber: versions.last?.number ?? 1, form: state, problems: problems, hasProblems: !problems.isEmpty, preview: lines,
+            versionNumber: versions.last?.number ?? 1, hasDraft: versions.last?.state == .draft, form: state, problems: problems, hasProblems: !problems.isEmpty, preview: lines,
             hasPreview: !lines.isEmpty, previewCount: lines.count, single: lines.count == 1,
             sources: sources.map { Choice(value: "\($0.id)", label: $0.name, selected: state.values["source_id"] == "\($0.id)") })
         let refused = !state.errors.isEmpty || state.conflict != nil
