@@ -178,6 +178,7 @@ public struct DataSourceDraft: Sendable, Equatable {
 public struct SeriesPull: Sendable, Equatable, Encodable {
     public var seriesID: Int64
     public var objectiveID: Int64
+    public var objectiveName: String
     public var sourceID: Int64
     public var sourceName: String
     public var goodQuery: String
@@ -194,11 +195,12 @@ public struct SeriesPull: Sendable, Equatable, Encodable {
     public var rowVersion: Int
 
     public init(
-        seriesID: Int64, objectiveID: Int64, sourceID: Int64, sourceName: String, goodQuery: String, validQuery: String, stepSeconds: Int, pullFrom: Date,
+        seriesID: Int64, objectiveID: Int64, objectiveName: String, sourceID: Int64, sourceName: String, goodQuery: String, validQuery: String, stepSeconds: Int, pullFrom: Date,
         watermark: Date, nextAttemptAt: Date, failures: Int, lastAttemptAt: Date?, lastSuccessAt: Date?, lastError: String, rowVersion: Int
     ) {
         self.seriesID = seriesID
         self.objectiveID = objectiveID
+        self.objectiveName = objectiveName
         self.sourceID = sourceID
         self.sourceName = sourceName
         self.goodQuery = goodQuery

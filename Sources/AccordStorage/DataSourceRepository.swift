@@ -101,15 +101,16 @@ public struct DataSourceRepository: Sendable {
     // MARK: - Pulls
 
     static let pullColumns = """
-        SELECT p.series_id, p.objective_id, p.source_id, s.name AS source_name, p.good_query, p.valid_query, p.step_seconds, p.pull_from, p.watermark,
+        SELECT p.series_id, p.objective_id, o.name AS objective_name, p.source_id, s.name AS source_name, p.good_query, p.valid_query, p.step_seconds, p.pull_from, p.watermark,
                p.next_attempt_at, p.failures, p.last_attempt_at, p.last_success_at, p.last_error, p.row_version
-        FROM series_pulls p JOIN data_sources s ON s.id = p.source_id
+        FROM series_pulls p JOIN data_sources s ON s.id = p.source_id JOIN objectives o ON o.id = p.objective_id
         """
 
     static func pull(_ row: PostgresRow) throws -> SeriesPull {
         let cells = row.makeRandomAccess()
         return SeriesPull(
-            seriesID: try cells.value("series_id"), objectiveID: try cells.value("objective_id"), sourceID: try cells.value("source_id"),
+            seriesID: try cells.value("series_id"), objectiveID: try cells.value("objective_id"), objectiveName: try cells.value("objective_name"),
+            sourceID: try cells.value("source_id"),
             sourceName: try cells.value("source_name"), goodQuery: try cells.value("good_query"), validQuery: try cells.value("valid_query"),
             stepSeconds: try cells.value("step_seconds"), pullFrom: try cells.value("pull_from"), watermark: try cells.value("watermark"),
             nextAttemptAt: try cells.value("next_attempt_at"), failures: try cells.value("failures"), lastAttemptAt: try cells.value("last_attempt_at"),

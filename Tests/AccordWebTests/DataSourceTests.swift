@@ -66,6 +66,7 @@ struct DataSourceTests {
             // the source page lists the objective; stopping keeps nothing pulling
             let detail = try await harness.api(.get, "/api/v1/data-sources/\(sourceID)", token: admin)
             #expect((detail.json["pulls"] as? [[String: Any]])?.first?["objective_id"] as? Int == Int(world.objectiveA.id))
+            #expect((detail.json["pulls"] as? [[String: Any]])?.first?["objective_name"] as? String == world.objectiveA.name)
             #expect(detail.json["pull_count"] as? Int == 1)
             #expect(try await harness.api(.delete, "/api/v1/objectives/\(world.objectiveA.id)/pull", token: manager).status == .noContent)
             #expect(try await harness.api(.get, "/api/v1/objectives/\(world.objectiveA.id)/pull", token: manager).status == .notFound)
@@ -113,6 +114,8 @@ struct DataSourceTests {
             #expect(good.status == .seeOther)
             let shown = try await harness.get("/objectives/\(world.objectiveA.id)", as: manager)
             #expect(shown.text.contains("5 min") && shown.text.contains("Stop pulling"))
+            let sourcePage = try await harness.get("/data-sources/\(sourceID)", as: admin)
+            #expect(sourcePage.text.contains(">\(world.objectiveA.name)</a>") && sourcePage.text.contains("sum(increase(ok_total[1m]))"))
             // the viewer sees where the data comes from, without the form; a vendor's user sees no section at all
             let viewed = try await harness.get("/objectives/\(world.objectiveA.id)", as: viewer)
             #expect(viewed.text.contains("Data pull") && !viewed.text.contains("Stop pulling"))

@@ -37,6 +37,7 @@ struct DataSourcePages {
 
         struct PullLine {
             var objectiveID: Int64
+            var objectiveName: String
             var goodQuery: String
             var validQuery: String
             var step: String
@@ -116,7 +117,7 @@ struct DataSourcePages {
         let now = self.dependencies.clock()
         let pulls = try await self.sources.pulls(sourceID: source.id).map { pull in
             ShowView.PullLine(
-                objectiveID: pull.objectiveID, goodQuery: pull.goodQuery, validQuery: pull.validQuery, step: "\(pull.stepSeconds / 60) min",
+                objectiveID: pull.objectiveID, objectiveName: pull.objectiveName, goodQuery: pull.goodQuery, validQuery: pull.validQuery, step: "\(pull.stepSeconds / 60) min",
                 behind: Self.behind(pull, now: now), lastSuccess: pull.lastSuccessAt.map { Stamp.format($0, .gmt) } ?? "never",
                 lastError: pull.lastError.isEmpty ? nil : pull.lastError)
         }
