@@ -348,8 +348,9 @@ public enum PrometheusAnswer {
         }
         var points: [Int64: String] = [:]
         for pair in data.result.first?.values ?? [] {
-            guard pair.count == 2, case .number(let at) = pair[0], case .text(let value) = pair[1], at.isFinite else {
-                throw PullFailure("The answer holds a point that is not [time, \"value\"].")
+            // an instant outside Accord's years is no step Accord asked for (and would not fit an integer)
+            guard pair.count == 2, case .number(let at) = pair[0], case .text(let value) = pair[1], at.isFinite, abs(at) < 1e11 else {
+                throw PullFailure("The answer holds a point that is not [time, \"value\"] at a time Accord asked for.")
             }
             points[Int64(at.rounded())] = value
         }

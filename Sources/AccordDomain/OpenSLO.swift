@@ -327,7 +327,7 @@ extension OpenSLO {
         case ("1M", false): return .calendarMonth
         case ("1Q", false), ("3M", false): return .calendarQuarter
         case (let duration, true) where duration.hasSuffix("d") || duration.hasSuffix("w"):
-            guard let count = Int(duration.dropLast()) else { break }
+            guard let count = Int(duration.dropLast()), (1...366).contains(count) else { break }
             let days = duration.hasSuffix("w") ? count * 7 : count
             guard (1...366).contains(days) else { break }
             return .rollingDays(days)

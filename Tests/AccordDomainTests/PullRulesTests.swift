@@ -41,6 +41,9 @@ struct PullRulesTests {
         let refused = Array(#"{"status":"error","errorType":"bad_data","error":"parse error at char 4"}"#.utf8)
         #expect(throws: PullFailure("Prometheus refused the query: bad_data: parse error at char 4")) { try PrometheusAnswer.points(refused, query: "g") }
         #expect(throws: PullFailure("The answer is not Prometheus's JSON.")) { try PrometheusAnswer.points(Array("<html>".utf8), query: "g") }
+        // a time no integer holds is refused, never converted
+        let far = Array(#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1e300,"1"]]}]}}"#.utf8)
+        #expect(throws: PullFailure.self) { try PrometheusAnswer.points(far, query: "g") }
     }
 
     @Test func onlySettledStepsArePulledAtMostElevenThousandAtOnce() {

@@ -13,6 +13,15 @@ import Testing
 /// the first, and what Accord cannot judge is refused by document, field and reason.
 @Suite("OpenSLO")
 struct OpenSLOTests {
+    /// A draft vendor SLA of vendor A under master A, from 1 January 2026 in UTC, with no objective yet.
+    static func draftAgreement(_ title: String, _ harness: Harness) async throws -> Agreement {
+        try await harness.repositories.agreements.create(
+            AgreementDraft(
+                kind: .vendor, title: title, vendorID: harness.world.vendorA.id, masterID: harness.world.masterA.id, dependencyKind: .serial,
+                fee: 1000, timeZone: "UTC", startDate: LocalDate("2026-01-01")),
+            scope: .organisation, actor: .system)
+    }
+
     static let pull = (good: #"sum(increase(http_requests_total{code!~"5.."}[1m]))"#, valid: "sum(increase(http_requests_total[1m]))")
 
     @Test func anExportReadBackIntoADraftExportsTheSameDocuments() async throws {
@@ -42,11 +51,7 @@ struct OpenSLOTests {
             #expect(try await harness.api(.get, "/api/v1/agreements/\(placement.agreementID)/openslo", token: vendor).status == .notFound)
 
             // MUT: read back into a new draft agreement of the same title and start, then exported again
-            let draft = try await harness.repositories.agreements.create(
-                AgreementDraft(
-                    kind: .vendor, title: "Edge delivery", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial, fee: 1000,
-                    timeZone: "UTC", startDate: LocalDate("2026-01-01")),
-                scope: .organisation, actor: .system)
+            let draft = try await Self.draftAgreement("Edge delivery", harness)
             let analyst = try await harness.token(for: world.analyst)
             #expect(try await harness.yaml(.post, "/api/v1/agreements/\(draft.id)/openslo", token: analyst, body: first).status == .forbidden)
             let imported = try await harness.yaml(.post, "/api/v1/agreements/\(draft.id)/openslo?source_id=\(source.id)", token: manager, body: first)
@@ -72,11 +77,7 @@ struct OpenSLOTests {
         try await Harness.run { harness in
             let world = harness.world
             let manager = try await harness.token(for: world.manager)
-            let draft = try await harness.repositories.agreements.create(
-                AgreementDraft(
-                    kind: .vendor, title: "Search", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial, fee: 1000,
-                    timeZone: "UTC", startDate: LocalDate("2026-01-01")),
-                scope: .organisation, actor: .system)
+            let draft = try await Self.draftAgreement("Search", harness)
             // shapes the OpenSLO specification's examples take: a latency threshold, and ratio time slices over two weeks
             let documents = """
                 apiVersion: openslo/v1
@@ -128,6 +129,17 @@ struct OpenSLOTests {
             let broken = try await harness.yaml(.post, "/api/v1/agreements/\(draft.id)/openslo", token: manager, body: "apiVersion: openslo/v1\nkind: SLO\n")
             #expect(broken.status == .unprocessableContent && broken.text.contains("metadata"))
             #expect(try await harness.yaml(.post, "/api/v1/agreements/\(draft.id)/openslo", token: manager, body: "{ [").status == .unprocessableContent)
+            // what could end the process or exhaust it is refused before parsing: aliases that expand, deep nesting, a week
+            // count past any integer
+            let bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n"
+            let aliases = try await harness.yaml(.post, "/api/v1/agreements/\(draft.id)/openslo", token: manager, body: bomb)
+            #expect(aliases.status == .unprocessableContent && aliases.text.contains("Anchors and aliases"))
+            let deep = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+            let nested = try await harness.yaml(.post, "/api/v1/agreements/\(draft.id)/openslo", token: manager, body: deep)
+            #expect(nested.status == .unprocessableContent && nested.text.contains("nested deeper"))
+            let weeks = two.replacingOccurrences(of: "duration: 2w", with: "duration: 9223372036854775807w")
+            let huge = try await harness.yaml(.post, "/api/v1/agreements/\(draft.id)/openslo", token: manager, body: weeks)
+            #expect(huge.status == .unprocessableContent && huge.text.contains("spec.timeWindow"))
             let notOpenSLO = try await harness.yaml(.post, "/api/v1/agreements/\(draft.id)/openslo", token: manager, body: "- just\n- a list\n")
             #expect(notOpenSLO.status == .unprocessableContent && notOpenSLO.text.contains("not an OpenSLO document"))
         }
@@ -139,11 +151,7 @@ extension OpenSLOTests {
         try await Harness.run { harness in
             let world = harness.world
             let manager = try await harness.session(for: world.manager)
-            let draft = try await harness.repositories.agreements.create(
-                AgreementDraft(
-                    kind: .vendor, title: "Search", vendorID: world.vendorA.id, masterID: world.masterA.id, dependencyKind: .serial, fee: 1000,
-                    timeZone: "UTC", startDate: LocalDate("2026-01-01")),
-                scope: .organisation, actor: .system)
+            let draft = try await Self.draftAgreement("Search", harness)
             let agreementPage = try await harness.get("/agreements/\(draft.id)", as: manager)
             #expect(agreementPage.text.contains("/agreements/\(draft.id)/openslo/import"))
             let good = """

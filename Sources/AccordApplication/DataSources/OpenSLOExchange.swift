@@ -43,6 +43,7 @@ public struct OpenSLOExchange: Sendable {
         guard yaml.utf8.count <= Self.maximumDocument else {
             throw ValidationErrors([FieldError("documents", "At most \(Self.maximumDocument / 1024) KiB of YAML are read at once.")])
         }
+        if let problem = Self.unsafeShape(yaml) { throw ValidationErrors([FieldError("documents", problem)]) }
         var documents: [OpenSLO.Document] = []
         var errors = ValidationErrors()
         do {
@@ -61,6 +62,41 @@ public struct OpenSLOExchange: Sendable {
         }
         try errors.throwIfAny()
         return documents
+    }
+
+    /// What the parser is never given: anchors and aliases (a few KiB of them expand to gigabytes) and nesting deeper
+    /// than OpenSLO needs (the parser recurses on it). Quoted text and comments are skipped; a `*` or `&` that starts a
+    /// word outside quotes is taken for an alias or an anchor.
+    static func unsafeShape(_ yaml: String) -> String? {
+        let maximumDepth = 32
+        var flow = 0
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+            if indent > 2 * maximumDepth { return "The YAML is nested deeper than \(maximumDepth) levels." }
+            var quote: Character?
+            var previous: Character = " "
+            for (offset, character) in line.enumerated() {
+                if let open = quote {
+                    if character == open { quote = nil }
+                } else if character == "'" || character == "\"" {
+                    quote = character
+                } else if character == "#" && (previous == " " || offset == 0) {
+                    break
+                } else if character == "[" || character == "{" {
+                    flow += 1
+                    if flow > maximumDepth { return "The YAML is nested deeper than \(maximumDepth) levels." }
+                } else if character == "]" || character == "}" {
+                    flow = max(0, flow - 1)
+                } else if (character == "&" || character == "*") && " \t[{,:-".contains(previous) {
+                    let next = line.dropFirst(offset + 1).first
+                    if let next, !" \t,[]{}".contains(next) {
+                        return "Anchors and aliases (& and *) are not read: write each value out, and quote a query with a * right before a name."
+                    }
+                }
+                previous = character
+            }
+        }
+        return nil
     }
 
     static func path(_ error: DecodingError) -> String {

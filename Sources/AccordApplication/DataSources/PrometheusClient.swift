@@ -10,14 +10,30 @@ struct PrometheusClient: Sendable {
     /// An answer larger than this is refused (11,000 points of two series fit easily).
     static let maximumAnswer = 16 * 1024 * 1024
 
-    func queryRange(_ query: String, span: DateInterval, stepSeconds: Int, source: DataSourceConnection) async throws(PullFailure) -> [UInt8] {
+    let source: DataSourceConnection
+    let client: HTTPClient
+
+    /// Runs `body` with a client for `source` (its connections reused for every query of the claim), shut down after.
+    static func session<Result: Sendable>(for source: DataSourceConnection, _ body: (PrometheusClient) async throws -> Result) async throws -> Result {
         // certificates are checked unless the admin turned it off for this source (a test server's own certificate)
         let configuration =
             source.verifyTLS
             ? HTTPClient.Configuration(redirectConfiguration: .disallow)
             : HTTPClient.Configuration(certificateVerification: .none, redirectConfiguration: .disallow)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        defer { _ = client.shutdown() }
+        do {
+            let result = try await body(PrometheusClient(source: source, client: client))
+            try? await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    func queryRange(_ query: String, span: DateInterval, stepSeconds: Int) async throws(PullFailure) -> [UInt8] {
+        let source = self.source
+        let client = self.client
         var request = HTTPClientRequest(url: source.baseURL + "/api/v1/query_range")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")

@@ -10,7 +10,6 @@ import Foundation
 /// successful pull for longer than its source's threshold is announced to its RACI once.
 public struct SourcePullJob: Job {
     let repositories: Repositories
-    let client = PrometheusClient()
     /// How long after a step ends it is pulled, so the monitoring system has all its samples.
     let settle: TimeInterval
 
@@ -55,13 +54,17 @@ public struct SourcePullJob: Job {
 
     /// Pulls a claimed series' settled steps, chunk by chunk; returns the buckets stored.
     func pull(_ claim: DataSourceRepository.ClaimedPull, now: Date) async throws -> Int {
+        try await PrometheusClient.session(for: claim.source) { client in try await self.pull(claim, with: client, now: now) }
+    }
+
+    func pull(_ claim: DataSourceRepository.ClaimedPull, with client: PrometheusClient, now: Date) async throws -> Int {
         let pull = claim.pull
         var watermark = pull.watermark
         var stored = 0
         for _ in 0..<Self.chunksPerClaim {
             guard let span = PullPlan.next(watermark: watermark, stepSeconds: pull.stepSeconds, now: now, settle: self.settle) else { break }
-            let goodAnswer = try await self.client.queryRange(pull.goodQuery, span: span, stepSeconds: pull.stepSeconds, source: claim.source)
-            let validAnswer = try await self.client.queryRange(pull.validQuery, span: span, stepSeconds: pull.stepSeconds, source: claim.source)
+            let goodAnswer = try await client.queryRange(pull.goodQuery, span: span, stepSeconds: pull.stepSeconds)
+            let validAnswer = try await client.queryRange(pull.validQuery, span: span, stepSeconds: pull.stepSeconds)
             let answered = try PrometheusAnswer.buckets(
                 good: try PrometheusAnswer.points(goodAnswer, query: pull.goodQuery), valid: try PrometheusAnswer.points(validAnswer, query: pull.validQuery),
                 span: span, stepSeconds: pull.stepSeconds)

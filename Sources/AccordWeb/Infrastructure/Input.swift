@@ -33,6 +33,13 @@ public struct Input: Sendable, Equatable {
 
     public func has(_ key: String) -> Bool { self.fields[key] != nil }
 
+    /// A yes/no field: a ticked checkbox ("on") or true, 1, yes; nil when absent.
+    public func flag(_ key: String) -> Bool? {
+        self.text(key).map(Self.isYes)
+    }
+
+    static func isYes(_ text: String) -> Bool { ["true", "on", "1", "yes"].contains(text.lowercased()) }
+
     /// The texts of a multi-valued field: checkboxes, or a JSON array of strings.
     public func texts(_ key: String) -> [String] {
         switch self.fields[key] {

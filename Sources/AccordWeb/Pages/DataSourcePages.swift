@@ -139,7 +139,7 @@ struct DataSourcePages {
     }
 
     static func verifyChoices(_ state: FormState) -> [Choice] {
-        let verify = state.values["verify_tls"].map { ["true", "on", "1", "yes"].contains($0.lowercased()) } ?? true
+        let verify = state.values["verify_tls"].map(Input.isYes) ?? true
         return [
             Choice(value: "true", label: "Check the server's certificate", selected: verify),
             Choice(value: "false", label: "Do not check it (a test server's own certificate)", selected: !verify),

@@ -7,7 +7,7 @@ extension DraftParsing {
     static func dataSource(_ input: Input, fallback: [String: String] = [:]) throws(ValidationErrors) -> DataSourceDraft {
         var reader = InputReader(input, fallback: fallback)
         let auth = reader.choice("auth", label: "Authentication", as: DataSourceAuth.self) ?? .none
-        let verify = reader.text("verify_tls").map { ["true", "on", "1", "yes"].contains($0.lowercased()) } ?? true
+        let verify = reader.text("verify_tls").map(Input.isYes) ?? true
         let token = input.raw("bearer_token")
         let password = input.raw("basic_password")
         let draft = DataSourceDraft(

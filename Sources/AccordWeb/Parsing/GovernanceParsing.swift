@@ -53,11 +53,11 @@ extension DraftParsing {
         let due = reader.integer("rca_due_business_days", label: "RCA due")
         let floor = reader.decimal("rca_attainment_floor", label: "Attainment floor")
         let repeatWithin = reader.integer("rca_repeat_within", label: "Repeat window")
-        let onBreach = ["true", "on", "1", "yes"].contains(input.text("rca_on_sla_breach")?.lowercased() ?? "false")
+        let onBreach = input.flag("rca_on_sla_breach") ?? false
         let noticePeriod = reader.integer("notice_period_days", label: "Notice period")
-        let autoRenews = ["true", "on", "1", "yes"].contains(input.text("auto_renews")?.lowercased() ?? "false")
-        let adhoc = ["true", "on", "1", "yes"].contains(input.text("adhoc_review_on_trigger")?.lowercased() ?? "false")
-        let share = ["true", "on", "1", "yes"].contains(input.text("share_internal_figures")?.lowercased() ?? "false")
+        let autoRenews = input.flag("auto_renews") ?? false
+        let adhoc = input.flag("adhoc_review_on_trigger") ?? false
+        let share = input.flag("share_internal_figures") ?? false
         var deny: [DenyPeriod] = []
         for (index, row) in input.objects("deny_periods").enumerated() {
             guard let from = row.text("from").flatMap(LocalDate.init), let to = row.text("to").flatMap(LocalDate.init) else {

@@ -5,7 +5,7 @@ extension DraftParsing {
     /// Whether an RCA is opened shared with the vendors whose breaches missed only the customer's internal SLO
     /// (`share_with_vendors`: a ticked box, or `true`).
     static func sharesWithVendors(_ input: Input) -> Bool {
-        ["true", "on", "1", "yes"].contains(input.text("share_with_vendors")?.lowercased() ?? "false")
+        input.flag("share_with_vendors") ?? false
     }
 
     /// A party as forms and the API name it: `customer`, or a vendor's id. `.some(nil)` is the customer; nil is
