@@ -35,7 +35,11 @@ public enum OpenSLO {
             self.apiVersion = try container.decode(String.self, forKey: .apiVersion)
             self.kind = try container.decode(String.self, forKey: .kind)
             self.metadata = try container.decode(Metadata.self, forKey: .metadata)
-            self.spec = self.kind == "SLO" ? .slo(try container.decode(SLOSpec.self, forKey: .spec)) : .service(try container.decodeIfPresent(ServiceSpec.self, forKey: .spec) ?? ServiceSpec())
+            switch self.kind {
+            case "SLO": self.spec = .slo(try container.decode(SLOSpec.self, forKey: .spec))
+            case "SLI": self.spec = .indicator(try container.decode(IndicatorSpec.self, forKey: .spec))
+            default: self.spec = .service(try container.decodeIfPresent(ServiceSpec.self, forKey: .spec) ?? ServiceSpec())
+            }
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -46,14 +50,22 @@ public enum OpenSLO {
             switch self.spec {
             case .service(let spec): try container.encode(spec, forKey: .spec)
             case .slo(let spec): try container.encode(spec, forKey: .spec)
+            case .indicator(let spec): try container.encode(spec, forKey: .spec)
             }
         }
     }
 
+    /// A `Service` (and any kind read for nothing: its description only), an `SLO`, or an `SLI` an SLO may name by
+    /// `indicatorRef`.
     public enum Spec: Sendable, Equatable {
         case service(ServiceSpec)
         case slo(SLOSpec)
+        case indicator(IndicatorSpec)
     }
+
+    /// Kinds a document may have that Accord reads for nothing: its own burn-rate alerts and data sources stand in for
+    /// them. The preview names each such document, so nothing is dropped unseen.
+    public static let kindsNotRead: Set<String> = ["DataSource", "AlertPolicy", "AlertCondition", "AlertNotificationTarget"]
 
     public struct ServiceSpec: Codable, Sendable, Equatable {
         public var description: String?
@@ -63,6 +75,8 @@ public enum OpenSLO {
         public var description: String?
         public var service: String
         public var indicator: Indicator?
+        /// The name of an `SLI` document of the same stream, in place of `indicator`.
+        public var indicatorRef: String?
         public var timeWindow: [TimeWindow]?
         public var budgetingMethod: String?
         public var objectives: [Objective]?
@@ -90,9 +104,42 @@ public enum OpenSLO {
         public var metricSource: MetricSource
     }
 
+    /// Where a metric comes from. OpenSLO lets `spec` hold any YAML for its source type; Accord reads its `query` when
+    /// that is text and the type is Prometheus, and passes over the rest.
     public struct MetricSource: Codable, Sendable, Equatable {
-        public var type: String
+        public var type: String?
+        public var metricSourceRef: String?
         public var spec: [String: String]?
+
+        public init(type: String?, metricSourceRef: String? = nil, spec: [String: String]?) {
+            self.type = type
+            self.metricSourceRef = metricSourceRef
+            self.spec = spec
+        }
+
+        enum CodingKeys: String, CodingKey { case type, metricSourceRef, spec }
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.type = try container.decodeIfPresent(String.self, forKey: .type)
+            self.metricSourceRef = try container.decodeIfPresent(String.self, forKey: .metricSourceRef)
+            if let text = try? container.decodeIfPresent([String: String].self, forKey: .spec) {
+                self.spec = text
+            } else if let fields = try? container.nestedContainer(keyedBy: Key.self, forKey: .spec) {
+                var spec: [String: String] = [:]
+                for key in fields.allKeys { if let value = try? fields.decode(String.self, forKey: key) { spec[key.stringValue] = value } }
+                self.spec = spec
+            } else {
+                self.spec = nil
+            }
+        }
     }
 
     public struct TimeWindow: Codable, Sendable, Equatable {
@@ -109,6 +156,8 @@ public enum OpenSLO {
     public struct Objective: Codable, Sendable, Equatable {
         public var displayName: String?
         public var target: Number?
+        /// The target as a percentage (99.9 for 0.999), in place of `target`.
+        public var targetPercent: Number?
         public var op: String?
         public var value: Number?
         public var timeSliceTarget: Number?
@@ -249,14 +298,19 @@ extension OpenSLO {
     }
 
     /// The objectives of the SLO documents, or every problem, each naming the document (1 is the first), the field and
-    /// why. Service documents are read for nothing; other kinds are refused.
+    /// why. Service documents, and the kinds in `kindsNotRead`, are read for nothing; an SLI document is read where an
+    /// SLO names it by `indicatorRef`; other kinds are refused.
     public static func objectives(of documents: [Document]) -> Result<[Imported], ValidationErrors> {
         var errors = ValidationErrors()
         var imported: [Imported] = []
         if !documents.contains(where: { $0.kind == "SLO" }) { errors.add("documents", "The YAML holds no OpenSLO SLO document.") }
+        var indicators: [String: IndicatorSpec] = [:]
+        for document in documents { if case .indicator(let spec) = document.spec { indicators[document.metadata.name] = spec } }
         for (index, document) in documents.enumerated() {
             let row = index + 1
+            var refused: Set<String> = []
             func refuse(_ field: String, _ message: String) {
+                refused.insert(field)
                 errors.add(FieldError(field, "Document \(row) (\(document.metadata.name)): \(message)", row: row))
             }
             guard document.apiVersion == Self.apiVersion else {
@@ -264,34 +318,51 @@ extension OpenSLO {
                 continue
             }
             guard case .slo(let spec) = document.spec else {
-                if document.kind != "Service" { refuse("kind", "a \(document.kind) is not read; Accord imports Service and SLO documents.") }
+                if document.kind != "Service" && document.kind != "SLI" && !Self.kindsNotRead.contains(document.kind) {
+                    refuse("kind", "a \(document.kind) is not read; Accord imports Service, SLI and SLO documents.")
+                }
                 continue
             }
             let annotations = document.metadata.annotations ?? [:]
             let sliKind = annotations[Annotation.sliKind].flatMap(SLIKind.init(rawValue:)) ?? .ratio
             var goodQuery: String?
             var validQuery: String?
-            if spec.indicator?.spec.thresholdMetric != nil {
+            var indicator = spec.indicator?.spec
+            if indicator == nil, let name = spec.indicatorRef {
+                indicator = indicators[name]
+                if indicator == nil { refuse("spec.indicatorRef", "no SLI document named \(name) is in this YAML.") }
+            }
+            if indicator?.thresholdMetric != nil {
                 refuse("spec.indicator.spec.thresholdMetric", "a threshold SLI is not read; Accord judges good events over valid events (ratioMetric).")
-            } else if let ratio = spec.indicator?.spec.ratioMetric {
+            } else if let ratio = indicator?.ratioMetric {
                 if ratio.bad != nil { refuse("spec.indicator.spec.ratioMetric.bad", "give good and total; Accord does not read bad events.") }
                 if ratio.good == nil || ratio.total == nil { refuse("spec.indicator.spec.ratioMetric", "give both good and total.") }
-                if ratio.good?.metricSource.type == "Prometheus" { goodQuery = ratio.good?.metricSource.spec?["query"] }
-                if ratio.total?.metricSource.type == "Prometheus" { validQuery = ratio.total?.metricSource.spec?["query"] }
+                goodQuery = ratio.good.flatMap(Self.prometheusQuery)
+                validQuery = ratio.total.flatMap(Self.prometheusQuery)
                 if (goodQuery == nil) != (validQuery == nil) { refuse("spec.indicator.spec.ratioMetric", "give Prometheus queries for both good and total, or for neither.") }
-            } else {
-                refuse("spec.indicator", "give the indicator's ratioMetric (good and total).")
+            } else if spec.indicatorRef == nil {
+                refuse("spec.indicator", "give the indicator's ratioMetric (good and total), or name an SLI document by indicatorRef.")
             }
             if let method = spec.budgetingMethod, method != "Occurrences" {
                 refuse("spec.budgetingMethod", "\(method) is not read; Accord counts occurrences (budgetingMethod: Occurrences).")
             }
             let window = Self.window(spec.timeWindow, refuse: refuse)
             var slo: Decimal?
-            if let objectives = spec.objectives, objectives.count == 1, let target = objectives[0].target.flatMap({ Decimal(string: $0.text) }), target > 0, target < 1 {
-                if objectives[0].op != nil || objectives[0].value != nil { refuse("spec.objectives", "an objective with op and value is a threshold; Accord reads a target only.") }
-                slo = target * 100
+            if let objectives = spec.objectives, objectives.count == 1 {
+                let objective = objectives[0]
+                if objective.value != nil {
+                    refuse("spec.objectives", "an objective with op and value is a threshold; Accord reads a target only.")
+                } else if objective.op != nil || objective.timeSliceTarget != nil || objective.timeSliceWindow != nil {
+                    refuse("spec.objectives", "op, timeSliceTarget and timeSliceWindow judge time slices; Accord counts occurrences and reads a target only.")
+                }
+                switch (objective.target.flatMap { Decimal(string: $0.text) }, objective.targetPercent.flatMap { Decimal(string: $0.text) }) {
+                case (let target?, nil) where target > 0 && target < 1: slo = target * 100
+                case (nil, let percent?) where percent > 0 && percent < 100: slo = percent
+                case (_?, _?): refuse("spec.objectives[0]", "give target or targetPercent, not both.")
+                default: refuse("spec.objectives[0].target", "give a target between 0 and 1 (such as 0.999) or a targetPercent between 0 and 100.")
+                }
             } else {
-                refuse("spec.objectives", "give exactly one objective with a target between 0 and 1, such as 0.999.")
+                refuse("spec.objectives", "give exactly one objective: Accord judges one target per SLO, and keeps the contractual SLA in an annotation.")
             }
             let sla = annotations[Annotation.slaTarget].flatMap { Decimal(string: $0) }
             if sla == nil, slo != nil {
@@ -310,11 +381,32 @@ extension OpenSLO {
             let draft = ObjectiveDraft(
                 name: document.metadata.displayName ?? document.metadata.name, sliKind: sliKind, slaTarget: sla, sloTarget: slo, window: window,
                 priorityGoals: goals, exclusionKinds: kinds, credits: credits, movingTerms: moving)
-            for problem in draft.validate().errors { refuse(problem.field, problem.message) }
+            // the objective's own rules, named by the document's field; a field already refused above is not refused twice
+            for problem in draft.validate().errors {
+                let field = Self.documentField[problem.field] ?? problem.field
+                guard !refused.contains(where: { $0 == field || ($0.hasPrefix("spec.objectives") && field.hasPrefix("spec.objectives")) }) else { continue }
+                refuse(field, problem.message)
+            }
             imported.append(
                 Imported(draft: draft, calendarName: annotations[Annotation.calendar], goodQuery: goodQuery, validQuery: validQuery, stepSeconds: step))
         }
         return errors.isEmpty ? .success(imported) : .failure(errors)
+    }
+
+    /// The document's field that carries an objective's term.
+    static let documentField = ["sla_target": Annotation.slaTarget, "slo_target": "spec.objectives[0].target", "window": "spec.timeWindow"]
+
+    /// A metric's Prometheus query, when its source is Prometheus and its spec gives the query as text.
+    static func prometheusQuery(_ holder: MetricHolder) -> String? {
+        guard holder.metricSource.type?.lowercased() == "prometheus", let query = holder.metricSource.spec?["query"], !query.isEmpty else { return nil }
+        return query
+    }
+
+    /// The documents an import passes over (kinds in `kindsNotRead`, and SLIs no SLO names), as "AlertPolicy cpu-alert".
+    public static func notRead(_ documents: [Document]) -> [String] {
+        let named = Set(documents.compactMap { if case .slo(let spec) = $0.spec { spec.indicatorRef } else { nil } })
+        return documents.filter { Self.kindsNotRead.contains($0.kind) || ($0.kind == "SLI" && !named.contains($0.metadata.name)) }
+            .map { "\($0.kind) \($0.metadata.name)" }
     }
 
     static func window(_ windows: [TimeWindow]?, refuse: (String, String) -> Void) -> ObjectiveWindow? {

@@ -189,3 +189,130 @@ extension OpenSLOTests {
         }
     }
 }
+
+/// The examples of the OpenSLO specification repository (Tests/Fixtures/openslo-spec, unchanged): each is read, and
+/// what Accord cannot judge in it is named by document, field and reason; with Accord's terms added, the same shapes
+/// import, and the documents Accord reads for nothing are named, not dropped unseen.
+extension OpenSLOTests {
+    static func specExample(_ name: String) throws -> String {
+        try String(contentsOf: TestDatabase.root.appendingPathComponent("Tests/Fixtures/openslo-spec/\(name)"), encoding: .utf8)
+    }
+
+    /// The refusals of an import as (document, field), and their messages.
+    static func refusals(_ response: TestResponse) -> (pairs: Set<String>, messages: [String]) {
+        let details = ((response.json["error"] as? [String: Any])?["details"] as? [[String: Any]]) ?? []
+        return (
+            Set(details.map { "\($0["row"] as? Int ?? 0) \($0["field"] as? String ?? "")" }),
+            details.compactMap { $0["message"] as? String }
+        )
+    }
+
+    @Test func theSpecificationsExamplesAreReadAndWhatAccordCannotJudgeIsNamed() async throws {
+        try await Harness.run { harness in
+            let manager = try await harness.token(for: harness.world.manager)
+            let draft = try await Self.draftAgreement("Web shop", harness)
+            let path = "/api/v1/agreements/\(draft.id)/openslo"
+            // MUT: each example as the specification writes it
+            let expected: [(String, Set<String>)] = [
+                // a latency threshold with op and value
+                ("budgeting-method--occurences-slo.yaml",
+                 ["1 spec.indicator.spec.thresholdMetric", "1 spec.objectives", "1 \(OpenSLO.Annotation.slaTarget)"]),
+                // a ratio judged in time slices
+                ("budgeting-method--ratio-timeslices.yaml", ["1 spec.budgetingMethod", "1 spec.objectives", "1 \(OpenSLO.Annotation.slaTarget)"]),
+                // time slices over a one-minute calendar window, with two objectives
+                ("budgeting-method--timeslices-slo.yaml",
+                 ["1 spec.budgetingMethod", "1 spec.timeWindow", "1 spec.objectives", "1 \(OpenSLO.Annotation.slaTarget)"]),
+                // time slices over a calendar week
+                ("treat-low-traffic-as-equally-important--timeslices-slo.yaml",
+                 ["1 spec.budgetingMethod", "1 spec.timeWindow", "1 spec.objectives", "1 \(OpenSLO.Annotation.slaTarget)"]),
+                // an SLO without a time window beside a data source and alert documents, which are not refused
+                ("readme--examples.yaml", ["1 spec.timeWindow", "1 \(OpenSLO.Annotation.slaTarget)"]),
+            ]
+            for (file, fields) in expected {
+                let response = try await harness.yaml(.post, path, token: manager, body: try Self.specExample(file))
+                #expect(response.status == .unprocessableContent, "\(file)")
+                let refusals = Self.refusals(response)
+                #expect(refusals.pairs == fields, "\(file): \(refusals.pairs)")
+                #expect(refusals.messages.allSatisfy { $0.hasPrefix("Document 1 (") }, "\(file): \(refusals.messages)")
+            }
+            let slices = Self.refusals(try await harness.yaml(.post, path, token: manager, body: try Self.specExample("budgeting-method--timeslices-slo.yaml")))
+            #expect(slices.messages.contains { $0.contains("1m calendar is not a window Accord judges") })
+            #expect(slices.messages.contains { $0.contains("Timeslices is not read; Accord counts occurrences") })
+            let latency = Self.refusals(try await harness.yaml(.post, path, token: manager, body: try Self.specExample("budgeting-method--occurences-slo.yaml")))
+            #expect(latency.messages.contains { $0.contains("a threshold SLI is not read") })
+            // nothing was added by any of them
+            let versions = try await harness.repositories.versions.list(agreementID: draft.id, scope: .organisation)
+            #expect(try await harness.repositories.objectives.list(versionID: versions[0].id, scope: .organisation).isEmpty)
+
+            // the ratio example counted in occurrences, with the contractual SLA: a rolling two weeks at 99 % internally
+            let ratio = try Self.specExample("budgeting-method--ratio-timeslices.yaml")
+                .replacingOccurrences(of: "budgetingMethod: RatioTimeslices", with: "budgetingMethod: Occurrences")
+                .replacingOccurrences(of: "      op: gt\n      timeSliceWindow: 1m\n", with: "")
+                .replacingOccurrences(of: "  displayName: Main page availability\n", with: "  displayName: Main page availability\n  annotations: { accord.dev/sla-target-percent: '98.5' }\n")
+            let session = try await harness.session(for: harness.world.manager)
+            let preview = try await harness.post("/agreements/\(draft.id)/openslo/import", [("documents", ratio), ("step", "preview")], as: session)
+            #expect(preview.status == .ok && preview.text.contains("Main page availability") && preview.text.contains("rolling 14 days"), "\(preview.text.prefix(300))")
+            // on the page, the README's documents Accord reads for nothing are named under the preview
+            let fixed = try Self.specExample("readme--examples.yaml")
+                .replacingOccurrences(of: "  objectives:\n    - displayName: Foo Total Errors", with: "  timeWindow: [{ duration: 28d, isRolling: true }]\n  objectives:\n    - displayName: Foo Total Errors")
+                .replacingOccurrences(of: "  displayName: Foo SLO\n", with: "  displayName: Foo SLO\n  annotations: { accord.dev/sla-target-percent: '97.5' }\n")
+            let named = try await harness.post("/agreements/\(draft.id)/openslo/import", [("documents", fixed), ("step", "preview")], as: session)
+            #expect(named.text.contains("Not imported:") && named.text.contains("AlertPolicy AlertPolicy"))
+
+            // the README's stream with a window and the SLA: its Datadog SLO is added without a pull, and its data
+            // source and alert documents are named as not imported
+            let imported = try await harness.yaml(.post, path, token: manager, body: fixed)
+            #expect(imported.status == .created, "\(imported.text)")
+            #expect((imported.json["not_read"] as? [String]) == [
+                "DataSource string", "AlertPolicy AlertPolicy", "AlertCondition cpu-usage-breach", "AlertNotificationTarget OnCallDevopsMailNotification",
+            ])
+            let added = try await harness.repositories.objectives.list(versionID: versions[0].id, scope: .organisation)
+            #expect(added.map(\.name) == ["Foo SLO"] && added.first?.sloTarget == 98 && added.first?.slaTarget == Decimal(string: "97.5"))
+            #expect(try await harness.repositories.dataSources.pull(seriesID: try #require(added.first).seriesID) == nil)
+        }
+    }
+
+    @Test func anSLONamingItsIndicatorByReferenceAndATargetInPercentIsRead() async throws {
+        try await Harness.run { harness in
+            let manager = try await harness.token(for: harness.world.manager)
+            let draft = try await Self.draftAgreement("Checkout", harness)
+            let source = try await UseCases(repositories: harness.repositories, clock: { harness.clock.now }, logger: TestDatabase.logger)
+                .createDataSource(DataSourceDraft(name: "Metrics", baseURL: "http://prometheus.internal:9090"), actor: .system)
+            let documents = """
+                apiVersion: openslo/v1
+                kind: SLI
+                metadata: { name: checkout-success }
+                spec:
+                  ratioMetric:
+                    counter: true
+                    good: { metricSource: { type: Prometheus, metricSourceRef: prom, spec: { query: 'sum(rate(ok[1m]))', extra: { nested: true } } } }
+                    total: { metricSource: { type: prometheus, spec: { query: 'sum(rate(all[1m]))' } } }
+                ---
+                apiVersion: openslo/v1
+                kind: SLO
+                metadata: { name: checkout, annotations: { accord.dev/sla-target-percent: '99' } }
+                spec:
+                  service: shop
+                  indicatorRef: checkout-success
+                  timeWindow: [{ duration: 1M, isRolling: false, calendar: { startTime: 2026-01-01 00:00:00, timeZone: UTC } }]
+                  budgetingMethod: Occurrences
+                  objectives: [{ targetPercent: 99.5 }]
+                """
+            let missing = try await harness.yaml(
+                .post, "/api/v1/agreements/\(draft.id)/openslo", token: manager, body: documents.replacingOccurrences(of: "indicatorRef: checkout-success", with: "indicatorRef: checkout"))
+            #expect(Self.refusals(missing).pairs == ["2 spec.indicatorRef"])
+            let both = try await harness.yaml(
+                .post, "/api/v1/agreements/\(draft.id)/openslo", token: manager, body: documents.replacingOccurrences(of: "targetPercent: 99.5", with: "targetPercent: 99.5, target: 0.995"))
+            #expect(Self.refusals(both).pairs == ["2 spec.objectives[0]"])
+            // MUT
+            let imported = try await harness.yaml(.post, "/api/v1/agreements/\(draft.id)/openslo?source_id=\(source.id)", token: manager, body: documents)
+            #expect(imported.status == .created, "\(imported.text)")
+            #expect((imported.json["not_read"] as? [String]) == [])
+            let items = try #require(imported.json["items"] as? [[String: Any]])
+            let (objective, _) = try await harness.repositories.objectives.find(id: Int64(try #require(items.first?["id"] as? Int)), scope: .organisation)
+            #expect(objective.sloTarget == Decimal(string: "99.5") && objective.window == .calendarMonth)
+            let pull = try #require(try await harness.repositories.dataSources.pull(seriesID: objective.seriesID))
+            #expect(pull.goodQuery == "sum(rate(ok[1m]))" && pull.validQuery == "sum(rate(all[1m]))")
+        }
+    }
+}

@@ -122,10 +122,17 @@ public struct OpenSLOExchange: Sendable {
         }
     }
 
+    /// What an import reads: the objectives it adds, and the documents it passes over ("AlertPolicy cpu-alert").
+    public struct Reading: Sendable {
+        public var objectives: [OpenSLO.Imported]
+        public var notRead: [String]
+    }
+
     /// What an import of `yaml` would add, without adding it: the objectives, or every problem by document and field.
-    public func preview(_ yaml: String) throws(ValidationErrors) -> [OpenSLO.Imported] {
-        switch OpenSLO.objectives(of: try Self.documents(yaml)) {
-        case .success(let objectives): return objectives
+    public func preview(_ yaml: String) throws(ValidationErrors) -> Reading {
+        let documents = try Self.documents(yaml)
+        switch OpenSLO.objectives(of: documents) {
+        case .success(let objectives): return Reading(objectives: objectives, notRead: OpenSLO.notRead(documents))
         case .failure(let errors): throw errors
         }
     }
@@ -134,7 +141,7 @@ public struct OpenSLOExchange: Sendable {
     /// documents give Prometheus queries and the source is named.
     public func importDocuments(_ yaml: String, agreementID: Int64, sourceID: Int64?, scope: AccessScope, actor: AuditActor) async throws -> [Objective] {
         guard scope == .organisation else { throw NotFound("agreement") }
-        let imported = try self.preview(yaml)
+        let imported = try self.preview(yaml).objectives
         return try await self.change.run(actor: actor) { repositories, now in
             let versions = try await repositories.versions.list(agreementID: agreementID, scope: scope)
             guard let draft = versions.last, draft.state == .draft else {

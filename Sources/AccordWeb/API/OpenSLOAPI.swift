@@ -45,8 +45,20 @@ struct OpenSLOAPI {
         guard let yaml = String(validating: body.readableBytesView, as: UTF8.self) else {
             throw ValidationErrors([FieldError("documents", "The YAML must be UTF-8.")])
         }
+        let notRead = try self.exchange.preview(yaml).notRead
         let objectives = try await self.exchange.importDocuments(
             yaml, agreementID: try context.id(), sourceID: source.flatMap { Int64($0) }, scope: context.scope, actor: context.actor)
-        return JSON.response(ItemsEnvelope(items: objectives), status: .created)
+        return JSON.response(Imported(items: objectives, notRead: notRead), status: .created)
+    }
+}
+
+/// An import's answer: the objectives added, and the documents passed over ("AlertPolicy cpu-alert").
+struct Imported: Encodable {
+    var items: [Objective]
+    var notRead: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case notRead = "not_read"
     }
 }

@@ -23,6 +23,9 @@ struct OpenSLOPages {
         var hasPreview: Bool
         var previewCount: Int
         var single: Bool
+        /// Documents the import passes over (alert policies, data sources, SLIs no SLO names), named in the preview.
+        var notRead: [String]
+        var hasNotRead: Bool
         var sources: [Choice]
 
         struct Line {
@@ -71,11 +74,11 @@ struct OpenSLOPages {
     }
 
     func render(
-        _ context: AccordRequestContext, agreement: Agreement, state: FormState, preview: [OpenSLO.Imported]?, problems: [String] = []
+        _ context: AccordRequestContext, agreement: Agreement, state: FormState, preview: OpenSLOExchange.Reading?, problems: [String] = []
     ) async throws -> Response {
         let versions = try await self.useCases.agreements.versions(agreementID: agreement.id, scope: context.scope)
         let sources = try await self.useCases.dataSources.list()
-        let lines = (preview ?? []).map { item in
+        let lines = (preview?.objectives ?? []).map { item in
             ImportView.Line(
                 name: item.draft.name, sli: item.draft.sliKind.rawValue.replacingOccurrences(of: "_", with: " "),
                 window: item.draft.window.map(Self.window) ?? "—", sla: item.draft.slaTarget.map(Figures.target) ?? "—",
@@ -85,7 +88,8 @@ struct OpenSLOPages {
         let view = ImportView(
             chrome: Chrome(title: "Import OpenSLO", context: context), agreementID: agreement.id, agreementTitle: agreement.title,
             versionNumber: versions.last?.number ?? 1, hasDraft: versions.last?.state == .draft, form: state, problems: problems, hasProblems: !problems.isEmpty, preview: lines,
-            hasPreview: !lines.isEmpty, previewCount: lines.count, single: lines.count == 1,
+            hasPreview: !lines.isEmpty, previewCount: lines.count, single: lines.count == 1, notRead: preview?.notRead ?? [],
+            hasNotRead: !(preview?.notRead ?? []).isEmpty,
             sources: sources.map { Choice(value: "\($0.id)", label: $0.name, selected: state.values["source_id"] == "\($0.id)") })
         let refused = !state.errors.isEmpty || state.conflict != nil
         return self.dependencies.renderer.response(view, template: "openslo/import", status: refused ? .unprocessableContent : .ok)
