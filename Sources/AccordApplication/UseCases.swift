@@ -14,6 +14,8 @@ public struct UseCases: Sendable {
     public let outbound: OutboundGuard
     /// How long after a step ends it is pulled from a data source (`ACCORD_PULL_SETTLE_SECONDS`).
     public let pullSettle: TimeInterval
+    /// Where mail links point and where captured mail goes.
+    public var mailOptions: MailOptions = .standard
 
     public init(
         repositories: Repositories, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger, ingestReach: IngestReach = .standard,
@@ -29,9 +31,11 @@ public struct UseCases: Sendable {
 
     /// The same use cases inside a transaction already open (`Database.bound(to:)`): everything they do joins it.
     public func within(_ database: Database) -> UseCases {
-        UseCases(
+        var useCases = UseCases(
             repositories: Repositories(database: database), clock: self.clock, logger: self.logger, ingestReach: self.ingestReach,
             outbound: self.outbound, pullSettle: self.pullSettle)
+        useCases.mailOptions = self.mailOptions
+        return useCases
     }
 
     /// The one way a use case applies its effects, in its own transaction.
@@ -68,7 +72,7 @@ public struct UseCases: Sendable {
     /// The runner of the standard jobs (period closing, recompute, alerts, session purge) on this clock.
     public func jobRunner(logger: Logger? = nil) -> JobRunner {
         JobRunner(
-            jobs: StandardJobs.all(repositories: self.repositories, outbound: self.outbound, pullSettle: self.pullSettle), store: self.repositories.jobs, clock: self.clock,
+            jobs: StandardJobs.all(repositories: self.repositories, outbound: self.outbound, pullSettle: self.pullSettle, mail: self.mailOptions), store: self.repositories.jobs, clock: self.clock,
             logger: logger ?? self.logger)
     }
 }

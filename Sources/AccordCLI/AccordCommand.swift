@@ -34,8 +34,10 @@ struct Environment {
             owner = settings
         }
         let root = URL(fileURLWithPath: env["ACCORD_ROOT"] ?? FileManager.default.currentDirectoryPath, isDirectory: true)
+        let host = env["ACCORD_HOST"] ?? "127.0.0.1"
+        let port = Int(env["ACCORD_PORT"] ?? "") ?? 8080
         return AppConfiguration(
-            host: env["ACCORD_HOST"] ?? "127.0.0.1", port: Int(env["ACCORD_PORT"] ?? "") ?? 8080,
+            host: host, port: port,
             behindTLS: ["1", "true", "yes"].contains((env["ACCORD_BEHIND_TLS"] ?? "").lowercased()), root: root, database: database,
             migrationDatabase: owner,
             runsScheduler: !["0", "false", "no", "off"].contains((env["ACCORD_SCHEDULER"] ?? "").lowercased()),
@@ -47,7 +49,20 @@ struct Environment {
                 !$0.isEmpty
             }),
             webhookAllowList: try Self.webhookAllowList(), metricsToken: try Self.metricsToken(env["ACCORD_METRICS_TOKEN"]),
-            pullSettle: try Self.pullSettle(env["ACCORD_PULL_SETTLE_SECONDS"]))
+            pullSettle: try Self.pullSettle(env["ACCORD_PULL_SETTLE_SECONDS"]), mail: try Self.mail(root: root, host: host, port: port))
+    }
+
+    /// `ACCORD_PUBLIC_URL` (the address people open Accord at, for links in mail; unset: http://HOST:PORT) and
+    /// `ACCORD_MAIL_CAPTURE_DIR` (where captured mail is written; unset: .data/mail under the root).
+    static func mail(root: URL, host: String, port: Int) throws -> MailOptions {
+        let env = ProcessInfo.processInfo.environment
+        let publicURL = env["ACCORD_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://\(host):\(port)"
+        guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, publicURL.count <= 300 else {
+            throw ValidationError("ACCORD_PUBLIC_URL must be an http:// or https:// address, such as https://accord.example.com.")
+        }
+        let capture = env["ACCORD_MAIL_CAPTURE_DIR"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? root.appendingPathComponent(".data/mail", isDirectory: true)
+        return MailOptions(publicURL: publicURL, captureDirectory: capture)
     }
 
     /// `ACCORD_PULL_SETTLE_SECONDS`: 0 to 3,600; unset: two minutes.

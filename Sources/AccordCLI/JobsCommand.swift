@@ -9,10 +9,13 @@ struct JobsCommand: AsyncParsableCommand {
         commandName: "jobs", abstract: "Show the scheduled jobs and run one now.", subcommands: [List.self, Run.self])
 
     static func runner(_ repositories: Repositories) throws -> JobRunner {
-        UseCases(
+        var useCases = UseCases(
             repositories: repositories, logger: Environment.logger("accord.jobs"),
-            outbound: OutboundGuard(policy: OutboundPolicy(allowList: try Environment.webhookAllowList()))
-        ).jobRunner()
+            outbound: OutboundGuard(policy: OutboundPolicy(allowList: try Environment.webhookAllowList())))
+        let root = URL(fileURLWithPath: ProcessInfo.processInfo.environment["ACCORD_ROOT"] ?? FileManager.default.currentDirectoryPath, isDirectory: true)
+        useCases.mailOptions = try Environment.mail(
+            root: root, host: ProcessInfo.processInfo.environment["ACCORD_HOST"] ?? "127.0.0.1", port: Int(ProcessInfo.processInfo.environment["ACCORD_PORT"] ?? "") ?? 8080)
+        return useCases.jobRunner()
     }
 
     struct List: AsyncParsableCommand {

@@ -41,6 +41,7 @@ public struct Repositories: Sendable {
     public let proposals: ProposalRepository
     public let calendarFeeds: CalendarFeedRepository
     public let dashboardRows: DashboardRowRepository
+    public let mail: MailRepository
 
     public init(database: Database) {
         self.database = database
@@ -84,5 +85,6 @@ public struct Repositories: Sendable {
         self.proposals = ProposalRepository(database: database)
         self.calendarFeeds = CalendarFeedRepository(database: database)
         self.dashboardRows = DashboardRowRepository(database: database)
+        self.mail = MailRepository(database: database)
     }
 }

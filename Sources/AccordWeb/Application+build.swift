@@ -10,11 +10,13 @@ public func buildApplication(
     configuration: AppConfiguration, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }
 ) async throws -> some ApplicationProtocol {
     let backend = try Backend(settings: configuration.database, schemaDirectory: configuration.schemaDirectory, logger: logger)
+    var useCases = backend.useCases(
+        clock: clock, logger: logger, ingestReach: configuration.ingestReach,
+        outbound: OutboundGuard(policy: OutboundPolicy(allowList: configuration.webhookAllowList)), pullSettle: configuration.pullSettle)
+    useCases.mailOptions = configuration.mail
     let dependencies = AppDependencies(
         configuration: configuration,
-        useCases: backend.useCases(
-            clock: clock, logger: logger, ingestReach: configuration.ingestReach,
-            outbound: OutboundGuard(policy: OutboundPolicy(allowList: configuration.webhookAllowList)), pullSettle: configuration.pullSettle),
+        useCases: useCases,
         renderer: try await PageRenderer(directory: configuration.templatesDirectory), hasher: PasswordHasher(cost: configuration.bcryptCost),
         backend: backend)
     let router = try buildRouter(dependencies, logger: logger)
@@ -73,6 +75,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     AdminPages(dependencies: dependencies).addRoutes(to: router)
     JobPages(dependencies: dependencies).addRoutes(to: router)
     DataSourcePages(dependencies: dependencies).addRoutes(to: router)
+    MailPages(dependencies: dependencies).addRoutes(to: router)
     MetricsController(dependencies: dependencies).addRoutes(to: router)
     OpenSLOAPI(dependencies: dependencies).addPageRoutes(to: router)
     OpenSLOPages(dependencies: dependencies).addRoutes(to: router)
@@ -95,6 +98,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     AdminAPI(dependencies: dependencies).addRoutes(to: api)
     JobAPI(dependencies: dependencies).addRoutes(to: api)
     DataSourceAPI(dependencies: dependencies).addRoutes(to: api)
+    MailAPI(dependencies: dependencies).addRoutes(to: api)
     OpenSLOAPI(dependencies: dependencies).addRoutes(to: api)
     SecurityPages(dependencies: dependencies).addAPIRoutes(to: api)
     return router

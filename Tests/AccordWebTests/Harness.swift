@@ -1,3 +1,4 @@
+import AccordApplication
 import AccordDomain
 import AccordStorage
 import AccordTestSupport
@@ -37,7 +38,7 @@ struct Harness: Sendable {
     /// sets the clock's start for a test whose facts depend on the day it runs (the calendar moves on, the test must not).
     static func run(
         behindTLS: Bool = false, pool: Int? = nil, wait: Duration? = nil, trustedProxies: Set<String> = [], now: Date? = nil,
-        webhookAllowList: [AddressRange] = [], metricsToken: String? = nil, live: Bool = false, _ body: @Sendable (Harness) async throws -> Void
+        webhookAllowList: [AddressRange] = [], metricsToken: String? = nil, live: Bool = false, mail: MailOptions? = nil, _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
         let clock = TestClock(now ?? Date())
         var settings = try await TestDatabase.create()
@@ -46,7 +47,7 @@ struct Harness: Sendable {
         do {
             let configuration = AppConfiguration(
                 behindTLS: behindTLS, root: TestDatabase.root, database: settings, runsScheduler: false, trustedProxies: trustedProxies,
-                webhookAllowList: webhookAllowList, metricsToken: metricsToken)
+                webhookAllowList: webhookAllowList, metricsToken: metricsToken, mail: mail)
             let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, clock: { clock.now })
             let database = Database(settings: settings, logger: TestDatabase.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -41,6 +41,7 @@ struct Change: Sendable {
             case .history(let subject, let id, let action, let note):
                 try await repositories.history.append(subject, id: id, action: action, note: note, actor: actor)
             case .announce(let announcement): try await repositories.inbox.announce(announcement, actor: actor, at: now)
+            case .mail(let draft): try await repositories.mail.enqueue(draft, at: now)
             case .recomputePeriods: break
             }
         }

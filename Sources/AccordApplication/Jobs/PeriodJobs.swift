@@ -145,12 +145,15 @@ public struct SessionPurgeJob: Job {
 
 /// The jobs every server process runs.
 public enum StandardJobs {
-    public static func all(repositories: Repositories, outbound: OutboundGuard = OutboundGuard(), pullSettle: TimeInterval = PullPlan.settleLag) -> [any Job] {
+    public static func all(
+        repositories: Repositories, outbound: OutboundGuard = OutboundGuard(), pullSettle: TimeInterval = PullPlan.settleLag, mail: MailOptions = .standard
+    ) -> [any Job] {
         [
             PeriodClosingJob(repositories: repositories), RecomputeJob(repositories: repositories), AlertEvaluationJob(repositories: repositories),
             SessionPurgeJob(repositories: repositories), TicketReplayJob(repositories: repositories), WebhookDeliveryJob(repositories: repositories, outbound: outbound),
             GovernanceRemindersJob(repositories: repositories), ReviewMeetingsJob(repositories: repositories),
             DashboardRowsJob(repositories: repositories), SourcePullJob(repositories: repositories, settle: pullSettle),
+            MailDeliveryJob(repositories: repositories, options: mail), MailDigestJob(repositories: repositories),
         ]
     }
 }

@@ -40,6 +40,12 @@ public enum AccordMetrics {
         guard count > 0 else { return }
         Counter(label: "accord_rows_ingested_total", dimensions: [("kind", kind), ("via", via)]).increment(by: count)
     }
+
+    /// Messages the relay (or the capture folder) took, and those it did not.
+    static func mailSent(_ sent: Int, failed: Int) {
+        if sent > 0 { Counter(label: "accord_mail_messages_total", dimensions: [("outcome", "sent")]).increment(by: sent) }
+        if failed > 0 { Counter(label: "accord_mail_messages_total", dimensions: [("outcome", "not_sent")]).increment(by: failed) }
+    }
 }
 
 extension Duration {

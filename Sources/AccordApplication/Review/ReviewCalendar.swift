@@ -15,6 +15,10 @@ public struct ReviewCalendar: Sendable {
     static func uid(meeting id: Int64) -> String { "review-meeting-\(id)@accord" }
 
     func event(_ meeting: ReviewMeeting, series: ReviewSeries, attendees: [ReviewAttendee]) -> CalendarEvent {
+        Self.event(meeting, series: series, attendees: attendees)
+    }
+
+    static func event(_ meeting: ReviewMeeting, series: ReviewSeries, attendees: [ReviewAttendee]) -> CalendarEvent {
         let what = meeting.adHoc ? "\(series.title) (ad hoc)" : series.title
         var description = "\(series.tier.label) review: \(series.recurrence.description). Pack due \(RFC3339.format(meeting.packDueAt))."
         if !meeting.reason.isEmpty { description += "\n\(meeting.reason)" }

@@ -82,10 +82,12 @@ public struct ReviewMeetingsJob: Job {
         }
         let locked = try await Self.lockDueMinutes(repositories: self.repositories, now: now)
         let reminded = try await RenewalReminders(repositories: self.repositories).send(now: now)
-        let total = planned + frozen + locked + reminded
+        let invited = try await MeetingInvitations(repositories: self.repositories).send(now: now)
+        let total = planned + frozen + locked + reminded + invited
         guard total > 0 else { return .idle }
         return JobReport(
-            items: total, summary: "\(planned) meetings planned, \(frozen) packs frozen, \(locked) minutes locked, \(reminded) notice reminders sent")
+            items: total,
+            summary: "\(planned) meetings planned, \(frozen) packs frozen, \(locked) minutes locked, \(reminded) notice reminders sent, \(invited) meetings sent to their attendees")
     }
 }
 

@@ -7,6 +7,8 @@ public enum Effect: Sendable {
     case audit(AuditRecord)
     case history(GovernanceSubject, id: Int64, action: String, note: String)
     case announce(Announcement)
+    /// A message for the outbox, written with the change (nothing when mail is off).
+    case mail(MailDraft)
     /// The closed periods the change touches are recomputed before the caller hears back.
     case recomputePeriods
 }

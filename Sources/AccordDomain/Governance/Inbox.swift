@@ -24,6 +24,9 @@ public enum InboxEvent: String, Sendable, Codable, CaseIterable {
     /// An objective's pulled data is behind by more than its source's threshold.
     case dataStale = "data.stale"
 
+    /// A contractual notice (a renewal's notice deadline): mailed to its recipients whatever their mail settings say.
+    public var isContractualNotice: Bool { self == .renewalNoticeDue }
+
     /// Who hears of it on each side: those who act on it, everyone on the activity, or no one.
     public enum Audience: Sendable, Equatable {
         case none

@@ -48,6 +48,7 @@ public struct InboxRepository: Sendable {
                 ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
                 """, logger: logger)
         }
+        try await MailRepository.enqueueNotifications(announcement, userIDs: recipients.map(\.userID), at: now, on: connection, logger: logger)
         try await WebhookRepository.enqueue(announcement, at: now, on: connection, logger: logger)
         return recipients.count
     }

@@ -401,6 +401,31 @@ public struct ReviewRepository: Sendable {
         return (meeting, try await Self.loadSeries(meeting.seriesID, on: self.database))
     }
 
+    /// Meetings starting from `from` to `through` whose attendees have not been sent their current version: planned
+    /// ones not yet invited (or moved since), and cancelled ones that were invited. Locked (`SKIP LOCKED`) in the
+    /// caller's transaction; `markInvited` records what was sent.
+    public func meetingsToInvite(from: Date, through: Date, limit: Int) async throws -> [(ReviewMeeting, ReviewSeries)] {
+        let rows = try await self.database.query(
+            """
+            \(unescaped: Self.meetingColumns)
+            WHERE m.starts_at >= \(from) AND m.starts_at <= \(through)
+              AND (m.invited_status IS DISTINCT FROM m.status OR m.invited_sequence IS DISTINCT FROM m.sequence)
+              AND (m.status = 'planned' OR m.invited_status = 'planned')
+            ORDER BY m.starts_at, m.id LIMIT \(limit) FOR UPDATE OF m SKIP LOCKED
+            """)
+        var found: [(ReviewMeeting, ReviewSeries)] = []
+        for row in rows {
+            guard let meeting = try Self.meeting(row) else { continue }
+            found.append((meeting, try await Self.loadSeries(meeting.seriesID, on: self.database)))
+        }
+        return found
+    }
+
+    public func markInvited(meetingID: Int64, sequence: Int, status: ReviewMeeting.Status) async throws {
+        try await self.database.query(
+            "UPDATE review_meetings SET invited_sequence = \(sequence), invited_status = \(status.rawValue) WHERE id = \(meetingID)")
+    }
+
     /// The meeting, locked in the caller's transaction; when the caller read a row version (`expected`), a meeting
     /// changed since is a conflict named after what was being edited (`entity`).
     static func lockMeeting(_ id: Int64, scope: AccessScope, expected: Int? = nil, entity: String = "meeting", on database: Database) async throws

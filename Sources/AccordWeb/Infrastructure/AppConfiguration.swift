@@ -32,13 +32,16 @@ public struct AppConfiguration: Sendable {
     public var metricsToken: String?
     /// How long after a step ends it is pulled from a data source (`ACCORD_PULL_SETTLE_SECONDS`, 0 to 3,600).
     public var pullSettle: TimeInterval
+    /// The server's public address for links in mail (`ACCORD_PUBLIC_URL`) and the capture folder
+    /// (`ACCORD_MAIL_CAPTURE_DIR`).
+    public var mail: MailOptions
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, behindTLS: Bool = false, root: URL, database: DatabaseSettings,
         migrationDatabase: DatabaseSettings? = nil,
         sessionPolicy: SessionPolicy = .standard, loginThrottle: LoginThrottle = .standard, bcryptCost: UInt8 = 12,
         runsScheduler: Bool = true, diagnostics: Bool = false, ingestReach: IngestReach = .standard, trustedProxies: Set<String> = [],
-        webhookAllowList: [AddressRange] = [], metricsToken: String? = nil, pullSettle: TimeInterval = PullPlan.settleLag
+        webhookAllowList: [AddressRange] = [], metricsToken: String? = nil, pullSettle: TimeInterval = PullPlan.settleLag, mail: MailOptions? = nil
     ) {
         self.host = host
         self.port = port
@@ -56,6 +59,7 @@ public struct AppConfiguration: Sendable {
         self.webhookAllowList = webhookAllowList
         self.metricsToken = metricsToken
         self.pullSettle = pullSettle
+        self.mail = mail ?? MailOptions(publicURL: "http://\(host):\(port)", captureDirectory: root.appendingPathComponent(".data/mail"))
     }
 
     public var templatesDirectory: URL { self.root.appendingPathComponent("web/templates") }

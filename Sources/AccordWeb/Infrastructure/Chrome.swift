@@ -49,6 +49,7 @@ struct Chrome {
 /// Fixed confirmation messages picked by a `notice` query key, so no text from the URL is echoed into a page.
 enum Notice: String {
     case created, updated, deleted, activated, amended, statusChanged = "status", jobRan = "ran", approved
+    case mailTested = "mail-tested", mailRetried = "mail-retried"
 
     static func message(_ key: String?) -> String? {
         switch key.flatMap(Notice.init(rawValue:)) {
@@ -60,6 +61,8 @@ enum Notice: String {
         case .statusChanged: "Status changed."
         case .jobRan: "The job ran: its outcome is in the table."
         case .approved: "Approved: the credits ticked are now awaiting issue."
+        case .mailTested: "A test message was sent to you: its outcome is the first line of the outbox."
+        case .mailRetried: "The message is queued again and goes with the next run."
         case nil: nil
         }
     }

@@ -1,0 +1,191 @@
+import AccordApplication
+import AccordDomain
+import AccordStorage
+import AccordTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import AccordWeb
+
+/// Mail that arrives: a real SMTP server (aiosmtpd) with STARTTLS and AUTH takes what the delivery job sends, and
+/// Python's email package reads every message back; a refusal is retried, a permanent one given up and shown to
+/// admins; digests, preferences, capture and the pages and API that set them.
+@Suite("Mail")
+struct MailTests {
+    static let options = MailOptions(publicURL: "https://accord.example.com", captureDirectory: FileManager.default.temporaryDirectory)
+
+    /// An announcement of a claim against agreement A: its RACI (none: the contract managers) hear of it.
+    static func announce(_ harness: Harness, title: String, key: String? = nil) async throws {
+        try await harness.repositories.inbox.announce(
+            Announcement(
+                event: .claimFiled, subjectKind: "claim", subjectID: 1, title: title, link: "/claims/1", agreementID: harness.world.agreementA.id,
+                vendorID: harness.world.vendorA.id, dedupeKey: key),
+            actor: .system, at: harness.clock.now)
+    }
+
+    static func settings(port: Int, verify: Bool = false, user: String = "accord", password: String = "relay-secret") -> String {
+        """
+        {"mode": "smtp", "host": "127.0.0.1", "port": \(port), "security": "starttls", "username": "\(user)", "password": "\(password)",
+         "sender_address": "accord@example.com", "sender_name": "Accord Governance", "verify_certificate": \(verify), "timeout_seconds": 20}
+        """
+    }
+
+    @Test func messagesReachARealRelayOverSTARTTLSWithRetriesAndPermanentFailuresShownToAdmins() async throws {
+        let server = try await MailServer(.init(startTLS: true, credentials: ("accord", "relay-secret"), refuseFirst: 1, reject: ["vic@test.example"]))
+        try await Harness.run(mail: Self.options) { harness in
+            let world = harness.world
+            let admin = try await harness.token(for: world.admin)
+            // MUT: the admin configures the relay through the API; the password is never read back
+            let put = try await harness.api(.put, "/api/v1/mail/settings", token: admin, json: Self.settings(port: server.port))
+            #expect(put.status == .ok, "\(put.text)")
+            #expect(put.json["password_set"] as? Bool == true && !put.text.contains("relay-secret"))
+            #expect(try await harness.api(.get, "/api/v1/mail/settings", token: admin).text.contains("relay-secret") == false)
+            // a manager may not read or set them; bad input names its field and changes nothing
+            let manager = try await harness.token(for: world.manager)
+            #expect(try await harness.api(.get, "/api/v1/mail/settings", token: manager).status == .forbidden)
+            let bad = try await harness.api(
+                .put, "/api/v1/mail/settings", token: admin, json: #"{"mode": "smtp", "host": "", "port": 70000, "security": "none", "username": "x", "sender_address": "nobody"}"#)
+            #expect(bad.status == .unprocessableContent)
+            for field in ["host", "port", "username", "sender_address"] { #expect(bad.text.contains("\"\(field)\""), "\(field)") }
+            #expect(try await harness.repositories.mail.settings().port == server.port)
+
+            // an inbox item for the managers, and one for a viewer the relay refuses for good
+            try await Self.announce(harness, title: "Claim filed: Checkout outage of 3 December")
+            _ = try await harness.repositories.mail.enqueue(
+                MailDraft(kind: .notice, toAddress: "vic@test.example", toName: "Vic Viewer", subject: "Notice deadline", text: "Give notice by 1 January."),
+                at: harness.clock.now)
+            let job = MailDeliveryJob(repositories: harness.repositories, options: Self.options)
+            // the first DATA is answered 451: retried later; the refused address is given up at once
+            let first = try await job.run(now: harness.clock.now)
+            #expect(first.items == 2)
+            var outbox = try await harness.repositories.mail.list(failedOnly: false, page: PageRequest())
+            let toManager = try #require(outbox.items.first { $0.toAddress == "carla@test.example" })
+            #expect(toManager.state == .queued && toManager.attempts == 1 && toManager.lastError?.contains("451") == true)
+            let refused = try #require(outbox.items.first { $0.toAddress == "vic@test.example" })
+            #expect(refused.state == .failed && refused.lastError?.contains("550") == true)
+            // nothing is due before its backoff; then it goes
+            #expect(try await job.run(now: harness.clock.now).items == 0)
+            harness.clock.advance(by: 61)
+            #expect(try await job.run(now: harness.clock.now).summary == "1 of 1 messages sent")
+            outbox = try await harness.repositories.mail.list(failedOnly: false, page: PageRequest())
+            #expect(outbox.items.first { $0.toAddress == "carla@test.example" }?.state == .sent)
+
+            // read back by Python's email package: headers, parts, the link to the public address, no defects
+            let messages = try server.messages()
+            #expect(messages.count == 1)
+            let message = try #require(messages.first)
+            let headers = try #require(message["headers"] as? [String: String])
+            #expect(headers["From"] == "Accord Governance <accord@example.com>")
+            #expect(headers["To"] == "Carla Contract <carla@test.example>")
+            #expect(headers["Subject"] == "Claim filed: Checkout outage of 3 December")
+            #expect(headers["Message-ID"]?.hasSuffix("@example.com>") == true && headers["Date"] != nil)
+            #expect(headers["Auto-Submitted"] == "auto-generated" && headers["List-Unsubscribe"] == "<https://accord.example.com/account/mail>")
+            #expect((message["defects"] as? [String]) == [])
+            let tree = try #require(message["tree"] as? [String: Any])
+            #expect(tree["type"] as? String == "multipart/alternative")
+            #expect(((tree["parts"] as? [[String: Any]]) ?? []).compactMap { $0["type"] as? String } == ["text/plain", "text/html"])
+            #expect((message["text"] as? String)?.contains("Open in Accord: https://accord.example.com/claims/1") == true)
+            #expect((message["html"] as? String)?.contains("href=\"https://accord.example.com/claims/1\"") == true)
+            let envelope = try #require(message["envelope"] as? [String: Any])
+            #expect(envelope["tls"] as? Bool == true && envelope["mail_from"] as? String == "accord@example.com")
+
+            // admins see the message given up on, with the relay's words, on the page and through the API; a retry queues it
+            let session = try await harness.session(for: world.admin)
+            let page = try await harness.get("/admin/mail?failed=true", as: session)
+            #expect(page.status == .ok && page.text.contains("vic@test.example") && page.text.contains("550") && page.text.contains("1 not sent"))
+            let failed = try await harness.api(.get, "/api/v1/mail/outbox?failed=true", token: admin)
+            #expect((failed.json["items"] as? [[String: Any]])?.count == 1)
+            #expect(try await harness.api(.get, "/api/v1/mail/outbox?failed=maybe", token: admin).status == .unprocessableContent)
+            let retried = try await harness.post("/admin/mail/outbox/\(refused.id)/retry", as: session)
+            #expect(retried.status == .seeOther || retried.status == .found)
+            #expect(try await harness.repositories.mail.list(failedOnly: true, page: PageRequest()).items.isEmpty)
+            #expect(try await harness.api(.post, "/api/v1/mail/outbox/\(refused.id)/retry", token: admin).status == .notFound)
+        }
+    }
+
+    @Test func wrongCredentialsAndAnUntrustedCertificateAreNotSentAndSaySo() async throws {
+        let server = try await MailServer(.init(startTLS: true, credentials: ("accord", "relay-secret")))
+        try await Harness.run(mail: Self.options) { harness in
+            let admin = try await harness.token(for: harness.world.admin)
+            let job = MailDeliveryJob(repositories: harness.repositories, options: Self.options)
+            // a self-signed certificate is refused while it is checked
+            _ = try await harness.api(.put, "/api/v1/mail/settings", token: admin, json: Self.settings(port: server.port, verify: true))
+            #expect(try await harness.api(.post, "/api/v1/mail/test", token: admin).status == .accepted)
+            _ = try await job.run(now: harness.clock.now)
+            var message = try #require(try await harness.repositories.mail.list(failedOnly: false, page: PageRequest()).items.first)
+            #expect(message.state == .queued && message.lastError?.contains("TLS") == true, "\(message.lastError ?? "")")
+            // a wrong password is the relay's permanent refusal (535), and never appears in what is recorded
+            _ = try await harness.api(.put, "/api/v1/mail/settings", token: admin, json: Self.settings(port: server.port, password: "wrong-secret"))
+            harness.clock.advance(by: 61)
+            _ = try await job.run(now: harness.clock.now)
+            message = try #require(try await harness.repositories.mail.list(failedOnly: false, page: PageRequest()).items.first)
+            #expect(message.state == .failed && message.lastError?.hasPrefix("AUTH: 535") == true, "\(message.lastError ?? "")")
+            #expect(message.lastError?.contains("wrong-secret") == false)
+            #expect(try server.messages().isEmpty)
+        }
+    }
+
+    @Test func digestsPreferencesAndCaptureWorkFromThePages() async throws {
+        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("accord-capture-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: capture) }
+        let options = MailOptions(publicURL: "https://accord.example.com", captureDirectory: capture)
+        // 2026-12-08 06:30 UTC: before the digest hour
+        try await Harness.run(now: Date(timeIntervalSince1970: 1_796_711_400), mail: options) { harness in
+            let world = harness.world
+            // with mail off nothing is written
+            try await Self.announce(harness, title: "Claim filed while mail is off")
+            #expect(try await harness.repositories.mail.counts().queued == 0)
+
+            // MUT: the admin chooses capture on the page; the form keeps what was typed when it is refused
+            let admin = try await harness.session(for: world.admin)
+            let refused = try await harness.post(
+                "/admin/mail", [("mode", "capture"), ("sender_address", "not an address"), ("sender_name", "Accord"), ("security", "starttls"), ("timeout_seconds", "30")],
+                as: admin)
+            #expect(refused.status == .unprocessableContent && refused.text.contains("not an address") && refused.text.contains("A mail address such as"))
+            let saved = try await harness.post(
+                "/admin/mail", [("mode", "capture"), ("sender_address", "accord@example.com"), ("sender_name", "Accord"), ("security", "starttls"), ("timeout_seconds", "30")],
+                as: admin)
+            #expect(saved.status == .seeOther || saved.status == .found)
+            let page = try await harness.get("/admin/mail", as: admin)
+            #expect(page.text.contains("Mail is captured, not sent") && page.text.contains(capture.path))
+
+            // the manager takes a digest, the analyst nothing by mail (their own page, CSRF-checked)
+            let manager = try await harness.session(for: world.manager)
+            #expect(try await harness.get("/account/mail", as: manager).text.contains("carla@test.example"))
+            #expect(try await harness.post("/account/mail", [("inbox_mail", "digest")], as: manager, csrf: "wrong").status == .forbidden)
+            #expect(try await harness.post("/account/mail", [("inbox_mail", "digest")], as: manager).status == .seeOther)
+            #expect(try await harness.repositories.mail.preference(userID: world.manager.id) == .digest)
+            #expect(try await harness.get("/account/mail", as: manager).text.contains(#"value="digest" checked"#))
+            let analyst = try await harness.token(for: world.analyst)
+            let off = try await harness.api(.put, "/api/v1/me/mail", token: analyst, json: #"{"inbox_mail": "off"}"#)
+            #expect(off.json["inbox_mail"] as? String == "off")
+            #expect(try await harness.api(.put, "/api/v1/me/mail", token: analyst, json: #"{"inbox_mail": "hourly"}"#).status == .unprocessableContent)
+            let vendor = try await harness.token(for: world.vendorUserA)
+            #expect(try await harness.api(.get, "/api/v1/me/mail", token: vendor).json["inbox_mail"] as? String == "immediate")
+            #expect(try await harness.api(.get, "/api/v1/mail/outbox", token: vendor).status == .forbidden)
+
+            harness.clock.advance(by: 60)
+            // two items: the manager's wait for the digest (the one before the choice is not in it); nobody else hears of a claim
+            try await Self.announce(harness, title: "Claim filed: Checkout outage of 3 December")
+            try await Self.announce(harness, title: "Claim filed: Search latency on 5 December")
+            #expect(try await harness.repositories.mail.counts().queued == 0)
+            let digests = MailDigestJob(repositories: harness.repositories)
+            #expect(try await digests.run(now: harness.clock.now).items == 0)
+            harness.clock.advance(by: 3600)
+            #expect(try await digests.run(now: harness.clock.now).items == 1)
+            // once a day
+            harness.clock.advance(by: 600)
+            try await Self.announce(harness, title: "Claim filed: one more")
+            #expect(try await digests.run(now: harness.clock.now).items == 0)
+
+            let delivered = try await MailDeliveryJob(repositories: harness.repositories, options: options).run(now: harness.clock.now)
+            #expect(delivered.summary == "1 of 1 messages captured")
+            let files = try FileManager.default.contentsOfDirectory(atPath: capture.path).filter { $0.hasSuffix(".eml") }
+            #expect(files.count == 1)
+            let text = try String(contentsOf: capture.appendingPathComponent(files[0]), encoding: .utf8)
+            #expect(text.contains("Subject: Accord digest: 2 unread items") && text.contains("To: \"Carla Contract\" <carla@test.example>"))
+        }
+    }
+}
