@@ -20,7 +20,7 @@ struct CSRFTests {
         if trimmed.hasPrefix("/users") { return ["id": "\(world.viewer.id)"] }
         if trimmed.hasPrefix("/credits") { return ["id": "1"] }
         if trimmed.hasPrefix("/jobs") { return ["name": "session-purge"] }
-        if trimmed.hasPrefix("/data-sources") { return ["id": "1"] }
+        if trimmed.hasPrefix("/data-sources") || trimmed.hasPrefix("/admin/mail") || trimmed.hasPrefix("/mail/") { return ["id": "1"] }
         if trimmed.hasPrefix("/claims") || trimmed.hasPrefix("/disputes") || trimmed.hasPrefix("/inbox") || trimmed.hasPrefix("/rcas")
             || trimmed.hasPrefix("/actions") || trimmed.hasPrefix("/webhooks") || trimmed.hasPrefix("/reviews") || trimmed.hasPrefix("/meetings")
             || trimmed.hasPrefix("/review-items") || trimmed.hasPrefix("/proposals") || trimmed.hasPrefix("/packs")

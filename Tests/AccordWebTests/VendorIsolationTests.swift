@@ -25,7 +25,7 @@ struct VendorIsolationTests {
         }
         if trimmed.hasPrefix("/users") { return ["id": "\(world.vendorUserB.id)"] }
         if trimmed.hasPrefix("/jobs") { return ["name": "period-closing"] }
-        if trimmed.hasPrefix("/data-sources") { return ["id": "1"] }
+        if trimmed.hasPrefix("/data-sources") || trimmed.hasPrefix("/admin/mail") || trimmed.hasPrefix("/mail/") { return ["id": "1"] }
         if trimmed.hasPrefix("/claims") { return ["id": "\(activity.claimB)", "file": "\(activity.claimFileB)"] }
         if trimmed.hasPrefix("/disputes") { return ["id": "\(activity.disputeB)", "file": "\(activity.claimFileB)", "kind": "exclusion"] }
         if trimmed.hasPrefix("/inbox") { return ["id": "\(activity.notificationB)"] }
@@ -179,7 +179,7 @@ struct VendorIsolationTests {
                 }
                 let response = try await self.request(harness, route, path: path, session: session, token: token)
                 // validation: users, jobs and data sources are not vendor data; their admin-only routes refuse by role
-                let adminOnly = ["/users/", "/jobs/", "/data-sources/"].contains { route.path.contains($0) }
+                let adminOnly = ["/users/", "/jobs/", "/data-sources/", "/admin/mail/", "/mail/outbox/"].contains { route.path.contains($0) }
                 let expected: HTTPResponse.Status = adminOnly ? .forbidden : .notFound
                 #expect(response.status == expected, "\(route) as vendor A with vendor B's ids answered \(response.status)")
                 #expect(!response.text.contains(world.vendorB.name), "\(route) leaked vendor B's name")
