@@ -10,6 +10,8 @@ public indirect enum CanonicalJSON: Sendable, Equatable {
     case string(String)
     case array([CanonicalJSON])
     case object([String: CanonicalJSON])
+    /// Text already in canonical form, written as it is (a stored statement inside the file that carries it).
+    case raw(String)
 
     /// A string, or null when absent.
     public static func optional(_ text: String?) -> CanonicalJSON { text.map(CanonicalJSON.string) ?? .null }
@@ -26,6 +28,7 @@ public indirect enum CanonicalJSON: Sendable, Equatable {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
         case .string(let value): Self.quote(value, into: &output)
+        case .raw(let text): output += text
         case .array(let items):
             output += "["
             for (index, item) in items.enumerated() {
@@ -64,5 +67,38 @@ public indirect enum CanonicalJSON: Sendable, Equatable {
             }
         }
         output += "\""
+    }
+}
+
+extension CanonicalJSON: Decodable {
+    /// Reads JSON whose values are text, booleans, null, arrays and objects; a number is refused (in canonical
+    /// content every number is written as a string, so its notation is never in doubt).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let items = try? container.decode([CanonicalJSON].self) {
+            self = .array(items)
+        } else if let members = try? container.decode([String: CanonicalJSON].self) {
+            self = .object(members)
+        } else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a number where canonical content writes numbers as strings")
+        }
+    }
+
+    /// The member `key` of an object.
+    public subscript(key: String) -> CanonicalJSON? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    /// The text of a string value.
+    public var string: String? {
+        if case .string(let text) = self { return text }
+        return nil
     }
 }

@@ -42,6 +42,7 @@ public struct Repositories: Sendable {
     public let calendarFeeds: CalendarFeedRepository
     public let dashboardRows: DashboardRowRepository
     public let mail: MailRepository
+    public let statements: StatementRepository
 
     public init(database: Database) {
         self.database = database
@@ -86,5 +87,6 @@ public struct Repositories: Sendable {
         self.calendarFeeds = CalendarFeedRepository(database: database)
         self.dashboardRows = DashboardRowRepository(database: database)
         self.mail = MailRepository(database: database)
+        self.statements = StatementRepository(database: database)
     }
 }

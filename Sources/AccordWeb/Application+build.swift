@@ -76,6 +76,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     JobPages(dependencies: dependencies).addRoutes(to: router)
     DataSourcePages(dependencies: dependencies).addRoutes(to: router)
     MailPages(dependencies: dependencies).addRoutes(to: router)
+    StatementPages(dependencies: dependencies).addRoutes(to: router)
     MetricsController(dependencies: dependencies).addRoutes(to: router)
     OpenSLOAPI(dependencies: dependencies).addPageRoutes(to: router)
     OpenSLOPages(dependencies: dependencies).addRoutes(to: router)
@@ -99,6 +100,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     JobAPI(dependencies: dependencies).addRoutes(to: api)
     DataSourceAPI(dependencies: dependencies).addRoutes(to: api)
     MailAPI(dependencies: dependencies).addRoutes(to: api)
+    StatementPages(dependencies: dependencies).addAPIRoutes(to: api)
     OpenSLOAPI(dependencies: dependencies).addRoutes(to: api)
     SecurityPages(dependencies: dependencies).addAPIRoutes(to: api)
     return router

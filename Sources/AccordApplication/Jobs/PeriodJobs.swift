@@ -154,6 +154,7 @@ public enum StandardJobs {
             GovernanceRemindersJob(repositories: repositories), ReviewMeetingsJob(repositories: repositories),
             DashboardRowsJob(repositories: repositories), SourcePullJob(repositories: repositories, settle: pullSettle),
             MailDeliveryJob(repositories: repositories, options: mail), MailDigestJob(repositories: repositories),
+            StatementJob(repositories: repositories),
         ]
     }
 }

@@ -29,6 +29,8 @@ enum PeriodFollowUp {
             try await apply([PeriodEffects.creditComputed(id, credit: computed, vendorID: figures.vendorID)])
         }
         if let before { try await apply([PeriodEffects.revised(PeriodRevision(before: before, after: record))]) }
+        // the month's statement is issued (or revised) once the agreement's periods of the month are in
+        try await repositories.statements.markDue(objectiveID: record.objectiveID, periodEnd: record.periodEnd, at: record.computedAt)
     }
 
     /// A recorded breach is announced; a vendor SLA's breach that meets the terms' triggers adds an ad-hoc review and
