@@ -13,7 +13,7 @@ struct AccordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accord",
         abstract: "Accord: multi-vendor SLA governance.",
-        subcommands: [Serve.self, Migrate.self, SeedDemo.self, UserCommand.self, TokenCommand.self, JobsCommand.self, OpenSLOCommand.self])
+        subcommands: [Serve.self, Migrate.self, SeedDemo.self, UserCommand.self, TokenCommand.self, JobsCommand.self, OpenSLOCommand.self, StatementCommand.self])
 }
 
 /// Settings shared by every subcommand, read from the environment.

@@ -111,6 +111,10 @@ public struct DemoData: Sendable {
             try await DemoReviews(repositories: self.repositories).seed(
                 master: master, northwind: northwindSLA, globex: globexSLA, initech: initechSLA, people: people, now: now)
         }
+        // the demo sends no mail: it writes each message to the capture folder, and the Mail page says so
+        _ = try await MailAdministration(change: Change(repositories: self.repositories, clock: { Date() }), options: .standard).update(
+            MailSettingsDraft(mode: .capture, host: "", port: 587, security: .starttls, senderAddress: "accord@demo.example", senderName: "Accord demo"),
+            actor: actor)
         return true
     }
 
