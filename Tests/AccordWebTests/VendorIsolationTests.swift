@@ -37,6 +37,7 @@ struct VendorIsolationTests {
         if trimmed.hasPrefix("/packs") { return ["id": "\(activity.packB)"] }
         if trimmed.hasPrefix("/review-items") { return ["id": "\(activity.itemB)"] }
         if trimmed.hasPrefix("/proposals") { return ["id": "\(activity.proposalB)"] }
+        if trimmed.hasPrefix("/statements") { return ["id": "\(activity.statementB)"] }
         // a feed URL vendor A was never given
         if trimmed.hasPrefix("/feeds") { return ["secret": "cal_not-a-secret-vendor-a-was-given"] }
         return [:]
@@ -62,6 +63,8 @@ struct VendorIsolationTests {
         var packB: Int64
         var itemB: Int64
         var proposalB: Int64
+        /// A signed monthly statement of B's agreement.
+        var statementB: Int64
     }
 
     static func seedActivity(_ harness: Harness) async throws -> Activity {
@@ -141,7 +144,9 @@ struct VendorIsolationTests {
         return Activity(
             creditB: try #require(credits.first?.id), exclusionB: exclusion.id, claimB: claim.id, claimFileB: file.id, disputeB: dispute.id,
             notificationB: try #require(inbox.items.first?.id), rcaB: rca.id, actionB: action.id, rcaFileB: rcaFile.id, webhookB: webhook.id,
-            seriesB: series.id, meetingB: meeting.id, packB: try #require(packs.last?.id), itemB: item.id, proposalB: proposal.id)
+            seriesB: series.id, meetingB: meeting.id, packB: try #require(packs.last?.id), itemB: item.id, proposalB: proposal.id,
+            statementB: try #require(
+                try await harness.repositories.statements.list(agreementID: world.agreementB.id, scope: .organisation, page: PageRequest()).items.first?.id))
     }
 
     static let formFields: [(String, String)] = [

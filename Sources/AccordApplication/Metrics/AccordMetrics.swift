@@ -55,33 +55,67 @@ extension Duration {
     }
 }
 
-/// The `/metrics` exposition: the process's registry, then each objective's figures (labels vendor, agreement,
-/// objective, window; the objective's id keeps two of the same name apart).
+/// The `/metrics` exposition: the process's registry (swift-metrics onto swift-prometheus), then each objective's
+/// figures (labels vendor, agreement, objective, window; the objective's id keeps two of the same name apart), written
+/// straight in the text format: one pass over the rows, each family's samples together under its HELP and TYPE, so a
+/// scrape of thousands of objectives costs what reading their rows costs.
 public struct MetricsExposition: Sendable {
     let repositories: Repositories
 
+    static let families: [(name: String, help: String)] = [
+        ("accord_objective_attainment_percent", "Attainment of the current period so far, in percent."),
+        ("accord_objective_sla_target_percent", "The contractual SLA target, in percent."),
+        ("accord_objective_slo_target_percent", "The internal SLO target, in percent."),
+        ("accord_objective_error_budget_remaining_ratio", "Share of the current period's error budget left (negative: overspent)."),
+        ("accord_objective_alerts_firing", "Burn-rate alerts firing."),
+        ("accord_objective_burn_rate", "Error budget burn rate over the lookback (1 spends the budget exactly by the period's end)."),
+    ]
+
     public func text() async throws -> String {
-        let objectives = PrometheusCollectorRegistry()
+        var samples = Array(repeating: "", count: Self.families.count)
         for figures in try await self.repositories.metrics.objectiveFigures() {
-            let labels = [
-                ("objective_id", "\(figures.objectiveID)"), ("objective", figures.objective), ("agreement", figures.agreement),
-                ("vendor", figures.vendor), ("window", figures.window),
-            ]
-            func gauge(_ name: String, _ help: String, _ value: Decimal?, extra: [(String, String)] = []) {
+            let labels =
+                "objective_id=\"\(figures.objectiveID)\",objective=\"\(Self.escaped(figures.objective))\",agreement=\"\(Self.escaped(figures.agreement))\","
+                + "vendor=\"\(Self.escaped(figures.vendor))\",window=\"\(Self.escaped(figures.window))\""
+            func sample(_ family: Int, _ value: Decimal?, extra: String = "") {
                 guard let value else { return }
-                objectives.makeGauge(name: name, labels: labels + extra, help: help).set(to: NSDecimalNumber(decimal: value).doubleValue)
+                samples[family] += "\(Self.families[family].name){\(labels)\(extra)} \(Self.number(value))\n"
             }
-            gauge("accord_objective_attainment_percent", "Attainment of the current period so far, in percent.", figures.attainment)
-            gauge("accord_objective_sla_target_percent", "The contractual SLA target, in percent.", figures.slaTarget)
-            gauge("accord_objective_slo_target_percent", "The internal SLO target, in percent.", figures.sloTarget)
-            gauge("accord_objective_error_budget_remaining_ratio", "Share of the current period's error budget left (negative: overspent).", figures.budgetRemaining)
-            gauge("accord_objective_alerts_firing", "Burn-rate alerts firing.", Decimal(figures.firing))
+            sample(0, figures.attainment)
+            sample(1, figures.slaTarget)
+            sample(2, figures.sloTarget)
+            sample(3, figures.budgetRemaining)
+            sample(4, Decimal(figures.firing))
             for (lookback, rate) in figures.burnRates {
-                gauge("accord_objective_burn_rate", "Error budget burn rate over the lookback (1 spends the budget exactly by the period's end).", rate,
-                      extra: [("lookback", ObjectiveStatusReport.name(TimeInterval(lookback)))])
+                sample(5, rate, extra: ",lookback=\"\(ObjectiveStatusReport.name(TimeInterval(lookback)))\"")
             }
         }
-        return AccordMetrics.registry.emitToString() + objectives.emitToString()
+        var text = AccordMetrics.registry.emitToString()
+        for (family, lines) in zip(Self.families, samples) where !lines.isEmpty {
+            text += "# HELP \(family.name) \(family.help)\n# TYPE \(family.name) gauge\n" + lines
+        }
+        return text
+    }
+
+    /// A label value as the text format writes it: backslash, double quote and line feed escaped.
+    static func escaped(_ value: String) -> String {
+        guard value.contains(where: { $0 == "\\" || $0 == "\"" || $0 == "\n" }) else { return value }
+        var result = ""
+        for character in value {
+            switch character {
+            case "\\": result += "\\\\"
+            case "\"": result += "\\\""
+            case "\n": result += "\\n"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// A sample value: the decimal as a float, as Prometheus reads it.
+    static func number(_ value: Decimal) -> String {
+        let double = NSDecimalNumber(decimal: value).doubleValue
+        return double == double.rounded() && abs(double) < 1e15 ? String(Int64(double)) : "\(double)"
     }
 }
 
