@@ -60,12 +60,12 @@ public struct StatementRepository: Sendable {
             """)
     }
 
-    /// Takes up to `limit` due months, oldest first (so each agreement's chain is in month order); the caller issues
+    /// Takes up to `limit` due months (without `waiting`, also those still within their ten minutes), oldest first (so each agreement's chain is in month order); the caller issues
     /// each in the same transaction, which removes its row.
-    public func takeDue(now: Date, limit: Int) async throws -> [(agreementID: Int64, month: LocalDate)] {
+    public func takeDue(now: Date, limit: Int, waiting: Bool = true) async throws -> [(agreementID: Int64, month: LocalDate)] {
         try await self.database.query(
             """
-            SELECT agreement_id, to_char(month, 'YYYY-MM-DD') FROM statements_due WHERE due_at <= \(now)
+            SELECT agreement_id, to_char(month, 'YYYY-MM-DD') FROM statements_due WHERE (NOT \(waiting) OR due_at <= \(now))
             ORDER BY month, agreement_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
             """
         ).compactMap { row in

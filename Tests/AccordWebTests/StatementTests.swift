@@ -85,7 +85,7 @@ struct StatementTests {
 
             // the page and the downloads
             let page = try await harness.get("/statements/\(first.id)", as: manager)
-            #expect(page.status == .ok && page.text.contains("99.8 %") && page.text.contains("breached") && page.text.contains(first.sha256))
+            #expect(page.status == .ok && page.text.contains("99.800 %") && page.text.contains("breached") && page.text.contains(first.sha256))
             #expect(try await harness.get("/statements/\(first.id)/statement.csv", as: manager).text.contains("Availability"))
             #expect(try await harness.get("/statements/\(first.id)/statement.md", as: manager).text.contains("# Statement: Alpha hosting SLA, October 2026"))
             #expect(try await harness.get("/agreements/\(world.agreementA.id)/statements", as: manager).text.contains("/statements/\(first.id)"))

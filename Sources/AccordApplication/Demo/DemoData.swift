@@ -115,6 +115,8 @@ public struct DemoData: Sendable {
         _ = try await MailAdministration(change: Change(repositories: self.repositories, clock: { Date() }), options: .standard).update(
             MailSettingsDraft(mode: .capture, host: "", port: 587, security: .starttls, senderAddress: "accord@demo.example", senderName: "Accord demo"),
             actor: actor)
+        // the months the demo closed have their signed statements at once
+        _ = try await StatementJob(repositories: self.repositories, waiting: false).run(now: Date())
         return true
     }
 

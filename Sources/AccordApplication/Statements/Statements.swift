@@ -152,9 +152,13 @@ public enum StatementSigning {
 /// each in its own transaction, once across replicas.
 public struct StatementJob: Job {
     let repositories: Repositories
+    /// Whether a month waits its ten minutes for the agreement's other periods (the demo, which records them all at
+    /// once, does not).
+    let waiting: Bool
 
-    public init(repositories: Repositories) {
+    public init(repositories: Repositories, waiting: Bool = true) {
         self.repositories = repositories
+        self.waiting = waiting
     }
 
     public var name: String { "statement-issue" }
@@ -167,7 +171,7 @@ public struct StatementJob: Job {
         while considered < 500 {
             let batch = try await Change(repositories: self.repositories, clock: { now }).run(actor: AuditActor(userID: nil, label: "statement-issue job")) {
                 repositories, now in
-                let due = try await repositories.statements.takeDue(now: now, limit: 20)
+                let due = try await repositories.statements.takeDue(now: now, limit: 20, waiting: self.waiting)
                 var effects: [Effect] = []
                 var made = 0
                 for (agreementID, month) in due {

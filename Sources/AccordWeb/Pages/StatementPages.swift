@@ -219,7 +219,10 @@ struct StatementPages {
                     ShowView.Line(
                         name: objective["name"]?.string ?? "", period: "\(stamp(objective["period"]?["from"]?.string)) – \(stamp(objective["period"]?["to"]?.string))",
                         target: "\(objective["sla_target_percent"]?.string ?? "") %",
-                        attainment: objective["attainment_percent"]?.string.map { "\($0) %" } ?? "no data", status: status.replacingOccurrences(of: "_", with: " "),
+                        // three places (more where a figure below the SLA would read as reaching it); the signed file keeps every digit
+                        attainment: Figures.attainment(
+                            objective["attainment_percent"]?.string.flatMap { Decimal(string: $0) },
+                            targets: [objective["sla_target_percent"]?.string.flatMap { Decimal(string: $0) }].compactMap { $0 }), status: status.replacingOccurrences(of: "_", with: " "),
                         isBreach: status == "breached", counts: "\(objective["good"]?.string ?? "") of \(objective["valid"]?.string ?? "")",
                         credit: credit ?? "none", exclusions: exclusions.isEmpty ? "none" : exclusions.joined(separator: "; "),
                         lineage: objective["lineage_sha256"]?.string ?? ""))
