@@ -417,7 +417,9 @@ def bench_live():
         due = int(psql("SELECT count(*) FROM series_schedule WHERE alerts_due_at <= now()"))
         stale = int(psql("SELECT count(*) FROM dashboard_rows d LEFT JOIN series_versions v ON v.series_id = d.series_id "
                          "WHERE d.source_version < coalesce(v.version, 0)"))
-        if due == 0 and stale == 0:
+        # and the monthly statements the closed periods left due (issued once, by the statement-issue job)
+        statements = int(psql("SELECT count(*) FROM statements_due WHERE due_at <= now()"))
+        if due == 0 and stale == 0 and statements == 0:
             break
         time.sleep(5)
     time.sleep(10)
