@@ -189,3 +189,75 @@ struct MailTests {
         }
     }
 }
+
+extension MailTests {
+    /// Invitations reach each attendee as iTIP calendar messages a mail client files in its calendar: REQUEST at first,
+    /// REQUEST with a higher SEQUENCE when the meeting moves, CANCEL when it is cancelled; a vendor's copy names only the
+    /// vendor's people, with Accord's sender as organiser. Read back with Python's email package and icalendar.
+    @Test func meetingInvitationsMovesAndCancellationsArriveAsCalendarMessages() async throws {
+        let server = try await MailServer()
+        try await Harness.run(mail: Self.options) { harness in
+            let world = harness.world
+            let admin = try await harness.token(for: world.admin)
+            let plain = """
+                {"mode": "smtp", "host": "127.0.0.1", "port": \(server.port), "security": "none", "sender_address": "accord@example.com",
+                 "sender_name": "Accord", "timeout_seconds": 20}
+                """
+            #expect(try await harness.api(.put, "/api/v1/mail/settings", token: admin, json: plain).status == .ok)
+            // a monthly review of agreement A with the manager and vendor A's contact, starting within three weeks
+            let now = harness.clock.now
+            let today = LocalDate.of(now, in: .gmt)
+            let series = try await harness.repositories.reviews.createSeries(
+                ReviewSeriesDraft(
+                    title: "Alpha weekly operations review", tier: .operational, scope: .agreement(world.agreementA.id),
+                    recurrence: .weekly(weekday: 3, everyWeeks: 1), timeZone: "Europe/Berlin", startTime: ClockTime("10:00"), durationMinutes: 60,
+                    startsOn: today, attendeeUserIDs: [world.manager.id], attendeeContactIDs: [world.contactA.id]),
+                through: try #require(today.adding(days: 90)), scope: .organisation, actor: .system, now: now)
+            let meetings = try await harness.repositories.reviews.meetings(seriesID: series.id, scope: .organisation)
+            let first = try #require(meetings.first { $0.startsAt > now })
+            // MUT: the invitations go out for the meetings of the next three weeks, once
+            let invitations = MeetingInvitations(repositories: harness.repositories)
+            let horizon = now.addingTimeInterval(MeetingInvitations.horizon)
+            let invited = meetings.filter { $0.startsAt >= now && $0.startsAt <= horizon }.count
+            #expect(try await invitations.send(now: now) == invited)
+            #expect(try await invitations.send(now: now) == 0)
+            let job = MailDeliveryJob(repositories: harness.repositories, options: Self.options)
+            _ = try await job.run(now: now)
+            // moved, then cancelled
+            let useCases = UseCases(repositories: harness.repositories, clock: { harness.clock.now }, logger: TestDatabase.logger)
+            let day = try #require(first.day.adding(days: 1))
+            let moved = try await useCases.changeMeeting.move(
+                meetingID: first.id, to: day, at: ClockTime("11:00"), reason: "The vendor's engineer is away", expectedRowVersion: nil, scope: .organisation,
+                actor: .system)
+            _ = try await invitations.send(now: now)
+            _ = try await job.run(now: now)
+            _ = try await useCases.changeMeeting.cancel(meetingID: first.id, reason: "Replaced by the quarterly review", expectedRowVersion: nil, scope: .organisation, actor: .system)
+            _ = try await invitations.send(now: now)
+            _ = try await job.run(now: now)
+
+            let messages = try server.messages()
+            func calendars(_ to: String) -> [[String: Any]] {
+                messages.filter { ($0["headers"] as? [String: String])?["To"]?.contains(to) == true }
+                    .flatMap { ($0["calendars"] as? [[String: Any]]) ?? [] }
+                    .filter { ($0["uid"] as? String) == "review-meeting-\(first.id)@accord" }
+            }
+            for address in ["carla@test.example", "ann@alpha.example"] {
+                let events = calendars(address)
+                #expect(events.map { $0["method"] as? String ?? "" } == ["REQUEST", "REQUEST", "CANCEL"], "\(address): \(events)")
+                // a move raises the SEQUENCE, so the calendar replaces the event, and the moved start is the new one
+                let sequences = events.map { $0["sequence"] as? Int ?? -1 }
+                #expect(sequences.count == 3 && sequences[1] > sequences[0] && sequences[2] >= sequences[1], "\(sequences)")
+                #expect((events.first?["content_type_method"] as? String) == "REQUEST" && (events.last?["content_type_method"] as? String) == "CANCEL")
+                #expect(events.count == 3 && (events[0]["start"] as? String) != (events[1]["start"] as? String))
+            }
+            // the vendor's copy names no one of the customer; the customer's copy names both
+            let vendorCopy = try #require(calendars("ann@alpha.example").first)
+            #expect(((vendorCopy["attendees"] as? [String]) ?? []).allSatisfy { !$0.contains("carla@test.example") })
+            #expect(((calendars("carla@test.example").first?["attendees"] as? [String]) ?? []).contains { $0.contains("ann@alpha.example") })
+            #expect(messages.allSatisfy { (($0["defects"] as? [String]) ?? ["?"]).isEmpty })
+            let subjects = messages.compactMap { ($0["headers"] as? [String: String])?["Subject"] }
+            #expect(subjects.contains { $0.hasPrefix("Moved: Alpha weekly operations review") } && subjects.contains { $0.hasPrefix("Cancelled: Alpha weekly operations review") })
+        }
+    }
+}
+
