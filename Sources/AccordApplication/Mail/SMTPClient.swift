@@ -98,7 +98,8 @@ struct SMTPClient: Sendable {
             }
         return try await channel.executeThenClose { inbound, outbound in
             var conversation = Conversation(lines: inbound.makeAsyncIterator(), outbound: outbound)
-            try await conversation.expect(220, "greeting")
+            // with TLS from the start, a refused handshake shows as the greeting not arriving
+            try await Self.handshake(self.relay.security == .tls) { try await conversation.expect(220, "greeting") }
             var extensions = try await conversation.command("EHLO \(self.heloName)", expect: 250)
             if self.relay.security == .starttls {
                 guard extensions.contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) else {
@@ -110,7 +111,8 @@ struct SMTPClient: Sendable {
                 try await channel.channel.eventLoop.submit {
                     try channel.channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: serverName), position: .first)
                 }.get()
-                extensions = try await conversation.command("EHLO \(self.heloName)", expect: 250)
+                // a refused handshake (an untrusted certificate) shows as the next command failing, however the channel reports it
+                extensions = try await Self.handshake(true) { try await conversation.command("EHLO \(self.heloName)", expect: 250) }
             }
             if !self.relay.username.isEmpty {
                 guard self.relay.security != .none else { throw Failure.permanent("credentials are only sent over TLS") }
@@ -122,6 +124,18 @@ struct SMTPClient: Sendable {
             }
             try? await conversation.write("QUIT")
             return outcomes
+        }
+    }
+
+    /// Runs the first exchange over TLS: any failure that is not the relay's answer is the handshake's.
+    static func handshake<Result>(_ overTLS: Bool, _ body: () async throws -> Result) async throws -> Result {
+        guard overTLS else { return try await body() }
+        do {
+            return try await body()
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure.transient("TLS failed: \(String(describing: error).prefix(200))")
         }
     }
 
