@@ -32,7 +32,10 @@ public struct StatementRepository: Sendable {
             return (id, key)
         }
         // another runner made one first
-        let (id, key) = try await self.database.query("SELECT id, private_key FROM signing_keys ORDER BY id DESC LIMIT 1").first!.decode((Int, String).self)
+        guard let row = try await self.database.query("SELECT id, private_key FROM signing_keys ORDER BY id DESC LIMIT 1").first else {
+            throw NotFound("signing key")
+        }
+        let (id, key) = try row.decode((Int, String).self)
         return (id, key)
     }
 

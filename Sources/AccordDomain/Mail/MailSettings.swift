@@ -122,11 +122,12 @@ public struct MailSettingsDraft: Sendable, Equatable {
             } else if host.count > 253 || host.contains(where: { $0.isWhitespace || $0 == "/" || $0 == "@" }) {
                 errors.add("host", "A host name or address, such as smtp.example.com.")
             }
-            if !(1...65_535).contains(self.port) { errors.add("port", "A port between 1 and 65535.") }
             if self.security == .none && !self.username.isEmpty {
                 errors.add("username", "Credentials are only sent over TLS: choose STARTTLS or TLS, or leave the user empty.")
             }
         }
+        // checked in every mode: a stored port is always one a relay could have
+        if !(1...65_535).contains(self.port) { errors.add("port", "A port between 1 and 65535.") }
         if self.mode != .off {
             if !MailAddress.isValid(self.senderAddress) { errors.add("sender_address", "A mail address such as accord@example.com.") }
         } else if !self.senderAddress.isEmpty && !MailAddress.isValid(self.senderAddress) {
