@@ -2,19 +2,6 @@ import AccordApplication
 import AccordDomain
 import Foundation
 
-/// How governance pages write an instant: day, time and zone abbreviation in the zone the page is about.
-enum Stamp {
-    static func format(_ date: Date, _ zone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = "d MMM yyyy HH:mm zzz"
-        return formatter.string(from: date)
-    }
-
-    static func zone(_ identifier: String) -> TimeZone { TimeZone(identifier: identifier) ?? .gmt }
-}
-
 extension String {
     /// The text, or nil when it is empty: templates treat an empty string as present.
     var nonEmpty: String? { self.isEmpty ? nil : self }

@@ -63,7 +63,7 @@ struct ProposalPages {
         var appliedVersion: Int?
         var agreementID: Int64
         var changes: [String]
-        var replays: [PackPages.ReplayView]
+        var replays: [PackReplay]
         var thread: [Line]
         var history: [HistoryLine]
         var canAccept: Bool
@@ -284,7 +284,7 @@ struct ProposalPages {
                 if scope.vendorID != nil { shown.sloTarget = nil }
                 return Self.describe(shown)
             },
-            replays: out.whatIf.map(PackPages.ReplayView.init), thread: thread, history: out.history.map { HistoryLine($0, zone: zone) },
+            replays: out.whatIf.map(PackReplay.init), thread: thread, history: out.history.map { HistoryLine($0, zone: zone) },
             canAccept: steps.accept, canReject: steps.reject, canWithdraw: steps.withdraw, canCounter: steps.counter,
             rowVersion: proposal.rowVersion, form: state)
         return self.dependencies.renderer.response(

@@ -30,46 +30,7 @@ struct StatementPages {
 
     struct ShowView {
         var chrome: Chrome
-        var id: Int64
-        var agreementID: Int64
-        var title: String
-        var vendor: String?
-        var month: String
-        var revision: String
-        var issued: String
-        var sha256: String
-        var previous: String?
-        var supersedes: String?
-        var keyID: Int
-        var publicKey: String
-        var signature: String
-        var objectives: [Line]
-        var credits: [String]
-        var hasCredits: Bool
-        var breaches: String
-        var decisions: [Decision]
-        var hasDecisions: Bool
-
-        struct Line {
-            var name: String
-            var period: String
-            var target: String
-            var attainment: String
-            var status: String
-            var isBreach: Bool
-            var counts: String
-            var credit: String
-            var exclusions: String
-            var lineage: String
-        }
-
-        struct Decision {
-            var kind: String
-            var id: String
-            var status: String
-            var decided: String
-            var summary: String
-        }
+        var statement: StatementReading
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
@@ -93,7 +54,7 @@ struct StatementPages {
         let latest = Dictionary(list.items.map { ($0.month, $0.revision) }, uniquingKeysWith: max)
         let rows = list.items.map { item in
             ListView.Row(
-                id: item.id, month: Self.month(item.month), revision: item.revision, superseded: (latest[item.month] ?? 0) > item.revision,
+                id: item.id, month: StatementReading.monthName(item.month), revision: item.revision, superseded: (latest[item.month] ?? 0) > item.revision,
                 issued: Stamp.format(item.issuedAt, Stamp.zone(agreement.timeZone)), sha: String(item.sha256.prefix(16)))
         }
         let view = ListView(
@@ -152,7 +113,7 @@ struct StatementPages {
     @Sendable func getFile(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
         _ = try context.requireUser()
         let statement = try await self.statements.find(id: try context.id(), scope: context.scope)
-        return Self.download(statement.file, type: "application/json", name: Self.fileName(statement, ext: "json"))
+        return Self.download(statement.file, type: "application/json", name: statement.fileName(ext: "json"))
     }
 
     @Sendable func getStatement(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
@@ -164,89 +125,17 @@ struct StatementPages {
     @Sendable func getMarkdown(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
         _ = try context.requireUser()
         let statement = try await self.statements.find(id: try context.id(), scope: context.scope)
-        let view = try Self.view(statement, chrome: Chrome(title: "Statement", context: context))
-        let text = MarkdownText.inline
-        var lines = [
-            "# Statement: \(text(view.title)), \(view.month)", "", "- Revision \(view.revision), issued \(view.issued)",
-            "- SHA-256 `\(view.sha256)`", "- Previous statement `\(view.previous ?? "none")`", "- Signed with Ed25519 key \(view.keyID) (`\(view.publicKey)`)",
-            "", "| Objective | Period | SLA | Attainment | Status | Credit | Exclusions | Lineage SHA-256 |", "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        lines += view.objectives.map { line in
-            "| " + [line.name, line.period, line.target, line.attainment, line.status, line.credit, line.exclusions, line.lineage].map(text).joined(separator: " | ") + " |"
-        }
-        lines += ["", "Credits owed: \(view.credits.isEmpty ? "none" : view.credits.joined(separator: ", ")). Breaches: \(view.breaches).", ""]
-        if view.hasDecisions {
-            lines += ["## Claims and disputes decided", ""] + view.decisions.map { "- \(text($0.kind)) #\($0.id): \(text($0.status)), \($0.decided) — \(text($0.summary))" } + [""]
-        }
-        return Self.download(lines.joined(separator: "\n"), type: "text/markdown; charset=utf-8", name: Self.fileName(statement, ext: "md"))
+        return Self.download(try StatementReading(statement).markdown, type: "text/markdown; charset=utf-8", name: statement.fileName(ext: "md"))
     }
 
     @Sendable func getCSV(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
         _ = try context.requireUser()
         let statement = try await self.statements.find(id: try context.id(), scope: context.scope)
-        let view = try Self.view(statement, chrome: Chrome(title: "Statement", context: context))
-        let header = ["Objective", "Period", "SLA %", "Attainment %", "Status", "Credit", "Exclusions", "Lineage SHA-256"]
-        let rows = view.objectives.map { [$0.name, $0.period, $0.target, $0.attainment, $0.status, $0.credit, $0.exclusions, $0.lineage] }
-        let csv = ([header] + rows).map { row in row.map { CreditExport.cell(.text($0)) }.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-        return Self.download(csv, type: "text/csv; charset=utf-8", name: Self.fileName(statement, ext: "csv"))
+        return Self.download(try StatementReading(statement).csv, type: "text/csv; charset=utf-8", name: statement.fileName(ext: "csv"))
     }
 
-    static func fileName(_ statement: IssuedStatement, ext: String) -> String {
-        "statement-\(statement.agreementID)-\(statement.month.description.prefix(7))-r\(statement.revision).\(ext)"
-    }
-
-    static func month(_ day: LocalDate) -> String {
-        let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        return "\(names[max(0, min(11, day.month - 1))]) \(day.year)"
-    }
-
-    /// The page's view of the signed text: read back from the canonical JSON, so the page shows exactly what was signed.
     static func view(_ statement: IssuedStatement, chrome: Chrome) throws -> ShowView {
-        let content = try JSONDecoder().decode(CanonicalJSON.self, from: Data(statement.canonical.utf8))
-        let zone = Stamp.zone(content["agreement"]?["time_zone"]?.string ?? "UTC")
-        func stamp(_ text: String?) -> String { text.flatMap(RFC3339.parse).map { Stamp.format($0, zone) } ?? "" }
-        var lines: [ShowView.Line] = []
-        if case .array(let objectives)? = content["objectives"] {
-            for objective in objectives {
-                let credit = objective["credit"].flatMap { credit -> String? in
-                    guard let amount = credit["amount"]?.string, let currency = credit["currency"]?.string else { return nil }
-                    return "\(currency) \(amount) (\(credit["computation"]?.string ?? ""); \(credit["status"]?.string ?? ""))"
-                }
-                var exclusions: [String] = []
-                if case .array(let items)? = objective["exclusions"] { exclusions = items.compactMap(\.string) }
-                let status = objective["status"]?.string ?? ""
-                lines.append(
-                    ShowView.Line(
-                        name: objective["name"]?.string ?? "", period: "\(stamp(objective["period"]?["from"]?.string)) – \(stamp(objective["period"]?["to"]?.string))",
-                        target: "\(objective["sla_target_percent"]?.string ?? "") %",
-                        // three places (more where a figure below the SLA would read as reaching it); the signed file keeps every digit
-                        attainment: Figures.attainment(
-                            objective["attainment_percent"]?.string.flatMap { Decimal(string: $0) },
-                            targets: [objective["sla_target_percent"]?.string.flatMap { Decimal(string: $0) }].compactMap { $0 }), status: status.replacingOccurrences(of: "_", with: " "),
-                        isBreach: status == "breached", counts: "\(objective["good"]?.string ?? "") of \(objective["valid"]?.string ?? "")",
-                        credit: credit ?? "none", exclusions: exclusions.isEmpty ? "none" : exclusions.joined(separator: "; "),
-                        lineage: objective["lineage_sha256"]?.string ?? ""))
-            }
-        }
-        var credits: [String] = []
-        if case .array(let totals)? = content["credits_owed"] {
-            credits = totals.compactMap { total in total["amount"]?.string.map { "\(total["currency"]?.string ?? "") \($0)" } }
-        }
-        var decisions: [ShowView.Decision] = []
-        if case .array(let items)? = content["decisions"] {
-            decisions = items.map {
-                ShowView.Decision(
-                    kind: $0["kind"]?.string ?? "", id: $0["id"]?.string ?? "", status: $0["status"]?.string ?? "", decided: stamp($0["decided_at"]?.string),
-                    summary: $0["summary"]?.string ?? "")
-            }
-        }
-        return ShowView(
-            chrome: chrome, id: statement.id, agreementID: statement.agreementID, title: content["agreement"]?["title"]?.string ?? "",
-            vendor: content["agreement"]?["vendor"]?.string, month: Self.month(statement.month), revision: "\(statement.revision)",
-            issued: Stamp.format(statement.issuedAt, zone), sha256: statement.sha256, previous: statement.previousSHA256,
-            supersedes: content["supersedes_sha256"]?.string, keyID: statement.keyID, publicKey: statement.publicKey, signature: statement.signature,
-            objectives: lines, credits: credits, hasCredits: !credits.isEmpty, breaches: content["breaches"]?.string ?? "0", decisions: decisions,
-            hasDecisions: !decisions.isEmpty)
+        ShowView(chrome: chrome, statement: try StatementReading(statement))
     }
 
     static func download(_ text: String, type: String, name: String?) -> Response {

@@ -1,18 +1,17 @@
-import AccordDomain
 import Foundation
 
 /// How pages write a figure, in one place, so that it reads the same on every page: attainment to 3 decimals (more
 /// where a figure below its target would otherwise read as reaching it), targets as agreed, the error budget left in
 /// percent of the budget against the SLO, counts with thousands separators, statuses in words.
-enum Figures {
+public enum Figures {
     /// `99.950 %`; a figure below one of `targets` gets the decimals it takes to read below it (up to 12: the API's
     /// figure is never rounded up to a target it misses), e.g. `98.9996 %` against 99 %.
-    static func attainment(_ value: Decimal?, targets: [Decimal] = []) -> String {
+    public static func attainment(_ value: Decimal?, targets: [Decimal] = []) -> String {
         guard let value else { return "no data" }
         return Self.percentDigits(value, targets: targets) + " %"
     }
 
-    static func percentDigits(_ value: Decimal, targets: [Decimal]) -> String {
+    public static func percentDigits(_ value: Decimal, targets: [Decimal]) -> String {
         let missed = targets.filter { value < $0 }
         for places in 3...Precision.places where !missed.contains(where: { value.rounded(places: places) >= $0 }) {
             return value.fixed(places)
@@ -21,21 +20,21 @@ enum Figures {
     }
 
     /// A burn rate to 3 decimals at most: `14.4×`, `0.333×`; `—` without valid events.
-    static func rate(_ value: Decimal?) -> String {
+    public static func rate(_ value: Decimal?) -> String {
         value.map { "\($0.rounded(places: 3).plain)×" } ?? "—"
     }
 
     /// A day as people read it: `1 Jan 2026`.
-    static func date(_ day: LocalDate) -> String {
+    public static func date(_ day: LocalDate) -> String {
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         return "\(day.day) \(months[max(0, min(11, day.month - 1))]) \(day.year)"
     }
 
     /// A target as the terms state it: `99.95 %`.
-    static func target(_ value: Decimal) -> String { "\(value.plain) %" }
+    public static func target(_ value: Decimal) -> String { "\(value.plain) %" }
 
     /// The error budget left, in percent of the budget, to one decimal (never rounded up to "0.0 %" once overspent).
-    static func budgetLeft(_ remaining: Decimal?) -> String {
+    public static func budgetLeft(_ remaining: Decimal?) -> String {
         guard let remaining else { return "—" }
         let percent = remaining * 100
         if percent < 0, percent.rounded(places: 1) >= 0 { return "-0.1 %" }
@@ -44,19 +43,19 @@ enum Figures {
 
     /// The error budget left, saying which target it is measured against: `42.0 % of the error budget against the SLO
     /// (99.95 %) left`.
-    static func budgetSentence(_ remaining: Decimal?, slo: Decimal) -> String {
+    public static func budgetSentence(_ remaining: Decimal?, slo: Decimal) -> String {
         guard remaining != nil else { return "No error budget yet: nothing measured in the period." }
         return "\(Self.budgetLeft(remaining)) of the error budget against the SLO (\(Self.target(slo))) left"
     }
 
     /// `1,234,567` or `366.667` (an exclusion covering part of a bucket leaves a fraction; the exact value is in the API).
-    static func count(_ value: Decimal) -> String {
+    public static func count(_ value: Decimal) -> String {
         (value == value.rounded(places: 0) ? value.fixed(0) : value.fixed(3)).groupedThousands
     }
 
     /// A period as people read it, in the agreement's zone: `Sep 2026`, `Q3 2026`, `28 days to 2 Dec 2026 07:30`, or
     /// `3 Sep 2026 – 9 Sep 2026` for a span that is neither.
-    static func period(start: Date, end: Date, zone: TimeZone) -> String {
+    public static func period(start: Date, end: Date, zone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let formatter = DateFormatter()
@@ -82,4 +81,17 @@ enum Figures {
         formatter.dateFormat = "d MMM yyyy"
         return "\(formatter.string(from: start)) – \(formatter.string(from: end.addingTimeInterval(-1)))"
     }
+}
+
+/// An instant as pages and mail write it, in a zone: `3 Dec 2026 09:30 CET`.
+public enum Stamp {
+    public static func format(_ date: Date, _ zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = "d MMM yyyy HH:mm zzz"
+        return formatter.string(from: date)
+    }
+
+    public static func zone(_ identifier: String) -> TimeZone { TimeZone(identifier: identifier) ?? .gmt }
 }
