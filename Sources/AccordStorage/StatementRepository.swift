@@ -77,6 +77,34 @@ public struct StatementRepository: Sendable {
         }
     }
 
+    /// Who receives an agreement's statements: the customer's people the RACI names on it (any activity; the contract
+    /// managers when it names no one), and the vendor's side: its contacts and the vendor users the RACI names. One
+    /// entry per address; disabled users and contacts without an address are left out.
+    public func recipients(agreementID: Int64, vendorID: Int64?) async throws -> [(userID: Int64?, email: String, name: String, vendorID: Int64?)] {
+        let rows = try await self.database.query(
+            """
+            WITH customer AS (
+                SELECT DISTINCT u.id, u.email, u.name FROM raci_assignments r JOIN users u ON u.id = r.party_id
+                WHERE r.agreement_id = \(agreementID) AND r.party_kind = 'person' AND u.role <> 'vendor' AND NOT u.disabled
+            ), everyone AS (
+                SELECT id, email, name, NULL::bigint AS vendor_id, 0 AS rank FROM customer
+                UNION ALL
+                SELECT u.id, u.email, u.name, NULL, 0 FROM users u
+                WHERE u.role = 'contract_manager' AND NOT u.disabled AND NOT EXISTS (SELECT 1 FROM customer)
+                UNION ALL
+                SELECT NULL, c.email, c.name, c.vendor_id, 1 FROM vendor_contacts c WHERE c.vendor_id = \(vendorID) AND c.email <> ''
+                UNION ALL
+                SELECT u.id, u.email, u.name, u.vendor_id, 1 FROM raci_assignments r JOIN users u ON u.id = r.party_id
+                WHERE r.agreement_id = \(agreementID) AND r.party_kind = 'vendor_user' AND u.vendor_id = \(vendorID) AND NOT u.disabled
+            )
+            SELECT DISTINCT ON (lower(email)) id, email, name, vendor_id FROM everyone ORDER BY lower(email), rank, id NULLS LAST
+            """)
+        return try rows.map { row in
+            let (id, email, name, vendor) = try row.decode((Int64?, String, String, Int64?).self)
+            return (id, email, name, vendor)
+        }
+    }
+
     public func clearDue(agreementID: Int64, month: LocalDate) async throws {
         try await self.database.query("DELETE FROM statements_due WHERE agreement_id = \(agreementID) AND month = \(month.description)::date")
     }

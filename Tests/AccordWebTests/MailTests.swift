@@ -259,5 +259,119 @@ extension MailTests {
             #expect(subjects.contains { $0.hasPrefix("Moved: Alpha weekly operations review") } && subjects.contains { $0.hasPrefix("Cancelled: Alpha weekly operations review") })
         }
     }
-}
 
+    static func plainRelay(_ harness: Harness, port: Int) async throws {
+        let admin = try await harness.token(for: harness.world.admin)
+        let plain = """
+            {"mode": "smtp", "host": "127.0.0.1", "port": \(port), "security": "none", "sender_address": "accord@example.com",
+             "sender_name": "Accord", "timeout_seconds": 20}
+            """
+        #expect(try await harness.api(.put, "/api/v1/mail/settings", token: admin, json: plain).status == .ok)
+    }
+
+    static func to(_ messages: [[String: Any]], _ address: String) -> [[String: Any]] {
+        messages.filter { ($0["headers"] as? [String: String])?["To"]?.contains(address) == true }
+    }
+
+    static func attachments(_ message: [String: Any]) -> [String: String] {
+        var files: [String: String] = [:]
+        for item in (message["attachments"] as? [[String: Any]]) ?? [] {
+            if let name = item["filename"] as? String { files[name] = item["content"] as? String ?? "" }
+        }
+        return files
+    }
+
+    @Test func eachAttendeeGetsTheirAudiencesPackAtThePreReadDeadline() async throws {
+        let server = try await MailServer()
+        try await Harness.run(mail: Self.options) { harness in
+            let world = harness.world
+            try await Self.plainRelay(harness, port: server.port)
+            let now = harness.clock.now
+            let today = LocalDate.of(now, in: .gmt)
+            let series = try await harness.repositories.reviews.createSeries(
+                ReviewSeriesDraft(
+                    title: "Alpha operations review", tier: .operational, scope: .agreement(world.agreementA.id),
+                    recurrence: .weekly(weekday: 3, everyWeeks: 1), timeZone: "Europe/Berlin", startTime: ClockTime("10:00"), durationMinutes: 60,
+                    startsOn: today, attendeeUserIDs: [world.manager.id], attendeeContactIDs: [world.contactA.id]),
+                through: try #require(today.adding(days: 30)), scope: .organisation, actor: .system, now: now)
+            let meetings = try await harness.repositories.reviews.meetings(seriesID: series.id, scope: .organisation)
+            let meeting = try #require(meetings.first { $0.startsAt > now.addingTimeInterval(86_400) })
+            let packs = try await ReviewPacks(repositories: harness.repositories, clock: { now }).freeze(meetingID: meeting.id, scheduled: false, actor: .system)
+            #expect(packs.count == 2)
+            let mail = PackMail(repositories: harness.repositories)
+            // before the pre-read deadline nothing goes; at it, the meeting's packs go once
+            #expect(try await mail.send(now: meeting.packDueAt.addingTimeInterval(-60)) == 0)
+            let deadline = meeting.packDueAt.addingTimeInterval(60)
+            #expect(try await mail.send(now: deadline) == 1)
+            #expect(try await mail.send(now: deadline) == 0)
+            _ = try await MailDeliveryJob(repositories: harness.repositories, options: Self.options).run(now: deadline)
+
+            let messages = try server.messages().filter { (($0["headers"] as? [String: String])?["Subject"] ?? "").hasPrefix("Pack:") }
+            #expect(messages.count == 2 && messages.allSatisfy { (($0["defects"] as? [String]) ?? ["?"]).isEmpty })
+            let internalPack = try #require(packs.first { $0.audienceVendorID == nil })
+            let vendorPack = try #require(packs.first { $0.audienceVendorID == world.vendorA.id })
+            for (address, pack) in [("carla@test.example", internalPack), ("ann@alpha.example", vendorPack)] {
+                let message = try #require(Self.to(messages, address).first, "\(address)")
+                let headers = message["headers"] as? [String: String] ?? [:]
+                #expect(headers["Subject"]?.hasPrefix("Pack: Alpha operations review") == true)
+                // HTML with the agenda and scorecard, the text alternative, Markdown and CSV attached, the frozen revision linked
+                let html = message["html"] as? String ?? ""
+                #expect(html.contains("Agenda") && html.contains("Scorecard") && html.contains("<table"))
+                let link = "https://accord.example.com/meetings/\(meeting.id)/pack?revision=\(pack.id)"
+                #expect((message["text"] as? String ?? "").contains(link) && html.contains(link))
+                let files = Self.attachments(message)
+                let name = "pack-\(meeting.id)-r\(pack.revision)"
+                #expect(Set(files.keys) == ["\(name).md", "\(name)-scorecard.csv", "\(name)-breaches.csv"], "\(files.keys)")
+                #expect(files["\(name).md"]?.contains("SHA-256 `\(pack.sha256)`") == true)
+                #expect(files["\(name)-scorecard.csv"]?.hasPrefix("Objective,Agreement,Party,Period,Target %") == true)
+            }
+            // the vendor's copy is the vendor's pack: no customer names, no internal pack
+            let vendorMessage = try #require(Self.to(messages, "ann@alpha.example").first)
+            let vendorText = [vendorMessage["text"] as? String ?? "", vendorMessage["html"] as? String ?? ""] + Array(Self.attachments(vendorMessage).values)
+            #expect(vendorText.allSatisfy { !$0.contains("Carla") && !$0.contains(internalPack.sha256) })
+        }
+    }
+
+    @Test func anIssuedStatementIsMailedToTheAgreementsRecipientsWithTheSignedFile() async throws {
+        let server = try await MailServer()
+        let december = try #require(RFC3339.parse("2026-12-15T00:00:00Z"))
+        try await Harness.run(now: december, mail: Self.options) { harness in
+            let world = harness.world
+            try await Self.plainRelay(harness, port: server.port)
+            // the RACI names the manager and vendor A's user; vendor A's contact is on the vendor's side
+            let manager = try await harness.token(for: world.manager)
+            let raci = """
+                {"assignments":[
+                 {"activity":"credit_approval","party_kind":"person","party_id":\(world.manager.id),"letter":"A"},
+                 {"activity":"credit_approval","party_kind":"vendor_user","party_id":\(world.vendorUserA.id),"letter":"I"}]}
+                """
+            #expect(try await harness.api(.put, "/api/v1/agreements/\(world.agreementA.id)/raci", token: manager, json: raci).status == .ok)
+            try await StatementTests.ingest(harness, "2026-10-10T00:00:00Z", good: 998, valid: 1000)
+            try await harness.repositories.periodRecords.syncSchedule()
+            try await TestJobs.runAll(harness.repositories, at: december)
+            // MUT: issuing the statement mails it
+            _ = try await StatementJob(repositories: harness.repositories).run(now: december.addingTimeInterval(660))
+            let statement = try #require(try await StatementTests.october(harness))
+            // every month of the year is stated for each agreement: the delivery job takes them in batches
+            let delivery = MailDeliveryJob(repositories: harness.repositories, options: Self.options)
+            for _ in 0..<40 where try await delivery.run(now: december.addingTimeInterval(700)) != .idle {}
+
+            let subject = "Statement: \(world.agreementA.title), October 2026"
+            let messages = try server.messages().filter { ($0["headers"] as? [String: String])?["Subject"] == subject }
+            let addresses = Set(messages.compactMap { ($0["headers"] as? [String: String])?["To"] })
+            #expect(addresses.count == 3 && ["carla@test.example", "ann@alpha.example", "ops@alpha.example"].allSatisfy { a in addresses.contains { $0.contains(a) } }, "\(addresses)")
+            // vendor B hears nothing of vendor A's statement
+            #expect(!addresses.contains { $0.contains("beta.example") })
+            for message in messages {
+                let files = Self.attachments(message)
+                let signed = try #require(files[statement.fileName(ext: "json")])
+                #expect(StatementSigning.verify(Data(signed.utf8), publicKey: statement.publicKey).valid)
+                #expect(files[statement.fileName(ext: "md")]?.contains(statement.sha256) == true && files[statement.fileName(ext: "csv")] != nil)
+                // the credit is stated without being asked for, and the mail is a contractual one
+                let text = message["text"] as? String ?? ""
+                #expect(text.contains("breached") && text.contains("owed without a claim") && text.contains("contractual notice"), "\(text)")
+                #expect((message["html"] as? String ?? "").contains("<table"))
+            }
+        }
+    }
+}

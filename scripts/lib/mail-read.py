@@ -58,7 +58,10 @@ def read(path):
                     "attendees": [str(a) for a in (event.get("ATTENDEE") if isinstance(event.get("ATTENDEE"), list) else [event.get("ATTENDEE")] if event.get("ATTENDEE") else [])],
                 })
         elif part.get_filename():
-            result["attachments"].append({"filename": part.get_filename(), "type": part.get_content_type(), "content": part.get_content()})
+            content = part.get_content()
+            if isinstance(content, bytes):  # application/json and other non-text types come back as bytes
+                content = content.decode("utf-8")
+            result["attachments"].append({"filename": part.get_filename(), "type": part.get_content_type(), "content": content})
     return result
 
 

@@ -76,8 +76,8 @@ public struct MailDeliveryJob: Job {
         return JobReport(items: due.count, summary: settings.mode == .capture ? "\(sent) of \(due.count) messages captured" : "\(sent) of \(due.count) messages sent")
     }
 
-    /// The message as it goes out: the queued text with its link and the footer, an HTML form of it where none was
-    /// queued, and the calendar part or attachments it carries.
+    /// The message as it goes out: the queued text with its link and the footer, its HTML form (with the queued HTML
+    /// fragment, a pack's tables, after the text), and the calendar part or attachments it carries.
     func compose(_ message: MailRepository.Due, settings: MailSettings) -> String {
         let link = message.link.map { self.options.publicURL + $0 }
         let preferences = self.options.publicURL + "/account/mail"
@@ -88,7 +88,7 @@ public struct MailDeliveryJob: Job {
             ? "This is a contractual notice from Accord; it is sent whatever your mail settings say."
             : message.userID == nil ? "Sent by Accord." : "Sent by Accord. Choose what you receive by mail: \(preferences)"
         text += "\n\n-- \n\(footer)\n"
-        let html = message.html ?? MailHTML.page(text: message.text, link: link, footer: footer)
+        let html = MailHTML.page(text: message.text, fragment: message.html, link: link, footer: footer)
         return MIMEMessage(
             from: (settings.senderAddress, settings.senderName), to: (message.toAddress, message.toName), subject: message.subject, date: message.createdAt,
             messageToken: message.messageToken, text: text, html: html, calendar: message.calendar, attachments: message.attachments,
@@ -116,15 +116,24 @@ public struct MailDeliveryJob: Job {
     }
 }
 
-/// The HTML form of a plain message: its paragraphs escaped, the link as a button, the footer small.
+/// The HTML form of a message: its paragraphs escaped, then the HTML fragment queued with it (built from escaped text
+/// only), the link as a button, the footer small.
 enum MailHTML {
-    static func page(text: String, link: String?, footer: String) -> String {
+    static func page(text: String, fragment: String? = nil, link: String?, footer: String) -> String {
         let paragraphs = text.components(separatedBy: "\n\n").map { "<p>\(Self.escaped($0).replacingOccurrences(of: "\n", with: "<br>"))</p>" }.joined()
         let button = link.map { "<p><a href=\"\(Self.escaped($0))\" style=\"display:inline-block;padding:8px 14px;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:4px\">Open in Accord</a></p>" } ?? ""
         return """
             <!doctype html><html><body style="font-family:system-ui,sans-serif;font-size:15px;color:#111;max-width:640px">\
-            \(paragraphs)\(button)<hr><p style="font-size:12px;color:#555">\(Self.escaped(footer))</p></body></html>
+            \(paragraphs)\(fragment ?? "")\(button)<hr><p style="font-size:12px;color:#555">\(Self.escaped(footer))</p></body></html>
             """
+    }
+
+    /// A table for mail clients: inline styles only, every cell escaped.
+    static func table(_ columns: [String], _ rows: [[String]]) -> String {
+        let cell = "style=\"border:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top\""
+        let head = columns.map { "<th \(cell)>\(Self.escaped($0))</th>" }.joined()
+        let body = rows.map { row in "<tr>" + row.map { "<td \(cell)>\(Self.escaped($0))</td>" }.joined() + "</tr>" }.joined()
+        return "<table style=\"border-collapse:collapse;font-size:13px;margin:8px 0 16px\"><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>"
     }
 
     static func escaped(_ text: String) -> String {

@@ -43,7 +43,8 @@ public struct ReviewPacks: Sendable {
 }
 
 /// Plans review meetings ahead, freezes the packs whose pre-read deadline has come (once, whatever the number of
-/// runners), locks minutes whose comment period has ended, and reminds of notice deadlines at 90/60/30/7 days.
+/// runners) and mails them to the attendees, locks minutes whose comment period has ended, reminds of notice deadlines
+/// at 90/60/30/7 days, and mails invitations.
 public struct ReviewMeetingsJob: Job {
     let repositories: Repositories
     let clock: @Sendable () -> Date
@@ -57,7 +58,7 @@ public struct ReviewMeetingsJob: Job {
     public static let planningDays = 180
 
     public var name: String { "review-meetings" }
-    public var purpose: String { "Plans review meetings, freezes packs at their pre-read deadline, locks minutes, reminds of notice deadlines." }
+    public var purpose: String { "Plans review meetings, freezes and mails packs at their pre-read deadline, locks minutes, reminds of notice deadlines, mails invitations." }
     public var interval: Duration { .seconds(300) }
 
     /// Locks the minutes whose comment period has ended, each meeting's history saying so; returns how many.
@@ -83,11 +84,12 @@ public struct ReviewMeetingsJob: Job {
         let locked = try await Self.lockDueMinutes(repositories: self.repositories, now: now)
         let reminded = try await RenewalReminders(repositories: self.repositories).send(now: now)
         let invited = try await MeetingInvitations(repositories: self.repositories).send(now: now)
-        let total = planned + frozen + locked + reminded + invited
+        let mailed = try await PackMail(repositories: self.repositories).send(now: now)
+        let total = planned + frozen + locked + reminded + invited + mailed
         guard total > 0 else { return .idle }
         return JobReport(
             items: total,
-            summary: "\(planned) meetings planned, \(frozen) packs frozen, \(locked) minutes locked, \(reminded) notice reminders sent, \(invited) meetings sent to their attendees")
+            summary: "\(planned) meetings planned, \(frozen) packs frozen, \(locked) minutes locked, \(reminded) notice reminders sent, \(invited) meetings sent to their attendees, \(mailed) meetings' packs mailed")
     }
 }
 

@@ -162,12 +162,13 @@ public struct StatementJob: Job {
     }
 
     public var name: String { "statement-issue" }
-    public var purpose: String { "Issues each agreement's signed monthly statement when its periods close, and a new revision when late data changes them." }
+    public var purpose: String { "Issues each agreement's signed monthly statement when its periods close (and mails it to the agreement's recipients), and a new revision when late data changes them." }
     public var interval: Duration { .seconds(300) }
 
     public func run(now: Date) async throws -> JobReport {
         var issued = 0
         var considered = 0
+        let mailing = try await self.repositories.mail.settings().mode != .off
         while considered < 500 {
             let batch = try await Change(repositories: self.repositories, clock: { now }).run(actor: AuditActor(userID: nil, label: "statement-issue job")) {
                 repositories, now in
@@ -182,6 +183,10 @@ public struct StatementJob: Job {
                                 AuditRecord(
                                     action: "issue", entity: "statement", entityID: statement.id,
                                     after: ["agreement": "\(agreementID)", "month": month.description, "revision": "\(statement.revision)", "sha256": statement.sha256])))
+                        if mailing {
+                            let recipients = try await repositories.statements.recipients(agreementID: agreementID, vendorID: statement.vendorID)
+                            effects += try StatementMail.mails(statement, recipients: recipients).map(Effect.mail)
+                        }
                     }
                     try await repositories.statements.clearDue(agreementID: agreementID, month: month)
                 }

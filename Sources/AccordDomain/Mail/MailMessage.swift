@@ -42,6 +42,7 @@ public struct MailDraft: Sendable, Equatable {
     public var toName: String
     public var subject: String
     public var text: String
+    /// HTML shown after the text's paragraphs in the message's HTML form (a pack's tables), built from escaped text.
     public var html: String?
     /// The page it is about, relative to the server's public address (`/claims/4`).
     public var link: String?

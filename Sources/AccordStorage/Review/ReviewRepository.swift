@@ -426,6 +426,28 @@ public struct ReviewRepository: Sendable {
             "UPDATE review_meetings SET invited_sequence = \(sequence), invited_status = \(status.rawValue) WHERE id = \(meetingID)")
     }
 
+    /// Planned meetings whose pre-read deadline has come and whose packs are not mailed yet (a pack frozen, the meeting
+    /// not over), locked for the caller's transaction, earliest deadline first.
+    public func meetingsToMailPacks(now: Date, limit: Int) async throws -> [(ReviewMeeting, ReviewSeries)] {
+        let rows = try await self.database.query(
+            """
+            \(unescaped: Self.meetingColumns)
+            WHERE m.status = 'planned' AND m.packs_mailed_at IS NULL AND m.pack_due_at <= \(now) AND m.ends_at > \(now)
+              AND EXISTS (SELECT 1 FROM review_packs p WHERE p.meeting_id = m.id)
+            ORDER BY m.pack_due_at, m.id LIMIT \(min(max(1, limit), 100)) FOR UPDATE OF m SKIP LOCKED
+            """)
+        var found: [(ReviewMeeting, ReviewSeries)] = []
+        for row in rows {
+            guard let meeting = try Self.meeting(row) else { continue }
+            found.append((meeting, try await Self.loadSeries(meeting.seriesID, on: self.database)))
+        }
+        return found
+    }
+
+    public func markPacksMailed(meetingID: Int64, now: Date) async throws {
+        try await self.database.query("UPDATE review_meetings SET packs_mailed_at = \(now) WHERE id = \(meetingID)")
+    }
+
     /// The meeting, locked in the caller's transaction; when the caller read a row version (`expected`), a meeting
     /// changed since is a conflict named after what was being edited (`entity`).
     static func lockMeeting(_ id: Int64, scope: AccessScope, expected: Int? = nil, entity: String = "meeting", on database: Database) async throws
