@@ -275,6 +275,18 @@ public struct StatementRepository: Sendable {
         return statement
     }
 
+    /// A vendor's newest statements across its agreements, the latest revision of each month, newest issued first.
+    public func recent(vendorID: Int64, limit: Int) async throws -> [IssuedStatement] {
+        try await self.database.query(
+            """
+            \(unescaped: Self.columns)
+            WHERE s.vendor_id = \(vendorID)
+              AND NOT EXISTS (SELECT 1 FROM statements later WHERE later.supersedes_id = s.id)
+            ORDER BY s.issued_at DESC, s.id DESC LIMIT \(min(max(1, limit), 50))
+            """
+        ).compactMap { try Self.statement($0)?.0 }
+    }
+
     /// The agreement's statements, newest month first, every revision.
     public func list(agreementID: Int64, scope: AccessScope, page: PageRequest) async throws -> PageOf<IssuedStatement> {
         let vendor = scope.vendorID

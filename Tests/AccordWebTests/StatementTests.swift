@@ -94,6 +94,10 @@ struct StatementTests {
             let vendorA = try await harness.session(for: world.vendorUserA)
             #expect(try await harness.get("/statements/\(first.id)", as: vendorA).status == .ok)
             let vendorB = try await harness.session(for: world.vendorUserB)
+            // the portal's home lists it with the key it is signed with; vendor B's lists none of vendor A's
+            let portalA = try await harness.get("/", as: vendorA).text
+            #expect(portalA.contains("/statements/\(first.id)") && portalA.contains(first.publicKey) && portalA.contains("/statements/keys.json"))
+            #expect(!(try await harness.get("/", as: vendorB).text.contains("/statements/\(first.id)\"")))
             #expect(try await harness.get("/statements/\(first.id)", as: vendorB).status == .notFound)
             #expect(try await harness.get("/statements/\(first.id)/statement.json", as: vendorB).status == .notFound)
             #expect(try await harness.get("/agreements/\(world.agreementA.id)/statements", as: vendorB).status == .notFound)

@@ -217,6 +217,12 @@ public struct StatementQueries: Sendable {
     public func publicKeys() async throws -> [(id: Int, publicKey: String, createdAt: Date)] {
         try await self.repositories.statements.publicKeys()
     }
+
+    /// The newest statements of the scope's vendor (none for the customer's scope, which reads them per agreement).
+    public func recent(scope: AccessScope, limit: Int) async throws -> [IssuedStatement] {
+        guard let vendorID = scope.vendorID else { return [] }
+        return try await self.repositories.statements.recent(vendorID: vendorID, limit: limit)
+    }
 }
 
 extension UseCases {

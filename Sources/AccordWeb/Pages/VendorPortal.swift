@@ -59,6 +59,9 @@ struct VendorPortal {
         var meetings: [SimpleLine]
         /// Whether any of its agreements shares the customer's internal figures (the budget and alert columns).
         var anyShared: Bool
+        var statements: [SimpleLine]
+        /// The Ed25519 keys statements are signed with (base64), to check them with.
+        var publicKeys: [String]
     }
 
     func render(_ request: Request, _ context: AccordRequestContext, user: User) async throws -> Response {
@@ -87,11 +90,19 @@ struct VendorPortal {
         }
         let inbox = try await useCases.inbox.list(userID: user.id, unreadOnly: true, page: PageRequest(number: 1, size: 5))
         let records = try await self.records(vendorID: vendorID, scope: scope, now: now)
+        let statements = try await useCases.statements.recent(scope: scope, limit: 6).compactMap { statement -> SimpleLine? in
+            guard let reading = try? StatementReading(statement) else { return nil }
+            let credits = reading.hasCredits ? "credits owed \(reading.credits.joined(separator: ", "))" : "no credit owed"
+            return SimpleLine(
+                text: "\(reading.title), \(reading.month)\(statement.revision > 1 ? " (revision \(statement.revision))" : ""): \(reading.breaches) breaches, \(credits)",
+                link: "/statements/\(statement.id)", status: "")
+        }
         let view = View(
             chrome: Chrome(title: "\(vendor.name) portal", context: context, notice: request.notice), vendor: vendor.name, vendorID: vendorID, toAct: toAct,
             objectives: objectives, breaches: records.breaches, credits: records.credits, claims: records.claims, disputes: records.disputes,
             inbox: inbox.items.map { SimpleLine(text: $0.title, link: $0.link, status: "", tag: $0.toAct ? "to act" : nil) }, unread: inbox.total,
-            contributions: try await self.contributions(vendorID: vendorID, now: now), meetings: meetings, anyShared: !shared.isEmpty)
+            contributions: try await self.contributions(vendorID: vendorID, now: now), meetings: meetings, anyShared: !shared.isEmpty,
+            statements: statements, publicKeys: try await useCases.statements.publicKeys().map(\.publicKey))
         return self.dependencies.renderer.response(view, template: "portal")
     }
 
