@@ -43,6 +43,7 @@ public struct Repositories: Sendable {
     public let dashboardRows: DashboardRowRepository
     public let mail: MailRepository
     public let statements: StatementRepository
+    public let trust: TrustRepository
 
     public init(database: Database) {
         self.database = database
@@ -88,5 +89,6 @@ public struct Repositories: Sendable {
         self.dashboardRows = DashboardRowRepository(database: database)
         self.mail = MailRepository(database: database)
         self.statements = StatementRepository(database: database)
+        self.trust = TrustRepository(database: database)
     }
 }

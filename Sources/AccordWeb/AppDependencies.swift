@@ -15,6 +15,8 @@ public struct AppDependencies: Sendable {
     /// The dashboard's short-lived lines and rendered rows, per process (each replica its own; see `PortfolioCache` for
     /// why that stays correct with several).
     public let portfolioCache = PortfolioCache()
+    /// Public trust pages: built at most once a minute, requests per address limited.
+    public let trustGate = TrustPageGate()
 
     /// The current instant; tests pass a clock they can move.
     public var clock: @Sendable () -> Date { self.useCases.clock }

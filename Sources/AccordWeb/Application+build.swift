@@ -77,6 +77,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     DataSourcePages(dependencies: dependencies).addRoutes(to: router)
     MailPages(dependencies: dependencies).addRoutes(to: router)
     StatementPages(dependencies: dependencies).addRoutes(to: router)
+    TrustPagePages(dependencies: dependencies).addRoutes(to: router)
     MetricsController(dependencies: dependencies).addRoutes(to: router)
     OpenSLOAPI(dependencies: dependencies).addPageRoutes(to: router)
     OpenSLOPages(dependencies: dependencies).addRoutes(to: router)
@@ -101,6 +102,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     DataSourceAPI(dependencies: dependencies).addRoutes(to: api)
     MailAPI(dependencies: dependencies).addRoutes(to: api)
     StatementPages(dependencies: dependencies).addAPIRoutes(to: api)
+    TrustPagePages(dependencies: dependencies).addAPIRoutes(to: api)
     OpenSLOAPI(dependencies: dependencies).addRoutes(to: api)
     SecurityPages(dependencies: dependencies).addAPIRoutes(to: api)
     return router

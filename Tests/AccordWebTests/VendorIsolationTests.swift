@@ -38,6 +38,8 @@ struct VendorIsolationTests {
         if trimmed.hasPrefix("/review-items") { return ["id": "\(activity.itemB)"] }
         if trimmed.hasPrefix("/proposals") { return ["id": "\(activity.proposalB)"] }
         if trimmed.hasPrefix("/statements") { return ["id": "\(activity.statementB)"] }
+        // a trust page no service publishes (B's service, unpublished)
+        if trimmed.hasPrefix("/trust") { return ["slug": "payroll"] }
         // a feed URL vendor A was never given
         if trimmed.hasPrefix("/feeds") { return ["secret": "cal_not-a-secret-vendor-a-was-given"] }
         return [:]

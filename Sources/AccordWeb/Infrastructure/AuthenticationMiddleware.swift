@@ -48,7 +48,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     /// The routes anyone may reach: signing in and out, health, the API description, static files, the statements' public
-    /// keys, calendar feeds (their
+    /// keys, published trust pages, calendar feeds (their
     /// secret is the credential) and the benchmark's baseline page. Segments as the router reads them (empty ones ignored), so `//login` is `/login`.
     static func isPublic(_ path: String) -> Bool {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
@@ -59,6 +59,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
             if segments[0] == "static" { return true }
             // the public keys monthly statements are signed with
             if segments.count == 2, segments[0] == "statements", segments[1] == "keys.json" { return true }
+            // a service's published trust page (`/trust/checkout`, `.json`, `.atom`)
+            if segments.count == 2, segments[0] == "trust" { return true }
             // a calendar feed: the secret in its path is the credential
             if segments.count == 3, segments[0] == "feeds", segments[2] == "calendar.ics" { return true }
             return segments.count == 2
