@@ -93,8 +93,12 @@ public struct TrustPage: Sendable, Equatable {
         public var slaTarget: Decimal
         public var status: TargetStatus
         public var credit: CreditState
+        /// When the period's figure was last computed (late data or an exclusion revise it).
+        public var revisedAt: Date
 
-        public init(start: Date, end: Date, label: String, attainment: Decimal?, slaTarget: Decimal, status: TargetStatus, credit: CreditState) {
+        public init(
+            start: Date, end: Date, label: String, attainment: Decimal?, slaTarget: Decimal, status: TargetStatus, credit: CreditState, revisedAt: Date
+        ) {
             self.start = start
             self.end = end
             self.label = label
@@ -102,17 +106,21 @@ public struct TrustPage: Sendable, Equatable {
             self.slaTarget = slaTarget
             self.status = status
             self.credit = credit
+            self.revisedAt = revisedAt
         }
     }
 
     public struct Line: Sendable, Equatable {
+        /// Stable for the objective across terms, agreements added or ended, and names: the feed's entries keep their ids.
+        public var key: String
         /// "The service" for the master SLA; the vendor's name, or "Supplier 1", for a vendor SLA.
         public var provider: String
         public var objective: String
         /// Newest first, at most twelve.
         public var periods: [Period]
 
-        public init(provider: String, objective: String, periods: [Period]) {
+        public init(key: String, provider: String, objective: String, periods: [Period]) {
+            self.key = key
             self.provider = provider
             self.objective = objective
             self.periods = periods
@@ -166,27 +174,30 @@ public struct TrustPage: Sendable, Equatable {
     }
 
     /// The page as an Atom feed: one entry per closed period (of any objective), newest first, each entry's id stable
-    /// for its objective and period so a reader shows a revised figure as updated.
+    /// for its objective and period, its `updated` the figure's last computation, so a reader shows a revised figure as
+    /// updated.
     public func atom(baseURL: String) -> String {
         func escaped(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            // XML 1.0 has no place for control characters other than tab and line breaks
+            String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\t" || $0 == "\n" || $0 == "\r" }))
+                .replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
                 .replacingOccurrences(of: "\"", with: "&quot;")
         }
         let page = "\(baseURL)/trust/\(self.slug)"
         var entries: [(Date, String)] = []
-        for (index, line) in self.lines.enumerated() {
+        for line in self.lines {
             for period in line.periods {
                 let figure = Figures.attainment(period.attainment, targets: [period.slaTarget])
                 let credit = period.credit == .none ? "" : "; credit \(period.credit.rawValue)"
                 let title = "\(line.provider), \(line.objective), \(period.label): \(figure) against an SLA of \(Figures.target(period.slaTarget)), \(period.status.rawValue.replacingOccurrences(of: "_", with: " "))"
                 entries.append(
                     (
-                        period.end,
+                        period.revisedAt,
                         """
                           <entry>
-                            <id>\(escaped(page))#\(index + 1)-\(Int64(period.start.timeIntervalSince1970))</id>
+                            <id>\(escaped(page))#\(line.key)-\(Int64(period.start.timeIntervalSince1970))</id>
                             <title>\(escaped(title))</title>
-                            <updated>\(RFC3339.format(period.end))</updated>
+                            <updated>\(RFC3339.format(period.revisedAt))</updated>
                             <link href="\(escaped(page))"/>
                             <summary>\(escaped(title + credit + "."))</summary>
                           </entry>

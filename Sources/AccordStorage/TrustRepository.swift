@@ -49,10 +49,12 @@ public struct TrustRepository: Sendable {
                 VALUES (\(serviceID), \(draft.slug), \(draft.published), \(draft.namesVendors), \(now), \(actor.userID))
                 ON CONFLICT (service_id) DO UPDATE SET slug = excluded.slug, published = excluded.published, names_vendors = excluded.names_vendors,
                     updated_at = excluded.updated_at, updated_by = excluded.updated_by, row_version = t.row_version + 1
+                    WHERE \(expected)::int4 IS NULL OR t.row_version = \(expected)::int4
                 RETURNING \(unescaped: Self.columns)
                 """
             ).first
-            guard let row else { throw NotFound("service") }
+            // another first save got in between: what was read is no longer what is there
+            guard let row else { throw EditConflict(entity: "trust page", changedBy: "another user", changedAt: now, currentRowVersion: 1) }
             return (before, try Self.settings(row))
         } catch {
             throw mapUniqueViolation(error, constraint: "trust_pages_slug_key", field: "slug", message: "Another service's trust page is at /trust/\(draft.slug).")
@@ -74,6 +76,8 @@ public struct TrustRepository: Sendable {
         public var status: TargetStatus
         /// The credit of the period, if any: computed, approved, issued or waived.
         public var creditStatus: String?
+        /// When the period's latest revision was computed.
+        public var computedAt: Date
     }
 
     /// The last `limit` closed periods (ended by `now`) of each objective of the service's active agreements, the
@@ -91,7 +95,8 @@ public struct TrustRepository: Sendable {
                 WHERE a.service_id = \(serviceID) AND a.status = 'active'
                 ORDER BY r.series_id, r.period_start DESC, r.revision DESC
             ), latest AS (
-                SELECT DISTINCT ON (r.series_id, r.period_start) r.series_id, r.period_start, r.period_end, r.attainment, r.sla_target, r.sla_status
+                SELECT DISTINCT ON (r.series_id, r.period_start) r.series_id, r.period_start, r.period_end, r.attainment, r.sla_target, r.sla_status,
+                       r.computed_at
                 FROM period_results r WHERE r.series_id IN (SELECT series_id FROM objectives_in_force) AND r.period_end <= \(now)
                 ORDER BY r.series_id, r.period_start, r.revision DESC
             ), ranked AS (
@@ -100,17 +105,17 @@ public struct TrustRepository: Sendable {
             SELECT f.agreement_id, f.vendor_id, f.vendor_name, f.series_id, f.name, f.time_zone, k.period_start, k.period_end, k.attainment::text,
                    k.sla_target::text, k.sla_status,
                    (SELECT c.status FROM credits c WHERE c.series_id = k.series_id AND c.period_start = k.period_start
-                    ORDER BY c.revision DESC, c.id DESC LIMIT 1)
+                    ORDER BY c.revision DESC, c.id DESC LIMIT 1), k.computed_at
             FROM ranked k JOIN objectives_in_force f ON f.series_id = k.series_id
             WHERE k.n <= \(min(max(1, limit), 24))
             ORDER BY (f.kind = 'master') DESC, f.agreement_id, f.series_id, k.period_start DESC
             """)
         return try rows.map { row in
-            let v = try row.decode((Int64, Int64?, String?, Int64, String, String, Date, Date, String?, String, String, String?).self)
+            let v = try row.decode((Int64, Int64?, String?, Int64, String, String, Date, Date, String?, String, String, String?, Date).self)
             return PeriodRow(
                 agreementID: v.0, vendorID: v.1, vendorName: v.2, seriesID: v.3, objective: v.4, timeZone: v.5, start: v.6, end: v.7,
                 attainment: v.8.flatMap { Decimal(string: $0) }, slaTarget: Decimal(string: v.9) ?? 0, status: TargetStatus(rawValue: v.10) ?? .noData,
-                creditStatus: v.11)
+                creditStatus: v.11, computedAt: v.12)
         }
     }
 }

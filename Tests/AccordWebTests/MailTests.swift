@@ -292,12 +292,14 @@ extension MailTests {
                 ReviewSeriesDraft(
                     title: "Alpha operations review", tier: .operational, scope: .agreement(world.agreementA.id),
                     recurrence: .weekly(weekday: 3, everyWeeks: 1), timeZone: "Europe/Berlin", startTime: ClockTime("10:00"), durationMinutes: 60,
-                    startsOn: today, attendeeUserIDs: [world.manager.id], attendeeContactIDs: [world.contactA.id]),
+                    startsOn: today, attendeeUserIDs: [world.manager.id, world.analyst.id], attendeeContactIDs: [world.contactA.id]),
                 through: try #require(today.adding(days: 30)), scope: .organisation, actor: .system, now: now)
             let meetings = try await harness.repositories.reviews.meetings(seriesID: series.id, scope: .organisation)
             let meeting = try #require(meetings.first { $0.startsAt > now.addingTimeInterval(86_400) })
             let packs = try await ReviewPacks(repositories: harness.repositories, clock: { now }).freeze(meetingID: meeting.id, scheduled: false, actor: .system)
             #expect(packs.count == 2)
+            // the analyst has left: their account is disabled, and no pack goes to their old address
+            try await harness.database.query("UPDATE users SET disabled = true WHERE id = \(world.analyst.id)")
             let mail = PackMail(repositories: harness.repositories)
             // before the pre-read deadline nothing goes; at it, the meeting's packs go once
             #expect(try await mail.send(now: meeting.packDueAt.addingTimeInterval(-60)) == 0)
@@ -308,6 +310,7 @@ extension MailTests {
 
             let messages = try server.messages().filter { (($0["headers"] as? [String: String])?["Subject"] ?? "").hasPrefix("Pack:") }
             #expect(messages.count == 2 && messages.allSatisfy { (($0["defects"] as? [String]) ?? ["?"]).isEmpty })
+            #expect(Self.to(messages, world.analyst.email).isEmpty)
             let internalPack = try #require(packs.first { $0.audienceVendorID == nil })
             let vendorPack = try #require(packs.first { $0.audienceVendorID == world.vendorA.id })
             for (address, pack) in [("carla@test.example", internalPack), ("ann@alpha.example", vendorPack)] {

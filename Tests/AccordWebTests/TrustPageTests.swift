@@ -8,10 +8,6 @@ import HummingbirdTesting
 import PostgresNIO
 import Testing
 
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-
 @testable import AccordWeb
 
 /// A service's public trust page: published by a contract manager (form and API, validated, audited), read without
@@ -26,6 +22,26 @@ struct TrustPageTests {
         try await StatementTests.ingest(harness, "2026-10-10T00:00:00Z", good: 998, valid: 1000)
         try await harness.repositories.periodRecords.syncSchedule()
         try await TestJobs.runAll(harness.repositories, at: Self.december)
+    }
+
+    /// The feed's entries as Python's XML parser counts them (it refuses a feed that is not well-formed XML).
+    static func entries(_ feed: String) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c",
+            "import sys, xml.etree.ElementTree as E; print(len(E.fromstring(sys.stdin.buffer.read()).findall('{http://www.w3.org/2005/Atom}entry')))",
+        ]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(feed.utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
     @Test func aPublishedPageShowsTheClosedPeriodsAgainstTheSLAAndNothingInternal() async throws {
@@ -61,7 +77,7 @@ struct TrustPageTests {
             #expect(page.status == .ok && page.headers[.cacheControl] == "public, max-age=60")
             let html = page.text
             #expect(html.contains("Checkout: service levels") && html.contains("Oct 2026") && html.contains("99.800 %") && html.contains("99.9 %"))
-            #expect(html.contains("breached") && html.contains("being issued") && html.contains("Supplier 1"))
+            #expect(html.contains("breached") && html.contains("pending") && html.contains("Supplier 1"))
             // no internal SLO (99.95), no budget or burn rate, no vendor's name, no staff, no sign-in chrome
             for needle in ["99.95", "SLO", "budget", "Budget", "burn", world.vendorA.name, "Carla", "Sign out", "/dashboard"] {
                 #expect(!html.contains(needle), "the page shows \(needle)")
@@ -79,7 +95,7 @@ struct TrustPageTests {
             #expect(atom.status == .ok && atom.headers[.contentType] == "application/atom+xml; charset=utf-8")
             let feed = atom.text
             #expect(feed.hasPrefix("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">") && feed.contains("Supplier 1, Availability, Oct 2026"))
-            #expect(try XMLDocument(xmlString: feed).rootElement()?.elements(forName: "entry").isEmpty == false)
+            #expect(try Self.entries(feed) > 0)
 
             // naming the vendors shows at once (a save clears the cached page); withdrawing takes it down at once
             let named = try await harness.api(.put, path, token: manager, json: #"{"slug":"checkout","published":true,"names_vendors":true}"#)
@@ -100,6 +116,8 @@ struct TrustPageTests {
             let session = try await harness.session(for: world.manager)
             let form = try await harness.get("/services/\(world.serviceA.id)/trust", as: session)
             #expect(form.status == .ok && form.text.contains("value=\"checkout\"") && form.text.contains("Not published."))
+            // before publishing, the manager sees how the page names each objective
+            #expect(form.text.contains("Supplier 1: Availability") && form.text.contains("The service: "))
             #expect(try await harness.get("/services/\(world.serviceA.id)", as: session).text.contains("/services/\(world.serviceA.id)/trust"))
             // a wrong address keeps what was entered and says why
             let wrong = try await harness.post(

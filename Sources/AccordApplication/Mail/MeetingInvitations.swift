@@ -28,7 +28,7 @@ public struct MeetingInvitations: Sendable {
                 let due = try await repositories.reviews.meetingsToInvite(from: now, through: now.addingTimeInterval(Self.horizon), limit: 50)
                 var effects: [Effect] = []
                 for (meeting, series) in due {
-                    let attendees = try await repositories.reviews.attendees(seriesID: series.id)
+                    let attendees = try await repositories.reviews.attendees(seriesID: series.id, mailable: true)
                     effects += Self.mails(meeting, series: series, attendees: attendees, sender: settings.senderAddress).map(Effect.mail)
                     try await repositories.reviews.markInvited(meetingID: meeting.id, sequence: meeting.sequence, status: meeting.status)
                 }

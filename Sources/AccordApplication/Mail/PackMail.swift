@@ -5,7 +5,7 @@ import Foundation
 /// The pack by mail at the pre-read deadline: each attendee with an address gets the latest frozen pack of their
 /// audience (the customer's people the internal pack, a vendor's people their vendor's pack and nothing else) as an
 /// HTML message with the agenda, scorecard and breaches, the pack's Markdown and its scorecard and breaches as CSV
-/// attached, and a link to the frozen revision. Once per meeting, whatever the number of runners; nothing while mail
+/// attached, and a link to the frozen revision; no disabled user. Once per meeting, before it starts, whatever the number of runners; nothing while mail
 /// is off (the packs of meetings not yet over are sent once it is on).
 public struct PackMail: Sendable {
     let repositories: Repositories
@@ -25,8 +25,9 @@ public struct PackMail: Sendable {
                 var effects: [Effect] = []
                 for (meeting, series) in due {
                     let packs = try await repositories.packs.latest(meetingID: meeting.id, scope: .organisation)
-                    let attendees = try await repositories.reviews.attendees(seriesID: series.id)
-                    effects += try Self.mails(packs: packs, attendees: attendees).map(Effect.mail)
+                    let attendees = try await repositories.reviews.attendees(seriesID: series.id, mailable: true)
+                    // a pack that cannot be read (its page says so too) does not hold back the other meetings' packs
+                    effects += ((try? Self.mails(packs: packs, attendees: attendees)) ?? []).map(Effect.mail)
                     try await repositories.reviews.markPacksMailed(meetingID: meeting.id, now: now)
                 }
                 return (due.count, effects)
@@ -78,7 +79,7 @@ public struct PackMail: Sendable {
             html += "<h3 style=\"margin:16px 0 4px\">\(title)</h3>"
             html +=
                 rows.isEmpty
-                ? "<p>None.</p>" : MailHTML.table(shown.map { columns[$0] }, rows.map { row in shown.map { row[$0].replacingOccurrences(of: "_", with: " ") } })
+                ? "<p>None.</p>" : MailHTML.table(shown.map { columns[$0] }, rows.map { row in shown.map { $0 == 7 && key == "scorecard" ? row[$0].replacingOccurrences(of: "_", with: " ") : row[$0] } })
         }
         return MailDraft(
             kind: .pack, userID: attendee.userID, toAddress: attendee.email, toName: attendee.name,

@@ -1,5 +1,6 @@
 import AccordDomain
 import AccordStorage
+import Crypto
 import Foundation
 
 /// Services' public trust pages: a contract manager publishes one per service (its address, whether it names the
@@ -27,6 +28,16 @@ public struct TrustPages: Sendable {
     /// The published page at `slug`, as of now; nil when no service publishes one there.
     public func page(slug: String) async throws -> TrustPage? {
         guard TrustSettingsDraft.isValidSlug(slug), let (settings, service) = try await self.repositories.trust.published(slug: slug) else { return nil }
+        return try await self.build(settings, service: service)
+    }
+
+    /// What the service's page shows (or would, once published) with its current settings: for the settings form.
+    public func preview(serviceID: Int64, scope: AccessScope) async throws -> TrustPage {
+        let service = try await self.repositories.services.find(id: serviceID, scope: scope)
+        return try await self.build(try await self.settings(serviceID: serviceID, scope: scope), service: service.name)
+    }
+
+    func build(_ settings: TrustSettings, service: String) async throws -> TrustPage {
         let now = self.change.clock()
         let rows = try await self.repositories.trust.periods(serviceID: settings.serviceID, now: now, limit: TrustPage.periods)
         // vendors are numbered as suppliers in the order of their agreements, unless the page names them
@@ -41,7 +52,9 @@ public struct TrustPages: Sendable {
                     if suppliers[vendor] == nil { suppliers[vendor] = suppliers.count + 1 }
                     provider = settings.namesVendors ? (row.vendorName ?? "A supplier") : "Supplier \(suppliers[vendor] ?? 0)"
                 }
-                lines.append(TrustPage.Line(provider: provider, objective: row.objective, periods: []))
+                // the series' id stays internal: the feed's key is a digest of it
+                let key = SHA256.hash(data: Data("accord-trust-series-\(row.seriesID)".utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+                lines.append(TrustPage.Line(key: key, provider: provider, objective: row.objective, periods: []))
             }
             let credit: TrustPage.CreditState =
                 switch row.creditStatus {
@@ -53,7 +66,7 @@ public struct TrustPages: Sendable {
             lines[lines.count - 1].periods.append(
                 TrustPage.Period(
                     start: row.start, end: row.end, label: Figures.period(start: row.start, end: row.end, zone: TimeZone(identifier: row.timeZone) ?? .gmt),
-                    attainment: row.attainment, slaTarget: row.slaTarget, status: row.status, credit: credit))
+                    attainment: row.attainment, slaTarget: row.slaTarget, status: row.status, credit: credit, revisedAt: row.computedAt))
         }
         return TrustPage(service: service, slug: settings.slug, generatedAt: now, lines: lines)
     }

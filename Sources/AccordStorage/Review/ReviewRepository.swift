@@ -261,18 +261,20 @@ public struct ReviewRepository: Sendable {
         }
     }
 
-    public func attendees(seriesID: Int64) async throws -> [ReviewAttendee] {
-        try await Self.attendees(seriesID: seriesID, on: self.database)
+    /// The series' attendees; `mailable`: only those mail may reach (no disabled user: a former colleague left on a
+    /// series gets no pack or invitation).
+    public func attendees(seriesID: Int64, mailable: Bool = false) async throws -> [ReviewAttendee] {
+        try await Self.attendees(seriesID: seriesID, mailable: mailable, on: self.database)
     }
 
-    static func attendees(seriesID: Int64, on database: Database) async throws -> [ReviewAttendee] {
+    static func attendees(seriesID: Int64, mailable: Bool = false, on database: Database) async throws -> [ReviewAttendee] {
         try await database.query(
             """
             SELECT ra.id, ra.user_id, ra.contact_id, coalesce(u.name, c.name, 'removed'), coalesce(u.email, c.email, ''),
                    coalesce(u.vendor_id, c.vendor_id), coalesce(v.name, 'The customer')
             FROM review_attendees ra LEFT JOIN users u ON u.id = ra.user_id LEFT JOIN vendor_contacts c ON c.id = ra.contact_id
             LEFT JOIN vendors v ON v.id = coalesce(u.vendor_id, c.vendor_id)
-            WHERE ra.series_id = \(seriesID)
+            WHERE ra.series_id = \(seriesID) AND (NOT \(mailable) OR u.id IS NULL OR NOT u.disabled)
             ORDER BY coalesce(u.vendor_id, c.vendor_id) NULLS FIRST, lower(coalesce(u.name, c.name)), ra.id
             """
         ).map { row in
@@ -427,12 +429,12 @@ public struct ReviewRepository: Sendable {
     }
 
     /// Planned meetings whose pre-read deadline has come and whose packs are not mailed yet (a pack frozen, the meeting
-    /// not over), locked for the caller's transaction, earliest deadline first.
+    /// not begun: a pack after the start is no pre-read), locked for the caller's transaction, earliest deadline first.
     public func meetingsToMailPacks(now: Date, limit: Int) async throws -> [(ReviewMeeting, ReviewSeries)] {
         let rows = try await self.database.query(
             """
             \(unescaped: Self.meetingColumns)
-            WHERE m.status = 'planned' AND m.packs_mailed_at IS NULL AND m.pack_due_at <= \(now) AND m.ends_at > \(now)
+            WHERE m.status = 'planned' AND m.packs_mailed_at IS NULL AND m.pack_due_at <= \(now) AND m.starts_at > \(now)
               AND EXISTS (SELECT 1 FROM review_packs p WHERE p.meeting_id = m.id)
             ORDER BY m.pack_due_at, m.id LIMIT \(min(max(1, limit), 100)) FOR UPDATE OF m SKIP LOCKED
             """)

@@ -11,10 +11,14 @@ import Synchronization
 public final class TrustPageGate: Sendable {
     static let lifetime: TimeInterval = 60
     static let capacity = 256
+    /// Addresses told apart per minute.
+    static let addresses = 100_000
     /// Requests per address per minute.
     let limit: Int
 
-    private let pages = Mutex<[String: (page: TrustPage?, at: Date)]>([:])
+    /// Published pages only: an address nobody publishes is looked up each time (one indexed read, and rate-limited),
+    /// so made-up addresses cannot push the real pages out.
+    private let pages = Mutex<[String: (page: TrustPage, at: Date)]>([:])
     private let counts = Mutex<(window: Int64, requests: [String: Int])>((0, [:]))
 
     public init(limit: Int = 60) {
@@ -25,9 +29,9 @@ public final class TrustPageGate: Sendable {
         if let cached = self.pages.withLock({ $0[slug] }), cached.at <= now, now.timeIntervalSince(cached.at) < Self.lifetime {
             return cached.page
         }
-        let page = try await build()
+        guard let page = try await build() else { return nil }
         self.pages.withLock { pages in
-            if pages.count >= Self.capacity { pages.removeAll() }
+            if pages.count >= Self.capacity, let oldest = pages.min(by: { $0.value.at < $1.value.at })?.key { pages[oldest] = nil }
             pages[slug] = (page, now)
         }
         return page
@@ -42,10 +46,13 @@ public final class TrustPageGate: Sendable {
         let minute = Int64(now.timeIntervalSince1970 / 60)
         return self.counts.withLock { state in
             if state.window != minute { state = (minute, [:]) }
-            let count = (state.requests[address] ?? 0) + 1
+            // at most `addresses` are told apart in a minute; past them, the newcomers share one allowance (a flood of
+            // made-up addresses is held to it, rather than let through)
+            let key = state.requests[address] != nil || state.requests.count < Self.addresses ? address : ""
+            let count = (state.requests[key] ?? 0) + 1
             // an address past its limit is not counted further: the map grows by addresses, not by requests
             if count > self.limit { return max(1, Int((Double(minute + 1) * 60 - now.timeIntervalSince1970).rounded(.up))) }
-            if state.requests.count < 100_000 || state.requests[address] != nil { state.requests[address] = count }
+            state.requests[key] = count
             return nil
         }
     }
@@ -90,6 +97,8 @@ struct TrustPagePages {
         var namesVendors: Bool
         var isPublished: Bool
         var address: String
+        /// Each objective as the page (with the saved settings) names it, for the manager to check before publishing.
+        var shown: [String]
     }
 
     func addRoutes(to router: Router<AccordRequestContext>) {
@@ -160,7 +169,7 @@ struct TrustPagePages {
     static func credit(_ state: TrustPage.CreditState) -> String {
         switch state {
         case .none: "—"
-        case .pending: "being issued"
+        case .pending: "pending"
         case .issued: "issued"
         case .waived: "waived"
         }
@@ -173,7 +182,8 @@ struct TrustPagePages {
         let service = try await self.dependencies.useCases.services.find(id: try context.id(), scope: context.scope)
         _ = try context.requireUser(.manageContracts)
         let settings = try await self.trust.settings(serviceID: service.id, scope: context.scope)
-        return self.form(request, context, service: service, settings: settings, state: FormState(values: settings.formValues, rowVersion: settings.rowVersion))
+        return try await self.form(
+            request, context, service: service, settings: settings, state: FormState(values: settings.formValues, rowVersion: settings.rowVersion))
     }
 
     @Sendable func postSettings(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
@@ -181,7 +191,7 @@ struct TrustPagePages {
         let service = try await self.dependencies.useCases.services.find(id: try context.id(), scope: context.scope)
         _ = try context.requireUser(.manageContracts)
         let settings = try await self.trust.settings(serviceID: service.id, scope: context.scope)
-        return try await submitForm(request, context: context, render: { self.form(request, context, service: service, settings: settings, state: $0) }) { input in
+        return try await submitForm(request, context: context, render: { try await self.form(request, context, service: service, settings: settings, state: $0) }) { input in
             _ = try await self.trust.save(
                 serviceID: service.id, try Self.draft(input), expectedRowVersion: try DraftParsing.rowVersion(input), scope: context.scope, actor: context.actor)
             self.gate.forget()
@@ -189,11 +199,13 @@ struct TrustPagePages {
         }
     }
 
-    func form(_ request: Request, _ context: AccordRequestContext, service: Service, settings: TrustSettings, state: FormState) -> Response {
+    func form(_ request: Request, _ context: AccordRequestContext, service: Service, settings: TrustSettings, state: FormState) async throws -> Response {
+        let preview = try await self.trust.preview(serviceID: service.id, scope: context.scope)
         let view = SettingsView(
             chrome: Chrome(title: "\(service.name): public trust page", context: context, notice: request.notice), service: service, form: state,
             published: state.values["published"].map(Input.isYes) ?? false, namesVendors: state.values["names_vendors"].map(Input.isYes) ?? false,
-            isPublished: settings.published, address: "\(self.dependencies.useCases.mailOptions.publicURL)/trust/\(settings.slug)")
+            isPublished: settings.published, address: "\(self.dependencies.useCases.mailOptions.publicURL)/trust/\(settings.slug)",
+            shown: preview.lines.map { "\($0.provider): \($0.objective)" })
         return self.dependencies.renderer.response(view, template: "services/trust", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }
 
