@@ -103,6 +103,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     MailAPI(dependencies: dependencies).addRoutes(to: api)
     StatementPages(dependencies: dependencies).addAPIRoutes(to: api)
     TrustPagePages(dependencies: dependencies).addAPIRoutes(to: api)
+    HomeController(dependencies: dependencies).addAPIRoutes(to: api)
     OpenSLOAPI(dependencies: dependencies).addRoutes(to: api)
     SecurityPages(dependencies: dependencies).addAPIRoutes(to: api)
     return router
