@@ -44,6 +44,7 @@ public struct Repositories: Sendable {
     public let mail: MailRepository
     public let statements: StatementRepository
     public let trust: TrustRepository
+    public let search: SearchRepository
 
     public init(database: Database) {
         self.database = database
@@ -90,5 +91,6 @@ public struct Repositories: Sendable {
         self.mail = MailRepository(database: database)
         self.statements = StatementRepository(database: database)
         self.trust = TrustRepository(database: database)
+        self.search = SearchRepository(database: database)
     }
 }

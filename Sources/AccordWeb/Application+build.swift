@@ -78,6 +78,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     MailPages(dependencies: dependencies).addRoutes(to: router)
     StatementPages(dependencies: dependencies).addRoutes(to: router)
     TrustPagePages(dependencies: dependencies).addRoutes(to: router)
+    SearchPages(dependencies: dependencies).addRoutes(to: router)
     MetricsController(dependencies: dependencies).addRoutes(to: router)
     OpenSLOAPI(dependencies: dependencies).addPageRoutes(to: router)
     OpenSLOPages(dependencies: dependencies).addRoutes(to: router)
@@ -104,6 +105,7 @@ func buildRouter(_ dependencies: AppDependencies, logger: Logger) throws -> Rout
     StatementPages(dependencies: dependencies).addAPIRoutes(to: api)
     TrustPagePages(dependencies: dependencies).addAPIRoutes(to: api)
     HomeController(dependencies: dependencies).addAPIRoutes(to: api)
+    SearchPages(dependencies: dependencies).addAPIRoutes(to: api)
     OpenSLOAPI(dependencies: dependencies).addRoutes(to: api)
     SecurityPages(dependencies: dependencies).addAPIRoutes(to: api)
     return router
