@@ -156,7 +156,7 @@ struct TrustPageTests {
             let page = try await harness.get("/trust/checkout", as: nil).text
             let links = Set(
                 page.matches(of: /(?:href|src)="([^"]+)"/).map { String($0.output.1) })
-            #expect(links == ["/static/accord.css", "/trust/checkout.json", "/trust/checkout.atom"], "\(links)")
+            #expect(links == ["/static/accord.css", "/static/favicon.svg", "/trust/checkout.json", "/trust/checkout.atom"], "\(links)")
             for link in links { #expect(try await harness.get(link, as: nil).status == .ok, "\(link)") }
             // every other GET route, with real ids, refuses the anonymous visitor and says nothing of the service
             let publicRoutes: Set<String> = [

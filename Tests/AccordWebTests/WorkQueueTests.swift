@@ -65,4 +65,31 @@ struct WorkQueueTests {
             #expect(!portal.contains("Waiting on you") || !portal.contains("Approve the credit"))
         }
     }
+
+    @Test func aVendorsProposalWaitsInTheQueueAndOnItsAgreementAndOnlyThoseWhoMayProposeSeeTheForm() async throws {
+        try await Harness.run { harness in
+            let world = harness.world
+            let alpha = try await harness.token(for: world.vendorUserA)
+            let effective = try #require(LocalDate.of(harness.clock.now, in: .gmt).adding(days: 40))
+            let body = """
+                {"title":"Relax availability to 99.8 %","rationale":"Two months missed by a hair.","effective_from":"\(effective)",
+                 "replay_periods":3,"changes":[{"series_id":\(world.objectiveA.seriesID),"sla_target":"99.8","credit_tiers":[{"threshold":"99.8","percent":"10"}]}]}
+                """
+            let made = try await harness.api(.post, "/api/v1/agreements/\(world.agreementA.id)/proposals", token: alpha, json: body)
+            let id = try #require(made.json["id"] as? Int, "\(made.text)")
+            let carla = try await harness.session(for: world.manager)
+            // MUT: the queue asks Carla to answer it; the agreement's page lists it among its open proposals
+            #expect(try await harness.get("/?kind=proposal", as: carla).text.contains("href=\"/proposals/\(id)\">Answer the vendor&#39;s proposal: Relax availability"))
+            let agreement = try await harness.get("/agreements/\(world.agreementA.id)", as: carla).text
+            #expect(agreement.contains("Open renegotiation proposals") && agreement.contains("href=\"/proposals/\(id)\""))
+            // the menu reaches proposals; the form to start one is for those who may propose
+            #expect(agreement.contains("<a href=\"/proposals\">Proposals</a>"))
+            #expect(try await harness.get("/proposals", as: carla).text.contains("Start a proposal"))
+            #expect(!(try await harness.get("/proposals", as: try await harness.session(for: world.analyst)).text.contains("Start a proposal")))
+            // a favicon, where browsers look for it
+            let icon = try await harness.get("/favicon.ico", as: nil)
+            #expect(icon.status == .movedPermanently && icon.location == "/static/favicon.svg")
+            #expect(try await harness.get("/static/favicon.svg", as: nil).status == .ok)
+        }
+    }
 }

@@ -208,7 +208,14 @@ struct AgreementPages {
                 : AgreementViews.CompareChoice(
                     from: versions.map { Choice(value: "\($0.number)", label: "Version \($0.number)", selected: $0.number == versions[versions.count - 2].number) },
                     to: versions.map { Choice(value: "\($0.number)", label: "Version \($0.number)", selected: $0.number == versions[versions.count - 1].number) }))
-        return self.renderer.response(view, template: "agreements/show")
+        var shown = view
+        shown.proposals = try await self.dependencies.useCases.proposals.list(
+            agreementID: agreement.id, openOnly: true, page: PageRequest(number: 1, size: 20), scope: context.scope
+        ).items.map {
+            AgreementViews.ProposalLink(
+                id: $0.id, title: $0.title, status: $0.status.rawValue.replacingOccurrences(of: "_", with: " "), effectiveFrom: Figures.date($0.effectiveFrom))
+        }
+        return self.renderer.response(shown, template: "agreements/show")
     }
 
     struct FormView {

@@ -88,6 +88,15 @@ enum AgreementViews {
         var isVendor: Bool
         /// Two versions to compare, the latest two by default; nil with a single version.
         var compare: CompareChoice?
+        /// Its open renegotiation proposals (proposed or in negotiation).
+        var proposals: [ProposalLink] = []
+    }
+
+    struct ProposalLink {
+        var id: Int64
+        var title: String
+        var status: String
+        var effectiveFrom: String
     }
 
     struct CompareChoice {

@@ -17,6 +17,13 @@ struct HealthController {
     func addRoutes(to router: Router<AccordRequestContext>) {
         router.get("healthz", use: self.getHealthz)
         router.get("readyz", use: self.getReadyz)
+        // browsers ask for /favicon.ico whatever the page links: the same icon
+        router.get("favicon.ico") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.location] = "/static/favicon.svg"
+            headers[.cacheControl] = "public, max-age=86400"
+            return Response(status: .movedPermanently, headers: headers)
+        }
     }
 
     @Sendable func getHealthz(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
