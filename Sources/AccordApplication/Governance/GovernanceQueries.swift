@@ -9,6 +9,11 @@ public struct InboxQueries: Sendable {
     public func list(userID: Int64, unreadOnly: Bool, page: PageRequest) async throws -> PageOf<InboxItem> {
         try await self.repositories.inbox.list(userID: userID, unreadOnly: unreadOnly, page: page)
     }
+
+    /// The person's items of one kind, of one vendor, or unread, newest first.
+    public func list(userID: Int64, filter: InboxFilter, page: PageRequest) async throws -> PageOf<InboxItem> {
+        try await self.repositories.inbox.list(userID: userID, filter: filter, page: page)
+    }
 }
 
 /// A person marks one inbox item read, or all of them (`id` nil).
@@ -18,6 +23,14 @@ public struct MarkRead: Sendable {
 
     public func callAsFunction(userID: Int64, id: Int64?) async throws {
         try await self.repositories.inbox.markRead(userID: userID, id: id, at: self.clock())
+    }
+
+    /// Marks the person's items among `ids` read (at most 500 at once; ids of others' items change nothing); returns how
+    /// many were unread.
+    @discardableResult
+    public func callAsFunction(userID: Int64, ids: [Int64]) async throws -> Int {
+        guard ids.count <= 500 else { throw ValidationErrors([FieldError("ids", "At most 500 items at once.")]) }
+        return try await self.repositories.inbox.markRead(userID: userID, ids: ids, at: self.clock())
     }
 }
 

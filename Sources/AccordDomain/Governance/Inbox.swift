@@ -139,3 +139,57 @@ public enum InboxRouting {
         return chosen.map { Recipient(userID: $0.key, toAct: $0.value) }.sorted { $0.userID < $1.userID }
     }
 }
+
+/// The kinds of inbox item a person filters by: the events of one subject.
+public enum InboxKind: String, Sendable, CaseIterable, Codable {
+    case claims, disputes, rcas, actions, breaches, credits, reviews, proposals, renewals, data
+
+    public var label: String {
+        switch self {
+        case .claims: "Claims"
+        case .disputes: "Disputes"
+        case .rcas: "RCAs"
+        case .actions: "Actions"
+        case .breaches: "Breaches"
+        case .credits: "Credits"
+        case .reviews: "Reviews and packs"
+        case .proposals: "Proposals"
+        case .renewals: "Notice deadlines"
+        case .data: "Data behind"
+        }
+    }
+
+    public var events: [InboxEvent] {
+        InboxEvent.allCases.filter { $0.kind == self }
+    }
+}
+
+extension InboxEvent {
+    public var kind: InboxKind {
+        switch self {
+        case .claimFiled, .claimDecided: .claims
+        case .disputeFiled, .disputeDecided: .disputes
+        case .rcaRequested, .rcaDueSoon, .rcaOverdue, .rcaSubmitted, .rcaReturned, .rcaAccepted: .rcas
+        case .actionDue, .actionOverdue: .actions
+        case .breachRecorded: .breaches
+        case .creditComputed: .credits
+        case .packFrozen, .meetingChanged: .reviews
+        case .proposalMade, .proposalDecided: .proposals
+        case .renewalNoticeDue: .renewals
+        case .dataStale: .data
+        }
+    }
+}
+
+/// What a person asks of their inbox: one kind, one vendor, the unread only.
+public struct InboxFilter: Sendable, Equatable {
+    public var kind: InboxKind?
+    public var vendorID: Int64?
+    public var unreadOnly: Bool
+
+    public init(kind: InboxKind? = nil, vendorID: Int64? = nil, unreadOnly: Bool = false) {
+        self.kind = kind
+        self.vendorID = vendorID
+        self.unreadOnly = unreadOnly
+    }
+}

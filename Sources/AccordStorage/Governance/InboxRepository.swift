@@ -41,9 +41,10 @@ public struct InboxRepository: Sendable {
         for recipient in recipients {
             try await connection.rows(
                 """
-                INSERT INTO notifications (user_id, event, subject_kind, subject_id, title, link, to_act, dedupe_key, created_at)
+                INSERT INTO notifications (user_id, event, subject_kind, subject_id, title, link, to_act, dedupe_key, created_at, vendor_id)
                 SELECT id, \(announcement.event.rawValue), \(announcement.subjectKind), \(announcement.subjectID), \(announcement.title),
-                       \(announcement.link), \(recipient.toAct), \(announcement.dedupeKey), \(now)
+                       \(announcement.link), \(recipient.toAct), \(announcement.dedupeKey), \(now),
+                       coalesce(\(announcement.vendorID)::int8, (SELECT a.vendor_id FROM agreements a WHERE a.id = \(announcement.agreementID)::int8))
                 FROM users WHERE id = \(recipient.userID) AND NOT disabled
                 ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
                 """, logger: logger)
@@ -54,10 +55,16 @@ public struct InboxRepository: Sendable {
     }
 
     public func list(userID: Int64, unreadOnly: Bool, page: PageRequest) async throws -> PageOf<InboxItem> {
+        try await self.list(userID: userID, filter: InboxFilter(unreadOnly: unreadOnly), page: page)
+    }
+
+    public func list(userID: Int64, filter: InboxFilter, page: PageRequest) async throws -> PageOf<InboxItem> {
+        let events: [String]? = filter.kind.map { $0.events.map(\.rawValue) }
         let rows = try await self.database.query(
             """
             SELECT id, event, subject_kind, subject_id, title, link, to_act, created_at, read_at, count(*) OVER () AS total
-            FROM notifications WHERE user_id = \(userID) AND (NOT \(unreadOnly) OR read_at IS NULL)
+            FROM notifications WHERE user_id = \(userID) AND (NOT \(filter.unreadOnly) OR read_at IS NULL)
+              AND (\(events)::text[] IS NULL OR event = ANY(\(events)::text[])) AND (\(filter.vendorID)::int8 IS NULL OR vendor_id = \(filter.vendorID)::int8)
             ORDER BY created_at DESC, id DESC LIMIT \(page.size) OFFSET \(page.offset)
             """)
         let total = try rows.first?.makeRandomAccess().value("total", as: Int.self) ?? 0
@@ -79,6 +86,14 @@ public struct InboxRepository: Sendable {
     }
 
     /// Marks one item (or, without `id`, every item) of the user read; an item of another user is not found.
+    /// Marks the user's items among `ids` read (others' ids are passed over); returns how many were unread.
+    @discardableResult
+    public func markRead(userID: Int64, ids: [Int64], at now: Date) async throws -> Int {
+        try await self.database.query(
+            "UPDATE notifications SET read_at = \(now) WHERE user_id = \(userID) AND id = ANY(\(ids)::int8[]) AND read_at IS NULL RETURNING id"
+        ).count
+    }
+
     public func markRead(userID: Int64, id: Int64?, at now: Date) async throws {
         if let id {
             let rows = try await self.database.query(

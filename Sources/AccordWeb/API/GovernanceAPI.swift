@@ -164,6 +164,7 @@ struct GovernanceAPI {
         group.get("agreements/:id/governance", use: self.getAgreementGovernance)
         group.put("agreements/:id/governance", use: self.putAgreementGovernance)
         group.get("inbox", use: self.getInbox)
+        group.post("inbox/read", use: self.postInboxReadMany)
         group.post("inbox/:id/read", use: self.postInboxRead)
         group.post("inbox/read-all", use: self.postInboxReadAll)
     }
@@ -187,9 +188,23 @@ struct GovernanceAPI {
 
     @Sendable func getInbox(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
         let user = try context.requireUser()
-        let unread = request.query("unread") == "true"
-        let page = try await self.dependencies.useCases.inbox.list(userID: user.id, unreadOnly: unread, page: request.apiPage())
+        let page = try await self.dependencies.useCases.inbox.list(userID: user.id, filter: try InboxPages.filter(request), page: request.apiPage())
         return JSON.response(ListEnvelope(page) { $0 })
+    }
+
+    struct Marked: Encodable {
+        var marked: Int
+    }
+
+    /// `{"ids": [1, 2]}`: the caller's items among them read.
+    @Sendable func postInboxReadMany(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
+        let user = try context.requireUser()
+        var request = request
+        let input = try await request.json(context: context)
+        let texts = input.texts("ids")
+        let ids = texts.compactMap { Int64($0) }
+        guard !ids.isEmpty, ids.count == texts.count else { throw ValidationErrors([FieldError("ids", "A list of inbox item numbers.")]) }
+        return JSON.response(Marked(marked: try await self.dependencies.useCases.markRead(userID: user.id, ids: ids)))
     }
 
     @Sendable func postInboxRead(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
