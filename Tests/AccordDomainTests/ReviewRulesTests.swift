@@ -164,4 +164,20 @@ struct ReviewRulesTests {
         #expect(result.currentCredits == 900 && result.proposedCredits == 600 && result.creditDifference == -300)
         #expect(result.rows.map(\.attainment) == [Self.d("99.95"), Self.d("99.6"), Self.d("98.5"), nil])
     }
+
+    @Test func aMeetingReadsPlannedUnderWayHeldMinutesOpenOrLockedByTheClock() {
+        let start = Date(timeIntervalSince1970: 10_000)
+        func meeting(_ status: ReviewMeeting.Status = .planned, opened: Bool = false, locked: Bool = false) -> ReviewMeeting {
+            ReviewMeeting(
+                id: 1, seriesID: 1, day: LocalDate("2026-12-02")!, startsAt: start, endsAt: start.addingTimeInterval(3600), packDueAt: start, status: status,
+                adHoc: false, reason: "", sequence: 0, updatedAt: start,
+                minutes: .init(openedAt: opened ? start : nil, lockedAt: locked ? start.addingTimeInterval(7200) : nil), rowVersion: 1)
+        }
+        #expect(meeting().stateLabel(now: start.addingTimeInterval(-1)) == "planned")
+        #expect(meeting().stateLabel(now: start.addingTimeInterval(60)) == "under way")
+        #expect(meeting().stateLabel(now: start.addingTimeInterval(3600)) == "held")
+        #expect(meeting(opened: true).stateLabel(now: start.addingTimeInterval(4000)) == "minutes open")
+        #expect(meeting(opened: true, locked: true).stateLabel(now: start.addingTimeInterval(9000)) == "minutes locked")
+        #expect(meeting(.cancelled).stateLabel(now: start.addingTimeInterval(-1)) == "cancelled")
+    }
 }

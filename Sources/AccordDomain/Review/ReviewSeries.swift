@@ -428,3 +428,15 @@ public enum MinutesRules {
         return CanonicalJSON.object(content).text
     }
 }
+
+extension ReviewMeeting {
+    /// Where the meeting stands as people say it: `planned` (ahead), `under way`, `held` (over, no minutes yet),
+    /// `minutes open`, `minutes locked`, or `cancelled`.
+    public func stateLabel(now: Date) -> String {
+        if self.status == .cancelled { return "cancelled" }
+        if self.minutes.locked { return "minutes locked" }
+        if now < self.startsAt { return "planned" }
+        if now < self.endsAt { return "under way" }
+        return self.minutes.openedAt == nil ? "held" : "minutes open"
+    }
+}

@@ -50,6 +50,8 @@ struct MeetingPages {
     struct View {
         var chrome: Chrome
         var meeting: MeetingOut
+        /// planned, under way, held, minutes open, minutes locked, cancelled
+        var state: String = ""
         var seriesID: Int64
         var seriesTitle: String
         var tier: String
@@ -205,7 +207,9 @@ struct MeetingPages {
             canMove: canManage && meeting.status == .planned && meeting.minutes.openedAt == nil,
             history: try await self.dependencies.useCases.reviews.history(meetingID: id, scope: scope).map { HistoryLine(context.facing($0), zone: zone) },
             form: state)
+        var shown = view
+        shown.state = meeting.stateLabel(now: now)
         return self.dependencies.renderer.response(
-            view, template: "meetings/show", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
+            shown, template: "meetings/show", status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }
 }

@@ -23,6 +23,8 @@ struct ReviewPages {
         var tier: String
         var when: String
         var status: String
+        /// planned, under way, held, minutes open, minutes locked, cancelled
+        var state: String
         var adHoc: Bool
         var cancelled: Bool
         var packDue: String
@@ -181,12 +183,13 @@ struct ReviewPages {
 
     func meetingLines(_ meetings: [(ReviewMeeting, ReviewSeries)], scope: AccessScope) async throws -> [MeetingLine] {
         let packed = try await self.dependencies.useCases.packs.packed(meetingIDs: meetings.map(\.0.id), scope: scope)
+        let now = self.dependencies.clock()
         return meetings.map { meeting, series in
             let zone = TimeZone(identifier: series.timeZone) ?? .gmt
             return MeetingLine(
                 id: meeting.id, series: series.title, tier: series.tier.label,
                 when: ReviewText.meetingTime(start: meeting.startsAt, end: meeting.endsAt, zone: zone), status: meeting.status.rawValue,
-                adHoc: meeting.adHoc, cancelled: meeting.status == .cancelled, packDue: Stamp.format(meeting.packDueAt, zone),
+                state: meeting.stateLabel(now: now), adHoc: meeting.adHoc, cancelled: meeting.status == .cancelled, packDue: Stamp.format(meeting.packDueAt, zone),
                 hasPack: packed.contains(meeting.id), minutesLocked: meeting.minutes.locked)
         }
     }
