@@ -95,6 +95,9 @@ struct JointRCATests {
             for token in [manager, alpha] { #expect(try await harness.api(.post, "/api/v1/rcas/\(id)/sign", token: token, json: "{}").status == .ok) }
             let early = try await harness.api(.post, "/api/v1/rcas/\(id)/submit", token: alpha, json: "{}")
             #expect(early.status == .conflict && early.text.contains("Beta Systems"), "\(early.text)")
+            // the page offers no submit button yet, and says whose signature is missing
+            let unsigned = try await harness.get("/rcas/\(id)", as: try await harness.session(for: world.vendorUserA)).text
+            #expect(!unsigned.contains("Submit for acceptance") && unsigned.contains("waiting for Beta Systems"))
             #expect(try await harness.api(.post, "/api/v1/rcas/\(id)/sign", token: beta, json: "{}").status == .ok)
             let factor = try await harness.api(
                 .post, "/api/v1/rcas/\(id)/factors", token: beta, json: #"{"category":"capacity","description":"Purge rate limit too low","responsible":"\#(world.vendorB.id)"}"#)
@@ -102,6 +105,7 @@ struct JointRCATests {
             #expect(voided.allSatisfy { $0["signed"] as? Bool == false })
             #expect(try await harness.api(.post, "/api/v1/rcas/\(id)/submit", token: alpha, json: "{}").status == .conflict)
             for token in [manager, alpha, beta] { #expect(try await harness.api(.post, "/api/v1/rcas/\(id)/sign", token: token, json: "{}").status == .ok) }
+            #expect(try await harness.get("/rcas/\(id)", as: try await harness.session(for: world.vendorUserA)).text.contains("Submit for acceptance"))
             #expect(try await harness.api(.post, "/api/v1/rcas/\(id)/submit", token: beta, json: "{}").json["status"] as? String == "submitted")
             // accepting is the customer's; returning needs a comment
             #expect(try await harness.api(.post, "/api/v1/rcas/\(id)/accept", token: alpha, json: "{}").status == .forbidden)

@@ -89,7 +89,10 @@ struct RCAShowPage {
         var canWrite: Bool
         var canSign: Bool
         var canStart: Bool
+        /// In progress and signed by every party: it may go for acceptance.
         var canSubmit: Bool
+        /// In progress, but a party's signature on this version is missing: the page says whose.
+        var awaitingSignatures: String?
         var canDecide: Bool
         var canClose: Bool
         var canRaise: Bool
@@ -181,7 +184,10 @@ struct RCAShowPage {
             zone: zone.identifier, zoneIsRCA: zone.identifier == rcaZone.identifier, rcaZone: rcaZone.identifier,
             canWrite: editable && user.role.may(.writeRCAs), canSign: editable && user.role.may(.writeRCAs) && !(mine?.signed ?? false),
             canStart: [RCAState.requested, .returned].contains(rca.status) && user.role.may(.writeRCAs),
-            canSubmit: rca.status == .inProgress && user.role.may(.writeRCAs), canDecide: rca.status == .submitted && isCustomer && user.role.may(.manageContracts),
+            canSubmit: rca.status == .inProgress && user.role.may(.writeRCAs) && !rca.parties.isEmpty && rca.parties.allSatisfy(\.signed),
+            awaitingSignatures: rca.status == .inProgress && user.role.may(.writeRCAs) && rca.parties.contains { !$0.signed }
+                ? rca.parties.filter { !$0.signed }.map(\.name).joined(separator: ", ") : nil,
+            canDecide: rca.status == .submitted && isCustomer && user.role.may(.manageContracts),
             canClose: rca.status == .accepted && user.role.may(.manageContracts), canRaise: rca.status != .closed && user.role.may(.writeRCAs),
             categories: RootCauseCategory.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: values["category"] == $0.rawValue) },
             partyChoices: rca.parties.map { Choice(value: $0.vendorID.map(String.init) ?? "customer", label: $0.name, selected: $0.vendorID == vendor) },
