@@ -23,7 +23,8 @@ struct SearchPages {
         struct Line {
             var id: Int64
             var title: String
-            var detail: String
+            /// Nil rather than empty: a template treats an empty text as present.
+            var detail: String?
             var link: String
         }
     }
@@ -48,7 +49,7 @@ struct SearchPages {
         }
         let groups = SearchHit.Kind.allCases.compactMap { kind -> View.Group? in
             let found = hits.filter { $0.kind == kind }
-            return found.isEmpty ? nil : View.Group(label: kind.label, hits: found.map { View.Line(id: $0.id, title: $0.title, detail: $0.detail, link: $0.link) })
+            return found.isEmpty ? nil : View.Group(label: kind.label, hits: found.map { View.Line(id: $0.id, title: $0.title, detail: $0.detail.nonEmpty, link: $0.link) })
         }
         let view = View(
             chrome: Chrome(title: query.isEmpty ? "Search" : "Search: \(query.prefix(100))", context: context), query: String(query.prefix(100)),
