@@ -126,7 +126,7 @@ struct ReviewPagesTests {
             #expect(made.status == .seeOther, "\(made.text)")
             let proposalPath = Self.location(made).components(separatedBy: "?").first ?? ""
             let shown = try await harness.get(proposalPath, as: carla)
-            #expect(shown.text.contains("Breaches 2 → 1; credits 200 → 100 EUR (difference -100)"), "\(shown.text)")
+            #expect(shown.text.contains("Breaches 2 → 1; credits EUR 200.00 → EUR 100.00 (difference -EUR 100.00)"), "\(shown.text)")
             #expect(shown.text.contains("Accept (creates the amended version)"))
             // the customer accepts: version 2 is in force from the effective date
             let accepted = try await harness.post("\(proposalPath)/accept", [("row_version", "1")], as: carla)

@@ -33,7 +33,7 @@ extension PackReplay {
             ]
         }
         self.totals =
-            "Breaches \(result.currentBreaches) → \(result.proposedBreaches); credits \(result.currentCredits.plain) → \(result.proposedCredits.plain) \(result.currency) (difference \(result.creditDifference.plain))"
+            "Breaches \(result.currentBreaches) → \(result.proposedBreaches); credits \(Money.format(result.currentCredits, result.currency)) → \(Money.format(result.proposedCredits, result.currency)) (difference \(Money.difference(result.creditDifference, result.currency)))"
     }
 }
 

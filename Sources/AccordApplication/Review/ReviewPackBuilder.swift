@@ -352,7 +352,7 @@ public struct ReviewPackBuilder: Sendable {
             items: credits.filter { $0.status == "computed" }.map { credit in
                 AgendaFacts.Item(
                     kind: .credit,
-                    text: "Credit awaiting approval: \(credit.objectiveName), \(facts.periodLabel(credit.periodStart, timeZone: credit.timeZone, objectiveID: credit.objectiveID)): \(credit.amount.plain) \(credit.currency)",
+                    text: "Credit awaiting approval: \(credit.objectiveName), \(facts.periodLabel(credit.periodStart, timeZone: credit.timeZone, objectiveID: credit.objectiveID)): \(Money.format(credit.amount, credit.currency))",
                     party: credit.party)
             },
             tables: [

@@ -52,6 +52,11 @@ public struct StatementReading: Sendable {
     public var decisions: [Decision]
     public var hasDecisions: Bool
 
+    /// An amount as the signed file states it (`4200`), written as money is everywhere (`EUR 4,200.00`).
+    static func money(_ amount: String, _ currency: String) -> String {
+        Decimal(string: amount).map { Money.format($0, currency) } ?? "\(currency) \(amount)"
+    }
+
     /// `November 2026`.
     public static func monthName(_ day: LocalDate) -> String {
         let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
@@ -67,7 +72,7 @@ public struct StatementReading: Sendable {
             for objective in objectives {
                 let credit = objective["credit"].flatMap { credit -> String? in
                     guard let amount = credit["amount"]?.string, let currency = credit["currency"]?.string else { return nil }
-                    return "\(currency) \(amount) (\(credit["computation"]?.string ?? ""); \(credit["status"]?.string ?? ""))"
+                    return "\(Self.money(amount, currency)) (\(credit["computation"]?.string ?? ""); \(credit["status"]?.string ?? ""))"
                 }
                 var exclusions: [String] = []
                 if case .array(let items)? = objective["exclusions"] { exclusions = items.compactMap(\.string) }
@@ -86,7 +91,7 @@ public struct StatementReading: Sendable {
         }
         var credits: [String] = []
         if case .array(let totals)? = content["credits_owed"] {
-            credits = totals.compactMap { total in total["amount"]?.string.map { "\(total["currency"]?.string ?? "") \($0)" } }
+            credits = totals.compactMap { total in total["amount"]?.string.map { Self.money($0, total["currency"]?.string ?? "") } }
         }
         var decisions: [Decision] = []
         if case .array(let items)? = content["decisions"] {

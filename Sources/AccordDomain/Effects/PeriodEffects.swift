@@ -27,11 +27,10 @@ public enum PeriodEffects {
     }
 
     public static func creditComputed(_ creditID: Int64, credit: CreditFigures, vendorID: Int64?) -> Effect {
-        let amount = CreditCalculator.minorUnitText(credit.amount, currency: credit.currency).groupedThousands
-        return .announce(
+        .announce(
             Announcement(
                 event: .creditComputed, subjectKind: "credit", subjectID: creditID,
-                title: "Credit of \(credit.currency) \(amount) computed for a breached period", link: "/credits/\(creditID)",
+                title: "Credit of \(Money.format(credit.amount, credit.currency)) computed for a breached period", link: "/credits/\(creditID)",
                 agreementID: credit.agreementID, vendorID: vendorID))
     }
 

@@ -155,7 +155,7 @@ public struct StatementFacts: Sendable, Equatable {
     /// "99.5 % not reached: tier 10 % of the period fee 1000 EUR = 100 EUR", with the probation factor where it applied.
     public static func computation(_ credit: Credit) -> String {
         let probation = credit.onProbation && credit.percent != credit.tierPercent ? " (on probation: \(credit.percent.plain) %)" : ""
-        return "\(credit.tierPercent.plain) % of the period fee \(credit.periodFee.plain) \(credit.currency)\(probation) = \(credit.amount.plain) \(credit.currency)"
+        return "\(credit.tierPercent.plain) % of the period fee \(Money.format(credit.periodFee, credit.currency))\(probation) = \(Money.format(credit.amount, credit.currency))"
     }
 }
 
