@@ -83,14 +83,31 @@ public enum Figures {
     }
 }
 
-/// An instant as pages and mail write it, in a zone: `3 Dec 2026 09:30 CET`.
+/// Instants as pages, packs, exports and mail write them, always in the zone of what they are about (the meeting's,
+/// the agreement's), the zone named: the one place date formatters are made.
 public enum Stamp {
-    public static func format(_ date: Date, _ zone: TimeZone) -> String {
+    /// A formatter for `pattern` in `zone` (British English names: `Wed 2 Dec 2026`).
+    public static func formatter(_ pattern: String, _ zone: TimeZone) -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
         formatter.timeZone = zone
-        formatter.dateFormat = "d MMM yyyy HH:mm zzz"
-        return formatter.string(from: date)
+        formatter.dateFormat = pattern
+        return formatter
+    }
+
+    /// `3 Dec 2026 09:30 CET`.
+    public static func format(_ date: Date, _ zone: TimeZone) -> String {
+        Self.formatter("d MMM yyyy HH:mm zzz", zone).string(from: date)
+    }
+
+    /// `Wed 2 Dec 2026, 10:00–11:00 (Europe/Berlin)`: a meeting, in its series' zone.
+    public static func meeting(start: Date, end: Date, zone: TimeZone) -> String {
+        "\(Self.formatter("EEE d MMM yyyy, HH:mm", zone).string(from: start))–\(Self.formatter("HH:mm", zone).string(from: end)) (\(zone.identifier))"
+    }
+
+    /// `March 2026`: the month an instant falls in, in a zone.
+    public static func month(_ date: Date, _ zone: TimeZone) -> String {
+        Self.formatter("MMMM yyyy", zone).string(from: date)
     }
 
     public static func zone(_ identifier: String) -> TimeZone { TimeZone(identifier: identifier) ?? .gmt }

@@ -69,25 +69,13 @@ public struct MeetingInvitations: Sendable {
         }
     }
 
-    /// "Tuesday 15 December 2026, 10:00–11:00 (Europe/Berlin)".
+    /// "Tue 15 Dec 2026, 10:00–11:00 (Europe/Berlin)", as the pages write a meeting.
     static func when(_ meeting: ReviewMeeting, zone identifier: String) -> String {
-        let zone = TimeZone(identifier: identifier) ?? .gmt
-        let day = DateFormatter()
-        day.locale = Locale(identifier: "en_GB")
-        day.timeZone = zone
-        day.dateFormat = "EEEE d MMMM yyyy, HH:mm"
-        let time = DateFormatter()
-        time.locale = Locale(identifier: "en_GB")
-        time.timeZone = zone
-        time.dateFormat = "HH:mm"
-        return "\(day.string(from: meeting.startsAt))–\(time.string(from: meeting.endsAt)) (\(identifier))"
+        Stamp.meeting(start: meeting.startsAt, end: meeting.endsAt, zone: Stamp.zone(identifier))
     }
 
+    /// "11 Dec 2026 00:00 CET", as the pages write an instant, in the series' zone.
     static func stamp(_ instant: Date, zone identifier: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = TimeZone(identifier: identifier) ?? .gmt
-        formatter.dateFormat = "d MMMM yyyy, HH:mm"
-        return "\(formatter.string(from: instant)) (\(identifier))"
+        Stamp.format(instant, Stamp.zone(identifier))
     }
 }

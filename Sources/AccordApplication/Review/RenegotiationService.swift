@@ -83,14 +83,6 @@ public enum ReviewText {
 
     /// "Wed 2 Dec 2026, 10:00–11:00 (Europe/Berlin)".
     public static func meetingTime(start: Date, end: Date, zone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = "EEE d MMM yyyy, HH:mm"
-        let hours = DateFormatter()
-        hours.locale = Locale(identifier: "en_GB")
-        hours.timeZone = zone
-        hours.dateFormat = "HH:mm"
-        return "\(formatter.string(from: start))–\(hours.string(from: end)) (\(zone.identifier))"
+        Stamp.meeting(start: start, end: end, zone: zone)
     }
 }

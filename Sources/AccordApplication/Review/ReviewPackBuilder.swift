@@ -51,13 +51,9 @@ public struct ReviewPackBuilder: Sendable {
             Dictionary(self.entries.map { ($0.objective.id, $0.objective.window) }, uniquingKeysWith: { first, _ in first })
         }
 
-        /// "2026-12-02 10:00 CET" in the series' zone.
+        /// "2 Dec 2026 10:00 CET" in the series' zone.
         func stamp(_ date: Date) -> String {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_GB")
-            formatter.timeZone = self.zone
-            formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
-            return formatter.string(from: date)
+            Stamp.format(date, self.zone)
         }
 
         /// A vendor's pack names its own people only: the customer's and other vendors' people appear as their party.

@@ -46,10 +46,6 @@ public enum PeriodEffects {
 
     /// "March 2026": the month a breach's period starts, in the agreement's zone.
     public static func month(_ start: Date, _ zone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = "MMMM yyyy"
-        return formatter.string(from: start)
+        Stamp.month(start, zone)
     }
 }

@@ -47,11 +47,7 @@ struct ExclusionPages {
         }
 
         static func format(_ date: Date, _ zone: TimeZone) -> String {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_GB")
-            formatter.timeZone = zone
-            formatter.dateFormat = "d MMM yyyy HH:mm zzz"
-            return formatter.string(from: date)
+            Stamp.format(date, zone)
         }
     }
 

@@ -59,10 +59,7 @@ struct JobPages {
     }
 
     static func stamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "d MMM yyyy HH:mm:ss"
-        return formatter.string(from: date)
+        // runs are seconds apart: the seconds, and the zone named
+        Stamp.formatter("d MMM yyyy HH:mm:ss zzz", .gmt).string(from: date)
     }
 }

@@ -145,11 +145,7 @@ struct ObjectivePages {
     }
 
     static func label(_ start: Date, zone: TimeZone, window: ObjectiveWindow) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = window == .calendarQuarter ? "QQQ yyyy" : "MMM yyyy"
-        return formatter.string(from: start)
+        Stamp.formatter(window == .calendarQuarter ? "QQQ yyyy" : "MMM yyyy", zone).string(from: start)
     }
 
     private func loadVersion(_ context: AccordRequestContext) async throws -> (Agreement, AgreementVersion) {

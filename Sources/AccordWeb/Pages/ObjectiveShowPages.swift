@@ -328,10 +328,7 @@ struct ObjectiveShowPages {
         let totalDays = max(1, calendar.dateComponents([.day], from: period.start, to: period.end).day ?? 30)
         let counts = try await self.dependencies.useCases.objectives.counts(
             seriesID: objective.seriesID, sliKind: objective.sliKind, spans: days.map { DateInterval(start: period.start, end: $0.end) }, now: now)
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = "d MMM"
+        let formatter = Stamp.formatter("d MMM", zone)
         // the same error budget as the period's figure (against the SLO, over the valid events so far), day by day:
         // the last point is the budget left the page and the API show
         let points = zip(days, counts).map { day, counts in
