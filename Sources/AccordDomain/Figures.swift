@@ -34,10 +34,17 @@ public enum Figures {
     public static func target(_ value: Decimal) -> String { "\(value.plain) %" }
 
     /// The error budget left, in percent of the budget, to one decimal (never rounded up to "0.0 %" once overspent).
+    /// Past twice the budget spent, it says how many budgets went, the exact percent beside it:
+    /// `overspent 133× (-13,233.3 %)`.
     public static func budgetLeft(_ remaining: Decimal?) -> String {
         guard let remaining else { return "—" }
         let percent = remaining * 100
         if percent < 0, percent.rounded(places: 1) >= 0 { return "-0.1 %" }
+        if remaining < -1 {
+            let spent = 1 - remaining
+            let times = spent >= 10 ? spent.rounded(places: 0).fixed(0).groupedThousands : spent.rounded(places: 1).plain
+            return "overspent \(times)× (\(percent.fixed(1).groupedThousands) %)"
+        }
         return "\(percent.fixed(1)) %"
     }
 

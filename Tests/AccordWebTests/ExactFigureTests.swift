@@ -149,6 +149,10 @@ struct FiguresOnPagesTests {
         #expect(Figures.attainment(nil) == "no data")
         #expect(Figures.budgetLeft(Decimal(string: "-0.0001")) == "-0.1 %")
         #expect(Figures.budgetLeft(Decimal(string: "0.4235")) == "42.4 %")
+        // past twice the budget spent, how many budgets went, and the exact percent beside it
+        #expect(Figures.budgetLeft(Decimal(string: "-132.333")) == "overspent 133× (-13,233.3 %)")
+        #expect(Figures.budgetLeft(Decimal(string: "-1.5")) == "overspent 2.5× (-150.0 %)")
+        #expect(Figures.budgetLeft(Decimal(string: "-0.5")) == "-50.0 %")
         #expect(Figures.count(Decimal(string: "1234567")!) == "1,234,567")
         #expect(Figures.count(Fraction(text: "200/3")!.rounded(places: 12)) == "66.667")
         let berlin = TimeZone(identifier: "Europe/Berlin")!
