@@ -48,6 +48,18 @@ public enum Figures {
         return "\(percent.fixed(1)) %"
     }
 
+    /// A burn rate in words: how soon the budget left is gone at `burnRate` (1× spends a period's whole budget over
+    /// the period), e.g. `at this rate the error budget left is gone in 2 days`.
+    public static func runway(remaining: Decimal?, burnRate: Decimal?, periodSeconds: TimeInterval) -> String? {
+        guard let remaining, let burnRate, burnRate > 0, periodSeconds > 0 else { return nil }
+        guard remaining > 0 else { return "the period's error budget is already spent" }
+        let seconds = NSDecimalNumber(decimal: remaining / burnRate).doubleValue * periodSeconds
+        let hours = Int((seconds / 3600).rounded())
+        let when =
+            seconds < 3600 ? "within the hour" : hours < 48 ? "in \(hours) hour\(hours == 1 ? "" : "s")" : "in \(Int((seconds / 86_400).rounded())) days"
+        return "at this rate the error budget left is gone \(when)"
+    }
+
     /// The error budget left, saying which target it is measured against: `42.0 % of the error budget against the SLO
     /// (99.95 %) left`.
     public static func budgetSentence(_ remaining: Decimal?, slo: Decimal) -> String {

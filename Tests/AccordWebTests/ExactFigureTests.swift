@@ -153,6 +153,12 @@ struct FiguresOnPagesTests {
         #expect(Figures.budgetLeft(Decimal(string: "-132.333")) == "overspent 133× (-13,233.3 %)")
         #expect(Figures.budgetLeft(Decimal(string: "-1.5")) == "overspent 2.5× (-150.0 %)")
         #expect(Figures.budgetLeft(Decimal(string: "-0.5")) == "-50.0 %")
+        // a burn rate in words: half the budget left at 7.5× over a 30-day period lasts 2 days
+        #expect(Figures.runway(remaining: Decimal(string: "0.5"), burnRate: Decimal(string: "7.5"), periodSeconds: 30 * 86_400) == "at this rate the error budget left is gone in 2 days")
+        #expect(Figures.runway(remaining: Decimal(string: "0.1"), burnRate: Decimal(string: "14.4"), periodSeconds: 30 * 86_400) == "at this rate the error budget left is gone in 5 hours")
+        #expect(Figures.runway(remaining: Decimal(string: "0.01"), burnRate: Decimal(string: "14.4"), periodSeconds: 30 * 86_400) == "at this rate the error budget left is gone within the hour")
+        #expect(Figures.runway(remaining: Decimal(string: "-0.2"), burnRate: 2, periodSeconds: 30 * 86_400) == "the period's error budget is already spent")
+        #expect(Figures.runway(remaining: 1, burnRate: nil, periodSeconds: 30 * 86_400) == nil)
         #expect(Figures.count(Decimal(string: "1234567")!) == "1,234,567")
         #expect(Figures.count(Fraction(text: "200/3")!.rounded(places: 12)) == "66.667")
         let berlin = TimeZone(identifier: "Europe/Berlin")!

@@ -228,8 +228,14 @@ struct ObjectiveShowPages {
         }
         let fullStatus = try await self.dependencies.useCases.status.status(loaded, now: now)
         let status = showsInternal ? fullStatus : fullStatus.withholdingInternalFigures
-        let alerts = status.alerts.map {
-            "\($0.severity.capitalized): burning faster than \($0.factor.plain)× over \($0.longWindow) and \($0.shortWindow)"
+        let alerts = status.alerts.map { alert in
+            // the rule, and what it means for this period: how soon the budget left is gone at the long window's rate
+            let rate = status.burnRates.first { $0.window == alert.longWindow }?.burnRate
+            let runway = status.period.flatMap { period in
+                Figures.runway(remaining: period.budgetRemaining, burnRate: rate, periodSeconds: period.end.timeIntervalSince(period.start))
+            }
+            return "\(alert.severity.capitalized): burning faster than \(alert.factor.plain)× over \(alert.longWindow) and \(alert.shortWindow)"
+                + (runway.map { " — \($0)" } ?? "")
         }
         let statusView = StatusView(
             current: status.period.flatMap { period in
