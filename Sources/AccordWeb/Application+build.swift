@@ -21,7 +21,7 @@ public func buildApplication(
         backend: backend)
     let router = try buildRouter(dependencies, logger: logger)
     var app = Application(
-        router: router, server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+        router: router, server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
         services: [backend.service] + (configuration.runsScheduler ? [dependencies.jobRunner] : []), logger: logger)
     app.beforeServerStarts {

@@ -45,9 +45,12 @@ struct Harness: Sendable {
         if let pool { settings.maximumConnections = pool }
         if let wait { settings.connectionWait = wait }
         do {
-            let configuration = AppConfiguration(
+            var configuration = AppConfiguration(
                 behindTLS: behindTLS, root: TestDatabase.root, database: settings, runsScheduler: false, trustedProxies: trustedProxies,
                 webhookAllowList: webhookAllowList, metricsToken: metricsToken, mail: mail)
+            // a live test's one client connection is opened before its set-up, which on a loaded machine can outlast the
+            // minute a production connection may idle
+            configuration.idleTimeoutSeconds = 900
             let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, clock: { clock.now })
             let database = Database(settings: settings, logger: TestDatabase.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -168,7 +168,7 @@ struct RCAShowPage {
                     attainment: breach.objectiveID > 0 ? Figures.attainment(breach.attainment, targets: [breach.target]) : "—",
                     target: breach.objectiveID > 0 ? "\(breach.target.plain) %" : "—",
                     budget: breach.budgetConsumed.map { "\(($0 * 100).rounded(places: 1).plain) % of the budget" } ?? "—",
-                    credit: breach.creditAmount.map { "\($0) \(breach.currency ?? "")" } ?? "—")
+                    credit: RCAMarkdown.money(breach.creditAmount, breach.currency))
             }, showsBudget: rca.breaches.contains { $0.budgetConsumed != nil },
             timeline: rca.timeline.map {
                 TimelineLine(
@@ -249,9 +249,16 @@ enum RCAMarkdown {
                 figures ? Figures.attainment(breach.attainment, targets: [breach.target]) : "—", figures ? "\(breach.target.plain) %" : "—",
             ]
             if showsBudget { cells.append(breach.budgetConsumed.map { "\(($0 * 100).rounded(places: 1).plain) %" } ?? "—") }
-            cells.append(breach.creditAmount.map { MarkdownText.inline("\($0) \(breach.currency ?? "")") } ?? "—")
+            cells.append(MarkdownText.inline(Self.money(breach.creditAmount, breach.currency)))
             return "| " + cells.joined(separator: " | ") + " |"
         }
         return ["", "## Breaches and impact", "", "| " + columns.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: columns.count)] + rows
+    }
+
+    /// A breach's credit as money reads everywhere (`EUR 4,200.00`), `—` without one.
+    static func money(_ amount: String?, _ currency: String?) -> String {
+        guard let amount else { return "—" }
+        guard let currency, let value = Decimal(string: amount) else { return "\(amount) \(currency ?? "")" }
+        return Money.format(value, currency)
     }
 }
