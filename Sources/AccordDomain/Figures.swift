@@ -54,6 +54,8 @@ public enum Figures {
         guard let remaining, let burnRate, burnRate > 0, periodSeconds > 0 else { return nil }
         guard remaining > 0 else { return "the period's error budget is already spent" }
         let seconds = NSDecimalNumber(decimal: remaining / burnRate).doubleValue * periodSeconds
+        // a rate too slow to matter lasts beyond the period
+        guard seconds.isFinite, seconds < periodSeconds else { return "at this rate the budget left lasts the period" }
         let hours = Int((seconds / 3600).rounded())
         let when =
             seconds < 3600 ? "within the hour" : hours < 48 ? "in \(hours) hour\(hours == 1 ? "" : "s")" : "in \(Int((seconds / 86_400).rounded())) days"
@@ -63,7 +65,8 @@ public enum Figures {
     /// The error budget left, saying which target it is measured against: `42.0 % of the error budget against the SLO
     /// (99.95 %) left`.
     public static func budgetSentence(_ remaining: Decimal?, slo: Decimal) -> String {
-        guard remaining != nil else { return "No error budget yet: nothing measured in the period." }
+        guard let remaining else { return "No error budget yet: nothing measured in the period." }
+        if remaining < -1 { return "The error budget against the SLO (\(Self.target(slo))) is \(Self.budgetLeft(remaining))" }
         return "\(Self.budgetLeft(remaining)) of the error budget against the SLO (\(Self.target(slo))) left"
     }
 

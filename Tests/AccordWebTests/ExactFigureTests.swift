@@ -197,7 +197,8 @@ struct FiguresOnPagesTests {
             let session = try await harness.session(for: world.manager)
             let page = try await harness.get("/objectives/\(world.objectiveA.id)", as: session)
             #expect(page.text.contains("90.000 % so far: below target so far"))
-            #expect(page.text.contains("of the error budget against the SLO (99.95 %) left"))
+            // 90 % against an SLO of 99.95 % spends the budget 200 times over: said as such, against the SLO
+            #expect(page.text.contains("The error budget against the SLO (99.95 %) is overspent 200× (-19,900.0 %)"))
             let current = try #require(page.text.components(separatedBy: "<tr>").first { $0.contains("(so far)") })
             #expect(current.contains("below target so far") && !current.contains(">breached<"))
             let dashboard = try await harness.get("/dashboard", as: session)

@@ -105,7 +105,7 @@ public struct WorkQueue: Sendable {
         for rca in try await self.repositories.rcas.list(RCAFilter(status: .submitted), today: today, page: page, scope: scope).items {
             items.append(
                 WorkItem(
-                    kind: .rca, text: "Accept or return the RCA: \(rca.title)", link: "/rcas/\(rca.id)", since: nil, due: rca.dueOn, overdue: false,
+                    kind: .rca, text: "Accept or return the RCA: \(rca.title)", link: "/rcas/\(rca.id)", since: nil, due: nil, overdue: false,
                     mine: user.role.may(.manageContracts)))
         }
         for action in try await self.repositories.actions.list(ActionFilter(overdueOn: today, openOnly: true), page: page, scope: scope).items {
@@ -115,8 +115,10 @@ public struct WorkQueue: Sendable {
                     link: "/actions/\(action.id)", since: nil, due: action.dueOn, overdue: true, mine: false))
         }
         let week = now.addingTimeInterval(7 * 86_400)
-        for (meeting, series) in try await self.repositories.reviews.meetings(from: now, to: week, scope: scope, includeCancelled: false, limit: Self.perKind) {
-            let packed = try await !self.repositories.packs.latest(meetingID: meeting.id, scope: scope).isEmpty
+        let meetings = try await self.repositories.reviews.meetings(from: now, to: week, scope: scope, includeCancelled: false, limit: Self.perKind)
+        let frozen = try await self.repositories.packs.packed(meetingIDs: meetings.map(\.0.id), scope: scope)
+        for (meeting, series) in meetings {
+            let packed = frozen.contains(meeting.id)
             let pack = packed ? "pack frozen" : meeting.packDueAt <= now ? "pack late: not frozen yet" : "pack due \(Stamp.format(meeting.packDueAt, Stamp.zone(series.timeZone)))"
             var mineToo = user.role.may(.manageContracts)
             if case .agreement(let id) = series.scope { mineToo = try await mine(id, .reviewChairing) }
@@ -136,6 +138,8 @@ public struct WorkQueue: Sendable {
                     link: "/agreements/\(notice.agreementID)", since: nil, due: notice.deadline,
                     overdue: false, mine: try await mine(notice.agreementID, .renewalDecision)))
         }
+        // an analyst or viewer decides nothing: they see what is informative (overdue actions, meetings), not decisions
+        if !user.role.may(.manageContracts) { items.removeAll { ![.action, .meeting].contains($0.kind) } }
         return Self.ordered(items)
     }
 

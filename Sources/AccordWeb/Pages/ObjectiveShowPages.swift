@@ -50,7 +50,7 @@ struct ObjectiveShowPages {
             }
             self.sla = Figures.target(row.slaTarget)
             self.slo = Figures.target(row.sloTarget)
-            self.budget = row.budgetRemaining == nil ? "—" : "\(Figures.budgetLeft(row.budgetRemaining)) left"
+            self.budget = row.budgetRemaining.map { $0 < -1 ? Figures.budgetLeft($0) : "\(Figures.budgetLeft($0)) left" } ?? "—"
             self.good = Figures.count(row.good)
             self.valid = Figures.count(row.valid)
             self.closed = row.closed
