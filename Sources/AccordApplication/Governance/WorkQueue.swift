@@ -128,7 +128,8 @@ public struct WorkQueue: Sendable {
                     link: "/meetings/\(meeting.id)", since: nil, due: LocalDate.of(meeting.startsAt, in: Stamp.zone(series.timeZone)),
                     overdue: !packed && meeting.packDueAt <= now, mine: mineToo))
         }
-        guard let horizon = today.adding(days: 90) else { return items }
+        // (a horizon past the calendar's end leaves the notices out; the rest of the queue is still ordered and filtered)
+        let horizon = today.adding(days: 90) ?? today
         for notice in try await self.repositories.reviewFacts.notices(agreementIDs: nil, vendorID: scope.vendorID)
         where notice.deadline >= today && notice.deadline <= horizon {
             items.append(
