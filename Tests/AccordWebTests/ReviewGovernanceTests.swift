@@ -420,4 +420,53 @@ struct ReviewEdgeTests {
             #expect(late.status == .conflict && late.text.contains("no longer ahead"))
         }
     }
+
+    @Test func aPackFrozenLateHoldsOnlyFactsUpToItsCutOffSaysSoAndLinksItsItems() async throws {
+        try await Harness.run(now: RFC3339.parse("2026-12-01T12:00:00Z")) { harness in
+            // setup: November breached; a claim filed before the first meeting (2 Dec, 10:00 Berlin)
+            let world = harness.world
+            try await ReviewGovernanceTests.threeMonths(harness)
+            let manager = try await harness.token(for: world.manager)
+            let alpha = try await harness.token(for: world.vendorUserA)
+            let today = LocalDate.of(harness.clock.now, in: TimeZone(identifier: "Europe/Berlin")!)
+            let created = try await harness.api(.post, "/api/v1/reviews", token: manager, json: ReviewGovernanceTests.seriesJSON(world, startsOn: today))
+            let seriesID = try #require(created.json["id"] as? Int)
+            let meetings = try #require(try await harness.api(.get, "/api/v1/reviews/\(seriesID)/meetings", token: manager).json["items"] as? [[String: Any]])
+            let first = try #require(meetings.first?["id"] as? Int)
+            func claim(_ day: String) -> String {
+                """
+                {"agreement_id":\(world.agreementA.id),"objective_ids":[\(world.objectiveA.id)],"kind":"customer_caused",
+                 "starts_at":"2026-11-\(day)T01:00:00Z","ends_at":"2026-11-\(day)T02:00:00Z","statement":"The customer's firewall change"}
+                """
+            }
+            let before = try await harness.api(.post, "/api/v1/claims", token: alpha, json: claim("05"))
+            #expect(before.status == .created, "\(before.text)")
+            let beforeID = try #require(before.json["id"] as? Int)
+            // MUT: the meeting began yesterday; a claim is filed today, then the pack is frozen
+            harness.clock.advance(by: 2 * 86_400)
+            let after = try #require(try await harness.api(.post, "/api/v1/claims", token: alpha, json: claim("06")).json["id"] as? Int)
+            let frozen = try await harness.api(.post, "/api/v1/meetings/\(first)/packs", token: manager, json: "{}")
+            #expect(frozen.status == .ok, "\(frozen.text)")
+            let packID = try #require((frozen.json["packs"] as? [[String: Any]])?.first?["id"] as? Int)
+            let pack = try await harness.api(.get, "/api/v1/packs/\(packID)", token: manager)
+            // only the facts up to the meeting's start: the claim filed after it is not in the pack
+            #expect(pack.text.contains("Exclusion claim #\(beforeID)"), "\(pack.text)")
+            #expect(!pack.text.contains("#\(after)"), "\(pack.text)")
+            // each agenda item links its record; the scorecard pairs November's figure with its own outcome
+            let links = ((pack.json["agenda"] as? [[String: Any]]) ?? []).flatMap { ($0["items"] as? [[String: Any]]) ?? [] }.compactMap { $0["link"] as? String }
+            #expect(links.contains("/claims/\(beforeID)"), "\(links)")
+            #expect(links.contains { $0.hasPrefix("/objectives/\(world.objectiveA.id)/periods/") }, "\(links)")
+            let scorecard = try #require((pack.json["scorecard"] as? [[String: Any]])?.first)
+            #expect(scorecard["period"] as? String == "Nov 2026" && scorecard["status"] as? String == "breached")
+            #expect((scorecard["so_far"] as? String)?.hasPrefix("Dec 2026") == true, "\(scorecard)")
+            // the page says plainly that it was frozen late, and links the items
+            let page = try await harness.get("/meetings/\(first)/pack", as: try await harness.session(for: world.manager))
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Frozen late: after the meeting began"), "\(page.text)")
+            #expect(page.text.contains("<a href=\"/claims/\(beforeID)\">Exclusion claim #\(beforeID)"))
+            #expect(page.text.contains("Period under way"))
+            let markdown = try await harness.get("/meetings/\(first)/pack.md", as: try await harness.session(for: world.manager))
+            #expect(markdown.text.contains("Frozen late"))
+        }
+    }
 }

@@ -59,7 +59,7 @@ public struct PackMail: Sendable {
         if !pack.location.isEmpty { lines.append("Where: \(pack.location)") }
         lines += [
             "Scope: \(pack.scope)",
-            "Revision \(stored.revision), frozen \(RFC3339.format(stored.generatedAt)), SHA-256 \(stored.sha256).",
+            "Revision \(stored.revision), frozen \(Stamp.format(stored.generatedAt, TimeZone(identifier: pack.timeZone) ?? .gmt)), SHA-256 \(stored.sha256).",
             "",
             "Breaches in the period: \(pack.breaches.isEmpty ? "none" : "\(pack.breaches.count)"). The whole pack is attached as Markdown, its scorecard and breaches as CSV.",
         ]
@@ -75,7 +75,7 @@ public struct PackMail: Sendable {
         for (key, title) in [("scorecard", "Scorecard"), ("breaches", "Breaches")] {
             let (columns, rows) = try PackMarkdown.table(pack, key: key)
             // the trend and lineage columns are for the files; the mail keeps what reads at a glance
-            let shown = key == "scorecard" ? [0, 2, 3, 4, 5, 7] : [0, 1, 2, 3, 4]
+            let shown = key == "scorecard" ? [0, 2, 3, 4, 5, 7, 8] : [0, 1, 2, 3, 4]
             html += "<h3 style=\"margin:16px 0 4px\">\(title)</h3>"
             html +=
                 rows.isEmpty

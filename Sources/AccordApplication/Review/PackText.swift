@@ -39,15 +39,22 @@ extension PackReplay {
 
 /// The pack as Markdown, and any of its tables as rows for CSV.
 public enum PackMarkdown {
+    /// What a pack frozen after its meeting began says plainly.
+    public static func frozenLateNotice(_ pack: ReviewPack) -> String {
+        let zone = TimeZone(identifier: pack.timeZone) ?? .gmt
+        return "Frozen late: after the meeting began (frozen \(Stamp.format(pack.generatedAt, zone)), the meeting began \(Stamp.format(pack.startsAt, zone))). "
+            + "Its facts end at the meeting's start; nothing after it is in this pack."
+    }
+
     public static func table(_ pack: ReviewPack, key: String) throws -> ([String], [[String]]) {
         switch key {
         case "scorecard":
             return (
-                ["Objective", "Agreement", "Party", "Period", "Target %", "Actual %", "Variance", "Status", "Trend", "Source", "Lineage"],
+                ["Objective", "Agreement", "Party", "Period", "Target %", "Actual %", "Variance", "Status", "So far", "Trend", "Source", "Lineage"],
                 pack.scorecard.map { row in
                     [
                         row.objective, row.agreement, row.party, row.period, row.target.plain, row.actual?.plain ?? "", row.variance?.plain ?? "", row.status,
-                        row.trend.map { $0?.rounded(places: 3).plain ?? "" }.joined(separator: " "), row.source, row.lineage ?? "",
+                        row.soFar ?? "", row.trend.map { $0?.rounded(places: 3).plain ?? "" }.joined(separator: " "), row.source, row.lineage ?? "",
                     ]
                 })
         case "breaches":
@@ -56,10 +63,12 @@ public enum PackMarkdown {
                 pack.breaches.map { [$0.objective, $0.party, $0.period, $0.attainment.plain, $0.target.plain, $0.lineage] })
         case "agenda":
             return (
-                ["Section", "Minutes", "Item", "Item minutes"],
+                ["Section", "Minutes", "Item", "Item minutes", "Link"],
                 pack.agenda.flatMap { section in
-                    section.items.isEmpty ? [[section.title, "\(section.minutes)", "", ""]] : section.items.map { [section.title, "\(section.minutes)", $0.text, "\($0.minutes)"] }
-                } + pack.forInformation.map { ["For information", "", $0, ""] })
+                    section.items.isEmpty
+                        ? [[section.title, "\(section.minutes)", "", "", ""]]
+                        : section.items.map { [section.title, "\(section.minutes)", $0.text, "\($0.minutes)", $0.link ?? ""] }
+                } + pack.forInformation.map { ["For information", "", $0, "", ""] })
         case "what-if":
             return (
                 ["Proposal", "Objective", "Period", "Attainment %", "Status now", "Status proposed", "Credit now", "Credit proposed"],
@@ -106,8 +115,10 @@ public enum PackMarkdown {
         if !pack.location.isEmpty { lines.append("- Where: \(text(pack.location))") }
         lines += [
             "- Facts from \(RFC3339.format(pack.factsFrom)) to \(RFC3339.format(pack.factsTo))", "- Frozen \(RFC3339.format(pack.generatedAt)), SHA-256 `\(sha256)`",
-            "- Attendees: \(pack.attendees.map { "\(text($0.name)) (\(text($0.party)))" }.joined(separator: ", "))", "", "## Agenda", "",
+            "- Attendees: \(pack.attendees.map { "\(text($0.name)) (\(text($0.party)))" }.joined(separator: ", "))", "",
         ]
+        if pack.frozenLate { lines += ["**\(text(PackMarkdown.frozenLateNotice(pack)))**", ""] }
+        lines += ["## Agenda", ""]
         for section in pack.agenda {
             lines.append("### \(text(section.title)) (\(section.minutes) min)")
             lines += section.items.map { "- \(text($0.text))\($0.minutes > 0 ? " (\($0.minutes) min)" : "")" }

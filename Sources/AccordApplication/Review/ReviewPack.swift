@@ -13,6 +13,8 @@ public struct ReviewPack: Sendable, Equatable, Codable {
     public struct AgendaItem: Sendable, Equatable, Codable {
         public var text: String
         public var minutes: Int
+        /// The record the item is about (absent in packs frozen before items linked).
+        public var link: String?
     }
 
     public struct AgendaSection: Sendable, Equatable, Codable {
@@ -31,7 +33,10 @@ public struct ReviewPack: Sendable, Equatable, Codable {
         public var target: Decimal
         public var actual: Decimal?
         public var variance: Decimal?
+        /// The closed period's own outcome: met, breached or no data.
         public var status: String
+        /// The period under way, apart: "Dec 2026 so far 99.95 % — on track" (absent in older packs).
+        public var soFar: String?
         /// Attainment of the last closed periods, oldest first.
         public var trend: [Decimal?]
         public var source: String
@@ -92,6 +97,9 @@ public struct ReviewPack: Sendable, Equatable, Codable {
     public var factsTo: Date
     public var generatedAt: Date
     public var attendees: [Attendee]
+
+    /// Frozen after the meeting began: its facts end at the start, and the pack says so.
+    public var frozenLate: Bool { self.generatedAt > self.startsAt }
     public var agenda: [AgendaSection]
     public var forInformation: [String]
     public var quiet: Bool
@@ -146,7 +154,7 @@ extension ReviewPack {
     /// the what-if rows inside a pack name their keys in snake_case themselves (`objective_name`).
     static let ownKeys = [
         "audienceVendorID", "effectiveFrom", "endsAt", "factsFrom", "factsTo", "forInformation", "generatedAt", "meetingID", "objectiveID",
-        "seriesID", "startsAt", "timeZone", "whatIf",
+        "seriesID", "soFar", "startsAt", "timeZone", "whatIf",
     ]
     static let readBack = Dictionary(uniqueKeysWithValues: Self.ownKeys.map { (Self.snakeCase($0), $0) })
 

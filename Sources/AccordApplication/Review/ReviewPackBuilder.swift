@@ -92,21 +92,21 @@ public struct ReviewPackBuilder: Sendable {
         }
         sections.append(try await self.carried(facts))
         sections.append(Section(items: proposalItems))
+        let audienceName = audienceVendorID.map { id in facts.vendors.first { $0.id == id }?.name ?? "Vendor" }
         let agenda = ReviewAgendaBuilder.build(
             AgendaFacts(
                 tier: series.tier, title: "\(series.title) — \(meeting.day)", meetingDay: meeting.day, durationMinutes: series.durationMinutes,
-                objectives: objectives.facts, items: sections.flatMap(\.items)))
-        let audienceName = audienceVendorID.map { id in facts.vendors.first { $0.id == id }?.name ?? "Vendor" } ?? "Internal"
+                objectives: objectives.facts, items: sections.flatMap(\.items), audienceParty: audienceName))
         return ReviewPack(
-            meetingID: meeting.id, seriesID: series.id, title: series.title, tier: series.tier.label, audience: audienceName,
+            meetingID: meeting.id, seriesID: series.id, title: series.title, tier: series.tier.label, audience: audienceName ?? "Internal",
             audienceVendorID: audienceVendorID,
-            scope: facts.internalPack ? series.scopeLabel : "\(audienceName): \(series.tier.label.lowercased()) review",
+            scope: facts.internalPack ? series.scopeLabel : "\(audienceName ?? "Vendor"): \(series.tier.label.lowercased()) review",
             day: meeting.day.description, when: ReviewText.meetingTime(start: meeting.startsAt, end: meeting.endsAt, zone: facts.zone),
             startsAt: meeting.startsAt, endsAt: meeting.endsAt, timeZone: series.timeZone, location: series.location, factsFrom: facts.factsFrom,
             factsTo: facts.factsTo, generatedAt: facts.now, attendees: try await self.attendees(facts),
             agenda: agenda.sections.map { section in
                 ReviewPack.AgendaSection(
-                    title: section.title, minutes: section.minutes, items: section.items.map { ReviewPack.AgendaItem(text: $0.text, minutes: $0.minutes) })
+                    title: section.title, minutes: section.minutes, items: section.items.map { ReviewPack.AgendaItem(text: $0.text, minutes: $0.minutes, link: $0.link) })
             }, forInformation: agenda.forInformation.map(\.text), quiet: agenda.quiet, scorecard: objectives.scorecard, breaches: breaches.rows,
             tables: sections.flatMap(\.tables), proposals: proposals)
     }
@@ -133,15 +133,19 @@ public struct ReviewPackBuilder: Sendable {
             agreementIDs: Array(Set(entries.map(\.placement.agreementID) + [series.scope.agreementID].compactMap { $0 })).sorted())
     }
 
-    /// Each objective's last closed period against its own target: the scorecard, the agenda's facts, and (internal
-    /// only) the renegotiation candidates of its last 12 periods, the customer's negotiating position.
+    /// Each objective's last closed period against its own target, with its own outcome, and the period under way
+    /// apart, so far: the scorecard, the agenda's facts, and (internal only) the renegotiation candidates of its last 12
+    /// periods, the customer's negotiating position. Everything as of the pack's cut-off.
     func objectives(_ facts: Facts) async throws
         -> (facts: [AgendaFacts.Objective], scorecard: [ReviewPack.ScoreRow], candidates: [ReviewPack.Row], section: Section)
     {
-        let now = facts.now
+        let cutOff = facts.factsTo
         let records = try await self.repositories.periodRecords.latestRecords(
-            seriesIDs: facts.seriesIDs, from: now.addingTimeInterval(-2 * 366 * 86_400), to: now)
-        let closed = Dictionary(grouping: records.filter { $0.periodEnd <= now }, by: \.seriesID).mapValues { $0.sorted { $0.periodStart < $1.periodStart } }
+            seriesIDs: facts.seriesIDs, from: cutOff.addingTimeInterval(-2 * 366 * 86_400), to: cutOff)
+        let closed = Dictionary(grouping: records.filter { $0.periodEnd <= cutOff }, by: \.seriesID).mapValues { $0.sorted { $0.periodStart < $1.periodStart } }
+        let underWay = Dictionary(
+            try await PortfolioReport(repositories: self.repositories).rows(scope: facts.scope, now: cutOff, seriesIDs: facts.seriesIDs)
+                .map { ($0.entry.objective.seriesID, $0) }, uniquingKeysWith: { first, _ in first })
         let firing = facts.internalPack ? try await self.repositories.periodRecords.firingRules(seriesIDs: facts.seriesIDs) : [:]
         let probationEnded = facts.internalPack ? try await self.probationEnded(facts) : []
         var objectives: [AgendaFacts.Objective] = []
@@ -158,14 +162,17 @@ public struct ReviewPackBuilder: Sendable {
             let status: AgendaFacts.Status =
                 switch latest?.slaStatus {
                 case .breached: .breached
-                case .met:
-                    facts.internalPack && (latest?.sloStatus == .breached || !(firing[objective.seriesID] ?? []).isEmpty) ? .atRisk : .met
+                case .met: .met
                 default: .noData
                 }
+            let current = underWay[objective.seriesID].map { Self.current($0, firing: firing[objective.seriesID] ?? [], internalPack: facts.internalPack) }
             let trend = history.suffix(6).map(\.attainment)
+            let period = latest.map { ReviewText.periodLabel($0.periodStart, zone: TimeZone(identifier: entry.timeZone) ?? .gmt, window: objective.window) }
             objectives.append(
-                AgendaFacts.Objective(name: objective.name, party: party, target: target, actual: latest?.attainment, status: status, trend: trend))
-            scorecard.append(Self.scoreRow(entry, latest: latest, target: target, status: status, trend: trend))
+                AgendaFacts.Objective(
+                    name: objective.name, party: party, target: target, period: period, actual: latest?.attainment, status: status, trend: trend,
+                    current: current, link: "/objectives/\(objective.id)"))
+            scorecard.append(Self.scoreRow(entry, latest: latest, target: target, status: status, trend: trend, current: current))
             guard facts.internalPack else { continue }
             for (row, item) in try await self.candidates(entry, history: history, target: target, probationEnded: probationEnded) {
                 candidates.append(row)
@@ -175,13 +182,30 @@ public struct ReviewPackBuilder: Sendable {
         return (objectives, scorecard, candidates, section)
     }
 
-    static func scoreRow(_ entry: PortfolioEntry, latest: PeriodRecord?, target: Decimal, status: AgendaFacts.Status, trend: [Decimal?]) -> ReviewPack.ScoreRow {
+    /// The period under way as the audience may read it. The customer's: at risk when below its internal SLO, heading
+    /// below the SLA at the last day's rate, or with a burn-rate rule firing. A vendor's: against the SLA only.
+    static func current(_ row: PortfolioReport.Row, firing: [String], internalPack: Bool) -> AgendaFacts.Current {
+        let objective = row.entry.objective
+        let zone = TimeZone(identifier: row.entry.timeZone) ?? .gmt
+        let label = objective.window.days == nil ? ReviewText.periodLabel(row.currentSpan.start, zone: zone, window: objective.window) : "Last \(objective.window.days ?? 0) days"
+        // the figure as shown: never rounded across a target
+        let actual = row.current.attainment
+        guard row.current.attainment != nil else { return AgendaFacts.Current(label: label, actual: nil, status: .noData) }
+        if row.current.slaStatus == .breached { return AgendaFacts.Current(label: label, actual: actual, status: .belowTarget) }
+        let heading = row.outlook?.projectedAttainment.map { $0 < objective.slaTarget } ?? false
+        let risky = internalPack ? (row.outlook?.status == .atRisk || row.current.sloStatus == .breached || !firing.isEmpty) : heading
+        return AgendaFacts.Current(label: label, actual: actual, status: risky ? .atRisk : .onTrack)
+    }
+
+    static func scoreRow(
+        _ entry: PortfolioEntry, latest: PeriodRecord?, target: Decimal, status: AgendaFacts.Status, trend: [Decimal?], current: AgendaFacts.Current?
+    ) -> ReviewPack.ScoreRow {
         let objective = entry.objective
         return ReviewPack.ScoreRow(
             objectiveID: objective.id, objective: objective.name, agreement: entry.agreementTitle, party: entry.vendorName ?? "The customer",
             period: latest.map { ReviewText.periodLabel($0.periodStart, zone: TimeZone(identifier: entry.timeZone) ?? .gmt, window: objective.window) } ?? "—",
             target: target, actual: latest?.attainment.map { $0.rounded(places: 3) },
-            variance: latest?.attainment.map { ($0 - target).rounded(places: 3) }, status: status.rawValue, trend: trend,
+            variance: latest?.attainment.map { ($0 - target).rounded(places: 3) }, status: status.rawValue, soFar: current?.text, trend: trend,
             source: objective.sliKind.isTicketBased ? "Ticket events (\(objective.sliKind.label.lowercased()))" : "Availability buckets (good / valid)",
             lineage: latest.map { "/objectives/\(objective.id)/periods/\(RFC3339.format($0.periodStart))" })
     }
@@ -220,7 +244,7 @@ public struct ReviewPackBuilder: Sendable {
             }
             result.append(
                 (ReviewPack.Row(cells: [objective.name, party, candidate.kind.rawValue.replacingOccurrences(of: "_", with: " "), message], link: nil, flagged: false),
-                 AgendaFacts.Item(kind: .renegotiation, text: "\(objective.name): \(message)", party: party)))
+                 AgendaFacts.Item(kind: .renegotiation, text: "\(objective.name): \(message)", party: party, link: "/objectives/\(objective.id)")))
         }
         return result
     }
@@ -239,7 +263,7 @@ public struct ReviewPackBuilder: Sendable {
         let items = rows.map { breach in
             AgendaFacts.Item(
                 kind: .breach, text: "SLA breach: \(breach.objective), \(breach.period): \(breach.attainment.plain) % against \(breach.target.plain) %",
-                party: breach.party, shortfall: breach.target - breach.attainment)
+                party: breach.party, shortfall: breach.target - breach.attainment, link: breach.lineage)
         }
         return (rows, Section(items: items))
     }
@@ -249,7 +273,9 @@ public struct ReviewPackBuilder: Sendable {
         guard facts.internalPack else { return Section() }
         let alerts = try await self.repositories.reviewFacts.alertsFired(seriesIDs: facts.seriesIDs, from: facts.factsFrom, to: facts.factsTo)
         return Section(
-            items: alerts.map { AgendaFacts.Item(kind: .alert, text: "Burn-rate alert (\($0.severity)): \($0.objectiveName)", party: $0.party) },
+            items: alerts.map {
+                AgendaFacts.Item(kind: .alert, text: "Burn-rate alert (\($0.severity)): \($0.objectiveName)", party: $0.party, link: "/objectives/\($0.objectiveID)")
+            },
             tables: [
                 ReviewPack.Table(
                     key: "alerts", title: "Burn-rate alerts fired", columns: ["Objective", "Party", "Rule", "Severity", "Fired at"],
@@ -261,12 +287,12 @@ public struct ReviewPackBuilder: Sendable {
     /// Root-cause analyses open, the overdue flagged.
     func rcas(_ facts: Facts) async throws -> Section {
         let today = facts.today
-        let rcas = try await self.repositories.reviewFacts.openRCAs(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID)
+        let rcas = try await self.repositories.reviewFacts.openRCAs(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID, asOf: facts.factsTo)
         return Section(
             items: rcas.map { rca in
                 AgendaFacts.Item(
                     kind: .rca, text: "RCA #\(rca.id) \(rca.title) (\(rca.status.replacingOccurrences(of: "_", with: " ")))", party: rca.parties,
-                    days: max(0, today.daysSince1970 - rca.dueOn.daysSince1970), overdue: rca.dueOn < today)
+                    days: max(0, today.daysSince1970 - rca.dueOn.daysSince1970), overdue: rca.dueOn < today, link: "/rcas/\(rca.id)")
             },
             tables: [
                 ReviewPack.Table(
@@ -282,7 +308,7 @@ public struct ReviewPackBuilder: Sendable {
     /// Corrective actions open, each owner named as the audience may read them.
     func actions(_ facts: Facts) async throws -> Section {
         let today = facts.today
-        let actions = try await self.repositories.reviewFacts.openActions(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID).map { action in
+        let actions = try await self.repositories.reviewFacts.openActions(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID, asOf: facts.factsTo).map { action in
             var shown = action
             shown.ownerName = facts.owner(action.ownerName, vendorID: action.ownerVendorID, party: action.party)
             return shown
@@ -291,7 +317,7 @@ public struct ReviewPackBuilder: Sendable {
             items: actions.map { action in
                 AgendaFacts.Item(
                     kind: .action, text: "Action #\(action.id) (RCA #\(action.rcaID)): \(action.description) — \(action.ownerName)", party: action.party,
-                    days: max(0, today.daysSince1970 - action.dueOn.daysSince1970), overdue: action.dueOn < today)
+                    days: max(0, today.daysSince1970 - action.dueOn.daysSince1970), overdue: action.dueOn < today, link: "/actions/\(action.id)")
             },
             tables: [
                 ReviewPack.Table(
@@ -306,10 +332,10 @@ public struct ReviewPackBuilder: Sendable {
 
     /// Exclusion claims awaiting a decision.
     func claims(_ facts: Facts) async throws -> Section {
-        let claims = try await self.repositories.reviewFacts.pendingClaims(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID)
+        let claims = try await self.repositories.reviewFacts.pendingClaims(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID, asOf: facts.factsTo)
         return Section(
             items: claims.map {
-                AgendaFacts.Item(kind: .claim, text: "Exclusion claim #\($0.id) (\($0.kind.replacingOccurrences(of: "_", with: " "))) awaiting a decision", party: $0.party)
+                AgendaFacts.Item(kind: .claim, text: "Exclusion claim #\($0.id) (\($0.kind.replacingOccurrences(of: "_", with: " "))) awaiting a decision", party: $0.party, link: "/claims/\($0.id)")
             },
             tables: [
                 ReviewPack.Table(
@@ -324,9 +350,11 @@ public struct ReviewPackBuilder: Sendable {
 
     /// Disputes open.
     func disputes(_ facts: Facts) async throws -> Section {
-        let disputes = try await self.repositories.reviewFacts.openDisputes(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID)
+        let disputes = try await self.repositories.reviewFacts.openDisputes(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID, asOf: facts.factsTo)
         return Section(
-            items: disputes.map { AgendaFacts.Item(kind: .dispute, text: "Dispute #\($0.id) of \($0.objectiveName) (\($0.subject))", party: $0.party) },
+            items: disputes.map {
+                AgendaFacts.Item(kind: .dispute, text: "Dispute #\($0.id) of \($0.objectiveName) (\($0.subject))", party: $0.party, link: "/disputes/\($0.id)")
+            },
             tables: [
                 ReviewPack.Table(
                     key: "disputes", title: "Disputes open", columns: ["Dispute", "Objective", "Subject", "Vendor", "Period", "Filed"],
@@ -349,7 +377,7 @@ public struct ReviewPackBuilder: Sendable {
                 AgendaFacts.Item(
                     kind: .credit,
                     text: "Credit awaiting approval: \(credit.objectiveName), \(facts.periodLabel(credit.periodStart, timeZone: credit.timeZone, objectiveID: credit.objectiveID)): \(Money.format(credit.amount, credit.currency))",
-                    party: credit.party)
+                    party: credit.party, link: facts.internalPack ? "/credits/\(credit.id)" : nil)
             },
             tables: [
                 ReviewPack.Table(
@@ -378,7 +406,7 @@ public struct ReviewPackBuilder: Sendable {
                 return AgendaFacts.Item(
                     kind: .notice,
                     text: left >= 0 ? "Notice deadline for \(notice.title): \(notice.deadline)" : "\(notice.title): \(RenewalRules.afterDeadline(autoRenews: notice.autoRenews))",
-                    party: facts.vendors.first { $0.id == notice.vendorID }?.name ?? "The customer", days: max(0, left))
+                    party: facts.vendors.first { $0.id == notice.vendorID }?.name ?? "The customer", days: max(0, left), link: "/agreements/\(notice.agreementID)")
             },
             tables: [
                 ReviewPack.Table(
@@ -407,7 +435,7 @@ public struct ReviewPackBuilder: Sendable {
                 return AgendaFacts.Item(
                     kind: .carried, text: "\(item.kind == .action ? "Action item" : "Open question"): \(item.text)\(owner)", party: item.ownerParty,
                     days: item.dueOn.map { max(0, today.daysSince1970 - $0.daysSince1970) }, overdue: item.dueOn.map { $0 < today } ?? false,
-                    raisedOn: item.raisedOn)
+                    raisedOn: item.raisedOn, link: "/meetings/\(item.meetingID)")
             },
             tables: [
                 ReviewPack.Table(
@@ -425,11 +453,12 @@ public struct ReviewPackBuilder: Sendable {
         let service = RenegotiationService(repositories: self.repositories, clock: self.clock)
         var proposals: [ReviewPack.Proposal] = []
         var items: [AgendaFacts.Item] = []
-        for proposal in try await self.repositories.proposals.open(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID) {
+        for proposal in try await self.repositories.proposals.open(agreementIDs: facts.agreementIDs, vendorID: facts.audienceVendorID, asOf: facts.factsTo) {
             items.append(
                 AgendaFacts.Item(
                     kind: .renegotiation, text: "Proposal #\(proposal.id): \(proposal.title) (\(proposal.status.label.lowercased()))",
-                    party: proposal.proposedByVendorID.flatMap { id in facts.vendors.first { $0.id == id }?.name } ?? "The customer"))
+                    party: proposal.proposedByVendorID.flatMap { id in facts.vendors.first { $0.id == id }?.name } ?? "The customer",
+                    link: "/proposals/\(proposal.id)"))
             proposals.append(
                 ReviewPack.Proposal(
                     id: proposal.id, title: proposal.title, status: proposal.status.label, effectiveFrom: proposal.effectiveFrom.description,
@@ -476,7 +505,6 @@ public struct ReviewPackBuilder: Sendable {
             proposed: WhatIfReplay.Terms(slaTarget: tighter, sloTarget: max(objective.sloTarget, tighter), credits: objective.credits),
             currency: agreement.currency)
         return "What-if over those \(replay.rows.count) periods at \(tighter.plain) %: \(replay.proposedBreaches) breached (now \(replay.currentBreaches)), "
-            + "credits \(CreditCalculator.minorUnitText(replay.proposedCredits, currency: agreement.currency)) \(agreement.currency) "
-            + "(now \(CreditCalculator.minorUnitText(replay.currentCredits, currency: agreement.currency)) \(agreement.currency))."
+            + "credits \(Money.format(replay.proposedCredits, agreement.currency)) (now \(Money.format(replay.currentCredits, agreement.currency)))."
     }
 }

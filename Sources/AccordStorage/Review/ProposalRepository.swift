@@ -61,11 +61,11 @@ public struct ProposalRepository: Sendable {
     }
 
     /// Open proposals of these agreements (a vendor's: of its own agreements), for agendas and packs.
-    public func open(agreementIDs: [Int64], vendorID: Int64?) async throws -> [RenegotiationProposal] {
+    public func open(agreementIDs: [Int64], vendorID: Int64?, asOf: Date) async throws -> [RenegotiationProposal] {
         try await self.database.query(
             """
             \(unescaped: Self.columns)
-            WHERE p.agreement_id = ANY(\(agreementIDs)::int8[]) AND p.status IN ('proposed', 'in_negotiation')
+            WHERE p.agreement_id = ANY(\(agreementIDs)::int8[]) AND p.status IN ('proposed', 'in_negotiation') AND p.created_at <= \(asOf)
               AND \(visibleTo: AccessScope(audience: vendorID), vendor: "a.vendor_id")
             ORDER BY p.created_at, p.id LIMIT 50
             """

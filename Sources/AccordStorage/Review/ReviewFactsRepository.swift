@@ -49,6 +49,7 @@ public struct ReviewFactsRepository: Sendable {
     }
 
     public struct Alert: Sendable, Equatable {
+        public var objectiveID: Int64
         public var objectiveName: String
         public var party: String
         public var rule: String
@@ -60,15 +61,15 @@ public struct ReviewFactsRepository: Sendable {
     public func alertsFired(seriesIDs: [Int64], from: Date, to: Date) async throws -> [Alert] {
         try await self.database.query(
             """
-            SELECT o.name, coalesce(v.name, 'The customer'), e.rule, e.severity, e.at
+            SELECT o.id, o.name, coalesce(v.name, 'The customer'), e.rule, e.severity, e.at
             FROM alert_events e JOIN objectives o ON o.id = e.objective_id JOIN agreement_versions av ON av.id = o.version_id
             JOIN agreements a ON a.id = av.agreement_id LEFT JOIN vendors v ON v.id = a.vendor_id
             WHERE e.series_id = ANY(\(seriesIDs)::int8[]) AND e.state = 'firing' AND e.at >= \(from) AND e.at < \(to)
             ORDER BY e.at DESC LIMIT \(Self.listLimit)
             """
         ).map { row in
-            let v = try row.decode((String, String, String, String, Date).self)
-            return Alert(objectiveName: v.0, party: v.1, rule: v.2, severity: v.3, at: v.4)
+            let v = try row.decode((Int64, String, String, String, String, Date).self)
+            return Alert(objectiveID: v.0, objectiveName: v.1, party: v.2, rule: v.3, severity: v.4, at: v.5)
         }
     }
 
@@ -81,14 +82,16 @@ public struct ReviewFactsRepository: Sendable {
     }
 
     /// RCAs not yet accepted or closed that analyse a breach of these agreements (a vendor: those it is a party to).
-    public func openRCAs(agreementIDs: [Int64], vendorID: Int64?) async throws -> [RCA] {
+    /// RCAs about these agreements open at `asOf`: opened by then and not accepted or closed before it.
+    public func openRCAs(agreementIDs: [Int64], vendorID: Int64?, asOf: Date) async throws -> [RCA] {
         try await self.database.query(
             """
             SELECT r.id, r.title, r.status, to_char(r.due_on, 'YYYY-MM-DD'),
                    (SELECT string_agg(coalesce(v.name, 'The customer'), ', ' ORDER BY p.vendor_id NULLS FIRST)
                     FROM rca_parties p LEFT JOIN vendors v ON v.id = p.vendor_id WHERE p.rca_id = r.id)
             FROM rcas r
-            WHERE r.status NOT IN ('accepted', 'closed')
+            WHERE r.opened_at <= \(asOf)
+              AND (r.status NOT IN ('accepted', 'closed') OR coalesce(r.accepted_at, r.closed_at) > \(asOf))
               AND EXISTS (SELECT 1 FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id
                           JOIN agreement_versions av ON av.id = o.version_id
                           WHERE rb.rca_id = r.id AND av.agreement_id = ANY(\(agreementIDs)::int8[]))
@@ -112,14 +115,14 @@ public struct ReviewFactsRepository: Sendable {
         public var status: String
     }
 
-    /// Open corrective actions of RCAs about these agreements (a vendor: of RCAs it is a party to).
-    public func openActions(agreementIDs: [Int64], vendorID: Int64?) async throws -> [Action] {
+    /// Open corrective actions of RCAs about these agreements (a vendor: of RCAs it is a party to), created by `asOf`.
+    public func openActions(agreementIDs: [Int64], vendorID: Int64?, asOf: Date) async throws -> [Action] {
         try await self.database.query(
             """
             SELECT ca.id, ca.rca_id, ca.description, ca.owner_name, ca.owner_vendor_id, coalesce(v.name, 'The customer'),
                    to_char(ca.due_on, 'YYYY-MM-DD'), ca.status
             FROM corrective_actions ca LEFT JOIN vendors v ON v.id = ca.owner_vendor_id
-            WHERE ca.status IN ('open', 'in_progress')
+            WHERE ca.created_at <= \(asOf) AND (ca.status IN ('open', 'in_progress') OR ca.verified_at > \(asOf))
               AND EXISTS (SELECT 1 FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id
                           JOIN agreement_versions av ON av.id = o.version_id
                           WHERE rb.rca_id = ca.rca_id AND av.agreement_id = ANY(\(agreementIDs)::int8[]))
@@ -143,11 +146,12 @@ public struct ReviewFactsRepository: Sendable {
         public var filedAt: Date
     }
 
-    public func pendingClaims(agreementIDs: [Int64], vendorID: Int64?) async throws -> [Claim] {
+    /// Claims awaiting a decision at `asOf`: filed by then and not decided before it.
+    public func pendingClaims(agreementIDs: [Int64], vendorID: Int64?, asOf: Date) async throws -> [Claim] {
         try await self.database.query(
             """
             SELECT c.id, c.kind, v.name, c.starts_at, c.ends_at, c.filed_at FROM exclusion_claims c JOIN vendors v ON v.id = c.vendor_id
-            WHERE c.status = 'pending' AND c.agreement_id = ANY(\(agreementIDs)::int8[]) AND \(visibleTo: AccessScope(audience: vendorID), vendor: "c.vendor_id")
+            WHERE c.filed_at <= \(asOf) AND (c.status = 'pending' OR c.decided_at > \(asOf)) AND c.agreement_id = ANY(\(agreementIDs)::int8[]) AND \(visibleTo: AccessScope(audience: vendorID), vendor: "c.vendor_id")
             ORDER BY c.filed_at, c.id LIMIT \(Self.listLimit)
             """
         ).map { row in
@@ -167,12 +171,13 @@ public struct ReviewFactsRepository: Sendable {
         public var timeZone: String
     }
 
-    public func openDisputes(agreementIDs: [Int64], vendorID: Int64?) async throws -> [Dispute] {
+    /// Disputes open at `asOf`: filed by then and not decided before it.
+    public func openDisputes(agreementIDs: [Int64], vendorID: Int64?, asOf: Date) async throws -> [Dispute] {
         try await self.database.query(
             """
             SELECT d.id, d.objective_id, d.subject, o.name, v.name, d.period_start, d.filed_at, a.time_zone
             FROM disputes d JOIN vendors v ON v.id = d.vendor_id JOIN objectives o ON o.id = d.objective_id JOIN agreements a ON a.id = d.agreement_id
-            WHERE d.status = 'open' AND d.agreement_id = ANY(\(agreementIDs)::int8[]) AND \(visibleTo: AccessScope(audience: vendorID), vendor: "d.vendor_id")
+            WHERE d.filed_at <= \(asOf) AND (d.status = 'open' OR d.decided_at > \(asOf)) AND d.agreement_id = ANY(\(agreementIDs)::int8[]) AND \(visibleTo: AccessScope(audience: vendorID), vendor: "d.vendor_id")
             ORDER BY d.filed_at, d.id LIMIT \(Self.listLimit)
             """
         ).map { row in
@@ -193,14 +198,15 @@ public struct ReviewFactsRepository: Sendable {
         public var timeZone: String
     }
 
-    /// Credits computed and awaiting approval, and credits of periods that ended in `[from, to)`.
+    /// Credits computed and awaiting approval, and credits of periods that ended in `(from, to]`;
+    /// nothing of a period ending after `to`, the pack's cut-off.
     public func credits(agreementIDs: [Int64], vendorID: Int64?, from: Date, to: Date) async throws -> [Credit] {
         try await self.database.query(
             """
             SELECT c.id, c.objective_id, o.name, coalesce(v.name, 'The customer'), c.period_start, c.amount::text, c.currency, c.status, a.time_zone
             FROM credits c JOIN objectives o ON o.id = c.objective_id JOIN agreements a ON a.id = c.agreement_id LEFT JOIN vendors v ON v.id = c.vendor_id
             WHERE c.agreement_id = ANY(\(agreementIDs)::int8[]) AND \(visibleTo: AccessScope(audience: vendorID), vendor: "c.vendor_id")
-              AND (c.status = 'computed' OR (c.period_end > \(from) AND c.period_end <= \(to)))
+              AND c.period_end <= \(to) AND (c.status = 'computed' OR c.period_end > \(from))
             ORDER BY c.period_start DESC, c.id LIMIT \(Self.listLimit)
             """
         ).map { row in

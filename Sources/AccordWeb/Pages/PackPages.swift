@@ -18,6 +18,8 @@ struct PackPages {
         var variance: String
         var status: String
         var statusLabel: String
+        /// The period under way, apart from the closed period's figure and status.
+        var soFar: String?
         var sparkline: String
         var source: String
         var lineage: String?
@@ -25,6 +27,8 @@ struct PackPages {
 
     struct AgendaLine {
         var text: String
+        /// The record the item is about.
+        var link: String?
         /// Minutes the item takes; nil for the scorecard's lines, which take no time of their own. (Not named `minutes`:
         /// a nil would let the template read the section's minutes instead.)
         var takes: Int?
@@ -39,7 +43,7 @@ struct PackPages {
     static func agenda(_ sections: [ReviewPack.AgendaSection]) -> [AgendaSectionView] {
         sections.map { section in
             AgendaSectionView(
-                title: section.title, minutes: section.minutes, items: section.items.map { AgendaLine(text: $0.text, takes: $0.minutes > 0 ? $0.minutes : nil) })
+                title: section.title, minutes: section.minutes, items: section.items.map { AgendaLine(text: $0.text, link: $0.link, takes: $0.minutes > 0 ? $0.minutes : nil) })
         }
     }
 
@@ -76,6 +80,8 @@ struct PackPages {
         var tables: [TableView]
         var proposals: [ProposalView]
         var audienceQuery: String
+        /// Said plainly when the pack was frozen after its meeting began.
+        var frozenLate: String?
     }
 
     /// The pack revision asked for: `revision` (a pack id) or the latest of `audience` (`internal` or a vendor id); a
@@ -116,7 +122,7 @@ struct PackPages {
             scorecard: pack.scorecard.map(Self.scoreLine), breaches: pack.breaches,
             tables: pack.tables.map { TableView(key: $0.key, title: $0.title, columns: $0.columns, rows: $0.rows, isEmpty: $0.rows.isEmpty, empty: $0.empty) },
             proposals: pack.proposals.map(Self.proposalView),
-            audienceQuery: stored.audienceVendorID.map { "\($0)" } ?? "internal")
+            audienceQuery: stored.audienceVendorID.map { "\($0)" } ?? "internal", frozenLate: pack.frozenLate ? PackMarkdown.frozenLateNotice(pack) : nil)
         return self.dependencies.renderer.response(view, template: "meetings/pack")
     }
 
@@ -154,7 +160,7 @@ struct PackPages {
         ScoreLine(
             objective: row.objective, agreement: row.agreement, party: row.party, period: row.period, target: "\(row.target.plain) %",
             actual: row.actual.map { "\($0.plain) %" } ?? "no data", variance: row.variance.map { ($0 >= 0 ? "+" : "") + $0.plain } ?? "—",
-            status: row.status, statusLabel: row.status.replacingOccurrences(of: "_", with: " "), sparkline: Sparkline(values: row.trend.map { $0.map { NSDecimalNumber(decimal: $0).doubleValue } }, sla: NSDecimalNumber(decimal: row.target).doubleValue, width: 90, height: 22).svg,
+            status: row.status, statusLabel: row.status.replacingOccurrences(of: "_", with: " "), soFar: row.soFar, sparkline: Sparkline(values: row.trend.map { $0.map { NSDecimalNumber(decimal: $0).doubleValue } }, sla: NSDecimalNumber(decimal: row.target).doubleValue, width: 90, height: 22).svg,
             source: row.source, lineage: row.lineage)
     }
 
