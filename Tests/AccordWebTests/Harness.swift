@@ -41,12 +41,15 @@ struct Harness: Sendable {
         webhookAllowList: [AddressRange] = [], metricsToken: String? = nil, live: Bool = false, mail: MailOptions? = nil, _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
         let clock = TestClock(now ?? Date())
-        var settings = try await TestDatabase.create()
-        if let pool { settings.maximumConnections = pool }
-        if let wait { settings.connectionWait = wait }
+        let settings = try await TestDatabase.create()
+        // the pool and wait are the application's: the test's own set-up and checks keep the default pool, so a loaded
+        // machine cannot make a constrained pool fail the set-up instead of the request under test
+        var serverSettings = settings
+        if let pool { serverSettings.maximumConnections = pool }
+        if let wait { serverSettings.connectionWait = wait }
         do {
             var configuration = AppConfiguration(
-                behindTLS: behindTLS, root: TestDatabase.root, database: settings, runsScheduler: false, trustedProxies: trustedProxies,
+                behindTLS: behindTLS, root: TestDatabase.root, database: serverSettings, runsScheduler: false, trustedProxies: trustedProxies,
                 webhookAllowList: webhookAllowList, metricsToken: metricsToken, mail: mail)
             // a live test's one client connection is opened before its set-up, which on a loaded machine can outlast the
             // minute a production connection may idle
