@@ -55,8 +55,20 @@ struct RACITests {
             let dan = try #require((try await harness.api(.get, "/api/v1/inbox", token: try await harness.token(for: other)).json["items"] as? [[String: Any]])?.first)
             #expect(dan["to_act"] as? Bool == false)
             // validation: the health page lists agreement A with its error; a vendor user reads the matrix without staff names
-            let health = try await harness.get("/raci", as: try await harness.session(for: world.manager))
+            let staff = try await harness.session(for: world.manager)
+            let health = try await harness.get("/raci", as: staff)
             #expect(health.text.contains("Alpha hosting SLA") && health.text.contains("2 accountable"))
+            // problems first: agreement A's conflict comes before the matrices not set, each of those one line
+            let problem = try #require(health.text.range(of: "Alpha hosting SLA"))
+            let unset = try #require(health.text.range(of: "Checkout master"), "\(health.text)")
+            #expect(problem.lowerBound < unset.lowerBound)
+            #expect(health.text.contains("No matrix set: each of the"))
+            // filters: another vendor's agreements only, or errors only
+            let vendorBOnly = try await harness.get("/raci?vendor=\(world.vendorB.id)", as: staff)
+            #expect(vendorBOnly.status == .ok && !vendorBOnly.text.contains(">Alpha hosting SLA</a></td>"), "\(vendorBOnly.text)")
+            let errorsOnly = try await harness.get("/raci?severity=errors", as: staff)
+            #expect(errorsOnly.text.contains(">Alpha hosting SLA</a></td>"))
+            #expect(try await harness.get("/raci?severity=nonsense&vendor=x", as: staff).status == .ok)
             let seen = try await harness.api(.get, "/api/v1/agreements/\(world.agreementA.id)/raci", token: vendor)
             #expect(!seen.text.contains(world.manager.name) && !seen.text.contains("Dan Deputy") && seen.text.contains("the customer"))
             #expect(try await harness.api(.get, "/api/v1/raci/health", token: vendor).status == .forbidden)

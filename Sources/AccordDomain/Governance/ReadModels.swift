@@ -12,14 +12,28 @@ public struct UnanalysedBreach: Sendable {
 }
 
 /// One agreement's place on the health page.
+/// One active agreement's RACI matrix against the rules: no finding is a clean matrix.
 public struct RACIHealth: Sendable {
     public var agreementID: Int64
     public var title: String
     public var kind: AgreementKind
+    public var vendorID: Int64?
     public var vendorName: String?
     public var findings: [RACIFinding]
+    /// How many letters the matrix holds: none is a matrix not set yet.
+    public var assigned: Int
 
-    public init(agreementID: Int64, title: String, kind: AgreementKind, vendorName: String?, findings: [RACIFinding]) {
+    /// Conflicts first (a matrix set that breaks a rule), then matrices not set, then warnings only, then clean.
+    public var rank: Int { self.errors > 0 ? (self.assigned > 0 ? 0 : 1) : self.warnings > 0 ? 2 : 3 }
+
+    public var errors: Int { self.findings.filter { $0.severity == .error }.count }
+    public var warnings: Int { self.findings.filter { $0.severity == .warning }.count }
+
+    public init(
+        agreementID: Int64, title: String, kind: AgreementKind, vendorID: Int64? = nil, vendorName: String?, findings: [RACIFinding], assigned: Int = 0
+    ) {
+        self.assigned = assigned
+        self.vendorID = vendorID
         self.agreementID = agreementID
         self.title = title
         self.kind = kind

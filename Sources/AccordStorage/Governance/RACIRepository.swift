@@ -108,15 +108,16 @@ public struct RACIRepository: Sendable {
         }
     }
 
-    /// Every active agreement the scope sees whose matrix breaks a rule, errors first, in two queries.
+    /// Every active agreement the scope sees with its matrix's findings, those breaking a rule first (conflicts,
+    /// then matrices not set, then warnings only), in three queries.
     public func health(scope: AccessScope) async throws -> [RACIHealth] {
         let agreements = try await self.database.query(
             """
-            SELECT a.id, a.title, a.kind, v.name FROM agreements a LEFT JOIN vendors v ON v.id = a.vendor_id
+            SELECT a.id, a.title, a.kind, v.id, v.name FROM agreements a LEFT JOIN vendors v ON v.id = a.vendor_id
             WHERE a.status = 'active' AND \(visibleTo: scope, vendor: "a.vendor_id")
             ORDER BY a.kind, lower(a.title), a.id
             """
-        ).map { try $0.decode((Int64, String, String, String?).self) }
+        ).map { try $0.decode((Int64, String, String, Int64?, String?).self) }
         let ids = agreements.map(\.0)
         let rows = ids.isEmpty ? [] : try await self.database.query(
             """
@@ -136,12 +137,14 @@ public struct RACIRepository: Sendable {
             else { continue }
             byAgreement[agreement, default: []].append(RACIAssignment(activity: activity, party: RACIParty(kind: kind, id: id, name: name), letter: letter))
         }
-        return agreements.compactMap { agreement in
-            let findings = RACIMatrix(byAgreement[agreement.0] ?? []).findings(mayDecide: deciders)
-            guard !findings.isEmpty else { return nil }
-            return RACIHealth(
-                agreementID: agreement.0, title: agreement.1, kind: AgreementKind(rawValue: agreement.2) ?? .vendor, vendorName: agreement.3,
-                findings: findings)
-        }
+        // problems first: conflicts, then matrices not set, then warnings; clean matrices last
+        return agreements.map { agreement in
+            RACIHealth(
+                agreementID: agreement.0, title: agreement.1, kind: AgreementKind(rawValue: agreement.2) ?? .vendor, vendorID: agreement.3,
+                vendorName: agreement.4, findings: RACIMatrix(byAgreement[agreement.0] ?? []).findings(mayDecide: deciders),
+                assigned: byAgreement[agreement.0]?.count ?? 0)
+        }.enumerated().sorted { left, right in
+            left.element.rank != right.element.rank ? left.element.rank < right.element.rank : left.offset < right.offset
+        }.map(\.element)
     }
 }

@@ -46,8 +46,16 @@ struct RACIPages {
 
     struct HealthView {
         var chrome: Chrome
-        var agreements: [Entry]
-        var isEmpty: Bool
+        /// The agreements whose matrix breaks a rule, problems first, as filtered.
+        var problems: [Entry]
+        /// The clean ones, one line.
+        var clean: [Entry]
+        /// "3 agreements follow every rule".
+        var cleanLine: String
+        var severities: [Choice]
+        var vendors: [Choice]
+        var filtered: Bool
+        var allClean: Bool
 
         struct Entry {
             var id: Int64
@@ -107,14 +115,34 @@ struct RACIPages {
     @Sendable func getRACI(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
         _ = try context.requireUser(.readPortfolio)
         let health = try await self.raci.health(scope: context.scope)
+        // filters: errors or warnings only, one vendor (or the master SLAs); unknown values are ignored
+        let severity = request.uri.queryParameters.get("severity").flatMap { ["errors", "warnings"].contains($0) ? $0 : nil }
+        let vendorText = request.uri.queryParameters.get("vendor") ?? ""
+        let vendorID = Int64(vendorText)
+        let shown = health.filter { entry in
+            (vendorText == "master" ? entry.vendorID == nil : vendorID.map { entry.vendorID == $0 } ?? true)
+                && (severity == "errors" ? entry.errors > 0 : severity == "warnings" ? entry.warnings > 0 : true)
+        }
+        func entry(_ health: RACIHealth) -> HealthView.Entry {
+            .init(
+                id: health.agreementID, title: health.title, vendor: health.vendorName ?? "master SLA", errors: health.errors, warnings: health.warnings,
+                findings: health.assigned == 0 && !health.findings.isEmpty
+                    ? [FindingLine(severity: "error", message: "No matrix set: each of the \(GovernanceActivity.allCases.count) activities needs exactly one accountable (A).")]
+                    : health.findings.map { FindingLine(severity: $0.severity.rawValue, message: $0.message) })
+        }
+        var vendors: [Int64: String] = [:]
+        for item in health { if let id = item.vendorID { vendors[id] = item.vendorName ?? "" } }
+        let clean = shown.filter(\.findings.isEmpty).map(entry)
         let view = HealthView(
             chrome: Chrome(title: "RACI health", context: context, notice: request.notice),
-            agreements: health.map { entry in
-                .init(
-                    id: entry.agreementID, title: entry.title, vendor: entry.vendorName ?? "master SLA",
-                    errors: entry.findings.filter { $0.severity == .error }.count, warnings: entry.findings.filter { $0.severity == .warning }.count,
-                    findings: entry.findings.map { FindingLine(severity: $0.severity.rawValue, message: $0.message) })
-            }, isEmpty: health.isEmpty)
+            problems: shown.filter { !$0.findings.isEmpty }.map(entry), clean: clean,
+            cleanLine: "\(clean.count) \(clean.count == 1 ? "agreement follows" : "agreements follow") every rule",
+            severities: [("", "Any finding"), ("errors", "With errors"), ("warnings", "With warnings")].map {
+                Choice(value: $0.0, label: $0.1, selected: $0.0 == (severity ?? ""))
+            },
+            vendors: [Choice(value: "master", label: "Master SLAs", selected: vendorText == "master")]
+                + vendors.sorted { $0.value.lowercased() < $1.value.lowercased() }.map { Choice(value: "\($0.key)", label: $0.value, selected: $0.key == vendorID) },
+            filtered: severity != nil || !vendorText.isEmpty, allClean: !health.isEmpty && health.allSatisfy(\.findings.isEmpty))
         return self.dependencies.renderer.response(view, template: "raci/health")
     }
 
@@ -231,7 +259,7 @@ struct RACIAPI {
         let health = try await self.raci.health(scope: context.scope)
         return JSON.response(
             ItemsEnvelope(
-                items: health.map { entry in
+                items: health.filter { !$0.findings.isEmpty }.map { entry in
                     HealthRow(
                         agreementID: entry.agreementID, title: entry.title,
                         findings: entry.findings.map { MatrixBody.Finding(activity: $0.activity.rawValue, severity: $0.severity.rawValue, message: $0.message) })
