@@ -168,6 +168,8 @@ struct JointRCATests {
             // the Pareto chart counts the factors per responsible vendor
             let list = try await harness.get("/rcas", as: try await harness.session(for: world.manager))
             #expect(list.text.contains("Portfolio: Capacity 1, Code defect 1"), "the portfolio Pareto chart counts both factors")
+            // and the RCA's own page draws its factors' Pareto chart
+            #expect(page.text.contains("class=\"pareto\"") && page.text.contains("Contributing factors: Capacity 1, Code defect 1"))
             // inboxes: Beta heard of the request, the return and the acceptance
             let inbox = try #require(try await harness.api(.get, "/api/v1/inbox", token: beta).json["items"] as? [[String: Any]])
             let events = Set(inbox.compactMap { $0["event"] as? String })

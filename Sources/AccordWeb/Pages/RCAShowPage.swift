@@ -80,6 +80,9 @@ struct RCAShowPage {
         var category: String?
         var whys: [String]
         var factors: [FactorLine]
+        /// This RCA's factors by category, most frequent first (SVG of counts and escaped labels only).
+        var pareto: String?
+        var paretoSummary: String
         var actions: [ActionLine]
         var files: [EvidenceLine]
         var history: [HistoryLine]
@@ -150,6 +153,9 @@ struct RCAShowPage {
         }
         var form = state
         form.values = values
+        var categoryCounts: [RootCauseCategory: Int] = [:]
+        for factor in rca.factors { categoryCounts[factor.category, default: 0] += 1 }
+        let pareto = ParetoChart(title: "Contributing factors", bars: categoryCounts.map { .init(label: $0.key.label, count: $0.value) })
         let view = View(
             chrome: Chrome(title: rca.title, context: context, notice: notice), id: rca.id, title: rca.title, status: rca.status.rawValue,
             statusLabel: rca.status.label, due: Figures.date(rca.dueOn), overdue: rca.isOverdue(today: today),
@@ -176,6 +182,7 @@ struct RCAShowPage {
                     party: $0.authorParty)
             }, trigger: rca.triggerStatement.nonEmpty, rootCause: rca.rootCause.nonEmpty, category: rca.rootCauseCategory?.label, whys: rca.fiveWhys,
             factors: rca.factors.map { FactorLine(category: $0.category.label, description: $0.description, party: $0.responsibleParty) },
+            pareto: rca.factors.isEmpty ? nil : pareto.svg, paretoSummary: pareto.summary,
             actions: rca.actions.map {
                 ActionLine(
                     id: $0.id, type: $0.type.rawValue, description: $0.description, owner: $0.ownerName, party: $0.ownerParty, due: Figures.date($0.dueOn),
