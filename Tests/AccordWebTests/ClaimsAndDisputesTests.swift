@@ -244,6 +244,23 @@ struct ClaimsAndDisputesTests {
             #expect(download.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
             #expect(download.headers[.contentDisposition]?.contains("<") == false)
             #expect(download.headers[.contentType] == "text/plain")
+            // a claim form refused for its statement keeps what was typed and says the file must be attached again
+            let browser = try await harness.session(for: world.vendorUserA)
+            let refusedBefore = try await DatabaseSnapshot.take(harness.database)
+            let (formType, formBody) = Self.multipart(
+                [("change-ticket.txt", "text/plain", Array("CHG-43".utf8))],
+                fields: [("_csrf", browser.csrf), ("objective_ids", "\(world.objectiveA.id)"), ("kind", "customer_caused"),
+                         ("starts_at", "2026-10-06T01:00"), ("ends_at", "2026-10-06T02:00"), ("statement", "")])
+            var formHeaders = HTTPFields()
+            formHeaders[.cookie] = browser.cookie
+            formHeaders[.contentType] = formType
+            let refused = try await harness.client.execute(
+                uri: "/claims?agreement=\(world.agreementA.id)", method: .post, headers: formHeaders, body: formBody)
+            let refusedPage = String(buffer: refused.body)
+            #expect(refused.status == .unprocessableContent, "\(refusedPage.prefix(300))")
+            #expect(refusedPage.contains("Attach it again: change-ticket.txt."), "\(refusedPage)")
+            #expect(refusedPage.contains("value=\"2026-10-06T01:00\""))
+            #expect(try await DatabaseSnapshot.take(harness.database) == refusedBefore)
             // vendor B reaches neither the claim nor its file
             let other = try await harness.token(for: world.vendorUserB)
             #expect(try await harness.api(.get, "/api/v1/claims/\(id)/evidence/\(fileID)", token: other).status == .notFound)

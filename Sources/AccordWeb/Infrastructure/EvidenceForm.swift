@@ -58,7 +58,18 @@ func submitEvidenceForm(
 ) async throws -> Response {
     var request = request
     let form = try await EvidenceForm.read(&request, context: context)
-    return try await saveOrRedisplay(input: form.input, render: render, save: { try await save(form.input, form.files) })
+    let names = form.files.map(\.fileName).filter { !$0.isEmpty }
+    return try await saveOrRedisplay(
+        input: form.input,
+        render: { state in
+            var state = state
+            if !form.files.isEmpty {
+                // nothing of a refused form is kept: the files chosen must be attached again
+                let listed = names.isEmpty ? "" : ": " + names.prefix(5).map { String($0.prefix(80)) }.joined(separator: ", ")
+                state.reattach = "Nothing was saved, so the \(form.files.count == 1 ? "file" : "\(form.files.count) files") you chose \(form.files.count == 1 ? "was" : "were") not kept. Attach \(form.files.count == 1 ? "it" : "them") again\(listed)."
+            }
+            return try await render(state)
+        }, save: { try await save(form.input, form.files) })
 }
 
 /// A stored evidence file as a download: always an attachment, never rendered by the browser.

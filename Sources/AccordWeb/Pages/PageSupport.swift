@@ -11,6 +11,8 @@ struct FormState {
     /// A one-line summary above the form, for people who do not see the messages beside the fields first.
     /// Stored, not computed: templates read stored properties only.
     let summary: String?
+    /// A refused form that carried files: browsers never refill a file input, so the page names the files to choose again.
+    var reattach: String?
 
     init(values: [String: String] = [:], errors: ValidationErrors = ValidationErrors(), conflict: String? = nil, rowVersion: Int? = nil) {
         self.values = values
