@@ -219,4 +219,40 @@ struct JointRCATests {
             #expect(!beta.items.contains { $0.event == .actionOverdue })
         }
     }
+
+    @Test func anActionsOwnerIsPickedFromTheRCAsPartiesPeopleNeverTyped() async throws {
+        try await Harness.run(now: RFC3339.parse("2026-12-15T09:00:00Z")) { harness in
+            // setup: one RCA of vendor A's and vendor B's breaches
+            let world = harness.world
+            let setup = try await Self.twoVendorBreaches(harness)
+            let manager = try await harness.token(for: world.manager)
+            let opened = try await harness.api(.post, "/api/v1/rcas", token: manager, json: #"{"breach_ids":[\#(setup.breachA),\#(setup.breachB)]}"#)
+            let id = try #require(opened.json["id"] as? Int)
+            // the form lists the people of each party: the customer's staff, each vendor's users and contacts
+            let staff = try await harness.session(for: world.manager)
+            let page = try await harness.get("/rcas/\(id)", as: staff)
+            #expect(page.text.contains("<optgroup label=\"Alpha Hosting\">") && page.text.contains("value=\"contact:\(world.contactA.id)\""))
+            #expect(page.text.contains("value=\"user:\(world.manager.id)\""))
+            #expect(!page.text.contains("id=\"owner_name\""))
+            // a vendor's user is offered its own people only: no staff names, no other vendor's people
+            let alpha = try await harness.session(for: world.vendorUserA)
+            let vendorPage = try await harness.get("/rcas/\(id)", as: alpha)
+            #expect(vendorPage.text.contains("value=\"contact:\(world.contactA.id)\""))
+            #expect(!vendorPage.text.contains("value=\"user:\(world.manager.id)\"") && !vendorPage.text.contains("value=\"contact:\(world.contactB.id)\""))
+            // MUT: vendor A's user names vendor B's contact (not in its list): refused, nothing saved; then its own contact
+            let before = try await DatabaseSnapshot.take(harness.database)
+            let fields = [("type", "detect"), ("description", "Alert on purge lag"), ("due_on", "2026-12-31")]
+            let foreign = try await harness.post("/rcas/\(id)/actions", fields + [("owner", "contact:\(world.contactB.id)")], as: alpha)
+            #expect(foreign.status == .unprocessableContent && foreign.text.contains("Choose the owner from the list"), "\(foreign.text.prefix(300))")
+            let none = try await harness.post("/rcas/\(id)/actions", fields, as: alpha)
+            #expect(none.text.contains("Choose who owns the action."))
+            #expect(try await DatabaseSnapshot.take(harness.database) == before)
+            let saved = try await harness.post("/rcas/\(id)/actions", fields + [("owner", "contact:\(world.contactA.id)")], as: alpha)
+            #expect(saved.status == .seeOther, "\(saved.text)")
+            let rca = try await harness.api(.get, "/api/v1/rcas/\(id)", token: manager)
+            let action = try #require((rca.json["actions"] as? [[String: Any]])?.first, "\(rca.text)")
+            #expect(action["owner_name"] as? String == world.contactA.name)
+            #expect(action["owner_vendor_id"] as? Int == Int(world.vendorA.id), "\(action)")
+        }
+    }
 }

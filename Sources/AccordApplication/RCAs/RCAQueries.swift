@@ -86,6 +86,15 @@ public struct RCAQueries: Sendable {
         try await self.repositories.rcas.analyses(ofBreaches: ids)
     }
 
+    /// Who may own an action of this RCA, as the reader may see them: the customer's staff and every party's people
+    /// for the customer; a vendor's own people only for that vendor's users.
+    public func ownerCandidates(rcaID: Int64, scope: AccessScope) async throws -> [OwnerCandidate] {
+        let rca = try await self.repositories.rcas.find(id: rcaID, scope: scope)
+        let vendors = rca.parties.compactMap(\.vendorID).filter { vendor in scope.vendorID.map { $0 == vendor } ?? true }
+        return try await self.repositories.actions.ownerCandidates(
+            customer: scope.vendorID == nil && rca.parties.contains { $0.vendorID == nil }, vendorIDs: vendors)
+    }
+
     /// Current breaches no RCA covers, for the form that opens one.
     public func unanalysedBreaches(scope: AccessScope) async throws -> [UnanalysedBreach] {
         try await self.repositories.rcas.unanalysedBreaches(scope: scope)

@@ -113,3 +113,19 @@ public struct RCASummary: Sendable, Codable, Equatable {
         self.overdue = overdue
     }
 }
+
+/// Someone who may own a corrective action: a person of one of the RCA's parties (the customer's staff, a vendor's
+/// users and contacts). `key` is `user:<id>` or `contact:<id>`, as forms send it.
+public struct OwnerCandidate: Sendable, Equatable {
+    public var key: String
+    public var name: String
+    public var vendorID: Int64?
+    public var party: String
+
+    public init(key: String, name: String, vendorID: Int64?, party: String) {
+        self.key = key
+        self.name = name
+        self.vendorID = vendorID
+        self.party = party
+    }
+}

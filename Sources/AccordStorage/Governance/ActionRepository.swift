@@ -12,6 +12,36 @@ public struct ActionRepository: Sendable {
         self.database = database
     }
 
+    /// The people who may own an action of an RCA with these parties: the customer's staff (when the customer is a
+    /// party and the reader is the customer) and each vendor party's users and contacts; disabled users left out.
+    public func ownerCandidates(customer: Bool, vendorIDs: [Int64]) async throws -> [OwnerCandidate] {
+        var result: [OwnerCandidate] = []
+        if customer {
+            result += try await self.database.query(
+                "SELECT id, name FROM users WHERE vendor_id IS NULL AND role <> 'vendor' AND NOT disabled ORDER BY lower(name), id LIMIT 500"
+            ).map { row in
+                let (id, name) = try row.decode((Int64, String).self)
+                return OwnerCandidate(key: "user:\(id)", name: name, vendorID: nil, party: "The customer")
+            }
+        }
+        guard !vendorIDs.isEmpty else { return result }
+        result += try await self.database.query(
+            """
+            SELECT kind, id, name, vendor_id, vendor FROM (
+                SELECT 'user' AS kind, u.id, u.name, u.vendor_id, v.name AS vendor FROM users u JOIN vendors v ON v.id = u.vendor_id
+                WHERE u.vendor_id = ANY(\(vendorIDs)::int8[]) AND NOT u.disabled
+                UNION ALL
+                SELECT 'contact', c.id, c.name, c.vendor_id, v.name FROM vendor_contacts c JOIN vendors v ON v.id = c.vendor_id
+                WHERE c.vendor_id = ANY(\(vendorIDs)::int8[])
+            ) people ORDER BY lower(vendor), vendor_id, lower(name), kind, id LIMIT 1000
+            """
+        ).map { row in
+            let (kind, id, name, vendorID, vendor) = try row.decode((String, Int64, String, Int64, String).self)
+            return OwnerCandidate(key: "\(kind):\(id)", name: name, vendorID: vendorID, party: vendor)
+        }
+        return result
+    }
+
     static let columns = """
         SELECT ca.id, ca.rca_id, r.title, ca.action_type, ca.description, ca.owner_name, ca.owner_vendor_id, coalesce(v.name, 'The customer'),
                to_char(ca.due_on, 'YYYY-MM-DD'), to_char(ca.check_after, 'YYYY-MM-DD'), ca.status, ca.evidence, ca.reason, ca.verified_at,

@@ -56,7 +56,9 @@ struct RCAAPI {
             }
         }
         change("actions") { input, context, id in
-            _ = try await self.dependencies.useCases.addAction(rcaID: id, try DraftParsing.action(input), scope: context.scope, actor: context.actor)
+            let owners = try await self.dependencies.useCases.rcas.ownerCandidates(rcaID: id, scope: context.scope)
+            _ = try await self.dependencies.useCases.addAction(
+                rcaID: id, try DraftParsing.action(input, owners: owners), scope: context.scope, actor: context.actor)
         }
         EvidenceRoutes.rcas(self.dependencies).addAPIRoutes(to: group)
         self.addActionRoutes(to: group)

@@ -140,7 +140,9 @@ struct RCAPages {
             }
         }
         change("actions", allowed: .writeRCAs) { input, context, id in
-            _ = try await self.dependencies.useCases.addAction(rcaID: id, try DraftParsing.action(input), scope: context.scope, actor: context.actor)
+            let owners = try await self.dependencies.useCases.rcas.ownerCandidates(rcaID: id, scope: context.scope)
+            _ = try await self.dependencies.useCases.addAction(
+                rcaID: id, try DraftParsing.action(input, owners: owners), scope: context.scope, actor: context.actor)
         }
         EvidenceRoutes.rcas(self.dependencies).addPageRoutes(to: router) { request, context, _, state in
             try await show.render(request, context, state: state, notice: nil)

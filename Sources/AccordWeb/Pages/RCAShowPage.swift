@@ -56,6 +56,11 @@ struct RCAShowPage {
     }
 
     struct View {
+        struct OwnerGroup {
+            var party: String
+            var people: [Choice]
+        }
+
         var chrome: Chrome
         var id: Int64
         var title: String
@@ -100,11 +105,16 @@ struct RCAShowPage {
         var canClose: Bool
         var canRaise: Bool
         var categories: [Choice]
+        /// The people who may own an action, grouped by party.
+        var ownerGroups: [OwnerGroup]
         var partyChoices: [Choice]
         var shareRows: [ShareRow]
         var whyRows: [WhyRow]
         var types: [Choice]
         var form: FormState
+        /// The factor and action forms: the state of the one submitted, blank for the other (they share field names).
+        var factorForm: FormState
+        var actionForm: FormState
         var accepted: String
 
         struct ShareRow {
@@ -156,6 +166,15 @@ struct RCAShowPage {
         var categoryCounts: [RootCauseCategory: Int] = [:]
         for factor in rca.factors { categoryCounts[factor.category, default: 0] += 1 }
         let pareto = ParetoChart(title: "Contributing factors", bars: categoryCounts.map { .init(label: $0.key.label, count: $0.value) })
+        let canRaiseAction = rca.status != .closed && user.role.may(.writeRCAs)
+        let owners = canRaiseAction ? try await self.dependencies.useCases.rcas.ownerCandidates(rcaID: rca.id, scope: context.scope) : []
+        var ownerGroups: [View.OwnerGroup] = []
+        for owner in owners {
+            let choice = Choice(value: owner.key, label: owner.name, selected: values["owner"] == owner.key)
+            if ownerGroups.last?.party == owner.party { ownerGroups[ownerGroups.count - 1].people.append(choice) } else {
+                ownerGroups.append(View.OwnerGroup(party: owner.party, people: [choice]))
+            }
+        }
         let view = View(
             chrome: Chrome(title: rca.title, context: context, notice: notice), id: rca.id, title: rca.title, status: rca.status.rawValue,
             statusLabel: rca.status.label, due: Figures.date(rca.dueOn), overdue: rca.isOverdue(today: today),
@@ -195,15 +214,17 @@ struct RCAShowPage {
             awaitingSignatures: rca.status == .inProgress && user.role.may(.writeRCAs) && rca.parties.contains { !$0.signed }
                 ? rca.parties.filter { !$0.signed }.map(\.name).joined(separator: ", ") : nil,
             canDecide: rca.status == .submitted && isCustomer && user.role.may(.manageContracts),
-            canClose: rca.status == .accepted && user.role.may(.manageContracts), canRaise: rca.status != .closed && user.role.may(.writeRCAs),
+            canClose: rca.status == .accepted && user.role.may(.manageContracts), canRaise: canRaiseAction,
             categories: RootCauseCategory.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: values["category"] == $0.rawValue) },
+            ownerGroups: ownerGroups,
             partyChoices: rca.parties.map { Choice(value: $0.vendorID.map(String.init) ?? "customer", label: $0.name, selected: $0.vendorID == vendor) },
             shareRows: rca.parties.enumerated().map { index, party in
                 View.ShareRow(index: index, party: party.vendorID.map(String.init) ?? "customer", name: party.name, share: party.share?.plain ?? "")
             },
             whyRows: (1...RCARules.whysLimit).map { View.WhyRow(number: $0, text: rca.fiveWhys.count >= $0 ? rca.fiveWhys[$0 - 1] : "") },
             types: ActionType.allCases.map { Choice(value: $0.rawValue, label: $0.rawValue.capitalized, selected: values["type"] == $0.rawValue) },
-            form: form, accepted: EvidenceRules.acceptedText)
+            form: form, factorForm: request.uri.path.hasSuffix("/factors") ? form : FormState(),
+            actionForm: request.uri.path.hasSuffix("/actions") ? form : FormState(), accepted: EvidenceRules.acceptedText)
         return self.dependencies.renderer.response(
             view, template: template, status: state.errors.isEmpty && state.conflict == nil ? .ok : .unprocessableContent)
     }

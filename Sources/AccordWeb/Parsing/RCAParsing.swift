@@ -57,17 +57,32 @@ extension DraftParsing {
         return FactorDraft(category: category, description: input.text("description") ?? "", responsibleVendorID: party ?? nil)
     }
 
-    static func action(_ input: Input) throws -> ActionDraft {
+    /// An action's draft. Its owner is picked (`owner`: a key of `owners`, the people of the RCA's parties), or, from
+    /// the API, named (`owner_name`) with the party (`owner_party`).
+    static func action(_ input: Input, owners: [OwnerCandidate]) throws -> ActionDraft {
         var reader = InputReader(input)
         let type = reader.choice("type", label: "Type", as: ActionType.self)
-        let party = Self.party(input.text("owner_party"), field: "owner_party", into: &reader.errors)
-        if party == nil, reader.errors.message(for: "owner_party") == nil { reader.errors.add("owner_party", "Choose the owner's party.") }
+        var ownerName = input.text("owner_name") ?? ""
+        var ownerVendorID: Int64?
+        if let key = input.text("owner") {
+            if let owner = owners.first(where: { $0.key == key }) {
+                ownerName = owner.name
+                ownerVendorID = owner.vendorID
+            } else {
+                reader.errors.add("owner", "Choose the owner from the list: a person of one of the RCA's parties.")
+            }
+        } else if input.text("owner_name") == nil && input.text("owner_party") == nil {
+            reader.errors.add("owner", "Choose who owns the action.")
+        } else {
+            let party = Self.party(input.text("owner_party"), field: "owner_party", into: &reader.errors)
+            if party == nil, reader.errors.message(for: "owner_party") == nil { reader.errors.add("owner_party", "Choose the owner's party.") }
+            ownerVendorID = party ?? nil
+        }
         let due = reader.date("due_on", label: "Due date")
         let check = reader.date("check_after", label: "Effectiveness check")
         try reader.errors.throwIfAny()
         return ActionDraft(
-            type: type, description: input.text("description") ?? "", ownerName: input.text("owner_name") ?? "", ownerVendorID: party ?? nil,
-            dueOn: due, checkAfter: check)
+            type: type, description: input.text("description") ?? "", ownerName: ownerName, ownerVendorID: ownerVendorID, dueOn: due, checkAfter: check)
     }
 
     static func actionStep(_ name: String, _ input: Input) -> ActionStep? {
