@@ -86,14 +86,19 @@ struct ReviewPagesTests {
             #expect(
                 try await harness.post(
                     "\(meetingPath)/items",
-                    [("kind", "action"), ("text", "Rehearse failover"), ("owner_name", "Ann Alpha"), ("owner_party", "\(world.vendorA.id)"), ("due_on", due.description)],
+                    [("kind", "action"), ("text", "Rehearse failover"), ("owner", "contact:\(world.contactA.id)"), ("due_on", due.description)],
                     as: carla
                 ).status == .seeOther)
+            // the owner is picked from the people of the review's parties: another vendor's contact is refused
+            let foreign = try await harness.post(
+                "\(meetingPath)/items", [("kind", "action"), ("text", "Other"), ("owner", "contact:\(world.contactB.id)"), ("due_on", due.description)], as: carla)
+            #expect(foreign.status == .unprocessableContent && foreign.text.contains("Choose the owner from the list"))
             let minuted = try await harness.get(meetingPath, as: carla)
             #expect(minuted.text.contains("Reviewed.") && minuted.text.contains("Rehearse failover") && minuted.text.contains("Comments until"))
             // the vendor marks its action done from the meeting page
             let meetingID = try #require(Int64(meetingPath.replacingOccurrences(of: "/meetings/", with: "")))
             let item = try #require(try await harness.repositories.reviews.items(meetingID: meetingID, scope: .organisation).first)
+            #expect(item.ownerName == world.contactA.name && item.ownerVendorID == world.vendorA.id)
             #expect(try await harness.post("/review-items/\(item.id)/done", as: beta).status == .notFound)
             #expect(try await harness.post("/review-items/\(item.id)/done", as: alpha).status == .seeOther)
             #expect(try await harness.repositories.reviews.item(id: item.id, scope: .organisation).status == .done)

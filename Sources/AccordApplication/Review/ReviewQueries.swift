@@ -28,6 +28,13 @@ public struct ReviewQueries: Sendable {
         try await self.repositories.reviews.vendors(of: reviewScope)
     }
 
+    /// Who may own a meeting's action item: the customer's staff and the series' vendors' users and contacts (a
+    /// vendor's user: its own people only).
+    public func ownerCandidates(of reviewScope: ReviewScope, scope: AccessScope) async throws -> [OwnerCandidate] {
+        let vendors = try await self.repositories.reviews.vendors(of: reviewScope).map(\.id).filter { id in scope.vendorID.map { $0 == id } ?? true }
+        return try await self.repositories.actions.ownerCandidates(customer: scope.vendorID == nil, vendorIDs: vendors)
+    }
+
     public func meetings(seriesID: Int64, scope: AccessScope) async throws -> [ReviewMeeting] {
         try await self.repositories.reviews.meetings(seriesID: seriesID, scope: scope)
     }

@@ -227,6 +227,19 @@ enum MeetingStep: String, CaseIterable, Sendable {
             _ = try await meetings.saveMinutes(
                 meetingID: id, attendance: present, notes: notes, expectedRowVersion: rowVersion, scope: context.scope, actor: context.actor)
         case .items:
+            var input = input
+            // an owner picked from the list (`owner`: user:<id> or contact:<id>) names the person and their party
+            if let key = input.text("owner") {
+                let (_, series) = try await dependencies.useCases.reviews.meeting(id: id, scope: context.scope)
+                let owners = try await dependencies.useCases.reviews.ownerCandidates(of: series.scope, scope: context.scope)
+                guard let owner = owners.first(where: { $0.key == key }) else {
+                    throw ValidationErrors([FieldError("owner", "Choose the owner from the list: a person of the customer or of a vendor in this review.")])
+                }
+                var fields = input.fields
+                fields["owner_name"] = .text(owner.name)
+                fields["owner_party"] = .text(owner.vendorID.map { "\($0)" } ?? "customer")
+                input = Input(fields)
+            }
             let (draft, party) = try DraftParsing.reviewItem(input)
             return try await meetings.addItem(meetingID: id, draft, partyVendorID: party, scope: context.scope, actor: context.actor)
         case .packs:

@@ -71,7 +71,8 @@ struct MeetingPages {
         var notes: [NoteLine]
         var parties: [PartyOption]
         var kinds: [ReviewPages.Option]
-        var ownerParties: [ReviewPages.Option]
+        /// The people who may own an action item, grouped by party.
+        var ownerGroups: [RCAShowPage.View.OwnerGroup]
         var concerns: [ReviewPages.Option]
         var moveOpen: Bool
         var cancelOpen: Bool
@@ -194,9 +195,8 @@ struct MeetingPages {
             kinds: [("action", "Action item"), ("decision", "Decision"), ("question", "Open question")].map {
                 ReviewPages.Option(value: $0.0, label: $0.1, selected: state.values["kind"] == $0.0)
             },
-            ownerParties: ([("customer", "The customer")] + vendors.map { ("\($0.id)", $0.name) }).map {
-                ReviewPages.Option(value: $0.0, label: $0.1, selected: state.values["owner_party"] == $0.0)
-            },
+            ownerGroups: RCAShowPage.View.OwnerGroup.grouped(
+                try await self.dependencies.useCases.reviews.ownerCandidates(of: series.scope, scope: scope), chosen: state.values["owner"]),
             concerns: ([("all", "Every party of the meeting")] + vendors.map { ("\($0.id)", "\($0.name) only") }).map {
                 ReviewPages.Option(value: $0.0, label: $0.1, selected: state.values["party"] == $0.0)
             },

@@ -59,6 +59,18 @@ struct RCAShowPage {
         struct OwnerGroup {
             var party: String
             var people: [Choice]
+
+            /// Candidates in their order, one group per party.
+            static func grouped(_ owners: [OwnerCandidate], chosen: String?) -> [OwnerGroup] {
+                var groups: [OwnerGroup] = []
+                for owner in owners {
+                    let choice = Choice(value: owner.key, label: owner.name, selected: chosen == owner.key)
+                    if groups.last?.party == owner.party { groups[groups.count - 1].people.append(choice) } else {
+                        groups.append(OwnerGroup(party: owner.party, people: [choice]))
+                    }
+                }
+                return groups
+            }
         }
 
         var chrome: Chrome
@@ -168,13 +180,7 @@ struct RCAShowPage {
         let pareto = ParetoChart(title: "Contributing factors", bars: categoryCounts.map { .init(label: $0.key.label, count: $0.value) })
         let canRaiseAction = rca.status != .closed && user.role.may(.writeRCAs)
         let owners = canRaiseAction ? try await self.dependencies.useCases.rcas.ownerCandidates(rcaID: rca.id, scope: context.scope) : []
-        var ownerGroups: [View.OwnerGroup] = []
-        for owner in owners {
-            let choice = Choice(value: owner.key, label: owner.name, selected: values["owner"] == owner.key)
-            if ownerGroups.last?.party == owner.party { ownerGroups[ownerGroups.count - 1].people.append(choice) } else {
-                ownerGroups.append(View.OwnerGroup(party: owner.party, people: [choice]))
-            }
-        }
+        let ownerGroups = View.OwnerGroup.grouped(owners, chosen: values["owner"])
         let view = View(
             chrome: Chrome(title: rca.title, context: context, notice: notice), id: rca.id, title: rca.title, status: rca.status.rawValue,
             statusLabel: rca.status.label, due: Figures.date(rca.dueOn), overdue: rca.isOverdue(today: today),
