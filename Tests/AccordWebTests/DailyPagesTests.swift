@@ -252,6 +252,24 @@ struct DailyPagesTests {
             #expect(saved.status == .seeOther, "\(saved.text)")
             let created = try await harness.repositories.objectives.list(versionID: draft.id, scope: .organisation).first { $0.name == "Checkout latency" }
             #expect(created?.credits.tiers.count == 4)
+            // a season's own credit tiers are rows too: two typed, one left blank, saved as two and shown back as rows
+            let seasonal = try await harness.post(
+                path,
+                [
+                    ("name", "Peak latency"), ("sli_kind", "ratio"), ("sla_target", "99"), ("slo_target", "99.5"), ("window_kind", "calendar_month"),
+                    ("credit_cap_percent", "100"), ("probation_factor", "1"), ("credit_tiers.0.threshold", "99"), ("credit_tiers.0.percent", "5"),
+                    ("seasons.0.name", "Peak"), ("seasons.0.from", "11-01"), ("seasons.0.to", "12-31"), ("seasons.0.sla_target", "99.5"),
+                    ("seasons.0.slo_target", "99.8"), ("seasons.0.credit_tiers.0.threshold", "99.5"), ("seasons.0.credit_tiers.0.percent", "10"),
+                    ("seasons.0.credit_tiers.1.threshold", "99"), ("seasons.0.credit_tiers.1.percent", "25"),
+                    ("seasons.0.credit_tiers.2.threshold", ""), ("seasons.0.credit_tiers.2.percent", ""),
+                ], as: session)
+            #expect(seasonal.status == .seeOther, "\(seasonal.text)")
+            let peak = try #require(try await harness.repositories.objectives.list(versionID: draft.id, scope: .organisation).first { $0.name == "Peak latency" })
+            #expect(peak.movingTerms.seasons.first?.creditTiers == [CreditTier(threshold: Decimal(string: "99.5")!, percent: 10), CreditTier(threshold: 99, percent: 25)])
+            let edit = try await harness.get("/objectives/\(peak.id)/edit", as: session)
+            #expect(edit.text.contains("name=\"seasons.0.credit_tiers.1.threshold\" value=\"99\""), "\(edit.text)")
+            #expect(edit.text.contains("name=\"seasons.0.credit_tiers.2.threshold\" value=\"\""))
+            #expect(!edit.text.contains("99.5:10"))
         }
     }
 

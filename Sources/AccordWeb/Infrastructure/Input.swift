@@ -86,18 +86,30 @@ public struct Input: Sendable, Equatable {
         }
         var fields: [String: InputValue] = [:]
         var rows: [String: [Int: [String: InputValue]]] = [:]
+        // rows within rows: `seasons.0.credit_tiers.1.threshold`
+        var inner: [String: [Int: [String: [Int: [String: InputValue]]]]] = [:]
         for name in order {
             let values = scalars[name]!
             let path = name.split(separator: ".")
             if path.count == 3, let index = Int(path[1]) {
                 rows[String(path[0]), default: [:]][index, default: [:]][String(path[2])] = .text(values.last!)
+            } else if path.count == 5, let index = Int(path[1]), let number = Int(path[3]) {
+                inner[String(path[0]), default: [:]][index, default: [:]][String(path[2]), default: [:]][number, default: [:]][String(path[4])] =
+                    .text(values.last!)
             } else {
                 fields[name] = values.count == 1 ? .text(values[0]) : .list(values.map(InputValue.text))
             }
         }
         // each row remembers the number it had in the form, so a form shown again puts values back where they were
-        for (name, indexed) in rows {
-            fields[name] = .list(indexed.keys.sorted().map { number in .object((indexed[number] ?? [:]).merging([Self.rowNumberKey: .text(String(number))]) { $1 }) })
+        func numbered(_ indexed: [Int: [String: InputValue]]) -> InputValue {
+            .list(indexed.keys.sorted().map { number in .object((indexed[number] ?? [:]).merging([Self.rowNumberKey: .text(String(number))]) { $1 }) })
+        }
+        for name in Set(rows.keys).union(inner.keys) {
+            var indexed = rows[name] ?? [:]
+            for (index, lists) in inner[name] ?? [:] {
+                for (list, items) in lists { indexed[index, default: [:]][list] = numbered(items) }
+            }
+            fields[name] = numbered(indexed)
         }
         return Input(fields)
     }

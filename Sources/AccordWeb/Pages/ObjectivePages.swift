@@ -33,8 +33,16 @@ struct ObjectivePages {
             var to: String
             var sla: String
             var slo: String
-            var tiers: String
+            /// The season's own credit tiers as rows (blank rows to add more).
+            var tiers: [TierRow]
             var forecast: String
+        }
+
+        struct TierRow {
+            var season: Int
+            var index: Int
+            var threshold: String
+            var percent: String
         }
 
         struct RampRow {
@@ -48,6 +56,23 @@ struct ObjectivePages {
             var index: Int
             var first: String
             var second: String
+        }
+    }
+
+    /// A season's credit tiers as rows: those typed or stored (a legacy `99.5:10, 99:25` text read into rows), and one
+    /// blank row more (at least two rows, at most ten).
+    static func seasonTiers(_ season: Input, season index: Int) -> [FormView.TierRow] {
+        var pairs = season.objects("credit_tiers").map { ($0.text("threshold") ?? "", $0.text("percent") ?? "") }
+        if pairs.isEmpty, let text = season.text("credit_tiers") {
+            pairs = text.split(separator: ",").prefix(10).map { pair in
+                let parts = pair.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+            }
+        }
+        pairs = pairs.filter { !($0.0.isEmpty && $0.1.isEmpty) }
+        let count = min(10, max(2, pairs.count + 1))
+        return (0..<count).map { tier in
+            FormView.TierRow(season: index, index: tier, threshold: tier < pairs.count ? pairs[tier].0 : "", percent: tier < pairs.count ? pairs[tier].1 : "")
         }
     }
 
@@ -218,7 +243,7 @@ struct ObjectivePages {
                     let name = item.text("name") ?? ""
                     return FormView.SeasonRow(
                         index: index, name: name, from: item.text("from") ?? "", to: item.text("to") ?? "",
-                        sla: item.text("sla_target") ?? "", slo: item.text("slo_target") ?? "", tiers: item.text("credit_tiers") ?? "",
+                        sla: item.text("sla_target") ?? "", slo: item.text("slo_target") ?? "", tiers: Self.seasonTiers(item, season: index),
                         forecast: item.text("surge_forecast") ?? surge.forecasts[name] ?? "")
                 }
             }(),

@@ -110,7 +110,8 @@ extension DraftParsing {
                 continue
             }
             var tiers: [CreditTier]?
-            let tierRows = row.objects("credit_tiers")
+            // rows left blank in the form are no tiers
+            let tierRows = row.objects("credit_tiers").filter { ($0.text("threshold") ?? "") + ($0.text("percent") ?? "") != "" }
             if !tierRows.isEmpty {
                 tiers = tierRows.compactMap { tier in
                     guard let threshold = number(tier.text("threshold")), let percent = number(tier.text("percent")) else {
@@ -236,7 +237,7 @@ extension Objective {
                         "sla_target": .text(season.slaTarget.plain), "slo_target": .text(season.sloTarget.plain),
                     ]
                     if let tiers = season.creditTiers {
-                        fields["credit_tiers"] = .text(tiers.map { "\($0.threshold.plain):\($0.percent.plain)" }.joined(separator: ", "))
+                        fields["credit_tiers"] = .list(tiers.map { .object(["threshold": .text($0.threshold.plain), "percent": .text($0.percent.plain)]) })
                     }
                     return .object(fields)
                 }),
