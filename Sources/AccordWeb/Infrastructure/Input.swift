@@ -223,7 +223,19 @@ public struct Input: Sendable, Equatable {
                     if case .object(let row) = item {
                         let number = if case .text(let text)? = row[Self.rowNumberKey], let number = Int(text) { number } else { index }
                         for (sub, subValue) in row where sub != Self.rowNumberKey {
-                            if case .text(let text) = subValue { values["\(key).\(number).\(sub)"] = text }
+                            switch subValue {
+                            case .text(let text): values["\(key).\(number).\(sub)"] = text
+                            case .list(let inner):
+                                // rows within rows: `seasons.0.credit_tiers.1.threshold`
+                                for (position, entry) in inner.enumerated() {
+                                    guard case .object(let innerRow) = entry else { continue }
+                                    let innerNumber = if case .text(let text)? = innerRow[Self.rowNumberKey], let n = Int(text) { n } else { position }
+                                    for (field, value) in innerRow where field != Self.rowNumberKey {
+                                        if case .text(let text) = value { values["\(key).\(number).\(sub).\(innerNumber).\(field)"] = text }
+                                    }
+                                }
+                            default: break
+                            }
                         }
                     }
                 }

@@ -35,12 +35,41 @@ struct ProposalPages {
         var current: String
         var sla: String
         var slo: String
-        var tiers: String
+        /// Proposed credit tiers as rows (blank: unchanged), one blank row more than typed.
+        var tiers: [TierRow]
         var cap: String
         var ramp: String
         var seasons: String
         /// Calendar windows only: a rolling window has no ramp or seasons.
         var takesRamp: Bool
+    }
+
+    struct TierRow {
+        var change: Int
+        var index: Int
+        var threshold: String
+        var percent: String
+    }
+
+    /// The tier rows of one objective's change: those typed (or a counter-proposal's, or a legacy "99.5:10" text read
+    /// into rows) and one blank row more (at least two, at most ten).
+    static func tierRows(_ values: [String: String], change index: Int) -> [TierRow] {
+        var pairs: [(String, String)] = []
+        for tier in 0..<10 {
+            let threshold = values["changes.\(index).credit_tiers.\(tier).threshold"] ?? ""
+            let percent = values["changes.\(index).credit_tiers.\(tier).percent"] ?? ""
+            if !threshold.isEmpty || !percent.isEmpty { pairs.append((threshold, percent)) }
+        }
+        if pairs.isEmpty, let text = values["changes.\(index).credit_tiers"] {
+            pairs = text.split(separator: ",").prefix(10).map { pair in
+                let parts = pair.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+            }
+        }
+        let count = min(10, max(2, pairs.count + 1))
+        return (0..<count).map { tier in
+            TierRow(change: index, index: tier, threshold: tier < pairs.count ? pairs[tier].0 : "", percent: tier < pairs.count ? pairs[tier].1 : "")
+        }
     }
 
     struct FormView {
@@ -201,7 +230,10 @@ struct ProposalPages {
             values["changes.\(index).sla_target"] = change.slaTarget?.plain ?? ""
             values["changes.\(index).slo_target"] = change.sloTarget?.plain ?? ""
             values["changes.\(index).credit_cap_percent"] = change.creditCapPercent?.plain ?? ""
-            values["changes.\(index).credit_tiers"] = change.creditTiers.map { $0.map { "\($0.threshold.plain):\($0.percent.plain)" }.joined(separator: ", ") } ?? ""
+            for (tier, row) in (change.creditTiers ?? []).enumerated() {
+                values["changes.\(index).credit_tiers.\(tier).threshold"] = row.threshold.plain
+                values["changes.\(index).credit_tiers.\(tier).percent"] = row.percent.plain
+            }
             values["changes.\(index).ramp"] = change.ramp.map(Self.rampText) ?? ""
             values["changes.\(index).seasons"] = change.seasons.map(Self.seasonsText) ?? ""
         }
@@ -246,7 +278,7 @@ struct ProposalPages {
             let value = { (key: String) in state.values["changes.\(index).\(key)"] ?? "" }
             return ObjectiveRow(
                 index: index, seriesID: seriesID, name: objective.name, current: now, sla: value("sla_target"), slo: value("slo_target"),
-                tiers: value("credit_tiers"), cap: value("credit_cap_percent"), ramp: value("ramp"), seasons: value("seasons"), takesRamp: objective.window.days == nil)
+                tiers: Self.tierRows(state.values, change: index), cap: value("credit_cap_percent"), ramp: value("ramp"), seasons: value("seasons"), takesRamp: objective.window.days == nil)
         }
         var values = state.values
         if values["replay_periods"] == nil { values["replay_periods"] = "12" }

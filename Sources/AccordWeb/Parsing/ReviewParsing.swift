@@ -260,7 +260,8 @@ extension DraftParsing {
             let slo = number("slo_target", "SLO target")
             let cap = number("credit_cap_percent", "Credit cap")
             var tiers: [CreditTier]?
-            let tierRows = row.objects("credit_tiers")
+            // rows left blank in the form are no tiers
+            let tierRows = row.objects("credit_tiers").filter { ($0.text("threshold") ?? "") + ($0.text("percent") ?? "") != "" }
             if !tierRows.isEmpty {
                 tiers = tierRows.compactMap { tier in
                     guard let threshold = tier.text("threshold").flatMap({ Decimal(string: $0) }), let percent = tier.text("percent").flatMap({ Decimal(string: $0) })
