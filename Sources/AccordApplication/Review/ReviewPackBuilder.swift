@@ -188,8 +188,9 @@ public struct ReviewPackBuilder: Sendable {
         let objective = row.entry.objective
         let zone = TimeZone(identifier: row.entry.timeZone) ?? .gmt
         let label = objective.window.days == nil ? ReviewText.periodLabel(row.currentSpan.start, zone: zone, window: objective.window) : "Last \(objective.window.days ?? 0) days"
-        // the figure as shown: never rounded across a target
-        let actual = row.current.attainment
+        // the figure as shown: three decimals, more only where fewer would round it across a target
+        let targets = internalPack ? [objective.slaTarget, objective.sloTarget] : [objective.slaTarget]
+        let actual = row.current.attainment.flatMap { Decimal(string: Figures.percentDigits($0, targets: targets)) }
         guard row.current.attainment != nil else { return AgendaFacts.Current(label: label, actual: nil, status: .noData) }
         if row.current.slaStatus == .breached { return AgendaFacts.Current(label: label, actual: actual, status: .belowTarget) }
         let heading = row.outlook?.projectedAttainment.map { $0 < objective.slaTarget } ?? false
@@ -204,7 +205,7 @@ public struct ReviewPackBuilder: Sendable {
         return ReviewPack.ScoreRow(
             objectiveID: objective.id, objective: objective.name, agreement: entry.agreementTitle, party: entry.vendorName ?? "The customer",
             period: latest.map { ReviewText.periodLabel($0.periodStart, zone: TimeZone(identifier: entry.timeZone) ?? .gmt, window: objective.window) } ?? "—",
-            target: target, actual: latest?.attainment.map { $0.rounded(places: 3) },
+            target: target, actual: latest?.attainment.flatMap { Decimal(string: Figures.percentDigits($0, targets: [target])) },
             variance: latest?.attainment.map { ($0 - target).rounded(places: 3) }, status: status.rawValue, soFar: current?.text, trend: trend,
             source: objective.sliKind.isTicketBased ? "Ticket events (\(objective.sliKind.label.lowercased()))" : "Availability buckets (good / valid)",
             lineage: latest.map { "/objectives/\(objective.id)/periods/\(RFC3339.format($0.periodStart))" })

@@ -109,7 +109,8 @@ public enum ReviewAgendaBuilder {
     /// The scorecard's line of one objective: the last closed period's figure with its own outcome, and the period
     /// under way apart, "so far", with its own status.
     static func scoreLine(_ objective: AgendaFacts.Objective) -> String {
-        let figure = objective.actual.map { "\($0.rounded(places: 3).plain) %" } ?? "no data"
+        // three decimals, more only where fewer would round the figure across its target
+        let figure = objective.actual.map { "\(Decimal(string: Figures.percentDigits($0, targets: [objective.target]))?.plain ?? $0.plain) %" } ?? "no data"
         let period = objective.period.map { "\($0) " } ?? ""
         var line = "\(objective.name) (\(objective.party)): \(period)\(figure) against \(objective.target.plain) % — \(Self.label(objective.status))"
         if let current = objective.current { line += "; \(current.text)" }

@@ -81,12 +81,13 @@ public struct ReviewFactsRepository: Sendable {
         public var parties: String
     }
 
-    /// RCAs not yet accepted or closed that analyse a breach of these agreements (a vendor: those it is a party to).
-    /// RCAs about these agreements open at `asOf`: opened by then and not accepted or closed before it.
+    /// RCAs about these agreements open at `asOf`: opened by then and not accepted or closed before it (one accepted or
+    /// closed since reads "open at the cut-off": the pack holds no later fact).
     public func openRCAs(agreementIDs: [Int64], vendorID: Int64?, asOf: Date) async throws -> [RCA] {
         try await self.database.query(
             """
-            SELECT r.id, r.title, r.status, to_char(r.due_on, 'YYYY-MM-DD'),
+            SELECT r.id, r.title, CASE WHEN r.status IN ('accepted', 'closed') THEN 'open at the cut-off' ELSE r.status END,
+                   to_char(r.due_on, 'YYYY-MM-DD'),
                    (SELECT string_agg(coalesce(v.name, 'The customer'), ', ' ORDER BY p.vendor_id NULLS FIRST)
                     FROM rca_parties p LEFT JOIN vendors v ON v.id = p.vendor_id WHERE p.rca_id = r.id)
             FROM rcas r
@@ -120,7 +121,7 @@ public struct ReviewFactsRepository: Sendable {
         try await self.database.query(
             """
             SELECT ca.id, ca.rca_id, ca.description, ca.owner_name, ca.owner_vendor_id, coalesce(v.name, 'The customer'),
-                   to_char(ca.due_on, 'YYYY-MM-DD'), ca.status
+                   to_char(ca.due_on, 'YYYY-MM-DD'), CASE WHEN ca.status IN ('open', 'in_progress') THEN ca.status ELSE 'open at the cut-off' END
             FROM corrective_actions ca LEFT JOIN vendors v ON v.id = ca.owner_vendor_id
             WHERE ca.created_at <= \(asOf) AND (ca.status IN ('open', 'in_progress') OR ca.verified_at > \(asOf))
               AND EXISTS (SELECT 1 FROM rca_breaches rb JOIN breaches b ON b.id = rb.breach_id JOIN objectives o ON o.id = b.objective_id

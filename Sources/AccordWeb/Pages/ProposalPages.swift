@@ -52,8 +52,8 @@ struct ProposalPages {
     }
 
     /// The tier rows of one objective's change: those typed (or a counter-proposal's, or a legacy "99.5:10" text read
-    /// into rows) and one blank row more (at least two, at most ten).
-    static func tierRows(_ values: [String: String], change index: Int) -> [TierRow] {
+    /// into rows) and one blank row more (at least `minimum`, at most ten).
+    static func tierRows(_ values: [String: String], change index: Int, minimum: Int = 2) -> [TierRow] {
         var pairs: [(String, String)] = []
         for tier in 0..<10 {
             let threshold = values["changes.\(index).credit_tiers.\(tier).threshold"] ?? ""
@@ -66,7 +66,7 @@ struct ProposalPages {
                 return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
             }
         }
-        let count = min(10, max(2, pairs.count + 1))
+        let count = min(10, max(minimum, pairs.count + 1))
         return (0..<count).map { tier in
             TierRow(change: index, index: tier, threshold: tier < pairs.count ? pairs[tier].0 : "", percent: tier < pairs.count ? pairs[tier].1 : "")
         }
@@ -256,7 +256,7 @@ struct ProposalPages {
         let vendor = try context.scope.vendorID != nil
         let rows = current.keys.sorted().enumerated().compactMap { index, seriesID -> ObjectiveRow? in
             guard let objective = current[seriesID] else { return nil }
-            let tiers = objective.credits.tiers.map { "\($0.threshold.plain):\($0.percent.plain)" }.joined(separator: ", ")
+            let tiers = objective.credits.tiers.map { "below \($0.threshold.plain) %: \($0.percent.plain) %" }.joined(separator: ", ")
             // a vendor reads the contract's SLA and credits, not the customer's internal SLO
             let steps = objective.movingTerms.ramp
             let seasons = objective.movingTerms.seasons
@@ -278,7 +278,7 @@ struct ProposalPages {
             let value = { (key: String) in state.values["changes.\(index).\(key)"] ?? "" }
             return ObjectiveRow(
                 index: index, seriesID: seriesID, name: objective.name, current: now, sla: value("sla_target"), slo: value("slo_target"),
-                tiers: Self.tierRows(state.values, change: index), cap: value("credit_cap_percent"), ramp: value("ramp"), seasons: value("seasons"), takesRamp: objective.window.days == nil)
+                tiers: Self.tierRows(state.values, change: index, minimum: max(2, objective.credits.tiers.count + 1)), cap: value("credit_cap_percent"), ramp: value("ramp"), seasons: value("seasons"), takesRamp: objective.window.days == nil)
         }
         var values = state.values
         if values["replay_periods"] == nil { values["replay_periods"] = "12" }
