@@ -117,14 +117,24 @@ public enum Stamp {
         return formatter
     }
 
+    /// An instant written with `pattern` in `zone`, months in three letters.
+    public static func string(_ date: Date, _ pattern: String, _ zone: TimeZone) -> String {
+        Self.threeLetters(Self.formatter(pattern, zone).string(from: date))
+    }
+
     /// `3 Dec 2026 09:30 CET`.
     public static func format(_ date: Date, _ zone: TimeZone) -> String {
-        Self.formatter("d MMM yyyy HH:mm zzz", zone).string(from: date)
+        Self.threeLetters(Self.formatter("d MMM yyyy HH:mm zzz", zone).string(from: date))
     }
 
     /// `Wed 2 Dec 2026, 10:00–11:00 (Europe/Berlin)`: a meeting, in its series' zone.
     public static func meeting(start: Date, end: Date, zone: TimeZone) -> String {
-        "\(Self.formatter("EEE d MMM yyyy, HH:mm", zone).string(from: start))–\(Self.formatter("HH:mm", zone).string(from: end)) (\(zone.identifier))"
+        "\(Self.threeLetters(Self.formatter("EEE d MMM yyyy, HH:mm", zone).string(from: start)))–\(Self.formatter("HH:mm", zone).string(from: end)) (\(zone.identifier))"
+    }
+
+    /// British English abbreviates September "Sept"; every other date Accord writes says "Sep" (`Figures.date`).
+    public static func threeLetters(_ text: String) -> String {
+        text.replacingOccurrences(of: "Sept ", with: "Sep ")
     }
 
     /// `March 2026`: the month an instant falls in, in a zone.

@@ -60,7 +60,7 @@ struct ReviewAgendaTests {
                 - First response within goal (Initech Service Desk): 95.8 % against 95 % — at risk
 
                 ## Carried from earlier meetings (3 min)
-                - Decide on the failover drill schedule [The customer] (raised 2026-11-03) (3 min)
+                - Decide on the failover drill schedule [The customer] (raised 3 Nov 2026) (3 min)
 
                 ## Breaches and objectives at risk (10 min)
                 - Platform availability breached in November: 99.82 % against 99.9 % [Northwind Cloud] (5 min)
@@ -180,8 +180,8 @@ struct ReviewAgendaTests {
         // the first section after the scorecard is what the last meeting left open, the overdue action first
         #expect(agenda.sections[1].title == "Carried from earlier meetings")
         #expect(agenda.sections[1].items.map(\.text) == [
-            "Action item: publish the purge runbook — Ana, due 2026-11-20 [Northwind Cloud] — overdue 19 days (raised 2026-11-04)",
-            "Open question: who owns the failover drill? [The customer] (raised 2026-11-04)",
+            "Action item: publish the purge runbook — Ana, due 2026-11-20 [Northwind Cloud] — overdue 19 days (raised 4 Nov 2026)",
+            "Open question: who owns the failover drill? [The customer] (raised 4 Nov 2026)",
         ])
         // five firings of one alert are one line, the count said, and take one item's time
         let alerts = agenda.sections.flatMap(\.items).filter { $0.text.hasPrefix("Burn-rate alert") }

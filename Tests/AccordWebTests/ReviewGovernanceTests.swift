@@ -137,7 +137,7 @@ struct ReviewGovernanceTests {
             #expect(question.status == .created)
             // the next meeting's agenda carries both, with the day they were raised; vendor B sees neither
             let next = try await harness.api(.get, "/api/v1/meetings/\(second)/agenda", token: alpha)
-            #expect(next.text.contains("Action item: Fix the failover runbook — Ann Alpha, due \(due)") && next.text.contains("(raised \(today))"), "\(next.text)")
+            #expect(next.text.contains("Action item: Fix the failover runbook — Ann Alpha, due \(Figures.date(due))") && next.text.contains("(raised \(Figures.date(today)))"), "\(next.text)")
             let actionID = try #require(action.json["id"] as? Int)
             #expect(try await harness.api(.post, "/api/v1/review-items/\(actionID)/done", token: beta, json: "{}").status == .notFound)
             // the owner's vendor marks it done: it no longer rolls forward

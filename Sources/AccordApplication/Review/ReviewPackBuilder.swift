@@ -300,7 +300,7 @@ public struct ReviewPackBuilder: Sendable {
                     key: "rcas", title: "Root-cause analyses open", columns: ["RCA", "Title", "Status", "Due", "Parties"],
                     rows: rcas.map {
                         ReviewPack.Row(
-                            cells: ["#\($0.id)", $0.title, $0.status.replacingOccurrences(of: "_", with: " "), $0.dueOn.description, $0.parties],
+                            cells: ["#\($0.id)", $0.title, $0.status.replacingOccurrences(of: "_", with: " "), Figures.date($0.dueOn), $0.parties],
                             link: "/rcas/\($0.id)", flagged: $0.dueOn < today)
                     }, empty: "No RCA open.")
             ])
@@ -325,7 +325,7 @@ public struct ReviewPackBuilder: Sendable {
                     key: "actions", title: "Corrective actions open", columns: ["Action", "Description", "Owner", "Party", "Due", "Status"],
                     rows: actions.map {
                         ReviewPack.Row(
-                            cells: ["#\($0.id)", $0.description, $0.ownerName, $0.party, $0.dueOn.description, $0.status.replacingOccurrences(of: "_", with: " ")],
+                            cells: ["#\($0.id)", $0.description, $0.ownerName, $0.party, Figures.date($0.dueOn), $0.status.replacingOccurrences(of: "_", with: " ")],
                             link: "/actions/\($0.id)", flagged: $0.dueOn < today)
                     }, empty: "No corrective action open.")
             ])
@@ -344,7 +344,7 @@ public struct ReviewPackBuilder: Sendable {
                     rows: claims.map {
                         ReviewPack.Row(
                             cells: ["#\($0.id)", $0.kind.replacingOccurrences(of: "_", with: " "), $0.party, facts.stamp($0.startsAt), facts.stamp($0.endsAt),
-                                    LocalDate.of($0.filedAt, in: facts.zone).description], link: "/claims/\($0.id)", flagged: false)
+                                    Figures.date(LocalDate.of($0.filedAt, in: facts.zone))], link: "/claims/\($0.id)", flagged: false)
                     }, empty: "No claim pending.")
             ])
     }
@@ -363,7 +363,7 @@ public struct ReviewPackBuilder: Sendable {
                         ReviewPack.Row(
                             cells: ["#\($0.id)", $0.objectiveName, $0.subject, $0.party,
                                     facts.periodLabel($0.periodStart, timeZone: $0.timeZone, objectiveID: $0.objectiveID),
-                                    LocalDate.of($0.filedAt, in: facts.zone).description],
+                                    Figures.date(LocalDate.of($0.filedAt, in: facts.zone))],
                             link: "/disputes/\($0.id)", flagged: false)
                     }, empty: "No dispute open.")
             ])
@@ -382,11 +382,11 @@ public struct ReviewPackBuilder: Sendable {
             },
             tables: [
                 ReviewPack.Table(
-                    key: "credits", title: "Service credits", columns: ["Objective", "Party", "Period start", "Amount", "Currency", "Status"],
+                    key: "credits", title: "Service credits", columns: ["Objective", "Party", "Period", "Amount", "Status"],
                     rows: credits.map {
                         ReviewPack.Row(
-                            cells: [$0.objectiveName, $0.party, LocalDate.of($0.periodStart, in: TimeZone(identifier: $0.timeZone) ?? .gmt).description,
-                                    $0.amount.plain, $0.currency, $0.status],
+                            cells: [$0.objectiveName, $0.party, facts.periodLabel($0.periodStart, timeZone: $0.timeZone, objectiveID: $0.objectiveID),
+                                    Money.format($0.amount, $0.currency), $0.status],
                             link: facts.internalPack ? "/credits/\($0.id)" : nil, flagged: $0.status == "computed")
                     }, empty: "No credit in this span.")
             ])
@@ -406,7 +406,7 @@ public struct ReviewPackBuilder: Sendable {
                 let left = notice.deadline.daysSince1970 - today.daysSince1970
                 return AgendaFacts.Item(
                     kind: .notice,
-                    text: left >= 0 ? "Notice deadline for \(notice.title): \(notice.deadline)" : "\(notice.title): \(RenewalRules.afterDeadline(autoRenews: notice.autoRenews))",
+                    text: left >= 0 ? "Notice deadline for \(notice.title): \(Figures.date(notice.deadline))" : "\(notice.title): \(RenewalRules.afterDeadline(autoRenews: notice.autoRenews))",
                     party: facts.vendors.first { $0.id == notice.vendorID }?.name ?? "The customer", days: max(0, left), link: "/agreements/\(notice.agreementID)")
             },
             tables: [
@@ -415,7 +415,7 @@ public struct ReviewPackBuilder: Sendable {
                     rows: notices.map { notice in
                         let left = notice.deadline.daysSince1970 - today.daysSince1970
                         return ReviewPack.Row(
-                            cells: [notice.title, notice.deadline.description, "\(left)", notice.endDate?.description ?? "",
+                            cells: [notice.title, Figures.date(notice.deadline), "\(left)", notice.endDate.map(Figures.date) ?? "",
                                     notice.autoRenews ? "renews automatically" : "expires"],
                             link: "/agreements/\(notice.agreementID)", flagged: left <= 30)
                     }, empty: "No notice deadline within 180 days.")
@@ -432,7 +432,7 @@ public struct ReviewPackBuilder: Sendable {
         }
         return Section(
             items: carried.map { item in
-                let owner = item.kind == .action ? " — \(item.ownerName), due \(item.dueOn?.description ?? "")" : ""
+                let owner = item.kind == .action ? " — \(item.ownerName), due \(item.dueOn.map(Figures.date) ?? "")" : ""
                 return AgendaFacts.Item(
                     kind: .carried, text: "\(item.kind == .action ? "Action item" : "Open question"): \(item.text)\(owner)", party: item.ownerParty,
                     days: item.dueOn.map { max(0, today.daysSince1970 - $0.daysSince1970) }, overdue: item.dueOn.map { $0 < today } ?? false,
@@ -443,7 +443,7 @@ public struct ReviewPackBuilder: Sendable {
                     key: "carried", title: "Open items from earlier meetings", columns: ["Kind", "Item", "Owner", "Party", "Due", "Raised"],
                     rows: carried.map {
                         ReviewPack.Row(
-                            cells: [$0.kind.rawValue, $0.text, $0.ownerName, $0.ownerParty, $0.dueOn?.description ?? "", $0.raisedOn.description],
+                            cells: [$0.kind.rawValue, $0.text, $0.ownerName, $0.ownerParty, $0.dueOn.map(Figures.date) ?? "", Figures.date($0.raisedOn)],
                             link: "/meetings/\($0.meetingID)", flagged: $0.dueOn.map { $0 < today } ?? false)
                     }, empty: "Nothing carried over.")
             ])
@@ -462,7 +462,7 @@ public struct ReviewPackBuilder: Sendable {
                     link: "/proposals/\(proposal.id)"))
             proposals.append(
                 ReviewPack.Proposal(
-                    id: proposal.id, title: proposal.title, status: proposal.status.label, effectiveFrom: proposal.effectiveFrom.description,
+                    id: proposal.id, title: proposal.title, status: proposal.status.label, effectiveFrom: Figures.date(proposal.effectiveFrom),
                     whatIf: try await service.whatIf(proposal, scope: facts.scope)))
         }
         return (proposals, items)

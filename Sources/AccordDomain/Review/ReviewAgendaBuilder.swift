@@ -162,7 +162,7 @@ public enum ReviewAgendaBuilder {
         var lines: [(item: Agenda.Item, kind: AgendaFacts.Item.Kind, own: Bool, index: Int, count: Int)] = []
         var seen: [String: Int] = [:]
         for (index, item) in facts.items.enumerated() {
-            let raised = item.raisedOn.map { " (raised \($0))" } ?? ""
+            let raised = item.raisedOn.map { " (raised \(Figures.date($0)))" } ?? ""
             let due = item.overdue ? " — overdue \(item.days ?? 0) days" : item.kind == .notice ? item.days.map { " — \($0) days left" } ?? "" : ""
             let text = "\(item.text) [\(item.party)]\(due)\(raised)"
             if let at = seen[text] {

@@ -60,6 +60,6 @@ struct JobPages {
 
     static func stamp(_ date: Date) -> String {
         // runs are seconds apart: the seconds, and the zone named
-        Stamp.formatter("d MMM yyyy HH:mm:ss zzz", .gmt).string(from: date)
+        Stamp.string(date, "d MMM yyyy HH:mm:ss zzz", .gmt)
     }
 }

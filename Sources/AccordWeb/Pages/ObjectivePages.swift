@@ -170,7 +170,7 @@ struct ObjectivePages {
     }
 
     static func label(_ start: Date, zone: TimeZone, window: ObjectiveWindow) -> String {
-        Stamp.formatter(window == .calendarQuarter ? "QQQ yyyy" : "MMM yyyy", zone).string(from: start)
+        Stamp.string(start, window == .calendarQuarter ? "QQQ yyyy" : "MMM yyyy", zone)
     }
 
     private func loadVersion(_ context: AccordRequestContext) async throws -> (Agreement, AgreementVersion) {

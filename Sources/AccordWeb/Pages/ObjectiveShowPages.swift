@@ -339,7 +339,7 @@ struct ObjectiveShowPages {
         // the last point is the budget left the page and the API show
         let points = zip(days, counts).map { day, counts in
             let remaining = AttainmentCalculator.judge(counts, slaTarget: period.slaTarget, sloTarget: period.sloTarget).budgetRemaining
-            return BurnDownChart.Point(label: formatter.string(from: day.start), remaining: remaining?.double, text: Figures.budgetLeft(remaining))
+            return BurnDownChart.Point(label: Stamp.threeLetters(formatter.string(from: day.start) + " ").trimmingCharacters(in: .whitespaces), remaining: remaining?.double, text: Figures.budgetLeft(remaining))
         }
         return BurnDownChart(points: points, periodDays: totalDays, slo: Figures.target(period.sloTarget))
     }
