@@ -219,9 +219,9 @@ def load_months(objectives, months, seed):
 
 
 def uncached(cookie):
-    """The dashboard computed afresh: a change to a vendor first moves the change stamp, so the cached table is not used."""
-    vendor = ok("GET", "/api/v1/vendors?q=Bench%20portfolio")["items"][0]
-    ok("PATCH", f"/api/v1/vendors/{vendor['id']}", {"description": f"touched {time.time()}", "row_version": vendor["row_version"]})
+    """The dashboard computed afresh: the structure counter is moved first (as a change of what places objectives does),
+    so every row is matched again. (A vendor's description no longer does: an edit re-matches only what it can change.)"""
+    psql("UPDATE dashboard_state SET structure_version = structure_version + 1")
     started = time.perf_counter()
     get_page("/dashboard", cookie)
     return time.perf_counter() - started
@@ -399,6 +399,18 @@ def bench_live():
     started = time.perf_counter()
     first = get_page("/dashboard", cookie).decode()
     print(f"live: {len(ids):,} objectives in force; the first dashboard view matched their rows in {time.perf_counter() - started:.1f} s", flush=True)
+    # an edit re-matches only the rows it can change: the next view after a vendor's description edit, and after its rename
+    vendor = ok("GET", "/api/v1/vendors?q=Fleet%20vendor")["items"][0]
+    edited = ok("PATCH", f"/api/v1/vendors/{vendor['id']}", {"description": "Edited by the benchmark", "row_version": vendor["row_version"]})
+    started = time.perf_counter()
+    get_page("/dashboard", cookie)
+    after_description = time.perf_counter() - started
+    ok("PATCH", f"/api/v1/vendors/{vendor['id']}", {"name": "Fleet vendor (renamed)", "row_version": edited["row_version"]})
+    started = time.perf_counter()
+    get_page("/dashboard", cookie)
+    after_rename = time.perf_counter() - started
+    print(f"live: the next dashboard view at {len(ids):,} objectives after a vendor's description edit {after_description * 1000:.0f} ms, "
+          f"after its rename (its rows rewritten in place) {after_rename * 1000:.0f} ms (aim < 50 ms)", flush=True)
     feed = Feed(ids)
     feed.start()
     time.sleep(20)

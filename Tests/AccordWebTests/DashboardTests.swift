@@ -116,6 +116,43 @@ struct DashboardTests {
         }
     }
 
+    @Test func anEditReMatchesOnlyTheRowsItCanChange() async throws {
+        try await Harness.run { harness in
+            // setup: the rows matched
+            let world = harness.world
+            let rows = DashboardRows(repositories: harness.repositories)
+            _ = try await rows.match(now: harness.clock.now)
+            #expect(try await rows.match(now: harness.clock.now) == 0)
+            let manager = try await harness.token(for: world.manager)
+            let before = try await harness.repositories.dashboardRows.structureVersion()
+            // MUT: a vendor's description, then its name; an agreement's notice date, then its title
+            let described = try await harness.api(
+                .patch, "/api/v1/vendors/\(world.vendorA.id)", token: manager, json: #"{"description":"Hosting since 2019","row_version":1}"#)
+            #expect(described.status == .ok, "\(described.text)")
+            let renamed = try await harness.api(
+                .patch, "/api/v1/vendors/\(world.vendorA.id)", token: manager, json: #"{"name":"Alpha Hosting GmbH","row_version":2}"#)
+            #expect(renamed.status == .ok, "\(renamed.text)")
+            let version = try #require(try await harness.api(.get, "/api/v1/agreements/\(world.agreementA.id)", token: manager).json["row_version"] as? Int)
+            let noticed = try await harness.api(
+                .patch, "/api/v1/agreements/\(world.agreementA.id)", token: manager, json: #"{"notice_date":"2027-09-30","row_version":\#(version)}"#)
+            #expect(noticed.status == .ok, "\(noticed.text.prefix(400))")
+            let next = try #require(noticed.json["row_version"] as? Int)
+            let retitled = try await harness.api(
+                .patch, "/api/v1/agreements/\(world.agreementA.id)", token: manager, json: #"{"title":"Alpha hosting, renewed","row_version":\#(next)}"#)
+            #expect(retitled.status == .ok, "\(retitled.text)")
+            // validation: nothing asks for every row to be matched again, and the rows read the new names at once
+            #expect(try await harness.repositories.dashboardRows.structureVersion() == before)
+            #expect(try await rows.match(now: harness.clock.now) == 0)
+            let row = try #require(try await harness.repositories.dashboardRows.rows(seriesIDs: [world.objectiveA.seriesID], scope: .organisation).values.first)
+            #expect(row.vendorName == "Alpha Hosting GmbH" && row.agreementTitle == "Alpha hosting, renewed")
+            // a change of what places the objectives (the agreement ends) still matches every row again
+            let current = try #require(try await harness.api(.get, "/api/v1/agreements/\(world.agreementB.id)", token: manager).json["row_version"] as? Int)
+            _ = try await harness.repositories.agreements.changeStatus(
+                id: world.agreementB.id, to: .terminated, expectedRowVersion: current, scope: .organisation, actor: .system)
+            #expect(try await harness.repositories.dashboardRows.structureVersion() > before)
+        }
+    }
+
     @Test func errorPagesKeepTheSignedInPersonsNavigation() async throws {
         try await Harness.run { harness in
             let session = try await harness.session(for: harness.world.vendorUserA)
