@@ -64,4 +64,20 @@ public struct IdempotencyStore: Sendable {
             return .replay(status: status ?? 200, body: body ?? "")
         }
     }
+
+    /// Deletes keys older than their lifetime, at most `limit`, skipping rows another runner holds: after a day a retry
+    /// with the same key runs as a new request, and the keys of a live feed (one batch a minute per objective) do not
+    /// pile up on disk.
+    public func purgeExpired(now: Date, limit: Int = 1000) async throws -> Int {
+        try await self.database.query(
+            """
+            WITH gone AS (
+                DELETE FROM idempotency_keys WHERE (user_id, key) IN (
+                    SELECT user_id, key FROM idempotency_keys WHERE created_at < \(now.addingTimeInterval(-Self.lifetime))
+                    ORDER BY created_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                RETURNING 1)
+            SELECT count(*)::int8 FROM gone
+            """
+        ).first.map { try $0.decode(Int64.self) }.map(Int.init) ?? 0
+    }
 }

@@ -136,4 +136,27 @@ struct JobRunnerTests {
             #expect(try await repositories.sessions.touch(id: live.id, now: Self.now)?.userID == world.viewer.id)
         }
     }
+
+    @Test func theKeyPurgeJobDeletesKeysPastTheirDayOnly() async throws {
+        try await TestDatabase.withDatabase { database in
+            // setup: a key used 25 hours ago and one an hour ago
+            let repositories = Repositories(database: database)
+            let world = try await World.seed(repositories)
+            for (key, age) in [("old-batch", 25.0 * 3600), ("new-batch", 3600)] {
+                _ = try await repositories.idempotency.run(
+                    userID: world.analyst.id, key: key, requestHash: "h", now: Self.now.addingTimeInterval(-age), work: { _ in (201, "{}") })
+            }
+            // MUT
+            let report = try await KeyPurgeJob(repositories: repositories).run(now: Self.now)
+            // validation: the old key is gone (its retry runs afresh), the recent one still replays
+            #expect(report.items == 1 && report.summary == "1 expired idempotency key deleted")
+            let old = try await repositories.idempotency.run(
+                userID: world.analyst.id, key: "old-batch", requestHash: "other", now: Self.now, work: { _ in (201, "again") })
+            #expect(old == .ran(status: 201, body: "again"))
+            let recent = try await repositories.idempotency.run(
+                userID: world.analyst.id, key: "new-batch", requestHash: "h", now: Self.now, work: { _ in (201, "never") })
+            #expect(recent == .replay(status: 201, body: "{}"))
+            #expect(try await KeyPurgeJob(repositories: repositories).run(now: Self.now).items == 0)
+        }
+    }
 }

@@ -143,6 +143,29 @@ public struct SessionPurgeJob: Job {
     }
 }
 
+/// Deletes idempotency keys past their lifetime (24 hours), a thousand at a time, skipping rows another runner holds.
+public struct KeyPurgeJob: Job {
+    let repositories: Repositories
+
+    public init(repositories: Repositories) {
+        self.repositories = repositories
+    }
+
+    public var name: String { "idempotency-purge" }
+    public var purpose: String { "Deletes Idempotency-Key records older than 24 hours; a retry after that runs as a new request." }
+    public var interval: Duration { .seconds(900) }
+
+    public func run(now: Date) async throws -> JobReport {
+        var purged = 0
+        while true {
+            let gone = try await self.repositories.idempotency.purgeExpired(now: now, limit: 1000)
+            purged += gone
+            if gone < 1000 { break }
+        }
+        return JobReport(items: purged, summary: purged == 1 ? "1 expired idempotency key deleted" : "\(purged) expired idempotency keys deleted")
+    }
+}
+
 /// The jobs every server process runs.
 public enum StandardJobs {
     public static func all(
@@ -150,7 +173,7 @@ public enum StandardJobs {
     ) -> [any Job] {
         [
             PeriodClosingJob(repositories: repositories), RecomputeJob(repositories: repositories), AlertEvaluationJob(repositories: repositories),
-            SessionPurgeJob(repositories: repositories), TicketReplayJob(repositories: repositories), WebhookDeliveryJob(repositories: repositories, outbound: outbound),
+            SessionPurgeJob(repositories: repositories), KeyPurgeJob(repositories: repositories), TicketReplayJob(repositories: repositories), WebhookDeliveryJob(repositories: repositories, outbound: outbound),
             GovernanceRemindersJob(repositories: repositories), ReviewMeetingsJob(repositories: repositories),
             DashboardRowsJob(repositories: repositories), SourcePullJob(repositories: repositories, settle: pullSettle),
             MailDeliveryJob(repositories: repositories, options: mail), MailDigestJob(repositories: repositories),
