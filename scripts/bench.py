@@ -37,10 +37,12 @@ WRK_SECONDS = os.environ.get("BENCH_WRK_SECONDS", "15")
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "2"))
 
 
-def api(method, path, body=None, token=TOKEN, content_type="application/json", raw=None):
+def api(method, path, body=None, token=TOKEN, content_type="application/json", raw=None, key=None):
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     request = urllib.request.Request(BASE + path, data=data, method=method)
     request.add_header("Authorization", "Bearer " + token)
+    if key is not None:
+        request.add_header("Idempotency-Key", key)
     if data is not None:
         request.add_header("Content-Type", content_type)
     try:
@@ -192,7 +194,28 @@ def bench_ingest(objective):
     ratio = copy_seconds / api_seconds
     print(f"ingest: {TOTAL:,} buckets in {len(bodies)} CSV batches of {BATCH:,}, {CONCURRENCY} in flight: API {api_seconds:.1f} s ({TOTAL / api_seconds:,.0f} rows/s); "
           f"psql \\copy {copy_seconds:.1f} s ({TOTAL / copy_seconds:,.0f} rows/s); ratio (API throughput / copy) = {ratio:.2f} (goal >= 0.5)")
+    storage_cost()
     return ratio
+
+
+# a year of minutes, and the fleet the storage aim is stated for
+YEAR_MINUTES = 525_600
+FLEET = 5_000
+
+
+def storage_cost():
+    """Bytes on disk per stored minute bucket (the partitions, the hourly rollup and the batches' lineage, indexes
+    included) after vacuum, and a year of 5,000 objectives at one bucket a minute projected from it."""
+    psql("VACUUM ANALYZE measurements")
+    raw, hours, lineage, buckets = (int(float(x or 0)) for x in psql(
+        "SELECT (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('measurements')), "
+        "pg_total_relation_size('measurement_hours'), pg_total_relation_size('measurement_batches'), "
+        "(SELECT count(*) FROM measurements)").split("|"))
+    per = (raw + hours + lineage) / max(buckets, 1)
+    year = per * YEAR_MINUTES * FLEET
+    print(f"storage: {per:,.1f} bytes per stored minute bucket over {buckets:,} (raw {raw / buckets:,.1f}, hourly rollup {hours / buckets:,.1f}, "
+          f"lineage {lineage / buckets:,.1f}, indexes included); a year of {FLEET:,} objectives at one bucket a minute: {year / 1e9:,.0f} GB "
+          f"(aim with retention, all included: 100 GB)")
 
 
 def load_months(objectives, months, seed):
@@ -326,7 +349,8 @@ class Feed:
         body = {"source": "feed", "buckets": [{"start": iso(minute), "end": iso(minute + dt.timedelta(minutes=1)),
                                                "good": 1000 - (seed % 3), "valid": 1000}]}
         try:
-            status, _ = api("POST", f"/api/v1/objectives/{objective}/measurements", body)
+            # as a monitoring tool pushes: each post under its own key, so a retry is safe
+            status, _ = api("POST", f"/api/v1/objectives/{objective}/measurements", body, key=f"feed-{objective}-{iso(minute)}")
             good = status == 201
         except Exception:
             good = False
@@ -417,6 +441,15 @@ def bench_live():
     baseline_rps, baseline_p50 = wrk("/diagnostics/baseline", cookie)
     dashboard_rps, dashboard_p50 = wrk("/dashboard", cookie)
     rate = feed.finish()
+    # what a live feed costs per batch beside its data: each post's lineage record and its idempotency key
+    batches, lineage, keys, key_rows = (int(float(x or 0)) for x in psql(
+        "SELECT (SELECT count(*) FROM measurement_batches), pg_total_relation_size('measurement_batches'), "
+        "pg_total_relation_size('idempotency_keys'), (SELECT count(*) FROM idempotency_keys)").split("|"))
+    per_batch = lineage / max(batches, 1)
+    per_key = keys / max(key_rows, 1) if key_rows else 0
+    print(f"live: per batch beside its data {per_batch:,.0f} bytes of lineage ({batches:,} batches); idempotency keys "
+          f"{per_key:,.0f} bytes each ({key_rows:,} kept, purged after 24 h); a year of one batch a minute per objective for {FLEET:,} objectives: "
+          f"{per_batch * YEAR_MINUTES * FLEET / 1e9:,.0f} GB of lineage", flush=True)
     shown = get_page("/dashboard", cookie).decode().count('class="spark"')
     ratio = dashboard_rps / baseline_rps
     print(f"live: dashboard's first page ({shown} rows of {len(ids):,} objectives) under a feed of {rate:.1f} posts/s ({feed.failed} failed): "
