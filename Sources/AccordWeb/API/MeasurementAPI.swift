@@ -2,7 +2,6 @@ import AccordApplication
 import AccordDomain
 import Foundation
 import Hummingbird
-import SwiftCSV
 
 /// `POST /api/v1/objectives/{id}/measurements`: ratio buckets as JSON or CSV, all-or-nothing.
 struct MeasurementAPI {
@@ -137,7 +136,7 @@ struct MeasurementAPI {
     static func rows(body: ByteBuffer, contentType: String?, query source: String?) throws -> (String, [RawBucketRow]) {
         let type = (contentType ?? "").lowercased()
         if type.hasPrefix("text/csv") {
-            return (source ?? "csv", try Self.csvRows(String(buffer: body)))
+            return (source ?? "csv", try Self.csvRows(body))
         }
         guard type.hasPrefix("application/json") else {
             throw HTTPError(.unsupportedMediaType, message: "Send application/json or text/csv.")
@@ -184,21 +183,37 @@ struct MeasurementAPI {
     }
 
     /// The rows of a CSV document after its header, which must be exactly `header`.
-    static func csvCells(_ text: String, header: [String]) throws -> [[String]] {
-        let csv: CSV<Enumerated>
+    /// The rows of a CSV after its header, which must be `header` (case and spaces aside).
+    static func csvCells(_ bytes: UnsafeRawBufferPointer, header: [String]) throws -> [[String]] {
+        var rows: [[String]]
         do {
-            csv = try CSV<Enumerated>(string: text, delimiter: .comma, loadColumns: false)
+            rows = try CSVBytes.rows(bytes)
         } catch {
             throw ValidationErrors([FieldError("body", "The CSV could not be read: check quoting.")])
         }
-        guard csv.header.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) == header else {
+        guard let first = rows.first, first.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) == header else {
             throw ValidationErrors([FieldError("header", "The first line must be the header \(header.joined(separator: ",")).")])
         }
-        return csv.rows
+        rows.removeFirst()
+        return rows
+    }
+
+    static func csvCells(_ text: String, header: [String]) throws -> [[String]] {
+        var text = text
+        return try text.withUTF8 { try Self.csvCells(UnsafeRawBufferPointer($0), header: header) }
     }
 
     static func csvRows(_ text: String) throws -> [RawBucketRow] {
-        try Self.csvCells(text, header: Self.csvHeader).enumerated().map { index, cells in
+        Self.bucketRows(try Self.csvCells(text, header: Self.csvHeader))
+    }
+
+    /// A CSV body's bucket rows, read from its bytes (no intermediate `String` of the whole body).
+    static func csvRows(_ body: ByteBuffer) throws -> [RawBucketRow] {
+        Self.bucketRows(try body.withUnsafeReadableBytes { try Self.csvCells($0, header: Self.csvHeader) })
+    }
+
+    static func bucketRows(_ cells: [[String]]) -> [RawBucketRow] {
+        cells.enumerated().map { index, cells in
             RawBucketRow(row: index + 1, start: cells[safe: 0], end: cells[safe: 1], good: cells[safe: 2], valid: cells[safe: 3])
         }
     }
