@@ -193,7 +193,8 @@ def bench_ingest(objective):
     assert stored == TOTAL, f"stored {stored} of {TOTAL}"
     ratio = copy_seconds / api_seconds
     print(f"ingest: {TOTAL:,} buckets in {len(bodies)} CSV batches of {BATCH:,}, {CONCURRENCY} in flight: API {api_seconds:.1f} s ({TOTAL / api_seconds:,.0f} rows/s); "
-          f"psql \\copy {copy_seconds:.1f} s ({TOTAL / copy_seconds:,.0f} rows/s); ratio (API throughput / copy) = {ratio:.2f} (goal >= 0.5)")
+          f"psql \\copy {copy_seconds:.1f} s ({TOTAL / copy_seconds:,.0f} rows/s); ratio (API throughput / copy) = {ratio:.2f} "
+          f"(goal >= 0.9 with one batch in flight)")
     storage_cost()
     return ratio
 
