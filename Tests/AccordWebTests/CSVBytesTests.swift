@@ -31,9 +31,14 @@ struct CSVBytesTests {
         #expect(try Self.rows("") == [])
     }
 
-    @Test func aStrayQuoteIsAQuotingError() {
-        #expect(throws: CSVBytes.QuotingError.self) { try Self.rows("ab\"c,d\n") }
-        #expect(throws: CSVBytes.QuotingError.self) { try Self.rows("\"ab\"c,d\n") }
+    @Test func aStrayQuoteIsAQuotingErrorAndAFloodOfLinesOrCommasIsRefused() {
+        #expect(throws: CSVBytes.Refusal.quoting) { try Self.rows("ab\"c,d\n") }
+        #expect(throws: CSVBytes.Refusal.quoting) { try Self.rows("\"ab\"c,d\n") }
+        // a body of line ends or commas stops at the bound, before it becomes millions of strings
+        #expect(throws: CSVBytes.Refusal.tooManyRows) { try Self.rows(String(repeating: "\n", count: CSVBytes.maximumRows + 1)) }
+        #expect(try Self.rows(String(repeating: "\n", count: 3)).count == 3)
+        #expect(throws: CSVBytes.Refusal.tooManyFields) { try Self.rows(String(repeating: ",", count: CSVBytes.maximumFields)) }
+        #expect(throws: ValidationErrors.self) { try MeasurementAPI.csvRows(ByteBuffer(string: "start,end,good,valid" + String(repeating: "\n", count: 1_000_001))) }
     }
 
     @Test func aBucketBodyIsReadFromItsBytesWithItsHeaderChecked() throws {

@@ -11,7 +11,6 @@ public struct UnanalysedBreach: Sendable {
     }
 }
 
-/// One agreement's place on the health page.
 /// One active agreement's RACI matrix against the rules: no finding is a clean matrix.
 public struct RACIHealth: Sendable {
     public var agreementID: Int64

@@ -157,7 +157,8 @@ public enum ReviewAgendaBuilder {
         }
         let available = max(0, facts.durationMinutes - Self.openingMinutes - Self.closingMinutes)
         // a vendor's pack: its own items first
-        func own(_ party: String) -> Bool { facts.audienceParty.map { party.contains($0) } ?? true }
+        // (a joint item names its parties joined by ", "; a name inside another vendor's name is not a match)
+        func own(_ party: String) -> Bool { facts.audienceParty.map { party.components(separatedBy: ", ").contains($0) } ?? true }
         // every item as the agenda words it, identical lines collapsed into one (the count said)
         var lines: [(item: Agenda.Item, kind: AgendaFacts.Item.Kind, own: Bool, index: Int, count: Int)] = []
         var seen: [String: Int] = [:]

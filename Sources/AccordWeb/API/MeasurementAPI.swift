@@ -182,14 +182,17 @@ struct MeasurementAPI {
         }
     }
 
-    /// The rows of a CSV document after its header, which must be exactly `header`.
     /// The rows of a CSV after its header, which must be `header` (case and spaces aside).
     static func csvCells(_ bytes: UnsafeRawBufferPointer, header: [String]) throws -> [[String]] {
         var rows: [[String]]
         do {
             rows = try CSVBytes.rows(bytes)
-        } catch {
+        } catch .quoting {
             throw ValidationErrors([FieldError("body", "The CSV could not be read: check quoting.")])
+        } catch .tooManyRows {
+            throw ValidationErrors([FieldError("body", "A CSV batch holds at most 1,000,000 rows: send it in parts.")])
+        } catch .tooManyFields {
+            throw ValidationErrors([FieldError("body", "A CSV row holds at most \(CSVBytes.maximumFields) fields.")])
         }
         guard let first = rows.first, first.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) == header else {
             throw ValidationErrors([FieldError("header", "The first line must be the header \(header.joined(separator: ",")).")])

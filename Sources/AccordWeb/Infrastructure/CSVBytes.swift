@@ -6,10 +6,21 @@
 /// The rules are those the ingest has always applied: a line left blank is a row of one empty field (the batch
 /// names it), a quote may open a field or appear doubled inside one, and after a closing quote only spaces may come
 /// before the next comma or line end. Anything else is a quoting error.
+///
+/// Bounded: at most `maximumRows` rows of at most `maximumFields` fields, so a body of nothing but line ends or commas
+/// is refused before it becomes millions of strings.
 enum CSVBytes {
-    struct QuotingError: Error {}
+    enum Refusal: Error, Equatable {
+        case quoting
+        case tooManyRows
+        case tooManyFields
+    }
 
-    static func rows(_ bytes: UnsafeRawBufferPointer) throws(QuotingError) -> [[String]] {
+    /// More rows than any batch within the body limit can hold (a bucket row is over 40 bytes).
+    static let maximumRows = 1_000_000
+    static let maximumFields = 64
+
+    static func rows(_ bytes: UnsafeRawBufferPointer) throws(Refusal) -> [[String]] {
         let comma: UInt8 = 0x2C
         let quote: UInt8 = 0x22
         func isNewline(_ byte: UInt8) -> Bool { byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C }
@@ -24,12 +35,14 @@ enum CSVBytes {
         // a quote just read inside a field: the next byte must be another quote (or, after a quoted field, its end)
         var quoteSeen = false
 
-        func finishField() {
+        func finishField() throws(Refusal) {
+            guard fields.count < Self.maximumFields else { throw .tooManyFields }
             fields.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
         }
-        func finishRow() {
-            finishField()
+        func finishRow() throws(Refusal) {
+            try finishField()
+            guard rows.count < Self.maximumRows else { throw .tooManyRows }
             rows.append(fields)
             fields = []
         }
@@ -46,9 +59,9 @@ enum CSVBytes {
                 if byte == quote {
                     state = .quoted
                 } else if byte == comma {
-                    finishField()
+                    try finishField()
                 } else if isNewline(byte) {
-                    finishRow()
+                    try finishRow()
                 } else if isBlank(byte) {
                     continue
                 } else {
@@ -57,17 +70,17 @@ enum CSVBytes {
                 }
             case .unquoted:
                 if quoteSeen {
-                    guard byte == quote else { throw QuotingError() }
+                    guard byte == quote else { throw .quoting }
                     field.append(quote)
                     quoteSeen = false
                 } else if byte == quote {
                     quoteSeen = true
                 } else if byte == comma {
                     state = .atStart
-                    finishField()
+                    try finishField()
                 } else if isNewline(byte) {
                     state = .atStart
-                    finishRow()
+                    try finishRow()
                 } else {
                     field.append(byte)
                 }
@@ -79,15 +92,15 @@ enum CSVBytes {
                     } else if byte == comma {
                         state = .atStart
                         quoteSeen = false
-                        finishField()
+                        try finishField()
                     } else if isNewline(byte) {
                         state = .atStart
                         quoteSeen = false
-                        finishRow()
+                        try finishRow()
                     } else if isBlank(byte) {
                         continue
                     } else {
-                        throw QuotingError()
+                        throw .quoting
                     }
                 } else if byte == quote {
                     quoteSeen = true
@@ -97,8 +110,11 @@ enum CSVBytes {
             }
         }
         // the last row, when the text does not end with a line end
-        if !field.isEmpty { finishField() }
-        if !fields.isEmpty { rows.append(fields) }
+        if !field.isEmpty { try finishField() }
+        if !fields.isEmpty {
+            guard rows.count < Self.maximumRows else { throw .tooManyRows }
+            rows.append(fields)
+        }
         return rows
     }
 }

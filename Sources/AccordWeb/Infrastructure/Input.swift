@@ -89,13 +89,13 @@ public struct Input: Sendable, Equatable {
         // rows within rows: `seasons.0.credit_tiers.1.threshold`
         var inner: [String: [Int: [String: [Int: [String: InputValue]]]]] = [:]
         for name in order {
-            let values = scalars[name]!
+            guard let values = scalars[name], let last = values.last else { continue }
             let path = name.split(separator: ".")
             if path.count == 3, let index = Int(path[1]) {
-                rows[String(path[0]), default: [:]][index, default: [:]][String(path[2])] = .text(values.last!)
+                rows[String(path[0]), default: [:]][index, default: [:]][String(path[2])] = .text(last)
             } else if path.count == 5, let index = Int(path[1]), let number = Int(path[3]) {
                 inner[String(path[0]), default: [:]][index, default: [:]][String(path[2]), default: [:]][number, default: [:]][String(path[4])] =
-                    .text(values.last!)
+                    .text(last)
             } else {
                 fields[name] = values.count == 1 ? .text(values[0]) : .list(values.map(InputValue.text))
             }

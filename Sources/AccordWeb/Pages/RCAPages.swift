@@ -140,7 +140,8 @@ struct RCAPages {
             }
         }
         change("actions", allowed: .writeRCAs) { input, context, id in
-            let owners = try await self.dependencies.useCases.rcas.ownerCandidates(rcaID: id, scope: context.scope)
+            // the people of the RCA's parties are read only when an owner is picked from them
+            let owners = input.text("owner") == nil ? [] : try await self.dependencies.useCases.rcas.ownerCandidates(rcaID: id, scope: context.scope)
             _ = try await self.dependencies.useCases.addAction(
                 rcaID: id, try DraftParsing.action(input, owners: owners), scope: context.scope, actor: context.actor)
         }
