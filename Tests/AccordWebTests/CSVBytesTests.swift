@@ -31,13 +31,13 @@ struct CSVBytesTests {
         #expect(try Self.rows("") == [])
     }
 
-    @Test func aStrayQuoteIsAQuotingErrorAndAFloodOfLinesOrCommasIsRefused() {
+    @Test func aStrayQuoteIsAQuotingErrorAndAFloodOfLinesOrCommasIsRefused() throws {
         #expect(throws: CSVBytes.Refusal.quoting) { try Self.rows("ab\"c,d\n") }
         #expect(throws: CSVBytes.Refusal.quoting) { try Self.rows("\"ab\"c,d\n") }
         // a body of line ends or commas stops at the bound, before it becomes millions of strings
         #expect(throws: CSVBytes.Refusal.tooManyRows) { try Self.rows(String(repeating: "\n", count: CSVBytes.maximumRows + 1)) }
         #expect(try Self.rows(String(repeating: "\n", count: 3)).count == 3)
-        #expect(throws: CSVBytes.Refusal.tooManyFields) { try Self.rows(String(repeating: ",", count: CSVBytes.maximumFields)) }
+        #expect(throws: CSVBytes.Refusal.tooManyFields) { try Self.rows(String(repeating: ",", count: CSVBytes.maximumFields + 1)) }
         #expect(throws: ValidationErrors.self) { try MeasurementAPI.csvRows(ByteBuffer(string: "start,end,good,valid" + String(repeating: "\n", count: 1_000_001))) }
     }
 
