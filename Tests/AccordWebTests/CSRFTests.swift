@@ -73,7 +73,8 @@ struct CSRFTests {
                     route.isAPI
                     ? try await harness.api(.get, path, token: token)
                     : try await harness.get(path + (route.path.hasSuffix("/status") ? "?to=terminated" : ""), as: session)
-                #expect(response.status.code < 500, "\(route)")
+                // readiness says 503 by design when the database is slow to answer (a loaded machine running the suite)
+                #expect(response.status.code < 500 || (path == "/readyz" && response.status == .serviceUnavailable), "\(route)")
             }
             #expect(try await DatabaseSnapshot.take(harness.database) == before)
         }
