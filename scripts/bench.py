@@ -174,10 +174,15 @@ def bench_ingest(objective):
         status, text = api("POST", f"/api/v1/objectives/{objective}/measurements?source=bench", raw=body, content_type="text/csv")
         if status != 201:
             sys.exit(f"batch {number} answered {status}: {text[:300]!r}")
+    server, postmaster = int(os.environ["BENCH_SERVER_PID"]), int(os.environ["BENCH_PG_PID"])
+    cpu_before = cpu_seconds([server]), cpu_seconds(cluster_pids(postmaster))
     began = time.perf_counter()
     with ThreadPoolExecutor(CONCURRENCY) as pool:
         list(pool.map(send, enumerate(bodies)))
     api_seconds = time.perf_counter() - began
+    # where a batch's time goes: the server's CPU and PostgreSQL's (every backend) beside the wall time
+    server_cpu = cpu_seconds([server]) - cpu_before[0]
+    database_cpu = cpu_seconds(cluster_pids(postmaster)) - cpu_before[1]
     # the baseline: the same rows straight into the same partitioned table, under another series
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as file:
         for s, e, g, v in rows:
@@ -195,6 +200,8 @@ def bench_ingest(objective):
     print(f"ingest: {TOTAL:,} buckets in {len(bodies)} CSV batches of {BATCH:,}, {CONCURRENCY} in flight: API {api_seconds:.1f} s ({TOTAL / api_seconds:,.0f} rows/s); "
           f"psql \\copy {copy_seconds:.1f} s ({TOTAL / copy_seconds:,.0f} rows/s); ratio (API throughput / copy) = {ratio:.2f} "
           f"(goal >= 0.9 with one batch in flight)")
+    print(f"ingest: per batch {api_seconds / len(bodies) * 1000:.0f} ms wall, server CPU {server_cpu / len(bodies) * 1000:.0f} ms, "
+          f"PostgreSQL CPU {database_cpu / len(bodies) * 1000:.0f} ms; psql \\copy {copy_seconds / len(bodies) * 1000:.0f} ms for as many rows")
     storage_cost()
     return ratio
 

@@ -105,9 +105,9 @@ public struct VersionActivation: Sendable {
         self.after = after
     }
 
-    /// The audit line of the activation.
+    /// The audit line of the activation, and the dashboard's rows matched to the objectives it puts in force.
     public var effects: [Effect] {
-        [.audit(AuditRecord(action: "activate", entity: "agreement_version", entityID: self.after.id, before: self.before, after: self.after))]
+        [.audit(AuditRecord(action: "activate", entity: "agreement_version", entityID: self.after.id, before: self.before, after: self.after)), .matchDashboard]
     }
 }
 

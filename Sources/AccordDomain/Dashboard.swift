@@ -44,6 +44,8 @@ public struct DashboardRow: Sendable, Equatable {
     public var sourceVersion: Int64
     public var periodEnd: Date?
     public var refreshedAt: Date
+    /// What placed the row (`PortfolioEntry.placementKey`): a match recomputes only rows whose placement moved.
+    public var placement = ""
 
     public init(
         seriesID: Int64, objectiveID: Int64, agreementID: Int64, vendorID: Int64?, masterID: Int64?, serviceID: Int64?, objectiveName: String,

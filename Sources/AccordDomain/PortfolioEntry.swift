@@ -28,3 +28,19 @@ public struct PortfolioEntry: Sendable {
         self.serviceID = serviceID
     }
 }
+
+extension PortfolioEntry {
+    /// Everything about the entry that changes how its dashboard row is computed or where it is listed, apart from
+    /// names (renames rewrite the rows in place): its objective (an objective in force never changes; a version taking
+    /// effect brings new ones), its version, and its agreement's kind, vendor, master, service, dependency and zone.
+    /// Two matches that find the same key compute the same row from the same data.
+    public var placementKey: String {
+        [
+            "o\(self.objective.id)", "v\(self.objective.versionID)", "a\(self.placement.agreementID)", self.placement.versionState.rawValue,
+            self.agreementKind.rawValue, "vendor\(self.vendorID.map(String.init) ?? "-")", "master\(self.masterID.map(String.init) ?? "-")",
+            "service\(self.serviceID.map(String.init) ?? "-")", self.dependencyKind?.rawValue ?? "-", self.timeZone,
+            // last, so that a "|" in a group's name cannot make two keys alike
+            self.parallelGroup.map { "group:" + $0 } ?? "-",
+        ].joined(separator: "|")
+    }
+}

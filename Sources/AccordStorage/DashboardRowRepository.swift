@@ -186,9 +186,10 @@ public struct DashboardRowRepository: Sendable {
     }
 
     /// The series and objective of every row.
-    public func present() async throws -> [Int64: Int64] {
+    /// The stored rows' placements, by series.
+    public func present() async throws -> [Int64: String] {
         Dictionary(
-            uniqueKeysWithValues: try await self.database.query("SELECT series_id, objective_id FROM dashboard_rows").map { try $0.decode((Int64, Int64).self) })
+            uniqueKeysWithValues: try await self.database.query("SELECT series_id, placement FROM dashboard_rows").map { try $0.decode((Int64, String).self) })
     }
 
     public func delete(seriesIDs: [Int64]) async throws {
@@ -224,13 +225,13 @@ public struct DashboardRowRepository: Sendable {
                     """
                     INSERT INTO dashboard_rows (series_id, objective_id, agreement_id, vendor_id, master_id, service_id, objective_name, agreement_title,
                         vendor_name, is_master, sla_target, slo_target, attainment, sla_status, slo_status, outlook, projected, budget_remaining, firing,
-                        history, status, shortfall, source_version, period_end, refreshed_at)
+                        history, status, shortfall, source_version, period_end, refreshed_at, placement)
                     VALUES (\(row.seriesID), \(row.objectiveID), \(row.agreementID), \(row.vendorID), \(row.masterID), \(row.serviceID),
                         \(row.objectiveName), \(row.agreementTitle), \(row.vendorName), \(row.isMaster), \(row.slaTarget.plain)::numeric,
                         \(row.sloTarget.plain)::numeric, \(row.attainment?.plain)::numeric, \(row.slaStatus.rawValue), \(row.sloStatus.rawValue),
                         \(row.outlook?.rawValue), \(row.projected?.plain)::numeric, \(row.budgetRemaining?.plain)::numeric, \(row.firing)::text[],
                         \(history)::jsonb, \(row.status.rawValue), \(row.shortfall?.plain)::numeric, \(row.sourceVersion), \(row.periodEnd),
-                        \(row.refreshedAt))
+                        \(row.refreshedAt), \(row.placement))
                     ON CONFLICT (series_id) DO UPDATE SET objective_id = excluded.objective_id, agreement_id = excluded.agreement_id,
                         vendor_id = excluded.vendor_id, master_id = excluded.master_id, service_id = excluded.service_id,
                         objective_name = excluded.objective_name, agreement_title = excluded.agreement_title, vendor_name = excluded.vendor_name,
@@ -238,7 +239,8 @@ public struct DashboardRowRepository: Sendable {
                         attainment = excluded.attainment, sla_status = excluded.sla_status, slo_status = excluded.slo_status,
                         outlook = excluded.outlook, projected = excluded.projected, budget_remaining = excluded.budget_remaining,
                         firing = excluded.firing, history = excluded.history, status = excluded.status, shortfall = excluded.shortfall,
-                        source_version = excluded.source_version, period_end = excluded.period_end, refreshed_at = excluded.refreshed_at
+                        source_version = excluded.source_version, period_end = excluded.period_end, refreshed_at = excluded.refreshed_at,
+                        placement = excluded.placement
                     """)
             }
         }

@@ -38,7 +38,11 @@ public struct MeasurementRepository: Sendable {
             throw ValidationErrors([FieldError("buckets", "The batch holds no buckets.")])
         }
         try await self.ensurePartitions(from: first, to: last)
-        let hash = Self.contentHash(source: source, buckets: buckets)
+        // one sort serves the content hash and the hourly rollup, which is summed here: the database gets one row per
+        // hour instead of grouping every bucket again
+        let ordered = buckets.sorted { $0.start < $1.start }
+        let hash = Self.contentHash(source: source, ordered: ordered)
+        let rollup = try Self.hourSums(ordered)
         let logger = self.database.logger
         let starts = buckets.map(\.start)
         let ends = buckets.map(\.end)
@@ -98,9 +102,8 @@ public struct MeasurementRepository: Sendable {
             try await connection.rows(
                 """
                 INSERT INTO measurement_hours (series_id, hour, good, valid, buckets)
-                SELECT \(series), date_trunc('hour', s, 'UTC'), sum(g), sum(v), count(*)
-                FROM unnest(\(starts)::timestamptz[], \(goods)::int8[], \(valids)::int8[]) AS b(s, g, v)
-                GROUP BY 2
+                SELECT \(series), h, g, v, n
+                FROM unnest(\(rollup.hours)::timestamptz[], \(rollup.goods)::int8[], \(rollup.valids)::int8[], \(rollup.counts)::int4[]) AS b(h, g, v, n)
                 ON CONFLICT (series_id, hour) DO UPDATE SET good = measurement_hours.good + excluded.good,
                     valid = measurement_hours.valid + excluded.valid, buckets = measurement_hours.buckets + excluded.buckets
                 """, logger: logger)
@@ -432,18 +435,45 @@ public struct MeasurementRepository: Sendable {
         }
     }
 
+    /// The sums of buckets already in start order, one per UTC hour they start in, in hour order. The sums are
+    /// checked: a batch whose sums cannot be held is refused rather than wrapped.
+    static func hourSums(_ ordered: [MeasurementBucket]) throws -> (hours: [Date], goods: [Int64], valids: [Int64], counts: [Int32]) {
+        var sums: (hours: [Date], goods: [Int64], valids: [Int64], counts: [Int32]) = ([], [], [], [])
+        for bucket in ordered {
+            let hour = Self.rollupHour(bucket.start)
+            if let last = sums.hours.last, last == hour, let index = sums.hours.indices.last {
+                let good = sums.goods[index].addingReportingOverflow(bucket.good)
+                let valid = sums.valids[index].addingReportingOverflow(bucket.valid)
+                let count = sums.counts[index].addingReportingOverflow(1)
+                guard !good.overflow, !valid.overflow, !count.overflow else {
+                    throw ValidationErrors([FieldError("buckets", "The counts of one hour add up to more than can be stored: send smaller counts.")])
+                }
+                sums.goods[index] = good.partialValue
+                sums.valids[index] = valid.partialValue
+                sums.counts[index] = count.partialValue
+            } else {
+                sums.hours.append(hour)
+                sums.goods.append(bucket.good)
+                sums.valids.append(bucket.valid)
+                sums.counts.append(1)
+            }
+        }
+        return sums
+    }
+
     /// A hash of the batch's content, the same whatever order its rows came in: SHA-256 over the source and, per bucket
     /// in start order, start and end in milliseconds since 1970 and the two counts, each as 8 little-endian bytes.
-    static func contentHash(source: String, buckets: [MeasurementBucket]) -> String {
+    /// `ordered`: the batch's buckets in start order.
+    static func contentHash(source: String, ordered: [MeasurementBucket]) -> String {
         var hasher = SHA256()
         hasher.update(data: Data(source.utf8))
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(buckets.count * 32)
+        bytes.reserveCapacity(ordered.count * 32)
         func append(_ value: Int64) {
             var little = value.littleEndian
             withUnsafeBytes(of: &little) { bytes.append(contentsOf: $0) }
         }
-        for bucket in buckets.sorted(by: { $0.start < $1.start }) {
+        for bucket in ordered {
             append(Int64((bucket.start.timeIntervalSince1970 * 1000).rounded()))
             append(Int64((bucket.end.timeIntervalSince1970 * 1000).rounded()))
             append(bucket.good)

@@ -153,6 +153,61 @@ struct DashboardTests {
         }
     }
 
+    @Test func objectivesAreMatchedAsTheyComeIntoForceAndOnlyMovedRowsAgain() async throws {
+        try await Harness.run { harness in
+            // setup: the rows matched; a new vendor SLA with two objectives drafted through the API
+            let world = harness.world
+            let rows = DashboardRows(repositories: harness.repositories)
+            _ = try await rows.match(now: harness.clock.now)
+            let manager = try await harness.token(for: world.manager)
+            let created = try await harness.api(
+                .post, "/api/v1/agreements", token: manager,
+                json: """
+                    {"kind":"vendor","title":"Alpha storage SLA","vendor_id":\(world.vendorA.id),"master_id":\(world.masterA.id),
+                     "dependency_kind":"serial","fee":500,"currency":"EUR","start_date":"2026-06-01"}
+                    """)
+            let id = try #require(created.json["id"] as? Int)
+            var objectives: [Int] = []
+            for name in ["Uptime", "Storage availability"] {
+                let objective = try await harness.api(
+                    .post, "/api/v1/agreements/\(id)/versions/1/objectives", token: manager,
+                    json: #"{"name":"\#(name)","sli_kind":"ratio","sla_target":99.9,"slo_target":99.95,"window_kind":"calendar_month"}"#)
+                #expect(objective.status == .created, "\(objective.text)")
+                objectives.append(try #require(objective.json["id"] as? Int))
+            }
+            #expect(try await rows.match(now: harness.clock.now) == 0, "drafts are not in force: nothing to compute")
+            // MUT: the agreement is activated through the API
+            let activated = try await harness.api(.post, "/api/v1/agreements/\(id)/status", token: manager, json: #"{"status":"active","row_version":1}"#)
+            #expect(activated.status == .ok, "\(activated.text)")
+            // validation: its rows were computed as it was activated; the next view has nothing left to match
+            let series = try await harness.repositories.database.query(
+                "SELECT series_id FROM objectives WHERE id = ANY(\(objectives.map(Int64.init))::int8[])"
+            ).map { try $0.decode(Int64.self) }
+            #expect(try await harness.repositories.dashboardRows.rows(seriesIDs: series, scope: .organisation).count == 2)
+            #expect(try await harness.repositories.dashboardRows.isMatched(day: LocalDate.of(harness.clock.now, in: .gmt)))
+            #expect(try await rows.match(now: harness.clock.now) == 0)
+            // a change that moves one agreement's objectives (its zone) recomputes its rows alone
+            let version = try #require(try await harness.api(.get, "/api/v1/agreements/\(id)", token: manager).json["row_version"] as? Int)
+            try await harness.repositories.database.query("UPDATE dashboard_state SET structure_version = structure_version + 1")
+            let moved = try await harness.api(
+                .patch, "/api/v1/agreements/\(id)", token: manager, json: #"{"time_zone":"Asia/Kolkata","row_version":\#(version)}"#)
+            #expect(moved.status == .ok, "\(moved.text.prefix(300))")
+            #expect(try await harness.repositories.dashboardRows.isMatched(day: LocalDate.of(harness.clock.now, in: .gmt)))
+            let placements = try await harness.repositories.dashboardRows.present()
+            #expect(series.allSatisfy { placements[$0]?.contains("Asia/Kolkata") == true })
+            // the same move of another agreement, written behind the application's back, is found by the next match
+            let others = try await harness.repositories.database.query(
+                "SELECT count(*) FROM dashboard_rows WHERE agreement_id = \(world.agreementA.id)"
+            ).first?.decode(Int64.self)
+            #expect((others ?? 0) > 0)
+            try await harness.repositories.database.query("UPDATE agreements SET time_zone = 'Asia/Kolkata' WHERE id = \(world.agreementA.id)")
+            #expect(try await rows.match(now: harness.clock.now) == Int(try #require(others)))
+            // and a counter raised with nothing moved computes nothing
+            try await harness.repositories.database.query("UPDATE dashboard_state SET structure_version = structure_version + 1")
+            #expect(try await rows.match(now: harness.clock.now) == 0)
+        }
+    }
+
     @Test func errorPagesKeepTheSignedInPersonsNavigation() async throws {
         try await Harness.run { harness in
             let session = try await harness.session(for: harness.world.vendorUserA)

@@ -24,7 +24,7 @@ public struct EditAgreement: Sendable {
         try await self.change.run(actor: actor) { repositories, _ in
             let (before, after) = try await repositories.agreements.update(
                 id: id, draft, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
-            return (after, [.audit(AuditRecord(action: "update", entity: "agreement", entityID: id, before: before, after: after))])
+            return (after, [.audit(AuditRecord(action: "update", entity: "agreement", entityID: id, before: before, after: after)), .matchDashboard])
         }
     }
 }
@@ -41,7 +41,7 @@ public struct ChangeAgreementStatus: Sendable {
             let (before, after, activation) = try await repositories.agreements.changeStatus(
                 id: id, to: status, expectedRowVersion: expectedRowVersion, scope: scope, actor: actor)
             let audit = AuditRecord(action: "status:\(status.rawValue)", entity: "agreement", entityID: id, before: before, after: after)
-            return (after, (activation?.effects ?? []) + [.audit(audit)])
+            return (after, (activation?.effects ?? []) + [.audit(audit), .matchDashboard])
         }
     }
 }

@@ -23,13 +23,22 @@ struct Change: Sendable {
         actor: AuditActor, _ body: (_ repositories: Repositories, _ now: Date) async throws -> (Result, [Effect])
     ) async throws -> Result {
         let now = self.clock()
-        let (result, recompute) = try await self.repositories.database.transaction { connection in
+        let (result, recompute, match) = try await self.repositories.database.transaction { connection in
             let bound = Repositories(database: self.repositories.database.bound(to: connection))
             let (result, effects) = try await body(bound, now)
             try await Self.apply(effects, actor: actor, at: now, to: bound)
-            return (result, effects.recomputesPeriods)
+            return (result, effects.recomputesPeriods, effects.matchesDashboard)
         }
         if recompute { try await PeriodRecompute(repositories: self.repositories).run(now: self.judgedAt()) }
+        if match {
+            // the change is stored either way; if this fails, the dashboard-rows job (or the next view) matches them
+            do {
+                try await DashboardRows(repositories: self.repositories).match(now: self.clock())
+            } catch {
+                self.repositories.database.logger.warning(
+                    "dashboard rows after a change deferred to the dashboard-rows job", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
         return result
     }
 
@@ -42,7 +51,7 @@ struct Change: Sendable {
                 try await repositories.history.append(subject, id: id, action: action, note: note, actor: actor)
             case .announce(let announcement): try await repositories.inbox.announce(announcement, actor: actor, at: now)
             case .mail(let draft): try await repositories.mail.enqueue(draft, at: now)
-            case .recomputePeriods: break
+            case .recomputePeriods, .matchDashboard: break
             }
         }
     }

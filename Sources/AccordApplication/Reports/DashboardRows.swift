@@ -38,19 +38,20 @@ public struct DashboardRows: Sendable {
         return rows
     }
 
-    /// Matches the rows to the objectives in force when agreements, versions, objectives or vendors changed (their
-    /// triggers raise a counter) or the day changed: rows of series no longer in force go; every row in force is computed.
+    /// Matches the rows to the objectives in force when agreements, versions or objectives changed (their triggers raise
+    /// a counter) or the day changed: rows of series no longer in force go; rows that are missing or whose placement
+    /// moved (`PortfolioEntry.placementKey`) are computed. Rows placed as before stay as they are: their data has not
+    /// changed (an ingest or the job refreshes those), and renames rewrite their names in place.
     @discardableResult
     public func match(now: Date) async throws -> Int {
         let day = LocalDate.of(now, in: .gmt)
         if try await self.repositories.dashboardRows.isMatched(day: day) { return 0 }
         let version = try await self.repositories.dashboardRows.structureVersion()
         let entries = try await self.repositories.objectives.portfolio(scope: .organisation, today: LocalDate.of(now, in: .gmt))
-        let inForce = Dictionary(entries.map { ($0.objective.seriesID, $0.objective.id) }, uniquingKeysWith: { first, _ in first })
+        let inForce = Dictionary(entries.map { ($0.objective.seriesID, $0.placementKey) }, uniquingKeysWith: { first, _ in first })
         let present = try await self.repositories.dashboardRows.present()
         try await self.repositories.dashboardRows.delete(seriesIDs: present.keys.filter { inForce[$0] == nil })
-        // names and titles may have changed too: every row in force is computed again, in batches
-        let ids = Array(inForce.keys).sorted()
+        let ids = inForce.filter { present[$0.key] != $0.value }.keys.sorted()
         var refreshed = 0
         var start = 0
         while start < ids.count {
@@ -84,7 +85,7 @@ public struct DashboardRows: Sendable {
                 .onTrack
             }
         let projected = row.outlook?.projectedAttainment ?? current.attainment
-        return DashboardRow(
+        var stored = DashboardRow(
             seriesID: objective.seriesID, objectiveID: objective.id, agreementID: entry.placement.agreementID, vendorID: entry.vendorID,
             masterID: entry.masterID, serviceID: entry.serviceID, objectiveName: objective.name, agreementTitle: entry.agreementTitle,
             vendorName: entry.vendorName, isMaster: entry.agreementKind == .master, slaTarget: objective.slaTarget, sloTarget: objective.sloTarget,
@@ -92,6 +93,8 @@ public struct DashboardRows: Sendable {
             projected: row.outlook?.projectedAttainment, budgetRemaining: current.budgetRemaining, firing: row.firing, history: row.history,
             status: status, shortfall: projected.map { objective.slaTarget - $0 }, sourceVersion: version,
             periodEnd: objective.window.days == nil ? row.currentSpan.end : nil, refreshedAt: now)
+        stored.placement = entry.placementKey
+        return stored
     }
 }
 

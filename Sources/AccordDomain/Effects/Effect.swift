@@ -11,6 +11,9 @@ public enum Effect: Sendable {
     case mail(MailDraft)
     /// The closed periods the change touches are recomputed before the caller hears back.
     case recomputePeriods
+    /// The change may put objectives in force, take them out or move them: the dashboard's rows are matched to the
+    /// objectives in force before the caller hears back, so the next view finds them ready.
+    case matchDashboard
 }
 
 /// One line of the audit trail: who (the applier adds the actor) did what to which record, with the record before and
@@ -35,5 +38,10 @@ extension Array where Element == Effect {
     /// Whether applying these effects leaves closed periods to recompute.
     public var recomputesPeriods: Bool {
         self.contains { if case .recomputePeriods = $0 { true } else { false } }
+    }
+
+    /// Whether applying these effects leaves the dashboard's rows to match.
+    public var matchesDashboard: Bool {
+        self.contains { if case .matchDashboard = $0 { true } else { false } }
     }
 }
