@@ -16,6 +16,8 @@ public struct UseCases: Sendable {
     public let pullSettle: TimeInterval
     /// Where mail links point and where captured mail goes.
     public var mailOptions: MailOptions = .standard
+    /// How long raw minute buckets are kept before the raw-retention job summarises them (`ACCORD_RAW_RETENTION_DAYS`).
+    public var rawRetentionDays = RawRetention.defaultDays
 
     public init(
         repositories: Repositories, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger, ingestReach: IngestReach = .standard,
@@ -35,6 +37,7 @@ public struct UseCases: Sendable {
             repositories: Repositories(database: database), clock: self.clock, logger: self.logger, ingestReach: self.ingestReach,
             outbound: self.outbound, pullSettle: self.pullSettle)
         useCases.mailOptions = self.mailOptions
+        useCases.rawRetentionDays = self.rawRetentionDays
         return useCases
     }
 
@@ -72,7 +75,8 @@ public struct UseCases: Sendable {
     /// The runner of the standard jobs (period closing, recompute, alerts, session purge) on this clock.
     public func jobRunner(logger: Logger? = nil) -> JobRunner {
         JobRunner(
-            jobs: StandardJobs.all(repositories: self.repositories, outbound: self.outbound, pullSettle: self.pullSettle, mail: self.mailOptions), store: self.repositories.jobs, clock: self.clock,
+            jobs: StandardJobs.all(repositories: self.repositories, outbound: self.outbound, pullSettle: self.pullSettle, mail: self.mailOptions,
+                rawRetentionDays: self.rawRetentionDays), store: self.repositories.jobs, clock: self.clock,
             logger: logger ?? self.logger)
     }
 }

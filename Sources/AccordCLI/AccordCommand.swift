@@ -36,7 +36,7 @@ struct Environment {
         let root = URL(fileURLWithPath: env["ACCORD_ROOT"] ?? FileManager.default.currentDirectoryPath, isDirectory: true)
         let host = env["ACCORD_HOST"] ?? "127.0.0.1"
         let port = Int(env["ACCORD_PORT"] ?? "") ?? 8080
-        return AppConfiguration(
+        var configuration = AppConfiguration(
             host: host, port: port,
             behindTLS: ["1", "true", "yes"].contains((env["ACCORD_BEHIND_TLS"] ?? "").lowercased()), root: root, database: database,
             migrationDatabase: owner,
@@ -50,6 +50,8 @@ struct Environment {
             }),
             webhookAllowList: try Self.webhookAllowList(), metricsToken: try Self.metricsToken(env["ACCORD_METRICS_TOKEN"]),
             pullSettle: try Self.pullSettle(env["ACCORD_PULL_SETTLE_SECONDS"]), mail: try Self.mail(root: root, host: host, port: port))
+        configuration.rawRetentionDays = try Self.rawRetentionDays(env["ACCORD_RAW_RETENTION_DAYS"])
+        return configuration
     }
 
     /// `ACCORD_PUBLIC_URL` (the address people open Accord at, for links in mail; unset: http://HOST:PORT) and
@@ -63,6 +65,16 @@ struct Environment {
         let capture = env["ACCORD_MAIL_CAPTURE_DIR"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, isDirectory: true) }
             ?? root.appendingPathComponent(".data/mail", isDirectory: true)
         return MailOptions(publicURL: publicURL, captureDirectory: capture)
+    }
+
+    /// `ACCORD_RAW_RETENTION_DAYS`: 62 to 36,600; unset: 100.
+    static func rawRetentionDays(_ value: String?) throws -> Int {
+        guard let value, !value.isEmpty else { return RawRetention.defaultDays }
+        guard let days = Int(value), (RawRetention.minimumDays...RawRetention.maximumDays).contains(days) else {
+            throw ValidationError(
+                "ACCORD_RAW_RETENTION_DAYS must be a whole number of days from \(RawRetention.minimumDays) to \(RawRetention.maximumDays) (unset: \(RawRetention.defaultDays)).")
+        }
+        return days
     }
 
     /// `ACCORD_PULL_SETTLE_SECONDS`: 0 to 3,600; unset: two minutes.

@@ -15,6 +15,7 @@ struct JobsCommand: AsyncParsableCommand {
         let root = URL(fileURLWithPath: ProcessInfo.processInfo.environment["ACCORD_ROOT"] ?? FileManager.default.currentDirectoryPath, isDirectory: true)
         useCases.mailOptions = try Environment.mail(
             root: root, host: ProcessInfo.processInfo.environment["ACCORD_HOST"] ?? "127.0.0.1", port: Int(ProcessInfo.processInfo.environment["ACCORD_PORT"] ?? "") ?? 8080)
+        useCases.rawRetentionDays = try Environment.rawRetentionDays(ProcessInfo.processInfo.environment["ACCORD_RAW_RETENTION_DAYS"])
         return useCases.jobRunner()
     }
 

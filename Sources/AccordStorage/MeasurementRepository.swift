@@ -37,12 +37,25 @@ public struct MeasurementRepository: Sendable {
         guard let first = buckets.map(\.start).min(), let last = buckets.map(\.end).max() else {
             throw ValidationErrors([FieldError("buckets", "The batch holds no buckets.")])
         }
+        try await self.refuseSummarisedMonths(buckets, from: first, to: last)
         try await self.ensurePartitions(from: first, to: last)
         // one sort serves the content hash and the hourly rollup, which is summed here: the database gets one row per
         // hour instead of grouping every bucket again
         let ordered = buckets.sorted { $0.start < $1.start }
         let hash = Self.contentHash(source: source, ordered: ordered)
         let rollup = try Self.hourSums(ordered)
+        // the batch's own sums, kept with its lineage for when its raw buckets are summarised
+        func checkedSum(_ values: [Int64]) -> Int64? {
+            values.reduce(Int64(0) as Int64?) { total, value in
+                total.flatMap { total in
+                    let sum = total.addingReportingOverflow(value)
+                    return sum.overflow ? nil : sum.partialValue
+                }
+            }
+        }
+        guard let goodSum = checkedSum(rollup.goods), let validSum = checkedSum(rollup.valids) else {
+            throw ValidationErrors([FieldError("buckets", "The batch's counts add up to more than can be stored: send it in parts.")])
+        }
         let logger = self.database.logger
         let starts = buckets.map(\.start)
         let ends = buckets.map(\.end)
@@ -87,9 +100,9 @@ public struct MeasurementRepository: Sendable {
             let batch = try await connection.rows(
                 """
                 INSERT INTO measurement_batches (series_id, objective_id, source, kind, user_id, credential, row_count, content_hash, first_start, last_end,
-                    pulled)
+                    pulled, good_sum, valid_sum)
                 VALUES (\(series), \(objectiveID), \(source), 'buckets', \(sender.userID), \(sender.credential), \(buckets.count), \(hash), \(first), \(last),
-                    \(pulled)::jsonb)
+                    \(pulled)::jsonb, \(goodSum), \(validSum))
                 RETURNING id, received_at
                 """, logger: logger
             ).first!.decode((Int64, Date).self)
@@ -106,6 +119,15 @@ public struct MeasurementRepository: Sendable {
                 FROM unnest(\(rollup.hours)::timestamptz[], \(rollup.goods)::int8[], \(rollup.valids)::int8[], \(rollup.counts)::int4[]) AS b(h, g, v, n)
                 ON CONFLICT (series_id, hour) DO UPDATE SET good = measurement_hours.good + excluded.good,
                     valid = measurement_hours.valid + excluded.valid, buckets = measurement_hours.buckets + excluded.buckets
+                """, logger: logger)
+            // an old month written to (a backfill) is not summarised for a week after its last batch
+            try await connection.rows(
+                """
+                INSERT INTO measurement_months_written (month, last_written_at)
+                SELECT m::date, now()
+                FROM generate_series(date_trunc('month', \(first)::timestamptz AT TIME ZONE 'UTC'), \(last)::timestamptz AT TIME ZONE 'UTC', interval '1 month') AS m
+                WHERE m + interval '1 month' < (now() AT TIME ZONE 'UTC') - interval '45 days'
+                ON CONFLICT (month) DO UPDATE SET last_written_at = excluded.last_written_at
                 """, logger: logger)
             try await PeriodRecordRepository.requestRecompute(
                 seriesID: series, span: DateInterval(start: first, end: last), reason: "late_data", on: connection, logger: logger)
@@ -376,9 +398,16 @@ public struct MeasurementRepository: Sendable {
         let rows = try await self.database.query(
             """
             SELECT b.id, b.source, b.received_at, b.user_id, b.credential, b.row_count, b.content_hash,
-                   count(*)::int8, sum(m.good)::int8, sum(m.valid)::int8, b.pulled::text
-            FROM measurements m JOIN measurement_batches b ON b.id = m.batch_id
-            WHERE m.series_id = \(seriesID) AND m.bucket_start >= \(span.start) AND m.bucket_start < \(span.end)
+                   sum(m.buckets)::int8, sum(m.good)::int8, sum(m.valid)::int8, b.pulled::text
+            FROM (
+                SELECT batch_id, count(*) AS buckets, sum(good) AS good, sum(valid) AS valid FROM measurements
+                WHERE series_id = \(seriesID) AND bucket_start >= \(span.start) AND bucket_start < \(span.end)
+                GROUP BY batch_id
+                UNION ALL
+                -- months whose raw buckets were summarised: each batch's buckets and sums per UTC hour
+                SELECT batch_id, buckets, good, valid FROM measurement_batch_hours
+                WHERE series_id = \(seriesID) AND hour >= \(span.start) AND hour < \(span.end)
+            ) AS m JOIN measurement_batches b ON b.id = m.batch_id
             GROUP BY b.id ORDER BY b.received_at, b.id
             """)
         let removed = try await self.excludedShares(seriesID: seriesID, span: span)
@@ -414,6 +443,46 @@ public struct MeasurementRepository: Sendable {
 
     /// Advisory lock namespace of a series' ingest (key: the series); key 0 guards partition creation (in SQL).
     static let lockNamespace: Int32 = 0x4D45  // "ME"
+
+    /// Refuses a batch with buckets in a month whose raw buckets were summarised (`RetentionRepository`): the month's
+    /// figures rest on its summaries now, which late data cannot join. Each such row is named.
+    func refuseSummarisedMonths(_ buckets: [MeasurementBucket], from first: Date, to last: Date) async throws {
+        let summarised = try await self.summarisedMonths(overlapping: DateInterval(start: first, end: max(first, last)))
+        guard !summarised.isEmpty else { return }
+        var errors = ValidationErrors()
+        for (index, bucket) in buckets.enumerated() {
+            guard let month = summarised.first(where: { DateInterval(start: $0.month, end: Self.monthAfter($0.month)).contains(bucket.start) }) else { continue }
+            errors.add(
+                FieldError(
+                    "start",
+                    "The raw buckets of \(Self.monthLabel(month.month)) were summarised on \(RFC3339.format(month.summarisedAt)) (they are kept for ACCORD_RAW_RETENTION_DAYS): data for that month can no longer be added.",
+                    row: index + 1))
+        }
+        try errors.capped(at: BucketBatchParser.reportedProblems).throwIfAny()
+    }
+
+    /// The months (their first instant, UTC) whose raw buckets were summarised, overlapping `span`, with when.
+    public func summarisedMonths(overlapping span: DateInterval) async throws -> [(month: Date, summarisedAt: Date)] {
+        try await self.database.query(
+            """
+            SELECT (month::timestamp AT TIME ZONE 'UTC'), summarised_at FROM measurement_months_summarised
+            WHERE month < \(span.end) AND (month + interval '1 month')::timestamp AT TIME ZONE 'UTC' > \(span.start)
+            ORDER BY month
+            """
+        ).map { try $0.decode((Date, Date).self) }.map { (month: $0.0, summarisedAt: $0.1) }
+    }
+
+    /// The first instant of the month after `month` (UTC).
+    public static func monthAfter(_ month: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        return calendar.date(byAdding: .month, value: 1, to: month) ?? month.addingTimeInterval(31 * 86_400)
+    }
+
+    /// "2025-07".
+    public static func monthLabel(_ month: Date) -> String {
+        String(RFC3339.format(month).prefix(7))
+    }
 
     /// Creates the month partitions a batch needs, outside the ingest transaction so the DDL lock stays short. The
     /// server's role has no DDL rights: `accord_create_measurement_partition` (owned by the schema's owner) creates

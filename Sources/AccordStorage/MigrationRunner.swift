@@ -93,6 +93,7 @@ public struct MigrationRunner: Sendable {
             "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM \(name)",
             "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO \(name)",
             "GRANT EXECUTE ON FUNCTION accord_create_measurement_partition(date) TO \(name)",
+            "GRANT EXECUTE ON FUNCTION accord_summarise_measurement_month(date, bigint[]) TO \(name)",
         ]
     }
 

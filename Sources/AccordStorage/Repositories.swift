@@ -15,6 +15,7 @@ public struct Repositories: Sendable {
     public let audit: AuditRepository
     public let measurements: MeasurementRepository
     public let idempotency: IdempotencyStore
+    public let retention: RetentionRepository
     public let exclusions: ExclusionRepository
     public let tickets: TicketRepository
     public let periodRecords: PeriodRecordRepository
@@ -62,6 +63,7 @@ public struct Repositories: Sendable {
         self.audit = AuditRepository(database: database)
         self.measurements = MeasurementRepository(database: database)
         self.idempotency = IdempotencyStore(database: database)
+        self.retention = RetentionRepository(database: database)
         self.exclusions = ExclusionRepository(database: database)
         self.tickets = TicketRepository(database: database)
         self.periodRecords = PeriodRecordRepository(database: database)

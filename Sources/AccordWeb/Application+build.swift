@@ -14,6 +14,7 @@ public func buildApplication(
         clock: clock, logger: logger, ingestReach: configuration.ingestReach,
         outbound: OutboundGuard(policy: OutboundPolicy(allowList: configuration.webhookAllowList)), pullSettle: configuration.pullSettle)
     useCases.mailOptions = configuration.mail
+    useCases.rawRetentionDays = configuration.rawRetentionDays
     let dependencies = AppDependencies(
         configuration: configuration,
         useCases: useCases,

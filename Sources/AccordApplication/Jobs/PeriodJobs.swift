@@ -169,7 +169,8 @@ public struct KeyPurgeJob: Job {
 /// The jobs every server process runs.
 public enum StandardJobs {
     public static func all(
-        repositories: Repositories, outbound: OutboundGuard = OutboundGuard(), pullSettle: TimeInterval = PullPlan.settleLag, mail: MailOptions = .standard
+        repositories: Repositories, outbound: OutboundGuard = OutboundGuard(), pullSettle: TimeInterval = PullPlan.settleLag, mail: MailOptions = .standard,
+        rawRetentionDays: Int = RawRetention.defaultDays
     ) -> [any Job] {
         [
             PeriodClosingJob(repositories: repositories), RecomputeJob(repositories: repositories), AlertEvaluationJob(repositories: repositories),
@@ -177,7 +178,7 @@ public enum StandardJobs {
             GovernanceRemindersJob(repositories: repositories), ReviewMeetingsJob(repositories: repositories),
             DashboardRowsJob(repositories: repositories), SourcePullJob(repositories: repositories, settle: pullSettle),
             MailDeliveryJob(repositories: repositories, options: mail), MailDigestJob(repositories: repositories),
-            StatementJob(repositories: repositories),
+            StatementJob(repositories: repositories), RawRetentionJob(repositories: repositories, days: rawRetentionDays),
         ]
     }
 }

@@ -16,6 +16,14 @@ public struct PeriodExplanation: Sendable {
         public var exclusions: [Exclusion]
         public var batches: [LineageEntry]
         public var tickets: [TicketOutcomeRow]
+        /// The months of the period whose raw buckets were summarised (`RawRetentionJob`), as "2025-07" with when: its
+        /// figure and lineage read from the hourly rollup and each batch's hourly digest there.
+        public var summarisedMonths: [SummarisedMonth] = []
+    }
+
+    public struct SummarisedMonth: Encodable, Sendable, Equatable {
+        public var month: String
+        public var summarisedAt: Date
     }
 
     /// The period of `context`'s objective that starts at `start`: a calendar period starting exactly there, or for a
@@ -51,9 +59,13 @@ public struct PeriodExplanation: Sendable {
                 period: period, exclusions: exclusions, batches: [],
                 tickets: try await self.repositories.tickets.outcomes(seriesID: objective.seriesID, span: span))
         }
-        return Result(
+        var result = Result(
             period: period, exclusions: exclusions,
             batches: try await self.repositories.measurements.lineage(seriesID: objective.seriesID, span: span), tickets: [])
+        result.summarisedMonths = try await self.repositories.measurements.summarisedMonths(overlapping: span).map {
+            SummarisedMonth(month: MeasurementRepository.monthLabel($0.month), summarisedAt: $0.summarisedAt)
+        }
+        return result
     }
 }
 

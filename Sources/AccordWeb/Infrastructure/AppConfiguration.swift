@@ -35,6 +35,8 @@ public struct AppConfiguration: Sendable {
     /// The server's public address for links in mail (`ACCORD_PUBLIC_URL`) and the capture folder
     /// (`ACCORD_MAIL_CAPTURE_DIR`).
     public var mail: MailOptions
+    /// How long raw minute buckets are kept (`ACCORD_RAW_RETENTION_DAYS`).
+    public var rawRetentionDays = RawRetention.defaultDays
     /// How long a kept-alive connection may sit idle before the server closes it.
     public var idleTimeoutSeconds: Int64 = 60
 

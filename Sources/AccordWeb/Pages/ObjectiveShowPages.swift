@@ -358,6 +358,8 @@ struct ObjectiveShowPages {
         var tickets: [TicketLine]
         var isTicketBased: Bool
         var showsInternal: Bool
+        /// Set when raw buckets of the period were summarised: what its figure and lineage read from instead.
+        var summarised: String? = nil
     }
 
     struct RevisionLine {
@@ -429,7 +431,12 @@ struct ObjectiveShowPages {
                     outcome: $0.met == true ? "met" : $0.met == false ? "breached" : "running",
                     ignored: $0.ignoredEvents.prefix(5).map { "\($0.type) at \(Self.stamp($0.at, zone: zone)): \($0.reason)" }
                         + ($0.ignoredEvents.count > 5 ? ["… more in the ticket's lineage"] : []))
-            }, isTicketBased: objective.sliKind.isTicketBased, showsInternal: showsInternal)
+            }, isTicketBased: objective.sliKind.isTicketBased, showsInternal: showsInternal,
+            summarised: explanation.summarisedMonths.isEmpty
+                ? nil
+                : "The raw buckets of "
+                    + explanation.summarisedMonths.map { "\($0.month) (summarised \(Self.stamp($0.summarisedAt, zone: zone)))" }.joined(separator: ", ")
+                    + " are no longer kept: this period's figure and its batches read from the hourly rollup and each batch's buckets and sums per hour, which add up to what was judged.")
         return self.dependencies.renderer.response(view, template: "objectives/period")
     }
 }

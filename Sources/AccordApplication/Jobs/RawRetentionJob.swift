@@ -1,0 +1,54 @@
+import AccordDomain
+import AccordStorage
+import Foundation
+
+/// How long raw minute buckets are kept (`ACCORD_RAW_RETENTION_DAYS`).
+public enum RawRetention {
+    /// A quarter's period (92 days) closes within this span of its first month's end, and the default 30-day dispute
+    /// window after a monthly period too; longer windows and anything still open hold a month by themselves.
+    public static let defaultDays = 100
+    /// The least the database lets go: a month and the default dispute window (`accord_summarise_measurement_month`).
+    public static let minimumDays = 62
+    public static let maximumDays = 36_600
+}
+
+/// Summarises and drops the month partitions of raw buckets older than the retention span, oldest first, unless
+/// something still needs their raw rows (`RetentionRepository.holds`): an open dispute or pending claim overlapping the
+/// month, or a closed period over it that can still be disputed. A held month is tried again on the next run.
+public struct RawRetentionJob: Job {
+    let repositories: Repositories
+    let days: Int
+
+    public init(repositories: Repositories, days: Int = RawRetention.defaultDays) {
+        self.repositories = repositories
+        self.days = min(max(days, RawRetention.minimumDays), RawRetention.maximumDays)
+    }
+
+    public var name: String { "raw-retention" }
+    public var purpose: String {
+        "Summarises raw minute buckets older than \(self.days) days (ACCORD_RAW_RETENTION_DAYS) into the hourly rollup and each batch's digest, then drops their month; months a dispute, claim or open dispute window needs are kept."
+    }
+    public var interval: Duration { .seconds(6 * 3600) }
+
+    public func run(now: Date) async throws -> JobReport {
+        let horizon = now.addingTimeInterval(-Double(self.days) * 86_400)
+        var summaries: [String] = []
+        var held: [String] = []
+        var items = 0
+        for month in try await self.repositories.retention.monthsEndingBy(horizon) {
+            let span = DateInterval(start: month, end: MeasurementRepository.monthAfter(month))
+            let label = MeasurementRepository.monthLabel(month)
+            let reasons = try await self.repositories.retention.holds(month: span, now: now)
+            if !reasons.isEmpty {
+                held.append("\(label) kept: \(reasons.joined(separator: "; "))")
+                continue
+            }
+            let keep = try await self.repositories.retention.seriesOffTheHour(month: span)
+            guard let summary = try await self.repositories.retention.summarise(month: month, keepingSeries: keep) else { continue }
+            items += 1
+            summaries.append("\(label): \(summary.dropped) raw buckets summarised and dropped, \(summary.kept) kept")
+        }
+        if summaries.isEmpty && held.isEmpty { return .idle }
+        return JobReport(items: items, summary: (summaries + held).joined(separator: "; "))
+    }
+}

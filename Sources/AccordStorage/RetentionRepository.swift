@@ -1,0 +1,123 @@
+import AccordDomain
+import Foundation
+import PostgresNIO
+
+/// Raw minute buckets past their retention span: which month partitions may go, what holds one back, and the
+/// summarising that drops one (`accord_summarise_measurement_month`, owned by the schema's owner).
+///
+/// A month goes only when it ended before the horizon and nothing may still need its raw buckets: no open dispute of a
+/// period and no pending exclusion claim overlapping it, and no closed period overlapping it whose dispute window is
+/// still open. What a dropped month leaves proves its figures: the hourly rollup, each batch's sums and hash, per UTC
+/// hour each batch's buckets and sums, and the raw buckets that a figure reads at a finer grain than the hour (those
+/// approved exclusions cover; every bucket of a series whose zone is not a whole number of hours from UTC).
+public struct RetentionRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// How long after its last batch an old month is left alone (a backfill may still be writing to it).
+    public static let backfillQuiet: TimeInterval = 7 * 86_400
+
+    /// What dropping one month did.
+    public struct Summary: Sendable, Equatable {
+        public var month: Date
+        public var dropped: Int64
+        public var kept: Int64
+        public var digestRows: Int64
+    }
+
+    /// The first instants (UTC) of the months whose raw partition exists and ended at or before `horizon`, oldest first.
+    public func monthsEndingBy(_ horizon: Date) async throws -> [Date] {
+        let names = try await self.database.query(
+            """
+            SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'measurements'::regclass AND c.relname ~ '^measurements_y[0-9]{4}m[0-9]{2}$'
+            ORDER BY c.relname
+            """
+        ).map { try $0.decode(String.self) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        return names.compactMap { name -> Date? in
+            let digits = name.dropFirst("measurements_y".count)
+            guard let year = Int(digits.prefix(4)), let month = Int(digits.suffix(2)),
+                let start = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
+                let end = calendar.date(byAdding: .month, value: 1, to: start), end <= horizon
+            else { return nil }
+            return start
+        }
+    }
+
+    /// Why the raw buckets of `month` must stay, as sentences; empty when nothing holds them.
+    public func holds(month: DateInterval, now: Date) async throws -> [String] {
+        var reasons: [String] = []
+        if let written = try await self.database.query(
+            "SELECT last_written_at FROM measurement_months_written WHERE month = \(MeasurementRepository.monthLabel(month.start) + "-01")::date"
+        ).first?.decode(Date.self), written > now.addingTimeInterval(-Self.backfillQuiet) {
+            reasons.append("a batch was written to it at \(RFC3339.format(written)) (a backfill may still be running: a month is kept a week after its last batch)")
+        }
+        let disputes = try await self.database.query(
+            """
+            SELECT id FROM disputes WHERE status = 'open' AND period_start < \(month.end) AND period_end > \(month.start) ORDER BY id LIMIT 5
+            """
+        ).map { try $0.decode(Int64.self) }
+        if !disputes.isEmpty { reasons.append("open disputes \(disputes.map { "#\($0)" }.joined(separator: ", ")) concern it") }
+        let claims = try await self.database.query(
+            """
+            SELECT id FROM exclusion_claims WHERE status = 'pending' AND starts_at < \(month.end) AND ends_at > \(month.start) ORDER BY id LIMIT 5
+            """
+        ).map { try $0.decode(Int64.self) }
+        if !claims.isEmpty { reasons.append("pending exclusion claims \(claims.map { "#\($0)" }.joined(separator: ", ")) cover it") }
+        let disputable = try await self.database.query(
+            """
+            SELECT count(*)::int8 FROM period_results r
+            JOIN objectives o ON o.id = r.objective_id
+            JOIN agreement_versions v ON v.id = o.version_id
+            LEFT JOIN agreement_governance g ON g.agreement_id = v.agreement_id
+            WHERE r.period_start < \(month.end) AND r.period_end > \(month.start)
+              AND r.period_end + make_interval(days => coalesce(g.dispute_window_days, 30)) > \(now)
+            """
+        ).first?.decode(Int64.self) ?? 0
+        if disputable > 0 { reasons.append("\(disputable) closed period records overlapping it can still be disputed") }
+        return reasons
+    }
+
+    /// The series whose agreement's zone is not a whole number of hours from UTC at some point of `month`: their
+    /// periods start inside an hour, so the hourly rollup alone cannot give their figures.
+    public func seriesOffTheHour(month: DateInterval) async throws -> [Int64] {
+        let rows = try await self.database.query(
+            """
+            SELECT DISTINCT o.series_id, a.time_zone FROM objectives o
+            JOIN agreement_versions v ON v.id = o.version_id JOIN agreements a ON a.id = v.agreement_id
+            """
+        ).map { try $0.decode((Int64, String).self) }
+        var offTheHour: [String: Bool] = [:]
+        return rows.filter { _, zone in
+            if let known = offTheHour[zone] { return known }
+            // the offsets at the month's start and end, and at every transition between (a zone may move to a half hour)
+            var off = true
+            if let timeZone = TimeZone(identifier: zone) {
+                var instant = month.start
+                var offsets = [timeZone.secondsFromGMT(for: month.start), timeZone.secondsFromGMT(for: month.end.addingTimeInterval(-1))]
+                while let next = timeZone.nextDaylightSavingTimeTransition(after: instant), next < month.end {
+                    offsets.append(timeZone.secondsFromGMT(for: next))
+                    instant = next
+                }
+                off = offsets.contains { $0 % 3600 != 0 }
+            }
+            offTheHour[zone] = off
+            return off
+        }.map(\.0)
+    }
+
+    /// Summarises `month` and drops its raw partition, in one transaction; nil when it has no partition.
+    public func summarise(month: Date, keepingSeries keep: [Int64]) async throws -> Summary? {
+        let day = MeasurementRepository.monthLabel(month) + "-01"
+        let counts = try await self.database.query(
+            "SELECT accord_summarise_measurement_month(\(day)::date, \(keep)::int8[])"
+        ).first?.decode([Int64]?.self)
+        guard let counts, counts.count == 3 else { return nil }
+        return Summary(month: month, dropped: counts[0], kept: counts[1], digestRows: counts[2])
+    }
+}
