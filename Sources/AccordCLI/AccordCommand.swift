@@ -67,7 +67,7 @@ struct Environment {
         return MailOptions(publicURL: publicURL, captureDirectory: capture)
     }
 
-    /// `ACCORD_RAW_RETENTION_DAYS`: 62 to 36,600; unset: 100.
+    /// `ACCORD_RAW_RETENTION_DAYS`: 62 to 36,600; unset: 62.
     static func rawRetentionDays(_ value: String?) throws -> Int {
         guard let value, !value.isEmpty else { return RawRetention.defaultDays }
         guard let days = Int(value), (RawRetention.minimumDays...RawRetention.maximumDays).contains(days) else {

@@ -91,6 +91,7 @@ public struct ExclusionRepository: Sendable {
     ) async throws -> Exclusion {
         try draft.validate(allowedKinds: objective.exclusionKinds).throwIfAny()
         guard let kind = draft.kind, let start = draft.startsAt, let end = draft.endsAt else { throw ValidationErrors([FieldError("kind", "Incomplete.")]) }
+        try await MeasurementRepository.refuseSummarised(window: DateInterval(start: start, end: max(start, end)), on: connection, logger: logger)
         let id = try await connection.rows(
             """
             INSERT INTO exclusions (series_id, objective_id, kind, reason, starts_at, ends_at, created_by)

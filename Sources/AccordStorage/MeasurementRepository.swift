@@ -461,6 +461,25 @@ public struct MeasurementRepository: Sendable {
         try errors.capped(at: BucketBatchParser.reportedProblems).throwIfAny()
     }
 
+    /// Refuses an exclusion (or a claim of one) over a month whose raw buckets were summarised: its share is taken bucket
+    /// by bucket, and those buckets are gone.
+    static func refuseSummarised(window: DateInterval, on connection: PostgresConnection, logger: Logger) async throws {
+        let from = window.start.addingTimeInterval(-BucketBatchParser.maximumBucketLength)
+        let months = try await connection.rows(
+            """
+            SELECT month::text FROM measurement_months_summarised
+            WHERE month < \(window.end) AND (month + interval '1 month')::timestamp AT TIME ZONE 'UTC' > \(from)
+            ORDER BY month
+            """, logger: logger
+        ).map { try $0.decode(String.self) }
+        guard !months.isEmpty else { return }
+        throw ValidationErrors([
+            FieldError(
+                "starts_at",
+                "The raw buckets of \(months.map { String($0.prefix(7)) }.joined(separator: ", ")) were summarised after their retention span (ACCORD_RAW_RETENTION_DAYS): a window there can no longer be excluded.")
+        ])
+    }
+
     /// The months (their first instant, UTC) whose raw buckets were summarised, overlapping `span`, with when.
     public func summarisedMonths(overlapping span: DateInterval) async throws -> [(month: Date, summarisedAt: Date)] {
         try await self.database.query(

@@ -80,6 +80,15 @@ public struct RetentionRepository: Sendable {
             """
         ).first?.decode(Int64.self) ?? 0
         if disputable > 0 { reasons.append("\(disputable) closed period records overlapping it can still be disputed") }
+        // a period over the month not closed yet (a quarter's first months), for a series measured in it
+        let open = try await self.database.query(
+            """
+            SELECT count(*)::int8 FROM series_schedule s
+            WHERE s.closed_through < \(month.end)
+              AND EXISTS (SELECT 1 FROM measurement_hours h WHERE h.series_id = s.series_id AND h.hour >= \(month.start) AND h.hour < \(month.end))
+            """
+        ).first?.decode(Int64.self) ?? 0
+        if open > 0 { reasons.append("\(open) series measured in it have a period over it not closed yet") }
         return reasons
     }
 

@@ -118,6 +118,15 @@ struct RawRetentionTests {
             // the period's page says where its figure reads from
             let page = try await harness.get("/objectives/\(utc.id)/periods/2025-03-01T00:00:00Z", as: try await harness.session(for: harness.world.analyst))
             #expect(page.text.contains("The raw buckets of 2025-03"), "\(page.text.prefix(200))")
+            // an exclusion over it is refused: its share would be taken from buckets that are gone
+            await #expect(throws: ValidationErrors.self) {
+                _ = try await harness.repositories.exclusions.create(
+                    objectiveID: utc.id,
+                    ExclusionDraft(
+                        kind: .plannedMaintenance, reason: "Late paperwork", startsAt: RFC3339.parse("2025-03-20T10:00:00Z"),
+                        endsAt: RFC3339.parse("2025-03-20T11:00:00Z")),
+                    scope: .organisation, actor: .system)
+            }
             // late data for a summarised month is refused, naming the row; nothing is stored
             var headers = HTTPFields()
             headers[.authorization] = "Bearer \(token)"
@@ -153,6 +162,12 @@ struct RawRetentionTests {
             let held = try await job.run(now: later)
             #expect(held.summary.contains("2025-03 kept: open disputes"), "\(held.summary)")
             #expect(try await harness.database.query("SELECT to_regclass('measurements_y2025m03') IS NOT NULL").first?.decode(Bool.self) == true)
+            // a period over the month not closed yet (as a quarter's first month has) holds it too
+            let march = DateInterval(start: try #require(RFC3339.parse("2025-03-01T00:00:00Z")), end: try #require(RFC3339.parse("2025-04-01T00:00:00Z")))
+            try await harness.database.query(
+                "UPDATE series_schedule SET closed_through = '2025-01-01T00:00:00Z' WHERE series_id = \(utc.series) RETURNING closed_through")
+            #expect(try await harness.repositories.retention.holds(month: march, now: later).contains { $0.contains("not closed yet") })
+            try await harness.database.query("UPDATE series_schedule SET closed_through = '2025-04-01T00:00:00Z' WHERE series_id = \(utc.series)")
             try await harness.database.query("UPDATE disputes SET status = 'rejected', decided_at = now() WHERE series_id = \(utc.series)")
             let dropped = try await job.run(now: later)
             // validation

@@ -4,10 +4,11 @@ import Foundation
 
 /// How long raw minute buckets are kept (`ACCORD_RAW_RETENTION_DAYS`).
 public enum RawRetention {
-    /// A quarter's period (92 days) closes within this span of its first month's end, and the default 30-day dispute
-    /// window after a monthly period too; longer windows and anything still open hold a month by themselves.
-    public static let defaultDays = 100
-    /// The least the database lets go: a month and the default dispute window (`accord_summarise_measurement_month`).
+    /// A month and the default 30-day dispute window after it: what any month needs. Whatever needs a month longer
+    /// holds it by itself (`RetentionRepository.holds`): a period over it not closed yet (a quarter), a dispute window
+    /// still open, an open dispute, a pending claim, a backfill still writing.
+    public static let defaultDays = 62
+    /// The least the database lets go (`accord_summarise_measurement_month`).
     public static let minimumDays = 62
     public static let maximumDays = 36_600
 }

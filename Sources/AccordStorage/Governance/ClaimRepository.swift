@@ -124,6 +124,7 @@ public struct ClaimRepository: Sendable {
             let terms = try await GovernanceTermsRepository.find(agreementID: agreementID, on: connection, logger: logger)
             try ClaimRules.check(draft, objectives: claimable, terms: terms, zone: zone, now: now).throwIfAny()
             guard let kind = draft.kind, let start = draft.startsAt, let end = draft.endsAt else { throw RuleViolation("Incomplete claim.") }
+            try await MeasurementRepository.refuseSummarised(window: DateInterval(start: start, end: max(start, end)), on: connection, logger: logger)
             let announced = kind == .plannedMaintenance ? draft.announcedAt : nil
             let id = try await connection.rows(
                 """
