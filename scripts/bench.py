@@ -2,14 +2,17 @@
 """Accord benchmarks, run by scripts/bench against a release server it started on a private cluster.
 
 Each benchmark measures Accord and its baseline side by side in the same run and prints the ratio:
-  ingest     1,000,000 minute buckets through POST .../measurements as CSV in batches, against psql \\copy of the same rows
+  ingest     1,000,000 minute buckets through POST .../measurements as CSV in batches, one and then two in flight, each
+             against psql \\copy of the same rows; then bytes on disk per bucket, a month summarised as the retention job
+             does it, and (after the live benchmark) a year of 5,000 objectives projected with the default retention
   read cost  the dashboard and the periods API for 20 objectives with 12 months of minute buckets, against 20 with 1 month
   dashboard  /dashboard with 200 objectives under wrk, against /diagnostics/baseline (one query of 12 rows, same templates)
   live       5,000 objectives, a minute bucket a minute on every one arriving through the API while wrk reads the
              dashboard's first page, against the baseline page under the same feed; then the idle scheduler's CPU (the
              server and PostgreSQL together) per 1,000 series
 
-Environment: BENCH_ROWS (1,000,000), BENCH_BATCH (50,000), BENCH_CONCURRENCY (2 batches in flight), BENCH_WRK_SECONDS (15),
+Environment: BENCH_ROWS (1,000,000), BENCH_BATCH (50,000), BENCH_CONCURRENCY (2 batches in flight while loading the
+read benchmark's history), BENCH_WRK_SECONDS (15),
 BENCH_LIVE_OBJECTIVES (5,000), BENCH_IDLE_SECONDS (60); BENCH_ONLY=ingest to stop after the ingest benchmark, BENCH_ONLY=read
 to skip it, BENCH_ONLY=live for the live benchmark alone.
 """
@@ -165,19 +168,21 @@ def wait_for_closing(objectives):
 
 # --- benchmarks -------------------------------------------------------------------------------------------------------
 
-def bench_ingest(objective):
+def bench_ingest(objective, concurrency, source, copy_series):
+    """`TOTAL` minute buckets from 2024 as CSV batches through the API, `concurrency` in flight, from `source`; then the
+    same rows through psql \\copy into the same table under series `copy_series`. Prints both and their ratio."""
     start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
     rows = minute_rows(start, TOTAL, seed=7)
     bodies = [csv_body(rows[i:i + BATCH]) for i in range(0, len(rows), BATCH)]
     def send(numbered):
         number, body = numbered
-        status, text = api("POST", f"/api/v1/objectives/{objective}/measurements?source=bench", raw=body, content_type="text/csv")
+        status, text = api("POST", f"/api/v1/objectives/{objective}/measurements?source={source}", raw=body, content_type="text/csv")
         if status != 201:
             sys.exit(f"batch {number} answered {status}: {text[:300]!r}")
     server, postmaster = int(os.environ["BENCH_SERVER_PID"]), int(os.environ["BENCH_PG_PID"])
     cpu_before = cpu_seconds([server]), cpu_seconds(cluster_pids(postmaster))
     began = time.perf_counter()
-    with ThreadPoolExecutor(CONCURRENCY) as pool:
+    with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(send, enumerate(bodies)))
     api_seconds = time.perf_counter() - began
     # where a batch's time goes: the server's CPU and PostgreSQL's (every backend) beside the wall time
@@ -186,7 +191,7 @@ def bench_ingest(objective):
     # the baseline: the same rows straight into the same partitioned table, under another series
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as file:
         for s, e, g, v in rows:
-            file.write(f"900000001,bench-copy,0,{s},{e},{g},{v}\n")
+            file.write(f"{copy_series},bench-copy,0,{s},{e},{g},{v}\n")
         path = file.name
     os.chmod(path, 0o644)
     began = time.perf_counter()
@@ -194,36 +199,63 @@ def bench_ingest(objective):
                    check=True, capture_output=True)
     copy_seconds = time.perf_counter() - began
     os.unlink(path)
-    stored = int(psql(f"SELECT count(*) FROM measurements WHERE series_id = (SELECT series_id FROM objectives WHERE id = {objective})"))
+    stored = int(psql(f"SELECT count(*) FROM measurements WHERE source = '{source}' "
+                      f"AND series_id = (SELECT series_id FROM objectives WHERE id = {objective})"))
     assert stored == TOTAL, f"stored {stored} of {TOTAL}"
     ratio = copy_seconds / api_seconds
-    print(f"ingest: {TOTAL:,} buckets in {len(bodies)} CSV batches of {BATCH:,}, {CONCURRENCY} in flight: API {api_seconds:.1f} s ({TOTAL / api_seconds:,.0f} rows/s); "
-          f"psql \\copy {copy_seconds:.1f} s ({TOTAL / copy_seconds:,.0f} rows/s); ratio (API throughput / copy) = {ratio:.2f} "
-          f"(goal >= 0.9 with one batch in flight)")
+    goal = " (goal >= 0.9 with one batch in flight)" if concurrency == 1 else ""
+    print(f"ingest: {TOTAL:,} buckets in {len(bodies)} CSV batches of {BATCH:,}, {concurrency} in flight: API {api_seconds:.1f} s ({TOTAL / api_seconds:,.0f} rows/s); "
+          f"psql \\copy {copy_seconds:.1f} s ({TOTAL / copy_seconds:,.0f} rows/s); ratio (API throughput / copy) = {ratio:.2f}{goal}")
     print(f"ingest: per batch {api_seconds / len(bodies) * 1000:.0f} ms wall, server CPU {server_cpu / len(bodies) * 1000:.0f} ms, "
-          f"PostgreSQL CPU {database_cpu / len(bodies) * 1000:.0f} ms; psql \\copy {copy_seconds / len(bodies) * 1000:.0f} ms for as many rows")
-    storage_cost()
+          f"PostgreSQL CPU {database_cpu / len(bodies) * 1000:.0f} ms; psql \\copy {copy_seconds / len(bodies) * 1000:.0f} ms for as many rows", flush=True)
     return ratio
 
 
 # a year of minutes, and the fleet the storage aim is stated for
 YEAR_MINUTES = 525_600
 FLEET = 5_000
+# raw buckets are kept 62 days after their month ends (ACCORD_RAW_RETENTION_DAYS' default): 62 to 93 days, 77.5 on average
+RETAINED_DAYS = 62 + 31 / 2
 
 
 def storage_cost():
-    """Bytes on disk per stored minute bucket (the partitions, the hourly rollup and the batches' lineage, indexes
-    included) after vacuum, and a year of 5,000 objectives at one bucket a minute projected from it."""
+    """Bytes on disk per stored minute bucket (the partitions, the hourly rollup, indexes included) after vacuum; then a
+    month summarised as the raw-retention job does it, and the bytes its batches' hourly digests take. Returns the bytes
+    per raw bucket, per bucket of rollup, and per digest row."""
     psql("VACUUM ANALYZE measurements")
     raw, hours, lineage, buckets = (int(float(x or 0)) for x in psql(
         "SELECT (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('measurements')), "
         "pg_total_relation_size('measurement_hours'), pg_total_relation_size('measurement_batches'), "
         "(SELECT count(*) FROM measurements)").split("|"))
     per = (raw + hours + lineage) / max(buckets, 1)
-    year = per * YEAR_MINUTES * FLEET
     print(f"storage: {per:,.1f} bytes per stored minute bucket over {buckets:,} (raw {raw / buckets:,.1f}, hourly rollup {hours / buckets:,.1f}, "
-          f"lineage {lineage / buckets:,.1f}, indexes included); a year of {FLEET:,} objectives at one bucket a minute: {year / 1e9:,.0f} GB "
-          f"(aim with retention, all included: 100 GB)")
+          f"lineage {lineage / buckets:,.1f}, indexes included); kept raw for a year, {FLEET:,} objectives at one bucket a minute would take "
+          f"{per * YEAR_MINUTES * FLEET / 1e9:,.0f} GB")
+    # the retention job's work on one month of the benchmark's data (January 2024), measured
+    before = int(float(psql("SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('measurements')") or 0))
+    dropped, kept, digests = (int(x) for x in psql("SELECT array_to_string(accord_summarise_measurement_month('2024-01-01', '{}'), '|')").split("|"))
+    psql("VACUUM ANALYZE measurement_batch_hours")
+    after = int(float(psql("SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('measurements')") or 0))
+    digest_bytes = int(float(psql("SELECT pg_total_relation_size('measurement_batch_hours')") or 0))
+    per_digest = digest_bytes / max(digests, 1)
+    print(f"storage: retention summarised January 2024: {dropped:,} raw buckets dropped ({(before - after) / 1e6:,.1f} MB freed), {kept:,} kept, "
+          f"{digests:,} hourly batch digests of {per_digest:,.0f} bytes each")
+    return raw / buckets, hours / buckets, per_digest
+
+
+def year_projection(raw_per_bucket, rollup_per_bucket, per_digest, lineage_per_batch, per_key):
+    """A year of FLEET objectives at one bucket a minute, pushed one batch a minute each, with the default retention:
+    raw buckets for RETAINED_DAYS, the rollup for the year, each batch's lineage record, its hourly digest once its month
+    is summarised, and a day of idempotency keys."""
+    raw = raw_per_bucket * FLEET * 1440 * RETAINED_DAYS
+    rollup = rollup_per_bucket * FLEET * YEAR_MINUTES
+    lineage = lineage_per_batch * FLEET * YEAR_MINUTES
+    digests = per_digest * FLEET * YEAR_MINUTES * (1 - RETAINED_DAYS / 365)
+    keys = per_key * FLEET * 1440
+    total = raw + rollup + lineage + digests + keys
+    print(f"storage: a year of {FLEET:,} objectives at one bucket a minute, one batch a minute each, default retention: {total / 1e9:,.0f} GB "
+          f"(raw buckets of {RETAINED_DAYS:.1f} days {raw / 1e9:,.0f}, hourly rollup {rollup / 1e9:,.1f}, batch lineage {lineage / 1e9:,.0f}, "
+          f"hourly batch digests {digests / 1e9:,.0f}, idempotency keys {keys / 1e9:,.1f}); aim 100 GB")
 
 
 def load_months(objectives, months, seed):
@@ -492,7 +524,7 @@ def bench_live():
     per_thousand = share / (series / 1000)
     print(f"live: idle scheduler with {series:,} series: {share:.2f} % of a core over {IDLE_SECONDS} s (server and PostgreSQL), "
           f"{per_thousand:.2f} % per 1,000 series (aim < 2 %)")
-    return ratio, per_thousand
+    return ratio, per_thousand, per_batch, per_key
 
 
 def series_count():
@@ -516,14 +548,16 @@ def bench_scrape(cookie):
 def main():
     if os.environ.get("BENCH_ONLY") == "live":
         ok("POST", "/api/v1/users", {"email": "manager@bench.example", "name": "Bench manager", "role": "contract_manager", "password": PASSWORD})
-        ratio, idle = bench_live()
+        ratio, idle, _, _ = bench_live()
         print(f"summary: live={ratio:.3f}, idle_per_1000={idle:.2f}")
         return
     one, twelve, rest = build_organisation()
     results = {}
     # the ingest objective is a draft: its history is open, as a live feed's current period is
     if os.environ.get("BENCH_ONLY") != "read":
-        results["ingest"] = bench_ingest(rest[0][0])
+        results["ingest"] = bench_ingest(rest[0][0], 1, "bench", 900000001)
+        results["ingest_2"] = bench_ingest(rest[0][0], 2, "bench-2", 900000002)
+        storage = storage_cost()
     if os.environ.get("BENCH_ONLY") == "ingest":
         print("summary: " + ", ".join(f"{key}={value:.3f}" for key, value in results.items()))
         return
@@ -534,7 +568,9 @@ def main():
     wait_for_closing([o for o, _ in one + twelve])
     results["read_dashboard"], results["read_periods"] = bench_read([o for o, _ in one], [o for o, _ in twelve])
     results["dashboard"] = bench_dashboard()
-    results["live"], results["idle_per_1000"] = bench_live()
+    results["live"], results["idle_per_1000"], lineage_per_batch, per_key = bench_live()
+    if os.environ.get("BENCH_ONLY") != "read":
+        year_projection(*storage, lineage_per_batch, per_key)
     print("summary: " + ", ".join(f"{key}={value:.3f}" for key, value in results.items()))
 
 

@@ -43,7 +43,10 @@ struct WorkQueueTests {
             let home = try await harness.get("/", as: carla).text
             #expect(home.contains("Waiting on you") && home.contains("Approve the credit of EUR 100.00") && home.contains("Decide Alpha Hosting&#39;s claim"))
             // with its age, and whose it is: the claim waits since today and is hers; the credit waits since it was computed
-            #expect(home.contains("waiting since today</span> <span class=\"tag\">yours</span>") && home.contains("waiting 7 days"))
+            // (the credit was computed by the database's clock, days before the test's 15 December, however many the run date makes)
+            #expect(
+                home.contains("waiting since today</span> <span class=\"tag\">yours</span>")
+                    && home.range(of: #"waiting [0-9]+ days?<"#, options: .regularExpression) != nil)
             // only credits
             let credits = try await harness.get("/?kind=credit", as: carla).text
             #expect(credits.contains("Approve the credit") && !credits.contains("claim: "))
