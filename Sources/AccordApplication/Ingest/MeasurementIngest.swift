@@ -6,6 +6,8 @@ import Logging
 /// The rows of one batch as a client sent them, before validation.
 public enum IngestRows: Sendable {
     case buckets([RawBucketRow])
+    /// A plain CSV read straight into values (`BucketCells`), checked as `buckets` are.
+    case bucketCells([BucketCells])
     case ticketEvents([RawTicketEventRow])
 }
 
@@ -61,8 +63,8 @@ public struct MeasurementIngest: Sendable {
         var result: IngestResult
         let touched: DateInterval?
         switch rows {
-        case .buckets(let rows):
-            let buckets = try BucketBatchParser.parse(rows, window: window)
+        case .buckets, .bucketCells:
+            let buckets = try Self.buckets(rows, window: window)
             touched = buckets.map(\.start).min().flatMap { start in buckets.map(\.end).max().map { DateInterval(start: start, end: max(start, $0)) } }
             result = .buckets(
                 try await self.repositories.measurements.ingest(
@@ -106,6 +108,15 @@ public struct MeasurementIngest: Sendable {
             }
         }
         return result
+    }
+
+    /// The checked buckets of a ratio batch, however its rows were read; none for ticket events.
+    static func buckets(_ rows: IngestRows, window: IngestWindow) throws(ValidationErrors) -> [MeasurementBucket] {
+        switch rows {
+        case .buckets(let raw): try BucketBatchParser.parse(raw, window: window)
+        case .bucketCells(let cells): try BucketBatchParser.parse(cells: cells, window: window)
+        case .ticketEvents: []
+        }
     }
 
     /// The periods overlapping `touched` (at most the latest 36), as they stand now. `current`: the dashboard's

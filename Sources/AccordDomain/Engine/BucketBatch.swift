@@ -17,6 +17,22 @@ public struct RawBucketRow: Sendable, Equatable {
     }
 }
 
+/// One row of a batch whose cells were read straight from a body's bytes, each present and of its type (a plain CSV:
+/// `MeasurementAPI.plainBucketCells`); its row number is its place in the batch. Checked as `RawBucketRow`s are.
+public struct BucketCells: Sendable, Equatable {
+    public var start: Date
+    public var end: Date
+    public var good: Int64
+    public var valid: Int64
+
+    public init(start: Date, end: Date, good: Int64, valid: Int64) {
+        self.start = start
+        self.end = end
+        self.good = good
+        self.valid = valid
+    }
+}
+
 /// Checks a batch of ratio buckets row by row. A batch is all-or-nothing: any problem rejects it, and every
 /// problem found is reported with its row, field and reason.
 public enum BucketBatchParser {
@@ -37,20 +53,51 @@ public enum BucketBatchParser {
             let end = Self.instant(raw.end, field: "end", row: raw.row, into: &errors)
             let good = Self.count(raw.good, field: "good", row: raw.row, into: &errors)
             let valid = Self.count(raw.valid, field: "valid", row: raw.row, into: &errors)
-            if let good, let valid, good > valid {
-                errors.add(FieldError("good", "good (\(good)) must not exceed valid (\(valid)).", row: raw.row))
-            }
-            if let start, let end {
-                if end <= start {
-                    errors.add(FieldError("end", "end must be after start.", row: raw.row))
-                } else if end.timeIntervalSince(start) > Self.maximumBucketLength {
-                    errors.add(FieldError("end", "A bucket may span at most one day.", row: raw.row))
-                }
-            }
-            if let start, let end, let good, let valid, end > start {
-                buckets.append((raw.row, MeasurementBucket(start: start, end: end, good: good, valid: valid)))
+            Self.check(row: raw.row, start: start, end: end, good: good, valid: valid, into: &errors, buckets: &buckets)
+        }
+        return try Self.finish(buckets, errors: errors)
+    }
+
+    /// The same checks over cells already read as values (a plain CSV read from its bytes): what is left to check is
+    /// the window, the bounds of the counts and how the cells of a row and the rows of the batch fit together.
+    public static func parse(cells rows: [BucketCells], window: IngestWindow = .unbounded) throws(ValidationErrors) -> [MeasurementBucket] {
+        var errors = ValidationErrors()
+        var buckets: [(row: Int, bucket: MeasurementBucket)] = []
+        buckets.reserveCapacity(rows.count)
+        if rows.isEmpty { errors.add("buckets", "The batch holds no buckets.") }
+        for (index, cells) in rows.enumerated() {
+            let row = index + 1
+            let start = window.check(cells.start, field: "start", row: row, into: &errors)
+            let good = Self.bounded(cells.good, field: "good", row: row, into: &errors)
+            let valid = Self.bounded(cells.valid, field: "valid", row: row, into: &errors)
+            Self.check(row: row, start: start, end: cells.end, good: good, valid: valid, into: &errors, buckets: &buckets)
+        }
+        return try Self.finish(buckets, errors: errors)
+    }
+
+    /// How one row's values fit together; the row's bucket joins `buckets` when they do.
+    static func check(
+        row: Int, start: Date?, end: Date?, good: Int64?, valid: Int64?, into errors: inout ValidationErrors,
+        buckets: inout [(row: Int, bucket: MeasurementBucket)]
+    ) {
+        if let good, let valid, good > valid {
+            errors.add(FieldError("good", "good (\(good)) must not exceed valid (\(valid)).", row: row))
+        }
+        if let start, let end {
+            if end <= start {
+                errors.add(FieldError("end", "end must be after start.", row: row))
+            } else if end.timeIntervalSince(start) > Self.maximumBucketLength {
+                errors.add(FieldError("end", "A bucket may span at most one day.", row: row))
             }
         }
+        if let start, let end, let good, let valid, end > start {
+            buckets.append((row, MeasurementBucket(start: start, end: end, good: good, valid: valid)))
+        }
+    }
+
+    /// The batch's buckets in arrival order once no two overlap, or every problem found.
+    static func finish(_ buckets: [(row: Int, bucket: MeasurementBucket)], errors: ValidationErrors) throws(ValidationErrors) -> [MeasurementBucket] {
+        var errors = errors
         let ordered = buckets.sorted { $0.bucket.start < $1.bucket.start }
         for (previous, next) in zip(ordered, ordered.dropFirst()) where next.bucket.start < previous.bucket.end {
             errors.add(FieldError("start", "This bucket overlaps the bucket in row \(previous.row) of the same batch.", row: next.row))
@@ -68,6 +115,11 @@ public enum BucketBatchParser {
             errors.add(FieldError(field, "\(field) must be a whole number, not \(text.prefix(40)).", row: row))
             return nil
         }
+        return Self.bounded(value, field: field, row: row, into: &errors)
+    }
+
+    /// `value` when it is a count a bucket may hold; otherwise an error for the row and nil.
+    static func bounded(_ value: Int64, field: String, row: Int, into errors: inout ValidationErrors) -> Int64? {
         guard value >= 0 else {
             errors.add(FieldError(field, "\(field) must not be negative.", row: row))
             return nil
@@ -145,7 +197,7 @@ public enum RFC3339 {
         return text.withUTF8 { Self.parse(bytes: $0) }
     }
 
-    static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         let count = bytes.count
         guard count >= 20 else { return nil }
         func digits(_ start: Int, _ length: Int) -> Int? {

@@ -18,6 +18,13 @@ struct MeasurementAPI {
 
     @Sendable func postObjectiveMeasurements(_ request: Request, _ context: AccordRequestContext) async throws -> some ResponseGenerator {
         try await self.receive(request, context: context) { objective, body, contentType in
+            // a plain CSV (the common case of a monitoring tool's batch) is read straight into values; anything else
+            // the general way, which names every problem
+            if (contentType ?? "").lowercased().hasPrefix("text/csv"),
+                let cells = body.withUnsafeReadableBytes({ Self.plainBucketCells($0) })
+            {
+                return (request.query("source") ?? "csv", .bucketCells(cells))
+            }
             let (source, rows) = try Self.rows(body: body, contentType: contentType, query: request.query("source"))
             return (source, .buckets(rows))
         }
@@ -213,6 +220,66 @@ struct MeasurementAPI {
     /// A CSV body's bucket rows, read from its bytes (no intermediate `String` of the whole body).
     static func csvRows(_ body: ByteBuffer) throws -> [RawBucketRow] {
         Self.bucketRows(try body.withUnsafeReadableBytes { try Self.csvCells($0, header: Self.csvHeader) })
+    }
+
+    /// The rows of a bucket CSV when every one is plain: the header `start,end,good,valid`, then rows of four cells
+    /// without quotes or spaces, two RFC 3339 timestamps and two counts of at most 18 digits, each line ending in LF or
+    /// CRLF. Nil as soon as anything else appears (the general reading then names the problem), and for more rows than
+    /// a CSV batch may hold. Each cell is read from the bytes once, with no `String` made.
+    static func plainBucketCells(_ bytes: UnsafeRawBufferPointer) -> [BucketCells]? {
+        let header: [UInt8] = Array("start,end,good,valid".utf8)
+        let count = bytes.count
+        var position = 0
+        // the line from `position` to its LF (or the end), without a CR before it
+        func line() -> Range<Int>? {
+            guard position < count else { return nil }
+            var end = position
+            while end < count, bytes[end] != 0x0A { end += 1 }
+            let range = position..<((end > position && bytes[end - 1] == 0x0D) ? end - 1 : end)
+            position = end + 1
+            return range
+        }
+        guard let first = line(), first.count == header.count, zip(first, header).allSatisfy({ bytes[$0] == $1 }) else { return nil }
+        var cells: [BucketCells] = []
+        cells.reserveCapacity(count / 64)
+        while let range = line() {
+            if range.isEmpty {
+                // only the last line may be empty (the body's final newline)
+                guard position >= count else { return nil }
+                break
+            }
+            var commas: [Int] = []
+            for index in range {
+                let byte = bytes[index]
+                if byte == 0x2C {
+                    commas.append(index)
+                    if commas.count > 3 { return nil }
+                } else if byte == 0x22 || byte == 0x20 || byte == 0x09 || byte == 0x0D {
+                    return nil
+                }
+            }
+            guard commas.count == 3 else { return nil }
+            func instant(_ from: Int, _ to: Int) -> Date? {
+                guard to > from, let base = bytes.baseAddress else { return nil }
+                return RFC3339.parse(bytes: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self) + from, count: to - from))
+            }
+            func number(_ from: Int, _ to: Int) -> Int64? {
+                guard to > from, to - from <= 18 else { return nil }
+                var value: Int64 = 0
+                for index in from..<to {
+                    let byte = bytes[index]
+                    guard byte >= 0x30, byte <= 0x39 else { return nil }
+                    value = value * 10 + Int64(byte - 0x30)
+                }
+                return value
+            }
+            guard let start = instant(range.lowerBound, commas[0]), let end = instant(commas[0] + 1, commas[1]),
+                let good = number(commas[1] + 1, commas[2]), let valid = number(commas[2] + 1, range.upperBound)
+            else { return nil }
+            cells.append(BucketCells(start: start, end: end, good: good, valid: valid))
+            if cells.count > CSVBytes.maximumRows { return nil }
+        }
+        return cells
     }
 
     static func bucketRows(_ cells: [[String]]) -> [RawBucketRow] {
