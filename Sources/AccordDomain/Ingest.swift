@@ -20,6 +20,10 @@ public struct LineageEntry: Sendable, Encodable {
     public var countedValidExact: String
     /// Where a batch Accord pulled came from; nil for a pushed batch.
     public var pulled: PulledFrom?
+    /// How many small batches of one hour this batch holds, when the lineage-compaction job made it of them; they
+    /// arrived from `firstReceivedAt` to `receivedAt`.
+    public var compactedFrom: Int?
+    public var firstReceivedAt: Date?
 
     public init(batchId: Int64, source: String, receivedAt: Date, userId: Int64?, credential: String, rowCount: Int, contentHash: String, bucketsInPeriod: Int, goodInPeriod: Int64, validInPeriod: Int64, countedGood: Decimal, countedValid: Decimal, countedGoodExact: String, countedValidExact: String) {
         self.batchId = batchId

@@ -45,15 +45,7 @@ public struct MeasurementRepository: Sendable {
         let hash = Self.contentHash(source: source, ordered: ordered)
         let rollup = try Self.hourSums(ordered)
         // the batch's own sums, kept with its lineage for when its raw buckets are summarised
-        func checkedSum(_ values: [Int64]) -> Int64? {
-            values.reduce(Int64(0) as Int64?) { total, value in
-                total.flatMap { total in
-                    let sum = total.addingReportingOverflow(value)
-                    return sum.overflow ? nil : sum.partialValue
-                }
-            }
-        }
-        guard let goodSum = checkedSum(rollup.goods), let validSum = checkedSum(rollup.valids) else {
+        guard let goodSum = Self.checkedSum(rollup.goods), let validSum = Self.checkedSum(rollup.valids) else {
             throw ValidationErrors([FieldError("buckets", "The batch's counts add up to more than can be stored: send it in parts.")])
         }
         let logger = self.database.logger
@@ -398,7 +390,7 @@ public struct MeasurementRepository: Sendable {
         let rows = try await self.database.query(
             """
             SELECT b.id, b.source, b.received_at, b.user_id, b.credential, b.row_count, b.content_hash,
-                   sum(m.buckets)::int8, sum(m.good)::int8, sum(m.valid)::int8, b.pulled::text
+                   sum(m.buckets)::int8, sum(m.good)::int8, sum(m.valid)::int8, b.pulled::text, b.compacted_from, b.first_received_at
             FROM (
                 SELECT batch_id, count(*) AS buckets, sum(good) AS good, sum(valid) AS valid FROM measurements
                 WHERE series_id = \(seriesID) AND bucket_start >= \(span.start) AND bucket_start < \(span.end)
@@ -412,7 +404,7 @@ public struct MeasurementRepository: Sendable {
             """)
         let removed = try await self.excludedShares(seriesID: seriesID, span: span)
         return try rows.map { row in
-            let values = try row.decode((Int64, String, Date, Int64?, String, Int, String, Int64, Int64, Int64, String?).self)
+            let values = try row.decode((Int64, String, Date, Int64?, String, Int, String, Int64, Int64, Int64, String?, Int?, Date?).self)
             let counted = EventCounts(good: Fraction(values.8), valid: Fraction(values.9)) - (removed[values.0] ?? .zero)
             var entry = LineageEntry(
                 batchId: values.0, source: values.1, receivedAt: values.2, userId: values.3, credential: values.4, rowCount: values.5,
@@ -420,6 +412,8 @@ public struct MeasurementRepository: Sendable {
                 countedGood: Precision.shown(counted.good), countedValid: Precision.shown(counted.valid),
                 countedGoodExact: counted.good.description, countedValidExact: counted.valid.description)
             entry.pulled = try values.10.map { try Self.pulledDecoder.decode(PulledFrom.self, from: Data($0.utf8)) }
+            entry.compactedFrom = values.11
+            entry.firstReceivedAt = values.12
             return entry
         }
     }
@@ -520,6 +514,16 @@ public struct MeasurementRepository: Sendable {
                 try await self.database.query("SELECT accord_create_measurement_partition(\(first)::date)")
             }
             month = next
+        }
+    }
+
+    /// The sum of `values`, or nil when it would not fit.
+    static func checkedSum(_ values: [Int64]) -> Int64? {
+        values.reduce(Int64(0) as Int64?) { total, value in
+            total.flatMap { total in
+                let sum = total.addingReportingOverflow(value)
+                return sum.overflow ? nil : sum.partialValue
+            }
         }
     }
 

@@ -130,3 +130,93 @@ public struct RetentionRepository: Sendable {
         return Summary(month: month, dropped: counts[0], kept: counts[1], digestRows: counts[2])
     }
 }
+
+extension RetentionRepository {
+    /// The most rows a batch may hold to be compacted: a live feed's batch of an hour's minutes at most.
+    public static let compactableRows = 60
+
+    /// One hour of one series and source whose small batches may be compacted into one.
+    public struct CompactionGroup: Sendable, Equatable {
+        public var seriesID: Int64
+        public var source: String
+        public var hour: Date
+    }
+
+    /// Hours holding two or more small pushed batches of one series and source, each wholly inside the hour and
+    /// received before `before`; oldest first, at most `limit`.
+    public func compactableHours(before: Date, limit: Int) async throws -> [CompactionGroup] {
+        try await self.database.query(
+            """
+            SELECT series_id, source, date_trunc('hour', first_start, 'UTC') AS hour FROM measurement_batches
+            WHERE kind = 'buckets' AND compacted_from IS NULL AND pulled IS NULL AND row_count <= \(Self.compactableRows)
+              AND received_at < \(before)
+              AND date_trunc('hour', first_start, 'UTC') = date_trunc('hour', last_end - interval '1 microsecond', 'UTC')
+            GROUP BY 1, 2, 3 HAVING count(*) >= 2
+            ORDER BY 3 LIMIT \(limit)
+            """
+        ).map { row in
+            let (series, source, hour) = try row.decode((Int64, String, Date).self)
+            return CompactionGroup(seriesID: series, source: source, hour: hour)
+        }
+    }
+
+    /// Compacts the small batches of one hour into one batch, in one transaction under the series' ingest lock: the
+    /// new batch holds their rows' count, sums and content hash (over the rows, as any batch's), and the raw buckets
+    /// point to it; the members are deleted. A batch a dispute's remedy names is left as it is. Returns how many batches
+    /// were compacted (0 when fewer than two qualify or their raw rows are gone).
+    public func compact(_ group: CompactionGroup, before: Date) async throws -> Int {
+        let logger = self.database.logger
+        let hourEnd = group.hour.addingTimeInterval(3600)
+        return try await self.database.transaction { connection in
+            try await connection.rows(
+                "SELECT pg_advisory_xact_lock(\(MeasurementRepository.lockNamespace), \(Int32(truncatingIfNeeded: group.seriesID)))", logger: logger)
+            let members = try await connection.rows(
+                """
+                SELECT b.id, b.objective_id, b.user_id, b.received_at, b.row_count FROM measurement_batches b
+                WHERE b.series_id = \(group.seriesID) AND b.source = \(group.source) AND b.kind = 'buckets' AND b.compacted_from IS NULL
+                  AND b.pulled IS NULL AND b.row_count <= \(Self.compactableRows) AND b.received_at < \(before)
+                  AND b.first_start >= \(group.hour) AND b.last_end <= \(hourEnd)
+                  AND NOT EXISTS (SELECT 1 FROM dispute_remedies r WHERE r.batch_id = b.id)
+                ORDER BY b.id FOR UPDATE
+                """, logger: logger
+            ).map { try $0.decode((Int64, Int64, Int64?, Date, Int).self) }
+            guard members.count >= 2, let last = members.last else { return 0 }
+            let ids = members.map(\.0)
+            let buckets = try await connection.rows(
+                """
+                SELECT bucket_start, bucket_end, good, valid FROM measurements
+                WHERE series_id = \(group.seriesID) AND batch_id = ANY(\(ids)::int8[]) AND bucket_start >= \(group.hour) AND bucket_start < \(hourEnd)
+                ORDER BY bucket_start
+                """, logger: logger
+            ).map { row in
+                let (start, end, good, valid) = try row.decode((Date, Date, Int64, Int64).self)
+                return MeasurementBucket(start: start, end: end, good: good, valid: valid)
+            }
+            // the raw rows must all be there: a hash and sums of fewer would not be what arrived
+            guard buckets.count == members.reduce(0, { $0 + $1.4 }), let first = buckets.first?.start,
+                let end = buckets.map(\.end).max(), let good = MeasurementRepository.checkedSum(buckets.map(\.good)),
+                let valid = MeasurementRepository.checkedSum(buckets.map(\.valid))
+            else { return 0 }
+            let users = Set(members.map(\.2))
+            let compacted = try await connection.rows(
+                """
+                INSERT INTO measurement_batches (series_id, objective_id, source, kind, user_id, credential, row_count, content_hash, first_start,
+                    last_end, good_sum, valid_sum, compacted_from, first_received_at, received_at)
+                VALUES (\(group.seriesID), \(last.1), \(group.source), 'buckets', \(users.count == 1 ? users.first ?? nil : nil), 'compacted',
+                    \(buckets.count), \(MeasurementRepository.contentHash(source: group.source, ordered: buckets)), \(first), \(end),
+                    \(good), \(valid), \(members.count),
+                    \(members.map(\.3).min() ?? last.3), \(members.map(\.3).max() ?? last.3))
+                RETURNING id
+                """, logger: logger
+            ).first?.decode(Int64.self)
+            guard let compacted else { return 0 }
+            try await connection.rows(
+                """
+                UPDATE measurements SET batch_id = \(compacted)
+                WHERE series_id = \(group.seriesID) AND batch_id = ANY(\(ids)::int8[]) AND bucket_start >= \(group.hour) AND bucket_start < \(hourEnd)
+                """, logger: logger)
+            try await connection.rows("DELETE FROM measurement_batches WHERE id = ANY(\(ids)::int8[])", logger: logger)
+            return members.count
+        }
+    }
+}

@@ -179,6 +179,7 @@ public enum StandardJobs {
             DashboardRowsJob(repositories: repositories), SourcePullJob(repositories: repositories, settle: pullSettle),
             MailDeliveryJob(repositories: repositories, options: mail), MailDigestJob(repositories: repositories),
             StatementJob(repositories: repositories), RawRetentionJob(repositories: repositories, days: rawRetentionDays),
+            LineageCompactionJob(repositories: repositories),
         ]
     }
 }

@@ -53,3 +53,41 @@ public struct RawRetentionJob: Job {
         return JobReport(items: items, summary: (summaries + held).joined(separator: "; "))
     }
 }
+
+/// Compacts the lineage of live feeds: in each hour of a series that is safe from replay (two days on), the small
+/// pushed batches of one source become one batch holding their rows' count, sums and content hash, received from the
+/// first to the last of them. Bulk batches, pulled batches and batches a dispute's remedy names stay as they are.
+public struct LineageCompactionJob: Job {
+    let repositories: Repositories
+
+    public init(repositories: Repositories) {
+        self.repositories = repositories
+    }
+
+    /// How long after its batches arrived an hour is compacted: idempotency keys (which answer with a batch's id) live
+    /// one day; a retry after that is a new request, refused as overlapping what is stored.
+    public static let lag: TimeInterval = 2 * 86_400
+    /// Hours compacted in one run.
+    public static let batch = 500
+
+    public var name: String { "lineage-compaction" }
+    public var purpose: String {
+        "Compacts each hour's small pushed batches of one series and source into one lineage record (count, sums and content hash of their rows) two days after they arrived."
+    }
+    public var interval: Duration { .seconds(600) }
+
+    public func run(now: Date) async throws -> JobReport {
+        let before = now.addingTimeInterval(-Self.lag)
+        var hours = 0
+        var batches = 0
+        for group in try await self.repositories.retention.compactableHours(before: before, limit: Self.batch) {
+            let merged = try await self.repositories.retention.compact(group, before: before)
+            if merged > 0 {
+                hours += 1
+                batches += merged
+            }
+        }
+        guard hours > 0 else { return .idle }
+        return JobReport(items: hours, summary: "\(batches) small batches compacted into \(hours) hourly lineage records")
+    }
+}

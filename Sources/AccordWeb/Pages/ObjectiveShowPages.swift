@@ -344,6 +344,17 @@ struct ObjectiveShowPages {
         return BurnDownChart(points: points, periodDays: totalDays, slo: Figures.target(period.sloTarget))
     }
 
+    /// How a batch came: pulled (from where), compacted (of how many, since when), or pushed (with what credential).
+    static func sender(_ entry: LineageEntry, zone: TimeZone) -> String {
+        if let pulled = entry.pulled {
+            return "pulled from \(pulled.source), \(Self.stamp(pulled.from, zone: zone)) to \(Self.stamp(pulled.to, zone: zone)), answers SHA-256 \(pulled.sha256.prefix(16))…"
+        }
+        if let count = entry.compactedFrom {
+            return "\(count) batches of one hour, compacted (received from \(Self.stamp(entry.firstReceivedAt ?? entry.receivedAt, zone: zone)))"
+        }
+        return entry.credential == "api_token" ? "API token" : "signed-in user"
+    }
+
     struct PeriodView {
         var chrome: Chrome
         var objective: AgreementViews.ObjectiveRow
@@ -418,8 +429,7 @@ struct ObjectiveShowPages {
             batches: explanation.batches.map {
                 BatchLine(
                     id: $0.batchId, source: $0.source, receivedAt: Self.stamp($0.receivedAt, zone: zone),
-                    sender: $0.pulled.map { "pulled from \($0.source), \(Self.stamp($0.from, zone: zone)) to \(Self.stamp($0.to, zone: zone)), answers SHA-256 \($0.sha256.prefix(16))…" }
-                        ?? ($0.credential == "api_token" ? "API token" : "signed-in user"), rows: $0.rowCount,
+                    sender: Self.sender($0, zone: zone), rows: $0.rowCount,
                     inPeriod: "\(Figures.count(Decimal($0.bucketsInPeriod))) buckets: \(Figures.count(Decimal($0.goodInPeriod))) good of \(Figures.count(Decimal($0.validInPeriod))) valid"
                         + ($0.countedValidExact == String($0.validInPeriod) ? "" : "; \(Figures.count($0.countedGood)) good of \(Figures.count($0.countedValid)) valid counted after exclusions"),
                     hash: String($0.contentHash.prefix(16)))
