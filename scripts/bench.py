@@ -245,17 +245,22 @@ def storage_cost():
 
 def year_projection(raw_per_bucket, rollup_per_bucket, per_digest, lineage_per_batch, per_key):
     """A year of FLEET objectives at one bucket a minute, pushed one batch a minute each, with the default retention:
-    raw buckets for RETAINED_DAYS, the rollup for the year, each batch's lineage record, its hourly digest once its month
-    is summarised, and a day of idempotency keys."""
+    raw buckets for RETAINED_DAYS, the rollup for the year, the lineage (each batch's record for the two days before the
+    lineage-compaction job makes one record of each hour's batches, then a record an hour), each hour record's digest
+    once its month is summarised, and a day of idempotency keys. Without compaction every batch would keep its record
+    and its digest: that figure is printed beside it."""
+    hours = FLEET * YEAR_MINUTES / 60
     raw = raw_per_bucket * FLEET * 1440 * RETAINED_DAYS
     rollup = rollup_per_bucket * FLEET * YEAR_MINUTES
-    lineage = lineage_per_batch * FLEET * YEAR_MINUTES
-    digests = per_digest * FLEET * YEAR_MINUTES * (1 - RETAINED_DAYS / 365)
+    lineage = lineage_per_batch * FLEET * 1440 * 2 + lineage_per_batch * hours
+    digests = per_digest * hours * (1 - RETAINED_DAYS / 365)
     keys = per_key * FLEET * 1440
     total = raw + rollup + lineage + digests + keys
+    uncompacted = raw + rollup + keys + (lineage_per_batch + per_digest * (1 - RETAINED_DAYS / 365)) * FLEET * YEAR_MINUTES
     print(f"storage: a year of {FLEET:,} objectives at one bucket a minute, one batch a minute each, default retention: {total / 1e9:,.0f} GB "
-          f"(raw buckets of {RETAINED_DAYS:.1f} days {raw / 1e9:,.0f}, hourly rollup {rollup / 1e9:,.1f}, batch lineage {lineage / 1e9:,.0f}, "
-          f"hourly batch digests {digests / 1e9:,.0f}, idempotency keys {keys / 1e9:,.1f}); aim 100 GB")
+          f"(raw buckets of {RETAINED_DAYS:.1f} days {raw / 1e9:,.0f}, hourly rollup {rollup / 1e9:,.1f}, lineage compacted by the hour "
+          f"{lineage / 1e9:,.1f}, hourly digests of dropped months {digests / 1e9:,.1f}, idempotency keys {keys / 1e9:,.1f}); "
+          f"aim 100 GB; without lineage compaction {uncompacted / 1e9:,.0f} GB")
 
 
 def load_months(objectives, months, seed):

@@ -117,7 +117,7 @@ struct RawRetentionTests {
             }
             // the period's page says where its figure reads from
             let page = try await harness.get("/objectives/\(utc.id)/periods/2025-03-01T00:00:00Z", as: try await harness.session(for: harness.world.analyst))
-            #expect(page.text.contains("The raw buckets of 2025-03"), "\(page.text.prefix(200))")
+            #expect(page.text.contains("The raw buckets of Mar 2025 (summarised"), "\(page.text.prefix(200))")
             // an exclusion over it is refused: its share would be taken from buckets that are gone
             await #expect(throws: ValidationErrors.self) {
                 _ = try await harness.repositories.exclusions.create(

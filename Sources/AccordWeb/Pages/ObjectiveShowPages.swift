@@ -445,7 +445,10 @@ struct ObjectiveShowPages {
             summarised: explanation.summarisedMonths.isEmpty
                 ? nil
                 : "The raw buckets of "
-                    + explanation.summarisedMonths.map { "\($0.month) (summarised \(Self.stamp($0.summarisedAt, zone: zone)))" }.joined(separator: ", ")
+                    + explanation.summarisedMonths.map { month in
+                        let label = RFC3339.parse(month.month + "-01T00:00:00Z").map { Stamp.string($0, "MMM yyyy", .gmt) } ?? month.month
+                        return "\(label) (summarised \(Self.stamp(month.summarisedAt, zone: zone)))"
+                    }.joined(separator: ", ")
                     + " are no longer kept: this period's figure and its batches read from the hourly rollup and each batch's buckets and sums per hour, which add up to what was judged.")
         return self.dependencies.renderer.response(view, template: "objectives/period")
     }
