@@ -53,7 +53,7 @@ BEGIN
     IF month_start IS NULL OR month_start <> date_trunc('month', month_start)::date THEN
         RAISE EXCEPTION 'a partition starts on the first day of a month, not %', month_start USING ERRCODE = '22023';
     END IF;
-    IF (month_start + interval '1 month') > now() - interval '62 days' THEN
+    IF (month_start + interval '1 month')::timestamp AT TIME ZONE 'UTC' > now() - interval '62 days' THEN
         RAISE EXCEPTION 'the raw buckets of % are too recent to summarise', to_char(month_start, 'YYYY-MM') USING ERRCODE = '22023';
     END IF;
     PERFORM pg_advisory_xact_lock(19781, 0);

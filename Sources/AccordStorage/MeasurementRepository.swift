@@ -37,7 +37,10 @@ public struct MeasurementRepository: Sendable {
         guard let first = buckets.map(\.start).min(), let last = buckets.map(\.end).max() else {
             throw ValidationErrors([FieldError("buckets", "The batch holds no buckets.")])
         }
-        try await self.refuseSummarisedMonths(buckets, from: first, to: last)
+        // only a month that ended 62 days ago can have been summarised: a live feed asks nothing
+        if first < Date().addingTimeInterval(-Self.summarisableAge) {
+            try await self.refuseSummarisedMonths(buckets, from: first, to: last)
+        }
         try await self.ensurePartitions(from: first, to: last)
         // one sort serves the content hash and the hourly rollup, which is summed here: the database gets one row per
         // hour instead of grouping every bucket again
@@ -113,14 +116,16 @@ public struct MeasurementRepository: Sendable {
                     valid = measurement_hours.valid + excluded.valid, buckets = measurement_hours.buckets + excluded.buckets
                 """, logger: logger)
             // an old month written to (a backfill) is not summarised for a week after its last batch
-            try await connection.rows(
-                """
-                INSERT INTO measurement_months_written (month, last_written_at)
-                SELECT m::date, now()
-                FROM generate_series(date_trunc('month', \(first)::timestamptz AT TIME ZONE 'UTC'), \(last)::timestamptz AT TIME ZONE 'UTC', interval '1 month') AS m
-                WHERE m + interval '1 month' < (now() AT TIME ZONE 'UTC') - interval '45 days'
-                ON CONFLICT (month) DO UPDATE SET last_written_at = excluded.last_written_at
-                """, logger: logger)
+            if first < Date().addingTimeInterval(-Self.summarisableAge) {
+                try await connection.rows(
+                    """
+                    INSERT INTO measurement_months_written (month, last_written_at)
+                    SELECT m::date, now()
+                    FROM generate_series(date_trunc('month', \(first)::timestamptz AT TIME ZONE 'UTC'), \(last)::timestamptz AT TIME ZONE 'UTC', interval '1 month') AS m
+                    WHERE m + interval '1 month' < (now() AT TIME ZONE 'UTC') - interval '45 days'
+                    ON CONFLICT (month) DO UPDATE SET last_written_at = excluded.last_written_at
+                    """, logger: logger)
+            }
             try await PeriodRecordRepository.requestRecompute(
                 seriesID: series, span: DateInterval(start: first, end: last), reason: "late_data", on: connection, logger: logger)
             try await PeriodRecordRepository.touch(seriesID: series, on: connection, logger: logger)
@@ -458,32 +463,32 @@ public struct MeasurementRepository: Sendable {
     /// Refuses an exclusion (or a claim of one) over a month whose raw buckets were summarised: its share is taken bucket
     /// by bucket, and those buckets are gone.
     static func refuseSummarised(window: DateInterval, on connection: PostgresConnection, logger: Logger) async throws {
-        let from = window.start.addingTimeInterval(-BucketBatchParser.maximumBucketLength)
-        let months = try await connection.rows(
-            """
-            SELECT month::text FROM measurement_months_summarised
-            WHERE month < \(window.end) AND (month + interval '1 month')::timestamp AT TIME ZONE 'UTC' > \(from)
-            ORDER BY month
-            """, logger: logger
-        ).map { try $0.decode(String.self) }
+        let span = DateInterval(start: window.start.addingTimeInterval(-BucketBatchParser.maximumBucketLength), end: window.end)
+        let months = try await connection.rows(Self.summarisedQuery(span), logger: logger).map { try $0.decode((Date, Date).self).0 }
         guard !months.isEmpty else { return }
         throw ValidationErrors([
             FieldError(
                 "starts_at",
-                "The raw buckets of \(months.map { String($0.prefix(7)) }.joined(separator: ", ")) were summarised after their retention span (ACCORD_RAW_RETENTION_DAYS): a window there can no longer be excluded.")
+                "The raw buckets of \(months.map(Self.monthLabel).joined(separator: ", ")) were summarised after their retention span (ACCORD_RAW_RETENTION_DAYS): a window there can no longer be excluded.")
         ])
     }
 
     /// The months (their first instant, UTC) whose raw buckets were summarised, overlapping `span`, with when.
     public func summarisedMonths(overlapping span: DateInterval) async throws -> [(month: Date, summarisedAt: Date)] {
-        try await self.database.query(
-            """
-            SELECT (month::timestamp AT TIME ZONE 'UTC'), summarised_at FROM measurement_months_summarised
-            WHERE month < \(span.end) AND (month + interval '1 month')::timestamp AT TIME ZONE 'UTC' > \(span.start)
-            ORDER BY month
-            """
-        ).map { try $0.decode((Date, Date).self) }.map { (month: $0.0, summarisedAt: $0.1) }
+        try await self.database.query(Self.summarisedQuery(span)).map { try $0.decode((Date, Date).self) }.map { (month: $0.0, summarisedAt: $0.1) }
     }
+
+    /// Summarised months overlapping `span` (each month's bounds taken in UTC, whatever the session's zone).
+    static func summarisedQuery(_ span: DateInterval) -> PostgresQuery {
+        """
+        SELECT month::timestamp AT TIME ZONE 'UTC', summarised_at FROM measurement_months_summarised
+        WHERE month::timestamp AT TIME ZONE 'UTC' < \(span.end) AND (month + interval '1 month')::timestamp AT TIME ZONE 'UTC' > \(span.start)
+        ORDER BY month
+        """
+    }
+
+    /// How old a bucket must be before its month can have been summarised (`accord_summarise_measurement_month`'s floor).
+    static let summarisableAge: TimeInterval = 62 * 86_400
 
     /// The first instant of the month after `month` (UTC).
     public static func monthAfter(_ month: Date) -> Date {

@@ -5,9 +5,9 @@ import PostgresNIO
 /// Raw minute buckets past their retention span: which month partitions may go, what holds one back, and the
 /// summarising that drops one (`accord_summarise_measurement_month`, owned by the schema's owner).
 ///
-/// A month goes only when it ended before the horizon and nothing may still need its raw buckets: no open dispute of a
-/// period and no pending exclusion claim overlapping it, and no closed period overlapping it whose dispute window is
-/// still open. What a dropped month leaves proves its figures: the hourly rollup, each batch's sums and hash, per UTC
+/// A month goes only when it ended before the horizon and nothing may still need its raw buckets (`holds`): no period
+/// over it still open, no closed one whose dispute window is open, no open dispute or pending claim over it, and no
+/// batch written to it in the last week. What a dropped month leaves proves its figures: the hourly rollup, each batch's sums and hash, per UTC
 /// hour each batch's buckets and sums, and the raw buckets that a figure reads at a finer grain than the hour (those
 /// approved exclusions cover; every bucket of a series whose zone is not a whole number of hours from UTC).
 public struct RetentionRepository: Sendable {
@@ -37,13 +37,9 @@ public struct RetentionRepository: Sendable {
             ORDER BY c.relname
             """
         ).map { try $0.decode(String.self) }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
         return names.compactMap { name -> Date? in
             let digits = name.dropFirst("measurements_y".count)
-            guard let year = Int(digits.prefix(4)), let month = Int(digits.suffix(2)),
-                let start = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
-                let end = calendar.date(byAdding: .month, value: 1, to: start), end <= horizon
+            guard let start = RFC3339.parse("\(digits.prefix(4))-\(digits.suffix(2))-01T00:00:00Z"), MeasurementRepository.monthAfter(start) <= horizon
             else { return nil }
             return start
         }

@@ -248,17 +248,23 @@ struct MeasurementAPI {
                 guard position >= count else { return nil }
                 break
             }
-            var commas: [Int] = []
+            var commas = (0, 0, 0)
+            var found = 0
             for index in range {
                 let byte = bytes[index]
                 if byte == 0x2C {
-                    commas.append(index)
-                    if commas.count > 3 { return nil }
+                    switch found {
+                    case 0: commas.0 = index
+                    case 1: commas.1 = index
+                    case 2: commas.2 = index
+                    default: return nil
+                    }
+                    found += 1
                 } else if byte == 0x22 || byte == 0x20 || byte == 0x09 || byte == 0x0D {
                     return nil
                 }
             }
-            guard commas.count == 3 else { return nil }
+            guard found == 3 else { return nil }
             func instant(_ from: Int, _ to: Int) -> Date? {
                 guard to > from, let base = bytes.baseAddress else { return nil }
                 return RFC3339.parse(bytes: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self) + from, count: to - from))
@@ -273,8 +279,8 @@ struct MeasurementAPI {
                 }
                 return value
             }
-            guard let start = instant(range.lowerBound, commas[0]), let end = instant(commas[0] + 1, commas[1]),
-                let good = number(commas[1] + 1, commas[2]), let valid = number(commas[2] + 1, range.upperBound)
+            guard let start = instant(range.lowerBound, commas.0), let end = instant(commas.0 + 1, commas.1),
+                let good = number(commas.1 + 1, commas.2), let valid = number(commas.2 + 1, range.upperBound)
             else { return nil }
             cells.append(BucketCells(start: start, end: end, good: good, valid: valid))
             if cells.count > CSVBytes.maximumRows { return nil }
